@@ -1,0 +1,49 @@
+// Typed stage settings: each stage declares a table of options; values given
+// in a pipeline file or with `--set stage.key=value` are checked against it
+// once, at start-up (unknown key, wrong type -> error naming the key).
+//
+// Thread-safety: immutable after Parse; safe to share.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "newsflow/status.h"
+
+namespace newsflow {
+
+enum class OptionType { kString, kInt, kDouble, kBool, kPath };
+
+struct OptionSpec {
+  std::string key;
+  OptionType type = OptionType::kString;
+  std::string default_value;  // as text; "" means unset
+  std::string help;
+};
+
+class Settings {
+ public:
+  Settings() = default;
+
+  // Checks `given` (key -> textual value) against `specs`; fills defaults.
+  static Result<Settings> Parse(const std::vector<OptionSpec>& specs,
+                                const std::map<std::string, std::string>& given,
+                                std::string_view owner);
+
+  bool Has(std::string_view key) const;
+  std::string GetString(std::string_view key) const;  // "" if unset
+  int64_t GetInt(std::string_view key) const;         // 0 if unset
+  double GetDouble(std::string_view key) const;
+  bool GetBool(std::string_view key) const;
+  const std::map<std::string, std::string, std::less<>>& values() const { return values_; }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;
+};
+
+std::string_view OptionTypeName(OptionType t);
+
+}  // namespace newsflow

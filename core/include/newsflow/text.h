@@ -1,0 +1,39 @@
+// UTF-8 and time helpers shared by the codec, producers and stages.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace newsflow {
+
+// True if `s` is valid UTF-8 (simdjson's validator).
+bool IsValidUtf8(std::string_view s);
+
+// Number of code points in valid UTF-8 `s`.
+int64_t CountCodePoints(std::string_view s);
+
+// Byte offset of code point `cp` in valid UTF-8 `s` (s.size() if past the end).
+size_t ByteOffsetOfCodePoint(std::string_view s, int64_t cp);
+
+// RFC 3339 in UTC with seconds: 2026-11-23T19:26:11Z.
+std::string FormatRfc3339(std::chrono::system_clock::time_point t);
+std::string NowRfc3339();
+// Parses RFC 3339 / ISO 8601 date-times with offset or Z ("2021-07-25T04:59:16+00:00").
+std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s);
+
+// Lower-case hex of a 128-bit XXH3 hash: stable across runs and machines.
+std::string StableHash128(std::string_view data);
+
+// Canonical form of a URL for identity: scheme and host lower-cased, default
+// port, fragment and tracking parameters (utm_*, fbclid, gclid, ...) removed,
+// remaining query parameters sorted. Empty when `url` is not an absolute URL.
+std::string CanonicalUrl(std::string_view url);
+
+// Stable article id: "u" + hash of the canonical URL when there is one, else
+// "c" + hash of source and body.
+std::string ArticleId(std::string_view url, std::string_view source, std::string_view body);
+
+}  // namespace newsflow

@@ -1,0 +1,107 @@
+#include "newsflow/settings.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace newsflow {
+namespace {
+
+bool ParseBool(std::string_view v, bool* out) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") { *out = true; return true; }
+  if (v == "false" || v == "0" || v == "no" || v == "off") { *out = false; return true; }
+  return false;
+}
+
+bool ValidFor(OptionType t, const std::string& v) {
+  switch (t) {
+    case OptionType::kString:
+    case OptionType::kPath:
+      return true;
+    case OptionType::kInt: {
+      int64_t x;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+      return ec == std::errc() && p == v.data() + v.size();
+    }
+    case OptionType::kDouble: {
+      if (v.empty()) return false;
+      char* end = nullptr;
+      std::strtod(v.c_str(), &end);
+      return end == v.c_str() + v.size();
+    }
+    case OptionType::kBool: {
+      bool b;
+      return ParseBool(v, &b);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view OptionTypeName(OptionType t) {
+  switch (t) {
+    case OptionType::kString: return "string";
+    case OptionType::kInt: return "integer";
+    case OptionType::kDouble: return "number";
+    case OptionType::kBool: return "boolean";
+    case OptionType::kPath: return "path";
+  }
+  return "?";
+}
+
+Result<Settings> Settings::Parse(const std::vector<OptionSpec>& specs,
+                                 const std::map<std::string, std::string>& given,
+                                 std::string_view owner) {
+  Settings s;
+  for (const auto& spec : specs) {
+    if (!spec.default_value.empty()) s.values_[spec.key] = spec.default_value;
+  }
+  for (const auto& [key, value] : given) {
+    const OptionSpec* spec = nullptr;
+    for (const auto& candidate : specs) {
+      if (candidate.key == key) spec = &candidate;
+    }
+    if (spec == nullptr) {
+      std::string known;
+      for (const auto& c : specs) known += (known.empty() ? "" : ", ") + c.key;
+      return Status::InvalidArgument(std::string(owner) + ": unknown setting '" + key +
+                                     "' (known: " + (known.empty() ? "none" : known) + ")");
+    }
+    if (!ValidFor(spec->type, value)) {
+      return Status::InvalidArgument(std::string(owner) + ": setting '" + key + "' wants a " +
+                                     std::string(OptionTypeName(spec->type)) + ", got '" +
+                                     value + "'");
+    }
+    s.values_[key] = value;
+  }
+  return s;
+}
+
+bool Settings::Has(std::string_view key) const { return values_.find(key) != values_.end(); }
+
+std::string Settings::GetString(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? std::string() : it->second;
+}
+
+int64_t Settings::GetInt(std::string_view key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) return 0;
+  int64_t x = 0;
+  std::from_chars(it->second.data(), it->second.data() + it->second.size(), x);
+  return x;
+}
+
+double Settings::GetDouble(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? 0.0 : std::strtod(it->second.c_str(), nullptr);
+}
+
+bool Settings::GetBool(std::string_view key) const {
+  auto it = values_.find(key);
+  bool b = false;
+  if (it != values_.end()) ParseBool(it->second, &b);
+  return b;
+}
+
+}  // namespace newsflow

