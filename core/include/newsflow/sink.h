@@ -1,0 +1,50 @@
+// ArticleSink: where producers (files, JSON Lines, feeds) hand raw articles.
+//
+// The Kafka implementation (core runtime) publishes to news.raw with the
+// article id as key, applies flow control against the downstream consumer
+// group's lag, and sends dead letters to news.dlq. Tests use an in-memory sink.
+//
+// Thread-safety: implementations say; the Kafka sink is thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "newsflow/article.h"
+#include "newsflow/status.h"
+
+namespace newsflow {
+
+// A record that could not be processed, with why and where it came from.
+struct DeadLetter {
+  std::string stage;         // "clean", "produce", "watch", ...
+  std::string reason_code;   // StatusCodeName: corrupt, schema, too_large, rejected, ...
+  std::string reason;        // human-readable message
+  std::string source_topic;  // "" when not from Kafka (files, feeds)
+  int32_t partition = -1;
+  int64_t offset = -1;
+  std::string key;           // article id when known
+  std::string payload;       // the offending input, possibly truncated
+  bool payload_truncated = false;
+  std::string payload_encoding = "utf-8";  // or "base64" for bytes that are not UTF-8
+  std::string at;            // RFC 3339
+};
+
+// Encodes a dead letter as its JSON record (schemas/dlq.v1.schema.json);
+// payloads longer than `max_payload_bytes` are truncated and flagged, and
+// bytes that are not valid UTF-8 are carried as base64.
+std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes = 64 * 1024);
+
+class ArticleSink {
+ public:
+  virtual ~ArticleSink() = default;
+  // Hands one article over. May block for flow control. An error means the
+  // article was not accepted (the caller reports it; nothing is dropped silently).
+  virtual Status Publish(const Article& a) = 0;
+  virtual Status PublishDeadLetter(const DeadLetter& d) = 0;
+  // Blocks until everything handed over so far is acknowledged, or timeout.
+  virtual Status Flush(std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace newsflow
