@@ -1,0 +1,66 @@
+// Kafka plumbing shared by every process: where the brokers are, the client
+// profile, pass-through properties, and RAII handles over librdkafka's C API.
+//
+// Two profiles: `embedded` (librdkafka's mock cluster, 2.0.2) sets the knobs
+// its measured limits demand (../shared/notes/embedded-broker.md): one
+// in-flight request, short session timeouts, range/roundrobin assignment,
+// short fetch waits. `cluster` keeps librdkafka's defaults plus idempotence.
+// User properties (-X key=value) are applied last and win.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "newsflow/status.h"
+
+namespace newsflow {
+
+struct KafkaDeleter {
+  void operator()(rd_kafka_t* rk) const;
+};
+using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
+
+struct TopicPartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    if (l != nullptr) rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using TopicPartitionList =
+    std::unique_ptr<rd_kafka_topic_partition_list_t, TopicPartitionListDeleter>;
+
+struct KafkaOptions {
+  std::string brokers;  // bootstrap.servers
+  bool embedded = false;
+  std::vector<std::pair<std::string, std::string>> properties;  // -X key=value
+  std::string client_id = "newsflow";
+};
+
+// Parses "key=value" (as kcat -X). Errors name the bad argument.
+Result<std::pair<std::string, std::string>> ParseProperty(const std::string& kv);
+
+// Resolves where the brokers are: `--brokers` wins; else the bootstrap file
+// written by `newsflow broker` (bootstrap=..., profile=embedded).
+Result<KafkaOptions> ResolveKafka(const std::string& brokers, const std::string& bootstrap_file);
+
+// Writes the bootstrap file atomically (temp + rename).
+Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps);
+
+enum class ClientRole { kProducer, kConsumer };
+
+// A configured client. For consumers, `group` is group.id.
+Result<KafkaHandle> NewKafkaClient(const KafkaOptions& o, ClientRole role,
+                                   const std::string& group = "",
+                                   rd_kafka_conf_t* extra = nullptr);
+
+// Builds a conf with profile + user properties; caller owns it.
+Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
+                                      const std::string& group);
+
+Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context);
+
+}  // namespace newsflow

@@ -1,0 +1,90 @@
+// KafkaProducer: a thin owner of a librdkafka producer with per-message
+// delivery callbacks. Callbacks run on the thread that calls Poll or Flush.
+//
+// Thread-safety: Produce may be called from several threads; Poll/Flush
+// should be called from one (callbacks run there).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "newsflow/kafka.h"
+#include "newsflow/status.h"
+
+namespace newsflow {
+
+class KafkaProducer {
+ public:
+  // err == NO_ERROR when the broker acknowledged the message.
+  using DeliveryFn = std::function<void(rd_kafka_resp_err_t err, int32_t partition, int64_t offset)>;
+
+  static Result<std::unique_ptr<KafkaProducer>> Create(const KafkaOptions& o);
+  ~KafkaProducer();
+
+  // Copies key and value. Waits (serving callbacks) while the local queue is
+  // full. An immediate error (e.g. message too large) is returned and
+  // `on_delivery` is not called.
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 DeliveryFn on_delivery);
+
+  int Poll(int timeout_ms) { return rd_kafka_poll(rk_.get(), timeout_ms); }
+  // Waits until every message is delivered or failed, serving callbacks.
+  Status Flush(std::chrono::milliseconds timeout);
+  int QueueLength() const { return rd_kafka_outq_len(rk_.get()); }
+  rd_kafka_t* handle() { return rk_.get(); }
+
+ private:
+  KafkaProducer() = default;
+  KafkaHandle rk_;
+};
+
+// FlowController: holds a writer back while the group that consumes `topic`
+// is too far behind (the embedded broker keeps only ~5 MiB per partition and
+// evicts older data silently). A background thread compares the group's
+// committed offsets with the high watermarks every `interval`.
+class FlowController {
+ public:
+  struct Limits {
+    int64_t max_backlog_messages = 20000;      // per partition
+    int64_t max_backlog_bytes = 2 * 1024 * 1024;  // per partition, estimated
+    std::chrono::milliseconds interval{100};
+  };
+
+  static Result<std::unique_ptr<FlowController>> Start(const KafkaOptions& o, std::string topic,
+                                                       std::string group, Limits limits);
+  ~FlowController();
+
+  // True while the last check found a partition over its limit, or when what
+  // was produced since that check could push one over (checks are periodic,
+  // the writer is not).
+  bool Blocked() const;
+  int64_t MaxBacklog() const { return max_backlog_.load(std::memory_order_relaxed); }
+  const std::string& group() const { return group_; }
+  const std::string& topic() const { return topic_; }
+  // Feeds the average message size used for the byte estimate.
+  void NoteProduced(size_t bytes);
+  // Blocks while Blocked() and !stop; logs once per wait when it waits long.
+  void WaitUntilClear(const std::atomic<bool>& stop);
+
+ private:
+  FlowController() = default;
+  void Loop();
+  Status Check();
+
+  KafkaHandle rk_;
+  std::string topic_, group_;
+  Limits limits_;
+  int partitions_ = 0;
+  std::atomic<bool> blocked_{false};
+  std::atomic<int64_t> max_backlog_{0};
+  std::atomic<int64_t> produced_bytes_{0}, produced_count_{0};
+  std::atomic<int64_t> count_at_check_{0};
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<std::thread> thread_;
+};
+
+}  // namespace newsflow

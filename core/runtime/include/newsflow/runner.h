@@ -1,0 +1,149 @@
+// StageRunner: the one consume -> process -> produce -> commit loop.
+//
+// Every stage process, every sink and `newsflow run`'s threads use it. It
+// owns the consumer (group membership, rebalances, gap detection), hands each
+// record to a RecordProcessor, sends the result to a RecordOutput (a Kafka
+// topic or a JSON Lines file), and stores an input offset only after its
+// output or dead letter is acknowledged (at-least-once). While the output's
+// downstream group is too far behind it pauses its partitions (flow control)
+// instead of racing past the embedded broker's retention.
+//
+// Thread-safety: Run blocks its calling thread; `stop` may be set from any
+// thread (signal handlers included: it is a lock-free atomic).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "newsflow/kafka.h"
+#include "newsflow/metrics.h"
+#include "newsflow/offset_tracker.h"
+#include "newsflow/producer.h"
+#include "newsflow/record_processor.h"
+
+namespace newsflow {
+
+// Where processed records go. `done` runs once the record is safe (acked or
+// written); it may run inside Send or later, from Poll/Flush.
+class RecordOutput {
+ public:
+  using Done = std::function<void(const Status&)>;
+  virtual ~RecordOutput() = default;
+  virtual Status Send(std::string_view key, std::string_view value, Done done) = 0;
+  virtual Status SendDeadLetter(std::string_view key, std::string_view value, Done done) = 0;
+  virtual void Poll(int timeout_ms) = 0;
+  virtual Status Flush(std::chrono::milliseconds timeout) = 0;
+  virtual bool Blocked() const { return false; }
+  virtual int64_t QueueLength() const { return 0; }
+  virtual std::string Describe() const = 0;
+};
+
+// Records to `topic`, dead letters to `dlq_topic`, both through `producer`.
+// With a FlowController, Blocked() follows it.
+class KafkaOutput final : public RecordOutput {
+ public:
+  KafkaOutput(KafkaProducer& producer, std::string topic, std::string dlq_topic,
+              FlowController* flow)
+      : producer_(producer), topic_(std::move(topic)), dlq_(std::move(dlq_topic)), flow_(flow) {}
+  Status Send(std::string_view key, std::string_view value, Done done) override;
+  Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override;
+  void Poll(int timeout_ms) override { producer_.Poll(timeout_ms); }
+  Status Flush(std::chrono::milliseconds timeout) override { return producer_.Flush(timeout); }
+  bool Blocked() const override { return flow_ != nullptr && flow_->Blocked(); }
+  int64_t QueueLength() const override { return producer_.QueueLength(); }
+  std::string Describe() const override { return topic_; }
+
+ private:
+  Status SendTo(const std::string& topic, std::string_view key, std::string_view value, Done done);
+  KafkaProducer& producer_;
+  std::string topic_, dlq_;
+  FlowController* flow_;
+};
+
+// JSON Lines files: one record a line, flushed before `done` runs.
+class FileOutput final : public RecordOutput {
+ public:
+  // "-" means stdout. `dlq_path` may be empty: dead letters then go to stderr.
+  static Result<std::unique_ptr<FileOutput>> Open(const std::string& path,
+                                                  const std::string& dlq_path);
+  ~FileOutput() override;
+  Status Send(std::string_view key, std::string_view value, Done done) override;
+  Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override;
+  void Poll(int) override {}
+  Status Flush(std::chrono::milliseconds) override;
+  std::string Describe() const override { return path_; }
+
+ private:
+  FileOutput() = default;
+  static Status WriteLine(FILE* f, std::string_view value);
+  FILE* out_ = nullptr;
+  FILE* dlq_ = nullptr;
+  bool own_out_ = false, own_dlq_ = false;
+  std::string path_;
+};
+
+struct RunnerOptions {
+  std::string name;         // stage name ("clean") or sink name ("sink")
+  std::string input_topic;  // consumed
+  std::string group;        // consumer group (newsflow-<name>)
+  std::chrono::milliseconds poll_timeout{100};
+  size_t max_in_flight = 5000;  // consumed but not yet acknowledged
+  std::chrono::milliseconds shutdown_timeout{30000};
+};
+
+class StageRunner {
+ public:
+  StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProcessor& processor,
+              RecordOutput& output, prometheus::Registry& registry);
+  ~StageRunner();
+
+  // Runs until `stop` is set, then drains: flushes the output, stores and
+  // commits offsets, leaves the group.
+  Status Run(const std::atomic<bool>& stop);
+
+  struct Counts {
+    int64_t received = 0, sent = 0, dropped = 0, dead_lettered = 0, lost = 0, redelivered = 0;
+  };
+  Counts counts() const { return counts_; }
+
+ private:
+  static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t* parts, void* opaque);
+  void OnAssign(rd_kafka_topic_partition_list_t* parts);
+  void OnRevoke(rd_kafka_topic_partition_list_t* parts);
+  void Handle(const rd_kafka_message_t* m);
+  void Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes, const Status& s,
+            std::chrono::system_clock::time_point fetched_at, bool has_fetched);
+  void StoreOffsets(bool all);
+  Status CommitSync();
+  void UpdateFlow();
+  void UpdateLag();
+
+  KafkaOptions kafka_;
+  RunnerOptions options_;
+  RecordProcessor& processor_;
+  RecordOutput& output_;
+  MetricFamilies& families_;
+  StageMetrics metrics_;
+  KafkaHandle rk_;
+  OffsetTracker tracker_;
+  RecordProcessor::Output scratch_;
+  std::string payload_;
+  Counts counts_;
+  bool paused_ = false;
+  prometheus::Gauge* paused_gauge_ = nullptr;
+  prometheus::Gauge* queue_gauge_ = nullptr;
+  prometheus::Gauge* assigned_gauge_ = nullptr;
+  prometheus::Counter* commit_failures_ = nullptr;
+  prometheus::Histogram* commit_seconds_ = nullptr;
+  prometheus::Counter* delivery_failures_ = nullptr;
+  prometheus::Histogram* batch_size_ = nullptr;
+  std::chrono::steady_clock::time_point last_lag_{};
+  int64_t batch_count_ = 0;
+};
+
+}  // namespace newsflow

@@ -1,0 +1,91 @@
+#include "newsflow/kafka_sink.h"
+
+#include <spdlog/spdlog.h>
+
+#include "newsflow/codec.h"
+#include "newsflow/text.h"
+#include "newsflow/topology.h"
+
+namespace newsflow {
+
+Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOptions& kafka,
+                                                                   Options o,
+                                                                   prometheus::Registry& registry,
+                                                                   const std::atomic<bool>* stop) {
+  std::unique_ptr<KafkaArticleSink> s(new KafkaArticleSink());
+  auto producer = KafkaProducer::Create(kafka);
+  if (!producer.ok()) return producer.status();
+  s->producer_ = std::move(*producer);
+  if (o.flow_control) {
+    std::string group = o.downstream_group.empty() ? DownstreamGroupOf(o.topic) : o.downstream_group;
+    if (!group.empty()) {
+      auto flow = FlowController::Start(kafka, o.topic, group, o.limits);
+      if (!flow.ok()) return flow.status();
+      s->flow_ = std::move(*flow);
+    }
+  }
+  s->metrics_ = std::make_unique<StageMetrics>(registry, o.producer_name, "", o.topic);
+  s->paused_ = &MetricFamilies::For(registry).flow_paused.Add({{"stage", o.producer_name}});
+  s->stop_ = stop != nullptr ? stop : &s->never_stop_;
+  s->options_ = std::move(o);
+  return s;
+}
+
+Status KafkaArticleSink::Publish(const Article& a) {
+  std::string json = Codec::Encode(a);
+  if (json.size() > options_.max_record_bytes) {
+    DeadLetter d;
+    d.stage = options_.producer_name;
+    d.reason_code = "too_large";
+    d.reason = "article of " + std::to_string(json.size()) + " bytes exceeds the limit of " +
+               std::to_string(options_.max_record_bytes);
+    d.key = a.id;
+    d.payload = json;
+    NEWSFLOW_RETURN_IF_ERROR(PublishDeadLetter(d));
+    return Status::TooLarge(d.reason);
+  }
+  if (flow_ && flow_->Blocked()) {
+    paused_->Set(1);
+    while (flow_->Blocked() && !stop_->load()) producer_->Poll(20);
+    paused_->Set(0);
+    if (stop_->load()) return Status::Unavailable("stopping");
+  }
+  auto bytes = json.size();
+  Status s = producer_->Produce(options_.topic, a.id, json,
+                                [this, bytes](rd_kafka_resp_err_t err, int32_t, int64_t) {
+                                  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                                    acked_.fetch_add(1);
+                                    metrics_->sent.Increment();
+                                    metrics_->bytes_out.Increment(static_cast<double>(bytes));
+                                  } else {
+                                    failed_.fetch_add(1);
+                                    spdlog::error("produce: delivery failed: {}", rd_kafka_err2str(err));
+                                  }
+                                });
+  if (!s.ok()) return s;
+  if (flow_) flow_->NoteProduced(json.size());
+  published_.fetch_add(1);
+  producer_->Poll(0);
+  return Status::OK();
+}
+
+Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
+  std::string json = EncodeDeadLetter(d);
+  metrics_->DeadLettered(d.reason_code).Increment();
+  return producer_->Produce(options_.dlq_topic, d.key, json,
+                            [this](rd_kafka_resp_err_t err, int32_t, int64_t) {
+                              if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                                failed_.fetch_add(1);
+                                spdlog::error("dead letter: delivery failed: {}", rd_kafka_err2str(err));
+                              }
+                            });
+}
+
+Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
+  NEWSFLOW_RETURN_IF_ERROR(producer_->Flush(timeout));
+  if (failed_.load() > 0)
+    return Status::Unavailable(std::to_string(failed_.load()) + " record(s) were not acknowledged");
+  return Status::OK();
+}
+
+}  // namespace newsflow

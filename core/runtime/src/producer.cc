@@ -1,0 +1,165 @@
+#include "newsflow/producer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace newsflow {
+namespace {
+
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  auto* fn = static_cast<KafkaProducer::DeliveryFn*>(m->_private);
+  if (fn == nullptr) return;
+  (*fn)(m->err, m->partition, m->offset);
+  delete fn;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& o) {
+  auto conf = NewKafkaConf(o, ClientRole::kProducer, "");
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_dr_msg_cb(*conf, OnDelivery);
+  auto rk = NewKafkaClient(o, ClientRole::kProducer, "", *conf);
+  if (!rk.ok()) return rk.status();
+  std::unique_ptr<KafkaProducer> p(new KafkaProducer());
+  p->rk_ = std::move(*rk);
+  return p;
+}
+
+KafkaProducer::~KafkaProducer() {
+  if (rk_ && rd_kafka_outq_len(rk_.get()) > 0) {
+    rd_kafka_flush(rk_.get(), 10000);
+    if (int left = rd_kafka_outq_len(rk_.get()); left > 0)
+      spdlog::error("producer closed with {} undelivered message(s)", left);
+  }
+}
+
+Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std::string_view value,
+                              DeliveryFn on_delivery) {
+  auto* fn = new DeliveryFn(std::move(on_delivery));
+  std::string t(topic);
+  for (;;) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
+        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(fn), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(rk_.get(), 50);
+      continue;
+    }
+    delete fn;
+    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+      return Status::TooLarge("record of " + std::to_string(value.size()) +
+                              " bytes exceeds the producer's message.max.bytes");
+    return KafkaStatus(err, "produce to " + t);
+  }
+}
+
+Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
+  rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+    return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered");
+  return KafkaStatus(err, "flush");
+}
+
+Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions& o,
+                                                              std::string topic, std::string group,
+                                                              Limits limits) {
+  std::unique_ptr<FlowController> f(new FlowController());
+  // A consumer handle that never subscribes: it only reads the group's
+  // committed offsets (OffsetFetch) and the topic's watermarks.
+  KafkaOptions quiet = o;
+  quiet.client_id = "newsflow-flow-control";
+  auto rk = NewKafkaClient(quiet, ClientRole::kConsumer, group);
+  if (!rk.ok()) return rk.status();
+  f->rk_ = std::move(*rk);
+  f->topic_ = std::move(topic);
+  f->group_ = std::move(group);
+  f->limits_ = limits;
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(f->rk_.get(), f->topic_.c_str(), nullptr);
+  rd_kafka_resp_err_t err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 10000);
+  rd_kafka_topic_destroy(rkt);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "metadata for " + f->topic_);
+  if (md->topic_cnt == 1) f->partitions_ = md->topics[0].partition_cnt;
+  rd_kafka_metadata_destroy(md);
+  if (f->partitions_ <= 0) return Status::NotFound("topic " + f->topic_ + " has no partitions");
+  f->thread_ = std::make_unique<std::thread>([p = f.get()] { p->Loop(); });
+  return f;
+}
+
+FlowController::~FlowController() {
+  stop_ = true;
+  if (thread_) thread_->join();
+}
+
+bool FlowController::Blocked() const {
+  if (blocked_.load(std::memory_order_relaxed)) return true;
+  int64_t count = produced_count_.load(std::memory_order_relaxed);
+  int64_t since = count - count_at_check_.load(std::memory_order_relaxed);
+  int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
+  // Keys spread over partitions, but not evenly: assume twice the mean share.
+  int64_t per_partition = 2 * since / std::max(1, partitions_) + 1;
+  int64_t estimate = max_backlog_.load(std::memory_order_relaxed) + per_partition;
+  return estimate > limits_.max_backlog_messages || estimate * avg > limits_.max_backlog_bytes;
+}
+
+void FlowController::NoteProduced(size_t bytes) {
+  produced_bytes_.fetch_add(static_cast<int64_t>(bytes), std::memory_order_relaxed);
+  produced_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void FlowController::Loop() {
+  while (!stop_) {
+    Status s = Check();
+    if (!s.ok()) spdlog::debug("flow control check: {}", s.ToString());
+    std::this_thread::sleep_for(limits_.interval);
+  }
+}
+
+Status FlowController::Check() {
+  TopicPartitionList list(rd_kafka_topic_partition_list_new(partitions_));
+  for (int p = 0; p < partitions_; ++p)
+    rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), p);
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list.get(), 5000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "committed offsets");
+  int64_t count = produced_count_.load(std::memory_order_relaxed);
+  int64_t count_before = count;
+  int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
+  int64_t worst = 0;
+  bool blocked = false;
+  for (int i = 0; i < list->cnt; ++i) {
+    int64_t low = 0, high = 0;
+    err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), list->elems[i].partition,
+                                           &low, &high, 5000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "watermarks");
+    int64_t committed = list->elems[i].offset;
+    int64_t base = std::max(committed < 0 ? int64_t{0} : committed, low);
+    int64_t backlog = std::max<int64_t>(0, high - base);
+    worst = std::max(worst, backlog);
+    if (backlog > limits_.max_backlog_messages || backlog * avg > limits_.max_backlog_bytes)
+      blocked = true;
+  }
+  max_backlog_.store(worst, std::memory_order_relaxed);
+  blocked_.store(blocked, std::memory_order_relaxed);
+  count_at_check_.store(count_before, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
+  auto start = std::chrono::steady_clock::now();
+  bool logged = false;
+  while (Blocked() && !stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!logged && std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {
+      spdlog::warn("flow control: waiting for group {} on {} (backlog {} messages)", group_,
+                   topic_, MaxBacklog());
+      logged = true;
+    }
+  }
+}
+
+}  // namespace newsflow

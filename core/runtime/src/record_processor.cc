@@ -1,0 +1,87 @@
+#include "newsflow/record_processor.h"
+
+#include <exception>
+
+#include "newsflow/text.h"
+
+namespace newsflow {
+
+RecordProcessor::RecordProcessor(std::vector<ChainLink> chain, Options options)
+    : chain_(std::move(chain)), options_(options) {}
+
+void RecordProcessor::DeadLetterOut(Output& out, const std::string& stage, const Status& s) {
+  out.kind = Output::Kind::kDeadLetter;
+  out.stage = stage;
+  out.reason_code = std::string(StatusCodeName(s.code()));
+  out.reason = s.message();
+  out.value.clear();
+}
+
+void RecordProcessor::Process(std::string_view bytes, Output& out) {
+  out = Output();
+  const std::string first = chain_.empty() ? std::string("sink") : chain_.front().name;
+  if (bytes.size() > options_.max_record_bytes) {
+    DeadLetterOut(out, first,
+                  Status::TooLarge("record of " + std::to_string(bytes.size()) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(options_.max_record_bytes)));
+    return;
+  }
+  if (!options_.decode) {
+    out.value.assign(bytes);
+    return;
+  }
+  Status st = codec_.Decode(bytes, article_);
+  if (!st.ok()) {
+    DeadLetterOut(out, first, st);
+    return;
+  }
+  out.key = article_.id;
+  out.fetched_at = ParseRfc3339(article_.fetched_at);
+  for (const ChainLink& link : chain_) {
+    auto t0 = std::chrono::steady_clock::now();
+    Result<Outcome> r = Status::Internal("stage did not run");
+    try {
+      r = link.stage->Process(article_);
+    } catch (const std::exception& e) {
+      r = Status::Internal(std::string("stage threw: ") + e.what());
+    } catch (...) {
+      r = Status::Internal("stage threw a non-standard exception");
+    }
+    if (link.metrics != nullptr) {
+      link.metrics->process_seconds.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    if (!r.ok()) {
+      DeadLetterOut(out, link.name, r.status());
+      return;
+    }
+    if (!r->forwarded()) {
+      out.kind = Output::Kind::kDrop;
+      out.stage = link.name;
+      out.reason = r->reason;
+      return;
+    }
+  }
+  Codec::Encode(article_, out.value);
+  if (out.value.size() > options_.max_output_bytes) {
+    size_t n = out.value.size();
+    DeadLetterOut(out, chain_.empty() ? first : chain_.back().name,
+                  Status::TooLarge("output record of " + std::to_string(n) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(options_.max_output_bytes)));
+  }
+}
+
+DeadLetter MakeDeadLetter(const RecordProcessor::Output& out, std::string_view payload) {
+  DeadLetter d;
+  d.stage = out.stage;
+  d.reason_code = out.reason_code;
+  d.reason = out.reason;
+  d.key = out.key;
+  d.payload.assign(payload);
+  d.at = NowRfc3339();
+  return d;
+}
+
+}  // namespace newsflow

@@ -1,0 +1,375 @@
+#include "newsflow/runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "newsflow/text.h"
+
+namespace newsflow {
+
+// ---- outputs ---------------------------------------------------------------
+
+Status KafkaOutput::SendTo(const std::string& topic, std::string_view key, std::string_view value,
+                           Done done) {
+  Status s = producer_.Produce(topic, key, value,
+                               [done = std::move(done), topic](rd_kafka_resp_err_t err, int32_t,
+                                                               int64_t) {
+                                 done(KafkaStatus(err, "delivery to " + topic));
+                               });
+  if (s.ok() && flow_ != nullptr && topic == topic_) flow_->NoteProduced(value.size());
+  return s;
+}
+
+Status KafkaOutput::Send(std::string_view key, std::string_view value, Done done) {
+  return SendTo(topic_, key, value, std::move(done));
+}
+
+Status KafkaOutput::SendDeadLetter(std::string_view key, std::string_view value, Done done) {
+  return SendTo(dlq_, key, value, std::move(done));
+}
+
+Result<std::unique_ptr<FileOutput>> FileOutput::Open(const std::string& path,
+                                                     const std::string& dlq_path) {
+  std::unique_ptr<FileOutput> f(new FileOutput());
+  f->path_ = path;
+  if (path == "-") {
+    f->out_ = stdout;
+  } else {
+    f->out_ = std::fopen(path.c_str(), "a");
+    if (f->out_ == nullptr) return Status::Unavailable("cannot open " + path + " for writing");
+    f->own_out_ = true;
+  }
+  if (dlq_path.empty()) {
+    f->dlq_ = stderr;
+  } else {
+    f->dlq_ = std::fopen(dlq_path.c_str(), "a");
+    if (f->dlq_ == nullptr) return Status::Unavailable("cannot open " + dlq_path + " for writing");
+    f->own_dlq_ = true;
+  }
+  return f;
+}
+
+FileOutput::~FileOutput() {
+  if (own_out_) std::fclose(out_);
+  if (own_dlq_) std::fclose(dlq_);
+}
+
+Status FileOutput::WriteLine(FILE* f, std::string_view value) {
+  if (std::fwrite(value.data(), 1, value.size(), f) != value.size() || std::fputc('\n', f) == EOF ||
+      std::fflush(f) != 0)
+    return Status::Unavailable("write failed");
+  return Status::OK();
+}
+
+Status FileOutput::Send(std::string_view, std::string_view value, Done done) {
+  Status s = WriteLine(out_, value);
+  if (s.ok()) done(s);
+  return s;
+}
+
+Status FileOutput::SendDeadLetter(std::string_view, std::string_view value, Done done) {
+  Status s = WriteLine(dlq_, value);
+  if (s.ok()) done(s);
+  return s;
+}
+
+Status FileOutput::Flush(std::chrono::milliseconds) {
+  if (std::fflush(out_) != 0 || std::fflush(dlq_) != 0) return Status::Unavailable("flush failed");
+  return Status::OK();
+}
+
+// ---- runner ----------------------------------------------------------------
+
+StageRunner::StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProcessor& processor,
+                         RecordOutput& output, prometheus::Registry& registry)
+    : kafka_(std::move(kafka)),
+      options_(std::move(options)),
+      processor_(processor),
+      output_(output),
+      families_(MetricFamilies::For(registry)),
+      metrics_(registry, options_.name, options_.input_topic, output.Describe()) {
+  const std::map<std::string, std::string> l = {{"stage", options_.name}};
+  paused_gauge_ = &families_.flow_paused.Add(l);
+  queue_gauge_ = &families_.producer_queue.Add(l);
+  assigned_gauge_ = &families_.assigned_partitions.Add(l);
+  commit_failures_ = &families_.commit_failures.Add(l);
+  commit_seconds_ = &families_.commit_seconds.Add(
+      l, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});
+  delivery_failures_ = &families_.delivery_failures.Add(l);
+  batch_size_ = &families_.batch_size.Add(
+      l, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500});
+  families_.rebalances.Add({{"stage", options_.name}, {"kind", "assign"}});
+  families_.rebalances.Add({{"stage", options_.name}, {"kind", "revoke"}});
+}
+
+StageRunner::~StageRunner() = default;
+
+void StageRunner::RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                    rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  auto* self = static_cast<StageRunner*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    self->OnAssign(parts);
+  } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    self->OnRevoke(parts);
+  } else {
+    spdlog::error("[{}] rebalance error: {}", self->options_.name, rd_kafka_err2str(err));
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
+  families_.rebalances.Add({{"stage", options_.name}, {"kind", "assign"}}).Increment();
+  // Where each partition resumes, so the first record can be checked for a gap.
+  TopicPartitionList committed(rd_kafka_topic_partition_list_copy(parts));
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), committed.get(), 10000);
+  for (int i = 0; i < committed->cnt; ++i) {
+    int64_t next = -1;
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && committed->elems[i].offset >= 0) {
+      next = committed->elems[i].offset;
+    } else if (kafka_.embedded) {
+      next = 0;  // embedded topics start empty: everything from 0 must arrive
+    }
+    tracker_.Assign(committed->elems[i].partition, next);
+  }
+  rd_kafka_assign(rk_.get(), parts);
+  if (paused_) rd_kafka_pause_partitions(rk_.get(), parts);
+  assigned_gauge_->Set(parts->cnt);
+  spdlog::info("[{}] assigned {} partition(s) of {}", options_.name, parts->cnt,
+               options_.input_topic);
+}
+
+void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
+  families_.rebalances.Add({{"stage", options_.name}, {"kind", "revoke"}}).Increment();
+  // Hand the partitions over with everything done so far committed, so the
+  // next owner starts where this one really stopped.
+  Status s = output_.Flush(options_.shutdown_timeout);
+  if (!s.ok()) spdlog::warn("[{}] flush on revoke: {}", options_.name, s.ToString());
+  StoreOffsets(true);
+  Status c = CommitSync();
+  if (!c.ok()) spdlog::warn("[{}] commit on revoke: {}", options_.name, c.ToString());
+  for (int i = 0; i < parts->cnt; ++i) tracker_.Revoke(parts->elems[i].partition);
+  rd_kafka_assign(rk_.get(), nullptr);
+  assigned_gauge_->Set(0);
+  spdlog::info("[{}] revoked {} partition(s)", options_.name, parts->cnt);
+}
+
+void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes,
+                       const Status& s, std::chrono::system_clock::time_point fetched_at,
+                       bool has_fetched) {
+  if (!s.ok()) {
+    delivery_failures_->Increment();
+    spdlog::error("[{}] partition {} offset {}: {} (offset not committed; it is read again after "
+                  "restart)", options_.name, partition, offset, s.ToString());
+    return;
+  }
+  tracker_.MarkDone(partition, offset);
+  if (forwarded) {
+    ++counts_.sent;
+    metrics_.sent.Increment();
+    metrics_.bytes_out.Increment(static_cast<double>(bytes));
+    if (has_fetched) {
+      double age = std::chrono::duration<double>(std::chrono::system_clock::now() - fetched_at).count();
+      if (age >= 0) metrics_.e2e_seconds.Observe(age);
+    }
+  }
+}
+
+void StageRunner::Handle(const rd_kafka_message_t* m) {
+  const int32_t partition = m->partition;
+  const int64_t offset = m->offset;
+  OffsetTracker::Consumed c = tracker_.OnConsumed(partition, offset);
+  if (c.lost > 0) {
+    counts_.lost += c.lost;
+    metrics_.lost.Increment(static_cast<double>(c.lost));
+    spdlog::error("[{}] LOST {} record(s) on {}[{}] before offset {} (evicted by the broker "
+                  "before they were read)", options_.name, c.lost, options_.input_topic,
+                  partition, offset);
+  }
+  if (c.redelivered) {
+    ++counts_.redelivered;
+    metrics_.redelivered.Increment();
+  }
+  ++counts_.received;
+  metrics_.received.Increment();
+  metrics_.bytes_in.Increment(static_cast<double>(m->len));
+  payload_.assign(static_cast<const char*>(m->payload), m->len);
+  processor_.Process(payload_, scratch_);
+
+  using Kind = RecordProcessor::Output::Kind;
+  auto dead_letter = [&](const RecordProcessor::Output& out) {
+    ++counts_.dead_lettered;
+    metrics_.DeadLettered(out.reason_code).Increment();
+    DeadLetter d = MakeDeadLetter(out, payload_);
+    d.source_topic = options_.input_topic;
+    d.partition = partition;
+    d.offset = offset;
+    std::string json = EncodeDeadLetter(d);
+    spdlog::warn("[{}] dead letter {}[{}]@{}: {}: {}", options_.name, options_.input_topic,
+                 partition, offset, out.reason_code, out.reason);
+    Status s = output_.SendDeadLetter(out.key, json, [this, partition, offset](const Status& st) {
+      Done(partition, offset, false, 0, st, {}, false);
+    });
+    if (!s.ok()) {
+      delivery_failures_->Increment();
+      spdlog::error("[{}] cannot send dead letter for offset {}: {}", options_.name, offset,
+                    s.ToString());
+    }
+  };
+
+  switch (scratch_.kind) {
+    case Kind::kDrop:
+      ++counts_.dropped;
+      metrics_.Dropped(scratch_.reason).Increment();
+      tracker_.MarkDone(partition, offset);
+      break;
+    case Kind::kDeadLetter:
+      dead_letter(scratch_);
+      break;
+    case Kind::kForward: {
+      size_t bytes = scratch_.value.size();
+      auto fetched = scratch_.fetched_at.value_or(std::chrono::system_clock::time_point{});
+      bool has_fetched = scratch_.fetched_at.has_value();
+      Status s = output_.Send(scratch_.key, scratch_.value,
+                              [this, partition, offset, bytes, fetched, has_fetched](const Status& st) {
+                                Done(partition, offset, true, bytes, st, fetched, has_fetched);
+                              });
+      if (!s.ok()) {
+        RecordProcessor::Output failed = scratch_;
+        failed.kind = Kind::kDeadLetter;
+        failed.stage = options_.name;
+        failed.reason_code = std::string(StatusCodeName(s.code()));
+        failed.reason = s.message();
+        dead_letter(failed);
+      }
+      break;
+    }
+  }
+}
+
+void StageRunner::StoreOffsets(bool all) {
+  auto positions = all ? tracker_.AllCommittable() : tracker_.TakeCommittable();
+  if (all) tracker_.TakeCommittable();
+  if (positions.empty()) return;
+  TopicPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
+  for (const auto& [p, off] : positions)
+    rd_kafka_topic_partition_list_add(list.get(), options_.input_topic.c_str(), p)->offset = off;
+  rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__STATE)
+    spdlog::warn("[{}] storing offsets: {}", options_.name, rd_kafka_err2str(err));
+}
+
+Status StageRunner::CommitSync() {
+  auto t0 = std::chrono::steady_clock::now();
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), nullptr, 0);
+  commit_seconds_->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return Status::OK();
+  commit_failures_->Increment();
+  return KafkaStatus(err, "commit");
+}
+
+void StageRunner::UpdateFlow() {
+  bool blocked = output_.Blocked();
+  if (blocked == paused_) return;
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  if (rd_kafka_assignment(rk_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  TopicPartitionList a(assignment);
+  if (blocked) {
+    rd_kafka_pause_partitions(rk_.get(), a.get());
+  } else {
+    rd_kafka_resume_partitions(rk_.get(), a.get());
+  }
+  paused_ = blocked;
+  paused_gauge_->Set(blocked ? 1 : 0);
+  spdlog::debug("[{}] flow control: {}", options_.name, blocked ? "paused" : "resumed");
+}
+
+void StageRunner::UpdateLag() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_lag_ < std::chrono::seconds(1)) return;
+  last_lag_ = now;
+  queue_gauge_->Set(static_cast<double>(output_.QueueLength()));
+  rd_kafka_topic_partition_list_t* assignment = nullptr;
+  if (rd_kafka_assignment(rk_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  TopicPartitionList a(assignment);
+  if (rd_kafka_position(rk_.get(), a.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  for (int i = 0; i < a->cnt; ++i) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), a->elems[i].topic, a->elems[i].partition, &low,
+                                       &high) != RD_KAFKA_RESP_ERR_NO_ERROR || high < 0)
+      continue;
+    int64_t pos = a->elems[i].offset >= 0 ? a->elems[i].offset : low;
+    families_.consumer_lag
+        .Add({{"stage", options_.name},
+              {"topic", a->elems[i].topic},
+              {"partition", std::to_string(a->elems[i].partition)}})
+        .Set(static_cast<double>(std::max<int64_t>(0, high - pos)));
+  }
+}
+
+Status StageRunner::Run(const std::atomic<bool>& stop) {
+  auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, options_.group);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_rebalance_cb(*conf, &StageRunner::RebalanceCallback);
+  rd_kafka_conf_set_opaque(*conf, this);
+  auto rk = NewKafkaClient(kafka_, ClientRole::kConsumer, options_.group, *conf);
+  if (!rk.ok()) return rk.status();
+  rk_ = std::move(*rk);
+  rd_kafka_poll_set_consumer(rk_.get());
+
+  TopicPartitionList topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), options_.input_topic.c_str(),
+                                    RD_KAFKA_PARTITION_UA);
+  NEWSFLOW_RETURN_IF_ERROR(
+      KafkaStatus(rd_kafka_subscribe(rk_.get(), topics.get()), "subscribe " + options_.input_topic));
+  spdlog::info("[{}] consuming {} as group {} -> {}", options_.name, options_.input_topic,
+               options_.group, output_.Describe());
+
+  const int poll_ms = static_cast<int>(options_.poll_timeout.count());
+  while (!stop.load(std::memory_order_relaxed)) {
+    output_.Poll(0);
+    UpdateFlow();
+    UpdateLag();
+    if (tracker_.InFlight() >= options_.max_in_flight) {
+      output_.Poll(poll_ms);
+      StoreOffsets(false);
+      rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
+      if (none != nullptr) {
+        if (!none->err) Handle(none);
+        rd_kafka_message_destroy(none);
+      }
+      continue;
+    }
+    int batch = 0;
+    for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
+         m = batch < 500 ? rd_kafka_consumer_poll(rk_.get(), 0) : nullptr) {
+      if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+          spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
+      } else {
+        Handle(m);
+        ++batch;
+      }
+      rd_kafka_message_destroy(m);
+      if (stop.load(std::memory_order_relaxed)) break;
+    }
+    if (batch > 0) batch_size_->Observe(batch);
+    StoreOffsets(false);
+  }
+
+  spdlog::info("[{}] stopping: draining {} in-flight record(s)", options_.name, tracker_.InFlight());
+  Status flushed = output_.Flush(options_.shutdown_timeout);
+  if (!flushed.ok()) spdlog::error("[{}] shutdown flush: {}", options_.name, flushed.ToString());
+  StoreOffsets(true);
+  Status committed = CommitSync();
+  if (!committed.ok()) spdlog::error("[{}] final commit: {}", options_.name, committed.ToString());
+  rd_kafka_consumer_close(rk_.get());
+  rk_.reset();
+  spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}",
+               options_.name, counts_.received, counts_.sent, counts_.dropped,
+               counts_.dead_lettered, counts_.lost, counts_.redelivered);
+  return flushed;
+}
+
+}  // namespace newsflow
