@@ -1,0 +1,118 @@
+// LanguageDetector: language, script and confidence of a text, plus the
+// other-language passages of a mixed text. Knows nothing of Kafka or Articles.
+//
+// Two engines, combined so that newsflow gets fastText's accuracy at close to
+// CLD2's speed:
+//   * CLD2 (full tables) answers alone when it is reliable, clearly ahead and
+//     the text is long enough, outside the Arabic script;
+//   * fastText lid.176 answers otherwise, always for Arabic-script text, where
+//     CLD2 and its neighbours push Pashto, Sorani, Sindhi and Uyghur onto
+//     Persian, Urdu or Arabic, and for Kurmanji, which CLD2 lacks. It reads a
+//     window of the text in the majority script, so a long article costs
+//     a bounded amount and an English byline does not sway an Arabic article.
+// Without the model file the detector runs on CLD2 alone (fasttext_loaded()
+// is false); the stage logs and exports that.
+//
+// Codes: ISO 639-1 where one exists, else ISO 639-3 ("ckb", "kmr"); "und"
+// when the text is too short or no engine is sure enough. Persian and Dari
+// are not separable by either engine: both come out as "fa".
+//
+// Thread-safety: not thread-safe (scratch buffers); one instance per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cld2_engine.h"
+#include "fasttext_engine.h"
+#include "language_codes.h"
+#include "newsflow/status.h"
+#include "text_profile.h"
+
+namespace newsflow::langid {
+
+struct DetectorOptions {
+  // lid.176.ftz; empty or missing -> CLD2 only.
+  std::string model_path;
+  // Fewer letters than this (digits, punctuation and symbols do not count): "und".
+  int64_t min_letters = 6;
+  // Below this confidence the answer is "und".
+  double min_confidence = 0.5;
+  // CLD2 answers alone only with at least this share of the scored bytes...
+  int cld2_min_percent = 90;
+  // ...and at least this many scored bytes (shorter text goes to fastText,
+  // which is the more accurate engine on sentences).
+  int cld2_min_bytes = 200;
+  // Bytes of majority-script text fastText reads; its answer settles long
+  // before the end of a news article.
+  int64_t fasttext_max_bytes = 1024;
+  // Smallest other-language passage (in letters) reported as a span.
+  int64_t span_min_letters = 24;
+};
+
+enum class DetectMode {
+  kCombined,      // newsflow's detector
+  kCld2Only,      // CLD2 alone on the whole text (also the no-model fallback)
+  kFastTextOnly,  // fastText alone on the whole text via predictLine (benchmarks)
+};
+
+struct Span {
+  int64_t start = 0;  // code points into the text
+  int64_t end = 0;
+  std::string_view code;
+  double confidence = 0;
+};
+
+struct Detection {
+  std::string_view code = kUnd;
+  double confidence = 0;
+  std::string_view script = "Zzzz";  // ISO 15924
+  std::string_view engine = "none";  // "cld2", "fasttext", "none"
+  std::vector<Span> spans;
+};
+
+class LanguageDetector {
+ public:
+  // Fails only on a model file that exists but does not load; a missing file
+  // gives a CLD2-only detector.
+  static Result<std::unique_ptr<LanguageDetector>> Create(DetectorOptions options);
+
+  bool fasttext_loaded() const { return fasttext_ != nullptr; }
+  const DetectorOptions& options() const { return options_; }
+
+  // Any bytes are accepted (invalid UTF-8 and controls are blanked first).
+  // Codes and the script point into static or model-owned strings, valid
+  // while the detector lives; `out` is reused.
+  void Detect(std::string_view text, Detection& out, DetectMode mode = DetectMode::kCombined);
+
+ private:
+  explicit LanguageDetector(DetectorOptions options) : options_(std::move(options)) {}
+
+  struct Guess {
+    std::string_view code;
+    double confidence = 0;
+    std::string_view engine;
+  };
+  // The main language of a profiled text; fills `cld2` when CLD2 ran.
+  Guess DetectMain(const TextProfile& p, bool want_chunks, Cld2Answer& cld2);
+  Guess FromCld2(const Cld2Answer& cld2) const;
+  Guess FromFastText(const TextProfile& p);
+  // Majority-script tokens of p.sanitized, at most fasttext_max_bytes.
+  std::string_view FastTextWindow(const TextProfile& p);
+  bool LooksLikeArabicInPersianLetters(const TextProfile& p, std::string_view window);
+  void FindSpans(const TextProfile& p, const Cld2Answer& cld2, Detection& out);
+
+  DetectorOptions options_;
+  std::unique_ptr<FastTextEngine> fasttext_;
+  TextProfile profile_;
+  TextProfile span_profile_;
+  Cld2Answer cld2_;
+  Cld2Answer span_cld2_;
+  std::string window_;
+  std::string folded_;
+};
+
+}  // namespace newsflow::langid

@@ -1,0 +1,103 @@
+#include "text_profile.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+namespace newsflow::langid {
+namespace {
+
+bool IsAsciiLetter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+// Controls other than tab and newline confuse both engines; DEL too.
+bool IsAsciiControl(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F; }
+
+}  // namespace
+
+void Profile(std::string_view text, TextProfile& p) {
+  p.sanitized.assign(text.data(), text.size());
+  p.code_points = 0;
+  p.letters = 0;
+  p.script_letters.fill(0);
+  p.majority_script = USCRIPT_COMMON;
+  p.majority_letters = 0;
+  p.has_kana = false;
+  p.persian_only = p.persian_yeh_kaf = p.teh_marbuta = p.arabic_letters = 0;
+
+  char* s = p.sanitized.data();
+  const int64_t n = static_cast<int64_t>(p.sanitized.size());
+  int64_t latin = 0;
+  int64_t i = 0;
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // ASCII fast path: most bytes of most feeds
+      if (IsAsciiLetter(b)) {
+        ++latin;
+      } else if (IsAsciiControl(b)) {
+        s[i] = ' ';
+      }
+      ++i;
+      ++p.code_points;
+      continue;
+    }
+    const int64_t start = i;
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s), i, n, c);
+    ++p.code_points;
+    if (c < 0 || (c >= 0x80 && c <= 0x9F)) {
+      // Invalid bytes and C1 controls: blank them, keeping byte offsets.
+      for (int64_t j = start; j < i; ++j) s[j] = ' ';
+      continue;
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    const UScriptCode sc = uscript_getScript(c, &err);
+    if (U_FAILURE(err) || sc <= USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN || u_isdigit(c)) continue;
+    ++p.letters;
+    ++p.script_letters[sc];
+    if (sc == USCRIPT_ARABIC) {
+      ++p.arabic_letters;
+      switch (c) {
+        case 0x067E: case 0x0686: case 0x0698: case 0x06AF:
+          ++p.persian_only;
+          break;
+        case 0x06CC: case 0x06A9:
+          ++p.persian_yeh_kaf;
+          break;
+        case 0x0629:
+          ++p.teh_marbuta;
+          break;
+        default:
+          break;
+      }
+    } else if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) {
+      p.has_kana = true;
+    }
+  }
+  p.letters += latin;
+  p.script_letters[USCRIPT_LATIN] += static_cast<int32_t>(latin);
+
+  // Japanese mixes Han and kana; count the three as one writing system so a
+  // kana-heavy sentence and a Han-heavy one get the same majority.
+  const int64_t japanese = p.has_kana ? int64_t{p.script_letters[USCRIPT_HAN]} +
+                                            p.script_letters[USCRIPT_HIRAGANA] +
+                                            p.script_letters[USCRIPT_KATAKANA]
+                                      : 0;
+  for (int sc = 0; sc < USCRIPT_CODE_LIMIT; ++sc) {
+    if (p.script_letters[sc] > p.majority_letters) {
+      p.majority_letters = p.script_letters[sc];
+      p.majority_script = static_cast<UScriptCode>(sc);
+    }
+  }
+  if (japanese > p.majority_letters) {
+    p.majority_letters = japanese;
+    p.majority_script = USCRIPT_JAPANESE;
+  }
+}
+
+std::string_view ScriptCode(const TextProfile& p) {
+  if (p.letters == 0) return p.code_points == 0 ? "Zzzz" : "Zyyy";
+  if (p.majority_script == USCRIPT_HAN && p.has_kana) return "Jpan";
+  const char* name = uscript_getShortName(p.majority_script);
+  return name != nullptr ? std::string_view(name) : std::string_view("Zzzz");
+}
+
+}  // namespace newsflow::langid
