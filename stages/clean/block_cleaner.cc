@@ -1,0 +1,411 @@
+#include "block_cleaner.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dates.h"
+#include "newsflow/text.h"
+
+namespace newsflow::clean {
+namespace {
+
+enum class Cls { kGood, kNear, kShort, kBad };
+
+// Reason strings are interned here so metrics can pre-create their children.
+const std::vector<std::string>& AllReasons() {
+  static const std::vector<std::string> k = {
+      "template", "adblock", "comment_form", "read_next", "read_also", "tags", "share",
+      "follow", "player", "cookie", "newsletter", "navigation", "dateline", "date_banner",
+      "duplicate", "title_repeat", "unrelated_tail", "teaser", "short", "low_text",
+      "link_dense", "boilerplate_markup", "other"};
+  return k;
+}
+
+struct Info {
+  int cp = 0;
+  int tokens = 0;
+  std::string folded;
+  uint64_t hash = 0;
+  bool end_punct = false;
+  int sent_punct = 0;
+  double stop = 0;
+  Cls cls = Cls::kShort;
+  const std::string* reason = nullptr;
+  PhraseHit hit;
+  bool is_title = false;
+};
+
+// Sentence punctuation at the end, ignoring closing quotes and brackets.
+void Punctuation(std::string_view s, bool* end, int* count) {
+  int n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.' || c == '!' || c == '?') {
+      ++n;
+    } else if (c == '\xD8' && i + 1 < s.size() && s[i + 1] == '\x9F') {  // ؟
+      ++n;
+    }
+  }
+  *count = n;
+  size_t e = s.size();
+  while (e > 0) {
+    unsigned char c = static_cast<unsigned char>(s[e - 1]);
+    if (c == '"' || c == '\'' || c == ')' || c == ' ' || c == '*') {
+      --e;
+      continue;
+    }
+    // ” » ’ (3-byte and 2-byte closers)
+    if (e >= 3 && (s.substr(e - 3, 3) == "\xE2\x80\x9D" || s.substr(e - 3, 3) == "\xE2\x80\x99")) {
+      e -= 3;
+      continue;
+    }
+    if (e >= 2 && s.substr(e - 2, 2) == "\xC2\xBB") {
+      e -= 2;
+      continue;
+    }
+    break;
+  }
+  if (e == 0) {
+    *end = false;
+    return;
+  }
+  char last = s[e - 1];
+  *end = last == '.' || last == '!' || last == '?' ||
+         (e >= 2 && s.substr(e - 2, 2) == "\xD8\x9F") ||      // ؟
+         (e >= 3 && s.substr(e - 3, 3) == "\xE2\x80\xA6");   // …
+}
+
+// Cuts `s` to at most `max` bytes on a UTF-8 boundary.
+std::string_view Prefix(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t e = max;
+  while (e > 0 && (static_cast<unsigned char>(s[e]) & 0xC0) == 0x80) --e;
+  return s.substr(0, e);
+}
+
+int CountTokens(std::string_view s) {
+  if (s.empty()) return 0;
+  return static_cast<int>(std::count(s.begin(), s.end(), ' ')) + 1;
+}
+
+}  // namespace
+
+const std::vector<std::string>& RemovalReasons() { return AllReasons(); }
+
+Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageInfo& page,
+                                        std::chrono::steady_clock::time_point deadline) {
+  const size_t n = blocks.size();
+  auto reason = [](std::string_view r) -> const std::string* {
+    for (const std::string& s : AllReasons()) {
+      if (s == r) return &s;
+    }
+    return &AllReasons().back();
+  };
+  auto timed_out = [&](size_t i) {
+    return (i & 63) == 0 && std::chrono::steady_clock::now() > deadline;
+  };
+
+  // The page's stop-word language, from its first few hundred tokens.
+  int lang = -1;
+  if (stop_ != nullptr && !stop_->empty()) {
+    std::string sample;
+    for (size_t i = 0; i < n && sample.size() < 6000; ++i) {
+      if (blocks[i].text.size() > 60) {
+        sample.append(Prefix(blocks[i].text, 1500));
+        sample.push_back(' ');
+      }
+    }
+    lang = stop_->DetectLanguage(sample, 600);
+  }
+
+  std::vector<Info> info(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while scoring blocks");
+    Info& f = info[i];
+    const std::string& t = blocks[i].text;
+    f.cp = static_cast<int>(CountCodePoints(t));
+    f.tokens = CountTokens(t);
+    Punctuation(t, &f.end_punct, &f.sent_punct);
+    const bool longish = f.cp > opt_.max_boilerplate_chars;
+    f.folded = Normalizer::Fold(longish ? Prefix(t, 600) : std::string_view(t));
+    f.hash = longish ? XXH3_64bits(t.data(), t.size()) : XXH3_64bits(f.folded.data(), f.folded.size());
+    if (lang >= 0) f.stop = stop_->Measure(t, lang, 48).value();
+
+    if (opt_.learn_templates && templates_ != nullptr && !longish &&
+        templates_->IsTemplate(page.source, f.hash)) {
+      f.reason = reason("template");
+      continue;
+    }
+    if (phrases_ != nullptr) {
+      PhraseHit h = phrases_->Match(f.folded);
+      if (h && (h.whole_line || !longish)) {
+        f.hit = h;
+        if (h.action == PhraseAction::kDrop) {
+          f.reason = reason(*h.reason);
+        } else if (h.action == PhraseAction::kCut) {
+          if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
+        }
+      }
+    }
+  }
+
+  // Initial classes: length, punctuation, stop words, links, markup hints.
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    const Block& b = blocks[i];
+    if (f.reason != nullptr || (f.hit && f.hit.action == PhraseAction::kCut)) {
+      f.cls = Cls::kBad;
+      continue;
+    }
+    const bool stop_low = lang >= 0 && f.stop < 0.15;
+    const bool stop_ok = lang < 0 || f.stop >= 0.30;
+    if (b.link_density > 0.5) {
+      f.cls = Cls::kBad;
+      f.reason = reason("link_dense");
+    } else if (b.hint < 0) {
+      f.cls = Cls::kBad;
+      f.reason = reason("boilerplate_markup");
+    } else if (f.cp >= 200) {
+      f.cls = ((!stop_low || f.sent_punct >= 2) && b.link_density <= 0.25) ? Cls::kGood : Cls::kNear;
+    } else if (f.cp >= 70) {
+      if (stop_ok && f.end_punct && b.link_density <= 0.2) f.cls = Cls::kGood;
+      else if (!stop_low && b.link_density <= 0.3) f.cls = Cls::kNear;
+      else f.cls = Cls::kBad;
+    } else {
+      f.cls = Cls::kShort;
+    }
+  }
+  size_t first_good = n;
+  for (size_t i = 0; i < n; ++i) {
+    if (info[i].cls == Cls::kGood) {
+      first_good = i;
+      break;
+    }
+  }
+
+  // Title: the producer's/HTML hint, else a repeated or leading short line.
+  CleanResult res;
+  std::string title_folded;
+  size_t title_idx = n;
+  if (!page.title_hint.empty()) {
+    res.section.title = page.title_hint;
+    title_folded = Normalizer::Fold(page.title_hint);
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].folded == title_folded) {
+        title_idx = i;
+        break;
+      }
+    }
+  } else {
+    size_t limit = std::min(first_good == n ? n : first_good, size_t{12});
+    auto candidate = [&](size_t i) {
+      const Info& f = info[i];
+      return f.reason == nullptr && f.tokens >= 3 && f.cp <= 300 && !f.hit &&
+             !FindDate(f.folded).has_value();
+    };
+    for (size_t i = 0; i < limit && title_idx == n; ++i) {
+      if (!candidate(i)) continue;
+      for (size_t j = i + 1; j < std::min(n, limit + 2); ++j) {
+        if (info[j].folded == info[i].folded) {
+          title_idx = i;
+          break;
+        }
+      }
+    }
+    for (size_t i = 0; i < limit && title_idx == n; ++i) {
+      if (candidate(i)) title_idx = i;
+    }
+    if (title_idx == n && n > 0 && first_good == 0 && !info[0].end_punct && info[0].cp <= 300 &&
+        info[0].reason == nullptr) {
+      title_idx = 0;
+    }
+    if (title_idx < n) {
+      res.section.title = blocks[title_idx].text;
+      title_folded = info[title_idx].folded;
+    }
+  }
+  if (!title_folded.empty()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].folded == title_folded) {
+        info[i].cls = Cls::kBad;
+        if (i == title_idx) {
+          info[i].is_title = true;
+        } else {
+          info[i].reason = reason("title_repeat");
+        }
+      }
+    }
+  }
+  if (first_good < n && info[first_good].cls != Cls::kGood) {
+    first_good = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].cls == Cls::kGood) {
+        first_good = i;
+        break;
+      }
+    }
+  }
+
+  // Dates: a labelled date line > the page's metadata > an ISO timestamp line
+  // > an unlabelled date just under the title (unless it is the fetch date,
+  // i.e. a site banner with today's date).
+  const std::string fetched_day = page.fetched_at.size() >= 10 ? page.fetched_at.substr(0, 10) : "";
+  int pub_rank = 0;
+  std::string published;
+  if (page.published_hint) {
+    pub_rank = 3;
+    published = *page.published_hint;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    if (f.is_title || f.cp > 120) continue;
+    if (f.reason != nullptr && f.reason != reason("dateline")) continue;
+    if (f.hit && (f.hit.action == PhraseAction::kPublished || f.hit.action == PhraseAction::kUpdated)) {
+      auto d = FindDate(f.folded);
+      if (d && d->other_tokens <= 8) {
+        f.reason = reason("dateline");
+        f.cls = Cls::kBad;
+        if (f.hit.action == PhraseAction::kPublished && pub_rank < 4) {
+          pub_rank = 4;
+          published = d->rfc3339;
+        }
+      }
+      continue;
+    }
+    if (auto iso = ParseIsoLine(blocks[i].text)) {
+      f.reason = reason("dateline");
+      f.cls = Cls::kBad;
+      if (pub_rank < 2) {
+        pub_rank = 2;
+        published = iso->rfc3339;
+      }
+      continue;
+    }
+    if (f.tokens > 12) continue;
+    auto d = FindDate(f.folded);
+    if (!d || d->other_tokens > 2) continue;
+    f.cls = Cls::kBad;
+    const bool under_title = title_idx < n && i > title_idx && i <= title_idx + 3 && i < first_good;
+    const bool today = !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0;
+    if (under_title && !today) {
+      f.reason = reason("dateline");
+      if (pub_rank < 1) {
+        pub_rank = 1;
+        published = d->rfc3339;
+      }
+    } else {
+      f.reason = reason("date_banner");
+    }
+  }
+  if (pub_rank > 0) res.section.published_at = published;
+
+  // Repeated consecutive lines (an image caption printed twice, a widget).
+  for (size_t i = 1; i < n; ++i) {
+    if (info[i].folded == info[i - 1].folded && !info[i].folded.empty() && !info[i].is_title &&
+        info[i].cp <= opt_.max_boilerplate_chars && info[i].reason != reason("title_repeat")) {
+      for (size_t k : {i - 1, i}) {
+        if (info[k].reason == nullptr) info[k].reason = reason("duplicate");
+        info[k].cls = Cls::kBad;
+      }
+    }
+  }
+
+  // Stand-alone markers: after the body has begun, the rest is another article
+  // or a list of teasers; before it, the marker and its one teaser line go.
+  bool body_started = false;
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    if (f.cls == Cls::kGood) body_started = true;
+    if (!(f.hit && f.hit.action == PhraseAction::kCut && f.hit.whole_line)) continue;
+    f.reason = reason(*f.hit.reason);
+    f.cls = Cls::kBad;
+    if (body_started) {
+      for (size_t k = i + 1; k < n; ++k) {
+        info[k].cls = Cls::kBad;
+        if (info[k].reason == nullptr && !info[k].is_title) info[k].reason = reason("unrelated_tail");
+      }
+      break;
+    }
+    if (i + 1 < n && info[i + 1].reason == nullptr && !info[i + 1].is_title &&
+        info[i + 1].cp <= opt_.max_boilerplate_chars) {
+      info[i + 1].reason = reason("teaser");
+      info[i + 1].cls = Cls::kBad;
+    }
+  }
+
+  // Context smoothing (jusText): near-good and short blocks take their class
+  // from the nearest decided neighbours.
+  std::vector<Cls> cls(n);
+  for (size_t i = 0; i < n; ++i) cls[i] = info[i].cls;
+  auto neighbour = [&](size_t i, int dir, bool ignore_near) {
+    long j = static_cast<long>(i) + dir;
+    while (j >= 0 && j < static_cast<long>(n)) {
+      Cls c = cls[j];
+      if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
+      j += dir;
+    }
+    return Cls::kBad;
+  };
+  std::vector<Cls> out = cls;
+  for (size_t i = 0; i < n; ++i) {
+    if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while smoothing");
+    if (cls[i] == Cls::kNear) {
+      Cls p = neighbour(i, -1, true), q = neighbour(i, +1, true);
+      out[i] = (p == Cls::kBad && q == Cls::kBad) ? Cls::kBad : Cls::kGood;
+    } else if (cls[i] == Cls::kShort) {
+      Cls p = neighbour(i, -1, true), q = neighbour(i, +1, true);
+      if (p == Cls::kGood && q == Cls::kGood) {
+        out[i] = Cls::kGood;
+      } else if (p == Cls::kBad && q == Cls::kBad) {
+        out[i] = Cls::kBad;
+      } else if ((p == Cls::kBad && neighbour(i, -1, false) == Cls::kNear) ||
+                 (q == Cls::kBad && neighbour(i, +1, false) == Cls::kNear)) {
+        out[i] = Cls::kGood;
+      } else {
+        out[i] = Cls::kBad;
+      }
+      // A heading that opens body text, or a short closing sentence.
+      if (out[i] == Cls::kBad && blocks[i].heading && q == Cls::kGood) out[i] = Cls::kGood;
+      if (out[i] == Cls::kBad && info[i].end_punct && info[i].tokens >= 4 && i > 0 &&
+          cls[i - 1] == Cls::kGood) {
+        out[i] = Cls::kGood;
+      }
+    }
+  }
+
+  // Assemble.
+  std::string& text = res.section.text;
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    if (f.is_title) continue;
+    if (out[i] == Cls::kGood && f.reason == nullptr) {
+      if (!text.empty()) text.push_back('\n');
+      text.append(blocks[i].text);
+      ++kept;
+      continue;
+    }
+    const std::string* r = f.reason;
+    if (r == nullptr) r = reason(cls[i] == Cls::kShort ? "short" : "low_text");
+    ++res.section.removed[*r];
+  }
+  if (kept == 0) res.drop_reason = n == 0 ? "empty_page" : "only_boilerplate";
+
+  if (opt_.learn_templates && templates_ != nullptr && n > 0) {
+    std::vector<uint64_t> hashes;
+    hashes.reserve(n);
+    std::unordered_set<uint64_t> seen;
+    for (const Info& f : info) {
+      if (f.cp <= opt_.max_boilerplate_chars && seen.insert(f.hash).second) hashes.push_back(f.hash);
+    }
+    templates_->Observe(page.source, page.page_key, hashes);
+  }
+  res.note = "kept " + std::to_string(kept) + "/" + std::to_string(n) + " blocks" +
+             (lang >= 0 ? ", stoplist " + stop_->name(lang) : "");
+  return res;
+}
+
+}  // namespace newsflow::clean

@@ -1,0 +1,185 @@
+#include "normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/bytestream.h>
+#include <unicode/uchar.h>
+
+#include "newsflow/text.h"
+
+namespace newsflow::clean {
+namespace {
+
+const icu::Normalizer2* Nfkc() {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(err);
+  return U_SUCCESS(err) ? n : nullptr;
+}
+
+// Characters removed outright: they carry no text and break matching.
+bool IsDropped(uint32_t cp) {
+  switch (cp) {
+    case 0x00AD:  // soft hyphen
+    case 0x061C:  // Arabic letter mark
+    case 0x0640:  // tatweel
+    case 0x180E:
+    case 0x200B: case 0x200C: case 0x200D: case 0x200E: case 0x200F:
+    case 0x2060: case 0x2061: case 0x2062: case 0x2063: case 0x2064:
+    case 0xFEFF:
+      return true;
+    default:
+      break;
+  }
+  if (cp >= 0x202A && cp <= 0x202E) return true;  // bidi embeddings
+  if (cp >= 0x2066 && cp <= 0x2069) return true;  // bidi isolates
+  if (cp >= 0x0080 && cp <= 0x009F) return true;  // C1 controls
+  if (cp >= 0xFFF9 && cp <= 0xFFFB) return true;  // interlinear annotation
+  return false;
+}
+
+bool IsSpace(uint32_t cp) {
+  return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000;
+}
+
+bool IsLineBreak(uint32_t cp) { return cp == 0x0085 || cp == 0x2028 || cp == 0x2029; }
+
+}  // namespace
+
+Normalizer::Normalizer() : not_nfkc_yes_(0x10000 / 64, 0) {
+  for (uint32_t cp = 0x80; cp < 0x10000; ++cp) {
+    if (u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_NFKC_QUICK_CHECK) != UNORM_YES) {
+      not_nfkc_yes_[cp >> 6] |= uint64_t{1} << (cp & 63);
+    }
+  }
+}
+
+void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nfkc) const {
+  out.clear();
+  out.reserve(in.size());
+  bool pending_nl = false, pending_sp = false, line_empty = true;
+  auto before_emit = [&] {
+    if (pending_nl && !out.empty()) {
+      out.push_back('\n');
+      line_empty = true;
+    } else if (pending_sp && !line_empty) {
+      out.push_back(' ');
+    }
+    pending_nl = pending_sp = false;
+    line_empty = false;
+  };
+  auto newline = [&] {
+    if (!line_empty) pending_nl = true;
+    pending_sp = false;
+  };
+  size_t i = 0;
+  const size_t n = in.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      // ASCII fast path: copy a run of printable non-space bytes at once.
+      if (c > 0x20 && c < 0x7F) {
+        size_t j = i + 1;
+        while (j < n) {
+          unsigned char d = static_cast<unsigned char>(in[j]);
+          if (d <= 0x20 || d >= 0x7F) break;
+          ++j;
+        }
+        before_emit();
+        out.append(in.data() + i, j - i);
+        i = j;
+        continue;
+      }
+      ++i;
+      if (c == '\n') {
+        newline();
+      } else if (c == '\r') {
+        if (i < n && in[i] == '\n') ++i;
+        newline();
+      } else if (c == ' ' || c == '\t' || c == '\f' || c == '\v') {
+        pending_sp = true;
+      }
+      continue;  // other C0 controls and DEL are dropped
+    }
+    size_t start = i;
+    uint32_t cp = DecodeUtf8(in, i);
+    if (IsDropped(cp)) continue;
+    if (IsSpace(cp)) {
+      pending_sp = true;
+      continue;
+    }
+    if (IsLineBreak(cp)) {
+      newline();
+      continue;
+    }
+    if (cp >= 0x10000 || (not_nfkc_yes_[cp >> 6] >> (cp & 63)) & 1) *needs_nfkc = true;
+    before_emit();
+    out.append(in.data() + start, i - start);
+  }
+}
+
+Result<std::string> Normalizer::Normalize(std::string_view in) const {
+  if (!IsValidUtf8(in)) return Status::Corrupt("invalid UTF-8 in body");
+  std::string out;
+  bool needs_nfkc = false;
+  StripPass(in, out, &needs_nfkc);
+  if (!needs_nfkc) return out;
+  const icu::Normalizer2* n = Nfkc();
+  if (n == nullptr) return Status::Internal("ICU NFKC normaliser unavailable");
+  std::string nfkc;
+  icu::StringByteSink<std::string> sink(&nfkc, static_cast<int32_t>(out.size()));
+  UErrorCode err = U_ZERO_ERROR;
+  n->normalizeUTF8(0, out, sink, nullptr, err);
+  if (U_FAILURE(err)) return Status::Internal(std::string("NFKC failed: ") + u_errorName(err));
+  // NFKC can expose new tatweels or spaces (e.g. U+FE71 -> tatweel + fathatan).
+  bool unused = false;
+  StripPass(nfkc, out, &unused);
+  return out;
+}
+
+namespace {
+
+bool IsFoldPunct(uint32_t cp) {
+  if (cp < 0x80) {
+    return !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+  }
+  if (cp >= 0x00A1 && cp <= 0x00BF) return true;
+  if (cp == 0x00D7 || cp == 0x00F7) return true;
+  if (cp >= 0x2010 && cp <= 0x205E) return true;
+  if (cp >= 0x2190 && cp <= 0x2BFF) return true;  // arrows, shapes, symbols
+  if (cp == 0x060C || cp == 0x061B || cp == 0x061F || cp == 0x06D4) return true;
+  if (cp >= 0x066A && cp <= 0x066D) return true;
+  if (cp >= 0x3000 && cp <= 0x303F) return true;
+  if (cp >= 0x1F000) return true;  // emoji and pictographs
+  return false;
+}
+
+}  // namespace
+
+std::string Normalizer::Fold(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  bool sp = false;
+  size_t i = 0;
+  while (i < in.size()) {
+    uint32_t cp = DecodeUtf8(in, i);
+    if (cp == ' ' || cp == '\n' || IsFoldPunct(cp)) {
+      sp = true;
+      continue;
+    }
+    if (cp >= 0x064B && cp <= 0x065F) continue;  // harakat
+    if (cp == 0x0670) continue;
+    if (cp >= 'A' && cp <= 'Z') cp += 32;
+    else if (cp >= 0xC0 && cp <= 0xDE) cp += 32;
+    else if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671) cp = 0x0627;
+    else if (cp == 0x0649) cp = 0x064A;
+    else if (cp == 0x0629) cp = 0x0647;
+    else if (cp == 0x06CC) cp = 0x064A;  // Persian yeh
+    else if (cp == 0x06A9) cp = 0x0643;  // keheh
+    if (sp && !out.empty()) out.push_back(' ');
+    sp = false;
+    AppendUtf8(out, cp);
+  }
+  return out;
+}
+
+}  // namespace newsflow::clean
