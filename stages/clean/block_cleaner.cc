@@ -3,6 +3,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -176,6 +178,39 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       else f.cls = Cls::kBad;
     } else {
       f.cls = Cls::kShort;
+    }
+  }
+  // HTML: the container holding most body text (readability's top candidate)
+  // is the article; its short blocks (list items, table cells, subheadings)
+  // are kept unless another signal rejects them.
+  if (page.ranges != nullptr && !page.ranges->empty()) {
+    std::unordered_map<int, double> score;
+    double total = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].cls != Cls::kGood && info[i].cls != Cls::kNear) continue;
+      double w = info[i].cp * (1.0 - blocks[i].link_density) * (info[i].cls == Cls::kGood ? 1.0 : 0.5);
+      total += w;
+      if (blocks[i].parent >= 0) score[blocks[i].parent] += w;
+      if (blocks[i].grand >= 0) score[blocks[i].grand] += w * 0.5;
+    }
+    int top = -1;
+    double best = 0;
+    for (const auto& [node, sc] : score) {
+      if (sc > best || (sc == best && node > top)) {
+        best = sc;
+        top = node;
+      }
+    }
+    if (top >= 0 && best >= 0.3 * total) {
+      auto [first, last] = (*page.ranges)[static_cast<size_t>(top)];
+      const bool whole_page = static_cast<size_t>(last - first) * 10 >= n * 9;
+      for (int i = first; i < last && !whole_page; ++i) {
+        Info& f = info[static_cast<size_t>(i)];
+        if (f.reason == nullptr && (f.cls == Cls::kShort || f.cls == Cls::kNear) &&
+            blocks[static_cast<size_t>(i)].link_density <= 0.5 && !f.hit) {
+          f.cls = Cls::kGood;
+        }
+      }
     }
   }
   size_t first_good = n;
@@ -379,6 +414,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // Assemble.
   std::string& text = res.section.text;
   size_t kept = 0;
+  static const bool debug = std::getenv("NEWSFLOW_CLEAN_DEBUG") != nullptr;
+  for (size_t i = 0; debug && i < n; ++i) {
+    static const char* kC = "GNSB";
+    std::fprintf(stderr, "%c>%c %-14s ld=%.2f h=%d st=%.2f | %.100s\n", kC[static_cast<int>(cls[i])],
+                 kC[static_cast<int>(out[i])], info[i].reason ? info[i].reason->c_str() : "",
+                 blocks[i].link_density, blocks[i].hint, info[i].stop, blocks[i].text.c_str());
+  }
   for (size_t i = 0; i < n; ++i) {
     Info& f = info[i];
     if (f.is_title) continue;

@@ -34,6 +34,8 @@ struct Block {
   int hint = 0;               // <0: boilerplate tag/class/id, >0: article container
   bool heading = false;       // <h1>..<h6> (HTML)
   bool list_item = false;     // <li> (HTML)
+  int parent = -1;            // nearest container element (HTML), index into PageInfo::ranges
+  int grand = -1;             // the container above it
 };
 
 struct PageInfo {
@@ -43,6 +45,8 @@ struct PageInfo {
   std::optional<std::string> published_hint;  // HTML meta; lower priority than a stated line
   uint64_t page_key = 0;               // identity for template counting
   bool html = false;
+  // HTML: per container element, the block index range [first, last) it spans.
+  const std::vector<std::pair<int, int>>* ranges = nullptr;
 };
 
 struct CleanOptions {

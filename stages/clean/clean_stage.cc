@@ -128,6 +128,7 @@ class CleanStage final : public Stage {
     page.page_key = a.id.empty() ? XXH3_64bits(a.body.data(), a.body.size())
                                  : XXH3_64bits(a.id.data(), a.id.size());
     std::vector<Block> blocks;
+    std::vector<std::pair<int, int>> ranges;
     if (a.content_type == ContentType::kTextHtml) {
       page.html = true;
       std::string charset;
@@ -135,6 +136,8 @@ class CleanStage final : public Stage {
       auto html = clean::ExtractHtml(a.body, charset, norm_, deadline);
       if (!html.ok()) return html.status();
       blocks = std::move(html->blocks);
+      ranges = std::move(html->ranges);
+      page.ranges = &ranges;
       page.title_hint = std::move(html->title);
       page.published_hint = std::move(html->published);
     } else {

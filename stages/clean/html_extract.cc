@@ -160,7 +160,12 @@ std::string ValidUtf8(std::string s) {
 struct Frame {
   xmlNode* node;
   Tag tag;
-  int hint;
+  int own_hint;     // this element's class/id/tag hint
+  int hint;         // nearest non-zero hint
+  int hint_node;    // element id that gave `hint` (-1 none)
+  int container;    // nearest container element id
+  int cparent;      // the container above it
+  int my_id;        // this element's id once expanded (-1: none)
   bool in_link;
   bool heading;
   bool li;
@@ -175,7 +180,7 @@ class Walker {
   Status Walk(xmlNode* root, HtmlPage* page) {
     page_ = page;
     std::vector<std::pair<Frame, bool>> stack;  // frame, children pushed
-    stack.push_back({Frame{root, kBlock, 0, false, false, false, false}, false});
+    stack.push_back({Frame{root, kBlock, 0, 0, -1, -1, -1, -1, false, false, false, false}, false});
     size_t visits = 0;
     while (!stack.empty()) {
       if ((++visits & 1023) == 0 && std::chrono::steady_clock::now() > deadline_) {
@@ -184,35 +189,43 @@ class Walker {
       auto& [fr, expanded] = stack.back();
       if (expanded) {
         if (fr.tag != kOther && fr.tag != kLink) Flush();
+        if (fr.my_id >= 0) page_->ranges[fr.my_id].second = static_cast<int>(page_->blocks.size());
         stack.pop_back();
         continue;
       }
       expanded = true;
+      if (fr.node->type == XML_TEXT_NODE || fr.node->type == XML_CDATA_SECTION_NODE) {
+        AddText(fr, reinterpret_cast<const char*>(fr.node->content));
+        stack.pop_back();
+        continue;
+      }
+      if (fr.node->type != XML_ELEMENT_NODE && fr.node->type != XML_DOCUMENT_NODE &&
+          fr.node->type != XML_HTML_DOCUMENT_NODE) {
+        stack.pop_back();
+        continue;
+      }
+      if (fr.tag != kOther && fr.tag != kLink) Flush();
+      const bool container = fr.tag != kOther && fr.tag != kLink;
+      if (container || fr.own_hint != 0) {
+        fr.my_id = static_cast<int>(page_->ranges.size());
+        int first = static_cast<int>(page_->blocks.size());
+        page_->ranges.push_back({first, first});
+        if (fr.own_hint != 0) fr.hint_node = fr.my_id;
+      }
       Frame f = fr;  // copy: the vector may reallocate below
-      if (f.node->type == XML_TEXT_NODE || f.node->type == XML_CDATA_SECTION_NODE) {
-        AddText(f, reinterpret_cast<const char*>(f.node->content));
-        stack.pop_back();
-        continue;
-      }
-      if (f.node->type != XML_ELEMENT_NODE && f.node->type != XML_DOCUMENT_NODE &&
-          f.node->type != XML_HTML_DOCUMENT_NODE) {
-        stack.pop_back();
-        continue;
-      }
-      if (f.tag != kOther && f.tag != kLink) Flush();
-      // Children in reverse so the first child is processed first.
       std::vector<xmlNode*> kids;
       for (xmlNode* c = f.node->children; c != nullptr; c = c->next) kids.push_back(c);
+      // Children in reverse so the first child is processed first.
       for (auto it = kids.rbegin(); it != kids.rend(); ++it) {
         xmlNode* c = *it;
-        Frame k{c, kOther, f.hint, f.in_link, f.heading, f.li, f.in_article};
+        Frame k{c, kOther, 0, f.hint, f.hint_node,
+                container ? f.my_id : f.container, container ? f.container : f.cparent, -1,
+                f.in_link, f.heading, f.li, f.in_article};
         if (c->type == XML_ELEMENT_NODE) {
           const char* name = reinterpret_cast<const char*>(c->name);
           k.tag = Classify(name);
           if (k.tag == kSkip) continue;
-          if (k.tag == kBr) {
-            k.tag = kBlock;
-          }
+          if (k.tag == kBr) k.tag = kBlock;
           if (Hidden(c)) continue;
           int own = HintOf(Attr(c, "class") + " " + Attr(c, "id"));
           if (own == 0) {
@@ -225,9 +238,11 @@ class Walker {
           }
           if (k.tag == kNegTag && own == 0) own = -1;
           if (k.tag == kHeader && own == 0 && !f.in_article) own = -1;
-          if (k.tag == kHeader) k.tag = kBlock;
-          if (k.tag == kNegTag || k.tag == kArticle) k.tag = kBlock;
-          if (own != 0) k.hint = own;
+          if (k.tag == kHeader || k.tag == kNegTag || k.tag == kArticle) k.tag = kBlock;
+          if (own != 0) {
+            k.own_hint = own;
+            k.hint = own;
+          }
           if (k.tag == kLink) k.in_link = true;
           if (k.tag == kHeading) {
             k.heading = true;
@@ -266,8 +281,11 @@ class Walker {
     if (len == 0) return;
     if (cur_.empty()) {
       cur_hint_ = f.hint;
+      cur_hint_node_ = f.hint_node;
       cur_heading_ = f.heading;
       cur_li_ = f.li;
+      cur_parent_ = f.container;
+      cur_grand_ = f.cparent;
     }
     size_t nonspace = 0;
     for (size_t i = 0; i < len; ++i) {
@@ -279,7 +297,10 @@ class Walker {
     if (f.in_link) link_chars_ += nonspace;
     text_chars_ += nonspace;
     if (f.heading) cur_heading_ = true;
-    if (f.hint != 0 && cur_hint_ == 0) cur_hint_ = f.hint;
+    if (f.hint != 0 && cur_hint_ == 0) {
+      cur_hint_ = f.hint;
+      cur_hint_node_ = f.hint_node;
+    }
   }
 
   void Flush() {
@@ -294,28 +315,59 @@ class Walker {
         b.hint = cur_hint_;
         b.heading = cur_heading_;
         b.list_item = cur_li_;
+        b.parent = cur_parent_;
+        b.grand = cur_grand_;
         if (want_h1_ && b.heading) {
           h1_ = b.text;
           want_h1_ = false;
         }
         page_->blocks.push_back(std::move(b));
+        hint_nodes_.push_back(cur_hint_node_);
       }
     }
     cur_.clear();
     link_chars_ = text_chars_ = 0;
     cur_hint_ = 0;
+    cur_hint_node_ = -1;
     cur_heading_ = cur_li_ = false;
   }
 
+ public:
+  std::vector<int> hint_nodes_;  // per block: element that gave its hint
+
+ private:
   const Normalizer& norm_;
   std::chrono::steady_clock::time_point deadline_;
   HtmlPage* page_ = nullptr;
   std::string cur_;
   size_t link_chars_ = 0, text_chars_ = 0;
-  int cur_hint_ = 0;
+  int cur_hint_ = 0, cur_hint_node_ = -1, cur_parent_ = -1, cur_grand_ = -1;
   bool cur_heading_ = false, cur_li_ = false;
   bool want_h1_ = false;
 };
+
+// A "boilerplate" class on a wrapper holding much of the page (a body class
+// like "has-cookie-banner", a "modal-open" root) says nothing about its text:
+// such hints are dropped.
+void DropWrapperHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
+  const size_t n = page->blocks.size();
+  std::vector<size_t> prefix(n + 1, 0);
+  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + page->blocks[i].text.size();
+  const size_t total = prefix[n];
+  if (total == 0) return;
+  std::vector<int8_t> verdict(page->ranges.size(), 0);  // 0 unknown, 1 keep, -1 drop
+  for (size_t i = 0; i < n; ++i) {
+    Block& b = page->blocks[i];
+    int node = hint_nodes[i];
+    if (b.hint >= 0 || node < 0) continue;
+    if (verdict[node] == 0) {
+      auto [first, last] = page->ranges[node];
+      size_t inside = prefix[static_cast<size_t>(last)] - prefix[static_cast<size_t>(first)];
+      verdict[node] = (inside * 10 > total * 3) ? -1 : 1;
+    }
+    if (verdict[node] < 0) b.hint = 0;
+  }
+}
 
 std::optional<std::string> DateFrom(std::string_view v) {
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
@@ -424,6 +476,7 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   ReadHead(reinterpret_cast<xmlNode*>(doc), &page, &title, &og, &visits);
   Walker w(norm, deadline);
   NEWSFLOW_RETURN_IF_ERROR(w.Walk(reinterpret_cast<xmlNode*>(doc), &page));
+  DropWrapperHints(&page, w.hint_nodes_);
   auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, title, og)));
   if (t.ok()) {
     page.title = std::move(*t);
