@@ -1,6 +1,8 @@
 // Accuracy and throughput of language detection on the langid dev set.
 //
 //   newsflow-langid-eval [--corpus DIR] [--model FILE] [--repeat N] [--errors SYSTEM]
+//                        [--dump FILE.tsv] [--fasttext-max-bytes N] [--cld2-min-bytes N]
+//                        [--cld2-min-percent N] [--cld2-min-score X] [--min-confidence X]
 //
 // Prints, in one run: accuracy per language and overall on dev-short and
 // dev-long for newsflow's combined detector, for CLD2 alone, for fastText
@@ -99,19 +101,30 @@ Evaluation Evaluate(const System& sys, const std::vector<Item>& items, bool prin
 
 double Pct(const Score& s) { return s.n ? 100.0 * s.correct / s.n : 0; }
 
-double MegabytesPerSecond(const System& sys, const std::vector<Item>& items, int repeat) {
+// Median MB/s of each system over `repeat` passes; the systems take turns
+// within each pass so a busy machine slows them alike.
+std::vector<double> MegabytesPerSecond(const std::vector<System>& systems,
+                                       const std::vector<Item>& items, int repeat) {
   size_t bytes = 0;
   for (const Item& it : items) bytes += it.text.size();
-  std::vector<double> rates;
+  std::vector<std::vector<double>> rates(systems.size());
   Detection d;
   for (int r = 0; r < repeat; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    for (const Item& it : items) sys.detector->Detect(it.text, d, sys.mode);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rates.push_back(bytes / 1e6 / s);
+    for (size_t i = 0; i < systems.size(); ++i) {
+      const System& sys = systems[i];
+      const auto t0 = std::chrono::steady_clock::now();
+      for (const Item& it : items) sys.detector->Detect(it.text, d, sys.mode);
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rates[i].push_back(bytes / 1e6 / s);
+    }
   }
-  std::sort(rates.begin(), rates.end());
-  return rates[rates.size() / 2];
+  std::vector<double> medians;
+  for (auto& v : rates) {
+    std::sort(v.begin(), v.end());
+    medians.push_back(v[v.size() / 2]);
+  }
+  return medians;
 }
 
 }  // namespace
@@ -120,12 +133,20 @@ int main(int argc, char** argv) {
   std::string corpus = newsflow::CorpusDir() + "/langid";
   std::string model = newsflow::ModelsDir() + "/lid.176.ftz";
   std::string errors_for;
-  int repeat = 5;
+  std::string dump;
+  newsflow::langid::DetectorOptions opt;
+  int repeat = 9;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--corpus")) corpus = argv[i + 1];
     else if (!std::strcmp(argv[i], "--model")) model = argv[i + 1];
     else if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--errors")) errors_for = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--dump")) dump = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--fasttext-max-bytes")) opt.fasttext_max_bytes = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--cld2-min-bytes")) opt.cld2_min_bytes = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--cld2-min-percent")) opt.cld2_min_percent = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--cld2-min-score")) opt.cld2_min_score = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--min-confidence")) opt.min_confidence = std::atof(argv[i + 1]);
   }
   const std::vector<Item> shorts = Load(corpus + "/dev-short.jsonl");
   const std::vector<Item> longs = Load(corpus + "/dev-long.jsonl");
@@ -134,20 +155,51 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  newsflow::langid::DetectorOptions opt;
   opt.model_path = model;
   auto full = LanguageDetector::Create(opt);
   opt.model_path = "";
   auto bare = LanguageDetector::Create(opt);
-  if (!full.ok() || !bare.ok() || !(*full)->fasttext_loaded()) {
+  // The same detector tuned for precision: disagreements become "und".
+  opt.model_path = model;
+  opt.min_confidence = 0.5;
+  auto precise = LanguageDetector::Create(opt);
+  if (!full.ok() || !bare.ok() || !precise.ok() || !(*full)->fasttext_loaded()) {
     std::fprintf(stderr, "cannot load the fastText model %s\n", model.c_str());
     return 2;
+  }
+  if (!dump.empty()) {
+    // One TSV row per item with both engines' raw answers, for analysis.
+    std::FILE* f = std::fopen(dump.c_str(), "w");
+    LanguageDetector::RawAnswers raw;
+    for (const auto* set : {&shorts, &longs}) {
+      for (const Item& it : *set) {
+        (*full)->DetectRaw(it.text, raw);
+        std::fprintf(f, "%s\t%s\t%zu\t%lld\t%.*s\t%.*s\t%d\t%d\t%d", set == &shorts ? "short" : "long",
+                     it.lang.c_str(), it.text.size(), static_cast<long long>(raw.letters),
+                     static_cast<int>(raw.script.size()), raw.script.data(),
+                     static_cast<int>(raw.cld2.code[0].size()), raw.cld2.code[0].data(),
+                     raw.cld2.percent[0], raw.cld2.reliable, raw.cld2.text_bytes);
+        std::fprintf(f, "\t%.*s\t%d", static_cast<int>(raw.cld2.code[1].size()), raw.cld2.code[1].data(), raw.cld2.percent[1]);
+        std::fprintf(f, "\t%.3f", raw.cld2.normalized_score[0]);
+        for (size_t k = 0; k < 3; ++k) {
+          if (k < raw.fasttext.size()) {
+            std::fprintf(f, "\t%.*s\t%.4f", static_cast<int>(raw.fasttext[k].code.size()),
+                         raw.fasttext[k].code.data(), raw.fasttext[k].probability);
+          } else {
+            std::fprintf(f, "\t-\t0");
+          }
+        }
+        std::fprintf(f, "\n");
+      }
+    }
+    std::fclose(f);
   }
   const std::vector<System> systems = {
       {"newsflow", full->get(), DetectMode::kCombined},
       {"cld2", full->get(), DetectMode::kCld2Only},
       {"fasttext", full->get(), DetectMode::kFastTextOnly},
       {"nf-nomodel", bare->get(), DetectMode::kCombined},
+      {"nf-conf.5", precise->get(), DetectMode::kCombined},
   };
 
   std::vector<std::string> langs;  // corpus order
@@ -161,6 +213,9 @@ int main(int argc, char** argv) {
   }
 
   std::printf("Accuracy %% (fa/prs counted as one another; und counts as wrong)\n");
+  std::printf("systems: newsflow = combined detector (defaults), cld2 = CLD2 alone, fasttext = "
+              "fastText alone (predictLine, whole text),\n         nf-nomodel = newsflow without "
+              "the model file, nf-conf.5 = newsflow with min_confidence 0.5\n");
   std::printf("%-5s", "lang");
   for (const char* set : {"short", "long"}) {
     for (const System& s : systems) std::printf(" %10s", (s.name.substr(0, 8) + "/" + set[0]).c_str());
@@ -187,8 +242,13 @@ int main(int argc, char** argv) {
   std::printf("  %4d %4d\n\n", ev_short[0].all.n, ev_long[0].all.n);
 
   for (size_t i = 0; i < systems.size(); ++i) {
-    std::printf("%-10s und: short %d, long %d; decided by:", systems[i].name.c_str(),
-                ev_short[i].all.und, ev_long[i].all.und);
+    auto precision = [](const Score& s) {
+      return s.n > s.und ? 100.0 * s.correct / (s.n - s.und) : 0.0;
+    };
+    std::printf("%-10s und: short %d, long %d; precision (answered items): short %.2f, long "
+                "%.2f; decided by:",
+                systems[i].name.c_str(), ev_short[i].all.und, ev_long[i].all.und,
+                precision(ev_short[i].all), precision(ev_long[i].all));
     for (const auto* evs : {&ev_short, &ev_long}) {
       for (const auto& [engine, n] : (*evs)[i].engines) std::printf(" %s=%d", engine.c_str(), n);
       std::printf(" |");
@@ -200,8 +260,34 @@ int main(int argc, char** argv) {
   for (const Item& it : longs) bytes += it.text.size();
   std::printf("\nThroughput on dev-long (%zu items, %.2f MB), one thread, median of %d passes\n",
               longs.size(), bytes / 1e6, repeat);
-  for (const System& s : systems) {
-    std::printf("%-10s %7.1f MB/s\n", s.name.c_str(), MegabytesPerSecond(s, longs, repeat));
+  const std::vector<double> mbps = MegabytesPerSecond(systems, longs, repeat);
+  for (size_t i = 0; i < systems.size(); ++i) {
+    std::printf("%-10s %7.1f MB/s  (%.2f x cld2 in the same run)\n", systems[i].name.c_str(),
+                mbps[i], mbps[i] / mbps[1]);
   }
+
+  // Where the time goes: the pieces newsflow's path is made of, same items.
+  std::printf("\nBreakdown (same items, MB/s; higher is cheaper)\n");
+  auto rate = [&](auto&& fn) {
+    std::vector<double> rates;
+    for (int r = 0; r < repeat; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (const Item& it : longs) fn(it.text);
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rates.push_back(bytes / 1e6 / s);
+    }
+    std::sort(rates.begin(), rates.end());
+    return rates[rates.size() / 2];
+  };
+  newsflow::langid::TextProfile prof;
+  newsflow::langid::Cld2Answer ans;
+  std::printf("%-26s %7.1f\n", "profile (scan, scripts)",
+              rate([&](const std::string& t) { newsflow::langid::Profile(t, prof); }));
+  std::printf("%-26s %7.1f\n", "cld2 without chunks", rate([&](const std::string& t) {
+                newsflow::langid::Cld2Engine::Detect(t, USCRIPT_LATIN, false, ans);
+              }));
+  std::printf("%-26s %7.1f\n", "cld2 with chunks", rate([&](const std::string& t) {
+                newsflow::langid::Cld2Engine::Detect(t, USCRIPT_LATIN, true, ans);
+              }));
   return 0;
 }

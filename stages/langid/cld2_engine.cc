@@ -1,6 +1,7 @@
 #include "cld2_engine.h"
 
 #include <climits>
+#include <cstdio>  // compact_lang_det.h uses FILE without including it
 
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
@@ -19,14 +20,13 @@ void Cld2Engine::Detect(std::string_view text, UScriptCode script, bool want_chu
 
   CLD2::CLDHints hints = {nullptr, nullptr, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
   CLD2::Language lang3[3];
-  double score3[3];
   CLD2::ResultChunkVector chunks;
   int valid_prefix = 0;
   // Best effort: without it CLD2 answers "un" for 4 % of short sentences
   // (measured, notes/text-stages.md); newsflow applies its own thresholds.
   CLD2::ExtDetectLanguageSummaryCheckUTF8(
       text.data(), length, /*is_plain_text=*/true, &hints, CLD2::kCLDFlagBestEffort, lang3,
-      out.percent, score3, want_chunks ? &chunks : nullptr, &out.text_bytes, &out.reliable,
+      out.percent, out.normalized_score, want_chunks ? &chunks : nullptr, &out.text_bytes, &out.reliable,
       &valid_prefix);
   out.valid = valid_prefix == length;
   if (!out.valid) return;

@@ -21,6 +21,9 @@ struct Cld2Chunk {
 struct Cld2Answer {
   std::string_view code[3];  // newsflow codes, kUnd where empty
   int percent[3] = {0, 0, 0};  // share of the scored bytes
+  // Score against the language's typical text (about 1.0 for ordinary text
+  // of that language; far lower when the text only resembles it).
+  double normalized_score[3] = {0, 0, 0};
   bool reliable = false;
   int text_bytes = 0;  // bytes CLD2 scored (letters, not markup or digits)
   bool valid = false;  // false when CLD2 refused the input

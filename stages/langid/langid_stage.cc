@@ -30,9 +30,11 @@ std::vector<OptionSpec> LangidOptions() {
       {"min_confidence", OptionType::kDouble, std::to_string(d.min_confidence),
        "answers below this confidence become 'und'"},
       {"cld2_min_percent", OptionType::kInt, std::to_string(d.cld2_min_percent),
-       "CLD2 answers alone (fast path) only with at least this share of the text"},
+       "CLD2 answers alone (fast path) only when reliable with at least this percent share"},
       {"cld2_min_bytes", OptionType::kInt, std::to_string(d.cld2_min_bytes),
-       "...and at least this many letter bytes; shorter texts go to fastText"},
+       "...and at least this many letter bytes; shorter texts go to the vote"},
+      {"cld2_min_score", OptionType::kDouble, std::to_string(d.cld2_min_score),
+       "...and a CLD2 score of at least this fraction of ordinary text in that language"},
       {"fasttext_max_bytes", OptionType::kInt, std::to_string(d.fasttext_max_bytes),
        "bytes of majority-script text fastText reads"},
       {"span_min_letters", OptionType::kInt, std::to_string(d.span_min_letters),
@@ -51,6 +53,7 @@ class LangidStage final : public Stage {
     if (s.Has("min_confidence")) opt.min_confidence = s.GetDouble("min_confidence");
     if (s.Has("cld2_min_percent")) opt.cld2_min_percent = static_cast<int>(s.GetInt("cld2_min_percent"));
     if (s.Has("cld2_min_bytes")) opt.cld2_min_bytes = static_cast<int>(s.GetInt("cld2_min_bytes"));
+    if (s.Has("cld2_min_score")) opt.cld2_min_score = s.GetDouble("cld2_min_score");
     if (s.Has("fasttext_max_bytes")) opt.fasttext_max_bytes = s.GetInt("fasttext_max_bytes");
     if (s.Has("span_min_letters")) opt.span_min_letters = s.GetInt("span_min_letters");
     if (opt.min_confidence < 0 || opt.min_confidence > 1 || opt.fasttext_max_bytes <= 0) {
@@ -74,6 +77,7 @@ class LangidStage final : public Stage {
                           .Register(ctx.metrics);
     by_cld2_ = &decisions.Add({{"engine", "cld2"}});
     by_fasttext_ = &decisions.Add({{"engine", "fasttext"}});
+    by_vote_ = &decisions.Add({{"engine", "cld2+fasttext"}});
     und_ = &decisions.Add({{"engine", "none"}});
     spans_ = &prometheus::BuildCounter()
                   .Name("newsflow_langid_spans_total")
@@ -119,6 +123,8 @@ class LangidStage final : public Stage {
       by_cld2_->Increment();
     } else if (detection_.engine == "fasttext") {
       by_fasttext_->Increment();
+    } else if (detection_.engine == "cld2+fasttext") {
+      by_vote_->Increment();
     } else {
       und_->Increment();
     }
@@ -135,6 +141,7 @@ class LangidStage final : public Stage {
   langid::Detection detection_;
   prometheus::Counter* by_cld2_ = nullptr;
   prometheus::Counter* by_fasttext_ = nullptr;
+  prometheus::Counter* by_vote_ = nullptr;
   prometheus::Counter* und_ = nullptr;
   prometheus::Counter* spans_ = nullptr;
 };

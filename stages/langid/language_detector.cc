@@ -48,8 +48,22 @@ bool TokenInScript(std::string_view token, UScriptCode majority) {
   return in >= out;
 }
 
-// Codes fastText gives to Arabic written with Persian letter forms (ی ک).
+// CLD2's normalized score of ordinary text in the language it names.
+constexpr double kCld2TypicalScore = 1024;
+
+// Codes the engines give to Arabic written with Persian letter forms (ی ک).
 bool IsPersianLetterNeighbour(std::string_view code) { return code == "fa" || code == "ur"; }
+
+// Languages written in the Arabic script that either engine can name.
+bool IsArabicScriptLanguage(std::string_view code) {
+  static constexpr std::array<std::string_view, 13> kCodes = {
+      "ar", "fa", "ur", "ps", "ckb", "sd", "ug", "azb", "pnb", "mzn", "lrc", "ks", "bal"};
+  return std::find(kCodes.begin(), kCodes.end(), code) != kCodes.end();
+}
+
+// Languages newsflow must tell apart that CLD2 cannot name at all (its
+// "ku" is Sorani in Arabic script; it has no Latin-script Kurmanji).
+bool LacksInCld2(std::string_view code) { return code == "kmr"; }
 
 // Code points in s[from, to) when starting at code point `base` of `from`.
 int64_t CountCodePointsIn(std::string_view s, size_t from, size_t to) {
@@ -92,59 +106,101 @@ void LanguageDetector::Detect(std::string_view text, Detection& out, DetectMode 
   }
   if (mode == DetectMode::kCld2Only) {
     Cld2Engine::Detect(p.sanitized, p.majority_script, /*want_chunks=*/false, cld2_);
-    const Guess g = FromCld2(cld2_);
+    const Guess g = FromCld2(cld2_, p);
     out.code = g.code;
     out.confidence = g.confidence;
     out.engine = g.engine;
     return;
   }
 
-  const Guess g = DetectMain(p, /*want_chunks=*/true, cld2_);
+  // CLD2's chunks (spans) cost about 8 % of its time: ask for them up front
+  // when another script is present, else only when CLD2 sees a second language.
+  const bool mixed_script = p.OtherScriptLetters() >= options_.span_min_letters;
+  const Guess g = DetectMain(p, /*want_chunks=*/mixed_script, cld2_);
   if (g.code == kUnd || g.confidence < options_.min_confidence) return;
   out.code = g.code;
   out.confidence = g.confidence;
   out.engine = g.engine;
+  if (!mixed_script && cld2_.valid && cld2_.code[1] != kUnd &&
+      cld2_.percent[1] * int64_t{cld2_.text_bytes} >= 100 * options_.span_min_letters) {
+    Cld2Engine::Detect(p.sanitized, p.majority_script, /*want_chunks=*/true, cld2_);
+  }
   if (!cld2_.chunks.empty()) FindSpans(p, cld2_, out);
+}
+
+void LanguageDetector::DetectRaw(std::string_view text, RawAnswers& out) {
+  Profile(text, profile_);
+  out.letters = profile_.letters;
+  out.script = ScriptCode(profile_);
+  Cld2Engine::Detect(profile_.sanitized, profile_.majority_script, false, out.cld2);
+  out.fasttext = fasttext_->Predict(profile_.sanitized, profile_.majority_script);
 }
 
 LanguageDetector::Guess LanguageDetector::DetectMain(const TextProfile& p, bool want_chunks,
                                                     Cld2Answer& cld2) {
-  cld2 = Cld2Answer{};
-  const bool arabic = p.majority_script == USCRIPT_ARABIC;
-  const bool mixed = p.OtherScriptLetters() >= options_.span_min_letters;
-  // Arabic-script text goes to fastText anyway; CLD2 runs there only to
-  // locate passages in other scripts.
-  const bool run_cld2 = !fasttext_ || !arabic || (want_chunks && mixed);
-  if (run_cld2) Cld2Engine::Detect(p.sanitized, p.majority_script, want_chunks, cld2);
+  Cld2Engine::Detect(p.sanitized, p.majority_script, want_chunks, cld2);
+  const Guess c = FromCld2(cld2, p);
+  if (!fasttext_) return c;
+  if (c.code != kUnd && Cld2IsSure(cld2, p)) return c;
 
-  if (!fasttext_) return FromCld2(cld2);
-  if (!arabic && cld2.valid && cld2.reliable && cld2.code[0] != kUnd &&
-      cld2.percent[0] >= options_.cld2_min_percent && cld2.text_bytes >= options_.cld2_min_bytes) {
-    return FromCld2(cld2);
-  }
-  Guess g = FromFastText(p);
-  if (g.code == kUnd) return run_cld2 ? FromCld2(cld2) : g;
-  if (cld2.valid && cld2.code[0] == g.code) {
-    g.confidence = std::max(g.confidence, cld2.percent[0] / 100.0);
-  }
-  return g;
-}
-
-LanguageDetector::Guess LanguageDetector::FromCld2(const Cld2Answer& cld2) const {
-  if (!cld2.valid || cld2.code[0] == kUnd) return {kUnd, 0, "cld2"};
-  return {cld2.code[0], cld2.percent[0] / 100.0, "cld2"};
-}
-
-LanguageDetector::Guess LanguageDetector::FromFastText(const TextProfile& p) {
   const std::string_view window = FastTextWindow(p);
-  const auto& guesses = fasttext_->Predict(window, p.majority_script);
-  if (guesses.empty()) return {kUnd, 0, "fasttext"};
-  Guess g{guesses[0].code, guesses[0].probability, "fasttext"};
+  const std::vector<FastTextGuess>& ft = fasttext_->Predict(window, p.majority_script);
+  if (ft.empty()) return c;
+  // A language CLD2 cannot name: its answer says nothing either way.
+  if (LacksInCld2(ft[0].code)) return {ft[0].code, ft[0].probability, "fasttext"};
+
+  // Vote: fastText's probabilities plus CLD2's share for its first language,
+  // each engine counting once; the confidence is the winner's mean support,
+  // so two engines that disagree give about 0.5.
+  std::array<FastTextGuess, 8> votes;
+  size_t n = 0;
+  for (const auto& g : ft) {
+    if (n < votes.size()) votes[n++] = g;
+  }
+  if (c.code != kUnd) {
+    auto* it = std::find_if(votes.begin(), votes.begin() + n,
+                            [&](const FastTextGuess& g) { return g.code == c.code; });
+    if (it != votes.begin() + n) {
+      it->probability += c.confidence;
+    } else if (n < votes.size()) {
+      votes[n++] = {c.code, c.confidence};
+    }
+  }
+  const auto* best = std::max_element(
+      votes.begin(), votes.begin() + n,
+      [](const FastTextGuess& a, const FastTextGuess& b) { return a.probability < b.probability; });
+  Guess g{best->code, best->probability / (c.code != kUnd ? 2.0 : 1.0),
+          c.code != kUnd ? "cld2+fasttext" : "fasttext"};
   if (IsPersianLetterNeighbour(g.code) && LooksLikeArabicInPersianLetters(p, window)) {
-    const auto& folded = fasttext_->Predict(folded_, p.majority_script);
+    const std::vector<FastTextGuess>& folded = fasttext_->Predict(folded_, p.majority_script);
     if (!folded.empty() && folded[0].code == "ar") g = {"ar", folded[0].probability, "fasttext"};
   }
   return g;
+}
+
+bool LanguageDetector::Cld2IsSure(const Cld2Answer& cld2, const TextProfile& p) const {
+  if (!cld2.valid || !cld2.reliable || cld2.percent[0] < options_.cld2_min_percent ||
+      cld2.text_bytes < options_.cld2_min_bytes ||
+      cld2.normalized_score[0] < options_.cld2_min_score * kCld2TypicalScore) {
+    return false;
+  }
+  // Arabic with Persian letter forms reads as Persian or Urdu to CLD2 too;
+  // let fastText and the folding check below look at it.
+  if (IsPersianLetterNeighbour(cld2.code[0]) && p.persian_only == 0 && p.persian_yeh_kaf > 0) {
+    return false;
+  }
+  return true;
+}
+
+LanguageDetector::Guess LanguageDetector::FromCld2(const Cld2Answer& cld2,
+                                                   const TextProfile& p) const {
+  if (!cld2.valid || cld2.code[0] == kUnd) return {kUnd, 0, "cld2"};
+  // CLD2 sometimes names a Cyrillic- or Latin-script language for Arabic-
+  // script text (Kazakh, Uzbek for Sorani); such an answer is noise.
+  if (p.majority_script == USCRIPT_ARABIC && !IsArabicScriptLanguage(cld2.code[0])) {
+    return {kUnd, 0, "cld2"};
+  }
+  return {cld2.code[0], cld2.percent[0] / 100.0, "cld2"};
 }
 
 std::string_view LanguageDetector::FastTextWindow(const TextProfile& p) {

@@ -1,5 +1,7 @@
 #include "text_profile.h"
 
+#include <array>
+
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -10,6 +12,31 @@ bool IsAsciiLetter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <=
 
 // Controls other than tab and newline confuse both engines; DEL too.
 bool IsAsciiControl(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F; }
+
+// The script of a letter, or -1 for anything that is not one (Common and
+// Inherited characters, digits, unassigned code points).
+int16_t LetterScript(UChar32 c) {
+  UErrorCode err = U_ZERO_ERROR;
+  const UScriptCode sc = uscript_getScript(c, &err);
+  if (U_FAILURE(err) || sc <= USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN || u_isdigit(c)) {
+    return -1;
+  }
+  return static_cast<int16_t>(sc);
+}
+
+// LetterScript for the two-byte range U+0080..U+07FF (Latin supplements,
+// Greek, Cyrillic, Armenian, Hebrew, Arabic), looked up once: the profile
+// pass is otherwise a visible share of the detector's time.
+class TwoByteScripts {
+ public:
+  TwoByteScripts() {
+    for (UChar32 c = 0x80; c < 0x800; ++c) table_[c - 0x80] = LetterScript(c);
+  }
+  int16_t operator()(UChar32 c) const { return table_[c - 0x80]; }
+
+ private:
+  std::array<int16_t, 0x800 - 0x80> table_;
+};
 
 }  // namespace
 
@@ -23,6 +50,7 @@ void Profile(std::string_view text, TextProfile& p) {
   p.has_kana = false;
   p.persian_only = p.persian_yeh_kaf = p.teh_marbuta = p.arabic_letters = 0;
 
+  static const TwoByteScripts kTwoByte;
   char* s = p.sanitized.data();
   const int64_t n = static_cast<int64_t>(p.sanitized.size());
   int64_t latin = 0;
@@ -48,9 +76,8 @@ void Profile(std::string_view text, TextProfile& p) {
       for (int64_t j = start; j < i; ++j) s[j] = ' ';
       continue;
     }
-    UErrorCode err = U_ZERO_ERROR;
-    const UScriptCode sc = uscript_getScript(c, &err);
-    if (U_FAILURE(err) || sc <= USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN || u_isdigit(c)) continue;
+    const int16_t sc = c < 0x800 ? kTwoByte(c) : LetterScript(c);
+    if (sc < 0) continue;
     ++p.letters;
     ++p.script_letters[sc];
     if (sc == USCRIPT_ARABIC) {
