@@ -1,5 +1,6 @@
 #include "xml_safe.h"
 
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -106,6 +107,21 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
     if (doc != nullptr) xmlFreeDoc(doc);
     return Status::Corrupt("not XML" + (err.empty() ? std::string() : ": " + err));
   }
+  // An external entity declaration in a news feed has no legitimate use; it
+  // is an XXE probe. It was not loaded, but say so rather than parse on.
+  if (doc->intSubset != nullptr) {
+    for (xmlNode* n = doc->intSubset->children; n != nullptr; n = n->next) {
+      if (n->type != XML_ENTITY_DECL) continue;
+      auto* ent = reinterpret_cast<xmlEntity*>(n);
+      if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+          ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+          ent->etype == XML_EXTERNAL_PARAMETER_ENTITY) {
+        std::string name = ent->name ? reinterpret_cast<const char*>(ent->name) : "";
+        xmlFreeDoc(doc);
+        return Status::Rejected("xml declares external entity `" + name + "` (refused, not loaded)");
+      }
+    }
+  }
   return XmlDocPtr(doc);
 }
 
@@ -131,7 +147,8 @@ std::string_view NsOf(const xmlNode* node) {
 }
 
 std::string Attr(const xmlNode* node, const char* name) {
-  xmlChar* v = xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name));
+  // Any namespace: rdf:about and plain about are the same to us.
+  xmlChar* v = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
   if (v == nullptr) return {};
   std::string s(reinterpret_cast<const char*>(v));
   xmlFree(v);
