@@ -7,7 +7,8 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   ROOT/NAME.mode, if present, makes the feed misbehave instead:
                   500 | 429 (Retry-After: 1) | slow (answers after 5 s) | garbage |
                   huge (50 MB, no Content-Length) | redirect (endless) |
-                  bomb (gzip: 64 MiB of zeros in ~64 KiB) | gzip (the file, gzip-encoded)
+                  bomb (gzip: 64 MiB of zeros in ~64 KiB) | gzip (the file, gzip-encoded) |
+                  live:P (generated: a new item every P ms, links carry ?created=<unix ms>)
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
                   /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1
   /redirect/N     302 to /redirect/N+1, forever
@@ -17,6 +18,7 @@ import gzip
 import hashlib
 import os
 import sys
+import zlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +27,17 @@ ROOT = sys.argv[1]
 STATS = {}
 LOCK = threading.Lock()
 BOMB = None
+
+
+def live_rss(name, k_latest, phase, period, host):
+    items = []
+    for k in range(k_latest, k_latest - 5, -1):
+        created = phase + k * period
+        link = f"http://{host}/page/{name}-{k}?created={created}"
+        items.append(f"<item><guid isPermaLink=\"false\">{name}-{k}</guid><link>{link}</link>"
+                     f"<title>{name} {k}</title><description>item {k}</description></item>")
+    return ("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + name +
+            "</title>" + "".join(items) + "</channel></rss>").encode()
 
 
 def bomb_bytes():
@@ -80,6 +93,17 @@ class Handler(BaseHTTPRequestHandler):
         self.count()
         self.send(404, b"not found")
 
+    def live(self, name, period):
+        phase = zlib.crc32(name.encode()) % period
+        k_latest = (int(time.time() * 1000) - phase) // period
+        etag = f'"{k_latest}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.count(not_modified=True)
+            return self.send(304, b"", [("ETag", etag)])
+        self.count()
+        body = live_rss(name, k_latest, phase, period, self.headers.get("Host", "127.0.0.1"))
+        self.send(200, body, [("Content-Type", "application/rss+xml"), ("ETag", etag)])
+
     def feed(self, name):
         file = os.path.join(ROOT, os.path.basename(name))
         mode = ""
@@ -120,6 +144,8 @@ class Handler(BaseHTTPRequestHandler):
             self.count()
             return self.send(200, bomb_bytes(), [("Content-Type", "application/rss+xml"),
                                                   ("Content-Encoding", "gzip")])
+        if mode.startswith("live:"):
+            return self.live(name, int(mode.split(":")[1]))
         try:
             with open(file, "rb") as f:
                 body = f.read()

@@ -78,6 +78,8 @@ class FeedServer {
     }
   }
   bool ok() const { return pid_ > 0 && !ports_.empty(); }
+  pid_t pid() const { return pid_; }
+  size_t port_count() const { return ports_.size(); }
   int port(size_t i = 0) const { return ports_.at(i); }
   std::string Url(const std::string& path, size_t i = 0) const {
     return "http://127.0.0.1:" + std::to_string(port(i)) + path;
