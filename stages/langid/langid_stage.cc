@@ -39,6 +39,8 @@ std::vector<OptionSpec> LangidOptions() {
        "bytes of majority-script text fastText reads"},
       {"span_min_letters", OptionType::kInt, std::to_string(d.span_min_letters),
        "smallest other-language passage reported in lang.spans, in letters"},
+      {"max_spans", OptionType::kInt, std::to_string(d.max_spans),
+       "most spans reported per article"},
   };
 }
 
@@ -56,6 +58,7 @@ class LangidStage final : public Stage {
     if (s.Has("cld2_min_score")) opt.cld2_min_score = s.GetDouble("cld2_min_score");
     if (s.Has("fasttext_max_bytes")) opt.fasttext_max_bytes = s.GetInt("fasttext_max_bytes");
     if (s.Has("span_min_letters")) opt.span_min_letters = s.GetInt("span_min_letters");
+    if (s.Has("max_spans")) opt.max_spans = s.GetInt("max_spans");
     if (opt.min_confidence < 0 || opt.min_confidence > 1 || opt.fasttext_max_bytes <= 0) {
       return Status::InvalidArgument(
           "langid: min_confidence must be in 0..1 and fasttext_max_bytes positive");

@@ -65,7 +65,28 @@ bool IsArabicScriptLanguage(std::string_view code) {
 // "ku" is Sorani in Arabic script; it has no Latin-script Kurmanji).
 bool LacksInCld2(std::string_view code) { return code == "kmr"; }
 
-// Code points in s[from, to) when starting at code point `base` of `from`.
+// Trims [begin, end) of white space and of short head and tail pieces that
+// lie across a paragraph break: CLD2's chunk edges wander a few words into
+// the neighbouring paragraph.
+void SnapToParagraphs(std::string_view text, size_t& begin, size_t& end) {
+  auto trim = [&] {
+    while (begin < end && IsSpace(text[begin])) ++begin;
+    while (end > begin && IsSpace(text[end - 1])) --end;
+  };
+  trim();
+  constexpr size_t kShortPieceBytes = 64;
+  const std::string_view piece = text.substr(begin, end - begin);
+  const size_t first_break = piece.find('\n');
+  if (first_break == std::string_view::npos) return;
+  if (first_break < kShortPieceBytes) begin += first_break + 1;
+  const size_t last_break = text.substr(begin, end - begin).rfind('\n');
+  if (last_break != std::string_view::npos && end - (begin + last_break) < kShortPieceBytes) {
+    end = begin + last_break;
+  }
+  trim();
+}
+
+// Code points in s[from, to).
 int64_t CountCodePointsIn(std::string_view s, size_t from, size_t to) {
   int64_t n = 0;
   for (size_t i = from; i < to && i < s.size(); ++i) {
@@ -125,7 +146,7 @@ void LanguageDetector::Detect(std::string_view text, Detection& out, DetectMode 
       cld2_.percent[1] * int64_t{cld2_.text_bytes} >= 100 * options_.span_min_letters) {
     Cld2Engine::Detect(p.sanitized, p.majority_script, /*want_chunks=*/true, cld2_);
   }
-  if (!cld2_.chunks.empty()) FindSpans(p, cld2_, out);
+  if (!cld2_.chunks.empty() || mixed_script) FindSpans(p, cld2_, mixed_script, out);
 }
 
 void LanguageDetector::DetectRaw(std::string_view text, RawAnswers& out) {
@@ -263,33 +284,70 @@ bool LanguageDetector::LooksLikeArabicInPersianLetters(const TextProfile& p,
   return true;
 }
 
-void LanguageDetector::FindSpans(const TextProfile& p, const Cld2Answer& cld2, Detection& out) {
+void LanguageDetector::FindSpans(const TextProfile& p, const Cld2Answer& cld2, bool mixed_script,
+                                 Detection& out) {
   const std::string_view text = p.sanitized;
-  // CLD2's chunks tile the text; merge runs of one language, then check each
-  // candidate on its own so a chunk CLD2 misread (a neighbour of the main
-  // language, a name) is not reported.
-  size_t cp_pos_bytes = 0;
-  int64_t cp_pos = 0;
+  // Candidates, as byte ranges: runs of CLD2 chunks in another language
+  // (CLD2's chunks tile the text), and, when the text mixes scripts, whole
+  // paragraphs written mostly in another script (a byline, a quote): CLD2
+  // folds short ones into its neighbours.
+  std::vector<std::pair<size_t, size_t>>& candidates = span_candidates_;
+  candidates.clear();
   const auto& chunks = cld2.chunks;
   for (size_t i = 0; i < chunks.size();) {
     size_t j = i + 1;
     while (j < chunks.size() && chunks[j].code == chunks[i].code) ++j;
     const std::string_view code = chunks[i].code;
-    size_t begin = static_cast<size_t>(chunks[i].byte_offset);
-    size_t end = static_cast<size_t>(chunks[j - 1].byte_offset + chunks[j - 1].byte_length);
+    const auto begin = static_cast<size_t>(chunks[i].byte_offset);
+    const auto end = static_cast<size_t>(chunks[j - 1].byte_offset + chunks[j - 1].byte_length);
     i = j;
-    if (code == kUnd || code == out.code || end > text.size() || begin >= end) continue;
-    while (begin < end && IsSpace(text[begin])) ++begin;
-    while (end > begin && IsSpace(text[end - 1])) --end;
+    if (code != kUnd && code != out.code && begin < end && end <= text.size()) {
+      candidates.emplace_back(begin, end);
+    }
+  }
+  if (mixed_script) {
+    for (size_t begin = 0; begin < text.size();) {
+      size_t end = text.find('\n', begin);
+      if (end == std::string_view::npos) end = text.size();
+      Profile(text.substr(begin, end - begin), span_profile_);
+      if (span_profile_.letters >= options_.span_min_letters &&
+          span_profile_.majority_script != p.majority_script) {
+        candidates.emplace_back(begin, end);
+      }
+      begin = end + 1;
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+
+  // Check each candidate on its own so a chunk CLD2 misread (a neighbour of
+  // the main language, a name) is not reported; skip overlaps.
+  size_t covered = 0;
+  size_t last_end = 0;
+  size_t cp_bytes = 0;  // code points counted up to this byte
+  int64_t cp = 0;
+  for (auto [begin, end] : candidates) {
+    if (static_cast<int64_t>(out.spans.size()) >= options_.max_spans) break;
+    begin = std::max(begin, covered);
+    SnapToParagraphs(text, begin, end);
+    if (begin >= end) continue;
     Profile(text.substr(begin, end - begin), span_profile_);
     if (span_profile_.letters < options_.span_min_letters) continue;
     const Guess g = DetectMain(span_profile_, /*want_chunks=*/false, span_cld2_);
     if (g.code == kUnd || g.code == out.code || g.confidence < options_.min_confidence) continue;
-    cp_pos += CountCodePointsIn(text, cp_pos_bytes, begin);
-    const int64_t start_cp = cp_pos;
-    cp_pos += CountCodePointsIn(text, begin, end);
-    cp_pos_bytes = end;
-    out.spans.push_back({start_cp, cp_pos, g.code, g.confidence});
+    cp += CountCodePointsIn(text, cp_bytes, begin);
+    const int64_t start_cp = cp;
+    cp += CountCodePointsIn(text, begin, end);
+    cp_bytes = end;
+    covered = end;
+    if (!out.spans.empty() && out.spans.back().code == g.code &&
+        CountCodePointsIn(text, last_end, begin) <= 2) {
+      // Adjacent pieces of one passage: one span.
+      out.spans.back().end = cp;
+      out.spans.back().confidence = std::max(out.spans.back().confidence, g.confidence);
+    } else {
+      out.spans.push_back({start_cp, cp, g.code, g.confidence});
+    }
+    last_end = end;
   }
 }
 

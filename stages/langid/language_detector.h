@@ -58,6 +58,9 @@ struct DetectorOptions {
   int64_t fasttext_max_bytes = 512;
   // Smallest other-language passage (in letters) reported as a span.
   int64_t span_min_letters = 24;
+  // At most this many spans per text (a pathological text alternating
+  // languages every line would otherwise carry thousands).
+  int64_t max_spans = 32;
 };
 
 enum class DetectMode {
@@ -121,7 +124,8 @@ class LanguageDetector {
   // Majority-script tokens of p.sanitized, at most fasttext_max_bytes.
   std::string_view FastTextWindow(const TextProfile& p);
   bool LooksLikeArabicInPersianLetters(const TextProfile& p, std::string_view window);
-  void FindSpans(const TextProfile& p, const Cld2Answer& cld2, Detection& out);
+  void FindSpans(const TextProfile& p, const Cld2Answer& cld2, bool mixed_script,
+                 Detection& out);
 
   DetectorOptions options_;
   std::unique_ptr<FastTextEngine> fasttext_;
@@ -129,6 +133,7 @@ class LanguageDetector {
   TextProfile span_profile_;
   Cld2Answer cld2_;
   Cld2Answer span_cld2_;
+  std::vector<std::pair<size_t, size_t>> span_candidates_;
   std::string window_;
   std::string folded_;
 };

@@ -18,7 +18,10 @@ bool IsAsciiControl(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n
 int16_t LetterScript(UChar32 c) {
   UErrorCode err = U_ZERO_ERROR;
   const UScriptCode sc = uscript_getScript(c, &err);
-  if (U_FAILURE(err) || sc <= USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN || u_isdigit(c)) {
+  // Letters and combining marks only: the Arabic block also holds digits
+  // and punctuation (٬ ٫ ٪) whose script is Arabic.
+  if (U_FAILURE(err) || sc <= USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN ||
+      (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK)) == 0) {
     return -1;
   }
   return static_cast<int16_t>(sc);

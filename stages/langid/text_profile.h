@@ -23,8 +23,8 @@ namespace newsflow::langid {
 struct TextProfile {
   std::string sanitized;  // same length as the input, valid UTF-8
   int64_t code_points = 0;
-  // Code points of a real script (not Common, Inherited or Unknown) that are
-  // not digits: what a detector can learn from.
+  // Letters and combining marks of a real script (not Common, Inherited or
+  // Unknown): what a detector can learn from. Digits and punctuation are not.
   int64_t letters = 0;
   // Letters per script (UScriptCode index). For the majority, Han, Hiragana
   // and Katakana count as one writing system (USCRIPT_JAPANESE) when kana occur.
