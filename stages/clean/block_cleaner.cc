@@ -22,7 +22,7 @@ const std::vector<std::string>& AllReasons() {
       "template", "adblock", "comment_form", "read_next", "read_also", "tags", "share",
       "follow", "player", "cookie", "newsletter", "navigation", "dateline", "date_banner",
       "duplicate", "title_repeat", "unrelated_tail", "teaser", "short", "low_text",
-      "link_dense", "boilerplate_markup", "other"};
+      "link_dense", "boilerplate_markup", "breadcrumb", "other"};
   return k;
 }
 
@@ -88,6 +88,37 @@ std::string_view Prefix(std::string_view s, size_t max) {
   return s.substr(0, e);
 }
 
+// "Home > World > Europe", "الرئيسية / أخبار": short segments joined by
+// separators, no sentence punctuation.
+bool LooksLikeBreadcrumb(std::string_view s, int cp) {
+  if (cp > 100) return false;
+  static const std::string_view kSeps[] = {" > ", " \xE2\x80\xBA ", " / ", " \xC2\xBB ", " | ",
+                                           " \xE2\x86\x92 ", " :: "};
+  int seps = 0;
+  size_t seg_start = 0;
+  int max_seg_tokens = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    bool matched = false;
+    for (std::string_view sep : kSeps) {
+      if (s.compare(i, sep.size(), sep) == 0) {
+        std::string_view seg = s.substr(seg_start, i - seg_start);
+        max_seg_tokens = std::max(max_seg_tokens, static_cast<int>(std::count(seg.begin(), seg.end(), ' ')) + 1);
+        ++seps;
+        i += sep.size();
+        seg_start = i;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) ++i;
+  }
+  if (seps == 0) return false;
+  std::string_view seg = s.substr(seg_start);
+  max_seg_tokens = std::max(max_seg_tokens, static_cast<int>(std::count(seg.begin(), seg.end(), ' ')) + 1);
+  return max_seg_tokens <= 3 && s.find('.') == std::string_view::npos;
+}
+
 int CountTokens(std::string_view s) {
   if (s.empty()) return 0;
   return static_cast<int>(std::count(s.begin(), s.end(), ' ')) + 1;
@@ -139,6 +170,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (opt_.learn_templates && templates_ != nullptr && !longish &&
         templates_->IsTemplate(page.source, f.hash)) {
       f.reason = reason("template");
+      continue;
+    }
+    if (LooksLikeBreadcrumb(t, f.cp)) {
+      f.reason = reason("breadcrumb");
       continue;
     }
     if (phrases_ != nullptr) {

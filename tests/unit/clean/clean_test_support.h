@@ -14,6 +14,8 @@
 
 namespace newsflow::testing {
 
+using Given = std::map<std::string, std::string>;
+
 struct CleanHarness {
   explicit CleanHarness(std::map<std::string, std::string> given = {}, std::string state_dir = "") {
     desc = CleanStageDescriptor();
