@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "../../tests/unit/feeds/feed_test_support.h"
+#include "state_store.h"
 #include "watcher.h"
 
 using namespace newsflow;
@@ -222,6 +223,26 @@ int main(int argc, char** argv) {
               lat.size(), static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.95)),
               static_cast<long long>(lat.empty() ? -1 : lat.back()), interval_s, static_cast<long long>(within),
               lat.size());
+  // Cost of one state save at the default capacity (200k keys, full).
+  {
+    StateStore store(200000);
+    for (int i = 0; i < 200000; ++i) store.Touch(DedupeKey("u", std::to_string(i)));
+    for (int i = 0; i < feeds; ++i) store.Feed("https://site" + std::to_string(i) + ".example/feed").etag = "\"x\"";
+    std::vector<double> ms;
+    for (int rep = 0; rep < 5; ++rep) {
+      double c0 = CpuSeconds();
+      if (!store.Save(dir + "/big.state").ok()) break;
+      ms.push_back(1000 * (CpuSeconds() - c0));
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("state save at capacity (200000 keys, %d feeds): median %.1f ms CPU, file %.1f MB\n", feeds,
+                ms.empty() ? -1.0 : ms[ms.size() / 2],
+                std::filesystem::file_size(dir + "/big.state") / 1048576.0);
+    double c0 = CpuSeconds();
+    StateStore loaded(200000);
+    Status st = loaded.Load(dir + "/big.state");
+    std::printf("state load: %.1f ms CPU (%s)\n", 1000 * (CpuSeconds() - c0), st.ok() ? "ok" : st.ToString().c_str());
+  }
   std::filesystem::remove_all(dir);
   return result.ok() ? 0 : 1;
 }

@@ -72,7 +72,8 @@ uint64_t DedupeKey(std::string_view kind, std::string_view value) {
 }
 
 void StateStore::Touch(uint64_t key) {
-  keys_[key] = ++seq_;
+  auto [it, inserted] = keys_.insert_or_assign(key, ++seq_);
+  if (!inserted) return;
   dirty_ = true;
   // Evict in batches so the sort cost is amortised over many inserts.
   if (keys_.size() > capacity_ + capacity_ / 8 + 16) Evict();

@@ -51,11 +51,15 @@ class StateStore {
 
   bool Contains(uint64_t key) const { return keys_.count(key) != 0; }
   // Inserts or refreshes `key`; may evict the least recently touched keys.
+  // Only an insert makes the store dirty: a refresh changes eviction order,
+  // which can wait for the next save.
   void Touch(uint64_t key);
   size_t KeyCount() const { return keys_.size(); }
   size_t capacity() const { return capacity_; }
 
-  FeedState& Feed(const std::string& url) { dirty_ = true; return feeds_[url]; }
+  // Callers MarkDirty() after changing what must survive a crash (validators);
+  // health fields are saved with the next save.
+  FeedState& Feed(const std::string& url) { return feeds_[url]; }
   const std::map<std::string, FeedState>& feeds() const { return feeds_; }
   void EraseFeed(const std::string& url) { dirty_ |= feeds_.erase(url) != 0; }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <filesystem>
 #include <iomanip>
 #include <map>
 #include <set>
@@ -197,6 +198,7 @@ struct Watcher::Impl {
   mutable std::mutex rows_mu;
   std::vector<FeedStatusRow> rows;
   bool rows_dirty = true;
+  bool health_dirty = false;
   Watcher* self = nullptr;
 
   Impl(WatcherOptions o, ArticleSink& s, prometheus::Registry& r)
@@ -278,6 +280,9 @@ struct Watcher::Impl {
     // Feeds no longer listed: forget them (their in-flight results are ignored).
     for (const auto& [url, f] : feeds) {
       if (next.count(url) == 0) store.EraseFeed(url);
+    }
+    for (const auto& [url, f] : next) {
+      if (feeds.count(url) == 0) store.MarkDirty();
     }
     feeds = std::move(next);
     metrics.feeds_configured->Set(static_cast<double>(feeds.size()));
@@ -383,6 +388,7 @@ struct Watcher::Impl {
   void CommitIfDone(Feed& f) {
     if (f.pending_pages > 0) return;
     FeedState& s = store.Feed(f.cfg.url);
+    store.MarkDirty();
     if (f.commit_ok) {
       s.etag = f.new_etag;
       s.last_modified = f.new_last_modified;
@@ -404,6 +410,7 @@ struct Watcher::Impl {
     s.last_attempt_unix = UnixNow();
     s.last_http_status = r.http_status;
     rows_dirty = true;
+    health_dirty = true;
     StatusClass cls = ClassOf(r);
     f.m->responses[0][cls]->Increment();
     f.m->latency[0]->Observe(r.elapsed.count());
@@ -565,6 +572,7 @@ struct Watcher::Impl {
     metrics.state_keys->Set(static_cast<double>(store.KeyCount()));
     Status st = store.Save(opt.state_file);
     if (!st.ok()) spdlog::error("watch: state not saved: {}", st.ToString());
+    health_dirty = false;
     return st;
   }
 
@@ -596,7 +604,9 @@ struct Watcher::Impl {
       wait = std::clamp(wait, milliseconds(0), milliseconds(250));
       fetcher.Poll(wait, done);
       HandleDone(done);
-      if (store.dirty() && Clock::now() - last_save >= opt.state_save_interval) {
+      auto since = Clock::now() - last_save;
+      if ((store.dirty() && since >= opt.state_save_interval) ||
+          (health_dirty && since >= opt.health_save_interval)) {
         (void)SaveState();
         last_save = Clock::now();
       }
@@ -630,6 +640,11 @@ Result<std::unique_ptr<Watcher>> Watcher::Create(WatcherOptions options, Article
   if (options.state_file.empty()) options.state_file = StateDir() + "/feeds.state";
   if (options.max_concurrency < 1 || options.per_host_concurrency < 1) {
     return Status::InvalidArgument("watch: concurrency must be >= 1");
+  }
+  {
+    std::error_code ec;
+    auto parent = std::filesystem::path(options.state_file).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
   auto impl = std::make_unique<Impl>(std::move(options), sink, registry);
   NEWSFLOW_RETURN_IF_ERROR(impl->store.Load(impl->opt.state_file));

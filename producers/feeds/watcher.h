@@ -68,7 +68,10 @@ struct WatcherOptions {
   std::chrono::milliseconds backoff_max{3600 * 1000};
   std::chrono::milliseconds retry_after_max{24 * 3600 * 1000};
   size_t state_capacity = 200000;  // dedupe keys kept
+  // Saves: new dedupe keys / validators within this interval; health-only
+  // changes (a 304, a failure count) within health_save_interval.
   std::chrono::milliseconds state_save_interval{5000};
+  std::chrono::milliseconds health_save_interval{60000};
   std::chrono::milliseconds reload_check_interval{2000};  // feeds_file mtime
   // Longest wait for in-flight transfers on shutdown (then they are abandoned
   // and their items found again on the next start).
