@@ -192,6 +192,15 @@ LanguageDetector::Guess LanguageDetector::DetectMain(const TextProfile& p, bool 
       [](const FastTextGuess& a, const FastTextGuess& b) { return a.probability < b.probability; });
   Guess g{best->code, best->probability / (c.code != kUnd ? 2.0 : 1.0),
           c.code != kUnd ? "cld2+fasttext" : "fasttext"};
+  // Sorani spelt with its own letters, which CLD2's small Kurdish model
+  // loses to Persian or Uyghur on sentences: if fastText sees Sorani at all,
+  // the letters decide.
+  if (g.code != "ckb" && p.kurdish_letters > 0 && p.uyghur_only == 0 &&
+      IsArabicScriptLanguage(g.code)) {
+    for (const auto& v : ft) {
+      if (v.code == "ckb") g = {"ckb", std::max(v.probability, g.confidence), "cld2+fasttext"};
+    }
+  }
   if (IsPersianLetterNeighbour(g.code) && LooksLikeArabicInPersianLetters(p, window)) {
     const std::vector<FastTextGuess>& folded = fasttext_->Predict(folded_, p.majority_script);
     if (!folded.empty() && folded[0].code == "ar") g = {"ar", folded[0].probability, "fasttext"};

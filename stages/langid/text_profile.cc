@@ -52,6 +52,7 @@ void Profile(std::string_view text, TextProfile& p) {
   p.majority_letters = 0;
   p.has_kana = false;
   p.persian_only = p.persian_yeh_kaf = p.teh_marbuta = p.arabic_letters = 0;
+  p.kurdish_letters = p.uyghur_only = 0;
 
   static const TwoByteScripts kTwoByte;
   char* s = p.sanitized.data();
@@ -94,6 +95,12 @@ void Profile(std::string_view text, TextProfile& p) {
           break;
         case 0x0629:
           ++p.teh_marbuta;
+          break;
+        case 0x06D5: case 0x06CE: case 0x06B5: case 0x0695: case 0x06C6:
+          ++p.kurdish_letters;
+          break;
+        case 0x06C7: case 0x06C8: case 0x06CB: case 0x06AD:
+          ++p.uyghur_only;
           break;
         default:
           break;

@@ -38,6 +38,10 @@ struct TextProfile {
   int64_t persian_yeh_kaf = 0;  // ی ک: Persian forms of ي ك
   int64_t teh_marbuta = 0;    // ة: common in Arabic, rare elsewhere
   int64_t arabic_letters = 0;  // letters in the Arabic script
+  // Letters of Kurdish (Sorani) spelling: ە ێ ڵ ڕ ۆ. Persian, Arabic, Urdu,
+  // Pashto and Sindhi do not use them; Uyghur shares ە and ۆ only.
+  int64_t kurdish_letters = 0;
+  int64_t uyghur_only = 0;  // ۇ ۈ ۋ ڭ: Uyghur letters Sorani does not use
 
   // Letters outside the majority script.
   int64_t OtherScriptLetters() const { return letters - majority_letters; }
