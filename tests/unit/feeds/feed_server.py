@@ -13,6 +13,7 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1
   /redirect/N     302 to /redirect/N+1, forever
   /_stats         one line per path: "<path> <requests> <not_modified>"
+  /_times         one line per request: "<unix ms> <path>"
 """
 import gzip
 import hashlib
@@ -25,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = sys.argv[1]
 STATS = {}
+TIMES = []  # (unix ms, path) of every counted request, for politeness checks
 LOCK = threading.Lock()
 BOMB = None
 
@@ -57,6 +59,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             s = STATS.setdefault(self.path, [0, 0])
             s[0] += 1
+            TIMES.append((int(time.time() * 1000), self.path))
             if not_modified:
                 s[1] += 1
 
@@ -74,6 +77,10 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_stats":
             with LOCK:
                 body = "".join(f"{p} {c[0]} {c[1]}\n" for p, c in sorted(STATS.items()))
+            return self.send(200, body.encode(), [("Content-Type", "text/plain")])
+        if path == "/_times":
+            with LOCK:
+                body = "".join(f"{t} {p}\n" for t, p in TIMES)
             return self.send(200, body.encode(), [("Content-Type", "text/plain")])
         if path.startswith("/feed/"):
             return self.feed(path[len("/feed/"):])

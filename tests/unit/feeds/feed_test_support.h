@@ -89,11 +89,20 @@ class FeedServer {
     int requests = 0;
     int not_modified = 0;
   };
-  // Requests seen per path.
-  std::map<std::string, Count> Stats() const {
+  // (unix ms, path) of every request, in arrival order.
+  std::vector<std::pair<int64_t, std::string>> Times() const {
+    std::istringstream in(Get("/_times"));
+    std::vector<std::pair<int64_t, std::string>> out;
+    int64_t t;
+    std::string path;
+    while (in >> t >> path) out.emplace_back(t, path);
+    return out;
+  }
+
+  std::string Get(const std::string& path) const {
     std::string body;
     CURL* c = curl_easy_init();
-    std::string url = Url("/_stats");
+    std::string url = Url(path);
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
       static_cast<std::string*>(u)->append(d, s * n);
@@ -102,8 +111,13 @@ class FeedServer {
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_perform(c);
     curl_easy_cleanup(c);
+    return body;
+  }
+
+  // Requests seen per path.
+  std::map<std::string, Count> Stats() const {
     std::map<std::string, Count> out;
-    std::istringstream in(body);
+    std::istringstream in(Get("/_stats"));
     std::string path;
     Count cnt;
     while (in >> path >> cnt.requests >> cnt.not_modified) out[path] = cnt;

@@ -223,6 +223,20 @@ TEST_F(WatchTest, FailingFeedsAreReportedAndRetriedWhileOthersFlow) {
     EXPECT_NE(row.last_error.find(err), std::string::npos) << name << ": " << row.last_error;
   }
   EXPECT_EQ(Row(*run, "good").health, "ok");
+  // Retries back off: the n-th retry of the 500 feed waits at least half of
+  // min(max, initial * 2^(n-1)) (equal jitter), and the 429 feed honours
+  // Retry-After: 1. Lower bounds only (minus 50 ms for arrival skew).
+  std::map<std::string, std::vector<int64_t>> arrivals;
+  for (const auto& [t, path] : server_->Times()) arrivals[path].push_back(t);
+  const auto& e500 = arrivals["/feed/e500.xml"];
+  ASSERT_GE(e500.size(), 2u);
+  for (size_t n = 1; n < e500.size(); ++n) {
+    int64_t nominal = std::min<int64_t>(1000, 200LL << std::min<size_t>(n - 1, 10));
+    EXPECT_GE(e500[n] - e500[n - 1], nominal / 2 - 50) << "retry " << n;
+  }
+  const auto& e429 = arrivals["/feed/e429.xml"];
+  ASSERT_GE(e429.size(), 2u);
+  for (size_t n = 1; n < e429.size(); ++n) EXPECT_GE(e429[n] - e429[n - 1], 950) << "retry " << n;
   // The status table a user sees names every failing feed.
   std::ostringstream table;
   PrintStatusTable(table, run->w->StatusRows());
@@ -293,6 +307,26 @@ TEST_F(WatchTest, UnfetchablePagesStillPublishTheFeedContent) {
       EXPECT_EQ(a.meta.at("feed_only"), "false");
       EXPECT_NE(a.body.find("Caf\xC3\xA9 cr\xC3\xA8me"), std::string::npos) << a.body;
     }
+  }
+}
+
+TEST_F(WatchTest, PolitenessDelaySpacesRequestsToOneHost) {
+  WriteFeed("a", {"a1", "a2", "a3", "a4"});
+  WriteFeeds({"a"});
+  WatcherOptions o = Options();
+  o.per_host_concurrency = 1;
+  o.politeness_delay = milliseconds(250);
+  MemorySink sink;
+  auto run = Start(sink, o);
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 4; }));
+  run->Stop();
+  auto times = server_->Times();
+  ASSERT_GE(times.size(), 5u);  // the feed and four pages
+  for (size_t i = 1; i < times.size(); ++i) {
+    // Starts are >= 250 ms apart on our side; arrival can shift by the
+    // connect time, hence the slack. A lower bound, not a speed assertion.
+    EXPECT_GE(times[i].first - times[i - 1].first, 200) << times[i].second;
   }
 }
 
