@@ -51,8 +51,6 @@ bool TokenInScript(std::string_view token, UScriptCode majority) {
 // CLD2's normalized score of ordinary text in the language it names.
 constexpr double kCld2TypicalScore = 1024;
 
-// Codes the engines give to Arabic written with Persian letter forms (ی ک).
-bool IsPersianLetterNeighbour(std::string_view code) { return code == "fa" || code == "ur"; }
 
 // Languages written in the Arabic script that either engine can name.
 bool IsArabicScriptLanguage(std::string_view code) {
@@ -201,7 +199,8 @@ LanguageDetector::Guess LanguageDetector::DetectMain(const TextProfile& p, bool 
       if (v.code == "ckb") g = {"ckb", std::max(v.probability, g.confidence), "cld2+fasttext"};
     }
   }
-  if (IsPersianLetterNeighbour(g.code) && LooksLikeArabicInPersianLetters(p, window)) {
+  if (g.code != "ar" && IsArabicScriptLanguage(g.code) &&
+      LooksLikeArabicInPersianLetters(p, window)) {
     const std::vector<FastTextGuess>& folded = fasttext_->Predict(folded_, p.majority_script);
     if (!folded.empty() && folded[0].code == "ar") g = {"ar", folded[0].probability, "fasttext"};
   }
@@ -214,9 +213,9 @@ bool LanguageDetector::Cld2IsSure(const Cld2Answer& cld2, const TextProfile& p) 
       cld2.normalized_score[0] < options_.cld2_min_score * kCld2TypicalScore) {
     return false;
   }
-  // Arabic with Persian letter forms reads as Persian or Urdu to CLD2 too;
-  // let fastText and the folding check below look at it.
-  if (IsPersianLetterNeighbour(cld2.code[0]) && p.persian_only == 0 && p.persian_yeh_kaf > 0) {
+  // Arabic with Persian letter forms reads as a neighbour to CLD2 too; let
+  // fastText and the folding check look at it.
+  if (cld2.code[0] != "ar" && p.extended_letters == 0 && p.persian_yeh_kaf > 0) {
     return false;
   }
   return true;
@@ -255,16 +254,18 @@ std::string_view LanguageDetector::FastTextWindow(const TextProfile& p) {
   return CutAt(window_, options_.fasttext_max_bytes);
 }
 
-// Arabic typed with the Persian forms of yeh and kaf (ی ک, common on
-// keyboards in Iran and Afghanistan) reads as Persian to fastText. Such text
-// has none of the letters only Persian uses (پ چ ژ گ), and its words carry
-// the Arabic article and teh marbuta; when fastText, given the same window
-// with ی ک folded to ي ك, then says Arabic, it is Arabic. Persian text with
-// ی ک stays Persian: its words, not its letter forms, carry the decision.
+// Arabic typed with the Persian forms of yeh and kaf (ی ک, as keyboards in
+// Iran and Afghanistan type it) reads as Persian, Urdu or another neighbour
+// to both engines. Such text has no letter beyond the Arabic alphabet but
+// ی ک (no پ چ ژ گ, ٹ ے, ښ ځ, ە ...), and shows Arabic spelling (ة, إ, or
+// the article ال on one word in ten); when fastText, given the same window
+// with ی ک folded to ي ك, then says Arabic, it is Arabic. Persian text that
+// passes the letter test stays Persian when its words say so: the letters
+// alone are not folded for detection.
 bool LanguageDetector::LooksLikeArabicInPersianLetters(const TextProfile& p,
                                                        std::string_view window) {
-  if (p.persian_only > 0 || p.persian_yeh_kaf == 0) return false;
-  // Arabic evidence: ة, or many words starting with the article ال.
+  if (p.extended_letters > 0 || p.persian_yeh_kaf == 0) return false;
+  // Arabic evidence: ة, إ, or many words starting with the article ال.
   int64_t words = 0;
   int64_t article = 0;
   size_t i = 0;
@@ -276,7 +277,7 @@ bool LanguageDetector::LooksLikeArabicInPersianLetters(const TextProfile& p,
     ++words;
     if (window.substr(start).starts_with("\xD8\xA7\xD9\x84")) ++article;  // ال
   }
-  if (p.teh_marbuta == 0 && article * 10 < words) return false;
+  if (p.teh_marbuta == 0 && p.alef_hamza_below == 0 && article * 10 < words) return false;
   folded_.assign(window);
   // ی (DB 8C) -> ي (D9 8A) and ک (DA A9) -> ك (D9 83): same byte lengths.
   for (size_t j = 0; j + 1 < folded_.size(); ++j) {

@@ -51,7 +51,8 @@ void Profile(std::string_view text, TextProfile& p) {
   p.majority_script = USCRIPT_COMMON;
   p.majority_letters = 0;
   p.has_kana = false;
-  p.persian_only = p.persian_yeh_kaf = p.teh_marbuta = p.arabic_letters = 0;
+  p.extended_letters = p.persian_yeh_kaf = p.teh_marbuta = p.alef_hamza_below = 0;
+  p.arabic_letters = 0;
   p.kurdish_letters = p.uyghur_only = 0;
 
   static const TwoByteScripts kTwoByte;
@@ -86,9 +87,12 @@ void Profile(std::string_view text, TextProfile& p) {
     ++p.script_letters[sc];
     if (sc == USCRIPT_ARABIC) {
       ++p.arabic_letters;
+      // Letters beyond the Arabic alphabet (U+0621..U+065F, U+0670): those of
+      // Persian, Urdu, Pashto, Sindhi, Kurdish, Uyghur... ی ک are counted apart.
+      if (c >= 0x0671 && c != 0x06CC && c != 0x06A9) ++p.extended_letters;
       switch (c) {
-        case 0x067E: case 0x0686: case 0x0698: case 0x06AF:
-          ++p.persian_only;
+        case 0x0625:
+          ++p.alef_hamza_below;
           break;
         case 0x06CC: case 0x06A9:
           ++p.persian_yeh_kaf;

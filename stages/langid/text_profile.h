@@ -34,9 +34,12 @@ struct TextProfile {
   bool has_kana = false;
 
   // Arabic-script evidence (counts of code points).
-  int64_t persian_only = 0;   // پ چ ژ گ: absent from Arabic words
+  // Letters beyond the Arabic alphabet other than ی ک (پ چ ژ گ ٹ ڈ ے ښ ځ
+  // ڪ ە ...): every neighbour of Arabic uses some; Arabic words do not.
+  int64_t extended_letters = 0;
   int64_t persian_yeh_kaf = 0;  // ی ک: Persian forms of ي ك
-  int64_t teh_marbuta = 0;    // ة: common in Arabic, rare elsewhere
+  int64_t teh_marbuta = 0;      // ة: common in Arabic, rare elsewhere
+  int64_t alef_hamza_below = 0;  // إ: Arabic spelling, rare in Persian and Urdu
   int64_t arabic_letters = 0;  // letters in the Arabic script
   // Letters of Kurdish (Sorani) spelling: ە ێ ڵ ڕ ۆ. Persian, Arabic, Urdu,
   // Pashto and Sindhi do not use them; Uyghur shares ە and ۆ only.
