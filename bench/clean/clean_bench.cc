@@ -8,6 +8,8 @@
 #include <prometheus/registry.h>
 #include <zlib.h>
 
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -61,16 +63,24 @@ struct Harness {
 };
 
 // Seconds to clean all `pages` once.
+// CPU seconds of this thread: the machine is shared, so wall time would
+// measure the neighbours too. Both sides of the readability ratio use CPU time.
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 double RunOnce(Stage& stage, const std::vector<Article>& pages, size_t* ok) {
-  auto t0 = Clock::now();
+  std::vector<Article> copies = pages;  // Process mutates its input
+  double t0 = ThreadCpuSeconds();
   size_t good = 0;
-  for (const Article& p : pages) {
-    Article a = p;  // Process mutates; the copy is outside what we want to time but small
+  for (Article& a : copies) {
     auto r = stage.Process(a);
     if (r.ok()) ++good;
   }
   *ok = good;
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+  return ThreadCpuSeconds() - t0;
 }
 
 }  // namespace
@@ -148,17 +158,17 @@ int main(int argc, char** argv) try {
     for (auto& p : files) l << p.string() << "\n";
   }
   std::string cmd =
-      "python3 -c '\n"
+      "/usr/bin/python3 -c '\n"
       "import gzip, sys, time\n"
       "from readability import Document\n"
       "pages = [gzip.open(p.strip(), \"rb\").read() for p in open(sys.argv[1])]\n"
-      "t = time.perf_counter(); n = 0\n"
+      "t = time.process_time(); n = 0\n"
       "for b in pages:\n"
       "    try:\n"
       "        Document(b).summary(); n += 1\n"
       "    except Exception:\n"
       "        pass\n"
-      "s = time.perf_counter() - t\n"
+      "s = time.process_time() - t\n"
       "print(len(pages) / s, n)\n"
       "' " + list + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");

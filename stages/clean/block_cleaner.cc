@@ -119,6 +119,8 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
   return max_seg_tokens <= 3 && s.find('.') == std::string_view::npos;
 }
 
+constexpr size_t kFoldBytes = 400;
+
 int CountTokens(std::string_view s) {
   if (s.empty()) return 0;
   return static_cast<int>(std::count(s.begin(), s.end(), ' ')) + 1;
@@ -145,13 +147,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   int lang = -1;
   if (stop_ != nullptr && !stop_->empty()) {
     std::string sample;
-    for (size_t i = 0; i < n && sample.size() < 6000; ++i) {
+    for (size_t i = 0; i < n && sample.size() < 2000; ++i) {
       if (blocks[i].text.size() > 60) {
-        sample.append(Prefix(blocks[i].text, 1500));
+        sample.append(Prefix(blocks[i].text, 600));
         sample.push_back(' ');
       }
     }
-    lang = stop_->DetectLanguage(sample, 600);
+    lang = stop_->DetectLanguage(sample, 150);
   }
 
   std::vector<Info> info(n);
@@ -163,9 +165,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     f.tokens = CountTokens(t);
     Punctuation(t, &f.end_punct, &f.sent_punct);
     const bool longish = f.cp > opt_.max_boilerplate_chars;
-    f.folded = Normalizer::Fold(longish ? Prefix(t, 600) : std::string_view(t));
-    f.hash = longish ? XXH3_64bits(t.data(), t.size()) : XXH3_64bits(f.folded.data(), f.folded.size());
-    if (lang >= 0) f.stop = stop_->Measure(t, lang, 48).value();
+    // Folded text serves phrase, title and date matching, all of which look
+    // at short lines or line starts; long lines fold only their beginning.
+    if (!longish) f.folded = Normalizer::Fold(Prefix(t, kFoldBytes));
+    f.hash = XXH3_64bits(t.data(), t.size());
+    // Density only decides blocks of middle length, or long ones without
+    // sentence punctuation (see the initial classes below).
+    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2)) {
+      f.stop = stop_->Measure(t, lang, 32).value();
+    } else {
+      f.stop = 1.0;
+    }
 
     if (opt_.learn_templates && templates_ != nullptr && !longish &&
         templates_->IsTemplate(page.source, f.hash)) {
@@ -262,7 +272,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   size_t title_idx = n;
   if (!page.title_hint.empty()) {
     res.section.title = page.title_hint;
-    title_folded = Normalizer::Fold(page.title_hint);
+    title_folded = Normalizer::Fold(Prefix(page.title_hint, kFoldBytes));
     for (size_t i = 0; i < n; ++i) {
       if (info[i].folded == title_folded) {
         title_idx = i;
@@ -374,7 +384,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
 
   // Repeated consecutive lines (an image caption printed twice, a widget).
   for (size_t i = 1; i < n; ++i) {
-    if (info[i].folded == info[i - 1].folded && !info[i].folded.empty() && !info[i].is_title &&
+    const bool same = info[i].hash == info[i - 1].hash ||
+                      (info[i].folded == info[i - 1].folded && blocks[i].text.size() < kFoldBytes &&
+                       blocks[i - 1].text.size() < kFoldBytes);
+    if (same && !info[i].folded.empty() && !info[i].is_title &&
         info[i].cp <= opt_.max_boilerplate_chars && info[i].reason != reason("title_repeat")) {
       for (size_t k : {i - 1, i}) {
         if (info[k].reason == nullptr) info[k].reason = reason("duplicate");

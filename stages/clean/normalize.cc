@@ -4,6 +4,8 @@
 #include <unicode/bytestream.h>
 #include <unicode/uchar.h>
 
+#include <cstring>
+
 #include "newsflow/text.h"
 
 namespace newsflow::clean {
@@ -54,51 +56,69 @@ Normalizer::Normalizer() : not_nfkc_yes_(0x10000 / 64, 0) {
 }
 
 void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nfkc) const {
-  out.clear();
-  out.reserve(in.size());
+  // Output is never longer than input (every rewrite shrinks or keeps size),
+  // so write through a raw pointer into a buffer sized once.
+  out.resize(in.size());
+  char* const base = out.data();
+  char* o = base;
   bool pending_nl = false, pending_sp = false, line_empty = true;
   auto before_emit = [&] {
-    if (pending_nl && !out.empty()) {
-      out.push_back('\n');
-      line_empty = true;
+    if (pending_nl && o != base) {
+      *o++ = '\n';
     } else if (pending_sp && !line_empty) {
-      out.push_back(' ');
+      *o++ = ' ';
     }
     pending_nl = pending_sp = false;
     line_empty = false;
   };
   auto newline = [&] {
     if (!line_empty) pending_nl = true;
+    line_empty = true;
     pending_sp = false;
   };
-  size_t i = 0;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(in.data());
   const size_t n = in.size();
+  size_t i = 0;
   while (i < n) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
+    unsigned char c = p[i];
+    if (c > 0x20 && c < 0x7F) {
+      // ASCII run of printable non-space bytes.
+      size_t j = i + 1;
+      while (j < n && p[j] > 0x20 && p[j] < 0x7F) ++j;
+      before_emit();
+      std::memcpy(o, p + i, j - i);
+      o += j - i;
+      i = j;
+      continue;
+    }
     if (c < 0x80) {
-      // ASCII fast path: copy a run of printable non-space bytes at once.
-      if (c > 0x20 && c < 0x7F) {
-        size_t j = i + 1;
-        while (j < n) {
-          unsigned char d = static_cast<unsigned char>(in[j]);
-          if (d <= 0x20 || d >= 0x7F) break;
-          ++j;
-        }
-        before_emit();
-        out.append(in.data() + i, j - i);
-        i = j;
-        continue;
-      }
       ++i;
       if (c == '\n') {
         newline();
       } else if (c == '\r') {
-        if (i < n && in[i] == '\n') ++i;
+        if (i < n && p[i] == '\n') ++i;
         newline();
       } else if (c == ' ' || c == '\t' || c == '\f' || c == '\v') {
         pending_sp = true;
       }
       continue;  // other C0 controls and DEL are dropped
+    }
+    if ((c == 0xD8 || c == 0xD9 || c == 0xDA || c == 0xDB) && i + 1 < n) {
+      // Arabic block fast path: only U+061C and tatweel U+0640 are dropped,
+      // and U+0653..U+0655 may need NFKC composition.
+      unsigned char d = p[i + 1];
+      if ((c == 0xD8 && d == 0x9C) || (c == 0xD9 && d == 0x80)) {
+        i += 2;
+        continue;
+      }
+      if (c == 0xD9 && d >= 0x93 && d <= 0x95) *needs_nfkc = true;
+      if (c == 0xD9 && d >= 0xB5 && d <= 0xB8) *needs_nfkc = true;  // U+0675..U+0678
+      before_emit();
+      o[0] = static_cast<char>(c);
+      o[1] = static_cast<char>(d);
+      o += 2;
+      i += 2;
+      continue;
     }
     size_t start = i;
     uint32_t cp = DecodeUtf8(in, i);
@@ -113,8 +133,10 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
     }
     if (cp >= 0x10000 || (not_nfkc_yes_[cp >> 6] >> (cp & 63)) & 1) *needs_nfkc = true;
     before_emit();
-    out.append(in.data() + start, i - start);
+    std::memcpy(o, p + start, i - start);
+    o += i - start;
   }
+  out.resize(static_cast<size_t>(o - base));
 }
 
 Result<std::string> Normalizer::Normalize(std::string_view in) const {
@@ -156,29 +178,58 @@ bool IsFoldPunct(uint32_t cp) {
 }  // namespace
 
 std::string Normalizer::Fold(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
+  // Every mapping keeps or shrinks the UTF-8 length, so write in place.
+  std::string out(in.size(), '\0');
+  char* const base = out.data();
+  char* o = base;
   bool sp = false;
   size_t i = 0;
   while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      ++i;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      } else if (c >= 'A' && c <= 'Z') {
+        c = static_cast<unsigned char>(c + 32);
+      } else {
+        sp = true;
+        continue;
+      }
+      if (sp && o != base) *o++ = ' ';
+      sp = false;
+      *o++ = static_cast<char>(c);
+      continue;
+    }
     uint32_t cp = DecodeUtf8(in, i);
-    if (cp == ' ' || cp == '\n' || IsFoldPunct(cp)) {
+    if (IsFoldPunct(cp)) {
       sp = true;
       continue;
     }
     if (cp >= 0x064B && cp <= 0x065F) continue;  // harakat
     if (cp == 0x0670) continue;
-    if (cp >= 'A' && cp <= 'Z') cp += 32;
-    else if (cp >= 0xC0 && cp <= 0xDE) cp += 32;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) cp += 32;
     else if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671) cp = 0x0627;
     else if (cp == 0x0649) cp = 0x064A;
     else if (cp == 0x0629) cp = 0x0647;
     else if (cp == 0x06CC) cp = 0x064A;  // Persian yeh
     else if (cp == 0x06A9) cp = 0x0643;  // keheh
-    if (sp && !out.empty()) out.push_back(' ');
+    if (sp && o != base) *o++ = ' ';
     sp = false;
-    AppendUtf8(out, cp);
+    if (cp < 0x800) {
+      *o++ = static_cast<char>(0xC0 | (cp >> 6));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *o++ = static_cast<char>(0xE0 | (cp >> 12));
+      *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *o++ = static_cast<char>(0xF0 | (cp >> 18));
+      *o++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
+  out.resize(static_cast<size_t>(o - base));
   return out;
 }
 

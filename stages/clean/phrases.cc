@@ -22,10 +22,14 @@ Status PhraseLists::Add(std::string_view reason, std::string_view action, std::s
   if (match == "line") {
     std::string key = e.phrase;
     exact_.emplace(std::move(key), std::move(e));
-  } else if (match == "prefix") {
-    prefix_.push_back(std::move(e));
-  } else if (match == "contains") {
-    contains_.push_back(std::move(e));
+  } else if (match == "prefix" || match == "contains") {
+    std::string first = e.phrase.substr(0, e.phrase.find(' '));
+    if (match == "contains") contains_filter_[FilterKey(first)] = true;
+    auto& bucket = (match == "prefix" ? prefix_ : contains_)[first];
+    bucket.push_back(std::move(e));
+    // Longer phrases first, so "read also" beats "read".
+    std::stable_sort(bucket.begin(), bucket.end(),
+                     [](const Entry& a, const Entry& b) { return a.phrase.size() > b.phrase.size(); });
   } else {
     return Status::InvalidArgument("phrase match '" + std::string(match) + "'");
   }
@@ -55,9 +59,6 @@ Status PhraseLists::LoadFile(const std::string& path) {
     NEWSFLOW_RETURN_IF_ERROR(
         Add(f[0], f[1], f[2], rest).WithContext(path + ":" + std::to_string(lineno)));
   }
-  // Longer prefixes first, so "read also" beats "read".
-  auto longer = [](const Entry& a, const Entry& b) { return a.phrase.size() > b.phrase.size(); };
-  std::stable_sort(prefix_.begin(), prefix_.end(), longer);
   return Status::OK();
 }
 
@@ -84,24 +85,45 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
     hit.phrase_len = it->second.phrase.size();
     return hit;
   }
-  for (const Entry& e : prefix_) {
-    if (folded.size() >= e.phrase.size() && folded.compare(0, e.phrase.size(), e.phrase) == 0 &&
-        (folded.size() == e.phrase.size() || folded[e.phrase.size()] == ' ')) {
-      hit.reason = &e.reason;
-      hit.action = e.action;
-      hit.whole_line = folded.size() == e.phrase.size();
-      hit.phrase_len = e.phrase.size();
-      return hit;
+  auto at_word = [](std::string_view line, size_t pos, const std::string& phrase) {
+    return line.size() >= pos + phrase.size() && line.compare(pos, phrase.size(), phrase) == 0 &&
+           (line.size() == pos + phrase.size() || line[pos + phrase.size()] == ' ');
+  };
+  std::string word;
+  size_t sp = folded.find(' ');
+  word.assign(folded.substr(0, sp));
+  if (auto it = prefix_.find(word); it != prefix_.end()) {
+    for (const Entry& e : it->second) {
+      if (at_word(folded, 0, e.phrase)) {
+        hit.reason = &e.reason;
+        hit.action = e.action;
+        hit.whole_line = folded.size() == e.phrase.size();
+        hit.phrase_len = e.phrase.size();
+        return hit;
+      }
     }
   }
-  for (const Entry& e : contains_) {
-    if (folded.find(e.phrase) != std::string_view::npos) {
-      hit.reason = &e.reason;
-      hit.action = e.action;
-      hit.whole_line = folded.size() == e.phrase.size();
-      hit.phrase_len = e.phrase.size();
-      return hit;
+  size_t pos = 0;
+  while (pos < folded.size()) {
+    size_t end = folded.find(' ', pos);
+    if (end == std::string_view::npos) end = folded.size();
+    if (end == pos || !contains_filter_[FilterKey(folded.substr(pos, end - pos))]) {
+      pos = end + 1;
+      continue;
     }
+    word.assign(folded.substr(pos, end - pos));
+    if (auto it = contains_.find(word); it != contains_.end()) {
+      for (const Entry& e : it->second) {
+        if (at_word(folded, pos, e.phrase)) {
+          hit.reason = &e.reason;
+          hit.action = e.action;
+          hit.whole_line = folded.size() == e.phrase.size();
+          hit.phrase_len = e.phrase.size();
+          return hit;
+        }
+      }
+    }
+    pos = end + 1;
   }
   return hit;
 }

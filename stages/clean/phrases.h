@@ -49,9 +49,18 @@ class PhraseLists {
     std::string reason;
     PhraseAction action;
   };
+  // Prefix and contains phrases are bucketed by their first word, so a line
+  // costs one hash lookup per word instead of one search per phrase.
   std::unordered_map<std::string, Entry> exact_;
-  std::vector<Entry> prefix_;
-  std::vector<Entry> contains_;
+  std::unordered_map<std::string, std::vector<Entry>> prefix_;
+  std::unordered_map<std::string, std::vector<Entry>> contains_;
+  // Cheap pre-filter on a word's first bytes and length before a lookup.
+  static size_t FilterKey(std::string_view w) {
+    size_t a = static_cast<unsigned char>(w[0]);
+    size_t b = w.size() > 1 ? static_cast<unsigned char>(w[1]) : 0;
+    return (a * 131 + b * 7 + w.size() * 1031) & 4095;
+  }
+  std::vector<bool> contains_filter_ = std::vector<bool>(4096, false);
   size_t count_ = 0;
 };
 
