@@ -335,7 +335,8 @@ struct Watcher::Impl {
       req.max_bytes = opt.max_page_bytes;
       req.accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
       auto f = feeds.find(it->feed_url);
-      if (f != feeds.end()) req.headers = f->second.cfg.headers;
+      // Feed headers often carry credentials: never send them to another host.
+      if (f != feeds.end() && f->second.host == host) req.headers = f->second.cfg.headers;
       InFlight inf{true, it->feed_url, host, std::move(*it), now};
       inflight.emplace(tag, std::move(inf));
       fetcher.Start(std::move(req));
