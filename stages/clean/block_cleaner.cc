@@ -212,9 +212,6 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (b.link_density > 0.5) {
       f.cls = Cls::kBad;
       f.reason = reason("link_dense");
-    } else if (b.hint < 0) {
-      f.cls = Cls::kBad;
-      f.reason = reason("boilerplate_markup");
     } else if (f.cp >= 200) {
       f.cls = ((!stop_low || f.sent_punct >= 2) && b.link_density <= 0.25) ? Cls::kGood : Cls::kNear;
     } else if (f.cp >= 70) {
@@ -226,14 +223,18 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
   // HTML: the container holding most body text (readability's top candidate)
-  // is the article; its short blocks (list items, table cells, subheadings)
-  // are kept unless another signal rejects them.
+  // is the article. Boilerplate hints on elements that wrap it say nothing
+  // (a "modal-open" body, a "sidebar-layout" wrapper); inside it, or inside
+  // an <article>/articleBody element, short blocks (list items, table cells,
+  // subheadings) are kept unless another signal rejects them.
   if (page.ranges != nullptr && !page.ranges->empty()) {
+    const auto& ranges = *page.ranges;
     std::unordered_map<int, double> score;
     double total = 0;
     for (size_t i = 0; i < n; ++i) {
       if (info[i].cls != Cls::kGood && info[i].cls != Cls::kNear) continue;
       double w = info[i].cp * (1.0 - blocks[i].link_density) * (info[i].cls == Cls::kGood ? 1.0 : 0.5);
+      if (blocks[i].hint < 0) w *= 0.3;
       total += w;
       if (blocks[i].parent >= 0) score[blocks[i].parent] += w;
       if (blocks[i].grand >= 0) score[blocks[i].grand] += w * 0.5;
@@ -246,16 +247,36 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         top = node;
       }
     }
-    if (top >= 0 && best >= 0.3 * total) {
-      auto [first, last] = (*page.ranges)[static_cast<size_t>(top)];
-      const bool whole_page = static_cast<size_t>(last - first) * 10 >= n * 9;
-      for (int i = first; i < last && !whole_page; ++i) {
-        Info& f = info[static_cast<size_t>(i)];
-        if (f.reason == nullptr && (f.cls == Cls::kShort || f.cls == Cls::kNear) &&
-            blocks[static_cast<size_t>(i)].link_density <= 0.5 && !f.hit) {
-          f.cls = Cls::kGood;
-        }
+    std::pair<int, int> main_range{0, 0};
+    if (top >= 0 && best >= 0.3 * total) main_range = ranges[static_cast<size_t>(top)];
+    auto covers = [](std::pair<int, int> outer, std::pair<int, int> inner) {
+      return outer.first <= inner.first && inner.second <= outer.second;
+    };
+    const bool have_main = main_range.second > main_range.first &&
+                           static_cast<size_t>(main_range.second - main_range.first) * 10 < n * 9;
+    for (size_t i = 0; i < n; ++i) {
+      Info& f = info[i];
+      Block& b = blocks[i];
+      if (b.hint < 0 && b.hint_node >= 0 && main_range.second > main_range.first &&
+          covers(ranges[static_cast<size_t>(b.hint_node)], main_range)) {
+        b.hint = 0;
       }
+      if (b.hint < 0 && f.reason == nullptr) {
+        f.cls = Cls::kBad;
+        f.reason = reason("boilerplate_markup");
+        continue;
+      }
+      if (f.reason != nullptr || f.hit || b.link_density > 0.5) continue;
+      if (f.cls != Cls::kShort && f.cls != Cls::kNear) continue;
+      const int ii = static_cast<int>(i);
+      bool in_main = have_main && main_range.first <= ii && ii < main_range.second;
+      bool in_article = false;
+      if (b.hint > 0 && b.hint_node >= 0) {
+        auto r = ranges[static_cast<size_t>(b.hint_node)];
+        in_article = static_cast<size_t>(r.second - r.first) * 10 < n * 9;
+      }
+      (void)in_article;  // measured: boosting whole <article> elements costs more precision than it gains
+      if (in_main) f.cls = Cls::kGood;
     }
   }
   size_t first_good = n;
@@ -405,6 +426,23 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (!(f.hit && f.hit.action == PhraseAction::kCut && f.hit.whole_line)) continue;
     f.reason = reason(*f.hit.reason);
     f.cls = Cls::kBad;
+    if (page.ranges != nullptr && blocks[i].parent >= 0) {
+      // HTML: the marker heads a box (its container); the page goes on after
+      // it. A container full of body text is the article itself: then only
+      // the teaser line right after the marker goes.
+      auto [first, last] = (*page.ranges)[static_cast<size_t>(blocks[i].parent)];
+      size_t end = std::min(n, static_cast<size_t>(std::max(last, 0)));
+      int good = 0;
+      for (size_t k = i + 1; k < end; ++k) good += info[k].cls == Cls::kGood;
+      if (good > 1) end = std::min(n, i + 2);
+      for (size_t k = i + 1; k < end; ++k) {
+        if (info[k].reason == nullptr && !info[k].is_title) {
+          info[k].reason = reason("teaser");
+          info[k].cls = Cls::kBad;
+        }
+      }
+      continue;
+    }
     if (body_started) {
       for (size_t k = i + 1; k < n; ++k) {
         info[k].cls = Cls::kBad;

@@ -36,6 +36,7 @@ struct Block {
   bool list_item = false;     // <li> (HTML)
   int parent = -1;            // nearest container element (HTML), index into PageInfo::ranges
   int grand = -1;             // the container above it
+  int hint_node = -1;         // element that gave `hint` (HTML), index into PageInfo::ranges
 };
 
 struct PageInfo {

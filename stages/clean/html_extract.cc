@@ -317,6 +317,7 @@ class Walker {
         b.list_item = cur_li_;
         b.parent = cur_parent_;
         b.grand = cur_grand_;
+        b.hint_node = cur_hint_node_;
         if (want_h1_ && b.heading) {
           h1_ = b.text;
           want_h1_ = false;
