@@ -65,7 +65,7 @@ enum Tag : uint8_t { kOther, kSkip, kBlock, kHeading, kLi, kLink, kBr, kArticle,
 Tag Classify(const char* name) {
   static const char* const kSkipTags[] = {"script", "style", "noscript", "template", "svg",
                                           "iframe", "head", "select", "option", "button",
-                                          "textarea", "input", "form", "object", "embed",
+                                          "textarea", "input", "object", "embed",
                                           "canvas", "video", "audio", "map", "math"};
   static const char* const kBlockTags[] = {
       "p", "div", "td", "th", "tr", "table", "section", "blockquote", "pre", "ul", "ol", "dl",
@@ -121,7 +121,7 @@ int HintOf(std::string_view cls_id) {
     while (j < s.size() && isalnum(static_cast<unsigned char>(s[j]))) ++j;
     std::string_view tok(s.data() + i, j - i);
     if (tok == "nav" || tok == "ad" || tok == "ads" || tok == "tags" || tok == "meta" ||
-        tok == "aside" || tok == "hidden" || tok == "print" || tok == "caption" || tok == "credit") {
+        tok == "aside" || tok == "print" || tok == "caption" || tok == "credit") {
       return -1;
     }
     i = j;
