@@ -161,6 +161,7 @@ struct PageJob {
   std::string feed_url;
   FeedItem item;
   std::vector<uint64_t> keys;
+  std::string host;  // of item.link
 };
 
 struct HostState {
@@ -322,7 +323,7 @@ struct Watcher::Impl {
     if (stopping) return wake;
     // Pages first: they finish work already begun (and unblock the feed's commit).
     for (auto it = pages.begin(); it != pages.end() && fetcher.InFlight() < static_cast<size_t>(opt.max_concurrency);) {
-      std::string host = HostKey(it->item.link);
+      const std::string host = it->host;
       if (!HostAllows(host, now, &wake)) {
         ++it;
         continue;
@@ -344,6 +345,9 @@ struct Watcher::Impl {
     }
     for (auto& [url, f] : feeds) {
       if (fetcher.InFlight() >= static_cast<size_t>(opt.max_concurrency)) break;
+      // Backpressure: while many pages wait, discover no more items, so
+      // memory stays bounded on a first run over a large feed list.
+      if (pages.size() >= opt.max_queued_pages) break;
       if (f.fetching || f.pending_pages > 0) continue;
       if (f.next_poll > now) {
         wake = std::min(wake, f.next_poll);
@@ -456,7 +460,8 @@ struct Watcher::Impl {
       if (pending) continue;
       ++fresh;
       for (uint64_t k : keys) pending_keys.insert(k);
-      PageJob job{f.cfg.url, std::move(*item), std::move(keys)};
+      PageJob job{f.cfg.url, std::move(*item), std::move(keys), {}};
+      job.host = HostKey(job.item.link);
       if (opt.fetch_pages && !job.item.link.empty()) {
         ++f.pending_pages;
         pages.push_back(std::move(job));

@@ -57,6 +57,8 @@ struct WatcherOptions {
   size_t max_feed_bytes = 10u << 20;  // decoded
   size_t max_page_bytes = 5u << 20;   // decoded
   size_t max_items_per_feed = 500;
+  // Feed polls pause while this many page fetches wait (bounds memory).
+  size_t max_queued_pages = 1000;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds request_timeout{30000};
   int max_redirects = 5;
