@@ -390,6 +390,20 @@ struct Watcher::Impl {
     }
   }
 
+  void ReportUnparseable(const Feed& f, const Status& why, const FetchResult& r) {
+    DeadLetter d;
+    d.stage = "watch";
+    d.reason_code = std::string(StatusCodeName(why.code()));
+    d.reason = why.message() + " (feed " + f.cfg.url + ")";
+    d.key = f.cfg.url;
+    constexpr size_t kMaxPayload = 64 * 1024;  // the encoder truncates too; keep the copy small
+    d.payload = r.body.substr(0, kMaxPayload);
+    d.payload_truncated = r.body.size() > kMaxPayload;
+    d.at = NowRfc3339();
+    Status st = sink.PublishDeadLetter(d);
+    if (!st.ok()) spdlog::warn("watch: dead letter for {} not accepted: {}", f.cfg.url, st.ToString());
+  }
+
   void CommitIfDone(Feed& f) {
     if (f.pending_pages > 0) return;
     FeedState& s = store.Feed(f.cfg.url);
@@ -427,7 +441,13 @@ struct Watcher::Impl {
     if (r.http_status == 200) {
       auto p = ParseFeed(r.body, r.effective_url.empty() ? r.url : r.effective_url,
                          CharsetFromContentType(r.content_type), opt.max_items_per_feed);
-      if (!p.ok()) return RecordFailure(f, s, p.status().ToString(), r);
+      if (!p.ok()) {
+        RecordFailure(f, s, p.status().ToString(), r);
+        // A feed that stops parsing is a bad record, not an outage: its bytes
+        // go to the dead-letter topic once per failure streak, for a human.
+        if (s.consecutive_failures == 1) ReportUnparseable(f, p.status(), r);
+        return;
+      }
       parsed = std::move(p).value();
     }
     s.consecutive_failures = 0;

@@ -168,6 +168,10 @@ class MemorySink : public ArticleSink {
     refuse_ = n;
   }
   int flushes() const { return flushes_.load(); }
+  std::vector<DeadLetter> DeadLetters() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return dead_;
+  }
 
  private:
   mutable std::mutex mu_;

@@ -223,6 +223,14 @@ TEST_F(WatchTest, FailingFeedsAreReportedAndRetriedWhileOthersFlow) {
     EXPECT_NE(row.last_error.find(err), std::string::npos) << name << ": " << row.last_error;
   }
   EXPECT_EQ(Row(*run, "good").health, "ok");
+  // Feeds that answer but do not parse leave one dead letter per failure
+  // streak (not one per retry); transport failures leave none.
+  std::map<std::string, int> dead;
+  for (const auto& d : sink.DeadLetters()) {
+    EXPECT_EQ(d.stage, "watch");
+    ++dead[d.key];
+  }
+  EXPECT_EQ(dead, (std::map<std::string, int>{{FeedUrl("garbage"), 1}, {FeedUrl("xxe"), 1}}));
   // Retries back off: the n-th retry of the 500 feed waits at least half of
   // min(max, initial * 2^(n-1)) (equal jitter), and the 429 feed honours
   // Retry-After: 1. Lower bounds only (minus 50 ms for arrival skew).
