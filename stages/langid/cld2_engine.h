@@ -26,13 +26,15 @@ struct Cld2Answer {
   double normalized_score[3] = {0, 0, 0};
   bool reliable = false;
   int text_bytes = 0;  // bytes CLD2 scored (letters, not markup or digits)
-  bool valid = false;  // false when CLD2 refused the input
+  bool valid = false;  // false when CLD2 did not run (empty text)
   std::vector<Cld2Chunk> chunks;  // filled only when asked for
 };
 
 class Cld2Engine {
  public:
-  // REQUIRES: `text` is valid UTF-8 with no C1 controls (see TextProfile).
+  // REQUIRES: `text` is interchange-valid UTF-8: well formed, no C0/C1
+  // controls but tab and newline, no noncharacters (TextProfile's
+  // `sanitized`). CLD2's unchecked entry point is used.
   // `script` is the majority script, used to read CLD2's bare "ku".
   static void Detect(std::string_view text, UScriptCode script, bool want_chunks,
                      Cld2Answer& out);

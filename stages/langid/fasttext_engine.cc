@@ -15,6 +15,10 @@ namespace {
 // Labels asked from the model: enough to sum a language's dialect labels.
 constexpr int32_t kTopK = 5;
 
+// Bounds of the token memo (about 10 MB when full); it starts over when full.
+constexpr size_t kMaxCachedTokens = 50'000;
+constexpr size_t kMaxCachedIds = 1'000'000;
+
 bool IsFastTextSpace(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
 }
@@ -57,8 +61,15 @@ const std::vector<FastTextGuess>& FastTextEngine::Predict(std::string_view text,
     const size_t start = i;
     while (i < text.size() && !IsFastTextSpace(text[i])) ++i;
     if (i == start) break;
-    token_.assign(text.data() + start, i - start);
-    if (token_.starts_with("__label__")) continue;  // getLine reads these as labels
+    const std::string_view token = text.substr(start, i - start);
+    if (token.starts_with("__label__")) continue;  // getLine reads these as labels
+    if (auto it = token_rows_.find(token); it != token_rows_.end()) {
+      const auto [offset, count] = it->second;
+      ids_.insert(ids_.end(), cached_ids_.begin() + offset, cached_ids_.begin() + offset + count);
+      continue;
+    }
+    const size_t before = ids_.size();
+    token_.assign(token);
     const int32_t wid = dict.getId(token_);
     if (wid >= 0) {
       const std::vector<int32_t>& sub = dict.getSubwords(wid);
@@ -68,6 +79,13 @@ const std::vector<FastTextGuess>& FastTextEngine::Predict(std::string_view text,
       token_.push_back('>');
       dict.computeSubwords(token_, ids_);
     }
+    if (token_rows_.size() >= kMaxCachedTokens || cached_ids_.size() >= kMaxCachedIds) {
+      token_rows_.clear();
+      cached_ids_.clear();
+    }
+    token_rows_.emplace(token, std::make_pair(static_cast<uint32_t>(cached_ids_.size()),
+                                              static_cast<uint32_t>(ids_.size() - before)));
+    cached_ids_.insert(cached_ids_.end(), ids_.begin() + before, ids_.end());
   }
   if (ids_.empty()) {
     guesses_.clear();

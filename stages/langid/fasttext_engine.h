@@ -4,15 +4,20 @@
 // Dictionary::getLine: split on ASCII whitespace, "</s>" at the end, word
 // vectors for known words, character 2..4-grams for unknown ones) instead of
 // going through predictLine's std::istream, so a caller can hand it a window
-// of a long text without copying, and no stream is built per record.
+// of a long text without copying, and no stream is built per record. The
+// rows of each token are memoised (bounded): looking up a pruned model's
+// n-gram rows one hash-map probe per n-gram was half of fastText's time.
 //
 // Thread-safety: the loaded model is read-only, but Predict() uses scratch
 // buffers of the instance; use one FastTextEngine per thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -43,6 +48,12 @@ class FastTextEngine {
   // `script` is the majority script, used to read the bare "ku" label.
   const std::vector<FastTextGuess>& Predict(std::string_view text, UScriptCode script);
 
+  // Forgets the memoised token rows (benchmarks measure a cold start).
+  void ClearCache() {
+    token_rows_.clear();
+    cached_ids_.clear();
+  }
+
   // The stock path (std::istringstream + predictLine), for comparison in
   // benchmarks. Newlines become spaces, as predictLine wants one line.
   const std::vector<FastTextGuess>& PredictLine(std::string_view text, UScriptCode script);
@@ -58,6 +69,15 @@ class FastTextEngine {
   std::string token_;
   std::string line_;
   std::vector<std::pair<float, int32_t>> raw_;  // (log-probability, label id)
+
+  // Token -> [offset, offset + count) in cached_ids_.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::pair<uint32_t, uint32_t>, StringHash, std::equal_to<>>
+      token_rows_;
+  std::vector<int32_t> cached_ids_;
   std::vector<FastTextGuess> guesses_;
 };
 

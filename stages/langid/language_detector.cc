@@ -51,7 +51,6 @@ bool TokenInScript(std::string_view token, UScriptCode majority) {
 // CLD2's normalized score of ordinary text in the language it names.
 constexpr double kCld2TypicalScore = 1024;
 
-
 // Languages written in the Arabic script that either engine can name.
 bool IsArabicScriptLanguage(std::string_view code) {
   static constexpr std::array<std::string_view, 13> kCodes = {
@@ -124,11 +123,13 @@ void LanguageDetector::Detect(std::string_view text, Detection& out, DetectMode 
     return;
   }
   if (mode == DetectMode::kCld2Only) {
+    // CLD2's own answer, only mapped to newsflow codes.
     Cld2Engine::Detect(p.sanitized, p.majority_script, /*want_chunks=*/false, cld2_);
-    const Guess g = FromCld2(cld2_, p);
-    out.code = g.code;
-    out.confidence = g.confidence;
-    out.engine = g.engine;
+    if (cld2_.valid && cld2_.code[0] != kUnd) {
+      out.code = cld2_.code[0];
+      out.confidence = cld2_.percent[0] / 100.0;
+      out.engine = "cld2";
+    }
     return;
   }
 

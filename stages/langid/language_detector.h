@@ -91,6 +91,11 @@ class LanguageDetector {
   static Result<std::unique_ptr<LanguageDetector>> Create(DetectorOptions options);
 
   bool fasttext_loaded() const { return fasttext_ != nullptr; }
+
+  // Drops memoised state (fastText's token rows); answers do not change.
+  void ClearCaches() {
+    if (fasttext_) fasttext_->ClearCache();
+  }
   const DetectorOptions& options() const { return options_; }
 
   // Any bytes are accepted (invalid UTF-8 and controls are blanked first).

@@ -5,7 +5,8 @@
 // The sanitised copy has the same byte length as the input, so byte offsets
 // found in it (CLD2's chunks) are offsets into the original text: C0 and C1
 // controls and invalid UTF-8 bytes become spaces (CLD2's *CheckUTF8 calls
-// reject a whole text that contains a C1 control), and nothing else changes.
+// reject a whole text that contains a C1 control), as do noncharacters
+// (U+FDD0..U+FDEF, U+xFFFE/F), and nothing else changes.
 // Letters are not normalised: Persian and Arabic letter forms are evidence.
 //
 // Thread-safety: a TextProfile is a plain value; Profile() is reentrant.

@@ -163,7 +163,8 @@ TEST_F(LangidDetectorTest, ControlCharactersDoNotBreakDetection) {
   std::string text = kEnglish;
   text.insert(20, "\xC2\x85");
   text.insert(5, "\x01\x1B");
-  text += "\xFF\xFE";  // and invalid UTF-8
+  text += "\xFF\xFE";  // invalid UTF-8
+  text.insert(40, "\xEF\xBF\xBE");  // a noncharacter, U+FFFE
   EXPECT_EQ(Detect(text).code, "en");
 }
 
