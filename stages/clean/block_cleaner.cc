@@ -227,6 +227,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // (a "modal-open" body, a "sidebar-layout" wrapper); inside it, or inside
   // an <article>/articleBody element, short blocks (list items, table cells,
   // subheadings) are kept unless another signal rejects them.
+  std::vector<char> in_main_dbg(n, ' ');
   if (page.ranges != nullptr && !page.ranges->empty()) {
     const auto& ranges = *page.ranges;
     std::unordered_map<int, double> score;
@@ -257,6 +258,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     for (size_t i = 0; i < n; ++i) {
       Info& f = info[i];
       Block& b = blocks[i];
+      if (have_main && main_range.first <= static_cast<int>(i) && static_cast<int>(i) < main_range.second) {
+        in_main_dbg[i] = 'M';
+      }
       if (b.hint < 0 && b.hint_node >= 0 && main_range.second > main_range.first &&
           covers(ranges[static_cast<size_t>(b.hint_node)], main_range)) {
         b.hint = 0;
@@ -497,13 +501,23 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
 
+  // A lede or standfirst: the line right under the title, before the body.
+  if (title_idx < n) {
+    size_t i = title_idx + 1;
+    while (i < n && info[i].reason != nullptr && info[i].reason == reason("dateline")) ++i;
+    if (i < n && info[i].reason == nullptr && out[i] != Cls::kGood && info[i].tokens >= 5 &&
+        blocks[i].link_density < 0.3 && i + 1 < n && out[i + 1] == Cls::kGood) {
+      out[i] = Cls::kGood;
+    }
+  }
+
   // Assemble.
   std::string& text = res.section.text;
   size_t kept = 0;
   static const bool debug = std::getenv("NEWSFLOW_CLEAN_DEBUG") != nullptr;
   for (size_t i = 0; debug && i < n; ++i) {
     static const char* kC = "GNSB";
-    std::fprintf(stderr, "%c>%c %-14s ld=%.2f h=%d st=%.2f | %.100s\n", kC[static_cast<int>(cls[i])],
+    std::fprintf(stderr, "%c%c>%c %-14s ld=%.2f h=%d st=%.2f | %.100s\n", in_main_dbg[i], kC[static_cast<int>(cls[i])],
                  kC[static_cast<int>(out[i])], info[i].reason ? info[i].reason->c_str() : "",
                  blocks[i].link_density, blocks[i].hint, info[i].stop, blocks[i].text.c_str());
   }
