@@ -311,6 +311,17 @@ int main(int argc, char** argv) {
   for (const Item& it : longs) bytes += it.text.size();
   std::printf("\nThroughput on dev-long (%zu items, %.2f MB), one thread, median of %d passes\n",
               longs.size(), bytes / 1e6, repeat);
+  {
+    // How much of the paragraph set reaches fastText in newsflow's detector.
+    LanguageDetector& nf = *systems[0].detector;
+    const int64_t calls0 = nf.fasttext_calls(), bytes0 = nf.fasttext_bytes();
+    Detection d;
+    for (const Item& it : longs) nf.Detect(it.text, d);
+    std::printf("newsflow's fastText reads %lld bytes in %lld calls per pass (%.1f%% of the bytes)\n",
+                static_cast<long long>(nf.fasttext_bytes() - bytes0),
+                static_cast<long long>(nf.fasttext_calls() - calls0),
+                100.0 * (nf.fasttext_bytes() - bytes0) / bytes);
+  }
   const std::vector<Rate> mbps = MegabytesPerSecond(systems, longs, repeat);
   std::printf("%-10s %12s %12s %12s %10s %10s\n", "system", "CPU median", "CPU best",
               "wall median", "x cld2 med", "x cld2 best");

@@ -54,6 +54,8 @@ Result<std::unique_ptr<FastTextEngine>> FastTextEngine::Load(const std::string& 
 const std::vector<FastTextGuess>& FastTextEngine::Predict(std::string_view text,
                                                           UScriptCode script) {
   const fasttext::Dictionary& dict = *model_->getDictionary();
+  ++calls_;
+  bytes_read_ += static_cast<int64_t>(text.size());
   ids_.clear();
   size_t i = 0;
   while (i < text.size()) {

@@ -48,6 +48,10 @@ class FastTextEngine {
   // `script` is the majority script, used to read the bare "ku" label.
   const std::vector<FastTextGuess>& Predict(std::string_view text, UScriptCode script);
 
+  // Work done so far: predictions made and bytes of text read.
+  int64_t calls() const { return calls_; }
+  int64_t bytes_read() const { return bytes_read_; }
+
   // Forgets the memoised token rows (benchmarks measure a cold start).
   void ClearCache() {
     token_rows_.clear();
@@ -78,6 +82,8 @@ class FastTextEngine {
   std::unordered_map<std::string, std::pair<uint32_t, uint32_t>, StringHash, std::equal_to<>>
       token_rows_;
   std::vector<int32_t> cached_ids_;
+  int64_t calls_ = 0;
+  int64_t bytes_read_ = 0;
   std::vector<FastTextGuess> guesses_;
 };
 

@@ -82,6 +82,12 @@ class LangidStage final : public Stage {
     by_fasttext_ = &decisions.Add({{"engine", "fasttext"}});
     by_vote_ = &decisions.Add({{"engine", "cld2+fasttext"}});
     und_ = &decisions.Add({{"engine", "none"}});
+    fasttext_read_ = &prometheus::BuildCounter()
+                          .Name("newsflow_langid_fasttext_read_bytes_total")
+                          .Help("Bytes of text fastText read (the rest was decided by CLD2 "
+                                "alone)")
+                          .Register(ctx.metrics)
+                          .Add({});
     spans_ = &prometheus::BuildCounter()
                   .Name("newsflow_langid_spans_total")
                   .Help("Other-language passages reported in lang.spans")
@@ -108,7 +114,11 @@ class LangidStage final : public Stage {
     const std::string* text = &a.Text();
     const bool use_title = text->empty() && a.clean && !a.clean->title.empty();
     if (use_title) text = &a.clean->title;
+    const int64_t fasttext_bytes = detector_->fasttext_bytes();
     detector_->Detect(*text, detection_);
+    if (detector_->fasttext_bytes() > fasttext_bytes) {
+      fasttext_read_->Increment(static_cast<double>(detector_->fasttext_bytes() - fasttext_bytes));
+    }
 
     LangSection lang;
     lang.code = detection_.code;
@@ -147,6 +157,7 @@ class LangidStage final : public Stage {
   prometheus::Counter* by_vote_ = nullptr;
   prometheus::Counter* und_ = nullptr;
   prometheus::Counter* spans_ = nullptr;
+  prometheus::Counter* fasttext_read_ = nullptr;
 };
 
 }  // namespace

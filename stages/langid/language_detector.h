@@ -92,6 +92,10 @@ class LanguageDetector {
 
   bool fasttext_loaded() const { return fasttext_ != nullptr; }
 
+  // fastText's work so far (0 without the model).
+  int64_t fasttext_calls() const { return fasttext_ ? fasttext_->calls() : 0; }
+  int64_t fasttext_bytes() const { return fasttext_ ? fasttext_->bytes_read() : 0; }
+
   // Drops memoised state (fastText's token rows); answers do not change.
   void ClearCaches() {
     if (fasttext_) fasttext_->ClearCache();
