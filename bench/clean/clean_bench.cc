@@ -125,6 +125,7 @@ int main(int argc, char** argv) try {
   std::printf("text/plain: %.1f MB per run, median %.1f MB/s (runs %d)\n", text_run_bytes / 1e6,
               Median(tmbs), runs);
 
+  if (n_html == 0) return 0;
   // text/html: the first n_html trafilatura-eval pages (sorted by name).
   std::string hdir = corpus + "/cleaning-dev/trafilatura-eval/html";
   std::vector<fs::path> files;

@@ -38,20 +38,26 @@ struct Info {
   const std::string* reason = nullptr;
   PhraseHit hit;
   bool is_title = false;
+  bool folded_full = false;  // `folded` covers the whole line
 };
 
-// Sentence punctuation at the end, ignoring closing quotes and brackets.
-void Punctuation(std::string_view s, bool* end, int* count) {
-  int n = 0;
+// Code points, tokens and sentence punctuation in one pass over the line.
+void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
+  int c = 0, sp = 0, p = 0;
+  const unsigned char* b = reinterpret_cast<const unsigned char*>(s.data());
   for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '.' || c == '!' || c == '?') {
-      ++n;
-    } else if (c == '\xD8' && i + 1 < s.size() && s[i + 1] == '\x9F') {  // ؟
-      ++n;
-    }
+    unsigned char x = b[i];
+    c += (x & 0xC0) != 0x80;
+    sp += x == ' ';
+    p += x == '.' || x == '!' || x == '?' || (x == 0x9F && i > 0 && b[i - 1] == 0xD8);  // ؟
   }
-  *count = n;
+  *cp = c;
+  *tokens = s.empty() ? 0 : sp + 1;
+  *sent = p;
+}
+
+// Sentence punctuation at the end, ignoring closing quotes and brackets.
+bool EndsSentence(std::string_view s) {
   size_t e = s.size();
   while (e > 0) {
     unsigned char c = static_cast<unsigned char>(s[e - 1]);
@@ -59,7 +65,7 @@ void Punctuation(std::string_view s, bool* end, int* count) {
       --e;
       continue;
     }
-    // ” » ’ (3-byte and 2-byte closers)
+    // ” ’ (3 bytes) and » (2 bytes) close quotes.
     if (e >= 3 && (s.substr(e - 3, 3) == "\xE2\x80\x9D" || s.substr(e - 3, 3) == "\xE2\x80\x99")) {
       e -= 3;
       continue;
@@ -70,14 +76,11 @@ void Punctuation(std::string_view s, bool* end, int* count) {
     }
     break;
   }
-  if (e == 0) {
-    *end = false;
-    return;
-  }
+  if (e == 0) return false;
   char last = s[e - 1];
-  *end = last == '.' || last == '!' || last == '?' ||
-         (e >= 2 && s.substr(e - 2, 2) == "\xD8\x9F") ||      // ؟
-         (e >= 3 && s.substr(e - 3, 3) == "\xE2\x80\xA6");   // …
+  return last == '.' || last == '!' || last == '?' ||
+         (e >= 2 && s.substr(e - 2, 2) == "\xD8\x9F") ||     // ؟
+         (e >= 3 && s.substr(e - 3, 3) == "\xE2\x80\xA6");  // …
 }
 
 // Cuts `s` to at most `max` bytes on a UTF-8 boundary.
@@ -99,6 +102,10 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
   int max_seg_tokens = 0;
   size_t i = 0;
   while (i < s.size()) {
+    if (s[i] != ' ') {
+      ++i;
+      continue;
+    }
     bool matched = false;
     for (std::string_view sep : kSeps) {
       if (s.compare(i, sep.size(), sep) == 0) {
@@ -119,12 +126,8 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
   return max_seg_tokens <= 3 && s.find('.') == std::string_view::npos;
 }
 
-constexpr size_t kFoldBytes = 400;
+constexpr size_t kFoldBytes = 200;
 
-int CountTokens(std::string_view s) {
-  if (s.empty()) return 0;
-  return static_cast<int>(std::count(s.begin(), s.end(), ' ')) + 1;
-}
 
 }  // namespace
 
@@ -153,7 +156,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         sample.push_back(' ');
       }
     }
-    lang = stop_->DetectLanguage(sample, 150);
+    lang = stop_->DetectLanguage(sample, 100);
   }
 
   std::vector<Info> info(n);
@@ -161,18 +164,23 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while scoring blocks");
     Info& f = info[i];
     const std::string& t = blocks[i].text;
-    f.cp = static_cast<int>(CountCodePoints(t));
-    f.tokens = CountTokens(t);
-    Punctuation(t, &f.end_punct, &f.sent_punct);
+    LineStats(t, &f.cp, &f.tokens, &f.sent_punct);
+    f.end_punct = EndsSentence(t);
     const bool longish = f.cp > opt_.max_boilerplate_chars;
     // Folded text serves phrase, title and date matching, all of which look
     // at short lines or line starts; long lines fold only their beginning.
-    if (!longish) f.folded = Normalizer::Fold(Prefix(t, kFoldBytes));
+    if (!longish) {
+      // Lines past a short length only need their beginning folded (phrase
+      // prefixes, and "contains" phrases near the start); equality tests
+      // (title, repeats) then use the raw hash.
+      f.folded_full = f.cp <= 120;
+      f.folded = Normalizer::Fold(f.folded_full ? std::string_view(t) : Prefix(t, kFoldBytes));
+    }
     f.hash = XXH3_64bits(t.data(), t.size());
     // Density only decides blocks of middle length, or long ones without
     // sentence punctuation (see the initial classes below).
     if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2)) {
-      f.stop = stop_->Measure(t, lang, 32).value();
+      f.stop = stop_->Measure(t, lang, 20).value();
     } else {
       f.stop = 1.0;
     }
@@ -299,7 +307,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     res.section.title = page.title_hint;
     title_folded = Normalizer::Fold(Prefix(page.title_hint, kFoldBytes));
     for (size_t i = 0; i < n; ++i) {
-      if (info[i].folded == title_folded) {
+      if (info[i].folded_full && info[i].folded == title_folded) {
         title_idx = i;
         break;
       }
@@ -314,7 +322,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     for (size_t i = 0; i < limit && title_idx == n; ++i) {
       if (!candidate(i)) continue;
       for (size_t j = i + 1; j < std::min(n, limit + 2); ++j) {
-        if (info[j].folded == info[i].folded) {
+        if (info[j].hash == info[i].hash ||
+            (info[i].folded_full && info[j].folded_full && info[j].folded == info[i].folded)) {
           title_idx = i;
           break;
         }
@@ -333,8 +342,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
   if (!title_folded.empty()) {
+    const uint64_t title_hash = title_idx < n ? info[title_idx].hash : 0;
     for (size_t i = 0; i < n; ++i) {
-      if (info[i].folded == title_folded) {
+      if ((info[i].folded_full && info[i].folded == title_folded) ||
+          (title_idx < n && info[i].hash == title_hash)) {
         info[i].cls = Cls::kBad;
         if (i == title_idx) {
           info[i].is_title = true;
@@ -410,8 +421,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // Repeated consecutive lines (an image caption printed twice, a widget).
   for (size_t i = 1; i < n; ++i) {
     const bool same = info[i].hash == info[i - 1].hash ||
-                      (info[i].folded == info[i - 1].folded && blocks[i].text.size() < kFoldBytes &&
-                       blocks[i - 1].text.size() < kFoldBytes);
+                      (info[i].folded_full && info[i - 1].folded_full && info[i].folded == info[i - 1].folded);
     if (same && !info[i].folded.empty() && !info[i].is_title &&
         info[i].cp <= opt_.max_boilerplate_chars && info[i].reason != reason("title_repeat")) {
       for (size_t k : {i - 1, i}) {

@@ -200,6 +200,25 @@ std::string Normalizer::Fold(std::string_view in) {
       *o++ = static_cast<char>(c);
       continue;
     }
+    if ((c == 0xD8 || c == 0xD9) && i + 1 < in.size()) {
+      // Arabic letters U+0600..U+067F: the common case, without decoding.
+      unsigned char d = static_cast<unsigned char>(in[i + 1]);
+      i += 2;
+      if (c == 0xD9 && ((d >= 0x8B && d <= 0x9F) || d == 0xB0)) continue;  // harakat
+      if ((c == 0xD8 && (d == 0x8C || d == 0x9B || d == 0x9F)) || (c == 0xD9 && d >= 0xAA && d <= 0xAD)) {
+        sp = true;  // Arabic comma, semicolon, question mark, percent and separators
+        continue;
+      }
+      if (c == 0xD8 && (d == 0xA2 || d == 0xA3 || d == 0xA5)) d = 0xA7;  // alef variants
+      else if (c == 0xD9 && d == 0xB1) c = 0xD8, d = 0xA7;               // alef wasla
+      else if (c == 0xD9 && d == 0x89) d = 0x8A;                         // alef maqsura -> yeh
+      else if (c == 0xD8 && d == 0xA9) c = 0xD9, d = 0x87;               // teh marbuta -> heh
+      if (sp && o != base) *o++ = ' ';
+      sp = false;
+      *o++ = static_cast<char>(c);
+      *o++ = static_cast<char>(d);
+      continue;
+    }
     uint32_t cp = DecodeUtf8(in, i);
     if (IsFoldPunct(cp)) {
       sp = true;
