@@ -510,7 +510,10 @@ struct Watcher::Impl {
       auto decoded = DecodeToUtf8(page->body, page->content_type);
       if (decoded.ok()) {
         a.body = std::move(decoded->utf8);
-        content_key = DedupeKey("c", a.body);
+        // Title + page: the same story under another URL (syndication,
+        // shorteners) is caught, while a consent or paywall page served
+        // for every link does not swallow all items after the first.
+        content_key = DedupeKey("c", item.title + "\n" + a.body);
       } else {
         page = nullptr;
       }
