@@ -111,13 +111,19 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
         i += 2;
         continue;
       }
-      if (c == 0xD9 && d >= 0x93 && d <= 0x95) *needs_nfkc = true;
-      if (c == 0xD9 && d >= 0xB5 && d <= 0xB8) *needs_nfkc = true;  // U+0675..U+0678
       before_emit();
-      o[0] = static_cast<char>(c);
-      o[1] = static_cast<char>(d);
-      o += 2;
-      i += 2;
+      // Copy the whole run of ordinary Arabic characters at once.
+      size_t j = i;
+      while (j + 1 < n) {
+        unsigned char a = p[j], b = p[j + 1];
+        if (a < 0xD8 || a > 0xDB) break;
+        if ((a == 0xD8 && b == 0x9C) || (a == 0xD9 && b == 0x80)) break;
+        if (a == 0xD9 && ((b >= 0x93 && b <= 0x95) || (b >= 0xB5 && b <= 0xB8))) *needs_nfkc = true;
+        j += 2;
+      }
+      std::memcpy(o, p + i, j - i);
+      o += j - i;
+      i = j;
       continue;
     }
     size_t start = i;
