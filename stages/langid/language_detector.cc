@@ -169,28 +169,7 @@ LanguageDetector::Guess LanguageDetector::DetectMain(const TextProfile& p, bool 
   // A language CLD2 cannot name: its answer says nothing either way.
   if (LacksInCld2(ft[0].code)) return {ft[0].code, ft[0].probability, "fasttext"};
 
-  // Vote: fastText's probabilities plus CLD2's share for its first language,
-  // each engine counting once; the confidence is the winner's mean support,
-  // so two engines that disagree give about 0.5.
-  std::array<FastTextGuess, 8> votes;
-  size_t n = 0;
-  for (const auto& g : ft) {
-    if (n < votes.size()) votes[n++] = g;
-  }
-  if (c.code != kUnd) {
-    auto* it = std::find_if(votes.begin(), votes.begin() + n,
-                            [&](const FastTextGuess& g) { return g.code == c.code; });
-    if (it != votes.begin() + n) {
-      it->probability += c.confidence;
-    } else if (n < votes.size()) {
-      votes[n++] = {c.code, c.confidence};
-    }
-  }
-  const auto* best = std::max_element(
-      votes.begin(), votes.begin() + n,
-      [](const FastTextGuess& a, const FastTextGuess& b) { return a.probability < b.probability; });
-  Guess g{best->code, best->probability / (c.code != kUnd ? 2.0 : 1.0),
-          c.code != kUnd ? "cld2+fasttext" : "fasttext"};
+  Guess g = Vote(c, cld2, ft);
   // Sorani spelt with its own letters, which CLD2's small Kurdish model
   // loses to Persian or Uyghur on sentences: if fastText sees Sorani at all,
   // the letters decide.
@@ -202,10 +181,48 @@ LanguageDetector::Guess LanguageDetector::DetectMain(const TextProfile& p, bool 
   }
   if (g.code != "ar" && IsArabicScriptLanguage(g.code) &&
       LooksLikeArabicInPersianLetters(p, window)) {
-    const std::vector<FastTextGuess>& folded = fasttext_->Predict(folded_, p.majority_script);
-    if (!folded.empty() && folded[0].code == "ar") g = {"ar", folded[0].probability, "fasttext"};
+    // The same vote on the folded window.
+    Cld2Engine::Detect(folded_, p.majority_script, /*want_chunks=*/false, fold_cld2_);
+    const Guess folded_cld2 = FromCld2(fold_cld2_, p);
+    const Guess folded =
+        Vote(folded_cld2, fold_cld2_, fasttext_->Predict(folded_, p.majority_script));
+    // The letters moved the answer within the family; the engines' certainty
+    // that it is one of these languages carries over.
+    if (folded.code == "ar") g = {"ar", std::max(folded.confidence, g.confidence), folded.engine};
   }
   return g;
+}
+
+LanguageDetector::Guess LanguageDetector::Vote(const Guess& c, const Cld2Answer& cld2,
+                                               const std::vector<FastTextGuess>& ft) const {
+  if (ft.empty()) return c;
+  // Vote: fastText's probabilities plus CLD2's share for its first language.
+  // CLD2's vote weighs at most one, scaled down by its normalized score:
+  // on a sentence CLD2 claims 95-99 % for whatever it picks, and the score
+  // is what tells a sentence that reads like that language from one that
+  // merely resembles it. The confidence is the winner's support over the
+  // weight cast, so two equally sure engines that disagree give about 0.5.
+  const double cld2_weight =
+      c.code != kUnd ? std::clamp(cld2.normalized_score[0] / kCld2TypicalScore, 0.0, 1.0) : 0.0;
+  std::array<FastTextGuess, 8> votes;
+  size_t n = 0;
+  for (const auto& g : ft) {
+    if (n < votes.size()) votes[n++] = g;
+  }
+  if (cld2_weight > 0) {
+    auto* it = std::find_if(votes.begin(), votes.begin() + n,
+                            [&](const FastTextGuess& g) { return g.code == c.code; });
+    if (it != votes.begin() + n) {
+      it->probability += c.confidence * cld2_weight;
+    } else if (n < votes.size()) {
+      votes[n++] = {c.code, c.confidence * cld2_weight};
+    }
+  }
+  const auto* best = std::max_element(
+      votes.begin(), votes.begin() + n,
+      [](const FastTextGuess& a, const FastTextGuess& b) { return a.probability < b.probability; });
+  return {best->code, best->probability / (1.0 + cld2_weight),
+          cld2_weight > 0 ? "cld2+fasttext" : "fasttext"};
 }
 
 bool LanguageDetector::Cld2IsSure(const Cld2Answer& cld2, const TextProfile& p) const {

@@ -128,6 +128,8 @@ class LanguageDetector {
   // The main language of a profiled text; fills `cld2` when CLD2 ran.
   Guess DetectMain(const TextProfile& p, bool want_chunks, Cld2Answer& cld2);
   Guess FromCld2(const Cld2Answer& cld2, const TextProfile& p) const;
+  // Both engines' answers on one text, combined. `c` is FromCld2(cld2).
+  Guess Vote(const Guess& c, const Cld2Answer& cld2, const std::vector<FastTextGuess>& ft) const;
   // CLD2 may answer alone (the fast path).
   bool Cld2IsSure(const Cld2Answer& cld2, const TextProfile& p) const;
   // Majority-script tokens of p.sanitized, at most fasttext_max_bytes.
@@ -142,6 +144,7 @@ class LanguageDetector {
   TextProfile span_profile_;
   Cld2Answer cld2_;
   Cld2Answer span_cld2_;
+  Cld2Answer fold_cld2_;
   std::vector<std::pair<size_t, size_t>> span_candidates_;
   std::string window_;
   std::string folded_;
