@@ -10,6 +10,7 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   bomb (gzip: 64 MiB of zeros in ~64 KiB) | gzip (the file, gzip-encoded) |
                   live:P (generated: a new item every P ms, links carry ?created=<unix ms>)
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
+                  /page/same/... -> one fixed page whatever the rest of the path;
                   /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1
   /redirect/N     302 to /redirect/N+1, forever
   /_stats         one line per path: "<path> <requests> <not_modified>"
@@ -92,6 +93,9 @@ class Handler(BaseHTTPRequestHandler):
             self.count()
             if path.startswith("/page/missing/"):
                 return self.send(404, b"gone", [("Content-Type", "text/html")])
+            if path.startswith("/page/same/"):
+                return self.send(200, b"<html><body><p>One story, many URLs</p></body></html>",
+                                 [("Content-Type", "text/html")])
             if path.startswith("/page/latin1/"):
                 body = ("<html><body><p>Caf\u00e9 cr\u00e8me " + path + "</p></body></html>").encode("cp1252")
                 return self.send(200, body, [("Content-Type", "text/html; charset=iso-8859-1")])

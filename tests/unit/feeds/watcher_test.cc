@@ -318,6 +318,24 @@ TEST_F(WatchTest, UnfetchablePagesStillPublishTheFeedContent) {
   }
 }
 
+TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
+  std::vector<TestItem> items = {{"s1", server_->Url("/page/same/1"), "Same", "x"},
+                                 {"s2", server_->Url("/page/same/2"), "Same", "x"},
+                                 {"s3", server_->Url("/page/same/3"), "Other", "y"}};
+  WriteFile(dir_ + "/s.xml", testing::Rss(items));
+  WriteFeeds({"s"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/page/same/3").requests >= 1 && sink.Size() >= 2; }));
+  int nm = server_->StatsFor("/feed/s.xml").not_modified;
+  ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/feed/s.xml").not_modified > nm; }));
+  run->Stop();
+  // Same title and page: one article. Same page, other title: its own article.
+  EXPECT_EQ(sink.Size(), 2u);
+  EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Same", "Other"}));
+}
+
 TEST_F(WatchTest, PolitenessDelaySpacesRequestsToOneHost) {
   WriteFeed("a", {"a1", "a2", "a3", "a4"});
   WriteFeeds({"a"});
