@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "../../tests/unit/feeds/feed_test_support.h"
-#include "state_store.h"
-#include "watcher.h"
+#include "feeds/state_store.h"
+#include "feeds/watcher.h"
 
 using namespace newsflow;
 using namespace newsflow::feeds;

@@ -1,4 +1,4 @@
-#include "feed_list.h"
+#include "feeds/feed_list.h"
 
 #include <gtest/gtest.h>
 
@@ -86,6 +86,12 @@ TEST(FeedsListTest, LoadFeedListDetectsOpml) {
   EXPECT_EQ(feeds->size(), 2u);
   EXPECT_EQ(LoadFeedList(dir + "/missing.yaml").status().code(), StatusCode::kNotFound);
   std::filesystem::remove_all(dir);
+}
+
+TEST(FeedsListTest, ExampleFileLoads) {
+  auto feeds = LoadFeedList(std::string(NEWSFLOW_SOURCE_DIR) + "/producers/feeds/example_feeds.yaml");
+  ASSERT_TRUE(feeds.ok()) << feeds.status().ToString();
+  EXPECT_EQ(feeds->size(), 3u);
 }
 
 TEST(FeedsStateTest, SaveLoadRoundTripIsAtomic) {

@@ -1,7 +1,7 @@
 // End-to-end tests of the Watcher against feed_server.py on 127.0.0.1.
 // Intervals are 1 s and backoff starts at 200 ms so the whole file runs in
 // seconds; waits are bounded safety nets, assertions are on state, not time.
-#include "watcher.h"
+#include "feeds/watcher.h"
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
