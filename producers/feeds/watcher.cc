@@ -195,7 +195,7 @@ struct Watcher::Impl {
   std::mt19937_64 rng;
   struct timespec feeds_mtime {};
   off_t feeds_size = -1;
-  Clock::time_point last_reload_check, last_save;
+  Clock::time_point last_reload_check, last_save, last_host_prune;
   mutable std::mutex rows_mu;
   std::vector<FeedStatusRow> rows;
   bool rows_dirty = true;
@@ -640,6 +640,13 @@ struct Watcher::Impl {
         last_save = Clock::now();
       }
       RefreshRows();
+      // Page links reach many hosts over weeks; forget the idle ones.
+      if (Clock::now() - last_host_prune > std::chrono::minutes(5)) {
+        last_host_prune = Clock::now();
+        std::erase_if(hosts, [&](const auto& kv) {
+          return kv.second.active == 0 && kv.second.next_start < last_host_prune;
+        });
+      }
     }
     // Shutdown: no new work; let what is in flight finish (pages still get
     // published), then persist and flush. Queued pages are dropped: their
