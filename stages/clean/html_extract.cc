@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <cstring>
 #include <vector>
 
@@ -62,7 +63,7 @@ std::string SniffCharset(std::string_view html, std::string_view hint) {
 
 enum Tag : uint8_t { kOther, kSkip, kBlock, kHeading, kLi, kLink, kBr, kArticle, kNegTag, kHeader };
 
-Tag Classify(const char* name) {
+Tag ClassifySlow(std::string_view name) {
   static const char* const kSkipTags[] = {"script", "style", "noscript", "template", "svg",
                                           "iframe", "head", "select", "option", "button",
                                           "textarea", "input", "object", "embed",
@@ -72,21 +73,40 @@ Tag Classify(const char* name) {
       "dt", "dd", "figure", "figcaption", "center", "address", "caption", "tbody", "thead",
       "details", "summary", "body", "html", "hr", "tfoot"};
   for (const char* t : kSkipTags) {
-    if (std::strcmp(name, t) == 0) return kSkip;
+    if (name == t) return kSkip;
   }
-  if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && name[2] == 0) return kHeading;
-  if (std::strcmp(name, "li") == 0) return kLi;
-  if (std::strcmp(name, "a") == 0) return kLink;
-  if (std::strcmp(name, "br") == 0) return kBr;
-  if (std::strcmp(name, "article") == 0 || std::strcmp(name, "main") == 0) return kArticle;
-  if (std::strcmp(name, "nav") == 0 || std::strcmp(name, "footer") == 0 || std::strcmp(name, "aside") == 0) {
-    return kNegTag;
-  }
-  if (std::strcmp(name, "header") == 0) return kHeader;
+  if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') return kHeading;
+  if (name == "li") return kLi;
+  if (name == "a") return kLink;
+  if (name == "br") return kBr;
+  if (name == "article" || name == "main") return kArticle;
+  if (name == "nav" || name == "footer" || name == "aside") return kNegTag;
+  if (name == "header") return kHeader;
   for (const char* t : kBlockTags) {
-    if (std::strcmp(name, t) == 0) return kBlock;
+    if (name == t) return kBlock;
   }
   return kOther;
+}
+
+// Tag names are interned by libxml2's dictionary, but not across documents;
+// a small hash map avoids ~50 string compares per element.
+Tag Classify(const char* name) {
+  static const auto* const kMap = [] {
+    auto* m = new std::unordered_map<std::string_view, Tag>();
+    for (const char* t : {"script", "style", "noscript", "template", "svg", "iframe", "head",
+                          "select", "option", "button", "textarea", "input", "object", "embed",
+                          "canvas", "video", "audio", "map", "math", "p", "div", "td", "th", "tr",
+                          "table", "section", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd",
+                          "figure", "figcaption", "center", "address", "caption", "tbody",
+                          "thead", "details", "summary", "body", "html", "hr", "tfoot", "h1", "h2",
+                          "h3", "h4", "h5", "h6", "li", "a", "br", "article", "main", "nav",
+                          "footer", "aside", "header"}) {
+      m->emplace(t, ClassifySlow(t));
+    }
+    return m;
+  }();
+  auto it = kMap->find(std::string_view(name));
+  return it == kMap->end() ? kOther : it->second;
 }
 
 // Class/id words that mark page furniture, and ones that mark the article.
@@ -129,14 +149,6 @@ int HintOf(std::string_view cls_id) {
   return 0;
 }
 
-std::string Attr(xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  if (v == nullptr) return {};
-  std::string s(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return s;
-}
-
 // Replaces invalid UTF-8 sequences with U+FFFD (a mislabelled charset).
 std::string ValidUtf8(std::string s) {
   if (IsValidUtf8(s)) return s;
@@ -157,128 +169,134 @@ std::string ValidUtf8(std::string s) {
   return out;
 }
 
+std::optional<std::string> DateFrom(std::string_view v);
+
+// Attribute value from a SAX attribute array (name, value, name, value, ..., NULL).
+std::string_view SaxAttr(const xmlChar** atts, const char* name) {
+  if (atts == nullptr) return {};
+  for (size_t i = 0; atts[i] != nullptr; i += 2) {
+    if (std::strcmp(reinterpret_cast<const char*>(atts[i]), name) == 0) {
+      return atts[i + 1] ? std::string_view(reinterpret_cast<const char*>(atts[i + 1])) : std::string_view("");
+    }
+  }
+  return {};
+}
+
+bool SaxHas(const xmlChar** atts, const char* name) {
+  if (atts == nullptr) return false;
+  for (size_t i = 0; atts[i] != nullptr; i += 2) {
+    if (std::strcmp(reinterpret_cast<const char*>(atts[i]), name) == 0) return true;
+  }
+  return false;
+}
+
 struct Frame {
-  xmlNode* node;
-  Tag tag;
-  int own_hint;     // this element's class/id/tag hint
-  int hint;         // nearest non-zero hint
-  int hint_node;    // element id that gave `hint` (-1 none)
-  int container;    // nearest container element id
-  int cparent;      // the container above it
-  int my_id;        // this element's id once expanded (-1: none)
-  bool in_link;
-  bool heading;
-  bool li;
-  bool in_article;
+  Tag tag = kBlock;
+  bool skip = false;  // inside script/style/hidden: no text, no blocks
+  int hint = 0;       // nearest non-zero class/id/tag hint
+  int hint_node = -1; // element id that gave `hint`
+  int container = -1; // nearest container element id
+  int cparent = -1;   // the container above it
+  int my_id = -1;     // this element's id (-1: none)
+  bool container_self = false;
+  bool in_link = false;
+  bool heading = false;
+  bool li = false;
+  bool in_article = false;
 };
 
-class Walker {
+// Streams the page through libxml2's SAX interface: no DOM is built, which
+// halves the allocations of a tree walk. Element frames live on a stack;
+// block boundaries, hints and container ranges follow the element structure.
+class SaxWalker {
  public:
-  Walker(const Normalizer& norm, std::chrono::steady_clock::time_point deadline)
-      : norm_(norm), deadline_(deadline) {}
-
-  Status Walk(xmlNode* root, HtmlPage* page) {
-    page_ = page;
-    std::vector<std::pair<Frame, bool>> stack;  // frame, children pushed
-    stack.push_back({Frame{root, kBlock, 0, 0, -1, -1, -1, -1, false, false, false, false}, false});
-    size_t visits = 0;
-    while (!stack.empty()) {
-      if ((++visits & 1023) == 0 && std::chrono::steady_clock::now() > deadline_) {
-        return Status::Timeout("clean: time budget exceeded while walking HTML");
-      }
-      auto& [fr, expanded] = stack.back();
-      if (expanded) {
-        if (fr.tag != kOther && fr.tag != kLink) Flush();
-        if (fr.my_id >= 0) page_->ranges[fr.my_id].second = static_cast<int>(page_->blocks.size());
-        stack.pop_back();
-        continue;
-      }
-      expanded = true;
-      if (fr.node->type == XML_TEXT_NODE || fr.node->type == XML_CDATA_SECTION_NODE) {
-        AddText(fr, reinterpret_cast<const char*>(fr.node->content));
-        stack.pop_back();
-        continue;
-      }
-      if (fr.node->type != XML_ELEMENT_NODE && fr.node->type != XML_DOCUMENT_NODE &&
-          fr.node->type != XML_HTML_DOCUMENT_NODE) {
-        stack.pop_back();
-        continue;
-      }
-      if (fr.tag != kOther && fr.tag != kLink) Flush();
-      const bool container = fr.tag != kOther && fr.tag != kLink;
-      if (container || fr.own_hint != 0) {
-        fr.my_id = static_cast<int>(page_->ranges.size());
-        int first = static_cast<int>(page_->blocks.size());
-        page_->ranges.push_back({first, first});
-        if (fr.own_hint != 0) fr.hint_node = fr.my_id;
-      }
-      Frame f = fr;  // copy: the vector may reallocate below
-      std::vector<xmlNode*> kids;
-      for (xmlNode* c = f.node->children; c != nullptr; c = c->next) kids.push_back(c);
-      // Children in reverse so the first child is processed first.
-      for (auto it = kids.rbegin(); it != kids.rend(); ++it) {
-        xmlNode* c = *it;
-        Frame k{c, kOther, 0, f.hint, f.hint_node,
-                container ? f.my_id : f.container, container ? f.container : f.cparent, -1,
-                f.in_link, f.heading, f.li, f.in_article};
-        if (c->type == XML_ELEMENT_NODE) {
-          const char* name = reinterpret_cast<const char*>(c->name);
-          k.tag = Classify(name);
-          if (k.tag == kSkip) continue;
-          if (k.tag == kBr) k.tag = kBlock;
-          if (Hidden(c)) continue;
-          int own = HintOf(Attr(c, "class") + " " + Attr(c, "id"));
-          if (own == 0) {
-            std::string ip = Attr(c, "itemprop");
-            if (ip == "articleBody" || ip == "articlebody") own = +1;
-          }
-          if (k.tag == kArticle) {
-            k.in_article = true;
-            if (own == 0) own = +1;
-          }
-          if (k.tag == kNegTag && own == 0) own = -1;
-          if (k.tag == kHeader && own == 0 && !f.in_article) own = -1;
-          if (k.tag == kHeader || k.tag == kNegTag || k.tag == kArticle) k.tag = kBlock;
-          if (own != 0) {
-            k.own_hint = own;
-            k.hint = own;
-          }
-          if (k.tag == kLink) k.in_link = true;
-          if (k.tag == kHeading) {
-            k.heading = true;
-            if (name[1] == '1' && h1_.empty()) want_h1_ = true;
-          }
-          if (k.tag == kLi) k.li = true;
-        }
-        stack.push_back({k, false});
-      }
-    }
-    Flush();
-    return Status::OK();
+  SaxWalker(const Normalizer& norm, std::chrono::steady_clock::time_point deadline, HtmlPage* page)
+      : norm_(norm), deadline_(deadline), page_(page) {
+    stack_.push_back(Frame{});
   }
 
-  std::string h1_;
-
- private:
-  static bool Hidden(xmlNode* c) {
-    if (xmlHasProp(c, reinterpret_cast<const xmlChar*>("hidden")) != nullptr) return true;
-    std::string aria = Attr(c, "aria-hidden");
-    if (aria == "true") return true;
-    std::string style = Lower(Attr(c, "style"));
-    if (!style.empty()) {
-      style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
-      if (style.find("display:none") != std::string::npos ||
-          style.find("visibility:hidden") != std::string::npos) {
-        return true;
-      }
+  void Start(xmlParserCtxtPtr ctxt, const char* name, const xmlChar** atts) {
+    if ((++visits_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline_) {
+      timed_out_ = true;
+      xmlStopParser(ctxt);
+      return;
     }
-    return false;
+    Metadata(name, atts);
+    const Frame& f = stack_.back();
+    Frame k = f;
+    k.my_id = -1;
+    k.container_self = false;
+    if (f.skip) {
+      stack_.push_back(k);
+      return;
+    }
+    k.tag = Classify(name);
+    if (k.tag == kSkip || Hidden(atts)) {
+      k.skip = true;
+      stack_.push_back(k);
+      return;
+    }
+    if (k.tag == kBr) k.tag = kBlock;
+    int own = 0;
+    std::string_view cls = SaxAttr(atts, "class"), id = SaxAttr(atts, "id");
+    if (!cls.empty() || !id.empty()) {
+      std::string both(cls);
+      both.push_back(' ');
+      both.append(id);
+      own = HintOf(both);
+    }
+    if (own == 0 && atts != nullptr) {
+      std::string_view ip = SaxAttr(atts, "itemprop");
+      if (ip == "articleBody" || ip == "articlebody") own = +1;
+    }
+    if (k.tag == kArticle) {
+      k.in_article = true;
+      if (own == 0) own = +1;
+    }
+    if (k.tag == kNegTag && own == 0) own = -1;
+    if (k.tag == kHeader && own == 0 && !f.in_article) own = -1;
+    if (k.tag == kHeader || k.tag == kNegTag || k.tag == kArticle) k.tag = kBlock;
+    if (k.tag == kLink) k.in_link = true;
+    if (k.tag == kHeading) {
+      k.heading = true;
+      if (name[1] == '1' && h1_.empty()) want_h1_ = true;
+    }
+    if (k.tag == kLi) k.li = true;
+    const bool container = k.tag != kOther && k.tag != kLink;
+    if (container) Flush();
+    if (container || own != 0) {
+      k.my_id = static_cast<int>(page_->ranges.size());
+      int first = static_cast<int>(page_->blocks.size());
+      page_->ranges.push_back({first, first});
+    }
+    if (own != 0) {
+      k.hint = own;
+      k.hint_node = k.my_id;
+    }
+    if (container) {
+      k.container_self = true;
+      k.cparent = f.container;
+      k.container = k.my_id;
+    }
+    stack_.push_back(k);
   }
 
-  void AddText(const Frame& f, const char* t) {
-    if (t == nullptr) return;
-    size_t len = std::strlen(t);
-    if (len == 0) return;
+  void End(const char* name) {
+    if (capture_ != Capture::kNone && std::strcmp(name, capture_tag_) == 0) EndCapture();
+    if (stack_.size() <= 1) return;  // a stray end tag
+    Frame fr = stack_.back();
+    stack_.pop_back();
+    if (fr.skip) return;
+    if (fr.container_self) Flush();
+    if (fr.my_id >= 0) page_->ranges[fr.my_id].second = static_cast<int>(page_->blocks.size());
+  }
+
+  void Text(const char* t, int len) {
+    if (capture_ != Capture::kNone) {
+      if (capture_buf_.size() < 1 << 20) capture_buf_.append(t, static_cast<size_t>(len));
+    }
+    const Frame& f = stack_.back();
+    if (f.skip || len <= 0) return;
     if (cur_.empty()) {
       cur_hint_ = f.hint;
       cur_hint_node_ = f.hint_node;
@@ -288,7 +306,7 @@ class Walker {
       cur_grand_ = f.cparent;
     }
     size_t nonspace = 0;
-    for (size_t i = 0; i < len; ++i) {
+    for (int i = 0; i < len; ++i) {
       char c = t[i];
       if (c == '\n' || c == '\r' || c == '\t') c = ' ';
       if (c != ' ') ++nonspace;
@@ -301,6 +319,79 @@ class Walker {
       cur_hint_ = f.hint;
       cur_hint_node_ = f.hint_node;
     }
+  }
+
+  void Finish() {
+    Flush();
+    // Elements never closed (truncated page) end with the page.
+    for (size_t i = 1; i < stack_.size(); ++i) {
+      if (stack_[i].my_id >= 0) page_->ranges[stack_[i].my_id].second = static_cast<int>(page_->blocks.size());
+    }
+  }
+
+  bool timed_out() const { return timed_out_; }
+  std::string h1_, title_, og_title_;
+  std::vector<int> hint_nodes_;  // per block: element that gave its hint
+
+ private:
+  enum class Capture { kNone, kTitle, kLdJson };
+
+  static bool Hidden(const xmlChar** atts) {
+    if (atts == nullptr) return false;
+    if (SaxHas(atts, "hidden")) return true;
+    if (SaxAttr(atts, "aria-hidden") == "true") return true;
+    std::string_view style_view = SaxAttr(atts, "style");
+    if (style_view.empty()) return false;
+    std::string style = Lower(style_view);
+    style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+    return style.find("display:none") != std::string::npos ||
+           style.find("visibility:hidden") != std::string::npos;
+  }
+
+  // <title>, <meta>, <time>, JSON-LD: read wherever they are (even in skipped parts).
+  void Metadata(const char* name, const xmlChar** atts) {
+    if (std::strcmp(name, "title") == 0 && title_.empty() && capture_ == Capture::kNone) {
+      BeginCapture(Capture::kTitle, "title");
+    } else if (std::strcmp(name, "meta") == 0 && atts != nullptr) {
+      std::string prop = Lower(std::string(SaxAttr(atts, "property")) + std::string(SaxAttr(atts, "name")) +
+                               std::string(SaxAttr(atts, "itemprop")));
+      std::string_view content = SaxAttr(atts, "content");
+      if (prop == "og:title" && og_title_.empty()) og_title_ = std::string(content);
+      if (!page_->published && (prop == "article:published_time" || prop == "datepublished" ||
+                                prop == "pubdate" || prop == "publishdate" ||
+                                prop == "dc.date.issued" || prop == "date" ||
+                                prop == "sailthru.date" || prop == "parsely-pub-date")) {
+        page_->published = DateFrom(content);
+      }
+    } else if (std::strcmp(name, "time") == 0 && !page_->published && atts != nullptr) {
+      std::string ip = Lower(SaxAttr(atts, "itemprop"));
+      if (ip == "datepublished" || SaxHas(atts, "pubdate")) page_->published = DateFrom(SaxAttr(atts, "datetime"));
+    } else if (std::strcmp(name, "script") == 0 && !page_->published && atts != nullptr &&
+               Lower(SaxAttr(atts, "type")) == "application/ld+json" && capture_ == Capture::kNone) {
+      BeginCapture(Capture::kLdJson, "script");
+    }
+  }
+
+  void BeginCapture(Capture c, const char* tag) {
+    capture_ = c;
+    capture_tag_ = tag;
+    capture_buf_.clear();
+  }
+
+  void EndCapture() {
+    if (capture_ == Capture::kTitle) {
+      title_ = capture_buf_;
+    } else if (capture_ == Capture::kLdJson && !page_->published) {
+      std::string_view s(capture_buf_);
+      size_t p = s.find("\"datePublished\"");
+      if (p != std::string_view::npos) {
+        size_t colon = s.find(':', p);
+        size_t q = colon == std::string_view::npos ? colon : s.find('"', colon + 1);
+        if (q != std::string_view::npos) page_->published = DateFrom(s.substr(q + 1));
+      }
+    }
+    capture_ = Capture::kNone;
+    capture_buf_.clear();
   }
 
   void Flush() {
@@ -333,19 +424,34 @@ class Walker {
     cur_heading_ = cur_li_ = false;
   }
 
- public:
-  std::vector<int> hint_nodes_;  // per block: element that gave its hint
-
- private:
   const Normalizer& norm_;
   std::chrono::steady_clock::time_point deadline_;
-  HtmlPage* page_ = nullptr;
+  HtmlPage* page_;
+  std::vector<Frame> stack_;
+  size_t visits_ = 0;
+  bool timed_out_ = false;
   std::string cur_;
   size_t link_chars_ = 0, text_chars_ = 0;
   int cur_hint_ = 0, cur_hint_node_ = -1, cur_parent_ = -1, cur_grand_ = -1;
   bool cur_heading_ = false, cur_li_ = false;
   bool want_h1_ = false;
+  Capture capture_ = Capture::kNone;
+  const char* capture_tag_ = "";
+  std::string capture_buf_;
 };
+
+// libxml2 hands SAX callbacks the parser context as user data; the walker of
+// the parse running on this thread is found here.
+thread_local SaxWalker* tls_walker = nullptr;
+thread_local xmlParserCtxtPtr tls_ctxt = nullptr;
+
+void OnStart(void*, const xmlChar* name, const xmlChar** atts) {
+  tls_walker->Start(tls_ctxt, reinterpret_cast<const char*>(name), atts);
+}
+void OnEnd(void*, const xmlChar* name) { tls_walker->End(reinterpret_cast<const char*>(name)); }
+void OnText(void*, const xmlChar* ch, int len) {
+  tls_walker->Text(reinterpret_cast<const char*>(ch), len);
+}
 
 // A "boilerplate" class on a wrapper holding much of the page (a body class
 // like "has-cookie-banner", a "modal-open" root) says nothing about its text:
@@ -384,55 +490,6 @@ std::optional<std::string> DateFrom(std::string_view v) {
   return std::nullopt;
 }
 
-void ReadHead(xmlNode* n, HtmlPage* page, std::string* title, std::string* og_title,
-              int* visits) {
-  // Iterative over the whole tree, only meta/title/time/ld+json elements matter.
-  std::vector<xmlNode*> st{n};
-  while (!st.empty() && ++*visits < 200000) {
-    xmlNode* c = st.back();
-    st.pop_back();
-    for (xmlNode* k = c->children; k != nullptr; k = k->next) {
-      if (k->type == XML_ELEMENT_NODE) st.push_back(k);
-    }
-    if (c->type != XML_ELEMENT_NODE) continue;
-    const char* name = reinterpret_cast<const char*>(c->name);
-    if (std::strcmp(name, "title") == 0 && title->empty()) {
-      xmlChar* t = xmlNodeGetContent(c);
-      if (t) {
-        *title = reinterpret_cast<const char*>(t);
-        xmlFree(t);
-      }
-    } else if (std::strcmp(name, "meta") == 0) {
-      std::string prop = Lower(Attr(c, "property") + Attr(c, "name") + Attr(c, "itemprop"));
-      std::string content = Attr(c, "content");
-      if (prop == "og:title" && og_title->empty()) *og_title = content;
-      if (!page->published && (prop == "article:published_time" || prop == "datepublished" ||
-                               prop == "pubdate" || prop == "publishdate" ||
-                               prop == "dc.date.issued" || prop == "date" ||
-                               prop == "sailthru.date" || prop == "parsely-pub-date")) {
-        page->published = DateFrom(content);
-      }
-    } else if (std::strcmp(name, "time") == 0 && !page->published) {
-      std::string ip = Lower(Attr(c, "itemprop"));
-      if (ip == "datepublished" || xmlHasProp(c, reinterpret_cast<const xmlChar*>("pubdate"))) {
-        page->published = DateFrom(Attr(c, "datetime"));
-      }
-    } else if (std::strcmp(name, "script") == 0 && !page->published &&
-               Lower(Attr(c, "type")) == "application/ld+json") {
-      xmlChar* t = xmlNodeGetContent(c);
-      if (t) {
-        std::string_view s(reinterpret_cast<const char*>(t));
-        size_t p = s.find("\"datePublished\"");
-        if (p != std::string_view::npos) {
-          size_t q = s.find('"', s.find(':', p) + 1);
-          if (q != std::string_view::npos) page->published = DateFrom(s.substr(q + 1));
-        }
-        xmlFree(t);
-      }
-    }
-  }
-}
-
 std::string PickTitle(const std::string& h1, std::string title, const std::string& og) {
   auto clean1 = [](std::string s) {
     std::replace(s.begin(), s.end(), '\n', ' ');
@@ -463,22 +520,28 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   std::string charset = SniffCharset(html, charset_hint);
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
-  htmlDocPtr doc = htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr,
-                                  charset.c_str(), opts);
-  if (doc == nullptr && charset != "utf-8") {
-    doc = htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "windows-1252", opts);
-  }
-  if (doc == nullptr) return Status::Corrupt("clean: HTML did not parse");
-  std::unique_ptr<xmlDoc, void (*)(xmlDocPtr)> guard(doc, xmlFreeDoc);
-  xmlNode* root = xmlDocGetRootElement(doc);
-  if (root == nullptr) return page;
-  std::string title, og;
-  int visits = 0;
-  ReadHead(reinterpret_cast<xmlNode*>(doc), &page, &title, &og, &visits);
-  Walker w(norm, deadline);
-  NEWSFLOW_RETURN_IF_ERROR(w.Walk(reinterpret_cast<xmlNode*>(doc), &page));
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (ctxt == nullptr) return Status::Internal("clean: libxml2 parser context");
+  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
+  // Only the callbacks we need: no DOM, no error printing.
+  std::memset(ctxt->sax, 0, sizeof(*ctxt->sax));
+  ctxt->sax->startElement = OnStart;
+  ctxt->sax->endElement = OnEnd;
+  ctxt->sax->characters = OnText;
+  ctxt->sax->cdataBlock = OnText;
+  ctxt->sax->initialized = 1;
+  SaxWalker w(norm, deadline, &page);
+  tls_walker = &w;
+  tls_ctxt = ctxt;
+  xmlDocPtr doc = htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr,
+                                     charset.c_str(), opts);
+  tls_walker = nullptr;
+  tls_ctxt = nullptr;
+  if (doc != nullptr) xmlFreeDoc(doc);
+  if (w.timed_out()) return Status::Timeout("clean: time budget exceeded while parsing HTML");
+  w.Finish();
   DropWrapperHints(&page, w.hint_nodes_);
-  auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, title, og)));
+  auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, w.title_, w.og_title_)));
   if (t.ok()) {
     page.title = std::move(*t);
     std::replace(page.title.begin(), page.title.end(), '\n', ' ');
