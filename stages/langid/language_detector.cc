@@ -39,11 +39,9 @@ bool TokenInScript(std::string_view token, UScriptCode majority) {
   while (i < n) {
     UChar32 c;
     U8_NEXT(s, i, n, c);
-    if (c < 0 || u_isdigit(c)) continue;
-    UErrorCode err = U_ZERO_ERROR;
-    const UScriptCode sc = uscript_getScript(c, &err);
-    if (U_FAILURE(err) || sc <= USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN) continue;
-    (SameWritingSystem(sc, majority) ? in : out)++;
+    const int sc = LetterScriptOf(c);
+    if (sc < 0) continue;
+    (SameWritingSystem(static_cast<UScriptCode>(sc), majority) ? in : out)++;
   }
   return in >= out;
 }

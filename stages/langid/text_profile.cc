@@ -42,7 +42,14 @@ class BmpScripts {
   std::vector<int16_t> table_;
 };
 
+const BmpScripts& Scripts() {
+  static const BmpScripts kScripts;
+  return kScripts;
+}
+
 }  // namespace
+
+int LetterScriptOf(UChar32 c) { return c < 0 ? -1 : Scripts()(c); }
 
 void Profile(std::string_view text, TextProfile& p) {
   p.sanitized.assign(text.data(), text.size());
@@ -56,7 +63,7 @@ void Profile(std::string_view text, TextProfile& p) {
   p.arabic_letters = 0;
   p.kurdish_letters = p.uyghur_only = 0;
 
-  static const BmpScripts kScripts;
+  const BmpScripts& scripts = Scripts();
   char* s = p.sanitized.data();
   const int64_t n = static_cast<int64_t>(p.sanitized.size());
   int64_t latin = 0;
@@ -83,7 +90,7 @@ void Profile(std::string_view text, TextProfile& p) {
       for (int64_t j = start; j < i; ++j) s[j] = ' ';
       continue;
     }
-    const int16_t sc = kScripts(c);
+    const int16_t sc = scripts(c);
     if (sc < 0) continue;
     ++p.letters;
     ++p.script_letters[sc];

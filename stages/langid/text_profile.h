@@ -51,6 +51,10 @@ struct TextProfile {
   int64_t OtherScriptLetters() const { return letters - majority_letters; }
 };
 
+// The script of `c` when it is a letter or combining mark of a real script,
+// else -1 (Common, Inherited, Unknown, digits, punctuation). Table-driven.
+int LetterScriptOf(UChar32 c);
+
 // Fills `out` (reusing its buffer) from `text`, which may be any bytes.
 void Profile(std::string_view text, TextProfile& out);
 
