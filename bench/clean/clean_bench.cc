@@ -165,15 +165,18 @@ int main(int argc, char** argv) try {
       "import gzip, sys, time\n"
       "from readability import Document\n"
       "pages = [gzip.open(p.strip(), \"rb\").read() for p in open(sys.argv[1])]\n"
-      "t = time.process_time(); n = 0\n"
-      "for b in pages:\n"
-      "    try:\n"
-      "        Document(b).summary(); n += 1\n"
-      "    except Exception:\n"
-      "        pass\n"
-      "s = time.process_time() - t\n"
-      "print(len(pages) / s, n)\n"
-      "' " + list + " 2>/dev/null";
+      "rates = []\n"
+      "for run in range(int(sys.argv[2])):\n"
+      "    t = time.process_time(); n = 0\n"
+      "    for b in pages:\n"
+      "        try:\n"
+      "            Document(b).summary(); n += 1\n"
+      "        except Exception:\n"
+      "            pass\n"
+      "    rates.append(len(pages) / (time.process_time() - t))\n"
+      "rates.sort()\n"
+      "print(rates[len(rates) // 2], n)\n"
+      "' " + list + " " + std::to_string(std::max(1, runs / 2)) + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
   double rps = 0;
   int rok = 0;
@@ -182,7 +185,7 @@ int main(int argc, char** argv) try {
     pclose(p);
   }
   if (rps > 0) {
-    std::printf("python3-readability: %.1f pages/s (%d ok) on the same %zu pages\n", rps, rok, html.size());
+    std::printf("python3-readability: median %.1f pages/s (%d ok) on the same %zu pages, %d runs, CPU time\n", rps, rok, html.size(), std::max(1, runs / 2));
     std::printf("ratio clean/readability: %.1fx\n", Median(hps) / rps);
   } else {
     std::printf("python3-readability: not available (python3 -c 'from readability import Document' failed)\n");

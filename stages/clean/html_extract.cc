@@ -240,10 +240,17 @@ class SaxWalker {
     int own = 0;
     std::string_view cls = SaxAttr(atts, "class"), id = SaxAttr(atts, "id");
     if (!cls.empty() || !id.empty()) {
+      // Pages repeat the same class strings; classify each distinct one once.
       std::string both(cls);
       both.push_back(' ');
       both.append(id);
-      own = HintOf(both);
+      auto it = hint_cache_.find(both);
+      if (it == hint_cache_.end()) {
+        if (hint_cache_.size() > 20000) hint_cache_.clear();
+        it = hint_cache_.emplace(std::move(both), 0).first;
+        it->second = HintOf(it->first);
+      }
+      own = it->second;
     }
     if (own == 0 && atts != nullptr) {
       std::string_view ip = SaxAttr(atts, "itemprop");
@@ -350,6 +357,7 @@ class SaxWalker {
 
   // <title>, <meta>, <time>, JSON-LD: read wherever they are (even in skipped parts).
   void Metadata(const char* name, const xmlChar** atts) {
+    if (name[0] != 't' && name[0] != 'm' && name[0] != 's') return;
     if (std::strcmp(name, "title") == 0 && title_.empty() && capture_ == Capture::kNone) {
       BeginCapture(Capture::kTitle, "title");
     } else if (std::strcmp(name, "meta") == 0 && atts != nullptr) {
@@ -436,6 +444,7 @@ class SaxWalker {
   bool cur_heading_ = false, cur_li_ = false;
   bool want_h1_ = false;
   Capture capture_ = Capture::kNone;
+  std::unordered_map<std::string, int> hint_cache_;
   const char* capture_tag_ = "";
   std::string capture_buf_;
 };
