@@ -53,13 +53,16 @@ Status Resources::LoadClusters(const std::string& path) {
 
 namespace {
 
+// Feature template ids seed the feature hashes; ids of retired templates
+// (kStemNoCluster, kTrigram, ...) stay reserved so later ids keep their value.
 enum Template : uint64_t {
   kBias = 1, kWord, kStem, kStem0, kSuf1, kSuf2, kSuf3, kSuf4, kPre1, kPre2, kPre3,
   kPrevWord, kNextWord, kPrev2Word, kNext2Word, kPrevStem, kNextStem, kBigramPrev,
   kBigramNext, kClusterCoarse, kClusterFine, kPrevCluster, kNextCluster, kFreq, kClitic,
   kShape, kCapFirst, kGaz, kPrevGaz, kNextGaz, kGazWord, kScript, kFirstPos, kPrevGazWord,
   kNextGazWord, kStemNoCluster, kPrevShape, kNextShape, kLen, kCliticPrefix, kTrigram,
-  kPrevStemFreq, kPrevCoarse, kNextCoarse, kStem0Cluster, kPrevGazFreq,
+  kPrevStemFreq, kPrevCoarse, kNextCoarse, kStem0Cluster, kPrevGazFreq, kClusterBigramPrev,
+  kClusterBigramNext, kPrev2Cluster, kNext2Cluster, kProductivity, kProductivityFreq,
 };
 
 inline uint64_t Nz(uint64_t h) { return h ? h : 1; }
@@ -226,19 +229,6 @@ void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
     // starts a new entity in a list.
     if (s != w && w.size() > s.size()) {
       out->push_back(H(kCliticPrefix, std::string_view(w).substr(0, w.size() - s.size())));
-    }
-  }
-  if (opt_trigrams_ && s0.size() >= 6) {
-    // Character trigrams inside the stem: transliterated foreign names have
-    // their own letter patterns.
-    size_t starts[64];
-    size_t m = 0;
-    for (size_t b = 0; b < s0.size() && m < 64; ++b) {
-      if ((static_cast<unsigned char>(s0[b]) & 0xC0) != 0x80) starts[m++] = b;
-    }
-    for (size_t k = 0; k + 3 <= m; ++k) {
-      const size_t e = k + 3 < m ? starts[k + 3] : s0.size();
-      out->push_back(H(kTrigram, s0.substr(starts[k], e - starts[k])));
     }
   }
   const int fb = FreqBucket(counts_[i]);
@@ -443,7 +433,54 @@ void Tagger::Tag(const std::vector<std::string_view>& words, std::vector<int>* t
   ApplyGazetteer(tags);
 }
 
+namespace {
+
+// Particles, verbs of saying and titles do not start a name; a span the
+// decoder opened on one (فإن الكاظمي, جنرال بات رايدر) starts one token later.
+bool IsParticle(std::string_view stripped) {
+  static constexpr std::string_view kParticles[] = {
+      "\u0627\u0646",              // ان (أن إن after folding)
+      "\u0641\u064A",              // في
+      "\u0645\u0646",              // من
+      "\u0627\u0644\u064A",       // الي (إلى)
+      "\u0639\u0646",              // عن
+      "\u0645\u0639",              // مع
+      "\u0642\u0627\u0644",       // قال
+      "\u0627\u0646\u0647",       // انه
+      "\u0627\u0646\u0647\u0627",  // انها
+      "\u0647\u0630\u0627",       // هذا
+      "\u0647\u0630\u0647",       // هذه
+      "\u0627\u0644\u0630\u064A",  // الذي
+      "\u0644\u0627",              // لا
+      "\u0645\u0627",              // ما
+  };
+  for (std::string_view p : kParticles) {
+    if (stripped == p) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Tagger::TrimParticles(std::vector<int>* tags) const {
+  const size_t n = tags->size();
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsBegin((*tags)[i])) continue;
+    // فان/بان are also van and Ban (Ki-moon): a clitic+particle reading
+    // needs the hamza the surface form has in فإن, بأن.
+    const std::string_view surface = fx_.word(i);
+    const bool hamza = surface.find("\u0623") != std::string_view::npos ||
+                       surface.find("\u0625") != std::string_view::npos;
+    const bool title = fx_.gazetteer_word_type(i) == "TITLE";  // الجنرال بات رايدر
+    if (!title && !IsParticle(fx_.folded(i)) && !(hamza && IsParticle(fx_.stripped(i)))) continue;
+    const int b = (*tags)[i];
+    (*tags)[i] = 0;
+    if (i + 1 < n && (*tags)[i + 1] == b + 1) (*tags)[i + 1] = b;
+  }
+}
+
 void Tagger::ApplyGazetteer(std::vector<int>* tags) const {
+  if (policy_.trim_particles) TrimParticles(tags);
   if (!policy_.override_type && !policy_.add_missing) return;
   for (const GazetteerMatch& m : fx_.gazetteer_matches()) {
     const std::string& type = m.entry->type;
@@ -639,6 +676,15 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           const uint32_t f = fi[k];
           const float* row = &w[static_cast<size_t>(f) * kNumTags];
           for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
+        }
+      }
+      // Loss-augmented decoding: every wrong tag gets a head start, so the
+      // update also fires on correct but low-margin sentences.
+      if (opt.margin > 0) {
+        for (size_t i = 0; i < n; ++i) {
+          for (int t = 0; t < kNumTags; ++t) {
+            if (t != s.tags[i]) emit[i * kNumTags + t] += opt.margin;
+          }
         }
       }
       Viterbi(emit, n, [&](int p, int t) { return tw[p + 1][t]; }, &delta, &back, &pred);

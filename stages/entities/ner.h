@@ -46,7 +46,6 @@ struct Resources {
 class FeatureExtractor {
  public:
   explicit FeatureExtractor(const Resources* res) : res_(res) {}
-  void set_trigrams(bool on) { opt_trigrams_ = on; }
 
   // REQUIRES: `words` outlive the following Features calls.
   void Prepare(const std::vector<std::string_view>& words);
@@ -54,13 +53,15 @@ class FeatureExtractor {
   void Features(size_t i, std::vector<uint64_t>* out) const;
 
   // Prepared per-token views, valid until the next Prepare.
+  std::string_view word(size_t i) const { return words_[i]; }
   const std::string& folded(size_t i) const { return folded_[i]; }
   const std::string& stripped(size_t i) const { return stripped_[i]; }
   const std::vector<GazetteerMatch>& gazetteer_matches() const { return matches_; }
+  // Type of a one-word gazetteer entry for token i's stem ("TITLE", "LOC"...) or "".
+  const std::string& gazetteer_word_type(size_t i) const { return gaz_word_[i]; }
 
  private:
   const Resources* res_;
-  bool opt_trigrams_ = std::getenv("NF_TRIGRAMS") != nullptr;  // experiment switch
   std::vector<std::string_view> words_;
   std::vector<std::string> folded_, stripped_, loose_, loose_stripped_;
   std::vector<Script> script_;
@@ -110,6 +111,8 @@ struct GazetteerPolicy {
   bool override_type = true;
   // A listed name no predicted span touches is added.
   bool add_missing = true;
+  // A span opened on a particle (فإن, في, من ...) starts one token later.
+  bool trim_particles = true;
 };
 
 class Tagger {
@@ -121,6 +124,7 @@ class Tagger {
 
  private:
   void ApplyGazetteer(std::vector<int>* tags) const;
+  void TrimParticles(std::vector<int>* tags) const;
 
   const Model* model_;
   GazetteerPolicy policy_;
@@ -144,6 +148,8 @@ struct TrainOptions {
   uint32_t seed = 1;
   // Probability of hiding a token's word-identity features in a pass.
   double word_dropout = 0.0;
+  // Loss-augmented training: added to the score of every wrong tag.
+  float margin = 0.0f;
   // Progress per epoch (averaged weights scored on `dev` when non-empty).
   bool verbose = true;
 };

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "shuffle seed");
   double dropout = 0.0;
   bool show_errors = false;
+  float margin = 0.0f;
+  app.add_option("--margin", margin, "loss-augmented training: bonus for every wrong tag");
   app.add_flag("--show-errors", show_errors, "print missed/spurious dev spans to stdout");
   app.add_option("--word-dropout", dropout, "probability of hiding word features per token");
   app.add_option("--out", out_file, "model file to write")->required();
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
   opt.epochs = epochs;
   opt.seed = seed;
   opt.word_dropout = dropout;
+  opt.margin = margin;
   const auto t0 = std::chrono::steady_clock::now();
   if (auto st = Train(train, dev, res, opt, &model); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
@@ -83,10 +86,11 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "trained in %.1f s, %zu features, wrote %s\n", secs, model.num_features(),
                out_file.c_str());
   if (!dev.empty()) {
-    for (int p = 0; p < 4; ++p) {
-      GazetteerPolicy policy{(p & 1) != 0, (p & 2) != 0};
-      std::fprintf(stderr, "dev, gazetteer override_type=%d add_missing=%d:\n%s", policy.override_type,
-                   policy.add_missing, Evaluate(dev, model, res, policy).Table().c_str());
+    for (int p = 0; p < 8; ++p) {
+      GazetteerPolicy policy{(p & 1) != 0, (p & 2) != 0, (p & 4) != 0};
+      std::fprintf(stderr, "dev, override_type=%d add_missing=%d trim_particles=%d:\n%s",
+                   policy.override_type, policy.add_missing, policy.trim_particles,
+                   Evaluate(dev, model, res, policy).Table().c_str());
     }
   }
   if (show_errors && !dev.empty()) {
