@@ -7,9 +7,11 @@
 //     ahead, the text is paragraph-sized and reads like ordinary text of the
 //     language it names, its answer stands (the fast path: most articles).
 //   * Otherwise fastText lid.176 reads a window of the text in its majority
-//     script and the two vote: fastText's probabilities plus CLD2's share,
-//     one vote each. Kurmanji, which CLD2 cannot name, is fastText's alone.
-//     Where the two disagree the winner's confidence is about 0.5.
+//     script and the two vote: fastText's probabilities plus CLD2's share
+//     weighted by CLD2's own normalized score (at most one vote each).
+//     Kurmanji, which CLD2 cannot name, is fastText's alone. Where two
+//     equally sure engines disagree the winner's confidence is about 0.5.
+//   * Sorani letters (ە ێ ڵ ڕ ۆ) settle Sorani when fastText sees it at all.
 //   * Arabic written with Persian letter forms (ی ک) is checked once more
 //     with those letters folded, so it does not become Persian.
 // Without the model file the detector runs on CLD2 alone (fasttext_loaded()
@@ -65,7 +67,7 @@ struct DetectorOptions {
 
 enum class DetectMode {
   kCombined,      // newsflow's detector
-  kCld2Only,      // CLD2 alone on the whole text (also the no-model fallback)
+  kCld2Only,      // CLD2 alone on the whole text, raw (benchmarks)
   kFastTextOnly,  // fastText alone on the whole text via predictLine (benchmarks)
 };
 
