@@ -60,6 +60,40 @@ TEST_F(LangidDetectorTest, TellsArabicScriptNeighboursApart) {
   }
 }
 
+TEST_F(LangidDetectorTest, NamesLanguageAndScriptAcrossScripts) {
+  struct Case {
+    std::string text;
+    std::string_view code;
+    std::string_view script;
+  };
+  const Case cases[] = {
+      {"Bugün hava çok güzeldi, bu yüzden parkta arkadaşlarımızla uzun bir yürüyüş yaptık.",
+       "tr", "Latn"},
+      {"Heute war das Wetter sehr schön, deshalb sind wir mit Freunden lange im Park "
+       "spazieren gegangen.",
+       "de", "Latn"},
+      {"Hoy hizo muy buen tiempo, así que dimos un largo paseo por el parque con nuestros "
+       "amigos.",
+       "es", "Latn"},
+      {"Сегодня была прекрасная погода, поэтому мы долго гуляли в парке с друзьями.", "ru",
+       "Cyrl"},
+      {"היום מזג האוויר היה יפה מאוד, ולכן טיילנו זמן רב בפארק עם החברים שלנו.", "he", "Hebr"},
+      {"今天天气非常好，所以我们和朋友们在公园里散步了很长时间。", "zh", "Hani"},
+      {"今日はとても良い天気だったので、友達と公園を長い時間散歩しました。", "ja", "Jpan"},
+      {"오늘은 날씨가 아주 좋아서 친구들과 함께 공원에서 오랫동안 산책을 했습니다.", "ko",
+       "Hang"},
+      {"اڄ موسم ڏاڍي سٺي هئي، تنهن ڪري اسان دوستن سان گڏ باغ ۾ گهڻي دير تائين گهمندا رهياسين.",
+       "sd", "Arab"},
+      {"بۈگۈن ھاۋا ناھايىتى ياخشى ئىدى، شۇڭا بىز دوستلىرىمىز بىلەن باغچىدا ئۇزۇن ساياھەت قىلدۇق.",
+       "ug", "Arab"},
+  };
+  for (const Case& c : cases) {
+    const Detection d = Detect(c.text);
+    EXPECT_EQ(d.code, c.code) << c.text;
+    EXPECT_EQ(d.script, c.script) << c.text;
+  }
+}
+
 TEST_F(LangidDetectorTest, KurmanjiIsKmrNeverBareKu) {
   const Detection d = Detect(kKurmanji);
   EXPECT_EQ(d.code, "kmr");
