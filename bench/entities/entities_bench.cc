@@ -1,0 +1,174 @@
+// entities_bench: the figures issue 5 asks for, printed as text.
+//
+//   build-entities/bench/entities/entities_bench [--articles N] [--runs R]
+//
+// 1. Load: median wall time to load the shipped Arabic model, clusters and
+//    gazetteers (stages/entities/data), and the peak RSS after loading and
+//    tagging.
+// 2. Throughput: one thread tags the first N articles of the Arabic news
+//    corpus (title + text) through the Recognizer (tokeniser, normaliser,
+//    features, Viterbi, spans); thread CPU time, median of R runs.
+// 3. Quality: trains Arabic and English models on train.conll only (same
+//    options as the shipped models) and scores the dev splits, CoNLL exact
+//    span match, per type and micro; once the bare model and once with the
+//    stage's gazetteer/particle post-rules.
+// Corpus parts that are absent are skipped with a note.
+#include <simdjson.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "ner.h"
+#include "newsflow/paths.h"
+#include "recognizer.h"
+
+using namespace newsflow;
+using namespace newsflow::entities;
+
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+long PeakRssMb() {
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;
+}
+
+struct Loaded {
+  Model model;
+  Resources res;
+};
+
+Status LoadShipped(const std::string& lang, Loaded* l) {
+  const std::string dir = StageDataDir("entities");
+  NEWSFLOW_RETURN_IF_ERROR(l->model.Load(dir + "/" + lang + ".model"));
+  const std::string clusters = dir + "/" + lang + ".clusters.tsv";
+  if (std::ifstream(clusters)) NEWSFLOW_RETURN_IF_ERROR(l->res.LoadClusters(clusters));
+  return l->res.gazetteer.LoadDir(dir + "/gazetteer");
+}
+
+void Quality(const std::string& lang, int epochs, double dropout) {
+  const std::string dir = CorpusDir() + "/ner/" + lang;
+  auto train = ReadConll(dir + "/train.conll");
+  auto dev = ReadConll(dir + "/dev.conll");
+  if (!train.ok() || !dev.ok()) {
+    std::printf("\n[%s] skipped: no %s/{train,dev}.conll\n", lang.c_str(), dir.c_str());
+    return;
+  }
+  Loaded l;  // resources only; the model is trained here on train.conll alone
+  const std::string data = StageDataDir("entities");
+  if (std::ifstream(data + "/" + lang + ".clusters.tsv")) {
+    (void)l.res.LoadClusters(data + "/" + lang + ".clusters.tsv");
+  }
+  (void)l.res.gazetteer.LoadDir(data + "/gazetteer");
+  TrainOptions opt;
+  opt.epochs = epochs;
+  opt.word_dropout = dropout;
+  opt.verbose = false;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (auto st = Train(*train, {}, l.res, opt, &l.model); !st.ok()) {
+    std::printf("[%s] training failed: %s\n", lang.c_str(), st.ToString().c_str());
+    return;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("\n[%s] model trained on train.conll only (%zu sentences, %d epochs, word dropout "
+              "%.2f) in %.1f s; dev.conll (%zu sentences), exact spans:\n",
+              lang.c_str(), train->size(), epochs, dropout, secs, dev->size());
+  std::printf("-- bare model\n%s", Evaluate(*dev, l.model, l.res, {false, false, false}).Table().c_str());
+  std::printf("-- with the stage's post-rules (gazetteer type/add, particle/title trim)\n%s",
+              Evaluate(*dev, l.model, l.res, {}).Table().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t max_articles = 3000;
+  int runs = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--articles") == 0) max_articles = std::stoul(argv[i + 1]);
+    if (std::strcmp(argv[i], "--runs") == 0) runs = std::stoi(argv[i + 1]);
+  }
+
+  // 1. Load time (fresh objects each run).
+  std::vector<double> load_times;
+  for (int r = 0; r < runs; ++r) {
+    Loaded l;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (auto st = LoadShipped("ar", &l); !st.ok()) {
+      std::printf("cannot load the shipped model: %s\n", st.ToString().c_str());
+      return 2;
+    }
+    load_times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  Loaded ar;
+  (void)LoadShipped("ar", &ar);
+  std::printf("entities_bench (one thread)\n");
+  std::printf("load ar.model + ar.clusters.tsv + gazetteer/: median %.0f ms over %d runs; "
+              "%zu features (weight table %.1f MB), %zu lexicon words, %zu gazetteer keys\n",
+              Median(load_times) * 1000, runs, ar.model.num_features(),
+              ar.model.memory_bytes() / 1048576.0, ar.res.lexicon.size(), ar.res.gazetteer.size());
+
+  // 2. Throughput on Arabic news.
+  const std::string news = CorpusDir() + "/news/ar/saudinewsnet.jsonl";
+  std::ifstream in(news);
+  if (!in) {
+    std::printf("throughput skipped: no %s\n", news.c_str());
+  } else {
+    std::vector<std::string> texts;
+    simdjson::ondemand::parser parser;
+    std::string line;
+    size_t bytes = 0;
+    while (texts.size() < max_articles && std::getline(in, line)) {
+      simdjson::padded_string padded(line);
+      auto doc = parser.iterate(padded);
+      std::string_view title, text;
+      if (doc["title"].get_string().get(title) != simdjson::SUCCESS) title = "";
+      if (doc["text"].get_string().get(text) != simdjson::SUCCESS) continue;
+      texts.push_back(std::string(title) + "\n" + std::string(text));
+      bytes += texts.back().size();
+    }
+    Recognizer rec(&ar.model, &ar.res);
+    std::vector<FoundEntity> found;
+    std::vector<double> rates;
+    size_t tokens = 0, entities = 0;
+    for (int r = 0; r < runs; ++r) {
+      tokens = entities = 0;
+      const double t0 = ThreadCpuSeconds();
+      for (const std::string& t : texts) {
+        rec.Find(t, &found);
+        tokens += rec.last_token_count();
+        entities += found.size();
+      }
+      rates.push_back(tokens / (ThreadCpuSeconds() - t0));
+    }
+    std::printf("tag %zu ar news articles (%.1f MB, %zu tokens, %zu entities): median %.0f "
+                "tokens/s (min %.0f, max %.0f) over %d runs, %.2f MB/s\n",
+                texts.size(), bytes / 1048576.0, tokens, entities, Median(rates),
+                *std::min_element(rates.begin(), rates.end()),
+                *std::max_element(rates.begin(), rates.end()), runs,
+                Median(rates) * bytes / tokens / 1048576.0);
+  }
+  std::printf("peak RSS after load + tagging: %ld MB\n", PeakRssMb());
+
+  // 3. Quality on the dev splits, models trained on train only.
+  Quality("ar", 30, 0.1);
+  Quality("en", 30, 0.0);
+  return 0;
+}
