@@ -25,6 +25,20 @@ bool FoldToken(std::string_view t, char* buf, size_t cap, size_t* len) {
       ++i;
       continue;
     }
+    if ((c == 0xD8 || c == 0xD9) && i + 1 < t.size()) {
+      // Arabic letters: fold without decoding (same mapping as below).
+      unsigned char d = static_cast<unsigned char>(t[i + 1]);
+      i += 2;
+      if (c == 0xD9 && ((d >= 0x8B && d <= 0x9F) || d == 0xB0)) continue;
+      if (c == 0xD8 && (d == 0xA2 || d == 0xA3 || d == 0xA5)) d = 0xA7;
+      else if (c == 0xD9 && d == 0xB1) c = 0xD8, d = 0xA7;
+      else if (c == 0xD9 && d == 0x89) d = 0x8A;
+      else if (c == 0xD8 && d == 0xA9) c = 0xD9, d = 0x87;
+      if (o + 2 > cap) return false;
+      buf[o++] = static_cast<char>(c);
+      buf[o++] = static_cast<char>(d);
+      continue;
+    }
     uint32_t cp = DecodeUtf8(t, i);
     if ((cp >= 0x064B && cp <= 0x065F) || cp == 0x0670) continue;
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) cp += 32;
