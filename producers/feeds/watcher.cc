@@ -636,7 +636,14 @@ struct Watcher::Impl {
       auto since = Clock::now() - last_save;
       if ((store.dirty() && since >= opt.state_save_interval) ||
           (health_dirty && since >= opt.health_save_interval)) {
-        (void)SaveState();
+        // Keys on disk must not run ahead of the broker: flush before saving
+        // new keys, so a crash after the save cannot lose an unacked article.
+        Status flushed = store.dirty() ? sink.Flush(opt.flush_timeout) : Status::OK();
+        if (flushed.ok()) {
+          (void)SaveState();
+        } else {
+          spdlog::warn("watch: sink flush failed, state save postponed: {}", flushed.ToString());
+        }
         last_save = Clock::now();
       }
       RefreshRows();
@@ -660,10 +667,13 @@ struct Watcher::Impl {
     pages.clear();
     pending_keys.clear();
     RefreshRows();
-    Status saved = SaveState();
     Status flushed = sink.Flush(opt.flush_timeout);
-    if (!flushed.ok()) return flushed.WithContext("flush");
-    return saved;
+    if (!flushed.ok()) {
+      // Not acknowledged: keep the previous state so the next start re-finds
+      // (and republishes) what may not have reached the broker.
+      return flushed.WithContext("flush (state not saved)");
+    }
+    return SaveState();
   }
 };
 

@@ -13,8 +13,10 @@
 // recorded only after the sink accepted it, and a feed's ETag/Last-Modified
 // only after every new item of that response was published, so a restart
 // (or a failed publish) re-reads the feed and finds the unpublished items.
-// State is saved atomically every `state_save_interval` and on shutdown; a
-// crash between a publish and the next save can republish those items.
+// State with new keys is saved atomically after a successful sink.Flush, at
+// most every `state_save_interval` and on shutdown, so saved keys never run
+// ahead of the broker; a crash between a publish and the next save can
+// republish those items (at-least-once).
 //
 // Failures (HTTP errors, timeouts, bad XML, size caps, redirect loops) are
 // per feed: counted, shown in the status table and retried with exponential
@@ -114,8 +116,8 @@ class Watcher {
   ~Watcher();
 
   // Polls until `stop` (or Stop()) is set, then finishes in-flight transfers
-  // (up to shutdown_grace), saves the state and flushes the sink. Returns the
-  // flush/save error if any; feed failures are not errors of Run.
+  // (up to shutdown_grace), flushes the sink and, if that succeeded, saves the
+  // state. Returns the flush/save error if any; feed failures are not errors of Run.
   Status Run(const std::atomic<bool>& stop);
 
   // Re-reads the feed list at the next loop turn (also done when its mtime

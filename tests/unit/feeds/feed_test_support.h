@@ -153,8 +153,10 @@ class MemorySink : public ArticleSink {
   }
   Status Flush(std::chrono::milliseconds) override {
     flushes_.fetch_add(1);
+    if (fail_flush_.load()) return Status::Timeout("test sink: flush timed out");
     return Status::OK();
   }
+  void FailFlush(bool v) { fail_flush_ = v; }
   std::vector<Article> Articles() const {
     std::lock_guard<std::mutex> lock(mu_);
     return articles_;
@@ -179,6 +181,7 @@ class MemorySink : public ArticleSink {
   std::vector<DeadLetter> dead_;
   int refuse_ = 0;
   std::atomic<int> flushes_{0};
+  std::atomic<bool> fail_flush_{false};
 };
 
 // Polls `cond` every 20 ms until true or `limit` passes (a safety net, not a

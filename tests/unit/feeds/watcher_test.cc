@@ -295,6 +295,27 @@ TEST_F(WatchTest, RestartPublishesNoDuplicatesAndMissesNothing) {
   }
 }
 
+TEST_F(WatchTest, UnacknowledgedArticlesAreNotRecordedAsSeen) {
+  WriteFeed("a", {"a1", "a2"});
+  WriteFeeds({"a"});
+  {
+    MemorySink sink;
+    sink.FailFlush(true);  // the broker never acknowledges
+    auto run = Start(sink, Options());
+    ASSERT_TRUE(run);
+    ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 2; }));
+    run->Stop();
+    EXPECT_EQ(run->result.code(), StatusCode::kTimeout) << run->result.ToString();
+  }
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 2; }));
+  run->Stop();
+  EXPECT_TRUE(run->result.ok());
+  EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Title a1", "Title a2"}));
+}
+
 TEST_F(WatchTest, UnfetchablePagesStillPublishTheFeedContent) {
   std::vector<TestItem> items = {
       {"m1", server_->Url("/page/missing/1"), "Missing", "<p>Only the summary</p>"},
