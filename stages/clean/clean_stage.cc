@@ -141,15 +141,14 @@ class CleanStage final : public Stage {
       page.title_hint = std::move(html->title);
       page.published_hint = std::move(html->published);
     } else {
-      auto text = norm_.Normalize(a.body);
+      auto text = norm_.Normalize(a.body, &line_ends_);
       if (!text.ok()) return text.status();
       std::string_view t = *text;
+      blocks.reserve(line_ends_.size());
       size_t i = 0;
-      while (i < t.size()) {
-        size_t j = t.find('\n', i);
-        if (j == std::string_view::npos) j = t.size();
-        blocks.push_back(Block{std::string(t.substr(i, j - i))});
-        i = j + 1;
+      for (uint32_t end : line_ends_) {
+        blocks.push_back(Block{std::string(t.substr(i, end - i))});
+        i = end + 1;
       }
     }
     if (auto it = a.meta.find("title"); it != a.meta.end() && !it->second.empty()) {
@@ -173,6 +172,7 @@ class CleanStage final : public Stage {
   }
 
   clean::Normalizer norm_;
+  std::vector<uint32_t> line_ends_;  // reused across records
   clean::Stoplists stoplists_;
   clean::PhraseLists phrases_;
   std::unique_ptr<clean::TemplateStore> templates_;

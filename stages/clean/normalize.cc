@@ -55,7 +55,9 @@ Normalizer::Normalizer() : not_nfkc_yes_(0x10000 / 64, 0) {
   }
 }
 
-void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nfkc) const {
+void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nfkc,
+                           std::vector<uint32_t>* line_ends) const {
+  if (line_ends != nullptr) line_ends->clear();
   // Output is never longer than input (every rewrite shrinks or keeps size),
   // so write through a raw pointer into a buffer sized once.
   out.resize(in.size());
@@ -64,6 +66,7 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
   bool pending_nl = false, pending_sp = false, line_empty = true;
   auto before_emit = [&] {
     if (pending_nl && o != base) {
+      if (line_ends != nullptr) line_ends->push_back(static_cast<uint32_t>(o - base));
       *o++ = '\n';
     } else if (pending_sp && !line_empty) {
       *o++ = ' ';
@@ -143,13 +146,14 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
     o += i - start;
   }
   out.resize(static_cast<size_t>(o - base));
+  if (line_ends != nullptr && !out.empty()) line_ends->push_back(static_cast<uint32_t>(out.size()));
 }
 
-Result<std::string> Normalizer::Normalize(std::string_view in) const {
+Result<std::string> Normalizer::Normalize(std::string_view in, std::vector<uint32_t>* line_ends) const {
   if (!IsValidUtf8(in)) return Status::Corrupt("invalid UTF-8 in body");
   std::string out;
   bool needs_nfkc = false;
-  StripPass(in, out, &needs_nfkc);
+  StripPass(in, out, &needs_nfkc, line_ends);
   if (!needs_nfkc) return out;
   const icu::Normalizer2* n = Nfkc();
   if (n == nullptr) return Status::Internal("ICU NFKC normaliser unavailable");
@@ -160,7 +164,7 @@ Result<std::string> Normalizer::Normalize(std::string_view in) const {
   if (U_FAILURE(err)) return Status::Internal(std::string("NFKC failed: ") + u_errorName(err));
   // NFKC can expose new tatweels or spaces (e.g. U+FE71 -> tatweel + fathatan).
   bool unused = false;
-  StripPass(nfkc, out, &unused);
+  StripPass(nfkc, out, &unused, line_ends);
   return out;
 }
 

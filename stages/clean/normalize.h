@@ -22,7 +22,9 @@ class Normalizer {
 
   // REQUIRES: nothing; invalid UTF-8 yields kCorrupt (never partial output).
   // Output is valid UTF-8, lines separated by '\n', no empty lines.
-  Result<std::string> Normalize(std::string_view in) const;
+  // When `line_ends` is given it receives the byte offset where each line
+  // ends (the position of its '\n', or the size for the last line).
+  Result<std::string> Normalize(std::string_view in, std::vector<uint32_t>* line_ends = nullptr) const;
 
   // Text folded for matching (phrase lists, templates, title repeats):
   // lower-case (ASCII and Latin-1), Arabic letter variants unified
@@ -33,7 +35,8 @@ class Normalizer {
  private:
   // Strip/whitespace pass; sets *needs_nfkc when a code point is not
   // NFKC-quick-check YES.
-  void StripPass(std::string_view in, std::string& out, bool* needs_nfkc) const;
+  void StripPass(std::string_view in, std::string& out, bool* needs_nfkc,
+                 std::vector<uint32_t>* line_ends) const;
 
   std::vector<uint64_t> not_nfkc_yes_;  // bitmap over the BMP
 };

@@ -90,7 +90,8 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
            (line.size() == pos + phrase.size() || line[pos + phrase.size()] == ' ');
   };
   std::string word;
-  size_t sp = folded.find(' ');
+  size_t sp = 0;
+  while (sp < folded.size() && folded[sp] != ' ') ++sp;
   word.assign(folded.substr(0, sp));
   if (auto it = prefix_.find(word); it != prefix_.end()) {
     for (const Entry& e : it->second) {
@@ -105,8 +106,8 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
   }
   size_t pos = 0;
   while (pos < folded.size()) {
-    size_t end = folded.find(' ', pos);
-    if (end == std::string_view::npos) end = folded.size();
+    size_t end = pos;
+    while (end < folded.size() && folded[end] != ' ') ++end;
     if (end == pos || !contains_filter_[FilterKey(folded.substr(pos, end - pos))]) {
       pos = end + 1;
       continue;

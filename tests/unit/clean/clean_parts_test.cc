@@ -25,13 +25,6 @@ std::vector<std::string> LinesOf(const std::string& text) {
   return out;
 }
 
-bool HasLine(const Article& a, std::string_view line) {
-  for (const auto& l : LinesOf(a.clean->text)) {
-    if (l == line) return true;
-  }
-  return false;
-}
-
 bool Contains(const Article& a, std::string_view s) {
   return a.clean->text.find(s) != std::string::npos;
 }
@@ -253,7 +246,9 @@ TEST(CleanStageTest, BinaryGarbageHasAClearOutcome) {
   Article html = TextArticle(garbage, "garbage");
   html.content_type = ContentType::kTextHtml;
   r = h.stage->Process(html);  // decoded as windows-1252: any outcome but a crash
-  if (r.ok() && html.clean) EXPECT_TRUE(IsValidUtf8(html.clean->text));
+  if (r.ok() && html.clean) {
+    EXPECT_TRUE(IsValidUtf8(html.clean->text));
+  }
 }
 
 TEST(CleanStageTest, HugeTextPageCompletes) {
@@ -289,7 +284,9 @@ TEST(CleanStageTest, DeeplyNestedAndBrokenHtmlHasAClearOutcome) {
   Article a = TextArticle(html, "deep");
   a.content_type = ContentType::kTextHtml;
   auto r = h.stage->Process(a);
-  if (r.ok() && a.clean) EXPECT_TRUE(IsValidUtf8(a.clean->text));
+  if (r.ok() && a.clean) {
+    EXPECT_TRUE(IsValidUtf8(a.clean->text));
+  }
 }
 
 TEST(CleanStageTest, HtmlKeepsArticleDropsFurnitureAndDecodesCharset) {
