@@ -265,6 +265,28 @@ TEST(CleanStageTest, HugeTextPageCompletes) {
   EXPECT_TRUE(IsValidUtf8(a.clean->text));
 }
 
+TEST(CleanStageTest, HugeHtmlPageEndsCleanOrTimesOut) {
+  std::string html = "<html><head><title>Big page</title></head><body><article>";
+  const std::string para =
+      "<p>The harbour board met on Tuesday and agreed to dredge the channel before the summer, "
+      "so that larger ferries can dock at the old quay again.</p>\n";
+  while (html.size() < (20u << 20)) html += para;
+  html += "</article></body></html>";
+  for (const char* budget : {"60000", "1"}) {
+    CleanHarness h(testing::Given{{"max_ms_per_record", budget}});
+    ASSERT_TRUE(h.open_status.ok());
+    Article a = TextArticle(html, "huge-html");
+    a.content_type = ContentType::kTextHtml;
+    auto r = h.stage->Process(a);
+    if (r.ok()) {
+      ASSERT_TRUE(a.clean.has_value());
+      EXPECT_TRUE(IsValidUtf8(a.clean->text));
+    } else {
+      EXPECT_EQ(r.status().code(), StatusCode::kTimeout) << r.status().ToString();
+    }
+  }
+}
+
 TEST(CleanStageTest, OversizedBodyIsRejected) {
   CleanHarness h(testing::Given{{"max_body_bytes", "1000"}});
   ASSERT_TRUE(h.open_status.ok());
