@@ -471,7 +471,9 @@ void Tagger::TrimParticles(std::vector<int>* tags) const {
     const std::string_view surface = fx_.word(i);
     const bool hamza = surface.find("\u0623") != std::string_view::npos ||
                        surface.find("\u0625") != std::string_view::npos;
-    const bool title = fx_.gazetteer_word_type(i) == "TITLE";  // الجنرال بات رايدر
+    const bool title = fx_.gazetteer_word_type(i) == "TITLE" ||  // الجنرال بات رايدر
+                       surface == "\u0639\u0644\u0649" ||         // على (not the name علي)
+                       surface == "\u0625\u0644\u0649";           // إلى
     if (!title && !IsParticle(fx_.folded(i)) && !(hamza && IsParticle(fx_.stripped(i)))) continue;
     const int b = (*tags)[i];
     (*tags)[i] = 0;
@@ -586,17 +588,73 @@ std::string Evaluation::Table() const {
   return os.str();
 }
 
+void PropagateNames(const std::vector<std::vector<std::string>>& keys,
+                    std::vector<std::vector<int>>* tags) {
+  constexpr size_t kMaxTokens = 6;
+  // key -> votes per type (PER, LOC, ORG, MISC)
+  std::unordered_map<std::string, std::array<int, 4>> votes;
+  std::vector<Span> spans;
+  auto join = [&](const std::vector<std::string>& k, size_t b, size_t e) {
+    std::string out = k[b];
+    for (size_t j = b + 1; j < e; ++j) out.append(" ").append(k[j]);
+    return out;
+  };
+  for (size_t s = 0; s < keys.size(); ++s) {
+    ExtractSpans((*tags)[s], &spans);
+    for (const Span& sp : spans) {
+      if (sp.end - sp.begin > kMaxTokens) continue;
+      ++votes[join(keys[s], sp.begin, sp.end)][sp.type];
+      // A person named in full is later named by the last name alone.
+      if (sp.type == 0 && sp.end - sp.begin >= 2) ++votes[keys[s][sp.end - 1]][0];
+    }
+  }
+  if (votes.empty()) return;
+  for (size_t s = 0; s < keys.size(); ++s) {
+    std::vector<int>& t = (*tags)[s];
+    const size_t n = t.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (t[i] != 0) continue;
+      for (size_t e = std::min(n, i + kMaxTokens); e > i; --e) {
+        bool free = true;
+        for (size_t j = i; j < e && free; ++j) free = t[j] == 0;
+        if (!free || (e < n && IsInside(t[e]))) continue;
+        if (e - i == 1 && keys[s][i].size() < 6) continue;  // too short to trust alone
+        auto it = votes.find(join(keys[s], i, e));
+        if (it == votes.end()) continue;
+        const auto& v = it->second;
+        const int type = static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+        t[i] = type * 2 + 1;
+        for (size_t j = i + 1; j < e; ++j) t[j] = type * 2 + 2;
+        i = e - 1;
+        break;
+      }
+    }
+  }
+}
+
 Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const Resources& res,
-                    GazetteerPolicy policy) {
+                    GazetteerPolicy policy, size_t doc_sentences) {
   Evaluation ev;
   Tagger tagger(&model, &res);
   tagger.set_policy(policy);
   std::vector<std::string_view> words;
-  std::vector<int> pred;
-  for (const Sentence& s : data) {
-    words.assign(s.words.begin(), s.words.end());
-    tagger.Tag(words, &pred);
-    ev.Add(s.tags, pred);
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::vector<int>> preds;
+  for (size_t d = 0; d < data.size(); d += std::max<size_t>(1, doc_sentences)) {
+    const size_t end = std::min(data.size(), d + std::max<size_t>(1, doc_sentences));
+    keys.clear();
+    preds.clear();
+    for (size_t k = d; k < end; ++k) {
+      words.assign(data[k].words.begin(), data[k].words.end());
+      preds.emplace_back();
+      tagger.Tag(words, &preds.back());
+      keys.emplace_back();
+      for (size_t i = 0; i < words.size(); ++i) {
+        keys.back().push_back(LooseKey(tagger.extractor().stripped(i)));
+      }
+    }
+    if (doc_sentences > 1) PropagateNames(keys, &preds);
+    for (size_t k = d; k < end; ++k) ev.Add(data[k].tags, preds[k - d]);
   }
   return ev;
 }

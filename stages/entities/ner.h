@@ -184,7 +184,17 @@ struct Span {
 // starts a new span).
 void ExtractSpans(const std::vector<int>& tags, std::vector<Span>* out);
 
+// Scores `data`. With doc_sentences > 1, runs of that many consecutive
+// sentences are treated as one document for PropagateNames (ANERcorp has no
+// document boundaries).
 Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const Resources& res,
-                    GazetteerPolicy policy = {});
+                    GazetteerPolicy policy = {}, size_t doc_sentences = 1);
+
+// Document-level consistency: a name tagged somewhere in a document is
+// tagged at its other, untagged occurrences (majority type), and a person's
+// last name alone counts as that person. `keys` are per-sentence token keys
+// (LooseKey of the clitic-stripped form), `tags` per-sentence BIO tags.
+void PropagateNames(const std::vector<std::vector<std::string>>& keys,
+                    std::vector<std::vector<int>>* tags);
 
 }  // namespace newsflow::entities

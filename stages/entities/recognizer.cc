@@ -11,17 +11,22 @@ bool EndsSentence(std::string_view w) {
 
 }  // namespace
 
-std::string CanonicalKey(const FeatureExtractor& fx, const Gazetteer& gaz, size_t b, size_t e,
-                         bool latin, std::string_view surface) {
+std::string CanonicalKey(const std::vector<std::string_view>& words, const Resources& res,
+                         size_t b, size_t e, bool latin, std::string_view surface) {
+  std::vector<std::string> folded;
+  folded.reserve(e - b);
+  for (size_t j = b; j < e; ++j) folded.push_back(Fold(words[j]));
+  const std::string first_stripped =
+      TokenScript(words[b]) == Script::kArabic ? StripClitics(folded[0], res.lexicon) : folded[0];
   // Listed names first: any variant or fold of a gazetteer name gives its
   // canonical form.
   for (int variant = 0; variant < 2; ++variant) {
-    std::string key = LooseKey(variant == 0 ? fx.stripped(b) : fx.folded(b));
-    for (size_t j = b + 1; j < e; ++j) {
+    std::string key = LooseKey(variant == 0 ? first_stripped : folded[0]);
+    for (size_t j = 1; j < folded.size(); ++j) {
       key.push_back(' ');
-      key.append(LooseKey(fx.folded(j)));
+      key.append(LooseKey(folded[j]));
     }
-    const GazetteerEntry* entry = gaz.Find(key);
+    const GazetteerEntry* entry = res.gazetteer.Find(key);
     if (entry != nullptr && entry->type != "GIVEN" && entry->type != "TITLE") {
       return entry->canonical;
     }
@@ -38,10 +43,10 @@ std::string CanonicalKey(const FeatureExtractor& fx, const Gazetteer& gaz, size_
     }
     return out;
   }
-  std::string out = fx.stripped(b);
-  for (size_t j = b + 1; j < e; ++j) {
+  std::string out = first_stripped;
+  for (size_t j = 1; j < folded.size(); ++j) {
     out.push_back(' ');
-    out.append(fx.folded(j));
+    out.append(folded[j]);
   }
   return out;
 }
@@ -49,6 +54,7 @@ std::string CanonicalKey(const FeatureExtractor& fx, const Gazetteer& gaz, size_
 void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
   out->clear();
   Tokenize(text, &tokens_);
+  sentences_.clear();
   size_t begin = 0;
   for (size_t i = 0; i < tokens_.size(); ++i) {
     const std::string_view w =
@@ -61,11 +67,46 @@ void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
       cut = gap.find('\n') != std::string_view::npos;
     }
     if (cut) {
-      TagSentence(text, begin, i + 1, out);
+      sentences_.emplace_back(begin, i + 1);
       begin = i + 1;
     }
   }
-  if (begin < tokens_.size()) TagSentence(text, begin, tokens_.size(), out);
+  if (begin < tokens_.size()) sentences_.emplace_back(begin, tokens_.size());
+
+  // Pass 1: tag every sentence, keep the tags and the name keys.
+  const size_t ns = sentences_.size();
+  if (tags_.size() < ns) tags_.resize(ns);
+  if (keys_.size() < ns) keys_.resize(ns);
+  for (size_t s = 0; s < ns; ++s) {
+    const auto [b, e] = sentences_[s];
+    SentenceWords(text, b, e);
+    tagger_.Tag(words_, &tags_[s]);
+    keys_[s].resize(e - b);
+    for (size_t i = 0; i < e - b; ++i) keys_[s][i] = LooseKey(tagger_.extractor().stripped(i));
+  }
+  // Pass 2: names tagged somewhere in the article, tagged everywhere in it.
+  if (propagate_ && ns > 0) {
+    tags_.resize(ns);
+    keys_.resize(ns);
+    PropagateNames(keys_, &tags_);
+  }
+  for (size_t s = 0; s < ns; ++s) {
+    const auto [b, e] = sentences_[s];
+    SentenceWords(text, b, e);
+    ExtractSpans(tags_[s], &spans_);
+    for (const Span& sp : spans_) {
+      const Token& first = tokens_[b + sp.begin];
+      const Token& last = tokens_[b + sp.end - 1];
+      FoundEntity f;
+      f.text = std::string(text.substr(first.byte_begin, last.byte_end - first.byte_begin));
+      f.type = std::string(TagType(static_cast<int>(sp.type) * 2 + 1));
+      f.start = first.cp_begin;
+      f.end = last.cp_end;
+      const bool latin = TokenScript(words_[sp.begin]) == Script::kLatin;
+      f.canonical = CanonicalKey(words_, *res_, sp.begin, sp.end, latin, f.text);
+      out->push_back(std::move(f));
+    }
+  }
 
   // Within one article, names whose loose keys agree share one canonical
   // form (the first seen), so unlisted spelling variants still meet.
@@ -76,27 +117,11 @@ void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
   }
 }
 
-void Recognizer::TagSentence(std::string_view text, size_t begin, size_t end,
-                             std::vector<FoundEntity>* out) {
+void Recognizer::SentenceWords(std::string_view text, size_t begin, size_t end) {
   words_.clear();
   for (size_t i = begin; i < end; ++i) {
     words_.push_back(
         text.substr(tokens_[i].byte_begin, tokens_[i].byte_end - tokens_[i].byte_begin));
-  }
-  tagger_.Tag(words_, &tags_);
-  ExtractSpans(tags_, &spans_);
-  const FeatureExtractor& fx = tagger_.extractor();
-  for (const Span& s : spans_) {
-    const Token& first = tokens_[begin + s.begin];
-    const Token& last = tokens_[begin + s.end - 1];
-    FoundEntity f;
-    f.text = std::string(text.substr(first.byte_begin, last.byte_end - first.byte_begin));
-    f.type = std::string(TagType(static_cast<int>(s.type) * 2 + 1));
-    f.start = first.cp_begin;
-    f.end = last.cp_end;
-    const bool latin = TokenScript(words_[s.begin]) == Script::kLatin;
-    f.canonical = CanonicalKey(fx, res_->gazetteer, s.begin, s.end, latin, f.text);
-    out->push_back(std::move(f));
   }
 }
 

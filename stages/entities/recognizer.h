@@ -31,27 +31,33 @@ class Recognizer {
   // decoder's work on texts without punctuation.
   void Find(std::string_view text, std::vector<FoundEntity>* out);
 
+  // Document-level name propagation (PropagateNames) over the whole text.
+  void set_propagate(bool on) { propagate_ = on; }
+  void set_policy(GazetteerPolicy p) { tagger_.set_policy(p); }
+
   // Number of tokens seen by the last Find (for throughput figures).
   size_t last_token_count() const { return tokens_.size(); }
 
   static constexpr size_t kMaxSentenceTokens = 200;
 
  private:
-  void TagSentence(std::string_view text, size_t begin, size_t end, std::vector<FoundEntity>* out);
-  std::string Canonical(std::string_view text, size_t first, size_t b, size_t e) const;
+  void SentenceWords(std::string_view text, size_t begin, size_t end);
 
   Tagger tagger_;
   const Resources* res_;
   std::vector<Token> tokens_;
   std::vector<std::string_view> words_;
-  std::vector<int> tags_;
+  std::vector<std::pair<size_t, size_t>> sentences_;  // token ranges
+  std::vector<std::vector<int>> tags_;                // per sentence
+  std::vector<std::vector<std::string>> keys_;        // per sentence, per token
   std::vector<Span> spans_;
+  bool propagate_ = true;
 };
 
-// Canonical key of a name given the folded/stripped forms of its tokens:
-// the gazetteer's canonical form when the name is listed (under any variant
-// or letter fold), else the first token clitic-stripped and all tokens folded.
-std::string CanonicalKey(const FeatureExtractor& fx, const Gazetteer& gaz, size_t b, size_t e,
-                         bool latin, std::string_view surface);
+// Canonical key of the name words[b, e): the gazetteer's canonical form when
+// the name is listed (under any variant or letter fold), else the first token
+// clitic-stripped and all tokens folded; Latin names keep their surface form.
+std::string CanonicalKey(const std::vector<std::string_view>& words, const Resources& res,
+                         size_t b, size_t e, bool latin, std::string_view surface);
 
 }  // namespace newsflow::entities

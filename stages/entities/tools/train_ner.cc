@@ -86,6 +86,10 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "trained in %.1f s, %zu features, wrote %s\n", secs, model.num_features(),
                out_file.c_str());
   if (!dev.empty()) {
+    for (size_t doc : {5, 10, 20, 40}) {
+      std::fprintf(stderr, "dev, bare model, name propagation over %zu-sentence documents:\n%s", doc,
+                   Evaluate(dev, model, res, {false, false, false}, doc).Table().c_str());
+    }
     for (int p = 0; p < 8; ++p) {
       GazetteerPolicy policy{(p & 1) != 0, (p & 2) != 0, (p & 4) != 0};
       std::fprintf(stderr, "dev, override_type=%d add_missing=%d trim_particles=%d:\n%s",
