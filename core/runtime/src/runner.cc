@@ -367,8 +367,8 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   rd_kafka_consumer_close(rk_.get());
   rk_.reset();
   spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}",
-               options_.name, counts_.received, counts_.sent, counts_.dropped,
-               counts_.dead_lettered, counts_.lost, counts_.redelivered);
+               options_.name, counts_.received.load(), counts_.sent.load(), counts_.dropped.load(),
+               counts_.dead_lettered.load(), counts_.lost.load(), counts_.redelivered.load());
   return flushed;
 }
 
