@@ -161,12 +161,13 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
                                                      const std::string& output,
                                                      const std::string& group, bool flow_control,
                                                      size_t max_record_bytes,
-                                                     prometheus::Registry& registry) {
+                                                     prometheus::Registry& registry,
+                                                     const std::string& downstream_group = "") {
   auto w = std::make_unique<StageWorker>();
   auto producer = KafkaProducer::Create(kafka);
   if (!producer.ok()) return producer.status();
   w->producer = std::move(*producer);
-  std::string downstream = DownstreamGroupOf(output);
+  std::string downstream = downstream_group.empty() ? DownstreamGroupOf(output) : downstream_group;
   if (flow_control && !downstream.empty()) {
     auto flow = FlowController::Start(kafka, output, downstream, FlowController::Limits{});
     if (!flow.ok()) return flow.status();
@@ -248,8 +249,29 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
   so.topic = o.topic;
   so.max_record_bytes = o.max_record_bytes;
   so.flow_control = o.flow_control;
+  so.downstream_group = o.downstream_group;
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
   if (!sink.ok()) return Fail(sink.status());
+  if (o.raw) {
+    int64_t n = 0;
+    for (const auto& path : o.inputs) {
+      std::ifstream file;
+      std::istream* in = &std::cin;
+      if (path != "-") {
+        file.open(path, std::ios::binary);
+        if (!file) return Fail(Status::NotFound("cannot read " + path));
+        in = &file;
+      }
+      std::string line;
+      while (std::getline(*in, line)) {
+        Status s = (*sink)->PublishBytes(std::to_string(n++), line);
+        if (!s.ok()) return Fail(s);
+      }
+    }
+    Status f = (*sink)->Flush(std::chrono::seconds(60));
+    std::fprintf(stderr, "newsflow produce --raw: %lld line(s) published\n", static_cast<long long>(n));
+    return f.ok() ? kOk : Fail(f);
+  }
   FileProducerOptions fo{o.source, o.format};
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
@@ -278,7 +300,8 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   auto stages = OpenStages({o.name}, o.settings, o.name, (*metrics)->registry(), {{input, output}});
   if (!stages.ok()) return Fail(stages.status());
   auto worker = MakeKafkaWorker(*kafka, &(*stages)[0], o.name, input, output, o.group,
-                                o.flow_control, o.max_record_bytes, (*metrics)->registry());
+                                o.flow_control, o.max_record_bytes, (*metrics)->registry(),
+                                o.downstream_group);
   if (!worker.ok()) return Fail(worker.status());
   Status s = (*worker)->runner->Run(g_stop);
   CloseStages(*stages);

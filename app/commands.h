@@ -33,6 +33,8 @@ struct ProduceOptions {
   std::string topic = "news.raw";
   size_t max_record_bytes = 900 * 1024;
   bool flow_control = true;
+  std::string downstream_group;  // default: the group that reads `topic`
+  bool raw = false;  // publish each input line verbatim (replays, tests)
 };
 
 struct StageOptions {
@@ -41,6 +43,7 @@ struct StageOptions {
   std::vector<std::string> settings;  // key=value for this stage
   size_t max_record_bytes = 900 * 1024;
   bool flow_control = true;
+  std::string downstream_group;  // default: the group that reads the output topic
 };
 
 struct SinkOptions {

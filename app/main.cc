@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   cmd_produce->add_option("--topic", produce.topic, "Topic to publish to");
   cmd_produce->add_option("--max-record-bytes", produce.max_record_bytes, "Larger articles are dead-lettered");
   cmd_produce->add_flag("!--no-flow-control", produce.flow_control, "Do not wait for the downstream group");
+  cmd_produce->add_option("--downstream-group", produce.downstream_group,
+                          "Group whose lag holds the producer back (default: the topic's reader in the chain)");
+  cmd_produce->add_flag("--raw", produce.raw, "Publish each line of the inputs verbatim, unchecked");
 
   newsflow::StageOptions stage;
   auto* cmd_stage = app.add_subcommand("stage", "Run one stage as its own process (consumer group member)");
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
   cmd_stage->add_option("--set", stage.settings, "Stage setting key=value (repeatable)")->take_all();
   cmd_stage->add_option("--max-record-bytes", stage.max_record_bytes, "Larger records are dead-lettered");
   cmd_stage->add_flag("!--no-flow-control", stage.flow_control, "Do not wait for the downstream group");
+  cmd_stage->add_option("--downstream-group", stage.downstream_group,
+                        "Group whose lag holds this stage back (default: the output topic's reader)");
 
   newsflow::SinkOptions sink;
   auto* cmd_sink = app.add_subcommand("sink", "Write a topic to JSON Lines (consumer group newsflow-sink)");

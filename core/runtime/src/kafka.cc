@@ -126,9 +126,6 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
       props.push_back({"auto.commit.interval.ms", "1000"});
     }
   }
-  if (o.embedded) {
-    props.push_back({"allow.auto.create.topics", "false"});
-  }
   for (const auto& p : o.properties) props.push_back(p);
   for (const auto& [k, v] : props) {
     // Consumer-only or producer-only user properties on the other kind of

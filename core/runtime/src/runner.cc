@@ -12,9 +12,11 @@ namespace newsflow {
 
 Status KafkaOutput::SendTo(const std::string& topic, std::string_view key, std::string_view value,
                            Done done) {
+  FlowController* flow = topic == topic_ ? flow_ : nullptr;
   Status s = producer_.Produce(topic, key, value,
-                               [done = std::move(done), topic](rd_kafka_resp_err_t err, int32_t,
-                                                               int64_t) {
+                               [done = std::move(done), topic, flow](rd_kafka_resp_err_t err, int32_t,
+                                                                     int64_t) {
+                                 if (flow != nullptr) flow->NoteAcked();
                                  done(KafkaStatus(err, "delivery to " + topic));
                                });
   if (s.ok() && flow_ != nullptr && topic == topic_) flow_->NoteProduced(value.size());
