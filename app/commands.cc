@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "file_producer.h"
@@ -133,11 +135,13 @@ void CloseStages(std::vector<OpenedStage>& stages) {
 // one, else news.<stage>; the first stage reads news.raw.
 std::vector<std::pair<std::string, std::string>> ChainTopics(const std::vector<std::string>& names) {
   std::vector<std::pair<std::string, std::string>> t;
+  std::set<std::string> used = {std::string(kRawTopic), std::string(kDeadLetterTopic)};
   std::string in(kRawTopic);
-  for (const auto& n : names) {
-    const StageRoute* r = DefaultRouteFor(n);
-    std::string out = r != nullptr ? r->output : "news." + n;
-    if (out == in) out = "news." + n + ".out";
+  for (size_t i = 0; i < names.size(); ++i) {
+    const StageRoute* r = DefaultRouteFor(names[i]);
+    std::string out = r != nullptr ? r->output : "news." + names[i];
+    if (used.count(out) != 0) out = "news." + names[i] + "." + std::to_string(i + 1);
+    used.insert(out);
     t.emplace_back(in, out);
     in = out;
   }
@@ -354,9 +358,17 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   EnsureParent(o.dlq_output);
   std::atomic<bool> stop_workers{false};
   std::vector<std::unique_ptr<StageWorker>> workers;
+  // Each hop's reader, so every writer's flow control watches the right group.
+  std::vector<std::string> groups;
+  for (size_t i = 0; i < o.stages.size(); ++i) {
+    std::string g = GroupFor(o.stages[i]);
+    if (std::find(groups.begin(), groups.end(), g) != groups.end()) g += "-" + std::to_string(i + 1);
+    groups.push_back(g);
+  }
+  groups.push_back(GroupFor("sink"));
   for (size_t i = 0; i < stages->size(); ++i) {
     auto w = MakeKafkaWorker(kafka, &(*stages)[i], o.stages[i], topics[i].first, topics[i].second,
-                             "", true, 900 * 1024, registry);
+                             groups[i], true, 900 * 1024, registry, groups[i + 1]);
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
   }
@@ -372,6 +384,7 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   for (auto& w : workers) Start(*w, stop_workers);
 
   KafkaArticleSink::Options so;
+  so.downstream_group = groups.front();
   auto producer = KafkaArticleSink::Create(kafka, so, registry, &g_stop);
   if (!producer.ok()) return Fail(producer.status());
   FileProducerStats stats;
@@ -411,6 +424,12 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
               static_cast<long long>(expected), static_cast<long long>(out),
               static_cast<long long>(dead), static_cast<long long>(dropped), secs);
   std::printf("  articles:     %s\n  dead letters: %s\n", o.output.c_str(), o.dlq_output.c_str());
+  if (!o.metrics_snapshot.empty()) {
+    EnsureParent(o.metrics_snapshot);
+    std::ofstream snap(o.metrics_snapshot);
+    snap << prometheus::TextSerializer().Serialize(registry.Collect());
+    std::printf("  metrics:      %s (snapshot of /metrics at the end)\n", o.metrics_snapshot.c_str());
+  }
   if ((*metrics)->port() > 0)
     std::printf("  metrics:      http://127.0.0.1:%d/metrics (served while running)\n",
                 (*metrics)->port());

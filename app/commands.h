@@ -64,6 +64,7 @@ struct RunOptions {
   std::string dlq_output = "var/demo/dead-letters.jsonl";
   int partitions = 8;
   bool follow = false;  // keep running after the inputs are done
+  std::string metrics_snapshot;  // write /metrics text here before exiting
 };
 
 struct ProcessOptions {

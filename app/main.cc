@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
   cmd_run->add_option("--partitions", run.partitions, "Partitions per topic (embedded broker)");
   cmd_run->add_flag("--follow", run.follow, "Keep running after the inputs are done (until SIGINT)");
+  cmd_run->add_option("--metrics-snapshot", run.metrics_snapshot,
+                      "Write the final /metrics text to this file before exiting");
 
   newsflow::ProcessOptions process;
   auto* cmd_process = app.add_subcommand("process", "Apply stages to JSON Lines offline, without Kafka");
