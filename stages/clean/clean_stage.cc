@@ -1,25 +1,218 @@
 #include "clean_stage.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+#include <xxhash.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "block_cleaner.h"
+#include "html_extract.h"
+#include "newsflow/paths.h"
 #include "newsflow/text.h"
+#include "normalize.h"
+#include "phrases.h"
+#include "stoplist.h"
+#include "templates.h"
 
 namespace newsflow {
 namespace {
 
-// PLACEHOLDER: passes records through unchanged but for a trace line. The
-// real `clean` logic arrives with its own issue.
-class CleanPlaceholder final : public Stage {
+using clean::Block;
+using clean::BlockCleaner;
+using clean::PageInfo;
+
+class CleanStage final : public Stage {
  public:
+  Status Open(StageContext& ctx) override {
+    const Settings& s = ctx.settings;
+    max_time_ = std::chrono::milliseconds(std::max<int64_t>(1, s.GetInt("max_ms_per_record")));
+    max_body_bytes_ = static_cast<size_t>(std::max<int64_t>(0, s.GetInt("max_body_bytes")));
+
+    std::string stage_data = StageDataDir("clean");
+    std::string phrases_dir = s.GetString("phrases_dir");
+    if (phrases_dir.empty()) phrases_dir = stage_data + "/phrases";
+    NEWSFLOW_RETURN_IF_ERROR(phrases_.LoadDir(phrases_dir).WithContext("clean"));
+
+    std::string stop = s.GetString("stoplists");
+    Status st;
+    if (!stop.empty()) {
+      st = std::filesystem::is_directory(stop) ? stoplists_.LoadDir(stop) : stoplists_.LoadCompiled(stop);
+      NEWSFLOW_RETURN_IF_ERROR(st.WithContext("clean"));
+    } else {
+      // The committed compiled lists first, then the shared corpus copy.
+      st = stoplists_.LoadCompiled(stage_data + "/stoplists.tsv");
+      if (!st.ok()) {
+        std::string corpus = ctx.corpus_dir.empty() ? CorpusDir() : ctx.corpus_dir;
+        st = stoplists_.LoadDir(corpus + "/stoplists");
+      }
+      if (!st.ok()) {
+        spdlog::warn("clean: no stop-word lists ({}); stop-word density signal off", st.ToString());
+      }
+    }
+
+    clean::CleanOptions opt;
+    opt.learn_templates = s.GetBool("learn_templates");
+    opt.template_min_pages = static_cast<int>(std::max<int64_t>(2, s.GetInt("template_min_pages")));
+    templates_ = std::make_unique<clean::TemplateStore>(
+        static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_sources"))),
+        static_cast<size_t>(std::max<int64_t>(16, s.GetInt("template_max_lines"))),
+        opt.template_min_pages);
+    state_file_ = s.GetString("state_file");
+    if (state_file_.empty() && !ctx.state_dir.empty()) state_file_ = ctx.state_dir + "/clean_templates.txt";
+    if (opt.learn_templates && !state_file_.empty()) {
+      Status ls = templates_->Load(state_file_);
+      if (!ls.ok() && ls.code() != StatusCode::kNotFound) {
+        spdlog::warn("clean: template state ignored, relearning: {}", ls.ToString());
+      }
+    }
+    cleaner_ = std::make_unique<BlockCleaner>(&stoplists_, &phrases_, templates_.get(), opt);
+
+    auto& removed = prometheus::BuildCounter()
+                        .Name("newsflow_clean_removed_blocks_total")
+                        .Help("Lines/blocks the clean stage removed, by reason")
+                        .Register(ctx.metrics);
+    for (const std::string& r : clean::RemovalReasons()) {
+      removed_[r] = &removed.Add({{"reason", r}});
+    }
+    auto& pages = prometheus::BuildCounter()
+                      .Name("newsflow_clean_pages_total")
+                      .Help("Pages cleaned, by input type and outcome")
+                      .Register(ctx.metrics);
+    for (const char* type : {"text/plain", "text/html"}) {
+      for (const char* outcome : {"forwarded", "dropped", "error"}) {
+        pages_[std::string(type) + "|" + outcome] = &pages.Add({{"content_type", type}, {"outcome", outcome}});
+      }
+    }
+    template_lines_ = &prometheus::BuildGauge()
+                           .Name("newsflow_clean_template_lines")
+                           .Help("Line hashes held by per-source template learning")
+                           .Register(ctx.metrics)
+                           .Add({});
+    return Status::OK();
+  }
+
   Result<Outcome> Process(Article& a) override {
-    a.trace.push_back({"clean", NowRfc3339(), "placeholder: passed through"});
+    const char* type = a.content_type == ContentType::kTextHtml ? "text/html" : "text/plain";
+    Result<Outcome> r = ProcessInner(a);
+    const char* outcome = !r.ok() ? "error" : r->forwarded() ? "forwarded" : "dropped";
+    if (auto it = pages_.find(std::string(type) + "|" + outcome); it != pages_.end()) {
+      it->second->Increment();
+    }
+    return r;
+  }
+
+  Status Close() override {
+    if (templates_ && !state_file_.empty() && persist_) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(state_file_).parent_path(), ec);
+      return templates_->Save(state_file_);
+    }
+    return Status::OK();
+  }
+
+ private:
+  Result<Outcome> ProcessInner(Article& a) {
+    if (max_body_bytes_ > 0 && a.body.size() > max_body_bytes_) {
+      return Status::TooLarge("clean: body of " + std::to_string(a.body.size()) +
+                              " bytes over max_body_bytes");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + max_time_;
+    PageInfo page;
+    page.source = a.source;
+    page.fetched_at = a.fetched_at;
+    page.page_key = a.id.empty() ? XXH3_64bits(a.body.data(), a.body.size())
+                                 : XXH3_64bits(a.id.data(), a.id.size());
+    std::vector<Block> blocks;
+    std::vector<std::pair<int, int>> ranges;
+    if (a.content_type == ContentType::kTextHtml) {
+      page.html = true;
+      std::string charset;
+      if (auto it = a.meta.find("charset"); it != a.meta.end()) charset = it->second;
+      auto html = clean::ExtractHtml(a.body, charset, norm_, deadline);
+      if (!html.ok()) return html.status();
+      blocks = std::move(html->blocks);
+      ranges = std::move(html->ranges);
+      page.ranges = &ranges;
+      page.title_hint = std::move(html->title);
+      page.published_hint = std::move(html->published);
+    } else {
+      auto text = norm_.Normalize(a.body);
+      if (!text.ok()) return text.status();
+      std::string_view t = *text;
+      size_t i = 0;
+      while (i < t.size()) {
+        size_t j = t.find('\n', i);
+        if (j == std::string_view::npos) j = t.size();
+        blocks.push_back(Block{std::string(t.substr(i, j - i))});
+        i = j + 1;
+      }
+    }
+    if (auto it = a.meta.find("title"); it != a.meta.end() && !it->second.empty()) {
+      auto t = norm_.Normalize(it->second);
+      if (t.ok() && t->find('\n') == std::string::npos) page.title_hint = *t;
+    }
+    auto res = cleaner_->Clean(blocks, page, deadline);
+    if (!res.ok()) return res.status();
+    for (const auto& [reason, count] : res->section.removed) {
+      if (auto it = removed_.find(reason); it != removed_.end()) it->second->Increment(static_cast<double>(count));
+    }
+    template_lines_->Set(static_cast<double>(templates_->line_count()));
+    std::string note = res->note;
+    a.clean = std::move(res->section);
+    if (!res->drop_reason.empty()) {
+      a.trace.push_back({"clean", NowRfc3339(), "dropped: " + res->drop_reason});
+      return Outcome::Drop(res->drop_reason);
+    }
+    a.trace.push_back({"clean", NowRfc3339(), note});
     return Outcome::Forward();
   }
+
+  clean::Normalizer norm_;
+  clean::Stoplists stoplists_;
+  clean::PhraseLists phrases_;
+  std::unique_ptr<clean::TemplateStore> templates_;
+  std::unique_ptr<BlockCleaner> cleaner_;
+  std::string state_file_;
+  bool persist_ = true;
+  std::chrono::milliseconds max_time_{2000};
+  size_t max_body_bytes_ = 32u << 20;
+  std::map<std::string, prometheus::Counter*> removed_;
+  std::map<std::string, prometheus::Counter*> pages_;
+  prometheus::Gauge* template_lines_ = nullptr;
 };
 
 }  // namespace
 
 StageDescriptor CleanStageDescriptor() {
-  return {"clean", "PLACEHOLDER: passes records through", {},
-          [] { return std::make_unique<CleanPlaceholder>(); }};
+  return {"clean",
+          "Extracts the article (title, paragraphs, publication date) from scraped text or HTML",
+          {
+              {"max_ms_per_record", OptionType::kInt, "2000",
+               "time budget per record; over it the record is dead-lettered (timeout)"},
+              {"max_body_bytes", OptionType::kInt, "33554432",
+               "bodies larger than this are dead-lettered (too_large); 0 = no limit"},
+              {"learn_templates", OptionType::kBool, "true",
+               "learn per-source template lines from the stream"},
+              {"template_min_pages", OptionType::kInt, "3",
+               "a line seen on this many pages of one source is template"},
+              {"template_max_sources", OptionType::kInt, "2000",
+               "sources remembered (least recently used are forgotten)"},
+              {"template_max_lines", OptionType::kInt, "5000",
+               "line hashes remembered per source (rarest are forgotten)"},
+              {"state_file", OptionType::kPath, "",
+               "template state file; default <state_dir>/clean_templates.txt"},
+              {"stoplists", OptionType::kPath, "",
+               "stop-word lists: a directory of <Language>.txt or a compiled .tsv; "
+               "default stages/clean/data/stoplists.tsv, else <corpus>/stoplists"},
+              {"phrases_dir", OptionType::kPath, "",
+               "boilerplate phrase lists (*.tsv); default stages/clean/data/phrases"},
+          },
+          [] { return std::make_unique<CleanStage>(); }};
 }
 
 }  // namespace newsflow

@@ -1,25 +1,159 @@
 #include "entities_stage.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "newsflow/paths.h"
 #include "newsflow/text.h"
+#include "recognizer.h"
 
 namespace newsflow {
 namespace {
 
-// PLACEHOLDER: passes records through unchanged but for a trace line. The
-// real `entities` logic arrives with its own issue.
-class EntitiesPlaceholder final : public Stage {
+constexpr const char* kStageName = "entities";
+
+// Per-language tagger: model, resources, and the recognizer's scratch.
+struct LanguageTagger {
+  entities::Model model;
+  entities::Resources res;
+  std::unique_ptr<entities::Recognizer> recognizer;
+};
+
+// Without a lang section, only Arabic script is decided locally: a Latin
+// text may be any of many languages the English model would mis-tag.
+std::string GuessLanguage(std::string_view text) {
+  int64_t arabic = 0, latin = 0;
+  const size_t limit = std::min<size_t>(text.size(), 4096);
+  for (size_t i = 0; i < limit; ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == 0xD8 || b == 0xD9 || b == 0xDA || b == 0xDB) ++arabic;  // U+0600..U+06FF lead bytes
+    else if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') ++latin;
+  }
+  return arabic > 0 && arabic >= latin ? "ar" : "";
+}
+
+// Cuts `s` to at most `max_bytes` at a code-point boundary.
+std::string_view CutUtf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
+class EntitiesStage final : public Stage {
  public:
+  Status Open(StageContext& ctx) override {
+    std::string dir = ctx.settings.GetString("data_dir");
+    if (dir.empty()) dir = StageDataDir(kStageName);
+    max_text_bytes_ = static_cast<size_t>(std::max<int64_t>(0, ctx.settings.GetInt("max_text_bytes")));
+    guess_language_ = ctx.settings.GetBool("guess_language");
+
+    std::stringstream langs(ctx.settings.GetString("languages"));
+    std::string code;
+    while (std::getline(langs, code, ',')) {
+      if (code.empty()) continue;
+      auto lt = std::make_unique<LanguageTagger>();
+      NEWSFLOW_RETURN_IF_ERROR(lt->model.Load(dir + "/" + code + ".model").WithContext(kStageName));
+      const std::string clusters = dir + "/" + code + ".clusters.tsv";
+      if (std::filesystem::exists(clusters)) {
+        NEWSFLOW_RETURN_IF_ERROR(lt->res.LoadClusters(clusters).WithContext(kStageName));
+      }
+      NEWSFLOW_RETURN_IF_ERROR(lt->res.gazetteer.LoadDir(dir + "/gazetteer").WithContext(kStageName));
+      lt->recognizer = std::make_unique<entities::Recognizer>(&lt->model, &lt->res);
+      taggers_.emplace(code, std::move(lt));
+    }
+    if (taggers_.empty()) return Status::InvalidArgument("entities: `languages` lists no language");
+
+    auto& found = prometheus::BuildCounter()
+                      .Name("newsflow_entities_found_total")
+                      .Help("Entities written, by type")
+                      .Register(ctx.metrics);
+    for (const char* type : {"PER", "LOC", "ORG", "MISC"}) found_[type] = &found.Add({{"type", type}});
+    auto& skipped = prometheus::BuildCounter()
+                        .Name("newsflow_entities_skipped_total")
+                        .Help("Records passed on untagged, by reason")
+                        .Register(ctx.metrics);
+    for (const char* reason : {"unsupported_language", "no_text", "invalid_utf8"}) {
+      skipped_[reason] = &skipped.Add({{"reason", reason}});
+    }
+    return Status::OK();
+  }
+
   Result<Outcome> Process(Article& a) override {
-    a.trace.push_back({"entities", NowRfc3339(), "placeholder: passed through"});
+    if (!a.clean) return Skip(a, "no_text", "no clean section: not tagged");
+    std::string code;
+    if (a.lang) {
+      code = a.lang->code;
+    } else if (guess_language_) {
+      code = GuessLanguage(a.clean->text);
+    }
+    auto it = taggers_.find(code);
+    if (it == taggers_.end()) {
+      return Skip(a, "unsupported_language",
+                  code.empty() ? "unsupported language (no lang section)"
+                               : "unsupported language " + code);
+    }
+    const std::string& text = a.clean->text;
+    if (!IsValidUtf8(text)) return Skip(a, "invalid_utf8", "invalid UTF-8 in clean.text: not tagged");
+    const std::string_view view = CutUtf8(text, max_text_bytes_);
+
+    it->second->recognizer->Find(view, &found_scratch_);
+    std::vector<Entity> out;
+    out.reserve(found_scratch_.size());
+    for (auto& f : found_scratch_) {
+      if (auto c = found_.find(f.type); c != found_.end()) c->second->Increment();
+      out.push_back({std::move(f.text), std::move(f.type), f.start, f.end, std::move(f.canonical)});
+    }
+    std::string note = code + (a.lang ? "" : " (guessed from script)") + ": " +
+                       std::to_string(out.size()) + " entities";
+    if (view.size() < text.size()) {
+      note += ", tagged the first " + std::to_string(view.size()) + " of " +
+              std::to_string(text.size()) + " bytes";
+    }
+    a.entities = std::move(out);
+    a.trace.push_back({kStageName, NowRfc3339(), std::move(note)});
     return Outcome::Forward();
   }
+
+ private:
+  Result<Outcome> Skip(Article& a, const char* reason, std::string note) {
+    if (auto c = skipped_.find(reason); c != skipped_.end()) c->second->Increment();
+    a.trace.push_back({kStageName, NowRfc3339(), std::move(note)});
+    return Outcome::Forward();
+  }
+
+  std::map<std::string, std::unique_ptr<LanguageTagger>, std::less<>> taggers_;
+  size_t max_text_bytes_ = 0;
+  bool guess_language_ = true;
+  std::vector<entities::FoundEntity> found_scratch_;
+  std::map<std::string, prometheus::Counter*, std::less<>> found_;
+  std::map<std::string, prometheus::Counter*, std::less<>> skipped_;
 };
 
 }  // namespace
 
 StageDescriptor EntitiesStageDescriptor() {
-  return {"entities", "PLACEHOLDER: passes records through", {},
-          [] { return std::make_unique<EntitiesPlaceholder>(); }};
+  return {
+      kStageName,
+      "Tags people, places and organisations (PER/LOC/ORG/MISC) in clean.text for "
+      "supported languages (averaged perceptron + gazetteers), with canonical keys",
+      {
+          {"languages", OptionType::kString, "ar,en",
+           "comma-separated language codes to tag; each needs data/<code>.model"},
+          {"data_dir", OptionType::kPath, "",
+           "directory with models, clusters and gazetteer/ (default: stages/entities/data)"},
+          {"max_text_bytes", OptionType::kInt, "1000000",
+           "tag at most this many bytes of clean.text (the rest is left untagged, noted in trace)"},
+          {"guess_language", OptionType::kBool, "true",
+           "without a lang section, tag as Arabic when the text is mostly Arabic script"},
+      },
+      [] { return std::make_unique<EntitiesStage>(); }};
 }
 
 }  // namespace newsflow

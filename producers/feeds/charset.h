@@ -1,0 +1,28 @@
+// Web page bytes -> UTF-8.
+//
+// Order of evidence: byte-order mark, the HTTP Content-Type charset, a
+// <meta charset> / http-equiv declaration in the first 4 KiB, then valid
+// UTF-8 as is, then ICU's detector (ucsdet). Conversion uses ICU ucnv with
+// substitution, so the result is always valid UTF-8.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "newsflow/status.h"
+
+namespace newsflow::feeds {
+
+struct DecodedText {
+  std::string utf8;
+  std::string charset;  // what was used, e.g. "UTF-8", "windows-1252"
+};
+
+// charset= parameter of a Content-Type header value, lower-cased; "" if none.
+std::string CharsetFromContentType(std::string_view content_type);
+
+Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view content_type);
+
+}  // namespace newsflow::feeds

@@ -1,0 +1,288 @@
+#include "feed_parser.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <memory>
+
+#include "newsflow/text.h"
+#include "xml_safe.h"
+
+namespace newsflow::feeds {
+namespace {
+
+constexpr size_t kMaxFieldBytes = 1 << 20;  // one item field; pages are fetched separately
+constexpr size_t kMaxShortFieldBytes = 8 * 1024;  // titles, ids, links, dates
+
+std::string Trim(std::string s) {
+  size_t b = 0;
+  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  size_t e = s.size();
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+std::string Short(const xmlNode* n) { return Trim(CollectText(n, kMaxShortFieldBytes)); }
+std::string Long(const xmlNode* n) { return Trim(CollectText(n, kMaxFieldBytes)); }
+
+std::string DateToRfc3339(const std::string& raw) {
+  if (raw.empty()) return {};
+  if (auto t = ParseRfc3339(raw)) return FormatRfc3339(*t);
+  if (auto t = ParseRfc822(raw)) return FormatRfc3339(*t);
+  // Date-only forms ("2026-11-23") are common in sitemaps and dc:date.
+  if (raw.size() == 10 && raw[4] == '-' && raw[7] == '-') {
+    if (auto t = ParseRfc3339(raw + "T00:00:00Z")) return FormatRfc3339(*t);
+  }
+  return {};
+}
+
+const xmlNode* FirstChild(const xmlNode* parent, std::string_view local) {
+  for (const xmlNode* c = parent ? parent->children : nullptr; c != nullptr; c = c->next) {
+    if (NameIs(c, local)) return c;
+  }
+  return nullptr;
+}
+
+void SetPublishedIfEmpty(FeedItem& item, const xmlNode* n) {
+  if (item.published.empty() && n != nullptr) item.published = DateToRfc3339(Short(n));
+}
+
+// RSS 2.0 <item> and RSS 1.0 <item> share most element names.
+FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
+  FeedItem item;
+  item.guid = Attr(it, "about");  // rdf:about (RSS 1.0); <guid> wins below
+  for (const xmlNode* c = it->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    std::string_view ns = NsOf(c);
+    if (NameIs(c, "title") && item.title.empty()) {
+      item.title = Short(c);
+    } else if (NameIs(c, "link") && item.link.empty()) {
+      item.link = ResolveUrl(base, Short(c));
+    } else if (NameIs(c, "guid")) {
+      item.guid = Short(c);
+      // isPermaLink defaults to true: the guid is then the article's URL.
+      if (item.link.empty() && Attr(c, "isPermaLink") != "false") {
+        item.link = ResolveUrl(base, item.guid);
+      }
+    } else if (NameIs(c, "description")) {
+      item.summary = Long(c);
+    } else if (NameIs(c, "encoded") && ns.find("content") != std::string_view::npos) {
+      item.content = Long(c);
+    } else if (NameIs(c, "pubDate")) {
+      item.published = DateToRfc3339(Short(c));
+    } else if (NameIs(c, "date") || NameIs(c, "published") || NameIs(c, "updated")) {
+      SetPublishedIfEmpty(item, c);
+    }
+  }
+  return item;
+}
+
+FeedItem ParseAtomEntry(const xmlNode* e, std::string_view base) {
+  FeedItem item;
+  std::string alternate, any_link;
+  const xmlNode* updated = nullptr;
+  for (const xmlNode* c = e->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    if (NameIs(c, "id")) {
+      item.guid = Short(c);
+    } else if (NameIs(c, "title")) {
+      item.title = Short(c);
+    } else if (NameIs(c, "link")) {
+      std::string rel = Attr(c, "rel");
+      std::string href = ResolveUrl(base, Attr(c, "href"));
+      if ((rel.empty() || rel == "alternate") && alternate.empty()) alternate = href;
+      if (any_link.empty()) any_link = href;
+    } else if (NameIs(c, "summary")) {
+      item.summary = Long(c);
+    } else if (NameIs(c, "content")) {
+      item.content = Long(c);
+    } else if (NameIs(c, "published")) {
+      item.published = DateToRfc3339(Short(c));
+    } else if (NameIs(c, "updated")) {
+      updated = c;
+    }
+  }
+  item.link = !alternate.empty() ? alternate : any_link;
+  SetPublishedIfEmpty(item, updated);
+  return item;
+}
+
+FeedItem ParseSitemapUrl(const xmlNode* u, std::string_view base) {
+  FeedItem item;
+  for (const xmlNode* c = u->children; c != nullptr; c = c->next) {
+    if (NameIs(c, "loc")) {
+      item.link = ResolveUrl(base, Short(c));
+    } else if (NameIs(c, "lastmod")) {
+      SetPublishedIfEmpty(item, c);
+    } else if (NameIs(c, "news")) {
+      for (const xmlNode* n = c->children; n != nullptr; n = n->next) {
+        if (NameIs(n, "title")) {
+          item.title = Short(n);
+        } else if (NameIs(n, "publication_date")) {
+          item.published = DateToRfc3339(Short(n));
+        } else if (NameIs(n, "publication")) {
+          if (const xmlNode* lang = FirstChild(n, "language")) item.language = Short(lang);
+        }
+      }
+    }
+  }
+  return item;
+}
+
+int MonthIndex(std::string_view m) {
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (m.size() < 3) return -1;
+  for (int i = 0; i < 12; ++i) {
+    if (strncasecmp(m.data(), kMonths[i], 3) == 0) return i;
+  }
+  return -1;
+}
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+std::string_view FeedFormatName(FeedFormat f) {
+  switch (f) {
+    case FeedFormat::kRss2: return "rss2";
+    case FeedFormat::kRss1: return "rss1";
+    case FeedFormat::kAtom: return "atom";
+    case FeedFormat::kNewsSitemap: return "sitemap";
+  }
+  return "unknown";
+}
+
+std::string ResolveUrl(std::string_view base, std::string_view ref) {
+  if (ref.empty()) return {};
+  CURLU* u = curl_url();
+  if (u == nullptr) return {};
+  std::string b(base), r(ref);
+  std::string out;
+  // Without a usable base, accept only absolute references.
+  if (!b.empty() && curl_url_set(u, CURLUPART_URL, b.c_str(), 0) != CURLUE_OK) {
+    curl_url_cleanup(u);
+    u = curl_url();
+  }
+  if (curl_url_set(u, CURLUPART_URL, r.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+    char* s = nullptr;
+    if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK && s != nullptr) {
+      out = s;
+      curl_free(s);
+    }
+  }
+  curl_url_cleanup(u);
+  // Only web pages are fetched; anything else (javascript:, mailto:, file:) is dropped.
+  if (out.rfind("http://", 0) != 0 && out.rfind("https://", 0) != 0) return {};
+  return out;
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_view s) {
+  // Tokenise on spaces and commas: [Day,] DD Mon YYYY HH:MM[:SS] ZONE
+  std::vector<std::string> tok;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!cur.empty()) tok.push_back(std::move(cur)), cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) tok.push_back(cur);
+  size_t i = 0;
+  if (i < tok.size() && !tok[i].empty() && std::isalpha(static_cast<unsigned char>(tok[i][0]))) ++i;
+  if (tok.size() < i + 4) return std::nullopt;
+  int day = std::atoi(tok[i].c_str());
+  int mon = MonthIndex(tok[i + 1]);
+  int year = std::atoi(tok[i + 2].c_str());
+  if (day < 1 || day > 31 || mon < 0 || year <= 0) return std::nullopt;
+  if (tok[i + 2].size() == 2) year += year < 50 ? 2000 : 1900;
+  int hh = 0, mm = 0, ss = 0;
+  if (std::sscanf(tok[i + 3].c_str(), "%d:%d:%d", &hh, &mm, &ss) < 2) return std::nullopt;
+  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  int offset_min = 0;
+  if (tok.size() > i + 4) {
+    const std::string& z = tok[i + 4];
+    if ((z[0] == '+' || z[0] == '-') && z.size() == 5) {
+      int v = std::atoi(z.c_str() + 1);
+      offset_min = (v / 100) * 60 + v % 100;
+      if (z[0] == '-') offset_min = -offset_min;
+    } else {
+      static const struct { const char* name; int hours; } kZones[] = {
+          {"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0}, {"EST", -5}, {"EDT", -4},
+          {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+      for (const auto& zone : kZones) {
+        if (strcasecmp(z.c_str(), zone.name) == 0) offset_min = zone.hours * 60;
+      }
+    }
+  }
+  int64_t secs = DaysFromCivil(year, mon + 1, day) * 86400 + hh * 3600 + mm * 60 + ss -
+                 static_cast<int64_t>(offset_min) * 60;
+  return std::chrono::system_clock::time_point(std::chrono::seconds(secs));
+}
+
+Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
+                             std::string_view encoding_hint, size_t max_items) {
+  auto doc = ReadUntrustedXml(bytes, encoding_hint);
+  if (!doc.ok()) return doc.status();
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  ParsedFeed feed;
+  auto lang_attr = [](const xmlNode* n) {
+    xmlChar* l = xmlNodeGetLang(n);
+    std::string s = l ? reinterpret_cast<const char*>(l) : "";
+    xmlFree(l);
+    return s;
+  };
+  auto push = [&](FeedItem item) {
+    if (feed.items.size() >= max_items) return;
+    if (item.link.empty() && item.guid.empty() && item.title.empty()) return;
+    feed.items.push_back(std::move(item));
+  };
+  if (NameIs(root, "rss")) {
+    feed.format = FeedFormat::kRss2;
+    const xmlNode* channel = FirstChild(root, "channel");
+    if (channel == nullptr) return Status::Corrupt("rss without <channel>");
+    if (const xmlNode* t = FirstChild(channel, "title")) feed.title = Short(t);
+    if (const xmlNode* l = FirstChild(channel, "language")) feed.language = Short(l);
+    for (const xmlNode* c = channel->children; c != nullptr; c = c->next) {
+      if (NameIs(c, "item")) push(ParseRssItem(c, feed_url));
+    }
+  } else if (NameIs(root, "RDF")) {
+    feed.format = FeedFormat::kRss1;
+    if (const xmlNode* channel = FirstChild(root, "channel")) {
+      if (const xmlNode* t = FirstChild(channel, "title")) feed.title = Short(t);
+      if (const xmlNode* l = FirstChild(channel, "language")) feed.language = Short(l);
+    }
+    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
+      if (NameIs(c, "item")) push(ParseRssItem(c, feed_url));
+    }
+  } else if (NameIs(root, "feed")) {
+    feed.format = FeedFormat::kAtom;
+    if (const xmlNode* t = FirstChild(root, "title")) feed.title = Short(t);
+    feed.language = lang_attr(root);
+    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
+      if (NameIs(c, "entry")) push(ParseAtomEntry(c, feed_url));
+    }
+  } else if (NameIs(root, "urlset")) {
+    feed.format = FeedFormat::kNewsSitemap;
+    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
+      if (NameIs(c, "url")) push(ParseSitemapUrl(c, feed_url));
+    }
+  } else {
+    return Status::Corrupt("not a feed: root element <" +
+                           std::string(reinterpret_cast<const char*>(root->name)) + ">");
+  }
+  return feed;
+}
+
+}  // namespace newsflow::feeds

@@ -1,0 +1,158 @@
+#include "xml_safe.h"
+
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include <cctype>
+#include <cstring>
+#include <mutex>
+
+namespace newsflow::feeds {
+namespace {
+
+// Refuses every external resource: DTDs, external entities, XInclude.
+xmlParserInputPtr RefuseExternal(const char* url, const char* /*id*/, xmlParserCtxtPtr ctxt) {
+  return nullptr;
+}
+
+// Feeds are full of small well-formedness slips; libxml2 would print each one
+// to stderr by default. We report the first error through the Status instead.
+void SilentErrors(void* /*ctx*/, const char* /*msg*/, ...) {}
+
+void InitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    xmlInitParser();
+    xmlSetExternalEntityLoader(RefuseExternal);
+    xmlSetGenericErrorFunc(nullptr, SilentErrors);
+  });
+}
+
+bool DeclaresEncoding(std::string_view bytes) {
+  if (bytes.size() >= 2 && ((bytes[0] == '\xFE' && bytes[1] == '\xFF') ||
+                            (bytes[0] == '\xFF' && bytes[1] == '\xFE'))) {
+    return true;
+  }
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") return true;
+  std::string_view head = bytes.substr(0, 256);
+  if (head.substr(0, 5) != "<?xml") return false;
+  size_t end = head.find("?>");
+  return head.substr(0, end).find("encoding") != std::string_view::npos;
+}
+
+void AppendBounded(std::string& out, const char* s, size_t max_bytes) {
+  if (s == nullptr || out.size() >= max_bytes) return;
+  size_t n = std::strlen(s);
+  out.append(s, std::min(n, max_bytes - out.size()));
+}
+
+void CollectInto(const xmlNode* node, std::string& out, size_t max_bytes, int depth) {
+  for (const xmlNode* c = node; c != nullptr && out.size() < max_bytes; c = c->next) {
+    switch (c->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        AppendBounded(out, reinterpret_cast<const char*>(c->content), max_bytes);
+        break;
+      case XML_ELEMENT_NODE:
+        // Depth is bounded by libxml2 (256 without XML_PARSE_HUGE); keep our
+        // own bound too so a pathological tree cannot overflow the stack.
+        if (depth < 256) CollectInto(c->children, out, max_bytes, depth + 1);
+        break;
+      case XML_ENTITY_REF_NODE: {
+        // Only the literal text of an internal entity; never its expansion,
+        // so nested references do not multiply.
+        xmlEntityPtr ent = xmlGetDocEntity(c->doc, c->name);
+        if (ent != nullptr && ent->etype == XML_INTERNAL_GENERAL_ENTITY) {
+          AppendBounded(out, reinterpret_cast<const char*>(ent->content), max_bytes);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint) {
+  InitOnce();
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return Status::TooLarge("xml document over 2 GiB");
+  std::string enc;
+  if (!encoding_hint.empty() && !DeclaresEncoding(bytes)) enc.assign(encoding_hint);
+  // Deliberately absent: XML_PARSE_NOENT (substitutes entities, loads external
+  // ones), XML_PARSE_DTDLOAD/DTDATTR/DTDVALID, XML_PARSE_HUGE (lifts the
+  // amplification and depth limits), XML_PARSE_XINCLUDE.
+  const int options = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+                      XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (ctxt == nullptr) return Status::Internal("libxml2: out of memory");
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes.data(), static_cast<int>(bytes.size()), nullptr,
+                                    enc.empty() ? nullptr : enc.c_str(), options);
+  std::string err;
+  if (const xmlError* e = xmlCtxtGetLastError(ctxt); e != nullptr && e->message != nullptr) {
+    err = e->message;
+    while (!err.empty() && std::isspace(static_cast<unsigned char>(err.back()))) err.pop_back();
+    // Errors that mean someone tried something, not a sloppy feed: refuse.
+    // (libxml2 2.9 reports amplification as an entity loop as well.)
+    if (e->code == XML_ERR_ENTITY_LOOP) {
+      if (doc != nullptr) xmlFreeDoc(doc);
+      xmlFreeParserCtxt(ctxt);
+      return Status::Rejected("xml entity expansion refused: " + err);
+    }
+  }
+  xmlFreeParserCtxt(ctxt);
+  if (doc == nullptr || xmlDocGetRootElement(doc) == nullptr) {
+    if (doc != nullptr) xmlFreeDoc(doc);
+    return Status::Corrupt("not XML" + (err.empty() ? std::string() : ": " + err));
+  }
+  // An external entity declaration in a news feed has no legitimate use; it
+  // is an XXE probe. It was not loaded, but say so rather than parse on.
+  if (doc->intSubset != nullptr) {
+    for (xmlNode* n = doc->intSubset->children; n != nullptr; n = n->next) {
+      if (n->type != XML_ENTITY_DECL) continue;
+      auto* ent = reinterpret_cast<xmlEntity*>(n);
+      if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+          ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+          ent->etype == XML_EXTERNAL_PARAMETER_ENTITY) {
+        std::string name = ent->name ? reinterpret_cast<const char*>(ent->name) : "";
+        xmlFreeDoc(doc);
+        return Status::Rejected("xml declares external entity `" + name + "` (refused, not loaded)");
+      }
+    }
+  }
+  return XmlDocPtr(doc);
+}
+
+std::string CollectText(const xmlNode* node, size_t max_bytes) {
+  std::string out;
+  if (node == nullptr) return out;
+  if (node->type == XML_ELEMENT_NODE) {
+    CollectInto(node->children, out, max_bytes, 0);
+  } else {
+    CollectInto(node, out, max_bytes, 0);
+  }
+  return out;
+}
+
+bool NameIs(const xmlNode* node, std::string_view local) {
+  return node != nullptr && node->type == XML_ELEMENT_NODE && node->name != nullptr &&
+         local == reinterpret_cast<const char*>(node->name);
+}
+
+std::string_view NsOf(const xmlNode* node) {
+  if (node == nullptr || node->ns == nullptr || node->ns->href == nullptr) return {};
+  return reinterpret_cast<const char*>(node->ns->href);
+}
+
+std::string Attr(const xmlNode* node, const char* name) {
+  // Any namespace: rdf:about and plain about are the same to us.
+  xmlChar* v = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
+  if (v == nullptr) return {};
+  std::string s(reinterpret_cast<const char*>(v));
+  xmlFree(v);
+  return s;
+}
+
+}  // namespace newsflow::feeds

@@ -1,0 +1,563 @@
+#include "block_cleaner.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "dates.h"
+#include "newsflow/text.h"
+
+namespace newsflow::clean {
+namespace {
+
+enum class Cls { kGood, kNear, kShort, kBad };
+
+// Reason strings are interned here so metrics can pre-create their children.
+const std::vector<std::string>& AllReasons() {
+  static const std::vector<std::string> k = {
+      "template", "adblock", "comment_form", "read_next", "read_also", "tags", "share",
+      "follow", "player", "cookie", "newsletter", "navigation", "dateline", "date_banner",
+      "duplicate", "title_repeat", "unrelated_tail", "teaser", "short", "low_text",
+      "link_dense", "boilerplate_markup", "breadcrumb", "other"};
+  return k;
+}
+
+struct Info {
+  int cp = 0;
+  int tokens = 0;
+  std::string folded;
+  uint64_t hash = 0;
+  bool end_punct = false;
+  int sent_punct = 0;
+  double stop = 0;
+  Cls cls = Cls::kShort;
+  const std::string* reason = nullptr;
+  PhraseHit hit;
+  bool is_title = false;
+  bool folded_full = false;  // `folded` covers the whole line
+};
+
+// Code points, tokens and sentence punctuation in one pass over the line.
+void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
+  int c = 0, sp = 0, p = 0;
+  const unsigned char* b = reinterpret_cast<const unsigned char*>(s.data());
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char x = b[i];
+    c += (x & 0xC0) != 0x80;
+    sp += x == ' ';
+    p += x == '.' || x == '!' || x == '?' || (x == 0x9F && i > 0 && b[i - 1] == 0xD8);  // ؟
+  }
+  *cp = c;
+  *tokens = s.empty() ? 0 : sp + 1;
+  *sent = p;
+}
+
+// Sentence punctuation at the end, ignoring closing quotes and brackets.
+bool EndsSentence(std::string_view s) {
+  size_t e = s.size();
+  while (e > 0) {
+    unsigned char c = static_cast<unsigned char>(s[e - 1]);
+    if (c == '"' || c == '\'' || c == ')' || c == ' ' || c == '*') {
+      --e;
+      continue;
+    }
+    // ” ’ (3 bytes) and » (2 bytes) close quotes.
+    if (e >= 3 && (s.substr(e - 3, 3) == "\xE2\x80\x9D" || s.substr(e - 3, 3) == "\xE2\x80\x99")) {
+      e -= 3;
+      continue;
+    }
+    if (e >= 2 && s.substr(e - 2, 2) == "\xC2\xBB") {
+      e -= 2;
+      continue;
+    }
+    break;
+  }
+  if (e == 0) return false;
+  char last = s[e - 1];
+  return last == '.' || last == '!' || last == '?' ||
+         (e >= 2 && s.substr(e - 2, 2) == "\xD8\x9F") ||     // ؟
+         (e >= 3 && s.substr(e - 3, 3) == "\xE2\x80\xA6");  // …
+}
+
+// Cuts `s` to at most `max` bytes on a UTF-8 boundary.
+std::string_view Prefix(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t e = max;
+  while (e > 0 && (static_cast<unsigned char>(s[e]) & 0xC0) == 0x80) --e;
+  return s.substr(0, e);
+}
+
+// "Home > World > Europe", "الرئيسية / أخبار": short segments joined by
+// separators, no sentence punctuation.
+bool LooksLikeBreadcrumb(std::string_view s, int cp) {
+  if (cp > 100) return false;
+  static const std::string_view kSeps[] = {" > ", " \xE2\x80\xBA ", " / ", " \xC2\xBB ", " | ",
+                                           " \xE2\x86\x92 ", " :: "};
+  int seps = 0;
+  size_t seg_start = 0;
+  int max_seg_tokens = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != ' ') {
+      ++i;
+      continue;
+    }
+    bool matched = false;
+    for (std::string_view sep : kSeps) {
+      if (s.compare(i, sep.size(), sep) == 0) {
+        std::string_view seg = s.substr(seg_start, i - seg_start);
+        max_seg_tokens = std::max(max_seg_tokens, static_cast<int>(std::count(seg.begin(), seg.end(), ' ')) + 1);
+        ++seps;
+        i += sep.size();
+        seg_start = i;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) ++i;
+  }
+  if (seps == 0) return false;
+  std::string_view seg = s.substr(seg_start);
+  max_seg_tokens = std::max(max_seg_tokens, static_cast<int>(std::count(seg.begin(), seg.end(), ' ')) + 1);
+  return max_seg_tokens <= 3 && s.find('.') == std::string_view::npos;
+}
+
+constexpr size_t kFoldBytes = 200;
+
+
+}  // namespace
+
+const std::vector<std::string>& RemovalReasons() { return AllReasons(); }
+
+Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageInfo& page,
+                                        std::chrono::steady_clock::time_point deadline) {
+  const size_t n = blocks.size();
+  auto reason = [](std::string_view r) -> const std::string* {
+    for (const std::string& s : AllReasons()) {
+      if (s == r) return &s;
+    }
+    return &AllReasons().back();
+  };
+  auto timed_out = [&](size_t i) {
+    return (i & 63) == 0 && std::chrono::steady_clock::now() > deadline;
+  };
+
+  // The page's stop-word language, from its first few hundred tokens.
+  int lang = -1;
+  if (stop_ != nullptr && !stop_->empty()) {
+    std::string sample;
+    for (size_t i = 0; i < n && sample.size() < 2000; ++i) {
+      if (blocks[i].text.size() > 60) {
+        sample.append(Prefix(blocks[i].text, 600));
+        sample.push_back(' ');
+      }
+    }
+    lang = stop_->DetectLanguage(sample, 100);
+  }
+
+  std::vector<Info> info(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while scoring blocks");
+    Info& f = info[i];
+    const std::string& t = blocks[i].text;
+    LineStats(t, &f.cp, &f.tokens, &f.sent_punct);
+    f.end_punct = EndsSentence(t);
+    const bool longish = f.cp > opt_.max_boilerplate_chars;
+    // Folded text serves phrase, title and date matching, all of which look
+    // at short lines or line starts; long lines fold only their beginning.
+    if (!longish) {
+      // Lines past a short length only need their beginning folded (phrase
+      // prefixes, and "contains" phrases near the start); equality tests
+      // (title, repeats) then use the raw hash.
+      f.folded_full = f.cp <= 120;
+      f.folded = Normalizer::Fold(f.folded_full ? std::string_view(t) : Prefix(t, kFoldBytes));
+    }
+    f.hash = XXH3_64bits(t.data(), t.size());
+    // Density only decides blocks of middle length, or long ones without
+    // sentence punctuation (see the initial classes below).
+    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2)) {
+      f.stop = stop_->Measure(t, lang, 20).value();
+    } else {
+      f.stop = 1.0;
+    }
+
+    if (opt_.learn_templates && templates_ != nullptr && !longish &&
+        templates_->IsTemplate(page.source, f.hash)) {
+      f.reason = reason("template");
+      continue;
+    }
+    if (LooksLikeBreadcrumb(t, f.cp)) {
+      f.reason = reason("breadcrumb");
+      continue;
+    }
+    if (phrases_ != nullptr) {
+      PhraseHit h = phrases_->Match(f.folded);
+      if (h && (h.whole_line || !longish)) {
+        f.hit = h;
+        if (h.action == PhraseAction::kDrop) {
+          f.reason = reason(*h.reason);
+        } else if (h.action == PhraseAction::kCut) {
+          if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
+        }
+      }
+    }
+  }
+
+  // Initial classes: length, punctuation, stop words, links, markup hints.
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    const Block& b = blocks[i];
+    if (f.reason != nullptr || (f.hit && f.hit.action == PhraseAction::kCut)) {
+      f.cls = Cls::kBad;
+      continue;
+    }
+    const bool stop_low = lang >= 0 && f.stop < 0.15;
+    const bool stop_ok = lang < 0 || f.stop >= 0.30;
+    if (b.link_density > 0.5) {
+      f.cls = Cls::kBad;
+      f.reason = reason("link_dense");
+    } else if (f.cp >= 200) {
+      f.cls = ((!stop_low || f.sent_punct >= 2) && b.link_density <= 0.25) ? Cls::kGood : Cls::kNear;
+    } else if (f.cp >= 70) {
+      if (stop_ok && f.end_punct && b.link_density <= 0.2) f.cls = Cls::kGood;
+      else if (!stop_low && b.link_density <= 0.3) f.cls = Cls::kNear;
+      else f.cls = Cls::kBad;
+    } else {
+      f.cls = Cls::kShort;
+    }
+  }
+  // HTML: the container holding most body text (readability's top candidate)
+  // is the article. Boilerplate hints on elements that wrap it say nothing
+  // (a "modal-open" body, a "sidebar-layout" wrapper); inside it, or inside
+  // an <article>/articleBody element, short blocks (list items, table cells,
+  // subheadings) are kept unless another signal rejects them.
+  std::vector<char> in_main_dbg(n, ' ');
+  if (page.ranges != nullptr && !page.ranges->empty()) {
+    const auto& ranges = *page.ranges;
+    std::unordered_map<int, double> score;
+    double total = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].cls != Cls::kGood && info[i].cls != Cls::kNear) continue;
+      double w = info[i].cp * (1.0 - blocks[i].link_density) * (info[i].cls == Cls::kGood ? 1.0 : 0.5);
+      if (blocks[i].hint < 0) w *= 0.3;
+      total += w;
+      if (blocks[i].parent >= 0) score[blocks[i].parent] += w;
+      if (blocks[i].grand >= 0) score[blocks[i].grand] += w * 0.5;
+    }
+    int top = -1;
+    double best = 0;
+    for (const auto& [node, sc] : score) {
+      if (sc > best || (sc == best && node > top)) {
+        best = sc;
+        top = node;
+      }
+    }
+    std::pair<int, int> main_range{0, 0};
+    if (top >= 0 && best >= 0.3 * total) main_range = ranges[static_cast<size_t>(top)];
+    auto covers = [](std::pair<int, int> outer, std::pair<int, int> inner) {
+      return outer.first <= inner.first && inner.second <= outer.second;
+    };
+    const bool have_main = main_range.second > main_range.first &&
+                           static_cast<size_t>(main_range.second - main_range.first) * 10 < n * 9;
+    for (size_t i = 0; i < n; ++i) {
+      Info& f = info[i];
+      Block& b = blocks[i];
+      if (have_main && main_range.first <= static_cast<int>(i) && static_cast<int>(i) < main_range.second) {
+        in_main_dbg[i] = 'M';
+      }
+      if (b.hint < 0 && b.hint_node >= 0 && main_range.second > main_range.first &&
+          covers(ranges[static_cast<size_t>(b.hint_node)], main_range)) {
+        b.hint = 0;
+      }
+      if (b.hint < 0 && f.reason == nullptr) {
+        f.cls = Cls::kBad;
+        f.reason = reason("boilerplate_markup");
+        continue;
+      }
+      if (f.reason != nullptr || f.hit || b.link_density > 0.5) continue;
+      if (f.cls != Cls::kShort && f.cls != Cls::kNear) continue;
+      const int ii = static_cast<int>(i);
+      bool in_main = have_main && main_range.first <= ii && ii < main_range.second;
+      bool in_article = false;
+      if (b.hint > 0 && b.hint_node >= 0) {
+        auto r = ranges[static_cast<size_t>(b.hint_node)];
+        in_article = static_cast<size_t>(r.second - r.first) * 10 < n * 9;
+      }
+      (void)in_article;  // measured: boosting whole <article> elements costs more precision than it gains
+      if (in_main) f.cls = Cls::kGood;
+    }
+  }
+  size_t first_good = n;
+  for (size_t i = 0; i < n; ++i) {
+    if (info[i].cls == Cls::kGood) {
+      first_good = i;
+      break;
+    }
+  }
+
+  // Title: the producer's/HTML hint, else a repeated or leading short line.
+  CleanResult res;
+  std::string title_folded;
+  size_t title_idx = n;
+  if (!page.title_hint.empty()) {
+    res.section.title = page.title_hint;
+    title_folded = Normalizer::Fold(Prefix(page.title_hint, kFoldBytes));
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].folded_full && info[i].folded == title_folded) {
+        title_idx = i;
+        break;
+      }
+    }
+  } else {
+    size_t limit = std::min(first_good == n ? n : first_good, size_t{12});
+    auto candidate = [&](size_t i) {
+      const Info& f = info[i];
+      return f.reason == nullptr && f.tokens >= 3 && f.cp <= 300 && !f.hit &&
+             !FindDate(f.folded).has_value();
+    };
+    for (size_t i = 0; i < limit && title_idx == n; ++i) {
+      if (!candidate(i)) continue;
+      for (size_t j = i + 1; j < std::min(n, limit + 2); ++j) {
+        if (info[j].hash == info[i].hash ||
+            (info[i].folded_full && info[j].folded_full && info[j].folded == info[i].folded)) {
+          title_idx = i;
+          break;
+        }
+      }
+    }
+    for (size_t i = 0; i < limit && title_idx == n; ++i) {
+      if (candidate(i)) title_idx = i;
+    }
+    if (title_idx == n && n > 0 && first_good == 0 && !info[0].end_punct && info[0].cp <= 300 &&
+        info[0].reason == nullptr) {
+      title_idx = 0;
+    }
+    if (title_idx < n) {
+      res.section.title = blocks[title_idx].text;
+      title_folded = info[title_idx].folded;
+    }
+  }
+  if (!title_folded.empty()) {
+    const uint64_t title_hash = title_idx < n ? info[title_idx].hash : 0;
+    for (size_t i = 0; i < n; ++i) {
+      if ((info[i].folded_full && info[i].folded == title_folded) ||
+          (title_idx < n && info[i].hash == title_hash)) {
+        info[i].cls = Cls::kBad;
+        if (i == title_idx) {
+          info[i].is_title = true;
+        } else {
+          info[i].reason = reason("title_repeat");
+        }
+      }
+    }
+  }
+  if (first_good < n && info[first_good].cls != Cls::kGood) {
+    first_good = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].cls == Cls::kGood) {
+        first_good = i;
+        break;
+      }
+    }
+  }
+
+  // Dates: a labelled date line > the page's metadata > an ISO timestamp line
+  // > an unlabelled date just under the title (unless it is the fetch date,
+  // i.e. a site banner with today's date).
+  const std::string fetched_day = page.fetched_at.size() >= 10 ? page.fetched_at.substr(0, 10) : "";
+  int pub_rank = 0;
+  std::string published;
+  if (page.published_hint) {
+    pub_rank = 3;
+    published = *page.published_hint;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    if (f.is_title || f.cp > 120) continue;
+    if (f.reason != nullptr && f.reason != reason("dateline")) continue;
+    if (f.hit && (f.hit.action == PhraseAction::kPublished || f.hit.action == PhraseAction::kUpdated)) {
+      auto d = FindDate(f.folded);
+      if (d && d->other_tokens <= 8) {
+        f.reason = reason("dateline");
+        f.cls = Cls::kBad;
+        if (f.hit.action == PhraseAction::kPublished && pub_rank < 4) {
+          pub_rank = 4;
+          published = d->rfc3339;
+        }
+      }
+      continue;
+    }
+    if (auto iso = ParseIsoLine(blocks[i].text)) {
+      f.reason = reason("dateline");
+      f.cls = Cls::kBad;
+      if (pub_rank < 2) {
+        pub_rank = 2;
+        published = iso->rfc3339;
+      }
+      continue;
+    }
+    if (f.tokens > 12) continue;
+    auto d = FindDate(f.folded);
+    if (!d || d->other_tokens > 2) continue;
+    f.cls = Cls::kBad;
+    const bool under_title = title_idx < n && i > title_idx && i <= title_idx + 3 && i < first_good;
+    const bool today = !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0;
+    if (under_title && !today) {
+      f.reason = reason("dateline");
+      if (pub_rank < 1) {
+        pub_rank = 1;
+        published = d->rfc3339;
+      }
+    } else {
+      f.reason = reason("date_banner");
+    }
+  }
+  if (pub_rank > 0) res.section.published_at = published;
+
+  // Repeated consecutive lines (an image caption printed twice, a widget).
+  for (size_t i = 1; i < n; ++i) {
+    const bool same = info[i].hash == info[i - 1].hash ||
+                      (info[i].folded_full && info[i - 1].folded_full && info[i].folded == info[i - 1].folded);
+    if (same && !info[i].folded.empty() && !info[i].is_title &&
+        info[i].cp <= opt_.max_boilerplate_chars && info[i].reason != reason("title_repeat")) {
+      for (size_t k : {i - 1, i}) {
+        if (info[k].reason == nullptr) info[k].reason = reason("duplicate");
+        info[k].cls = Cls::kBad;
+      }
+    }
+  }
+
+  // Stand-alone markers: after the body has begun, the rest is another article
+  // or a list of teasers; before it, the marker and its one teaser line go.
+  bool body_started = false;
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    if (f.cls == Cls::kGood) body_started = true;
+    if (!(f.hit && f.hit.action == PhraseAction::kCut && f.hit.whole_line)) continue;
+    f.reason = reason(*f.hit.reason);
+    f.cls = Cls::kBad;
+    if (page.ranges != nullptr && blocks[i].parent >= 0) {
+      // HTML: the marker heads a box (its container); the page goes on after
+      // it. A container full of body text is the article itself: then only
+      // the teaser line right after the marker goes.
+      auto [first, last] = (*page.ranges)[static_cast<size_t>(blocks[i].parent)];
+      size_t end = std::min(n, static_cast<size_t>(std::max(last, 0)));
+      int good = 0;
+      for (size_t k = i + 1; k < end; ++k) good += info[k].cls == Cls::kGood;
+      if (good > 1) end = std::min(n, i + 2);
+      for (size_t k = i + 1; k < end; ++k) {
+        if (info[k].reason == nullptr && !info[k].is_title) {
+          info[k].reason = reason("teaser");
+          info[k].cls = Cls::kBad;
+        }
+      }
+      continue;
+    }
+    if (body_started) {
+      for (size_t k = i + 1; k < n; ++k) {
+        info[k].cls = Cls::kBad;
+        if (info[k].reason == nullptr && !info[k].is_title) info[k].reason = reason("unrelated_tail");
+      }
+      break;
+    }
+    if (i + 1 < n && info[i + 1].reason == nullptr && !info[i + 1].is_title &&
+        info[i + 1].cp <= opt_.max_boilerplate_chars) {
+      info[i + 1].reason = reason("teaser");
+      info[i + 1].cls = Cls::kBad;
+    }
+  }
+
+  // Context smoothing (jusText): near-good and short blocks take their class
+  // from the nearest decided neighbours.
+  std::vector<Cls> cls(n);
+  for (size_t i = 0; i < n; ++i) cls[i] = info[i].cls;
+  auto neighbour = [&](size_t i, int dir, bool ignore_near) {
+    long j = static_cast<long>(i) + dir;
+    while (j >= 0 && j < static_cast<long>(n)) {
+      Cls c = cls[j];
+      if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
+      j += dir;
+    }
+    return Cls::kBad;
+  };
+  std::vector<Cls> out = cls;
+  for (size_t i = 0; i < n; ++i) {
+    if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while smoothing");
+    if (cls[i] == Cls::kNear) {
+      Cls p = neighbour(i, -1, true), q = neighbour(i, +1, true);
+      out[i] = (p == Cls::kBad && q == Cls::kBad) ? Cls::kBad : Cls::kGood;
+    } else if (cls[i] == Cls::kShort) {
+      Cls p = neighbour(i, -1, true), q = neighbour(i, +1, true);
+      if (p == Cls::kGood && q == Cls::kGood) {
+        out[i] = Cls::kGood;
+      } else if (p == Cls::kBad && q == Cls::kBad) {
+        out[i] = Cls::kBad;
+      } else if ((p == Cls::kBad && neighbour(i, -1, false) == Cls::kNear) ||
+                 (q == Cls::kBad && neighbour(i, +1, false) == Cls::kNear)) {
+        out[i] = Cls::kGood;
+      } else {
+        out[i] = Cls::kBad;
+      }
+      // A heading that opens body text, or a short closing sentence.
+      if (out[i] == Cls::kBad && blocks[i].heading && q == Cls::kGood) out[i] = Cls::kGood;
+      if (out[i] == Cls::kBad && info[i].end_punct && info[i].tokens >= 4 && i > 0 &&
+          cls[i - 1] == Cls::kGood) {
+        out[i] = Cls::kGood;
+      }
+    }
+  }
+
+  // A lede or standfirst: the line right under the title, before the body.
+  if (title_idx < n) {
+    size_t i = title_idx + 1;
+    while (i < n && info[i].reason != nullptr && info[i].reason == reason("dateline")) ++i;
+    if (i < n && info[i].reason == nullptr && out[i] != Cls::kGood && info[i].tokens >= 5 &&
+        blocks[i].link_density < 0.3 && i + 1 < n && out[i + 1] == Cls::kGood) {
+      out[i] = Cls::kGood;
+    }
+  }
+
+  // Assemble.
+  std::string& text = res.section.text;
+  size_t kept = 0;
+  static const bool debug = std::getenv("NEWSFLOW_CLEAN_DEBUG") != nullptr;
+  for (size_t i = 0; debug && i < n; ++i) {
+    static const char* kC = "GNSB";
+    std::fprintf(stderr, "%c%c>%c %-14s ld=%.2f h=%d st=%.2f | %.100s\n", in_main_dbg[i], kC[static_cast<int>(cls[i])],
+                 kC[static_cast<int>(out[i])], info[i].reason ? info[i].reason->c_str() : "",
+                 blocks[i].link_density, blocks[i].hint, info[i].stop, blocks[i].text.c_str());
+  }
+  for (size_t i = 0; i < n; ++i) {
+    Info& f = info[i];
+    if (f.is_title) continue;
+    if (out[i] == Cls::kGood && f.reason == nullptr) {
+      if (!text.empty()) text.push_back('\n');
+      text.append(blocks[i].text);
+      ++kept;
+      continue;
+    }
+    const std::string* r = f.reason;
+    if (r == nullptr) r = reason(cls[i] == Cls::kShort ? "short" : "low_text");
+    ++res.section.removed[*r];
+  }
+  if (kept == 0) res.drop_reason = n == 0 ? "empty_page" : "only_boilerplate";
+
+  if (opt_.learn_templates && templates_ != nullptr && n > 0) {
+    std::vector<uint64_t> hashes;
+    hashes.reserve(n);
+    std::unordered_set<uint64_t> seen;
+    for (const Info& f : info) {
+      if (f.cp <= opt_.max_boilerplate_chars && seen.insert(f.hash).second) hashes.push_back(f.hash);
+    }
+    templates_->Observe(page.source, page.page_key, hashes);
+  }
+  res.note = "kept " + std::to_string(kept) + "/" + std::to_string(n) + " blocks" +
+             (lang >= 0 ? ", stoplist " + stop_->name(lang) : "");
+  return res;
+}
+
+}  // namespace newsflow::clean

@@ -1,0 +1,263 @@
+#include "dates.h"
+
+#include <array>
+#include <cstdio>
+#include <vector>
+
+#include "newsflow/text.h"
+
+namespace newsflow::clean {
+namespace {
+
+struct MonthName {
+  std::string_view name;  // folded, may be two words
+  int month;
+};
+
+// Folded forms (see Normalizer::Fold): lower case, alef variants unified.
+constexpr std::array kMonths = {
+    MonthName{"january", 1}, MonthName{"february", 2}, MonthName{"march", 3},
+    MonthName{"april", 4}, MonthName{"may", 5}, MonthName{"june", 6},
+    MonthName{"july", 7}, MonthName{"august", 8}, MonthName{"september", 9},
+    MonthName{"october", 10}, MonthName{"november", 11}, MonthName{"december", 12},
+    MonthName{"jan", 1}, MonthName{"feb", 2}, MonthName{"mar", 3}, MonthName{"apr", 4},
+    MonthName{"jun", 6}, MonthName{"jul", 7}, MonthName{"aug", 8}, MonthName{"sep", 9},
+    MonthName{"sept", 9}, MonthName{"oct", 10}, MonthName{"nov", 11}, MonthName{"dec", 12},
+    MonthName{"janvier", 1}, MonthName{"f\xc3\xa9vrier", 2}, MonthName{"fevrier", 2},
+    MonthName{"mars", 3}, MonthName{"avril", 4}, MonthName{"mai", 5}, MonthName{"juin", 6},
+    MonthName{"juillet", 7}, MonthName{"ao\xc3\xbbt", 8}, MonthName{"aout", 8},
+    MonthName{"septembre", 9}, MonthName{"octobre", 10}, MonthName{"novembre", 11},
+    MonthName{"d\xc3\xa9" "cembre", 12}, MonthName{"decembre", 12},
+    // Arabic (Egyptian/Gulf names), folded.
+    MonthName{"\xd9\x8a\xd9\x86\xd8\xa7\xd9\x8a\xd8\xb1", 1},              // يناير
+    MonthName{"\xd9\x81\xd8\xa8\xd8\xb1\xd8\xa7\xd9\x8a\xd8\xb1", 2},      // فبراير
+    MonthName{"\xd9\x85\xd8\xa7\xd8\xb1\xd8\xb3", 3},                      // مارس
+    MonthName{"\xd8\xa7\xd8\xa8\xd8\xb1\xd9\x8a\xd9\x84", 4},              // ابريل
+    MonthName{"\xd9\x85\xd8\xa7\xd9\x8a\xd9\x88", 5},                      // مايو
+    MonthName{"\xd9\x8a\xd9\x88\xd9\x86\xd9\x8a\xd9\x88", 6},              // يونيو
+    MonthName{"\xd9\x8a\xd9\x88\xd9\x86\xd9\x8a\xd9\x87", 6},              // يونيه
+    MonthName{"\xd9\x8a\xd9\x88\xd9\x84\xd9\x8a\xd9\x88", 7},              // يوليو
+    MonthName{"\xd9\x8a\xd9\x88\xd9\x84\xd9\x8a\xd9\x87", 7},              // يوليه
+    MonthName{"\xd8\xa7\xd8\xba\xd8\xb3\xd8\xb7\xd8\xb3", 8},              // اغسطس
+    MonthName{"\xd8\xb3\xd8\xa8\xd8\xaa\xd9\x85\xd8\xa8\xd8\xb1", 9},      // سبتمبر
+    MonthName{"\xd8\xa7\xd9\x83\xd8\xaa\xd9\x88\xd8\xa8\xd8\xb1", 10},     // اكتوبر
+    MonthName{"\xd9\x86\xd9\x88\xd9\x81\xd9\x85\xd8\xa8\xd8\xb1", 11},     // نوفمبر
+    MonthName{"\xd8\xaf\xd9\x8a\xd8\xb3\xd9\x85\xd8\xa8\xd8\xb1", 12},     // ديسمبر
+    // Levantine/Iraqi names.
+    MonthName{"\xd9\x83\xd8\xa7\xd9\x86\xd9\x88\xd9\x86 \xd8\xa7\xd9\x84\xd8\xab\xd8\xa7\xd9\x86\xd9\x8a", 1},  // كانون الثاني
+    MonthName{"\xd8\xb4\xd8\xa8\xd8\xa7\xd8\xb7", 2},                      // شباط
+    MonthName{"\xd8\xa7\xd8\xb0\xd8\xa7\xd8\xb1", 3},                      // اذار
+    MonthName{"\xd9\x86\xd9\x8a\xd8\xb3\xd8\xa7\xd9\x86", 4},              // نيسان
+    MonthName{"\xd8\xa7\xd9\x8a\xd8\xa7\xd8\xb1", 5},                      // ايار
+    MonthName{"\xd8\xad\xd8\xb2\xd9\x8a\xd8\xb1\xd8\xa7\xd9\x86", 6},      // حزيران
+    MonthName{"\xd8\xaa\xd9\x85\xd9\x88\xd8\xb2", 7},                      // تموز
+    MonthName{"\xd8\xa7\xd8\xa8", 8},                                      // اب
+    MonthName{"\xd8\xa7\xd9\x8a\xd9\x84\xd9\x88\xd9\x84", 9},              // ايلول
+    MonthName{"\xd8\xaa\xd8\xb4\xd8\xb1\xd9\x8a\xd9\x86 \xd8\xa7\xd9\x84\xd8\xa7\xd9\x88\xd9\x84", 10},  // تشرين الاول
+    MonthName{"\xd8\xaa\xd8\xb4\xd8\xb1\xd9\x8a\xd9\x86 \xd8\xa7\xd9\x84\xd8\xab\xd8\xa7\xd9\x86\xd9\x8a", 11},  // تشرين الثاني
+    MonthName{"\xd9\x83\xd8\xa7\xd9\x86\xd9\x88\xd9\x86 \xd8\xa7\xd9\x84\xd8\xa7\xd9\x88\xd9\x84", 12},  // كانون الاول
+};
+
+// Weekday names and time words that may sit in a date line.
+constexpr std::array<std::string_view, 40> kDateWords = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "lundi", "mardi", "mercredi", "jeudi",
+    "vendredi", "samedi", "dimanche", "le", "on", "at", "gmt", "utc", "am", "pm", "h", "à",
+    "\xd8\xa7\xd9\x84\xd8\xa7\xd8\xab\xd9\x86\xd9\x8a\xd9\x86",  // الاثنين
+    "\xd8\xa7\xd9\x84\xd8\xab\xd9\x84\xd8\xa7\xd8\xab\xd8\xa7\xd8\xa1",  // الثلاثاء
+    "\xd8\xa7\xd9\x84\xd8\xa7\xd8\xb1\xd8\xa8\xd8\xb9\xd8\xa7\xd8\xa1",  // الاربعاء
+    "\xd8\xa7\xd9\x84\xd8\xae\xd9\x85\xd9\x8a\xd8\xb3",  // الخميس
+    "\xd8\xa7\xd9\x84\xd8\xac\xd9\x85\xd8\xb9\xd9\x87",  // الجمعه
+    "\xd8\xa7\xd9\x84\xd8\xb3\xd8\xa8\xd8\xaa",  // السبت
+    "\xd8\xa7\xd9\x84\xd8\xa7\xd8\xad\xd8\xaf",  // الاحد
+    "\xd9\x85",  // م (PM / CE)
+    "\xd8\xb5",  // ص (AM)
+    "\xd8\xa7\xd9\x84\xd8\xb3\xd8\xa7\xd8\xb9\xd9\x87",  // الساعه
+};
+
+bool IsDigits(std::string_view t) {
+  if (t.empty()) return false;
+  for (char c : t) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Converts Arabic-Indic and Persian digits to ASCII in place (returns copy).
+std::string AsciiDigits(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0xD9 && i + 1 < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      if (d >= 0xA0 && d <= 0xA9) {  // U+0660..U+0669
+        out.push_back(static_cast<char>('0' + (d - 0xA0)));
+        ++i;
+        continue;
+      }
+    }
+    if (c == 0xDB && i + 1 < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      if (d >= 0xB0 && d <= 0xB9) {  // U+06F0..U+06F9
+        out.push_back(static_cast<char>('0' + (d - 0xB0)));
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+// "10th" -> 10, "1er" -> 1, "25" -> 25; 0 when not a day.
+int DayOf(std::string_view t) {
+  size_t k = 0;
+  while (k < t.size() && t[k] >= '0' && t[k] <= '9') ++k;
+  if (k == 0 || k > 2) return 0;
+  std::string_view suf = t.substr(k);
+  if (!(suf.empty() || suf == "st" || suf == "nd" || suf == "rd" || suf == "th" || suf == "er")) {
+    return 0;
+  }
+  int d = std::stoi(std::string(t.substr(0, k)));
+  return (d >= 1 && d <= 31) ? d : 0;
+}
+
+int YearOf(std::string_view t) {
+  if (t.size() != 4 || !IsDigits(t)) return 0;
+  int y = std::stoi(std::string(t));
+  return (y >= 1990 && y <= 2100) ? y : 0;
+}
+
+std::string Midnight(int y, int m, int d) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT00:00:00Z", y, m, d);
+  return buf;
+}
+
+bool IsDateWord(std::string_view t) {
+  for (std::string_view w : kDateWords) {
+    if (w == t) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<FoundDate> ParseIsoLine(std::string_view line) {
+  while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+  while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+  if (line.size() < 10 || line.size() > 35) return std::nullopt;
+  if (!(IsDigits(line.substr(0, 4)) && line[4] == '-' && IsDigits(line.substr(5, 2)) &&
+        line[7] == '-' && IsDigits(line.substr(8, 2)))) {
+    return std::nullopt;
+  }
+  FoundDate f;
+  f.year = std::stoi(std::string(line.substr(0, 4)));
+  f.month = std::stoi(std::string(line.substr(5, 2)));
+  f.day = std::stoi(std::string(line.substr(8, 2)));
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31) return std::nullopt;
+  f.tokens = 1;
+  if (line.size() == 10) {
+    f.rfc3339 = Midnight(f.year, f.month, f.day);
+    return f;
+  }
+  std::string s(line);
+  if (s[10] == ' ') s[10] = 'T';
+  if (!ParseRfc3339(s)) return std::nullopt;
+  f.rfc3339 = s;
+  return f;
+}
+
+std::optional<FoundDate> FindDate(std::string_view folded_in) {
+  std::string folded = AsciiDigits(folded_in);
+  std::vector<std::string_view> tok;
+  std::string_view s(folded);
+  size_t i = 0;
+  while (i < s.size() && tok.size() < 64) {
+    size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) tok.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  // month_at[k] = month number when a month name starts at token k; len in tokens.
+  auto month_at = [&](size_t k, int* len) -> int {
+    for (const MonthName& m : kMonths) {
+      size_t sp = m.name.find(' ');
+      if (sp == std::string_view::npos) {
+        if (tok[k] == m.name) {
+          *len = 1;
+          return m.month;
+        }
+      } else if (k + 1 < tok.size() && tok[k] == m.name.substr(0, sp) &&
+                 tok[k + 1] == m.name.substr(sp + 1)) {
+        *len = 2;
+        return m.month;
+      }
+    }
+    return 0;
+  };
+  for (size_t k = 0; k < tok.size(); ++k) {
+    int y = 0, m = 0, d = 0;
+    size_t used_from = k, used_to = k;
+    int len = 0;
+    if (int day = DayOf(tok[k]); day != 0 && k + 1 < tok.size()) {
+      // day month [month] year | day/mm/yyyy
+      size_t p = k + 1;
+      int mm = 0;
+      if ((mm = month_at(p, &len)) != 0) {
+        p += len;
+        int len2 = 0;
+        if (p < tok.size() && month_at(p, &len2) != 0) p += len2;  // "يوليو تموز"
+      } else if (IsDigits(tok[p]) && tok[p].size() <= 2) {
+        mm = std::stoi(std::string(tok[p]));
+        if (mm < 1 || mm > 12) mm = 0;
+        ++p;
+      }
+      if (mm != 0 && p < tok.size() && (y = YearOf(tok[p])) != 0) {
+        m = mm;
+        d = day;
+        used_to = p;
+      }
+    }
+    if (!y) {
+      if (int mm = month_at(k, &len); mm != 0 && k + len + 1 < tok.size()) {
+        // month day year
+        int day = DayOf(tok[k + len]);
+        int yy = YearOf(tok[k + len + 1]);
+        if (day && yy) {
+          y = yy, m = mm, d = day;
+          used_to = k + len + 1;
+        }
+      }
+    }
+    if (!y) {
+      if (int yy = YearOf(tok[k]); yy && k + 2 < tok.size() && IsDigits(tok[k + 1]) &&
+                                   tok[k + 1].size() <= 2) {
+        int mm = std::stoi(std::string(tok[k + 1]));
+        int day = DayOf(tok[k + 2]);
+        if (mm >= 1 && mm <= 12 && day) {
+          y = yy, m = mm, d = day;
+          used_to = k + 2;
+        }
+      }
+    }
+    if (y) {
+      FoundDate f;
+      f.year = y, f.month = m, f.day = d;
+      f.rfc3339 = Midnight(y, m, d);
+      f.tokens = static_cast<int>(tok.size());
+      int other = 0;
+      for (size_t q = 0; q < tok.size(); ++q) {
+        if (q >= used_from && q <= used_to) continue;
+        if (IsDigits(tok[q]) || IsDateWord(tok[q]) || month_at(q, &len)) continue;
+        ++other;
+      }
+      f.other_tokens = other;
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace newsflow::clean

@@ -1,0 +1,32 @@
+// HTML -> blocks: parses a page with libxml2's HTML parser (recovering, no
+// network), decodes the declared or sniffed charset to UTF-8, and flattens the
+// DOM into text blocks with the features BlockCleaner uses (link density,
+// heading, tag/class/id hints). Also reads title and publication-date metadata.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "block_cleaner.h"
+#include "newsflow/status.h"
+#include "normalize.h"
+
+namespace newsflow::clean {
+
+struct HtmlPage {
+  std::vector<Block> blocks;
+  std::string title;                      // best headline: <h1> matching <title>, og:title, <title>
+  std::optional<std::string> published;  // RFC 3339 from meta / <time> / JSON-LD
+  std::vector<std::pair<int, int>> ranges;  // container element -> block range [first, last)
+};
+
+// `charset_hint`: from the HTTP Content-Type when the producer kept it ("" if not).
+// Fails with kTimeout past `deadline`, kCorrupt when nothing parses.
+Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hint,
+                             const Normalizer& norm,
+                             std::chrono::steady_clock::time_point deadline);
+
+}  // namespace newsflow::clean

@@ -1,0 +1,66 @@
+// Gazetteer: lists of names (countries, cities, people, organisations) with
+// spelling variants, compiled at load time into a hash of token-sequence keys.
+//
+// Source files are TSV, one name a line:
+//   TYPE <TAB> canonical <TAB> variant | variant | ...
+// TYPE is PER, LOC, ORG, MISC (entities) or GIVEN, TITLE (feature-only
+// lists: given names, person titles). '#' starts a comment line.
+// Keys are LooseKey(Fold(token)) joined by one space, so every variant and
+// letter fold of a name meets the same entry; the canonical form written out
+// is the folded canonical column.
+//
+// Thread-safety: immutable after Load; Match is const and safe to share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "newsflow/status.h"
+
+namespace newsflow::entities {
+
+struct GazetteerEntry {
+  std::string type;       // PER, LOC, ORG, MISC, GIVEN, TITLE
+  std::string canonical;  // folded canonical form
+};
+
+struct GazetteerMatch {
+  size_t begin = 0;  // token index
+  size_t end = 0;    // one past the last token
+  const GazetteerEntry* entry = nullptr;
+};
+
+class Gazetteer {
+ public:
+  // Loads every *.tsv file in `dir` (sorted by name, so loads are repeatable).
+  Status LoadDir(const std::string& dir);
+  Status LoadFile(const std::string& path);
+  // Adds one name; `surface` is split on spaces.
+  void Add(std::string_view type, std::string_view canonical, std::string_view surface);
+
+  // Greedy longest, left-to-right, non-overlapping matches. `keys[i]` is the
+  // loose key of token i and `stripped_keys[i]` the loose key of its
+  // clitic-stripped form (a name may start with a clitic: وواشنطن).
+  void Match(const std::vector<std::string>& keys, const std::vector<std::string>& stripped_keys,
+             std::vector<GazetteerMatch>* out) const;
+
+  // The entry whose key is exactly `key` (a space-joined loose key), or null.
+  const GazetteerEntry* Find(std::string_view key) const;
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, GazetteerEntry, Hash, std::equal_to<>> entries_;
+  std::unordered_set<std::string, Hash, std::equal_to<>> first_tokens_;
+  size_t max_tokens_ = 0;
+};
+
+}  // namespace newsflow::entities

@@ -1,0 +1,683 @@
+#include "ner.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <unordered_map>
+
+namespace newsflow::entities {
+
+int TagIndex(std::string_view name) {
+  for (int i = 0; i < kNumTags; ++i) {
+    if (kTagNames[i] == name) return i;
+  }
+  return -1;
+}
+
+std::string_view TagType(int tag) {
+  if (tag <= 0) return {};
+  return kTagNames[tag].substr(2);
+}
+
+// ---------------------------------------------------------------- resources
+
+Status Resources::LoadClusters(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("entities: cannot open clusters file " + path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t t1 = line.find('\t');
+    if (t1 == std::string::npos) continue;
+    const size_t t2 = line.find('\t', t1 + 1);
+    const std::string word = line.substr(0, t1);
+    const int64_t count = std::atoll(line.c_str() + t1 + 1);
+    lexicon.Add(word, count);
+    if (t2 != std::string::npos) {
+      const size_t t3 = line.find('\t', t2 + 1);
+      const int coarse = std::atoi(line.c_str() + t2 + 1);
+      const int fine = t3 == std::string::npos ? coarse : std::atoi(line.c_str() + t3 + 1);
+      lexicon.SetClusters(word, coarse, fine);
+    }
+  }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- features
+
+namespace {
+
+enum Template : uint64_t {
+  kBias = 1, kWord, kStem, kStem0, kSuf1, kSuf2, kSuf3, kSuf4, kPre1, kPre2, kPre3,
+  kPrevWord, kNextWord, kPrev2Word, kNext2Word, kPrevStem, kNextStem, kBigramPrev,
+  kBigramNext, kClusterCoarse, kClusterFine, kPrevCluster, kNextCluster, kFreq, kClitic,
+  kShape, kCapFirst, kGaz, kPrevGaz, kNextGaz, kGazWord, kScript, kFirstPos, kPrevGazWord,
+  kNextGazWord, kStemNoCluster, kPrevShape, kNextShape, kLen, kCliticPrefix, kTrigram,
+  kPrevStemFreq, kPrevCoarse, kNextCoarse, kStem0Cluster, kPrevGazFreq,
+};
+
+inline uint64_t Nz(uint64_t h) { return h ? h : 1; }
+
+inline uint64_t H(uint64_t tmpl, std::string_view s) {
+  return Nz(XXH3_64bits_withSeed(s.data(), s.size(), tmpl * 0x9E3779B97F4A7C15ULL));
+}
+
+inline uint64_t H2(uint64_t tmpl, std::string_view a, std::string_view b) {
+  const uint64_t h = XXH3_64bits_withSeed(a.data(), a.size(), tmpl * 0x9E3779B97F4A7C15ULL);
+  return Nz(XXH3_64bits_withSeed(b.data(), b.size(), h));
+}
+
+inline uint64_t HI(uint64_t tmpl, int64_t v) {
+  return Nz(XXH3_64bits_withSeed(&v, sizeof v, tmpl * 0x9E3779B97F4A7C15ULL));
+}
+
+// Byte offsets of the first `k` code points / last `k` code points.
+size_t PrefixBytes(std::string_view s, int k) {
+  size_t i = 0;
+  int seen = 0;
+  while (i < s.size()) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (seen == k) return i;
+      ++seen;
+    }
+    ++i;
+  }
+  return seen >= k ? s.size() : std::string_view::npos;
+}
+
+size_t SuffixStart(std::string_view s, int k) {
+  int seen = 0;
+  for (size_t i = s.size(); i-- > 0;) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (++seen == k) return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Xx, XX, x, d, X.X. ... with runs collapsed: the shape of a Latin token.
+std::string Shape(std::string_view w) {
+  std::string out;
+  for (unsigned char c : w) {
+    char m;
+    if (c >= 'A' && c <= 'Z') m = 'X';
+    else if (c >= 'a' && c <= 'z') m = 'x';
+    else if (c >= '0' && c <= '9') m = 'd';
+    else if (c >= 0x80) m = 'u';
+    else m = static_cast<char>(c);
+    if (out.empty() || out.back() != m) out.push_back(m);
+    if (out.size() >= 8) break;
+  }
+  return out;
+}
+
+int FreqBucket(int64_t count) {
+  if (count <= 0) return 0;
+  return std::min(12, 1 + static_cast<int>(std::log2(static_cast<double>(count))) / 2);
+}
+
+}  // namespace
+
+// Features 1..kLexicalFeatures of every token are its word identity (word,
+// stem, stem without article); training may hide them (word dropout).
+constexpr size_t kLexicalFeatures = 3;
+
+namespace {
+
+}  // namespace
+
+void FeatureExtractor::Prepare(const std::vector<std::string_view>& words) {
+  const size_t n = words.size();
+  words_ = words;
+  folded_.resize(n);
+  stripped_.resize(n);
+  loose_.resize(n);
+  loose_stripped_.resize(n);
+  script_.resize(n);
+  clusters_.resize(n);
+  counts_.resize(n);
+  gaz_tag_.assign(n, std::string());
+  gaz_word_.assign(n, std::string());
+  for (size_t i = 0; i < n; ++i) {
+    script_[i] = TokenScript(words[i]);
+    folded_[i] = Fold(words[i]);
+    stripped_[i] = script_[i] == Script::kArabic ? StripClitics(folded_[i], res_->lexicon)
+                                                 : folded_[i];
+    loose_[i] = LooseKey(folded_[i]);
+    loose_stripped_[i] = stripped_[i] == folded_[i] ? loose_[i] : LooseKey(stripped_[i]);
+    clusters_[i] = res_->lexicon.Clusters(stripped_[i]);
+    if (clusters_[i].first < 0) clusters_[i] = res_->lexicon.Clusters(folded_[i]);
+    counts_[i] = res_->lexicon.Count(stripped_[i]);
+    if (const GazetteerEntry* e = res_->gazetteer.Find(loose_stripped_[i])) gaz_word_[i] = e->type;
+  }
+  res_->gazetteer.Match(loose_, loose_stripped_, &matches_);
+  for (const GazetteerMatch& m : matches_) {
+    const std::string& type = m.entry->type;
+    for (size_t j = m.begin; j < m.end; ++j) {
+      gaz_tag_[j] = (j == m.begin ? "B-" : "I-") + type;
+    }
+  }
+}
+
+void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
+  out->clear();
+  const size_t n = words_.size();
+  const std::string& w = folded_[i];
+  const std::string& s = stripped_[i];
+  const std::string_view s0 = DropArticle(s);
+  const bool arabic = script_[i] == Script::kArabic;
+  const bool latin = script_[i] == Script::kLatin;
+  auto word_at = [&](ptrdiff_t j) -> std::string_view {
+    if (j < 0) return "<s>";
+    if (j >= static_cast<ptrdiff_t>(n)) return "</s>";
+    return folded_[j];
+  };
+  auto stem_at = [&](ptrdiff_t j) -> std::string_view {
+    if (j < 0) return "<s>";
+    if (j >= static_cast<ptrdiff_t>(n)) return "</s>";
+    return stripped_[j];
+  };
+  const auto ii = static_cast<ptrdiff_t>(i);
+
+  out->push_back(HI(kBias, 0));
+  out->push_back(H(kWord, w));
+  out->push_back(H(kStem, s));
+  out->push_back(H(kStem0, s0));
+  out->push_back(HI(kScript, static_cast<int>(script_[i])));
+  out->push_back(HI(kLen, std::min<int64_t>(12, static_cast<int64_t>(w.size()))));
+  // Affixes of the stem: for Arabic the clitics are separate features.
+  const std::string_view a = arabic ? s0 : std::string_view(w);
+  static constexpr uint64_t kSufT[] = {kSuf1, kSuf2, kSuf3, kSuf4};
+  static constexpr uint64_t kPreT[] = {kPre1, kPre2, kPre3};
+  for (int k = 1; k <= 4; ++k) {
+    const size_t b = SuffixStart(a, k);
+    if (b == std::string_view::npos || b == 0) break;
+    out->push_back(H(kSufT[k - 1], a.substr(b)));
+  }
+  for (int k = 1; k <= 3; ++k) {
+    const size_t e = PrefixBytes(a, k);
+    if (e == std::string_view::npos || e == a.size()) break;
+    out->push_back(H(kPreT[k - 1], a.substr(0, e)));
+  }
+  out->push_back(H(kPrevWord, word_at(ii - 1)));
+  out->push_back(H(kNextWord, word_at(ii + 1)));
+  out->push_back(H(kPrev2Word, word_at(ii - 2)));
+  out->push_back(H(kNext2Word, word_at(ii + 2)));
+  out->push_back(H(kPrevStem, stem_at(ii - 1)));
+  out->push_back(H(kNextStem, stem_at(ii + 1)));
+  out->push_back(H2(kBigramPrev, stem_at(ii - 1), s));
+  out->push_back(H2(kBigramNext, s, stem_at(ii + 1)));
+  const auto [coarse, fine] = clusters_[i];
+  out->push_back(HI(kClusterCoarse, coarse));
+  if (fine >= 0) out->push_back(HI(kClusterFine, fine));
+  if (i > 0) out->push_back(HI(kPrevCluster, clusters_[i - 1].second));
+  if (i + 1 < n) out->push_back(HI(kNextCluster, clusters_[i + 1].second));
+  out->push_back(HI(kFreq, FreqBucket(counts_[i]) * 4 + static_cast<int>(script_[i])));
+  if (arabic) {
+    const int clitic = (s != w ? 1 : 0) + (s0.size() != s.size() ? 2 : 0);
+    out->push_back(HI(kClitic, clitic));
+    // Which proclitics came off (و, ب, لل...): "و" before a name often
+    // starts a new entity in a list.
+    if (s != w && w.size() > s.size()) {
+      out->push_back(H(kCliticPrefix, std::string_view(w).substr(0, w.size() - s.size())));
+    }
+  }
+  if (opt_trigrams_ && s0.size() >= 6) {
+    // Character trigrams inside the stem: transliterated foreign names have
+    // their own letter patterns.
+    size_t starts[64];
+    size_t m = 0;
+    for (size_t b = 0; b < s0.size() && m < 64; ++b) {
+      if ((static_cast<unsigned char>(s0[b]) & 0xC0) != 0x80) starts[m++] = b;
+    }
+    for (size_t k = 0; k + 3 <= m; ++k) {
+      const size_t e = k + 3 < m ? starts[k + 3] : s0.size();
+      out->push_back(H(kTrigram, s0.substr(starts[k], e - starts[k])));
+    }
+  }
+  const int fb = FreqBucket(counts_[i]);
+  out->push_back(HI(kPrevStemFreq, static_cast<int64_t>(H(0, stem_at(ii - 1)) & 0xFFFFFFFF) * 16 + fb));
+  if (!gaz_word_[i > 0 ? i - 1 : i].empty() && i > 0) {
+    out->push_back(H2(kPrevGazFreq, gaz_word_[i - 1], std::to_string(fb)));
+  }
+  if (i > 0) out->push_back(HI(kPrevCoarse, clusters_[i - 1].first));
+  if (i + 1 < n) out->push_back(HI(kNextCoarse, clusters_[i + 1].first));
+  if (latin) {
+    const std::string shape = Shape(words_[i]);
+    out->push_back(H(kShape, shape));
+    out->push_back(HI(kCapFirst, (i == 0 ? 2 : 0) + (shape[0] == 'X' ? 1 : 0)));
+  }
+  if (i > 0 && script_[i - 1] == Script::kLatin) out->push_back(H(kPrevShape, Shape(words_[i - 1])));
+  if (i + 1 < n && script_[i + 1] == Script::kLatin) {
+    out->push_back(H(kNextShape, Shape(words_[i + 1])));
+  }
+  if (i == 0) out->push_back(HI(kFirstPos, 1));
+  out->push_back(H(kGaz, gaz_tag_[i]));
+  out->push_back(H(kPrevGaz, i > 0 ? std::string_view(gaz_tag_[i - 1]) : "<s>"));
+  out->push_back(H(kNextGaz, i + 1 < n ? std::string_view(gaz_tag_[i + 1]) : "</s>"));
+  if (!gaz_word_[i].empty()) out->push_back(H(kGazWord, gaz_word_[i]));
+  if (i > 0 && !gaz_word_[i - 1].empty()) out->push_back(H(kPrevGazWord, gaz_word_[i - 1]));
+  if (i + 1 < n && !gaz_word_[i + 1].empty()) {
+    out->push_back(H(kNextGazWord, gaz_word_[i + 1]));
+  }
+}
+
+// ---------------------------------------------------------------- model
+
+namespace {
+constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '1'};
+}
+
+void Model::Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTags>>>& feats,
+                  const float trans[kNumTags + 1][kNumTags]) {
+  std::memcpy(trans_, trans, sizeof trans_);
+  float max_abs = 1e-6f;
+  for (const auto& [k, w] : feats) {
+    for (float x : w) max_abs = std::max(max_abs, std::fabs(x));
+  }
+  scale_ = max_abs / 32767.0f;
+  std::vector<std::pair<uint64_t, std::array<int16_t, kNumTags>>> kept;
+  kept.reserve(feats.size());
+  for (const auto& [k, w] : feats) {
+    std::array<int16_t, kNumTags> q{};
+    bool any = false;
+    for (int t = 0; t < kNumTags; ++t) {
+      q[t] = static_cast<int16_t>(std::lround(w[t] / scale_));
+      any |= q[t] != 0;
+    }
+    if (any) kept.emplace_back(k, q);
+  }
+  size_t cap = 16;
+  while (cap < kept.size() * 2) cap <<= 1;
+  slots_.assign(cap, Slot{});
+  mask_ = cap - 1;
+  for (const auto& [k, q] : kept) {
+    size_t p = k & mask_;
+    while (slots_[p].key != 0) p = (p + 1) & mask_;
+    slots_[p].key = k;
+    slots_[p].w = q;
+  }
+  num_features_ = kept.size();
+}
+
+void Model::Score(const std::vector<uint64_t>& feats, float* scores) const {
+  int32_t acc[kNumTags] = {};
+  for (uint64_t k : feats) {
+    size_t p = k & mask_;
+    while (true) {
+      const Slot& s = slots_[p];
+      if (s.key == k) {
+        for (int t = 0; t < kNumTags; ++t) acc[t] += s.w[t];
+        break;
+      }
+      if (s.key == 0) break;
+      p = (p + 1) & mask_;
+    }
+  }
+  for (int t = 0; t < kNumTags; ++t) scores[t] = acc[t] * scale_;
+}
+
+Status Model::Save(const std::string& path) const {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::Unavailable("entities: cannot write model " + path);
+  const uint32_t tags = kNumTags;
+  const uint64_t n = num_features_;
+  out.write(kMagic, sizeof kMagic);
+  out.write(reinterpret_cast<const char*>(&tags), sizeof tags);
+  out.write(reinterpret_cast<const char*>(&scale_), sizeof scale_);
+  out.write(reinterpret_cast<const char*>(trans_), sizeof trans_);
+  out.write(reinterpret_cast<const char*>(&n), sizeof n);
+  // Records in key order so the file is byte-for-byte reproducible.
+  std::vector<const Slot*> recs;
+  recs.reserve(n);
+  for (const Slot& s : slots_) {
+    if (s.key != 0) recs.push_back(&s);
+  }
+  std::sort(recs.begin(), recs.end(), [](const Slot* a, const Slot* b) { return a->key < b->key; });
+  for (const Slot* s : recs) {
+    out.write(reinterpret_cast<const char*>(&s->key), sizeof s->key);
+    out.write(reinterpret_cast<const char*>(s->w.data()), sizeof(int16_t) * kNumTags);
+  }
+  if (!out) return Status::Unavailable("entities: short write to " + path);
+  return Status::OK();
+}
+
+Status Model::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("entities: cannot open model " + path);
+  char magic[8];
+  uint32_t tags = 0;
+  uint64_t n = 0;
+  in.read(magic, sizeof magic);
+  in.read(reinterpret_cast<char*>(&tags), sizeof tags);
+  if (!in || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || tags != kNumTags) {
+    return Status::Corrupt("entities: " + path + " is not a newsflow NER model (version 1)");
+  }
+  in.read(reinterpret_cast<char*>(&scale_), sizeof scale_);
+  in.read(reinterpret_cast<char*>(trans_), sizeof trans_);
+  in.read(reinterpret_cast<char*>(&n), sizeof n);
+  if (!in || n > (1ULL << 28)) return Status::Corrupt("entities: truncated model " + path);
+  size_t cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  slots_.assign(cap, Slot{});
+  mask_ = cap - 1;
+  std::vector<char> buf(n * (sizeof(uint64_t) + sizeof(int16_t) * kNumTags));
+  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  if (!in) return Status::Corrupt("entities: truncated model " + path);
+  const char* p = buf.data();
+  for (uint64_t r = 0; r < n; ++r) {
+    uint64_t k;
+    std::memcpy(&k, p, sizeof k);
+    p += sizeof k;
+    size_t pos = k & mask_;
+    while (slots_[pos].key != 0) pos = (pos + 1) & mask_;
+    slots_[pos].key = k;
+    std::memcpy(slots_[pos].w.data(), p, sizeof(int16_t) * kNumTags);
+    p += sizeof(int16_t) * kNumTags;
+  }
+  num_features_ = n;
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- decoding
+
+namespace {
+
+bool Allowed(int prev, int cur) {
+  if (!IsInside(cur)) return true;
+  return prev == cur || prev == cur - 1;  // I-X after B-X or I-X
+}
+
+template <typename TransFn>
+void Viterbi(const std::vector<float>& emit, size_t n, TransFn trans, std::vector<float>* delta,
+             std::vector<int>* back, std::vector<int>* tags) {
+  constexpr float kNeg = -std::numeric_limits<float>::infinity();
+  tags->assign(n, 0);
+  if (n == 0) return;
+  delta->assign(n * kNumTags, kNeg);
+  back->assign(n * kNumTags, 0);
+  for (int t = 0; t < kNumTags; ++t) {
+    if (!IsInside(t)) (*delta)[t] = emit[t] + trans(-1, t);
+  }
+  for (size_t i = 1; i < n; ++i) {
+    for (int t = 0; t < kNumTags; ++t) {
+      float best = kNeg;
+      int arg = 0;
+      for (int p = 0; p < kNumTags; ++p) {
+        if (!Allowed(p, t)) continue;
+        const float v = (*delta)[(i - 1) * kNumTags + p] + trans(p, t);
+        if (v > best) { best = v; arg = p; }
+      }
+      (*delta)[i * kNumTags + t] = best + emit[i * kNumTags + t];
+      (*back)[i * kNumTags + t] = arg;
+    }
+  }
+  int best_t = 0;
+  for (int t = 1; t < kNumTags; ++t) {
+    if ((*delta)[(n - 1) * kNumTags + t] > (*delta)[(n - 1) * kNumTags + best_t]) best_t = t;
+  }
+  for (size_t i = n; i-- > 0;) {
+    (*tags)[i] = best_t;
+    best_t = (*back)[i * kNumTags + best_t];
+  }
+}
+
+}  // namespace
+
+void Tagger::Tag(const std::vector<std::string_view>& words, std::vector<int>* tags) {
+  const size_t n = words.size();
+  fx_.Prepare(words);
+  emit_.assign(n * kNumTags, 0.0f);
+  for (size_t i = 0; i < n; ++i) {
+    fx_.Features(i, &feats_);
+    model_->Score(feats_, &emit_[i * kNumTags]);
+  }
+  Viterbi(emit_, n, [this](int p, int c) { return model_->Transition(p, c); }, &delta_, &back_,
+          tags);
+  ApplyGazetteer(tags);
+}
+
+void Tagger::ApplyGazetteer(std::vector<int>* tags) const {
+  if (!policy_.override_type && !policy_.add_missing) return;
+  for (const GazetteerMatch& m : fx_.gazetteer_matches()) {
+    const std::string& type = m.entry->type;
+    const int b_tag = TagIndex("B-" + type);
+    if (b_tag < 0) continue;  // GIVEN, TITLE: features only
+    bool touched = false;
+    for (size_t i = m.begin; i < m.end; ++i) touched |= (*tags)[i] != 0;
+    const bool exact = (*tags)[m.begin] != 0 && !IsInside((*tags)[m.begin]) &&
+                       (m.end == tags->size() || !IsInside((*tags)[m.end])) && [&] {
+                         for (size_t i = m.begin + 1; i < m.end; ++i) {
+                           if (!IsInside((*tags)[i])) return false;
+                         }
+                         return true;
+                       }();
+    if ((exact && policy_.override_type) || (!touched && policy_.add_missing)) {
+      (*tags)[m.begin] = b_tag;
+      for (size_t i = m.begin + 1; i < m.end; ++i) (*tags)[i] = b_tag + 1;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- data + eval
+
+Result<std::vector<Sentence>> ReadConll(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("entities: cannot open " + path);
+  std::vector<Sentence> out;
+  Sentence cur;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) {
+      if (!cur.words.empty()) out.push_back(std::move(cur));
+      cur = Sentence();
+      continue;
+    }
+    const size_t tab = line.rfind('\t');
+    if (tab == std::string::npos) {
+      return Status::Corrupt(path + ":" + std::to_string(line_no) + ": want token<TAB>tag");
+    }
+    const int tag = TagIndex(std::string_view(line).substr(tab + 1));
+    if (tag < 0) return Status::Corrupt(path + ":" + std::to_string(line_no) + ": unknown tag");
+    cur.words.push_back(line.substr(0, tab));
+    cur.tags.push_back(tag);
+  }
+  if (!cur.words.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+void ExtractSpans(const std::vector<int>& tags, std::vector<Span>* out) {
+  out->clear();
+  int open_type = -1;
+  size_t open_begin = 0;
+  for (size_t i = 0; i <= tags.size(); ++i) {
+    const int t = i < tags.size() ? tags[i] : 0;
+    const int type = t == 0 ? -1 : (t - 1) / 2;
+    const bool continues = IsInside(t) && type == open_type;
+    if (!continues && open_type >= 0) {
+      out->push_back({open_begin, i, open_type});
+      open_type = -1;
+    }
+    if (t != 0 && !continues) {
+      open_type = type;
+      open_begin = i;
+    }
+  }
+}
+
+void Evaluation::Add(const std::vector<int>& gold, const std::vector<int>& predicted) {
+  std::vector<Span> g, p;
+  ExtractSpans(gold, &g);
+  ExtractSpans(predicted, &p);
+  for (const Span& s : g) { ++by_type[s.type].gold; ++micro.gold; }
+  for (const Span& s : p) { ++by_type[s.type].predicted; ++micro.predicted; }
+  for (const Span& s : p) {
+    for (const Span& t : g) {
+      if (s.begin == t.begin && s.end == t.end && s.type == t.type) {
+        ++by_type[s.type].correct;
+        ++micro.correct;
+        break;
+      }
+    }
+  }
+}
+
+std::string Evaluation::Table() const {
+  static constexpr const char* kTypes[] = {"PER", "LOC", "ORG", "MISC"};
+  std::ostringstream os;
+  char line[160];
+  std::snprintf(line, sizeof line, "%-6s %6s %6s %6s %7s %7s %7s\n", "type", "gold", "pred",
+                "match", "P", "R", "F1");
+  os << line;
+  auto row = [&](const char* name, const SpanScore& s) {
+    std::snprintf(line, sizeof line, "%-6s %6lld %6lld %6lld %7.2f %7.2f %7.2f\n", name,
+                  static_cast<long long>(s.gold), static_cast<long long>(s.predicted),
+                  static_cast<long long>(s.correct), s.Precision(), s.Recall(), s.F1());
+    os << line;
+  };
+  for (int t = 0; t < 4; ++t) row(kTypes[t], by_type[t]);
+  row("micro", micro);
+  return os.str();
+}
+
+Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const Resources& res,
+                    GazetteerPolicy policy) {
+  Evaluation ev;
+  Tagger tagger(&model, &res);
+  tagger.set_policy(policy);
+  std::vector<std::string_view> words;
+  std::vector<int> pred;
+  for (const Sentence& s : data) {
+    words.assign(s.words.begin(), s.words.end());
+    tagger.Tag(words, &pred);
+    ev.Add(s.tags, pred);
+  }
+  return ev;
+}
+
+// ---------------------------------------------------------------- training
+
+Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
+             const Resources& res, const TrainOptions& opt, Model* model) {
+  if (train.empty()) return Status::InvalidArgument("entities: empty training set");
+  // Features are extracted once and mapped to dense indices.
+  std::unordered_map<uint64_t, uint32_t> index;
+  std::vector<uint64_t> keys;
+  std::vector<std::vector<std::vector<uint32_t>>> feats(train.size());
+  {
+    FeatureExtractor fx(&res);
+    std::vector<std::string_view> words;
+    std::vector<uint64_t> f;
+    for (size_t si = 0; si < train.size(); ++si) {
+      words.assign(train[si].words.begin(), train[si].words.end());
+      fx.Prepare(words);
+      feats[si].resize(words.size());
+      for (size_t i = 0; i < words.size(); ++i) {
+        fx.Features(i, &f);
+        auto& dst = feats[si][i];
+        dst.reserve(f.size());
+        for (uint64_t k : f) {
+          auto [it, inserted] = index.try_emplace(k, static_cast<uint32_t>(keys.size()));
+          if (inserted) keys.push_back(k);
+          dst.push_back(it->second);
+        }
+      }
+    }
+  }
+  const size_t nf = keys.size();
+  std::vector<float> w(nf * kNumTags, 0.0f), wa(nf * kNumTags, 0.0f);
+  float tw[kNumTags + 1][kNumTags] = {}, ta[kNumTags + 1][kNumTags] = {};
+  double c = 1;
+  std::vector<size_t> order(train.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937 rng(opt.seed);
+  std::vector<float> emit, delta;
+  std::vector<int> back, pred;
+  std::vector<char> drop;
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+
+  auto averaged = [&]() {
+    std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out(nf);
+    for (size_t f = 0; f < nf; ++f) {
+      out[f].first = keys[f];
+      for (int t = 0; t < kNumTags; ++t) {
+        out[f].second[t] = w[f * kNumTags + t] - wa[f * kNumTags + t] / static_cast<float>(c);
+      }
+    }
+    float avg_t[kNumTags + 1][kNumTags];
+    for (int p = 0; p <= kNumTags; ++p) {
+      for (int t = 0; t < kNumTags; ++t) avg_t[p][t] = tw[p][t] - ta[p][t] / static_cast<float>(c);
+    }
+    model->Build(out, avg_t);
+  };
+
+  for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    int64_t errors = 0, tokens = 0;
+    for (size_t si : order) {
+      const Sentence& s = train[si];
+      const size_t n = s.words.size();
+      emit.assign(n * kNumTags, 0.0f);
+      // Word-identity dropout: hiding a token's own word features now and
+      // then makes the model learn from context, affixes, clusters and
+      // gazetteers, which is what unseen names have.
+      drop.assign(n, 0);
+      for (size_t i = 0; i < n; ++i) drop[i] = coin(rng) < opt.word_dropout;
+      for (size_t i = 0; i < n; ++i) {
+        const auto& fi = feats[si][i];
+        for (size_t k = 0; k < fi.size(); ++k) {
+          if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+          const uint32_t f = fi[k];
+          const float* row = &w[static_cast<size_t>(f) * kNumTags];
+          for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
+        }
+      }
+      Viterbi(emit, n, [&](int p, int t) { return tw[p + 1][t]; }, &delta, &back, &pred);
+      tokens += static_cast<int64_t>(n);
+      const auto fc = static_cast<float>(c);
+      for (size_t i = 0; i < n; ++i) {
+        const int g = s.tags[i], p = pred[i];
+        const int gp = i == 0 ? -1 : s.tags[i - 1], pp = i == 0 ? -1 : pred[i - 1];
+        if (g != p) {
+          ++errors;
+          const auto& fi = feats[si][i];
+          for (size_t k = 0; k < fi.size(); ++k) {
+            if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+            const size_t b = static_cast<size_t>(fi[k]) * kNumTags;
+            w[b + g] += 1; wa[b + g] += fc;
+            w[b + p] -= 1; wa[b + p] -= fc;
+          }
+        }
+        if (g != p || gp != pp) {
+          tw[gp + 1][g] += 1; ta[gp + 1][g] += fc;
+          tw[pp + 1][p] -= 1; ta[pp + 1][p] -= fc;
+        }
+      }
+      c += 1;
+    }
+    if (opt.verbose) {
+      std::fprintf(stderr, "epoch %d: %lld/%lld token errors", epoch,
+                   static_cast<long long>(errors), static_cast<long long>(tokens));
+      if (!dev.empty()) {
+        averaged();
+        const Evaluation ev = Evaluate(dev, *model, res);
+        std::fprintf(stderr, ", dev P %.2f R %.2f F1 %.2f", ev.micro.Precision(),
+                     ev.micro.Recall(), ev.micro.F1());
+      }
+      std::fprintf(stderr, "\n");
+    }
+  }
+  averaged();
+  return Status::OK();
+}
+
+}  // namespace newsflow::entities

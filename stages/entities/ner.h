@@ -1,0 +1,184 @@
+// Named-entity tagger: an averaged structured perceptron over BIO tags with
+// first-order Viterbi decoding, hashed sparse features and an open-addressing
+// weight table. Knows nothing of Kafka or Articles; the stage wraps it.
+//
+// Thread-safety: Resources and Model are immutable after load and may be
+// shared; a Tagger holds per-call scratch buffers and is single-threaded.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gazetteer.h"
+#include "newsflow/status.h"
+#include "text_norm.h"
+
+namespace newsflow::entities {
+
+// Fixed tag set: O, then B-/I- for PER, LOC, ORG, MISC.
+inline constexpr int kNumTags = 9;
+inline constexpr std::array<std::string_view, kNumTags> kTagNames = {
+    "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"};
+int TagIndex(std::string_view name);  // -1 if unknown
+// Entity type of a tag ("PER"), empty for O.
+std::string_view TagType(int tag);
+inline bool IsInside(int tag) { return tag > 0 && tag % 2 == 0; }
+inline bool IsBegin(int tag) { return tag > 0 && tag % 2 == 1; }
+
+// Word statistics, clusters and gazetteers shared by the feature extractor,
+// the trainer and the stage.
+struct Resources {
+  Lexicon lexicon;
+  Gazetteer gazetteer;
+
+  // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine" per line, words folded.
+  Status LoadClusters(const std::string& path);
+};
+
+// One sentence prepared for feature extraction: folded forms, stems and
+// gazetteer matches computed once, features hashed per token.
+class FeatureExtractor {
+ public:
+  explicit FeatureExtractor(const Resources* res) : res_(res) {}
+  void set_trigrams(bool on) { opt_trigrams_ = on; }
+
+  // REQUIRES: `words` outlive the following Features calls.
+  void Prepare(const std::vector<std::string_view>& words);
+  // Hashed features of token i (appended to `out` after clearing it).
+  void Features(size_t i, std::vector<uint64_t>* out) const;
+
+  // Prepared per-token views, valid until the next Prepare.
+  const std::string& folded(size_t i) const { return folded_[i]; }
+  const std::string& stripped(size_t i) const { return stripped_[i]; }
+  const std::vector<GazetteerMatch>& gazetteer_matches() const { return matches_; }
+
+ private:
+  const Resources* res_;
+  bool opt_trigrams_ = std::getenv("NF_TRIGRAMS") != nullptr;  // experiment switch
+  std::vector<std::string_view> words_;
+  std::vector<std::string> folded_, stripped_, loose_, loose_stripped_;
+  std::vector<Script> script_;
+  std::vector<std::pair<int, int>> clusters_;
+  std::vector<int64_t> counts_;
+  std::vector<std::string> gaz_tag_;   // "B-LOC", "I-PER", "GIVEN", or ""
+  std::vector<std::string> gaz_word_;  // type of a single-word entry for the stem
+  std::vector<GazetteerMatch> matches_;
+};
+
+// The weights: transitions plus a table of feature hash -> int16 weights per
+// tag (scaled), probed with linear open addressing.
+class Model {
+ public:
+  Status Load(const std::string& path);
+  Status Save(const std::string& path) const;
+
+  // Adds the weights of `feats` into scores[kNumTags].
+  void Score(const std::vector<uint64_t>& feats, float* scores) const;
+  float Transition(int prev, int cur) const { return trans_[prev + 1][cur]; }
+
+  size_t num_features() const { return num_features_; }
+  size_t memory_bytes() const { return slots_.size() * sizeof(Slot); }
+
+  // Builds from trained float weights (feature hash -> weights per tag).
+  void Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTags>>>& feats,
+             const float trans[kNumTags + 1][kNumTags]);
+
+ private:
+  struct Slot {
+    uint64_t key = 0;  // 0 = empty (feature hashes are forced non-zero)
+    std::array<int16_t, kNumTags> w{};
+  };
+  std::vector<Slot> slots_;
+  uint64_t mask_ = 0;
+  size_t num_features_ = 0;
+  float scale_ = 1.0f;  // weight = w * scale_
+  float trans_[kNumTags + 1][kNumTags] = {};  // row 0 = sentence start
+};
+
+// Decodes one sentence. Not thread-safe (scratch buffers).
+// How listed names (gazetteer matches of PER/LOC/ORG/MISC) adjust the
+// tagger's output after decoding.
+struct GazetteerPolicy {
+  // A predicted span that is exactly a listed name takes the list's type
+  // (ANERcorp calls البيت الأبيض MISC; for news it is an ORG).
+  bool override_type = true;
+  // A listed name no predicted span touches is added.
+  bool add_missing = true;
+};
+
+class Tagger {
+ public:
+  Tagger(const Model* model, const Resources* res) : model_(model), fx_(res) {}
+  void Tag(const std::vector<std::string_view>& words, std::vector<int>* tags);
+  void set_policy(GazetteerPolicy p) { policy_ = p; }
+  const FeatureExtractor& extractor() const { return fx_; }
+
+ private:
+  void ApplyGazetteer(std::vector<int>* tags) const;
+
+  const Model* model_;
+  GazetteerPolicy policy_;
+  FeatureExtractor fx_;
+  std::vector<uint64_t> feats_;
+  std::vector<float> emit_;
+  std::vector<float> delta_;
+  std::vector<int> back_;
+};
+
+struct Sentence {
+  std::vector<std::string> words;
+  std::vector<int> tags;
+};
+
+// Reads `token<TAB>tag` lines, blank line between sentences.
+Result<std::vector<Sentence>> ReadConll(const std::string& path);
+
+struct TrainOptions {
+  int epochs = 15;
+  uint32_t seed = 1;
+  // Probability of hiding a token's word-identity features in a pass.
+  double word_dropout = 0.0;
+  // Progress per epoch (averaged weights scored on `dev` when non-empty).
+  bool verbose = true;
+};
+
+// Trains an averaged perceptron; on return `model` holds the averaged weights.
+// When `dev` is non-empty, prints dev micro-F1 after every epoch to stderr.
+Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
+             const Resources& res, const TrainOptions& opt, Model* model);
+
+// Span scoring (CoNLL exact match).
+struct SpanScore {
+  int64_t gold = 0, predicted = 0, correct = 0;
+  double Precision() const { return predicted ? 100.0 * correct / predicted : 0; }
+  double Recall() const { return gold ? 100.0 * correct / gold : 0; }
+  double F1() const {
+    const double p = Precision(), r = Recall();
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+  }
+};
+struct Evaluation {
+  std::array<SpanScore, 4> by_type;  // PER, LOC, ORG, MISC
+  SpanScore micro;
+  void Add(const std::vector<int>& gold, const std::vector<int>& predicted);
+  std::string Table() const;  // a printable table
+};
+
+struct Span {
+  size_t begin, end;  // token indices
+  int type;           // 0 PER, 1 LOC, 2 ORG, 3 MISC
+};
+// Spans of a BIO sequence, conlleval rules (an I-X after O or another type
+// starts a new span).
+void ExtractSpans(const std::vector<int>& tags, std::vector<Span>* out);
+
+Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const Resources& res,
+                    GazetteerPolicy policy = {});
+
+}  // namespace newsflow::entities

@@ -1,0 +1,78 @@
+// Tokenisation and Arabic/Latin normalisation for the entity tagger.
+//
+// Tokens keep both byte and code-point offsets into the text they came from,
+// so entity spans always point at the surface text while every feature and
+// every canonical key is computed on a folded copy.
+//
+// Thread-safety: free functions are pure; Lexicon is immutable after load.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace newsflow::entities {
+
+struct Token {
+  size_t byte_begin = 0;  // into the source text
+  size_t byte_end = 0;
+  int64_t cp_begin = 0;   // Unicode code points into the source text
+  int64_t cp_end = 0;
+};
+
+// Splits valid UTF-8 on white space and cuts punctuation off words, the way
+// ANERcorp and CoNLL tokens look ("(د ب أ)" -> "(", "د", "ب", "أ", ")").
+// A hyphen or apostrophe between two letters stays inside the word.
+// Appends to `out` (cleared first).
+void Tokenize(std::string_view text, std::vector<Token>* out);
+
+enum class Script { kArabic, kLatin, kDigit, kPunct, kOther };
+// The script of a token's first letter-like code point.
+Script TokenScript(std::string_view token);
+
+// Folds letter variants used interchangeably in news: alef forms -> ا,
+// ى -> ي, ة -> ه, Persian ی -> ي, ک -> ك, drops harakat and tatweel; ASCII
+// and Latin-1 letters are lower-cased. Everything else is copied.
+std::string Fold(std::string_view token);
+
+// A looser key for name matching only: Fold plus the letters foreign "g" is
+// spelled with (ج غ گ ڨ ڭ) and "p"/"v" letters (پ ڤ) folded together, so
+// البنتاغون / البنتاجون meet. Too lossy for features, fine for names.
+std::string LooseKey(std::string_view folded);
+
+// Word frequencies over folded words (from the news corpus and the training
+// data), used to decide whether a proclitic may be cut off.
+class Lexicon {
+ public:
+  void Add(std::string_view folded_word, int64_t count);
+  int64_t Count(std::string_view folded_word) const;
+  size_t size() const { return counts_.size(); }
+
+  // Word clusters learnt from unlabelled news (coarse, fine); -1 if unknown.
+  void SetClusters(std::string_view folded_word, int coarse, int fine);
+  std::pair<int, int> Clusters(std::string_view folded_word) const;
+  size_t cluster_count() const { return clusters_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> counts_;
+  std::unordered_map<std::string, std::pair<int, int>, Hash, std::equal_to<>> clusters_;
+};
+
+// Strips Arabic proclitics (و ف ب ك ل, and ل+ال written لل) from a folded
+// word, one layer at a time, keeping the article ال. A layer comes off only
+// when the remainder is a known word that is more frequent than the word as
+// written, which keeps واشنطن, وليد, بغداد whole while والعراق, بالعراق,
+// للعراق all become العراق. Returns the folded input unchanged otherwise.
+std::string StripClitics(std::string_view folded, const Lexicon& lex);
+
+// The folded word without the article ال (for the stem feature).
+std::string_view DropArticle(std::string_view folded);
+
+}  // namespace newsflow::entities

@@ -1,0 +1,181 @@
+// newsflow-ner-clusters: word frequencies and word clusters from unlabelled
+// news, for the entity tagger's clitic lexicon and cluster features.
+//
+//   newsflow-ner-clusters --input ../shared/corpus/news/ar/saudinewsnet.jsonl
+//       --out stages/entities/data/ar.clusters.tsv
+//
+// Tokenises and folds every title and text the way the tagger does, trains
+// fastText CBOW vectors (libfasttext) on that, and clusters the normalised
+// vectors with spherical k-means at two granularities. Output lines:
+// word<TAB>count<TAB>coarse<TAB>fine (words with vectors) or word<TAB>count.
+// The corpus text itself is not written anywhere but a temporary file.
+#include <CLI/CLI.hpp>
+#include <fasttext/fasttext.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <unordered_map>
+
+#include "text_norm.h"
+
+using namespace newsflow::entities;
+
+namespace {
+
+// Spherical k-means over unit vectors; returns the cluster of every row.
+std::vector<int> KMeans(const std::vector<float>& x, size_t n, int dim, int k, int iters,
+                        uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<float> c(static_cast<size_t>(k) * dim);
+  std::uniform_int_distribution<size_t> pick(0, n - 1);
+  for (int j = 0; j < k; ++j) {
+    std::copy_n(&x[pick(rng) * dim], dim, &c[static_cast<size_t>(j) * dim]);
+  }
+  std::vector<int> assign(n, 0);
+  for (int it = 0; it < iters; ++it) {
+    for (size_t i = 0; i < n; ++i) {
+      float best = -2;
+      int arg = 0;
+      const float* xi = &x[i * dim];
+      for (int j = 0; j < k; ++j) {
+        const float* cj = &c[static_cast<size_t>(j) * dim];
+        float d = 0;
+        for (int t = 0; t < dim; ++t) d += xi[t] * cj[t];
+        if (d > best) { best = d; arg = j; }
+      }
+      assign[i] = arg;
+    }
+    std::fill(c.begin(), c.end(), 0.0f);
+    for (size_t i = 0; i < n; ++i) {
+      float* cj = &c[static_cast<size_t>(assign[i]) * dim];
+      for (int t = 0; t < dim; ++t) cj[t] += x[i * dim + t];
+    }
+    for (int j = 0; j < k; ++j) {
+      float* cj = &c[static_cast<size_t>(j) * dim];
+      float norm = 0;
+      for (int t = 0; t < dim; ++t) norm += cj[t] * cj[t];
+      if (norm == 0) {  // empty cluster: reseed
+        std::copy_n(&x[pick(rng) * dim], dim, cj);
+        continue;
+      }
+      norm = std::sqrt(norm);
+      for (int t = 0; t < dim; ++t) cj[t] /= norm;
+    }
+  }
+  return assign;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Word counts and clusters for the newsflow entity tagger"};
+  std::string input, out_path, tmp_dir = std::filesystem::temp_directory_path().string();
+  int dim = 50, epochs = 3, threads = 2, min_count = 5, coarse_k = 64, fine_k = 512, ws = 5;
+  std::string model = "cbow";
+  app.add_option("--input", input, "JSON Lines with title/text fields")->required();
+  app.add_option("--out", out_path, "clusters TSV to write")->required();
+  app.add_option("--dim", dim);
+  app.add_option("--epochs", epochs);
+  app.add_option("--ws", ws, "context window");
+  app.add_option("--model", model, "cbow or skipgram");
+  app.add_option("--threads", threads);
+  app.add_option("--min-count", min_count);
+  app.add_option("--coarse", coarse_k);
+  app.add_option("--fine", fine_k);
+  app.add_option("--tmp", tmp_dir, "where the temporary token file goes");
+  CLI11_PARSE(app, argc, argv);
+
+  const std::string tokens_path = tmp_dir + "/newsflow-ner-clusters.tokens.txt";
+  std::unordered_map<std::string, int64_t> counts;
+  {
+    simdjson::ondemand::parser parser;
+    std::ifstream in(input);
+    std::ofstream tok(tokens_path, std::ios::trunc);
+    if (!in || !tok) { std::fprintf(stderr, "cannot open input or temp file\n"); return 2; }
+    std::string line;
+    std::vector<Token> toks;
+    size_t docs = 0;
+    while (std::getline(in, line)) {
+      simdjson::padded_string padded(line);
+      auto doc = parser.iterate(padded);
+      for (const char* field : {"title", "text"}) {
+        std::string_view v;
+        if (doc[field].get_string().get(v) != simdjson::SUCCESS) continue;
+        Tokenize(v, &toks);
+        for (const Token& t : toks) {
+          const std::string f = Fold(v.substr(t.byte_begin, t.byte_end - t.byte_begin));
+          ++counts[f];
+          tok << f << ' ';
+        }
+        tok << '\n';
+      }
+      ++docs;
+    }
+    std::fprintf(stderr, "%zu documents, %zu distinct words\n", docs, counts.size());
+  }
+
+  fasttext::Args args;
+  args.input = tokens_path;
+  args.output = tmp_dir + "/newsflow-ner-clusters.vec";
+  args.model = model == "skipgram" ? fasttext::model_name::sg : fasttext::model_name::cbow;
+  args.ws = ws;
+  args.dim = dim;
+  args.epoch = epochs;
+  args.minCount = min_count;
+  args.thread = threads;
+  args.minn = 0;  // whole words only: clusters are looked up by word
+  args.maxn = 0;
+  args.verbose = 0;
+  args.saveOutput = false;
+  fasttext::FastText ft;
+  try {
+    ft.train(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fastText: %s\n", e.what());
+    return 2;
+  }
+  std::filesystem::remove(tokens_path);
+
+  auto dict = ft.getDictionary();
+  const size_t n = static_cast<size_t>(dict->nwords());
+  std::vector<std::string> words(n);
+  std::vector<float> x(n * dim);
+  fasttext::Vector v(dim);
+  for (size_t i = 0; i < n; ++i) {
+    words[i] = dict->getWord(static_cast<int32_t>(i));
+    ft.getWordVector(v, words[i]);
+    float norm = 0;
+    for (int t = 0; t < dim; ++t) norm += v[t] * v[t];
+    norm = norm > 0 ? std::sqrt(norm) : 1;
+    for (int t = 0; t < dim; ++t) x[i * dim + t] = v[t] / norm;
+  }
+  std::fprintf(stderr, "%zu word vectors; k-means %d and %d\n", n, coarse_k, fine_k);
+  const std::vector<int> coarse = KMeans(x, n, dim, coarse_k, 10, 1);
+  const std::vector<int> fine = KMeans(x, n, dim, fine_k, 10, 2);
+
+  std::vector<std::pair<std::string, int64_t>> rows;
+  for (const auto& [w, c] : counts) {
+    if (c >= min_count && w != "</s>") rows.emplace_back(w, c);
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::unordered_map<std::string, size_t> id;
+  for (size_t i = 0; i < n; ++i) id.emplace(words[i], i);
+  std::ofstream out(out_path, std::ios::trunc);
+  out << "# word<TAB>count<TAB>coarse<TAB>fine; see stages/entities/data/SOURCES.md\n";
+  for (const auto& [w, c] : rows) {
+    out << w << '\t' << c;
+    if (auto it = id.find(w); it != id.end()) {
+      out << '\t' << coarse[it->second] << '\t' << fine[it->second];
+    }
+    out << '\n';
+  }
+  std::fprintf(stderr, "wrote %zu words to %s\n", rows.size(), out_path.c_str());
+  return 0;
+}

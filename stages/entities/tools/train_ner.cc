@@ -1,0 +1,123 @@
+// newsflow-train-ner: trains the entity tagger from CoNLL files.
+//
+//   newsflow-train-ner --lang ar --train train.conll [--train dev.conll]
+//       --dev dev.conll --epochs 12 --out stages/entities/data/ar.model
+//
+// Training is deterministic (fixed shuffle seed), so the same inputs give the
+// same model file.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#include "ner.h"
+#include "newsflow/paths.h"
+
+using namespace newsflow::entities;
+
+int main(int argc, char** argv) {
+  CLI::App app{"Train the newsflow entity tagger (averaged perceptron)"};
+  std::string lang = "ar";
+  std::vector<std::string> train_files;
+  std::string dev_file, out_file, clusters, gazetteer;
+  int epochs = 12;
+  uint32_t seed = 1;
+  app.add_option("--lang", lang, "ar or en")->required();
+  app.add_option("--train", train_files, "CoNLL training file(s)")->required();
+  app.add_option("--dev", dev_file, "CoNLL file scored after every epoch (not trained on)");
+  app.add_option("--epochs", epochs, "passes over the training data");
+  app.add_option("--seed", seed, "shuffle seed");
+  double dropout = 0.0;
+  bool show_errors = false;
+  app.add_flag("--show-errors", show_errors, "print missed/spurious dev spans to stdout");
+  app.add_option("--word-dropout", dropout, "probability of hiding word features per token");
+  app.add_option("--out", out_file, "model file to write")->required();
+  app.add_option("--clusters", clusters, "word clusters file (default: data/<lang>.clusters.tsv if present)");
+  app.add_option("--gazetteer", gazetteer, "gazetteer directory (default: data/gazetteer)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  const std::string data = newsflow::StageDataDir("entities");
+  if (clusters.empty()) clusters = data + "/" + lang + ".clusters.tsv";
+  if (gazetteer.empty()) gazetteer = data + "/gazetteer";
+
+  Resources res;
+  if (auto st = res.LoadClusters(clusters); !st.ok()) {
+    std::fprintf(stderr, "note: no clusters (%s)\n", st.ToString().c_str());
+  }
+  if (auto st = res.gazetteer.LoadDir(gazetteer); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+    return 2;
+  }
+  std::vector<Sentence> train, dev;
+  for (const auto& f : train_files) {
+    auto r = ReadConll(f);
+    if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
+    train.insert(train.end(), r->begin(), r->end());
+  }
+  if (!dev_file.empty()) {
+    auto r = ReadConll(dev_file);
+    if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
+    dev = std::move(*r);
+  }
+  std::fprintf(stderr, "%zu training sentences, %zu dev, lexicon %zu words (%zu clustered), gazetteer %zu keys\n",
+               train.size(), dev.size(), res.lexicon.size(), res.lexicon.cluster_count(),
+               res.gazetteer.size());
+  Model model;
+  TrainOptions opt;
+  opt.epochs = epochs;
+  opt.seed = seed;
+  opt.word_dropout = dropout;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (auto st = Train(train, dev, res, opt, &model); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+    return 2;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (auto st = model.Save(out_file); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "trained in %.1f s, %zu features, wrote %s\n", secs, model.num_features(),
+               out_file.c_str());
+  if (!dev.empty()) {
+    for (int p = 0; p < 4; ++p) {
+      GazetteerPolicy policy{(p & 1) != 0, (p & 2) != 0};
+      std::fprintf(stderr, "dev, gazetteer override_type=%d add_missing=%d:\n%s", policy.override_type,
+                   policy.add_missing, Evaluate(dev, model, res, policy).Table().c_str());
+    }
+  }
+  if (show_errors && !dev.empty()) {
+    // Missed and spurious dev spans, for error analysis.
+    Tagger tagger(&model, &res);
+    std::vector<std::string_view> words;
+    std::vector<int> pred;
+    std::vector<Span> g, p;
+    for (const Sentence& s : dev) {
+      words.assign(s.words.begin(), s.words.end());
+      tagger.Tag(words, &pred);
+      ExtractSpans(s.tags, &g);
+      ExtractSpans(pred, &p);
+      auto text = [&](const Span& x) {
+        std::string out;
+        for (size_t i = x.begin; i < x.end; ++i) out += (i > x.begin ? " " : "") + s.words[i];
+        return out;
+      };
+      auto has = [](const std::vector<Span>& v, const Span& x) {
+        for (const Span& y : v) {
+          if (y.begin == x.begin && y.end == x.end && y.type == x.type) return true;
+        }
+        return false;
+      };
+      for (const Span& x : g) {
+        if (!has(p, x)) std::printf("MISS\t%s\t%s\n", std::string(TagType(x.type * 2 + 1)).c_str(), text(x).c_str());
+      }
+      for (const Span& x : p) {
+        if (!has(g, x)) std::printf("SPUR\t%s\t%s\n", std::string(TagType(x.type * 2 + 1)).c_str(), text(x).c_str());
+      }
+    }
+  }
+  return 0;
+}

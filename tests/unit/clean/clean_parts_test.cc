@@ -1,0 +1,415 @@
+// Behaviour on pages written for these tests (English, French, Arabic), on
+// HTML, and on hostile input. Sentences here are our own.
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "clean_test_support.h"
+#include "newsflow/text.h"
+#include "normalize.h"
+
+namespace newsflow {
+namespace {
+
+using testing::CleanHarness;
+using testing::TextArticle;
+
+std::vector<std::string> LinesOf(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string l;
+  while (std::getline(ss, l)) out.push_back(l);
+  return out;
+}
+
+bool HasLine(const Article& a, std::string_view line) {
+  for (const auto& l : LinesOf(a.clean->text)) {
+    if (l == line) return true;
+  }
+  return false;
+}
+
+bool Contains(const Article& a, std::string_view s) {
+  return a.clean->text.find(s) != std::string::npos;
+}
+
+constexpr const char* kEnglishPage =
+    "Home > World > Europe\n"
+    "Monday, 23 November 2026\n"
+    "Harbour town votes to rebuild its old sea wall\n"
+    "Published on 14 March 2025\n"
+    "Residents of the small harbour town voted on Sunday to rebuild the stone sea wall that "
+    "has protected the quay since the nineteenth century, after two winter storms left large "
+    "gaps in it.\n"
+    "The council said the work would start in the spring and take about eighteen months, "
+    "with most of the cost covered by a regional fund for coastal defences.\n"
+    "Read also: Fishermen count the cost of a stormy winter\n"
+    "Engineers who surveyed the wall in January found that the foundations were sound but "
+    "that many of the upper blocks had shifted or cracked.\n"
+    "A long wait\n"
+    "Local shop owners had asked for repairs for years, and several of them said they were "
+    "relieved that a decision had finally been taken.\n"
+    "Tags: coast, storms, council\n"
+    "Share this article\n"
+    "Follow us on Twitter\n"
+    "We use cookies to improve your experience on our site.\n"
+    "Subscribe to our newsletter\n"
+    "Leave a Reply\n"
+    "Your email address will not be published. Required fields are marked *\n"
+    "Related articles\n"
+    "Ferry timetable changes for the winter season\n"
+    "A new ferry timetable will come into force next month, with fewer crossings on weekdays "
+    "and an extra evening service on Fridays, the operator announced on Tuesday.\n";
+
+TEST(CleanStageTest, EnglishPageDropsEachBoilerplateKind) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  Article a = TextArticle(kEnglishPage, "en-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_EQ(a.clean->title, "Harbour town votes to rebuild its old sea wall");
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2025-03-14T00:00:00Z");
+  auto lines = LinesOf(a.clean->text);
+  ASSERT_EQ(lines.size(), 5u) << a.clean->text;
+  EXPECT_TRUE(lines[0].starts_with("Residents of the small harbour town"));
+  EXPECT_TRUE(lines[2].starts_with("Engineers who surveyed"));  // after the inline teaser
+  EXPECT_EQ(lines[3], "A long wait");
+  EXPECT_FALSE(Contains(a, "Read also"));
+  EXPECT_FALSE(Contains(a, "ferry timetable"));
+  EXPECT_FALSE(Contains(a, "cookies"));
+  EXPECT_FALSE(Contains(a, "Monday"));
+  EXPECT_GT(a.clean->removed["read_also"], 0);
+  EXPECT_GT(a.clean->removed["unrelated_tail"], 0);
+  EXPECT_EQ(a.clean->removed["date_banner"], 1);
+  ASSERT_FALSE(a.trace.empty());
+  EXPECT_EQ(a.trace.back().stage, "clean");
+}
+
+constexpr const char* kFrenchPage =
+    "Accueil › Régions › Bretagne\n"
+    "Une bibliothèque ouvre ses portes dans l'ancienne gare\n"
+    "Publié le 3 mars 2025 à 10h15\n"
+    "Écouter cet article\n"
+    "La commune a inauguré samedi sa nouvelle bibliothèque, installée dans le bâtiment de "
+    "l'ancienne gare qui était fermé depuis plus de vingt ans.\n"
+    "Les travaux ont duré deux ans et ont permis de conserver la façade d'origine, tout en "
+    "ajoutant une grande salle de lecture lumineuse à l'arrière.\n"
+    "À lire aussi : Le marché du dimanche change d'emplacement\n"
+    "Les habitants pourront emprunter des livres, des jeux et des disques, et des ateliers "
+    "pour les enfants auront lieu chaque mercredi après-midi.\n"
+    "Mots-clés : culture, patrimoine, lecture\n"
+    "Partager\n"
+    "Suivez-nous sur Facebook\n"
+    "Nous utilisons des cookies pour mesurer l'audience de ce site.\n"
+    "Inscrivez-vous à notre newsletter\n"
+    "Laisser un commentaire\n"
+    "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *\n"
+    "Sur le même sujet\n"
+    "Le conseil municipal a voté le budget de l'année prochaine, qui prévoit une hausse des "
+    "dépenses consacrées à l'entretien des routes et des écoles.\n";
+
+TEST(CleanStageTest, FrenchPageDropsEachBoilerplateKind) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(kFrenchPage, "fr-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_EQ(a.clean->title, "Une bibliothèque ouvre ses portes dans l'ancienne gare");
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(a.clean->published_at->substr(0, 10), "2025-03-03");
+  auto lines = LinesOf(a.clean->text);
+  ASSERT_EQ(lines.size(), 3u) << a.clean->text;
+  EXPECT_TRUE(lines[2].starts_with("Les habitants pourront"));
+  EXPECT_FALSE(Contains(a, "conseil municipal"));
+  EXPECT_FALSE(Contains(a, "Mots-clés"));
+  EXPECT_FALSE(Contains(a, "cookies"));
+}
+
+// Arabic page of our own, with presentation forms, tatweel, zero-width and
+// bidi controls mixed in, a site banner with the fetch date, a stated
+// publication date, an inline teaser and a stand-alone "read also" marker.
+constexpr const char* kArabicPage =
+    "الرئيسية / أخبار محلية\n"
+    "الاثنين 23 نوفمبر 2026\n"
+    "افتتاح سوق جديد للمزارعين في وسط المدينة\n"
+    "تاريخ النشر: 5 فبراير 2025\n"
+    "افتتحت البلدية صباح اليوم سوقاً جديداً للمزارعين في الساحة القديمة وسط المدينة، "
+    "ويضم السوق أكثر من أربعين كشكاً لبيع الخضار والفواكه الطازجة.\n"
+    "وقال رئيس البلدية إن السوق سيفتح أبوابه ثلاثة أيام في الأسبوع، وإن الهدف منه دعم "
+    "المزارعين الصغار وتقريب المنتجات من السكان بأسعار معقولة.\n"
+    "اقرأ أيضاً: ارتفاع أسعار الخضار مع بداية فصل الشتاء\n"
+    "وأضاف أن البلدية ستعمل على توفير مواقف للسيارات قرب السوق خلال الأشهر المقبلة، "
+    "بعد شكاوى من ازدحام الشوارع المحيطة بالساحة.\n"
+    "كلمات دلالية: سوق، مزارعون، بلدية\n"
+    "شارك الخبر\n"
+    "تابعونا على فيسبوك\n"
+    "اترك تعليقاً\n"
+    "لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *\n"
+    "اقرأ أيضاً:\n"
+    "أعلنت وزارة النقل عن خطة لتوسيع شبكة الحافلات في الضواحي الشرقية خلال العام المقبل، "
+    "مع إضافة خطوط جديدة تربط الأحياء بالمستشفى الرئيسي.\n";
+
+TEST(CleanStageTest, ArabicPageCutsGluedArticleAndKeepsTextAfterInlineTeaser) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(kArabicPage, "ar-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_EQ(a.clean->title, "افتتاح سوق جديد للمزارعين في وسط المدينة");
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(a.clean->published_at->substr(0, 10), "2025-02-05");
+  auto lines = LinesOf(a.clean->text);
+  ASSERT_EQ(lines.size(), 3u) << a.clean->text;
+  EXPECT_TRUE(lines[2].starts_with("وأضاف أن البلدية"));
+  EXPECT_FALSE(Contains(a, "وزارة النقل"));
+  EXPECT_FALSE(Contains(a, "اقرأ أيضاً"));
+  EXPECT_EQ(a.clean->removed["date_banner"], 1);
+}
+
+TEST(CleanStageTest, BannerWithTodaysDateIsNotAPublicationDate) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  // The only date sits right under the title but equals the fetch date.
+  Article a = TextArticle(
+      "Bridge closed for repairs\n23 November 2026\n"
+      "The old bridge over the river will be closed to traffic for two weeks while workers "
+      "replace the worn surface and repaint the railings, the city said.\n",
+      "banner-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(a.clean->published_at.has_value());
+  EXPECT_EQ(a.clean->removed["date_banner"], 1);
+}
+
+TEST(CleanStageTest, IsoTimestampLineIsThePublicationDate) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(
+      "Rain expected all week\n2024-05-02T08:30:00+02:00\n"
+      "Forecasters expect steady rain across the region for the rest of the week, with the "
+      "heaviest falls on Thursday night and a drier spell from Saturday.\n",
+      "iso-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2024-05-02T08:30:00+02:00");
+}
+
+TEST(CleanStageTest, NormalisesArabicPresentationFormsAndControls) {
+  clean::Normalizer n;
+  // U+FEFB (lam-alef ligature), tatweel, ZWJ, RLM, LRE/PDF, NBSP, full-width digits.
+  auto r = n.Normalize(
+      "\xEF\xBB\xBB\xD8\xA8\xD8\xAF \xD9\x85\xD9\x80\xD9\x80\xD9\x86\xE2\x80\x8D\xE2\x80\x8F "
+      "\xE2\x80\xAA\xD8\xB0\xD9\x84\xD9\x83\xE2\x80\xAC\xC2\xA0\xEF\xBC\x91\xEF\xBC\x92  \r\n\r\n  x ");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "\xD9\x84\xD8\xA7\xD8\xA8\xD8\xAF \xD9\x85\xD9\x86 \xD8\xB0\xD9\x84\xD9\x83 12\nx");
+}
+
+TEST(CleanStageTest, InvalidUtf8IsAnErrorNotCorruptedText) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(std::string("Valid start then \xC3\x28 broken byte\n"), "bad-utf8");
+  auto r = h.stage->Process(a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+}
+
+TEST(CleanStageTest, EmptyAndBoilerplateOnlyPagesAreDroppedWithReason) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  Article empty = TextArticle("", "empty");
+  auto r = h.stage->Process(empty);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->forwarded());
+  EXPECT_EQ(r->reason, "empty_page");
+
+  Article junk = TextArticle("Share this article\nFollow us on Twitter\nSubscribe\nBack to top\n", "junk");
+  r = h.stage->Process(junk);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->forwarded());
+  EXPECT_EQ(r->reason, "only_boilerplate");
+}
+
+TEST(CleanStageTest, BinaryGarbageHasAClearOutcome) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  std::string garbage;
+  uint32_t x = 12345;
+  for (int i = 0; i < 200000; ++i) {
+    x = x * 1103515245u + 12345u;
+    garbage.push_back(static_cast<char>(x >> 24));
+  }
+  Article t = TextArticle(garbage, "garbage");
+  auto r = h.stage->Process(t);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+  Article html = TextArticle(garbage, "garbage");
+  html.content_type = ContentType::kTextHtml;
+  r = h.stage->Process(html);  // decoded as windows-1252: any outcome but a crash
+  if (r.ok() && html.clean) EXPECT_TRUE(IsValidUtf8(html.clean->text));
+}
+
+TEST(CleanStageTest, HugeTextPageCompletes) {
+  CleanHarness h(testing::Given{{"max_ms_per_record", "60000"}});
+  ASSERT_TRUE(h.open_status.ok());
+  std::string para =
+      "The committee met again on Thursday to review the draft plan, and members agreed to "
+      "publish a revised version for comment before the end of the month.\n";
+  std::string body = "Committee reviews draft plan\n";
+  while (body.size() < (20u << 20)) body += para;
+  Article a = TextArticle(body, "huge");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(IsValidUtf8(a.clean->text));
+}
+
+TEST(CleanStageTest, OversizedBodyIsRejected) {
+  CleanHarness h(testing::Given{{"max_body_bytes", "1000"}});
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(std::string(2000, 'a'), "big");
+  auto r = h.stage->Process(a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTooLarge);
+}
+
+TEST(CleanStageTest, DeeplyNestedAndBrokenHtmlHasAClearOutcome) {
+  CleanHarness h(testing::Given{{"max_ms_per_record", "60000"}});
+  ASSERT_TRUE(h.open_status.ok());
+  std::string html = "<html><body>";
+  for (int i = 0; i < 100000; ++i) html += "<div><span>";
+  html += "<p>Deep text that nobody will read, buried under many layers of markup.";
+  for (int i = 0; i < 5000; ++i) html += "</b></i><table><tr><td>";
+  Article a = TextArticle(html, "deep");
+  a.content_type = ContentType::kTextHtml;
+  auto r = h.stage->Process(a);
+  if (r.ok() && a.clean) EXPECT_TRUE(IsValidUtf8(a.clean->text));
+}
+
+TEST(CleanStageTest, HtmlKeepsArticleDropsFurnitureAndDecodesCharset) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  // windows-1252 bytes: \xE9 = é, \x92 = ’
+  std::string html =
+      "<html><head><meta charset=\"windows-1252\"><title>Caf\xE9 reopens | The Gazette</title>"
+      "<meta property=\"article:published_time\" content=\"2025-06-01T09:00:00Z\"></head><body>"
+      "<nav><a href=/>Home</a> <a href=/news>News</a> <a href=/sport>Sport</a></nav>"
+      "<div class=\"cookie-banner\">We use cookies to make this site work.</div>"
+      "<article><h1>Caf\xE9 reopens</h1>"
+      "<p>The caf\xE9 on the corner of the market square reopened on Saturday after a "
+      "six-month renovation, with a larger terrace and a new kitchen.</p>"
+      "<p>The owner said she had kept the old wooden counter because regular customers "
+      "asked her not to replace it, and that the menu would change every season.</p>"
+      "<h2>Longer hours</h2>"
+      "<p>It will now stay open until ten in the evening on weekdays, which the owner "
+      "hopes will bring in people leaving the theatre across the street.</p>"
+      "<div class=\"share-buttons\"><a href=#>Facebook</a><a href=#>Twitter</a></div>"
+      "</article>"
+      "<aside class=\"related\"><h3>Related</h3><ul><li><a href=/a>Bakery wins prize</a></li>"
+      "<li><a href=/b>New bus line to the market</a></li></ul></aside>"
+      "<section id=\"comments\"><h3>Leave a comment</h3><p>Your email address will not be "
+      "published.</p></section>"
+      "<footer><p>\xA9 2025 The Gazette. All rights reserved.</p></footer>"
+      "<script>var x = '<p>not text</p>';</script></body></html>";
+  Article a = TextArticle(html, "html-test");
+  a.content_type = ContentType::kTextHtml;
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_EQ(a.clean->title, "Caf\xC3\xA9 reopens");
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2025-06-01T09:00:00Z");
+  auto lines = LinesOf(a.clean->text);
+  ASSERT_EQ(lines.size(), 4u) << a.clean->text;
+  EXPECT_TRUE(lines[0].starts_with("The caf\xC3\xA9 on the corner"));
+  EXPECT_EQ(lines[2], "Longer hours");
+  EXPECT_FALSE(Contains(a, "cookies"));
+  EXPECT_FALSE(Contains(a, "Bakery"));
+  EXPECT_FALSE(Contains(a, "email"));
+  EXPECT_FALSE(Contains(a, "Gazette"));
+  EXPECT_FALSE(Contains(a, "not text"));
+}
+
+TEST(CleanStageTest, LearnsPerSourceTemplateAndPersistsIt) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("clean_tpl_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto page = [](int i) {
+    return "Story number " + std::to_string(i) + " from the valley\n" +
+           "Gazette Plus: all our stories for one euro\n" +
+           "This is the body of story " + std::to_string(i) +
+           ", which tells what happened in the valley on day " + std::to_string(i) +
+           " and why the people there cared about it so much.\n";
+  };
+  {
+    CleanHarness h(testing::Given{{"template_min_pages", "3"}}, dir.string());
+    ASSERT_TRUE(h.open_status.ok());
+    for (int i = 0; i < 3; ++i) {
+      Article a = TextArticle(page(i), "valley-gazette", "id" + std::to_string(i));
+      ASSERT_TRUE(h.stage->Process(a).ok());
+    }
+    Article a = TextArticle(page(3), "valley-gazette", "id3");
+    ASSERT_TRUE(h.stage->Process(a).ok());
+    EXPECT_FALSE(Contains(a, "Gazette Plus")) << a.clean->text;
+    EXPECT_EQ(a.clean->removed["template"], 1);
+    // Another source has not learnt it.
+    Article b = TextArticle(page(4), "other-site", "id4");
+    ASSERT_TRUE(h.stage->Process(b).ok());
+    EXPECT_EQ(b.clean->removed.count("template"), 0u);
+    ASSERT_TRUE(h.stage->Close().ok());
+  }
+  {
+    CleanHarness h(testing::Given{{"template_min_pages", "3"}}, dir.string());
+    ASSERT_TRUE(h.open_status.ok());
+    Article a = TextArticle(page(9), "valley-gazette", "id9");
+    ASSERT_TRUE(h.stage->Process(a).ok());
+    EXPECT_EQ(a.clean->removed["template"], 1) << "state not reloaded";
+  }
+  fs::remove_all(dir);
+}
+
+TEST(CleanStageTest, RefetchedArticleDoesNotBecomeTemplate) {
+  CleanHarness h(testing::Given{{"template_min_pages", "2"}});
+  ASSERT_TRUE(h.open_status.ok());
+  std::string body =
+      "Same story\nA short second line here\nThe same story fetched again and again must "
+      "keep its text, because a re-fetch is not evidence of a site template at all.\n";
+  for (int i = 0; i < 4; ++i) {
+    Article a = TextArticle(body, "refetch", "same-id");
+    ASSERT_TRUE(h.stage->Process(a).ok());
+    EXPECT_EQ(a.clean->removed.count("template"), 0u);
+  }
+}
+
+TEST(CleanStageTest, DescriptorRejectsUnknownSettings) {
+  auto d = CleanStageDescriptor();
+  EXPECT_EQ(d.name, "clean");
+  auto s = Settings::Parse(d.options, {{"no_such_key", "1"}}, "clean");
+  EXPECT_FALSE(s.ok());
+}
+
+TEST(CleanStageTest, ExposesRemovalMetrics) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(kEnglishPage, "metrics");
+  ASSERT_TRUE(h.stage->Process(a).ok());
+  bool found = false;
+  for (const auto& fam : h.registry.Collect()) {
+    if (fam.name == "newsflow_clean_removed_blocks_total") {
+      for (const auto& m : fam.metric) {
+        if (m.label.size() == 1 && m.label[0].value == "read_also" && m.counter.value > 0) found = true;
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace newsflow

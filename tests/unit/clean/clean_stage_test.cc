@@ -1,0 +1,79 @@
+// End-to-end behaviour of the clean stage through its descriptor.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "clean_test_support.h"
+#include "newsflow/text.h"
+#include "normalize.h"
+
+namespace newsflow {
+namespace {
+
+using testing::CleanHarness;
+using testing::TextArticle;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::set<std::string> Lines(const std::string& text) {
+  std::set<std::string> out;
+  std::stringstream ss(text);
+  std::string l;
+  while (std::getline(ss, l)) out.insert(l);
+  return out;
+}
+
+std::string Norm(const std::string& s) {
+  static const clean::Normalizer n;
+  auto r = n.Normalize(s);
+  return r.ok() ? *r : s;
+}
+
+TEST(CleanStageTest, SeedPagesKeepBodyDropBoilerplate) {
+  if (!testing::HasCorpus()) GTEST_SKIP() << "no corpus at " << CorpusDir();
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  std::ifstream in(CorpusDir() + "/seeds/expected.jsonl");
+  std::string line;
+  int pages = 0;
+  while (std::getline(in, line)) {
+    auto e = nlohmann::json::parse(line);
+    std::string file = e["file"];
+    SCOPED_TRACE(file);
+    Article a = TextArticle(ReadFile(CorpusDir() + "/seeds/" + file), "seed-" + file);
+    auto r = h.stage->Process(a);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r->forwarded()) << r->reason;
+    ASSERT_TRUE(a.clean.has_value());
+    EXPECT_EQ(a.clean->title, Norm(e["title"]));
+    std::set<std::string> got = Lines(a.clean->text);
+    for (const auto& b : e["body"]) {
+      EXPECT_TRUE(got.count(Norm(b))) << "body line lost: " << std::string(b);
+    }
+    for (const auto& b : e["boilerplate"]) {
+      EXPECT_FALSE(got.count(Norm(b))) << "boilerplate kept: " << std::string(b);
+    }
+    if (e["published"].is_null()) {
+      EXPECT_FALSE(a.clean->published_at.has_value()) << *a.clean->published_at;
+    } else {
+      ASSERT_TRUE(a.clean->published_at.has_value());
+      std::string want = e["published"];
+      EXPECT_EQ(a.clean->published_at->substr(0, want.size()), want);
+      EXPECT_TRUE(ParseRfc3339(*a.clean->published_at).has_value()) << *a.clean->published_at;
+    }
+    EXPECT_TRUE(IsValidUtf8(a.clean->text));
+    ++pages;
+  }
+  EXPECT_EQ(pages, 5);
+}
+
+}  // namespace
+}  // namespace newsflow

@@ -1,0 +1,51 @@
+// Builds a real `clean` stage through its descriptor, as the runner would.
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "clean_stage.h"
+#include "newsflow/paths.h"
+#include "newsflow/settings.h"
+
+namespace newsflow::testing {
+
+using Given = std::map<std::string, std::string>;
+
+struct CleanHarness {
+  explicit CleanHarness(std::map<std::string, std::string> given = {}, std::string state_dir = "") {
+    desc = CleanStageDescriptor();
+    auto s = Settings::Parse(desc.options, given, "clean");
+    if (!s.ok()) throw std::runtime_error(s.status().ToString());
+    settings = std::make_unique<Settings>(std::move(*s));
+    ctx = std::make_unique<StageContext>(StageContext{*settings, registry, NEWSFLOW_SOURCE_DIR "/stages/clean/data",
+                                                      CorpusDir(), state_dir});
+    stage = desc.create();
+    open_status = stage->Open(*ctx);
+  }
+  StageDescriptor desc;
+  prometheus::Registry registry;
+  std::unique_ptr<Settings> settings;
+  std::unique_ptr<StageContext> ctx;
+  std::unique_ptr<Stage> stage;
+  Status open_status;
+};
+
+inline Article TextArticle(std::string body, std::string source = "test-source",
+                           std::string id = "") {
+  Article a;
+  a.id = id.empty() ? std::to_string(std::hash<std::string>{}(body)) : id;
+  a.source = std::move(source);
+  a.fetched_at = "2026-11-23T19:00:00Z";
+  a.content_type = ContentType::kTextPlain;
+  a.body = std::move(body);
+  return a;
+}
+
+inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
+
+}  // namespace newsflow::testing

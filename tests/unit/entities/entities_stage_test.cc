@@ -1,0 +1,113 @@
+#include "entities_stage.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "newsflow/paths.h"
+#include "newsflow/text.h"
+
+namespace newsflow {
+namespace {
+
+class EntitiesStageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const StageDescriptor d = EntitiesStageDescriptor();
+    auto settings = Settings::Parse(d.options, {}, d.name);
+    ASSERT_TRUE(settings.ok()) << settings.status().ToString();
+    settings_ = std::move(*settings);
+    ctx_ = std::make_unique<StageContext>(
+        StageContext{settings_, registry_, StageDataDir("entities"), CorpusDir(), StateDir()});
+    stage_ = d.create();
+    const Status st = stage_->Open(*ctx_);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+
+  static Article WithText(std::string text, std::optional<std::string> lang) {
+    Article a;
+    a.id = "t";
+    a.clean = CleanSection{};
+    a.clean->text = std::move(text);
+    if (lang) {
+      a.lang = LangSection{};
+      a.lang->code = *lang;
+    }
+    return a;
+  }
+
+  Settings settings_;
+  prometheus::Registry registry_;
+  std::unique_ptr<StageContext> ctx_;
+  std::unique_ptr<Stage> stage_;
+};
+
+TEST_F(EntitiesStageTest, RejectsUnknownSettings) {
+  const StageDescriptor d = EntitiesStageDescriptor();
+  EXPECT_FALSE(Settings::Parse(d.options, {{"no_such_key", "1"}}, d.name).ok());
+}
+
+TEST_F(EntitiesStageTest, TagsArabicWithCodePointOffsets) {
+  Article a = WithText("قال الرئيس الأمريكي جو بايدن في واشنطن إن العراق شريك.", "ar");
+  auto r = stage_->Process(a);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->forwarded());
+  ASSERT_TRUE(a.entities.has_value());
+  ASSERT_FALSE(a.entities->empty());
+  const std::string& text = a.clean->text;
+  for (const Entity& e : *a.entities) {
+    const size_t b = ByteOffsetOfCodePoint(text, e.start);
+    EXPECT_EQ(text.substr(b, ByteOffsetOfCodePoint(text, e.end) - b), e.text);
+  }
+  EXPECT_EQ(a.trace.back().stage, "entities");
+}
+
+TEST_F(EntitiesStageTest, UnsupportedLanguagePassesThrough) {
+  Article a = WithText("Bundeskanzler Olaf Scholz reiste nach Paris.", "de");
+  auto r = stage_->Process(a);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->forwarded());
+  EXPECT_FALSE(a.entities.has_value());
+  ASSERT_FALSE(a.trace.empty());
+  EXPECT_EQ(a.trace.back().note, "unsupported language de");
+}
+
+TEST_F(EntitiesStageTest, WithoutLangSectionOnlyArabicScriptIsTagged) {
+  Article ar = WithText("وصل مصطفى الكاظمي إلى واشنطن.", std::nullopt);
+  ASSERT_TRUE(stage_->Process(ar).ok());
+  ASSERT_TRUE(ar.entities.has_value());
+  EXPECT_FALSE(ar.entities->empty());
+  Article latin = WithText("Olaf Scholz reiste nach Paris.", std::nullopt);
+  ASSERT_TRUE(stage_->Process(latin).ok());
+  EXPECT_FALSE(latin.entities.has_value());
+}
+
+TEST_F(EntitiesStageTest, TagsEnglish) {
+  Article a = WithText("Barack Obama met Angela Merkel in Berlin on Monday.", "en");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  ASSERT_TRUE(a.entities.has_value());
+  bool berlin = false;
+  for (const Entity& e : *a.entities) berlin |= e.text == "Berlin" && e.type == "LOC";
+  EXPECT_TRUE(berlin);
+}
+
+TEST_F(EntitiesStageTest, EmptyMissingAndHugeTextsDoNotCrash) {
+  Article empty = WithText("", "ar");
+  ASSERT_TRUE(stage_->Process(empty).ok());
+  EXPECT_TRUE(empty.entities.has_value() && empty.entities->empty());
+  Article no_clean;
+  ASSERT_TRUE(stage_->Process(no_clean).ok());
+  EXPECT_FALSE(no_clean.entities.has_value());
+  std::string huge;
+  while (huge.size() < (3u << 20)) huge += "وقال بايدن في واشنطن إن العراق شريك ";
+  Article big = WithText(huge, "ar");
+  auto r = stage_->Process(big);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(big.entities.has_value());
+  EXPECT_FALSE(big.entities->empty());
+  EXPECT_NE(big.trace.back().note.find("tagged the first"), std::string::npos);
+  const int64_t cps = CountCodePoints(huge);
+  for (const Entity& e : *big.entities) ASSERT_LE(e.end, cps);
+}
+
+}  // namespace
+}  // namespace newsflow

@@ -1,0 +1,96 @@
+#include "text_norm.h"
+
+#include <gtest/gtest.h>
+
+#include "gazetteer.h"
+
+namespace newsflow::entities {
+namespace {
+
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<Token> toks;
+  Tokenize(text, &toks);
+  std::vector<std::string> out;
+  for (const Token& t : toks) out.emplace_back(text.substr(t.byte_begin, t.byte_end - t.byte_begin));
+  return out;
+}
+
+TEST(EntitiesTextNormTest, TokenizerCutsPunctuationOffWords) {
+  EXPECT_EQ(Words("(د ب أ) أعلن، اليوم."),
+            (std::vector<std::string>{"(", "د", "ب", "أ", ")", "أعلن", "،", "اليوم", "."}));
+  EXPECT_EQ(Words("techno-based U.S. 2,500 \"Obama\""),
+            (std::vector<std::string>{"techno-based", "U.S", ".", "2,500", "\"", "Obama", "\""}));
+}
+
+TEST(EntitiesTextNormTest, TokenOffsetsAreCodePoints) {
+  const std::string text = "قال بايدن\u00A0في واشنطن";
+  std::vector<Token> toks;
+  Tokenize(text, &toks);
+  ASSERT_EQ(toks.size(), 4u);
+  EXPECT_EQ(toks[1].cp_begin, 4);
+  EXPECT_EQ(toks[1].cp_end, 9);
+  EXPECT_EQ(toks[3].cp_begin, 13);
+  EXPECT_EQ(toks[3].cp_end, 19);
+}
+
+TEST(EntitiesTextNormTest, FoldsLetterVariants) {
+  EXPECT_EQ(Fold("الأمریکیة"), Fold("الأمريكية"));  // Persian yeh and keheh
+  // The other common spelling, with yeh before reh, meets it in the name key.
+  EXPECT_EQ(LooseKey(Fold("الأمیرکیة")), LooseKey(Fold("الأمريكية")));
+  EXPECT_EQ(Fold("أوستن"), Fold("اوستن"));
+  EXPECT_EQ(Fold("إيران"), "ايران");
+  EXPECT_EQ(Fold("مصطفى"), "مصطفي");
+  EXPECT_EQ(Fold("الوزارة"), "الوزاره");
+  EXPECT_EQ(Fold("مُحَمَّد"), "محمد");       // harakat
+  EXPECT_EQ(Fold("العـــراق"), "العراق");    // tatweel
+  EXPECT_EQ(Fold("Obama"), "obama");
+  EXPECT_NE(Fold("البنتاغون"), Fold("البنتاجون"));  // distinct letters for features...
+  EXPECT_EQ(LooseKey(Fold("البنتاغون")), LooseKey(Fold("البنتاجون")));  // ...one name key
+}
+
+TEST(EntitiesTextNormTest, StripsProcliticsOnlyOntoKnownWords) {
+  Lexicon lex;
+  lex.Add("العراق", 5000);
+  lex.Add("والعراق", 300);
+  lex.Add("بالعراق", 200);
+  lex.Add("للعراق", 100);
+  lex.Add("واشنطن", 2000);
+  lex.Add("بغداد", 3000);
+  lex.Add("غداد", 4);
+  lex.Add("وليد", 500);
+  lex.Add("ليد", 10);
+  EXPECT_EQ(StripClitics("والعراق", lex), "العراق");
+  EXPECT_EQ(StripClitics("بالعراق", lex), "العراق");
+  EXPECT_EQ(StripClitics("للعراق", lex), "العراق");
+  EXPECT_EQ(StripClitics("وبغداد", lex), "بغداد");
+  EXPECT_EQ(StripClitics("واشنطن", lex), "واشنطن");
+  EXPECT_EQ(StripClitics("بغداد", lex), "بغداد");
+  EXPECT_EQ(StripClitics("وليد", lex), "وليد");
+  EXPECT_EQ(StripClitics("ومجهول", lex), "ومجهول");  // unknown remainder: keep
+  EXPECT_EQ(DropArticle("العراق"), "عراق");
+}
+
+TEST(EntitiesTextNormTest, GazetteerMatchesVariantsAndClitics) {
+  Gazetteer g;
+  g.Add("ORG", "البنتاغون", "البنتاغون");
+  g.Add("ORG", "البنتاغون", "وزارة الدفاع الأمريكية");
+  g.Add("PER", "جو بايدن", "جو بايدن");
+  auto keys = [](std::vector<std::string> words, std::vector<std::string> stripped) {
+    for (auto& w : words) w = LooseKey(Fold(w));
+    for (auto& w : stripped) w = LooseKey(Fold(w));
+    return std::make_pair(words, stripped);
+  };
+  auto [k, s] = keys({"قال", "البنتاجون", "ووزارة", "الدفاع", "الأميركية", "جو", "بايدن"},
+                     {"قال", "البنتاجون", "وزارة", "الدفاع", "الأميركية", "جو", "بايدن"});
+  std::vector<GazetteerMatch> m;
+  g.Match(k, s, &m);
+  ASSERT_EQ(m.size(), 2u);  // الأميركية is not الأمريكية letter for letter
+  EXPECT_EQ(m[0].begin, 1u);
+  EXPECT_EQ(m[0].entry->canonical, "البنتاغون");
+  EXPECT_EQ(m[1].begin, 5u);
+  EXPECT_EQ(m[1].end, 7u);
+  EXPECT_EQ(m[1].entry->type, "PER");
+}
+
+}  // namespace
+}  // namespace newsflow::entities

@@ -1,0 +1,382 @@
+// End-to-end tests of the Watcher against feed_server.py on 127.0.0.1.
+// Intervals are 1 s and backoff starts at 200 ms so the whole file runs in
+// seconds; waits are bounded safety nets, assertions are on state, not time.
+#include "feeds/watcher.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "feed_test_support.h"
+
+namespace newsflow::feeds {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FeedServer;
+using testing::MemorySink;
+using testing::TestItem;
+using testing::WaitFor;
+using testing::WriteFile;
+
+class WatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("watch-test-");
+    server_ = std::make_unique<FeedServer>(dir_);
+    if (!server_->ok()) GTEST_SKIP() << "python3 feed_server.py did not start";
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  WatcherOptions Options() const {
+    WatcherOptions o;
+    o.feeds_file = dir_ + "/feeds.yaml";
+    o.state_file = dir_ + "/feeds.state";
+    o.politeness_delay = milliseconds(0);
+    o.per_host_concurrency = 8;
+    o.connect_timeout = milliseconds(1000);
+    o.request_timeout = milliseconds(1000);
+    o.backoff_initial = milliseconds(200);
+    o.backoff_max = milliseconds(1000);
+    o.retry_after_max = milliseconds(1500);
+    o.max_feed_bytes = 1 << 20;
+    o.max_page_bytes = 1 << 20;
+    o.state_save_interval = milliseconds(100);
+    o.reload_check_interval = milliseconds(100);
+    o.shutdown_grace = milliseconds(3000);
+    o.seed = 7;
+    return o;
+  }
+
+  std::string FeedUrl(const std::string& name) const { return server_->Url("/feed/" + name + ".xml"); }
+  std::string PageUrl(const std::string& id) const { return server_->Url("/page/" + id); }
+
+  void WriteFeeds(const std::vector<std::string>& names) {
+    std::string y = "feeds:\n";
+    for (const auto& n : names) y += "  - url: " + FeedUrl(n) + "\n    source: " + n + "\n    interval_s: 1\n";
+    WriteFile(dir_ + "/feeds.yaml", y);
+  }
+  void WriteFeed(const std::string& name, const std::vector<std::string>& ids) {
+    std::vector<TestItem> items;
+    // Newest first, as feeds list them.
+    for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+      items.push_back({*it, PageUrl(*it) + "?utm_source=feed", "Title " + *it, "Summary " + *it});
+    }
+    WriteFile(dir_ + "/" + name + ".xml", testing::Rss(items));
+  }
+  void SetMode(const std::string& name, const std::string& mode) {
+    if (mode.empty()) {
+      std::filesystem::remove(dir_ + "/" + name + ".xml.mode");
+    } else {
+      WriteFile(dir_ + "/" + name + ".xml.mode", mode);
+    }
+  }
+
+  // Runs a watcher on its own thread until Stop().
+  struct Running {
+    std::unique_ptr<Watcher> w;
+    std::atomic<bool> stop{false};
+    Status result;
+    std::thread t;
+    void Stop() {
+      stop = true;
+      t.join();
+    }
+  };
+  std::unique_ptr<Running> Start(ArticleSink& sink, WatcherOptions o) {
+    auto r = std::make_unique<Running>();
+    auto w = Watcher::Create(std::move(o), sink, registry_);
+    EXPECT_TRUE(w.ok()) << w.status().ToString();
+    if (!w.ok()) return nullptr;
+    r->w = std::move(w).value();
+    Running* p = r.get();
+    r->t = std::thread([p] { p->result = p->w->Run(p->stop); });
+    return r;
+  }
+
+  FeedStatusRow Row(Running& r, const std::string& source) {
+    for (const auto& row : r.w->StatusRows()) {
+      if (row.source == source) return row;
+    }
+    return {};
+  }
+  int FeedRequests(const std::string& name) { return server_->StatsFor("/feed/" + name + ".xml").requests; }
+
+  static std::set<std::string> Titles(const std::vector<Article>& as, const std::string& source = "") {
+    std::set<std::string> t;
+    for (const auto& a : as) {
+      if (source.empty() || a.source == source) t.insert(a.meta.at("item_title"));
+    }
+    return t;
+  }
+
+  std::string dir_;
+  std::unique_ptr<FeedServer> server_;
+  prometheus::Registry registry_;
+};
+
+TEST_F(WatchTest, NewItemsAppearOnceAnd304FetchesNothing) {
+  WriteFeed("a", {"a1", "a2"});
+  WriteFeeds({"a"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 2; }));
+  WriteFeed("a", {"a1", "a2", "a3"});
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 3; }));
+  auto pages_before = server_->Stats();
+  int not_modified_before = server_->StatsFor("/feed/a.xml").not_modified;
+  ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/feed/a.xml").not_modified >= not_modified_before + 2; }));
+  auto pages_after = server_->Stats();
+  run->Stop();
+  ASSERT_TRUE(run->result.ok()) << run->result.ToString();
+
+  auto articles = sink.Articles();
+  ASSERT_EQ(articles.size(), 3u);
+  EXPECT_EQ(Titles(articles), (std::set<std::string>{"Title a1", "Title a2", "Title a3"}));
+  std::set<std::string> ids;
+  for (const auto& a : articles) {
+    ids.insert(a.id);
+    EXPECT_EQ(a.source, "a");
+    EXPECT_EQ(a.content_type, ContentType::kTextHtml);
+    ASSERT_TRUE(a.url.has_value());
+    EXPECT_EQ(a.url->find("utm_source"), std::string::npos) << *a.url;  // canonical
+    EXPECT_NE(a.body.find("<p>Page /page/"), std::string::npos);
+    EXPECT_EQ(a.meta.at("feed_url"), FeedUrl("a"));
+    EXPECT_EQ(a.meta.at("feed_only"), "false");
+    EXPECT_EQ(a.meta.at("lang_hint"), "en");
+    EXPECT_EQ(a.meta.at("item_published"), "2026-11-23T19:26:11Z");
+    EXPECT_EQ(a.meta.at("item_summary").rfind("Summary a", 0), 0u);
+    EXPECT_FALSE(a.fetched_at.empty());
+  }
+  EXPECT_EQ(ids.size(), 3u);
+  // While the feed answered 304, no page was fetched.
+  for (const auto& [path, c] : pages_after) {
+    if (path.rfind("/page/", 0) == 0) {
+      EXPECT_EQ(c.requests, pages_before[path].requests) << path;
+    }
+  }
+  EXPECT_GE(sink.flushes(), 1);
+  FeedStatusRow row = Row(*run, "a");
+  EXPECT_EQ(row.health, "ok");
+  EXPECT_EQ(row.items_new, 3);
+}
+
+TEST_F(WatchTest, FailingFeedsAreReportedAndRetriedWhileOthersFlow) {
+  std::string secret = dir_ + "/secret.txt";
+  WriteFile(secret, "XXE-SECRET-MARKER");
+  WriteFile(dir_ + "/xxe.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://" + secret +
+                                   "\">]>\n<rss><channel><item><title>&xxe;</title><link>" + PageUrl("x1") +
+                                   "</link><description>&xxe;</description></item></channel></rss>");
+  const std::map<std::string, std::string> bad = {
+      {"e500", "500"},     {"e429", "429"},          {"slow", "slow"}, {"garbage", "garbage"},
+      {"huge", "huge"},    {"redirect", "redirect"}, {"bomb", "bomb"}, {"xxe", ""}};
+  const std::map<std::string, std::string> expected_error = {
+      {"e500", "HTTP 500"},     {"e429", "HTTP 429"},        {"slow", "timeout"},
+      {"garbage", "corrupt"},   {"huge", "too_large"},       {"redirect", "unavailable"},
+      {"bomb", "too_large"},    {"xxe", "rejected"},         {"flaky", "HTTP 500"}};
+  std::vector<std::string> names = {"good", "flaky"};
+  for (const auto& [name, mode] : bad) {
+    if (name != "xxe") WriteFeed(name, {name + "1"});
+    SetMode(name, mode);
+    names.push_back(name);
+  }
+  WriteFeed("good", {"g1", "g2"});
+  WriteFeed("flaky", {"f1"});
+  WriteFeeds(names);
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  // The flaky feed works at first, then starts failing.
+  ASSERT_TRUE(WaitFor([&] { return Titles(sink.Articles(), "flaky").size() == 1; }));
+  SetMode("flaky", "500");
+  WriteFeed("good", {"g1", "g2", "g3"});
+  bool all_retried = WaitFor(
+      [&] {
+        if (Titles(sink.Articles(), "good").size() < 3) return false;
+        for (const auto& [name, mode] : bad) {
+          if (FeedRequests(name) < 2) return false;
+        }
+        return Row(*run, "flaky").consecutive_failures >= 2;
+      },
+      milliseconds(25000));
+  run->Stop();
+  ASSERT_TRUE(all_retried);
+
+  auto articles = sink.Articles();
+  EXPECT_EQ(Titles(articles, "good"), (std::set<std::string>{"Title g1", "Title g2", "Title g3"}));
+  EXPECT_EQ(articles.size(), 4u);  // good x3 + flaky x1: failing feeds publish nothing
+  for (const auto& a : articles) {
+    EXPECT_EQ(a.body.find("XXE-SECRET"), std::string::npos);
+    for (const auto& [k, v] : a.meta) EXPECT_EQ(v.find("XXE-SECRET"), std::string::npos) << k;
+  }
+  for (const auto& [name, err] : expected_error) {
+    FeedStatusRow row = Row(*run, name);
+    EXPECT_EQ(row.health, "failing") << name;
+    EXPECT_GE(row.consecutive_failures, name == "flaky" ? 2 : 1) << name;
+    EXPECT_NE(row.last_error.find(err), std::string::npos) << name << ": " << row.last_error;
+  }
+  EXPECT_EQ(Row(*run, "good").health, "ok");
+  // Feeds that answer but do not parse leave one dead letter per failure
+  // streak (not one per retry); transport failures leave none.
+  std::map<std::string, int> dead;
+  for (const auto& d : sink.DeadLetters()) {
+    EXPECT_EQ(d.stage, "watch");
+    ++dead[d.key];
+  }
+  EXPECT_EQ(dead, (std::map<std::string, int>{{FeedUrl("garbage"), 1}, {FeedUrl("xxe"), 1}}));
+  // Retries back off: the n-th retry of the 500 feed waits at least half of
+  // min(max, initial * 2^(n-1)) (equal jitter), and the 429 feed honours
+  // Retry-After: 1. Lower bounds only (minus 50 ms for arrival skew).
+  std::map<std::string, std::vector<int64_t>> arrivals;
+  for (const auto& [t, path] : server_->Times()) arrivals[path].push_back(t);
+  const auto& e500 = arrivals["/feed/e500.xml"];
+  ASSERT_GE(e500.size(), 2u);
+  for (size_t n = 1; n < e500.size(); ++n) {
+    int64_t nominal = std::min<int64_t>(1000, 200LL << std::min<size_t>(n - 1, 10));
+    EXPECT_GE(e500[n] - e500[n - 1], nominal / 2 - 50) << "retry " << n;
+  }
+  const auto& e429 = arrivals["/feed/e429.xml"];
+  ASSERT_GE(e429.size(), 2u);
+  for (size_t n = 1; n < e429.size(); ++n) EXPECT_GE(e429[n] - e429[n - 1], 950) << "retry " << n;
+  // The status table a user sees names every failing feed.
+  std::ostringstream table;
+  PrintStatusTable(table, run->w->StatusRows());
+  EXPECT_NE(table.str().find(std::to_string(names.size()) + " feeds, " + std::to_string(bad.size() + 1) + " failing"),
+            std::string::npos)
+      << table.str();
+  // The same table is readable from the state file alone (`newsflow watch --status`).
+  auto rows = ReadStatusRows(dir_ + "/feeds.state");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->size(), names.size());
+}
+
+TEST_F(WatchTest, RestartPublishesNoDuplicatesAndMissesNothing) {
+  WriteFeed("a", {"a1", "a2", "a3"});
+  WriteFeeds({"a"});
+  {
+    // The sink refuses one article: it must come back on a later poll, once.
+    MemorySink sink;
+    sink.Refuse(1);
+    auto run = Start(sink, Options());
+    ASSERT_TRUE(run);
+    ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 3; }));
+    run->Stop();
+    EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Title a1", "Title a2", "Title a3"}));
+    EXPECT_EQ(sink.Size(), 3u);
+  }
+  WriteFeed("a", {"a1", "a2", "a3", "a4"});
+  {
+    MemorySink sink;
+    auto run = Start(sink, Options());
+    ASSERT_TRUE(run);
+    ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 1; }));
+    int before = FeedRequests("a") + server_->StatsFor("/feed/a.xml").not_modified;
+    ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/feed/a.xml").not_modified + FeedRequests("a") >= before + 2; }));
+    run->Stop();
+    EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Title a4"}));
+    EXPECT_EQ(sink.Size(), 1u);
+  }
+  {
+    // Unchanged feed, third start: a 304 and nothing published.
+    MemorySink sink;
+    int nm = server_->StatsFor("/feed/a.xml").not_modified;
+    auto run = Start(sink, Options());
+    ASSERT_TRUE(run);
+    ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/feed/a.xml").not_modified >= nm + 1; }));
+    run->Stop();
+    EXPECT_EQ(sink.Size(), 0u);
+  }
+}
+
+TEST_F(WatchTest, UnfetchablePagesStillPublishTheFeedContent) {
+  std::vector<TestItem> items = {
+      {"m1", server_->Url("/page/missing/1"), "Missing", "<p>Only the summary</p>"},
+      {"l1", server_->Url("/page/latin1/1"), "Latin", "latin summary"}};
+  WriteFile(dir_ + "/p.xml", testing::Rss(items));
+  WriteFeeds({"p"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 2; }));
+  run->Stop();
+  for (const auto& a : sink.Articles()) {
+    if (a.meta.at("item_title") == "Missing") {
+      EXPECT_EQ(a.meta.at("feed_only"), "true");
+      EXPECT_EQ(a.body, "<p>Only the summary</p>");
+      EXPECT_EQ(a.meta.at("page_error"), "HTTP 404");
+    } else {
+      EXPECT_EQ(a.meta.at("feed_only"), "false");
+      EXPECT_NE(a.body.find("Caf\xC3\xA9 cr\xC3\xA8me"), std::string::npos) << a.body;
+    }
+  }
+}
+
+TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
+  std::vector<TestItem> items = {{"s1", server_->Url("/page/same/1"), "Same", "x"},
+                                 {"s2", server_->Url("/page/same/2"), "Same", "x"},
+                                 {"s3", server_->Url("/page/same/3"), "Other", "y"}};
+  WriteFile(dir_ + "/s.xml", testing::Rss(items));
+  WriteFeeds({"s"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/page/same/3").requests >= 1 && sink.Size() >= 2; }));
+  int nm = server_->StatsFor("/feed/s.xml").not_modified;
+  ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/feed/s.xml").not_modified > nm; }));
+  run->Stop();
+  // Same title and page: one article. Same page, other title: its own article.
+  EXPECT_EQ(sink.Size(), 2u);
+  EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Same", "Other"}));
+}
+
+TEST_F(WatchTest, PolitenessDelaySpacesRequestsToOneHost) {
+  WriteFeed("a", {"a1", "a2", "a3", "a4"});
+  WriteFeeds({"a"});
+  WatcherOptions o = Options();
+  o.per_host_concurrency = 1;
+  o.politeness_delay = milliseconds(250);
+  MemorySink sink;
+  auto run = Start(sink, o);
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 4; }));
+  run->Stop();
+  auto times = server_->Times();
+  ASSERT_GE(times.size(), 5u);  // the feed and four pages
+  for (size_t i = 1; i < times.size(); ++i) {
+    // Starts are >= 250 ms apart on our side; arrival can shift by the
+    // connect time, hence the slack. A lower bound, not a speed assertion.
+    EXPECT_GE(times[i].first - times[i - 1].first, 200) << times[i].second;
+  }
+}
+
+TEST_F(WatchTest, ReloadPicksUpNewFeedsWithoutRestart) {
+  WriteFeed("a", {"a1"});
+  WriteFeed("b", {"b1", "b2"});
+  SetMode("b", "gzip");  // also covers a gzip-encoded feed
+  WriteFeeds({"a"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 1; }));
+  WriteFeeds({"a", "b"});
+  run->w->Reload();
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 3; }));
+  // A broken edit keeps the old list running.
+  WriteFile(dir_ + "/feeds.yaml", "feeds: [broken\n");
+  run->w->Reload();
+  WriteFeed("b", {"b1", "b2", "b3"});
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 4; }));
+  run->Stop();
+  EXPECT_EQ(Titles(sink.Articles(), "b"), (std::set<std::string>{"Title b1", "Title b2", "Title b3"}));
+  EXPECT_EQ(sink.Size(), 4u);
+}
+
+}  // namespace
+}  // namespace newsflow::feeds
