@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -109,6 +111,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  // CLD2 allocates and frees large scratch buffers per call; without a high
+  // trim threshold glibc returns them to the kernel every time (~40% slower).
+  mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
   auto logger = spdlog::stderr_color_mt("newsflow");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

@@ -119,7 +119,7 @@ TEST_F(PipelineTest, SigkilledStageRestartsWithoutLoss) {
                                 "stage1", {"--set", "delay_us=1000"});
   WriteArticles(dir_ + "/in.jsonl", 3000, 300);
   auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
-  ASSERT_TRUE(WaitFor([&] { return Ids(out).lines >= 500; }, 60s)) << stage->Log();
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).lines >= 1500; }, 60s)) << stage->Log();
   stage->Signal(SIGKILL);
   EXPECT_EQ(stage->Wait(10s), 128 + SIGKILL);
   size_t at_kill = Ids(out).unique.size();
@@ -131,6 +131,7 @@ TEST_F(PipelineTest, SigkilledStageRestartsWithoutLoss) {
       << "got " << Ids(out).unique.size() << "\n" << restarted->Log();
   IdCount c = Ids(out);
   EXPECT_EQ(c.unique.size(), 3000u);
+  EXPECT_LT(c.lines - c.unique.size(), at_kill) << "offsets must have been committed before the kill";
   std::cout << "[ report ] killed after " << at_kill << " records; duplicates redelivered: "
             << c.lines - c.unique.size() << " of " << c.lines << "\n";
   restarted->Signal(SIGTERM);

@@ -88,11 +88,13 @@ std::string ReadFile(const std::string& path) {
 }
 
 std::vector<std::string> ReadLines(const std::string& path) {
+  // Only complete lines: a writer may be in the middle of the last one.
   std::vector<std::string> out;
-  std::ifstream in(path, std::ios::binary);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(line);
+  std::string all = ReadFile(path);
+  size_t start = 0;
+  for (size_t nl = all.find('\n'); nl != std::string::npos; nl = all.find('\n', start)) {
+    if (nl > start) out.push_back(all.substr(start, nl - start));
+    start = nl + 1;
   }
   return out;
 }

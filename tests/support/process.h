@@ -42,6 +42,7 @@ class Process {
 bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 std::string ReadFile(const std::string& path);
+// The complete (newline-terminated) non-empty lines of a file.
 std::vector<std::string> ReadLines(const std::string& path);
 
 // A fresh directory under the build tree for one test's files.

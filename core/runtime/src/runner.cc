@@ -343,19 +343,26 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       }
       continue;
     }
+    // A batch is what is already fetched, up to 500 records or 100 ms of
+    // work, so acknowledgements are served and offsets stored often even
+    // when a stage is slow (a smaller redelivery window after a crash).
     int batch = 0;
+    const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
     for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
-         m = batch < 500 ? rd_kafka_consumer_poll(rk_.get(), 0) : nullptr) {
+         m = (batch < 500 && std::chrono::steady_clock::now() < batch_end)
+                 ? rd_kafka_consumer_poll(rk_.get(), 0)
+                 : nullptr) {
       if (m->err) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
           spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
       } else {
         Handle(m);
-        ++batch;
+        if (++batch % 64 == 0) output_.Poll(0);
       }
       rd_kafka_message_destroy(m);
       if (stop.load(std::memory_order_relaxed)) break;
     }
+    output_.Poll(0);
     if (batch > 0) batch_size_->Observe(batch);
     StoreOffsets(false);
   }
