@@ -3,6 +3,7 @@
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "feeds/watcher.h"
 #include "file_producer.h"
 #include "newsflow/embedded_broker.h"
 #include "newsflow/kafka_sink.h"
@@ -511,6 +513,48 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
                static_cast<long long>(n), static_cast<long long>(forwarded),
                static_cast<long long>(dropped), static_cast<long long>(dead_lettered));
   return kOk;
+}
+
+namespace {
+std::atomic<feeds::Watcher*> g_watcher{nullptr};
+void OnHangup(int) {
+  if (feeds::Watcher* w = g_watcher.load()) w->Reload();
+}
+}  // namespace
+
+int RunWatch(const CommonOptions& c, const WatchOptions& o) {
+  std::string state = o.state_file.empty() ? StateDir() + "/feeds.state" : o.state_file;
+  if (o.status) {
+    auto rows = feeds::ReadStatusRows(state);
+    if (!rows.ok()) return Fail(rows.status());
+    feeds::PrintStatusTable(std::cout, *rows);
+    return kOk;
+  }
+  auto kafka = Kafka(c);
+  if (!kafka.ok()) return Fail(kafka.status());
+  auto metrics = Metrics(c);
+  if (!metrics.ok()) return Fail(metrics.status());
+  KafkaArticleSink::Options so;
+  so.topic = o.topic;
+  so.producer_name = "watch";
+  auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
+  if (!sink.ok()) return Fail(sink.status());
+  feeds::WatcherOptions wo;
+  wo.feeds_file = o.feeds_file;
+  wo.state_file = state;
+  wo.max_concurrency = o.max_concurrency;
+  wo.per_host_concurrency = o.per_host_concurrency;
+  wo.politeness_delay = std::chrono::milliseconds(o.politeness_ms);
+  wo.fetch_pages = o.fetch_pages;
+  EnsureParent(state);
+  auto w = feeds::Watcher::Create(wo, **sink, (*metrics)->registry());
+  if (!w.ok()) return Fail(w.status());
+  g_watcher = w->get();
+  std::signal(SIGHUP, OnHangup);
+  spdlog::info("watch: polling feeds from {} into {} (state {})", o.feeds_file, o.topic, state);
+  Status s = (*w)->Run(g_stop);
+  g_watcher = nullptr;
+  return s.ok() ? kOk : Fail(s);
 }
 
 int ListStages() {

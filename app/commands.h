@@ -76,12 +76,24 @@ struct ProcessOptions {
   size_t max_record_bytes = 64 * 1024 * 1024;
 };
 
+struct WatchOptions {
+  std::string feeds_file;
+  std::string state_file;  // default: $NEWSFLOW_STATE_DIR/feeds.state
+  bool status = false;     // print the per-feed health table and exit
+  std::string topic = "news.raw";
+  int max_concurrency = 16;
+  int per_host_concurrency = 2;
+  int politeness_ms = 1000;
+  bool fetch_pages = true;
+};
+
 int RunBroker(const CommonOptions& c, const BrokerOptions& o);
 int RunProduce(const CommonOptions& c, const ProduceOptions& o);
 int RunStage(const CommonOptions& c, const StageOptions& o);
 int RunSink(const CommonOptions& c, const SinkOptions& o);
 int RunPipeline(const CommonOptions& c, const RunOptions& o);
 int RunProcess(const CommonOptions& c, const ProcessOptions& o);
+int RunWatch(const CommonOptions& c, const WatchOptions& o);
 int ListStages();
 
 }  // namespace newsflow

@@ -100,9 +100,20 @@ int main(int argc, char** argv) {
   cmd_process->add_option("--dead-letters", process.dead_letters, "Dead letters out (default: stderr)");
   cmd_process->add_option("--max-record-bytes", process.max_record_bytes, "Larger records are dead-lettered");
 
+  newsflow::WatchOptions watch;
+  auto* cmd_watch = app.add_subcommand("watch", "Poll RSS/Atom feeds and news sitemaps into news.raw, for weeks");
+  cmd_watch->add_option("--feeds", watch.feeds_file, "Feed list (YAML or OPML); reloaded on change or SIGHUP");
+  cmd_watch->add_option("--state", watch.state_file, "Dedupe and health state file");
+  cmd_watch->add_flag("--status", watch.status, "Print each feed's health from the state file and exit");
+  cmd_watch->add_option("--topic", watch.topic, "Topic to publish to");
+  cmd_watch->add_option("--max-concurrency", watch.max_concurrency, "Transfers in flight, all hosts");
+  cmd_watch->add_option("--per-host", watch.per_host_concurrency, "Transfers in flight per host");
+  cmd_watch->add_option("--politeness-ms", watch.politeness_ms, "Minimum gap between requests to one host");
+  cmd_watch->add_flag("!--no-pages", watch.fetch_pages, "Publish what the feed gives, without fetching pages");
+
   auto* cmd_stages = app.add_subcommand("stages", "List the built-in stages and their settings");
 
-  for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process})
+  for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})
     AddCommon(c, common);
 
   try {
@@ -129,6 +140,13 @@ int main(int argc, char** argv) {
     if (*cmd_sink) return newsflow::RunSink(common, sink);
     if (*cmd_run) return newsflow::RunPipeline(common, run);
     if (*cmd_process) return newsflow::RunProcess(common, process);
+    if (*cmd_watch) {
+      if (!watch.status && watch.feeds_file.empty()) {
+        std::fprintf(stderr, "newsflow watch: --feeds FILE is required (or --status)\n");
+        return 2;
+      }
+      return newsflow::RunWatch(common, watch);
+    }
     if (*cmd_stages) return newsflow::ListStages();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsflow: %s\n", e.what());

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "support/process.h"
 #include "support/schema.h"
@@ -252,6 +253,74 @@ TEST_F(PipelineTest, ProducerDeadLettersBadInputLines) {
     EXPECT_NE(j.at("reason").get<std::string>().find("in.jsonl:"), std::string::npos)
         << "the reason names file and line";
   }
+}
+
+}  // namespace
+}  // namespace newsflow::testing
+
+namespace newsflow::testing {
+namespace {
+
+// `newsflow watch` as a process: a loopback feed server's items reach
+// news.raw once each, and a restart with the same state publishes nothing again.
+TEST_F(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
+  StartBroker(2);
+  std::string root = dir_ + "/www";
+  std::filesystem::create_directories(root);
+  {
+    std::ofstream rss(root + "/world.xml");
+    rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>)";
+    for (int i = 0; i < 3; ++i)
+      rss << "<item><title>Story " << i << "</title><link>http://127.0.0.1:PORT/page/s" << i
+          << "</link><guid>s" << i << "</guid><pubDate>Mon, 23 Nov 2026 10:0" << i
+          << ":00 GMT</pubDate></item>";
+    rss << "</channel></rss>";
+  }
+  std::string server_log = dir_ + "/server.log";
+  Process server({"/usr/bin/python3", std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py", root, "0"},
+                 server_log);
+  std::string port;
+  ASSERT_TRUE(WaitFor([&] {
+    std::string log = ReadFile(server_log);
+    size_t at = log.find("PORT ");
+    if (at == std::string::npos) return false;
+    port = log.substr(at + 5, log.find('\n', at) - at - 5);
+    return true;
+  }, 10s));
+  {  // the links need the real port
+    std::string xml = ReadFile(root + "/world.xml");
+    for (size_t at; (at = xml.find("PORT")) != std::string::npos;) xml.replace(at, 4, port);
+    std::ofstream(root + "/world.xml") << xml;
+    std::ofstream(dir_ + "/feeds.yaml") << "feeds:\n  - url: http://127.0.0.1:" << port
+                                       << "/feed/world.xml\n    source: world-desk\n    interval_s: 1\n";
+  }
+  std::string out = dir_ + "/raw.jsonl";
+  auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");
+  std::vector<std::string> watch = {"watch", "--feeds", dir_ + "/feeds.yaml", "--state",
+                                    dir_ + "/feeds.state", "--politeness-ms", "10"};
+  auto w1 = Start(watch, "watch1");
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(out).size() >= 3; }, 60s)) << w1->Log();
+  w1->Signal(SIGTERM);
+  ASSERT_EQ(w1->Wait(30s), 0) << w1->Log();
+  auto w2 = Start(watch, "watch2");
+  std::this_thread::sleep_for(4s);  // several poll intervals
+  w2->Signal(SIGTERM);
+  ASSERT_EQ(w2->Wait(30s), 0) << w2->Log();
+  std::this_thread::sleep_for(1s);
+  auto lines = ReadLines(out);
+  ASSERT_EQ(lines.size(), 3u) << "a restart must not publish the same items again";
+  SchemaValidator raw("raw.v1.schema.json");
+  for (const auto& line : lines) {
+    EXPECT_EQ(raw.Validate(line), "") << line;
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j.at("source"), "world-desk");
+    EXPECT_EQ(j.at("content_type"), "text/html");
+    EXPECT_NE(j.at("body").get<std::string>().find("s"), std::string::npos);
+    EXPECT_TRUE(j.at("meta").contains("item_title"));
+  }
+  auto status = Start({"watch", "--status", "--state", dir_ + "/feeds.state"}, "status");
+  ASSERT_EQ(status->Wait(10s), 0);
+  EXPECT_NE(status->Log().find("world-desk"), std::string::npos) << status->Log();
 }
 
 }  // namespace
