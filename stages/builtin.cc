@@ -3,6 +3,7 @@
 #include "entities/entities_stage.h"
 #include "langid/langid_stage.h"
 #include "newsflow/stage.h"
+#include "passthrough/passthrough_stage.h"
 
 namespace newsflow {
 
@@ -11,8 +12,16 @@ const std::vector<StageDescriptor>& BuiltinStages() {
       CleanStageDescriptor(),
       LangidStageDescriptor(),
       EntitiesStageDescriptor(),
+      PassthroughStageDescriptor(),
   };
   return kStages;
+}
+
+const StageDescriptor* FindBuiltinStage(std::string_view name) {
+  for (const auto& d : BuiltinStages()) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
 }
 
 }  // namespace newsflow

@@ -15,6 +15,7 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
   rd_kafka_conf_set(conf, "client.id", "newsflow-embedded-broker", err, sizeof err);
+  rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);  // it has no bootstrap on purpose
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);

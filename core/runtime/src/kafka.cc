@@ -100,7 +100,7 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
   };
   if (role == ClientRole::kProducer) {
     props.insert(props.end(), {{"acks", "all"},
-                               {"linger.ms", o.embedded ? "20" : "10"},
+                               {"linger.ms", o.embedded ? "50" : "10"},
                                {"compression.type", o.embedded ? "none" : "lz4"},
                                {"message.max.bytes", "1048576"}});
     if (o.embedded) {
@@ -120,14 +120,11 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
       props.insert(props.end(), {{"session.timeout.ms", "6000"},
                                  {"heartbeat.interval.ms", "1000"},
                                  {"fetch.wait.max.ms", "100"},
-                                 {"auto.commit.interval.ms", "500"},
+                                 {"auto.commit.interval.ms", "200"},
                                  {"topic.metadata.refresh.interval.ms", "5000"}});
     } else {
       props.push_back({"auto.commit.interval.ms", "1000"});
     }
-  }
-  if (o.embedded) {
-    props.push_back({"allow.auto.create.topics", "false"});
   }
   for (const auto& p : o.properties) props.push_back(p);
   for (const auto& [k, v] : props) {

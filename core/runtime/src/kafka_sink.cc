@@ -44,6 +44,14 @@ Status KafkaArticleSink::Publish(const Article& a) {
     NEWSFLOW_RETURN_IF_ERROR(PublishDeadLetter(d));
     return Status::TooLarge(d.reason);
   }
+  return Send(a.id, json);
+}
+
+Status KafkaArticleSink::PublishBytes(std::string_view key, std::string_view value) {
+  return Send(key, value);
+}
+
+Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   if (flow_ && flow_->Blocked()) {
     paused_->Set(1);
     while (flow_->Blocked() && !stop_->load()) producer_->Poll(20);
@@ -51,8 +59,9 @@ Status KafkaArticleSink::Publish(const Article& a) {
     if (stop_->load()) return Status::Unavailable("stopping");
   }
   auto bytes = json.size();
-  Status s = producer_->Produce(options_.topic, a.id, json,
+  Status s = producer_->Produce(options_.topic, key, json,
                                 [this, bytes](rd_kafka_resp_err_t err, int32_t, int64_t) {
+                                  if (flow_) flow_->NoteAcked();
                                   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
                                     acked_.fetch_add(1);
                                     metrics_->sent.Increment();

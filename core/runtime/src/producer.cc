@@ -99,7 +99,9 @@ FlowController::~FlowController() {
 bool FlowController::Blocked() const {
   if (blocked_.load(std::memory_order_relaxed)) return true;
   int64_t count = produced_count_.load(std::memory_order_relaxed);
-  int64_t since = count - count_at_check_.load(std::memory_order_relaxed);
+  // Everything enqueued after the acks the last check could see is not in
+  // its watermarks yet.
+  int64_t since = count - acked_at_check_.load(std::memory_order_relaxed);
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
   // Keys spread over partitions, but not evenly: assume twice the mean share.
   int64_t per_partition = 2 * since / std::max(1, partitions_) + 1;
@@ -127,7 +129,7 @@ Status FlowController::Check() {
   rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list.get(), 5000);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "committed offsets");
   int64_t count = produced_count_.load(std::memory_order_relaxed);
-  int64_t count_before = count;
+  int64_t acked_before = acked_count_.load(std::memory_order_relaxed);
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
   int64_t worst = 0;
   bool blocked = false;
@@ -145,7 +147,7 @@ Status FlowController::Check() {
   }
   max_backlog_.store(worst, std::memory_order_relaxed);
   blocked_.store(blocked, std::memory_order_relaxed);
-  count_at_check_.store(count_before, std::memory_order_relaxed);
+  acked_at_check_.store(acked_before, std::memory_order_relaxed);
   return Status::OK();
 }
 

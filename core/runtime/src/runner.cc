@@ -12,9 +12,11 @@ namespace newsflow {
 
 Status KafkaOutput::SendTo(const std::string& topic, std::string_view key, std::string_view value,
                            Done done) {
+  FlowController* flow = topic == topic_ ? flow_ : nullptr;
   Status s = producer_.Produce(topic, key, value,
-                               [done = std::move(done), topic](rd_kafka_resp_err_t err, int32_t,
-                                                               int64_t) {
+                               [done = std::move(done), topic, flow](rd_kafka_resp_err_t err, int32_t,
+                                                                     int64_t) {
+                                 if (flow != nullptr) flow->NoteAcked();
                                  done(KafkaStatus(err, "delivery to " + topic));
                                });
   if (s.ok() && flow_ != nullptr && topic == topic_) flow_->NoteProduced(value.size());
@@ -341,19 +343,26 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       }
       continue;
     }
+    // A batch is what is already fetched, up to 500 records or 100 ms of
+    // work, so acknowledgements are served and offsets stored often even
+    // when a stage is slow (a smaller redelivery window after a crash).
     int batch = 0;
+    const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
     for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
-         m = batch < 500 ? rd_kafka_consumer_poll(rk_.get(), 0) : nullptr) {
+         m = (batch < 500 && std::chrono::steady_clock::now() < batch_end)
+                 ? rd_kafka_consumer_poll(rk_.get(), 0)
+                 : nullptr) {
       if (m->err) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
           spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
       } else {
         Handle(m);
-        ++batch;
+        if (++batch % 64 == 0) output_.Poll(0);
       }
       rd_kafka_message_destroy(m);
       if (stop.load(std::memory_order_relaxed)) break;
     }
+    output_.Poll(0);
     if (batch > 0) batch_size_->Observe(batch);
     StoreOffsets(false);
   }
@@ -367,8 +376,8 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   rd_kafka_consumer_close(rk_.get());
   rk_.reset();
   spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}",
-               options_.name, counts_.received, counts_.sent, counts_.dropped,
-               counts_.dead_lettered, counts_.lost, counts_.redelivered);
+               options_.name, counts_.received.load(), counts_.sent.load(), counts_.dropped.load(),
+               counts_.dead_lettered.load(), counts_.lost.load(), counts_.redelivered.load());
   return flushed;
 }
 

@@ -34,6 +34,8 @@ class KafkaArticleSink final : public ArticleSink {
   Status Publish(const Article& a) override;
   Status PublishDeadLetter(const DeadLetter& d) override;
   Status Flush(std::chrono::milliseconds timeout) override;
+  // Publishes bytes as they are, unchecked (replays and tests of bad input).
+  Status PublishBytes(std::string_view key, std::string_view value);
 
   int64_t published() const { return published_.load(); }
   int64_t acknowledged() const { return acked_.load(); }
@@ -41,6 +43,7 @@ class KafkaArticleSink final : public ArticleSink {
 
  private:
   KafkaArticleSink() = default;
+  Status Send(std::string_view key, std::string_view value);
   Options options_;
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<FlowController> flow_;

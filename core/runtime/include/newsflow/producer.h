@@ -65,8 +65,10 @@ class FlowController {
   int64_t MaxBacklog() const { return max_backlog_.load(std::memory_order_relaxed); }
   const std::string& group() const { return group_; }
   const std::string& topic() const { return topic_; }
-  // Feeds the average message size used for the byte estimate.
+  // The writer reports each message it enqueues and each the broker acks, so
+  // messages still in its local queue count against the limit too.
   void NoteProduced(size_t bytes);
+  void NoteAcked() { acked_count_.fetch_add(1, std::memory_order_relaxed); }
   // Blocks while Blocked() and !stop; logs once per wait when it waits long.
   void WaitUntilClear(const std::atomic<bool>& stop);
 
@@ -82,7 +84,7 @@ class FlowController {
   std::atomic<bool> blocked_{false};
   std::atomic<int64_t> max_backlog_{0};
   std::atomic<int64_t> produced_bytes_{0}, produced_count_{0};
-  std::atomic<int64_t> count_at_check_{0};
+  std::atomic<int64_t> acked_count_{0}, acked_at_check_{0};
   std::atomic<bool> stop_{false};
   std::unique_ptr<std::thread> thread_;
 };

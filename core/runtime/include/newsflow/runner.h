@@ -105,10 +105,12 @@ class StageRunner {
   // commits offsets, leaves the group.
   Status Run(const std::atomic<bool>& stop);
 
+  // Safe to read from any thread while Run is going.
   struct Counts {
-    int64_t received = 0, sent = 0, dropped = 0, dead_lettered = 0, lost = 0, redelivered = 0;
+    std::atomic<int64_t> received{0}, sent{0}, dropped{0}, dead_lettered{0}, lost{0},
+        redelivered{0};
   };
-  Counts counts() const { return counts_; }
+  const Counts& counts() const { return counts_; }
 
  private:
   static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,

@@ -1,0 +1,99 @@
+// The newsflow subcommands. main.cc parses the command line into these
+// option structs once; each Run* returns the process exit code.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace newsflow {
+
+// Set by SIGINT/SIGTERM; every loop watches it.
+extern std::atomic<bool> g_stop;
+
+struct CommonOptions {
+  std::string brokers;         // --brokers; empty: embedded broker
+  std::string bootstrap_file;  // where `newsflow broker` writes its address
+  std::vector<std::string> properties;  // -X key=value
+  std::string metrics_addr;    // --metrics-addr host:port ("" = off, port 0 = any)
+  std::string log_level = "info";
+};
+
+struct BrokerOptions {
+  int partitions = 8;
+  int brokers = 1;
+  std::vector<std::string> topics;  // empty: the default chain's topics
+};
+
+struct ProduceOptions {
+  std::vector<std::string> inputs;  // files, directories, .jsonl, "-"
+  std::string source;
+  std::string format = "auto";
+  std::string topic = "news.raw";
+  size_t max_record_bytes = 900 * 1024;
+  bool flow_control = true;
+  std::string downstream_group;  // default: the group that reads `topic`
+  bool raw = false;  // publish each input line verbatim (replays, tests)
+};
+
+struct StageOptions {
+  std::string name;
+  std::string input_topic, output_topic, group;
+  std::vector<std::string> settings;  // key=value for this stage
+  size_t max_record_bytes = 900 * 1024;
+  bool flow_control = true;
+  std::string downstream_group;  // default: the group that reads the output topic
+};
+
+struct SinkOptions {
+  std::string topic = "news.tagged";
+  std::string output = "-";
+  std::string dlq_output;
+  std::string group;
+  bool raw = false;  // write bytes as they are (dead-letter topics)
+};
+
+struct RunOptions {
+  std::vector<std::string> inputs;
+  std::string source;
+  std::string format = "auto";
+  std::vector<std::string> stages = {"clean", "langid", "entities"};
+  std::vector<std::string> settings;  // stage.key=value
+  std::string output = "var/demo/articles.jsonl";
+  std::string dlq_output = "var/demo/dead-letters.jsonl";
+  int partitions = 8;
+  bool follow = false;  // keep running after the inputs are done
+  std::string metrics_snapshot;  // write /metrics text here before exiting
+};
+
+struct ProcessOptions {
+  std::vector<std::string> stages;
+  std::vector<std::string> settings;  // stage.key=value
+  std::string input = "-";
+  std::string output = "-";
+  std::string dead_letters;  // file; default stderr
+  size_t max_record_bytes = 64 * 1024 * 1024;
+};
+
+struct WatchOptions {
+  std::string feeds_file;
+  std::string state_file;  // default: $NEWSFLOW_STATE_DIR/feeds.state
+  bool status = false;     // print the per-feed health table and exit
+  std::string topic = "news.raw";
+  int max_concurrency = 16;
+  int per_host_concurrency = 2;
+  int politeness_ms = 1000;
+  bool fetch_pages = true;
+};
+
+int RunBroker(const CommonOptions& c, const BrokerOptions& o);
+int RunProduce(const CommonOptions& c, const ProduceOptions& o);
+int RunStage(const CommonOptions& c, const StageOptions& o);
+int RunSink(const CommonOptions& c, const SinkOptions& o);
+int RunPipeline(const CommonOptions& c, const RunOptions& o);
+int RunProcess(const CommonOptions& c, const ProcessOptions& o);
+int RunWatch(const CommonOptions& c, const WatchOptions& o);
+int ListStages();
+
+}  // namespace newsflow

@@ -1,0 +1,156 @@
+// newsflow: one executable, one subcommand per role.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <malloc.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "commands.h"
+
+namespace {
+
+void OnSignal(int) { newsflow::g_stop.store(true); }
+
+void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
+  app->add_option("--brokers", c.brokers,
+                  "Kafka bootstrap servers (host:port,...); default: the embedded broker");
+  app->add_option("--bootstrap-file", c.bootstrap_file,
+                  "File where `newsflow broker` writes its address");
+  app->add_option("-X", c.properties, "librdkafka property key=value (repeatable), as kcat -X")
+      ->take_all();
+  app->add_option("--metrics-addr", c.metrics_addr,
+                  "Serve Prometheus /metrics on host:port (port 0: any free port)");
+  app->add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"newsflow: a streaming ingestion pipeline for news on Kafka"};
+  app.require_subcommand(1);
+  newsflow::CommonOptions common;
+  common.bootstrap_file = "var/broker.bootstrap";
+  common.metrics_addr = "127.0.0.1:0";
+
+  newsflow::BrokerOptions broker;
+  auto* cmd_broker = app.add_subcommand("broker", "Run the embedded Kafka broker (librdkafka mock cluster)");
+  cmd_broker->add_option("--partitions", broker.partitions, "Partitions per topic")->check(CLI::Range(1, 256));
+  cmd_broker->add_option("--count", broker.brokers, "Number of mock brokers")->check(CLI::Range(1, 9));
+  cmd_broker->add_option("--topic", broker.topics, "Topics to create (default: the chain's topics)");
+
+  newsflow::ProduceOptions produce;
+  auto* cmd_produce = app.add_subcommand("produce", "Publish raw articles from files, directories or JSON Lines");
+  cmd_produce->add_option("inputs", produce.inputs, "Files, directories, .jsonl files, or - for JSON Lines on stdin")
+      ->required();
+  cmd_produce->add_option("--source", produce.source, "Source name (default: the parent directory's name)");
+  cmd_produce->add_option("--format", produce.format, "auto, text, html or jsonl")
+      ->check(CLI::IsMember({"auto", "text", "html", "jsonl"}));
+  cmd_produce->add_option("--topic", produce.topic, "Topic to publish to");
+  cmd_produce->add_option("--max-record-bytes", produce.max_record_bytes, "Larger articles are dead-lettered");
+  cmd_produce->add_flag("!--no-flow-control", produce.flow_control, "Do not wait for the downstream group");
+  cmd_produce->add_option("--downstream-group", produce.downstream_group,
+                          "Group whose lag holds the producer back (default: the topic's reader in the chain)");
+  cmd_produce->add_flag("--raw", produce.raw, "Publish each line of the inputs verbatim, unchecked");
+
+  newsflow::StageOptions stage;
+  auto* cmd_stage = app.add_subcommand("stage", "Run one stage as its own process (consumer group member)");
+  cmd_stage->add_option("name", stage.name, "Stage name (see `newsflow stages`)")->required();
+  cmd_stage->add_option("--input-topic", stage.input_topic, "Topic to consume (default: the chain's)");
+  cmd_stage->add_option("--output-topic", stage.output_topic, "Topic to produce (default: the chain's)");
+  cmd_stage->add_option("--group", stage.group, "Consumer group (default: newsflow-<stage>)");
+  cmd_stage->add_option("--set", stage.settings, "Stage setting key=value (repeatable)")->take_all();
+  cmd_stage->add_option("--max-record-bytes", stage.max_record_bytes, "Larger records are dead-lettered");
+  cmd_stage->add_flag("!--no-flow-control", stage.flow_control, "Do not wait for the downstream group");
+  cmd_stage->add_option("--downstream-group", stage.downstream_group,
+                        "Group whose lag holds this stage back (default: the output topic's reader)");
+
+  newsflow::SinkOptions sink;
+  auto* cmd_sink = app.add_subcommand("sink", "Write a topic to JSON Lines (consumer group newsflow-sink)");
+  cmd_sink->add_option("--topic", sink.topic, "Topic to read");
+  cmd_sink->add_option("--output", sink.output, "File to append to, or - for stdout");
+  cmd_sink->add_option("--dead-letters", sink.dlq_output, "File for records that fail to decode (default stderr)");
+  cmd_sink->add_option("--group", sink.group, "Consumer group (default: newsflow-sink, or newsflow-dlq-sink for news.dlq)");
+  cmd_sink->add_flag("--raw", sink.raw, "Write records as they are, without decoding");
+
+  newsflow::RunOptions run;
+  auto* cmd_run = app.add_subcommand("run", "Producer, the whole chain and a JSON Lines sink in one process");
+  cmd_run->add_option("inputs", run.inputs, "Files, directories, .jsonl files, or - for stdin")->required();
+  cmd_run->add_option("--source", run.source, "Source name for files");
+  cmd_run->add_option("--format", run.format, "auto, text, html or jsonl");
+  cmd_run->add_option("--stages", run.stages, "Stage chain")->delimiter(',');
+  cmd_run->add_option("--set", run.settings, "stage.key=value (repeatable)")->take_all();
+  cmd_run->add_option("--output", run.output, "Articles out (JSON Lines)");
+  cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
+  cmd_run->add_option("--partitions", run.partitions, "Partitions per topic (embedded broker)");
+  cmd_run->add_flag("--follow", run.follow, "Keep running after the inputs are done (until SIGINT)");
+  cmd_run->add_option("--metrics-snapshot", run.metrics_snapshot,
+                      "Write the final /metrics text to this file before exiting");
+
+  newsflow::ProcessOptions process;
+  auto* cmd_process = app.add_subcommand("process", "Apply stages to JSON Lines offline, without Kafka");
+  cmd_process->add_option("--stages", process.stages, "Stage chain, e.g. clean,langid,entities")
+      ->delimiter(',')->required();
+  cmd_process->add_option("--set", process.settings, "stage.key=value (repeatable)")->take_all();
+  cmd_process->add_option("--input", process.input, "JSON Lines in (- for stdin)");
+  cmd_process->add_option("--output", process.output, "JSON Lines out (- for stdout)");
+  cmd_process->add_option("--dead-letters", process.dead_letters, "Dead letters out (default: stderr)");
+  cmd_process->add_option("--max-record-bytes", process.max_record_bytes, "Larger records are dead-lettered");
+
+  newsflow::WatchOptions watch;
+  auto* cmd_watch = app.add_subcommand("watch", "Poll RSS/Atom feeds and news sitemaps into news.raw, for weeks");
+  cmd_watch->add_option("--feeds", watch.feeds_file, "Feed list (YAML or OPML); reloaded on change or SIGHUP");
+  cmd_watch->add_option("--state", watch.state_file, "Dedupe and health state file");
+  cmd_watch->add_flag("--status", watch.status, "Print each feed's health from the state file and exit");
+  cmd_watch->add_option("--topic", watch.topic, "Topic to publish to");
+  cmd_watch->add_option("--max-concurrency", watch.max_concurrency, "Transfers in flight, all hosts");
+  cmd_watch->add_option("--per-host", watch.per_host_concurrency, "Transfers in flight per host");
+  cmd_watch->add_option("--politeness-ms", watch.politeness_ms, "Minimum gap between requests to one host");
+  cmd_watch->add_flag("!--no-pages", watch.fetch_pages, "Publish what the feed gives, without fetching pages");
+
+  auto* cmd_stages = app.add_subcommand("stages", "List the built-in stages and their settings");
+
+  for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})
+    AddCommon(c, common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  // CLD2 allocates and frees large scratch buffers per call; without a high
+  // trim threshold glibc returns them to the kernel every time (~40% slower).
+  mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+  auto logger = spdlog::stderr_color_mt("newsflow");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(common.log_level));
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    if (*cmd_broker) return newsflow::RunBroker(common, broker);
+    if (*cmd_produce) return newsflow::RunProduce(common, produce);
+    if (*cmd_stage) return newsflow::RunStage(common, stage);
+    if (*cmd_sink) return newsflow::RunSink(common, sink);
+    if (*cmd_run) return newsflow::RunPipeline(common, run);
+    if (*cmd_process) return newsflow::RunProcess(common, process);
+    if (*cmd_watch) {
+      if (!watch.status && watch.feeds_file.empty()) {
+        std::fprintf(stderr, "newsflow watch: --feeds FILE is required (or --status)\n");
+        return 2;
+      }
+      return newsflow::RunWatch(common, watch);
+    }
+    if (*cmd_stages) return newsflow::ListStages();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "newsflow: %s\n", e.what());
+    return 2;
+  }
+  return 2;
+}

@@ -1,0 +1,197 @@
+#include "file_producer.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "newsflow/codec.h"
+#include "newsflow/text.h"
+
+namespace newsflow {
+namespace fs = std::filesystem;
+namespace {
+
+enum class Kind { kText, kHtml, kJsonl, kUnknown };
+
+Kind KindOf(const fs::path& p, const std::string& format) {
+  if (format == "text") return Kind::kText;
+  if (format == "html") return Kind::kHtml;
+  if (format == "jsonl") return Kind::kJsonl;
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  if (ext == ".txt" || ext == ".text") return Kind::kText;
+  if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Kind::kHtml;
+  if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return Kind::kJsonl;
+  return Kind::kUnknown;
+}
+
+Status ReadFile(const fs::path& p, std::string& out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return Status::OK();
+}
+
+Status DeadLetterInput(ArticleSink& sink, FileProducerStats& stats, const std::string& where,
+                       const Status& why, std::string_view payload) {
+  spdlog::error("produce: {}: {} (sent to dead letters)", where, why.ToString());
+  DeadLetter d;
+  d.stage = "produce";
+  d.reason_code = std::string(StatusCodeName(why.code()));
+  d.reason = where + ": " + why.message();
+  d.payload.assign(payload);
+  d.at = NowRfc3339();
+  ++stats.dead_lettered;
+  return sink.PublishDeadLetter(d);
+}
+
+Status PublishArticle(ArticleSink& sink, FileProducerStats& stats, const Article& a,
+                      const std::string& where) {
+  Status s = sink.Publish(a);
+  if (s.ok()) {
+    ++stats.published;
+    return s;
+  }
+  if (s.code() == StatusCode::kTooLarge) {  // the sink dead-lettered it
+    spdlog::error("produce: {}: {}", where, s.ToString());
+    ++stats.dead_lettered;
+    return Status::OK();
+  }
+  return s.WithContext(where);
+}
+
+std::string DefaultSource(const fs::path& p, const FileProducerOptions& o) {
+  if (!o.source.empty()) return o.source;
+  std::string parent = p.parent_path().filename().string();
+  return parent.empty() ? "file" : parent;
+}
+
+Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& o,
+                       ArticleSink& sink, FileProducerStats& stats) {
+  std::string body;
+  Status r = ReadFile(p, body);
+  if (!r.ok()) return DeadLetterInput(sink, stats, p.string(), r, "");
+  if (!IsValidUtf8(body))
+    return DeadLetterInput(sink, stats, p.string(), Status::Corrupt("file is not valid UTF-8"), body);
+  Article a;
+  a.source = DefaultSource(p, o);
+  a.fetched_at = NowRfc3339();
+  a.content_type = kind == Kind::kHtml ? ContentType::kTextHtml : ContentType::kTextPlain;
+  a.body = std::move(body);
+  a.meta["file"] = p.filename().string();
+  a.id = ArticleId("", a.source, a.body);
+  return PublishArticle(sink, stats, a, p.string());
+}
+
+Status ProduceLines(std::istream& in, const std::string& name, const FileProducerOptions& o,
+                    ArticleSink& sink, FileProducerStats& stats) {
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
+    std::string where = name + ":" + std::to_string(n);
+    Article a;
+    Status s = ArticleFromJsonLine(line, o, a);
+    if (!s.ok()) {
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(sink, stats, where, s, line));
+      continue;
+    }
+    NEWSFLOW_RETURN_IF_ERROR(PublishArticle(sink, stats, a, where));
+  }
+  return Status::OK();
+}
+
+Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink& sink,
+                   FileProducerStats& stats, bool explicit_file) {
+  Kind kind = KindOf(p, o.format);
+  if (kind == Kind::kUnknown) {
+    if (explicit_file) kind = Kind::kText;  // a named file is read as text
+    else {
+      spdlog::warn("produce: skipping {} (unknown file type; use --format)", p.string());
+      ++stats.skipped_files;
+      return Status::OK();
+    }
+  }
+  if (kind == Kind::kJsonl) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return DeadLetterInput(sink, stats, p.string(), Status::NotFound("cannot read"), "");
+    return ProduceLines(in, p.string(), o, sink, stats);
+  }
+  return ProduceDocument(p, kind, o, sink, stats);
+}
+
+}  // namespace
+
+Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
+  // A complete record decodes as is; a partial one is completed here.
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  auto err = parser.parse(line.data(), line.size(), true).get(doc);
+  if (err == simdjson::UTF8_ERROR) return Status::Corrupt("invalid UTF-8");
+  if (err) return Status::Corrupt(std::string("invalid JSON: ") + simdjson::error_message(err));
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) return Status::Schema("expected a JSON object per line");
+  std::string_view body;
+  if (obj["body"].get_string().get(body)) return Status::Schema("missing string field 'body'");
+  out = Article();
+  std::string_view sv;
+  out.body.assign(body);
+  out.source = !obj["source"].get_string().get(sv) ? std::string(sv)
+               : (o.source.empty() ? std::string("jsonl") : o.source);
+  if (!obj["url"].get_string().get(sv) && !sv.empty()) out.url = std::string(sv);
+  out.fetched_at = !obj["fetched_at"].get_string().get(sv) ? std::string(sv) : NowRfc3339();
+  if (!ParseRfc3339(out.fetched_at)) return Status::Schema("fetched_at is not RFC 3339");
+  std::string ct = "text/plain";
+  if (!obj["content_type"].get_string().get(sv)) ct = std::string(sv);
+  else if (o.format == "html") ct = "text/html";
+  if (ct == "text/html") out.content_type = ContentType::kTextHtml;
+  else if (ct == "text/plain") out.content_type = ContentType::kTextPlain;
+  else return Status::Schema("content_type must be text/plain or text/html, got '" + ct + "'");
+  simdjson::dom::object meta;
+  if (!obj["meta"].get_object().get(meta)) {
+    for (auto [k, v] : meta) {
+      if (!v.get_string().get(sv)) out.meta.emplace(std::string(k), std::string(sv));
+    }
+  }
+  if (!obj["title"].get_string().get(sv)) out.meta["title"] = std::string(sv);
+  if (!obj["id"].get_string().get(sv) && !sv.empty()) out.id = std::string(sv);
+  else out.id = ArticleId(out.url.value_or(""), out.source, out.body);
+  return Status::OK();
+}
+
+Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProducerOptions& o,
+                        ArticleSink& sink, FileProducerStats& stats) {
+  for (const std::string& path : paths) {
+    if (path == "-") {
+      NEWSFLOW_RETURN_IF_ERROR(ProduceLines(std::cin, "stdin", o, sink, stats));
+      continue;
+    }
+    fs::path p(path);
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        if (it->is_regular_file()) files.push_back(it->path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) NEWSFLOW_RETURN_IF_ERROR(ProducePath(f, o, sink, stats, false));
+    } else if (fs::is_regular_file(p, ec)) {
+      NEWSFLOW_RETURN_IF_ERROR(ProducePath(p, o, sink, stats, true));
+    } else {
+      return Status::NotFound("no such file or directory: " + path);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace newsflow

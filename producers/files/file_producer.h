@@ -1,0 +1,40 @@
+// File producer: raw articles from files, directories and JSON Lines.
+//
+// - a .txt file is one text/plain article, .html/.htm one text/html article;
+// - a .jsonl file (or "-" for stdin) holds one article a line: either a full
+//   raw record (schemas/article.v1) or a partial one with at least "body"
+//   (source, url, content_type, fetched_at, id, meta are filled in);
+// - a directory is walked recursively in name order.
+// Input that cannot become an article (invalid JSON or UTF-8, a line without
+// a body, an unreadable file) is dead-lettered with the reason and counted;
+// nothing is skipped silently.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "newsflow/sink.h"
+#include "newsflow/status.h"
+
+namespace newsflow {
+
+struct FileProducerOptions {
+  std::string source;  // default source name; "" -> the parent directory's name
+  std::string format = "auto";  // auto | text | html | jsonl
+};
+
+struct FileProducerStats {
+  int64_t published = 0;
+  int64_t dead_lettered = 0;
+  int64_t skipped_files = 0;  // files of unknown type in directories (logged)
+};
+
+// Publishes everything under `paths`. Returns an error only when the sink
+// fails (bad input is dead-lettered and counted instead).
+Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProducerOptions& options,
+                        ArticleSink& sink, FileProducerStats& stats);
+
+// Turns one JSON Lines line into an article (exposed for tests).
+Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& options, Article& out);
+
+}  // namespace newsflow

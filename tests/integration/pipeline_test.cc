@@ -1,0 +1,327 @@
+// Integration tests: the embedded broker, producers, stages and sinks as
+// separate OS processes speaking the Kafka protocol over loopback.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "support/process.h"
+#include "support/schema.h"
+
+namespace newsflow::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct IdCount {
+  std::set<std::string> unique;
+  size_t lines = 0;
+};
+
+IdCount Ids(const std::string& path) {
+  IdCount c;
+  for (const auto& line : ReadLines(path)) {
+    ++c.lines;
+    c.unique.insert(nlohmann::json::parse(line).at("id").get<std::string>());
+  }
+  return c;
+}
+
+// Writes `n` raw articles as JSON Lines, each `size` bytes of body or so.
+void WriteArticles(const std::string& path, int n, size_t size, const std::string& prefix = "a") {
+  std::ofstream out(path);
+  std::string filler;
+  while (filler.size() < size) filler += "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ";
+  filler.resize(size);
+  for (int i = 0; i < n; ++i) {
+    nlohmann::json j = {{"source", "test"},
+                        {"url", "https://example.com/" + prefix + "/" + std::to_string(i)},
+                        {"body", "Article " + std::to_string(i) + ". " + filler}};
+    out << j.dump() << "\n";
+  }
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void StartBroker(int partitions) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = MakeTempDir(std::string(info->test_suite_name()) + "-" + info->name());
+    boot_ = dir_ + "/broker.bootstrap";
+    broker_ = Start({"broker", "--partitions", std::to_string(partitions)}, "broker");
+    ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot_); }, 10s)) << broker_->Log();
+  }
+
+  std::unique_ptr<Process> Start(std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), NewsflowBinary());
+    args.push_back("--bootstrap-file");
+    args.push_back(boot_);
+    return std::make_unique<Process>(args, dir_ + "/" + log + ".log");
+  }
+
+  // A passthrough stage process reading `in`, writing `out`.
+  std::unique_ptr<Process> StartPassthrough(const std::string& in, const std::string& out,
+                                            const std::string& group, const std::string& downstream,
+                                            const std::string& log,
+                                            std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"stage", "passthrough", "--input-topic", in,
+                                     "--output-topic", out, "--group", group,
+                                     "--downstream-group", downstream};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Start(args, log);
+  }
+
+  std::unique_ptr<Process> StartSink(const std::string& topic, const std::string& out,
+                                     const std::string& group, const std::string& log) {
+    return Start({"sink", "--topic", topic, "--output", out, "--group", group}, log);
+  }
+
+  int Produce(std::vector<std::string> args, const std::string& log) {
+    auto p = Start(std::move(args), log);
+    return p->Wait(120s);
+  }
+
+  std::string dir_, boot_;
+  std::unique_ptr<Process> broker_;
+};
+
+TEST_F(PipelineTest, EveryArticleArrivesThroughThreeStageProcesses) {
+  StartBroker(4);
+  auto s1 = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-langid", "s1");
+  auto s2 = StartPassthrough("news.clean", "news.lang", "newsflow-langid", "newsflow-entities", "s2");
+  auto s3 = StartPassthrough("news.lang", "news.tagged", "newsflow-entities", "newsflow-sink", "s3");
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.tagged", out, "newsflow-sink", "sink");
+  WriteArticles(dir_ + "/in.jsonl", 1000, 800);
+  ASSERT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 1000; }, 90s))
+      << "got " << Ids(out).unique.size() << "\n" << sink->Log();
+  IdCount c = Ids(out);
+  EXPECT_EQ(c.unique.size(), 1000u);
+  EXPECT_EQ(c.lines, 1000u) << "no failure happened, so no record may be duplicated";
+  SchemaValidator tagged("article.v1.schema.json");
+  for (const auto& line : ReadLines(out)) ASSERT_EQ(tagged.Validate(line), "") << line;
+  for (auto* p : {s1.get(), s2.get(), s3.get(), sink.get()}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
+    EXPECT_EQ(p->Log().find("LOST"), std::string::npos) << p->Log();
+  }
+}
+
+TEST_F(PipelineTest, SigkilledStageRestartsWithoutLoss) {
+  StartBroker(4);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
+  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink",
+                                "stage1", {"--set", "delay_us=1000"});
+  WriteArticles(dir_ + "/in.jsonl", 3000, 300);
+  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).lines >= 1500; }, 60s)) << stage->Log();
+  stage->Signal(SIGKILL);
+  EXPECT_EQ(stage->Wait(10s), 128 + SIGKILL);
+  size_t at_kill = Ids(out).unique.size();
+  EXPECT_LT(at_kill, 3000u) << "the stage must be killed mid-stream";
+  auto restarted = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink",
+                                    "stage2");
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 3000; }, 90s))
+      << "got " << Ids(out).unique.size() << "\n" << restarted->Log();
+  IdCount c = Ids(out);
+  EXPECT_EQ(c.unique.size(), 3000u);
+  EXPECT_LT(c.lines - c.unique.size(), at_kill) << "offsets must have been committed before the kill";
+  std::cout << "[ report ] killed after " << at_kill << " records; duplicates redelivered: "
+            << c.lines - c.unique.size() << " of " << c.lines << "\n";
+  restarted->Signal(SIGTERM);
+  EXPECT_EQ(restarted->Wait(30s), 0);
+  EXPECT_EQ(restarted->Log().find("LOST"), std::string::npos) << restarted->Log();
+}
+
+TEST_F(PipelineTest, TwoInstancesShareThePartitions) {
+  StartBroker(4);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
+  auto a = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "a",
+                            {"--set", "delay_us=500"});
+  auto b = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "b",
+                            {"--set", "delay_us=500"});
+  auto two_each = [&] {
+    return a->Log().find("assigned 2 partition(s)") != std::string::npos &&
+           b->Log().find("assigned 2 partition(s)") != std::string::npos;
+  };
+  ASSERT_TRUE(WaitFor(two_each, 60s)) << a->Log() << b->Log();
+  WriteArticles(dir_ + "/in.jsonl", 2000, 300);
+  ASSERT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 2000; }, 90s));
+  a->Signal(SIGTERM);
+  b->Signal(SIGTERM);
+  ASSERT_EQ(a->Wait(30s), 0);
+  ASSERT_EQ(b->Wait(30s), 0);
+  // Each instance says how many it handled when it stops.
+  auto received = [](const std::string& log) {
+    size_t at = log.rfind("stopped: received ");
+    return at == std::string::npos ? -1L : std::stol(log.substr(at + 18));
+  };
+  long ra = received(a->Log()), rb = received(b->Log());
+  EXPECT_GT(ra, 0) << a->Log();
+  EXPECT_GT(rb, 0) << b->Log();
+  EXPECT_GE(ra + rb, 2000);
+  std::cout << "[ report ] instance a handled " << ra << ", instance b " << rb << "\n";
+}
+
+TEST_F(PipelineTest, BurstTenTimesRetentionLosesNothing) {
+  // One partition keeps ~5 MiB in the embedded broker; send ~50 MiB.
+  StartBroker(1);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
+  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "stage");
+  WriteArticles(dir_ + "/in.jsonl", 10000, 5000);
+  ASSERT_GE(std::filesystem::file_size(dir_ + "/in.jsonl"), 50u * 1000 * 1000);
+  ASSERT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 10000; }, 240s))
+      << "got " << Ids(out).unique.size() << "\n" << stage->Log() << sink->Log();
+  for (auto* p : {stage.get(), sink.get()}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(30s), 0);
+    EXPECT_EQ(p->Log().find("LOST"), std::string::npos) << p->Log();
+  }
+}
+
+TEST_F(PipelineTest, PoisonRecordsBecomeDeadLettersWhileGoodOnesFlow) {
+  StartBroker(2);
+  std::string out = dir_ + "/out.jsonl", dlq = dir_ + "/dlq.jsonl";
+  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
+  auto dlq_sink = StartSink("news.dlq", dlq, "newsflow-dlq-sink", "dlq-sink");
+  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "stage",
+                                {"--set", "reject_marker=POISON", "--max-record-bytes", "20000"});
+  const std::string good =
+      R"({"v":1,"id":"good-1","source":"t","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"fine"})";
+  {
+    std::ofstream f(dir_ + "/raw.jsonl", std::ios::binary);
+    f << good << "\n";
+    f << "{this is not json\n";
+    f << R"({"v":1,"id":"bad-utf8","source":"t","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":")"
+      << "\xC3\x28\xFF" << "\"}\n";
+    f << R"({"v":1,"id":"huge","source":"t","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":")"
+      << std::string(30000, 'x') << "\"}\n";
+    f << R"({"v":1,"id":"no-body","source":"t","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain"})" << "\n";
+    f << R"({"v":1,"id":"poison","source":"t","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"POISON"})" << "\n";
+    f << R"({"v":1,"id":"good-2","source":"t","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"fine too"})" << "\n";
+  }
+  ASSERT_EQ(Produce({"produce", "--raw", dir_ + "/raw.jsonl"}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dlq).size() >= 5 && ReadLines(out).size() >= 2; }, 60s))
+      << stage->Log();
+  EXPECT_TRUE(stage->Running()) << "a poison record must never stop the stage";
+  std::multiset<std::string> codes;
+  SchemaValidator schema("dlq.v1.schema.json");
+  for (const auto& line : ReadLines(dlq)) {
+    EXPECT_EQ(schema.Validate(line), "") << line;
+    auto j = nlohmann::json::parse(line);
+    codes.insert(j.at("reason_code").get<std::string>());
+    EXPECT_EQ(j.at("stage"), "passthrough");
+    EXPECT_EQ(j.at("source").at("topic"), "news.raw");
+    EXPECT_GE(j.at("source").at("offset").get<int>(), 0);
+    EXPECT_FALSE(j.at("reason").get<std::string>().empty());
+  }
+  EXPECT_EQ(codes.count("corrupt"), 2u);  // invalid JSON, invalid UTF-8
+  EXPECT_EQ(codes.count("too_large"), 1u);
+  EXPECT_EQ(codes.count("schema"), 1u);
+  EXPECT_EQ(codes.count("rejected"), 1u);
+  IdCount good_out = Ids(out);
+  EXPECT_EQ(good_out.unique, (std::set<std::string>{"good-1", "good-2"}));
+}
+
+TEST_F(PipelineTest, ProducerDeadLettersBadInputLines) {
+  StartBroker(2);
+  std::string dlq = dir_ + "/dlq.jsonl";
+  auto dlq_sink = StartSink("news.dlq", dlq, "newsflow-dlq-sink", "dlq-sink");
+  {
+    std::ofstream f(dir_ + "/in.jsonl", std::ios::binary);
+    f << R"({"body":"ok","source":"s"})" << "\n";
+    f << "[1,2,3]\n";
+    f << R"({"source":"no body"})" << "\n";
+    f << R"({"body":"x","content_type":"image/png"})" << "\n";
+  }
+  ASSERT_EQ(Produce({"produce", "--no-flow-control", dir_ + "/in.jsonl"}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dlq).size() >= 3; }, 60s)) << dlq_sink->Log();
+  for (const auto& line : ReadLines(dlq)) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j.at("stage"), "produce");
+    EXPECT_NE(j.at("reason").get<std::string>().find("in.jsonl:"), std::string::npos)
+        << "the reason names file and line";
+  }
+}
+
+}  // namespace
+}  // namespace newsflow::testing
+
+namespace newsflow::testing {
+namespace {
+
+// `newsflow watch` as a process: a loopback feed server's items reach
+// news.raw once each, and a restart with the same state publishes nothing again.
+TEST_F(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
+  StartBroker(2);
+  std::string root = dir_ + "/www";
+  std::filesystem::create_directories(root);
+  {
+    std::ofstream rss(root + "/world.xml");
+    rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>)";
+    for (int i = 0; i < 3; ++i)
+      rss << "<item><title>Story " << i << "</title><link>http://127.0.0.1:PORT/page/s" << i
+          << "</link><guid>s" << i << "</guid><pubDate>Mon, 23 Nov 2026 10:0" << i
+          << ":00 GMT</pubDate></item>";
+    rss << "</channel></rss>";
+  }
+  std::string server_log = dir_ + "/server.log";
+  Process server({"/usr/bin/python3", std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py", root, "0"},
+                 server_log);
+  std::string port;
+  ASSERT_TRUE(WaitFor([&] {
+    std::string log = ReadFile(server_log);
+    size_t at = log.find("PORT ");
+    if (at == std::string::npos) return false;
+    port = log.substr(at + 5, log.find('\n', at) - at - 5);
+    return true;
+  }, 10s));
+  {  // the links need the real port
+    std::string xml = ReadFile(root + "/world.xml");
+    for (size_t at; (at = xml.find("PORT")) != std::string::npos;) xml.replace(at, 4, port);
+    std::ofstream(root + "/world.xml") << xml;
+    std::ofstream(dir_ + "/feeds.yaml") << "feeds:\n  - url: http://127.0.0.1:" << port
+                                       << "/feed/world.xml\n    source: world-desk\n    interval_s: 1\n";
+  }
+  std::string out = dir_ + "/raw.jsonl";
+  auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");
+  std::vector<std::string> watch = {"watch", "--feeds", dir_ + "/feeds.yaml", "--state",
+                                    dir_ + "/feeds.state", "--politeness-ms", "10"};
+  auto w1 = Start(watch, "watch1");
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(out).size() >= 3; }, 60s)) << w1->Log();
+  w1->Signal(SIGTERM);
+  ASSERT_EQ(w1->Wait(30s), 0) << w1->Log();
+  auto w2 = Start(watch, "watch2");
+  std::this_thread::sleep_for(4s);  // several poll intervals
+  w2->Signal(SIGTERM);
+  ASSERT_EQ(w2->Wait(30s), 0) << w2->Log();
+  std::this_thread::sleep_for(1s);
+  auto lines = ReadLines(out);
+  ASSERT_EQ(lines.size(), 3u) << "a restart must not publish the same items again";
+  SchemaValidator raw("raw.v1.schema.json");
+  for (const auto& line : lines) {
+    EXPECT_EQ(raw.Validate(line), "") << line;
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j.at("source"), "world-desk");
+    EXPECT_EQ(j.at("content_type"), "text/html");
+    EXPECT_NE(j.at("body").get<std::string>().find("s"), std::string::npos);
+    EXPECT_TRUE(j.at("meta").contains("item_title"));
+  }
+  auto status = Start({"watch", "--status", "--state", dir_ + "/feeds.state"}, "status");
+  ASSERT_EQ(status->Wait(10s), 0);
+  EXPECT_NE(status->Log().find("world-desk"), std::string::npos) << status->Log();
+}
+
+}  // namespace
+}  // namespace newsflow::testing

@@ -1,0 +1,51 @@
+// Test support: run newsflow as real OS processes and wait on what they write.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace newsflow::testing {
+
+// The newsflow executable in the build tree.
+std::string NewsflowBinary();
+
+// A child process with stdout+stderr sent to `log_path`. Killed (SIGKILL) on
+// destruction if still running.
+class Process {
+ public:
+  Process(std::vector<std::string> args, std::string log_path,
+          std::map<std::string, std::string> env = {});
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int sig);
+  // Waits for exit; returns the exit status (128+signal when killed), -1 on timeout.
+  int Wait(std::chrono::milliseconds timeout);
+  bool Running();
+  std::string Log() const;
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+  std::string log_path_;
+};
+
+// Polls `pred` every 50 ms until it holds or `timeout` passes.
+bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+std::string ReadFile(const std::string& path);
+// The complete (newline-terminated) non-empty lines of a file.
+std::vector<std::string> ReadLines(const std::string& path);
+
+// A fresh directory under the build tree for one test's files.
+std::string MakeTempDir(const std::string& name);
+
+}  // namespace newsflow::testing

@@ -1,0 +1,128 @@
+#include "newsflow/record_processor.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <stdexcept>
+
+namespace newsflow {
+namespace {
+
+const char* kRecord =
+    R"({"v":1,"id":"x1","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"hello"})";
+
+class FnStage : public Stage {
+ public:
+  explicit FnStage(std::function<Result<Outcome>(Article&)> fn) : fn_(std::move(fn)) {}
+  Result<Outcome> Process(Article& a) override { return fn_(a); }
+
+ private:
+  std::function<Result<Outcome>(Article&)> fn_;
+};
+
+struct Fixture {
+  prometheus::Registry registry;
+  StageMetrics metrics{registry, "t", "in", "out"};
+};
+
+TEST(RecordProcessorTest, ForwardsAndEncodesTheStagesChanges) {
+  Fixture f;
+  FnStage upper([](Article& a) -> Result<Outcome> {
+    a.clean = CleanSection{"T", "HELLO", std::nullopt, {}};
+    return Outcome::Forward();
+  });
+  RecordProcessor p({{"t", &upper, &f.metrics}}, {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kForward);
+  EXPECT_EQ(out.key, "x1");
+  EXPECT_NE(out.value.find(R"("text":"HELLO")"), std::string::npos);
+  EXPECT_EQ(f.metrics.process_seconds.Collect().histogram.sample_count, 1u);
+}
+
+TEST(RecordProcessorTest, StageErrorBecomesDeadLetterNamingTheStage) {
+  Fixture f;
+  FnStage ok([](Article&) -> Result<Outcome> { return Outcome::Forward(); });
+  FnStage bad([](Article&) -> Result<Outcome> { return Status::Rejected("no text"); });
+  RecordProcessor p({{"first", &ok, nullptr}, {"second", &bad, nullptr}}, {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kDeadLetter);
+  EXPECT_EQ(out.stage, "second");
+  EXPECT_EQ(out.reason_code, "rejected");
+  EXPECT_EQ(out.reason, "no text");
+  EXPECT_EQ(out.key, "x1");
+}
+
+TEST(RecordProcessorTest, ThrowingStageIsCaught) {
+  FnStage boom([](Article&) -> Result<Outcome> { throw std::runtime_error("kaput"); });
+  RecordProcessor p({{"boom", &boom, nullptr}}, {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kDeadLetter);
+  EXPECT_EQ(out.reason_code, "internal");
+  EXPECT_NE(out.reason.find("kaput"), std::string::npos);
+}
+
+TEST(RecordProcessorTest, DropStopsTheChain) {
+  bool second_ran = false;
+  FnStage drop([](Article&) -> Result<Outcome> { return Outcome::Drop("empty"); });
+  FnStage second([&](Article&) -> Result<Outcome> {
+    second_ran = true;
+    return Outcome::Forward();
+  });
+  RecordProcessor p({{"a", &drop, nullptr}, {"b", &second, nullptr}}, {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  EXPECT_EQ(out.kind, RecordProcessor::Output::Kind::kDrop);
+  EXPECT_EQ(out.reason, "empty");
+  EXPECT_FALSE(second_ran);
+}
+
+TEST(RecordProcessorTest, OversizeInputAndOutputAreDeadLettered) {
+  FnStage grow([](Article& a) -> Result<Outcome> {
+    a.clean = CleanSection{"", std::string(5000, 'x'), std::nullopt, {}};
+    return Outcome::Forward();
+  });
+  RecordProcessor::Options small;
+  small.max_record_bytes = 50;
+  RecordProcessor p1({{"g", &grow, nullptr}}, small);
+  RecordProcessor::Output out;
+  p1.Process(kRecord, out);
+  EXPECT_EQ(out.reason_code, "too_large");
+  RecordProcessor::Options out_limit;
+  out_limit.max_output_bytes = 1000;
+  RecordProcessor p2({{"g", &grow, nullptr}}, out_limit);
+  p2.Process(kRecord, out);
+  EXPECT_EQ(out.kind, RecordProcessor::Output::Kind::kDeadLetter);
+  EXPECT_EQ(out.reason_code, "too_large");
+  EXPECT_NE(out.reason.find("output"), std::string::npos);
+}
+
+TEST(RecordProcessorTest, UndecodableInputNamesTheReason) {
+  FnStage ok([](Article&) -> Result<Outcome> { return Outcome::Forward(); });
+  RecordProcessor p({{"s", &ok, nullptr}}, {});
+  RecordProcessor::Output out;
+  p.Process("{oops", out);
+  EXPECT_EQ(out.reason_code, "corrupt");
+  EXPECT_EQ(out.stage, "s");
+  p.Process(R"({"id":"x"})", out);
+  EXPECT_EQ(out.reason_code, "schema");
+}
+
+TEST(DeadLetterTest, CarriesNonUtf8PayloadAsBase64AndTruncates) {
+  DeadLetter d;
+  d.stage = "s";
+  d.reason_code = "corrupt";
+  d.reason = "bad";
+  d.payload = "\xff\xfe";
+  std::string j = EncodeDeadLetter(d);
+  EXPECT_NE(j.find(R"("payload_encoding":"base64","payload":"//4=")"), std::string::npos) << j;
+  d.payload = std::string(100, 'a');
+  j = EncodeDeadLetter(d, 10);
+  EXPECT_NE(j.find(R"("payload_truncated":true)"), std::string::npos);
+  EXPECT_NE(j.find(R"("payload_bytes":100)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace newsflow
