@@ -519,6 +519,27 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
 
+  // Runs of plain (unlinked) list items or table rows next to body text are
+  // content: ingredient lists, bullet points, fact boxes. Navigation lists are
+  // link-dense and never get here.
+  if (page.ranges != nullptr) {
+    size_t i = 0;
+    while (i < n) {
+      if (!blocks[i].list_item || info[i].reason != nullptr || blocks[i].link_density > 0.2) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < n && blocks[j].list_item && info[j].reason == nullptr && blocks[j].link_density <= 0.2) ++j;
+      const bool near_body = (i > 0 && out[i - 1] == Cls::kGood) || (i > 1 && out[i - 2] == Cls::kGood) ||
+                             (j < n && out[j] == Cls::kGood) || (j + 1 < n && out[j + 1] == Cls::kGood);
+      if (j - i >= 3 && near_body) {
+        for (size_t k = i; k < j; ++k) out[k] = Cls::kGood;
+      }
+      i = j;
+    }
+  }
+
   // A lede or standfirst: the line right under the title, before the body.
   if (title_idx < n) {
     size_t i = title_idx + 1;
