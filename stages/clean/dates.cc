@@ -170,6 +170,18 @@ std::optional<FoundDate> ParseIsoLine(std::string_view line) {
 }
 
 std::optional<FoundDate> FindDate(std::string_view folded_in) {
+  // Every date form needs a year in digits: most lines are rejected here.
+  bool digit = false;
+  for (size_t i = 0; i < folded_in.size() && !digit; ++i) {
+    unsigned char c = static_cast<unsigned char>(folded_in[i]);
+    digit = (c >= '0' && c <= '9') ||
+            (i + 1 < folded_in.size() &&
+             ((c == 0xD9 && static_cast<unsigned char>(folded_in[i + 1]) >= 0xA0 &&
+               static_cast<unsigned char>(folded_in[i + 1]) <= 0xA9) ||
+              (c == 0xDB && static_cast<unsigned char>(folded_in[i + 1]) >= 0xB0 &&
+               static_cast<unsigned char>(folded_in[i + 1]) <= 0xB9)));
+  }
+  if (!digit) return std::nullopt;
   std::string folded = AsciiDigits(folded_in);
   std::vector<std::string_view> tok;
   std::string_view s(folded);
