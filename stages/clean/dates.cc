@@ -194,15 +194,28 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
   }
   // month_at[k] = month number when a month name starts at token k; len in tokens.
   auto month_at = [&](size_t k, int* len) -> int {
-    for (const MonthName& m : kMonths) {
-      size_t sp = m.name.find(' ');
-      if (sp == std::string_view::npos) {
-        if (tok[k] == m.name) {
-          *len = 1;
-          return m.month;
-        }
-      } else if (k + 1 < tok.size() && tok[k] == m.name.substr(0, sp) &&
-                 tok[k + 1] == m.name.substr(sp + 1)) {
+    // Month names split once into first and second word.
+    struct Split {
+      std::string_view first, second;
+      int month;
+    };
+    static const std::vector<Split> kSplit = [] {
+      std::vector<Split> v;
+      for (const MonthName& m : kMonths) {
+        size_t sp = m.name.find(' ');
+        v.push_back(sp == std::string_view::npos
+                        ? Split{m.name, {}, m.month}
+                        : Split{m.name.substr(0, sp), m.name.substr(sp + 1), m.month});
+      }
+      return v;
+    }();
+    for (const Split& m : kSplit) {
+      if (tok[k] != m.first) continue;
+      if (m.second.empty()) {
+        *len = 1;
+        return m.month;
+      }
+      if (k + 1 < tok.size() && tok[k + 1] == m.second) {
         *len = 2;
         return m.month;
       }

@@ -78,7 +78,7 @@ Status PhraseLists::LoadDir(const std::string& dir) {
 PhraseHit PhraseLists::Match(std::string_view folded) const {
   PhraseHit hit;
   if (folded.empty()) return hit;
-  if (auto it = exact_.find(std::string(folded)); it != exact_.end()) {
+  if (auto it = exact_.find(folded); it != exact_.end()) {
     hit.reason = &it->second.reason;
     hit.action = it->second.action;
     hit.whole_line = true;
@@ -89,11 +89,9 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
     return line.size() >= pos + phrase.size() && line.compare(pos, phrase.size(), phrase) == 0 &&
            (line.size() == pos + phrase.size() || line[pos + phrase.size()] == ' ');
   };
-  std::string word;
   size_t sp = 0;
   while (sp < folded.size() && folded[sp] != ' ') ++sp;
-  word.assign(folded.substr(0, sp));
-  if (auto it = prefix_.find(word); it != prefix_.end()) {
+  if (auto it = prefix_.find(folded.substr(0, sp)); it != prefix_.end()) {
     for (const Entry& e : it->second) {
       if (at_word(folded, 0, e.phrase)) {
         hit.reason = &e.reason;
@@ -112,8 +110,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
       pos = end + 1;
       continue;
     }
-    word.assign(folded.substr(pos, end - pos));
-    if (auto it = contains_.find(word); it != contains_.end()) {
+    if (auto it = contains_.find(folded.substr(pos, end - pos)); it != contains_.end()) {
       for (const Entry& e : it->second) {
         if (at_word(folded, pos, e.phrase)) {
           hit.reason = &e.reason;

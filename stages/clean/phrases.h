@@ -51,9 +51,16 @@ class PhraseLists {
   };
   // Prefix and contains phrases are bucketed by their first word, so a line
   // costs one hash lookup per word instead of one search per phrase.
-  std::unordered_map<std::string, Entry> exact_;
-  std::unordered_map<std::string, std::vector<Entry>> prefix_;
-  std::unordered_map<std::string, std::vector<Entry>> contains_;
+  // Transparent hashing: look folded views up without building strings.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using ViewMap = std::unordered_map<std::string, V, ViewHash, std::equal_to<>>;
+  ViewMap<Entry> exact_;
+  ViewMap<std::vector<Entry>> prefix_;
+  ViewMap<std::vector<Entry>> contains_;
   // Cheap pre-filter on a word's first bytes and length before a lookup.
   static size_t FilterKey(std::string_view w) {
     size_t a = static_cast<unsigned char>(w[0]);
