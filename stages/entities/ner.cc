@@ -689,12 +689,18 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     }
   }
   const size_t nf = keys.size();
+  // Several runs over different shuffles, their averaged weights averaged
+  // again: a linear model, so this is one model with less shuffle variance.
+  std::vector<float> bag(nf * kNumTags, 0.0f);
+  float bag_t[kNumTags + 1][kNumTags] = {};
+  const int runs = std::max(1, opt.runs);
+  for (int run = 0; run < runs; ++run) {
   std::vector<float> w(nf * kNumTags, 0.0f), wa(nf * kNumTags, 0.0f);
   float tw[kNumTags + 1][kNumTags] = {}, ta[kNumTags + 1][kNumTags] = {};
   double c = 1;
   std::vector<size_t> order(train.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::mt19937 rng(opt.seed);
+  std::mt19937 rng(opt.seed + static_cast<uint32_t>(run));
   std::vector<float> emit, delta;
   std::vector<int> back, pred;
   std::vector<char> drop;
@@ -780,7 +786,21 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       std::fprintf(stderr, "\n");
     }
   }
-  averaged();
+  for (size_t k = 0; k < nf * kNumTags; ++k) {
+    bag[k] += (w[k] - wa[k] / static_cast<float>(c)) / static_cast<float>(runs);
+  }
+  for (int p = 0; p <= kNumTags; ++p) {
+    for (int t = 0; t < kNumTags; ++t) {
+      bag_t[p][t] += (tw[p][t] - ta[p][t] / static_cast<float>(c)) / static_cast<float>(runs);
+    }
+  }
+  }  // runs
+  std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out(nf);
+  for (size_t f = 0; f < nf; ++f) {
+    out[f].first = keys[f];
+    std::copy_n(&bag[f * kNumTags], kNumTags, out[f].second.begin());
+  }
+  model->Build(out, bag_t);
   return Status::OK();
 }
 

@@ -146,6 +146,8 @@ Result<std::vector<Sentence>> ReadConll(const std::string& path);
 struct TrainOptions {
   int epochs = 15;
   uint32_t seed = 1;
+  // Independent runs (seeds seed, seed+1, ...) whose weights are averaged.
+  int runs = 1;
   // Probability of hiding a token's word-identity features in a pass.
   double word_dropout = 0.0;
   // Loss-augmented training: added to the score of every wrong tag.

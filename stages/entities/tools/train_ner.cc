@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   double dropout = 0.0;
   bool show_errors = false;
   float margin = 0.0f;
+  int runs = 1;
+  app.add_option("--runs", runs, "independent shuffles whose weights are averaged");
   app.add_option("--margin", margin, "loss-augmented training: bonus for every wrong tag");
   app.add_flag("--show-errors", show_errors, "print missed/spurious dev spans to stdout");
   app.add_option("--word-dropout", dropout, "probability of hiding word features per token");
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
   opt.seed = seed;
   opt.word_dropout = dropout;
   opt.margin = margin;
+  opt.runs = runs;
   const auto t0 = std::chrono::steady_clock::now();
   if (auto st = Train(train, dev, res, opt, &model); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
