@@ -3,6 +3,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
 #include <unicode/uchar.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
 
 #include <cstring>
 
@@ -11,10 +13,35 @@
 namespace newsflow::clean {
 namespace {
 
+// NFKC restricted to Arabic (letters, presentation forms), Latin ligatures
+// and full-width/half-width forms. Unrestricted NFKC would also rewrite
+// typography that carries meaning or is quoted verbatim downstream
+// ("…" -> "...", "²" -> "2", "½" -> "1⁄2").
 const icu::Normalizer2* Nfkc() {
+  static const icu::Normalizer2* const kFiltered = []() -> const icu::Normalizer2* {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(err);
+    if (U_FAILURE(err) || n == nullptr) return nullptr;
+    auto* set = new icu::UnicodeSet(
+        icu::UnicodeString(u"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB00-\uFDFF\uFE70-\uFEFF\uFF00-\uFFEF]"),
+        err);
+    if (U_FAILURE(err)) return nullptr;
+    set->freeze();
+    return new icu::FilteredNormalizer2(*n, *set);
+  }();
+  return kFiltered;
+}
+
+const icu::Normalizer2* Nfc() {
   UErrorCode err = U_ZERO_ERROR;
-  const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(err);
+  const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(err);
   return U_SUCCESS(err) ? n : nullptr;
+}
+
+bool InNfkcScope(uint32_t cp) {
+  return (cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+         (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB00 && cp <= 0xFDFF) ||
+         (cp >= 0xFE70 && cp <= 0xFEFF) || (cp >= 0xFF00 && cp <= 0xFFEF);
 }
 
 // Characters removed outright: they carry no text and break matching.
@@ -49,7 +76,11 @@ bool IsLineBreak(uint32_t cp) { return cp == 0x0085 || cp == 0x2028 || cp == 0x2
 
 Normalizer::Normalizer() : not_nfkc_yes_(0x10000 / 64, 0) {
   for (uint32_t cp = 0x80; cp < 0x10000; ++cp) {
-    if (u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_NFKC_QUICK_CHECK) != UNORM_YES) {
+    // Everything gets canonical composition (NFC: "e" + U+0301 -> "é", Bengali
+    // vowel signs); only the scoped ranges get compatibility mappings.
+    if ((InNfkcScope(cp) &&
+         u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_NFKC_QUICK_CHECK) != UNORM_YES) ||
+        u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_NFC_QUICK_CHECK) != UNORM_YES) {
       not_nfkc_yes_[cp >> 6] |= uint64_t{1} << (cp & 63);
     }
   }
@@ -155,12 +186,19 @@ Result<std::string> Normalizer::Normalize(std::string_view in, std::vector<uint3
   bool needs_nfkc = false;
   StripPass(in, out, &needs_nfkc, line_ends);
   if (!needs_nfkc) return out;
+  const icu::Normalizer2* nfc = Nfc();
   const icu::Normalizer2* n = Nfkc();
-  if (n == nullptr) return Status::Internal("ICU NFKC normaliser unavailable");
-  std::string nfkc;
-  icu::StringByteSink<std::string> sink(&nfkc, static_cast<int32_t>(out.size()));
+  if (n == nullptr || nfc == nullptr) return Status::Internal("ICU normalisers unavailable");
+  std::string composed, nfkc;
+  {
+    icu::StringByteSink<std::string> sink(&composed, static_cast<int32_t>(out.size()));
+    UErrorCode err = U_ZERO_ERROR;
+    nfc->normalizeUTF8(0, out, sink, nullptr, err);
+    if (U_FAILURE(err)) return Status::Internal(std::string("NFC failed: ") + u_errorName(err));
+  }
+  icu::StringByteSink<std::string> sink(&nfkc, static_cast<int32_t>(composed.size()));
   UErrorCode err = U_ZERO_ERROR;
-  n->normalizeUTF8(0, out, sink, nullptr, err);
+  n->normalizeUTF8(0, composed, sink, nullptr, err);
   if (U_FAILURE(err)) return Status::Internal(std::string("NFKC failed: ") + u_errorName(err));
   // NFKC can expose new tatweels or spaces (e.g. U+FE71 -> tatweel + fathatan).
   bool unused = false;

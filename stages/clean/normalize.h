@@ -1,5 +1,5 @@
-// Unicode clean-up for page text: NFKC (Arabic presentation forms, ligatures,
-// full-width forms), removal of zero-width, bidi-control and tatweel
+// Unicode clean-up for page text: NFKC restricted to Arabic (presentation
+// forms, composed letters), Latin ligatures and full-width forms, removal of zero-width, bidi-control and tatweel
 // characters, C0/C1 controls, and whitespace normalisation (one space between
 // words, one '\n' between lines, no empty lines, no trailing spaces).
 //

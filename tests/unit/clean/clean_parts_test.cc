@@ -205,6 +205,15 @@ TEST(CleanStageTest, NormalisesArabicPresentationFormsAndControls) {
   EXPECT_EQ(*r, "\xD9\x84\xD8\xA7\xD8\xA8\xD8\xAF \xD9\x85\xD9\x86 \xD8\xB0\xD9\x84\xD9\x83 12\nx");
 }
 
+TEST(CleanStageTest, NormalisationComposesButKeepsTypography) {
+  clean::Normalizer n;
+  // "e" + combining acute composes; the ellipsis, superscript two and the
+  // "ﬁ" ligature outside Arabic keep/lose compatibility forms as documented.
+  auto r = n.Normalize("Caf" "e\xCC\x81 \xE2\x80\xA6 m\xC2\xB2 \xEF\xAC\x81n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "Caf\xC3\xA9 \xE2\x80\xA6 m\xC2\xB2 fin");
+}
+
 TEST(CleanStageTest, InvalidUtf8IsAnErrorNotCorruptedText) {
   CleanHarness h;
   ASSERT_TRUE(h.open_status.ok());
