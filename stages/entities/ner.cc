@@ -272,6 +272,8 @@ void Model::Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTa
     for (float x : w) max_abs = std::max(max_abs, std::fabs(x));
   }
   scale_ = max_abs / 32767.0f;
+  // Features whose every weight rounds below min_weight_ carry no decision
+  // and only cost table space and cache misses.
   std::vector<std::pair<uint64_t, std::array<int16_t, kNumTags>>> kept;
   kept.reserve(feats.size());
   for (const auto& [k, w] : feats) {
@@ -279,7 +281,7 @@ void Model::Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTa
     bool any = false;
     for (int t = 0; t < kNumTags; ++t) {
       q[t] = static_cast<int16_t>(std::lround(w[t] / scale_));
-      any |= q[t] != 0;
+      any |= std::abs(q[t]) >= prune_below_;
     }
     if (any) kept.emplace_back(k, q);
   }
@@ -650,7 +652,7 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
       tagger.Tag(words, &preds.back());
       keys.emplace_back();
       for (size_t i = 0; i < words.size(); ++i) {
-        keys.back().push_back(LooseKey(tagger.extractor().stripped(i)));
+        keys.back().push_back(tagger.extractor().loose_stripped(i));
       }
     }
     if (doc_sentences > 1) PropagateNames(keys, &preds);
@@ -664,6 +666,7 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
 Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
              const Resources& res, const TrainOptions& opt, Model* model) {
   if (train.empty()) return Status::InvalidArgument("entities: empty training set");
+  model->set_prune_below(opt.prune_below);
   // Features are extracted once and mapped to dense indices.
   std::unordered_map<uint64_t, uint32_t> index;
   std::vector<uint64_t> keys;

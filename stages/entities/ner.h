@@ -56,6 +56,7 @@ class FeatureExtractor {
   std::string_view word(size_t i) const { return words_[i]; }
   const std::string& folded(size_t i) const { return folded_[i]; }
   const std::string& stripped(size_t i) const { return stripped_[i]; }
+  const std::string& loose_stripped(size_t i) const { return loose_stripped_[i]; }
   const std::vector<GazetteerMatch>& gazetteer_matches() const { return matches_; }
   // Type of a one-word gazetteer entry for token i's stem ("TITLE", "LOC"...) or "".
   const std::string& gazetteer_word_type(size_t i) const { return gaz_word_[i]; }
@@ -84,6 +85,8 @@ class Model {
   float Transition(int prev, int cur) const { return trans_[prev + 1][cur]; }
 
   size_t num_features() const { return num_features_; }
+  // Before Build: drop features whose quantised weights are all below `q`.
+  void set_prune_below(int q) { prune_below_ = q; }
   size_t memory_bytes() const { return slots_.size() * sizeof(Slot); }
 
   // Builds from trained float weights (feature hash -> weights per tag).
@@ -99,6 +102,7 @@ class Model {
   uint64_t mask_ = 0;
   size_t num_features_ = 0;
   float scale_ = 1.0f;  // weight = w * scale_
+  int prune_below_ = 1;  // drop features with every |quantised weight| below this
   float trans_[kNumTags + 1][kNumTags] = {};  // row 0 = sentence start
 };
 
@@ -148,6 +152,8 @@ struct TrainOptions {
   uint32_t seed = 1;
   // Independent runs (seeds seed, seed+1, ...) whose weights are averaged.
   int runs = 1;
+  // Drop features whose int16 weights are all below this (model size, speed).
+  int prune_below = 1;
   // Probability of hiding a token's word-identity features in a pass.
   double word_dropout = 0.0;
   // Loss-augmented training: added to the score of every wrong tag.

@@ -82,7 +82,7 @@ void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
     SentenceWords(text, b, e);
     tagger_.Tag(words_, &tags_[s]);
     keys_[s].resize(e - b);
-    for (size_t i = 0; i < e - b; ++i) keys_[s][i] = LooseKey(tagger_.extractor().stripped(i));
+    for (size_t i = 0; i < e - b; ++i) keys_[s][i] = tagger_.extractor().loose_stripped(i);
   }
   // Pass 2: names tagged somewhere in the article, tagged everywhere in it.
   if (propagate_ && ns > 0) {

@@ -245,28 +245,43 @@ size_t CodePoints(std::string_view s) {
 }  // namespace
 
 std::string StripClitics(std::string_view folded, const Lexicon& lex) {
+  // Fast exit: only words starting with a proclitic letter can lose one.
+  if (!folded.starts_with(kLam)) {
+    bool any = false;
+    for (std::string_view p : kProclitics) any |= folded.starts_with(p);
+    if (!any) return std::string(folded);
+  }
   std::string cur(folded);
+  std::string lamlam;
   // At most three layers: و + ب + ال..., and the loop only ever shortens.
   for (int layer = 0; layer < 3; ++layer) {
     const int64_t here = lex.Count(cur);
-    std::string best;
+    std::string_view best;
+    bool best_is_lamlam = false;
     int64_t best_count = 0;
-    auto consider = [&](std::string cand) {
+    auto consider = [&](std::string_view cand, bool is_lamlam) {
       if (CodePoints(cand) < 2) return;
       const int64_t n = lex.Count(cand);
       // A remainder seen only once or twice is as likely chance as a word.
-      if (n >= 3 && n > here && n > best_count) { best_count = n; best = std::move(cand); }
+      if (n >= 3 && n > here && n > best_count) {
+        best_count = n;
+        best = cand;
+        best_is_lamlam = is_lamlam;
+      }
     };
     std::string_view v(cur);
     if (v.starts_with(kLamLam) && CodePoints(v) > 3) {
-      consider(std::string(kAl) + std::string(v.substr(kLamLam.size())));  // للعراق -> العراق
+      lamlam.assign(kAl);
+      lamlam.append(v.substr(kLamLam.size()));  // للعراق -> العراق
+      consider(lamlam, true);
     }
-    if (v.starts_with(kLam)) consider(std::string(v.substr(kLam.size())));
+    if (v.starts_with(kLam)) consider(v.substr(kLam.size()), false);
     for (std::string_view p : kProclitics) {
-      if (v.starts_with(p)) consider(std::string(v.substr(p.size())));
+      if (v.starts_with(p)) consider(v.substr(p.size()), false);
     }
     if (best.empty()) break;
-    cur = std::move(best);
+    // `best` views into `cur` or `lamlam`; copy before overwriting.
+    cur = best_is_lamlam ? lamlam : std::string(best);
   }
   return cur;
 }

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   bool show_errors = false;
   float margin = 0.0f;
   int runs = 1;
+  int prune = 1;
+  app.add_option("--prune-below", prune, "drop features whose quantised weights are all below this");
   app.add_option("--runs", runs, "independent shuffles whose weights are averaged");
   app.add_option("--margin", margin, "loss-augmented training: bonus for every wrong tag");
   app.add_flag("--show-errors", show_errors, "print missed/spurious dev spans to stdout");
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   opt.word_dropout = dropout;
   opt.margin = margin;
   opt.runs = runs;
+  opt.prune_below = prune;
   const auto t0 = std::chrono::steady_clock::now();
   if (auto st = Train(train, dev, res, opt, &model); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
