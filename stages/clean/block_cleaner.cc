@@ -236,7 +236,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       f.reason = reason("template");
       continue;
     }
-    if (LooksLikeBreadcrumb(t, f.cp)) {
+    if (LooksLikeBreadcrumb(t, f.cp) && !FindDate(f.folded)) {
       f.reason = reason("breadcrumb");
       continue;
     }
