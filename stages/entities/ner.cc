@@ -154,9 +154,10 @@ void FeatureExtractor::Prepare(const std::vector<std::string_view>& words) {
                                                  : folded_[i];
     loose_[i] = LooseKey(folded_[i]);
     loose_stripped_[i] = stripped_[i] == folded_[i] ? loose_[i] : LooseKey(stripped_[i]);
-    clusters_[i] = res_->lexicon.Clusters(stripped_[i]);
-    if (clusters_[i].first < 0) clusters_[i] = res_->lexicon.Clusters(folded_[i]);
-    counts_[i] = res_->lexicon.Count(stripped_[i]);
+    res_->lexicon.Lookup(stripped_[i], &counts_[i], &clusters_[i]);
+    if (clusters_[i].first < 0 && stripped_[i] != folded_[i]) {
+      clusters_[i] = res_->lexicon.Clusters(folded_[i]);
+    }
     if (const GazetteerEntry* e = res_->gazetteer.Find(loose_stripped_[i])) gaz_word_[i] = e->type;
   }
   res_->gazetteer.Match(loose_, loose_stripped_, &matches_);
@@ -300,6 +301,9 @@ void Model::Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTa
 
 void Model::Score(const std::vector<uint64_t>& feats, float* scores) const {
   int32_t acc[kNumTags] = {};
+  // The table is larger than the caches: ask for every home slot first so
+  // the misses overlap instead of queueing one by one.
+  for (uint64_t k : feats) __builtin_prefetch(&slots_[k & mask_]);
   for (uint64_t k : feats) {
     size_t p = k & mask_;
     while (true) {

@@ -210,23 +210,40 @@ std::string LooseKey(std::string_view folded) {
 }
 
 void Lexicon::Add(std::string_view w, int64_t count) {
-  auto it = counts_.find(w);
-  if (it == counts_.end()) counts_.emplace(std::string(w), count);
-  else it->second += count;
+  auto it = words_.find(w);
+  if (it == words_.end()) words_.emplace(std::string(w), Info{count, -1, -1});
+  else it->second.count += count;
 }
 
 int64_t Lexicon::Count(std::string_view w) const {
-  auto it = counts_.find(w);
-  return it == counts_.end() ? 0 : it->second;
+  auto it = words_.find(w);
+  return it == words_.end() ? 0 : it->second.count;
 }
 
 void Lexicon::SetClusters(std::string_view w, int coarse, int fine) {
-  clusters_.insert_or_assign(std::string(w), std::make_pair(coarse, fine));
+  auto it = words_.find(w);
+  if (it == words_.end()) it = words_.emplace(std::string(w), Info{}).first;
+  if (it->second.coarse < 0) ++clustered_;
+  it->second.coarse = coarse;
+  it->second.fine = fine;
 }
 
 std::pair<int, int> Lexicon::Clusters(std::string_view w) const {
-  auto it = clusters_.find(w);
-  return it == clusters_.end() ? std::make_pair(-1, -1) : it->second;
+  auto it = words_.find(w);
+  return it == words_.end() ? std::make_pair(-1, -1)
+                            : std::make_pair(it->second.coarse, it->second.fine);
+}
+
+bool Lexicon::Lookup(std::string_view w, int64_t* count, std::pair<int, int>* clusters) const {
+  auto it = words_.find(w);
+  if (it == words_.end()) {
+    *count = 0;
+    *clusters = {-1, -1};
+    return false;
+  }
+  *count = it->second.count;
+  *clusters = {it->second.coarse, it->second.fine};
+  return true;
 }
 
 namespace {

@@ -49,20 +49,28 @@ class Lexicon {
  public:
   void Add(std::string_view folded_word, int64_t count);
   int64_t Count(std::string_view folded_word) const;
-  size_t size() const { return counts_.size(); }
+  size_t size() const { return words_.size(); }
 
   // Word clusters learnt from unlabelled news (coarse, fine); -1 if unknown.
   void SetClusters(std::string_view folded_word, int coarse, int fine);
   std::pair<int, int> Clusters(std::string_view folded_word) const;
-  size_t cluster_count() const { return clusters_.size(); }
+  size_t cluster_count() const { return clustered_; }
+  // Count and clusters in one lookup; false if the word is unknown.
+  bool Lookup(std::string_view folded_word, int64_t* count, std::pair<int, int>* clusters) const;
 
  private:
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> counts_;
-  std::unordered_map<std::string, std::pair<int, int>, Hash, std::equal_to<>> clusters_;
+  // One table for counts and clusters: the tagger asks for both per token.
+  struct Info {
+    int64_t count = 0;
+    int coarse = -1;
+    int fine = -1;
+  };
+  std::unordered_map<std::string, Info, Hash, std::equal_to<>> words_;
+  size_t clustered_ = 0;
 };
 
 // Strips Arabic proclitics (و ف ب ك ل, and ل+ال written لل) from a folded
