@@ -368,3 +368,26 @@ TEST(ProcessCommandTest, RefusesUnknownStagesAndSettings) {
 
 }  // namespace
 }  // namespace newsflow::testing
+
+namespace newsflow::testing {
+namespace {
+
+// -X properties reach librdkafka as they are: a real one is accepted, a
+// misspelt one is refused naming it (no broker needed to tell).
+TEST(KafkaPropertiesTest, PassThroughToLibrdkafka) {
+  std::string dir = MakeTempDir("kafka-props");
+  std::ofstream(dir + "/in.jsonl") << R"({"body":"x"})" << "\n";
+  Process bad({NewsflowBinary(), "produce", "--brokers", "127.0.0.1:9", "-X", "sasl.mechanismz=PLAIN",
+               dir + "/in.jsonl"},
+              dir + "/bad.log");
+  EXPECT_EQ(bad.Wait(30s), 2);
+  EXPECT_NE(bad.Log().find("sasl.mechanismz=PLAIN"), std::string::npos) << bad.Log();
+  Process malformed({NewsflowBinary(), "produce", "--brokers", "127.0.0.1:9", "-X", "novalue",
+                     dir + "/in.jsonl"},
+                    dir + "/malformed.log");
+  EXPECT_EQ(malformed.Wait(30s), 2);
+  EXPECT_NE(malformed.Log().find("key=value"), std::string::npos) << malformed.Log();
+}
+
+}  // namespace
+}  // namespace newsflow::testing
