@@ -401,10 +401,17 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
 
   // Every record ends in exactly one place: the sink, the dead letters, or a
   // stage's drop. Wait until all are accounted for.
+  // Lost records (evicted by the embedded broker before they were read) are
+  // counted too, so a run that lost some ends, and says so, instead of waiting.
+  auto lost = [&] {
+    int64_t n = 0;
+    for (auto& w : workers) n += w->runner->counts().lost.load();
+    return n;
+  };
   auto accounted = [&] {
     int64_t n = sink_w->runner->counts().sent.load() + dlq_w->runner->counts().sent.load();
     for (auto& w : workers) n += w->runner->counts().dropped.load();
-    return n;
+    return n + lost();
   };
   auto last_log = std::chrono::steady_clock::now();
   while (!g_stop.load() && (o.follow || accounted() < expected)) {
@@ -435,7 +442,9 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   if ((*metrics)->port() > 0)
     std::printf("  metrics:      http://127.0.0.1:%d/metrics (served while running)\n",
                 (*metrics)->port());
-  bool ok = ps.ok() && pf.ok() && (g_stop.load() || out + dead + dropped >= expected);
+  if (lost() > 0) std::printf("  LOST:         %lld record(s) were evicted before they were read\n",
+                              static_cast<long long>(lost()));
+  bool ok = ps.ok() && pf.ok() && lost() == 0 && (g_stop.load() || out + dead + dropped >= expected);
   return ok ? kOk : kFailed;
 }
 

@@ -16,7 +16,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates python3
   librdkafka-dev libsimdjson-dev prometheus-cpp-dev libcli11-dev libspdlog-dev
   libyaml-cpp-dev libicu-dev libxml2-dev libcurl4-openssl-dev libxxhash-dev
-  libcld2-dev libfasttext-dev libstemmer-dev
+  libcld2-dev libfasttext-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
   npm prometheus python3-readability
 )

@@ -325,3 +325,69 @@ TEST_F(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
 
 }  // namespace
 }  // namespace newsflow::testing
+
+namespace newsflow::testing {
+namespace {
+
+TEST(ProcessCommandTest, AppliesAChainOfflineKeepingIdsAndReportingFailures) {
+  std::string dir = MakeTempDir("process-command");
+  {
+    std::ofstream in(dir + "/in.jsonl", std::ios::binary);
+    in << R"({"v":1,"id":"keep-me","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"one","clean":{"title":"t","text":"one","published_at":null,"removed":{}}})" << "\n";
+    in << "not json\n";
+    in << R"({"v":1,"id":"bad","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"POISON"})" << "\n";
+  }
+  Process p({NewsflowBinary(), "process", "--stages", "passthrough", "--set",
+             "passthrough.reject_marker=POISON", "--input", dir + "/in.jsonl", "--output",
+             dir + "/out.jsonl", "--dead-letters", dir + "/dead.jsonl"},
+            dir + "/process.log");
+  ASSERT_EQ(p.Wait(60s), 0) << p.Log();
+  auto out = ReadLines(dir + "/out.jsonl");
+  ASSERT_EQ(out.size(), 1u);
+  auto j = nlohmann::json::parse(out[0]);
+  EXPECT_EQ(j.at("id"), "keep-me");
+  EXPECT_EQ(j.at("clean").at("text"), "one") << "earlier stages' sections are kept";
+  auto dead = ReadLines(dir + "/dead.jsonl");
+  ASSERT_EQ(dead.size(), 2u);
+  SchemaValidator schema("dlq.v1.schema.json");
+  for (const auto& d : dead) EXPECT_EQ(schema.Validate(d), "") << d;
+  EXPECT_EQ(nlohmann::json::parse(dead[1]).at("key"), "bad");
+  EXPECT_NE(p.Log().find("3 in, 1 out, 0 dropped, 2 dead-lettered"), std::string::npos) << p.Log();
+}
+
+TEST(ProcessCommandTest, RefusesUnknownStagesAndSettings) {
+  std::string dir = MakeTempDir("process-refuse");
+  Process a({NewsflowBinary(), "process", "--stages", "nosuch"}, dir + "/a.log");
+  EXPECT_EQ(a.Wait(30s), 2);
+  EXPECT_NE(a.Log().find("unknown stage 'nosuch'"), std::string::npos) << a.Log();
+  Process b({NewsflowBinary(), "process", "--stages", "passthrough", "--set", "passthrough.nope=1"},
+            dir + "/b.log");
+  EXPECT_EQ(b.Wait(30s), 2);
+  EXPECT_NE(b.Log().find("unknown setting 'nope'"), std::string::npos) << b.Log();
+}
+
+}  // namespace
+}  // namespace newsflow::testing
+
+namespace newsflow::testing {
+namespace {
+
+// -X properties reach librdkafka as they are: a real one is accepted, a
+// misspelt one is refused naming it (no broker needed to tell).
+TEST(KafkaPropertiesTest, PassThroughToLibrdkafka) {
+  std::string dir = MakeTempDir("kafka-props");
+  std::ofstream(dir + "/in.jsonl") << R"({"body":"x"})" << "\n";
+  Process bad({NewsflowBinary(), "produce", "--brokers", "127.0.0.1:9", "-X", "sasl.mechanismz=PLAIN",
+               dir + "/in.jsonl"},
+              dir + "/bad.log");
+  EXPECT_EQ(bad.Wait(30s), 2);
+  EXPECT_NE(bad.Log().find("sasl.mechanismz=PLAIN"), std::string::npos) << bad.Log();
+  Process malformed({NewsflowBinary(), "produce", "--brokers", "127.0.0.1:9", "-X", "novalue",
+                     dir + "/in.jsonl"},
+                    dir + "/malformed.log");
+  EXPECT_EQ(malformed.Wait(30s), 2);
+  EXPECT_NE(malformed.Log().find("key=value"), std::string::npos) << malformed.Log();
+}
+
+}  // namespace
+}  // namespace newsflow::testing

@@ -120,7 +120,7 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
       props.insert(props.end(), {{"session.timeout.ms", "6000"},
                                  {"heartbeat.interval.ms", "1000"},
                                  {"fetch.wait.max.ms", "100"},
-                                 {"auto.commit.interval.ms", "200"},
+                                 {"auto.commit.interval.ms", "100"},
                                  {"topic.metadata.refresh.interval.ms", "5000"}});
     } else {
       props.push_back({"auto.commit.interval.ms", "1000"});

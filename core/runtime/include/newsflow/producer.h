@@ -50,8 +50,8 @@ class FlowController {
  public:
   struct Limits {
     int64_t max_backlog_messages = 20000;      // per partition
-    int64_t max_backlog_bytes = 2 * 1024 * 1024;  // per partition, estimated
-    std::chrono::milliseconds interval{100};
+    int64_t max_backlog_bytes = 3 * 1024 * 1024;  // per partition, estimated (the mock keeps ~5 MiB)
+    std::chrono::milliseconds interval{50};
   };
 
   static Result<std::unique_ptr<FlowController>> Start(const KafkaOptions& o, std::string topic,
