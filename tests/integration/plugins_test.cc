@@ -105,7 +105,7 @@ TEST_F(PluginPipelineTest, IllBehavedSubprocessStageLosesNoRecord) {
   std::string pipeline = dir_ + "/pipeline.yaml";
   WriteFile(pipeline, "stages:\n  - name: trouble\n    command: [python3, " + kSource +
                           "/tests/data/plugins/misbehaving_stage.py]\n    env: {STATE_DIR: " + dir_ +
-                          "}\n    settings: {timeout_ms: 400}\n"
+                          "}\n    settings: {timeout_ms: 400, start_timeout_ms: 1500}\n"
                           "sinks:\n  articles: " + dir_ + "/out.jsonl\n  dead_letters: " + dir_ +
                           "/dlq.jsonl\n");
   // 1 in 10 records crashes once, then a crash that never stops, a hang and garbage.

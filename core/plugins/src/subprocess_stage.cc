@@ -51,6 +51,9 @@ class SubprocessStage final : public Stage {
 
   Status Open(StageContext& ctx) override {
     timeout_ = std::chrono::milliseconds(ctx.settings.GetInt("timeout_ms"));
+    start_allowance_ = std::chrono::milliseconds(ctx.settings.GetInt("start_timeout_ms"));
+    if (timeout_.count() <= 0 || start_allowance_.count() < 0)
+      return Status::InvalidArgument("stage " + name_ + ": timeout_ms must be > 0 and start_timeout_ms >= 0");
     auto& restarts = prometheus::BuildCounter()
                          .Name("newsflow_subprocess_restarts_total")
                          .Help("Times a subprocess stage's program was (re)started after it died or timed out")
@@ -81,7 +84,10 @@ class SubprocessStage final : public Stage {
           continue;
         }
       }
-      Exchange r = Send(id, Clock::now() + timeout_);
+      // The first record after a start also waits for the program to load
+      // (an interpreter, a model), which is not the record's fault.
+      auto deadline = Clock::now() + timeout_ + (answered_since_start_ ? std::chrono::milliseconds(0) : start_allowance_);
+      Exchange r = Send(id, deadline);
       switch (r.kind) {
         case Exchange::kReply:
           answered_since_start_ = true;
@@ -356,6 +362,7 @@ class SubprocessStage final : public Stage {
   std::vector<std::string> argv_;
   std::map<std::string, std::string> env_;
   std::chrono::milliseconds timeout_{10000};
+  std::chrono::milliseconds start_allowance_{5000};
   pid_t pid_ = -1;
   int to_child_ = -1, from_child_ = -1, child_err_ = -1;
   uint64_t next_id_ = 0;
@@ -377,7 +384,9 @@ StageDescriptor SubprocessStageDescriptor(const std::string& name, std::vector<s
   return {name,
           "Subprocess stage: runs '" + prog + "', records as JSON Lines over stdin/stdout",
           {{"timeout_ms", OptionType::kInt, "10000",
-            "A record without a result after this long is dead-lettered (timeout) and the program restarted"}},
+            "A record without a result after this long is dead-lettered (timeout) and the program restarted"},
+           {"start_timeout_ms", OptionType::kInt, "5000",
+            "Extra time for the first record after the program (re)starts, to load"}},
           [name, argv = std::move(argv), env = std::move(env)] {
             return std::make_unique<SubprocessStage>(name, argv, env);
           }};

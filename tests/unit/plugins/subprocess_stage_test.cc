@@ -103,7 +103,9 @@ TEST_F(SubprocessStageTest, CrashOnceIsRetriedCrashAlwaysIsDeadLettered) {
 }
 
 TEST_F(SubprocessStageTest, HangTimesOutAndTheNextRecordIsServed) {
-  Open(Misbehaving(), {{"timeout_ms", "300"}});
+  Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "3000"}});
+  Article warm = MakeArticle("w", "fine");  // past the start allowance
+  ASSERT_TRUE(stage_->Process(warm).ok());
   Article h = MakeArticle("h", "HANG");
   auto t0 = std::chrono::steady_clock::now();
   auto r = stage_->Process(h);
@@ -133,7 +135,7 @@ TEST_F(SubprocessStageTest, GarbageAndWrongIdsAreDeadLettersAndLateAnswersSkippe
 }
 
 TEST_F(SubprocessStageTest, MixedTroubleLosesNoRecord) {
-  Open(Misbehaving(), {{"timeout_ms", "300"}});
+  Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "3000"}});
   const std::vector<std::string> bodies = {"ok", "CRASH_ONCE", "GARBAGE", "ok", "HANG", "CRASH_ALWAYS",
                                            "DROP", "REJECT", "ok", "WRONG_ID", "ok"};
   int out = 0, dropped = 0, dead = 0;
