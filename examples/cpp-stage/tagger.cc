@@ -18,7 +18,7 @@ namespace {
 struct Tagger {
   std::string tag;
   std::string block;
-  std::string out;     // the record we hand back; valid until the next call
+  std::string out;  // the record we hand back; valid until the next call
   std::string reason;
 };
 
@@ -73,7 +73,8 @@ int Process(void* instance, const char* record, size_t len, newsflow_result_v1* 
     return 1;
   }
   t->out.assign(in.substr(0, close));
-  t->out += ",\"tagger\":{\"bytes\":" + std::to_string(len) + ",\"tag\":\"" + Escaped(t->tag) + "\"}}";
+  t->out +=
+      ",\"tagger\":{\"bytes\":" + std::to_string(len) + ",\"tag\":\"" + Escaped(t->tag) + "\"}}";
   result->verdict = NEWSFLOW_FORWARD;
   result->record = t->out.data();
   result->record_len = t->out.size();

@@ -25,11 +25,21 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -64,8 +74,8 @@ class SharedObjectStage final : public Stage {
     instance_ = plugin_->create(json.data(), json.size(), error, sizeof error);
     if (instance_ == nullptr) {
       error[sizeof error - 1] = 0;
-      return Status::InvalidArgument("plug-in " + name_ + ": create failed: " +
-                                     (error[0] ? error : "no reason given"));
+      return Status::InvalidArgument("plug-in " + name_ +
+                                     ": create failed: " + (error[0] ? error : "no reason given"));
     }
     return Status::OK();
   }
@@ -133,8 +143,9 @@ Result<StageDescriptor> LoadSharedObjectStage(const std::string& name, const std
   if (p->abi_version != NEWSFLOW_PLUGIN_ABI_VERSION) {
     uint32_t found = p->abi_version;
     dlclose(handle);
-    return Status::InvalidArgument("plug-in " + name + ": " + path + " was built for plug-in ABI version " +
-                                   std::to_string(found) + "; this newsflow implements version " +
+    return Status::InvalidArgument("plug-in " + name + ": " + path +
+                                   " was built for plug-in ABI version " + std::to_string(found) +
+                                   "; this newsflow implements version " +
                                    std::to_string(NEWSFLOW_PLUGIN_ABI_VERSION) +
                                    " (rebuild it against this newsflow's plugin_abi.h)");
   }
@@ -151,9 +162,10 @@ Result<StageDescriptor> LoadSharedObjectStage(const std::string& name, const std
   for (size_t i = 0; i < p->option_count; ++i) {
     const newsflow_option_v1& o = p->options[i];
     auto t = TypeFromName(o.type);
-    if (!t.ok()) return t.status().WithContext("plug-in " + name + " option " + (o.key ? o.key : "?"));
-    d.options.push_back({o.key ? o.key : "", *t, o.default_value ? o.default_value : "",
-                         o.help ? o.help : ""});
+    if (!t.ok())
+      return t.status().WithContext("plug-in " + name + " option " + (o.key ? o.key : "?"));
+    d.options.push_back(
+        {o.key ? o.key : "", *t, o.default_value ? o.default_value : "", o.help ? o.help : ""});
   }
   // The handle is never closed: instances may outlive any one descriptor copy.
   d.create = [name, p] { return std::make_unique<SharedObjectStage>(name, p); };

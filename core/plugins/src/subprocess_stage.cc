@@ -3,15 +3,14 @@
 // per record, and a reply is matched to its request by the echoed id.
 #include <fcntl.h>
 #include <poll.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <prometheus/counter.h>
-#include <prometheus/registry.h>
-#include <simdjson.h>
 
 #include <cerrno>
 #include <chrono>
@@ -53,11 +52,13 @@ class SubprocessStage final : public Stage {
     timeout_ = std::chrono::milliseconds(ctx.settings.GetInt("timeout_ms"));
     start_allowance_ = std::chrono::milliseconds(ctx.settings.GetInt("start_timeout_ms"));
     if (timeout_.count() <= 0 || start_allowance_.count() < 0)
-      return Status::InvalidArgument("stage " + name_ + ": timeout_ms must be > 0 and start_timeout_ms >= 0");
-    auto& restarts = prometheus::BuildCounter()
-                         .Name("newsflow_subprocess_restarts_total")
-                         .Help("Times a subprocess stage's program was (re)started after it died or timed out")
-                         .Register(ctx.metrics);
+      return Status::InvalidArgument("stage " + name_ +
+                                     ": timeout_ms must be > 0 and start_timeout_ms >= 0");
+    auto& restarts =
+        prometheus::BuildCounter()
+            .Name("newsflow_subprocess_restarts_total")
+            .Help("Times a subprocess stage's program was (re)started after it died or timed out")
+            .Register(ctx.metrics);
     restarts_ = &restarts.Add({{"stage", name_}});
     auto& timeouts = prometheus::BuildCounter()
                          .Name("newsflow_subprocess_timeouts_total")
@@ -86,7 +87,8 @@ class SubprocessStage final : public Stage {
       }
       // The first record after a start also waits for the program to load
       // (an interpreter, a model), which is not the record's fault.
-      auto deadline = Clock::now() + timeout_ + (answered_since_start_ ? std::chrono::milliseconds(0) : start_allowance_);
+      auto deadline = Clock::now() + timeout_ +
+                      (answered_since_start_ ? std::chrono::milliseconds(0) : start_allowance_);
       Exchange r = Send(id, deadline);
       switch (r.kind) {
         case Exchange::kReply:
@@ -108,7 +110,8 @@ class SubprocessStage final : public Stage {
           break;
       }
     }
-    return Status::Unavailable("stage program " + failure + " while processing this record (tried twice)");
+    return Status::Unavailable("stage program " + failure +
+                               " while processing this record (tried twice)");
   }
 
   Status Close() override {
@@ -142,8 +145,8 @@ class SubprocessStage final : public Stage {
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                        POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     std::vector<std::string> env_strings;
     for (char** e = environ; *e != nullptr; ++e) {
       std::string_view kv(*e);
@@ -174,7 +177,8 @@ class SubprocessStage final : public Stage {
     to_child_ = in[1];
     from_child_ = out[0];
     child_err_ = err[0];
-    for (int fd : {to_child_, from_child_, child_err_}) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    for (int fd : {to_child_, from_child_, child_err_})
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     out_buf_.clear();
     err_buf_.clear();
     answered_since_start_ = false;
@@ -261,7 +265,8 @@ class SubprocessStage final : public Stage {
     }
     size_t start = 0, nl;
     while ((nl = err_buf_.find('\n', start)) != std::string::npos) {
-      spdlog::info("stage {} [stderr]: {}", name_, std::string_view(err_buf_).substr(start, nl - start));
+      spdlog::info("stage {} [stderr]: {}", name_,
+                   std::string_view(err_buf_).substr(start, nl - start));
       start = nl + 1;
     }
     err_buf_.erase(0, start);
@@ -286,10 +291,12 @@ class SubprocessStage final : public Stage {
         int64_t got = ParseReply();
         if (got < 0) return {Exchange::kGarbage, Truncated(line_)};
         if (static_cast<uint64_t>(got) == id) {
-          if (written < request_.size()) return {Exchange::kGarbage, "result before the whole request was read"};
+          if (written < request_.size())
+            return {Exchange::kGarbage, "result before the whole request was read"};
           return {Exchange::kReply, ""};
         }
-        if (static_cast<uint64_t>(got) > id) return {Exchange::kGarbage, "unknown id " + std::to_string(got)};
+        if (static_cast<uint64_t>(got) > id)
+          return {Exchange::kGarbage, "unknown id " + std::to_string(got)};
         // A late answer to a record already given up on (garbage/timeout): skip.
         spdlog::warn("stage {}: ignoring a late result for request {}", name_, got);
       }
@@ -302,9 +309,11 @@ class SubprocessStage final : public Stage {
       pollfd fds[3] = {{from_child_, POLLIN, 0}, {child_err_, POLLIN, 0}, {to_child_, POLLOUT, 0}};
       nfds_t n = written < request_.size() ? 3 : 2;
       int ms = static_cast<int>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) +
+               1;
       int rc = poll(fds, n, ms);
-      if (rc < 0 && errno != EINTR) return {Exchange::kDied, std::string("poll: ") + std::strerror(errno)};
+      if (rc < 0 && errno != EINTR)
+        return {Exchange::kDied, std::string("poll: ") + std::strerror(errno)};
       if (rc <= 0) continue;
       if (fds[1].revents != 0) DrainStderr();
       if (n == 3 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
@@ -336,8 +345,10 @@ class SubprocessStage final : public Stage {
     if (obj["id"].get_int64().get(id) || id < 0) return -1;
     int kinds = 0;
     for (auto field : obj) {
-      if (field.key == "record" || field.key == "drop" || field.key == "dead_letter") ++kinds;
-      else if (field.key != "id") return -1;
+      if (field.key == "record" || field.key == "drop" || field.key == "dead_letter")
+        ++kinds;
+      else if (field.key != "id")
+        return -1;
     }
     return kinds == 1 ? id : -1;
   }
@@ -346,7 +357,8 @@ class SubprocessStage final : public Stage {
   Result<Outcome> Apply(Article& a) {
     simdjson::dom::object obj = doc_.get_object().value_unsafe();
     std::string_view reason;
-    if (obj["drop"].get_string().get(reason) == simdjson::SUCCESS) return Outcome::Drop(std::string(reason));
+    if (obj["drop"].get_string().get(reason) == simdjson::SUCCESS)
+      return Outcome::Drop(std::string(reason));
     if (obj["dead_letter"].get_string().get(reason) == simdjson::SUCCESS)
       return Status::Rejected(std::string(reason));
     simdjson::dom::element rec;
@@ -384,7 +396,8 @@ StageDescriptor SubprocessStageDescriptor(const std::string& name, std::vector<s
   return {name,
           "Subprocess stage: runs '" + prog + "', records as JSON Lines over stdin/stdout",
           {{"timeout_ms", OptionType::kInt, "10000",
-            "A record without a result after this long is dead-lettered (timeout) and the program restarted"},
+            "A record without a result after this long is dead-lettered (timeout) and the program "
+            "restarted"},
            {"start_timeout_ms", OptionType::kInt, "5000",
             "Extra time for the first record after the program (re)starts, to load"}},
           [name, argv = std::move(argv), env = std::move(env)] {

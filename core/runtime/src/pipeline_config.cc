@@ -55,8 +55,8 @@ class Reader {
     if (ec != std::errc() || p != s.data() + s.size())
       return Error(n, key, "expected an integer, got '" + s + "'");
     if (v < lo || v > hi)
-      return Error(n, key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                               "], got " + s);
+      return Error(n, key,
+                   "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + s);
     out = v;
     return Status::OK();
   }
@@ -80,8 +80,8 @@ class Reader {
       s.mark = MarkOf(n);
       return Status::OK();
     }
-    NEWSFLOW_RETURN_IF_ERROR(
-        OnlyKeys(n, where, {"name", "plugin", "command", "env", "settings", "instances", "output"}));
+    NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(
+        n, where, {"name", "plugin", "command", "env", "settings", "instances", "output"}));
     s.mark = MarkOf(n);
     if (!n["name"]) return Error(n, where + ".name", "missing (every stage needs a name)");
     NEWSFLOW_RETURN_IF_ERROR(String(n["name"], where + ".name", s.name));
@@ -98,7 +98,8 @@ class Reader {
       if (pp.is_relative()) {
         // Relative to the working directory when it exists there, else to the file.
         std::filesystem::path alt = std::filesystem::path(path_).parent_path() / pp;
-        if (!std::filesystem::exists(pp) && std::filesystem::exists(alt)) s.plugin_path = alt.string();
+        if (!std::filesystem::exists(pp) && std::filesystem::exists(alt))
+          s.plugin_path = alt.string();
       }
     }
     if (const auto c = n["command"]) {
@@ -130,13 +131,15 @@ class Reader {
     }
     if (const auto i = n["instances"])
       NEWSFLOW_RETURN_IF_ERROR(Int(i, where + ".instances", 1, 64, s.instances));
-    if (const auto o = n["output"]) NEWSFLOW_RETURN_IF_ERROR(String(o, where + ".output", s.output_topic));
+    if (const auto o = n["output"])
+      NEWSFLOW_RETURN_IF_ERROR(String(o, where + ".output", s.output_topic));
     return Status::OK();
   }
 
   Status Root(const YAML::Node& root, PipelineConfig& c) const {
     if (!root || root.IsNull()) return Status::InvalidArgument(path_ + ": empty pipeline file");
-    NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(root, "", {"version", "kafka", "metrics", "topics", "stages", "sinks"}));
+    NEWSFLOW_RETURN_IF_ERROR(
+        OnlyKeys(root, "", {"version", "kafka", "metrics", "topics", "stages", "sinks"}));
     if (const auto v = root["version"]) {
       int version = 0;
       NEWSFLOW_RETURN_IF_ERROR(Int(v, "version", 1, 1000, version));
@@ -146,7 +149,8 @@ class Reader {
       NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(k, "kafka", {"brokers", "properties"}));
       if (k["brokers"]) NEWSFLOW_RETURN_IF_ERROR(String(k["brokers"], "kafka.brokers", c.brokers));
       if (k["properties"])
-        NEWSFLOW_RETURN_IF_ERROR(ScalarMap(k["properties"], "kafka.properties", c.kafka_properties));
+        NEWSFLOW_RETURN_IF_ERROR(
+            ScalarMap(k["properties"], "kafka.properties", c.kafka_properties));
     }
     if (const auto m = root["metrics"]) {
       NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(m, "metrics", {"addr"}));
@@ -156,7 +160,8 @@ class Reader {
       NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(t, "topics", {"raw", "dead_letters", "partitions"}));
       if (t["raw"]) NEWSFLOW_RETURN_IF_ERROR(String(t["raw"], "topics.raw", c.raw_topic));
       if (t["dead_letters"])
-        NEWSFLOW_RETURN_IF_ERROR(String(t["dead_letters"], "topics.dead_letters", c.dead_letter_topic));
+        NEWSFLOW_RETURN_IF_ERROR(
+            String(t["dead_letters"], "topics.dead_letters", c.dead_letter_topic));
       if (t["partitions"])
         NEWSFLOW_RETURN_IF_ERROR(Int(t["partitions"], "topics.partitions", 1, 256, c.partitions));
     }
@@ -174,9 +179,11 @@ class Reader {
     }
     if (const auto s = root["sinks"]) {
       NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(s, "sinks", {"articles", "dead_letters"}));
-      if (s["articles"]) NEWSFLOW_RETURN_IF_ERROR(String(s["articles"], "sinks.articles", c.articles_output));
+      if (s["articles"])
+        NEWSFLOW_RETURN_IF_ERROR(String(s["articles"], "sinks.articles", c.articles_output));
       if (s["dead_letters"])
-        NEWSFLOW_RETURN_IF_ERROR(String(s["dead_letters"], "sinks.dead_letters", c.dead_letters_output));
+        NEWSFLOW_RETURN_IF_ERROR(
+            String(s["dead_letters"], "sinks.dead_letters", c.dead_letters_output));
     }
     return Status::OK();
   }
@@ -204,7 +211,8 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                   std::to_string(e.mark.column + 1) + ": not valid YAML: " + e.msg);
+                                   std::to_string(e.mark.column + 1) +
+                                   ": not valid YAML: " + e.msg);
   }
   PipelineConfig c;
   c.path = path;
@@ -225,12 +233,14 @@ Result<PipelineConfig> LoadPipelineConfig(const std::string& path) {
   return ParsePipelineConfig(ss.str(), path);
 }
 
-Result<Settings> CheckStageSettings(const StageConfig& stage, const std::vector<OptionSpec>& specs) {
+Result<Settings> CheckStageSettings(const StageConfig& stage,
+                                    const std::vector<OptionSpec>& specs) {
   std::map<std::string, std::string> given;
   for (const auto& [key, v] : stage.settings) {
     // One key at a time, so the message can carry that key's line.
     auto one = Settings::Parse(specs, {{key, v.value}}, "stages." + stage.name + ".settings");
-    if (!one.ok()) return Status::InvalidArgument(v.mark.Describe() + ": " + one.status().message());
+    if (!one.ok())
+      return Status::InvalidArgument(v.mark.Describe() + ": " + one.status().message());
     given[key] = v.value;
   }
   return Settings::Parse(specs, given, "stages." + stage.name + ".settings");

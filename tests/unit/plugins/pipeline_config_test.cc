@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "newsflow/pipeline_config.h"
+
+#include <gtest/gtest.h>
 
 namespace newsflow {
 namespace {
@@ -66,11 +66,13 @@ TEST(PipelineConfigTest, TypeErrorsAreRefusedWithTheirLine) {
       << c.status().message();
   auto d = ParsePipelineConfig("stages:\n  - name: x\n    command: python3 x.py\n", "p.yaml");
   ASSERT_FALSE(d.ok());
-  EXPECT_NE(d.status().message().find("p.yaml:3:14: stages.x.command: expected a list"), std::string::npos)
+  EXPECT_NE(d.status().message().find("p.yaml:3:14: stages.x.command: expected a list"),
+            std::string::npos)
       << d.status().message();
   auto e = ParsePipelineConfig("stages:\n  - name: a\n    instances: 0\n", "p.yaml");
   ASSERT_FALSE(e.ok());
-  EXPECT_NE(e.status().message().find(":3:16: stages.a.instances: must be in [1, 64]"), std::string::npos)
+  EXPECT_NE(e.status().message().find(":3:16: stages.a.instances: must be in [1, 64]"),
+            std::string::npos)
       << e.status().message();
 }
 
@@ -87,13 +89,16 @@ TEST(PipelineConfigTest, MissingStagesAndDuplicatesAndBadYaml) {
 }
 
 TEST(PipelineConfigTest, SettingsAreCheckedAgainstTheOptionTableWithTheirLine) {
-  auto c = ParsePipelineConfig("stages:\n  - name: s\n    settings:\n      n: 3\n      flag: maybe\n", "p.yaml");
+  auto c = ParsePipelineConfig(
+      "stages:\n  - name: s\n    settings:\n      n: 3\n      flag: maybe\n", "p.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  std::vector<OptionSpec> specs = {{"n", OptionType::kInt, "1", ""}, {"flag", OptionType::kBool, "false", ""}};
+  std::vector<OptionSpec> specs = {{"n", OptionType::kInt, "1", ""},
+                                   {"flag", OptionType::kBool, "false", ""}};
   auto s = CheckStageSettings(c->stages[0], specs);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("p.yaml:5:13:"), std::string::npos) << s.status().message();
-  EXPECT_NE(s.status().message().find("'flag' wants a boolean"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("'flag' wants a boolean"), std::string::npos)
+      << s.status().message();
   specs.pop_back();
   auto u = CheckStageSettings(c->stages[0], specs);
   ASSERT_FALSE(u.ok());

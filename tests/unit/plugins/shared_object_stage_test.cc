@@ -41,7 +41,8 @@ TEST(SharedObjectStageTest, ExampleTaggerForwardsAndDeadLetters) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(a.extensions.size(), 1u);
   EXPECT_EQ(a.extensions[0].first, "tagger");
-  EXPECT_NE(a.extensions[0].second.find("\"tag\":\"t\\\"1\""), std::string::npos) << a.extensions[0].second;
+  EXPECT_NE(a.extensions[0].second.find("\"tag\":\"t\\\"1\""), std::string::npos)
+      << a.extensions[0].second;
   a.extensions.clear();
   a.body = "something forbidden";
   auto r2 = stage->Process(a);

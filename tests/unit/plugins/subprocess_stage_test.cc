@@ -136,15 +136,19 @@ TEST_F(SubprocessStageTest, GarbageAndWrongIdsAreDeadLettersAndLateAnswersSkippe
 
 TEST_F(SubprocessStageTest, MixedTroubleLosesNoRecord) {
   Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "3000"}});
-  const std::vector<std::string> bodies = {"ok", "CRASH_ONCE", "GARBAGE", "ok", "HANG", "CRASH_ALWAYS",
-                                           "DROP", "REJECT", "ok", "WRONG_ID", "ok"};
+  const std::vector<std::string> bodies = {"ok",   "CRASH_ONCE",   "GARBAGE", "ok",
+                                           "HANG", "CRASH_ALWAYS", "DROP",    "REJECT",
+                                           "ok",   "WRONG_ID",     "ok"};
   int out = 0, dropped = 0, dead = 0;
   for (size_t i = 0; i < bodies.size(); ++i) {
     Article a = MakeArticle("m" + std::to_string(i), bodies[i]);
     auto r = stage_->Process(a);
-    if (!r.ok()) ++dead;
-    else if (r->forwarded()) ++out;
-    else ++dropped;
+    if (!r.ok())
+      ++dead;
+    else if (r->forwarded())
+      ++out;
+    else
+      ++dropped;
     if (r.ok() && r->forwarded()) EXPECT_EQ(a.id, "m" + std::to_string(i));
   }
   EXPECT_EQ(out + dropped + dead, static_cast<int>(bodies.size()));

@@ -36,8 +36,8 @@ namespace newsflow {
 // Where a value came from in the file, for messages.
 struct ConfigMark {
   std::string file;
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based
+  int line = 0;                  // 1-based
+  int column = 0;                // 1-based
   std::string Describe() const;  // "file:line:column"
 };
 
@@ -50,8 +50,8 @@ struct StageConfig {
   enum class Kind { kBuiltin, kPlugin, kCommand };
   std::string name;
   Kind kind = Kind::kBuiltin;
-  std::string plugin_path;            // kPlugin: resolved against the file's directory
-  std::vector<std::string> command;   // kCommand: argv; argv[0] searched in PATH
+  std::string plugin_path;                 // kPlugin: resolved against the file's directory
+  std::vector<std::string> command;        // kCommand: argv; argv[0] searched in PATH
   std::map<std::string, std::string> env;  // kCommand: extra environment
   std::map<std::string, ConfigValue> settings;
   int instances = 1;
