@@ -772,7 +772,11 @@ int RunValidate(const std::string& path) {
 }
 
 int ListStages() {
-  for (const auto& d : BuiltinStages()) {
+  std::vector<StageDescriptor> all = BuiltinStages();
+  StageDescriptor command = SubprocessStageDescriptor("(command: [...])", {"program"}, {});
+  command.description = "Any program speaking JSON Lines on stdin/stdout (docs/plugins.md); in a pipeline file";
+  all.push_back(std::move(command));
+  for (const auto& d : all) {
     std::printf("%s: %s\n", d.name.c_str(), d.description.c_str());
     for (const auto& o : d.options) {
       std::printf("  %-24s %-8s default %-10s %s\n", o.key.c_str(),
