@@ -470,6 +470,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     auto cfg = LoadPipelineConfig(o.pipeline);
     if (!cfg.ok()) return Fail(cfg.status());
     if (o.stages_given) return Fail(Status::InvalidArgument("give either --stages or --pipeline"));
+    if (!o.settings.empty())
+      return Fail(Status::InvalidArgument("--set with --pipeline: put the settings in " + o.pipeline));
     MergeCommon(*cfg, c);
     if (!o.output_given && !cfg->articles_output.empty()) o.output = cfg->articles_output;
     if (!o.dlq_output_given && !cfg->dead_letters_output.empty()) o.dlq_output = cfg->dead_letters_output;
@@ -609,6 +611,8 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   Result<std::vector<StagePlan>> plans = Status::Internal("no plan");
   if (!o.pipeline.empty()) {
     if (!o.stages.empty()) return Fail(Status::InvalidArgument("give either --stages or --pipeline"));
+    if (!o.settings.empty())
+      return Fail(Status::InvalidArgument("--set with --pipeline: put the settings in " + o.pipeline));
     auto cfg = LoadPipelineConfig(o.pipeline);
     if (!cfg.ok()) return Fail(cfg.status());
     plans = PlanFromConfig(*cfg);
