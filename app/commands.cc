@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <unistd.h>
 #include <set>
 #include <thread>
 
@@ -18,6 +20,8 @@
 #include "newsflow/kafka_sink.h"
 #include "newsflow/metrics.h"
 #include "newsflow/paths.h"
+#include "newsflow/pipeline_config.h"
+#include "newsflow/plugin_stages.h"
 #include "newsflow/record_processor.h"
 #include "newsflow/runner.h"
 #include "newsflow/stage.h"
@@ -59,6 +63,17 @@ Result<std::unique_ptr<MetricsServer>> Metrics(const CommonOptions& c) {
   return m;
 }
 
+// Fills what the command line left out from a pipeline file; command-line
+// -X properties come after the file's, so they win.
+void MergeCommon(const PipelineConfig& cfg, CommonOptions& c) {
+  if (c.brokers.empty()) c.brokers = cfg.brokers;
+  if (!c.metrics_addr_given && !cfg.metrics_addr.empty()) c.metrics_addr = cfg.metrics_addr;
+  std::vector<std::string> props;
+  for (const auto& [k, v] : cfg.kafka_properties) props.push_back(k + "=" + v);
+  props.insert(props.end(), c.properties.begin(), c.properties.end());
+  c.properties = std::move(props);
+}
+
 // A stage opened for use: its settings outlive it, as StageContext promises.
 struct OpenedStage {
   std::string name;
@@ -89,50 +104,6 @@ Result<std::map<std::string, std::map<std::string, std::string>>> SplitSettings(
   return out;
 }
 
-Result<std::vector<OpenedStage>> OpenStages(const std::vector<std::string>& names,
-                                            const std::vector<std::string>& settings,
-                                            const std::string& only, prometheus::Registry& registry,
-                                            const std::vector<std::pair<std::string, std::string>>& topics) {
-  auto split = SplitSettings(settings, only);
-  if (!split.ok()) return split.status();
-  for (const auto& [stage, kv] : *split) {
-    if (std::find(names.begin(), names.end(), stage) == names.end())
-      return Status::InvalidArgument("--set for stage '" + stage + "', which is not in the chain");
-  }
-  std::vector<OpenedStage> out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string& name = names[i];
-    const StageDescriptor* d = FindBuiltinStage(name);
-    if (d == nullptr) {
-      std::string known;
-      for (const auto& s : BuiltinStages()) known += (known.empty() ? "" : ", ") + s.name;
-      return Status::InvalidArgument("unknown stage '" + name + "' (built in: " + known + ")");
-    }
-    auto parsed = Settings::Parse(d->options, (*split)[name], name);
-    if (!parsed.ok()) return parsed.status();
-    OpenedStage o;
-    o.name = name;
-    o.settings = std::make_unique<Settings>(std::move(*parsed));
-    o.stage = d->create();
-    o.metrics = std::make_unique<StageMetrics>(registry, name, topics[i].first, topics[i].second);
-    std::string state = StateDir() + "/" + name;
-    std::error_code ec;
-    std::filesystem::create_directories(state, ec);
-    StageContext ctx{*o.settings, registry, StageDataDir(name), CorpusDir(), state};
-    Status s = o.stage->Open(ctx);
-    if (!s.ok()) return s.WithContext("opening stage " + name);
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
-void CloseStages(std::vector<OpenedStage>& stages) {
-  for (auto& s : stages) {
-    Status st = s.stage->Close();
-    if (!st.ok()) spdlog::warn("closing stage {}: {}", s.name, st.ToString());
-  }
-}
-
 // The topics a chain reads and writes: the default route where a stage has
 // one, else news.<stage>; the first stage reads news.raw.
 std::vector<std::pair<std::string, std::string>> ChainTopics(const std::vector<std::string>& names) {
@@ -148,6 +119,128 @@ std::vector<std::pair<std::string, std::string>> ChainTopics(const std::vector<s
     in = out;
   }
   return t;
+}
+
+// A stage resolved for use: what it is, its checked settings, where it sits.
+struct StagePlan {
+  std::string name;
+  StageDescriptor descriptor;
+  Settings settings;
+  int instances = 1;
+  std::string input, output;  // topics
+};
+
+std::string BuiltinNames() {
+  std::string known;
+  for (const auto& s : BuiltinStages()) known += (known.empty() ? "" : ", ") + s.name;
+  return known;
+}
+
+// Built-in, shared object or subprocess: the descriptor of a configured stage.
+Result<StageDescriptor> Describe(const StageConfig& s) {
+  switch (s.kind) {
+    case StageConfig::Kind::kBuiltin: {
+      const StageDescriptor* d = FindBuiltinStage(s.name);
+      if (d == nullptr)
+        return Status::InvalidArgument(s.mark.Describe() + ": stages." + s.name + ": unknown stage '" +
+                                       s.name + "' (built in: " + BuiltinNames() +
+                                       "; a plug-in needs plugin: FILE.so or command: [program, ...])");
+      return *d;
+    }
+    case StageConfig::Kind::kPlugin: {
+      auto d = LoadSharedObjectStage(s.name, s.plugin_path);
+      if (!d.ok()) return d.status().WithContext(s.mark.Describe());
+      return d;
+    }
+    case StageConfig::Kind::kCommand:
+      return SubprocessStageDescriptor(s.name, s.command, s.env);
+  }
+  return Status::Internal("unreachable");
+}
+
+// The topic a stage writes when the pipeline does not say: its default route's,
+// else news.<stage>.
+std::string DefaultOutputOf(const std::string& name) {
+  const StageRoute* r = DefaultRouteFor(name);
+  return r != nullptr ? r->output : "news." + name;
+}
+
+Result<std::vector<StagePlan>> PlanFromConfig(const PipelineConfig& c) {
+  std::vector<StagePlan> plans;
+  std::set<std::string> used = {c.raw_topic, c.dead_letter_topic};
+  std::string in = c.raw_topic;
+  for (const auto& sc : c.stages) {
+    auto d = Describe(sc);
+    if (!d.ok()) return d.status();
+    auto settings = CheckStageSettings(sc, d->options);
+    if (!settings.ok()) return settings.status();
+    StagePlan p{sc.name, std::move(*d), std::move(*settings), sc.instances, in, ""};
+    p.output = sc.output_topic.empty() ? DefaultOutputOf(sc.name) : sc.output_topic;
+    if (!used.insert(p.output).second)
+      return Status::InvalidArgument(sc.mark.Describe() + ": stages." + sc.name + ".output: topic '" +
+                                     p.output + "' is already used in this pipeline");
+    in = p.output;
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+Result<std::vector<StagePlan>> PlanFromNames(const std::vector<std::string>& names,
+                                             const std::vector<std::string>& settings,
+                                             const std::string& only) {
+  auto split = SplitSettings(settings, only);
+  if (!split.ok()) return split.status();
+  for (const auto& [stage, kv] : *split) {
+    if (std::find(names.begin(), names.end(), stage) == names.end())
+      return Status::InvalidArgument("--set for stage '" + stage + "', which is not in the chain");
+  }
+  std::vector<StagePlan> plans;
+  auto topics = ChainTopics(names);
+  for (size_t i = 0; i < names.size(); ++i) {
+    const StageDescriptor* d = FindBuiltinStage(names[i]);
+    if (d == nullptr)
+      return Status::InvalidArgument("unknown stage '" + names[i] + "' (built in: " + BuiltinNames() +
+                                     "; plug-in stages are named in a --pipeline file)");
+    auto parsed = Settings::Parse(d->options, (*split)[names[i]], names[i]);
+    if (!parsed.ok()) return parsed.status();
+    plans.push_back({names[i], *d, std::move(*parsed), 1, topics[i].first, topics[i].second});
+  }
+  return plans;
+}
+
+// One instance of a planned stage, opened.
+Result<OpenedStage> OpenStage(const StagePlan& p, prometheus::Registry& registry,
+                              const std::string& in_label, const std::string& out_label) {
+  OpenedStage o;
+  o.name = p.name;
+  o.settings = std::make_unique<Settings>(p.settings);
+  o.stage = p.descriptor.create();
+  o.metrics = std::make_unique<StageMetrics>(registry, p.name, in_label, out_label);
+  std::string state = StateDir() + "/" + p.name;
+  std::error_code ec;
+  std::filesystem::create_directories(state, ec);
+  StageContext ctx{*o.settings, registry, StageDataDir(p.name), CorpusDir(), state};
+  Status s = o.stage->Open(ctx);
+  if (!s.ok()) return s.WithContext("opening stage " + p.name);
+  return o;
+}
+
+Result<std::vector<OpenedStage>> OpenStages(const std::vector<StagePlan>& plans,
+                                            prometheus::Registry& registry, bool file_labels) {
+  std::vector<OpenedStage> out;
+  for (const auto& p : plans) {
+    auto o = file_labels ? OpenStage(p, registry, "file", "file") : OpenStage(p, registry, p.input, p.output);
+    if (!o.ok()) return o.status();
+    out.push_back(std::move(*o));
+  }
+  return out;
+}
+
+void CloseStages(std::vector<OpenedStage>& stages) {
+  for (auto& s : stages) {
+    Status st = s.stage->Close();
+    if (!st.ok()) spdlog::warn("closing stage {}: {}", s.name, st.ToString());
+  }
 }
 
 // One stage consuming `input` and producing `output`, on its own thread.
@@ -168,7 +261,8 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
                                                      const std::string& group, bool flow_control,
                                                      size_t max_record_bytes,
                                                      prometheus::Registry& registry,
-                                                     const std::string& downstream_group = "") {
+                                                     const std::string& downstream_group = "",
+                                                     const std::string& dlq_topic = std::string(kDeadLetterTopic)) {
   auto w = std::make_unique<StageWorker>();
   auto producer = KafkaProducer::Create(kafka);
   if (!producer.ok()) return producer.status();
@@ -179,7 +273,7 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
     if (!flow.ok()) return flow.status();
     w->flow = std::move(*flow);
   }
-  w->output = std::make_unique<KafkaOutput>(*w->producer, output, std::string(kDeadLetterTopic),
+  w->output = std::make_unique<KafkaOutput>(*w->producer, output, dlq_topic,
                                             w->flow.get());
   std::vector<ChainLink> chain;
   if (stage != nullptr) chain.push_back({stage->name, stage->stage.get(), stage->metrics.get()});
@@ -293,24 +387,62 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
 }
 
 int RunStage(const CommonOptions& c, const StageOptions& o) {
-  auto kafka = Kafka(c);
-  if (!kafka.ok()) return Fail(kafka.status());
-  const StageRoute* route = DefaultRouteFor(o.name);
-  std::string input = !o.input_topic.empty() ? o.input_topic : (route ? route->input : "");
-  std::string output = !o.output_topic.empty() ? o.output_topic : (route ? route->output : "");
-  if (input.empty() || output.empty())
+  std::optional<PipelineConfig> config;
+  StagePlan plan;
+  std::string downstream = o.downstream_group;
+  std::string dlq_topic(kDeadLetterTopic);
+  if (!o.pipeline.empty()) {
+    auto cfg = LoadPipelineConfig(o.pipeline);
+    if (!cfg.ok()) return Fail(cfg.status());
+    config = std::move(*cfg);
+    if (config->FindStage(o.name) == nullptr)
+      return Fail(Status::InvalidArgument(o.pipeline + ": no stage named '" + o.name + "' in stages"));
+    auto plans = PlanFromConfig(*config);
+    if (!plans.ok()) return Fail(plans.status());
+    for (size_t i = 0; i < plans->size(); ++i) {
+      if ((*plans)[i].name != o.name) continue;
+      plan = (*plans)[i];
+      if (downstream.empty())
+        downstream = GroupFor(i + 1 < plans->size() ? (*plans)[i + 1].name : "sink");
+    }
+    if (!o.settings.empty()) {
+      auto split = SplitSettings(o.settings, o.name);
+      if (!split.ok()) return Fail(split.status());
+      std::map<std::string, std::string> merged(plan.settings.values().begin(), plan.settings.values().end());
+      for (const auto& [k, v] : (*split)[o.name]) merged[k] = v;
+      auto s = Settings::Parse(plan.descriptor.options, merged, o.name);
+      if (!s.ok()) return Fail(s.status());
+      plan.settings = std::move(*s);
+    }
+    dlq_topic = config->dead_letter_topic;
+  } else {
+    auto plans = PlanFromNames({o.name}, o.settings, o.name);
+    if (!plans.ok()) return Fail(plans.status());
+    plan = std::move((*plans)[0]);
+    const StageRoute* route = DefaultRouteFor(o.name);
+    plan.input = route ? route->input : "";
+    plan.output = route ? route->output : "";
+  }
+  if (!o.input_topic.empty()) plan.input = o.input_topic;
+  if (!o.output_topic.empty()) plan.output = o.output_topic;
+  if (plan.input.empty() || plan.output.empty())
     return Fail(Status::InvalidArgument("stage '" + o.name +
                                         "' is not in the default chain: give --input-topic and --output-topic"));
-  auto metrics = Metrics(c);
+  CommonOptions common = c;
+  if (config) MergeCommon(*config, common);
+  auto kafka = Kafka(common);
+  if (!kafka.ok()) return Fail(kafka.status());
+  auto metrics = Metrics(common);
   if (!metrics.ok()) return Fail(metrics.status());
-  auto stages = OpenStages({o.name}, o.settings, o.name, (*metrics)->registry(), {{input, output}});
-  if (!stages.ok()) return Fail(stages.status());
-  auto worker = MakeKafkaWorker(*kafka, &(*stages)[0], o.name, input, output, o.group,
+  auto stage = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
+  if (!stage.ok()) return Fail(stage.status());
+  auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, o.group,
                                 o.flow_control, o.max_record_bytes, (*metrics)->registry(),
-                                o.downstream_group);
+                                downstream, dlq_topic);
   if (!worker.ok()) return Fail(worker.status());
   Status s = (*worker)->runner->Run(g_stop);
-  CloseStages(*stages);
+  Status cs = stage->stage->Close();
+  if (!cs.ok()) spdlog::warn("closing stage {}: {}", o.name, cs.ToString());
   return s.ok() ? kOk : Fail(s);
 }
 
@@ -329,13 +461,33 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   return s.ok() ? kOk : Fail(s);
 }
 
-int RunPipeline(const CommonOptions& c, const RunOptions& o) {
+int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
+  CommonOptions c = c_in;
+  RunOptions o = o_in;
+  std::string raw_topic(kRawTopic), dlq_topic(kDeadLetterTopic);
+  Result<std::vector<StagePlan>> plans = Status::Internal("no plan");
+  if (!o.pipeline.empty()) {
+    auto cfg = LoadPipelineConfig(o.pipeline);
+    if (!cfg.ok()) return Fail(cfg.status());
+    if (o.stages_given) return Fail(Status::InvalidArgument("give either --stages or --pipeline"));
+    if (!o.settings.empty())
+      return Fail(Status::InvalidArgument("--set with --pipeline: put the settings in " + o.pipeline));
+    MergeCommon(*cfg, c);
+    if (!o.output_given && !cfg->articles_output.empty()) o.output = cfg->articles_output;
+    if (!o.dlq_output_given && !cfg->dead_letters_output.empty()) o.dlq_output = cfg->dead_letters_output;
+    if (!o.partitions_given) o.partitions = cfg->partitions;
+    raw_topic = cfg->raw_topic;
+    dlq_topic = cfg->dead_letter_topic;
+    plans = PlanFromConfig(*cfg);
+  } else {
+    plans = PlanFromNames(o.stages, o.settings, "");
+  }
+  if (!plans.ok()) return Fail(plans.status());
   std::unique_ptr<EmbeddedBroker> broker;
-  std::vector<std::pair<std::string, std::string>> topics = ChainTopics(o.stages);
   KafkaOptions kafka;
   if (c.brokers.empty()) {
-    std::vector<std::string> names = {std::string(kRawTopic), std::string(kDeadLetterTopic)};
-    for (const auto& t : topics) names.push_back(t.second);
+    std::vector<std::string> names = {raw_topic, dlq_topic};
+    for (const auto& p : *plans) names.push_back(p.output);
     auto b = EmbeddedBroker::Start(1, names, o.partitions);
     if (!b.ok()) return Fail(b.status());
     broker = std::move(*b);
@@ -353,8 +505,20 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
   prometheus::Registry& registry = (*metrics)->registry();
-  auto stages = OpenStages(o.stages, o.settings, "", registry, topics);
-  if (!stages.ok()) return Fail(stages.status());
+  // Every instance is its own Stage object on its own thread, in the stage's group.
+  std::vector<OpenedStage> stages;
+  std::vector<size_t> plan_of;
+  for (size_t i = 0; i < plans->size(); ++i) {
+    for (int k = 0; k < (*plans)[i].instances; ++k) {
+      auto s = OpenStage((*plans)[i], registry, (*plans)[i].input, (*plans)[i].output);
+      if (!s.ok()) {
+        CloseStages(stages);
+        return Fail(s.status());
+      }
+      stages.push_back(std::move(*s));
+      plan_of.push_back(i);
+    }
+  }
 
   EnsureParent(o.output);
   EnsureParent(o.dlq_output);
@@ -362,22 +526,23 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   std::vector<std::unique_ptr<StageWorker>> workers;
   // Each hop's reader, so every writer's flow control watches the right group.
   std::vector<std::string> groups;
-  for (size_t i = 0; i < o.stages.size(); ++i) {
-    std::string g = GroupFor(o.stages[i]);
+  for (size_t i = 0; i < plans->size(); ++i) {
+    std::string g = GroupFor((*plans)[i].name);
     if (std::find(groups.begin(), groups.end(), g) != groups.end()) g += "-" + std::to_string(i + 1);
     groups.push_back(g);
   }
   groups.push_back(GroupFor("sink"));
-  for (size_t i = 0; i < stages->size(); ++i) {
-    auto w = MakeKafkaWorker(kafka, &(*stages)[i], o.stages[i], topics[i].first, topics[i].second,
-                             groups[i], true, 900 * 1024, registry, groups[i + 1]);
+  for (size_t j = 0; j < stages.size(); ++j) {
+    size_t i = plan_of[j];
+    const StagePlan& p = (*plans)[i];
+    auto w = MakeKafkaWorker(kafka, &stages[j], p.name, p.input, p.output, groups[i], true,
+                             900 * 1024, registry, groups[i + 1], dlq_topic);
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
   }
-  auto sink = MakeSinkWorker(kafka, "sink", topics.back().second, o.output, "", false, "", registry);
+  auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false, "", registry);
   if (!sink.ok()) return Fail(sink.status());
-  auto dlq = MakeSinkWorker(kafka, "dlq-sink", std::string(kDeadLetterTopic), o.dlq_output, "",
-                            true, "", registry);
+  auto dlq = MakeSinkWorker(kafka, "dlq-sink", dlq_topic, o.dlq_output, "", true, "", registry);
   if (!dlq.ok()) return Fail(dlq.status());
   StageWorker* sink_w = sink->get();
   StageWorker* dlq_w = dlq->get();
@@ -386,6 +551,7 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   for (auto& w : workers) Start(*w, stop_workers);
 
   KafkaArticleSink::Options so;
+  so.topic = raw_topic;
   so.downstream_group = groups.front();
   auto producer = KafkaArticleSink::Create(kafka, so, registry, &g_stop);
   if (!producer.ok()) return Fail(producer.status());
@@ -424,7 +590,7 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop_workers = true;
   for (auto& w : workers) w->thread.join();
-  CloseStages(*stages);
+  CloseStages(stages);
   int64_t out = sink_w->runner->counts().sent.load();
   int64_t dead = dlq_w->runner->counts().sent.load();
   int64_t dropped = 0;
@@ -451,8 +617,21 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o) {
 int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   auto metrics = MetricsServer::Start("");
   if (!metrics.ok()) return Fail(metrics.status());
-  std::vector<std::pair<std::string, std::string>> labels(o.stages.size(), {"file", "file"});
-  auto stages = OpenStages(o.stages, o.settings, "", (*metrics)->registry(), labels);
+  Result<std::vector<StagePlan>> plans = Status::Internal("no plan");
+  if (!o.pipeline.empty()) {
+    if (!o.stages.empty()) return Fail(Status::InvalidArgument("give either --stages or --pipeline"));
+    if (!o.settings.empty())
+      return Fail(Status::InvalidArgument("--set with --pipeline: put the settings in " + o.pipeline));
+    auto cfg = LoadPipelineConfig(o.pipeline);
+    if (!cfg.ok()) return Fail(cfg.status());
+    plans = PlanFromConfig(*cfg);
+  } else if (o.stages.empty()) {
+    return Fail(Status::InvalidArgument("give --stages or --pipeline"));
+  } else {
+    plans = PlanFromNames(o.stages, o.settings, "");
+  }
+  if (!plans.ok()) return Fail(plans.status());
+  auto stages = OpenStages(*plans, (*metrics)->registry(), true);
   if (!stages.ok()) return Fail(stages.status());
   std::vector<ChainLink> chain;
   for (auto& s : *stages) chain.push_back({s.name, s.stage.get(), s.metrics.get()});
@@ -566,8 +745,51 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   return s.ok() ? kOk : Fail(s);
 }
 
+int RunValidate(const std::string& path) {
+  auto cfg = LoadPipelineConfig(path);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto plans = PlanFromConfig(*cfg);
+  if (!plans.ok()) return Fail(plans.status());
+  // A command whose program cannot be found would only fail at start-up.
+  for (const auto& sc : cfg->stages) {
+    if (sc.kind != StageConfig::Kind::kCommand) continue;
+    const std::string& prog = sc.command[0];
+    bool found = false;
+    if (prog.find('/') != std::string::npos) {
+      found = access(prog.c_str(), X_OK) == 0;
+    } else if (const char* path_env = std::getenv("PATH")) {
+      std::string_view rest(path_env);
+      while (!found) {
+        size_t colon = rest.find(':');
+        std::string dir(rest.substr(0, colon));
+        found = access(((dir.empty() ? "." : dir) + "/" + prog).c_str(), X_OK) == 0;
+        if (colon == std::string_view::npos) break;
+        rest.remove_prefix(colon + 1);
+      }
+    }
+    if (!found)
+      return Fail(Status::InvalidArgument(sc.mark.Describe() + ": stages." + sc.name +
+                                          ".command: program '" + prog + "' not found or not executable"));
+  }
+  std::printf("%s: ok\n", path.c_str());
+  std::printf("  %s", cfg->raw_topic.c_str());
+  for (const auto& p : *plans) {
+    std::printf(" -> %s", p.name.c_str());
+    if (p.instances > 1) std::printf(" x%d", p.instances);
+    std::printf(" -> %s", p.output.c_str());
+  }
+  std::printf("\n  dead letters: %s; partitions: %d; brokers: %s\n", cfg->dead_letter_topic.c_str(),
+              cfg->partitions, cfg->brokers.empty() ? "embedded" : cfg->brokers.c_str());
+  for (const auto& p : *plans) std::printf("  %s: %s\n", p.name.c_str(), p.descriptor.description.c_str());
+  return kOk;
+}
+
 int ListStages() {
-  for (const auto& d : BuiltinStages()) {
+  std::vector<StageDescriptor> all = BuiltinStages();
+  StageDescriptor command = SubprocessStageDescriptor("(command: [...])", {"program"}, {});
+  command.description = "Any program speaking JSON Lines on stdin/stdout (docs/plugins.md); in a pipeline file";
+  all.push_back(std::move(command));
+  for (const auto& d : all) {
     std::printf("%s: %s\n", d.name.c_str(), d.description.c_str());
     for (const auto& o : d.options) {
       std::printf("  %-24s %-8s default %-10s %s\n", o.key.c_str(),

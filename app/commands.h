@@ -17,6 +17,7 @@ struct CommonOptions {
   std::string bootstrap_file;  // where `newsflow broker` writes its address
   std::vector<std::string> properties;  // -X key=value
   std::string metrics_addr;    // --metrics-addr host:port ("" = off, port 0 = any)
+  bool metrics_addr_given = false;  // on the command line (wins over a pipeline file)
   std::string log_level = "info";
 };
 
@@ -39,6 +40,7 @@ struct ProduceOptions {
 
 struct StageOptions {
   std::string name;
+  std::string pipeline;  // --pipeline FILE: the stage, its settings and topics from the file
   std::string input_topic, output_topic, group;
   std::vector<std::string> settings;  // key=value for this stage
   size_t max_record_bytes = 900 * 1024;
@@ -55,6 +57,7 @@ struct SinkOptions {
 };
 
 struct RunOptions {
+  std::string pipeline;  // --pipeline FILE: stages, instances, topics, sinks from the file
   std::vector<std::string> inputs;
   std::string source;
   std::string format = "auto";
@@ -65,9 +68,12 @@ struct RunOptions {
   int partitions = 8;
   bool follow = false;  // keep running after the inputs are done
   std::string metrics_snapshot;  // write /metrics text here before exiting
+  // Given on the command line (they win over a pipeline file).
+  bool stages_given = false, output_given = false, dlq_output_given = false, partitions_given = false;
 };
 
 struct ProcessOptions {
+  std::string pipeline;  // --pipeline FILE: the chain from the file
   std::vector<std::string> stages;
   std::vector<std::string> settings;  // stage.key=value
   std::string input = "-";
@@ -95,5 +101,7 @@ int RunPipeline(const CommonOptions& c, const RunOptions& o);
 int RunProcess(const CommonOptions& c, const ProcessOptions& o);
 int RunWatch(const CommonOptions& c, const WatchOptions& o);
 int ListStages();
+// Checks a pipeline file (structure, stages, settings) and prints a summary.
+int RunValidate(const std::string& path);
 
 }  // namespace newsflow

@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
 
   newsflow::StageOptions stage;
   auto* cmd_stage = app.add_subcommand("stage", "Run one stage as its own process (consumer group member)");
-  cmd_stage->add_option("name", stage.name, "Stage name (see `newsflow stages`)")->required();
+  cmd_stage->add_option("name", stage.name, "Stage name (see `newsflow stages`, or a stage of --pipeline)")->required();
+  cmd_stage->add_option("--pipeline", stage.pipeline, "Pipeline file: the stage, its settings and topics");
   cmd_stage->add_option("--input-topic", stage.input_topic, "Topic to consume (default: the chain's)");
   cmd_stage->add_option("--output-topic", stage.output_topic, "Topic to produce (default: the chain's)");
   cmd_stage->add_option("--group", stage.group, "Consumer group (default: newsflow-<stage>)");
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
   newsflow::RunOptions run;
   auto* cmd_run = app.add_subcommand("run", "Producer, the whole chain and a JSON Lines sink in one process");
   cmd_run->add_option("inputs", run.inputs, "Files, directories, .jsonl files, or - for stdin")->required();
+  cmd_run->add_option("--pipeline", run.pipeline, "Pipeline file (stages, instances, topics, sinks, Kafka)");
   cmd_run->add_option("--source", run.source, "Source name for files");
   cmd_run->add_option("--format", run.format, "auto, text, html or jsonl");
   cmd_run->add_option("--stages", run.stages, "Stage chain")->delimiter(',');
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
   newsflow::ProcessOptions process;
   auto* cmd_process = app.add_subcommand("process", "Apply stages to JSON Lines offline, without Kafka");
   cmd_process->add_option("--stages", process.stages, "Stage chain, e.g. clean,langid,entities")
-      ->delimiter(',')->required();
+      ->delimiter(',');
+  cmd_process->add_option("--pipeline", process.pipeline, "Pipeline file: the stage chain (instead of --stages)");
   cmd_process->add_option("--set", process.settings, "stage.key=value (repeatable)")->take_all();
   cmd_process->add_option("--input", process.input, "JSON Lines in (- for stdin)");
   cmd_process->add_option("--output", process.output, "JSON Lines out (- for stdout)");
@@ -113,6 +116,10 @@ int main(int argc, char** argv) {
 
   auto* cmd_stages = app.add_subcommand("stages", "List the built-in stages and their settings");
 
+  std::string validate_file;
+  auto* cmd_validate = app.add_subcommand("validate", "Check a pipeline file: structure, stages, settings");
+  cmd_validate->add_option("file", validate_file, "Pipeline file (YAML)")->required();
+
   for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})
     AddCommon(c, common);
 
@@ -121,6 +128,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+
+  for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})
+    if (c->count("--metrics-addr") > 0) common.metrics_addr_given = true;
+  run.stages_given = cmd_run->count("--stages") > 0;
+  run.output_given = cmd_run->count("--output") > 0;
+  run.dlq_output_given = cmd_run->count("--dead-letters") > 0;
+  run.partitions_given = cmd_run->count("--partitions") > 0;
 
   // CLD2 allocates and frees large scratch buffers per call; without a high
   // trim threshold glibc returns them to the kernel every time (~40% slower).
@@ -148,6 +162,7 @@ int main(int argc, char** argv) {
       return newsflow::RunWatch(common, watch);
     }
     if (*cmd_stages) return newsflow::ListStages();
+    if (*cmd_validate) return newsflow::RunValidate(validate_file);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsflow: %s\n", e.what());
     return 2;

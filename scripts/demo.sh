@@ -8,7 +8,8 @@ out="$root/var/demo"
 rm -rf "$out"
 mkdir -p "$out"
 cd "$root"
-"$build_dir/app/newsflow" run samples/pages samples/feed.jsonl \
+"$build_dir/app/newsflow" validate deploy/pipeline.yaml
+"$build_dir/app/newsflow" run --pipeline deploy/pipeline.yaml samples/pages samples/feed.jsonl \
   --output "$out/articles.jsonl" --dead-letters "$out/dead-letters.jsonl" \
   --metrics-snapshot "$out/metrics.txt" --log-level warn
 echo

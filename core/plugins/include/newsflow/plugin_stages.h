@@ -1,0 +1,42 @@
+// Plug-in stages: adapters that make an outside program or a shared object a
+// Stage, so the one StageRunner gives them the metrics, dead letters and
+// offset handling every built-in stage gets. Nothing here sees Kafka.
+//
+//  - Subprocess stages speak JSON Lines over stdin/stdout (docs/plugins.md,
+//    "The subprocess protocol"): one request line per record,
+//      {"id":7,"record":{...article...}}
+//    and one result line per request, echoing the id:
+//      {"id":7,"record":{...}}            forward (the record, changed or not)
+//      {"id":7,"drop":"reason"}           filter it out
+//      {"id":7,"dead_letter":"reason"}    send it to the dead-letter topic
+//    newsflow starts the program at Open, restarts it when it dies (the record
+//    in hand is retried once, then dead-lettered with the reason), kills and
+//    restarts it when a record takes longer than `timeout_ms` (that record is
+//    dead-lettered: "timeout"), dead-letters records whose result line is not
+//    a valid result, and logs each line the program writes to stderr.
+//  - Shared-object stages implement the C ABI in newsflow/plugin_abi.h.
+//
+// Thread-safety: a descriptor is immutable; each Stage it creates is used by
+// one thread, like every Stage.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "newsflow/stage.h"
+
+namespace newsflow {
+
+// A stage that runs `argv` (argv[0] searched in PATH) with `env` added to
+// newsflow's environment, plus NEWSFLOW_STAGE=<name>.
+StageDescriptor SubprocessStageDescriptor(const std::string& name, std::vector<std::string> argv,
+                                          std::map<std::string, std::string> env);
+
+// dlopen()s `path`, checks the plug-in's ABI version and returns a descriptor
+// whose option table is the plug-in's. Refuses (kInvalidArgument) a missing
+// entry point or another ABI version, naming the expected and found versions.
+// The shared object stays loaded for the life of the process.
+Result<StageDescriptor> LoadSharedObjectStage(const std::string& name, const std::string& path);
+
+}  // namespace newsflow

@@ -1,0 +1,249 @@
+#include "newsflow/pipeline_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace newsflow {
+namespace {
+
+// Turns yaml-cpp's nodes into typed values; every error carries FILE:LINE:COL.
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  ConfigMark MarkOf(const YAML::Node& n) const {
+    YAML::Mark m = n.Mark();
+    return {path_, m.line + 1, m.column + 1};
+  }
+
+  Status Error(const YAML::Node& n, const std::string& key, const std::string& what) const {
+    return Status::InvalidArgument(MarkOf(n).Describe() + ": " + key + ": " + what);
+  }
+
+  // Rejects keys of map `n` that are not in `allowed`.
+  Status OnlyKeys(const YAML::Node& n, const std::string& where,
+                  const std::set<std::string>& allowed) const {
+    if (!n.IsMap()) return Error(n, where, "expected a mapping");
+    for (const auto& kv : n) {
+      std::string k = kv.first.as<std::string>();
+      if (allowed.count(k) == 0) {
+        std::string known;
+        for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
+        return Error(kv.first, where.empty() ? k : where + "." + k,
+                     "unknown key (known: " + known + ")");
+      }
+    }
+    return Status::OK();
+  }
+
+  Status String(const YAML::Node& n, const std::string& key, std::string& out) const {
+    if (!n.IsScalar()) return Error(n, key, "expected a string");
+    out = n.Scalar();
+    return Status::OK();
+  }
+
+  Status Int(const YAML::Node& n, const std::string& key, int lo, int hi, int& out) const {
+    if (!n.IsScalar()) return Error(n, key, "expected an integer");
+    const std::string& s = n.Scalar();
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size())
+      return Error(n, key, "expected an integer, got '" + s + "'");
+    if (v < lo || v > hi)
+      return Error(n, key,
+                   "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + s);
+    out = v;
+    return Status::OK();
+  }
+
+  // A mapping of scalars (kafka properties, env).
+  Status ScalarMap(const YAML::Node& n, const std::string& key,
+                   std::vector<std::pair<std::string, std::string>>& out) const {
+    if (!n.IsMap()) return Error(n, key, "expected a mapping of key: value");
+    for (const auto& kv : n) {
+      std::string k = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) return Error(kv.second, key + "." + k, "expected a scalar value");
+      out.emplace_back(k, kv.second.Scalar());
+    }
+    return Status::OK();
+  }
+
+  Status Stage(const YAML::Node& n, size_t index, StageConfig& s) const {
+    std::string where = "stages[" + std::to_string(index) + "]";
+    if (n.IsScalar()) {  // "- clean": a built-in with no settings
+      s.name = n.Scalar();
+      s.mark = MarkOf(n);
+      return Status::OK();
+    }
+    NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(
+        n, where, {"name", "plugin", "command", "env", "settings", "instances", "output"}));
+    s.mark = MarkOf(n);
+    if (!n["name"]) return Error(n, where + ".name", "missing (every stage needs a name)");
+    NEWSFLOW_RETURN_IF_ERROR(String(n["name"], where + ".name", s.name));
+    if (s.name.empty() || s.name.find_first_of(" \t/.,") != std::string::npos)
+      return Error(n["name"], where + ".name",
+                   "'" + s.name + "' is not a valid stage name (letters, digits, - and _)");
+    where = "stages." + s.name;
+    if (n["plugin"] && n["command"])
+      return Error(n["command"], where, "give either plugin or command, not both");
+    if (const auto p = n["plugin"]) {
+      s.kind = StageConfig::Kind::kPlugin;
+      NEWSFLOW_RETURN_IF_ERROR(String(p, where + ".plugin", s.plugin_path));
+      std::filesystem::path pp(s.plugin_path);
+      if (pp.is_relative()) {
+        // Relative to the working directory when it exists there, else to the file.
+        std::filesystem::path alt = std::filesystem::path(path_).parent_path() / pp;
+        if (!std::filesystem::exists(pp) && std::filesystem::exists(alt))
+          s.plugin_path = alt.string();
+      }
+    }
+    if (const auto c = n["command"]) {
+      s.kind = StageConfig::Kind::kCommand;
+      if (c.IsScalar()) return Error(c, where + ".command", "expected a list: [program, arg, ...]");
+      if (!c.IsSequence() || c.size() == 0)
+        return Error(c, where + ".command", "expected a non-empty list: [program, arg, ...]");
+      for (const auto& a : c) {
+        std::string arg;
+        NEWSFLOW_RETURN_IF_ERROR(String(a, where + ".command[]", arg));
+        s.command.push_back(arg);
+      }
+    }
+    if (const auto e = n["env"]) {
+      if (s.kind != StageConfig::Kind::kCommand)
+        return Error(e, where + ".env", "only command stages take env");
+      std::vector<std::pair<std::string, std::string>> kv;
+      NEWSFLOW_RETURN_IF_ERROR(ScalarMap(e, where + ".env", kv));
+      for (auto& [k, v] : kv) s.env[k] = v;
+    }
+    if (const auto st = n["settings"]) {
+      if (!st.IsMap()) return Error(st, where + ".settings", "expected a mapping of key: value");
+      for (const auto& kv : st) {
+        std::string k = kv.first.as<std::string>();
+        if (!kv.second.IsScalar())
+          return Error(kv.second, where + ".settings." + k, "expected a scalar value");
+        s.settings[k] = ConfigValue{kv.second.Scalar(), MarkOf(kv.second)};
+      }
+    }
+    if (const auto i = n["instances"])
+      NEWSFLOW_RETURN_IF_ERROR(Int(i, where + ".instances", 1, 64, s.instances));
+    if (const auto o = n["output"])
+      NEWSFLOW_RETURN_IF_ERROR(String(o, where + ".output", s.output_topic));
+    return Status::OK();
+  }
+
+  Status Root(const YAML::Node& root, PipelineConfig& c) const {
+    if (!root || root.IsNull()) return Status::InvalidArgument(path_ + ": empty pipeline file");
+    NEWSFLOW_RETURN_IF_ERROR(
+        OnlyKeys(root, "", {"version", "kafka", "metrics", "topics", "stages", "sinks"}));
+    if (const auto v = root["version"]) {
+      int version = 0;
+      NEWSFLOW_RETURN_IF_ERROR(Int(v, "version", 1, 1000, version));
+      if (version != 1) return Error(v, "version", "this newsflow reads version 1 pipeline files");
+    }
+    if (const auto k = root["kafka"]) {
+      NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(k, "kafka", {"brokers", "properties"}));
+      if (k["brokers"]) NEWSFLOW_RETURN_IF_ERROR(String(k["brokers"], "kafka.brokers", c.brokers));
+      if (k["properties"])
+        NEWSFLOW_RETURN_IF_ERROR(
+            ScalarMap(k["properties"], "kafka.properties", c.kafka_properties));
+    }
+    if (const auto m = root["metrics"]) {
+      NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(m, "metrics", {"addr"}));
+      if (m["addr"]) NEWSFLOW_RETURN_IF_ERROR(String(m["addr"], "metrics.addr", c.metrics_addr));
+    }
+    if (const auto t = root["topics"]) {
+      NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(t, "topics", {"raw", "dead_letters", "partitions"}));
+      if (t["raw"]) NEWSFLOW_RETURN_IF_ERROR(String(t["raw"], "topics.raw", c.raw_topic));
+      if (t["dead_letters"])
+        NEWSFLOW_RETURN_IF_ERROR(
+            String(t["dead_letters"], "topics.dead_letters", c.dead_letter_topic));
+      if (t["partitions"])
+        NEWSFLOW_RETURN_IF_ERROR(Int(t["partitions"], "topics.partitions", 1, 256, c.partitions));
+    }
+    const auto stages = root["stages"];
+    if (!stages) return Error(root, "stages", "missing (the stage chain)");
+    if (!stages.IsSequence() || stages.size() == 0)
+      return Error(stages, "stages", "expected a non-empty list of stages");
+    std::set<std::string> names;
+    for (size_t i = 0; i < stages.size(); ++i) {
+      StageConfig s;
+      NEWSFLOW_RETURN_IF_ERROR(Stage(stages[i], i, s));
+      if (!names.insert(s.name).second)
+        return Error(stages[i], "stages." + s.name, "a stage of this name is already in the chain");
+      c.stages.push_back(std::move(s));
+    }
+    if (const auto s = root["sinks"]) {
+      NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(s, "sinks", {"articles", "dead_letters"}));
+      if (s["articles"])
+        NEWSFLOW_RETURN_IF_ERROR(String(s["articles"], "sinks.articles", c.articles_output));
+      if (s["dead_letters"])
+        NEWSFLOW_RETURN_IF_ERROR(
+            String(s["dead_letters"], "sinks.dead_letters", c.dead_letters_output));
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::string ConfigMark::Describe() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+const StageConfig* PipelineConfig::FindStage(const std::string& name) const {
+  for (const auto& s : stages) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                   std::to_string(e.mark.column + 1) +
+                                   ": not valid YAML: " + e.msg);
+  }
+  PipelineConfig c;
+  c.path = path;
+  try {
+    Status s = Reader(path).Root(root, c);
+    if (!s.ok()) return s;
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return c;
+}
+
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read pipeline file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParsePipelineConfig(ss.str(), path);
+}
+
+Result<Settings> CheckStageSettings(const StageConfig& stage,
+                                    const std::vector<OptionSpec>& specs) {
+  std::map<std::string, std::string> given;
+  for (const auto& [key, v] : stage.settings) {
+    // One key at a time, so the message can carry that key's line.
+    auto one = Settings::Parse(specs, {{key, v.value}}, "stages." + stage.name + ".settings");
+    if (!one.ok())
+      return Status::InvalidArgument(v.mark.Describe() + ": " + one.status().message());
+    given[key] = v.value;
+  }
+  return Settings::Parse(specs, given, "stages." + stage.name + ".settings");
+}
+
+}  // namespace newsflow

@@ -1,0 +1,206 @@
+// Plug-in stages end to end: the SDK installed into a temporary prefix, the
+// out-of-tree C++ example built against it with find_package(newsflow), the
+// Python example and an ill-behaved program as subprocess stages, all run
+// through `newsflow` on the embedded broker; and `newsflow validate`.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "support/process.h"
+
+namespace newsflow::testing {
+namespace {
+
+using namespace std::chrono_literals;
+const std::string kSource = NEWSFLOW_SOURCE_DIR;
+
+std::string BinaryDir() {
+  const char* d = std::getenv("NEWSFLOW_TEST_BINARY_DIR");
+  return d != nullptr ? d : ".";
+}
+
+void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+// n raw articles; body i is bodies[i % size] + " article i".
+int WriteArticles(const std::string& path, int n, const std::vector<std::string>& bodies) {
+  std::ofstream out(path);
+  for (int i = 0; i < n; ++i) {
+    nlohmann::json j = {{"source", "test"},
+                        {"url", "https://example.com/p/" + std::to_string(i)},
+                        {"body", bodies[i % bodies.size()] + " article " + std::to_string(i)}};
+    out << j.dump() << "\n";
+  }
+  return n;
+}
+
+class PluginPipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = MakeTempDir(std::string(info->test_suite_name()) + "-" + info->name());
+  }
+  // Runs newsflow to completion; returns its exit status.
+  int Newsflow(std::vector<std::string> args, const std::string& log,
+               std::chrono::milliseconds timeout = 120s) {
+    args.insert(args.begin(), NewsflowBinary());
+    Process p(args, dir_ + "/" + log + ".log");
+    return p.Wait(timeout);
+  }
+  std::string dir_;
+};
+
+TEST_F(PluginPipelineTest, ExamplesBuiltFromTheInstalledSdkRunInAPipeline) {
+  // 1. The SDK, installed into a temporary prefix.
+  std::string prefix = dir_ + "/prefix", log = dir_ + "/build.log";
+  std::string cmd =
+      "cmake --install '" + BinaryDir() + "' --prefix '" + prefix + "' >'" + log + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile(log);
+  ASSERT_TRUE(std::filesystem::exists(prefix + "/include/newsflow/plugin_abi.h"));
+  // 2. The C++ example, out of tree, with find_package(newsflow).
+  cmd = "cmake -S '" + kSource + "/examples/cpp-stage' -B '" + dir_ +
+        "/ex' -DCMAKE_BUILD_TYPE=Release" + " -DCMAKE_PREFIX_PATH='" + prefix + "' >>'" + log +
+        "' 2>&1 && cmake --build '" + dir_ + "/ex' >>'" + log + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile(log);
+  std::string so = dir_ + "/ex/libnewsflow_tagger.so";
+  ASSERT_TRUE(std::filesystem::exists(so)) << ReadFile(log);
+  // 3. Both examples after a built-in stage, on the embedded broker.
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline,
+            "version: 1\nstages:\n"
+            "  - name: passthrough\n"
+            "  - name: tagger\n    plugin: " +
+                so +
+                "\n    settings: {tag: demo}\n    instances: 2\n"
+                "  - name: wordcount\n    command: [python3, " +
+                kSource +
+                "/examples/python-stage/stage.py]\n    env: {MIN_WORDS: \"4\"}\n"
+                "sinks:\n  articles: " +
+                dir_ + "/out.jsonl\n  dead_letters: " + dir_ + "/dlq.jsonl\n");
+  ASSERT_EQ(Newsflow({"validate", pipeline}, "validate"), 0) << ReadFile(dir_ + "/validate.log");
+  // Bodies of 3 words ("short article N") are dropped by the Python stage.
+  int n = WriteArticles(dir_ + "/in.jsonl", 200, {"a longer body of words", "short"});
+  ASSERT_EQ(Newsflow({"run", "--pipeline", pipeline, dir_ + "/in.jsonl", "--metrics-addr", "",
+                      "--metrics-snapshot", dir_ + "/metrics.txt"},
+                     "run"),
+            0)
+      << ReadFile(dir_ + "/run.log");
+  auto lines = ReadLines(dir_ + "/out.jsonl");
+  EXPECT_EQ(lines.size(), static_cast<size_t>(n / 2)) << ReadFile(dir_ + "/run.log");
+  std::set<std::string> ids;
+  for (const auto& l : lines) {
+    auto j = nlohmann::json::parse(l);
+    ids.insert(j.at("id").get<std::string>());
+    EXPECT_EQ(j.at("tagger").at("tag"), "demo");
+    EXPECT_EQ(j.at("wordcount").at("words"), 7);
+  }
+  EXPECT_EQ(ids.size(), lines.size());
+  EXPECT_TRUE(ReadLines(dir_ + "/dlq.jsonl").empty());
+  // The runner's standard metrics cover plug-in stages like built-ins.
+  std::string metrics = ReadFile(dir_ + "/metrics.txt");
+  EXPECT_NE(metrics.find("stage=\"tagger\""), std::string::npos);
+  EXPECT_NE(metrics.find("stage=\"wordcount\""), std::string::npos);
+  EXPECT_NE(ReadFile(dir_ + "/run.log").find("wordcount [stderr]: wordcount stage ready"),
+            std::string::npos);
+}
+
+TEST_F(PluginPipelineTest, IllBehavedSubprocessStageLosesNoRecord) {
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline,
+            "stages:\n  - name: trouble\n    command: [python3, " + kSource +
+                "/tests/data/plugins/misbehaving_stage.py]\n    env: {STATE_DIR: " + dir_ +
+                "}\n    settings: {timeout_ms: 400, start_timeout_ms: 1500}\n"
+                "sinks:\n  articles: " +
+                dir_ + "/out.jsonl\n  dead_letters: " + dir_ + "/dlq.jsonl\n");
+  // 1 in 10 records crashes once, then a crash that never stops, a hang and garbage.
+  std::vector<std::string> bodies = {"fine", "fine",         "CRASH_ONCE", "fine",    "fine",
+                                     "fine", "CRASH_ALWAYS", "HANG",       "GARBAGE", "fine"};
+  int n = WriteArticles(dir_ + "/in.jsonl", 40, bodies);
+  ASSERT_EQ(Newsflow({"run", "--pipeline", pipeline, dir_ + "/in.jsonl", "--metrics-addr", ""},
+                     "run", 180s),
+            0)
+      << ReadFile(dir_ + "/run.log");
+  auto out = ReadLines(dir_ + "/out.jsonl");
+  auto dlq = ReadLines(dir_ + "/dlq.jsonl");
+  EXPECT_EQ(out.size() + dlq.size(), static_cast<size_t>(n)) << ReadFile(dir_ + "/run.log");
+  EXPECT_EQ(out.size(), 28u);  // "fine" x 7 per 10, and CRASH_ONCE after its retry
+  std::map<std::string, int> reasons;
+  for (const auto& l : dlq) {
+    auto j = nlohmann::json::parse(l);
+    EXPECT_EQ(j.at("stage"), "trouble");
+    reasons[j.at("reason_code").get<std::string>()]++;
+  }
+  EXPECT_EQ(reasons["timeout"], 4);
+  EXPECT_EQ(reasons["unavailable"], 4);
+  EXPECT_EQ(reasons["corrupt"], 4);
+}
+
+TEST_F(PluginPipelineTest, StageProcessFromAPipelineFileOnTheBroker) {
+  std::string boot = dir_ + "/broker.bootstrap";
+  Process broker({NewsflowBinary(), "broker", "--partitions", "2", "--topic", "news.raw", "--topic",
+                  "news.wordcount", "--topic", "news.dlq", "--bootstrap-file", boot},
+                 dir_ + "/broker.log");
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot); }, 10s)) << broker.Log();
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline, "stages:\n  - name: wordcount\n    command: [python3, " + kSource +
+                          "/examples/python-stage/stage.py]\n");
+  Process stage(
+      {NewsflowBinary(), "stage", "wordcount", "--pipeline", pipeline, "--bootstrap-file", boot},
+      dir_ + "/stage.log");
+  std::string out = dir_ + "/out.jsonl";
+  Process sink({NewsflowBinary(), "sink", "--topic", "news.wordcount", "--output", out,
+                "--bootstrap-file", boot},
+               dir_ + "/sink.log");
+  int n = WriteArticles(dir_ + "/in.jsonl", 300, {"one two three"});
+  ASSERT_EQ(Newsflow({"produce", dir_ + "/in.jsonl", "--bootstrap-file", boot}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(out).size() >= static_cast<size_t>(n); }, 90s))
+      << stage.Log() << sink.Log();
+  for (const auto& l : ReadLines(out))
+    EXPECT_EQ(nlohmann::json::parse(l).at("wordcount").at("words"), 5);
+  for (auto* p : {&stage, &sink}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
+  }
+}
+
+struct BadFile {
+  const char* name;
+  std::string yaml;
+  std::string expect;  // in the message
+};
+
+TEST_F(PluginPipelineTest, ValidateRefusesBadFilesWithTheirLine) {
+  std::vector<BadFile> cases = {
+      {"unknown-key", "stages:\n  - name: clean\n    setings: {}\n",
+       ":3:5: stages[0].setings: unknown key"},
+      {"missing-stage", "stages:\n  - clean\n  - name: translator\n",
+       ":3:5: stages.translator: unknown stage 'translator'"},
+      {"type-error", "stages:\n  - name: clean\n    settings:\n      max_ms_per_record: fast\n",
+       ":4:26: stages.clean.settings: setting 'max_ms_per_record' wants a integer"},
+      {"unknown-setting", "stages:\n  - name: langid\n    settings: {colour: red}\n",
+       ":3:24: stages.langid.settings: unknown setting 'colour'"},
+      {"wrong-abi",
+       std::string("stages:\n  - name: future\n    plugin: ") + WRONG_ABI_PLUGIN + "\n",
+       "was built for plug-in ABI version 999; this newsflow implements version 1"},
+      {"no-program", "stages:\n  - name: x\n    command: [no-such-program-here]\n",
+       ":2:5: stages.x.command: program 'no-such-program-here' not found"},
+  };
+  for (const auto& c : cases) {
+    std::string path = dir_ + "/" + c.name + ".yaml";
+    WriteFile(path, c.yaml);
+    EXPECT_EQ(Newsflow({"validate", path}, c.name), 2) << c.name;
+    std::string log = ReadFile(dir_ + "/" + std::string(c.name) + ".log");
+    EXPECT_NE(log.find(c.expect), std::string::npos) << c.name << ": " << log;
+    if (std::string(c.name) != "wrong-abi")
+      EXPECT_NE(log.find(path + ":"), std::string::npos) << log;
+  }
+  EXPECT_EQ(Newsflow({"validate", kSource + "/deploy/pipeline.yaml"}, "deploy"), 0)
+      << ReadFile(dir_ + "/deploy.log");
+}
+
+}  // namespace
+}  // namespace newsflow::testing

@@ -1,0 +1,110 @@
+#include "newsflow/pipeline_config.h"
+
+#include <gtest/gtest.h>
+
+namespace newsflow {
+namespace {
+
+const char* kGood = R"(version: 1
+kafka:
+  brokers: "k1:9092,k2:9092"
+  properties:
+    linger.ms: 20
+topics: {raw: in.raw, partitions: 4}
+stages:
+  - name: clean
+    settings: {max_ms_per_record: 500}
+    instances: 2
+  - name: tagger
+    plugin: /opt/stages/libtagger.so
+  - name: upper
+    command: [python3, stage.py, --fast]
+    env: {MODE: upper}
+    output: news.upper
+sinks: {articles: out.jsonl}
+)";
+
+TEST(PipelineConfigTest, ParsesEverySection) {
+  auto c = ParsePipelineConfig(kGood, "p.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->brokers, "k1:9092,k2:9092");
+  ASSERT_EQ(c->kafka_properties.size(), 1u);
+  EXPECT_EQ(c->kafka_properties[0].first, "linger.ms");
+  EXPECT_EQ(c->raw_topic, "in.raw");
+  EXPECT_EQ(c->partitions, 4);
+  ASSERT_EQ(c->stages.size(), 3u);
+  EXPECT_EQ(c->stages[0].instances, 2);
+  EXPECT_EQ(c->stages[0].settings.at("max_ms_per_record").value, "500");
+  EXPECT_EQ(c->stages[0].settings.at("max_ms_per_record").mark.line, 9);
+  EXPECT_EQ(c->stages[1].kind, StageConfig::Kind::kPlugin);
+  EXPECT_EQ(c->stages[2].kind, StageConfig::Kind::kCommand);
+  EXPECT_EQ(c->stages[2].command, (std::vector<std::string>{"python3", "stage.py", "--fast"}));
+  EXPECT_EQ(c->stages[2].env.at("MODE"), "upper");
+  EXPECT_EQ(c->stages[2].output_topic, "news.upper");
+  EXPECT_EQ(c->articles_output, "out.jsonl");
+}
+
+TEST(PipelineConfigTest, UnknownKeyIsRefusedWithItsLine) {
+  auto c = ParsePipelineConfig("stages:\n  - name: clean\n    instance: 2\n", "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message().rfind("p.yaml:3:5: stages[0].instance: unknown key", 0), 0u)
+      << c.status().message();
+}
+
+TEST(PipelineConfigTest, UnknownTopLevelKeyIsRefused) {
+  auto c = ParsePipelineConfig("stages: [clean]\nsink: {articles: x}\n", "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("p.yaml:2:1: sink: unknown key"), std::string::npos)
+      << c.status().message();
+}
+
+TEST(PipelineConfigTest, TypeErrorsAreRefusedWithTheirLine) {
+  auto c = ParsePipelineConfig("topics:\n  partitions: many\nstages: [clean]\n", "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("p.yaml:2:15: topics.partitions: expected an integer"),
+            std::string::npos)
+      << c.status().message();
+  auto d = ParsePipelineConfig("stages:\n  - name: x\n    command: python3 x.py\n", "p.yaml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("p.yaml:3:14: stages.x.command: expected a list"),
+            std::string::npos)
+      << d.status().message();
+  auto e = ParsePipelineConfig("stages:\n  - name: a\n    instances: 0\n", "p.yaml");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find(":3:16: stages.a.instances: must be in [1, 64]"),
+            std::string::npos)
+      << e.status().message();
+}
+
+TEST(PipelineConfigTest, MissingStagesAndDuplicatesAndBadYaml) {
+  auto a = ParsePipelineConfig("topics: {raw: x}\n", "p.yaml");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("stages: missing"), std::string::npos);
+  auto b = ParsePipelineConfig("stages: [clean, clean]\n", "p.yaml");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("already in the chain"), std::string::npos);
+  auto c = ParsePipelineConfig("stages: [clean\n", "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("not valid YAML"), std::string::npos);
+}
+
+TEST(PipelineConfigTest, SettingsAreCheckedAgainstTheOptionTableWithTheirLine) {
+  auto c = ParsePipelineConfig(
+      "stages:\n  - name: s\n    settings:\n      n: 3\n      flag: maybe\n", "p.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  std::vector<OptionSpec> specs = {{"n", OptionType::kInt, "1", ""},
+                                   {"flag", OptionType::kBool, "false", ""}};
+  auto s = CheckStageSettings(c->stages[0], specs);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("p.yaml:5:13:"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("'flag' wants a boolean"), std::string::npos)
+      << s.status().message();
+  specs.pop_back();
+  auto u = CheckStageSettings(c->stages[0], specs);
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.status().message().find("p.yaml:5:13:"), std::string::npos);
+  EXPECT_NE(u.status().message().find("unknown setting 'flag'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace newsflow

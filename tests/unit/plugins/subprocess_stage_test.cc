@@ -1,0 +1,173 @@
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <filesystem>
+
+#include "newsflow/plugin_stages.h"
+
+namespace newsflow {
+namespace {
+
+const std::string kSource = NEWSFLOW_SOURCE_DIR;
+
+Article MakeArticle(const std::string& id, const std::string& body) {
+  Article a;
+  a.id = id;
+  a.source = "test";
+  a.fetched_at = "2026-11-23T10:00:00Z";
+  a.body = body;
+  return a;
+}
+
+class SubprocessStageTest : public ::testing::Test {
+ protected:
+  void Open(std::vector<std::string> argv, std::map<std::string, std::string> given = {},
+            std::map<std::string, std::string> env = {}) {
+    state_ = std::filesystem::temp_directory_path() /
+             ("nf-subprocess-" + std::to_string(getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(state_);
+    std::filesystem::create_directories(state_);
+    env["STATE_DIR"] = state_.string();
+    descriptor_ = SubprocessStageDescriptor("sub", std::move(argv), std::move(env));
+    auto s = Settings::Parse(descriptor_.options, given, "sub");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    settings_ = *s;
+    stage_ = descriptor_.create();
+    StageContext ctx{settings_, registry_, "", "", state_.string()};
+    ASSERT_TRUE(stage_->Open(ctx).ok());
+  }
+  void TearDown() override {
+    if (stage_) EXPECT_TRUE(stage_->Close().ok());
+    std::filesystem::remove_all(state_);
+  }
+  std::vector<std::string> Misbehaving() {
+    return {"python3", kSource + "/tests/data/plugins/misbehaving_stage.py"};
+  }
+
+  prometheus::Registry registry_;
+  StageDescriptor descriptor_;
+  Settings settings_;
+  std::unique_ptr<Stage> stage_;
+  std::filesystem::path state_;
+};
+
+TEST_F(SubprocessStageTest, PythonExampleAddsItsSectionAndDrops) {
+  Open({"python3", kSource + "/examples/python-stage/stage.py"}, {}, {{"MIN_WORDS", "3"}});
+  Article a = MakeArticle("a1", "three little words and more");
+  auto r = stage_->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->forwarded());
+  ASSERT_EQ(a.extensions.size(), 1u);
+  EXPECT_EQ(a.extensions[0].first, "wordcount");
+  EXPECT_EQ(a.extensions[0].second, "{\"words\":5}");
+  Article b = MakeArticle("a2", "short");
+  auto d = stage_->Process(b);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->forwarded());
+  EXPECT_EQ(d->reason, "too_short");
+}
+
+TEST_F(SubprocessStageTest, VerdictsMapToOutcomes) {
+  Open(Misbehaving());
+  Article a = MakeArticle("a", "plain");
+  auto f = stage_->Process(a);
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->forwarded());
+  Article d = MakeArticle("d", "DROP");
+  auto dr = stage_->Process(d);
+  ASSERT_TRUE(dr.ok());
+  EXPECT_EQ(dr->reason, "asked_to");
+  Article r = MakeArticle("r", "REJECT");
+  auto rj = stage_->Process(r);
+  ASSERT_FALSE(rj.ok());
+  EXPECT_EQ(rj.status().code(), StatusCode::kRejected);
+  EXPECT_EQ(rj.status().message(), "asked to reject");
+}
+
+TEST_F(SubprocessStageTest, CrashOnceIsRetriedCrashAlwaysIsDeadLettered) {
+  Open(Misbehaving());
+  Article once = MakeArticle("once", "CRASH_ONCE");
+  auto r1 = stage_->Process(once);
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  EXPECT_TRUE(r1->forwarded());
+  Article always = MakeArticle("always", "CRASH_ALWAYS");
+  auto r2 = stage_->Process(always);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r2.status().message().find("exited with status 3"), std::string::npos)
+      << r2.status().message();
+  Article after = MakeArticle("after", "fine");
+  auto r3 = stage_->Process(after);
+  ASSERT_TRUE(r3.ok()) << r3.status().ToString();
+}
+
+TEST_F(SubprocessStageTest, HangTimesOutAndTheNextRecordIsServed) {
+  Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "3000"}});
+  Article warm = MakeArticle("w", "fine");  // past the start allowance
+  ASSERT_TRUE(stage_->Process(warm).ok());
+  Article h = MakeArticle("h", "HANG");
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = stage_->Process(h);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTimeout);
+  EXPECT_NE(r.status().message().find("timeout"), std::string::npos);
+  Article next = MakeArticle("n", "fine");
+  auto r2 = stage_->Process(next);
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+}
+
+TEST_F(SubprocessStageTest, GarbageAndWrongIdsAreDeadLettersAndLateAnswersSkipped) {
+  Open(Misbehaving());
+  Article g = MakeArticle("g", "GARBAGE");
+  auto r = stage_->Process(g);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(r.status().message().find("this is not json"), std::string::npos);
+  Article w = MakeArticle("w", "WRONG_ID");
+  auto rw = stage_->Process(w);
+  ASSERT_FALSE(rw.ok());
+  Article next = MakeArticle("n", "fine");
+  auto r2 = stage_->Process(next);
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(next.id, "n");
+}
+
+TEST_F(SubprocessStageTest, MixedTroubleLosesNoRecord) {
+  Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "3000"}});
+  const std::vector<std::string> bodies = {"ok",   "CRASH_ONCE",   "GARBAGE", "ok",
+                                           "HANG", "CRASH_ALWAYS", "DROP",    "REJECT",
+                                           "ok",   "WRONG_ID",     "ok"};
+  int out = 0, dropped = 0, dead = 0;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    Article a = MakeArticle("m" + std::to_string(i), bodies[i]);
+    auto r = stage_->Process(a);
+    if (!r.ok())
+      ++dead;
+    else if (r->forwarded())
+      ++out;
+    else
+      ++dropped;
+    if (r.ok() && r->forwarded()) EXPECT_EQ(a.id, "m" + std::to_string(i));
+  }
+  EXPECT_EQ(out + dropped + dead, static_cast<int>(bodies.size()));
+  EXPECT_EQ(out, 5);  // 4 x ok + CRASH_ONCE
+  EXPECT_EQ(dropped, 1);
+  EXPECT_EQ(dead, 5);  // GARBAGE, HANG, CRASH_ALWAYS, REJECT, WRONG_ID
+}
+
+TEST_F(SubprocessStageTest, MissingProgramIsDeadLetteredNotFatalAtProcess) {
+  descriptor_ = SubprocessStageDescriptor("sub", {"/nonexistent/program"}, {});
+  auto s = Settings::Parse(descriptor_.options, {}, "sub");
+  ASSERT_TRUE(s.ok());
+  settings_ = *s;
+  auto stage = descriptor_.create();
+  StageContext ctx{settings_, registry_, "", "", ""};
+  Status st = stage->Open(ctx);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("/nonexistent/program"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace newsflow
