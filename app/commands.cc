@@ -59,6 +59,16 @@ Result<std::unique_ptr<MetricsServer>> Metrics(const CommonOptions& c) {
   return m;
 }
 
+// Prometheus pulls: a short-lived producer keeps serving its final counts
+// for a while (until SIGINT/SIGTERM) so the next scrape sees them.
+void LingerForScrape(const CommonOptions& c) {
+  if (c.metrics_linger_ms <= 0 || c.metrics_addr.empty()) return;
+  std::fflush(stderr);
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(c.metrics_linger_ms);
+  while (!g_stop.load() && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 // A stage opened for use: its settings outlive it, as StageContext promises.
 struct OpenedStage {
   std::string name;
@@ -276,6 +286,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
     }
     Status f = (*sink)->Flush(std::chrono::seconds(60));
     std::fprintf(stderr, "newsflow produce --raw: %lld line(s) published\n", static_cast<long long>(n));
+    LingerForScrape(c);
     return f.ok() ? kOk : Fail(f);
   }
   FileProducerOptions fo{o.source, o.format};
@@ -287,6 +298,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
                static_cast<long long>((*sink)->acknowledged()),
                static_cast<long long>(stats.dead_lettered),
                static_cast<long long>(stats.skipped_files));
+  LingerForScrape(c);
   if (!s.ok()) return Fail(s);
   if (!f.ok()) return Fail(f);
   return kOk;

@@ -17,6 +17,7 @@ struct CommonOptions {
   std::string bootstrap_file;  // where `newsflow broker` writes its address
   std::vector<std::string> properties;  // -X key=value
   std::string metrics_addr;    // --metrics-addr host:port ("" = off, port 0 = any)
+  int metrics_linger_ms = 0;   // produce: keep serving /metrics this long after the work
   std::string log_level = "info";
 };
 
