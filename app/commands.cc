@@ -315,6 +315,8 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
                                         "' is not in the default chain: give --input-topic and --output-topic"));
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
+  // Not ready while the stage loads its models and joins the group.
+  Readiness::For((*metrics)->registry()).Expect(o.name);
   auto stages = OpenStages({o.name}, o.settings, o.name, (*metrics)->registry(), {{input, output}});
   if (!stages.ok()) return Fail(stages.status());
   auto worker = MakeKafkaWorker(*kafka, &(*stages)[0], o.name, input, output, o.group,
@@ -333,6 +335,7 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   if (!metrics.ok()) return Fail(metrics.status());
   bool is_dlq = o.topic == kDeadLetterTopic;
   std::string name = is_dlq ? "dlq-sink" : "sink";
+  Readiness::For((*metrics)->registry()).Expect(name);
   if (o.output != "-") EnsureParent(o.output);
   auto worker = MakeSinkWorker(*kafka, name, o.topic, o.output, o.dlq_output, o.raw || is_dlq,
                                o.group, (*metrics)->registry());

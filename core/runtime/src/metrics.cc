@@ -42,10 +42,23 @@ Readiness& Readiness::For(prometheus::Registry& registry) {
   return *slot;
 }
 
-Readiness::Component& Readiness::Add(const std::string& name) {
+void Readiness::Expect(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
   components_.emplace_back();
   components_.back().name = name;
+}
+
+Readiness::Component& Readiness::Add(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& c : components_) {
+    if (c.name == name && !c.claimed) {
+      c.claimed = true;
+      return c;
+    }
+  }
+  components_.emplace_back();
+  components_.back().name = name;
+  components_.back().claimed = true;
   return components_.back();
 }
 

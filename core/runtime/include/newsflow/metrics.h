@@ -42,12 +42,17 @@ class Readiness {
     std::string name;
     std::atomic<int> assigned{0};
     std::atomic<bool> connected{false};
+    bool claimed = false;  // by a running loop (Add), not just expected
   };
   // The readiness of the process that owns `registry` (one per registry, as
   // MetricFamilies).
   static Readiness& For(prometheus::Registry& registry);
 
-  // The returned component lives as long as the registry's Readiness.
+  // Announces a consumer loop that will start later (a stage still loading
+  // its models), so the process is not ready before it runs.
+  void Expect(const std::string& name);
+  // A loop's component: the first unclaimed expected one of that name, else
+  // a new one. It lives as long as the registry's Readiness.
   Component& Add(const std::string& name);
   // True when ready; `why` gets one line per component either way.
   bool Ready(std::string* why) const;
