@@ -154,6 +154,19 @@ TEST_F(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
         if (shown++ < 6) values << " " << SeriesLabel(series.at("metric")) << "=" << v;
       }
       if (finite > shown) values << " (+" << finite - shown << " more)";
+      // Gauges are mostly back to 0 once the pipeline is idle: show their
+      // peak over the run as well (a subquery over the last two minutes).
+      if (expr.find("rate(") == std::string::npos && expr.find("sum(") != 0 &&
+          expr.find("count") != 0) {
+        std::string peak_json;
+        std::string peak = "max(max_over_time((" + expr + ")[2m:1s]))";
+        if (HttpGet(api + "/api/v1/query?query=" + UrlEncode(peak), &peak_json) == 200) {
+          auto p = nlohmann::json::parse(peak_json, nullptr, false);
+          if (!p.is_discarded() && !p["data"]["result"].empty())
+            values << "; peak during the run "
+                   << p["data"]["result"][0]["value"][1].get<std::string>();
+        }
+      }
       report << "[ panel ] " << title << " [" << target.at("refId").get<std::string>() << "] "
              << result.size() << " series:" << values.str() << "\n";
       if (finite == 0) empty.push_back(title + " [" + target.at("refId").get<std::string>() + "]: " + expr);
