@@ -52,7 +52,7 @@ TEST_F(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
       << kPrometheus << " is missing: apt-get install prometheus (scripts/setup.sh does)";
   StartBroker(4);
   std::string out = dir_ + "/articles.jsonl", dlq = dir_ + "/dead-letters.jsonl";
-  std::vector<Role> roles;
+  std::vector<Role> roles;  // in the order of their fixed ports, 9402...
   roles.push_back({"newsflow-clean", {"stage", "clean"}});
   roles.push_back({"newsflow-langid", {"stage", "langid"}});
   roles.push_back({"newsflow-entities", {"stage", "entities"}});
@@ -71,18 +71,24 @@ TEST_F(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
     EXPECT_EQ(HttpGet(Url(r.port, "/healthz"), &body), 200) << r.job;
   }
 
-  // Prometheus, scraping every second.
+  // Prometheus with deploy/prometheus/prometheus.yml, its fixed ports
+  // mapped to this test's free ones, scraping every second.
   const int prom_port = FreePort();
   {
-    std::ofstream cfg(dir_ + "/prometheus.yml");
-    cfg << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
-        << "scrape_configs:\n";
-    auto job = [&](const std::string& name, int port) {
-      cfg << "  - job_name: " << name << "\n    static_configs:\n      - targets: [\"127.0.0.1:"
-          << port << "\"]\n";
-    };
-    job("newsflow-produce", produce_port);
-    for (const auto& r : roles) job(r.job, r.port);
+    std::string cfg = ReadFile(std::string(NEWSFLOW_SOURCE_DIR) + "/deploy/prometheus/prometheus.yml");
+    std::vector<std::pair<std::string, std::string>> edits = {
+        {"scrape_interval: 15s", "scrape_interval: 1s"},
+        {"scrape_timeout: 10s", "scrape_timeout: 1s"},
+        {"evaluation_interval: 15s", "evaluation_interval: 1s"},
+        {"localhost:9401", "127.0.0.1:" + std::to_string(produce_port)}};
+    for (size_t i = 0; i < roles.size(); ++i)
+      edits.push_back({"localhost:" + std::to_string(9402 + i), "127.0.0.1:" + std::to_string(roles[i].port)});
+    for (const auto& [from, to] : edits) {
+      size_t at = cfg.find(from);
+      ASSERT_NE(at, std::string::npos) << from << " not in deploy/prometheus/prometheus.yml";
+      cfg.replace(at, from.size(), to);
+    }
+    std::ofstream(dir_ + "/prometheus.yml") << cfg;
   }
   Process prometheus({kPrometheus, "--config.file=" + dir_ + "/prometheus.yml",
                       "--storage.tsdb.path=" + dir_ + "/tsdb",
