@@ -74,6 +74,16 @@ void MergeCommon(const PipelineConfig& cfg, CommonOptions& c) {
   c.properties = std::move(props);
 }
 
+// Prometheus pulls: a short-lived producer keeps serving its final counts
+// for a while (until SIGINT/SIGTERM) so the next scrape sees them.
+void LingerForScrape(const CommonOptions& c) {
+  if (c.metrics_linger_ms <= 0 || c.metrics_addr.empty()) return;
+  std::fflush(stderr);
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(c.metrics_linger_ms);
+  while (!g_stop.load() && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 // A stage opened for use: its settings outlive it, as StageContext promises.
 struct OpenedStage {
   std::string name;
@@ -370,6 +380,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
     }
     Status f = (*sink)->Flush(std::chrono::seconds(60));
     std::fprintf(stderr, "newsflow produce --raw: %lld line(s) published\n", static_cast<long long>(n));
+    LingerForScrape(c);
     return f.ok() ? kOk : Fail(f);
   }
   FileProducerOptions fo{o.source, o.format};
@@ -381,6 +392,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
                static_cast<long long>((*sink)->acknowledged()),
                static_cast<long long>(stats.dead_lettered),
                static_cast<long long>(stats.skipped_files));
+  LingerForScrape(c);
   if (!s.ok()) return Fail(s);
   if (!f.ok()) return Fail(f);
   return kOk;
@@ -434,6 +446,8 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   if (!kafka.ok()) return Fail(kafka.status());
   auto metrics = Metrics(common);
   if (!metrics.ok()) return Fail(metrics.status());
+  // Not ready while the stage loads its models and joins the group.
+  Readiness::For((*metrics)->registry()).Expect(o.name);
   auto stage = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
   if (!stage.ok()) return Fail(stage.status());
   auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, o.group,
@@ -453,6 +467,7 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   if (!metrics.ok()) return Fail(metrics.status());
   bool is_dlq = o.topic == kDeadLetterTopic;
   std::string name = is_dlq ? "dlq-sink" : "sink";
+  Readiness::For((*metrics)->registry()).Expect(name);
   if (o.output != "-") EnsureParent(o.output);
   auto worker = MakeSinkWorker(*kafka, name, o.topic, o.output, o.dlq_output, o.raw || is_dlq,
                                o.group, (*metrics)->registry());

@@ -18,6 +18,7 @@ struct CommonOptions {
   std::vector<std::string> properties;  // -X key=value
   std::string metrics_addr;    // --metrics-addr host:port ("" = off, port 0 = any)
   bool metrics_addr_given = false;  // on the command line (wins over a pipeline file)
+  int metrics_linger_ms = 0;   // produce: keep serving /metrics this long after the work
   std::string log_level = "info";
 };
 

@@ -22,7 +22,10 @@ void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
   app->add_option("-X", c.properties, "librdkafka property key=value (repeatable), as kcat -X")
       ->take_all();
   app->add_option("--metrics-addr", c.metrics_addr,
-                  "Serve Prometheus /metrics on host:port (port 0: any free port)");
+                  "Serve Prometheus /metrics, /healthz and /readyz on host:port (port 0: any free port)");
+  app->add_option("--metrics-linger-ms", c.metrics_linger_ms,
+                  "produce: keep serving /metrics this long after the inputs are published, so "
+                  "a scrape sees the final counts");
   app->add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 }

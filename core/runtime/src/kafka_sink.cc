@@ -26,6 +26,7 @@ Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOp
   }
   s->metrics_ = std::make_unique<StageMetrics>(registry, o.producer_name, "", o.topic);
   s->paused_ = &MetricFamilies::For(registry).flow_paused.Add({{"stage", o.producer_name}});
+  s->queue_ = &MetricFamilies::For(registry).producer_queue.Add({{"stage", o.producer_name}});
   s->stop_ = stop != nullptr ? stop : &s->never_stop_;
   s->options_ = std::move(o);
   return s;
@@ -75,6 +76,7 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   if (flow_) flow_->NoteProduced(json.size());
   published_.fetch_add(1);
   producer_->Poll(0);
+  queue_->Set(producer_->QueueLength());
   return Status::OK();
 }
 
@@ -91,7 +93,9 @@ Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
 }
 
 Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
-  NEWSFLOW_RETURN_IF_ERROR(producer_->Flush(timeout));
+  Status flushed = producer_->Flush(timeout);
+  queue_->Set(producer_->QueueLength());
+  NEWSFLOW_RETURN_IF_ERROR(flushed);
   if (failed_.load() > 0)
     return Status::Unavailable(std::to_string(failed_.load()) + " record(s) were not acknowledged");
   return Status::OK();

@@ -1,6 +1,9 @@
 #include "newsflow/metrics.h"
 
+#include <CivetServer.h>
 #include <librdkafka/rdkafka.h>
+#include <prometheus/text_serializer.h>
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 namespace newsflow {
@@ -17,24 +20,137 @@ Histogram::BucketBoundaries EndToEndBuckets() {
   return {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 86400};
 }
 
+void Reply(mg_connection* conn, int code, const char* reason, const char* content_type,
+           const std::string& body) {
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+            "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+            code, reason, content_type, body.size());
+  mg_write(conn, body.data(), body.size());
+}
+
 }  // namespace
 
+// ---- readiness --------------------------------------------------------------
+
+Readiness& Readiness::For(prometheus::Registry& registry) {
+  static std::mutex mu;
+  static std::map<prometheus::Registry*, std::unique_ptr<Readiness>> all;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = all[&registry];
+  if (!slot) slot = std::make_unique<Readiness>();
+  return *slot;
+}
+
+void Readiness::Expect(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  components_.emplace_back();
+  components_.back().name = name;
+}
+
+Readiness::Component& Readiness::Add(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& c : components_) {
+    if (c.name == name && !c.claimed) {
+      c.claimed = true;
+      return c;
+    }
+  }
+  components_.emplace_back();
+  components_.back().name = name;
+  components_.back().claimed = true;
+  return components_.back();
+}
+
+bool Readiness::Ready(std::string* why) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  bool ready = true;
+  std::string out;
+  for (const auto& c : components_) {
+    int assigned = c.assigned.load(std::memory_order_relaxed);
+    bool connected = c.connected.load(std::memory_order_relaxed);
+    bool ok = assigned > 0 && connected;
+    ready = ready && ok;
+    out += c.name + ": " + (ok ? "ready" : "not ready") + " (" + std::to_string(assigned) +
+           " partition(s) assigned, broker " + (connected ? "connected" : "not connected") + ")\n";
+  }
+  if (components_.empty()) out = "ready (no consumer in this process)\n";
+  if (why != nullptr) *why = std::move(out);
+  return ready;
+}
+
+// ---- HTTP -------------------------------------------------------------------
+
+struct MetricsServer::Handlers {
+  class Metrics final : public CivetHandler {
+   public:
+    explicit Metrics(std::shared_ptr<prometheus::Registry> r) : registry_(std::move(r)) {}
+    bool handleGet(CivetServer*, mg_connection* conn) override {
+      std::string body = prometheus::TextSerializer().Serialize(registry_->Collect());
+      Reply(conn, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", body);
+      return true;
+    }
+
+   private:
+    std::shared_ptr<prometheus::Registry> registry_;
+  };
+  class Alive final : public CivetHandler {
+   public:
+    bool handleGet(CivetServer*, mg_connection* conn) override {
+      Reply(conn, 200, "OK", "text/plain; charset=utf-8", "ok\n");
+      return true;
+    }
+  };
+  class Ready final : public CivetHandler {
+   public:
+    explicit Ready(Readiness& r) : readiness_(r) {}
+    bool handleGet(CivetServer*, mg_connection* conn) override {
+      std::string why;
+      bool ready = readiness_.Ready(&why);
+      Reply(conn, ready ? 200 : 503, ready ? "OK" : "Service Unavailable",
+            "text/plain; charset=utf-8", why);
+      return true;
+    }
+
+   private:
+    Readiness& readiness_;
+  };
+
+  Handlers(std::shared_ptr<prometheus::Registry> r, Readiness& readiness)
+      : metrics(std::move(r)), ready(readiness) {}
+  Metrics metrics;
+  Alive alive;
+  Ready ready;
+};
+
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& bind) {
-  auto m = std::make_unique<MetricsServer>();
+  std::unique_ptr<MetricsServer> m(new MetricsServer());
   m->registry_ = std::make_shared<prometheus::Registry>();
   MetricFamilies::For(*m->registry_);
   if (!bind.empty()) {
+    m->handlers_ = std::make_unique<Handlers>(m->registry_, Readiness::For(*m->registry_));
     try {
-      m->exposer_ = std::make_unique<prometheus::Exposer>(bind);
+      m->server_ = std::make_unique<CivetServer>(std::vector<std::string>{
+          "listening_ports", bind, "num_threads", "2", "request_timeout_ms", "10000"});
     } catch (const std::exception& e) {
       return Status::Unavailable("metrics: cannot listen on " + bind + ": " + e.what());
     }
-    m->exposer_->RegisterCollectable(m->registry_);
-    auto ports = m->exposer_->GetListeningPorts();
+    m->server_->addHandler("/metrics", m->handlers_->metrics);
+    m->server_->addHandler("/healthz", m->handlers_->alive);
+    m->server_->addHandler("/readyz", m->handlers_->ready);
+    auto ports = m->server_->getListeningPorts();
     if (!ports.empty()) m->port_ = ports.front();
   }
   return m;
 }
+
+MetricsServer::~MetricsServer() {
+  // Stop serving before the handlers and the registry go.
+  if (server_) server_->close();
+  server_.reset();
+}
+
+// ---- families ---------------------------------------------------------------
 
 MetricFamilies::MetricFamilies(prometheus::Registry& r)
     : received(prometheus::BuildCounter().Name("newsflow_records_received_total")
@@ -56,13 +172,17 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
       process_seconds(prometheus::BuildHistogram().Name("newsflow_process_seconds")
                           .Help("Time a stage spent on one record").Register(r)),
       e2e_seconds(prometheus::BuildHistogram().Name("newsflow_end_to_end_latency_seconds")
-                      .Help("From the article's fetched_at to the stage's output").Register(r)),
+                      .Help("From the article's fetched_at (since=fetched_at) or its first "
+                            "produce time (since=produced) to the stage's acknowledged output")
+                      .Register(r)),
       batch_size(prometheus::BuildHistogram().Name("newsflow_batch_size")
                      .Help("Records handled per consumer poll batch").Register(r)),
       rebalances(prometheus::BuildCounter().Name("newsflow_rebalances_total")
                      .Help("Consumer group rebalances seen, by kind").Register(r)),
+      commits(prometheus::BuildCounter().Name("newsflow_commits_total")
+                  .Help("Offset commits completed (automatic and synchronous)").Register(r)),
       commit_seconds(prometheus::BuildHistogram().Name("newsflow_commit_seconds")
-                         .Help("Time to commit offsets").Register(r)),
+                         .Help("Time of synchronous offset commits (revoke, shutdown)").Register(r)),
       commit_failures(prometheus::BuildCounter().Name("newsflow_commit_failures_total")
                           .Help("Offset commits that failed").Register(r)),
       delivery_failures(prometheus::BuildCounter().Name("newsflow_delivery_failures_total")
@@ -75,8 +195,19 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
                              .Help("Largest per-partition backlog of the downstream group").Register(r)),
       consumer_lag(prometheus::BuildGauge().Name("newsflow_consumer_lag_messages")
                        .Help("High watermark minus consumed position, per partition").Register(r)),
+      consumer_lag_seconds(prometheus::BuildGauge().Name("newsflow_consumer_lag_seconds")
+                               .Help("While records wait: now minus the produce time of the last "
+                                     "consumed record (an upper bound on the oldest waiting "
+                                     "record's age); 0 when caught up")
+                               .Register(r)),
+      committed_lag(prometheus::BuildGauge().Name("newsflow_consumer_committed_lag_messages")
+                        .Help("High watermark minus the group's committed offset, per partition "
+                              "(librdkafka statistics)")
+                        .Register(r)),
       assigned_partitions(prometheus::BuildGauge().Name("newsflow_assigned_partitions")
                               .Help("Partitions assigned to this consumer").Register(r)),
+      broker_connected(prometheus::BuildGauge().Name("newsflow_broker_connected")
+                           .Help("1 while at least one broker connection is up").Register(r)),
       build_info(prometheus::BuildGauge().Name("newsflow_build_info")
                      .Help("Build information; value 1").Register(r)) {
   build_info.Add({{"version", "0.1.0"}, {"librdkafka", rd_kafka_version_str()}}).Set(1);
@@ -91,6 +222,35 @@ MetricFamilies& MetricFamilies::For(prometheus::Registry& r) {
   return *slot;
 }
 
+const std::vector<std::string>& ContractMetricNames() {
+  static const std::vector<std::string> names = {
+      "newsflow_records_received_total",
+      "newsflow_records_sent_total",
+      "newsflow_records_dead_lettered_total",
+      "newsflow_records_lost_total",
+      "newsflow_records_redelivered_total",
+      "newsflow_bytes_received_total",
+      "newsflow_bytes_sent_total",
+      "newsflow_process_seconds",
+      "newsflow_end_to_end_latency_seconds",
+      "newsflow_batch_size",
+      "newsflow_rebalances_total",
+      "newsflow_commits_total",
+      "newsflow_commit_seconds",
+      "newsflow_commit_failures_total",
+      "newsflow_delivery_failures_total",
+      "newsflow_producer_queue_messages",
+      "newsflow_flow_control_paused",
+      "newsflow_downstream_backlog_messages",
+      "newsflow_consumer_lag_messages",
+      "newsflow_consumer_lag_seconds",
+      "newsflow_consumer_committed_lag_messages",
+      "newsflow_assigned_partitions",
+      "newsflow_broker_connected",
+  };
+  return names;
+}
+
 StageMetrics::StageMetrics(prometheus::Registry& r, const std::string& stage,
                            const std::string& input_topic, const std::string& output_topic)
     : received(MetricFamilies::For(r).received.Add({{"stage", stage}, {"topic", input_topic}})),
@@ -100,7 +260,10 @@ StageMetrics::StageMetrics(prometheus::Registry& r, const std::string& stage,
       lost(MetricFamilies::For(r).lost.Add({{"stage", stage}, {"topic", input_topic}})),
       redelivered(MetricFamilies::For(r).redelivered.Add({{"stage", stage}, {"topic", input_topic}})),
       process_seconds(MetricFamilies::For(r).process_seconds.Add({{"stage", stage}}, LatencyBuckets())),
-      e2e_seconds(MetricFamilies::For(r).e2e_seconds.Add({{"stage", stage}}, EndToEndBuckets())),
+      e2e_seconds(MetricFamilies::For(r).e2e_seconds.Add({{"stage", stage}, {"since", "fetched_at"}},
+                                                         EndToEndBuckets())),
+      e2e_from_produce_seconds(MetricFamilies::For(r).e2e_seconds.Add(
+          {{"stage", stage}, {"since", "produced"}}, EndToEndBuckets())),
       f_(MetricFamilies::For(r)),
       stage_(stage) {
   // Make the common outcomes visible at zero, so rate() queries have series.
@@ -122,6 +285,120 @@ prometheus::Counter& StageMetrics::DeadLettered(const std::string& reason_code) 
   auto& c = dead_[reason_code];
   if (c == nullptr) c = &f_.dead_lettered.Add({{"stage", stage_}, {"reason", reason_code}});
   return *c;
+}
+
+// ---- librdkafka statistics ----------------------------------------------------
+
+struct ConsumerStatsParser::Impl {
+  simdjson::ondemand::parser parser;
+  std::string buffer;
+};
+
+ConsumerStatsParser::ConsumerStatsParser() : impl_(std::make_unique<Impl>()) {}
+ConsumerStatsParser::~ConsumerStatsParser() = default;
+
+namespace {
+
+using simdjson::ondemand::object;
+
+Status JsonError(simdjson::error_code e, const char* where) {
+  return Status::Corrupt(std::string("statistics JSON (") + where + "): " +
+                         simdjson::error_message(e));
+}
+
+Status ParseBrokers(object brokers, ConsumerStats& out) {
+  for (auto b : brokers) {
+    object bo;
+    if (auto e = b.value().get_object().get(bo)) return JsonError(e, "broker");
+    std::string_view state, source;
+    for (auto f : bo) {
+      std::string_view key;
+      if (auto e = f.unescaped_key().get(key)) return JsonError(e, "broker key");
+      if (key == "state") {
+        if (auto e = f.value().get_string().get(state)) return JsonError(e, "broker state");
+      } else if (key == "source") {
+        if (auto e = f.value().get_string().get(source)) return JsonError(e, "broker source");
+      }
+    }
+    // Logical brokers (the group coordinator handle) mirror a real one.
+    if (state == "UP" && source != "logical") ++out.brokers_up;
+  }
+  return Status::OK();
+}
+
+Status ParsePartitions(object partitions, ConsumerStats& out) {
+  for (auto p : partitions) {
+    std::string_view id;
+    if (auto e = p.unescaped_key().get(id)) return JsonError(e, "partition key");
+    if (id == "-1") continue;  // librdkafka's internal unassigned partition
+    object po;
+    if (auto e = p.value().get_object().get(po)) return JsonError(e, "partition");
+    ConsumerStats::Partition part;
+    bool desired = false;
+    for (auto f : po) {
+      std::string_view key;
+      if (auto e = f.unescaped_key().get(key)) return JsonError(e, "partition field");
+      int64_t* slot = nullptr;
+      if (key == "desired") {
+        if (auto e = f.value().get_bool().get(desired)) return JsonError(e, "desired");
+        continue;
+      }
+      if (key == "hi_offset") slot = &part.hi_offset;
+      if (key == "lo_offset") slot = &part.lo_offset;
+      if (key == "committed_offset") slot = &part.committed_offset;
+      if (key == "consumer_lag") slot = &part.consumer_lag;
+      if (slot == nullptr) continue;
+      if (auto e = f.value().get_int64().get(*slot)) return JsonError(e, "offset");
+    }
+    char* end = nullptr;
+    std::string ids(id);
+    part.partition = static_cast<int32_t>(std::strtol(ids.c_str(), &end, 10));
+    if (desired) out.partitions.push_back(part);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ConsumerStatsParser::Parse(std::string_view json, const std::string& topic,
+                                  ConsumerStats& out) {
+  out = ConsumerStats();
+  std::string& buf = impl_->buffer;
+  buf.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  buf.assign(json);
+  simdjson::padded_string_view view(buf.data(), buf.size(), buf.capacity());
+  simdjson::ondemand::document doc;
+  if (auto e = impl_->parser.iterate(view).get(doc)) return JsonError(e, "document");
+  object root;
+  if (auto e = doc.get_object().get(root)) return JsonError(e, "root");
+  for (auto field : root) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return JsonError(e, "key");
+    if (key == "brokers") {
+      object brokers;
+      if (auto e = field.value().get_object().get(brokers)) return JsonError(e, "brokers");
+      NEWSFLOW_RETURN_IF_ERROR(ParseBrokers(brokers, out));
+    } else if (key == "topics") {
+      object topics;
+      if (auto e = field.value().get_object().get(topics)) return JsonError(e, "topics");
+      for (auto t : topics) {
+        std::string_view name;
+        if (auto e = t.unescaped_key().get(name)) return JsonError(e, "topic key");
+        if (name != topic) continue;
+        object to;
+        if (auto e = t.value().get_object().get(to)) return JsonError(e, "topic");
+        for (auto f : to) {
+          std::string_view k;
+          if (auto e = f.unescaped_key().get(k)) return JsonError(e, "topic field");
+          if (k != "partitions") continue;
+          object parts;
+          if (auto e = f.value().get_object().get(parts)) return JsonError(e, "partitions");
+          NEWSFLOW_RETURN_IF_ERROR(ParsePartitions(parts, out));
+        }
+      }
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace newsflow

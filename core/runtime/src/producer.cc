@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <thread>
 
 namespace newsflow {
@@ -36,15 +37,27 @@ KafkaProducer::~KafkaProducer() {
 }
 
 Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std::string_view value,
-                              DeliveryFn on_delivery) {
+                              DeliveryFn on_delivery, int64_t origin_ms) {
   auto* fn = new DeliveryFn(std::move(on_delivery));
   std::string t(topic);
+  char origin[24];
+  int origin_len = origin_ms > 0 ? std::snprintf(origin, sizeof origin, "%lld",
+                                                 static_cast<long long>(origin_ms))
+                                 : 0;
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
-        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(fn), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err =
+        origin_len > 0
+            ? rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
+                                RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_HEADER(kProducedAtHeader, origin, origin_len),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(fn),
+                                RD_KAFKA_V_END)
+            : rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
+                                RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(fn),
+                                RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_.get(), 50);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <map>
 
 #include "newsflow/text.h"
@@ -11,24 +13,26 @@ namespace newsflow {
 // ---- outputs ---------------------------------------------------------------
 
 Status KafkaOutput::SendTo(const std::string& topic, std::string_view key, std::string_view value,
-                           Done done) {
+                           int64_t origin_ms, Done done) {
   FlowController* flow = topic == topic_ ? flow_ : nullptr;
   Status s = producer_.Produce(topic, key, value,
                                [done = std::move(done), topic, flow](rd_kafka_resp_err_t err, int32_t,
                                                                      int64_t) {
                                  if (flow != nullptr) flow->NoteAcked();
                                  done(KafkaStatus(err, "delivery to " + topic));
-                               });
+                               },
+                               origin_ms);
   if (s.ok() && flow_ != nullptr && topic == topic_) flow_->NoteProduced(value.size());
   return s;
 }
 
-Status KafkaOutput::Send(std::string_view key, std::string_view value, Done done) {
-  return SendTo(topic_, key, value, std::move(done));
+Status KafkaOutput::Send(std::string_view key, std::string_view value, int64_t origin_ms,
+                         Done done) {
+  return SendTo(topic_, key, value, origin_ms, std::move(done));
 }
 
 Status KafkaOutput::SendDeadLetter(std::string_view key, std::string_view value, Done done) {
-  return SendTo(dlq_, key, value, std::move(done));
+  return SendTo(dlq_, key, value, 0, std::move(done));
 }
 
 Result<std::unique_ptr<FileOutput>> FileOutput::Open(const std::string& path,
@@ -64,7 +68,7 @@ Status FileOutput::WriteLine(FILE* f, std::string_view value) {
   return Status::OK();
 }
 
-Status FileOutput::Send(std::string_view, std::string_view value, Done done) {
+Status FileOutput::Send(std::string_view, std::string_view value, int64_t, Done done) {
   Status s = WriteLine(out_, value);
   if (s.ok()) done(s);
   return s;
@@ -90,8 +94,12 @@ StageRunner::StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProces
       processor_(processor),
       output_(output),
       families_(MetricFamilies::For(registry)),
-      metrics_(registry, options_.name, options_.input_topic, output.Describe()) {
+      metrics_(registry, options_.name, options_.input_topic, output.Describe()),
+      readiness_(Readiness::For(registry).Add(options_.name)) {
   const std::map<std::string, std::string> l = {{"stage", options_.name}};
+  backlog_gauge_ = &families_.downstream_backlog.Add(l);
+  connected_gauge_ = &families_.broker_connected.Add(l);
+  commits_ = &families_.commits.Add(l);
   paused_gauge_ = &families_.flow_paused.Add(l);
   queue_gauge_ = &families_.producer_queue.Add(l);
   assigned_gauge_ = &families_.assigned_partitions.Add(l);
@@ -120,6 +128,55 @@ void StageRunner::RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   }
 }
 
+int StageRunner::StatsCallback(rd_kafka_t*, char* json, size_t len, void* opaque) {
+  static_cast<StageRunner*>(opaque)->OnStats(std::string_view(json, len));
+  return 0;  // librdkafka frees `json`
+}
+
+void StageRunner::ErrorCallback(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<StageRunner*>(opaque);
+  auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->SetConnected(false);
+  if (code == RD_KAFKA_RESP_ERR__FATAL) {
+    spdlog::error("[{}] kafka fatal error: {}", self->options_.name, reason);
+  } else {
+    spdlog::warn("[{}] kafka: {}: {}", self->options_.name, rd_kafka_err2str(code), reason);
+  }
+}
+
+void StageRunner::CommitCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t*, void* opaque) {
+  auto* self = static_cast<StageRunner*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;  // nothing new to commit
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    self->commits_->Increment();
+  } else {
+    self->commit_failures_->Increment();
+    spdlog::warn("[{}] offset commit failed: {}", self->options_.name, rd_kafka_err2str(err));
+  }
+}
+
+void StageRunner::SetConnected(bool connected) {
+  readiness_.connected.store(connected, std::memory_order_relaxed);
+  connected_gauge_->Set(connected ? 1 : 0);
+}
+
+void StageRunner::OnStats(std::string_view json) {
+  Status s = stats_parser_.Parse(json, options_.input_topic, stats_);
+  if (!s.ok()) {
+    spdlog::debug("[{}] {}", options_.name, s.ToString());
+    return;
+  }
+  SetConnected(stats_.brokers_up > 0);
+  for (const auto& p : stats_.partitions) {
+    auto it = partitions_.find(p.partition);
+    if (it == partitions_.end() || p.hi_offset < 0) continue;
+    // No commit yet: everything the broker still holds is uncommitted.
+    int64_t base = p.committed_offset >= 0 ? p.committed_offset : std::max<int64_t>(0, p.lo_offset);
+    it->second.committed_lag->Set(static_cast<double>(std::max<int64_t>(0, p.hi_offset - base)));
+  }
+}
+
 void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
   families_.rebalances.Add({{"stage", options_.name}, {"kind", "assign"}}).Increment();
   // Where each partition resumes, so the first record can be checked for a gap.
@@ -136,7 +193,17 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
   }
   rd_kafka_assign(rk_.get(), parts);
   if (paused_) rd_kafka_pause_partitions(rk_.get(), parts);
+  for (int i = 0; i < parts->cnt; ++i) {
+    const std::map<std::string, std::string> l = {
+        {"stage", options_.name}, {"topic", parts->elems[i].topic},
+        {"partition", std::to_string(parts->elems[i].partition)}};
+    PartitionGauges& g = partitions_[parts->elems[i].partition];
+    g.lag = &families_.consumer_lag.Add(l);
+    g.lag_seconds = &families_.consumer_lag_seconds.Add(l);
+    g.committed_lag = &families_.committed_lag.Add(l);
+  }
   assigned_gauge_->Set(parts->cnt);
+  readiness_.assigned.store(parts->cnt, std::memory_order_relaxed);
   spdlog::info("[{}] assigned {} partition(s) of {}", options_.name, parts->cnt,
                options_.input_topic);
 }
@@ -152,13 +219,20 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
   if (!c.ok()) spdlog::warn("[{}] commit on revoke: {}", options_.name, c.ToString());
   for (int i = 0; i < parts->cnt; ++i) tracker_.Revoke(parts->elems[i].partition);
   rd_kafka_assign(rk_.get(), nullptr);
+  // A partition that moved to another member is that member's to report.
+  for (auto& [p, g] : partitions_) {
+    families_.consumer_lag.Remove(g.lag);
+    families_.consumer_lag_seconds.Remove(g.lag_seconds);
+    families_.committed_lag.Remove(g.committed_lag);
+  }
+  partitions_.clear();
   assigned_gauge_->Set(0);
+  readiness_.assigned.store(0, std::memory_order_relaxed);
   spdlog::info("[{}] revoked {} partition(s)", options_.name, parts->cnt);
 }
 
 void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes,
-                       const Status& s, std::chrono::system_clock::time_point fetched_at,
-                       bool has_fetched) {
+                       const Status& s, const Origin& origin) {
   if (!s.ok()) {
     delivery_failures_->Increment();
     spdlog::error("[{}] partition {} offset {}: {} (offset not committed; it is read again after "
@@ -170,9 +244,17 @@ void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t
     ++counts_.sent;
     metrics_.sent.Increment();
     metrics_.bytes_out.Increment(static_cast<double>(bytes));
-    if (has_fetched) {
-      double age = std::chrono::duration<double>(std::chrono::system_clock::now() - fetched_at).count();
+    auto now = std::chrono::system_clock::now();
+    if (origin.has_fetched) {
+      double age = std::chrono::duration<double>(now - origin.fetched_at).count();
       if (age >= 0) metrics_.e2e_seconds.Observe(age);
+    }
+    if (origin.produced_ms > 0) {
+      int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           now.time_since_epoch()).count();
+      if (now_ms >= origin.produced_ms)
+        metrics_.e2e_from_produce_seconds.Observe(static_cast<double>(now_ms - origin.produced_ms) /
+                                                  1000.0);
     }
   }
 }
@@ -192,6 +274,27 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
     ++counts_.redelivered;
     metrics_.redelivered.Increment();
   }
+  // When the article first entered Kafka: the header a stage passed on, else
+  // this record's own produce time (it came straight from a producer).
+  int64_t produced_ms = 0;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const void* v = nullptr;
+    size_t n = 0;
+    if (rd_kafka_header_get_last(headers, kProducedAtHeader, &v, &n) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        v != nullptr && n > 0 && n < 24) {
+      char buf[24];
+      std::memcpy(buf, v, n);
+      buf[n] = '\0';
+      produced_ms = std::strtoll(buf, nullptr, 10);
+    }
+  }
+  rd_kafka_timestamp_type_t ts_type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+  if (ts_type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) ts = 0;
+  if (produced_ms <= 0) produced_ms = ts;
+  if (auto it = partitions_.find(partition); it != partitions_.end() && ts > 0)
+    it->second.last_timestamp_ms = ts;
   ++counts_.received;
   metrics_.received.Increment();
   metrics_.bytes_in.Increment(static_cast<double>(m->len));
@@ -210,7 +313,7 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
     spdlog::warn("[{}] dead letter {}[{}]@{}: {}: {}", options_.name, options_.input_topic,
                  partition, offset, out.reason_code, out.reason);
     Status s = output_.SendDeadLetter(out.key, json, [this, partition, offset](const Status& st) {
-      Done(partition, offset, false, 0, st, {}, false);
+      Done(partition, offset, false, 0, st, Origin{});
     });
     if (!s.ok()) {
       delivery_failures_->Increment();
@@ -230,11 +333,13 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
       break;
     case Kind::kForward: {
       size_t bytes = scratch_.value.size();
-      auto fetched = scratch_.fetched_at.value_or(std::chrono::system_clock::time_point{});
-      bool has_fetched = scratch_.fetched_at.has_value();
-      Status s = output_.Send(scratch_.key, scratch_.value,
-                              [this, partition, offset, bytes, fetched, has_fetched](const Status& st) {
-                                Done(partition, offset, true, bytes, st, fetched, has_fetched);
+      Origin origin;
+      origin.fetched_at = scratch_.fetched_at.value_or(std::chrono::system_clock::time_point{});
+      origin.has_fetched = scratch_.fetched_at.has_value();
+      origin.produced_ms = produced_ms;
+      Status s = output_.Send(scratch_.key, scratch_.value, produced_ms,
+                              [this, partition, offset, bytes, origin](const Status& st) {
+                                Done(partition, offset, true, bytes, st, origin);
                               });
       if (!s.ok()) {
         RecordProcessor::Output failed = scratch_;
@@ -267,7 +372,7 @@ Status StageRunner::CommitSync() {
   commit_seconds_->Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return Status::OK();
-  commit_failures_->Increment();
+  // Counted by CommitCallback, which librdkafka also runs for this commit.
   return KafkaStatus(err, "commit");
 }
 
@@ -292,21 +397,31 @@ void StageRunner::UpdateLag() {
   if (now - last_lag_ < std::chrono::seconds(1)) return;
   last_lag_ = now;
   queue_gauge_->Set(static_cast<double>(output_.QueueLength()));
+  backlog_gauge_->Set(static_cast<double>(std::max<int64_t>(0, output_.DownstreamBacklog())));
   rd_kafka_topic_partition_list_t* assignment = nullptr;
   if (rd_kafka_assignment(rk_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   TopicPartitionList a(assignment);
   if (rd_kafka_position(rk_.get(), a.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   for (int i = 0; i < a->cnt; ++i) {
+    auto it = partitions_.find(a->elems[i].partition);
+    if (it == partitions_.end()) continue;
     int64_t low = 0, high = 0;
     if (rd_kafka_get_watermark_offsets(rk_.get(), a->elems[i].topic, a->elems[i].partition, &low,
                                        &high) != RD_KAFKA_RESP_ERR_NO_ERROR || high < 0)
       continue;
     int64_t pos = a->elems[i].offset >= 0 ? a->elems[i].offset : low;
-    families_.consumer_lag
-        .Add({{"stage", options_.name},
-              {"topic", a->elems[i].topic},
-              {"partition", std::to_string(a->elems[i].partition)}})
-        .Set(static_cast<double>(std::max<int64_t>(0, high - pos)));
+    int64_t lag = std::max<int64_t>(0, high - pos);
+    PartitionGauges& g = it->second;
+    g.lag->Set(static_cast<double>(lag));
+    // The next waiting record was produced after the last consumed one, so
+    // this bounds its age from above; unknown until a record was consumed.
+    double seconds = 0;
+    if (lag > 0 && g.last_timestamp_ms > 0)
+      seconds = std::max<int64_t>(0, now_ms - g.last_timestamp_ms) / 1000.0;
+    g.lag_seconds->Set(seconds);
   }
 }
 
@@ -314,7 +429,18 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, options_.group);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &StageRunner::RebalanceCallback);
+  rd_kafka_conf_set_stats_cb(*conf, &StageRunner::StatsCallback);
+  rd_kafka_conf_set_error_cb(*conf, &StageRunner::ErrorCallback);
+  rd_kafka_conf_set_offset_commit_cb(*conf, &StageRunner::CommitCallback);
   rd_kafka_conf_set_opaque(*conf, this);
+  // Statistics feed the committed lag and broker connectivity (/readyz); a
+  // user's -X statistics.interval.ms wins.
+  bool user_stats = false;
+  for (const auto& [k, v] : kafka_.properties) user_stats = user_stats || k == "statistics.interval.ms";
+  if (!user_stats) {
+    char err[256];
+    rd_kafka_conf_set(*conf, "statistics.interval.ms", "1000", err, sizeof err);
+  }
   auto rk = NewKafkaClient(kafka_, ClientRole::kConsumer, options_.group, *conf);
   if (!rk.ok()) return rk.status();
   rk_ = std::move(*rk);

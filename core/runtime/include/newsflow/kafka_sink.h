@@ -52,6 +52,7 @@ class KafkaArticleSink final : public ArticleSink {
   std::atomic<int64_t> published_{0}, acked_{0}, failed_{0};
   std::unique_ptr<StageMetrics> metrics_;
   prometheus::Gauge* paused_ = nullptr;
+  prometheus::Gauge* queue_ = nullptr;
 };
 
 }  // namespace newsflow

@@ -17,6 +17,11 @@
 
 namespace newsflow {
 
+// Carries the first produce time (ms since the epoch, decimal) from stage to
+// stage; absent on records straight from a producer, whose Kafka timestamp
+// is that time.
+inline constexpr const char* kProducedAtHeader = "newsflow-produced-ms";
+
 class KafkaProducer {
  public:
   // err == NO_ERROR when the broker acknowledged the message.
@@ -27,9 +32,11 @@ class KafkaProducer {
 
   // Copies key and value. Waits (serving callbacks) while the local queue is
   // full. An immediate error (e.g. message too large) is returned and
-  // `on_delivery` is not called.
+  // `on_delivery` is not called. `origin_ms` > 0 goes out in the
+  // kProducedAtHeader header: when the record's article first entered Kafka
+  // (end-to-end latency from produce time, docs/metrics.md).
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
-                 DeliveryFn on_delivery);
+                 DeliveryFn on_delivery, int64_t origin_ms = 0);
 
   int Poll(int timeout_ms) { return rd_kafka_poll(rk_.get(), timeout_ms); }
   // Waits until every message is delivered or failed, serving callbacks.

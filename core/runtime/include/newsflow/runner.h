@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -28,17 +29,22 @@
 namespace newsflow {
 
 // Where processed records go. `done` runs once the record is safe (acked or
-// written); it may run inside Send or later, from Poll/Flush.
+// written); it may run inside Send or later, from Poll/Flush. `origin_ms` is
+// when the record's article first entered Kafka (0: unknown); Kafka outputs
+// pass it on in a header.
 class RecordOutput {
  public:
   using Done = std::function<void(const Status&)>;
   virtual ~RecordOutput() = default;
-  virtual Status Send(std::string_view key, std::string_view value, Done done) = 0;
+  virtual Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
+                      Done done) = 0;
   virtual Status SendDeadLetter(std::string_view key, std::string_view value, Done done) = 0;
   virtual void Poll(int timeout_ms) = 0;
   virtual Status Flush(std::chrono::milliseconds timeout) = 0;
   virtual bool Blocked() const { return false; }
   virtual int64_t QueueLength() const { return 0; }
+  // Largest per-partition backlog of the downstream group; -1 if unknown.
+  virtual int64_t DownstreamBacklog() const { return -1; }
   virtual std::string Describe() const = 0;
 };
 
@@ -49,16 +55,19 @@ class KafkaOutput final : public RecordOutput {
   KafkaOutput(KafkaProducer& producer, std::string topic, std::string dlq_topic,
               FlowController* flow)
       : producer_(producer), topic_(std::move(topic)), dlq_(std::move(dlq_topic)), flow_(flow) {}
-  Status Send(std::string_view key, std::string_view value, Done done) override;
+  Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
+              Done done) override;
   Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override;
   void Poll(int timeout_ms) override { producer_.Poll(timeout_ms); }
   Status Flush(std::chrono::milliseconds timeout) override { return producer_.Flush(timeout); }
   bool Blocked() const override { return flow_ != nullptr && flow_->Blocked(); }
   int64_t QueueLength() const override { return producer_.QueueLength(); }
+  int64_t DownstreamBacklog() const override { return flow_ != nullptr ? flow_->MaxBacklog() : -1; }
   std::string Describe() const override { return topic_; }
 
  private:
-  Status SendTo(const std::string& topic, std::string_view key, std::string_view value, Done done);
+  Status SendTo(const std::string& topic, std::string_view key, std::string_view value,
+                int64_t origin_ms, Done done);
   KafkaProducer& producer_;
   std::string topic_, dlq_;
   FlowController* flow_;
@@ -71,7 +80,8 @@ class FileOutput final : public RecordOutput {
   static Result<std::unique_ptr<FileOutput>> Open(const std::string& path,
                                                   const std::string& dlq_path);
   ~FileOutput() override;
-  Status Send(std::string_view key, std::string_view value, Done done) override;
+  Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
+              Done done) override;
   Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override;
   void Poll(int) override {}
   Status Flush(std::chrono::milliseconds) override;
@@ -113,13 +123,33 @@ class StageRunner {
   const Counts& counts() const { return counts_; }
 
  private:
+  // When a forwarded record's article was fetched and first produced.
+  struct Origin {
+    std::chrono::system_clock::time_point fetched_at{};
+    bool has_fetched = false;
+    int64_t produced_ms = 0;  // 0: unknown
+  };
+  // The per-partition gauges, created on assign and removed on revoke.
+  struct PartitionGauges {
+    prometheus::Gauge* lag = nullptr;
+    prometheus::Gauge* lag_seconds = nullptr;
+    prometheus::Gauge* committed_lag = nullptr;
+    int64_t last_timestamp_ms = 0;  // produce time of the last consumed record
+  };
+
   static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* parts, void* opaque);
+  static int StatsCallback(rd_kafka_t* rk, char* json, size_t len, void* opaque);
+  static void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static void CommitCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t* offsets, void* opaque);
   void OnAssign(rd_kafka_topic_partition_list_t* parts);
   void OnRevoke(rd_kafka_topic_partition_list_t* parts);
+  void OnStats(std::string_view json);
+  void SetConnected(bool connected);
   void Handle(const rd_kafka_message_t* m);
   void Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes, const Status& s,
-            std::chrono::system_clock::time_point fetched_at, bool has_fetched);
+            const Origin& origin);
   void StoreOffsets(bool all);
   Status CommitSync();
   void UpdateFlow();
@@ -144,6 +174,13 @@ class StageRunner {
   prometheus::Histogram* commit_seconds_ = nullptr;
   prometheus::Counter* delivery_failures_ = nullptr;
   prometheus::Histogram* batch_size_ = nullptr;
+  prometheus::Gauge* backlog_gauge_ = nullptr;
+  prometheus::Gauge* connected_gauge_ = nullptr;
+  prometheus::Counter* commits_ = nullptr;
+  Readiness::Component& readiness_;
+  std::map<int32_t, PartitionGauges> partitions_;
+  ConsumerStatsParser stats_parser_;
+  ConsumerStats stats_;
   std::chrono::steady_clock::time_point last_lag_{};
   int64_t batch_count_ = 0;
 };

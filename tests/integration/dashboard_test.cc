@@ -1,0 +1,200 @@
+// The Grafana dashboard against the real thing: Debian's Prometheus scrapes a
+// pipeline of newsflow processes (embedded broker, producer, clean, langid,
+// entities, sinks) fed with the sample articles; every panel query of
+// deploy/grafana/dashboards/newsflow.json is then evaluated through
+// Prometheus's HTTP API and must return data.
+#include <signal.h>
+
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "metrics_fixture.h"
+
+namespace newsflow::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kPrometheus = "/usr/bin/prometheus";
+
+struct Role {
+  std::string job;  // as in deploy/prometheus/prometheus.yml
+  std::vector<std::string> args;
+  int port = 0;
+  std::unique_ptr<Process> process;
+};
+
+// Grafana's variables, as the dashboard shows "All" stages over a range
+// covering the test's data.
+std::string Substitute(std::string expr) {
+  const std::vector<std::pair<std::string, std::string>> vars = {
+      {"$__rate_interval", "1m"}, {"${stage}", ".*"}, {"$stage", ".*"}};
+  for (const auto& [from, to] : vars)
+    for (size_t at; (at = expr.find(from)) != std::string::npos;) expr.replace(at, from.size(), to);
+  return expr;
+}
+
+std::string SeriesLabel(const nlohmann::json& metric) {
+  std::string s;
+  for (const auto& [k, v] : metric.items()) {
+    if (k == "__name__") continue;
+    s += (s.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+  }
+  return "{" + s + "}";
+}
+
+class DashboardTest : public MetricsPipelineTest {};
+
+TEST_F(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
+  ASSERT_TRUE(std::filesystem::exists(kPrometheus))
+      << kPrometheus << " is missing: apt-get install prometheus (scripts/setup.sh does)";
+  StartBroker(4);
+  std::string out = dir_ + "/articles.jsonl", dlq = dir_ + "/dead-letters.jsonl";
+  std::vector<Role> roles;  // in the order of their fixed ports, 9402...
+  roles.push_back({"newsflow-clean", {"stage", "clean"}});
+  roles.push_back({"newsflow-langid", {"stage", "langid"}});
+  roles.push_back({"newsflow-entities", {"stage", "entities"}});
+  roles.push_back({"newsflow-sink", {"sink", "--output", out}});
+  roles.push_back({"newsflow-dlq-sink", {"sink", "--topic", "news.dlq", "--output", dlq}});
+  for (auto& r : roles) {
+    r.port = FreePort();
+    r.process = Start(r.args, r.job, r.port);
+  }
+  const int produce_port = FreePort();
+  for (auto& r : roles) {
+    ASSERT_TRUE(WaitFor([&] { return Ready(r.port) || !r.process->Running(); }, 60s))
+        << r.job << " never became ready\n" << r.process->Log();
+    ASSERT_TRUE(r.process->Running()) << r.process->Log();
+    std::string body;
+    EXPECT_EQ(HttpGet(Url(r.port, "/healthz"), &body), 200) << r.job;
+  }
+
+  // Prometheus with deploy/prometheus/prometheus.yml, its fixed ports
+  // mapped to this test's free ones, scraping every second.
+  const int prom_port = FreePort();
+  {
+    std::string cfg = ReadFile(std::string(NEWSFLOW_SOURCE_DIR) + "/deploy/prometheus/prometheus.yml");
+    std::vector<std::pair<std::string, std::string>> edits = {
+        {"scrape_interval: 15s", "scrape_interval: 1s"},
+        {"scrape_timeout: 10s", "scrape_timeout: 1s"},
+        {"evaluation_interval: 15s", "evaluation_interval: 1s"},
+        {"localhost:9401", "127.0.0.1:" + std::to_string(produce_port)}};
+    for (size_t i = 0; i < roles.size(); ++i)
+      edits.push_back({"localhost:" + std::to_string(9402 + i), "127.0.0.1:" + std::to_string(roles[i].port)});
+    for (const auto& [from, to] : edits) {
+      size_t at = cfg.find(from);
+      ASSERT_NE(at, std::string::npos) << from << " not in deploy/prometheus/prometheus.yml";
+      cfg.replace(at, from.size(), to);
+    }
+    std::ofstream(dir_ + "/prometheus.yml") << cfg;
+  }
+  Process prometheus({kPrometheus, "--config.file=" + dir_ + "/prometheus.yml",
+                      "--storage.tsdb.path=" + dir_ + "/tsdb",
+                      "--web.listen-address=127.0.0.1:" + std::to_string(prom_port),
+                      "--log.level=warn"},
+                     dir_ + "/prometheus.log");
+  const std::string api = "http://127.0.0.1:" + std::to_string(prom_port);
+  std::string body;
+  ASSERT_TRUE(WaitFor([&] { return HttpGet(api + "/-/ready", &body, 1000) == 200; }, 30s))
+      << prometheus.Log();
+
+  // Prometheus applies its targets a few seconds after start: wait until
+  // every running process has been scraped, so the counters' rise is seen.
+  const std::string up = UrlEncode("count(up{job!=\"newsflow-produce\"} == 1)");
+  ASSERT_TRUE(WaitFor([&] {
+    if (HttpGet(api + "/api/v1/query?query=" + up, &body, 1000) != 200) return false;
+    auto r = nlohmann::json::parse(body, nullptr, false);
+    if (r.is_discarded() || r["data"]["result"].empty()) return false;
+    return r["data"]["result"][0]["value"][1] == std::to_string(roles.size());
+  }, 30s)) << body << prometheus.Log();
+  std::this_thread::sleep_for(2s);
+
+  // The sample articles, many times over, so rates are not zero.
+  const int articles = WriteSampleArticles(dir_ + "/in.jsonl", 40);
+  auto producer = Start({"produce", dir_ + "/in.jsonl", "--metrics-linger-ms", "120000"},
+                        "produce", produce_port);
+  ASSERT_TRUE(WaitFor([&] { return producer->Log().find("newsflow produce:") != std::string::npos; },
+                      60s))
+      << producer->Log();
+  // Everything reaches the sink or a drop/dead letter; wait until the sink
+  // stops growing.
+  size_t last = 0;
+  auto stable_since = std::chrono::steady_clock::now();
+  WaitFor([&] {
+    size_t n = ReadLines(out).size();
+    if (n != last) {
+      last = n;
+      stable_since = std::chrono::steady_clock::now();
+    }
+    return n >= static_cast<size_t>(articles) ||
+           (n > 0 && std::chrono::steady_clock::now() - stable_since > 5s);
+  }, 60s);
+  ASSERT_GT(ReadLines(out).size(), 0u) << roles[0].process->Log();
+  std::this_thread::sleep_for(4s);  // a few scrapes after the last record
+
+  std::ifstream dash_file(std::string(NEWSFLOW_SOURCE_DIR) + "/deploy/grafana/dashboards/newsflow.json");
+  nlohmann::json dash = nlohmann::json::parse(dash_file);
+  int queries = 0;
+  std::vector<std::string> empty;
+  std::ostringstream report;
+  for (const auto& panel : dash.at("panels")) {
+    if (!panel.contains("targets")) continue;
+    const std::string title = panel.at("title").get<std::string>();
+    for (const auto& target : panel.at("targets")) {
+      const std::string expr = Substitute(target.at("expr").get<std::string>());
+      ++queries;
+      std::string json;
+      int code = HttpGet(api + "/api/v1/query?query=" + UrlEncode(expr), &json);
+      ASSERT_EQ(code, 200) << expr << "\n" << json;
+      nlohmann::json r = nlohmann::json::parse(json);
+      ASSERT_EQ(r.at("status"), "success") << json;
+      const auto& result = r.at("data").at("result");
+      std::ostringstream values;
+      int finite = 0, shown = 0;
+      for (const auto& series : result) {
+        double v = std::stod(series.at("value").at(1).get<std::string>());
+        if (std::isnan(v)) continue;
+        ++finite;
+        if (shown++ < 6) values << " " << SeriesLabel(series.at("metric")) << "=" << v;
+      }
+      if (finite > shown) values << " (+" << finite - shown << " more)";
+      // Gauges are mostly back to 0 once the pipeline is idle: show their
+      // peak over the run as well (a subquery over the last two minutes).
+      if (expr.find("rate(") == std::string::npos && expr.find("sum(") != 0 &&
+          expr.find("count") != 0) {
+        std::string peak_json;
+        std::string peak = "max(max_over_time((" + expr + ")[2m:1s]))";
+        if (HttpGet(api + "/api/v1/query?query=" + UrlEncode(peak), &peak_json) == 200) {
+          auto p = nlohmann::json::parse(peak_json, nullptr, false);
+          if (!p.is_discarded() && !p["data"]["result"].empty())
+            values << "; peak during the run "
+                   << p["data"]["result"][0]["value"][1].get<std::string>();
+        }
+      }
+      report << "[ panel ] " << title << " [" << target.at("refId").get<std::string>() << "] "
+             << result.size() << " series:" << values.str() << "\n";
+      if (finite == 0) empty.push_back(title + " [" + target.at("refId").get<std::string>() + "]: " + expr);
+    }
+  }
+  std::cout << report.str();
+  std::cout << "[ report ] " << articles << " sample articles in, " << ReadLines(out).size()
+            << " out, " << ReadLines(dlq).size() << " dead letters; " << queries
+            << " panel queries evaluated\n";
+  EXPECT_GT(queries, 20);
+  for (const auto& e : empty) ADD_FAILURE() << "panel query returned no data: " << e;
+
+  producer->Signal(SIGTERM);
+  EXPECT_EQ(producer->Wait(30s), 0) << producer->Log();
+  for (auto& r : roles) {
+    r.process->Signal(SIGTERM);
+    EXPECT_EQ(r.process->Wait(30s), 0) << r.process->Log();
+    EXPECT_EQ(r.process->Log().find("LOST"), std::string::npos) << r.process->Log();
+  }
+  prometheus.Signal(SIGTERM);
+  prometheus.Wait(10s);
+}
+
+}  // namespace
+}  // namespace newsflow::testing
