@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "clean_stage.h"
+#include "newsflow/json_writer.h"
 #include "newsflow/paths.h"
 #include "newsflow/settings.h"
 
@@ -31,26 +32,9 @@ std::string ReadMaybeGz(const std::string& path) {
   return out;
 }
 
-std::string JsonEscape(std::string_view s) {
+std::string JsonString(std::string_view s) {
   std::string o;
-  o.reserve(s.size() + 16);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof(b), "\\u%04x", c);
-          o += b;
-        } else {
-          o.push_back(static_cast<char>(c));
-        }
-    }
-  }
+  newsflow::AppendJsonString(o, s);  // quoted and escaped
   return o;
 }
 
@@ -124,8 +108,8 @@ int main(int argc, char** argv) try {
       secs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::string body;
       if (r.ok() && a.clean) body = a.clean->title + "\n" + a.clean->text;
-      out << (first ? "" : ",\n") << "\"" << JsonEscape(name) << "\": {\"articleBody\": \""
-          << JsonEscape(body) << "\"}";
+      out << (first ? "" : ",\n") << JsonString(name) << ": {\"articleBody\": "
+          << JsonString(body) << "}";
       first = false;
     }
     out << "\n}\n";

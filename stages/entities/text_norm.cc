@@ -1,5 +1,7 @@
 #include "text_norm.h"
 
+#include "newsflow/text.h"
+
 namespace newsflow::entities {
 namespace {
 
@@ -25,23 +27,6 @@ char32_t Next(std::string_view s, size_t& i) {
   return cp;
 }
 
-void Append(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 bool IsSpace(char32_t c) {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0xA0 || c == 0x1680 ||
@@ -179,7 +164,7 @@ std::string Fold(std::string_view token) {
     else if (c >= 0x06F0 && c <= 0x06F9) c = '0' + (c - 0x06F0);
     else if (c >= 'A' && c <= 'Z') c += 32;
     else if (c >= 0xC0 && c <= 0xDE && c != 0xD7) c += 32;
-    Append(out, c);
+    AppendUtf8(out, c);
   }
   return out;
 }
@@ -198,7 +183,7 @@ std::string LooseKey(std::string_view folded) {
       case 0x0686: c = 0x062A; break;  // چ: rendered تش; keep one letter for the key
       default: break;
     }
-    Append(out, c);
+    AppendUtf8(out, c);
   }
   // أميركا/أمريكا (and every derived form) are one name spelt two ways.
   static constexpr std::string_view kMyrk = "\u0645\u064A\u0631\u0643";  // ميرك
