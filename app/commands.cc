@@ -800,18 +800,22 @@ int RunValidate(const std::string& path) {
 }
 
 int ListStages() {
-  std::vector<StageDescriptor> all = BuiltinStages();
-  StageDescriptor command = SubprocessStageDescriptor("(command: [...])", {"program"}, {});
-  command.description = "Any program speaking JSON Lines on stdin/stdout (docs/plugins.md); in a pipeline file";
-  all.push_back(std::move(command));
-  for (const auto& d : all) {
-    std::printf("%s: %s\n", d.name.c_str(), d.description.c_str());
+  auto print = [](const StageDescriptor& d, const char* indent) {
+    std::printf("%s%s: %s\n", indent, d.name.c_str(), d.description.c_str());
     for (const auto& o : d.options) {
-      std::printf("  %-24s %-8s default %-10s %s\n", o.key.c_str(),
+      std::printf("%s  %-24s %-8s default %-10s %s\n", indent, o.key.c_str(),
                   std::string(OptionTypeName(o.type)).c_str(),
                   o.default_value.empty() ? "-" : o.default_value.c_str(), o.help.c_str());
     }
-  }
+  };
+  for (const auto& d : BuiltinStages()) print(d, "");
+  // Plug-ins are not registered names: they are named in a pipeline file.
+  std::printf("\nplug-in stages, named in a --pipeline file (docs/plugins.md)\n");
+  StageDescriptor command = SubprocessStageDescriptor("command: [program, ...]", {"program"}, {});
+  command.description = "any program speaking JSON Lines on stdin/stdout";
+  print(command, "  ");
+  std::printf("  plugin: FILE.so: a shared object implementing core/include/newsflow/plugin_abi.h "
+              "(its own settings)\n");
   return kOk;
 }
 
