@@ -184,16 +184,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     return (i & 63) == 0 && std::chrono::steady_clock::now() > deadline;
   };
 
-  // The page's stop-word language, from its first few hundred tokens.
+  // The page's stop-word language, from its first few hundred tokens. Every
+  // page is detected on its own: one source can publish in several languages
+  // (a wire desk, a folder of pages), and ~100 lookups cost little.
   int lang = -1;
-  // A source keeps its language: detect on its first page and every 32nd.
-  LangMemo* memo = nullptr;
-  if (!page.source.empty()) {
-    if (lang_memo_.size() > 10000) lang_memo_.clear();
-    memo = &lang_memo_[page.source];
-    if (memo->pages++ % 32 != 0) lang = memo->lang;
-  }
-  if (stop_ != nullptr && !stop_->empty() && (memo == nullptr || (memo->pages - 1) % 32 == 0)) {
+  if (stop_ != nullptr && !stop_->empty()) {
     std::string sample;
     for (size_t i = 0; i < n && sample.size() < 2000; ++i) {
       if (blocks[i].text.size() > 60) {
@@ -202,7 +197,6 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
     lang = stop_->DetectLanguage(sample, 100);
-    if (memo != nullptr) memo->lang = lang;
   }
 
   std::vector<Info> info(n);

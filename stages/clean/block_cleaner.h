@@ -76,13 +76,8 @@ class BlockCleaner {
                             std::chrono::steady_clock::time_point deadline);
 
  private:
-  struct LangMemo {
-    int lang = -1;
-    uint64_t pages = 0;
-  };
   const Stoplists* stop_;
   const PhraseLists* phrases_;
-  std::unordered_map<std::string, LangMemo> lang_memo_;  // source -> stop-word language
   TemplateStore* templates_;
   CleanOptions opt_;
 };

@@ -37,6 +37,27 @@ std::string Norm(const std::string& s) {
   return r.ok() ? *r : s;
 }
 
+// One source may publish in several languages: each page is judged with its
+// own stop-word list, whatever came before it from the same source.
+TEST(CleanStageTest, MixedLanguageSourceKeepsEveryArticle) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  const std::string en =
+      "Harbour workers voted on Tuesday to accept a new contract after three weeks of talks.\n"
+      "The agreement raises wages by four percent this year and adds two paid days of leave.\n"
+      "Union officials said the vote was the largest turnout the branch had seen in a decade.";
+  const std::string ar =
+      "وافق عمال الميناء يوم الثلاثاء على عقد جديد بعد ثلاثة أسابيع من المفاوضات مع الإدارة.\n"
+      "ويرفع الاتفاق الأجور بنسبة أربعة في المئة هذا العام ويضيف يومين من الإجازة المدفوعة.\n"
+      "وقال مسؤولون في النقابة إن نسبة المشاركة في التصويت كانت الأعلى منذ عشر سنوات.";
+  for (const std::string* body : {&en, &ar, &en, &ar}) {
+    Article a = TextArticle(*body, "wire-desk");
+    auto r = h.stage->Process(a);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE(r->forwarded()) << r->reason << " for " << body->substr(0, 40);
+  }
+}
+
 TEST(CleanStageTest, SeedPagesKeepBodyDropBoilerplate) {
   if (!testing::HasCorpus()) GTEST_SKIP() << "no corpus at " << CorpusDir();
   CleanHarness h;
