@@ -19,6 +19,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench_support.h"
 #include "clean_stage.h"
 #include "newsflow/paths.h"
 #include "newsflow/settings.h"
@@ -29,39 +30,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string ReadMaybeGz(const std::string& path) {
-  std::string out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) return out;
-  char buf[65536];
-  int n;
-  while ((n = gzread(f, buf, sizeof(buf))) > 0) out.append(buf, n);
-  gzclose(f);
-  return out;
-}
+using newsflow::bench::ReadMaybeGz;
+using Harness = newsflow::bench::CleanHarness;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
 }
-
-struct Harness {
-  explicit Harness(std::map<std::string, std::string> given) {
-    desc = CleanStageDescriptor();
-    auto s = Settings::Parse(desc.options, given, "clean");
-    if (!s.ok()) throw std::runtime_error(s.status().ToString());
-    settings = std::make_unique<Settings>(std::move(*s));
-    ctx = std::make_unique<StageContext>(StageContext{*settings, registry, StageDataDir("clean"), CorpusDir(), ""});
-    stage = desc.create();
-    Status st = stage->Open(*ctx);
-    if (!st.ok()) throw std::runtime_error(st.ToString());
-  }
-  StageDescriptor desc;
-  prometheus::Registry registry;
-  std::unique_ptr<Settings> settings;
-  std::unique_ptr<StageContext> ctx;
-  std::unique_ptr<Stage> stage;
-};
 
 // Seconds to clean all `pages` once.
 // CPU seconds of this thread: the machine is shared, so wall time would

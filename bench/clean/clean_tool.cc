@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench_support.h"
 #include "clean_stage.h"
 #include "newsflow/json_writer.h"
 #include "newsflow/paths.h"
@@ -21,40 +22,14 @@ using namespace newsflow;
 
 namespace {
 
-std::string ReadMaybeGz(const std::string& path) {
-  std::string out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) return out;
-  char buf[65536];
-  int n;
-  while ((n = gzread(f, buf, sizeof(buf))) > 0) out.append(buf, n);
-  gzclose(f);
-  return out;
-}
+using newsflow::bench::ReadMaybeGz;
+using Harness = newsflow::bench::CleanHarness;
 
 std::string JsonString(std::string_view s) {
   std::string o;
   newsflow::AppendJsonString(o, s);  // quoted and escaped
   return o;
 }
-
-struct Harness {
-  Harness(std::map<std::string, std::string> given) {
-    desc = CleanStageDescriptor();
-    auto s = Settings::Parse(desc.options, given, "clean");
-    if (!s.ok()) throw std::runtime_error(s.status().ToString());
-    settings = std::make_unique<Settings>(std::move(*s));
-    ctx = std::make_unique<StageContext>(StageContext{*settings, registry, StageDataDir("clean"), CorpusDir(), ""});
-    stage = desc.create();
-    Status st = stage->Open(*ctx);
-    if (!st.ok()) throw std::runtime_error(st.ToString());
-  }
-  StageDescriptor desc;
-  prometheus::Registry registry;
-  std::unique_ptr<Settings> settings;
-  std::unique_ptr<StageContext> ctx;
-  std::unique_ptr<Stage> stage;
-};
 
 }  // namespace
 
