@@ -264,6 +264,20 @@ struct StageWorker {
   Status result;
 };
 
+// The processor and the one runner loop over `w.output`, shared by stage and
+// sink workers.
+void AttachRunner(StageWorker& w, const KafkaOptions& kafka, std::vector<ChainLink> chain,
+                  const RecordProcessor::Options& po, const std::string& name,
+                  const std::string& input, const std::string& group,
+                  prometheus::Registry& registry) {
+  w.processor = std::make_unique<RecordProcessor>(std::move(chain), po);
+  RunnerOptions ro;
+  ro.name = name;
+  ro.input_topic = input;
+  ro.group = group.empty() ? GroupFor(name) : group;
+  w.runner = std::make_unique<StageRunner>(kafka, ro, *w.processor, *w.output, registry);
+}
+
 Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, OpenedStage* stage,
                                                      const std::string& name,
                                                      const std::string& input,
@@ -289,12 +303,7 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
   if (stage != nullptr) chain.push_back({stage->name, stage->stage.get(), stage->metrics.get()});
   RecordProcessor::Options po;
   po.max_record_bytes = max_record_bytes;
-  w->processor = std::make_unique<RecordProcessor>(std::move(chain), po);
-  RunnerOptions ro;
-  ro.name = name;
-  ro.input_topic = input;
-  ro.group = group.empty() ? GroupFor(name) : group;
-  w->runner = std::make_unique<StageRunner>(kafka, ro, *w->processor, *w->output, registry);
+  AttachRunner(*w, kafka, std::move(chain), po, name, input, group, registry);
   return w;
 }
 
@@ -311,12 +320,7 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
   po.decode = !raw;
   po.max_record_bytes = 64 * 1024 * 1024;  // a sink keeps whatever the topic holds
   po.max_output_bytes = SIZE_MAX;
-  w->processor = std::make_unique<RecordProcessor>(std::vector<ChainLink>{}, po);
-  RunnerOptions ro;
-  ro.name = name;
-  ro.input_topic = topic;
-  ro.group = group.empty() ? GroupFor(name) : group;
-  w->runner = std::make_unique<StageRunner>(kafka, ro, *w->processor, *w->output, registry);
+  AttachRunner(*w, kafka, {}, po, name, topic, group, registry);
   return w;
 }
 
