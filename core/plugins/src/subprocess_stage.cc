@@ -218,17 +218,7 @@ class SubprocessStage final : public Stage {
       if (Clock::now() >= deadline) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    if (!reaped) {
-      kill(-pid_, SIGKILL);
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-    }
-    DrainStderr();
-    FlushStderr();
-    close(from_child_);
-    close(child_err_);
-    from_child_ = child_err_ = -1;
-    pid_ = -1;
+    Release(reaped, &status);
   }
 
   // Reaps a child whose stdout closed; describes how it ended.
@@ -241,10 +231,17 @@ class SubprocessStage final : public Stage {
     pid_t r = 0;
     while ((r = waitpid(pid_, &status, WNOHANG)) == 0 && Clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (r == 0) {
+    Release(r != 0, &status);
+    return DescribeWait(status);
+  }
+
+  // Ends the child for good: kills its process group unless it was already
+  // reaped, keeps what it still had to say on stderr, closes the pipes.
+  void Release(bool reaped, int* status) {
+    if (!reaped) {
       kill(-pid_, SIGKILL);
       kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
+      waitpid(pid_, status, 0);
     }
     DrainStderr();
     FlushStderr();
@@ -252,7 +249,6 @@ class SubprocessStage final : public Stage {
     close(child_err_);
     from_child_ = child_err_ = -1;
     pid_ = -1;
-    return DescribeWait(status);
   }
 
   void DrainStderr() {
