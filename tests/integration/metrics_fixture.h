@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "http_client.h"
+#include "support/http_client.h"
 #include "support/process.h"
 
 namespace newsflow::testing {

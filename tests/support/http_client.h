@@ -1,4 +1,4 @@
-// Test support for the metrics tests: plain HTTP GETs (libcurl) and free
+// Test support: plain HTTP GETs (libcurl) and free
 // loopback ports.
 #pragma once
 

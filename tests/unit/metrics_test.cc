@@ -1,7 +1,6 @@
 // The metrics runtime: librdkafka statistics parsing (against statistics a
 // real librdkafka client emits on the embedded broker), readiness, and the
 // HTTP endpoints of MetricsServer.
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,29 +9,15 @@
 #include "newsflow/embedded_broker.h"
 #include "newsflow/metrics.h"
 #include "newsflow/producer.h"
+#include "support/http_client.h"
 
 namespace newsflow {
 namespace {
 
 using namespace std::chrono_literals;
 
-size_t Append(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
 int Get(int port, const std::string& path, std::string* body) {
-  body->clear();
-  CURL* curl = curl_easy_init();
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-  long code = 0;
-  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_cleanup(curl);
-  return static_cast<int>(code);
+  return testing::HttpGet("http://127.0.0.1:" + std::to_string(port) + path, body);
 }
 
 TEST(ConsumerStatsParserTest, ReadsDesiredPartitionsAndLiveBrokers) {
