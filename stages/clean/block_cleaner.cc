@@ -585,12 +585,22 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // Assemble.
   std::string& text = res.section.text;
   size_t kept = 0;
-  static const bool debug = std::getenv("NEWSFLOW_CLEAN_DEBUG") != nullptr;
-  for (size_t i = 0; debug && i < n; ++i) {
+  // NEWSFLOW_CLEAN_DEBUG=1: one line per block for people; =tsv: the full
+  // text, tab-separated, for scripts that match blocks against labels.
+  static const char* debug = std::getenv("NEWSFLOW_CLEAN_DEBUG");
+  for (size_t i = 0; debug != nullptr && i < n; ++i) {
     static const char* kC = "GNSB";
-    std::fprintf(stderr, "%c%c>%c %-14s ld=%.2f h=%d st=%.2f | %.100s\n", in_main_dbg[i], kC[static_cast<int>(cls[i])],
-                 kC[static_cast<int>(out[i])], info[i].reason ? info[i].reason->c_str() : "",
-                 blocks[i].link_density, blocks[i].hint, info[i].stop, blocks[i].text.c_str());
+    const char* why = info[i].reason ? info[i].reason->c_str() : "-";
+    if (std::strcmp(debug, "tsv") == 0) {
+      std::fprintf(stderr, "@@%c\t%c\t%c\t%s\t%.2f\t%d\t%.2f\t%d\t%d\t%d\t%s\n", in_main_dbg[i],
+                   kC[static_cast<int>(cls[i])], kC[static_cast<int>(out[i])], why,
+                   blocks[i].link_density, blocks[i].hint, info[i].stop, info[i].is_title ? 1 : 0,
+                   blocks[i].list_item ? 1 : 0, blocks[i].heading ? 1 : 0, blocks[i].text.c_str());
+    } else {
+      std::fprintf(stderr, "%c%c>%c %-14s ld=%.2f h=%d st=%.2f | %.100s\n", in_main_dbg[i],
+                   kC[static_cast<int>(cls[i])], kC[static_cast<int>(out[i])], why,
+                   blocks[i].link_density, blocks[i].hint, info[i].stop, blocks[i].text.c_str());
+    }
   }
   for (size_t i = 0; i < n; ++i) {
     Info& f = info[i];

@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 #include <cstring>
 #include <vector>
@@ -121,7 +122,7 @@ int HintOf(std::string_view cls_id) {
   static const char* const kNeg[] = {"comment", "sidebar", "footer", "breadcrumb", "cookie",
                                      "newsletter", "share", "social", "related", "navbar",
                                      "navigation", "menu", "advert", "widget", "banner", "popup",
-                                     "modal", "pagination", "teaser", "recommend", "subscribe",
+                                     "modal", "pagination", "recommend", "subscribe",
                                      "promo", "sharing", "toolbar", "masthead", "skip-link",
                                      "byline-share", "tag-list", "taglist", "post-tags", "article-tags",
                                      "most-read", "mostread", "trending", "disqus", "copyright",
@@ -132,6 +133,13 @@ int HintOf(std::string_view cls_id) {
   }
   for (const char* p : kNeg) {
     if (s.find(p) != std::string::npos) return -1;
+  }
+  // Words that mark a box of links to other pages on a section page but the
+  // article's own lede on its page ("teaser-text"): weak, decided by the
+  // box's links (ResolveWeakHints).
+  static const char* const kWeak[] = {"teaser"};
+  for (const char* p : kWeak) {
+    if (s.find(p) != std::string::npos) return -2;
   }
   // Whole-token markers too short to match as substrings.
   size_t i = 0;
@@ -147,6 +155,60 @@ int HintOf(std::string_view cls_id) {
     i = j;
   }
   return 0;
+}
+
+// Case-insensitive match of lower-case ASCII `word` at `p` in `s`.
+bool HasWordAt(std::string_view s, size_t p, std::string_view word) {
+  if (p + word.size() > s.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    if (static_cast<char>(std::tolower(static_cast<unsigned char>(s[p + k]))) != word[k]) return false;
+  }
+  return true;
+}
+
+// Before parsing:
+//  - <noscript> tags are removed and their content kept as ordinary markup.
+//    libxml2 parses noscript as an element, and one left open by a stray tag
+//    (`<noscript><div></noscript>`, an `<img>` in a <head> noscript) would
+//    hide the rest of the page inside a skipped element; and pages that
+//    render their article with a script (Blogger's text/template) carry the
+//    readable copy in <noscript>. "Enable JavaScript" lines then go as
+//    short boilerplate like any other.
+//  - NUL bytes are removed: libxml2 stops parsing at one.
+// Returns `html` itself when there is nothing to change.
+std::string_view PrepareHtml(std::string_view html, std::string* buf) {
+  const bool nul = std::memchr(html.data(), '\0', html.size()) != nullptr;
+  size_t first_ns = std::string_view::npos;
+  for (size_t p = html.find('<'); p != std::string_view::npos; p = html.find('<', p + 1)) {
+    if (HasWordAt(html, p + 1, "noscript")) {
+      first_ns = p;
+      break;
+    }
+  }
+  if (!nul && first_ns == std::string_view::npos) return html;
+  buf->clear();
+  buf->reserve(html.size());
+  size_t copied = 0;
+  for (size_t p = first_ns; p != std::string_view::npos; p = html.find('<', p + 1)) {
+    if (p < copied || !HasWordAt(html, p + 1, "noscript")) continue;
+    const char after = p + 9 < html.size() ? html[p + 9] : '>';
+    if (after != '>' && after != '/' && !std::isspace(static_cast<unsigned char>(after))) continue;
+    const size_t open_end = html.find('>', p);
+    size_t close = p;
+    while ((close = html.find("</", close + 1)) != std::string_view::npos &&
+           !HasWordAt(html, close + 2, "noscript")) {
+    }
+    if (close == std::string_view::npos || open_end > close) break;  // unclosed: leave it
+    size_t end = html.find('>', close);
+    end = end == std::string_view::npos ? html.size() : end + 1;
+    buf->append(html.substr(copied, p - copied));
+    buf->append(html.substr(open_end + 1, close - open_end - 1));
+    copied = end;
+    p = end - 1;
+  }
+  buf->append(html.substr(copied));
+  if (nul) buf->erase(std::remove(buf->begin(), buf->end(), '\0'), buf->end());
+  return *buf;
 }
 
 // Replaces invalid UTF-8 sequences with U+FFFD (a mislabelled charset).
@@ -485,6 +547,30 @@ void DropWrapperHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
   }
 }
 
+// A weak boilerplate hint (-2) counts only for an element that links away:
+// one of its blocks is mostly link text (a teaser's headline link).
+void ResolveWeakHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
+  std::unordered_map<int, bool> links_away;
+  for (size_t i = 0; i < page->blocks.size(); ++i) {
+    Block& b = page->blocks[i];
+    if (b.hint != -2) continue;
+    int node = hint_nodes[i];
+    auto it = links_away.find(node);
+    if (it == links_away.end()) {
+      bool any = false;
+      if (node >= 0) {
+        // The headline link often sits just outside the "teaser-text" element.
+        auto [first, last] = page->ranges[static_cast<size_t>(node)];
+        const int lo = std::max(0, first - 1);
+        const int hi = std::min(static_cast<int>(page->blocks.size()), last + 1);
+        for (int k = lo; k < hi && !any; ++k) any = page->blocks[static_cast<size_t>(k)].link_density > 0.5;
+      }
+      it = links_away.emplace(node, any).first;
+    }
+    b.hint = it->second ? -1 : 0;
+  }
+}
+
 std::optional<std::string> DateFrom(std::string_view v) {
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   if (v.size() > 40) v = v.substr(0, 40);
@@ -526,6 +612,8 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   HtmlPage page;
   if (html.empty()) return page;
   if (html.size() > static_cast<size_t>(INT32_MAX)) return Status::TooLarge("clean: HTML over 2 GiB");
+  std::string stripped;
+  html = PrepareHtml(html, &stripped);
   std::string charset = SniffCharset(html, charset_hint);
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
@@ -549,6 +637,7 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   if (doc != nullptr) xmlFreeDoc(doc);
   if (w.timed_out()) return Status::Timeout("clean: time budget exceeded while parsing HTML");
   w.Finish();
+  ResolveWeakHints(&page, w.hint_nodes_);
   DropWrapperHints(&page, w.hint_nodes_);
   auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, w.title_, w.og_title_)));
   if (t.ok()) {

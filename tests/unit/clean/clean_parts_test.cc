@@ -364,6 +364,65 @@ TEST(CleanStageTest, HtmlKeepsArticleDropsFurnitureAndDecodesCharset) {
   EXPECT_FALSE(Contains(a, "not text"));
 }
 
+// Pages broken in ways seen in the wild: a <noscript> left open by a stray
+// tag (libxml2 would keep it open to the end of the page), the readable copy
+// of a script-rendered article inside <noscript>, and a NUL byte.
+TEST(CleanStageTest, HtmlNoscriptAndNulBytesDoNotHideTheArticle) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string body =
+      "<p>The ferry company said on Monday that the night crossing would return in April, "
+      "two years after it was cut for lack of passengers.</p>"
+      "<p>Tickets go on sale next week, and the first sailing is already half full, "
+      "according to the company's spokesman.</p>";
+  const std::string pages[] = {
+      "<html><body><noscript><div class=\"nojs\"></noscript><div id=\"main\">" + body +
+          "</div></body></html>",
+      "<html><body><div class=\"post\"><script type=\"text/template\">" + body +
+          "</script><noscript>" + body + "</noscript></div></body></html>",
+      "<html><body><div>" + body.substr(0, 40) + std::string(1, '\0') + body.substr(40) +
+          "</div></body></html>",
+  };
+  for (const std::string& html : pages) {
+    Article a = TextArticle(html, "noscript-test");
+    a.content_type = ContentType::kTextHtml;
+    auto r = h.stage->Process(a);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r->forwarded()) << html;
+    EXPECT_TRUE(Contains(a, "night crossing would return in April")) << a.clean->text;
+    EXPECT_TRUE(Contains(a, "first sailing is already half full")) << a.clean->text;
+    EXPECT_EQ(a.clean->text.find('\0'), std::string::npos);
+  }
+}
+
+// "teaser" marks both a box of links to other articles and, on the article's
+// own page, its lede: only the box that links away is boilerplate.
+TEST(CleanStageTest, HtmlTeaserClassDropsLinkBoxesKeepsLede) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  std::string html =
+      "<html><body><div class=\"content\">"
+      "<h1>Night ferry returns</h1>"
+      "<div class=\"teaser-text\">After two years without it, islanders will again be able "
+      "to reach the mainland overnight.</div>"
+      "<p>The ferry company said on Monday that the night crossing would return in April, "
+      "two years after it was cut for lack of passengers.</p>"
+      "<p>Tickets go on sale next week, and the first sailing is already half full, "
+      "according to the company's spokesman.</p></div>"
+      "<div class=\"teaser\"><h3><a href=\"/harbour\">Harbour dredging starts</a></h3>"
+      "<div class=\"teaser-text\">Work to deepen the harbour entrance began this week and "
+      "will last until the summer.</div></div>"
+      "</body></html>";
+  Article a = TextArticle(html, "teaser-test");
+  a.content_type = ContentType::kTextHtml;
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_TRUE(Contains(a, "islanders will again be able")) << a.clean->text;
+  EXPECT_TRUE(Contains(a, "night crossing would return")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "deepen the harbour")) << a.clean->text;
+}
+
 TEST(CleanStageTest, LearnsPerSourceTemplateAndPersistsIt) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("clean_tpl_" + std::to_string(::getpid()));
