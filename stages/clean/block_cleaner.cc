@@ -24,7 +24,7 @@ const std::vector<std::string>& AllReasons() {
       "template", "adblock", "comment_form", "read_next", "read_also", "tags", "share",
       "follow", "player", "cookie", "newsletter", "navigation", "dateline", "date_banner",
       "duplicate", "title_repeat", "unrelated_tail", "teaser", "short", "low_text",
-      "link_dense", "boilerplate_markup", "breadcrumb", "other"};
+      "link_dense", "boilerplate_markup", "breadcrumb", "caption", "disclosure", "feedback", "other"};
   return k;
 }
 
@@ -92,6 +92,22 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
   *cp = static_cast<int>(n) - cont;
   *tokens = s.empty() ? 0 : sp + 1;
   *sent = p;
+  // Chinese and Japanese write without spaces and say in one character what
+  // alphabetic scripts say in several: count each Han/kana character
+  // (U+3000..U+9FFF, lead bytes E3..E9) as three code points and two as a
+  // token, and their full stop as sentence punctuation. Looked at only when
+  // most of the line is multi-byte.
+  if (cont * 2 > static_cast<int>(n)) {
+    int cjk = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (b[k] >= 0xE3 && b[k] <= 0xE9) {
+        ++cjk;
+        if (b[k] == 0xE3 && k + 2 < n && b[k + 1] == 0x80 && b[k + 2] == 0x82) ++*sent;  // 。
+      }
+    }
+    *cp += 2 * cjk;
+    *tokens = std::max(*tokens, cjk / 2);
+  }
 }
 
 // Sentence punctuation at the end, ignoring closing quotes and brackets.
@@ -117,6 +133,9 @@ bool EndsSentence(std::string_view s) {
   if (e == 0) return false;
   char last = s[e - 1];
   return last == '.' || last == '!' || last == '?' ||
+         (e >= 3 && (s.substr(e - 3, 3) == "\xE3\x80\x82" ||                // 。
+                     s.substr(e - 3, 3) == "\xEF\xBC\x81" ||                // ！
+                     s.substr(e - 3, 3) == "\xEF\xBC\x9F")) ||              // ？
          (e >= 2 && s.substr(e - 2, 2) == "\xD8\x9F") ||     // ؟
          (e >= 3 && s.substr(e - 3, 3) == "\xE2\x80\xA6");  // …
 }
@@ -165,6 +184,33 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
 }
 
 constexpr size_t kFoldBytes = 200;
+
+bool HasCreditPunctuation(std::string_view s) {
+  return s.find_first_of("(/|") != std::string_view::npos;
+}
+
+// A picture caption with its credit, or a credit line: "Foto: X",
+// "... getarnt. (X / iStock.com)", "© Bundesrat | X". Short lines only (the
+// caller checks): the credit label starts the line, or a label or picture
+// agency (phrase lists, action `credit`) sits in a credit's punctuation, or
+// the line carries a copyright sign. Long captions are folded only at their
+// start, so their last words are looked at too.
+bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, std::string_view folded, int cp) {
+  if (raw.find("\xC2\xA9") != std::string_view::npos) return true;  // ©
+  PhraseHit h = phrases.Match(folded);
+  if (h && h.action == PhraseAction::kCredit && (h.at_start || HasCreditPunctuation(raw))) return true;
+  if (cp > 120) {
+    std::string_view tail = raw.substr(raw.size() > 100 ? raw.size() - 100 : 0);
+    while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80) tail.remove_prefix(1);
+    std::string tail_folded = Normalizer::Fold(tail);
+    size_t sp = tail_folded.find(' ');  // the first word may be cut
+    if (sp != std::string::npos) {
+      PhraseHit t = phrases.Match(std::string_view(tail_folded).substr(sp + 1));
+      if (t && t.action == PhraseAction::kCredit && HasCreditPunctuation(tail)) return true;
+    }
+  }
+  return false;
+}
 
 
 }  // namespace
@@ -243,6 +289,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         } else if (h.action == PhraseAction::kCut) {
           if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
         }
+      }
+      if (!longish && LooksLikeCredit(*phrases_, t, f.folded, f.cp)) {
+        f.reason = reason("caption");
+        f.hit = PhraseHit{};
+      } else if (f.hit && f.hit.action == PhraseAction::kCredit) {
+        f.hit = PhraseHit{};
       }
     }
   }

@@ -68,7 +68,7 @@ Tag ClassifySlow(std::string_view name) {
   static const char* const kSkipTags[] = {"script", "style", "noscript", "template", "svg",
                                           "iframe", "head", "select", "option", "button",
                                           "textarea", "input", "object", "embed",
-                                          "canvas", "video", "audio", "map", "math"};
+                                          "canvas", "video", "audio", "map", "math", "rt", "rp"};
   static const char* const kBlockTags[] = {
       "p", "div", "td", "th", "tr", "table", "section", "blockquote", "pre", "ul", "ol", "dl",
       "dt", "dd", "figure", "figcaption", "center", "address", "caption", "tbody", "thead",
@@ -96,7 +96,7 @@ Tag Classify(const char* name) {
     auto* m = new std::unordered_map<std::string_view, Tag>();
     for (const char* t : {"script", "style", "noscript", "template", "svg", "iframe", "head",
                           "select", "option", "button", "textarea", "input", "object", "embed",
-                          "canvas", "video", "audio", "map", "math", "p", "div", "td", "th", "tr",
+                          "canvas", "video", "audio", "map", "math", "rt", "rp", "p", "div", "td", "th", "tr",
                           "table", "section", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd",
                           "figure", "figcaption", "center", "address", "caption", "tbody",
                           "thead", "details", "summary", "body", "html", "hr", "tfoot", "h1", "h2",
@@ -127,7 +127,12 @@ int HintOf(std::string_view cls_id) {
                                      "byline-share", "tag-list", "taglist", "post-tags", "article-tags",
                                      "most-read", "mostread", "trending", "disqus", "copyright",
                                      "login", "signup", "consent", "gdpr", "outbrain", "taboola",
-                                     "sponsor", "author-bio", "further-reading", "read-more"};
+                                     "sponsor", "author-bio", "further-reading", "read-more",
+                                     // author boxes: a bio under the article
+                                     "author-box", "authorbox", "author_box", "author_bio", "authorbio",
+                                     "author-desc", "author_desc", "author__desc", "author-info",
+                                     "authorinfo", "author_info", "author-profile", "author-card",
+                                     "about-author", "about-the-author", "author_section", "saboxplugin"};
   for (const char* p : kPos) {
     if (s.find(p) != std::string::npos) return +1;
   }

@@ -16,6 +16,7 @@ Status PhraseLists::Add(std::string_view reason, std::string_view action, std::s
   else if (action == "cut") e.action = PhraseAction::kCut;
   else if (action == "published") e.action = PhraseAction::kPublished;
   else if (action == "updated") e.action = PhraseAction::kUpdated;
+  else if (action == "credit") e.action = PhraseAction::kCredit;
   else return Status::InvalidArgument("phrase action '" + std::string(action) + "'");
   e.phrase = Normalizer::Fold(phrase);
   if (e.phrase.empty()) return Status::OK();
@@ -82,6 +83,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
     hit.reason = &it->second.reason;
     hit.action = it->second.action;
     hit.whole_line = true;
+    hit.at_start = true;
     hit.phrase_len = it->second.phrase.size();
     return hit;
   }
@@ -97,6 +99,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
         hit.reason = &e.reason;
         hit.action = e.action;
         hit.whole_line = folded.size() == e.phrase.size();
+        hit.at_start = true;
         hit.phrase_len = e.phrase.size();
         return hit;
       }
@@ -116,6 +119,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
           hit.reason = &e.reason;
           hit.action = e.action;
           hit.whole_line = folded.size() == e.phrase.size();
+          hit.at_start = pos == 0;
           hit.phrase_len = e.phrase.size();
           return hit;
         }

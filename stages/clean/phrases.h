@@ -3,7 +3,10 @@
 //   <reason> TAB <action> TAB <match> TAB <phrase>
 // action: drop (the line), cut (stand-alone marker: the rest of the page is
 //         another article once the body has started; inline: the line only),
-//         published / updated (a date label).
+//         published / updated (a date label),
+//         credit (a photo-credit label or picture agency: the line is a
+//         caption when it is short and the label starts it, or the name sits
+//         in a credit's punctuation: "(Foto: X)", "X / Getty Images").
 // match:  line (the whole line), prefix (the line starts with it), contains.
 //
 // Thread-safety: immutable after Load; share freely.
@@ -18,12 +21,13 @@
 
 namespace newsflow::clean {
 
-enum class PhraseAction { kDrop, kCut, kPublished, kUpdated };
+enum class PhraseAction { kDrop, kCut, kPublished, kUpdated, kCredit };
 
 struct PhraseHit {
   const std::string* reason = nullptr;  // null: no match
   PhraseAction action = PhraseAction::kDrop;
   bool whole_line = false;  // the phrase is the whole line (stand-alone marker)
+  bool at_start = false;    // the phrase starts the line
   size_t phrase_len = 0;    // bytes of the folded phrase
   explicit operator bool() const { return reason != nullptr; }
 };

@@ -423,6 +423,67 @@ TEST(CleanStageTest, HtmlTeaserClassDropsLinkBoxesKeepsLede) {
   EXPECT_FALSE(Contains(a, "deepen the harbour")) << a.clean->text;
 }
 
+// Inside the article container: picture credits, an author box, an
+// affiliate disclosure and a rating widget are not article text.
+TEST(CleanStageTest, HtmlDropsCreditsAuthorBoxDisclosureAndRatingWidget) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  std::string html =
+      "<html><body><article><h1>Lighthouse keepers return</h1>"
+      "<p>This post contains affiliate links, and we may earn a commission when you buy.</p>"
+      "<p>For the first time in forty years, the lighthouse on the northern cape has a keeper "
+      "living in it, after the coastguard decided that automation alone was not enough.</p>"
+      "<figure><img src=a.jpg><div>The lighthouse seen from the harbour. (Photo: Jane Roe / "
+      "Getty Images)</div></figure>"
+      "<p>The new keeper, a retired fisherman, will check the lamp every night and report "
+      "ships in trouble by radio to the station in the bay.</p>"
+      "<div>Foto: Max Muster</div>"
+      "<p>He said the job had been his dream since he was a boy watching the light from his "
+      "bedroom window across the water.</p>"
+      "<div>\xC2\xA9 2025 Coastal News. All rights reserved.</div>"
+      "<div>Was this article helpful?</div>"
+      "<div class=\"author-box\"><p>Sam Writer covers the coast and its people for the paper "
+      "and has lived in the harbour town for twenty years with two dogs.</p></div>"
+      "</article></body></html>";
+  Article a = TextArticle(html, "credit-test");
+  a.content_type = ContentType::kTextHtml;
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_TRUE(Contains(a, "lighthouse on the northern cape")) << a.clean->text;
+  EXPECT_TRUE(Contains(a, "retired fisherman")) << a.clean->text;
+  EXPECT_TRUE(Contains(a, "his dream since he was a boy")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "Getty")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "Max Muster")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "All rights reserved")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "affiliate")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "helpful")) << a.clean->text;
+  EXPECT_FALSE(Contains(a, "two dogs")) << a.clean->text;
+  EXPECT_GE(a.clean->removed["caption"], 3);
+  EXPECT_EQ(a.clean->removed["disclosure"], 1);
+  EXPECT_EQ(a.clean->removed["feedback"], 1);
+}
+
+// A news agency in a dateline opens the article text; only picture agencies
+// and credit labels mark a caption.
+TEST(CleanStageTest, AgencyDatelineIsNotACredit) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  std::string page =
+      "Ferry strike ends after two weeks\n"
+      "PARIS (AFP) - Ferry crews ended their strike on Monday after the company agreed to hire "
+      "more sailors.\n"
+      "The strike had left islanders without a daily connection to the mainland for two weeks, "
+      "and shops had begun to run out of fresh food.\n"
+      "Unions said they would watch closely whether the promised sailors are hired by spring.\n";
+  Article a = TextArticle(page, "dateline-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  EXPECT_TRUE(Contains(a, "PARIS (AFP) - Ferry crews ended their strike")) << a.clean->text;
+  EXPECT_EQ(a.clean->removed.count("caption"), 0u);
+}
+
 TEST(CleanStageTest, LearnsPerSourceTemplateAndPersistsIt) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("clean_tpl_" + std::to_string(::getpid()));
