@@ -374,12 +374,19 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (f.cls != Cls::kShort && f.cls != Cls::kNear) continue;
       const int ii = static_cast<int>(i);
       bool in_main = have_main && main_range.first <= ii && ii < main_range.second;
-      bool in_article = false;
+      bool in_article = false;  // inside an <article>/articleBody element, not the whole page
       if (b.hint > 0 && b.hint_node >= 0) {
         auto r = ranges[static_cast<size_t>(b.hint_node)];
         in_article = static_cast<size_t>(r.second - r.first) * 10 < n * 9;
       }
-      (void)in_article;  // measured: boosting whole <article> elements costs more precision than it gains
+      // No container stands out (the body is split over many wrappers, or
+      // the page is short): an <article>/articleBody element stands in.
+      // (With a main container, boosting the whole <article> was measured
+      // to cost more precision than it gains.)
+      if (!have_main && in_article) in_main = true;
+      // A short line right before a link ("More on this", "Latest
+      // articles") labels a link list, not article text.
+      if (in_main && f.cls == Cls::kShort && i + 1 < n && blocks[i + 1].link_density > 0.5) in_main = false;
       if (in_main) f.cls = Cls::kGood;
     }
   }

@@ -136,8 +136,18 @@ int HintOf(std::string_view cls_id) {
   for (const char* p : kPos) {
     if (s.find(p) != std::string::npos) return +1;
   }
+  // "has-sidebar", "with-ads", "no-print": a class that says what an element
+  // contains or how it prints says nothing about its own text.
+  auto describes_other = [&s](size_t at) {
+    for (std::string_view pre : {"has-", "has_", "with-", "with_", "no-", "no_"}) {
+      if (at >= pre.size() && s.compare(at - pre.size(), pre.size(), pre) == 0) return true;
+    }
+    return false;
+  };
   for (const char* p : kNeg) {
-    if (s.find(p) != std::string::npos) return -1;
+    for (size_t at = s.find(p); at != std::string::npos; at = s.find(p, at + 1)) {
+      if (!describes_other(at)) return -1;
+    }
   }
   // Words that mark a box of links to other pages on a section page but the
   // article's own lede on its page ("teaser-text"): weak, decided by the
@@ -153,6 +163,10 @@ int HintOf(std::string_view cls_id) {
     size_t j = i;
     while (j < s.size() && isalnum(static_cast<unsigned char>(s[j]))) ++j;
     std::string_view tok(s.data() + i, j - i);
+    if (describes_other(i)) {
+      i = j;
+      continue;
+    }
     if (tok == "nav" || tok == "ad" || tok == "ads" || tok == "tags" || tok == "meta" ||
         tok == "aside" || tok == "print" || tok == "caption" || tok == "credit") {
       return -1;
