@@ -195,9 +195,8 @@ bool HasCreditPunctuation(std::string_view s) {
 // agency (phrase lists, action `credit`) sits in a credit's punctuation, or
 // the line carries a copyright sign. Long captions are folded only at their
 // start, so their last words are looked at too.
-bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, std::string_view folded, int cp) {
+bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const PhraseHit& h, int cp) {
   if (raw.find("\xC2\xA9") != std::string_view::npos) return true;  // ©
-  PhraseHit h = phrases.Match(folded);
   if (h && h.action == PhraseAction::kCredit && (h.at_start || HasCreditPunctuation(raw))) return true;
   if (cp > 120) {
     std::string_view tail = raw.substr(raw.size() > 100 ? raw.size() - 100 : 0);
@@ -281,7 +280,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       continue;
     }
     if (phrases_ != nullptr) {
-      PhraseHit h = phrases_->Match(f.folded);
+      const PhraseHit h = phrases_->Match(f.folded);
       if (h && (h.whole_line || !longish)) {
         f.hit = h;
         if (h.action == PhraseAction::kDrop) {
@@ -290,7 +289,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
         }
       }
-      if (!longish && LooksLikeCredit(*phrases_, t, f.folded, f.cp)) {
+      if (!longish && LooksLikeCredit(*phrases_, t, h, f.cp)) {
         f.reason = reason("caption");
         f.hit = PhraseHit{};
       } else if (f.hit && f.hit.action == PhraseAction::kCredit) {

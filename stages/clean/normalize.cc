@@ -13,17 +13,19 @@
 namespace newsflow::clean {
 namespace {
 
-// NFKC restricted to Arabic (letters, presentation forms), Latin ligatures
-// and full-width/half-width forms. Unrestricted NFKC would also rewrite
-// typography that carries meaning or is quoted verbatim downstream
-// ("…" -> "...", "²" -> "2", "½" -> "1⁄2").
+// NFKC restricted to Arabic (letters, presentation forms), Latin ligatures,
+// full-width Latin letters and digits, and half-width kana and Hangul.
+// Unrestricted NFKC would also rewrite typography that carries meaning or is
+// quoted verbatim downstream ("…" -> "...", "²" -> "2", "½" -> "1⁄2"), and
+// full-width punctuation is the native punctuation of Chinese and Japanese
+// ("，" -> "," would change the text).
 const icu::Normalizer2* Nfkc() {
   static const icu::Normalizer2* const kFiltered = []() -> const icu::Normalizer2* {
     UErrorCode err = U_ZERO_ERROR;
     const icu::Normalizer2* n = icu::Normalizer2::getNFKCInstance(err);
     if (U_FAILURE(err) || n == nullptr) return nullptr;
     auto* set = new icu::UnicodeSet(
-        icu::UnicodeString(u"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB00-\uFDFF\uFE70-\uFEFF\uFF00-\uFFEF]"),
+        icu::UnicodeString(u"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB00-\uFDFF\uFE70-\uFEFF\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF61-\uFFDC]"),
         err);
     if (U_FAILURE(err)) return nullptr;
     set->freeze();
@@ -41,7 +43,9 @@ const icu::Normalizer2* Nfc() {
 bool InNfkcScope(uint32_t cp) {
   return (cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
          (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB00 && cp <= 0xFDFF) ||
-         (cp >= 0xFE70 && cp <= 0xFEFF) || (cp >= 0xFF00 && cp <= 0xFFEF);
+         (cp >= 0xFE70 && cp <= 0xFEFF) || (cp >= 0xFF10 && cp <= 0xFF19) ||
+         (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A) ||
+         (cp >= 0xFF61 && cp <= 0xFFDC);
 }
 
 // Characters removed outright: they carry no text and break matching.

@@ -212,6 +212,11 @@ TEST(CleanStageTest, NormalisationComposesButKeepsTypography) {
   auto r = n.Normalize("Caf" "e\xCC\x81 \xE2\x80\xA6 m\xC2\xB2 \xEF\xAC\x81n");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "Caf\xC3\xA9 \xE2\x80\xA6 m\xC2\xB2 fin");
+  // Chinese keeps its full-width comma and semicolon; full-width Latin
+  // letters become ASCII, half-width katakana full-width.
+  auto cjk = n.Normalize("\xE4\xB8\x80\xEF\xBC\x8C\xE4\xBA\x8C\xEF\xBC\x9B \xEF\xBC\xA1\xEF\xBD\x82 \xEF\xBD\xB1");
+  ASSERT_TRUE(cjk.ok());
+  EXPECT_EQ(*cjk, "\xE4\xB8\x80\xEF\xBC\x8C\xE4\xBA\x8C\xEF\xBC\x9B Ab \xE3\x82\xA2");
 }
 
 TEST(CleanStageTest, InvalidUtf8IsAnErrorNotCorruptedText) {
