@@ -317,7 +317,21 @@ class SaxWalker {
       stack_.push_back(k);
       return;
     }
-    if (k.tag == kBr) k.tag = kBlock;
+    // <br> breaks a line inside a paragraph; two in a row (or a <br> then
+    // a block element) end it. Pages that set text with a <br> per line
+    // (pre-formatted mail, poems, old blogs) keep their paragraphs whole
+    // instead of falling apart into "short" blocks.
+    if (k.tag == kBr) {
+      if (br_pending_) {
+        Flush();
+      } else if (!cur_.empty()) {
+        cur_.push_back(' ');
+        br_pending_ = true;
+      }
+      k.tag = kOther;
+      stack_.push_back(k);
+      return;
+    }
     int own = 0;
     std::string_view cls = SaxAttr(atts, "class"), id = SaxAttr(atts, "id");
     if (!cls.empty() || !id.empty()) {
@@ -400,6 +414,7 @@ class SaxWalker {
       if (c != ' ') ++nonspace;
       cur_.push_back(c);
     }
+    if (nonspace > 0) br_pending_ = false;
     if (f.in_link) link_chars_ += nonspace;
     text_chars_ += nonspace;
     if (f.heading) cur_heading_ = true;
@@ -484,6 +499,7 @@ class SaxWalker {
   }
 
   void Flush() {
+    br_pending_ = false;
     if (cur_.empty()) return;
     if (text_chars_ > 0) {
       auto t = norm_.Normalize(ValidUtf8(std::move(cur_)));
@@ -522,6 +538,7 @@ class SaxWalker {
   std::string cur_;
   size_t link_chars_ = 0, text_chars_ = 0;
   int cur_hint_ = 0, cur_hint_node_ = -1, cur_parent_ = -1, cur_grand_ = -1;
+  bool br_pending_ = false;  // a <br> ended the current line; a second one ends the block
   bool cur_heading_ = false, cur_li_ = false;
   bool want_h1_ = false;
   Capture capture_ = Capture::kNone;

@@ -400,6 +400,31 @@ TEST(CleanStageTest, HtmlNoscriptAndNulBytesDoNotHideTheArticle) {
   }
 }
 
+// One <br> breaks a line inside a paragraph, two end the paragraph: text
+// set with a <br> per line stays whole paragraphs.
+TEST(CleanStageTest, HtmlLineBreaksJoinAndDoubleBreaksSplitParagraphs) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  std::string html =
+      "<html><body><div class=\"post\">"
+      "The harbour master said on Friday that the old<br>\n"
+      "lighthouse would be repaired before the winter,<br>\n"
+      "after a storm broke two of its windows last month.<br><br>\n"
+      "Work is expected to take six weeks and will be paid<br>\n"
+      "for by the port authority and the town together.</div></body></html>";
+  Article a = TextArticle(html, "br-test");
+  a.content_type = ContentType::kTextHtml;
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->forwarded());
+  auto lines = LinesOf(a.clean->text);
+  ASSERT_EQ(lines.size(), 2u) << a.clean->text;
+  EXPECT_EQ(lines[0],
+            "The harbour master said on Friday that the old lighthouse would be repaired before "
+            "the winter, after a storm broke two of its windows last month.");
+  EXPECT_TRUE(lines[1].starts_with("Work is expected to take six weeks and will be paid for"));
+}
+
 // "teaser" marks both a box of links to other articles and, on the article's
 // own page, its lede: only the box that links away is boilerplate.
 TEST(CleanStageTest, HtmlTeaserClassDropsLinkBoxesKeepsLede) {
