@@ -1,6 +1,7 @@
 // entities_bench: the figures issue 5 asks for, printed as text.
 //
 //   build-entities/bench/entities/entities_bench [--articles N] [--runs R] [--no-quality]
+//       [--ablate] [--cv K] [--train-runs N]
 //
 // 1. Load: median wall time to load the shipped Arabic model, clusters and
 //    gazetteers (stages/entities/data), and the peak RSS after loading and
@@ -12,6 +13,10 @@
 //    options as the shipped models) and scores the dev splits, CoNLL exact
 //    span match, per type and micro: the bare model sentence by sentence (the
 //    headline figure), with name propagation, and as the stage runs.
+//    --ablate: the stage figure with each post-rule alone. --cv K: also
+//    K-fold cross-validation on train.conll (8,000 entities against dev's
+//    975, for telling a real change from shuffle noise). --train-runs N:
+//    averaged runs of the Arabic model (default 5, as shipped).
 // Corpus parts that are absent are skipped with a note.
 #include <simdjson.h>
 #include <sys/resource.h>
@@ -23,6 +28,7 @@
 #include <ctime>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ner.h"
@@ -51,6 +57,23 @@ long PeakRssMb() {
   return ru.ru_maxrss / 1024;
 }
 
+// Title + text of the first `max_articles` news articles (empty if absent).
+std::vector<std::string> ReadNews(const std::string& path, size_t max_articles) {
+  std::vector<std::string> texts;
+  std::ifstream in(path);
+  simdjson::ondemand::parser parser;
+  std::string line;
+  while (texts.size() < max_articles && std::getline(in, line)) {
+    simdjson::padded_string padded(line);
+    auto doc = parser.iterate(padded);
+    std::string_view title, text;
+    if (doc["title"].get_string().get(title) != simdjson::SUCCESS) title = "";
+    if (doc["text"].get_string().get(text) != simdjson::SUCCESS) continue;
+    texts.push_back(std::string(title) + "\n" + std::string(text));
+  }
+  return texts;
+}
+
 struct Loaded {
   Model model;
   Resources res;
@@ -64,7 +87,9 @@ Status LoadShipped(const std::string& lang, Loaded* l) {
   return l->res.gazetteer.LoadDir(dir + "/gazetteer");
 }
 
-void Quality(const std::string& lang, int epochs, double dropout, int runs, int prune) {
+// Trains on train.conll with the shipped options and scores dev.conll.
+void Quality(const std::string& lang, int epochs, double dropout, int runs, int prune,
+             bool ablate, int cv_folds, int train_runs) {
   const std::string dir = CorpusDir() + "/ner/" + lang;
   auto train = ReadConll(dir + "/train.conll");
   auto dev = ReadConll(dir + "/dev.conll");
@@ -79,6 +104,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
   }
   (void)l.res.gazetteer.LoadDir(data + "/gazetteer");
   TrainOptions opt;
+  if (train_runs > 0) runs = train_runs;
   opt.epochs = epochs;
   opt.word_dropout = dropout;
   opt.runs = runs;
@@ -93,6 +119,40 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
   std::printf("\n[%s] model trained on train.conll only (%zu sentences, %d epochs, word dropout "
               "%.2f, %d averaged runs) in %.1f s; dev.conll (%zu sentences), exact spans:\n",
               lang.c_str(), train->size(), epochs, dropout, runs, secs, dev->size());
+  if (cv_folds > 1) {
+    // Cross-validation on train.conll (contiguous folds): ten times the
+    // entities of dev.conll, so feature and list changes can be told from
+    // shuffle noise. Pooled counts over the folds.
+    Evaluation bare, prop;
+    for (int k = 0; k < cv_folds; ++k) {
+      std::vector<Sentence> fit, held;
+      for (size_t s = 0; s < train->size(); ++s) {
+        (static_cast<int>(s * cv_folds / train->size()) == k ? held : fit).push_back((*train)[s]);
+      }
+      Model m;
+      (void)Train(fit, {}, l.res, opt, &m);
+      const Evaluation a = Evaluate(held, m, l.res, {false, false, false});
+      const Evaluation b = Evaluate(held, m, l.res, {}, 20);
+      for (int t = 0; t < 4; ++t) {
+        bare.by_type[t].gold += a.by_type[t].gold;
+        bare.by_type[t].predicted += a.by_type[t].predicted;
+        bare.by_type[t].correct += a.by_type[t].correct;
+        prop.by_type[t].gold += b.by_type[t].gold;
+        prop.by_type[t].predicted += b.by_type[t].predicted;
+        prop.by_type[t].correct += b.by_type[t].correct;
+      }
+      for (auto* e : {&bare, &prop}) {
+        const Evaluation& src = e == &bare ? a : b;
+        e->micro.gold += src.micro.gold;
+        e->micro.predicted += src.micro.predicted;
+        e->micro.correct += src.micro.correct;
+      }
+    }
+    std::printf("-- %d-fold cross-validation on train.conll, bare\n%s", cv_folds,
+                bare.Table().c_str());
+    std::printf("-- %d-fold cross-validation on train.conll, as the stage runs\n%s", cv_folds,
+                prop.Table().c_str());
+  }
   std::printf("-- bare model\n%s", Evaluate(*dev, l.model, l.res, {false, false, false}).Table().c_str());
   std::printf("-- bare model + name propagation over 20-sentence pseudo-documents (ANERcorp has "
               "no document marks; the stage propagates over one article)\n%s",
@@ -100,6 +160,22 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
   std::printf("-- as the stage runs: post-rules (gazetteer type/add, particle/title trim) + "
               "propagation over 20-sentence pseudo-documents\n%s",
               Evaluate(*dev, l.model, l.res, {}, 20).Table().c_str());
+  if (!ablate) return;
+  // Which post-rule moves the stage figure: each alone on top of propagation.
+  struct Variant {
+    const char* name;
+    GazetteerPolicy policy;
+  };
+  const Variant variants[] = {
+      {"MISC type from the lists only", {true, false, false}},
+      {"add missing only", {false, true, false}},
+      {"trim particles only", {false, false, true}},
+  };
+  for (const Variant& v : variants) {
+    const Evaluation ev = Evaluate(*dev, l.model, l.res, v.policy, 20);
+    std::printf("-- propagation + %s: micro P %.2f R %.2f F1 %.2f\n", v.name,
+                ev.micro.Precision(), ev.micro.Recall(), ev.micro.F1());
+  }
 }
 
 }  // namespace
@@ -108,12 +184,22 @@ int main(int argc, char** argv) {
   size_t max_articles = 3000;
   int runs = 5;
   bool quality = true;
+  bool ablate = false;
+  int cv_folds = 0;
+  int train_runs = 0;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--no-quality") == 0) quality = false;
-  }
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--articles") == 0) max_articles = std::stoul(argv[i + 1]);
-    if (std::strcmp(argv[i], "--runs") == 0) runs = std::stoi(argv[i + 1]);
+    const std::string_view arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--no-quality") quality = false;
+    else if (arg == "--ablate") ablate = true;
+    else if (arg == "--articles" && has_value) max_articles = std::stoul(argv[++i]);
+    else if (arg == "--runs" && has_value) runs = std::stoi(argv[++i]);
+    else if (arg == "--cv" && has_value) cv_folds = std::stoi(argv[++i]);
+    else if (arg == "--train-runs" && has_value) train_runs = std::stoi(argv[++i]);
+    else {
+      std::printf("unknown argument %s\n", argv[i]);
+      return 2;
+    }
   }
 
   // 1. Load time (fresh objects each run).
@@ -137,23 +223,12 @@ int main(int argc, char** argv) {
 
   // 2. Throughput on Arabic news.
   const std::string news = CorpusDir() + "/news/ar/saudinewsnet.jsonl";
-  std::ifstream in(news);
-  if (!in) {
+  const std::vector<std::string> texts = ReadNews(news, max_articles);
+  if (texts.empty()) {
     std::printf("throughput skipped: no %s\n", news.c_str());
   } else {
-    std::vector<std::string> texts;
-    simdjson::ondemand::parser parser;
-    std::string line;
     size_t bytes = 0;
-    while (texts.size() < max_articles && std::getline(in, line)) {
-      simdjson::padded_string padded(line);
-      auto doc = parser.iterate(padded);
-      std::string_view title, text;
-      if (doc["title"].get_string().get(title) != simdjson::SUCCESS) title = "";
-      if (doc["text"].get_string().get(text) != simdjson::SUCCESS) continue;
-      texts.push_back(std::string(title) + "\n" + std::string(text));
-      bytes += texts.back().size();
-    }
+    for (const std::string& t : texts) bytes += t.size();
     Recognizer rec(&ar.model, &ar.res);
     std::vector<FoundEntity> found;
     std::vector<double> rates;
@@ -180,8 +255,8 @@ int main(int argc, char** argv) {
   // 3. Quality on the dev splits, models trained on train only.
   // The options the shipped models were trained with (data/SOURCES.md).
   if (quality) {
-    Quality("ar", 30, 0.1, 5, 200);
-    Quality("en", 30, 0.0, 1, 1);
+    Quality("ar", 30, 0.1, 5, 200, ablate, cv_folds, train_runs);
+    Quality("en", 30, 0.0, 1, 1, ablate, 0, 0);
   }
   return 0;
 }

@@ -503,7 +503,10 @@ void Tagger::ApplyGazetteer(std::vector<int>* tags) const {
                          }
                          return true;
                        }();
-    if ((exact && policy_.override_type) || (!touched && policy_.add_missing)) {
+    const bool misc = IsBegin((*tags)[m.begin]) && TagType((*tags)[m.begin]) == "MISC";
+    const bool add = !touched && policy_.add_missing &&
+                     m.end - m.begin >= policy_.add_missing_min_tokens;
+    if ((exact && misc && policy_.override_type) || add) {
       (*tags)[m.begin] = b_tag;
       for (size_t i = m.begin + 1; i < m.end; ++i) (*tags)[i] = b_tag + 1;
     }
@@ -676,10 +679,10 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   std::vector<uint64_t> keys;
   std::vector<std::vector<std::vector<uint32_t>>> feats(train.size());
   {
-    FeatureExtractor fx(&res);
     std::vector<std::string_view> words;
     std::vector<uint64_t> f;
     for (size_t si = 0; si < train.size(); ++si) {
+      FeatureExtractor fx(opt.sentence_resources != nullptr ? (*opt.sentence_resources)[si] : &res);
       words.assign(train[si].words.begin(), train[si].words.end());
       fx.Prepare(words);
       feats[si].resize(words.size());

@@ -110,11 +110,19 @@ class Model {
 // How listed names (gazetteer matches of PER/LOC/ORG/MISC) adjust the
 // tagger's output after decoding.
 struct GazetteerPolicy {
-  // A predicted span that is exactly a listed name takes the list's type
-  // (ANERcorp calls البيت الأبيض MISC; for news it is an ORG).
+  // A predicted MISC span that is exactly a listed name takes the list's
+  // type (ANERcorp calls البيت الأبيض MISC; for news it is an ORG). PER, LOC
+  // and ORG spans keep the tagger's type: context knows better than a list
+  // whether مانشستر is the city or the club.
   bool override_type = true;
-  // A listed name no predicted span touches is added.
+  // A listed name of at least `add_missing_min_tokens` tokens that no
+  // predicted span touches is added. Shorter names are left to the tagger,
+  // which weighs list membership against context: on dev most one- and
+  // two-token additions were wrong (السوداني "Sudanese", مجلس النواب inside
+  // a longer name), while long names (عصائب أهل الحق) are rarely anything
+  // else but are made of common words the tagger does not trust.
   bool add_missing = true;
+  size_t add_missing_min_tokens = 3;
   // A span opened on a particle (فإن, في, من ...) starts one token later.
   bool trim_particles = true;
 };
@@ -158,6 +166,9 @@ struct TrainOptions {
   double word_dropout = 0.0;
   // Loss-augmented training: added to the score of every wrong tag.
   float margin = 0.0f;
+  // Per training sentence, the resources its features are computed with
+  // (jackknifed profiles, profile.h); null: `res` for every sentence.
+  const std::vector<const Resources*>* sentence_resources = nullptr;
   // Progress per epoch (averaged weights scored on `dev` when non-empty).
   bool verbose = true;
 };

@@ -11,6 +11,28 @@ bool EndsSentence(std::string_view w) {
 
 }  // namespace
 
+void SplitSentences(std::string_view text, const std::vector<Token>& tokens, size_t max_tokens,
+                    std::vector<std::pair<size_t, size_t>>* out) {
+  out->clear();
+  size_t begin = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string_view w =
+        text.substr(tokens[i].byte_begin, tokens[i].byte_end - tokens[i].byte_begin);
+    bool cut = EndsSentence(w) || i + 1 - begin >= max_tokens;
+    if (!cut && i + 1 < tokens.size()) {
+      // A line break is a paragraph break in clean.text.
+      const std::string_view gap =
+          text.substr(tokens[i].byte_end, tokens[i + 1].byte_begin - tokens[i].byte_end);
+      cut = gap.find('\n') != std::string_view::npos;
+    }
+    if (cut) {
+      out->emplace_back(begin, i + 1);
+      begin = i + 1;
+    }
+  }
+  if (begin < tokens.size()) out->emplace_back(begin, tokens.size());
+}
+
 std::string CanonicalKey(const std::vector<std::string_view>& words, const Resources& res,
                          size_t b, size_t e, bool latin, std::string_view surface) {
   std::vector<std::string> folded;
@@ -27,7 +49,8 @@ std::string CanonicalKey(const std::vector<std::string_view>& words, const Resou
       key.append(LooseKey(folded[j]));
     }
     const GazetteerEntry* entry = res.gazetteer.Find(key);
-    if (entry != nullptr && entry->type != "GIVEN" && entry->type != "TITLE") {
+    // Feature-only lists (GIVEN, TITLE, cues) name no entity.
+    if (entry != nullptr && TagIndex("B-" + entry->type) >= 0) {
       return entry->canonical;
     }
   }
@@ -54,24 +77,7 @@ std::string CanonicalKey(const std::vector<std::string_view>& words, const Resou
 void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
   out->clear();
   Tokenize(text, &tokens_);
-  sentences_.clear();
-  size_t begin = 0;
-  for (size_t i = 0; i < tokens_.size(); ++i) {
-    const std::string_view w =
-        text.substr(tokens_[i].byte_begin, tokens_[i].byte_end - tokens_[i].byte_begin);
-    bool cut = EndsSentence(w) || i + 1 - begin >= kMaxSentenceTokens;
-    if (!cut && i + 1 < tokens_.size()) {
-      // A line break is a paragraph break in clean.text.
-      const std::string_view gap =
-          text.substr(tokens_[i].byte_end, tokens_[i + 1].byte_begin - tokens_[i].byte_end);
-      cut = gap.find('\n') != std::string_view::npos;
-    }
-    if (cut) {
-      sentences_.emplace_back(begin, i + 1);
-      begin = i + 1;
-    }
-  }
-  if (begin < tokens_.size()) sentences_.emplace_back(begin, tokens_.size());
+  SplitSentences(text, tokens_, kMaxSentenceTokens, &sentences_);
 
   // Pass 1: tag every sentence, keep the tags and the name keys.
   const size_t ns = sentences_.size();

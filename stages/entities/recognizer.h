@@ -21,6 +21,11 @@ struct FoundEntity {
   std::string canonical;
 };
 
+// Cuts `tokens` of `text` into sentences (token ranges): after . ! ? ؟ ؛ ۔,
+// at a line break (a paragraph in clean.text), and every `max_tokens`.
+void SplitSentences(std::string_view text, const std::vector<Token>& tokens, size_t max_tokens,
+                    std::vector<std::pair<size_t, size_t>>* out);
+
 class Recognizer {
  public:
   // REQUIRES: model and res outlive the Recognizer.
