@@ -200,12 +200,13 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const Phr
   if (h && h.action == PhraseAction::kCredit && (h.at_start || HasCreditPunctuation(raw))) return true;
   if (cp > 120) {
     std::string_view tail = raw.substr(raw.size() > 100 ? raw.size() - 100 : 0);
+    if (!HasCreditPunctuation(tail)) return false;
     while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80) tail.remove_prefix(1);
     std::string tail_folded = Normalizer::Fold(tail);
     size_t sp = tail_folded.find(' ');  // the first word may be cut
     if (sp != std::string::npos) {
       PhraseHit t = phrases.Match(std::string_view(tail_folded).substr(sp + 1));
-      if (t && t.action == PhraseAction::kCredit && HasCreditPunctuation(tail)) return true;
+      if (t && t.action == PhraseAction::kCredit) return true;
     }
   }
   return false;
