@@ -197,7 +197,17 @@ bool HasCreditPunctuation(std::string_view s) {
 // start, so their last words are looked at too.
 bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const PhraseHit& h, int cp) {
   if (raw.find("\xC2\xA9") != std::string_view::npos) return true;  // ©
-  if (h && h.action == PhraseAction::kCredit && (h.at_start || HasCreditPunctuation(raw))) return true;
+  if (h && h.action == PhraseAction::kCredit) {
+    if (HasCreditPunctuation(raw)) return true;
+    // A one-word label starts a caption only with its colon ("Foto: X",
+    // "Abbildung 4: ..."): "Credit Suisse shares fell" and "Bild und Ton
+    // fielen aus" are article text. Longer labels ("photograph by") suffice.
+    if (h.at_start) {
+      const size_t colon = raw.find(':');
+      if (colon != std::string_view::npos && colon <= h.phrase_len + 12) return true;
+      if (h.multi_word) return true;
+    }
+  }
   if (cp > 120) {
     std::string_view tail = raw.substr(raw.size() > 100 ? raw.size() - 100 : 0);
     if (!HasCreditPunctuation(tail)) return false;

@@ -84,6 +84,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
     hit.action = it->second.action;
     hit.whole_line = true;
     hit.at_start = true;
+    hit.multi_word = it->second.phrase.find(' ') != std::string::npos;
     hit.phrase_len = it->second.phrase.size();
     return hit;
   }
@@ -100,6 +101,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
         hit.action = e.action;
         hit.whole_line = folded.size() == e.phrase.size();
         hit.at_start = true;
+        hit.multi_word = e.phrase.find(' ') != std::string::npos;
         hit.phrase_len = e.phrase.size();
         return hit;
       }
@@ -120,6 +122,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
           hit.action = e.action;
           hit.whole_line = folded.size() == e.phrase.size();
           hit.at_start = pos == 0;
+          hit.multi_word = e.phrase.find(' ') != std::string::npos;
           hit.phrase_len = e.phrase.size();
           return hit;
         }

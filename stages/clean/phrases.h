@@ -28,6 +28,7 @@ struct PhraseHit {
   PhraseAction action = PhraseAction::kDrop;
   bool whole_line = false;  // the phrase is the whole line (stand-alone marker)
   bool at_start = false;    // the phrase starts the line
+  bool multi_word = false;  // the phrase has more than one word
   size_t phrase_len = 0;    // bytes of the folded phrase
   explicit operator bool() const { return reason != nullptr; }
 };

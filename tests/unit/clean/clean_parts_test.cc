@@ -494,8 +494,9 @@ TEST(CleanStageTest, HtmlDropsCreditsAuthorBoxDisclosureAndRatingWidget) {
   EXPECT_EQ(a.clean->removed["feedback"], 1);
 }
 
-// A news agency in a dateline opens the article text; only picture agencies
-// and credit labels mark a caption.
+// A news agency in a dateline opens the article text, and a line that only
+// starts with a credit word ("Credit unions ...") is not a credit: only
+// picture agencies and credit labels with their colon mark a caption.
 TEST(CleanStageTest, AgencyDatelineIsNotACredit) {
   CleanHarness h;
   ASSERT_TRUE(h.open_status.ok());
@@ -505,12 +506,14 @@ TEST(CleanStageTest, AgencyDatelineIsNotACredit) {
       "more sailors.\n"
       "The strike had left islanders without a daily connection to the mainland for two weeks, "
       "and shops had begun to run out of fresh food.\n"
-      "Unions said they would watch closely whether the promised sailors are hired by spring.\n";
+      "Unions said they would watch closely whether the promised sailors are hired by spring.\n"
+      "Credit unions on the islands said deposits had fallen during the strike.\n";
   Article a = TextArticle(page, "dateline-test");
   auto r = h.stage->Process(a);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(r->forwarded());
   EXPECT_TRUE(Contains(a, "PARIS (AFP) - Ferry crews ended their strike")) << a.clean->text;
+  EXPECT_TRUE(Contains(a, "Credit unions on the islands")) << a.clean->text;
   EXPECT_EQ(a.clean->removed.count("caption"), 0u);
 }
 
