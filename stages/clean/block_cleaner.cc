@@ -185,42 +185,53 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
 
 constexpr size_t kFoldBytes = 200;
 
-bool HasCreditPunctuation(std::string_view s) {
-  return s.find_first_of("(/|") != std::string_view::npos;
-}
-
 // A picture caption with its credit, or a credit line: "Foto: X",
 // "... getarnt. (X / iStock.com)", "© Bundesrat | X". Short lines only (the
-// caller checks): the credit label starts the line, or a label or picture
-// agency (phrase lists, action `credit`) sits in a credit's punctuation, or
-// the line carries a copyright sign. Long captions are folded only at their
-// start, so their last words are looked at too.
-bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const PhraseHit& h, int cp) {
+// caller checks). Any of:
+//  - a copyright sign;
+//  - a credit label (phrase lists, action `credit`) with its colon, at the
+//    start of the line or after its first bracket, slash or bar ("(Foto:
+//    X)"). Without the colon "Credit Suisse shares fell" and "(Abb. 1)" are
+//    article text; a longer label ("photograph by") needs none at the start;
+//  - a picture agency (action `agency`) after the first bracket, slash or
+//    bar: "X/Getty Images". Text before that point is not looked at;
+//  - either of those in the last words of a line that ends without a full
+//    stop: "... Notunterkünfte. Foto: Galli/Malteser".
+bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const PhraseHit& h,
+                     bool ends_sentence) {
   if (raw.find("\xC2\xA9") != std::string_view::npos) return true;  // ©
-  if (h && h.action == PhraseAction::kCredit) {
-    if (HasCreditPunctuation(raw)) return true;
-    // A one-word label starts a caption only with its colon ("Foto: X",
-    // "Abbildung 4: ..."): "Credit Suisse shares fell" and "Bild und Ton
-    // fielen aus" are article text. Longer labels ("photograph by") suffice.
-    if (h.at_start) {
-      const size_t colon = raw.find(':');
-      if (colon != std::string_view::npos && colon <= h.phrase_len + 12) return true;
-      if (h.multi_word) return true;
-    }
+  auto label_colon = [](std::string_view part) {
+    const size_t colon = part.find(':');
+    return colon != std::string_view::npos && colon <= 40;
+  };
+  if (h && h.action == PhraseAction::kCredit && h.at_start && (label_colon(raw) || h.multi_word)) {
+    return true;
   }
-  if (cp > 120) {
-    std::string_view tail = raw.substr(raw.size() > 100 ? raw.size() - 100 : 0);
-    if (!HasCreditPunctuation(tail)) return false;
-    while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80) tail.remove_prefix(1);
-    std::string tail_folded = Normalizer::Fold(tail);
-    size_t sp = tail_folded.find(' ');  // the first word may be cut
-    if (sp != std::string::npos) {
-      PhraseHit t = phrases.Match(std::string_view(tail_folded).substr(sp + 1));
-      if (t && t.action == PhraseAction::kCredit) return true;
+  // Does `part` (raw text) hold an agency, or a label with its colon?
+  auto has_credit = [&phrases, &label_colon](std::string_view part) {
+    const std::string folded = Normalizer::Fold(part);
+    for (size_t start = 0; start < folded.size();) {  // a credit may follow other phrases
+      PhraseHit t = phrases.Match(std::string_view(folded).substr(start));
+      if (!t) return false;  // Match looked at every word
+      if (t.action == PhraseAction::kAgency) return true;
+      if (t.action == PhraseAction::kCredit && label_colon(part)) return true;
+      start = folded.find(' ', start);
+      if (start == std::string::npos) return false;
+      ++start;
     }
+    return false;
+  };
+  const size_t p = raw.find_first_of("(/|");
+  if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
+  if (!ends_sentence && raw.size() > 60) {
+    std::string_view tail = raw.substr(raw.size() - 60);
+    while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80) tail.remove_prefix(1);
+    const size_t sp = tail.find(' ');  // the first word may be cut
+    if (sp != std::string_view::npos && has_credit(tail.substr(sp + 1))) return true;
   }
   return false;
 }
+
 
 
 }  // namespace
@@ -300,10 +311,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
         }
       }
-      if (!longish && LooksLikeCredit(*phrases_, t, h, f.cp)) {
+      if (!longish && LooksLikeCredit(*phrases_, t, h, f.end_punct)) {
         f.reason = reason("caption");
         f.hit = PhraseHit{};
-      } else if (f.hit && f.hit.action == PhraseAction::kCredit) {
+      } else if (f.hit && (f.hit.action == PhraseAction::kCredit || f.hit.action == PhraseAction::kAgency)) {
         f.hit = PhraseHit{};
       }
     }

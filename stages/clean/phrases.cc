@@ -17,6 +17,7 @@ Status PhraseLists::Add(std::string_view reason, std::string_view action, std::s
   else if (action == "published") e.action = PhraseAction::kPublished;
   else if (action == "updated") e.action = PhraseAction::kUpdated;
   else if (action == "credit") e.action = PhraseAction::kCredit;
+  else if (action == "agency") e.action = PhraseAction::kAgency;
   else return Status::InvalidArgument("phrase action '" + std::string(action) + "'");
   e.phrase = Normalizer::Fold(phrase);
   if (e.phrase.empty()) return Status::OK();

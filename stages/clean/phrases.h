@@ -4,9 +4,10 @@
 // action: drop (the line), cut (stand-alone marker: the rest of the page is
 //         another article once the body has started; inline: the line only),
 //         published / updated (a date label),
-//         credit (a photo-credit label or picture agency: the line is a
-//         caption when it is short and the label starts it, or the name sits
-//         in a credit's punctuation: "(Foto: X)", "X / Getty Images").
+//         credit (a photo-credit label: with its colon it makes a short line
+//         a caption, "Foto: X", "(Photo: X)"),
+//         agency (a picture agency or stock library: in a credit's brackets
+//         or slashes it makes a short line a caption, "X / Getty Images").
 // match:  line (the whole line), prefix (the line starts with it), contains.
 //
 // Thread-safety: immutable after Load; share freely.
@@ -21,7 +22,7 @@
 
 namespace newsflow::clean {
 
-enum class PhraseAction { kDrop, kCut, kPublished, kUpdated, kCredit };
+enum class PhraseAction { kDrop, kCut, kPublished, kUpdated, kCredit, kAgency };
 
 struct PhraseHit {
   const std::string* reason = nullptr;  // null: no match

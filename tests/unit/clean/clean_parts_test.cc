@@ -468,6 +468,7 @@ TEST(CleanStageTest, HtmlDropsCreditsAuthorBoxDisclosureAndRatingWidget) {
       "<p>The new keeper, a retired fisherman, will check the lamp every night and report "
       "ships in trouble by radio to the station in the bay.</p>"
       "<div>Foto: Max Muster</div>"
+      "<p>A photo (taken by a neighbour in May, see image 2) shows the lamp lit again.</p>"
       "<p>He said the job had been his dream since he was a boy watching the light from his "
       "bedroom window across the water.</p>"
       "<div>\xC2\xA9 2025 Coastal News. All rights reserved.</div>"
@@ -483,6 +484,7 @@ TEST(CleanStageTest, HtmlDropsCreditsAuthorBoxDisclosureAndRatingWidget) {
   EXPECT_TRUE(Contains(a, "lighthouse on the northern cape")) << a.clean->text;
   EXPECT_TRUE(Contains(a, "retired fisherman")) << a.clean->text;
   EXPECT_TRUE(Contains(a, "his dream since he was a boy")) << a.clean->text;
+  EXPECT_TRUE(Contains(a, "shows the lamp lit again")) << a.clean->text;
   EXPECT_FALSE(Contains(a, "Getty")) << a.clean->text;
   EXPECT_FALSE(Contains(a, "Max Muster")) << a.clean->text;
   EXPECT_FALSE(Contains(a, "All rights reserved")) << a.clean->text;
