@@ -126,6 +126,33 @@ TEST(ReadinessTest, ExpectedLoopsKeepTheProcessUnreadyUntilAssignedAndConnected)
   EXPECT_FALSE(r.Ready(nullptr)) << "revoked";
 }
 
+// A registry built where a destroyed one lived gets its own families and
+// readiness, not the dead registry's (which would dangle and never show up).
+TEST(MetricFamiliesTest, NewRegistryAtAReusedAddressGetsItsOwnFamilies) {
+  alignas(prometheus::Registry) unsigned char storage[sizeof(prometheus::Registry)];
+  auto has_family = [](prometheus::Registry& r, const std::string& name) {
+    for (const auto& f : r.Collect()) {
+      if (f.name == name) return true;
+    }
+    return false;
+  };
+  auto* first = new (storage) prometheus::Registry();
+  MetricFamilies::For(*first).received.Add({{"stage", "a"}, {"topic", "t"}}).Increment();
+  Readiness::For(*first).Expect("a");
+  EXPECT_FALSE(Readiness::For(*first).Ready(nullptr));
+  first->~Registry();
+
+  auto* second = new (storage) prometheus::Registry();
+  ASSERT_EQ(static_cast<void*>(second), static_cast<void*>(first));
+  MetricFamilies& families = MetricFamilies::For(*second);
+  families.received.Add({{"stage", "b"}, {"topic", "t"}}).Increment();
+  EXPECT_TRUE(has_family(*second, "newsflow_records_received_total"));
+  EXPECT_TRUE(has_family(*second, "newsflow_build_info"));
+  EXPECT_TRUE(Readiness::For(*second).Ready(nullptr)) << "the first registry's expected loop is gone";
+  EXPECT_EQ(&MetricFamilies::For(*second), &families) << "one set of families per live registry";
+  second->~Registry();
+}
+
 TEST(MetricsServerTest, ServesMetricsHealthAndReadiness) {
   auto server = MetricsServer::Start("127.0.0.1:0");
   ASSERT_TRUE(server.ok()) << server.status().ToString();

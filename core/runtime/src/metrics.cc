@@ -33,14 +33,41 @@ void Reply(mg_connection* conn, int code, const char* reason, const char* conten
 
 // ---- readiness --------------------------------------------------------------
 
-Readiness& Readiness::For(prometheus::Registry& registry) {
-  static std::mutex mu;
-  static std::map<prometheus::Registry*, std::unique_ptr<Readiness>> all;
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = all[&registry];
-  if (!slot) slot = std::make_unique<Readiness>();
-  return *slot;
+namespace {
+
+// The families and readiness of each registry, created on first use. Keyed
+// by address, so an entry is checked before use: a registry can be destroyed
+// and another built at the same address (tests do it), and the families of
+// the old one would then dangle and never reach the new one. The families
+// register themselves in their registry, so a registry without them is new.
+struct PerRegistry {
+  std::unique_ptr<MetricFamilies> families;
+  std::unique_ptr<Readiness> readiness;
+};
+
+bool HoldsContractFamilies(prometheus::Registry& r) {
+  for (const auto& family : r.Collect()) {
+    if (family.name == "newsflow_build_info") return true;
+  }
+  return false;
 }
+
+PerRegistry& SlotFor(prometheus::Registry& r) {
+  static std::mutex mu;
+  static std::map<prometheus::Registry*, PerRegistry> all;
+  std::lock_guard<std::mutex> lock(mu);
+  PerRegistry& slot = all[&r];
+  if (slot.families != nullptr && !HoldsContractFamilies(r)) slot = PerRegistry{};
+  if (slot.families == nullptr) {
+    slot.families = std::make_unique<MetricFamilies>(r);
+    slot.readiness = std::make_unique<Readiness>();
+  }
+  return slot;
+}
+
+}  // namespace
+
+Readiness& Readiness::For(prometheus::Registry& registry) { return *SlotFor(registry).readiness; }
 
 void Readiness::Expect(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -213,14 +240,7 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
   build_info.Add({{"version", "0.1.0"}, {"librdkafka", rd_kafka_version_str()}}).Set(1);
 }
 
-MetricFamilies& MetricFamilies::For(prometheus::Registry& r) {
-  static std::mutex mu;
-  static std::map<prometheus::Registry*, std::unique_ptr<MetricFamilies>> all;
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = all[&r];
-  if (!slot) slot = std::make_unique<MetricFamilies>(r);
-  return *slot;
-}
+MetricFamilies& MetricFamilies::For(prometheus::Registry& r) { return *SlotFor(r).families; }
 
 const std::vector<std::string>& ContractMetricNames() {
   static const std::vector<std::string> names = {

@@ -45,7 +45,7 @@ class Readiness {
     bool claimed = false;  // by a running loop (Add), not just expected
   };
   // The readiness of the process that owns `registry` (one per registry, as
-  // MetricFamilies).
+  // MetricFamilies; asking for it registers the contract families there).
   static Readiness& For(prometheus::Registry& registry);
 
   // Announces a consumer loop that will start later (a stage still loading
@@ -81,7 +81,8 @@ class MetricsServer {
   int port_ = 0;
 };
 
-// The families of the contract, created once per registry.
+// The families of the contract, created once per registry (and again for a
+// new registry that happens to reuse a destroyed one's address).
 struct MetricFamilies {
   explicit MetricFamilies(prometheus::Registry& r);
   static MetricFamilies& For(prometheus::Registry& r);
