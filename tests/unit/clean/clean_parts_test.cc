@@ -15,6 +15,8 @@ namespace newsflow {
 namespace {
 
 using testing::CleanHarness;
+using testing::Forwarded;
+using testing::HtmlArticle;
 using testing::TextArticle;
 
 std::vector<std::string> LinesOf(const std::string& text) {
@@ -61,9 +63,7 @@ TEST(CleanStageTest, EnglishPageDropsEachBoilerplateKind) {
   CleanHarness h;
   ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
   Article a = TextArticle(kEnglishPage, "en-test");
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_EQ(a.clean->title, "Harbour town votes to rebuild its old sea wall");
   ASSERT_TRUE(a.clean->published_at.has_value());
   EXPECT_EQ(*a.clean->published_at, "2025-03-14T00:00:00Z");
@@ -110,9 +110,7 @@ TEST(CleanStageTest, FrenchPageDropsEachBoilerplateKind) {
   CleanHarness h;
   ASSERT_TRUE(h.open_status.ok());
   Article a = TextArticle(kFrenchPage, "fr-test");
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_EQ(a.clean->title, "Une bibliothèque ouvre ses portes dans l'ancienne gare");
   ASSERT_TRUE(a.clean->published_at.has_value());
   EXPECT_EQ(a.clean->published_at->substr(0, 10), "2025-03-03");
@@ -152,9 +150,7 @@ TEST(CleanStageTest, ArabicPageCutsGluedArticleAndKeepsTextAfterInlineTeaser) {
   CleanHarness h;
   ASSERT_TRUE(h.open_status.ok());
   Article a = TextArticle(kArabicPage, "ar-test");
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_EQ(a.clean->title, "افتتاح سوق جديد للمزارعين في وسط المدينة");
   ASSERT_TRUE(a.clean->published_at.has_value());
   EXPECT_EQ(a.clean->published_at->substr(0, 10), "2025-02-05");
@@ -350,11 +346,8 @@ TEST(CleanStageTest, HtmlKeepsArticleDropsFurnitureAndDecodesCharset) {
       "published.</p></section>"
       "<footer><p>\xA9 2025 The Gazette. All rights reserved.</p></footer>"
       "<script>var x = '<p>not text</p>';</script></body></html>";
-  Article a = TextArticle(html, "html-test");
-  a.content_type = ContentType::kTextHtml;
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  Article a = HtmlArticle(html, "html-test");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_EQ(a.clean->title, "Caf\xC3\xA9 reopens");
   ASSERT_TRUE(a.clean->published_at.has_value());
   EXPECT_EQ(*a.clean->published_at, "2025-06-01T09:00:00Z");
@@ -389,11 +382,8 @@ TEST(CleanStageTest, HtmlNoscriptAndNulBytesDoNotHideTheArticle) {
           "</div></body></html>",
   };
   for (const std::string& html : pages) {
-    Article a = TextArticle(html, "noscript-test");
-    a.content_type = ContentType::kTextHtml;
-    auto r = h.stage->Process(a);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_TRUE(r->forwarded()) << html;
+    Article a = HtmlArticle(html, "noscript-test");
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << html;
     EXPECT_TRUE(Contains(a, "night crossing would return in April")) << a.clean->text;
     EXPECT_TRUE(Contains(a, "first sailing is already half full")) << a.clean->text;
     EXPECT_EQ(a.clean->text.find('\0'), std::string::npos);
@@ -412,11 +402,8 @@ TEST(CleanStageTest, HtmlLineBreaksJoinAndDoubleBreaksSplitParagraphs) {
       "after a storm broke two of its windows last month.<br><br>\n"
       "Work is expected to take six weeks and will be paid<br>\n"
       "for by the port authority and the town together.</div></body></html>";
-  Article a = TextArticle(html, "br-test");
-  a.content_type = ContentType::kTextHtml;
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  Article a = HtmlArticle(html, "br-test");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   auto lines = LinesOf(a.clean->text);
   ASSERT_EQ(lines.size(), 2u) << a.clean->text;
   EXPECT_EQ(lines[0],
@@ -443,11 +430,8 @@ TEST(CleanStageTest, HtmlTeaserClassDropsLinkBoxesKeepsLede) {
       "<div class=\"teaser-text\">Work to deepen the harbour entrance began this week and "
       "will last until the summer.</div></div>"
       "</body></html>";
-  Article a = TextArticle(html, "teaser-test");
-  a.content_type = ContentType::kTextHtml;
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  Article a = HtmlArticle(html, "teaser-test");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_TRUE(Contains(a, "islanders will again be able")) << a.clean->text;
   EXPECT_TRUE(Contains(a, "night crossing would return")) << a.clean->text;
   EXPECT_FALSE(Contains(a, "deepen the harbour")) << a.clean->text;
@@ -476,11 +460,8 @@ TEST(CleanStageTest, HtmlDropsCreditsAuthorBoxDisclosureAndRatingWidget) {
       "<div class=\"author-box\"><p>Sam Writer covers the coast and its people for the paper "
       "and has lived in the harbour town for twenty years with two dogs.</p></div>"
       "</article></body></html>";
-  Article a = TextArticle(html, "credit-test");
-  a.content_type = ContentType::kTextHtml;
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  Article a = HtmlArticle(html, "credit-test");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_TRUE(Contains(a, "lighthouse on the northern cape")) << a.clean->text;
   EXPECT_TRUE(Contains(a, "retired fisherman")) << a.clean->text;
   EXPECT_TRUE(Contains(a, "his dream since he was a boy")) << a.clean->text;
@@ -511,9 +492,7 @@ TEST(CleanStageTest, AgencyDatelineIsNotACredit) {
       "Unions said they would watch closely whether the promised sailors are hired by spring.\n"
       "Credit unions on the islands said deposits had fallen during the strike.\n";
   Article a = TextArticle(page, "dateline-test");
-  auto r = h.stage->Process(a);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_TRUE(r->forwarded());
+  ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_TRUE(Contains(a, "PARIS (AFP) - Ferry crews ended their strike")) << a.clean->text;
   EXPECT_TRUE(Contains(a, "Credit unions on the islands")) << a.clean->text;
   EXPECT_EQ(a.clean->removed.count("caption"), 0u);

@@ -1,6 +1,7 @@
 // Builds a real `clean` stage through its descriptor, as the runner would.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
 #include <filesystem>
@@ -44,6 +45,21 @@ inline Article TextArticle(std::string body, std::string source = "test-source",
   a.content_type = ContentType::kTextPlain;
   a.body = std::move(body);
   return a;
+}
+
+inline Article HtmlArticle(std::string html, std::string source = "test-source") {
+  Article a = TextArticle(std::move(html), std::move(source));
+  a.content_type = ContentType::kTextHtml;
+  return a;
+}
+
+// Runs `a` through the stage: success if it was cleaned and forwarded.
+inline ::testing::AssertionResult Forwarded(Stage& stage, Article& a) {
+  auto r = stage.Process(a);
+  if (!r.ok()) return ::testing::AssertionFailure() << r.status().ToString();
+  if (!r->forwarded()) return ::testing::AssertionFailure() << "not forwarded";
+  if (!a.clean.has_value()) return ::testing::AssertionFailure() << "no clean section";
+  return ::testing::AssertionSuccess();
 }
 
 inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
