@@ -197,9 +197,12 @@ constexpr size_t kFoldBytes = 200;
 //    bar: "X/Getty Images". Text before that point is not looked at;
 //  - either of those in the last words of a line that ends without a full
 //    stop: "... Notunterkünfte. Foto: Galli/Malteser".
-bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const PhraseHit& h,
-                     bool ends_sentence) {
-  if (raw.find("\xC2\xA9") != std::string_view::npos) return true;  // ©
+bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, std::string_view folded,
+                     bool folded_full, const PhraseHit& h, bool ends_sentence) {
+  if (std::memchr(raw.data(), 0xC2, raw.size()) != nullptr &&
+      raw.find("\xC2\xA9") != std::string_view::npos) {
+    return true;  // ©
+  }
   auto label_colon = [](std::string_view part) {
     const size_t colon = part.find(':');
     return colon != std::string_view::npos && colon <= 40;
@@ -221,7 +224,18 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, const Phr
     }
     return false;
   };
-  const size_t p = raw.find_first_of("(/|");
+  size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
+  while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;
+  if (p == raw.size()) p = std::string_view::npos;
+  // The rest looks for credit words: most lines have none (a bit test per
+  // word). `folded` holds only the start of a longer line; its end is folded
+  // when a credit could sit there.
+  if (!phrases.MayHaveCredit(folded)) {
+    if (folded_full || (p == std::string_view::npos && ends_sentence)) return false;
+    std::string_view end = raw.substr(raw.size() > 120 ? raw.size() - 120 : 0);
+    while (!end.empty() && (static_cast<unsigned char>(end.front()) & 0xC0) == 0x80) end.remove_prefix(1);
+    if (!phrases.MayHaveCredit(Normalizer::Fold(end))) return false;
+  }
   if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
   if (!ends_sentence && raw.size() > 60) {
     std::string_view tail = raw.substr(raw.size() - 60);
@@ -311,7 +325,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
         }
       }
-      if (!longish && LooksLikeCredit(*phrases_, t, h, f.end_punct)) {
+      if (!longish && LooksLikeCredit(*phrases_, t, f.folded, f.folded_full, h, f.end_punct)) {
         f.reason = reason("caption");
         f.hit = PhraseHit{};
       } else if (f.hit && (f.hit.action == PhraseAction::kCredit || f.hit.action == PhraseAction::kAgency)) {

@@ -110,32 +110,55 @@ Tag Classify(const char* name) {
   return it == kMap->end() ? kOther : it->second;
 }
 
-// Class/id words that mark page furniture, and ones that mark the article.
-int HintOf(std::string_view cls_id) {
-  if (cls_id.empty()) return 0;
-  std::string s = Lower(cls_id);
-  static const char* const kPos[] = {"articlebody", "article-body", "article_body", "article__body",
-                                     "entry-content", "post-content", "post-body", "story-body",
-                                     "article-content", "article-text", "articletext", "story-content",
-                                     "main-content", "maincontent", "post-entry", "text-content",
-                                     "entry-body", "article__content", "content-article"};
-  static const char* const kNeg[] = {"comment", "sidebar", "footer", "breadcrumb", "cookie",
-                                     "newsletter", "share", "social", "related", "navbar",
-                                     "navigation", "menu", "advert", "widget", "banner", "popup",
-                                     "modal", "pagination", "recommend", "subscribe",
-                                     "promo", "sharing", "toolbar", "masthead", "skip-link",
-                                     "byline-share", "tag-list", "taglist", "post-tags", "article-tags",
-                                     "most-read", "mostread", "trending", "disqus", "copyright",
-                                     "login", "signup", "consent", "gdpr", "outbrain", "taboola",
-                                     "sponsor", "author-bio", "further-reading", "read-more",
-                                     // author boxes: a bio under the article
-                                     "author-box", "authorbox", "author_box", "author_bio", "authorbio",
-                                     "author-desc", "author_desc", "author__desc", "author-info",
-                                     "authorinfo", "author_info", "author-profile", "author-card",
-                                     "about-author", "about-the-author", "author_section", "saboxplugin"};
-  for (const char* p : kPos) {
-    if (s.find(p) != std::string::npos) return +1;
+// Class/id words that mark the article (+1), page furniture (-1), and a
+// box that is furniture only when it links away (-2, "teaser": on a section
+// page a box of links, on the article's own page its lede; ResolveWeakHints).
+// Matched as substrings of the lower-cased class and id ("c-article-body__x").
+struct HintWords {
+  struct Word {
+    std::string text;
+    int hint;
+  };
+  // Words by their first two bytes: one lookup per position of the string,
+  // not one search per word (this runs for every distinct class string).
+  std::vector<std::vector<Word>> buckets = std::vector<std::vector<Word>>(1024);
+  static size_t Bucket(char a, char b) {
+    return (static_cast<unsigned char>(a) * 31u + static_cast<unsigned char>(b)) & 1023u;
   }
+  HintWords() {
+    for (const char* w : {"articlebody", "article-body", "article_body", "article__body",
+                          "entry-content", "post-content", "post-body", "story-body",
+                          "article-content", "article-text", "articletext", "story-content",
+                          "main-content", "maincontent", "post-entry", "text-content",
+                          "entry-body", "article__content", "content-article"}) {
+      Add(w, +1);
+    }
+    for (const char* w : {"comment", "sidebar", "footer", "breadcrumb", "cookie",
+                          "newsletter", "share", "social", "related", "navbar",
+                          "navigation", "menu", "advert", "widget", "banner", "popup",
+                          "modal", "pagination", "recommend", "subscribe",
+                          "promo", "sharing", "toolbar", "masthead", "skip-link",
+                          "byline-share", "tag-list", "taglist", "post-tags", "article-tags",
+                          "most-read", "mostread", "trending", "disqus", "copyright",
+                          "login", "signup", "consent", "gdpr", "outbrain", "taboola",
+                          "sponsor", "further-reading", "read-more",
+                          // author boxes: a bio under the article
+                          "author-bio", "author-box", "authorbox", "author_box", "author_bio",
+                          "authorbio", "author-desc", "author_desc", "author__desc",
+                          "author-info", "authorinfo", "author_info", "author-profile",
+                          "author-card", "about-author", "about-the-author", "author_section",
+                          "saboxplugin"}) {
+      Add(w, -1);
+    }
+    Add("teaser", -2);
+  }
+  void Add(std::string_view w, int hint) { buckets[Bucket(w[0], w[1])].push_back({std::string(w), hint}); }
+};
+
+int HintOf(std::string_view cls_id) {
+  if (cls_id.size() < 2) return 0;
+  static const HintWords* const kWords = new HintWords();
+  const std::string s = Lower(cls_id);
   // "has-sidebar", "with-ads", "no-print": a class that says what an element
   // contains or how it prints says nothing about its own text.
   auto describes_other = [&s](size_t at) {
@@ -144,18 +167,19 @@ int HintOf(std::string_view cls_id) {
     }
     return false;
   };
-  for (const char* p : kNeg) {
-    for (size_t at = s.find(p); at != std::string::npos; at = s.find(p, at + 1)) {
-      if (!describes_other(at)) return -1;
+  bool pos = false, neg = false, weak = false;
+  for (size_t i = 0; i + 1 < s.size() && !pos; ++i) {
+    for (const HintWords::Word& w : kWords->buckets[HintWords::Bucket(s[i], s[i + 1])]) {
+      if (s.compare(i, w.text.size(), w.text) != 0) continue;
+      if (w.hint > 0) pos = true;
+      else if (describes_other(i)) continue;
+      else if (w.hint == -1) neg = true;
+      else weak = true;
     }
   }
-  // Words that mark a box of links to other pages on a section page but the
-  // article's own lede on its page ("teaser-text"): weak, decided by the
-  // box's links (ResolveWeakHints).
-  static const char* const kWeak[] = {"teaser"};
-  for (const char* p : kWeak) {
-    if (s.find(p) != std::string::npos) return -2;
-  }
+  if (pos) return +1;
+  if (neg) return -1;
+  if (weak) return -2;
   // Whole-token markers too short to match as substrings.
   size_t i = 0;
   while (i < s.size()) {
@@ -163,26 +187,14 @@ int HintOf(std::string_view cls_id) {
     size_t j = i;
     while (j < s.size() && isalnum(static_cast<unsigned char>(s[j]))) ++j;
     std::string_view tok(s.data() + i, j - i);
-    if (describes_other(i)) {
-      i = j;
-      continue;
-    }
-    if (tok == "nav" || tok == "ad" || tok == "ads" || tok == "tags" || tok == "meta" ||
-        tok == "aside" || tok == "print" || tok == "caption" || tok == "credit") {
+    if (!describes_other(i) &&
+        (tok == "nav" || tok == "ad" || tok == "ads" || tok == "tags" || tok == "meta" ||
+         tok == "aside" || tok == "print" || tok == "caption" || tok == "credit")) {
       return -1;
     }
     i = j;
   }
   return 0;
-}
-
-// Case-insensitive match of lower-case ASCII `word` at `p` in `s`.
-bool HasWordAt(std::string_view s, size_t p, std::string_view word) {
-  if (p + word.size() > s.size()) return false;
-  for (size_t k = 0; k < word.size(); ++k) {
-    if (static_cast<char>(std::tolower(static_cast<unsigned char>(s[p + k]))) != word[k]) return false;
-  }
-  return true;
 }
 
 // Before parsing:
@@ -196,34 +208,50 @@ bool HasWordAt(std::string_view s, size_t p, std::string_view word) {
 //  - NUL bytes are removed: libxml2 stops parsing at one.
 // Returns `html` itself when there is nothing to change.
 std::string_view PrepareHtml(std::string_view html, std::string* buf) {
-  const bool nul = std::memchr(html.data(), '\0', html.size()) != nullptr;
-  size_t first_ns = std::string_view::npos;
-  for (size_t p = html.find('<'); p != std::string_view::npos; p = html.find('<', p + 1)) {
-    if (HasWordAt(html, p + 1, "noscript")) {
-      first_ns = p;
-      break;
+  // "noscript" in lower or upper case, found with memmem (one fast pass; the
+  // next hit of each spelling is remembered, so the page is read once).
+  constexpr size_t kNone = std::string_view::npos;
+  size_t cached[2] = {0, 0};
+  bool valid[2] = {false, false};
+  auto next_word = [html, &cached, &valid](size_t from) {
+    size_t best = kNone;
+    static const char* const kWords[2] = {"noscript", "NOSCRIPT"};
+    for (int k = 0; k < 2; ++k) {
+      if (!valid[k] || (cached[k] != kNone && cached[k] < from)) {
+        const void* hit = from < html.size() ? memmem(html.data() + from, html.size() - from, kWords[k], 8) : nullptr;
+        cached[k] = hit ? static_cast<size_t>(static_cast<const char*>(hit) - html.data()) : kNone;
+        valid[k] = true;
+      }
+      best = std::min(best, cached[k]);
     }
-  }
-  if (!nul && first_ns == std::string_view::npos) return html;
+    return best;
+  };
+  auto is_open = [html](size_t w) {  // "<noscript" followed by '>', '/' or a space
+    if (w == 0 || html[w - 1] != '<') return false;
+    const char after = w + 8 < html.size() ? html[w + 8] : '>';
+    return after == '>' || after == '/' || std::isspace(static_cast<unsigned char>(after));
+  };
+  auto is_close = [html](size_t w) { return w >= 2 && html[w - 1] == '/' && html[w - 2] == '<'; };
+
+  const bool nul = std::memchr(html.data(), '\0', html.size()) != nullptr;
+  size_t w = next_word(0);
+  while (w != std::string_view::npos && !is_open(w)) w = next_word(w + 8);
+  if (!nul && w == std::string_view::npos) return html;
   buf->clear();
   buf->reserve(html.size());
   size_t copied = 0;
-  for (size_t p = first_ns; p != std::string_view::npos; p = html.find('<', p + 1)) {
-    if (p < copied || !HasWordAt(html, p + 1, "noscript")) continue;
-    const char after = p + 9 < html.size() ? html[p + 9] : '>';
-    if (after != '>' && after != '/' && !std::isspace(static_cast<unsigned char>(after))) continue;
-    const size_t open_end = html.find('>', p);
-    size_t close = p;
-    while ((close = html.find("</", close + 1)) != std::string_view::npos &&
-           !HasWordAt(html, close + 2, "noscript")) {
-    }
-    if (close == std::string_view::npos || open_end > close) break;  // unclosed: leave it
+  for (; w != std::string_view::npos; w = next_word(std::max(w + 8, copied))) {
+    if (w < copied || !is_open(w)) continue;
+    const size_t open_start = w - 1;
+    const size_t open_end = html.find('>', w);
+    size_t close = next_word(w + 8);
+    while (close != std::string_view::npos && !is_close(close)) close = next_word(close + 8);
+    if (close == std::string_view::npos || open_end == std::string_view::npos || open_end > close) break;
     size_t end = html.find('>', close);
     end = end == std::string_view::npos ? html.size() : end + 1;
-    buf->append(html.substr(copied, p - copied));
-    buf->append(html.substr(open_end + 1, close - open_end - 1));
+    buf->append(html.substr(copied, open_start - copied));
+    buf->append(html.substr(open_end + 1, close - 2 - open_end - 1));
     copied = end;
-    p = end - 1;
   }
   buf->append(html.substr(copied));
   if (nul) buf->erase(std::remove(buf->begin(), buf->end(), '\0'), buf->end());
@@ -335,14 +363,15 @@ class SaxWalker {
     int own = 0;
     std::string_view cls = SaxAttr(atts, "class"), id = SaxAttr(atts, "id");
     if (!cls.empty() || !id.empty()) {
-      // Pages repeat the same class strings; classify each distinct one once.
-      std::string both(cls);
-      both.push_back(' ');
-      both.append(id);
-      auto it = hint_cache_.find(both);
+      // Pages repeat the same class strings; classify each distinct one once
+      // (the key buffer is reused: no allocation per element).
+      key_buf_.assign(cls);
+      key_buf_.push_back(' ');
+      key_buf_.append(id);
+      auto it = hint_cache_.find(key_buf_);
       if (it == hint_cache_.end()) {
         if (hint_cache_.size() > 20000) hint_cache_.clear();
-        it = hint_cache_.emplace(std::move(both), 0).first;
+        it = hint_cache_.emplace(key_buf_, 0).first;
         it->second = HintOf(it->first);
       }
       own = it->second;
@@ -543,6 +572,7 @@ class SaxWalker {
   bool want_h1_ = false;
   Capture capture_ = Capture::kNone;
   std::unordered_map<std::string, int> hint_cache_;
+  std::string key_buf_;
   const char* capture_tag_ = "";
   std::string capture_buf_;
 };

@@ -48,6 +48,9 @@ class PhraseLists {
 
   // Best hit for a folded line; line matches win over prefix, prefix over contains.
   PhraseHit Match(std::string_view folded) const;
+  // False when no word of the folded line can start a credit or agency
+  // phrase (a bit test per word): the caption check is skipped then.
+  bool MayHaveCredit(std::string_view folded) const;
 
  private:
   struct Entry {
@@ -74,6 +77,14 @@ class PhraseLists {
     return (a * 131 + b * 7 + w.size() * 1031) & 4095;
   }
   std::vector<bool> contains_filter_ = std::vector<bool>(4096, false);
+  // Same for credit and agency words, keyed also on the last two bytes:
+  // in Arabic the first two bytes are one letter, and "ال" starts most words.
+  static size_t CreditKey(std::string_view w) {
+    size_t c = static_cast<unsigned char>(w[w.size() - 1]);
+    size_t d = w.size() > 1 ? static_cast<unsigned char>(w[w.size() - 2]) : 0;
+    return (FilterKey(w) + c * 17 + d * 5) & 4095;
+  }
+  std::vector<bool> credit_filter_ = std::vector<bool>(4096, false);
   size_t count_ = 0;
 };
 
