@@ -135,7 +135,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
       Model m;
       (void)Train(fit, {}, l.res, opt, &m);
       const Evaluation a = Evaluate(held, m, l.res, {false, false, false});
-      const Evaluation b = Evaluate(held, m, l.res, {}, 20);
+      const Evaluation b = Evaluate(held, m, l.res, DefaultPolicy(lang), 20);
       for (int t = 0; t < 4; ++t) {
         bare.by_type[t].gold += a.by_type[t].gold;
         bare.by_type[t].predicted += a.by_type[t].predicted;
@@ -162,7 +162,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
               Evaluate(*dev, l.model, l.res, {false, false, false}, 20).Table().c_str());
   std::printf("-- as the stage runs: post-rules (gazetteer type/add, particle/title trim) + "
               "propagation over 20-sentence pseudo-documents\n%s",
-              Evaluate(*dev, l.model, l.res, {}, 20).Table().c_str());
+              Evaluate(*dev, l.model, l.res, DefaultPolicy(lang), 20).Table().c_str());
   if (!ablate) return;
   // Which post-rule moves the stage figure: each alone on top of propagation.
   struct Variant {

@@ -66,6 +66,7 @@ class EntitiesStage final : public Stage {
       }
       NEWSFLOW_RETURN_IF_ERROR(lt->res.gazetteer.LoadDir(dir + "/gazetteer").WithContext(kStageName));
       lt->recognizer = std::make_unique<entities::Recognizer>(&lt->model, &lt->res);
+      lt->recognizer->set_policy(entities::DefaultPolicy(code));
       taggers_.emplace(code, std::move(lt));
     }
     if (taggers_.empty()) return Status::InvalidArgument("entities: `languages` lists no language");

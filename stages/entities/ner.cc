@@ -426,6 +426,12 @@ void Viterbi(const std::vector<float>& emit, size_t n, TransFn trans, std::vecto
 
 }  // namespace
 
+GazetteerPolicy DefaultPolicy(std::string_view lang) {
+  GazetteerPolicy p;
+  p.override_any_type = lang == "en";
+  return p;
+}
+
 void Tagger::Tag(const std::vector<std::string_view>& words, std::vector<int>* tags) {
   const size_t n = words.size();
   fx_.Prepare(words);
@@ -506,7 +512,7 @@ void Tagger::ApplyGazetteer(std::vector<int>* tags) const {
     const bool misc = IsBegin((*tags)[m.begin]) && TagType((*tags)[m.begin]) == "MISC";
     const bool add = !touched && policy_.add_missing &&
                      m.end - m.begin >= policy_.add_missing_min_tokens;
-    if ((exact && misc && policy_.override_type) || add) {
+    if ((exact && (misc || policy_.override_any_type) && policy_.override_type) || add) {
       (*tags)[m.begin] = b_tag;
       for (size_t i = m.begin + 1; i < m.end; ++i) (*tags)[i] = b_tag + 1;
     }

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   }
   const std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   Recognizer r(&model, &res);
+  r.set_policy(DefaultPolicy(lang));
   std::vector<FoundEntity> found;
   r.Find(text, &found);
   for (const auto& f : found) {
