@@ -501,7 +501,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
 
   // Dates: a labelled date line > the page's metadata > an ISO timestamp line
   // > an unlabelled date just under the title (unless it is the fetch date,
-  // i.e. a site banner with today's date).
+  // i.e. a site banner with today's date). Relative dates ("منذ 3 ساعات")
+  // count as dates, resolved against the fetch time.
   const std::string fetched_day = page.fetched_at.size() >= 10 ? page.fetched_at.substr(0, 10) : "";
   int pub_rank = 0;
   std::string published;
@@ -515,6 +516,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (f.reason != nullptr && f.reason != reason("dateline")) continue;
     if (f.hit && (f.hit.action == PhraseAction::kPublished || f.hit.action == PhraseAction::kUpdated)) {
       auto d = FindDate(f.folded);
+      if (!d) d = FindRelativeDate(f.folded, page.fetched_at);  // "Published 3 hours ago"
       if (d && d->other_tokens <= 8) {
         f.reason = reason("dateline");
         f.cls = Cls::kBad;
@@ -536,11 +538,16 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
     if (f.tokens > 12) continue;
     auto d = FindDate(f.folded);
+    // "منذ ساعتين", "3 hours ago": resolved against the fetch time. Such a
+    // line is never a site banner (those show today's calendar date).
+    const bool relative = !d && (d = FindRelativeDate(f.folded, page.fetched_at)).has_value();
     if (!d || d->other_tokens > 2) continue;
     f.cls = Cls::kBad;
     const bool under_title = title_idx < n && i > title_idx && i <= title_idx + 3 && i < first_good;
-    const bool today = !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0;
-    if (under_title && !today) {
+    const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0;
+    if (relative && !under_title) {
+      f.reason = reason("dateline");  // a teaser's or comment's timestamp
+    } else if (under_title && !today) {
       f.reason = reason("dateline");
       if (pub_rank < 1) {
         pub_rank = 1;

@@ -1,7 +1,9 @@
 #include "dates.h"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 #include "newsflow/text.h"
@@ -281,6 +283,119 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
       f.other_tokens = other;
       return f;
     }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Units of relative dates, folded. `count` is the number the word itself
+// says (Arabic singular 1 and dual 2; 0: a number must come before it).
+struct RelUnit {
+  std::string_view word;
+  int seconds;
+  int count;
+};
+constexpr std::array kRelUnits = {
+    RelUnit{"minute", 60, 0}, RelUnit{"minutes", 60, 0}, RelUnit{"min", 60, 0},
+    RelUnit{"mins", 60, 0}, RelUnit{"hour", 3600, 0}, RelUnit{"hours", 3600, 0},
+    RelUnit{"hr", 3600, 0}, RelUnit{"hrs", 3600, 0}, RelUnit{"day", 86400, 0},
+    RelUnit{"days", 86400, 0}, RelUnit{"week", 604800, 0}, RelUnit{"weeks", 604800, 0},
+    RelUnit{"heure", 3600, 0}, RelUnit{"heures", 3600, 0}, RelUnit{"jour", 86400, 0},
+    RelUnit{"jours", 86400, 0}, RelUnit{"semaine", 604800, 0}, RelUnit{"semaines", 604800, 0},
+    RelUnit{"minuten", 60, 0}, RelUnit{"stunde", 3600, 0}, RelUnit{"stunden", 3600, 0},
+    RelUnit{"tag", 86400, 0}, RelUnit{"tagen", 86400, 0}, RelUnit{"woche", 604800, 0},
+    RelUnit{"wochen", 604800, 0},
+    RelUnit{"\xd8\xaf\xd9\x82\xd9\x8a\xd9\x82\xd9\x87", 60, 1},                      // دقيقه
+    RelUnit{"\xd8\xaf\xd9\x82\xd8\xa7\xd8\xa6\xd9\x82", 60, 0},                      // دقائق
+    RelUnit{"\xd8\xaf\xd9\x82\xd9\x8a\xd9\x82\xd8\xaa\xd9\x8a\xd9\x86", 60, 2},  // دقيقتين
+    RelUnit{"\xd8\xb3\xd8\xa7\xd8\xb9\xd9\x87", 3600, 1},                              // ساعه
+    RelUnit{"\xd8\xb3\xd8\xa7\xd8\xb9\xd8\xa7\xd8\xaa", 3600, 0},                    // ساعات
+    RelUnit{"\xd8\xb3\xd8\xa7\xd8\xb9\xd8\xaa\xd9\x8a\xd9\x86", 3600, 2},          // ساعتين
+    RelUnit{"\xd9\x8a\xd9\x88\xd9\x85", 86400, 1},                                      // يوم
+    RelUnit{"\xd8\xa7\xd9\x8a\xd8\xa7\xd9\x85", 86400, 0},                            // ايام
+    RelUnit{"\xd9\x8a\xd9\x88\xd9\x85\xd9\x8a\xd9\x86", 86400, 2},                  // يومين
+    RelUnit{"\xd8\xa7\xd8\xb3\xd8\xa8\xd9\x88\xd8\xb9", 604800, 1},                 // اسبوع
+    RelUnit{"\xd8\xa7\xd8\xb3\xd8\xa7\xd8\xa8\xd9\x8a\xd8\xb9", 604800, 0},       // اسابيع
+    RelUnit{"\xd8\xa7\xd8\xb3\xd8\xa8\xd9\x88\xd8\xb9\xd9\x8a\xd9\x86", 604800, 2},  // اسبوعين
+};
+
+const RelUnit* RelUnitOf(std::string_view t) {
+  for (const RelUnit& u : kRelUnits) {
+    if (u.word == t) return &u;
+  }
+  return nullptr;
+}
+
+// A count word: digits, or "a"/"an"/"one"/"une"/"un"/"einer"/"einem"/"einen".
+int CountOf(std::string_view t) {
+  if (IsDigits(t) && t.size() <= 3) return std::stoi(std::string(t));
+  for (std::string_view one : {"a", "an", "one", "un", "une", "einer", "einem", "einen", "eine"}) {
+    if (t == one) return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::optional<FoundDate> FindRelativeDate(std::string_view folded_in, std::string_view fetched_at) {
+  auto fetched = ParseRfc3339(fetched_at);
+  if (!fetched) return std::nullopt;
+  std::string folded = AsciiDigits(folded_in);
+  std::vector<std::string_view> tok;
+  for (size_t i = 0; i < folded.size() && tok.size() < 32;) {
+    size_t j = folded.find(' ', i);
+    if (j == std::string::npos) j = folded.size();
+    if (j > i) tok.push_back(std::string_view(folded).substr(i, j - i));
+    i = j + 1;
+  }
+  static constexpr std::string_view kMundhu = "\xd9\x85\xd9\x86\xd8\xb0";  // منذ
+  static constexpr std::string_view kQabla = "\xd9\x82\xd8\xa8\xd9\x84";   // قبل
+  for (size_t k = 0; k < tok.size(); ++k) {
+    int count = 0, seconds = 0;
+    size_t first = k, last = k;
+    const RelUnit* u = nullptr;
+    if (tok[k] == kMundhu || tok[k] == kQabla) {  // منذ [N] unit
+      if (k + 1 < tok.size() && (u = RelUnitOf(tok[k + 1])) != nullptr && u->count > 0 &&
+          !(k + 2 < tok.size() && IsDateWord(tok[k + 2]))) {  // not "منذ يوم الاثنين" (since Monday)
+        count = u->count, last = k + 1;
+      } else if (k + 2 < tok.size() && (count = CountOf(tok[k + 1])) > 0 &&
+                 (u = RelUnitOf(tok[k + 2])) != nullptr) {
+        last = k + 2;
+      }
+    } else if (k + 2 < tok.size() && tok[k + 2] == "ago" && (count = CountOf(tok[k])) > 0 &&
+               (u = RelUnitOf(tok[k + 1])) != nullptr) {  // N unit ago
+      last = k + 2;
+    } else if (tok[k] == "vor" && k + 2 < tok.size() && (count = CountOf(tok[k + 1])) > 0 &&
+               (u = RelUnitOf(tok[k + 2])) != nullptr) {  // vor N Einheit
+      last = k + 2;
+    } else if (tok[k] == "il" && k + 4 < tok.size() && tok[k + 1] == "y" && tok[k + 2] == "a" &&
+               (count = CountOf(tok[k + 3])) > 0 && (u = RelUnitOf(tok[k + 4])) != nullptr) {
+      last = k + 4;  // il y a N unité
+    }
+    if (u == nullptr || count <= 0) continue;
+    seconds = u->seconds;
+    const auto when = *fetched - std::chrono::seconds(static_cast<int64_t>(count) * seconds);
+    FoundDate f;
+    const std::time_t tt = std::chrono::system_clock::to_time_t(when);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    f.year = tm.tm_year + 1900, f.month = tm.tm_mon + 1, f.day = tm.tm_mday;
+    if (seconds < 86400) {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:00Z", f.year, f.month, f.day,
+                    tm.tm_hour, tm.tm_min);
+      f.rfc3339 = buf;
+    } else {
+      f.rfc3339 = Midnight(f.year, f.month, f.day);
+    }
+    f.tokens = static_cast<int>(tok.size());
+    int other = 0;
+    for (size_t q = 0; q < tok.size(); ++q) {
+      if ((q < first || q > last) && !IsDateWord(tok[q])) ++other;
+    }
+    f.other_tokens = other;
+    return f;
   }
   return std::nullopt;
 }

@@ -1,6 +1,7 @@
-// Publication-date recognition in page lines: ISO 8601 timestamps and human
+// Publication-date recognition in page lines: ISO 8601 timestamps, human
 // dates in English, French and Arabic (Egyptian and Levantine month names,
-// Arabic-Indic digits).
+// Arabic-Indic digits), and relative dates in Arabic, English, French and
+// German.
 #pragma once
 
 #include <optional>
@@ -23,5 +24,11 @@ std::optional<FoundDate> ParseIsoLine(std::string_view line);
 
 // First human date in `folded` (Normalizer::Fold output).
 std::optional<FoundDate> FindDate(std::string_view folded);
+
+// A relative date in `folded` ("3 hours ago", "منذ ساعتين", "il y a 2 jours",
+// "vor 5 Minuten"), resolved against `fetched_at` (RFC 3339): minutes and
+// hours give a timestamp (to the minute), days and weeks a date at midnight
+// UTC. Nothing when `fetched_at` is missing or invalid.
+std::optional<FoundDate> FindRelativeDate(std::string_view folded, std::string_view fetched_at);
 
 }  // namespace newsflow::clean

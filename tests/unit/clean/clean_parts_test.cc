@@ -191,6 +191,50 @@ TEST(CleanStageTest, IsoTimestampLineIsThePublicationDate) {
   EXPECT_EQ(*a.clean->published_at, "2024-05-02T08:30:00+02:00");
 }
 
+// "منذ ساعتين" under the title is the publication time, counted back from the
+// fetch time (TextArticle fetches at 2026-11-23T19:00:00Z); days give a date.
+TEST(CleanStageTest, RelativeDateUnderTheTitleIsResolvedAgainstTheFetchTime) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string body =
+      "\n\xD8\xA3\xD8\xB9\xD9\x84\xD9\x86\xD8\xAA \xD8\xA7\xD9\x84\xD8\xAD\xD9\x83\xD9\x88\xD9\x85\xD8\xA9 "
+      "\xD8\xB9\xD9\x86 \xD8\xAE\xD8\xB7\xD8\xA9 \xD8\xAC\xD8\xAF\xD9\x8A\xD8\xAF\xD8\xA9 \xD9\x84\xD8\xAA\xD9\x88\xD8\xB3\xD9\x8A\xD8\xB9 "
+      "\xD8\xA7\xD9\x84\xD9\x85\xD9\x8A\xD9\x86\xD8\xA7\xD8\xA1 \xD8\xA7\xD9\x84\xD8\xAA\xD8\xAC\xD8\xA7\xD8\xB1\xD9\x8A "
+      "\xD8\xAE\xD9\x84\xD8\xA7\xD9\x84 \xD8\xA7\xD9\x84\xD8\xB3\xD9\x86\xD9\x88\xD8\xA7\xD8\xAA "
+      "\xD8\xA7\xD9\x84\xD8\xAE\xD9\x85\xD8\xB3 \xD8\xA7\xD9\x84\xD9\x85\xD9\x82\xD8\xA8\xD9\x84\xD8\xA9 "
+      "\xD9\x88\xD9\x81\xD9\x82 \xD9\x85\xD8\xA7 \xD8\xA3\xD9\x81\xD8\xA7\xD8\xAF \xD8\xA8\xD9\x8A\xD8\xA7\xD9\x86 "
+      "\xD8\xB1\xD8\xB3\xD9\x85\xD9\x8A \xD8\xB5\xD8\xAF\xD8\xB1 \xD8\xA7\xD9\x84\xD9\x8A\xD9\x88\xD9\x85.\n";
+  // Title, then "منذ ساعتين" (two hours ago).
+  Article ar = TextArticle("\xD8\xAE\xD8\xB7\xD8\xA9 \xD9\x84\xD8\xAA\xD9\x88\xD8\xB3\xD9\x8A\xD8\xB9 \xD8\xA7\xD9\x84\xD9\x85\xD9\x8A\xD9\x86\xD8\xA7\xD8\xA1\n"
+                           "\xD9\x85\xD9\x86\xD8\xB0 \xD8\xB3\xD8\xA7\xD8\xB9\xD8\xAA\xD9\x8A\xD9\x86" + body, "rel-ar");
+  ASSERT_TRUE(Forwarded(*h.stage, ar));
+  ASSERT_TRUE(ar.clean->published_at.has_value());
+  EXPECT_EQ(*ar.clean->published_at, "2026-11-23T17:00:00Z");
+  EXPECT_EQ(ar.clean->text.find("\xD9\x85\xD9\x86\xD8\xB0"), std::string::npos) << "the date line is removed";
+
+  Article en = TextArticle(
+      "Rain expected all week\n3 days ago\n"
+      "Forecasters expect steady rain across the region for the rest of the week, with the "
+      "heaviest falls on Thursday night and a drier spell from Saturday.\n",
+      "rel-en");
+  ASSERT_TRUE(Forwarded(*h.stage, en));
+  ASSERT_TRUE(en.clean->published_at.has_value());
+  EXPECT_EQ(*en.clean->published_at, "2026-11-20T00:00:00Z");
+
+  // "منذ يوم الاثنين" is "since Monday", not "a day ago"; a timestamp under
+  // a teaser further down is not the article's date.
+  Article since = TextArticle(
+      "Rain expected all week\n"
+      "\xD9\x85\xD9\x86\xD8\xB0 \xD9\x8A\xD9\x88\xD9\x85 \xD8\xA7\xD9\x84\xD8\xA7\xD8\xAB\xD9\x86\xD9\x8A\xD9\x86\n"
+      "Forecasters expect steady rain across the region for the rest of the week, with the "
+      "heaviest falls on Thursday night and a drier spell from Saturday.\n"
+      "Farmers said the rain came too late for the wheat harvest but would help the orchards.\n"
+      "5 hours ago\n",
+      "rel-since");
+  ASSERT_TRUE(Forwarded(*h.stage, since));
+  EXPECT_FALSE(since.clean->published_at.has_value()) << *since.clean->published_at;
+}
+
 TEST(CleanStageTest, NormalisesArabicPresentationFormsAndControls) {
   clean::Normalizer n;
   // U+FEFB (lam-alef ligature), tatweel, ZWJ, RLM, LRE/PDF, NBSP, full-width digits.
