@@ -382,7 +382,7 @@ std::optional<FoundDate> FindRelativeDate(std::string_view folded_in, std::strin
     gmtime_r(&tt, &tm);
     f.year = tm.tm_year + 1900, f.month = tm.tm_mon + 1, f.day = tm.tm_mday;
     if (seconds < 86400) {
-      char buf[32];
+      char buf[64];
       std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:00Z", f.year, f.month, f.day,
                     tm.tm_hour, tm.tm_min);
       f.rfc3339 = buf;

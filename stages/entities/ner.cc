@@ -737,7 +737,127 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     model->Build(out, avg_t);
   };
 
-  for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
+  if (opt.crf) {
+    // AdaGrad accumulators, per weight and per transition.
+    std::vector<float> g2(nf * kNumTags, 0.0f);
+    float tg2[kNumTags + 1][kNumTags] = {};
+    std::vector<double> alpha, beta, marg;
+    constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+    auto lse = [](double a, double b) {
+      if (a == -std::numeric_limits<double>::infinity()) return b;
+      if (b == -std::numeric_limits<double>::infinity()) return a;
+      return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+    };
+    auto step = [&](float* wv, float* av, float* acc, float grad, float fc) {
+      grad -= opt.crf_l2 * *wv;
+      *acc += grad * grad;
+      const float d = opt.crf_rate * grad / (std::sqrt(*acc) + 1e-6f);
+      *wv += d;
+      *av += fc * d;
+    };
+    for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
+      std::shuffle(order.begin(), order.end(), rng);
+      double loglik = 0;
+      for (size_t si : order) {
+        const Sentence& s = train[si];
+        const size_t n = s.words.size();
+        if (n == 0) continue;
+        emit.assign(n * kNumTags, 0.0f);
+        drop.assign(n, 0);
+        for (size_t i = 0; i < n; ++i) drop[i] = coin(rng) < opt.word_dropout;
+        for (size_t i = 0; i < n; ++i) {
+          const auto& fi = feats[si][i];
+          for (size_t k = 0; k < fi.size(); ++k) {
+            if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+            const float* row = &w[static_cast<size_t>(fi[k]) * kNumTags];
+            for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
+          }
+        }
+        // Forward-backward in log space over the allowed transitions.
+        alpha.assign(n * kNumTags, kNegInf);
+        beta.assign(n * kNumTags, kNegInf);
+        for (int t = 0; t < kNumTags; ++t) {
+          if (!IsInside(t)) alpha[t] = emit[t] + tw[0][t];
+        }
+        for (size_t i = 1; i < n; ++i) {
+          for (int t = 0; t < kNumTags; ++t) {
+            double a = kNegInf;
+            for (int p = 0; p < kNumTags; ++p) {
+              if (Allowed(p, t)) a = lse(a, alpha[(i - 1) * kNumTags + p] + tw[p + 1][t]);
+            }
+            alpha[i * kNumTags + t] = a + emit[i * kNumTags + t];
+          }
+        }
+        for (int t = 0; t < kNumTags; ++t) beta[(n - 1) * kNumTags + t] = 0;
+        for (size_t i = n - 1; i-- > 0;) {
+          for (int p = 0; p < kNumTags; ++p) {
+            double b = kNegInf;
+            for (int t = 0; t < kNumTags; ++t) {
+              if (Allowed(p, t)) {
+                b = lse(b, tw[p + 1][t] + emit[(i + 1) * kNumTags + t] + beta[(i + 1) * kNumTags + t]);
+              }
+            }
+            beta[i * kNumTags + p] = b;
+          }
+        }
+        double log_z = kNegInf;
+        for (int t = 0; t < kNumTags; ++t) log_z = lse(log_z, alpha[(n - 1) * kNumTags + t]);
+        double gold_score = 0;
+        for (size_t i = 0; i < n; ++i) {
+          gold_score += emit[i * kNumTags + s.tags[i]] + tw[i == 0 ? 0 : s.tags[i - 1] + 1][s.tags[i]];
+        }
+        loglik += gold_score - log_z;
+        // Gradients (observed - expected), applied as AdaGrad steps.
+        const auto fc = static_cast<float>(c);
+        float tgrad[kNumTags + 1][kNumTags] = {};
+        float grad[kNumTags];
+        for (size_t i = 0; i < n; ++i) {
+          for (int t = 0; t < kNumTags; ++t) {
+            const double m = std::exp(alpha[i * kNumTags + t] + beta[i * kNumTags + t] - log_z);
+            grad[t] = (s.tags[i] == t ? 1.0f : 0.0f) - static_cast<float>(m);
+          }
+          const auto& fi = feats[si][i];
+          for (size_t k = 0; k < fi.size(); ++k) {
+            if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+            const size_t b = static_cast<size_t>(fi[k]) * kNumTags;
+            for (int t = 0; t < kNumTags; ++t) step(&w[b + t], &wa[b + t], &g2[b + t], grad[t], fc);
+          }
+          if (i == 0) {
+            for (int t = 0; t < kNumTags; ++t) {
+              if (!IsInside(t)) tgrad[0][t] += (s.tags[0] == t ? 1.0f : 0.0f) -
+                                               static_cast<float>(std::exp(alpha[t] + beta[t] - log_z));
+            }
+            continue;
+          }
+          for (int p = 0; p < kNumTags; ++p) {
+            for (int t = 0; t < kNumTags; ++t) {
+              if (!Allowed(p, t)) continue;
+              const double e = std::exp(alpha[(i - 1) * kNumTags + p] + tw[p + 1][t] +
+                                        emit[i * kNumTags + t] + beta[i * kNumTags + t] - log_z);
+              tgrad[p + 1][t] += (s.tags[i - 1] == p && s.tags[i] == t ? 1.0f : 0.0f) - static_cast<float>(e);
+            }
+          }
+        }
+        for (int p = 0; p <= kNumTags; ++p) {
+          for (int t = 0; t < kNumTags; ++t) {
+            if (tgrad[p][t] != 0.0f) step(&tw[p][t], &ta[p][t], &tg2[p][t], tgrad[p][t], fc);
+          }
+        }
+        c += 1;
+      }
+      if (opt.verbose) {
+        std::fprintf(stderr, "epoch %d: log-likelihood %.1f", epoch, loglik);
+        if (!dev.empty()) {
+          averaged();
+          const Evaluation ev = Evaluate(dev, *model, res);
+          std::fprintf(stderr, ", dev P %.2f R %.2f F1 %.2f", ev.micro.Precision(),
+                       ev.micro.Recall(), ev.micro.F1());
+        }
+        std::fprintf(stderr, "\n");
+      }
+    }
+  }
+  for (int epoch = 1; epoch <= (opt.crf ? 0 : opt.epochs); ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     int64_t errors = 0, tokens = 0;
     for (size_t si : order) {

@@ -174,6 +174,15 @@ struct TrainOptions {
   double word_dropout = 0.0;
   // Loss-augmented training: added to the score of every wrong tag.
   float margin = 0.0f;
+  // Conditional random field instead of the perceptron: the same features,
+  // lattice and Viterbi decoding, trained on the log-likelihood (forward-
+  // backward over the BIO-constrained lattice) with AdaGrad steps of size
+  // `crf_rate`, an L2 penalty `crf_l2` on the rows a sentence touches, and
+  // the same weight averaging and word dropout.
+  bool crf = false;
+  float crf_rate = 0.1f;
+  float crf_l2 = 0.0f;
+
   // Per training sentence, the resources its features are computed with
   // (jackknifed profiles, profile.h); null: `res` for every sentence.
   const std::vector<const Resources*>* sentence_resources = nullptr;

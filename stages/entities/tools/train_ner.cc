@@ -37,6 +37,12 @@ int main(int argc, char** argv) {
   app.add_option("--margin", margin, "loss-augmented training: bonus for every wrong tag");
   app.add_flag("--show-errors", show_errors, "print missed/spurious dev spans to stdout");
   app.add_option("--word-dropout", dropout, "probability of hiding word features per token");
+  bool crf = false;
+  float crf_rate = 0.1f, crf_l2 = 0.0f;
+  app.add_flag("--crf", crf, "train a CRF (log-likelihood, AdaGrad) instead of the perceptron");
+  app.add_option("--crf-rate", crf_rate, "CRF: AdaGrad step size");
+  app.add_option("--crf-l2", crf_l2, "CRF: L2 penalty on the weights a sentence touches");
+
   app.add_option("--out", out_file, "model file to write")->required();
   app.add_option("--clusters", clusters, "word clusters file (default: data/<lang>.clusters.tsv if present)");
   app.add_option("--gazetteer", gazetteer, "gazetteer directory (default: data/gazetteer)");
@@ -76,6 +82,9 @@ int main(int argc, char** argv) {
   opt.epochs = epochs;
   opt.seed = seed;
   opt.word_dropout = dropout;
+  opt.crf = crf;
+  opt.crf_rate = crf_rate;
+  opt.crf_l2 = crf_l2;
   opt.margin = margin;
   opt.runs = runs;
   opt.prune_below = prune;
