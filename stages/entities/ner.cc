@@ -709,14 +709,16 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   // again: a linear model, so this is one model with less shuffle variance.
   std::vector<float> bag(nf * kNumTags, 0.0f);
   float bag_t[kNumTags + 1][kNumTags] = {};
-  const int runs = std::max(1, opt.runs);
+  const int runs = std::max(1, opt.runs) * (opt.mix_crf ? 2 : 1);
   for (int run = 0; run < runs; ++run) {
+  // With mix_crf, runs alternate between the learners (same shuffle seed per pair).
+  const bool use_crf = opt.mix_crf ? (run % 2 == 1) : opt.crf;
   std::vector<float> w(nf * kNumTags, 0.0f), wa(nf * kNumTags, 0.0f);
   float tw[kNumTags + 1][kNumTags] = {}, ta[kNumTags + 1][kNumTags] = {};
   double c = 1;
   std::vector<size_t> order(train.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::mt19937 rng(opt.seed + static_cast<uint32_t>(run));
+  std::mt19937 rng(opt.seed + static_cast<uint32_t>(opt.mix_crf ? run / 2 : run));
   std::vector<float> emit, delta;
   std::vector<int> back, pred;
   std::vector<char> drop;
@@ -737,7 +739,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     model->Build(out, avg_t);
   };
 
-  if (opt.crf) {
+  if (use_crf) {
     // AdaGrad accumulators, per weight and per transition.
     std::vector<float> g2(nf * kNumTags, 0.0f);
     float tg2[kNumTags + 1][kNumTags] = {};
@@ -755,7 +757,8 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       *wv += d;
       *av += fc * d;
     };
-    for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
+    const int crf_epochs = opt.crf_epochs > 0 ? opt.crf_epochs : opt.epochs;
+    for (int epoch = 1; epoch <= crf_epochs; ++epoch) {
       std::shuffle(order.begin(), order.end(), rng);
       double loglik = 0;
       for (size_t si : order) {
@@ -857,7 +860,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       }
     }
   }
-  for (int epoch = 1; epoch <= (opt.crf ? 0 : opt.epochs); ++epoch) {
+  for (int epoch = 1; epoch <= (use_crf ? 0 : opt.epochs); ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     int64_t errors = 0, tokens = 0;
     for (size_t si : order) {
@@ -922,12 +925,24 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       std::fprintf(stderr, "\n");
     }
   }
+  // Mixing learners: each run's weights on one scale (mean absolute weight 1).
+  float unit = 1.0f;
+  if (opt.mix_crf) {
+    double sum = 0;
+    size_t cnt = 0;
+    for (size_t k = 0; k < nf * kNumTags; ++k) {
+      const float v = w[k] - wa[k] / static_cast<float>(c);
+      if (v != 0.0f) sum += std::fabs(v), ++cnt;
+    }
+    if (cnt > 0 && sum > 0) unit = static_cast<float>(cnt / sum);
+    if (use_crf) unit *= opt.mix_crf_weight;
+  }
   for (size_t k = 0; k < nf * kNumTags; ++k) {
-    bag[k] += (w[k] - wa[k] / static_cast<float>(c)) / static_cast<float>(runs);
+    bag[k] += unit * (w[k] - wa[k] / static_cast<float>(c)) / static_cast<float>(runs);
   }
   for (int p = 0; p <= kNumTags; ++p) {
     for (int t = 0; t < kNumTags; ++t) {
-      bag_t[p][t] += (tw[p][t] - ta[p][t] / static_cast<float>(c)) / static_cast<float>(runs);
+      bag_t[p][t] += unit * (tw[p][t] - ta[p][t] / static_cast<float>(c)) / static_cast<float>(runs);
     }
   }
   }  // runs

@@ -182,6 +182,11 @@ struct TrainOptions {
   bool crf = false;
   float crf_rate = 0.1f;
   float crf_l2 = 0.0f;
+  int crf_epochs = 0;  // 0: `epochs`
+  // Both learners, `runs` runs each, weights scaled to a mean absolute weight
+  // of 1 per run (the CRF's times mix_crf_weight) and summed: one linear model.
+  bool mix_crf = false;
+  float mix_crf_weight = 1.0f;
 
   // Per training sentence, the resources its features are computed with
   // (jackknifed profiles, profile.h); null: `res` for every sentence.

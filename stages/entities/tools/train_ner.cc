@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
   app.add_flag("--crf", crf, "train a CRF (log-likelihood, AdaGrad) instead of the perceptron");
   app.add_option("--crf-rate", crf_rate, "CRF: AdaGrad step size");
   app.add_option("--crf-l2", crf_l2, "CRF: L2 penalty on the weights a sentence touches");
+  bool mix_crf = false;
+  int crf_epochs = 0;
+  app.add_flag("--mix-crf", mix_crf, "train both learners (--runs each) and sum their scaled weights");
+  app.add_option("--crf-epochs", crf_epochs, "CRF passes (default: --epochs)");
 
   app.add_option("--out", out_file, "model file to write")->required();
   app.add_option("--clusters", clusters, "word clusters file (default: data/<lang>.clusters.tsv if present)");
@@ -85,6 +89,8 @@ int main(int argc, char** argv) {
   opt.crf = crf;
   opt.crf_rate = crf_rate;
   opt.crf_l2 = crf_l2;
+  opt.mix_crf = mix_crf;
+  opt.crf_epochs = crf_epochs;
   opt.margin = margin;
   opt.runs = runs;
   opt.prune_below = prune;
