@@ -16,7 +16,7 @@
 using namespace newsflow::entities;
 
 int main(int argc, char** argv) {
-  CLI::App app{"Train the newsflow entity tagger (averaged perceptron)"};
+  CLI::App app{"Train the newsflow entity tagger (averaged perceptron, CRF, or both mixed)"};
   std::string lang = "ar";
   std::vector<std::string> train_files;
   std::string dev_file, out_file, clusters, gazetteer;
