@@ -224,14 +224,16 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, std::stri
     }
     return false;
   };
+  // The rest looks for credit words: most lines have none (a bit test per
+  // word, before anything else). `folded` holds only the start of a longer
+  // line; its end is folded when a credit could sit there.
+  const bool may = phrases.MayHaveCredit(folded);
+  if (!may && folded_full) return false;
   size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
   while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;
   if (p == raw.size()) p = std::string_view::npos;
-  // The rest looks for credit words: most lines have none (a bit test per
-  // word). `folded` holds only the start of a longer line; its end is folded
-  // when a credit could sit there.
-  if (!phrases.MayHaveCredit(folded)) {
-    if (folded_full || (p == std::string_view::npos && ends_sentence)) return false;
+  if (!may) {
+    if (p == std::string_view::npos && ends_sentence) return false;
     std::string_view end = raw.substr(raw.size() > 120 ? raw.size() - 120 : 0);
     while (!end.empty() && (static_cast<unsigned char>(end.front()) & 0xC0) == 0x80) end.remove_prefix(1);
     if (!phrases.MayHaveCredit(Normalizer::Fold(end))) return false;

@@ -71,19 +71,18 @@ class PhraseLists {
   ViewMap<std::vector<Entry>> prefix_;
   ViewMap<std::vector<Entry>> contains_;
   // Cheap pre-filter on a word's first bytes and length before a lookup.
+  // First two and last two bytes and the length: in Arabic the first two
+  // bytes are one letter (and "ال" starts most words), so the end counts too.
   static size_t FilterKey(std::string_view w) {
     size_t a = static_cast<unsigned char>(w[0]);
     size_t b = w.size() > 1 ? static_cast<unsigned char>(w[1]) : 0;
-    return (a * 131 + b * 7 + w.size() * 1031) & 4095;
-  }
-  std::vector<bool> contains_filter_ = std::vector<bool>(4096, false);
-  // Same for credit and agency words, keyed also on the last two bytes:
-  // in Arabic the first two bytes are one letter, and "ال" starts most words.
-  static size_t CreditKey(std::string_view w) {
     size_t c = static_cast<unsigned char>(w[w.size() - 1]);
     size_t d = w.size() > 1 ? static_cast<unsigned char>(w[w.size() - 2]) : 0;
-    return (FilterKey(w) + c * 17 + d * 5) & 4095;
+    return (a * 131 + b * 7 + w.size() * 1031 + c * 17 + d * 5) & 4095;
   }
+  std::vector<bool> contains_filter_ = std::vector<bool>(4096, false);
+  // Same for credit and agency words.
+  static size_t CreditKey(std::string_view w) { return FilterKey(w); }
   std::vector<bool> credit_filter_ = std::vector<bool>(4096, false);
   size_t count_ = 0;
 };
