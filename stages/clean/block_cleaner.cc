@@ -197,8 +197,10 @@ constexpr size_t kFoldBytes = 200;
 //    bar: "X/Getty Images". Text before that point is not looked at;
 //  - either of those in the last words of a line that ends without a full
 //    stop: "... Notunterkünfte. Foto: Galli/Malteser".
-bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, std::string_view folded,
-                     bool folded_full, const PhraseHit& h, bool ends_sentence) {
+// `h` is the phrase hit of the line's folded text (its start only when not
+// `folded_full`).
+bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool folded_full,
+                     const PhraseHit& h, bool ends_sentence) {
   if (std::memchr(raw.data(), 0xC2, raw.size()) != nullptr &&
       raw.find("\xC2\xA9") != std::string_view::npos) {
     return true;  // ©
@@ -224,10 +226,10 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, std::stri
     }
     return false;
   };
-  // The rest looks for credit words: most lines have none (a bit test per
-  // word, before anything else). `folded` holds only the start of a longer
-  // line; its end is folded when a credit could sit there.
-  const bool may = phrases.MayHaveCredit(folded);
+  // The rest looks for credit words: most lines have none (Match's word pass
+  // tested each word's bit). A longer line was folded only at its start; its
+  // end is folded when a credit could sit there.
+  const bool may = h.may_credit;
   if (!may && folded_full) return false;
   size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
   while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;
@@ -327,7 +329,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           if (!h.whole_line) f.reason = reason(*h.reason);  // inline teaser: this line only
         }
       }
-      if (!longish && LooksLikeCredit(*phrases_, t, f.folded, f.folded_full, h, f.end_punct)) {
+      if (!longish && LooksLikeCredit(*phrases_, t, f.folded_full, h, f.end_punct)) {
         f.reason = reason("caption");
         f.hit = PhraseHit{};
       } else if (f.hit && (f.hit.action == PhraseAction::kCredit || f.hit.action == PhraseAction::kAgency)) {

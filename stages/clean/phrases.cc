@@ -102,6 +102,7 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
     hit.at_start = true;
     hit.multi_word = it->second.phrase.find(' ') != std::string::npos;
     hit.phrase_len = it->second.phrase.size();
+    hit.may_credit = true;  // not looked at: the caller checks
     return hit;
   }
   auto at_word = [](std::string_view line, size_t pos, const std::string& phrase) {
@@ -119,18 +120,22 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
         hit.at_start = true;
         hit.multi_word = e.phrase.find(' ') != std::string::npos;
         hit.phrase_len = e.phrase.size();
+        hit.may_credit = true;
         return hit;
       }
     }
   }
+  bool may_credit = false;
   size_t pos = 0;
   while (pos < folded.size()) {
     size_t end = pos;
     while (end < folded.size() && folded[end] != ' ') ++end;
-    if (end == pos || !contains_filter_[FilterKey(folded.substr(pos, end - pos))]) {
+    const size_t key = end == pos ? 0 : FilterKey(folded.substr(pos, end - pos));
+    if (end == pos || !contains_filter_[key]) {
       pos = end + 1;
       continue;
     }
+    may_credit |= credit_filter_[key];
     if (auto it = contains_.find(folded.substr(pos, end - pos)); it != contains_.end()) {
       for (const Entry& e : it->second) {
         if (at_word(folded, pos, e.phrase)) {
@@ -140,12 +145,14 @@ PhraseHit PhraseLists::Match(std::string_view folded) const {
           hit.at_start = pos == 0;
           hit.multi_word = e.phrase.find(' ') != std::string::npos;
           hit.phrase_len = e.phrase.size();
+          hit.may_credit = true;
           return hit;
         }
       }
     }
     pos = end + 1;
   }
+  hit.may_credit = may_credit;
   return hit;
 }
 

@@ -30,6 +30,9 @@ struct PhraseHit {
   bool whole_line = false;  // the phrase is the whole line (stand-alone marker)
   bool at_start = false;    // the phrase starts the line
   bool multi_word = false;  // the phrase has more than one word
+  // Set by Match whether or not it found a phrase: false when no word of
+  // the line can start a credit or agency phrase (MayHaveCredit, for free).
+  bool may_credit = false;
   size_t phrase_len = 0;    // bytes of the folded phrase
   explicit operator bool() const { return reason != nullptr; }
 };
