@@ -53,11 +53,11 @@ TEST_F(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
   StartBroker(4);
   std::string out = dir_ + "/articles.jsonl", dlq = dir_ + "/dead-letters.jsonl";
   std::vector<Role> roles;  // in the order of their fixed ports, 9402...
-  roles.push_back({"newsflow-clean", {"stage", "clean"}});
-  roles.push_back({"newsflow-langid", {"stage", "langid"}});
-  roles.push_back({"newsflow-entities", {"stage", "entities"}});
-  roles.push_back({"newsflow-sink", {"sink", "--output", out}});
-  roles.push_back({"newsflow-dlq-sink", {"sink", "--topic", "news.dlq", "--output", dlq}});
+  roles.push_back({"newsflow-clean", {"stage", "clean"}, 0, nullptr});
+  roles.push_back({"newsflow-langid", {"stage", "langid"}, 0, nullptr});
+  roles.push_back({"newsflow-entities", {"stage", "entities"}, 0, nullptr});
+  roles.push_back({"newsflow-sink", {"sink", "--output", out}, 0, nullptr});
+  roles.push_back({"newsflow-dlq-sink", {"sink", "--topic", "news.dlq", "--output", dlq}, 0, nullptr});
   for (auto& r : roles) {
     r.port = FreePort();
     r.process = Start(r.args, r.job, r.port);

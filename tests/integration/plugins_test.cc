@@ -195,8 +195,9 @@ TEST_F(PluginPipelineTest, ValidateRefusesBadFilesWithTheirLine) {
     EXPECT_EQ(Newsflow({"validate", path}, c.name), 2) << c.name;
     std::string log = ReadFile(dir_ + "/" + std::string(c.name) + ".log");
     EXPECT_NE(log.find(c.expect), std::string::npos) << c.name << ": " << log;
-    if (std::string(c.name) != "wrong-abi")
+    if (std::string(c.name) != "wrong-abi") {
       EXPECT_NE(log.find(path + ":"), std::string::npos) << log;
+    }
   }
   EXPECT_EQ(Newsflow({"validate", kSource + "/deploy/pipeline.yaml"}, "deploy"), 0)
       << ReadFile(dir_ + "/deploy.log");

@@ -38,7 +38,9 @@ class SubprocessStageTest : public ::testing::Test {
     ASSERT_TRUE(stage_->Open(ctx).ok());
   }
   void TearDown() override {
-    if (stage_) EXPECT_TRUE(stage_->Close().ok());
+    if (stage_) {
+      EXPECT_TRUE(stage_->Close().ok());
+    }
     std::filesystem::remove_all(state_);
   }
   std::vector<std::string> Misbehaving() {
@@ -149,7 +151,9 @@ TEST_F(SubprocessStageTest, MixedTroubleLosesNoRecord) {
       ++out;
     else
       ++dropped;
-    if (r.ok() && r->forwarded()) EXPECT_EQ(a.id, "m" + std::to_string(i));
+    if (r.ok() && r->forwarded()) {
+      EXPECT_EQ(a.id, "m" + std::to_string(i));
+    }
   }
   EXPECT_EQ(out + dropped + dead, static_cast<int>(bodies.size()));
   EXPECT_EQ(out, 5);  // 4 x ok + CRASH_ONCE
