@@ -143,7 +143,7 @@ StageDescriptor EntitiesStageDescriptor() {
   return {
       kStageName,
       "Tags people, places and organisations (PER/LOC/ORG/MISC) in clean.text for "
-      "supported languages (averaged perceptron + gazetteers), with canonical keys",
+      "supported languages (linear tagger: averaged perceptron + CRF, gazetteers), with canonical keys",
       {
           {"languages", OptionType::kString, "ar,en",
            "comma-separated language codes to tag; each needs data/<code>.model"},
