@@ -229,17 +229,20 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
   // The rest looks for credit words: most lines have none (Match's word pass
   // tested each word's bit). A longer line was folded only at its start; its
   // end is folded when a credit could sit there.
-  const bool may = h.may_credit;
-  if (!may && folded_full) return false;
+  if (!h.may_credit) {
+    if (folded_full) return false;
+    // Only the end of a longer line, past its folded start, can hold one,
+    // and only in a credit's punctuation or at the end of a caption.
+    std::string_view end = raw.substr(raw.size() > 120 ? raw.size() - 120 : 0);
+    while (!end.empty() && (static_cast<unsigned char>(end.front()) & 0xC0) == 0x80) end.remove_prefix(1);
+    bool punct = false;
+    for (char ch : end) punct |= ch == '(' || ch == '/' || ch == '|';
+    if (!punct && ends_sentence) return false;
+    if (!phrases.MayHaveCredit(Normalizer::Fold(end))) return false;
+  }
   size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
   while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;
   if (p == raw.size()) p = std::string_view::npos;
-  if (!may) {
-    if (p == std::string_view::npos && ends_sentence) return false;
-    std::string_view end = raw.substr(raw.size() > 120 ? raw.size() - 120 : 0);
-    while (!end.empty() && (static_cast<unsigned char>(end.front()) & 0xC0) == 0x80) end.remove_prefix(1);
-    if (!phrases.MayHaveCredit(Normalizer::Fold(end))) return false;
-  }
   if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
   if (!ends_sentence && raw.size() > 60) {
     std::string_view tail = raw.substr(raw.size() - 60);
