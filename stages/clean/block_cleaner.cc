@@ -238,7 +238,7 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
     bool punct = false;
     for (char ch : end) punct |= ch == '(' || ch == '/' || ch == '|';
     if (!punct && ends_sentence) return false;
-    if (!phrases.MayHaveCredit(Normalizer::Fold(end))) return false;
+    if (!phrases.Match(Normalizer::Fold(end)).may_credit) return false;
   }
   size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
   while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;

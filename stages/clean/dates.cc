@@ -137,6 +137,19 @@ std::string Midnight(int y, int m, int d) {
   return buf;
 }
 
+// The first `max` space-separated tokens of folded text.
+std::vector<std::string_view> Tokens(std::string_view s, size_t max) {
+  std::vector<std::string_view> tok;
+  size_t i = 0;
+  while (i < s.size() && tok.size() < max) {
+    size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) tok.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return tok;
+}
+
 bool IsDateWord(std::string_view t) {
   for (std::string_view w : kDateWords) {
     if (w == t) return true;
@@ -185,15 +198,7 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
   }
   if (!digit) return std::nullopt;
   std::string folded = AsciiDigits(folded_in);
-  std::vector<std::string_view> tok;
-  std::string_view s(folded);
-  size_t i = 0;
-  while (i < s.size() && tok.size() < 64) {
-    size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    if (j > i) tok.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
+  const std::vector<std::string_view> tok = Tokens(folded, 64);
   // month_at[k] = month number when a month name starts at token k; len in tokens.
   auto month_at = [&](size_t k, int* len) -> int {
     // Month names split once into first and second word.
@@ -342,13 +347,7 @@ std::optional<FoundDate> FindRelativeDate(std::string_view folded_in, std::strin
   auto fetched = ParseRfc3339(fetched_at);
   if (!fetched) return std::nullopt;
   std::string folded = AsciiDigits(folded_in);
-  std::vector<std::string_view> tok;
-  for (size_t i = 0; i < folded.size() && tok.size() < 32;) {
-    size_t j = folded.find(' ', i);
-    if (j == std::string::npos) j = folded.size();
-    if (j > i) tok.push_back(std::string_view(folded).substr(i, j - i));
-    i = j + 1;
-  }
+  const std::vector<std::string_view> tok = Tokens(folded, 32);
   static constexpr std::string_view kMundhu = "\xd9\x85\xd9\x86\xd8\xb0";  // منذ
   static constexpr std::string_view kQabla = "\xd9\x82\xd8\xa8\xd9\x84";   // قبل
   for (size_t k = 0; k < tok.size(); ++k) {

@@ -28,7 +28,7 @@ Status PhraseLists::Add(std::string_view reason, std::string_view action, std::s
     std::string first = e.phrase.substr(0, e.phrase.find(' '));
     if (match == "contains") contains_filter_[FilterKey(first)] = true;
     if (e.action == PhraseAction::kCredit || e.action == PhraseAction::kAgency) {
-      credit_filter_[CreditKey(first)] = true;
+      credit_filter_[FilterKey(first)] = true;
     }
     auto& bucket = (match == "prefix" ? prefix_ : contains_)[first];
     bucket.push_back(std::move(e));
@@ -78,18 +78,6 @@ Status PhraseLists::LoadDir(const std::string& dir) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) NEWSFLOW_RETURN_IF_ERROR(LoadFile(f.string()));
   return Status::OK();
-}
-
-bool PhraseLists::MayHaveCredit(std::string_view folded) const {
-  size_t pos = 0;
-  const size_t n = folded.size();
-  while (pos < n) {
-    size_t end = pos;
-    while (end < n && folded[end] != ' ') ++end;
-    if (end > pos && credit_filter_[CreditKey(folded.substr(pos, end - pos))]) return true;
-    pos = end + 1;
-  }
-  return false;
 }
 
 PhraseHit PhraseLists::Match(std::string_view folded) const {

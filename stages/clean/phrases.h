@@ -31,7 +31,8 @@ struct PhraseHit {
   bool at_start = false;    // the phrase starts the line
   bool multi_word = false;  // the phrase has more than one word
   // Set by Match whether or not it found a phrase: false when no word of
-  // the line can start a credit or agency phrase (MayHaveCredit, for free).
+  // the line can start a credit or agency phrase (a bit test per word in
+  // the same pass).
   bool may_credit = false;
   size_t phrase_len = 0;    // bytes of the folded phrase
   explicit operator bool() const { return reason != nullptr; }
@@ -51,9 +52,6 @@ class PhraseLists {
 
   // Best hit for a folded line; line matches win over prefix, prefix over contains.
   PhraseHit Match(std::string_view folded) const;
-  // False when no word of the folded line can start a credit or agency
-  // phrase (a bit test per word): the caption check is skipped then.
-  bool MayHaveCredit(std::string_view folded) const;
 
  private:
   struct Entry {
@@ -84,8 +82,7 @@ class PhraseLists {
     return (a * 131 + b * 7 + w.size() * 1031 + c * 17 + d * 5) & 4095;
   }
   std::vector<bool> contains_filter_ = std::vector<bool>(4096, false);
-  // Same for credit and agency words.
-  static size_t CreditKey(std::string_view w) { return FilterKey(w); }
+  // Same for the first words of credit and agency phrases.
   std::vector<bool> credit_filter_ = std::vector<bool>(4096, false);
   size_t count_ = 0;
 };
