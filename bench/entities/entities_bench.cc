@@ -48,6 +48,9 @@ namespace {
 // Arabic training options; the defaults are the shipped model's (data/SOURCES.md):
 // perceptron and CRF runs mixed. --ar-perceptron, --ar-crf: one learner alone.
 struct ArOptions {
+  int runs = 0;         // --train-runs (0: shipped)
+  double dropout = -1;  // --ar-dropout (<0: shipped)
+  int epochs = 0;       // --ar-epochs (0: shipped)
   bool crf = false;
   float crf_rate = 0.1f, crf_l2 = 0.003f;
   bool mix = true;
@@ -104,7 +107,7 @@ Status LoadShipped(const std::string& lang, Loaded* l) {
 
 // Trains on train.conll with the shipped options and scores dev.conll.
 void Quality(const std::string& lang, int epochs, double dropout, int runs, int prune,
-             bool ablate, int cv_folds, int train_runs, double ar_dropout, int ar_epochs) {
+             bool ablate, int cv_folds) {
   const std::string dir = CorpusDir() + "/ner/" + lang;
   auto train = ReadConll(dir + "/train.conll");
   auto dev = ReadConll(dir + "/dev.conll");
@@ -119,9 +122,9 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
   }
   (void)l.res.gazetteer.LoadDir(data + "/gazetteer");
   TrainOptions opt;
-  if (train_runs > 0) runs = train_runs;
-  if (lang == "ar" && ar_dropout >= 0) dropout = ar_dropout;
-  if (lang == "ar" && ar_epochs > 0) epochs = ar_epochs;
+  if (lang == "ar" && g_ar.runs > 0) runs = g_ar.runs;
+  if (lang == "ar" && g_ar.dropout >= 0) dropout = g_ar.dropout;
+  if (lang == "ar" && g_ar.epochs > 0) epochs = g_ar.epochs;
   opt.epochs = epochs;
   opt.word_dropout = dropout;
   opt.runs = runs;
@@ -214,9 +217,6 @@ int main(int argc, char** argv) {
   bool quality = true;
   bool ablate = false;
   int cv_folds = 0;
-  int train_runs = 0;
-  double ar_dropout = -1;
-  int ar_epochs = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const bool has_value = i + 1 < argc;
@@ -225,9 +225,9 @@ int main(int argc, char** argv) {
     else if (arg == "--articles" && has_value) max_articles = std::stoul(argv[++i]);
     else if (arg == "--runs" && has_value) runs = std::stoi(argv[++i]);
     else if (arg == "--cv" && has_value) cv_folds = std::stoi(argv[++i]);
-    else if (arg == "--train-runs" && has_value) train_runs = std::stoi(argv[++i]);
-    else if (arg == "--ar-dropout" && has_value) ar_dropout = std::stod(argv[++i]);
-    else if (arg == "--ar-epochs" && has_value) ar_epochs = std::stoi(argv[++i]);
+    else if (arg == "--train-runs" && has_value) g_ar.runs = std::stoi(argv[++i]);
+    else if (arg == "--ar-dropout" && has_value) g_ar.dropout = std::stod(argv[++i]);
+    else if (arg == "--ar-epochs" && has_value) g_ar.epochs = std::stoi(argv[++i]);
     else if (arg == "--ar-crf") g_ar.crf = true, g_ar.mix = false;
     else if (arg == "--ar-perceptron") g_ar.crf = false, g_ar.mix = false;
     else if (arg == "--ar-crf-rate" && has_value) g_ar.crf_rate = std::stof(argv[++i]);
@@ -294,8 +294,8 @@ int main(int argc, char** argv) {
   // 3. Quality on the dev splits, models trained on train only.
   // The options the shipped models were trained with (data/SOURCES.md).
   if (quality) {
-    Quality("ar", 30, 0.1, 10, 200, ablate, cv_folds, train_runs, ar_dropout, ar_epochs);
-    Quality("en", 30, 0.0, 1, 1, ablate, 0, 0, -1, 0);
+    Quality("ar", 30, 0.1, 10, 200, ablate, cv_folds);
+    Quality("en", 30, 0.0, 1, 1, ablate, 0);
   }
   return 0;
 }

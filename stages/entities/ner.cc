@@ -724,6 +724,25 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   std::vector<char> drop;
   std::uniform_real_distribution<double> coin(0.0, 1.0);
 
+  // Emission scores of sentence `si` under the current weights, after
+  // drawing its word-identity dropout: hiding a token's own word features
+  // now and then makes the model learn from context, affixes, clusters and
+  // gazetteers, which is what unseen names have.
+  auto score_sentence = [&](size_t si) {
+    const size_t n = train[si].words.size();
+    emit.assign(n * kNumTags, 0.0f);
+    drop.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) drop[i] = coin(rng) < opt.word_dropout;
+    for (size_t i = 0; i < n; ++i) {
+      const auto& fi = feats[si][i];
+      for (size_t k = 0; k < fi.size(); ++k) {
+        if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+        const float* row = &w[static_cast<size_t>(fi[k]) * kNumTags];
+        for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
+      }
+    }
+  };
+
   auto averaged = [&]() {
     std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out(nf);
     for (size_t f = 0; f < nf; ++f) {
@@ -765,17 +784,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         const Sentence& s = train[si];
         const size_t n = s.words.size();
         if (n == 0) continue;
-        emit.assign(n * kNumTags, 0.0f);
-        drop.assign(n, 0);
-        for (size_t i = 0; i < n; ++i) drop[i] = coin(rng) < opt.word_dropout;
-        for (size_t i = 0; i < n; ++i) {
-          const auto& fi = feats[si][i];
-          for (size_t k = 0; k < fi.size(); ++k) {
-            if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
-            const float* row = &w[static_cast<size_t>(fi[k]) * kNumTags];
-            for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
-          }
-        }
+        score_sentence(si);
         // Forward-backward in log space over the allowed transitions.
         alpha.assign(n * kNumTags, kNegInf);
         beta.assign(n * kNumTags, kNegInf);
@@ -860,27 +869,14 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       }
     }
   }
-  for (int epoch = 1; epoch <= (use_crf ? 0 : opt.epochs); ++epoch) {
+  const int perceptron_epochs = use_crf ? 0 : opt.epochs;
+  for (int epoch = 1; epoch <= perceptron_epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     int64_t errors = 0, tokens = 0;
     for (size_t si : order) {
       const Sentence& s = train[si];
       const size_t n = s.words.size();
-      emit.assign(n * kNumTags, 0.0f);
-      // Word-identity dropout: hiding a token's own word features now and
-      // then makes the model learn from context, affixes, clusters and
-      // gazetteers, which is what unseen names have.
-      drop.assign(n, 0);
-      for (size_t i = 0; i < n; ++i) drop[i] = coin(rng) < opt.word_dropout;
-      for (size_t i = 0; i < n; ++i) {
-        const auto& fi = feats[si][i];
-        for (size_t k = 0; k < fi.size(); ++k) {
-          if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
-          const uint32_t f = fi[k];
-          const float* row = &w[static_cast<size_t>(f) * kNumTags];
-          for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
-        }
-      }
+      score_sentence(si);
       // Loss-augmented decoding: every wrong tag gets a head start, so the
       // update also fires on correct but low-margin sentences.
       if (opt.margin > 0) {
