@@ -148,6 +148,14 @@ std::string_view Prefix(std::string_view s, size_t max) {
   return s.substr(0, e);
 }
 
+// The last at most `max` bytes of `s`, starting on a UTF-8 boundary.
+std::string_view Suffix(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t b = s.size() - max;
+  while (b < s.size() && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80) ++b;
+  return s.substr(b);
+}
+
 // "Home > World > Europe", "الرئيسية / أخبار": short segments joined by
 // separators, no sentence punctuation.
 bool LooksLikeBreadcrumb(std::string_view s, int cp) {
@@ -227,14 +235,12 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
     return false;
   };
   // The rest looks for credit words: most lines have none (Match's word pass
-  // tested each word's bit). A longer line was folded only at its start; its
-  // end is folded when a credit could sit there.
+  // tested each word's bit). A longer line was folded only at its start, so
+  // its end is folded too when a credit could sit there: in a credit's
+  // punctuation, or at the end of a caption without a full stop.
   if (!h.may_credit) {
     if (folded_full) return false;
-    // Only the end of a longer line, past its folded start, can hold one,
-    // and only in a credit's punctuation or at the end of a caption.
-    std::string_view end = raw.substr(raw.size() > 120 ? raw.size() - 120 : 0);
-    while (!end.empty() && (static_cast<unsigned char>(end.front()) & 0xC0) == 0x80) end.remove_prefix(1);
+    const std::string_view end = Suffix(raw, 120);
     bool punct = false;
     for (char ch : end) punct |= ch == '(' || ch == '/' || ch == '|';
     if (!punct && ends_sentence) return false;
@@ -245,14 +251,12 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
   if (p == raw.size()) p = std::string_view::npos;
   if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
   if (!ends_sentence && raw.size() > 60) {
-    std::string_view tail = raw.substr(raw.size() - 60);
-    while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80) tail.remove_prefix(1);
+    const std::string_view tail = Suffix(raw, 60);
     const size_t sp = tail.find(' ');  // the first word may be cut
     if (sp != std::string_view::npos && has_credit(tail.substr(sp + 1))) return true;
   }
   return false;
 }
-
 
 
 }  // namespace
