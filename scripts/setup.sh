@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# newsflow set-up: installs what is missing (Debian 12, as root), builds, then
+# newsflow set-up: installs what is missing (Debian 12 or 13, as root), builds, then
 #   demo  - runs the demo pipeline end to end on the embedded broker
-#   test  - runs the whole test suite (unit + integration, real processes)
+#   test  - runs the whole test suite (unit + integration, real processes, and the
+#           real-Kafka tests on Apache Kafka's broker resolved by deploy/kafka/pom.xml)
 #   build - only installs and builds
 # Environment: BUILD_DIR (default build), JOBS (default nproc).
 set -euo pipefail
@@ -19,6 +20,7 @@ packages=(
   libcld2-dev libfasttext-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
   npm prometheus python3-readability
+  default-jre-headless maven openssl
 )
 
 install_missing() {
@@ -65,6 +67,9 @@ build() {
 install_missing
 fetch_models
 build
+# Apache Kafka's broker and tools (KRaft), from Maven Central, for the real-Kafka
+# tests and for running newsflow durably on one machine (scripts/kafka.sh).
+if [[ "$mode" == test ]]; then "$root/scripts/kafka.sh" install; fi
 
 case "$mode" in
   build) ;;
