@@ -208,6 +208,12 @@ TEST_F(RealKafkaReplayTest, ReplaysTheLaterBatchAfterASettingsChange) {
   EXPECT_NE(text.find("30 records to re-read"), std::string::npos) << text;
   ASSERT_EQ(Replay({"--to-latest"}, &text, "replay-dry-latest"), 0) << text;
   EXPECT_NE(text.find("0 change, 0 records to re-read"), std::string::npos) << text;
+  {  // The group and topic named directly, without a stage or pipeline file.
+    auto p = Start({"replay", "--group", "newsflow-passthrough", "--topic", "news.raw", "--to-offset", "0"},
+                   "replay-dry-group");
+    EXPECT_EQ(p->Wait(120s), 0) << p->Log();
+    EXPECT_NE(p->Log().find("350 records to re-read"), std::string::npos) << p->Log();
+  }
   EXPECT_EQ(GroupOffsets("newsflow-passthrough"), std::make_pair(350L, 350L)) << "a dry run moved offsets";
 
   // Replay to the time between the batches, then restart with a new setting:
