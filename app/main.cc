@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "replay.h"
 
 namespace {
 
@@ -123,7 +124,10 @@ int main(int argc, char** argv) {
   auto* cmd_validate = app.add_subcommand("validate", "Check a pipeline file: structure, stages, settings");
   cmd_validate->add_option("file", validate_file, "Pipeline file (YAML)")->required();
 
-  for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})
+  newsflow::ReplayOptions replay;
+  auto* cmd_replay = newsflow::AddReplayCommand(app, replay);
+
+  for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch, cmd_replay})
     AddCommon(c, common);
 
   try {
@@ -164,6 +168,7 @@ int main(int argc, char** argv) {
       }
       return newsflow::RunWatch(common, watch);
     }
+    if (*cmd_replay) return newsflow::RunReplay(common, replay);
     if (*cmd_stages) return newsflow::ListStages();
     if (*cmd_validate) return newsflow::RunValidate(validate_file);
   } catch (const std::exception& e) {
