@@ -108,8 +108,7 @@ struct RunnerOptions {
   size_t max_in_flight = 5000;  // consumed but not yet acknowledged
   std::chrono::milliseconds shutdown_timeout{30000};
   // delivery: exactly_once. The consumer reads only committed records
-  // (isolation.level=read_committed): offset gaps left by transaction markers
-  // and aborted records are not counted as lost.
+  // (isolation.level=read_committed, set explicitly).
   bool read_committed = false;
 };
 
