@@ -126,6 +126,7 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
   struct Report {
     int64_t produced = 0, delivered = 0, duplicates = 0, lost = 0, kills = 0;
     int64_t dead_letters = 0, dead_letter_duplicates = 0;
+    int64_t aborted = -1;  // exactly_once: records only read_uncommitted sees (both stage topics)
     size_t delivered_at_last_kill = 0;
   };
   Report RunChain(const std::string& delivery, const std::string& prefix, unsigned seed) {
@@ -169,11 +170,16 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
     EXPECT_TRUE(WaitFor([&] { return CountLines(out) > 0; }, 120s))
         << stages[0]->Log() << stages[1]->Log();
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> delay_ms(300, 2500), which(0, 1);
+    std::uniform_int_distribution<int> delay_ms(100, 1500), which(0, 1);
     int incarnation[2] = {0, 0};
     for (int k = 0; k < kKills; ++k) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
       int v = which(rng);
+      // A random moment once the victim works (has partitions), so the kill
+      // lands mid-transaction rather than while it still joins the group.
+      EXPECT_TRUE(WaitFor([&] { return stages[v]->Log().find("assigned") != std::string::npos; },
+                          60s))
+          << stages[v]->Log();
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
       stages[v]->Signal(SIGKILL);
       EXPECT_EQ(stages[v]->Wait(10s), 128 + SIGKILL);
       ++r.kills;
@@ -202,6 +208,31 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
     Counts d = Read(dlq, true);
     r.dead_letters = static_cast<int64_t>(d.unique.size());
     r.dead_letter_duplicates = static_cast<int64_t>(d.lines - d.unique.size());
+    if (delivery == "exactly_once") {
+      // What the kills left behind: records of transactions that never
+      // committed are in the logs, visible only to read_uncommitted readers.
+      r.aborted = 0;
+      for (const auto& t : {t1, t2}) {
+        std::string path = dir_ + "/uncommitted-" + t + ".jsonl";
+        auto reader = Start({"sink", "--topic", t, "--output", path, "--group", t + "-uncommitted",
+                             "-X", "isolation.level=read_uncommitted"},
+                            "uncommitted-" + t);
+        size_t last = 0;
+        auto stable_since = std::chrono::steady_clock::now();
+        EXPECT_TRUE(WaitFor([&] {
+          size_t n = CountLines(path);
+          if (n != last) {
+            last = n;
+            stable_since = std::chrono::steady_clock::now();
+          }
+          return n >= static_cast<size_t>(kArticles) &&
+                 std::chrono::steady_clock::now() - stable_since > 3s;
+        }, 120s)) << reader->Log();
+        reader->Signal(SIGTERM);
+        EXPECT_EQ(reader->Wait(30s), 0) << reader->Log();
+        r.aborted += static_cast<int64_t>(CountLines(path)) - kArticles;
+      }
+    }
     return r;
   }
 
@@ -218,7 +249,8 @@ TEST_F(RealKafkaExactlyOnceTest, TenStageKillsLeaveEveryArticleExactlyOnce) {
   std::cout << "[ report ] produced " << r.produced << " delivered " << r.delivered
             << " duplicates " << r.duplicates << " lost " << r.lost << " kills " << r.kills
             << " (dead letters " << r.dead_letters << " of " << kBadRecords << ", duplicates "
-            << r.dead_letter_duplicates << ")\n";
+            << r.dead_letter_duplicates << "; aborted records only read_uncommitted sees "
+            << r.aborted << ")\n";
   EXPECT_EQ(r.kills, kKills);
   EXPECT_EQ(r.lost, 0);
   EXPECT_EQ(r.duplicates, 0);
@@ -227,6 +259,7 @@ TEST_F(RealKafkaExactlyOnceTest, TenStageKillsLeaveEveryArticleExactlyOnce) {
   EXPECT_EQ(r.dead_letter_duplicates, 0);
   EXPECT_LT(r.delivered_at_last_kill, static_cast<size_t>(kArticles))
       << "every kill must happen while articles still flow";
+  EXPECT_GT(r.aborted, 0) << "the kills must have hit open transactions (else nothing was tested)";
 }
 
 // The contrast: the same kills in at_least_once lose nothing but redeliver.
