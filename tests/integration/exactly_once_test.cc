@@ -273,6 +273,54 @@ TEST_F(RealKafkaExactlyOnceTest, AtLeastOnceUnderTheSameKillsDuplicates) {
   EXPECT_EQ(r.delivered, kArticles);
 }
 
+// Two live processes forced onto one transactional.id (-X transactional.id
+// with separate state folders, so both take slot 0): the newer fences the
+// older, which must stop with a clear error and a non-zero exit instead of
+// writing on; the survivor finishes the work exactly once.
+TEST_F(RealKafkaExactlyOnceTest, FencedProducerStopsWithAClearError) {
+  const int n = 3000;
+  for (const char* t : {"fence.raw", "fence.out"}) ASSERT_TRUE(cluster_->CreateTopic(t, 4)) << cluster_->error();
+  auto stage = [&](const std::string& name) {
+    std::filesystem::create_directories(dir_ + "/state-" + name);
+    std::vector<std::string> a = {NewsflowBinary(), "stage", "passthrough", "--input-topic",
+                                  "fence.raw", "--output-topic", "fence.out", "--group", "fence-s1",
+                                  "--downstream-group", "fence-sink", "--delivery", "exactly_once",
+                                  "--set", "delay_us=1000", "-X", "transactional.id=fence",
+                                  "-X", "session.timeout.ms=6000", "--brokers",
+                                  cluster_->Bootstrap()};
+    return std::make_unique<Process>(a, dir_ + "/" + name + ".log",
+                                     std::map<std::string, std::string>{
+                                         {"NEWSFLOW_STATE_DIR", dir_ + "/state-" + name}});
+  };
+  const std::string out = dir_ + "/out.jsonl";
+  auto sink = Start({"sink", "--topic", "fence.out", "--output", out, "--group", "fence-sink",
+                     "--delivery", "exactly_once"},
+                    "sink");
+  auto first = stage("first");
+  WriteArticles(dir_ + "/in.jsonl", n);
+  auto producer = Start({"produce", "--topic", "fence.raw", "--downstream-group", "fence-s1",
+                         dir_ + "/in.jsonl"},
+                        "produce");
+  ASSERT_TRUE(WaitFor([&] { return CountLines(out) > 0; }, 120s)) << first->Log();
+  auto second = stage("second");
+  EXPECT_EQ(first->Wait(90s), 1) << first->Log();
+  std::string log = first->Log();
+  EXPECT_NE(log.find("exactly once: "), std::string::npos) << log;
+  EXPECT_NE(log.find("transactional.id 'fence-"), std::string::npos) << log;
+  EXPECT_EQ(producer->Wait(120s), 0) << producer->Log();
+  EXPECT_TRUE(WaitForUnique(out, false, n, 120s)) << second->Log();
+  std::this_thread::sleep_for(2s);
+  Counts c = Read(out, false);
+  std::cout << "[ report ] fenced: produced " << n << " delivered " << c.unique.size()
+            << " duplicates " << c.lines - c.unique.size() << "\n";
+  EXPECT_EQ(c.unique.size(), static_cast<size_t>(n));
+  EXPECT_EQ(c.lines, static_cast<size_t>(n));
+  for (auto* p : {second.get(), sink.get()}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(60s), 0) << p->Log();
+  }
+}
+
 TEST(ExactlyOnceRefusalTest, EmbeddedBrokerRefusesExactlyOnce) {
   // The embedded broker cannot honour transactions, so every command
   // refuses the mode at start (exit 2), from the flag or a pipeline file.

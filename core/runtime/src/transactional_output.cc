@@ -113,11 +113,13 @@ TransactionalOutput::TxnResult TransactionalOutput::Classify(rd_kafka_error_t* e
   r.error = what + " (transactional.id '" + id_ + "'): " + rd_kafka_error_string(error);
   if (rd_kafka_error_is_fatal(error)) {
     r.outcome = Outcome::kFatal;
+    open_ = false;  // no transactional call can succeed any more
   } else if (rd_kafka_error_txn_requires_abort(error)) {
     r.outcome = Outcome::kAbortable;
   } else {
     // Neither retriable, abortable nor fatal: librdkafka advises treating it as fatal.
     r.outcome = Outcome::kFatal;
+    open_ = false;
   }
   rd_kafka_error_destroy(error);
   return r;
@@ -181,6 +183,7 @@ TransactionalOutput::TxnResult TransactionalOutput::Abort() {
     }
     TxnResult r = Classify(error, "abort_transaction");
     r.outcome = Outcome::kFatal;  // a transaction we cannot abort cannot go on
+    open_ = false;
     held_.clear();
     ++generation_;
     return r;

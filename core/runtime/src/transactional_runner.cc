@@ -84,9 +84,11 @@ Status StageRunner::CommitTransaction(TransactionalOutput& txn, bool rewind) {
     return Status::OK();
   }
   if (r.outcome == TxnOutcome::kFatal)
-    return Status::Unavailable("exactly once: " + r.error +
-                               ": stopping. A fenced producer means another process took over "
-                               "this transactional.id or the group moved on; restart the stage");
+    return Status::Unavailable(
+        "exactly once: " + r.error +
+        ": stopping. 'Fenced' means a newer process took over this transactional.id: a restart "
+        "of this stage (this one is a zombie), or a second live process sharing the id (give "
+        "each its own NEWSFLOW_STATE_DIR or -X transactional.id prefix)");
   commit_failures_->Increment();
   spdlog::warn("[{}] transaction aborted: {}; {} record(s) will be read again from the last "
                "committed offsets", options_.name, r.error, txn_records_);
@@ -106,11 +108,9 @@ void StageRunner::FinishTransactionOnRevoke(TransactionalOutput& txn) {
   // Commit what was done before the partitions move (the generation is still
   // ours until we rejoin); if that fails the transaction is aborted and the
   // next owner reads those records from the committed offsets.
+  if (!txn_fatal_.ok()) return;  // nothing transactional works any more
   Status s = CommitTransaction(txn, false);
-  if (!s.ok()) {
-    spdlog::error("[{}] {}", options_.name, s.ToString());
-    if (txn_fatal_.ok()) txn_fatal_ = s;
-  }
+  if (!s.ok()) txn_fatal_ = s;  // the loop stops and reports it
 }
 
 Status StageRunner::RunTransactional(const std::atomic<bool>& stop, TransactionalOutput& txn) {
