@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "newsflow/runner.h"
 #include "newsflow/transactional_output.h"
@@ -81,6 +82,7 @@ Status StageRunner::CommitTransaction(TransactionalOutput& txn, bool rewind) {
   if (r.outcome == TxnOutcome::kOk) {
     commits_->Increment();
     txn_records_ = 0;
+    aborts_in_a_row_ = 0;
     return Status::OK();
   }
   if (r.outcome == TxnOutcome::kFatal)
@@ -101,6 +103,11 @@ Status StageRunner::CommitTransaction(TransactionalOutput& txn, bool rewind) {
   if (!rewind) return Status::OK();
   Status s = RewindToCommitted();
   if (!s.ok()) return s.WithContext("exactly once: after an aborted transaction");
+  // A cause that persists (a broker refusing a record for good, e.g. over
+  // the topic's max.message.bytes) aborts every retry: back off, up to 5 s,
+  // instead of spinning; every abort is logged above.
+  auto pause = std::chrono::milliseconds(100) * (1 << std::min(aborts_in_a_row_++, 6));
+  std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(pause, std::chrono::seconds(5)));
   return Status::OK();
 }
 

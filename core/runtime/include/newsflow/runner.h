@@ -198,6 +198,7 @@ class StageRunner {
   std::chrono::steady_clock::time_point last_lag_{};
   int64_t batch_count_ = 0;
   int64_t txn_records_ = 0;  // consumed into the open transaction
+  int aborts_in_a_row_ = 0;
   Status txn_fatal_;         // a fatal transactional error: the loop stops
 };
 
