@@ -27,6 +27,7 @@
 #include "newsflow/stage.h"
 #include "newsflow/text.h"
 #include "newsflow/topology.h"
+#include "newsflow/transactional_output.h"
 
 namespace newsflow {
 
@@ -41,9 +42,21 @@ int Fail(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument ? kUsage : kFailed;
 }
 
+// Exactly once needs transactions, which the embedded broker (librdkafka's
+// mock cluster) accepts but does not honour.
+Status CheckDelivery(const CommonOptions& c, bool embedded) {
+  if (c.delivery != "exactly_once" || !embedded) return Status::OK();
+  return Status::InvalidArgument(
+      "delivery exactly_once needs a real Kafka cluster: the embedded broker does not honour "
+      "transactions (aborted records stay visible to read_committed readers). Give --brokers "
+      "host:port of Apache Kafka (scripts/kafka.sh start runs one), or use --delivery at_least_once");
+}
+
 Result<KafkaOptions> Kafka(const CommonOptions& c) {
   auto o = ResolveKafka(c.brokers, c.bootstrap_file);
   if (!o.ok()) return o.status();
+  NEWSFLOW_RETURN_IF_ERROR(CheckDelivery(c, o->embedded));
+  o->exactly_once = c.delivery == "exactly_once";
   for (const auto& kv : c.properties) {
     auto p = ParseProperty(kv);
     if (!p.ok()) return p.status();
@@ -67,6 +80,7 @@ Result<std::unique_ptr<MetricsServer>> Metrics(const CommonOptions& c) {
 // -X properties come after the file's, so they win.
 void MergeCommon(const PipelineConfig& cfg, CommonOptions& c) {
   if (c.brokers.empty()) c.brokers = cfg.brokers;
+  if (!c.delivery_given && !cfg.delivery.empty()) c.delivery = cfg.delivery;
   if (!c.metrics_addr_given && !cfg.metrics_addr.empty()) c.metrics_addr = cfg.metrics_addr;
   std::vector<std::string> props;
   for (const auto& [k, v] : cfg.kafka_properties) props.push_back(k + "=" + v);
@@ -255,6 +269,7 @@ void CloseStages(std::vector<OpenedStage>& stages) {
 
 // One stage consuming `input` and producing `output`, on its own thread.
 struct StageWorker {
+  std::unique_ptr<TransactionalSlot> slot;  // exactly once: held while the producer lives
   std::unique_ptr<KafkaProducer> producer;
   std::unique_ptr<FlowController> flow;
   std::unique_ptr<RecordOutput> output;
@@ -275,6 +290,7 @@ void AttachRunner(StageWorker& w, const KafkaOptions& kafka, std::vector<ChainLi
   ro.name = name;
   ro.input_topic = input;
   ro.group = group.empty() ? GroupFor(name) : group;
+  ro.read_committed = kafka.exactly_once;
   w.runner = std::make_unique<StageRunner>(kafka, ro, *w.processor, *w.output, registry);
 }
 
@@ -288,7 +304,27 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
                                                      const std::string& downstream_group = "",
                                                      const std::string& dlq_topic = std::string(kDeadLetterTopic)) {
   auto w = std::make_unique<StageWorker>();
-  auto producer = KafkaProducer::Create(kafka);
+  KafkaOptions producer_options = kafka;
+  if (kafka.exactly_once) {
+    // A transactional producer, its id from a slot (TransactionalSlot says
+    // why); -X transactional.id=P names the id's prefix.
+    std::string prefix;
+    auto& props = producer_options.properties;
+    for (auto it = props.begin(); it != props.end();) {
+      if (it->first == "transactional.id") {
+        prefix = it->second;
+        it = props.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    auto slot = TransactionalSlot::Acquire(StateDir(), group.empty() ? GroupFor(name) : group,
+                                           prefix);
+    if (!slot.ok()) return slot.status();
+    w->slot = std::move(*slot);
+    props.emplace_back("transactional.id", w->slot->id());
+  }
+  auto producer = KafkaProducer::Create(producer_options);
   if (!producer.ok()) return producer.status();
   w->producer = std::move(*producer);
   std::string downstream = downstream_group.empty() ? DownstreamGroupOf(output) : downstream_group;
@@ -297,8 +333,15 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
     if (!flow.ok()) return flow.status();
     w->flow = std::move(*flow);
   }
-  w->output = std::make_unique<KafkaOutput>(*w->producer, output, dlq_topic,
-                                            w->flow.get());
+  if (kafka.exactly_once) {
+    auto out = TransactionalOutput::Create(*w->producer, output, dlq_topic, w->flow.get(),
+                                           w->slot->id());
+    if (!out.ok()) return out.status();
+    w->output = std::move(*out);
+  } else {
+    w->output = std::make_unique<KafkaOutput>(*w->producer, output, dlq_topic,
+                                              w->flow.get());
+  }
   std::vector<ChainLink> chain;
   if (stage != nullptr) chain.push_back({stage->name, stage->stage.get(), stage->metrics.get()});
   RecordProcessor::Options po;
@@ -504,6 +547,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   if (!plans.ok()) return Fail(plans.status());
   std::unique_ptr<EmbeddedBroker> broker;
   KafkaOptions kafka;
+  if (Status d = CheckDelivery(c, c.brokers.empty()); !d.ok()) return Fail(d);
   if (c.brokers.empty()) {
     std::vector<std::string> names = {raw_topic, dlq_topic};
     for (const auto& p : *plans) names.push_back(p.output);

@@ -20,6 +20,11 @@ struct CommonOptions {
   bool metrics_addr_given = false;  // on the command line (wins over a pipeline file)
   int metrics_linger_ms = 0;   // produce: keep serving /metrics this long after the work
   std::string log_level = "info";
+  // --delivery (stage, sink, run): at_least_once or exactly_once (Kafka
+  // transactions; a real cluster only). A pipeline file's `delivery:` fills it
+  // unless given on the command line.
+  std::string delivery = "at_least_once";
+  bool delivery_given = false;
 };
 
 struct BrokerOptions {

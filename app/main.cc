@@ -129,6 +129,11 @@ int main(int argc, char** argv) {
 
   for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch, cmd_replay})
     AddCommon(c, common);
+  for (auto* c : {cmd_stage, cmd_sink, cmd_run})
+    c->add_option("--delivery", common.delivery,
+                  "at_least_once (default) or exactly_once: stages consume, process and produce "
+                  "inside Kafka transactions, readers use read_committed (a real cluster only)")
+        ->check(CLI::IsMember({"at_least_once", "exactly_once"}));
 
   try {
     app.parse(argc, argv);
@@ -138,6 +143,8 @@ int main(int argc, char** argv) {
 
   for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})
     if (c->count("--metrics-addr") > 0) common.metrics_addr_given = true;
+  for (auto* c : {cmd_stage, cmd_sink, cmd_run})
+    if (c->count("--delivery") > 0) common.delivery_given = true;
   run.stages_given = cmd_run->count("--stages") > 0;
   run.output_given = cmd_run->count("--output") > 0;
   run.dlq_output_given = cmd_run->count("--dead-letters") > 0;

@@ -139,7 +139,7 @@ class Reader {
   Status Root(const YAML::Node& root, PipelineConfig& c) const {
     if (!root || root.IsNull()) return Status::InvalidArgument(path_ + ": empty pipeline file");
     NEWSFLOW_RETURN_IF_ERROR(
-        OnlyKeys(root, "", {"version", "kafka", "metrics", "topics", "stages", "sinks"}));
+        OnlyKeys(root, "", {"version", "kafka", "metrics", "topics", "stages", "sinks", "delivery"}));
     if (const auto v = root["version"]) {
       int version = 0;
       NEWSFLOW_RETURN_IF_ERROR(Int(v, "version", 1, 1000, version));
@@ -151,6 +151,11 @@ class Reader {
       if (k["properties"])
         NEWSFLOW_RETURN_IF_ERROR(
             ScalarMap(k["properties"], "kafka.properties", c.kafka_properties));
+    }
+    if (const auto d = root["delivery"]) {
+      NEWSFLOW_RETURN_IF_ERROR(String(d, "delivery", c.delivery));
+      if (c.delivery != "at_least_once" && c.delivery != "exactly_once")
+        return Error(d, "delivery", "expected at_least_once or exactly_once, got '" + c.delivery + "'");
     }
     if (const auto m = root["metrics"]) {
       NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(m, "metrics", {"addr"}));

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "newsflow/text.h"
+#include "newsflow/transactional_output.h"
 
 namespace newsflow {
 
@@ -212,11 +213,15 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
   families_.rebalances.Add({{"stage", options_.name}, {"kind", "revoke"}}).Increment();
   // Hand the partitions over with everything done so far committed, so the
   // next owner starts where this one really stopped.
-  Status s = output_.Flush(options_.shutdown_timeout);
-  if (!s.ok()) spdlog::warn("[{}] flush on revoke: {}", options_.name, s.ToString());
-  StoreOffsets(true);
-  Status c = CommitSync();
-  if (!c.ok()) spdlog::warn("[{}] commit on revoke: {}", options_.name, c.ToString());
+  if (TransactionalOutput* txn = output_.Transactional()) {
+    FinishTransactionOnRevoke(*txn);
+  } else {
+    Status s = output_.Flush(options_.shutdown_timeout);
+    if (!s.ok()) spdlog::warn("[{}] flush on revoke: {}", options_.name, s.ToString());
+    StoreOffsets(true);
+    Status c = CommitSync();
+    if (!c.ok()) spdlog::warn("[{}] commit on revoke: {}", options_.name, c.ToString());
+  }
   for (int i = 0; i < parts->cnt; ++i) tracker_.Revoke(parts->elems[i].partition);
   rd_kafka_assign(rk_.get(), nullptr);
   // A partition that moved to another member is that member's to report.
@@ -263,6 +268,11 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
   const int32_t partition = m->partition;
   const int64_t offset = m->offset;
   OffsetTracker::Consumed c = tracker_.OnConsumed(partition, offset);
+  // On a real cluster gaps are also transaction markers, aborted records
+  // (read_committed is librdkafka's default) and compaction: only what lies
+  // below the log start offset was really lost.
+  if (c.lost > 0 && (options_.read_committed || !kafka_.embedded))
+    c.lost = LostBelowLogStart(partition, offset, c.lost);
   if (c.lost > 0) {
     counts_.lost += c.lost;
     metrics_.lost.Increment(static_cast<double>(c.lost));
@@ -441,6 +451,13 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     char err[256];
     rd_kafka_conf_set(*conf, "statistics.interval.ms", "1000", err, sizeof err);
   }
+  if (options_.read_committed || output_.Transactional() != nullptr) {
+    // Exactly once: offsets are committed only inside the output's transactions.
+    char err[256];
+    rd_kafka_conf_set(*conf, "isolation.level", "read_committed", err, sizeof err);
+    if (output_.Transactional() != nullptr)
+      rd_kafka_conf_set(*conf, "enable.auto.commit", "false", err, sizeof err);
+  }
   auto rk = NewKafkaClient(kafka_, ClientRole::kConsumer, options_.group, *conf);
   if (!rk.ok()) return rk.status();
   rk_ = std::move(*rk);
@@ -453,6 +470,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       KafkaStatus(rd_kafka_subscribe(rk_.get(), topics.get()), "subscribe " + options_.input_topic));
   spdlog::info("[{}] consuming {} as group {} -> {}", options_.name, options_.input_topic,
                options_.group, output_.Describe());
+  if (TransactionalOutput* txn = output_.Transactional()) return RunTransactional(stop, *txn);
 
   const int poll_ms = static_cast<int>(options_.poll_timeout.count());
   while (!stop.load(std::memory_order_relaxed)) {

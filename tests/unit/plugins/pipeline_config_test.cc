@@ -58,6 +58,21 @@ TEST(PipelineConfigTest, UnknownTopLevelKeyIsRefused) {
       << c.status().message();
 }
 
+TEST(PipelineConfigTest, DeliveryModeIsReadAndChecked) {
+  auto none = ParsePipelineConfig("stages: [clean]\n", "p.yaml");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->delivery, "");  // not given: at_least_once unless the command line says
+  auto eo = ParsePipelineConfig("delivery: exactly_once\nstages: [clean]\n", "p.yaml");
+  ASSERT_TRUE(eo.ok()) << eo.status().ToString();
+  EXPECT_EQ(eo->delivery, "exactly_once");
+  auto bad = ParsePipelineConfig("stages: [clean]\ndelivery: twice\n", "p.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(
+                "p.yaml:2:11: delivery: expected at_least_once or exactly_once, got 'twice'"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(PipelineConfigTest, TypeErrorsAreRefusedWithTheirLine) {
   auto c = ParsePipelineConfig("topics:\n  partitions: many\nstages: [clean]\n", "p.yaml");
   ASSERT_FALSE(c.ok());

@@ -38,6 +38,9 @@ struct KafkaOptions {
   bool embedded = false;
   std::vector<std::pair<std::string, std::string>> properties;  // -X key=value
   std::string client_id = "newsflow";
+  // delivery: exactly_once: stages write inside transactions, every reader
+  // uses read_committed. Needs a real cluster (not the embedded broker).
+  bool exactly_once = false;
 };
 
 // Parses "key=value" (as kcat -X). Errors name the bad argument.

@@ -14,6 +14,7 @@
 //       env: {MODE: upper}
 //       output: news.upper                           # topic written (default: see below)
 //   sinks:   {articles: var/out.jsonl, dead_letters: var/dlq.jsonl}
+//   delivery: exactly_once    # Kafka transactions (real cluster only); default at_least_once
 //
 // Load rejects unknown keys, wrong types and missing required keys with a
 // message "FILE:LINE:COLUMN: KEY: what is wrong". Stage settings are kept with
@@ -70,6 +71,7 @@ struct PipelineConfig {
   std::vector<StageConfig> stages;
   std::string articles_output;      // "" = not given
   std::string dead_letters_output;  // "" = not given
+  std::string delivery;  // at_least_once | exactly_once; "" = not given (at_least_once)
 
   const StageConfig* FindStage(const std::string& name) const;
 };

@@ -28,6 +28,8 @@
 
 namespace newsflow {
 
+class TransactionalOutput;  // transactional_output.h (delivery: exactly_once)
+
 // Where processed records go. `done` runs once the record is safe (acked or
 // written); it may run inside Send or later, from Poll/Flush. `origin_ms` is
 // when the record's article first entered Kafka (0: unknown); Kafka outputs
@@ -46,6 +48,8 @@ class RecordOutput {
   // Largest per-partition backlog of the downstream group; -1 if unknown.
   virtual int64_t DownstreamBacklog() const { return -1; }
   virtual std::string Describe() const = 0;
+  // Non-null when records go out inside Kafka transactions (exactly once).
+  virtual TransactionalOutput* Transactional() { return nullptr; }
 };
 
 // Records to `topic`, dead letters to `dlq_topic`, both through `producer`.
@@ -103,6 +107,9 @@ struct RunnerOptions {
   std::chrono::milliseconds poll_timeout{100};
   size_t max_in_flight = 5000;  // consumed but not yet acknowledged
   std::chrono::milliseconds shutdown_timeout{30000};
+  // delivery: exactly_once. The consumer reads only committed records
+  // (isolation.level=read_committed, set explicitly).
+  bool read_committed = false;
 };
 
 class StageRunner {
@@ -154,6 +161,13 @@ class StageRunner {
   Status CommitSync();
   void UpdateFlow();
   void UpdateLag();
+  // delivery: exactly_once (transactional_runner.cc): consume, process and
+  // produce inside transactions that carry the consumed offsets.
+  Status RunTransactional(const std::atomic<bool>& stop, TransactionalOutput& txn);
+  Status CommitTransaction(TransactionalOutput& txn, bool rewind);
+  Status RewindToCommitted();
+  void FinishTransactionOnRevoke(TransactionalOutput& txn);
+  int64_t LostBelowLogStart(int32_t partition, int64_t offset, int64_t gap);
 
   KafkaOptions kafka_;
   RunnerOptions options_;
@@ -183,6 +197,9 @@ class StageRunner {
   ConsumerStats stats_;
   std::chrono::steady_clock::time_point last_lag_{};
   int64_t batch_count_ = 0;
+  int64_t txn_records_ = 0;  // consumed into the open transaction
+  int aborts_in_a_row_ = 0;
+  Status txn_fatal_;         // a fatal transactional error: the loop stops
 };
 
 }  // namespace newsflow
