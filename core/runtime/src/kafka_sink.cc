@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "newsflow/broker_restart.h"
 #include "newsflow/codec.h"
 #include "newsflow/text.h"
 #include "newsflow/topology.h"
@@ -55,9 +56,12 @@ Status KafkaArticleSink::PublishBytes(std::string_view key, std::string_view val
 Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   if (flow_ && flow_->Blocked()) {
     paused_->Set(1);
-    while (flow_->Blocked() && !stop_->load()) producer_->Poll(20);
+    // A restarted embedded broker never drains the old backlog: stop waiting.
+    auto& restarted = BrokerMonitor::Get().restarted_flag();
+    while (flow_->Blocked() && !stop_->load() && !restarted.load()) producer_->Poll(20);
     paused_->Set(0);
     if (stop_->load()) return Status::Unavailable("stopping");
+    if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
   }
   auto bytes = json.size();
   Status s = producer_->Produce(options_.topic, key, json,
@@ -78,6 +82,13 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   producer_->Poll(0);
   queue_->Set(producer_->QueueLength());
   return Status::OK();
+}
+
+void KafkaArticleSink::Abandon() {
+  rd_kafka_purge(producer_->handle(),
+                 RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING);
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (producer_->QueueLength() > 0 && std::chrono::steady_clock::now() < end) producer_->Poll(50);
 }
 
 Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {

@@ -38,6 +38,9 @@ struct KafkaOptions {
   bool embedded = false;
   std::vector<std::pair<std::string, std::string>> properties;  // -X key=value
   std::string client_id = "newsflow";
+  // Embedded broker only: the bootstrap file read and the broker incarnation
+  // it named (broker_restart.h), so a restarted broker is noticed.
+  std::string bootstrap_file, incarnation;
 };
 
 // Parses "key=value" (as kcat -X). Errors name the bad argument.
@@ -47,8 +50,10 @@ Result<std::pair<std::string, std::string>> ParseProperty(const std::string& kv)
 // written by `newsflow broker` (bootstrap=..., profile=embedded).
 Result<KafkaOptions> ResolveKafka(const std::string& brokers, const std::string& bootstrap_file);
 
-// Writes the bootstrap file atomically (temp + rename).
-Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps);
+// Writes the bootstrap file atomically (temp + rename); `incarnation` (if
+// any) identifies this start of the broker.
+Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps,
+                          const std::string& incarnation = "");
 
 enum class ClientRole { kProducer, kConsumer };
 

@@ -154,6 +154,9 @@ class StageRunner {
   Status CommitSync();
   void UpdateFlow();
   void UpdateLag();
+  // The embedded broker restarted (broker_restart.h): counts what it took
+  // with it as lost, drops the consumer without talking to the dead broker.
+  Status AbandonAfterBrokerRestart();
 
   KafkaOptions kafka_;
   RunnerOptions options_;
@@ -183,6 +186,8 @@ class StageRunner {
   ConsumerStats stats_;
   std::chrono::steady_clock::time_point last_lag_{};
   int64_t batch_count_ = 0;
+  Readiness* readiness_owner_ = nullptr;
+  bool abandoned_ = false;  // after a broker restart: late delivery reports are moot
 };
 
 }  // namespace newsflow
