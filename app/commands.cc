@@ -811,7 +811,12 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
                  fmt::join(o.confirm_topics, " or "));
     feeds::EndToEndOptions eo;
     eo.pending_file = state + ".pending";
-    eo.final_topics = o.confirm_topics;
+    for (const auto& t : o.confirm_topics) {  // topic or topic:group
+      size_t colon = t.find(':');
+      eo.final_topics.push_back(t.substr(0, colon));
+      std::string g = colon == std::string::npos ? DownstreamGroupOf(t) : t.substr(colon + 1);
+      eo.final_groups.push_back(g.empty() ? GroupFor("sink") : g);
+    }
     eo.sink = so;
     auto e2e = feeds::EndToEndSink::Create(*kafka, [&c] { return Kafka(c); }, eo,
                                            (*metrics)->registry(), &g_stop);

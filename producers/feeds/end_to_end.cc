@@ -46,10 +46,23 @@ Result<std::unique_ptr<EndToEndSink>> EndToEndSink::Create(const KafkaOptions& k
   NEWSFLOW_RETURN_IF_ERROR(s->LoadLog());
   NEWSFLOW_RETURN_IF_ERROR(s->Connect());
   NEWSFLOW_RETURN_IF_ERROR(s->RepublishStale());
+  s->follow_thread_ = std::make_unique<std::thread>([p = s.get()] { p->FollowLoop(); });
   return s;
 }
 
+void EndToEndSink::FollowLoop() {
+  while (!closing_.load()) {
+    std::this_thread::sleep_for(BrokerMonitor::kPollInterval);
+    if (!BrokerMonitor::Get().Restarted() && inner_ready_.load()) continue;
+    std::lock_guard<std::mutex> io(io_mu_);
+    Status s = MaybeFollow();
+    if (!s.ok()) spdlog::error("watch: {} (retrying)", s.ToString());
+  }
+}
+
 EndToEndSink::~EndToEndSink() {
+  closing_ = true;
+  if (follow_thread_) follow_thread_->join();
   confirm_stop_ = true;
   if (confirm_thread_) confirm_thread_->join();
   if (confirm_rk_) rd_kafka_destroy_flags(confirm_rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
@@ -134,11 +147,21 @@ void EndToEndSink::AppendLog(const std::string& line) {
 }
 
 Status EndToEndSink::Connect() {
+  Status s = ConnectClients();
+  if (!s.ok()) {
+    Disconnect();
+    return s;
+  }
+  inner_ready_ = true;
+  return s;
+}
+
+Status EndToEndSink::ConnectClients() {
   auto inner = KafkaArticleSink::Create(kafka_, opt_.sink, *registry_, stop_);
   if (!inner.ok()) return inner.status();
   inner_ = std::move(*inner);
   // Its own consumer, no group: every partition of the final topics from the
-  // beginning, so confirmations of this broker's life are all seen.
+  // beginning, so every landing of this broker's life is seen.
   KafkaOptions k = kafka_;
   k.client_id = "newsflow-watch-confirm";
   auto rk = NewKafkaClient(k, ClientRole::kConsumer, "newsflow-watch-confirm");
@@ -146,19 +169,29 @@ Status EndToEndSink::Connect() {
   confirm_rk_ = std::move(*rk);
   rd_kafka_poll_set_consumer(confirm_rk_.get());
   TopicPartitionList assign(rd_kafka_topic_partition_list_new(16));
-  for (const auto& topic : opt_.final_topics) {
+  finals_.clear();
+  for (size_t i = 0; i < opt_.final_topics.size(); ++i) {
+    Final f;
+    f.topic = opt_.final_topics[i];
+    f.group = i < opt_.final_groups.size() ? opt_.final_groups[i] : "newsflow-sink";
     const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(confirm_rk_.get(), topic.c_str(), nullptr);
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(confirm_rk_.get(), f.topic.c_str(), nullptr);
     rd_kafka_resp_err_t err = rd_kafka_metadata(confirm_rk_.get(), 0, rkt, &md, 10000);
     rd_kafka_topic_destroy(rkt);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return KafkaStatus(err, "end-to-end: metadata for " + topic + " at " + kafka_.brokers);
-    int parts = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
+      return KafkaStatus(err, "end-to-end: metadata for " + f.topic + " at " + kafka_.brokers);
+    f.partitions = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
     rd_kafka_metadata_destroy(md);
-    if (parts <= 0) return Status::NotFound("end-to-end: topic " + topic + " has no partitions");
-    for (int p = 0; p < parts; ++p)
-      rd_kafka_topic_partition_list_add(assign.get(), topic.c_str(), p)->offset =
+    if (f.partitions <= 0) return Status::NotFound("end-to-end: topic " + f.topic + " has no partitions");
+    for (int p = 0; p < f.partitions; ++p)
+      rd_kafka_topic_partition_list_add(assign.get(), f.topic.c_str(), p)->offset =
           RD_KAFKA_OFFSET_BEGINNING;
+    KafkaOptions q = kafka_;
+    q.client_id = "newsflow-watch-confirm";
+    auto c = NewKafkaClient(q, ClientRole::kConsumer, f.group);  // never subscribes
+    if (!c.ok()) return c.status();
+    f.committed_rk = std::move(*c);
+    finals_.push_back(std::move(f));
   }
   NEWSFLOW_RETURN_IF_ERROR(
       KafkaStatus(rd_kafka_assign(confirm_rk_.get(), assign.get()), "end-to-end: assign"));
@@ -168,30 +201,67 @@ Status EndToEndSink::Connect() {
 }
 
 void EndToEndSink::Disconnect() {
+  inner_ready_ = false;
   confirm_stop_ = true;
   if (confirm_thread_) confirm_thread_->join();
   confirm_thread_.reset();
   // The broker is gone: nothing to say goodbye to.
   if (confirm_rk_) rd_kafka_destroy_flags(confirm_rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  for (auto& f : finals_) {
+    if (f.committed_rk)
+      rd_kafka_destroy_flags(f.committed_rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  }
+  finals_.clear();
   if (inner_) inner_->Abandon();
   inner_.reset();
 }
 
 void EndToEndSink::ConfirmLoop() {
+  // Where pending ids landed, per final topic and partition, by offset.
+  std::vector<std::map<int32_t, std::map<int64_t, std::string>>> landed(finals_.size());
+  auto next_check = std::chrono::steady_clock::now();
   while (!confirm_stop_.load()) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(confirm_rk_.get(), 200);
-    if (m == nullptr) continue;
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->key != nullptr && m->key_len > 0) {
-      std::string id(static_cast<const char*>(m->key), m->key_len);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (pending_.erase(id) != 0) {
-        AppendLog("C " + id);
-        confirmed_.fetch_add(1);
-        confirmed_counter_->Increment();
-        pending_gauge_->Set(static_cast<double>(pending_.size()));
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(confirm_rk_.get(), 100);
+    if (m != nullptr) {
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->key != nullptr && m->key_len > 0) {
+        std::string id(static_cast<const char*>(m->key), m->key_len);
+        const char* topic = rd_kafka_topic_name(m->rkt);
+        bool pending = false;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          pending = pending_.count(id) != 0;
+        }
+        for (size_t i = 0; i < finals_.size() && pending; ++i) {
+          if (finals_[i].topic == topic) landed[i][m->partition][m->offset] = std::move(id);
+        }
       }
+      rd_kafka_message_destroy(m);
     }
-    rd_kafka_message_destroy(m);
+    if (std::chrono::steady_clock::now() < next_check) continue;
+    next_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    for (size_t i = 0; i < finals_.size(); ++i) {
+      if (landed[i].empty()) continue;
+      TopicPartitionList list(rd_kafka_topic_partition_list_new(finals_[i].partitions));
+      for (const auto& [p, ids] : landed[i])
+        rd_kafka_topic_partition_list_add(list.get(), finals_[i].topic.c_str(), p);
+      if (rd_kafka_committed(finals_[i].committed_rk.get(), list.get(), 2000) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR)
+        continue;
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int j = 0; j < list->cnt; ++j) {
+        auto& ids = landed[i][list->elems[j].partition];
+        int64_t committed = list->elems[j].offset;  // the next offset the group reads
+        while (!ids.empty() && committed >= 0 && ids.begin()->first < committed) {
+          if (pending_.erase(ids.begin()->second) != 0) {
+            AppendLog("C " + ids.begin()->second);
+            confirmed_.fetch_add(1);
+            confirmed_counter_->Increment();
+          }
+          ids.erase(ids.begin());
+        }
+      }
+      pending_gauge_->Set(static_cast<double>(pending_.size()));
+    }
   }
 }
 
@@ -231,19 +301,28 @@ Status EndToEndSink::RepublishStale() {
 
 Status EndToEndSink::MaybeFollow() {
   BrokerMonitor& monitor = BrokerMonitor::Get();
-  if (!kafka_.embedded || !monitor.Restarted() || monitor.incarnation() != kafka_.incarnation)
-    return Status::OK();
-  spdlog::warn("watch: the embedded broker restarted; following it and re-publishing the items "
-               "it had not carried to {}", opt_.final_topics.front());
-  Disconnect();
-  auto k = resolve_();  // re-reads the bootstrap file and re-arms the monitor
-  if (!k.ok()) return k.status().WithContext("following the restarted embedded broker");
-  kafka_ = *k;
-  NEWSFLOW_RETURN_IF_ERROR(Connect());
-  return RepublishStale();
+  if (kafka_.embedded && monitor.Restarted() && monitor.incarnation() == kafka_.incarnation) {
+    if (inner_ready_)
+      spdlog::warn("watch: the embedded broker restarted; following it and re-publishing the "
+                   "items it had not carried to {}", opt_.final_topics.front());
+    Disconnect();
+    auto k = resolve_();  // re-reads the bootstrap file and re-arms the monitor
+    if (!k.ok()) return k.status().WithContext("following the restarted embedded broker");
+    kafka_ = *k;
+  }
+  if (!inner_ready_) {
+    NEWSFLOW_RETURN_IF_ERROR(Connect());
+    republish_needed_ = true;
+  }
+  if (republish_needed_) {
+    NEWSFLOW_RETURN_IF_ERROR(RepublishStale());
+    republish_needed_ = false;
+  }
+  return Status::OK();
 }
 
 Status EndToEndSink::Publish(const Article& a) {
+  std::lock_guard<std::mutex> io(io_mu_);
   NEWSFLOW_RETURN_IF_ERROR(MaybeFollow());
   std::string record = Codec::Encode(a);
   // Over the limit: the Kafka sink makes it a dead letter; nothing to confirm.
@@ -277,11 +356,13 @@ Status EndToEndSink::Publish(const Article& a) {
 }
 
 Status EndToEndSink::PublishDeadLetter(const DeadLetter& d) {
+  std::lock_guard<std::mutex> io(io_mu_);
   NEWSFLOW_RETURN_IF_ERROR(MaybeFollow());
   return inner_->PublishDeadLetter(d);
 }
 
 Status EndToEndSink::Flush(std::chrono::milliseconds timeout) {
+  std::lock_guard<std::mutex> io(io_mu_);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     NEWSFLOW_RETURN_IF_ERROR(MaybeFollow());

@@ -13,7 +13,11 @@
 //    fsyncs that log, and the watcher saves its dedupe keys only after a
 //    successful Flush, so no saved key is ever without its record.
 //  * A consumer of its own (no group, every partition from the beginning)
-//    reads the final topics and confirms the ids it sees: they leave the log.
+//    reads the final topics and notes where each pending id landed; the id is
+//    confirmed (it leaves the log) once the group that reads that topic (the
+//    sink, which writes before it commits) has committed past it: on the
+//    embedded broker the final topic is in memory too, so its having the
+//    record is not enough.
 //  * When the embedded broker restarts (broker_restart.h), it drops its
 //    clients, follows the new broker and re-publishes every pending item;
 //    when `watch` itself starts, it re-publishes the pending items of a
@@ -27,7 +31,8 @@
 // On a real cluster none of this is used: acks=all is the acknowledgement.
 //
 // Thread-safety: Publish, PublishDeadLetter and Flush from one thread (the
-// watcher's loop); the confirming consumer runs on its own thread.
+// watcher's loop); the confirming consumer runs on its own thread, and so does
+// the follower (a restart is followed even while the watcher publishes nothing).
 #pragma once
 
 #include <atomic>
@@ -48,6 +53,8 @@ namespace newsflow::feeds {
 struct EndToEndOptions {
   std::string pending_file;               // e.g. <state file>.pending
   std::vector<std::string> final_topics;  // news.tagged, news.dlq
+  // The group that finishes each final topic (its sink), same order.
+  std::vector<std::string> final_groups;  // newsflow-sink, newsflow-dlq-sink
   KafkaArticleSink::Options sink;         // the Kafka sink (re)created on each broker
   size_t max_pending = 100000;
 };
@@ -82,11 +89,13 @@ class EndToEndSink final : public ArticleSink {
   Status LoadLog();
   Status RewriteLog();  // REQUIRES: mu_ held
   void AppendLog(const std::string& line);  // REQUIRES: mu_ held
-  Status Connect();     // inner sink + confirming consumer on kafka_
+  Status Connect();     // inner sink + confirming consumer on kafka_, or none
+  Status ConnectClients();
   void Disconnect();
   Status RepublishStale();
   Status MaybeFollow();
   void ConfirmLoop();
+  void FollowLoop();
 
   KafkaOptions kafka_;
   Resolve resolve_;
@@ -95,8 +104,19 @@ class EndToEndSink final : public ArticleSink {
   const std::atomic<bool>* stop_ = nullptr;
   std::unique_ptr<KafkaArticleSink> inner_;
   KafkaHandle confirm_rk_;
+  struct Final {
+    std::string topic, group;
+    int partitions = 0;
+    KafkaHandle committed_rk;  // group.id = group; only reads its committed offsets
+  };
+  std::vector<Final> finals_;
   std::unique_ptr<std::thread> confirm_thread_;
   std::atomic<bool> confirm_stop_{false};
+  std::mutex io_mu_;  // inner_, kafka_ and the confirming consumer's lifecycle
+  std::unique_ptr<std::thread> follow_thread_;
+  std::atomic<bool> closing_{false};
+  std::atomic<bool> inner_ready_{false};
+  bool republish_needed_ = false;  // REQUIRES: io_mu_
 
   mutable std::mutex mu_;
   std::map<std::string, Pending> pending_;  // by article id

@@ -108,7 +108,7 @@ int64_t BrokerMonitor::AckedCount() const {
 
 void BrokerMonitor::SaveLedger() {
   if (!watching_.load() || restarted_.load()) return;
-  WriteLedger(incarnation());
+  WriteLedger(incarnation(), false);
 }
 
 void BrokerMonitor::Loop() {
@@ -126,7 +126,7 @@ void BrokerMonitor::Loop() {
     // Acks the dead broker sent before it died were read by the clients'
     // threads long ago; give their callbacks a moment to be served anyway.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    WriteLedger(inc);
+    WriteLedger(inc, true);
     {
       std::lock_guard<std::mutex> lock(mu_);
       new_incarnation_ = b.incarnation;
@@ -142,7 +142,7 @@ void BrokerMonitor::Loop() {
   }
 }
 
-void BrokerMonitor::WriteLedger(const std::string& incarnation) {
+void BrokerMonitor::WriteLedger(const std::string& incarnation, bool after_restart) {
   std::map<std::pair<std::string, int32_t>, int64_t> ends;
   std::string file;
   int64_t count = 0;
@@ -168,9 +168,13 @@ void BrokerMonitor::WriteLedger(const std::string& incarnation) {
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) spdlog::error("cannot rename {} to {}: {}", tmp, path, ec.message());
-  spdlog::warn("the restarted broker had acknowledged {} record(s) from this process; the ones "
-               "not finished downstream are lost (their readers report them); ledger {}",
-               count, path);
+  if (after_restart) {
+    spdlog::warn("the restarted broker had acknowledged {} record(s) from this process; the ones "
+                 "not finished downstream are lost (their readers report them); ledger {}",
+                 count, path);
+  } else {
+    spdlog::debug("{} record(s) acknowledged by the embedded broker: ledger {}", count, path);
+  }
 }
 
 std::map<int32_t, int64_t> BrokerMonitor::AckedEnds(const std::string& topic) {

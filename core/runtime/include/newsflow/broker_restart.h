@@ -90,7 +90,7 @@ class BrokerMonitor {
  private:
   BrokerMonitor() = default;
   void Loop();
-  void WriteLedger(const std::string& incarnation);
+  void WriteLedger(const std::string& incarnation, bool after_restart);
 
   mutable std::mutex mu_;
   std::string file_, incarnation_, new_incarnation_;
