@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "newsflow/broker_restart.h"
 #include "newsflow/codec.h"
 #include "newsflow/text.h"
@@ -104,7 +106,22 @@ Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
 }
 
 Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
-  Status flushed = producer_->Flush(timeout);
+  // In slices, so a restarted embedded broker ends the wait at once.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto& restarted = BrokerMonitor::Get().restarted_flag();
+  Status flushed;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    flushed = producer_->Flush(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(500)));
+    if (flushed.code() != StatusCode::kTimeout || restarted.load() ||
+        std::chrono::steady_clock::now() >= deadline)
+      break;
+  }
+  if (!flushed.ok() && restarted.load())
+    flushed = Status::Unavailable("the embedded broker restarted with " +
+                                  std::to_string(producer_->QueueLength()) +
+                                  " record(s) not acknowledged");
   queue_->Set(producer_->QueueLength());
   NEWSFLOW_RETURN_IF_ERROR(flushed);
   if (failed_.load() > 0)
