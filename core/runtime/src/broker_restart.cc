@@ -135,7 +135,7 @@ void BrokerMonitor::Loop() {
     }
     spdlog::error("embedded broker restarted: {} now names a new broker at {} (incarnation {}, was "
                   "{}); the old one and everything it held (topics, records, committed offsets) "
-                  "are gone. Following the new broker; records the old one held that were not "
+                  "are gone. Stages, sinks and watch follow the new broker; records it held that were not "
                   "finished are reported as LOST. For durability run a real broker "
                   "(scripts/kafka.sh) and pass --brokers",
                   file, b.bootstrap, b.incarnation, inc);
