@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include <prometheus/text_serializer.h>
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -14,8 +15,10 @@
 #include <set>
 #include <thread>
 
+#include "feeds/end_to_end.h"
 #include "feeds/watcher.h"
 #include "file_producer.h"
+#include "newsflow/broker_restart.h"
 #include "newsflow/embedded_broker.h"
 #include "newsflow/kafka_sink.h"
 #include "newsflow/metrics.h"
@@ -62,6 +65,8 @@ Result<KafkaOptions> Kafka(const CommonOptions& c) {
     if (!p.ok()) return p.status();
     o->properties.push_back(*p);
   }
+  // Notice when the embedded broker behind the bootstrap file restarts.
+  if (o->embedded) BrokerMonitor::Get().Watch(o->bootstrap_file, o->incarnation);
   return o;
 }
 
@@ -371,6 +376,31 @@ void Start(StageWorker& w, const std::atomic<bool>& stop) {
   w.thread = std::thread([&w, &stop] { w.result = w.runner->Run(stop); });
 }
 
+// After a runner gave up on a restarted embedded broker (it counted what the
+// old broker took with it as lost): drops the worker's clients, purging what
+// the dead broker never acknowledged, re-reads the bootstrap file (re-arming
+// the monitor) into `kafka`. False when there is nothing to follow.
+bool FollowRestartedBroker(const CommonOptions& c, KafkaOptions& kafka,
+                           std::unique_ptr<StageWorker>& w) {
+  if (!kafka.embedded || !BrokerMonitor::Get().Restarted() || g_stop.load()) return false;
+  if (w->producer) {
+    rd_kafka_purge(w->producer->handle(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+                                              RD_KAFKA_PURGE_F_NON_BLOCKING);
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (w->producer->QueueLength() > 0 && std::chrono::steady_clock::now() < end)
+      w->producer->Poll(50);  // the purged records' reports (the runner ignores them now)
+  }
+  w.reset();
+  auto k = Kafka(c);
+  if (!k.ok()) {
+    spdlog::error("cannot follow the restarted embedded broker: {}", k.status().ToString());
+    return false;
+  }
+  kafka = *k;
+  spdlog::info("following the restarted embedded broker at {}", kafka.brokers);
+  return true;
+}
+
 void EnsureParent(const std::string& path) {
   std::filesystem::path p(path);
   std::error_code ec;
@@ -383,8 +413,13 @@ int RunBroker(const CommonOptions& c, const BrokerOptions& o) {
   std::vector<std::string> topics = o.topics.empty() ? DefaultTopics() : o.topics;
   auto broker = EmbeddedBroker::Start(o.brokers, topics, o.partitions);
   if (!broker.ok()) return Fail(broker.status());
-  Status s = WriteBootstrapFile(c.bootstrap_file, (*broker)->bootstraps());
+  std::string previous = PrepareLedgers(c.bootstrap_file);
+  Status s = WriteBootstrapFile(c.bootstrap_file, (*broker)->bootstraps(), NewBrokerIncarnation());
   if (!s.ok()) return Fail(s);
+  if (!previous.empty())
+    spdlog::warn("broker: replaces a broker that did not stop cleanly (incarnation {}); "
+                 "everything it held is gone, its clients follow this one and report the loss",
+                 previous);
   std::printf("newsflow broker: bootstrap %s (written to %s); topics:", (*broker)->bootstraps().c_str(),
               c.bootstrap_file.c_str());
   for (const auto& t : topics) std::printf(" %s", t.c_str());
@@ -434,6 +469,15 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
   Status f = (*sink)->Flush(std::chrono::seconds(60));
+  BrokerMonitor::Get().SaveLedger();
+  if (kafka->embedded && BrokerMonitor::Get().Restarted()) {
+    // Acknowledged by a broker that then died: gone unless read in time.
+    std::fprintf(stderr, "newsflow produce: the embedded broker restarted while publishing: the "
+                 "%lld record(s) it had acknowledged are lost unless a stage finished them (the "
+                 "stages report the rest as LOST); publish again to the new broker\n",
+                 static_cast<long long>(BrokerMonitor::Get().AckedCount()));
+    if (s.ok()) s = Status::Unavailable("the embedded broker restarted during produce");
+  }
   std::fprintf(stderr, "newsflow produce: %lld published, %lld acknowledged, %lld dead-lettered, %lld skipped\n",
                static_cast<long long>(stats.published),
                static_cast<long long>((*sink)->acknowledged()),
@@ -497,11 +541,16 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   Readiness::For((*metrics)->registry()).Expect(o.name);
   auto stage = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
   if (!stage.ok()) return Fail(stage.status());
-  auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, o.group,
-                                o.flow_control, o.max_record_bytes, (*metrics)->registry(),
-                                downstream, dlq_topic);
-  if (!worker.ok()) return Fail(worker.status());
-  Status s = (*worker)->runner->Run(g_stop);
+  Status s;
+  for (;;) {  // again after the embedded broker restarted
+    auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, o.group,
+                                  o.flow_control, o.max_record_bytes, (*metrics)->registry(),
+                                  downstream, dlq_topic);
+    if (!worker.ok()) return Fail(worker.status());
+    s = (*worker)->runner->Run(g_stop);
+    if (!FollowRestartedBroker(common, *kafka, *worker)) break;
+  }
+  BrokerMonitor::Get().SaveLedger();
   Status cs = stage->stage->Close();
   if (!cs.ok()) spdlog::warn("closing stage {}: {}", o.name, cs.ToString());
   return s.ok() ? kOk : Fail(s);
@@ -516,10 +565,14 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   std::string name = is_dlq ? "dlq-sink" : "sink";
   Readiness::For((*metrics)->registry()).Expect(name);
   if (o.output != "-") EnsureParent(o.output);
-  auto worker = MakeSinkWorker(*kafka, name, o.topic, o.output, o.dlq_output, o.raw || is_dlq,
-                               o.group, (*metrics)->registry());
-  if (!worker.ok()) return Fail(worker.status());
-  Status s = (*worker)->runner->Run(g_stop);
+  Status s;
+  for (;;) {  // again after the embedded broker restarted
+    auto worker = MakeSinkWorker(*kafka, name, o.topic, o.output, o.dlq_output, o.raw || is_dlq,
+                                 o.group, (*metrics)->registry());
+    if (!worker.ok()) return Fail(worker.status());
+    s = (*worker)->runner->Run(g_stop);
+    if (!FollowRestartedBroker(c, *kafka, *worker)) break;
+  }
   return s.ok() ? kOk : Fail(s);
 }
 
@@ -553,6 +606,9 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     for (const auto& p : *plans) names.push_back(p.output);
     auto b = EmbeddedBroker::Start(1, names, o.partitions);
     if (!b.ok()) return Fail(b.status());
+    spdlog::warn("run: the embedded broker lives in this process and keeps everything in memory: "
+                 "nothing survives a restart. For durability run a real broker (scripts/kafka.sh "
+                 "start) and pass --brokers");
     broker = std::move(*b);
     kafka = broker->ClientOptions();
     for (const auto& kv : c.properties) {
@@ -788,8 +844,33 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   KafkaArticleSink::Options so;
   so.topic = o.topic;
   so.producer_name = "watch";
-  auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
-  if (!sink.ok()) return Fail(sink.status());
+  EnsureParent(state);
+  std::unique_ptr<ArticleSink> sink;
+  if (kafka->embedded) {
+    // Acknowledged by a broker that keeps nothing across its restart is not
+    // delivered: confirm each item at the end of the chain (end_to_end.h).
+    spdlog::warn("watch: the embedded broker keeps everything in memory and nothing survives its "
+                 "restart; an item counts as delivered only once {} has it, else it is published "
+                 "again. For durability run a real broker (scripts/kafka.sh start) and pass --brokers",
+                 fmt::join(o.confirm_topics, " or "));
+    feeds::EndToEndOptions eo;
+    eo.pending_file = state + ".pending";
+    for (const auto& t : o.confirm_topics) {  // topic or topic:group
+      size_t colon = t.find(':');
+      eo.final_topics.push_back(t.substr(0, colon));
+      std::string g = colon == std::string::npos ? DownstreamGroupOf(t) : t.substr(colon + 1);
+      eo.final_groups.push_back(g.empty() ? GroupFor("sink") : g);
+    }
+    eo.sink = so;
+    auto e2e = feeds::EndToEndSink::Create(*kafka, [&c] { return Kafka(c); }, eo,
+                                           (*metrics)->registry(), &g_stop);
+    if (!e2e.ok()) return Fail(e2e.status());
+    sink = std::move(*e2e);
+  } else {
+    auto plain = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
+    if (!plain.ok()) return Fail(plain.status());
+    sink = std::move(*plain);
+  }
   feeds::WatcherOptions wo;
   wo.feeds_file = o.feeds_file;
   wo.state_file = state;
@@ -797,8 +878,7 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   wo.per_host_concurrency = o.per_host_concurrency;
   wo.politeness_delay = std::chrono::milliseconds(o.politeness_ms);
   wo.fetch_pages = o.fetch_pages;
-  EnsureParent(state);
-  auto w = feeds::Watcher::Create(wo, **sink, (*metrics)->registry());
+  auto w = feeds::Watcher::Create(wo, *sink, (*metrics)->registry());
   if (!w.ok()) return Fail(w.status());
   g_watcher = w->get();
   std::signal(SIGHUP, OnHangup);

@@ -97,6 +97,8 @@ struct WatchOptions {
   int per_host_concurrency = 2;
   int politeness_ms = 1000;
   bool fetch_pages = true;
+  // Embedded broker: the chain's final topics, read to confirm items end to end.
+  std::vector<std::string> confirm_topics = {"news.tagged", "news.dlq"};
 };
 
 int RunBroker(const CommonOptions& c, const BrokerOptions& o);

@@ -117,6 +117,9 @@ int main(int argc, char** argv) {
   cmd_watch->add_option("--per-host", watch.per_host_concurrency, "Transfers in flight per host");
   cmd_watch->add_option("--politeness-ms", watch.politeness_ms, "Minimum gap between requests to one host");
   cmd_watch->add_flag("!--no-pages", watch.fetch_pages, "Publish what the feed gives, without fetching pages");
+  cmd_watch->add_option("--confirm-topics", watch.confirm_topics,
+                        "Embedded broker: an item is done once the sink of one of these topics finished it (TOPIC or TOPIC:GROUP; else re-published after a broker restart)")
+      ->delimiter(',');
 
   auto* cmd_stages = app.add_subcommand("stages", "List the built-in stages and their settings");
 

@@ -46,13 +46,16 @@ Result<KafkaOptions> ResolveKafka(const std::string& brokers, const std::string&
     std::string k = line.substr(0, eq), v = line.substr(eq + 1);
     if (k == "bootstrap") o.brokers = v;
     if (k == "profile") o.embedded = (v == "embedded");
+    if (k == "incarnation") o.incarnation = v;
   }
+  o.bootstrap_file = bootstrap_file;
   if (o.brokers.empty())
     return Status::Corrupt("bootstrap file '" + bootstrap_file + "' has no bootstrap= line");
   return o;
 }
 
-Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps) {
+Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps,
+                          const std::string& incarnation) {
   std::filesystem::path p(path);
   if (p.has_parent_path()) {
     std::error_code ec;
@@ -63,6 +66,7 @@ Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) return Status::Unavailable("cannot write " + tmp);
     out << "bootstrap=" << bootstraps << "\nprofile=embedded\n";
+    if (!incarnation.empty()) out << "incarnation=" << incarnation << "\n";
     if (!out.flush()) return Status::Unavailable("cannot write " + tmp);
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0)

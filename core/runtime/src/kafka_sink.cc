@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "newsflow/broker_restart.h"
 #include "newsflow/codec.h"
 #include "newsflow/text.h"
 #include "newsflow/topology.h"
@@ -55,9 +58,12 @@ Status KafkaArticleSink::PublishBytes(std::string_view key, std::string_view val
 Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   if (flow_ && flow_->Blocked()) {
     paused_->Set(1);
-    while (flow_->Blocked() && !stop_->load()) producer_->Poll(20);
+    // A restarted embedded broker never drains the old backlog: stop waiting.
+    auto& restarted = BrokerMonitor::Get().restarted_flag();
+    while (flow_->Blocked() && !stop_->load() && !restarted.load()) producer_->Poll(20);
     paused_->Set(0);
     if (stop_->load()) return Status::Unavailable("stopping");
+    if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
   }
   auto bytes = json.size();
   Status s = producer_->Produce(options_.topic, key, json,
@@ -80,6 +86,13 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   return Status::OK();
 }
 
+void KafkaArticleSink::Abandon() {
+  rd_kafka_purge(producer_->handle(),
+                 RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING);
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (producer_->QueueLength() > 0 && std::chrono::steady_clock::now() < end) producer_->Poll(50);
+}
+
 Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
   std::string json = EncodeDeadLetter(d);
   metrics_->DeadLettered(d.reason_code).Increment();
@@ -93,7 +106,22 @@ Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
 }
 
 Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
-  Status flushed = producer_->Flush(timeout);
+  // In slices, so a restarted embedded broker ends the wait at once.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto& restarted = BrokerMonitor::Get().restarted_flag();
+  Status flushed;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    flushed = producer_->Flush(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(500)));
+    if (flushed.code() != StatusCode::kTimeout || restarted.load() ||
+        std::chrono::steady_clock::now() >= deadline)
+      break;
+  }
+  if (!flushed.ok() && restarted.load())
+    flushed = Status::Unavailable("the embedded broker restarted with " +
+                                  std::to_string(producer_->QueueLength()) +
+                                  " record(s) not acknowledged");
   queue_->Set(producer_->QueueLength());
   NEWSFLOW_RETURN_IF_ERROR(flushed);
   if (failed_.load() > 0)

@@ -89,6 +89,13 @@ Readiness::Component& Readiness::Add(const std::string& name) {
   return components_.back();
 }
 
+void Readiness::Release(Component& c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  c.assigned.store(0, std::memory_order_relaxed);
+  c.connected.store(false, std::memory_order_relaxed);
+  c.claimed = false;
+}
+
 bool Readiness::Ready(std::string* why) const {
   std::lock_guard<std::mutex> lock(mu_);
   bool ready = true;

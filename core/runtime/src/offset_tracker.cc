@@ -72,4 +72,16 @@ size_t OffsetTracker::InFlight() const {
   return n;
 }
 
+std::vector<OffsetTracker::PartitionView> OffsetTracker::View() const {
+  std::vector<PartitionView> out;
+  for (const auto& [part, p] : parts_) {
+    PartitionView v;
+    v.partition = part;
+    v.next_expected = p.next_expected;
+    for (const auto& e : p.pending) v.in_flight += !e.second;
+    out.push_back(v);
+  }
+  return out;
+}
+
 }  // namespace newsflow

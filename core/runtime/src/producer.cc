@@ -1,5 +1,7 @@
 #include "newsflow/producer.h"
 
+#include "newsflow/broker_restart.h"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -9,6 +11,9 @@ namespace newsflow {
 namespace {
 
 void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  // What the embedded broker acknowledged, in case it restarts (broker_restart.h).
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    BrokerMonitor::Get().NoteAcked(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
   auto* fn = static_cast<KafkaProducer::DeliveryFn*>(m->_private);
   if (fn == nullptr) return;
   (*fn)(m->err, m->partition, m->offset);

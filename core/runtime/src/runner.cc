@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "newsflow/broker_restart.h"
 #include "newsflow/text.h"
 #include "newsflow/transactional_output.h"
 
@@ -98,6 +99,7 @@ StageRunner::StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProces
       metrics_(registry, options_.name, options_.input_topic, output.Describe()),
       readiness_(Readiness::For(registry).Add(options_.name)) {
   const std::map<std::string, std::string> l = {{"stage", options_.name}};
+  readiness_owner_ = &Readiness::For(registry);
   backlog_gauge_ = &families_.downstream_backlog.Add(l);
   connected_gauge_ = &families_.broker_connected.Add(l);
   commits_ = &families_.commits.Add(l);
@@ -238,6 +240,7 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
 
 void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes,
                        const Status& s, const Origin& origin) {
+  if (abandoned_) return;  // counted as lost when the broker restarted
   if (!s.ok()) {
     delivery_failures_->Increment();
     spdlog::error("[{}] partition {} offset {}: {} (offset not committed; it is read again after "
@@ -435,6 +438,43 @@ void StageRunner::UpdateLag() {
   }
 }
 
+Status StageRunner::AbandonAfterBrokerRestart() {
+  abandoned_ = true;
+  BrokerMonitor& monitor = BrokerMonitor::Get();
+  // What the dead broker held per partition: the end this consumer saw, or
+  // what the writers on this box had acknowledged, whichever is further.
+  std::map<int32_t, int64_t> ends = monitor.AckedEnds(options_.input_topic);
+  for (const auto& p : stats_.partitions) ends[p.partition] = std::max(ends[p.partition], p.hi_offset);
+  int64_t total = 0;
+  for (const auto& v : tracker_.View()) {
+    int64_t low = 0, high = -1;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), options_.input_topic.c_str(), v.partition, &low,
+                                       &high) != RD_KAFKA_RESP_ERR_NO_ERROR)
+      high = -1;
+    int64_t end = std::max(high, ends.count(v.partition) ? ends[v.partition] : int64_t{-1});
+    int64_t next = std::max<int64_t>(0, v.next_expected);
+    int64_t unread = std::max<int64_t>(0, end - next);
+    int64_t lost = static_cast<int64_t>(v.in_flight) + unread;
+    if (lost == 0) continue;
+    total += lost;
+    spdlog::error("[{}] LOST {} record(s) on {}[{}]: the embedded broker restarted empty ({} "
+                  "consumed but not finished, {} not yet read at offsets {}..{})",
+                  options_.name, lost, options_.input_topic, v.partition, v.in_flight, unread, next,
+                  end - 1);
+  }
+  counts_.lost += total;
+  metrics_.lost.Increment(static_cast<double>(total));
+  spdlog::error("[{}] the embedded broker restarted: {} record(s) of {} lost in all; following the "
+                "new broker from its start", options_.name, total, options_.input_topic);
+  // The dead broker cannot hear a LeaveGroup or a commit: do not wait for it.
+  rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  SetConnected(false);
+  readiness_owner_->Release(readiness_);
+  return Status::Unavailable("the embedded broker named in " + monitor.bootstrap_file() +
+                             " restarted (incarnation " + monitor.incarnation() + " -> " +
+                             monitor.new_incarnation() + ")");
+}
+
 Status StageRunner::Run(const std::atomic<bool>& stop) {
   auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, options_.group);
   if (!conf.ok()) return conf.status();
@@ -474,6 +514,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
 
   const int poll_ms = static_cast<int>(options_.poll_timeout.count());
   while (!stop.load(std::memory_order_relaxed)) {
+    if (kafka_.embedded && BrokerMonitor::Get().Restarted()) return AbandonAfterBrokerRestart();
     output_.Poll(0);
     UpdateFlow();
     UpdateLag();

@@ -41,6 +41,9 @@ struct KafkaOptions {
   // delivery: exactly_once: stages write inside transactions, every reader
   // uses read_committed. Needs a real cluster (not the embedded broker).
   bool exactly_once = false;
+  // Embedded broker only: the bootstrap file read and the broker incarnation
+  // it named (broker_restart.h), so a restarted broker is noticed.
+  std::string bootstrap_file, incarnation;
 };
 
 // Parses "key=value" (as kcat -X). Errors name the bad argument.
@@ -50,8 +53,10 @@ Result<std::pair<std::string, std::string>> ParseProperty(const std::string& kv)
 // written by `newsflow broker` (bootstrap=..., profile=embedded).
 Result<KafkaOptions> ResolveKafka(const std::string& brokers, const std::string& bootstrap_file);
 
-// Writes the bootstrap file atomically (temp + rename).
-Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps);
+// Writes the bootstrap file atomically (temp + rename); `incarnation` (if
+// any) identifies this start of the broker.
+Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps,
+                          const std::string& incarnation = "");
 
 enum class ClientRole { kProducer, kConsumer };
 

@@ -36,6 +36,9 @@ class KafkaArticleSink final : public ArticleSink {
   Status Flush(std::chrono::milliseconds timeout) override;
   // Publishes bytes as they are, unchecked (replays and tests of bad input).
   Status PublishBytes(std::string_view key, std::string_view value);
+  // The broker is gone for good (the embedded broker restarted): drops what
+  // it never acknowledged without waiting for it; the sink is unusable after.
+  void Abandon();
 
   int64_t published() const { return published_.load(); }
   int64_t acknowledged() const { return acked_.load(); }

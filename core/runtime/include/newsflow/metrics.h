@@ -54,6 +54,9 @@ class Readiness {
   // A loop's component: the first unclaimed expected one of that name, else
   // a new one. It lives as long as the registry's Readiness.
   Component& Add(const std::string& name);
+  // Gives a component back (its loop ended and another will take it, e.g.
+  // after the embedded broker restarted): the next Add of its name reuses it.
+  void Release(Component& c);
   // True when ready; `why` gets one line per component either way.
   bool Ready(std::string* why) const;
 

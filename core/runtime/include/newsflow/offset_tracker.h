@@ -44,6 +44,15 @@ class OffsetTracker {
 
   size_t InFlight() const;  // consumed, not yet done
 
+  // Per assigned partition: the next offset expected and how many consumed
+  // records are not done yet (what a broker that vanished takes with it).
+  struct PartitionView {
+    int32_t partition = 0;
+    int64_t next_expected = -1;
+    size_t in_flight = 0;
+  };
+  std::vector<PartitionView> View() const;
+
  private:
   struct Part {
     int64_t next_expected = -1;

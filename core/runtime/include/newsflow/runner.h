@@ -168,6 +168,9 @@ class StageRunner {
   Status RewindToCommitted();
   void FinishTransactionOnRevoke(TransactionalOutput& txn);
   int64_t LostBelowLogStart(int32_t partition, int64_t offset, int64_t gap);
+  // The embedded broker restarted (broker_restart.h): counts what it took
+  // with it as lost, drops the consumer without talking to the dead broker.
+  Status AbandonAfterBrokerRestart();
 
   KafkaOptions kafka_;
   RunnerOptions options_;
@@ -200,6 +203,8 @@ class StageRunner {
   int64_t txn_records_ = 0;  // consumed into the open transaction
   int aborts_in_a_row_ = 0;
   Status txn_fatal_;         // a fatal transactional error: the loop stops
+  Readiness* readiness_owner_ = nullptr;
+  bool abandoned_ = false;  // after a broker restart: late delivery reports are moot
 };
 
 }  // namespace newsflow

@@ -1,0 +1,290 @@
+// The embedded broker killed and restarted under running processes (issue
+// "Nothing lost, nothing hung", points 2 and 3): stages and sinks follow the
+// new broker and report what the old one took with it as lost; `watch`
+// re-publishes every item the final topic has not confirmed.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "support/http_client.h"
+#include "support/process.h"
+
+namespace newsflow::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct IdCount {
+  std::set<std::string> unique;
+  size_t lines = 0;
+};
+
+IdCount Ids(const std::string& path) {
+  IdCount c;
+  for (const auto& line : ReadLines(path)) {
+    ++c.lines;
+    c.unique.insert(nlohmann::json::parse(line).at("id").get<std::string>());
+  }
+  return c;
+}
+
+void WriteArticles(const std::string& path, int n, size_t size, const std::string& prefix) {
+  std::ofstream out(path);
+  std::string filler(size, 'x');
+  for (int i = 0; i < n; ++i) {
+    nlohmann::json j = {{"source", "test"},
+                        {"url", "https://example.com/" + prefix + "/" + std::to_string(i)},
+                        {"body", "Article " + std::to_string(i) + ". " + filler}};
+    out << j.dump() << "\n";
+  }
+}
+
+// Sum of "the embedded broker restarted: N record(s) of ... lost in all" lines.
+int64_t ReportedLost(const std::string& log) {
+  static const std::regex re(R"(the embedded broker restarted: (\d+) record\(s\) of \S+ lost in all)");
+  int64_t n = 0;
+  for (std::sregex_iterator it(log.begin(), log.end(), re), end; it != end; ++it)
+    n += std::stoll((*it)[1].str());
+  return n;
+}
+
+// newsflow_records_lost_total summed over its series, from a process's /metrics.
+double ScrapedLost(const std::string& log) {
+  static const std::regex port_re(R"(metrics at http://127\.0\.0\.1:(\d+)/metrics)");
+  std::smatch m;
+  if (!std::regex_search(log, m, port_re)) return -1;
+  std::string body;
+  if (HttpGet("http://127.0.0.1:" + m[1].str() + "/metrics", &body) != 200) return -1;
+  double sum = 0;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("newsflow_records_lost_total{", 0) == 0)
+      sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
+}
+
+bool Followed(const std::string& log, size_t times = 1) {
+  size_t n = 0;
+  for (size_t at = 0; (at = log.find("following the restarted embedded broker at", at)) != std::string::npos; ++at) ++n;
+  return n >= times;
+}
+
+class EmbeddedRestartTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = MakeTempDir(std::string(info->test_suite_name()) + "-" + info->name());
+    boot_ = dir_ + "/broker.bootstrap";
+  }
+
+  void StartBroker(int partitions) {
+    std::filesystem::path f(boot_);
+    std::string before = std::filesystem::exists(f) ? ReadFile(boot_) : "";
+    broker_ = Start({"broker", "--partitions", std::to_string(partitions)},
+                    "broker" + std::to_string(++brokers_));
+    ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(f) && ReadFile(boot_) != before; }, 10s))
+        << broker_->Log();
+  }
+
+  void KillBroker() {
+    broker_->Signal(SIGKILL);
+    ASSERT_EQ(broker_->Wait(10s), 128 + SIGKILL);
+  }
+
+  std::unique_ptr<Process> Start(std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), NewsflowBinary());
+    args.push_back("--bootstrap-file");
+    args.push_back(boot_);
+    return std::make_unique<Process>(args, dir_ + "/" + log + ".log");
+  }
+
+  std::unique_ptr<Process> StartPassthrough(const std::string& in, const std::string& out,
+                                            const std::string& downstream, const std::string& log,
+                                            std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"stage", "passthrough", "--input-topic", in,
+                                     "--output-topic", out, "--group", "newsflow-clean",
+                                     "--downstream-group", downstream, "--metrics-addr",
+                                     "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Start(args, log);
+  }
+
+  std::unique_ptr<Process> StartSink(const std::string& topic, const std::string& out,
+                                     const std::string& log) {
+    return Start({"sink", "--topic", topic, "--output", out, "--group", "newsflow-sink",
+                  "--metrics-addr", "127.0.0.1:0"},
+                 log);
+  }
+
+  std::string dir_, boot_;
+  int brokers_ = 0;
+  std::unique_ptr<Process> broker_;
+};
+
+// Issue point 2: the broker killed mid-stream and restarted. Every process
+// follows the new broker (no restart by hand), and what the old one took with
+// it is reported: sink + lost = produced, counted in newsflow_records_lost_total.
+TEST_F(EmbeddedRestartTest, KilledBrokerIsFollowedAndItsLossReported) {
+  StartBroker(2);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.clean", out, "sink");
+  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-sink", "stage",
+                                {"--set", "delay_us=3000"});
+  const int kProduced = 2000;
+  WriteArticles(dir_ + "/in.jsonl", kProduced, 300, "a");
+  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  ASSERT_NE(producer->Log().find("2000 published, 2000 acknowledged"), std::string::npos)
+      << producer->Log();
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).lines >= 300; }, 90s)) << stage->Log() << sink->Log();
+  KillBroker();
+  size_t at_kill = Ids(out).unique.size();
+  ASSERT_LT(at_kill, static_cast<size_t>(kProduced)) << "the broker must die mid-stream";
+  StartBroker(2);
+  ASSERT_TRUE(WaitFor([&] { return Followed(stage->Log()) && Followed(sink->Log()); }, 60s))
+      << "processes must follow the restarted broker\n" << stage->Log() << sink->Log();
+  IdCount got = Ids(out);
+  int64_t lost = ReportedLost(stage->Log()) + ReportedLost(sink->Log());
+  std::cout << "[ report ] produced " << kProduced << "; sink got " << got.unique.size()
+            << " (at kill " << at_kill << "); reported lost: stage " << ReportedLost(stage->Log())
+            << ", sink " << ReportedLost(sink->Log()) << "\n";
+  EXPECT_EQ(static_cast<int64_t>(got.unique.size()) + lost, kProduced)
+      << stage->Log() << sink->Log();
+  EXPECT_EQ(got.lines, got.unique.size());
+  EXPECT_NE(stage->Log().find("LOST"), std::string::npos);
+  EXPECT_DOUBLE_EQ(ScrapedLost(stage->Log()) + ScrapedLost(sink->Log()), static_cast<double>(lost));
+
+  // The followed processes work on the new broker.
+  WriteArticles(dir_ + "/in2.jsonl", 300, 300, "b");
+  auto producer2 = Start({"produce", dir_ + "/in2.jsonl"}, "produce2");
+  ASSERT_EQ(producer2->Wait(120s), 0) << producer2->Log();
+  auto new_ones = [&] {
+    size_t n = 0;
+    for (const auto& line : ReadLines(out))
+      n += nlohmann::json::parse(line).at("url").get<std::string>().find("/b/") != std::string::npos;
+    return n;
+  };
+  ASSERT_TRUE(WaitFor([&] { return new_ones() >= 300; }, 90s))
+      << "got " << new_ones() << "\n" << stage->Log() << sink->Log();
+  EXPECT_EQ(new_ones(), 300u);
+  for (auto* p : {stage.get(), sink.get()}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(60s), 0) << p->Log();
+  }
+}
+
+// A loopback feed server with `n` items linking to its pages; returns the
+// feeds file for `watch`.
+class FeedServer {
+ public:
+  FeedServer(const std::string& dir, int n) {
+    std::string root = dir + "/www";
+    std::filesystem::create_directories(root);
+    server_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/python3",
+                                 std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py",
+                                 root, "0"},
+        dir + "/server.log");
+    std::string port;
+    EXPECT_TRUE(WaitFor([&] {
+      std::string log = ReadFile(dir + "/server.log");
+      size_t at = log.find("PORT ");
+      if (at == std::string::npos) return false;
+      port = log.substr(at + 5, log.find('\n', at) - at - 5);
+      return true;
+    }, 10s));
+    std::ofstream rss(root + "/world.xml");
+    rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>)";
+    for (int i = 0; i < n; ++i)
+      rss << "<item><title>Story " << i << "</title><link>http://127.0.0.1:" << port << "/page/s"
+          << i << "</link><guid>s" << i << "</guid></item>";
+    rss << "</channel></rss>";
+    feeds_ = dir + "/feeds.yaml";
+    std::ofstream(feeds_) << "feeds:\n  - url: http://127.0.0.1:" << port
+                          << "/feed/world.xml\n    source: world-desk\n    interval_s: 1\n";
+  }
+  const std::string& feeds() const { return feeds_; }
+
+ private:
+  std::unique_ptr<Process> server_;
+  std::string feeds_;
+};
+
+// Issue point 3: the broker dies while `watch`'s items are still on their way
+// through a slow stage. watch follows the new broker and re-publishes what
+// news.tagged never got; every item reaches it.
+TEST_F(EmbeddedRestartTest, WatchRepublishesWhatTheFinalTopicNeverGot) {
+  const int kItems = 40;
+  FeedServer server(dir_, kItems);
+  StartBroker(2);
+  std::string out = dir_ + "/tagged.jsonl";
+  auto sink = StartSink("news.tagged", out, "sink");
+  auto stage = StartPassthrough("news.raw", "news.tagged", "newsflow-sink", "stage",
+                                {"--set", "delay_us=150000"});
+  auto watch = Start({"watch", "--feeds", server.feeds(), "--state", dir_ + "/feeds.state",
+                      "--politeness-ms", "0"},
+                     "watch");
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 5; }, 90s))
+      << watch->Log() << stage->Log() << sink->Log();
+  KillBroker();
+  size_t at_kill = Ids(out).unique.size();
+  ASSERT_LT(at_kill, static_cast<size_t>(kItems)) << "the broker must die mid-stream";
+  StartBroker(2);
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= kItems; }, 120s))
+      << "got " << Ids(out).unique.size() << "\n" << watch->Log() << stage->Log() << sink->Log();
+  IdCount got = Ids(out);
+  EXPECT_EQ(got.unique.size(), static_cast<size_t>(kItems));
+  EXPECT_NE(watch->Log().find("re-publishing"), std::string::npos) << watch->Log();
+  std::cout << "[ report ] " << kItems << " items; " << at_kill << " in news.tagged at the kill; "
+            << got.unique.size() << " unique after the restart, " << got.lines - got.unique.size()
+            << " duplicates\n";
+  watch->Signal(SIGTERM);
+  EXPECT_EQ(watch->Wait(60s), 0) << watch->Log();
+}
+
+// Point 3, the watcher's own restart: items published while no stage ran are
+// remembered as unconfirmed; the broker restarts while `watch` is down, and
+// the next `watch` re-publishes them (its dedupe keys alone would skip them).
+TEST_F(EmbeddedRestartTest, WatchRestartRepublishesItemsOfAGoneBroker) {
+  const int kItems = 20;
+  FeedServer server(dir_, kItems);
+  StartBroker(2);
+  std::string raw = dir_ + "/raw.jsonl";
+  auto raw_sink = Start({"sink", "--topic", "news.raw", "--output", raw, "--group", "raw-audit"},
+                        "raw-sink");
+  std::vector<std::string> watch_args = {"watch", "--feeds", server.feeds(), "--state",
+                                         dir_ + "/feeds.state", "--politeness-ms", "0"};
+  auto w1 = Start(watch_args, "watch1");
+  ASSERT_TRUE(WaitFor([&] { return Ids(raw).unique.size() >= kItems; }, 90s)) << w1->Log();
+  std::this_thread::sleep_for(6s);  // a state save: the items' dedupe keys are on disk
+  w1->Signal(SIGTERM);
+  ASSERT_EQ(w1->Wait(60s), 0) << w1->Log();
+  raw_sink->Signal(SIGTERM);
+  raw_sink->Wait(60s);
+  KillBroker();
+  StartBroker(2);
+  std::string out = dir_ + "/tagged.jsonl";
+  auto sink = StartSink("news.tagged", out, "sink");
+  auto stage = StartPassthrough("news.raw", "news.tagged", "newsflow-sink", "stage");
+  auto w2 = Start(watch_args, "watch2");
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= kItems; }, 90s))
+      << "got " << Ids(out).unique.size() << "\n" << w2->Log() << stage->Log();
+  IdCount got = Ids(out);
+  EXPECT_EQ(got.unique.size(), static_cast<size_t>(kItems));
+  EXPECT_EQ(got.lines, static_cast<size_t>(kItems)) << "each was published once to this broker";
+  std::cout << "[ report ] " << kItems << " items published before the restart, "
+            << got.unique.size() << " reached news.tagged after it\n";
+  w2->Signal(SIGTERM);
+  EXPECT_EQ(w2->Wait(60s), 0) << w2->Log();
+}
+
+}  // namespace
+}  // namespace newsflow::testing
