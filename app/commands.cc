@@ -744,6 +744,7 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   KafkaArticleSink::Options so;
   so.topic = o.topic;
   so.producer_name = "watch";
+  so.max_record_bytes = o.max_record_bytes;
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
   if (!sink.ok()) return Fail(sink.status());
   feeds::WatcherOptions wo;
@@ -753,6 +754,7 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   wo.per_host_concurrency = o.per_host_concurrency;
   wo.politeness_delay = std::chrono::milliseconds(o.politeness_ms);
   wo.fetch_pages = o.fetch_pages;
+  wo.allow_private_addresses = o.allow_private_addresses;
   EnsureParent(state);
   auto w = feeds::Watcher::Create(wo, **sink, (*metrics)->registry());
   if (!w.ok()) return Fail(w.status());

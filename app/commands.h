@@ -92,6 +92,8 @@ struct WatchOptions {
   int per_host_concurrency = 2;
   int politeness_ms = 1000;
   bool fetch_pages = true;
+  size_t max_record_bytes = 900 * 1024;
+  bool allow_private_addresses = false;  // SSRF guard off (intranet feeds, tests)
 };
 
 int RunBroker(const CommonOptions& c, const BrokerOptions& o);

@@ -116,6 +116,10 @@ int main(int argc, char** argv) {
   cmd_watch->add_option("--per-host", watch.per_host_concurrency, "Transfers in flight per host");
   cmd_watch->add_option("--politeness-ms", watch.politeness_ms, "Minimum gap between requests to one host");
   cmd_watch->add_flag("!--no-pages", watch.fetch_pages, "Publish what the feed gives, without fetching pages");
+  cmd_watch->add_option("--max-record-bytes", watch.max_record_bytes,
+                        "Larger articles are dead-lettered once and remembered as seen");
+  cmd_watch->add_flag("--allow-private-addresses", watch.allow_private_addresses,
+                      "Fetch feeds and pages on loopback, private and link-local addresses (refused by default)");
 
   auto* cmd_stages = app.add_subcommand("stages", "List the built-in stages and their settings");
 
