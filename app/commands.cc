@@ -387,7 +387,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
     LingerForScrape(c);
     return f.ok() ? kOk : Fail(f);
   }
-  FileProducerOptions fo{o.source, o.format};
+  FileProducerOptions fo{o.source, o.format, o.follow_symlinks};
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
   Status f = (*sink)->Flush(std::chrono::seconds(60));

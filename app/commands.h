@@ -37,6 +37,7 @@ struct ProduceOptions {
   bool flow_control = true;
   std::string downstream_group;  // default: the group that reads `topic`
   bool raw = false;  // publish each input line verbatim (replays, tests)
+  bool follow_symlinks = false;  // links leaving a walked directory (skipped by default)
 };
 
 struct StageOptions {

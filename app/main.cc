@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
   cmd_produce->add_option("--downstream-group", produce.downstream_group,
                           "Group whose lag holds the producer back (default: the topic's reader in the chain)");
   cmd_produce->add_flag("--raw", produce.raw, "Publish each line of the inputs verbatim, unchecked");
+  cmd_produce->add_flag("--follow-symlinks", produce.follow_symlinks,
+                        "In directories, also follow links whose target is outside the directory");
 
   newsflow::StageOptions stage;
   auto* cmd_stage = app.add_subcommand("stage", "Run one stage as its own process (consumer group member)");
