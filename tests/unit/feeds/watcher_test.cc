@@ -421,8 +421,9 @@ TEST_F(WatchTest, LoopbackAndPrivateTargetsAreRefusedByDefault) {
   MemorySink sink;
   auto run = Start(sink, o);
   ASSERT_TRUE(run);
-  ASSERT_TRUE(WaitFor([&] { return Row(*run, "a").consecutive_failures >= 1 && sink.Size() >= 1; }));
+  bool done = WaitFor([&] { return Row(*run, "a").consecutive_failures >= 1 && sink.Size() >= 1; });
   run->Stop();
+  ASSERT_TRUE(done);
   FeedStatusRow row = Row(*run, "a");
   EXPECT_EQ(row.health, "failing");
   EXPECT_NE(row.last_error.find("refused to connect to 127.0.0.1 (loopback)"), std::string::npos) << row.last_error;
@@ -515,8 +516,9 @@ TEST_F(WatchTest, OversizedPageIsDeadLetteredOnceAndNotRefetched) {
     auto run = Start(sink, Options());
     ASSERT_TRUE(run);
     // Several polls of the feed (interval 1 s).
-    ASSERT_TRUE(WaitFor([&] { return FeedRequests("a") >= before + 4; }));
+    bool polled = WaitFor([&] { return FeedRequests("a") >= before + 4; });
     run->Stop();
+    ASSERT_TRUE(polled);
     ASSERT_TRUE(run->result.ok()) << run->result.ToString();
     if (round == 0) {
       EXPECT_EQ(sink.DeadLetters().size(), 1u);
@@ -555,7 +557,7 @@ TEST_F(WatchTest, SaturatedBudgetPollsEveryFeedAndShowsOverdue) {
     for (const auto& f : names) n += FeedRequests(f);  // 304s included
     return n;
   };
-  ASSERT_TRUE(WaitFor(
+  bool polled = WaitFor(
       [&] {
         for (const auto& row : run->w->StatusRows()) {
           if (row.health == "overdue" && row.overdue_s > 0 && !saw_overdue) {
@@ -567,8 +569,9 @@ TEST_F(WatchTest, SaturatedBudgetPollsEveryFeedAndShowsOverdue) {
         }
         return polls() >= 13;
       },
-      milliseconds(30000)));
+      milliseconds(30000));
   run->Stop();
+  ASSERT_TRUE(polled);
   for (const auto& f : names) {
     EXPECT_GE(FeedRequests(f), 2) << f;
   }
@@ -605,8 +608,9 @@ TEST_F(WatchTest, LegacyArabicPagesArePublishedAsUtf8) {
   MemorySink sink;
   auto run = Start(sink, Options());
   ASSERT_TRUE(run);
-  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 2; }));
+  bool published = WaitFor([&] { return sink.Size() >= 2; });
   run->Stop();
+  ASSERT_TRUE(published);
   const std::string text = "\xD8\xB0\xD9\x87\xD8\xA8 \xD8\xA7\xD9\x84\xD9\x88\xD9\x84\xD8\xAF";  // UTF-8
   std::map<std::string, std::string> charsets;
   for (const auto& a : sink.Articles()) {
