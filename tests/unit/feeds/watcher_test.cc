@@ -12,6 +12,7 @@
 
 #include "feed_test_support.h"
 #include "http_fetcher.h"
+#include "state_store.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -584,6 +585,35 @@ TEST_F(WatchTest, SaturatedBudgetPollsEveryFeedAndShowsOverdue) {
     if (fam.name == "newsflow_feed_poll_overdue_seconds") metric = !fam.metric.empty();
   }
   EXPECT_TRUE(metric);
+}
+
+// `watch --status` reads the state file: a feed not attempted for two of its
+// intervals is shown overdue (the interval is now kept in the state file).
+TEST(StatusTable, StateFileShowsFeedsNotPolledForTwoIntervalsAsOverdue) {
+  std::string dir = testing::MakeTempDir("status-test-");
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  {
+    StateStore store;
+    FeedState& late = store.Feed("https://late.example/rss");
+    late.source = "late";
+    late.interval_s = 60;
+    late.last_attempt_unix = late.last_success_unix = now - 600;
+    FeedState& fine = store.Feed("https://fine.example/rss");
+    fine.source = "fine";
+    fine.interval_s = 60;
+    fine.last_attempt_unix = fine.last_success_unix = now - 30;
+    ASSERT_TRUE(store.Save(dir + "/feeds.state").ok());
+  }
+  auto rows = ReadStatusRows(dir + "/feeds.state");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  std::map<std::string, FeedStatusRow> by;
+  for (const auto& r : *rows) by[r.source] = r;
+  EXPECT_EQ(by["late"].health, "overdue");
+  EXPECT_GE(by["late"].overdue_s, 539);
+  EXPECT_EQ(by["fine"].health, "ok");
+  EXPECT_EQ(by["fine"].overdue_s, 0);
 }
 
 TEST(StatusTable, ShowsOverdueFeeds) {
