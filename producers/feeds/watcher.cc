@@ -781,11 +781,12 @@ Result<std::vector<FeedStatusRow>> ReadStatusRows(const std::string& state_file)
     row.source = s.source;
     row.url = url;
     row.health = s.consecutive_failures > 0 ? "failing" : s.last_success_unix > 0 ? "ok" : "new";
-    // Not attempted for two intervals: late by more than one.
+    // Not attempted for two intervals: late by more than one. (A failing
+    // feed waits for its backoff, which the file does not record.)
     int64_t late = s.interval_s > 0 && s.last_attempt_unix > 0 ? now - s.last_attempt_unix - s.interval_s : 0;
-    if (late > s.interval_s && s.interval_s > 0) {
+    if (late > s.interval_s && s.consecutive_failures == 0) {
       row.overdue_s = late;
-      if (s.consecutive_failures == 0) row.health = "overdue";
+      row.health = "overdue";
     }
     row.last_success = Rfc3339FromUnix(s.last_success_unix);
     row.consecutive_failures = s.consecutive_failures;
