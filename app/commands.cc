@@ -465,7 +465,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
     LingerForScrape(c);
     return f.ok() ? kOk : Fail(f);
   }
-  FileProducerOptions fo{o.source, o.format};
+  FileProducerOptions fo{o.source, o.format, o.follow_symlinks};
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
   Status f = (*sink)->Flush(std::chrono::seconds(60));
@@ -844,6 +844,7 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   KafkaArticleSink::Options so;
   so.topic = o.topic;
   so.producer_name = "watch";
+  so.max_record_bytes = o.max_record_bytes;
   EnsureParent(state);
   std::unique_ptr<ArticleSink> sink;
   if (kafka->embedded) {
@@ -878,6 +879,7 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   wo.per_host_concurrency = o.per_host_concurrency;
   wo.politeness_delay = std::chrono::milliseconds(o.politeness_ms);
   wo.fetch_pages = o.fetch_pages;
+  wo.allow_private_addresses = o.allow_private_addresses;
   auto w = feeds::Watcher::Create(wo, *sink, (*metrics)->registry());
   if (!w.ok()) return Fail(w.status());
   g_watcher = w->get();

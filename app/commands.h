@@ -42,6 +42,7 @@ struct ProduceOptions {
   bool flow_control = true;
   std::string downstream_group;  // default: the group that reads `topic`
   bool raw = false;  // publish each input line verbatim (replays, tests)
+  bool follow_symlinks = false;  // links leaving a walked directory (skipped by default)
 };
 
 struct StageOptions {
@@ -99,6 +100,8 @@ struct WatchOptions {
   bool fetch_pages = true;
   // Embedded broker: the chain's final topics, read to confirm items end to end.
   std::vector<std::string> confirm_topics = {"news.tagged", "news.dlq"};
+  size_t max_record_bytes = 900 * 1024;
+  bool allow_private_addresses = false;  // SSRF guard off (intranet feeds, tests)
 };
 
 int RunBroker(const CommonOptions& c, const BrokerOptions& o);

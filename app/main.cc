@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   cmd_produce->add_option("--downstream-group", produce.downstream_group,
                           "Group whose lag holds the producer back (default: the topic's reader in the chain)");
   cmd_produce->add_flag("--raw", produce.raw, "Publish each line of the inputs verbatim, unchecked");
+  cmd_produce->add_flag("--follow-symlinks", produce.follow_symlinks,
+                        "In directories, also follow links whose target is outside the directory");
 
   newsflow::StageOptions stage;
   auto* cmd_stage = app.add_subcommand("stage", "Run one stage as its own process (consumer group member)");
@@ -120,6 +122,10 @@ int main(int argc, char** argv) {
   cmd_watch->add_option("--confirm-topics", watch.confirm_topics,
                         "Embedded broker: an item is done once the sink of one of these topics finished it (TOPIC or TOPIC:GROUP; else re-published after a broker restart)")
       ->delimiter(',');
+  cmd_watch->add_option("--max-record-bytes", watch.max_record_bytes,
+                        "Larger articles are dead-lettered once and remembered as seen");
+  cmd_watch->add_flag("--allow-private-addresses", watch.allow_private_addresses,
+                      "Fetch feeds and pages on loopback, private and link-local addresses (refused by default)");
 
   auto* cmd_stages = app.add_subcommand("stages", "List the built-in stages and their settings");
 

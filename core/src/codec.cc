@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "newsflow/json_duplicates.h"
 #include "newsflow/json_writer.h"
+#include "newsflow/text.h"
 
 namespace newsflow {
 
@@ -18,6 +20,13 @@ Codec::Codec() : impl_(std::make_unique<Impl>()) {}
 Codec::~Codec() = default;
 
 namespace {
+
+std::string BadDate(std::string_view field, std::string_view value) {
+  std::string shown(value.substr(0, 64));
+  return std::string(field) + ": '" + shown + (value.size() > 64 ? "...'" : "'") +
+         " is not an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SSZ or an offset; a real calendar date, "
+         "years " + std::to_string(kMinRfc3339Year) + " to " + std::to_string(kMaxRfc3339Year) + ")";
+}
 
 Status TypeError(std::string_view where, std::string_view want) {
   return Status::Schema(std::string(where) + ": expected " + std::string(want));
@@ -165,6 +174,8 @@ Status Codec::Decode(std::string_view json, Article& out) {
   if (err) return Status::Corrupt(std::string("invalid JSON: ") + simdjson::error_message(err));
   dom::object root;
   if (doc.get_object().get(root)) return Status::Schema("record: expected a JSON object");
+  // simdjson keeps repeated keys: refuse them, or readers would disagree on the value.
+  if (std::string dup = FindDuplicateJsonKey(doc); !dup.empty()) return Status::Schema("record: " + dup);
 
   bool has_id = false, has_source = false, has_fetched = false, has_ct = false, has_body = false;
   for (auto [key, value] : root) {
@@ -227,6 +238,11 @@ Status Codec::Decode(std::string_view json, Article& out) {
   if (!has_fetched) return Status::Schema("missing required field 'fetched_at'");
   if (!has_ct) return Status::Schema("missing required field 'content_type'");
   if (!has_body) return Status::Schema("missing required field 'body'");
+  // Dates are used for arithmetic downstream: check them here, once.
+  if (!ParseRfc3339(out.fetched_at)) return Status::Schema(BadDate("fetched_at", out.fetched_at));
+  if (out.clean && out.clean->published_at && !ParseRfc3339(*out.clean->published_at)) {
+    return Status::Schema(BadDate("clean.published_at", *out.clean->published_at));
+  }
   return Status::OK();
 }
 

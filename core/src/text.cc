@@ -62,6 +62,12 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
       !digits(17, 2, &sec))
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  // A time_point counts nanoseconds in 64 bits (about 1677 to 2262): years
+  // outside the accepted range would overflow it.
+  if (y < kMinRfc3339Year || y > kMaxRfc3339Year) return std::nullopt;
+  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap)) return std::nullopt;
   size_t i = 19;
   if (i < s.size() && s[i] == '.') {
     ++i;
@@ -73,7 +79,8 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
     ++i;
   } else if (s[i] == '+' || s[i] == '-') {
     int oh, om;
-    if (!digits(i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(i + 4, 2, &om))
+    if (!digits(i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(i + 4, 2, &om) ||
+        oh > 23 || om > 59)
       return std::nullopt;
     offset_min = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
     i += 6;

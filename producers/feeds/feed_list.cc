@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "feed_parser.h"
+#include "newsflow/yaml_keys.h"
 #include "xml_safe.h"
 
 namespace newsflow::feeds {
@@ -100,6 +101,9 @@ Result<std::vector<FeedConfig>> ParseFeedsYaml(std::string_view yaml) {
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("feeds yaml: ") + e.what());
   }
+  if (std::string dup = FindDuplicateYamlKey(root); !dup.empty()) {
+    return Status::InvalidArgument("feeds yaml: " + dup + "; remove one of them");
+  }
   std::vector<FeedConfig> feeds;
   if (!root.IsMap()) return Status::InvalidArgument("feeds yaml: top level must be a map with `feeds:`");
   std::chrono::seconds def_interval{900};
@@ -144,6 +148,8 @@ Result<std::vector<FeedConfig>> ParseFeedsYaml(std::string_view yaml) {
           NEWSFLOW_RETURN_IF_ERROR(ReadInterval(kv.second, where, f.interval));
         } else if (key == "lang_hint") {
           f.lang_hint = kv.second.as<std::string>();
+        } else if (key == "allow_private_addresses") {
+          f.allow_private_addresses = kv.second.as<bool>();
         } else if (key == "headers") {
           if (!kv.second.IsMap()) return Status::InvalidArgument(where + ".headers: must be a map");
           for (const auto& h : kv.second) {
@@ -190,6 +196,7 @@ std::string FeedsToYaml(const std::vector<FeedConfig>& feeds) {
     out << YAML::Key << "source" << YAML::Value << f.source;
     out << YAML::Key << "interval_s" << YAML::Value << static_cast<long long>(f.interval.count());
     if (!f.lang_hint.empty()) out << YAML::Key << "lang_hint" << YAML::Value << f.lang_hint;
+    if (f.allow_private_addresses) out << YAML::Key << "allow_private_addresses" << YAML::Value << true;
     if (!f.headers.empty()) {
       out << YAML::Key << "headers" << YAML::Value << YAML::BeginMap;
       for (const auto& [k, v] : f.headers) out << YAML::Key << k << YAML::Value << v;

@@ -11,6 +11,11 @@
 //       interval_s: 300      # optional
 //       lang_hint: en        # optional
 //       headers: {X-Api-Key: "..."}   # optional extra request headers
+//       allow_private_addresses: true # optional: an intranet feed (loopback,
+//                                     # private, link-local targets allowed for
+//                                     # this feed and its pages on the same host)
+//
+// A key given twice in any map is an error naming its line.
 //
 // Thread-safety: pure functions over values.
 #pragma once
@@ -31,6 +36,7 @@ struct FeedConfig {
   std::chrono::seconds interval{900};
   std::string lang_hint;
   std::map<std::string, std::string> headers;
+  bool allow_private_addresses = false;
 
   bool operator==(const FeedConfig&) const = default;
 };

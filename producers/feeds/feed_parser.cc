@@ -207,6 +207,12 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_vie
   int year = std::atoi(tok[i + 2].c_str());
   if (day < 1 || day > 31 || mon < 0 || year <= 0) return std::nullopt;
   if (tok[i + 2].size() == 2) year += year < 50 ? 2000 : 1900;
+  // The result must fit system_clock (nanoseconds, about 1677..2262): the
+  // same years as ParseRfc3339, and a real calendar day.
+  if (year < kMinRfc3339Year || year > kMaxRfc3339Year) return std::nullopt;
+  static constexpr int kDays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[mon] || (mon == 1 && day == 29 && !leap)) return std::nullopt;
   int hh = 0, mm = 0, ss = 0;
   if (std::sscanf(tok[i + 3].c_str(), "%d:%d:%d", &hh, &mm, &ss) < 2) return std::nullopt;
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;

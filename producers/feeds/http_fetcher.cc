@@ -1,7 +1,11 @@
 #include "http_fetcher.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -30,7 +34,57 @@ bool HeaderIs(const char* line, size_t n, const char* name, std::string* value) 
   return true;
 }
 
+const char* V4Kind(uint32_t a) {  // host byte order
+  auto in = [a](uint32_t net, int bits) { return bits == 0 || (a >> (32 - bits)) == (net >> (32 - bits)); };
+  if (in(0x7F000000, 8)) return "loopback";
+  if (in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16)) return "private";
+  if (in(0xA9FE0000, 16)) return "link-local";
+  if (in(0x64400000, 10)) return "carrier-grade NAT";
+  if (in(0x00000000, 8)) return "unspecified";
+  if (in(0xE0000000, 4)) return "multicast";
+  if (in(0xF0000000, 4)) return "reserved";
+  if (in(0xC0000000, 24) || in(0xC6120000, 15)) return "reserved";  // IETF protocol, benchmarking
+  return nullptr;
+}
+
+std::string AddressText(const sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = "?";
+  if (sa->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  } else if (sa->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
 }  // namespace
+
+const char* NonPublicAddressKind(const sockaddr* sa) {
+  if (sa == nullptr) return "unknown";
+  if (sa->sa_family == AF_INET) {
+    return V4Kind(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr));
+  }
+  if (sa->sa_family != AF_INET6) return "non-IP";
+  const uint8_t* b = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr;
+  auto v4at = [b](int off) {
+    return (uint32_t{b[off]} << 24) | (uint32_t{b[off + 1]} << 16) | (uint32_t{b[off + 2]} << 8) | b[off + 3];
+  };
+  static const uint8_t kZero[16] = {};
+  bool first10_zero = std::memcmp(b, kZero, 10) == 0;
+  if (first10_zero && b[10] == 0xFF && b[11] == 0xFF) return V4Kind(v4at(12));  // ::ffff:a.b.c.d
+  if (std::memcmp(b, kZero, 15) == 0) return b[15] == 1 ? "loopback" : b[15] == 0 ? "unspecified" : "reserved";
+  if (first10_zero && b[10] == 0 && b[11] == 0) return V4Kind(v4at(12));  // ::a.b.c.d (deprecated)
+  // 64:ff9b::/96 (NAT64) and 2002::/16 (6to4) embed an IPv4 address.
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && std::memcmp(b + 4, kZero, 8) == 0) {
+    return V4Kind(v4at(12));
+  }
+  if (b[0] == 0x20 && b[1] == 0x02) return V4Kind(v4at(2));
+  if ((b[0] & 0xFE) == 0xFC) return "private";                   // fc00::/7 unique local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "link-local";  // fe80::/10
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return "private";     // fec0::/10 site-local
+  if (b[0] == 0xFF) return "multicast";
+  return nullptr;
+}
 
 struct HttpFetcher::Transfer {
   CURL* easy = nullptr;
@@ -38,6 +92,21 @@ struct HttpFetcher::Transfer {
   FetchResult result;
   size_t max_bytes = 0;
   bool too_large = false;
+  bool allow_private = false;
+  std::string refused;  // "127.0.0.1 (loopback)" when a connection was refused
+
+  // Every connection curl opens (first request and each redirect hop) comes
+  // here with the resolved address: the SSRF guard lives at this one point.
+  static curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* addr) {
+    auto* t = static_cast<Transfer*>(user);
+    if (purpose == CURLSOCKTYPE_IPCXN && !t->allow_private) {
+      if (const char* kind = NonPublicAddressKind(&addr->addr)) {
+        t->refused = AddressText(&addr->addr) + " (" + kind + ")";
+        return CURL_SOCKET_BAD;
+      }
+    }
+    return ::socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+  }
 
   static size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
     auto* t = static_cast<Transfer*>(user);
@@ -96,6 +165,7 @@ void HttpFetcher::Start(FetchRequest req) {
   t->result.tag = req.tag;
   t->result.url = req.url;
   t->max_bytes = req.max_bytes;
+  t->allow_private = options_.allow_private_addresses || req.allow_private_addresses;
   CURL* e;
   if (!idle_handles_.empty()) {
     e = static_cast<CURL*>(idle_handles_.back());
@@ -127,6 +197,12 @@ void HttpFetcher::Start(FetchRequest req) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+  // Through a proxy the guard would only see the proxy's address.
+  if (!t->allow_private) curl_easy_setopt(e, CURLOPT_PROXY, "");
+  // A connection allowed for this request only must not be reused by another.
+  if (t->allow_private && !options_.allow_private_addresses) curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
   if (!req.etag.empty()) t->headers = curl_slist_append(t->headers, ("If-None-Match: " + req.etag).c_str());
   if (!req.last_modified.empty()) {
     t->headers = curl_slist_append(t->headers, ("If-Modified-Since: " + req.last_modified).c_str());
@@ -163,7 +239,12 @@ void HttpFetcher::Poll(std::chrono::milliseconds timeout, std::vector<FetchResul
       curl_off_t total_us = 0;
       curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total_us);
       r.elapsed = std::chrono::duration<double>(static_cast<double>(total_us) / 1e6);
-      if (code == CURLE_OK) {
+      if (!t->refused.empty() && code != CURLE_OK) {
+        std::string host = r.effective_url.empty() ? r.url : r.effective_url;
+        r.transport = Status::Rejected("refused to connect to " + t->refused + " for " + host +
+                                       ": not a public address (allow with --allow-private-addresses"
+                                       " or allow_private_addresses: true for the feed)");
+      } else if (code == CURLE_OK) {
         r.transport = Status::OK();
       } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
         r.transport = Status::TooLarge("body over " + std::to_string(t->max_bytes) + " bytes");

@@ -7,12 +7,22 @@
 // applied to the *decoded* bytes (so a gzip bomb stops at the cap), and
 // conditional GET headers when an ETag / Last-Modified is given.
 //
+// Server-side request forgery guard: unless allowed, every connection (the
+// first and each redirect hop) is checked after DNS resolution, on the
+// address actually connected to (CURLOPT_OPENSOCKETFUNCTION), and loopback,
+// private, link-local, carrier-grade NAT, multicast and reserved addresses
+// are refused (kRejected naming the host's address). Checking the connected
+// address also defeats DNS rebinding. A proxy from the environment is not
+// used while the guard is on (the proxy, not us, would resolve the target).
+//
 // Thread-safety: one thread drives Start/Poll. Wakeup() may be called from
 // any thread.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <sys/socket.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -30,7 +40,13 @@ struct FetcherOptions {
   // A transfer slower than 1 KiB/s for this long is abandoned.
   std::chrono::milliseconds stall_timeout{15000};
   int max_redirects = 5;
+  // Connect to loopback / private / link-local addresses (intranet feeds, tests).
+  bool allow_private_addresses = false;
 };
+
+// Why connecting to `sa` is refused when private addresses are not allowed
+// ("loopback", "private", "link-local", ...), or nullptr for a public address.
+const char* NonPublicAddressKind(const struct sockaddr* sa);
 
 struct FetchRequest {
   uint64_t tag = 0;  // returned unchanged in FetchResult
@@ -40,6 +56,7 @@ struct FetchRequest {
   std::map<std::string, std::string> headers;
   size_t max_bytes = 10 << 20;  // decoded body cap
   std::string accept;           // Accept header, "" for curl's default
+  bool allow_private_addresses = false;  // also allowed when FetcherOptions says so
 };
 
 struct FetchResult {
@@ -48,8 +65,8 @@ struct FetchResult {
   std::string effective_url;  // after redirects
   long http_status = 0;       // 0 when no response was received
   // OK when an HTTP response was received in full (any status code); else
-  // kTimeout, kTooLarge (over max_bytes), kUnavailable (connect, DNS, TLS,
-  // too many redirects, ...).
+  // kTimeout, kTooLarge (over max_bytes), kRejected (a non-public address
+  // refused), kUnavailable (connect, DNS, TLS, too many redirects, ...).
   Status transport;
   std::string body;
   std::string etag, last_modified, content_type;

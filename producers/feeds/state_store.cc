@@ -108,7 +108,7 @@ Status StateStore::Load(const std::string& path) {
       uint64_t seq = std::strtoull(std::string(f[2]).c_str(), nullptr, 10);
       keys_[key] = seq;
       seq_ = std::max(seq_, seq);
-    } else if (f[0] == "F" && f.size() == 12) {
+    } else if (f[0] == "F" && (f.size() == 12 || f.size() == 13)) {
       FeedState& s = feeds_[Unescape(f[1])];
       s.source = Unescape(f[2]);
       s.etag = Unescape(f[3]);
@@ -120,6 +120,7 @@ Status StateStore::Load(const std::string& path) {
       s.items_seen = ToInt(f[9]);
       s.items_new = ToInt(f[10]);
       s.last_error = Unescape(f[11]);
+      if (f.size() == 13) s.interval_s = ToInt(f[12]);  // older files have no interval
     } else if (f[0] == "END") {
       dirty_ = false;
       if (keys_.size() > capacity_) Evict();
@@ -138,11 +139,11 @@ Status StateStore::Save(const std::string& path) {
   if (f == nullptr) return Status::Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
   std::fprintf(f, "%.*s\n", static_cast<int>(kMagic.size()), kMagic.data());
   for (const auto& [url, s] : feeds_) {
-    std::fprintf(f, "F\t%s\t%s\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%s\n",
+    std::fprintf(f, "F\t%s\t%s\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%s\t%" PRId64 "\n",
                  Escape(url).c_str(), Escape(s.source).c_str(), Escape(s.etag).c_str(),
                  Escape(s.last_modified).c_str(), s.last_success_unix, s.last_attempt_unix,
                  s.consecutive_failures, s.last_http_status, s.items_seen, s.items_new,
-                 Escape(s.last_error).c_str());
+                 Escape(s.last_error).c_str(), s.interval_s);
   }
   // Oldest first, so a reader that stops early (or a future compaction)
   // keeps the most recent keys.

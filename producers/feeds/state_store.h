@@ -35,6 +35,7 @@ struct FeedState {
   int64_t items_seen = 0;  // cumulative over the state file's life
   int64_t items_new = 0;
   std::string last_error;  // "" after a success
+  int64_t interval_s = 0;  // the feed's poll interval (for --status: overdue)
 };
 
 // Dedupe key for `value` in namespace `kind` ("u" URL, "g" GUID, "c" content).

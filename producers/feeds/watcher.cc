@@ -86,6 +86,8 @@ struct Metrics {
   prometheus::Family<prometheus::Counter>* publish_errors;
   prometheus::Gauge* state_keys;
   prometheus::Gauge* feeds_configured;
+  prometheus::Family<prometheus::Gauge>* overdue_seconds;
+  prometheus::Gauge* feeds_overdue;
 
   explicit Metrics(prometheus::Registry& r)
       : last_success(&prometheus::BuildGauge()
@@ -129,7 +131,16 @@ struct Metrics {
                               .Name("newsflow_feed_feeds_configured")
                               .Help("Feeds in the current feed list")
                               .Register(r)
-                              .Add({})) {}
+                              .Add({})),
+        overdue_seconds(&prometheus::BuildGauge()
+                             .Name("newsflow_feed_poll_overdue_seconds")
+                             .Help("How long the feed's next poll is past due (0 when on time)")
+                             .Register(r)),
+        feeds_overdue(&prometheus::BuildGauge()
+                           .Name("newsflow_feed_feeds_overdue")
+                           .Help("Feeds whose poll is late by more than their interval")
+                           .Register(r)
+                           .Add({})) {}
 };
 
 // Handles resolved once per source (labels looked up once, never per item).
@@ -143,6 +154,7 @@ struct SourceMetrics {
   prometheus::Counter* published_page;
   prometheus::Counter* published_feed_only;
   prometheus::Counter* publish_errors;
+  prometheus::Gauge* overdue;
 };
 
 struct Feed {
@@ -155,6 +167,7 @@ struct Feed {
   bool commit_ok = true;   // every item of the last response was published
   std::string new_etag, new_last_modified;
   std::string language;    // feed-level <language>, used when no lang_hint
+  int64_t overdue_s = 0;   // > 0: late by more than its interval (status, metric)
 };
 
 struct PageJob {
@@ -208,7 +221,7 @@ struct Watcher::Impl {
         metrics(r),
         fetcher(FetcherOptions{opt.user_agent, opt.connect_timeout, opt.request_timeout,
                                std::max(opt.request_timeout / 2, milliseconds(1000)),
-                               opt.max_redirects}),
+                               opt.max_redirects, opt.allow_private_addresses}),
         store(opt.state_capacity),
         rng(opt.seed != 0 ? opt.seed : std::random_device{}()) {}
 
@@ -237,6 +250,7 @@ struct Watcher::Impl {
       m.published_page = &metrics.published->Add({{"source", source}, {"body", "page"}});
       m.published_feed_only = &metrics.published->Add({{"source", source}, {"body", "feed_only"}});
       m.publish_errors = &metrics.publish_errors->Add(l);
+      m.overdue = &metrics.overdue_seconds->Add(l);
     }
     return &m;
   }
@@ -274,6 +288,7 @@ struct Watcher::Impl {
       f.m = MetricsFor(f.cfg.source);
       FeedState& s = store.Feed(f.cfg.url);
       s.source = f.cfg.source;
+      s.interval_s = f.cfg.interval.count();
       f.m->failures->Set(static_cast<double>(s.consecutive_failures));
       if (s.last_success_unix > 0) f.m->last_success->Set(static_cast<double>(s.last_success_unix));
       next.emplace(f.cfg.url, std::move(f));
@@ -337,22 +352,36 @@ struct Watcher::Impl {
       req.accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
       auto f = feeds.find(it->feed_url);
       // Feed headers often carry credentials: never send them to another host.
-      if (f != feeds.end() && f->second.host == host) req.headers = f->second.cfg.headers;
+      if (f != feeds.end() && f->second.host == host) {
+        req.headers = f->second.cfg.headers;
+        req.allow_private_addresses = f->second.cfg.allow_private_addresses;  // an intranet feed's own pages
+      }
       InFlight inf{true, it->feed_url, host, std::move(*it), now};
       inflight.emplace(tag, std::move(inf));
       fetcher.Start(std::move(req));
       it = pages.erase(it);
     }
+    // Earliest due first: when the request budget is saturated every feed
+    // waits its turn, instead of the feeds first in URL order taking it all.
+    std::vector<std::pair<Clock::time_point, Feed*>> due;
     for (auto& [url, f] : feeds) {
-      if (fetcher.InFlight() >= static_cast<size_t>(opt.max_concurrency)) break;
-      // Backpressure: while many pages wait, discover no more items, so
-      // memory stays bounded on a first run over a large feed list.
-      if (pages.size() >= opt.max_queued_pages) break;
       if (f.fetching || f.pending_pages > 0) continue;
       if (f.next_poll > now) {
         wake = std::min(wake, f.next_poll);
         continue;
       }
+      due.emplace_back(f.next_poll, &f);
+    }
+    std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second->cfg.url < b.second->cfg.url;
+    });
+    for (auto& [due_at, fp] : due) {
+      Feed& f = *fp;
+      const std::string& url = f.cfg.url;
+      if (fetcher.InFlight() >= static_cast<size_t>(opt.max_concurrency)) break;
+      // Backpressure: while many pages wait, discover no more items, so
+      // memory stays bounded on a first run over a large feed list.
+      if (pages.size() >= opt.max_queued_pages) break;
       if (!HostAllows(f.host, now, &wake)) continue;
       Begin(f.host, now);
       const FeedState& s = store.Feed(url);
@@ -363,6 +392,7 @@ struct Watcher::Impl {
       req.etag = s.etag;
       req.last_modified = s.last_modified;
       req.headers = f.cfg.headers;
+      req.allow_private_addresses = f.cfg.allow_private_addresses;
       req.max_bytes = opt.max_feed_bytes;
       req.accept = "application/rss+xml, application/atom+xml, application/rdf+xml, "
                    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
@@ -510,6 +540,7 @@ struct Watcher::Impl {
       auto decoded = DecodeToUtf8(page->body, page->content_type);
       if (decoded.ok()) {
         a.body = std::move(decoded->utf8);
+        if (decoded->charset != "UTF-8") a.meta["source_charset"] = decoded->charset;
         // Title + page: the same story under another URL (syndication,
         // shorteners) is caught, while a consent or paywall page served
         // for every link does not swallow all items after the first.
@@ -540,6 +571,15 @@ struct Watcher::Impl {
     a.meta["feed_only"] = feed_only ? "true" : "false";
     if (feed_only && !page_error.empty()) a.meta["page_error"] = page_error;
     Status st = sink.Publish(a);
+    if (st.code() == StatusCode::kTooLarge) {
+      // The sink dead-lettered it (ArticleSink contract): the item is done.
+      // Remember it, so the next poll neither fetches nor dead-letters it again.
+      spdlog::warn("watch: {} from {} dead-lettered: {}", a.url.value_or(a.id), f.cfg.source, st.ToString());
+      for (uint64_t k : job.keys) store.Touch(k);
+      if (content_key) store.Touch(*content_key);
+      if (!canonical.empty()) store.Touch(DedupeKey("u", canonical));
+      return;
+    }
     if (!st.ok()) {
       f.commit_ok = false;
       f.m->publish_errors->Increment();
@@ -585,6 +625,8 @@ struct Watcher::Impl {
       row.source = f.cfg.source;
       row.url = url;
       row.health = s.consecutive_failures > 0 ? "failing" : s.last_success_unix > 0 ? "ok" : "new";
+      if (f.overdue_s > 0 && s.consecutive_failures == 0) row.health = "overdue";
+      row.overdue_s = f.overdue_s;
       row.last_success = Rfc3339FromUnix(s.last_success_unix);
       row.consecutive_failures = s.consecutive_failures;
       row.last_http_status = s.last_http_status;
@@ -595,6 +637,28 @@ struct Watcher::Impl {
     }
     std::lock_guard<std::mutex> lock(rows_mu);
     rows = std::move(out);
+  }
+
+  // A feed is overdue when its poll is late by more than its interval: the
+  // request budget (max_concurrency, per-host limits, queued pages) cannot
+  // keep up. Updated once a second: gauges, and the status rows on change.
+  Clock::time_point last_overdue_check;
+  void UpdateOverdue(Clock::time_point now) {
+    if (now - last_overdue_check < std::chrono::seconds(1)) return;
+    last_overdue_check = now;
+    int64_t count = 0;
+    for (auto& [url, f] : feeds) {
+      int64_t late_s = 0;
+      if (!f.fetching && f.pending_pages == 0 && f.next_poll < now) {
+        late_s = std::chrono::duration_cast<std::chrono::seconds>(now - f.next_poll).count();
+      }
+      f.m->overdue->Set(static_cast<double>(late_s));
+      int64_t overdue = now - f.next_poll > f.cfg.interval && late_s > 0 ? late_s : 0;
+      if ((overdue > 0) != (f.overdue_s > 0) || overdue / 10 != f.overdue_s / 10) rows_dirty = true;
+      f.overdue_s = overdue;
+      count += overdue > 0;
+    }
+    metrics.feeds_overdue->Set(static_cast<double>(count));
   }
 
   Status SaveState() {
@@ -646,6 +710,7 @@ struct Watcher::Impl {
         }
         last_save = Clock::now();
       }
+      UpdateOverdue(Clock::now());
       RefreshRows();
       // Page links reach many hosts over weeks; forget the idle ones.
       if (Clock::now() - last_host_prune > std::chrono::minutes(5)) {
@@ -710,11 +775,19 @@ Result<std::vector<FeedStatusRow>> ReadStatusRows(const std::string& state_file)
   StateStore store(1);
   NEWSFLOW_RETURN_IF_ERROR(store.Load(state_file));
   std::vector<FeedStatusRow> rows;
+  int64_t now = UnixNow();
   for (const auto& [url, s] : store.feeds()) {
     FeedStatusRow row;
     row.source = s.source;
     row.url = url;
     row.health = s.consecutive_failures > 0 ? "failing" : s.last_success_unix > 0 ? "ok" : "new";
+    // Not attempted for two intervals: late by more than one. (A failing
+    // feed waits for its backoff, which the file does not record.)
+    int64_t late = s.interval_s > 0 && s.last_attempt_unix > 0 ? now - s.last_attempt_unix - s.interval_s : 0;
+    if (late > s.interval_s && s.consecutive_failures == 0) {
+      row.overdue_s = late;
+      row.health = "overdue";
+    }
     row.last_success = Rfc3339FromUnix(s.last_success_unix);
     row.consecutive_failures = s.consecutive_failures;
     row.last_http_status = s.last_http_status;
@@ -739,16 +812,23 @@ void PrintStatusTable(std::ostream& out, std::vector<FeedStatusRow> rows) {
       << std::setw(20) << "LAST_SUCCESS" << ' ' << std::right << std::setw(5) << "FAILS" << ' '
       << std::setw(4) << "HTTP" << ' ' << std::setw(8) << "SEEN" << ' ' << std::setw(7) << "NEW"
       << "  " << std::left << std::setw(40) << "URL" << "  LAST_ERROR\n";
-  size_t failing = 0;
+  size_t failing = 0, overdue = 0;
   for (const FeedStatusRow& r : rows) {
     failing += r.consecutive_failures > 0;
+    overdue += r.overdue_s > 0;
     out << std::left << std::setw(20) << clip(r.source, 20) << ' ' << std::setw(8) << r.health << ' '
         << std::setw(20) << (r.last_success.empty() ? "-" : r.last_success) << ' ' << std::right
         << std::setw(5) << r.consecutive_failures << ' ' << std::setw(4) << r.last_http_status << ' '
         << std::setw(8) << r.items_seen << ' ' << std::setw(7) << r.items_new << "  " << std::left
-        << std::setw(40) << clip(r.url, 40) << "  " << clip(r.last_error, 80) << '\n';
+        << std::setw(40) << clip(r.url, 40) << "  "
+        << clip(r.overdue_s > 0 && r.last_error.empty() ? "overdue by " + std::to_string(r.overdue_s) + " s"
+                                                         : r.last_error,
+                80)
+        << '\n';
   }
-  out << rows.size() << " feeds, " << failing << " failing\n";
+  out << rows.size() << " feeds, " << failing << " failing";
+  if (overdue > 0) out << ", " << overdue << " overdue (polls late by more than their interval)";
+  out << '\n';
 }
 
 }  // namespace newsflow::feeds

@@ -5,7 +5,8 @@
 // raw Article per item:
 //   content_type text/html, body = page HTML decoded to UTF-8, url = canonical
 //   URL, source = the feed's source name, meta = {feed_url, item_title,
-//   item_published (RFC 3339), item_summary, lang_hint, feed_only}.
+//   item_published (RFC 3339), item_summary, lang_hint, feed_only,
+//   source_charset (the page's charset when not UTF-8; informational)}.
 // When the page cannot be fetched the item is still published with the feed's
 // content/summary as body and meta.feed_only = "true" (meta.page_error says why).
 //
@@ -64,6 +65,10 @@ struct WatcherOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds request_timeout{30000};
   int max_redirects = 5;
+  // Refuse feed and page fetches to loopback / private / link-local addresses
+  // (checked after DNS and on every redirect hop) unless this is set; a feed
+  // can also allow them for itself (FeedConfig::allow_private_addresses).
+  bool allow_private_addresses = false;
   bool fetch_pages = true;  // false: publish feed content only (feed_only = "true")
   // Backoff after the n-th consecutive failure: min(max, initial * 2^(n-1)),
   // scaled by a random factor in [0.5, 1]; a longer Retry-After wins (capped
@@ -88,13 +93,16 @@ struct WatcherOptions {
 struct FeedStatusRow {
   std::string source;
   std::string url;
-  std::string health;  // "ok", "failing", "new" (never polled)
+  // "ok", "failing", "new" (never polled), "overdue" (its poll is late by more
+  // than its interval: the request budget cannot keep up; see overdue_s).
+  std::string health;
   std::string last_success;  // RFC 3339 or ""
   int64_t consecutive_failures = 0;
   int64_t last_http_status = 0;
   int64_t items_seen = 0;
   int64_t items_new = 0;
   std::string last_error;
+  int64_t overdue_s = 0;  // seconds past its due time, when overdue
 };
 
 // Delay before retry number `failures` (>= 1). `unit_random` in [0, 1).
@@ -104,7 +112,8 @@ std::chrono::milliseconds BackoffDelay(int64_t failures, std::chrono::millisecon
 // Fixed-width table, one feed per line, failing feeds first.
 void PrintStatusTable(std::ostream& out, std::vector<FeedStatusRow> rows);
 
-// Status rows from a state file, for `--status` without a running watcher.
+// Status rows from a state file, for `--status` without a running watcher
+// (a feed is shown overdue when its last attempt is older than two intervals).
 Result<std::vector<FeedStatusRow>> ReadStatusRows(const std::string& state_file);
 
 class Watcher {

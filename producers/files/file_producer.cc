@@ -9,7 +9,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "charset.h"
 #include "newsflow/codec.h"
+#include "newsflow/json_duplicates.h"
 #include "newsflow/text.h"
 
 namespace newsflow {
@@ -78,14 +80,28 @@ Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& 
   std::string body;
   Status r = ReadFile(p, body);
   if (!r.ok()) return DeadLetterInput(sink, stats, p.string(), r, "");
-  if (!IsValidUtf8(body))
-    return DeadLetterInput(sink, stats, p.string(), Status::Corrupt("file is not valid UTF-8"), body);
+  // Text has no NUL bytes, except UTF-16 (which must then start with its BOM).
+  bool utf16_bom = body.compare(0, 2, "\xFF\xFE") == 0 || body.compare(0, 2, "\xFE\xFF") == 0;
+  if (!utf16_bom && body.find('\0') != std::string::npos) {
+    return DeadLetterInput(sink, stats, p.string(),
+                           Status::Corrupt("not a text file (NUL bytes; UTF-16 text needs a byte-order mark)"),
+                           body);
+  }
+  // The same decoding as `watch` (BOM, <meta charset>, UTF-8, detector).
+  auto decoded = DecodeToUtf8(body, "");
+  if (!decoded.ok()) return DeadLetterInput(sink, stats, p.string(), decoded.status(), body);
+  if (decoded->utf8.find('\0') != std::string::npos) {
+    return DeadLetterInput(sink, stats, p.string(),
+                           Status::Corrupt("not a text file (NUL bytes after decoding as " + decoded->charset + ")"),
+                           body);
+  }
   Article a;
   a.source = DefaultSource(p, o);
   a.fetched_at = NowRfc3339();
   a.content_type = kind == Kind::kHtml ? ContentType::kTextHtml : ContentType::kTextPlain;
-  a.body = std::move(body);
+  a.body = std::move(decoded->utf8);
   a.meta["file"] = p.filename().string();
+  if (decoded->charset != "UTF-8") a.meta["source_charset"] = decoded->charset;
   a.id = ArticleId("", a.source, a.body);
   return PublishArticle(sink, stats, a, p.string());
 }
@@ -129,6 +145,64 @@ Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink&
   return ProduceDocument(p, kind, o, sink, stats);
 }
 
+bool Inside(const fs::path& target, const fs::path& root) {
+  auto t = target.begin(), r = root.begin();
+  for (; r != root.end(); ++r, ++t) {
+    if (t == target.end() || *t != *r) return false;
+  }
+  return true;
+}
+
+// Regular files under `dir`. A symbolic link is followed when its target
+// stays inside `dir` (a file), or always with follow_symlinks (files and
+// directories, each real directory walked once); others are skipped, logged
+// and counted.
+Status ListDirectory(const fs::path& dir, const FileProducerOptions& o, FileProducerStats& stats,
+                     std::vector<fs::path>& files) {
+  std::error_code ec;
+  fs::path root = fs::canonical(dir, ec);
+  if (ec) return Status::NotFound("cannot resolve " + dir.string() + ": " + ec.message());
+  std::vector<fs::path> visited_dirs = {root};
+  auto opts = o.follow_symlinks ? fs::directory_options::follow_directory_symlink : fs::directory_options::none;
+  for (auto it = fs::recursive_directory_iterator(dir, opts, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    std::error_code e2;
+    if (!it->is_symlink(e2)) {
+      if (it->is_regular_file(e2)) files.push_back(it->path());
+      continue;
+    }
+    fs::path target = fs::canonical(it->path(), e2);
+    if (e2) {
+      spdlog::warn("produce: skipping {} (broken symbolic link)", it->path().string());
+      ++stats.skipped_files;
+      continue;
+    }
+    bool is_dir = fs::is_directory(target, e2);
+    if (is_dir && o.follow_symlinks) {
+      // Links can form cycles: walk each real directory once.
+      bool seen = std::find(visited_dirs.begin(), visited_dirs.end(), target) != visited_dirs.end() || Inside(target, root) ||
+                  Inside(root, target);
+      if (seen) {
+        it.disable_recursion_pending();
+        spdlog::warn("produce: skipping {} (link to {} already walked)", it->path().string(), target.string());
+        ++stats.skipped_files;
+      } else {
+        visited_dirs.push_back(target);
+      }
+      continue;
+    }
+    if (o.follow_symlinks || (Inside(target, root) && !is_dir)) {
+      if (fs::is_regular_file(target, e2)) files.push_back(it->path());
+      continue;
+    }
+    spdlog::warn("produce: skipping {} (symbolic link to {} {}; use --follow-symlinks to follow it)",
+                 it->path().string(), is_dir ? "directory" : "file", target.string());
+    ++stats.skipped_files;
+    if (!Inside(target, root)) ++stats.skipped_symlinks;
+  }
+  if (ec) return Status::Unavailable("cannot walk " + dir.string() + ": " + ec.message());
+  return Status::OK();
+}
+
 }  // namespace
 
 Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
@@ -140,6 +214,8 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   if (err) return Status::Corrupt(std::string("invalid JSON: ") + simdjson::error_message(err));
   simdjson::dom::object obj;
   if (doc.get_object().get(obj)) return Status::Schema("expected a JSON object per line");
+  // obj["k"] takes the first of repeated keys, the codec would see the last.
+  if (std::string dup = FindDuplicateJsonKey(doc); !dup.empty()) return Status::Schema(dup);
   std::string_view body;
   if (obj["body"].get_string().get(body)) return Status::Schema("missing string field 'body'");
   out = Article();
@@ -179,10 +255,7 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
-           it.increment(ec)) {
-        if (it->is_regular_file()) files.push_back(it->path());
-      }
+      NEWSFLOW_RETURN_IF_ERROR(ListDirectory(p, o, stats, files));
       std::sort(files.begin(), files.end());
       for (const auto& f : files) NEWSFLOW_RETURN_IF_ERROR(ProducePath(f, o, sink, stats, false));
     } else if (fs::is_regular_file(p, ec)) {

@@ -4,10 +4,15 @@
 // - a .jsonl file (or "-" for stdin) holds one article a line: either a full
 //   raw record (schemas/article.v1) or a partial one with at least "body"
 //   (source, url, content_type, fetched_at, id, meta are filled in);
-// - a directory is walked recursively in name order.
-// Input that cannot become an article (invalid JSON or UTF-8, a line without
-// a body, an unreadable file) is dead-lettered with the reason and counted;
-// nothing is skipped silently.
+// - a directory is walked recursively in name order. A symbolic link inside
+//   it is followed only when its target stays inside the directory, unless
+//   `follow_symlinks`; links not followed are logged and counted as skipped.
+// .txt and .html files are decoded to UTF-8 like `watch` decodes pages
+// (newsflow_charset: BOM, <meta charset>, UTF-8, ICU's detector), and the
+// charset used is kept in meta.source_charset when it was not UTF-8.
+// Input that cannot become an article (invalid JSON or UTF-8 in JSON Lines,
+// a repeated key, a bad date, a line without a body, an unreadable file) is
+// dead-lettered with the reason and counted; nothing is skipped silently.
 #pragma once
 
 #include <string>
@@ -21,12 +26,14 @@ namespace newsflow {
 struct FileProducerOptions {
   std::string source;  // default source name; "" -> the parent directory's name
   std::string format = "auto";  // auto | text | html | jsonl
+  bool follow_symlinks = false;  // also links whose target leaves a walked directory
 };
 
 struct FileProducerStats {
   int64_t published = 0;
   int64_t dead_lettered = 0;
-  int64_t skipped_files = 0;  // files of unknown type in directories (logged)
+  int64_t skipped_files = 0;  // files of unknown type and links not followed (logged)
+  int64_t skipped_symlinks = 0;  // of which: links leaving the directory
 };
 
 // Publishes everything under `paths`. Returns an error only when the sink

@@ -35,9 +35,13 @@ std::string CharsetAfter(std::string_view s, size_t p) {
   return std::string(s.substr(p, e - p));
 }
 
-// Declared charset (HTTP hint, BOM, <meta>), else UTF-8 when the bytes are
-// valid UTF-8, else windows-1252 (the web's de-facto Latin default).
+// Valid UTF-8 is UTF-8: an envelope body always is (producers decode pages
+// and files once, with ICU), so a <meta charset> or hint left over from the
+// original bytes must not decode it a second time. Only bytes that are not
+// UTF-8 (direct callers) fall back to the declared charset (HTTP hint, BOM,
+// <meta>), else windows-1252 (the web's de-facto Latin default).
 std::string SniffCharset(std::string_view html, std::string_view hint) {
+  if (IsValidUtf8(html)) return "utf-8";
   if (!hint.empty()) return Lower(hint);
   if (html.size() >= 3 && html.substr(0, 3) == "\xEF\xBB\xBF") return "utf-8";
   if (html.size() >= 2 && html.substr(0, 2) == "\xFF\xFE") return "utf-16le";
@@ -58,7 +62,6 @@ std::string SniffCharset(std::string_view html, std::string_view hint) {
       }
     }
   }
-  if (IsValidUtf8(html)) return "utf-8";
   return "windows-1252";
 }
 
@@ -681,8 +684,10 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   std::string stripped;
   html = PrepareHtml(html, &stripped);
   std::string charset = SniffCharset(html, charset_hint);
+  // UTF-8 input: libxml2 must not switch to a stale <meta charset> either.
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                   HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+                   HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED |
+                   (charset == "utf-8" ? HTML_PARSE_IGNORE_ENC : 0);
   htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
   if (ctxt == nullptr) return Status::Internal("clean: libxml2 parser context");
   std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);

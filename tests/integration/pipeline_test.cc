@@ -297,7 +297,8 @@ TEST_F(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
   std::string out = dir_ + "/raw.jsonl";
   auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");
   std::vector<std::string> watch = {"watch", "--feeds", dir_ + "/feeds.yaml", "--state",
-                                    dir_ + "/feeds.state", "--politeness-ms", "10"};
+                                    dir_ + "/feeds.state", "--politeness-ms", "10",
+                                    "--allow-private-addresses"};  // the feed server is on loopback
   auto w1 = Start(watch, "watch1");
   ASSERT_TRUE(WaitFor([&] { return ReadLines(out).size() >= 3; }, 60s)) << w1->Log();
   w1->Signal(SIGTERM);

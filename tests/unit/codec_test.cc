@@ -119,5 +119,59 @@ TEST(CodecTest, EscapesControlCharacters) {
   EXPECT_EQ(b.body, a.body);
 }
 
+// Issue 13 #12: simdjson accepts repeated keys and readers disagreed on
+// which one wins; the codec refuses them and says where.
+TEST(CodecTest, RejectsDuplicateKeysAnywhere) {
+  Codec codec;
+  Article a;
+  const std::string head = R"({"v":1,"id":"x","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain",)";
+  struct Case {
+    std::string tail, where;
+  };
+  const std::vector<Case> cases = {
+      {R"("body":"first","body":"second"})", "record: duplicate key 'body'"},
+      {R"("body":"b","id":"y"})", "record: duplicate key 'id'"},
+      {R"("body":"b","meta":{"lang_hint":"ar","lang_hint":"en"}})", "record: meta: duplicate key 'lang_hint'"},
+      {R"("body":"b","clean":{"title":"t","text":"x","text":"y","published_at":null,"removed":{}}})",
+       "record: clean: duplicate key 'text'"},
+      {R"("body":"b","clean":{"title":"t","text":"x","published_at":null,"removed":{"ad":1,"ad":2}}})",
+       "record: clean.removed: duplicate key 'ad'"},
+      {R"("body":"b","entities":[{"text":"a","type":"LOC","start":0,"end":1,"canonical":"a"},{"text":"b","type":"LOC","type":"PER","start":0,"end":1,"canonical":"b"}]})",
+       "record: entities[1]: duplicate key 'type'"},
+      {R"("body":"b","x-ext":{"k":[{"a":1,"a":2}]}})", "record: x-ext.k[0]: duplicate key 'a'"},
+  };
+  for (const auto& c : cases) {
+    Status s = codec.Decode(head + c.tail, a);
+    EXPECT_EQ(s.code(), StatusCode::kSchema) << c.tail;
+    EXPECT_EQ(s.message(), c.where) << c.tail;
+  }
+  // Same key names in different objects are fine.
+  ASSERT_TRUE(codec.Decode(head + R"("body":"b","meta":{"body":"x","id":"y"}})", a).ok());
+}
+
+// Issue 13 #13: dates are validated on decode (year 1 overflowed the clock
+// downstream; month 13 passed unchecked).
+TEST(CodecTest, RejectsInvalidDates) {
+  Codec codec;
+  Article a;
+  auto record = [](const std::string& fetched, const std::string& published) {
+    return R"({"v":1,"id":"x","source":"s","url":null,"fetched_at":")" + fetched +
+           R"(","content_type":"text/plain","body":"b","clean":{"title":"t","text":"x","published_at":)" +
+           published + R"(,"removed":{}}})";
+  };
+  EXPECT_TRUE(codec.Decode(record("2026-01-01T00:00:00Z", "null"), a).ok());
+  EXPECT_TRUE(codec.Decode(record("2024-02-29T23:59:60+05:30", "\"2021-07-25T04:59:16+00:00\""), a).ok());
+  for (const std::string bad : {"2026-13-45T99:99:99Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                                "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "yesterday", "",
+                                "2026-01-01T00:00:00+99:00"}) {
+    Status s = codec.Decode(record(bad, "null"), a);
+    EXPECT_EQ(s.code(), StatusCode::kSchema) << bad;
+    EXPECT_EQ(s.message().rfind("fetched_at: '" + bad + "' is not an RFC 3339 date-time", 0), 0u) << s.message();
+  }
+  Status s = codec.Decode(record("2026-01-01T00:00:00Z", "\"0001-01-01T00:00:00Z\""), a);
+  EXPECT_EQ(s.code(), StatusCode::kSchema);
+  EXPECT_EQ(s.message().rfind("clean.published_at: '0001-01-01T00:00:00Z'", 0), 0u) << s.message();
+}
+
 }  // namespace
 }  // namespace newsflow

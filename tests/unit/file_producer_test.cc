@@ -1,6 +1,7 @@
 #include "file_producer.h"
 
 #include <gtest/gtest.h>
+#include <unicode/ucnv.h>
 
 #include <filesystem>
 #include <fstream>
@@ -46,16 +47,98 @@ TEST(FileProducerTest, ReadsDirectoriesByType) {
   EXPECT_EQ(stats.skipped_files, 1);
 }
 
-TEST(FileProducerTest, DeadLettersInvalidUtf8Files) {
+TEST(FileProducerTest, DeadLettersBinaryFiles) {
   auto dir = TempDir();
-  std::ofstream(dir / "bad.txt", std::ios::binary) << "abc\xff";
+  std::ofstream(dir / "bad.txt", std::ios::binary) << std::string("abc\0\xff\x01", 6);
   MemorySink sink;
   FileProducerStats stats;
   ASSERT_TRUE(ProduceFromPaths({(dir / "bad.txt").string()}, {}, sink, stats).ok());
   EXPECT_TRUE(sink.articles.empty());
   ASSERT_EQ(sink.dead.size(), 1u);
   EXPECT_EQ(sink.dead[0].reason_code, "corrupt");
-  EXPECT_NE(sink.dead[0].reason.find("UTF-8"), std::string::npos);
+  EXPECT_NE(sink.dead[0].reason.find("not a text file"), std::string::npos) << sink.dead[0].reason;
+}
+
+// Bytes of `utf8` in `charset`, converted by ICU.
+std::string Encode(const std::string& utf8, const char* charset) {
+  std::string out(utf8.size() * 4 + 16, '\0');
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t n = ucnv_convert(charset, "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
+                           static_cast<int32_t>(utf8.size()), &err);
+  EXPECT_TRUE(U_SUCCESS(err)) << charset << ": " << u_errorName(err);
+  out.resize(U_SUCCESS(err) ? static_cast<size_t>(n) : 0);
+  return out;
+}
+
+// Issue 13 #4: legacy encodings are decoded like `watch` decodes pages
+// (they were all dead-lettered as "not valid UTF-8").
+TEST(FileProducerTest, DecodesLegacyEncodingsLikeWatch) {
+  auto dir = TempDir();
+  // "The boy went to the market, then came back home in the evening." (a made-up sentence)
+  const std::string text =
+      "\u0630\u0647\u0628 \u0627\u0644\u0648\u0644\u062f \u0625\u0644\u0649 \u0627\u0644\u0633\u0648\u0642 "
+      "\u062b\u0645 \u0639\u0627\u062f \u0625\u0644\u0649 \u0627\u0644\u0628\u064a\u062a "
+      "\u0641\u064a \u0627\u0644\u0645\u0633\u0627\u0621.";
+  auto page = [&](const char* label) {
+    return std::string("<html><head><meta charset=\"") + label + "\"><title>t</title></head><body><p>" + text +
+           "</p></body></html>";
+  };
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir / "site" / name, std::ios::binary) << bytes;
+  };
+  write("a-1256.html", Encode(page("windows-1256"), "windows-1256"));
+  write("b-8859-6.html", Encode(page("iso-8859-6"), "ISO-8859-6"));
+  write("c-utf16.txt", std::string("\xFF\xFE") + Encode(text, "UTF-16LE"));
+  write("d-utf16be.txt", std::string("\xFE\xFF") + Encode(text, "UTF-16BE"));
+  write("e-utf8.txt", text);
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, {}, sink, stats).ok());
+  EXPECT_TRUE(sink.dead.empty()) << sink.dead[0].reason;
+  ASSERT_EQ(sink.articles.size(), 5u);
+  std::vector<std::string> charsets;
+  for (const auto& a : sink.articles) {
+    EXPECT_NE(a.body.find(text), std::string::npos) << a.meta.at("file") << ": " << a.body;
+    auto it = a.meta.find("source_charset");
+    charsets.push_back(it == a.meta.end() ? "" : it->second);
+  }
+  EXPECT_EQ(charsets, (std::vector<std::string>{"windows-1256", "iso-8859-6", "utf-16le", "utf-16be", ""}));
+  // No byte-order mark left at the start of the text.
+  EXPECT_EQ(sink.articles[2].body, text);
+}
+
+// Issue 13 #11: a link inside the directory to a file outside it is not
+// followed (it published /etc/passwd); it is reported as skipped.
+TEST(FileProducerTest, DoesNotFollowSymlinksOutOfTheDirectory) {
+  namespace fs = std::filesystem;
+  auto dir = TempDir();
+  std::ofstream(dir / "secret.txt") << "SECRET-OUTSIDE";
+  std::ofstream(dir / "site" / "a.txt") << "inside article";
+  fs::create_directories(dir / "site" / "sub");
+  fs::create_symlink(dir / "secret.txt", dir / "site" / "leak.txt");
+  fs::create_symlink(dir, dir / "site" / "sub" / "up");               // directory leaving the tree
+  fs::create_symlink(dir / "site" / "a.txt", dir / "site" / "sub" / "same.txt");  // stays inside
+  {
+    MemorySink sink;
+    FileProducerStats stats;
+    ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, {}, sink, stats).ok());
+    ASSERT_EQ(sink.articles.size(), 2u);  // a.txt and the link to it
+    for (const auto& a : sink.articles) EXPECT_EQ(a.body, "inside article");
+    EXPECT_EQ(stats.skipped_symlinks, 2);
+    EXPECT_EQ(stats.skipped_files, 2);
+  }
+  {
+    // Asked for: followed, and the link back to an ancestor is walked once.
+    MemorySink sink;
+    FileProducerStats stats;
+    FileProducerOptions o;
+    o.follow_symlinks = true;
+    ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, o, sink, stats).ok());
+    int secret = 0;
+    for (const auto& a : sink.articles) secret += a.body == "SECRET-OUTSIDE";
+    EXPECT_EQ(secret, 1);
+    EXPECT_EQ(stats.skipped_symlinks, 0);
+  }
 }
 
 TEST(FileProducerTest, CompletesPartialJsonLines) {
@@ -79,6 +162,23 @@ TEST(FileProducerTest, RejectsBadLinesWithReasons) {
   EXPECT_EQ(ArticleFromJsonLine(R"({"body":"x","fetched_at":"yesterday"})", {}, a).code(),
             StatusCode::kSchema);
   EXPECT_EQ(ArticleFromJsonLine(R"({"body":"x","content_type":"application/pdf"})", {}, a).code(),
+            StatusCode::kSchema);
+}
+
+// Issue 13 #12: a repeated key is refused (produce took the first "body",
+// the stages' codec the last).
+TEST(FileProducerTest, RejectsDuplicateKeysInJsonLines) {
+  Article a;
+  Status s = ArticleFromJsonLine(R"({"body":"first","body":"second"})", {}, a);
+  EXPECT_EQ(s.code(), StatusCode::kSchema);
+  EXPECT_EQ(s.message(), "duplicate key 'body'");
+  s = ArticleFromJsonLine(R"({"body":"b","meta":{"k":"1","k":"2"}})", {}, a);
+  EXPECT_EQ(s.code(), StatusCode::kSchema);
+  EXPECT_EQ(s.message(), "meta: duplicate key 'k'");
+  // Issue 13 #13: impossible dates are refused here too.
+  EXPECT_EQ(ArticleFromJsonLine(R"({"body":"x","fetched_at":"2026-13-45T99:99:99Z"})", {}, a).code(),
+            StatusCode::kSchema);
+  EXPECT_EQ(ArticleFromJsonLine(R"({"body":"x","fetched_at":"0001-01-01T00:00:00Z"})", {}, a).code(),
             StatusCode::kSchema);
 }
 

@@ -29,6 +29,22 @@ TEST(TextTest, ParsesAndFormatsRfc3339) {
   EXPECT_FALSE(ParseRfc3339("2021-13-25T04:59:16Z").has_value());
 }
 
+// Issue 13 #13: year 1 overflowed system_clock (undefined behaviour) and
+// impossible calendar dates were accepted.
+TEST(TextTest, Rfc3339RejectsOutOfRangeAndImpossibleDates) {
+  EXPECT_FALSE(ParseRfc3339("0001-01-01T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-02-30T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-04-31T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2025-02-29T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("1900-02-29T00:00:00Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-01-01T00:00:00+24:00").has_value());
+  EXPECT_TRUE(ParseRfc3339("2000-02-29T00:00:00Z").has_value());
+  EXPECT_TRUE(ParseRfc3339("2024-02-29T00:00:00Z").has_value());
+  EXPECT_TRUE(ParseRfc3339("1700-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(ParseRfc3339("2200-12-31T23:59:59Z").has_value());
+}
+
 TEST(TextTest, CanonicalUrlDropsTrackingAndFragment) {
   EXPECT_EQ(CanonicalUrl("HTTPS://Example.COM:443/a/b?utm_source=x&b=2&a=1#frag"),
             "https://example.com/a/b?a=1&b=2");

@@ -41,6 +41,10 @@ size_t ByteOffsetOfCodePoint(std::string_view s, int64_t cp);
 std::string FormatRfc3339(std::chrono::system_clock::time_point t);
 std::string NowRfc3339();
 // Parses RFC 3339 / ISO 8601 date-times with offset or Z ("2021-07-25T04:59:16+00:00").
+// Only real calendar dates (no February 30) with years kMinRfc3339Year to
+// kMaxRfc3339Year are accepted: the result must fit system_clock's range.
+inline constexpr int kMinRfc3339Year = 1700;
+inline constexpr int kMaxRfc3339Year = 2200;
 std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s);
 
 // Lower-case hex of a 128-bit XXH3 hash: stable across runs and machines.

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "newsflow/yaml_keys.h"
+
 namespace newsflow {
 namespace {
 
@@ -218,6 +220,10 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
     return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ":" +
                                    std::to_string(e.mark.column + 1) +
                                    ": not valid YAML: " + e.msg);
+  }
+  // Two values for one key: yaml-cpp would keep both and readers disagree.
+  if (std::string dup = FindDuplicateYamlKey(root); !dup.empty()) {
+    return Status::InvalidArgument(path + ": " + dup + "; remove one of them");
   }
   PipelineConfig c;
   c.path = path;

@@ -406,6 +406,30 @@ TEST(CleanStageTest, HtmlKeepsArticleDropsFurnitureAndDecodesCharset) {
   EXPECT_FALSE(Contains(a, "not text"));
 }
 
+// Issue 13 #4: the body of a record is UTF-8 (producers decode legacy pages
+// with ICU); a <meta charset> or meta.charset left over from the original
+// bytes must not decode it again (windows-1256 garbled it, ISO-8859-6 emptied it).
+TEST(CleanStageTest, Utf8BodyWithStaleLegacyCharsetIsNotDecodedAgain) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  // Made-up sentences for the test.
+  const std::string p1 = "ذهب الولد إلى السوق صباح يوم الجمعة واشترى الخبز والفاكهة لعائلته الكبيرة.";
+  const std::string p2 = "ثم عاد إلى البيت قبل الظهر وساعد أمه في تحضير الغداء للضيوف القادمين من المدينة.";
+  const std::string p3 = "وفي المساء جلس مع أصدقائه في الحديقة وتحدثوا طويلا عن المدرسة والامتحانات القادمة.";
+  for (const std::string label : {"windows-1256", "iso-8859-6"}) {
+    for (bool hint : {false, true}) {
+      Article a = HtmlArticle("<html><head><meta charset=\"" + label + "\"><title>خبر</title></head><body><article>"
+                              "<h1>عودة الولد</h1><p>" + p1 + "</p><p>" + p2 + "</p><p>" + p3 +
+                              "</p></article></body></html>",
+                              "ar-test");
+      if (hint) a.meta["charset"] = label;  // a producer that kept the HTTP charset
+      ASSERT_TRUE(Forwarded(*h.stage, a)) << label;
+      EXPECT_NE(a.clean->text.find(p1), std::string::npos) << label << " hint=" << hint << ": " << a.clean->text;
+      EXPECT_NE(a.clean->text.find(p3), std::string::npos) << label << " hint=" << hint;
+    }
+  }
+}
+
 // Pages broken in ways seen in the wild: a <noscript> left open by a stray
 // tag (libxml2 would keep it open to the end of the page), the readable copy
 // of a script-rendered article inside <noscript>, and a NUL byte.

@@ -37,6 +37,32 @@ TEST(FeedsListTest, YamlWithDefaults) {
   EXPECT_EQ((*feeds)[1].interval, std::chrono::seconds(60));
 }
 
+// Issue 13 #12: yaml-cpp keeps both values of a repeated key (node["k"] took
+// the first, a loop the last): refused, with the line.
+TEST(FeedsListTest, RejectsDuplicateKeysWithTheirLine) {
+  auto r = ParseFeedsYaml("feeds:\n  - url: https://a.example/\n    source: a\n    url: https://b.example/\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate key `url` at line 4 (first at line 2)"), std::string::npos)
+      << r.status().ToString();
+  r = ParseFeedsYaml("defaults:\n  interval_s: 60\nfeeds: []\ndefaults:\n  interval_s: 5\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate key `defaults` at line 4"), std::string::npos) << r.status().ToString();
+  r = ParseFeedsYaml("feeds:\n  - url: https://a.example/\n    headers: {X-K: 1, X-K: 2}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate key `X-K` at line 3"), std::string::npos) << r.status().ToString();
+}
+
+TEST(FeedsListTest, AllowPrivateAddressesPerFeed) {
+  auto r = ParseFeedsYaml("feeds:\n  - url: http://intranet.local/rss\n    allow_private_addresses: true\n"
+                          "  - url: https://public.example/rss\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE((*r)[0].allow_private_addresses);
+  EXPECT_FALSE((*r)[1].allow_private_addresses);
+  auto back = ParseFeedsYaml(FeedsToYaml(*r));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, *r);
+}
+
 TEST(FeedsListTest, RejectsUnknownKeysBadUrlsAndDuplicates) {
   EXPECT_FALSE(ParseFeedsYaml("feeds:\n  - url: https://e.org/\n    intervall_s: 5\n").ok());
   EXPECT_FALSE(ParseFeedsYaml("feeds:\n  - url: ftp://e.org/\n").ok());

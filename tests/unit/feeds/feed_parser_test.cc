@@ -147,6 +147,11 @@ TEST(FeedsParserTest, Rfc822Dates) {
   EXPECT_EQ(fmt("23 Nov 2026 19:26 EST"), "2026-11-24T00:26:00Z");
   EXPECT_EQ(fmt("Mon, 23 Nov 26 19:26:11 -0230"), "2026-11-23T21:56:11Z");
   EXPECT_EQ(fmt("yesterday"), "none");
+  // Issue 13 #13: year 1 overflowed the clock (undefined behaviour); impossible days passed.
+  EXPECT_EQ(fmt("Mon, 01 Jan 0001 00:00:00 GMT"), "none");
+  EXPECT_EQ(fmt("Fri, 31 Dec 99999 23:59:59 GMT"), "none");
+  EXPECT_EQ(fmt("Mon, 30 Feb 2026 10:00:00 GMT"), "none");
+  EXPECT_EQ(fmt("29 Feb 2024 10:00:00 GMT"), "2024-02-29T10:00:00Z");
 }
 
 TEST(FeedsCharsetTest, HeaderMetaAndDetection) {

@@ -8,10 +8,14 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   500 | 429 (Retry-After: 1) | slow (answers after 5 s) | garbage |
                   huge (50 MB, no Content-Length) | redirect (endless) |
                   bomb (gzip: 64 MiB of zeros in ~64 KiB) | gzip (the file, gzip-encoded) |
-                  live:P (generated: a new item every P ms, links carry ?created=<unix ms>)
+                  live:P (generated: a new item every P ms, links carry ?created=<unix ms>) |
+                  delay:MS (the file, answered after MS ms)
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
                   /page/same/... -> one fixed page whatever the rest of the path;
-                  /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1
+                  /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1;
+                  /page/big/N/... -> an HTML page of N bytes;
+                  /page/enc/CODEC/... -> Arabic test text encoded with Python codec CODEC
+                  (cp1256, iso8859_6), declared only in <meta charset>
   /redirect/N     302 to /redirect/N+1, forever
   /_stats         one line per path: "<path> <requests> <not_modified>"
   /_times         one line per request: "<unix ms> <path>"
@@ -96,6 +100,17 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/page/same/"):
                 return self.send(200, b"<html><body><p>One story, many URLs</p></body></html>",
                                  [("Content-Type", "text/html")])
+            if path.startswith("/page/big/"):
+                n = int(path.split("/")[3])
+                body = b"<html><body><p>" + b"big " * (n // 4) + b"</p></body></html>"
+                return self.send(200, body, [("Content-Type", "text/html; charset=utf-8")])
+            if path.startswith("/page/enc/"):
+                codec = path.split("/")[3]
+                label = {"cp1256": "windows-1256", "iso8859_6": "iso-8859-6"}.get(codec, codec)
+                text = "\u0630\u0647\u0628 \u0627\u0644\u0648\u0644\u062f \u0625\u0644\u0649 \u0627\u0644\u0633\u0648\u0642"
+                body = (f'<html><head><meta charset="{label}"><title>{path}</title></head>'
+                        f"<body><p>{text}</p></body></html>").encode(codec)
+                return self.send(200, body, [("Content-Type", "text/html")])
             if path.startswith("/page/latin1/"):
                 body = ("<html><body><p>Caf\u00e9 cr\u00e8me " + path + "</p></body></html>").encode("cp1252")
                 return self.send(200, body, [("Content-Type", "text/html; charset=iso-8859-1")])
@@ -157,6 +172,8 @@ class Handler(BaseHTTPRequestHandler):
                                                   ("Content-Encoding", "gzip")])
         if mode.startswith("live:"):
             return self.live(name, int(mode.split(":")[1]))
+        if mode.startswith("delay:"):
+            time.sleep(int(mode.split(":")[1]) / 1000.0)
         try:
             with open(file, "rb") as f:
                 body = f.read()

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "newsflow/codec.h"
 #include "newsflow/sink.h"
 
 extern char** environ;
@@ -135,6 +136,8 @@ class FeedServer {
 };
 
 // Keeps every published article; can refuse the first `refuse` publishes.
+// Like KafkaArticleSink, an article whose record is over `max_record_bytes`
+// is dead-lettered and reported as kTooLarge.
 class MemorySink : public ArticleSink {
  public:
   Status Publish(const Article& a) override {
@@ -142,6 +145,15 @@ class MemorySink : public ArticleSink {
     if (refuse_ > 0) {
       --refuse_;
       return Status::Unavailable("test sink refuses");
+    }
+    if (size_t n = Codec::Encode(a).size(); n > max_record_bytes_) {
+      DeadLetter d;
+      d.stage = "watch";
+      d.reason_code = "too_large";
+      d.reason = "article of " + std::to_string(n) + " bytes exceeds the limit";
+      d.key = a.id;
+      dead_.push_back(d);
+      return Status::TooLarge(d.reason);
     }
     articles_.push_back(a);
     return Status::OK();
@@ -169,6 +181,10 @@ class MemorySink : public ArticleSink {
     std::lock_guard<std::mutex> lock(mu_);
     refuse_ = n;
   }
+  void SetMaxRecordBytes(size_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    max_record_bytes_ = n;
+  }
   int flushes() const { return flushes_.load(); }
   std::vector<DeadLetter> DeadLetters() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -180,6 +196,7 @@ class MemorySink : public ArticleSink {
   std::vector<Article> articles_;
   std::vector<DeadLetter> dead_;
   int refuse_ = 0;
+  size_t max_record_bytes_ = SIZE_MAX;
   std::atomic<int> flushes_{0};
   std::atomic<bool> fail_flush_{false};
 };

@@ -11,6 +11,11 @@
 #include <thread>
 
 #include "feed_test_support.h"
+#include "http_fetcher.h"
+#include "state_store.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 namespace newsflow::feeds {
 namespace {
@@ -51,6 +56,7 @@ class WatchTest : public ::testing::Test {
     o.reload_check_interval = milliseconds(100);
     o.shutdown_grace = milliseconds(3000);
     o.seed = 7;
+    o.allow_private_addresses = true;  // feed_server.py listens on 127.0.0.1
     return o;
   }
 
@@ -397,6 +403,252 @@ TEST_F(WatchTest, ReloadPicksUpNewFeedsWithoutRestart) {
   run->Stop();
   EXPECT_EQ(Titles(sink.Articles(), "b"), (std::set<std::string>{"Title b1", "Title b2", "Title b3"}));
   EXPECT_EQ(sink.Size(), 4u);
+}
+
+// Issue 13 #10: by default nothing on loopback / private addresses is
+// fetched; the feed's status and the item's page_error say why.
+TEST_F(WatchTest, LoopbackAndPrivateTargetsAreRefusedByDefault) {
+  WriteFeed("a", {"a1"});
+  WriteFeeds({"a"});
+  // A second feed allowed per feed in feeds.yaml: its item links point at
+  // another host name (localhost), which that allowance does not cover.
+  std::string port = std::to_string(server_->port());
+  WriteFile(dir_ + "/b.xml", testing::Rss({{"b1", "http://localhost:" + port + "/page/b1", "Title b1", "sum b1"}}));
+  std::string y = "feeds:\n  - url: " + FeedUrl("a") + "\n    source: a\n    interval_s: 1\n" +
+                  "  - url: " + FeedUrl("b") + "\n    source: b\n    interval_s: 1\n    allow_private_addresses: true\n";
+  WriteFile(dir_ + "/feeds.yaml", y);
+  WatcherOptions o = Options();
+  o.allow_private_addresses = false;
+  MemorySink sink;
+  auto run = Start(sink, o);
+  ASSERT_TRUE(run);
+  bool done = WaitFor([&] { return Row(*run, "a").consecutive_failures >= 1 && sink.Size() >= 1; });
+  run->Stop();
+  ASSERT_TRUE(done);
+  FeedStatusRow row = Row(*run, "a");
+  EXPECT_EQ(row.health, "failing");
+  EXPECT_NE(row.last_error.find("refused to connect to 127.0.0.1 (loopback)"), std::string::npos) << row.last_error;
+  EXPECT_NE(row.last_error.find("--allow-private-addresses"), std::string::npos) << row.last_error;
+  EXPECT_EQ(FeedRequests("a"), 0);  // never reached the server
+  EXPECT_EQ(server_->StatsFor("/page/a1").requests, 0);
+  // Feed b is allowed, its page on another host name is not.
+  auto articles = sink.Articles();
+  ASSERT_EQ(articles.size(), 1u);
+  EXPECT_EQ(articles[0].source, "b");
+  EXPECT_EQ(articles[0].meta.at("feed_only"), "true");
+  EXPECT_NE(articles[0].meta.at("page_error").find("(loopback)"), std::string::npos) << articles[0].meta.at("page_error");
+  EXPECT_EQ(server_->StatsFor("/page/b1").requests, 0);
+  EXPECT_EQ(Row(*run, "b").health, "ok");
+}
+
+TEST(NonPublicAddress, ClassifiesLoopbackPrivateLinkLocalAndMapped) {
+  auto v4 = [](const char* text) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    inet_pton(AF_INET, text, &a.sin_addr);
+    const char* k = NonPublicAddressKind(reinterpret_cast<sockaddr*>(&a));
+    return std::string(k ? k : "public");
+  };
+  auto v6 = [](const char* text) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    inet_pton(AF_INET6, text, &a.sin6_addr);
+    const char* k = NonPublicAddressKind(reinterpret_cast<sockaddr*>(&a));
+    return std::string(k ? k : "public");
+  };
+  EXPECT_EQ(v4("127.0.0.1"), "loopback");
+  EXPECT_EQ(v4("127.255.1.2"), "loopback");
+  EXPECT_EQ(v4("10.1.2.3"), "private");
+  EXPECT_EQ(v4("172.16.0.1"), "private");
+  EXPECT_EQ(v4("172.31.255.255"), "private");
+  EXPECT_EQ(v4("172.32.0.1"), "public");
+  EXPECT_EQ(v4("192.168.1.1"), "private");
+  EXPECT_EQ(v4("169.254.169.254"), "link-local");  // cloud metadata
+  EXPECT_EQ(v4("100.64.0.1"), "carrier-grade NAT");
+  EXPECT_EQ(v4("0.0.0.0"), "unspecified");
+  EXPECT_EQ(v4("224.0.0.1"), "multicast");
+  EXPECT_EQ(v4("93.184.216.34"), "public");
+  EXPECT_EQ(v4("8.8.8.8"), "public");
+  EXPECT_EQ(v6("::1"), "loopback");
+  EXPECT_EQ(v6("::"), "unspecified");
+  EXPECT_EQ(v6("::ffff:127.0.0.1"), "loopback");
+  EXPECT_EQ(v6("::ffff:10.0.0.1"), "private");
+  EXPECT_EQ(v6("::ffff:8.8.8.8"), "public");
+  EXPECT_EQ(v6("fe80::1"), "link-local");
+  EXPECT_EQ(v6("fd00::1"), "private");
+  EXPECT_EQ(v6("64:ff9b::7f00:1"), "loopback");
+  EXPECT_EQ(v6("2002:7f00:1::"), "loopback");
+  EXPECT_EQ(v6("2606:4700::1111"), "public");
+}
+
+// A host *name* that resolves to loopback is refused after resolution, on
+// the address actually connected to (the same check runs for every
+// connection curl opens, so for every redirect hop too); nothing reaches
+// the server.
+TEST_F(WatchTest, FetcherRefusesLoopbackAfterResolutionAndNamesTheAddress) {
+  HttpFetcher fetcher(FetcherOptions{});
+  FetchRequest req;
+  req.tag = 1;
+  req.url = "http://localhost:" + std::to_string(server_->port()) + "/redirect/0";
+  fetcher.Start(req);
+  std::vector<FetchResult> done;
+  ASSERT_TRUE(WaitFor([&] {
+    fetcher.Poll(milliseconds(50), done);
+    return !done.empty();
+  }));
+  EXPECT_EQ(done[0].transport.code(), StatusCode::kRejected) << done[0].transport.ToString();
+  EXPECT_NE(done[0].transport.message().find("(loopback)"), std::string::npos) << done[0].transport.ToString();
+  EXPECT_EQ(server_->StatsFor("/redirect/0").requests, 0);
+  EXPECT_EQ(server_->StatsFor("/redirect/1").requests, 0);
+}
+
+// Issue 13 #5: a page over the record limit is dead-lettered once and
+// remembered; the feed's ETag is kept, so later polls are 304s and the page
+// is never fetched again (also not after a restart).
+TEST_F(WatchTest, OversizedPageIsDeadLetteredOnceAndNotRefetched) {
+  std::vector<TestItem> items = {{"big1", server_->Url("/page/big/200000/1"), "Big", "big summary"},
+                                 {"s1", PageUrl("s1"), "Small", "small summary"}};
+  WriteFile(dir_ + "/a.xml", testing::Rss(items));
+  WriteFeeds({"a"});
+  for (int round = 0; round < 2; ++round) {
+    MemorySink sink;
+    sink.SetMaxRecordBytes(100 * 1024);
+    int before = FeedRequests("a");  // every request, 304s included
+    auto run = Start(sink, Options());
+    ASSERT_TRUE(run);
+    // Several polls of the feed (interval 1 s).
+    bool polled = WaitFor([&] { return FeedRequests("a") >= before + 4; });
+    run->Stop();
+    ASSERT_TRUE(polled);
+    ASSERT_TRUE(run->result.ok()) << run->result.ToString();
+    if (round == 0) {
+      EXPECT_EQ(sink.DeadLetters().size(), 1u);
+      EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Small"}));
+      EXPECT_EQ(sink.Size(), 1u);
+    } else {
+      EXPECT_EQ(sink.DeadLetters().size(), 0u);  // remembered across the restart
+      EXPECT_EQ(sink.Size(), 0u);
+    }
+  }
+  EXPECT_EQ(server_->StatsFor("/page/big/200000/1").requests, 1);
+  // One full GET; every later poll was a 304 (the ETag was kept).
+  EXPECT_EQ(FeedRequests("a") - server_->StatsFor("/feed/a.xml").not_modified, 1);
+}
+
+// Issue 13 #6: with the request budget saturated (one transfer at a time,
+// each feed answering in 500 ms, six feeds due every second) every feed is
+// polled in turn, earliest due first; the late ones are shown as overdue.
+TEST_F(WatchTest, SaturatedBudgetPollsEveryFeedAndShowsOverdue) {
+  std::vector<std::string> names = {"a", "b", "c", "d", "e", "f"};
+  for (const auto& n : names) {
+    WriteFeed(n, {n + "1"});
+    SetMode(n, "delay:500");
+  }
+  WriteFeeds(names);
+  WatcherOptions o = Options();
+  o.max_concurrency = 1;
+  o.fetch_pages = false;
+  MemorySink sink;
+  auto run = Start(sink, o);
+  ASSERT_TRUE(run);
+  bool saw_overdue = false;
+  std::string table;
+  auto polls = [&] {
+    int n = 0;
+    for (const auto& f : names) n += FeedRequests(f);  // 304s included
+    return n;
+  };
+  bool polled = WaitFor(
+      [&] {
+        for (const auto& row : run->w->StatusRows()) {
+          if (row.health == "overdue" && row.overdue_s > 0 && !saw_overdue) {
+            saw_overdue = true;
+            std::ostringstream t;
+            PrintStatusTable(t, run->w->StatusRows());
+            table = t.str();
+          }
+        }
+        return polls() >= 13;
+      },
+      milliseconds(30000));
+  run->Stop();
+  ASSERT_TRUE(polled);
+  for (const auto& f : names) {
+    EXPECT_GE(FeedRequests(f), 2) << f;
+  }
+  EXPECT_EQ(sink.Size(), names.size());
+  EXPECT_TRUE(saw_overdue);
+  EXPECT_NE(table.find("overdue"), std::string::npos) << table;
+  // The metric a dashboard sees.
+  bool metric = false;
+  for (const auto& fam : registry_.Collect()) {
+    if (fam.name == "newsflow_feed_poll_overdue_seconds") metric = !fam.metric.empty();
+  }
+  EXPECT_TRUE(metric);
+}
+
+// `watch --status` reads the state file: a feed not attempted for two of its
+// intervals is shown overdue (the interval is now kept in the state file).
+TEST(StatusTable, StateFileShowsFeedsNotPolledForTwoIntervalsAsOverdue) {
+  std::string dir = testing::MakeTempDir("status-test-");
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  {
+    StateStore store;
+    FeedState& late = store.Feed("https://late.example/rss");
+    late.source = "late";
+    late.interval_s = 60;
+    late.last_attempt_unix = late.last_success_unix = now - 600;
+    FeedState& fine = store.Feed("https://fine.example/rss");
+    fine.source = "fine";
+    fine.interval_s = 60;
+    fine.last_attempt_unix = fine.last_success_unix = now - 30;
+    ASSERT_TRUE(store.Save(dir + "/feeds.state").ok());
+  }
+  auto rows = ReadStatusRows(dir + "/feeds.state");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  std::map<std::string, FeedStatusRow> by;
+  for (const auto& r : *rows) by[r.source] = r;
+  EXPECT_EQ(by["late"].health, "overdue");
+  EXPECT_GE(by["late"].overdue_s, 539);
+  EXPECT_EQ(by["fine"].health, "ok");
+  EXPECT_EQ(by["fine"].overdue_s, 0);
+}
+
+TEST(StatusTable, ShowsOverdueFeeds) {
+  FeedStatusRow r;
+  r.source = "late";
+  r.url = "https://example.org/feed";
+  r.health = "overdue";
+  r.overdue_s = 42;
+  std::ostringstream out;
+  PrintStatusTable(out, {r});
+  EXPECT_NE(out.str().find("overdue by 42 s"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("1 feeds, 0 failing, 1 overdue"), std::string::npos) << out.str();
+}
+
+// Issue 13 #4: Arabic pages in windows-1256 and ISO-8859-6, declared only in
+// <meta charset>, arrive as UTF-8 with the charset noted in meta.
+TEST_F(WatchTest, LegacyArabicPagesArePublishedAsUtf8) {
+  std::vector<TestItem> items = {{"w", server_->Url("/page/enc/cp1256/1"), "W", "w"},
+                                 {"i", server_->Url("/page/enc/iso8859_6/1"), "I", "i"}};
+  WriteFile(dir_ + "/ar.xml", testing::Rss(items));
+  WriteFeeds({"ar"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  bool published = WaitFor([&] { return sink.Size() >= 2; });
+  run->Stop();
+  ASSERT_TRUE(published);
+  const std::string text = "\xD8\xB0\xD9\x87\xD8\xA8 \xD8\xA7\xD9\x84\xD9\x88\xD9\x84\xD8\xAF";  // UTF-8
+  std::map<std::string, std::string> charsets;
+  for (const auto& a : sink.Articles()) {
+    EXPECT_EQ(a.meta.at("feed_only"), "false");
+    EXPECT_NE(a.body.find(text), std::string::npos) << a.body;
+    charsets[a.meta.at("item_title")] = a.meta.count("source_charset") ? a.meta.at("source_charset") : "";
+  }
+  EXPECT_EQ(charsets, (std::map<std::string, std::string>{{"W", "windows-1256"}, {"I", "iso-8859-6"}}));
 }
 
 }  // namespace

@@ -91,6 +91,20 @@ TEST(PipelineConfigTest, TypeErrorsAreRefusedWithTheirLine) {
       << e.status().message();
 }
 
+// Issue 13 #12: a key given twice (yaml-cpp keeps both) is refused with its line.
+TEST(PipelineConfigTest, DuplicateKeysAreRefusedWithTheirLine) {
+  auto c = ParsePipelineConfig("version: 1\nstages:\n  - name: clean\n    settings: {max_ms_per_record: 500}\n"
+                               "    settings: {max_ms_per_record: 5}\n",
+                               "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "p.yaml: duplicate key `settings` at line 5 (first at line 4); remove one of them");
+  c = ParsePipelineConfig("version: 1\nkafka:\n  brokers: a:1\n  brokers: b:2\nstages:\n  - name: clean\n", "p.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("duplicate key `brokers` at line 4 (first at line 3)"), std::string::npos)
+      << c.status().ToString();
+}
+
 TEST(PipelineConfigTest, MissingStagesAndDuplicatesAndBadYaml) {
   auto a = ParsePipelineConfig("topics: {raw: x}\n", "p.yaml");
   ASSERT_FALSE(a.ok());

@@ -9,7 +9,7 @@
 
 #include "newsflow/text.h"
 
-namespace newsflow::feeds {
+namespace newsflow {
 namespace {
 
 std::string Lower(std::string_view s) {
@@ -112,7 +112,10 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
     converted = Convert(bytes, charset);
     if (!converted.ok()) return converted.status();
   }
-  return DecodedText{std::move(converted).value(), charset};
+  std::string utf8 = std::move(converted).value();
+  // A byte-order mark decoded with an explicit UTF-16 converter stays U+FEFF.
+  if (utf8.compare(0, 3, "\xEF\xBB\xBF") == 0) utf8.erase(0, 3);
+  return DecodedText{std::move(utf8), charset};
 }
 
-}  // namespace newsflow::feeds
+}  // namespace newsflow

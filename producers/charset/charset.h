@@ -1,4 +1,7 @@
-// Web page bytes -> UTF-8.
+// Document bytes -> UTF-8: the one decoding path of every producer (`watch`
+// for pages, `produce` for .txt/.html files), so a page decodes the same
+// whichever way it arrives. The envelope body is always UTF-8; consumers
+// (clean) trust it and do not decode again.
 //
 // Order of evidence: byte-order mark, the HTTP Content-Type charset, a
 // <meta charset> / http-equiv declaration in the first 4 KiB, then valid
@@ -13,7 +16,7 @@
 
 #include "newsflow/status.h"
 
-namespace newsflow::feeds {
+namespace newsflow {
 
 struct DecodedText {
   std::string utf8;
@@ -25,4 +28,10 @@ std::string CharsetFromContentType(std::string_view content_type);
 
 Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view content_type);
 
-}  // namespace newsflow::feeds
+namespace feeds {
+using newsflow::CharsetFromContentType;
+using newsflow::DecodedText;
+using newsflow::DecodeToUtf8;
+}  // namespace feeds
+
+}  // namespace newsflow
