@@ -230,7 +230,7 @@ TEST_F(EmbeddedRestartTest, WatchRepublishesWhatTheFinalTopicNeverGot) {
   auto stage = StartPassthrough("news.raw", "news.tagged", "newsflow-sink", "stage",
                                 {"--set", "delay_us=150000"});
   auto watch = Start({"watch", "--feeds", server.feeds(), "--state", dir_ + "/feeds.state",
-                      "--politeness-ms", "0"},
+                      "--politeness-ms", "0", "--allow-private-addresses"},
                      "watch");
   ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 5; }, 90s))
       << watch->Log() << stage->Log() << sink->Log();
@@ -261,7 +261,8 @@ TEST_F(EmbeddedRestartTest, WatchRestartRepublishesItemsOfAGoneBroker) {
   auto raw_sink = Start({"sink", "--topic", "news.raw", "--output", raw, "--group", "raw-audit"},
                         "raw-sink");
   std::vector<std::string> watch_args = {"watch", "--feeds", server.feeds(), "--state",
-                                         dir_ + "/feeds.state", "--politeness-ms", "0"};
+                                         dir_ + "/feeds.state", "--politeness-ms", "0",
+                                         "--allow-private-addresses"};  // loopback feed server
   auto w1 = Start(watch_args, "watch1");
   ASSERT_TRUE(WaitFor([&] { return Ids(raw).unique.size() >= kItems; }, 90s)) << w1->Log();
   std::this_thread::sleep_for(6s);  // a state save: the items' dedupe keys are on disk
