@@ -20,6 +20,13 @@ struct CommonOptions {
   bool metrics_addr_given = false;  // on the command line (wins over a pipeline file)
   int metrics_linger_ms = 0;   // produce: keep serving /metrics this long after the work
   std::string log_level = "info";
+  // --namespace NS: prefixes every topic and consumer group this process
+  // uses, defaults included ("NS.news.raw", "NS.newsflow-clean").
+  std::string ns;
+  // Topics this process creates on a --brokers cluster: 0 = the pipeline
+  // file's, else 8 partitions and min(3, brokers) replicas.
+  int partitions = 0;
+  int replication_factor = 0;
 };
 
 struct BrokerOptions {

@@ -46,8 +46,9 @@ std::string SeriesLabel(const nlohmann::json& metric) {
 }
 
 class DashboardTest : public MetricsPipelineTest {};
+NEWSFLOW_ON_BOTH_BROKERS(DashboardTest);
 
-TEST_F(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
+TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
   ASSERT_TRUE(std::filesystem::exists(kPrometheus))
       << kPrometheus << " is missing: apt-get install prometheus (scripts/setup.sh does)";
   StartBroker(4);
