@@ -90,6 +90,7 @@ Status PrepareTopics(const KafkaOptions& kafka, const CommonOptions& c,
   TopicOptions to;
   to.partitions = partitions > 0 ? partitions : c.partitions > 0 ? c.partitions : kDefaultPartitions;
   to.replication_factor = c.replication_factor;
+  to.stop = &g_stop;
   return EnsureTopics(kafka, topics, to, &registry);
 }
 
@@ -859,6 +860,8 @@ int RunValidate(const std::string& path) {
   }
   std::printf("\n  dead letters: %s; partitions: %d; brokers: %s\n", cfg->dead_letter_topic.c_str(),
               cfg->partitions, cfg->brokers.empty() ? "embedded" : cfg->brokers.c_str());
+  if (!cfg->ns.empty())
+    std::printf("  namespace: %s (topics and groups are %s.<name>)\n", cfg->ns.c_str(), cfg->ns.c_str());
   for (const auto& p : *plans) std::printf("  %s: %s\n", p.name.c_str(), p.descriptor.description.c_str());
   return kOk;
 }

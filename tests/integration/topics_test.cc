@@ -163,3 +163,28 @@ TEST_F(RealKafkaTopicsTest, RefusedCreationStopsWithAMessageNamingTheTopic) {
 
 }  // namespace
 }  // namespace newsflow::testing
+
+namespace newsflow::testing {
+namespace {
+
+// No cluster at the address (yet: a box still booting): the process waits,
+// says what it waits for, and a SIGTERM ends the wait at once.
+TEST(KafkaWaitTest, UnreachableClusterIsAwaitedAndSigtermEndsTheWait) {
+  using namespace std::chrono_literals;
+  std::string dir = MakeTempDir("kafka-wait");
+  std::ofstream(dir + "/in.jsonl") << R"({"body":"x"})" << "\n";
+  const int port = FreePort();  // nothing listens there
+  Process p({NewsflowBinary(), "produce", "--brokers", "127.0.0.1:" + std::to_string(port), dir + "/in.jsonl"},
+            dir + "/produce.log");
+  ASSERT_TRUE(WaitFor([&] { return p.Log().find("waiting for Kafka at 127.0.0.1:") != std::string::npos; }, 30s))
+      << p.Log();
+  EXPECT_TRUE(p.Running()) << p.Log();
+  p.Signal(SIGTERM);
+  EXPECT_EQ(p.Wait(5s), 1) << p.Log();
+  EXPECT_NE(p.Log().find("stopped while waiting for Kafka at 127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << p.Log();
+}
+
+}  // namespace
+}  // namespace newsflow::testing

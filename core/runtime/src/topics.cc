@@ -66,9 +66,15 @@ struct TopicState {
 // One metadata request for every topic; retried in short steps until the
 // deadline so a fatal client error ends it early.
 Result<Metadata> FetchMetadata(rd_kafka_t* rk, ClientErrors& errors, const std::string& brokers,
-                               Clock::time_point deadline) {
+                               Clock::time_point deadline, const std::atomic<bool>* stop) {
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  auto next_note = Clock::now() + std::chrono::seconds(10);
   do {
+    if (Clock::now() >= next_note) {  // a cluster still starting (a reboot): say what we wait for
+      next_note += std::chrono::seconds(10);
+      std::lock_guard<std::mutex> lock(errors.mu);
+      spdlog::warn("waiting for Kafka at {} ({})", brokers, errors.last.empty() ? "no answer" : errors.last);
+    }
     {
       std::lock_guard<std::mutex> lock(errors.mu);
       if (!errors.fatal.empty())
@@ -76,9 +82,12 @@ Result<Metadata> FetchMetadata(rd_kafka_t* rk, ClientErrors& errors, const std::
                                    " (check the -X security properties: security.protocol, "
                                    "sasl.mechanisms, sasl.username/password, ssl.ca.location)");
     }
+    if (stop != nullptr && stop->load())
+      return Status::Unavailable("stopped while waiting for Kafka at " + brokers);
     const rd_kafka_metadata_t* md = nullptr;
     err = rd_kafka_metadata(rk, 1, nullptr, &md, 1000);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Metadata(md);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a refused connection fails at once
   } while (Clock::now() < deadline);
   std::string last;
   {
@@ -153,7 +162,7 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
   if (!client.ok()) return client.status();
   rd_kafka_t* rk = client->get();
 
-  auto md = FetchMetadata(rk, errors, kafka.brokers, deadline);
+  auto md = FetchMetadata(rk, errors, kafka.brokers, deadline, options.stop);
   if (!md.ok()) return md.status();
   const int brokers = (*md)->broker_cnt;
   const int rf = options.replication_factor > 0 ? options.replication_factor : std::min(3, std::max(1, brokers));
@@ -217,7 +226,7 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
   // each partition has a leader, so consumers and producers start cleanly.
   std::map<std::string, TopicState> now;
   for (;;) {
-    auto now_md = FetchMetadata(rk, errors, kafka.brokers, deadline);
+    auto now_md = FetchMetadata(rk, errors, kafka.brokers, deadline, options.stop);
     if (!now_md.ok()) return now_md.status();
     now = Topics(**now_md);
     std::string waiting;

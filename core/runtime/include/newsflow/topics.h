@@ -11,6 +11,8 @@
 
 #include <prometheus/registry.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +35,10 @@ Status CheckNamespace(std::string_view ns);
 struct TopicOptions {
   int partitions = kDefaultPartitions;
   int replication_factor = 0;  // 0: min(3, brokers in the cluster's metadata)
-  std::chrono::milliseconds timeout{30000};
+  // How long to wait for the cluster (it may still be starting) and for the
+  // new topics' leaders; authentication and TLS failures end it at once.
+  std::chrono::milliseconds timeout{120000};
+  const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM: give up waiting at once
 };
 
 // Creates whichever of `topics` the cluster lacks, with the asked partitions
