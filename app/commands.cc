@@ -29,6 +29,7 @@
 #include "newsflow/runner.h"
 #include "newsflow/stage.h"
 #include "newsflow/text.h"
+#include "newsflow/topics.h"
 #include "newsflow/topology.h"
 #include "newsflow/transactional_output.h"
 
@@ -56,6 +57,7 @@ Status CheckDelivery(const CommonOptions& c, bool embedded) {
 }
 
 Result<KafkaOptions> Kafka(const CommonOptions& c) {
+  NEWSFLOW_RETURN_IF_ERROR(CheckNamespace(c.ns));
   auto o = ResolveKafka(c.brokers, c.bootstrap_file);
   if (!o.ok()) return o.status();
   NEWSFLOW_RETURN_IF_ERROR(CheckDelivery(c, o->embedded));
@@ -86,11 +88,29 @@ Result<std::unique_ptr<MetricsServer>> Metrics(const CommonOptions& c) {
 void MergeCommon(const PipelineConfig& cfg, CommonOptions& c) {
   if (c.brokers.empty()) c.brokers = cfg.brokers;
   if (!c.delivery_given && !cfg.delivery.empty()) c.delivery = cfg.delivery;
+  if (c.ns.empty()) c.ns = cfg.ns;
+  if (c.partitions == 0) c.partitions = cfg.partitions;
+  if (c.replication_factor == 0) c.replication_factor = cfg.replication_factor;
   if (!c.metrics_addr_given && !cfg.metrics_addr.empty()) c.metrics_addr = cfg.metrics_addr;
   std::vector<std::string> props;
   for (const auto& [k, v] : cfg.kafka_properties) props.push_back(k + "=" + v);
   props.insert(props.end(), c.properties.begin(), c.properties.end());
   c.properties = std::move(props);
+}
+
+// A topic or group name in this process's namespace (--namespace).
+std::string Ns(const CommonOptions& c, std::string_view name) { return Namespaced(c.ns, name); }
+
+// On a --brokers cluster, the topics this process reads and writes exist
+// before it consumes or produces: created when missing (topics.h).
+Status PrepareTopics(const KafkaOptions& kafka, const CommonOptions& c,
+                     const std::vector<std::string>& topics, prometheus::Registry& registry,
+                     int partitions = 0) {
+  TopicOptions to;
+  to.partitions = partitions > 0 ? partitions : c.partitions > 0 ? c.partitions : kDefaultPartitions;
+  to.replication_factor = c.replication_factor;
+  to.stop = &g_stop;
+  return EnsureTopics(kafka, topics, to, &registry);
 }
 
 // Prometheus pulls: a short-lived producer keeps serving its final counts
@@ -411,6 +431,9 @@ void EnsureParent(const std::string& path) {
 
 int RunBroker(const CommonOptions& c, const BrokerOptions& o) {
   std::vector<std::string> topics = o.topics.empty() ? DefaultTopics() : o.topics;
+  Status ns = CheckNamespace(c.ns);
+  if (!ns.ok()) return Fail(ns);
+  for (auto& t : topics) t = Ns(c, t);
   auto broker = EmbeddedBroker::Start(o.brokers, topics, o.partitions);
   if (!broker.ok()) return Fail(broker.status());
   std::string previous = PrepareLedgers(c.bootstrap_file);
@@ -438,10 +461,14 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
   KafkaArticleSink::Options so;
-  so.topic = o.topic;
+  so.topic = Ns(c, o.topic);
+  so.dlq_topic = Ns(c, kDeadLetterTopic);
   so.max_record_bytes = o.max_record_bytes;
   so.flow_control = o.flow_control;
-  so.downstream_group = o.downstream_group;
+  so.downstream_group =
+      Ns(c, o.downstream_group.empty() ? DownstreamGroupOf(o.topic) : o.downstream_group);
+  Status topics = PrepareTopics(*kafka, c, {so.topic, so.dlq_topic}, (*metrics)->registry());
+  if (!topics.ok()) return Fail(topics);
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
   if (!sink.ok()) return Fail(sink.status());
   if (o.raw) {
@@ -539,11 +566,20 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   if (!metrics.ok()) return Fail(metrics.status());
   // Not ready while the stage loads its models and joins the group.
   Readiness::For((*metrics)->registry()).Expect(o.name);
+  if (downstream.empty()) downstream = DownstreamGroupOf(plan.output);
+  downstream = Ns(common, downstream);
+  const std::string group = Ns(common, o.group.empty() ? GroupFor(o.name) : o.group);
+  plan.input = Ns(common, plan.input);
+  plan.output = Ns(common, plan.output);
+  dlq_topic = Ns(common, dlq_topic);
+  Status topics = PrepareTopics(*kafka, common, {plan.input, plan.output, dlq_topic},
+                                (*metrics)->registry());
+  if (!topics.ok()) return Fail(topics);
   auto stage = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
   if (!stage.ok()) return Fail(stage.status());
   Status s;
   for (;;) {  // again after the embedded broker restarted
-    auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, o.group,
+    auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, group,
                                   o.flow_control, o.max_record_bytes, (*metrics)->registry(),
                                   downstream, dlq_topic);
     if (!worker.ok()) return Fail(worker.status());
@@ -564,11 +600,15 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   bool is_dlq = o.topic == kDeadLetterTopic;
   std::string name = is_dlq ? "dlq-sink" : "sink";
   Readiness::For((*metrics)->registry()).Expect(name);
+  const std::string topic = Ns(c, o.topic);
+  Status topics = PrepareTopics(*kafka, c, {topic}, (*metrics)->registry());
+  if (!topics.ok()) return Fail(topics);
   if (o.output != "-") EnsureParent(o.output);
   Status s;
   for (;;) {  // again after the embedded broker restarted
-    auto worker = MakeSinkWorker(*kafka, name, o.topic, o.output, o.dlq_output, o.raw || is_dlq,
-                                 o.group, (*metrics)->registry());
+    auto worker = MakeSinkWorker(*kafka, name, topic, o.output, o.dlq_output, o.raw || is_dlq,
+                                 Ns(c, o.group.empty() ? GroupFor(name) : o.group),
+                                 (*metrics)->registry());
     if (!worker.ok()) return Fail(worker.status());
     s = (*worker)->runner->Run(g_stop);
     if (!FollowRestartedBroker(c, *kafka, *worker)) break;
@@ -598,6 +638,14 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     plans = PlanFromNames(o.stages, o.settings, "");
   }
   if (!plans.ok()) return Fail(plans.status());
+  Status ns = CheckNamespace(c.ns);
+  if (!ns.ok()) return Fail(ns);
+  raw_topic = Ns(c, raw_topic);
+  dlq_topic = Ns(c, dlq_topic);
+  for (auto& p : *plans) {
+    p.input = Ns(c, p.input);
+    p.output = Ns(c, p.output);
+  }
   std::unique_ptr<EmbeddedBroker> broker;
   KafkaOptions kafka;
   if (Status d = CheckDelivery(c, c.brokers.empty()); !d.ok()) return Fail(d);
@@ -624,6 +672,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
   prometheus::Registry& registry = (*metrics)->registry();
+  {
+    std::vector<std::string> topics = {raw_topic, dlq_topic};
+    for (const auto& p : *plans) topics.push_back(p.output);
+    Status ts = PrepareTopics(kafka, c, topics, registry, o.partitions);
+    if (!ts.ok()) return Fail(ts);
+  }
   // Every instance is its own Stage object on its own thread, in the stage's group.
   std::vector<OpenedStage> stages;
   std::vector<size_t> plan_of;
@@ -646,11 +700,11 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   // Each hop's reader, so every writer's flow control watches the right group.
   std::vector<std::string> groups;
   for (size_t i = 0; i < plans->size(); ++i) {
-    std::string g = GroupFor((*plans)[i].name);
+    std::string g = Ns(c, GroupFor((*plans)[i].name));
     if (std::find(groups.begin(), groups.end(), g) != groups.end()) g += "-" + std::to_string(i + 1);
     groups.push_back(g);
   }
-  groups.push_back(GroupFor("sink"));
+  groups.push_back(Ns(c, GroupFor("sink")));
   for (size_t j = 0; j < stages.size(); ++j) {
     size_t i = plan_of[j];
     const StagePlan& p = (*plans)[i];
@@ -659,9 +713,11 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
   }
-  auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false, "", registry);
+  auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,
+                             groups.back(), registry);
   if (!sink.ok()) return Fail(sink.status());
-  auto dlq = MakeSinkWorker(kafka, "dlq-sink", dlq_topic, o.dlq_output, "", true, "", registry);
+  auto dlq = MakeSinkWorker(kafka, "dlq-sink", dlq_topic, o.dlq_output, "", true,
+                            Ns(c, GroupFor("dlq-sink")), registry);
   if (!dlq.ok()) return Fail(dlq.status());
   StageWorker* sink_w = sink->get();
   StageWorker* dlq_w = dlq->get();
@@ -671,6 +727,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
 
   KafkaArticleSink::Options so;
   so.topic = raw_topic;
+  so.dlq_topic = dlq_topic;
   so.downstream_group = groups.front();
   auto producer = KafkaArticleSink::Create(kafka, so, registry, &g_stop);
   if (!producer.ok()) return Fail(producer.status());
@@ -842,8 +899,12 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
   KafkaArticleSink::Options so;
-  so.topic = o.topic;
+  so.topic = Ns(c, o.topic);
+  so.dlq_topic = Ns(c, kDeadLetterTopic);
+  so.downstream_group = Ns(c, DownstreamGroupOf(o.topic));
   so.producer_name = "watch";
+  Status topics = PrepareTopics(*kafka, c, {so.topic, so.dlq_topic}, (*metrics)->registry());
+  if (!topics.ok()) return Fail(topics);
   so.max_record_bytes = o.max_record_bytes;
   EnsureParent(state);
   std::unique_ptr<ArticleSink> sink;
@@ -858,9 +919,10 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
     eo.pending_file = state + ".pending";
     for (const auto& t : o.confirm_topics) {  // topic or topic:group
       size_t colon = t.find(':');
-      eo.final_topics.push_back(t.substr(0, colon));
-      std::string g = colon == std::string::npos ? DownstreamGroupOf(t) : t.substr(colon + 1);
-      eo.final_groups.push_back(g.empty() ? GroupFor("sink") : g);
+      const std::string topic = t.substr(0, colon);
+      std::string g = colon == std::string::npos ? DownstreamGroupOf(topic) : t.substr(colon + 1);
+      eo.final_topics.push_back(Ns(c, topic));
+      eo.final_groups.push_back(Ns(c, g.empty() ? GroupFor("sink") : g));
     }
     eo.sink = so;
     auto e2e = feeds::EndToEndSink::Create(*kafka, [&c] { return Kafka(c); }, eo,
@@ -884,7 +946,7 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   if (!w.ok()) return Fail(w.status());
   g_watcher = w->get();
   std::signal(SIGHUP, OnHangup);
-  spdlog::info("watch: polling feeds from {} into {} (state {})", o.feeds_file, o.topic, state);
+  spdlog::info("watch: polling feeds from {} into {} (state {})", o.feeds_file, so.topic, state);
   Status s = (*w)->Run(g_stop);
   g_watcher = nullptr;
   return s.ok() ? kOk : Fail(s);
@@ -925,6 +987,8 @@ int RunValidate(const std::string& path) {
   }
   std::printf("\n  dead letters: %s; partitions: %d; brokers: %s\n", cfg->dead_letter_topic.c_str(),
               cfg->partitions, cfg->brokers.empty() ? "embedded" : cfg->brokers.c_str());
+  if (!cfg->ns.empty())
+    std::printf("  namespace: %s (topics and groups are %s.<name>)\n", cfg->ns.c_str(), cfg->ns.c_str());
   for (const auto& p : *plans) std::printf("  %s: %s\n", p.name.c_str(), p.descriptor.description.c_str());
   return kOk;
 }

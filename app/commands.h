@@ -25,6 +25,13 @@ struct CommonOptions {
   // unless given on the command line.
   std::string delivery = "at_least_once";
   bool delivery_given = false;
+  // --namespace NS: prefixes every topic and consumer group this process
+  // uses, defaults included ("NS.news.raw", "NS.newsflow-clean").
+  std::string ns;
+  // Topics this process creates on a --brokers cluster: 0 = the pipeline
+  // file's, else 8 partitions and min(3, brokers) replicas.
+  int partitions = 0;
+  int replication_factor = 0;
 };
 
 struct BrokerOptions {

@@ -29,6 +29,23 @@ void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
                   "a scrape sees the final counts");
   app->add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app->add_option("--namespace", c.ns,
+                  "Prefix of every topic and consumer group this process uses (NS.news.raw, "
+                  "NS.newsflow-clean): several pipelines on one cluster");
+}
+
+// How the topics a process reads and writes are created on a --brokers
+// cluster when missing (`run` and `broker` have their own --partitions).
+void AddTopicOptions(CLI::App* app, newsflow::CommonOptions& c, bool partitions) {
+  if (partitions)
+    app->add_option("--partitions", c.partitions,
+                    "Partitions of the topics this process creates when missing (--brokers; default 8 "
+                    "or the pipeline file's)")
+        ->check(CLI::Range(1, 10000));
+  app->add_option("--replication-factor", c.replication_factor,
+                  "Replicas of the topics this process creates when missing (--brokers; default "
+                  "min(3, brokers) or the pipeline file's)")
+      ->check(CLI::Range(1, 32));
 }
 
 }  // namespace
@@ -93,7 +110,8 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--set", run.settings, "stage.key=value (repeatable)")->take_all();
   cmd_run->add_option("--output", run.output, "Articles out (JSON Lines)");
   cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
-  cmd_run->add_option("--partitions", run.partitions, "Partitions per topic (embedded broker)");
+  cmd_run->add_option("--partitions", run.partitions,
+                    "Partitions per topic (the embedded broker's, or those created on --brokers)");
   cmd_run->add_flag("--follow", run.follow, "Keep running after the inputs are done (until SIGINT)");
   cmd_run->add_option("--metrics-snapshot", run.metrics_snapshot,
                       "Write the final /metrics text to this file before exiting");
@@ -143,6 +161,8 @@ int main(int argc, char** argv) {
                   "at_least_once (default) or exactly_once: stages consume, process and produce "
                   "inside Kafka transactions, readers use read_committed (a real cluster only)")
         ->check(CLI::IsMember({"at_least_once", "exactly_once"}));
+  for (auto* c : {cmd_produce, cmd_stage, cmd_sink, cmd_watch}) AddTopicOptions(c, common, true);
+  AddTopicOptions(cmd_run, common, false);
 
   try {
     app.parse(argc, argv);

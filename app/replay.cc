@@ -9,6 +9,7 @@
 #include "newsflow/consumer_groups.h"
 #include "newsflow/kafka.h"
 #include "newsflow/pipeline_config.h"
+#include "newsflow/topics.h"
 #include "newsflow/topology.h"
 
 namespace newsflow {
@@ -96,6 +97,7 @@ int RunReplay(const CommonOptions& c, const ReplayOptions& o) {
   std::string brokers = c.brokers;
   std::vector<std::string> props;
   std::string topic = o.topic;
+  std::string ns = c.ns;  // --namespace wins over the pipeline file's
   if (!o.pipeline.empty()) {
     auto cfg = LoadPipelineConfig(o.pipeline);
     if (!cfg.ok()) return Fail(cfg.status());
@@ -105,6 +107,7 @@ int RunReplay(const CommonOptions& c, const ReplayOptions& o) {
       topic = InputTopicIn(*cfg, o.stage);
     }
     if (brokers.empty()) brokers = cfg->brokers;
+    if (ns.empty()) ns = cfg->ns;
     for (const auto& [k, v] : cfg->kafka_properties) props.push_back(k + "=" + v);
   }
   props.insert(props.end(), c.properties.begin(), c.properties.end());
@@ -117,6 +120,9 @@ int RunReplay(const CommonOptions& c, const ReplayOptions& o) {
   if (topic.empty())
     return Fail(Status::InvalidArgument("stage '" + o.stage +
                                         "' is not in the default chain: give --topic (its input topic) or --pipeline FILE"));
+  if (Status s = CheckNamespace(ns); !s.ok()) return Fail(s);
+  group = Namespaced(ns, group);  // as the stage named them under --namespace
+  topic = Namespaced(ns, topic);
 
   auto kafka = ResolveKafka(brokers, c.bootstrap_file);
   if (!kafka.ok()) return Fail(kafka.status());

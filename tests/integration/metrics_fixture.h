@@ -1,6 +1,6 @@
-// Shared by the metrics integration tests: an embedded broker and newsflow
-// processes serving /metrics on fixed loopback ports, fed with the bundled
-// sample articles.
+// Shared by the metrics integration tests: a broker (embedded, or the shared
+// real Apache Kafka: broker_fixture.h) and newsflow processes serving
+// /metrics on loopback ports, fed with the bundled sample articles.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,30 +13,29 @@
 #include <string>
 #include <vector>
 
+#include "broker_fixture.h"
 #include "support/http_client.h"
 #include "support/process.h"
 
 namespace newsflow::testing {
 
-class MetricsPipelineTest : public ::testing::Test {
+class MetricsPipelineTest : public ::testing::TestWithParam<Broker> {
  protected:
   void StartBroker(int partitions) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = MakeTempDir(std::string(info->test_suite_name()) + "-" + info->name());
-    boot_ = dir_ + "/broker.bootstrap";
+    std::string name = std::string(info->test_suite_name()) + "-" + info->name();
+    for (char& c : name) c = c == '/' ? '-' : c;
+    dir_ = MakeTempDir(name);
     std::filesystem::create_directories(dir_ + "/state");
-    broker_ = Start({"broker", "--partitions", std::to_string(partitions)}, "broker");
-    ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot_); }, std::chrono::seconds(10)))
-        << broker_->Log();
+    broker_.Start(GetParam(), dir_, partitions);
   }
 
-  // newsflow ARGS --bootstrap-file ..., logging to dir_/LOG.log; with a
-  // metrics port, also --metrics-addr 127.0.0.1:PORT.
+  // newsflow ARGS plus the broker's arguments, logging to dir_/LOG.log; with
+  // a metrics port, also --metrics-addr 127.0.0.1:PORT.
   std::unique_ptr<Process> Start(std::vector<std::string> args, const std::string& log,
                                  int metrics_port = 0) {
     args.insert(args.begin(), NewsflowBinary());
-    args.push_back("--bootstrap-file");
-    args.push_back(boot_);
+    args.insert(args.end(), broker_.args().begin(), broker_.args().end());
     if (metrics_port > 0) {
       args.push_back("--metrics-addr");
       args.push_back("127.0.0.1:" + std::to_string(metrics_port));
@@ -95,8 +94,11 @@ class MetricsPipelineTest : public ::testing::Test {
     return n;
   }
 
-  std::string dir_, boot_;
-  std::unique_ptr<Process> broker_;
+  // A topic's name as the processes see it (a namespace on the real broker).
+  std::string Topic(std::string_view name) const { return broker_.Name(name); }
+
+  std::string dir_;
+  TestBroker broker_;
 };
 
 }  // namespace newsflow::testing

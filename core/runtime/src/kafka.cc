@@ -127,7 +127,12 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
                                  {"auto.commit.interval.ms", "100"},
                                  {"topic.metadata.refresh.interval.ms", "5000"}});
     } else {
-      props.push_back({"auto.commit.interval.ms", "1000"});
+      // A dead member holds its partitions until its session expires:
+      // 10 s (Kafka's default is 45 s) bounds that stall for a news pipeline,
+      // with heartbeats well inside it.
+      props.insert(props.end(), {{"auto.commit.interval.ms", "1000"},
+                                 {"session.timeout.ms", "10000"},
+                                 {"heartbeat.interval.ms", "3000"}});
     }
   }
   for (const auto& p : o.properties) props.push_back(p);

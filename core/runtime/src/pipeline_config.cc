@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "newsflow/yaml_keys.h"
+#include "newsflow/topics.h"
 
 namespace newsflow {
 namespace {
@@ -141,11 +142,16 @@ class Reader {
   Status Root(const YAML::Node& root, PipelineConfig& c) const {
     if (!root || root.IsNull()) return Status::InvalidArgument(path_ + ": empty pipeline file");
     NEWSFLOW_RETURN_IF_ERROR(
-        OnlyKeys(root, "", {"version", "kafka", "metrics", "topics", "stages", "sinks", "delivery"}));
+        OnlyKeys(root, "", {"version", "namespace", "kafka", "metrics", "topics", "stages", "sinks", "delivery"}));
     if (const auto v = root["version"]) {
       int version = 0;
       NEWSFLOW_RETURN_IF_ERROR(Int(v, "version", 1, 1000, version));
       if (version != 1) return Error(v, "version", "this newsflow reads version 1 pipeline files");
+    }
+    if (const auto ns = root["namespace"]) {
+      NEWSFLOW_RETURN_IF_ERROR(String(ns, "namespace", c.ns));
+      Status s = CheckNamespace(c.ns);
+      if (!s.ok()) return Error(ns, "namespace", s.message());
     }
     if (const auto k = root["kafka"]) {
       NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(k, "kafka", {"brokers", "properties"}));
@@ -164,13 +170,17 @@ class Reader {
       if (m["addr"]) NEWSFLOW_RETURN_IF_ERROR(String(m["addr"], "metrics.addr", c.metrics_addr));
     }
     if (const auto t = root["topics"]) {
-      NEWSFLOW_RETURN_IF_ERROR(OnlyKeys(t, "topics", {"raw", "dead_letters", "partitions"}));
+      NEWSFLOW_RETURN_IF_ERROR(
+          OnlyKeys(t, "topics", {"raw", "dead_letters", "partitions", "replication_factor"}));
       if (t["raw"]) NEWSFLOW_RETURN_IF_ERROR(String(t["raw"], "topics.raw", c.raw_topic));
       if (t["dead_letters"])
         NEWSFLOW_RETURN_IF_ERROR(
             String(t["dead_letters"], "topics.dead_letters", c.dead_letter_topic));
       if (t["partitions"])
         NEWSFLOW_RETURN_IF_ERROR(Int(t["partitions"], "topics.partitions", 1, 256, c.partitions));
+      if (t["replication_factor"])
+        NEWSFLOW_RETURN_IF_ERROR(
+            Int(t["replication_factor"], "topics.replication_factor", 1, 32, c.replication_factor));
     }
     const auto stages = root["stages"];
     if (!stages) return Error(root, "stages", "missing (the stage chain)");

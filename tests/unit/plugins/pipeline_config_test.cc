@@ -44,6 +44,25 @@ TEST(PipelineConfigTest, ParsesEverySection) {
   EXPECT_EQ(c->articles_output, "out.jsonl");
 }
 
+TEST(PipelineConfigTest, NamespaceAndReplicationFactor) {
+  auto c = ParsePipelineConfig("namespace: staging\ntopics: {partitions: 6, replication_factor: 3}\nstages: [clean]\n",
+                               "p.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->ns, "staging");
+  EXPECT_EQ(c->partitions, 6);
+  EXPECT_EQ(c->replication_factor, 3);
+  auto d = ParsePipelineConfig("stages: [clean]\n", "p.yaml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->ns, "");
+  EXPECT_EQ(d->replication_factor, 0) << "not given: the cluster's size decides";
+  auto bad = ParsePipelineConfig("namespace: \"a b\"\nstages: [clean]\n", "p.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("p.yaml:1:12: namespace"), std::string::npos) << bad.status().ToString();
+  auto rf = ParsePipelineConfig("topics: {replication_factor: 0}\nstages: [clean]\n", "p.yaml");
+  ASSERT_FALSE(rf.ok());
+  EXPECT_NE(rf.status().message().find("topics.replication_factor"), std::string::npos);
+}
+
 TEST(PipelineConfigTest, UnknownKeyIsRefusedWithItsLine) {
   auto c = ParsePipelineConfig("stages:\n  - name: clean\n    instance: 2\n", "p.yaml");
   ASSERT_FALSE(c.ok());

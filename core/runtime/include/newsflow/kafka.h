@@ -4,7 +4,8 @@
 // Two profiles: `embedded` (librdkafka's mock cluster, 2.0.2) sets the knobs
 // its measured limits demand (../shared/notes/embedded-broker.md): one
 // in-flight request, short session timeouts, range/roundrobin assignment,
-// short fetch waits. `cluster` keeps librdkafka's defaults plus idempotence.
+// short fetch waits. `cluster` keeps librdkafka's defaults plus idempotence
+// and 10 s consumer sessions (failover within seconds, not 45 s).
 // User properties (-X key=value) are applied last and win.
 #pragma once
 

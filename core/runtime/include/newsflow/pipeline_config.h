@@ -2,7 +2,8 @@
 //
 //   kafka:   {brokers: "host:9092", properties: {linger.ms: 20}}   # brokers "": embedded
 //   metrics: {addr: "127.0.0.1:0"}
-//   topics:  {raw: news.raw, dead_letters: news.dlq, partitions: 8}
+//   namespace: staging                               # prefix of every topic and group
+//   topics:  {raw: news.raw, dead_letters: news.dlq, partitions: 8, replication_factor: 3}
 //   stages:
 //     - name: clean                                  # a built-in stage
 //       settings: {min_paragraph_chars: 40}
@@ -68,6 +69,8 @@ struct PipelineConfig {
   std::string raw_topic = "news.raw";
   std::string dead_letter_topic = "news.dlq";
   int partitions = 8;
+  int replication_factor = 0;  // 0 = not given: min(3, brokers) when created
+  std::string ns;              // namespace: "" = none
   std::vector<StageConfig> stages;
   std::string articles_output;      // "" = not given
   std::string dead_letters_output;  // "" = not given

@@ -1,0 +1,265 @@
+#include "newsflow/topics.h"
+
+#include <prometheus/gauge.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace newsflow {
+
+std::string Namespaced(std::string_view ns, std::string_view name) {
+  if (ns.empty() || name.empty()) return std::string(name);
+  std::string out(ns);
+  out += '.';
+  out += name;
+  return out;
+}
+
+Status CheckNamespace(std::string_view ns) {
+  if (ns.size() > 100)
+    return Status::InvalidArgument("namespace '" + std::string(ns) + "' is longer than 100 characters");
+  for (char c : ns) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-';
+    if (!ok)
+      return Status::InvalidArgument("namespace '" + std::string(ns) +
+                                     "': only letters, digits, '.', '_' and '-' may be part of topic names");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MetadataDeleter {
+  void operator()(const rd_kafka_metadata_t* m) const {
+    if (m != nullptr) rd_kafka_metadata_destroy(m);
+  }
+};
+using Metadata = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
+
+// What the admin client's error callback saw: authentication and TLS
+// failures never heal by waiting, so they end the wait at once.
+struct ClientErrors {
+  std::mutex mu;
+  std::string fatal;  // "" while none
+  std::string last;
+};
+
+void OnError(rd_kafka_t* rk, int err, const char* reason, void*) {
+  auto* errors = static_cast<ClientErrors*>(rd_kafka_opaque(rk));
+  std::lock_guard<std::mutex> lock(errors->mu);
+  errors->last = reason;
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL)
+    errors->fatal = reason;
+}
+
+struct TopicState {
+  int partitions = 0;  // 0: absent
+  bool leaders = false;  // every partition has a leader
+};
+
+// One metadata request for every topic; retried in short steps until the
+// deadline so a fatal client error ends it early.
+Result<Metadata> FetchMetadata(rd_kafka_t* rk, ClientErrors& errors, const std::string& brokers,
+                               Clock::time_point deadline, const std::atomic<bool>* stop) {
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  auto next_note = Clock::now() + std::chrono::seconds(10);
+  do {
+    if (Clock::now() >= next_note) {  // a cluster still starting (a reboot): say what we wait for
+      next_note += std::chrono::seconds(10);
+      std::lock_guard<std::mutex> lock(errors.mu);
+      spdlog::warn("waiting for Kafka at {} ({})", brokers, errors.last.empty() ? "no answer" : errors.last);
+    }
+    {
+      std::lock_guard<std::mutex> lock(errors.mu);
+      if (!errors.fatal.empty())
+        return Status::Unavailable("Kafka at " + brokers + " refused this client: " + errors.fatal +
+                                   " (check the -X security properties: security.protocol, "
+                                   "sasl.mechanisms, sasl.username/password, ssl.ca.location)");
+    }
+    if (stop != nullptr && stop->load())
+      return Status::Unavailable("stopped while waiting for Kafka at " + brokers);
+    const rd_kafka_metadata_t* md = nullptr;
+    err = rd_kafka_metadata(rk, 1, nullptr, &md, 1000);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Metadata(md);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a refused connection fails at once
+  } while (Clock::now() < deadline);
+  std::string last;
+  {
+    std::lock_guard<std::mutex> lock(errors.mu);
+    last = errors.last;
+  }
+  return Status::Unavailable("no metadata from Kafka at " + brokers + ": " + rd_kafka_err2str(err) +
+                             (last.empty() ? "" : " (" + last + ")") +
+                             "; is the cluster up and are --brokers and -X properties right?");
+}
+
+std::map<std::string, TopicState> Topics(const rd_kafka_metadata_t& md) {
+  std::map<std::string, TopicState> out;
+  for (int i = 0; i < md.topic_cnt; ++i) {
+    const auto& t = md.topics[i];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR || t.partition_cnt == 0) continue;
+    TopicState s;
+    s.partitions = t.partition_cnt;
+    s.leaders = std::all_of(t.partitions, t.partitions + t.partition_cnt,
+                            [](const rd_kafka_metadata_partition_t& p) { return p.leader >= 0; });
+    out[t.topic] = s;
+  }
+  return out;
+}
+
+std::string CreateCommand(const std::string& topic, int partitions, int rf) {
+  return "kafka-topics.sh --create --topic " + topic + " --partitions " + std::to_string(partitions) +
+         " --replication-factor " + std::to_string(rf);
+}
+
+Status CreateError(const std::string& topic, rd_kafka_resp_err_t err, const char* message,
+                   int partitions, int rf, int brokers) {
+  std::string why = std::string(rd_kafka_err2name(err)) + (message && *message ? std::string(": ") + message : "");
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+      return Status::Unavailable("not allowed to create topic '" + topic + "' (" + why +
+                                 "): ask the cluster's administrator to create it (" +
+                                 CreateCommand(topic, partitions, rf) +
+                                 ") or to grant this principal CREATE on it, then start again");
+    case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
+      return Status::InvalidArgument("cannot create topic '" + topic + "' with replication factor " +
+                                     std::to_string(rf) + " on a cluster of " + std::to_string(brokers) +
+                                     " broker(s) (" + why +
+                                     "): lower --replication-factor or topics.replication_factor");
+    default:
+      return Status::Unavailable("cannot create topic '" + topic + "' (" + why +
+                                 "): create it by hand (" + CreateCommand(topic, partitions, rf) + ")");
+  }
+}
+
+}  // namespace
+
+Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& wanted,
+                    const TopicOptions& options, prometheus::Registry* registry) {
+  if (kafka.embedded) return Status::OK();  // `newsflow broker` made them
+  std::vector<std::string> topics;
+  for (const auto& t : wanted)
+    if (!t.empty() && std::find(topics.begin(), topics.end(), t) == topics.end()) topics.push_back(t);
+  if (topics.empty()) return Status::OK();
+  const auto deadline = Clock::now() + options.timeout;
+
+  auto conf = NewKafkaConf(kafka, ClientRole::kProducer, "");
+  if (!conf.ok()) return conf.status();
+  char errstr[512];
+  // An admin client: no idempotent producer state to set up.
+  rd_kafka_conf_set(*conf, "enable.idempotence", "false", errstr, sizeof errstr);
+  ClientErrors errors;
+  rd_kafka_conf_set_opaque(*conf, &errors);
+  rd_kafka_conf_set_error_cb(*conf, OnError);
+  auto client = NewKafkaClient(kafka, ClientRole::kProducer, "", *conf);
+  if (!client.ok()) return client.status();
+  rd_kafka_t* rk = client->get();
+
+  auto md = FetchMetadata(rk, errors, kafka.brokers, deadline, options.stop);
+  if (!md.ok()) return md.status();
+  const int brokers = (*md)->broker_cnt;
+  const int rf = options.replication_factor > 0 ? options.replication_factor : std::min(3, std::max(1, brokers));
+  auto have = Topics(**md);
+
+  std::vector<std::string> missing;
+  for (const auto& t : topics)
+    if (have.count(t) == 0) missing.push_back(t);
+
+  if (!missing.empty()) {
+    std::vector<rd_kafka_NewTopic_t*> news;
+    for (const auto& t : missing) {
+      rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(t.c_str(), options.partitions, rf, errstr, sizeof errstr);
+      if (nt == nullptr) {
+        for (auto* n : news) rd_kafka_NewTopic_destroy(n);
+        return Status::InvalidArgument("topic '" + t + "': " + errstr);
+      }
+      news.push_back(nt);
+    }
+    rd_kafka_AdminOptions_t* ao = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const int left_ms = static_cast<int>(std::max<int64_t>(1000, left.count()));
+    rd_kafka_AdminOptions_set_request_timeout(ao, left_ms, errstr, sizeof errstr);
+    rd_kafka_AdminOptions_set_operation_timeout(ao, left_ms, errstr, sizeof errstr);
+    rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+    rd_kafka_CreateTopics(rk, news.data(), news.size(), ao, q);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, left_ms + 5000);
+    Status result;
+    if (ev == nullptr) {
+      result = Status::Timeout("creating topic(s) on " + kafka.brokers + ": no answer in " +
+                               std::to_string(left_ms / 1000) + " s");
+    } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      result = CreateError(missing.front(), rd_kafka_event_error(ev), rd_kafka_event_error_string(ev),
+                           options.partitions, rf, brokers);
+    } else {
+      size_t n = 0;
+      const rd_kafka_topic_result_t** res =
+          rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+      for (size_t i = 0; i < n && result.ok(); ++i) {
+        rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[i]);
+        std::string name = rd_kafka_topic_result_name(res[i]);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          spdlog::info("created topic '{}': {} partition(s), replication factor {}", name,
+                       options.partitions, rf);
+        } else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+          spdlog::debug("topic '{}' was created by another process meanwhile", name);
+        } else {
+          result = CreateError(name, err, rd_kafka_topic_result_error_string(res[i]), options.partitions, rf,
+                               brokers);
+        }
+      }
+    }
+    if (ev != nullptr) rd_kafka_event_destroy(ev);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_AdminOptions_destroy(ao);
+    for (auto* nt : news) rd_kafka_NewTopic_destroy(nt);
+    NEWSFLOW_RETURN_IF_ERROR(result);
+  }
+
+  // Brokers learn about new topics a moment after the controller: wait until
+  // each partition has a leader, so consumers and producers start cleanly.
+  std::map<std::string, TopicState> now;
+  for (;;) {
+    auto now_md = FetchMetadata(rk, errors, kafka.brokers, deadline, options.stop);
+    if (!now_md.ok()) return now_md.status();
+    now = Topics(**now_md);
+    std::string waiting;
+    for (const auto& t : missing) {
+      auto it = now.find(t);
+      if (it == now.end() || !it->second.leaders) waiting = t;
+    }
+    if (waiting.empty()) break;
+    if (Clock::now() >= deadline)
+      return Status::Timeout("topic '" + waiting + "' was created on " + kafka.brokers +
+                             " but has no leader for every partition after " +
+                             std::to_string(options.timeout.count() / 1000) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Created here or elsewhere, a topic with fewer partitions than asked caps
+  // how many consumers of a group can share it.
+  prometheus::Family<prometheus::Gauge>* short_family = nullptr;
+  if (registry != nullptr)
+    short_family = &prometheus::BuildGauge()
+                        .Name("newsflow_topic_partitions_missing")
+                        .Help("Partitions asked for a topic (--partitions, topics.partitions) that it lacks")
+                        .Register(*registry);
+  for (const auto& t : topics) {
+    const int has = now.count(t) != 0 ? now[t].partitions : 0;
+    if (has > 0 && has < options.partitions)
+      spdlog::warn("topic '{}' has {} partition(s), {} asked: at most {} consumer(s) of a group can share "
+                   "it (add partitions with kafka-topics.sh --alter --topic {} --partitions {}; keys then "
+                   "move to other partitions)",
+                   t, has, options.partitions, has, t, options.partitions);
+    if (short_family != nullptr)
+      short_family->Add({{"topic", t}}).Set(std::max(0, options.partitions - has));
+  }
+  return Status::OK();
+}
+
+}  // namespace newsflow
