@@ -139,14 +139,7 @@ int RunReplay(const CommonOptions& c, const ReplayOptions& o) {
   kafka->client_id = "newsflow-replay";
   // A producer-type handle with no idempotence serves the admin API,
   // metadata, watermarks and offsets_for_times without joining any group.
-  auto conf = NewKafkaConf(*kafka, ClientRole::kProducer, "");
-  if (!conf.ok()) return Fail(conf.status());
-  char err[256];
-  if (rd_kafka_conf_set(*conf, "enable.idempotence", "false", err, sizeof err) != RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(*conf);
-    return Fail(Status::Internal(err));
-  }
-  auto client = NewKafkaClient(*kafka, ClientRole::kProducer, "", *conf);
+  auto client = NewKafkaClient(*kafka, ClientRole::kAdmin, "");
   if (!client.ok()) return Fail(client.status());
   rd_kafka_t* rk = client->get();
 

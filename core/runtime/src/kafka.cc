@@ -113,6 +113,8 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
     } else {
       props.push_back({"enable.idempotence", "true"});
     }
+  } else if (role == ClientRole::kAdmin) {
+    props.push_back({"enable.idempotence", "false"});
   } else {
     props.insert(props.end(), {{"group.id", group},
                                {"enable.auto.commit", "true"},
@@ -135,7 +137,10 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
                                  {"heartbeat.interval.ms", "3000"}});
     }
   }
-  for (const auto& p : o.properties) props.push_back(p);
+  for (const auto& p : o.properties) {
+    if (role == ClientRole::kAdmin && (p.first == "transactional.id" || p.first == "enable.idempotence")) continue;
+    props.push_back(p);
+  }
   for (const auto& [k, v] : props) {
     // Consumer-only or producer-only user properties on the other kind of
     // client would fail; librdkafka ignores those with a warning, so apply all.
@@ -158,7 +163,7 @@ Result<KafkaHandle> NewKafkaClient(const KafkaOptions& o, ClientRole role, const
     conf = *c;
   }
   char err[512];
-  rd_kafka_t* rk = rd_kafka_new(role == ClientRole::kProducer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER,
+  rd_kafka_t* rk = rd_kafka_new(role == ClientRole::kConsumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER,
                                 conf, err, sizeof err);
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -150,15 +150,13 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
   if (topics.empty()) return Status::OK();
   const auto deadline = Clock::now() + options.timeout;
 
-  auto conf = NewKafkaConf(kafka, ClientRole::kProducer, "");
+  auto conf = NewKafkaConf(kafka, ClientRole::kAdmin, "");
   if (!conf.ok()) return conf.status();
   char errstr[512];
-  // An admin client: no idempotent producer state to set up.
-  rd_kafka_conf_set(*conf, "enable.idempotence", "false", errstr, sizeof errstr);
   ClientErrors errors;
   rd_kafka_conf_set_opaque(*conf, &errors);
   rd_kafka_conf_set_error_cb(*conf, OnError);
-  auto client = NewKafkaClient(kafka, ClientRole::kProducer, "", *conf);
+  auto client = NewKafkaClient(kafka, ClientRole::kAdmin, "", *conf);
   if (!client.ok()) return client.status();
   rd_kafka_t* rk = client->get();
 

@@ -59,7 +59,10 @@ Result<KafkaOptions> ResolveKafka(const std::string& brokers, const std::string&
 Status WriteBootstrapFile(const std::string& path, const std::string& bootstraps,
                           const std::string& incarnation = "");
 
-enum class ClientRole { kProducer, kConsumer };
+// kAdmin: a producer-type handle for metadata, the admin API, watermarks
+// and offsets_for_times; it never produces, so it has no idempotent or
+// transactional state (a user's -X transactional.id is for producers).
+enum class ClientRole { kProducer, kConsumer, kAdmin };
 
 // A configured client. For consumers, `group` is group.id.
 Result<KafkaHandle> NewKafkaClient(const KafkaOptions& o, ClientRole role,
