@@ -55,9 +55,10 @@ Status KafkaArticleSink::PublishBytes(std::string_view key, std::string_view val
 Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   if (flow_ && flow_->Blocked()) {
     paused_->Set(1);
-    while (flow_->Blocked() && !stop_->load()) producer_->Poll(20);
+    while (flow_->Blocked() && !stop_->load() && KafkaFatalError().ok()) producer_->Poll(20);
     paused_->Set(0);
     if (stop_->load()) return Status::Unavailable("stopping");
+    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   }
   auto bytes = json.size();
   Status s = producer_->Produce(options_.topic, key, json,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -29,6 +30,11 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
 }
 
 KafkaProducer::~KafkaProducer() {
+  if (rk_ && !KafkaFatalError().ok()) {
+    // Nothing will be delivered: do not wait for it.
+    rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(rk_.get(), 0);
+  }
   if (rk_ && rd_kafka_outq_len(rk_.get()) > 0) {
     rd_kafka_flush(rk_.get(), 10000);
     if (int left = rd_kafka_outq_len(rk_.get()); left > 0)
@@ -60,6 +66,10 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
                                 RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (Status f = KafkaFatalError(); !f.ok()) {
+        delete fn;
+        return f;
+      }
       rd_kafka_poll(rk_.get(), 50);
       continue;
     }
@@ -72,7 +82,18 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
 }
 
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
-  rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
+  // In slices, so a fatal error (failed authentication) ends the wait.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (;;) {
+    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    err = rd_kafka_flush(rk_.get(), static_cast<int>(
+                                        std::clamp<int64_t>(left.count(), 0, 200)));
+    if (err != RD_KAFKA_RESP_ERR__TIMED_OUT || left.count() <= 0) break;
+  }
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
     return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered");
   return KafkaStatus(err, "flush");
@@ -94,8 +115,18 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   f->limits_ = limits;
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(f->rk_.get(), f->topic_.c_str(), nullptr);
-  rd_kafka_resp_err_t err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 10000);
+  // Up to 10 s, in slices: serving the error callback between them ends the
+  // wait at once when authentication fails.
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  for (int i = 0; i < 10 && err != RD_KAFKA_RESP_ERR_NO_ERROR && KafkaFatalError().ok(); ++i) {
+    err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 1000);
+    rd_kafka_poll(f->rk_.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+        err != RD_KAFKA_RESP_ERR__TRANSPORT)
+      break;
+  }
   rd_kafka_topic_destroy(rkt);
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "metadata for " + f->topic_);
   if (md->topic_cnt == 1) f->partitions_ = md->topics[0].partition_cnt;
   rd_kafka_metadata_destroy(md);
@@ -129,6 +160,7 @@ void FlowController::NoteProduced(size_t bytes) {
 
 void FlowController::Loop() {
   while (!stop_) {
+    rd_kafka_poll(rk_.get(), 0);  // serves the error callback (fatal errors)
     Status s = Check();
     if (!s.ok()) spdlog::debug("flow control check: {}", s.ToString());
     std::this_thread::sleep_for(limits_.interval);
@@ -167,7 +199,7 @@ Status FlowController::Check() {
 void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
   auto start = std::chrono::steady_clock::now();
   bool logged = false;
-  while (Blocked() && !stop) {
+  while (Blocked() && !stop && KafkaFatalError().ok()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (!logged && std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {
       spdlog::warn("flow control: waiting for group {} on {} (backlog {} messages)", group_,

@@ -46,6 +46,8 @@ class RecordOutput {
   // Largest per-partition backlog of the downstream group; -1 if unknown.
   virtual int64_t DownstreamBacklog() const { return -1; }
   virtual std::string Describe() const = 0;
+  // Appended to the runner's stop line (e.g. " duplicates dropped 3").
+  virtual std::string Summary() const { return ""; }
 };
 
 // Records to `topic`, dead letters to `dlq_topic`, both through `producer`.
