@@ -179,13 +179,27 @@ Status FlowController::Check() {
   int64_t count = produced_count_.load(std::memory_order_relaxed);
   int64_t acked_before = acked_count_.load(std::memory_order_relaxed);
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
+  // Both watermarks of every partition in two requests. Not
+  // rd_kafka_query_watermark_offsets: in librdkafka 2.0.2 it ignores its
+  // timeout while the partition's leader is a dead broker not yet fenced, and
+  // blocked this thread (and the writer's exit) until that broker returned.
+  TopicPartitionList highs(rd_kafka_topic_partition_list_copy(list.get()));
+  TopicPartitionList lows(rd_kafka_topic_partition_list_copy(list.get()));
+  for (int i = 0; i < list->cnt; ++i) {
+    highs->elems[i].offset = RD_KAFKA_OFFSET_END;  // a "timestamp": the latest offset
+    lows->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  err = rd_kafka_offsets_for_times(rk_.get(), highs.get(), 5000);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = rd_kafka_offsets_for_times(rk_.get(), lows.get(), 5000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "watermarks");
   int64_t worst = 0;
   bool blocked = false;
   for (int i = 0; i < list->cnt; ++i) {
-    int64_t low = 0, high = 0;
-    err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), list->elems[i].partition,
-                                           &low, &high, 5000);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "watermarks");
+    if (highs->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return KafkaStatus(highs->elems[i].err, "high watermark");
+    if (lows->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return KafkaStatus(lows->elems[i].err, "low watermark");
+    int64_t high = highs->elems[i].offset, low = std::max<int64_t>(0, lows->elems[i].offset);
     int64_t committed = list->elems[i].offset;
     int64_t base = std::max(committed < 0 ? int64_t{0} : committed, low);
     int64_t backlog = std::max<int64_t>(0, high - base);
