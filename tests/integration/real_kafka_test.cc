@@ -562,8 +562,9 @@ TEST_F(RealKafkaWholeBoxCrashTest, EveryProcessSigkilledMidStreamEveryFeedItemDe
   int64_t raw = EndOffsets("news.raw"), tagged = EndOffsets("news.tagged");
   EXPECT_GE(tagged, kTotal);
   Report("f. whole-box crash (watch, 3 stages, sink)", raw, c.unique.size(), tagged - kTotal, lost,
-         "(duplicates = repeats that reached news.tagged; dropped by the restarted sink " +
-             std::to_string(dropped) + "; news.raw " + std::to_string(raw) + " records for " +
+         "(duplicates = repeats that reached news.tagged; the restarted sink dropped " +
+             std::to_string(dropped) + " repeats, its own uncommitted tail included; news.raw " +
+             std::to_string(raw) + " records for " +
              std::to_string(kTotal) + " items; file lines " + std::to_string(c.lines) + ")",
          start_);
 }
