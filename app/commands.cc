@@ -19,6 +19,7 @@
 #include "feeds/watcher.h"
 #include "file_producer.h"
 #include "newsflow/broker_restart.h"
+#include "newsflow/dedupe_output.h"
 #include "newsflow/embedded_broker.h"
 #include "newsflow/kafka_sink.h"
 #include "newsflow/metrics.h"
@@ -379,11 +380,18 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
                                                     const std::string& topic, const std::string& path,
                                                     const std::string& dlq_path, bool raw,
                                                     const std::string& group,
-                                                    prometheus::Registry& registry) {
+                                                    prometheus::Registry& registry,
+                                                    bool dedupe = false) {
   auto w = std::make_unique<StageWorker>();
-  auto out = FileOutput::Open(path, dlq_path);
-  if (!out.ok()) return out.status();
-  w->output = std::move(*out);
+  if (dedupe) {
+    auto out = DedupeOutput::Open(path, dlq_path, registry, name);
+    if (!out.ok()) return out.status();
+    w->output = std::move(*out);
+  } else {
+    auto out = FileOutput::Open(path, dlq_path);
+    if (!out.ok()) return out.status();
+    w->output = std::move(*out);
+  }
   RecordProcessor::Options po;
   po.decode = !raw;
   po.max_record_bytes = 64 * 1024 * 1024;  // a sink keeps whatever the topic holds
@@ -599,6 +607,9 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   if (!metrics.ok()) return Fail(metrics.status());
   bool is_dlq = o.topic == kDeadLetterTopic;
   std::string name = is_dlq ? "dlq-sink" : "sink";
+  if (o.dedupe && (o.raw || is_dlq))
+    return Fail(Status::InvalidArgument("sink --dedupe needs article ids: it cannot be combined with "
+                                        "--raw or the dead-letter topic " + o.topic));
   Readiness::For((*metrics)->registry()).Expect(name);
   const std::string topic = Ns(c, o.topic);
   Status topics = PrepareTopics(*kafka, c, {topic}, (*metrics)->registry());
@@ -608,7 +619,7 @@ int RunSink(const CommonOptions& c, const SinkOptions& o) {
   for (;;) {  // again after the embedded broker restarted
     auto worker = MakeSinkWorker(*kafka, name, topic, o.output, o.dlq_output, o.raw || is_dlq,
                                  Ns(c, o.group.empty() ? GroupFor(name) : o.group),
-                                 (*metrics)->registry());
+                                 (*metrics)->registry(), o.dedupe);
     if (!worker.ok()) return Fail(worker.status());
     s = (*worker)->runner->Run(g_stop);
     if (!FollowRestartedBroker(c, *kafka, *worker)) break;

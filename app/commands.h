@@ -68,6 +68,7 @@ struct SinkOptions {
   std::string dlq_output;
   std::string group;
   bool raw = false;  // write bytes as they are (dead-letter topics)
+  bool dedupe = false;  // write each article id once, also across restarts (DedupeOutput)
 };
 
 struct RunOptions {

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   cmd_sink->add_option("--dead-letters", sink.dlq_output, "File for records that fail to decode (default stderr)");
   cmd_sink->add_option("--group", sink.group, "Consumer group (default: newsflow-sink, or newsflow-dlq-sink for news.dlq)");
   cmd_sink->add_flag("--raw", sink.raw, "Write records as they are, without decoding");
+  cmd_sink->add_flag("--dedupe", sink.dedupe,
+                     "Write each article id once: drop repeats (redeliveries after a crash), "
+                     "including ids already in --output when the sink starts");
 
   newsflow::RunOptions run;
   auto* cmd_run = app.add_subcommand("run", "Producer, the whole chain and a JSON Lines sink in one process");

@@ -8,10 +8,15 @@
 #   scripts/kafka.sh kill   [--dir D] --node I    SIGKILL one node (failure tests)
 #   scripts/kafka.sh restart [--dir D] --node I   start one stopped or killed node again
 #   scripts/kafka.sh status [--dir D]             one line a node: id, pid, state, port; exit 1 if any is down
-#   scripts/kafka.sh bootstrap [--dir D]          prints host:port,... for --brokers
+#   scripts/kafka.sh bootstrap [--dir D] [--extra] prints host:port,... for --brokers (--extra: the
+#                                                 NODEXPORT listener's addresses, see below)
 #   scripts/kafka.sh tool NAME [args...]          a Kafka tool: topics, consumer-groups, metadata-quorum,
 #                                                 configs, storage, get-offsets (as kafka-NAME.sh)
 #
+# In --config values, NODEID, NODEPORT (the PLAINTEXT port), NODECPORT (the
+# controller port) and NODEXPORT (one more free port a node, for an extra
+# listener) are replaced per node, e.g. a SASL_SSL listener:
+#   --config 'listeners=PLAINTEXT://127.0.0.1:NODEPORT,CONTROLLER://127.0.0.1:NODECPORT,SASL_SSL://127.0.0.1:NODEXPORT'
 # Every node is broker and controller (process.roles=broker,controller), with a
 # static quorum of all N. Data lives on disk under D/node-I/data and survives
 # stop/start and reboots; D defaults to $NEWSFLOW_STATE_DIR/kafka, else var/kafka.
@@ -31,7 +36,7 @@ shift
 
 dir="${NEWSFLOW_STATE_DIR:+$NEWSFLOW_STATE_DIR/kafka}"
 dir="${dir:-$root/var/kafka}"
-nodes=1 port_base=0 node="" heap="${KAFKA_HEAP:-768m}"
+nodes=1 port_base=0 node="" heap="${KAFKA_HEAP:-768m}" extra=0
 configs=() scram=()
 tool_args=()
 if [[ "$cmd" == tool ]]; then
@@ -47,6 +52,7 @@ while (($#)); do
     --config) configs+=("$2"); shift 2 ;;
     --scram) scram+=("$2"); shift 2 ;;
     --heap) heap="$2"; shift 2 ;;
+    --extra) extra=1; shift ;;
     *) die "unknown option '$1'" ;;
   esac
 done
@@ -95,6 +101,7 @@ write_config() {  # write_config NODE_ID
   local i="$1" n="$dir/node-$1"
   local rf=$((NODES < 3 ? NODES : 3)) isr=$((NODES < 3 ? 1 : 2))
   local port="${PORTS[$((i - 1))]}" cport="${CPORTS[$((i - 1))]}"
+  local xport="${XPORTS[$((i - 1))]:-}"
   mkdir -p "$n/data" "$n/logs"
   {
     echo "# written by scripts/kafka.sh; edit --config instead"
@@ -130,8 +137,11 @@ write_config() {  # write_config NODE_ID
     echo "controller.quorum.election.timeout.ms=1000"
     echo "controller.quorum.fetch.timeout.ms=2000"
     for kv in "${EXTRA[@]}"; do
-      # a value with NODE in it is per node: listeners=SASL_SSL://127.0.0.1:NODEPORT2 ...
+      # per-node tokens (see the header): NODEID, NODEPORT, NODECPORT, NODEXPORT
       kv="${kv//NODEID/$i}"
+      kv="${kv//NODEPORT/$port}"
+      kv="${kv//NODECPORT/$cport}"
+      kv="${kv//NODEXPORT/$xport}"
       echo "$kv"
     done
   } >"$n/server.properties"
@@ -187,12 +197,13 @@ case "$cmd" in
     install_jars
     command -v java >/dev/null || die "Java is missing: apt-get install default-jre-headless"
     if [[ ! -f "$dir/cluster.env" ]]; then
-      PORTS=() CPORTS=() VOTERS=""
+      PORTS=() CPORTS=() XPORTS=() VOTERS=""
       for ((i = 1; i <= nodes; i++)); do
         if ((port_base > 0)); then
           PORTS+=($((port_base + 2 * (i - 1)))) CPORTS+=($((port_base + 2 * (i - 1) + 1)))
+          XPORTS+=($((port_base + 2 * nodes + i - 1)))
         else
-          PORTS+=("$(free_port)") CPORTS+=("$(free_port)")
+          PORTS+=("$(free_port)") CPORTS+=("$(free_port)") XPORTS+=("$(free_port)")
         fi
         VOTERS+="${VOTERS:+,}$i@127.0.0.1:${CPORTS[$((i - 1))]}"
       done
@@ -204,6 +215,7 @@ case "$cmd" in
         echo "CLUSTER_ID=$CLUSTER_ID"
         echo "PORTS=(${PORTS[*]})"
         echo "CPORTS=(${CPORTS[*]})"
+        echo "XPORTS=(${XPORTS[*]})"
         echo "VOTERS=$VOTERS"
         echo "BOOTSTRAP=$bootstrap"
         printf 'EXTRA=('
@@ -263,7 +275,13 @@ case "$cmd" in
     ;;
   bootstrap)
     load_env
-    echo "$BOOTSTRAP"
+    if ((extra)); then
+      xb=""
+      for p in "${XPORTS[@]}"; do xb+="${xb:+,}127.0.0.1:$p"; done
+      echo "$xb"
+    else
+      echo "$BOOTSTRAP"
+    fi
     ;;
   tool)
     install_jars

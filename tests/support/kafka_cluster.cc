@@ -95,6 +95,18 @@ std::string KafkaCluster::Bootstrap() const {
   return "";
 }
 
+std::string KafkaCluster::ExtraBootstrap() const {
+  std::ifstream env(dir_ + "/cluster.env");
+  for (std::string line; std::getline(env, line);) {
+    if (line.rfind("XPORTS=(", 0) != 0) continue;
+    std::istringstream ports(line.substr(8, line.find(')') - 8));
+    std::string out;
+    for (std::string p; ports >> p;) out += (out.empty() ? "" : ",") + std::string("127.0.0.1:") + p;
+    return out;
+  }
+  return "";
+}
+
 bool KafkaCluster::Kill(int node) { return Script({"kill", "--node", std::to_string(node)}, nullptr) == 0; }
 
 bool KafkaCluster::Restart(int node) {

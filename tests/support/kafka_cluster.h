@@ -35,6 +35,9 @@ class KafkaCluster {
   const std::string& error() const { return error_; }
   const std::string& dir() const { return dir_; }
   std::string Bootstrap() const;  // host:port,...
+  // The extra listener's addresses (the NODEXPORT port of each node, see
+  // scripts/kafka.sh), for a listener a test adds with `configs`.
+  std::string ExtraBootstrap() const;
   int nodes() const { return options_.nodes; }
 
   // Node ids are 1..nodes.

@@ -151,6 +151,7 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
     }
   }
   rd_kafka_conf_set_log_cb(conf, LogCallback);
+  rd_kafka_conf_set_error_cb(conf, KafkaErrorCallback);
   return conf;
 }
 

@@ -60,10 +60,11 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
     paused_->Set(1);
     // A restarted embedded broker never drains the old backlog: stop waiting.
     auto& restarted = BrokerMonitor::Get().restarted_flag();
-    while (flow_->Blocked() && !stop_->load() && !restarted.load()) producer_->Poll(20);
+    while (flow_->Blocked() && !stop_->load() && !restarted.load() && KafkaFatalError().ok()) producer_->Poll(20);
     paused_->Set(0);
     if (stop_->load()) return Status::Unavailable("stopping");
     if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
+    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   }
   auto bytes = json.size();
   Status s = producer_->Produce(options_.topic, key, json,

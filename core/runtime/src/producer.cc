@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -34,6 +35,11 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
 }
 
 KafkaProducer::~KafkaProducer() {
+  if (rk_ && !KafkaFatalError().ok()) {
+    // Nothing will be delivered: do not wait for it.
+    rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(rk_.get(), 0);
+  }
   if (rk_ && rd_kafka_outq_len(rk_.get()) > 0) {
     rd_kafka_flush(rk_.get(), 10000);
     if (int left = rd_kafka_outq_len(rk_.get()); left > 0)
@@ -65,6 +71,10 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
                                 RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (Status f = KafkaFatalError(); !f.ok()) {
+        delete fn;
+        return f;
+      }
       rd_kafka_poll(rk_.get(), 50);
       continue;
     }
@@ -77,7 +87,18 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
 }
 
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
-  rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
+  // In slices, so a fatal error (failed authentication) ends the wait.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (;;) {
+    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    err = rd_kafka_flush(rk_.get(), static_cast<int>(
+                                        std::clamp<int64_t>(left.count(), 0, 200)));
+    if (err != RD_KAFKA_RESP_ERR__TIMED_OUT || left.count() <= 0) break;
+  }
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
     return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered");
   return KafkaStatus(err, "flush");
@@ -99,8 +120,18 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   f->limits_ = limits;
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(f->rk_.get(), f->topic_.c_str(), nullptr);
-  rd_kafka_resp_err_t err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 10000);
+  // Up to 10 s, in slices: serving the error callback between them ends the
+  // wait at once when authentication fails.
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  for (int i = 0; i < 10 && err != RD_KAFKA_RESP_ERR_NO_ERROR && KafkaFatalError().ok(); ++i) {
+    err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 1000);
+    rd_kafka_poll(f->rk_.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+        err != RD_KAFKA_RESP_ERR__TRANSPORT)
+      break;
+  }
   rd_kafka_topic_destroy(rkt);
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "metadata for " + f->topic_);
   if (md->topic_cnt == 1) f->partitions_ = md->topics[0].partition_cnt;
   rd_kafka_metadata_destroy(md);
@@ -112,6 +143,9 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
 FlowController::~FlowController() {
   stop_ = true;
   if (thread_) thread_->join();
+  // The handle never joined a group: closing it as a consumer would wait for
+  // the group's coordinator, which blocks exit until a dead broker returns.
+  if (rk_) rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
 bool FlowController::Blocked() const {
@@ -134,6 +168,7 @@ void FlowController::NoteProduced(size_t bytes) {
 
 void FlowController::Loop() {
   while (!stop_) {
+    rd_kafka_poll(rk_.get(), 0);  // serves the error callback (fatal errors)
     Status s = Check();
     if (!s.ok()) spdlog::debug("flow control check: {}", s.ToString());
     std::this_thread::sleep_for(limits_.interval);
@@ -149,13 +184,27 @@ Status FlowController::Check() {
   int64_t count = produced_count_.load(std::memory_order_relaxed);
   int64_t acked_before = acked_count_.load(std::memory_order_relaxed);
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
+  // Both watermarks of every partition in two requests. Not
+  // rd_kafka_query_watermark_offsets: in librdkafka 2.0.2 it ignores its
+  // timeout while the partition's leader is a dead broker not yet fenced, and
+  // blocked this thread (and the writer's exit) until that broker returned.
+  TopicPartitionList highs(rd_kafka_topic_partition_list_copy(list.get()));
+  TopicPartitionList lows(rd_kafka_topic_partition_list_copy(list.get()));
+  for (int i = 0; i < list->cnt; ++i) {
+    highs->elems[i].offset = RD_KAFKA_OFFSET_END;  // a "timestamp": the latest offset
+    lows->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  err = rd_kafka_offsets_for_times(rk_.get(), highs.get(), 5000);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = rd_kafka_offsets_for_times(rk_.get(), lows.get(), 5000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "watermarks");
   int64_t worst = 0;
   bool blocked = false;
   for (int i = 0; i < list->cnt; ++i) {
-    int64_t low = 0, high = 0;
-    err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), list->elems[i].partition,
-                                           &low, &high, 5000);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "watermarks");
+    if (highs->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return KafkaStatus(highs->elems[i].err, "high watermark");
+    if (lows->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return KafkaStatus(lows->elems[i].err, "low watermark");
+    int64_t high = highs->elems[i].offset, low = std::max<int64_t>(0, lows->elems[i].offset);
     int64_t committed = list->elems[i].offset;
     int64_t base = std::max(committed < 0 ? int64_t{0} : committed, low);
     int64_t backlog = std::max<int64_t>(0, high - base);
@@ -172,7 +221,7 @@ Status FlowController::Check() {
 void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
   auto start = std::chrono::steady_clock::now();
   bool logged = false;
-  while (Blocked() && !stop) {
+  while (Blocked() && !stop && KafkaFatalError().ok()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (!logged && std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {
       spdlog::warn("flow control: waiting for group {} on {} (backlog {} messages)", group_,

@@ -136,9 +136,10 @@ int StageRunner::StatsCallback(rd_kafka_t*, char* json, size_t len, void* opaque
   return 0;  // librdkafka frees `json`
 }
 
-void StageRunner::ErrorCallback(rd_kafka_t*, int err, const char* reason, void* opaque) {
+void StageRunner::ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   auto* self = static_cast<StageRunner*>(opaque);
   auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (NoteKafkaError(rk, err, reason)) return;  // Run ends with it
   if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->SetConnected(false);
   if (code == RD_KAFKA_RESP_ERR__FATAL) {
     spdlog::error("[{}] kafka fatal error: {}", self->options_.name, reason);
@@ -515,6 +516,13 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   const int poll_ms = static_cast<int>(options_.poll_timeout.count());
   while (!stop.load(std::memory_order_relaxed)) {
     if (kafka_.embedded && BrokerMonitor::Get().Restarted()) return AbandonAfterBrokerRestart();
+    if (Status fatal = KafkaFatalError(); !fatal.ok()) {
+      // Authentication failed or the client is broken for good: no drain is
+      // possible, and leaving the group would wait for brokers that refuse us.
+      spdlog::error("[{}] stopping: {}", options_.name, fatal.ToString());
+      rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+      return fatal;
+    }
     output_.Poll(0);
     UpdateFlow();
     UpdateLag();
@@ -560,9 +568,10 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   if (!committed.ok()) spdlog::error("[{}] final commit: {}", options_.name, committed.ToString());
   rd_kafka_consumer_close(rk_.get());
   rk_.reset();
-  spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}",
+  spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}{}",
                options_.name, counts_.received.load(), counts_.sent.load(), counts_.dropped.load(),
-               counts_.dead_lettered.load(), counts_.lost.load(), counts_.redelivered.load());
+               counts_.dead_lettered.load(), counts_.lost.load(), counts_.redelivered.load(),
+               output_.Summary());
   return flushed;
 }
 

@@ -75,4 +75,15 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
 
 Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context);
 
+// Errors no retry cures: failed authentication (RD_KAFKA_RESP_ERR__AUTHENTICATION:
+// wrong credentials or mechanism) and librdkafka's fatal errors. librdkafka
+// itself reconnects forever after them; newsflow ends the command instead.
+// NoteKafkaError records the first such error of the process (and logs it
+// once); it returns false for any other error. Every long wait (the runner's
+// loop, flushes, flow control) checks KafkaFatalError() and returns it.
+bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason);
+Status KafkaFatalError();  // OK while there is none
+// The error callback NewKafkaConf installs: NoteKafkaError, else a warning.
+void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+
 }  // namespace newsflow

@@ -50,6 +50,8 @@ class RecordOutput {
   virtual std::string Describe() const = 0;
   // Non-null when records go out inside Kafka transactions (exactly once).
   virtual TransactionalOutput* Transactional() { return nullptr; }
+  // Appended to the runner's stop line (e.g. " duplicates dropped 3").
+  virtual std::string Summary() const { return ""; }
 };
 
 // Records to `topic`, dead letters to `dlq_topic`, both through `producer`.
