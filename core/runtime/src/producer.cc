@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "newsflow/shutdown.h"
+
 namespace newsflow {
 namespace {
 
@@ -25,6 +27,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
   if (!rk.ok()) return rk.status();
   std::unique_ptr<KafkaProducer> p(new KafkaProducer());
   p->rk_ = std::move(*rk);
+  p->brokers_ = o.brokers;
   return p;
 }
 
@@ -44,6 +47,7 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
   int origin_len = origin_ms > 0 ? std::snprintf(origin, sizeof origin, "%lld",
                                                  static_cast<long long>(origin_ms))
                                  : 0;
+  std::chrono::steady_clock::time_point full_since{}, last_log{};
   for (;;) {
     rd_kafka_resp_err_t err =
         origin_len > 0
@@ -60,6 +64,24 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
                                 RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      // The broker is not taking messages as fast as they come (or is gone):
+      // wait, but say so, and give up when the process is stopping.
+      auto now = std::chrono::steady_clock::now();
+      if (full_since.time_since_epoch().count() == 0) full_since = now;
+      if (Shutdown::StopBy() != std::chrono::steady_clock::time_point::max()) {
+        delete fn;
+        return Status::Unavailable("stopping: the producer's local queue is full (" +
+                                   std::to_string(QueueLength()) + " waiting for Kafka at " +
+                                   brokers_ + ")");
+      }
+      if (now - full_since >= std::chrono::seconds(10) &&
+          now - last_log >= std::chrono::seconds(30)) {
+        last_log = now;
+        spdlog::warn("producer: local queue full for {} s ({} message(s) waiting): Kafka at {} "
+                     "is not acknowledging; is it reachable?",
+                     std::chrono::duration_cast<std::chrono::seconds>(now - full_since).count(),
+                     QueueLength(), brokers_);
+      }
       rd_kafka_poll(rk_.get(), 50);
       continue;
     }
@@ -74,7 +96,8 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
-    return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered");
+    return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered to Kafka at " +
+                           brokers_);
   return KafkaStatus(err, "flush");
 }
 
@@ -96,7 +119,9 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(f->rk_.get(), f->topic_.c_str(), nullptr);
   rd_kafka_resp_err_t err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 10000);
   rd_kafka_topic_destroy(rkt);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "metadata for " + f->topic_);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return KafkaStatus(err, "cannot reach Kafka at '" + o.brokers + "' (metadata for topic " +
+                                f->topic_ + "; check --brokers or that the broker runs)");
   if (md->topic_cnt == 1) f->partitions_ = md->topics[0].partition_cnt;
   rd_kafka_metadata_destroy(md);
   if (f->partitions_ <= 0) return Status::NotFound("topic " + f->topic_ + " has no partitions");
@@ -146,7 +171,10 @@ Status FlowController::Check() {
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
   int64_t worst = 0;
   bool blocked = false;
+  bool never_committed = true;
   for (int i = 0; i < list->cnt; ++i) {
+    if (stop_) return Status::OK();  // a gone broker would hold every query for 5 s
+    if (list->elems[i].offset >= 0) never_committed = false;
     int64_t low = 0, high = 0;
     err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), list->elems[i].partition,
                                            &low, &high, 5000);
@@ -159,9 +187,20 @@ Status FlowController::Check() {
       blocked = true;
   }
   max_backlog_.store(worst, std::memory_order_relaxed);
+  never_committed_.store(never_committed, std::memory_order_relaxed);
   blocked_.store(blocked, std::memory_order_relaxed);
   acked_at_check_.store(acked_before, std::memory_order_relaxed);
   return Status::OK();
+}
+
+std::string FlowController::Why() const {
+  std::string why = "group " + group_ + " has " + std::to_string(MaxBacklog()) +
+                    " record(s) unconsumed on a partition of " + topic_ + " (limit " +
+                    std::to_string(limits_.max_backlog_messages) + " records or " +
+                    std::to_string(limits_.max_backlog_bytes / 1024) + " KiB per partition)";
+  if (never_committed_.load(std::memory_order_relaxed))
+    why += "; the group has committed nothing yet: is a consumer of group " + group_ + " running?";
+  return why;
 }
 
 void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
@@ -170,8 +209,7 @@ void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
   while (Blocked() && !stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (!logged && std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {
-      spdlog::warn("flow control: waiting for group {} on {} (backlog {} messages)", group_,
-                   topic_, MaxBacklog());
+      spdlog::warn("flow control: waiting: {}", Why());
       logged = true;
     }
   }
