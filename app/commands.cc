@@ -27,6 +27,7 @@
 #include "newsflow/plugin_stages.h"
 #include "newsflow/record_processor.h"
 #include "newsflow/runner.h"
+#include "newsflow/shutdown.h"
 #include "newsflow/stage.h"
 #include "newsflow/text.h"
 #include "newsflow/topology.h"
@@ -376,6 +377,18 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
   so.downstream_group = o.downstream_group;
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
   if (!sink.ok()) return Fail(sink.status());
+  // Said if the process is ended by force (second signal, stop deadline).
+  KafkaArticleSink* counted = sink->get();
+  const std::string brokers = kafka->brokers;
+  struct Unregister {
+    int id;
+    ~Unregister() { Shutdown::RemoveReporter(id); }
+  } reporter{Shutdown::AddReporter([counted, brokers] {
+    int64_t n = counted->published() - counted->acknowledged() - counted->failed();
+    if (n <= 0) return std::string();
+    return "produce: " + std::to_string(n) + " record(s) published but not yet acknowledged by " +
+           "Kafka at " + brokers + " (they may not have arrived: produce the input again)";
+  })};
   if (o.raw) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {

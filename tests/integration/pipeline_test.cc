@@ -341,7 +341,7 @@ TEST(ProcessCommandTest, AppliesAChainOfflineKeepingIdsAndReportingFailures) {
              "passthrough.reject_marker=POISON", "--input", dir + "/in.jsonl", "--output",
              dir + "/out.jsonl", "--dead-letters", dir + "/dead.jsonl"},
             dir + "/process.log");
-  ASSERT_EQ(p.Wait(60s), 0) << p.Log();
+  ASSERT_EQ(p.Wait(60s), 3) << "exit code 3: some records were dead-lettered\n" << p.Log();
   auto out = ReadLines(dir + "/out.jsonl");
   ASSERT_EQ(out.size(), 1u);
   auto j = nlohmann::json::parse(out[0]);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -33,9 +34,19 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
 
 KafkaProducer::~KafkaProducer() {
   if (rk_ && rd_kafka_outq_len(rk_.get()) > 0) {
-    rd_kafka_flush(rk_.get(), 10000);
-    if (int left = rd_kafka_outq_len(rk_.get()); left > 0)
-      spdlog::error("producer closed with {} undelivered message(s)", left);
+    // Ten seconds for what is still queued, less when the process is
+    // stopping (the stop deadline bounds everything, Shutdown).
+    auto wait = std::chrono::milliseconds(10000);
+    if (auto by = Shutdown::StopBy(); by != std::chrono::steady_clock::time_point::max())
+      wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            by - std::chrono::seconds(2) - std::chrono::steady_clock::now()),
+                        std::chrono::milliseconds(0), wait);
+    rd_kafka_flush(rk_.get(), static_cast<int>(wait.count()));
+    if (int left = rd_kafka_outq_len(rk_.get()); left > 0) {
+      spdlog::error("producer closed with {} message(s) or request(s) not acknowledged by Kafka at {}",
+                    left, brokers_);
+      rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    }
   }
 }
 

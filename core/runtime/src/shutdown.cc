@@ -42,7 +42,9 @@ void OnSignal(int) {
 [[noreturn]] void ForceExit(const char* why) {
   spdlog::error("{}: stopping now without draining", why);
   int undelivered = Shutdown::ReportUndelivered();
-  if (undelivered == 0) spdlog::error("nothing was left in flight");
+  if (undelivered == 0)
+    spdlog::error("no loop had records in flight (each logged its own counts when it stopped); "
+                  "the process was still releasing its Kafka clients");
   spdlog::default_logger()->flush();
   std::fflush(stdout);
   std::fflush(stderr);
