@@ -189,6 +189,27 @@ TEST_F(RobustnessTest, ProducerSaysWhyFlowControlHoldsItBack) {
   EXPECT_NE(producer->Wait(45s), -1);
 }
 
+// Point 8: a stage whose downstream group does not keep up says why it
+// pauses its input.
+TEST_F(RobustnessTest, StageSaysWhyFlowControlPausesIt) {
+  StartBroker(1);
+  auto stage = Start({"stage", "passthrough", "--input-topic", "news.raw", "--output-topic",
+                      "news.clean", "--group", "newsflow-clean", "--downstream-group", "nobody"},
+                     "stage");
+  WriteArticles(dir_ + "/in.jsonl", 25000);
+  auto producer = Start({"produce", "--no-flow-control", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  bool said = WaitFor([&] { return stage->Log().find("flow control: input paused") != std::string::npos; },
+                      60s);
+  std::string line = LastLineWith(stage->Log(), "flow control: input paused");
+  std::cout << "[ report ] " << line << "\n";
+  EXPECT_TRUE(said) << stage->Log();
+  EXPECT_NE(line.find("group nobody"), std::string::npos) << line;
+  EXPECT_NE(line.find("news.clean"), std::string::npos) << line;
+  stage->Signal(SIGTERM);
+  EXPECT_EQ(stage->Wait(45s), 0) << stage->Log();
+}
+
 // Point 8: a sink that cannot reach its broker says so, naming the address.
 TEST_F(RobustnessTest, SinkNamesAnUnreachableBroker) {
   auto sink = Start({"sink", "--brokers", "127.0.0.1:1", "--output", dir_ + "/out.jsonl"}, "sink");
