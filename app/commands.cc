@@ -4,7 +4,9 @@
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,12 +24,14 @@
 #include "newsflow/dedupe_output.h"
 #include "newsflow/embedded_broker.h"
 #include "newsflow/kafka_sink.h"
+#include "newsflow/line_reader.h"
 #include "newsflow/metrics.h"
 #include "newsflow/paths.h"
 #include "newsflow/pipeline_config.h"
 #include "newsflow/plugin_stages.h"
 #include "newsflow/record_processor.h"
 #include "newsflow/runner.h"
+#include "newsflow/shutdown.h"
 #include "newsflow/stage.h"
 #include "newsflow/text.h"
 #include "newsflow/topics.h"
@@ -40,7 +44,7 @@ std::atomic<bool> g_stop{false};
 
 namespace {
 
-constexpr int kOk = 0, kFailed = 1, kUsage = 2;
+constexpr int kOk = 0, kFailed = 1, kUsage = 2, kDeadLettered = 3;
 
 int Fail(const Status& s) {
   spdlog::error("{}", s.ToString());
@@ -303,6 +307,7 @@ struct StageWorker {
   std::unique_ptr<StageRunner> runner;
   std::thread thread;
   Status result;
+  std::atomic<bool> finished{false};  // Run returned (stopped, or its output failed)
 };
 
 // The processor and the one runner loop over `w.output`, shared by stage and
@@ -401,7 +406,13 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
 }
 
 void Start(StageWorker& w, const std::atomic<bool>& stop) {
-  w.thread = std::thread([&w, &stop] { w.result = w.runner->Run(stop); });
+  w.thread = std::thread([&w, &stop] {
+    w.result = w.runner->Run(stop);
+    w.finished = true;
+    // A failed worker fails the whole run: stop the producer too (it could
+    // wait forever on flow control for records that will never be read).
+    if (!w.result.ok()) g_stop = true;
+  });
 }
 
 // After a runner gave up on a restarted embedded broker (it counted what the
@@ -479,6 +490,18 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
   if (!topics.ok()) return Fail(topics);
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
   if (!sink.ok()) return Fail(sink.status());
+  // Said if the process is ended by force (second signal, stop deadline).
+  KafkaArticleSink* counted = sink->get();
+  const std::string brokers = kafka->brokers;
+  struct Unregister {
+    int id;
+    ~Unregister() { Shutdown::RemoveReporter(id); }
+  } reporter{Shutdown::AddReporter([counted, brokers] {
+    int64_t n = counted->published() - counted->acknowledged() - counted->failed();
+    if (n <= 0) return std::string();
+    return "produce: " + std::to_string(n) + " record(s) published but not yet acknowledged by " +
+           "Kafka at " + brokers + " (they may not have arrived: produce the input again)";
+  })};
   if (o.raw) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {
@@ -500,7 +523,7 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
     LingerForScrape(c);
     return f.ok() ? kOk : Fail(f);
   }
-  FileProducerOptions fo{o.source, o.format, o.follow_symlinks};
+  FileProducerOptions fo{o.source, o.format, o.follow_symlinks, o.max_record_bytes};
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
   Status f = (*sink)->Flush(std::chrono::seconds(60));
@@ -767,7 +790,14 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     return n + lost();
   };
   auto last_log = std::chrono::steady_clock::now();
-  while (!g_stop.load() && (o.follow || accounted() < expected)) {
+  // A worker that ended by itself (its output cannot write) never accounts
+  // for its records: stop waiting and fail.
+  auto any_finished = [&] {
+    for (auto& w : workers)
+      if (w->finished.load()) return true;
+    return false;
+  };
+  while (!g_stop.load() && !any_finished() && (o.follow || accounted() < expected)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (std::chrono::steady_clock::now() - last_log > std::chrono::seconds(5)) {
       last_log = std::chrono::steady_clock::now();
@@ -778,6 +808,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   stop_workers = true;
   for (auto& w : workers) w->thread.join();
   CloseStages(stages);
+  bool workers_ok = true;
+  for (auto& w : workers) {
+    if (w->result.ok()) continue;
+    workers_ok = false;
+    spdlog::error("run: {}", w->result.ToString());
+  }
   int64_t out = sink_w->runner->counts().sent.load();
   int64_t dead = dlq_w->runner->counts().sent.load();
   int64_t dropped = 0;
@@ -797,7 +833,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
                 (*metrics)->port());
   if (lost() > 0) std::printf("  LOST:         %lld record(s) were evicted before they were read\n",
                               static_cast<long long>(lost()));
-  bool ok = ps.ok() && pf.ok() && lost() == 0 && (g_stop.load() || out + dead + dropped >= expected);
+  bool ok = ps.ok() && pf.ok() && workers_ok && lost() == 0 &&
+            (g_stop.load() || out + dead + dropped >= expected);
   return ok ? kOk : kFailed;
 }
 
@@ -827,36 +864,65 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   po.max_output_bytes = SIZE_MAX;
   RecordProcessor processor(std::move(chain), po);
 
-  std::ifstream file_in;
-  std::istream* in = &std::cin;
+  // Input: a readable file (or stdin); a directory or an unreadable file is
+  // an error, not "0 in".
+  FILE* in = stdin;
+  const std::string in_name = o.input == "-" ? "stdin" : o.input;
   if (o.input != "-") {
-    file_in.open(o.input, std::ios::binary);
-    if (!file_in) return Fail(Status::NotFound("cannot read " + o.input));
-    in = &file_in;
+    std::error_code ec;
+    if (std::filesystem::is_directory(o.input, ec))
+      return Fail(Status::InvalidArgument("--input " + o.input +
+                                          " is a directory: give a JSON Lines file, or - for stdin"));
+    in = std::fopen(o.input.c_str(), "rb");
+    if (in == nullptr)
+      return Fail(Status::NotFound("cannot read " + o.input + ": " + std::strerror(errno)));
   }
   FILE* out = stdout;
   if (o.output != "-") {
     EnsureParent(o.output);
     out = std::fopen(o.output.c_str(), "w");
-    if (out == nullptr) return Fail(Status::Unavailable("cannot write " + o.output));
+    if (out == nullptr)
+      return Fail(Status::Unavailable("cannot write " + o.output + ": " + std::strerror(errno)));
   }
+  const std::string out_name = o.output == "-" ? "stdout" : o.output;
   FILE* dead = stderr;
+  const std::string dead_name = o.dead_letters.empty() ? "stderr" : o.dead_letters;
   if (!o.dead_letters.empty()) {
     dead = std::fopen(o.dead_letters.c_str(), "w");
-    if (dead == nullptr) return Fail(Status::Unavailable("cannot write " + o.dead_letters));
+    if (dead == nullptr)
+      return Fail(Status::Unavailable("cannot write " + o.dead_letters + ": " + std::strerror(errno)));
   }
+  // A write that fails (a full disk) ends the command with an error: the
+  // counts must never claim records that are not in the file.
+  Status write_error;
+  auto write_line = [&](FILE* f, const std::string& name, std::string_view v) {
+    if (!write_error.ok()) return;
+    if (std::fwrite(v.data(), 1, v.size(), f) != v.size() || std::fputc('\n', f) == EOF)
+      write_error = Status::Unavailable("cannot write to " + name + ": " + std::strerror(errno));
+  };
   int64_t n = 0, forwarded = 0, dropped = 0, dead_lettered = 0;
   std::string line;
+  size_t length = 0;
   RecordProcessor::Output result;
-  while (std::getline(*in, line)) {
+  // Lines over the limit are not held whole (a 2 GB line would need 2 GB).
+  while (write_error.ok() && !g_stop.load() &&
+         ReadLineBounded(in, line, o.max_record_bytes + 1, length)) {
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    processor.Process(line, result);
+    if (length > o.max_record_bytes) {
+      result = RecordProcessor::Output();
+      result.kind = RecordProcessor::Output::Kind::kDeadLetter;
+      result.stage = "process";
+      result.reason_code = std::string(StatusCodeName(StatusCode::kTooLarge));
+      result.reason = "line of " + std::to_string(length) + " bytes exceeds --max-record-bytes " +
+                      std::to_string(o.max_record_bytes);
+    } else {
+      processor.Process(line, result);
+    }
     switch (result.kind) {
       case RecordProcessor::Output::Kind::kForward:
         ++forwarded;
-        std::fwrite(result.value.data(), 1, result.value.size(), out);
-        std::fputc('\n', out);
+        write_line(out, out_name, result.value);
         break;
       case RecordProcessor::Output::Kind::kDrop:
         ++dropped;
@@ -867,12 +933,11 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
       case RecordProcessor::Output::Kind::kDeadLetter: {
         ++dead_lettered;
         DeadLetter d = MakeDeadLetter(result, line);
-        d.source_topic = o.input == "-" ? "stdin" : o.input;
+        d.source_topic = in_name;
         d.offset = n;  // the line number
         d.partition = 0;
         std::string json = EncodeDeadLetter(d);
-        std::fwrite(json.data(), 1, json.size(), dead);
-        std::fputc('\n', dead);
+        write_line(dead, dead_name, json);
         if (dead != stderr)
           std::fprintf(stderr, "newsflow process: line %lld dead-lettered by %s: %s: %s\n",
                        static_cast<long long>(n), result.stage.c_str(), result.reason_code.c_str(),
@@ -881,12 +946,37 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
       }
     }
   }
+  Status read_error;
+  if (std::ferror(in))
+    read_error = Status::Unavailable("cannot read " + in_name + " after line " + std::to_string(n) +
+                                     ": " + std::strerror(errno));
+  if (in != stdin) std::fclose(in);
   CloseStages(*stages);
-  if (out != stdout) std::fclose(out);
-  if (dead != stderr) std::fclose(dead);
-  std::fprintf(stderr, "newsflow process: %lld in, %lld out, %lld dropped, %lld dead-lettered\n",
-               static_cast<long long>(n), static_cast<long long>(forwarded),
-               static_cast<long long>(dropped), static_cast<long long>(dead_lettered));
+  for (auto [f, name] : {std::pair<FILE*, const std::string*>{out, &out_name}, {dead, &dead_name}}) {
+    if (!write_error.ok()) break;
+    bool own = f != stdout && f != stderr;
+    if (std::fflush(f) != 0 || (own && fsync(fileno(f)) != 0 && errno != EINVAL))
+      write_error = Status::Unavailable("cannot write to " + *name + ": " + std::strerror(errno));
+  }
+  if (out != stdout && std::fclose(out) != 0 && write_error.ok())
+    write_error = Status::Unavailable("cannot write to " + out_name + ": " + std::strerror(errno));
+  if (dead != stderr && std::fclose(dead) != 0 && write_error.ok())
+    write_error = Status::Unavailable("cannot write to " + dead_name + ": " + std::strerror(errno));
+  if (write_error.ok()) {
+    std::fprintf(stderr, "newsflow process: %lld in, %lld out, %lld dropped, %lld dead-lettered\n",
+                 static_cast<long long>(n), static_cast<long long>(forwarded),
+                 static_cast<long long>(dropped), static_cast<long long>(dead_lettered));
+  } else {
+    std::fprintf(stderr, "newsflow process: %lld in, OUTPUT FAILED: %s and %s are incomplete\n",
+                 static_cast<long long>(n), out_name.c_str(), dead_name.c_str());
+  }
+  // Exit codes (README "Exit codes"): 1 input or output failed, 3 some
+  // records were dead-lettered, 0 every record went out (or was dropped on
+  // purpose).
+  if (!write_error.ok()) return Fail(write_error.WithContext("the output is incomplete"));
+  if (!read_error.ok()) return Fail(read_error);
+  if (g_stop.load()) return Fail(Status::Unavailable("stopped by a signal after line " + std::to_string(n)));
+  if (dead_lettered > 0) return kDeadLettered;
   return kOk;
 }
 

@@ -19,6 +19,7 @@ struct CommonOptions {
   std::string metrics_addr;    // --metrics-addr host:port ("" = off, port 0 = any)
   bool metrics_addr_given = false;  // on the command line (wins over a pipeline file)
   int metrics_linger_ms = 0;   // produce: keep serving /metrics this long after the work
+  int stop_timeout_s = 30;     // --stop-timeout: bound on draining after SIGINT/SIGTERM
   std::string log_level = "info";
   // --delivery (stage, sink, run): at_least_once or exactly_once (Kafka
   // transactions; a real cluster only). A pipeline file's `delivery:` fills it

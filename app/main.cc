@@ -10,10 +10,9 @@
 
 #include "commands.h"
 #include "replay.h"
+#include "newsflow/shutdown.h"
 
 namespace {
-
-void OnSignal(int) { newsflow::g_stop.store(true); }
 
 void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
   app->add_option("--brokers", c.brokers,
@@ -27,6 +26,10 @@ void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
   app->add_option("--metrics-linger-ms", c.metrics_linger_ms,
                   "produce: keep serving /metrics this long after the inputs are published, so "
                   "a scrape sees the final counts");
+  app->add_option("--stop-timeout", c.stop_timeout_s,
+                  "Seconds a stop (SIGINT/SIGTERM) may take to drain and commit before the "
+                  "process ends anyway (exit code 4); a second signal ends it at once")
+      ->check(CLI::Range(1, 3600));
   app->add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app->add_option("--namespace", c.ns,
@@ -189,8 +192,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(common.log_level));
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  newsflow::Shutdown::Install(&newsflow::g_stop, std::chrono::seconds(common.stop_timeout_s));
   std::signal(SIGPIPE, SIG_IGN);
 
   try {

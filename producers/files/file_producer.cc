@@ -12,6 +12,7 @@
 #include "charset.h"
 #include "newsflow/codec.h"
 #include "newsflow/json_duplicates.h"
+#include "newsflow/line_reader.h"
 #include "newsflow/text.h"
 
 namespace newsflow {
@@ -77,6 +78,16 @@ std::string DefaultSource(const fs::path& p, const FileProducerOptions& o) {
 
 Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& o,
                        ArticleSink& sink, FileProducerStats& stats) {
+  // Check the size first: reading a 2 GB file to find out costs gigabytes.
+  std::error_code size_ec;
+  const uintmax_t size = fs::file_size(p, size_ec);
+  if (!size_ec && o.max_record_bytes > 0 && size > o.max_record_bytes)
+    return DeadLetterInput(sink, stats, p.string(),
+                           Status::TooLarge("file of " + std::to_string(size) +
+                                            " bytes exceeds the record limit of " +
+                                            std::to_string(o.max_record_bytes) +
+                                            " bytes (--max-record-bytes); not read"),
+                           "");
   std::string body;
   Status r = ReadFile(p, body);
   if (!r.ok()) return DeadLetterInput(sink, stats, p.string(), r, "");
@@ -110,8 +121,19 @@ Status ProduceLines(std::istream& in, const std::string& name, const FileProduce
                     ArticleSink& sink, FileProducerStats& stats) {
   std::string line;
   int64_t n = 0;
-  while (std::getline(in, line)) {
+  const size_t max_line = o.max_record_bytes > 0 ? 4 * o.max_record_bytes : SIZE_MAX - 1;
+  size_t length = 0;
+  while (ReadLineBounded(in, line, max_line + 1, length)) {
     ++n;
+    if (length > max_line) {
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
+          sink, stats, name + ":" + std::to_string(n),
+          Status::TooLarge("line of " + std::to_string(length) + " bytes is over 4x the record " +
+                           "limit of " + std::to_string(o.max_record_bytes) +
+                           " bytes (--max-record-bytes)"),
+          std::string_view(line).substr(0, 1024)));
+      continue;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
     std::string where = name + ":" + std::to_string(n);
@@ -123,6 +145,9 @@ Status ProduceLines(std::istream& in, const std::string& name, const FileProduce
     }
     NEWSFLOW_RETURN_IF_ERROR(PublishArticle(sink, stats, a, where));
   }
+  if (in.bad())
+    return DeadLetterInput(sink, stats, name + ":" + std::to_string(n + 1),
+                           Status::Unavailable("read error; the rest of the file was not read"), "");
   return Status::OK();
 }
 

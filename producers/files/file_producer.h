@@ -27,6 +27,10 @@ struct FileProducerOptions {
   std::string source;  // default source name; "" -> the parent directory's name
   std::string format = "auto";  // auto | text | html | jsonl
   bool follow_symlinks = false;  // also links whose target leaves a walked directory
+  // A .txt/.html file larger than this is dead-lettered without being read
+  // (its record could never be under the limit); a JSON line longer than 4x
+  // this is too (a line's escapes can be longer than the record's). 0: none.
+  size_t max_record_bytes = 900 * 1024;
 };
 
 struct FileProducerStats {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "committed_offsets.h"
 #include "metrics_fixture.h"
 #include "newsflow/kafka.h"
 
@@ -44,20 +45,6 @@ std::string SeriesLabel(const nlohmann::json& metric) {
     s += (s.empty() ? "" : ",") + k + "=" + v.get<std::string>();
   }
   return "{" + s + "}";
-}
-
-// The offsets `group` has committed on the broker for `topic`, summed over its
-// partitions (-1 if the broker does not answer): what the lag panels must agree with.
-int64_t CommittedOnBroker(const KafkaOptions& kafka, const std::string& group, const std::string& topic,
-                          int partitions) {
-  auto rk = NewKafkaClient(kafka, ClientRole::kConsumer, group);
-  if (!rk.ok()) return -1;
-  TopicPartitionList list(rd_kafka_topic_partition_list_new(partitions));
-  for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
-  if (rd_kafka_committed(rk->get(), list.get(), 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
-  int64_t sum = 0;
-  for (int i = 0; i < list->cnt; ++i) sum += std::max<int64_t>(0, list->elems[i].offset);
-  return sum;
 }
 
 class DashboardTest : public MetricsPipelineTest {};
@@ -205,12 +192,9 @@ TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
   // the first stage's group has committed every record of the raw topic (asked
   // of the broker directly), and the committed-lag panel, series for every
   // consumer and partition, falls to 0.
-  const auto& a = broker_.args();
-  auto kafka = a.at(0) == "--bootstrap-file" ? ResolveKafka("", a.at(1)) : ResolveKafka(a.at(1), "");
-  ASSERT_TRUE(kafka.ok()) << kafka.status().ToString();
   int64_t committed = -1;
   ASSERT_TRUE(WaitFor([&] {
-    committed = CommittedOnBroker(*kafka, Topic("newsflow-clean"), Topic("news.raw"), 4);
+    committed = CommittedOnBroker(broker_, Topic("newsflow-clean"), Topic("news.raw"), 4);
     return committed == articles;
   }, 60s)) << "group " << Topic("newsflow-clean") << " committed " << committed << " of " << articles;
   std::string lag_series, lag_sum;

@@ -512,7 +512,7 @@ TEST_F(RealKafkaWholeBoxCrashTest, EveryProcessSigkilledMidStreamEveryFeedItemDe
   auto start_all = [&](const std::string& round) {
     std::vector<std::unique_ptr<Process>> ps;
     ps.push_back(Start({"watch", "--feeds", dir_ + "/feeds.yaml", "--state", dir_ + "/feeds.state",
-                        "--per-host", "1", "--politeness-ms", "20"},
+                        "--per-host", "1", "--politeness-ms", "20", "--allow-private-addresses"},
                        "watch" + round));
     ps.push_back(StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-langid",
                                   "clean" + round, 2000));

@@ -10,7 +10,10 @@
 namespace newsflow {
 
 void KafkaDeleter::operator()(rd_kafka_t* rk) const {
-  if (rk != nullptr) rd_kafka_destroy(rk);
+  // Consumers leave their group before this, within a deadline
+  // (StageRunner::CloseWithin): an implicit close here could block forever
+  // on a broker that is gone.
+  if (rk != nullptr) rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
 Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context) {

@@ -58,10 +58,30 @@ Status KafkaArticleSink::PublishBytes(std::string_view key, std::string_view val
 Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
   if (flow_ && flow_->Blocked()) {
     paused_->Set(1);
+    // A long hold is logged with its reason when it passes 5 s, then every
+    // 30 s, and its end too: a producer never waits without a word.
+    const auto start = std::chrono::steady_clock::now();
+    auto last_log = start - std::chrono::seconds(30);
+    bool logged = false;
     // A restarted embedded broker never drains the old backlog: stop waiting.
     auto& restarted = BrokerMonitor::Get().restarted_flag();
-    while (flow_->Blocked() && !stop_->load() && !restarted.load() && KafkaFatalError().ok()) producer_->Poll(20);
+    while (flow_->Blocked() && !stop_->load() && !restarted.load() && KafkaFatalError().ok()) {
+      producer_->Poll(20);
+      auto now = std::chrono::steady_clock::now();
+      if (now - start >= std::chrono::seconds(5) && now - last_log >= std::chrono::seconds(30)) {
+        last_log = now;
+        logged = true;
+        spdlog::warn("{}: flow control holds back after {} record(s), for {} s so far: {}",
+                     options_.producer_name, published_.load(),
+                     std::chrono::duration_cast<std::chrono::seconds>(now - start).count(),
+                     flow_->Why());
+      }
+    }
     paused_->Set(0);
+    if (logged && !stop_->load())
+      spdlog::info("{}: flow control released after {} s", options_.producer_name,
+                   std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                    start).count());
     if (stop_->load()) return Status::Unavailable("stopping");
     if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
     NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());

@@ -5,9 +5,48 @@
 #include <prometheus/text_serializer.h>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace newsflow {
 namespace {
+
+// Why `bind` ("host:port" or "port") cannot be listened on, found by trying
+// it: CivetServer only says "null context".
+std::string WhyCannotListen(const std::string& bind) {
+  size_t colon = bind.rfind(':');
+  std::string host = colon == std::string::npos ? "" : bind.substr(0, colon);
+  std::string port = colon == std::string::npos ? bind : bind.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res);
+  if (rc != 0) return "cannot resolve '" + bind + "' (" + gai_strerror(rc) + "): expected host:port";
+  std::string why = "the server could not start";
+  for (addrinfo* a = res; a != nullptr; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      int err = errno;
+      why = err == EADDRINUSE
+                ? "address " + bind + " is already in use (another process listens there; give " +
+                      "another --metrics-addr, or port 0 for any free port)"
+                : std::string(std::strerror(err));
+    }
+    ::close(fd);
+    break;
+  }
+  freeaddrinfo(res);
+  return why;
+}
 
 using prometheus::Histogram;
 
@@ -166,8 +205,8 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& b
     try {
       m->server_ = std::make_unique<CivetServer>(std::vector<std::string>{
           "listening_ports", bind, "num_threads", "2", "request_timeout_ms", "10000"});
-    } catch (const std::exception& e) {
-      return Status::Unavailable("metrics: cannot listen on " + bind + ": " + e.what());
+    } catch (const std::exception&) {
+      return Status::Unavailable("metrics: cannot listen on " + bind + ": " + WhyCannotListen(bind));
     }
     m->server_->addHandler("/metrics", m->handlers_->metrics);
     m->server_->addHandler("/healthz", m->handlers_->alive);

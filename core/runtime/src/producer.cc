@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "newsflow/shutdown.h"
+
 namespace newsflow {
 namespace {
 
@@ -31,6 +33,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
   if (!rk.ok()) return rk.status();
   std::unique_ptr<KafkaProducer> p(new KafkaProducer());
   p->rk_ = std::move(*rk);
+  p->brokers_ = o.brokers;
   return p;
 }
 
@@ -41,9 +44,19 @@ KafkaProducer::~KafkaProducer() {
     rd_kafka_poll(rk_.get(), 0);
   }
   if (rk_ && rd_kafka_outq_len(rk_.get()) > 0) {
-    rd_kafka_flush(rk_.get(), 10000);
-    if (int left = rd_kafka_outq_len(rk_.get()); left > 0)
-      spdlog::error("producer closed with {} undelivered message(s)", left);
+    // Ten seconds for what is still queued, less when the process is
+    // stopping (the stop deadline bounds everything, Shutdown).
+    auto wait = std::chrono::milliseconds(10000);
+    if (auto by = Shutdown::StopBy(); by != std::chrono::steady_clock::time_point::max())
+      wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            by - std::chrono::seconds(2) - std::chrono::steady_clock::now()),
+                        std::chrono::milliseconds(0), wait);
+    rd_kafka_flush(rk_.get(), static_cast<int>(wait.count()));
+    if (int left = rd_kafka_outq_len(rk_.get()); left > 0) {
+      spdlog::error("producer closed with {} message(s) or request(s) not acknowledged by Kafka at {}",
+                    left, brokers_);
+      rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    }
   }
 }
 
@@ -55,6 +68,7 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
   int origin_len = origin_ms > 0 ? std::snprintf(origin, sizeof origin, "%lld",
                                                  static_cast<long long>(origin_ms))
                                  : 0;
+  std::chrono::steady_clock::time_point full_since{}, last_log{};
   for (;;) {
     rd_kafka_resp_err_t err =
         origin_len > 0
@@ -74,6 +88,24 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
       if (Status f = KafkaFatalError(); !f.ok()) {
         delete fn;
         return f;
+      }
+      // The broker is not taking messages as fast as they come (or is gone):
+      // wait, but say so, and give up when the process is stopping.
+      auto now = std::chrono::steady_clock::now();
+      if (full_since.time_since_epoch().count() == 0) full_since = now;
+      if (Shutdown::StopBy() != std::chrono::steady_clock::time_point::max()) {
+        delete fn;
+        return Status::Unavailable("stopping: the producer's local queue is full (" +
+                                   std::to_string(QueueLength()) + " waiting for Kafka at " +
+                                   brokers_ + ")");
+      }
+      if (now - full_since >= std::chrono::seconds(10) &&
+          now - last_log >= std::chrono::seconds(30)) {
+        last_log = now;
+        spdlog::warn("producer: local queue full for {} s ({} message(s) waiting): Kafka at {} "
+                     "is not acknowledging; is it reachable?",
+                     std::chrono::duration_cast<std::chrono::seconds>(now - full_since).count(),
+                     QueueLength(), brokers_);
       }
       rd_kafka_poll(rk_.get(), 50);
       continue;
@@ -100,7 +132,8 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   }
   NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
-    return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered");
+    return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered to Kafka at " +
+                           brokers_);
   return KafkaStatus(err, "flush");
 }
 
@@ -132,7 +165,9 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   }
   rd_kafka_topic_destroy(rkt);
   NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "metadata for " + f->topic_);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return KafkaStatus(err, "cannot reach Kafka at '" + o.brokers + "' (metadata for topic " +
+                                f->topic_ + "; check --brokers or that the broker runs)");
   if (md->topic_cnt == 1) f->partitions_ = md->topics[0].partition_cnt;
   rd_kafka_metadata_destroy(md);
   if (f->partitions_ <= 0) return Status::NotFound("topic " + f->topic_ + " has no partitions");
@@ -194,17 +229,20 @@ Status FlowController::Check() {
     highs->elems[i].offset = RD_KAFKA_OFFSET_END;  // a "timestamp": the latest offset
     lows->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
   }
+  if (stop_) return Status::OK();  // a gone broker would hold the query for 5 s
   err = rd_kafka_offsets_for_times(rk_.get(), highs.get(), 5000);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = rd_kafka_offsets_for_times(rk_.get(), lows.get(), 5000);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "watermarks");
   int64_t worst = 0;
   bool blocked = false;
+  bool never_committed = true;
   for (int i = 0; i < list->cnt; ++i) {
     if (highs->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
       return KafkaStatus(highs->elems[i].err, "high watermark");
     if (lows->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR)
       return KafkaStatus(lows->elems[i].err, "low watermark");
     int64_t high = highs->elems[i].offset, low = std::max<int64_t>(0, lows->elems[i].offset);
+    if (list->elems[i].offset >= 0) never_committed = false;
     int64_t committed = list->elems[i].offset;
     int64_t base = std::max(committed < 0 ? int64_t{0} : committed, low);
     int64_t backlog = std::max<int64_t>(0, high - base);
@@ -213,9 +251,20 @@ Status FlowController::Check() {
       blocked = true;
   }
   max_backlog_.store(worst, std::memory_order_relaxed);
+  never_committed_.store(never_committed, std::memory_order_relaxed);
   blocked_.store(blocked, std::memory_order_relaxed);
   acked_at_check_.store(acked_before, std::memory_order_relaxed);
   return Status::OK();
+}
+
+std::string FlowController::Why() const {
+  std::string why = "group " + group_ + " has " + std::to_string(MaxBacklog()) +
+                    " record(s) unconsumed on a partition of " + topic_ + " (limit " +
+                    std::to_string(limits_.max_backlog_messages) + " records or " +
+                    std::to_string(limits_.max_backlog_bytes / 1024) + " KiB per partition)";
+  if (never_committed_.load(std::memory_order_relaxed))
+    why += "; the group has committed nothing yet: is a consumer of group " + group_ + " running?";
+  return why;
 }
 
 void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
@@ -224,8 +273,7 @@ void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
   while (Blocked() && !stop && KafkaFatalError().ok()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (!logged && std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {
-      spdlog::warn("flow control: waiting for group {} on {} (backlog {} messages)", group_,
-                   topic_, MaxBacklog());
+      spdlog::warn("flow control: waiting: {}", Why());
       logged = true;
     }
   }

@@ -2,11 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 
 #include "newsflow/broker_restart.h"
+#include "newsflow/shutdown.h"
 #include "newsflow/text.h"
 #include "newsflow/transactional_output.h"
 
@@ -37,54 +43,106 @@ Status KafkaOutput::SendDeadLetter(std::string_view key, std::string_view value,
   return SendTo(dlq_, key, value, 0, std::move(done));
 }
 
+namespace {
+
+Status OpenForAppend(const std::string& path, int fallback_fd, int& fd, bool& own) {
+  if (path.empty() || path == "-") {
+    fd = fallback_fd;
+    own = false;
+    return Status::OK();
+  }
+  fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return Status::Unavailable("cannot open " + path + " for writing: " + std::strerror(errno));
+  own = true;
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<FileOutput>> FileOutput::Open(const std::string& path,
                                                      const std::string& dlq_path) {
   std::unique_ptr<FileOutput> f(new FileOutput());
   f->path_ = path;
-  if (path == "-") {
-    f->out_ = stdout;
-  } else {
-    f->out_ = std::fopen(path.c_str(), "a");
-    if (f->out_ == nullptr) return Status::Unavailable("cannot open " + path + " for writing");
-    f->own_out_ = true;
-  }
-  if (dlq_path.empty()) {
-    f->dlq_ = stderr;
-  } else {
-    f->dlq_ = std::fopen(dlq_path.c_str(), "a");
-    if (f->dlq_ == nullptr) return Status::Unavailable("cannot open " + dlq_path + " for writing");
-    f->own_dlq_ = true;
-  }
+  f->out_.name = path == "-" ? "stdout" : path;
+  f->dlq_.name = dlq_path.empty() ? "stderr" : dlq_path;
+  NEWSFLOW_RETURN_IF_ERROR(OpenForAppend(path, STDOUT_FILENO, f->out_.fd, f->out_.own));
+  NEWSFLOW_RETURN_IF_ERROR(
+      OpenForAppend(dlq_path.empty() ? "-" : dlq_path, STDERR_FILENO, f->dlq_.fd, f->dlq_.own));
+  f->last_sync_ = std::chrono::steady_clock::now();
   return f;
 }
 
 FileOutput::~FileOutput() {
-  if (own_out_) std::fclose(out_);
-  if (own_dlq_) std::fclose(dlq_);
+  if (out_.own) ::close(out_.fd);
+  if (dlq_.own) ::close(dlq_.fd);
 }
 
-Status FileOutput::WriteLine(FILE* f, std::string_view value) {
-  if (std::fwrite(value.data(), 1, value.size(), f) != value.size() || std::fputc('\n', f) == EOF ||
-      std::fflush(f) != 0)
-    return Status::Unavailable("write failed");
+Status FileOutput::Write(File& f, std::string_view value, Done done) {
+  if (!failed_.ok()) return failed_;
+  std::string line;
+  line.reserve(value.size() + 1);
+  line.append(value);
+  line.push_back('\n');
+  // Where the line starts, so a partial write can be cut off again.
+  struct stat st {};
+  bool regular = ::fstat(f.fd, &st) == 0 && S_ISREG(st.st_mode);
+  size_t done_bytes = 0;
+  while (done_bytes < line.size()) {
+    ssize_t n = ::write(f.fd, line.data() + done_bytes, line.size() - done_bytes);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      if (regular && done_bytes > 0 && ::ftruncate(f.fd, st.st_size) != 0)
+        spdlog::error("cannot cut a partial line off {}: {}", f.name, std::strerror(errno));
+      failed_ = Status::Unavailable("cannot write to " + f.name + ": " + std::strerror(err));
+      return failed_;
+    }
+    done_bytes += static_cast<size_t>(n);
+  }
+  f.dirty = true;
+  waiting_.push_back(std::move(done));
+  if (waiting_.size() >= 1000) Poll(1);
   return Status::OK();
+}
+
+Status FileOutput::Sync() {
+  for (File* f : {&out_, &dlq_}) {
+    if (!f->dirty || !failed_.ok()) continue;
+    f->dirty = false;
+    // Pipes, terminals and character devices cannot be synced (EINVAL).
+    if (::fsync(f->fd) != 0 && errno != EINVAL && errno != ENOTSUP && errno != EROFS)
+      failed_ = Status::Unavailable("cannot sync " + f->name + " to disk: " + std::strerror(errno));
+  }
+  last_sync_ = std::chrono::steady_clock::now();
+  return failed_;
 }
 
 Status FileOutput::Send(std::string_view, std::string_view value, int64_t, Done done) {
-  Status s = WriteLine(out_, value);
-  if (s.ok()) done(s);
-  return s;
+  return Write(out_, value, std::move(done));
 }
 
 Status FileOutput::SendDeadLetter(std::string_view, std::string_view value, Done done) {
-  Status s = WriteLine(dlq_, value);
-  if (s.ok()) done(s);
-  return s;
+  return Write(dlq_, value, std::move(done));
+}
+
+void FileOutput::Poll(int timeout_ms) {
+  if (waiting_.empty()) return;
+  if (timeout_ms <= 0 && waiting_.size() < 1000 &&
+      std::chrono::steady_clock::now() - last_sync_ < std::chrono::milliseconds(100))
+    return;
+  Status s = Sync();
+  std::vector<Done> ready;
+  ready.swap(waiting_);
+  for (auto& d : ready) d(s);
 }
 
 Status FileOutput::Flush(std::chrono::milliseconds) {
-  if (std::fflush(out_) != 0 || std::fflush(dlq_) != 0) return Status::Unavailable("flush failed");
-  return Status::OK();
+  if (!waiting_.empty()) {
+    Poll(1);
+    return failed_;
+  }
+  return Sync();
 }
 
 // ---- runner ----------------------------------------------------------------
@@ -219,10 +277,12 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
   if (TransactionalOutput* txn = output_.Transactional()) {
     FinishTransactionOnRevoke(*txn);
   } else {
-    Status s = output_.Flush(options_.shutdown_timeout);
+    // Bounded: while stopping, by what is left of the stop budget.
+    const auto budget = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+    Status s = DrainOutput(std::min(budget, drain_until_));
     if (!s.ok()) spdlog::warn("[{}] flush on revoke: {}", options_.name, s.ToString());
     StoreOffsets(true);
-    Status c = CommitSync();
+    Status c = CommitWithin(std::min(budget, commit_until_));
     if (!c.ok()) spdlog::warn("[{}] commit on revoke: {}", options_.name, c.ToString());
   }
   for (int i = 0; i < parts->cnt; ++i) tracker_.Revoke(parts->elems[i].partition);
@@ -241,14 +301,20 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
 
 void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes,
                        const Status& s, const Origin& origin) {
+  --counts_.awaiting_output;
   if (abandoned_) return;  // counted as lost when the broker restarted
   if (!s.ok()) {
+    // The output lost this record: its offset (and every later one of the
+    // partition) must stay uncommitted, and the runner stops.
     delivery_failures_->Increment();
-    spdlog::error("[{}] partition {} offset {}: {} (offset not committed; it is read again after "
-                  "restart)", options_.name, partition, offset, s.ToString());
+    spdlog::error("[{}] {}[{}] offset {} was not written: {} (offset not committed; it is read "
+                  "again by the next run)", options_.name, options_.input_topic, partition, offset,
+                  s.ToString());
+    Fail(s);
     return;
   }
   tracker_.MarkDone(partition, offset);
+  --counts_.in_flight;
   if (forwarded) {
     ++counts_.sent;
     metrics_.sent.Increment();
@@ -310,6 +376,7 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
   if (auto it = partitions_.find(partition); it != partitions_.end() && ts > 0)
     it->second.last_timestamp_ms = ts;
   ++counts_.received;
+  ++counts_.in_flight;
   metrics_.received.Increment();
   metrics_.bytes_in.Increment(static_cast<double>(m->len));
   payload_.assign(static_cast<const char*>(m->payload), m->len);
@@ -326,13 +393,16 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
     std::string json = EncodeDeadLetter(d);
     spdlog::warn("[{}] dead letter {}[{}]@{}: {}: {}", options_.name, options_.input_topic,
                  partition, offset, out.reason_code, out.reason);
+    ++counts_.awaiting_output;
     Status s = output_.SendDeadLetter(out.key, json, [this, partition, offset](const Status& st) {
       Done(partition, offset, false, 0, st, Origin{});
     });
     if (!s.ok()) {
+      --counts_.awaiting_output;
       delivery_failures_->Increment();
-      spdlog::error("[{}] cannot send dead letter for offset {}: {}", options_.name, offset,
-                    s.ToString());
+      spdlog::error("[{}] cannot send dead letter for {}[{}] offset {}: {} (offset not committed)",
+                    options_.name, options_.input_topic, partition, offset, s.ToString());
+      Fail(s);
     }
   };
 
@@ -341,6 +411,7 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
       ++counts_.dropped;
       metrics_.Dropped(scratch_.reason).Increment();
       tracker_.MarkDone(partition, offset);
+      --counts_.in_flight;
       break;
     case Kind::kDeadLetter:
       dead_letter(scratch_);
@@ -351,11 +422,21 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
       origin.fetched_at = scratch_.fetched_at.value_or(std::chrono::system_clock::time_point{});
       origin.has_fetched = scratch_.fetched_at.has_value();
       origin.produced_ms = produced_ms;
+      ++counts_.awaiting_output;
       Status s = output_.Send(scratch_.key, scratch_.value, produced_ms,
                               [this, partition, offset, bytes, origin](const Status& st) {
                                 Done(partition, offset, true, bytes, st, origin);
                               });
-      if (!s.ok()) {
+      if (!s.ok()) --counts_.awaiting_output;
+      if (!s.ok() && s.code() != StatusCode::kTooLarge) {
+        // The output cannot take records (a full disk, a closed file, an
+        // unknown topic): not this record's fault, so no dead letter; stop
+        // with its offset uncommitted.
+        spdlog::error("[{}] cannot write {}[{}] offset {} to {}: {} (offset not committed)",
+                      options_.name, options_.input_topic, partition, offset, output_.Describe(),
+                      s.ToString());
+        Fail(s);
+      } else if (!s.ok()) {
         RecordProcessor::Output failed = scratch_;
         failed.kind = Kind::kDeadLetter;
         failed.stage = options_.name;
@@ -380,19 +461,27 @@ void StageRunner::StoreOffsets(bool all) {
     spdlog::warn("[{}] storing offsets: {}", options_.name, rd_kafka_err2str(err));
 }
 
-Status StageRunner::CommitSync() {
-  auto t0 = std::chrono::steady_clock::now();
-  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), nullptr, 0);
-  commit_seconds_->Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return Status::OK();
-  // Counted by CommitCallback, which librdkafka also runs for this commit.
-  return KafkaStatus(err, "commit");
-}
-
 void StageRunner::UpdateFlow() {
   bool blocked = output_.Blocked();
+  const auto now = std::chrono::steady_clock::now();
+  if (blocked && paused_ && now - paused_since_ >= std::chrono::seconds(5) &&
+      now - last_pause_log_ >= std::chrono::seconds(30)) {
+    // A long hold is not silent: say why (the downstream group's backlog),
+    // when it starts and every 30 s while it lasts.
+    last_pause_log_ = now;
+    spdlog::warn("[{}] flow control: input paused for {} s: {} (waiting, nothing is lost)",
+                 options_.name,
+                 std::chrono::duration_cast<std::chrono::seconds>(now - paused_since_).count(),
+                 output_.HoldReason());
+  }
   if (blocked == paused_) return;
+  if (blocked) {
+    paused_since_ = now;
+  } else if (last_pause_log_ != std::chrono::steady_clock::time_point{}) {
+    spdlog::info("[{}] flow control: input resumed after {} s", options_.name,
+                 std::chrono::duration_cast<std::chrono::seconds>(now - paused_since_).count());
+    last_pause_log_ = {};
+  }
   rd_kafka_topic_partition_list_t* assignment = nullptr;
   if (rd_kafka_assignment(rk_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   TopicPartitionList a(assignment);
@@ -476,6 +565,104 @@ Status StageRunner::AbandonAfterBrokerRestart() {
                              monitor.new_incarnation() + ")");
 }
 
+void StageRunner::Fail(const Status& s) {
+  if (failure_.ok()) failure_ = s;
+}
+
+bool StageRunner::PastDeadline(std::chrono::steady_clock::time_point until) const {
+  return std::chrono::steady_clock::now() >= until || Shutdown::Forced() ||
+         (options_.force != nullptr && options_.force->load(std::memory_order_relaxed));
+}
+
+Status StageRunner::DrainOutput(std::chrono::steady_clock::time_point until) {
+  // Wait for this runner's own records only: librdkafka's queue may also
+  // hold requests to a broker that is gone, which no record waits for.
+  while (counts_.awaiting_output.load() > 0 && !PastDeadline(until)) output_.Poll(50);
+  output_.Poll(1);
+  if (int64_t n = counts_.awaiting_output.load(); n > 0)
+    return Status::Timeout(std::to_string(n) + " record(s) not yet acknowledged by " +
+                           output_.Describe() + " when the stop budget ran out");
+  return Status::OK();
+}
+
+Status StageRunner::CommitWithin(std::chrono::steady_clock::time_point until) {
+  auto t0 = std::chrono::steady_clock::now();
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk_.get());
+  // Asynchronous, result on `q`: a synchronous commit waits for a broker
+  // that may never answer.
+  rd_kafka_resp_err_t err = rd_kafka_commit_queue(rk_.get(), nullptr, q, nullptr, nullptr);
+  bool answered = err != RD_KAFKA_RESP_ERR_NO_ERROR;
+  while (!answered) {
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 50);
+    if (ev != nullptr) {
+      if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_OFFSET_COMMIT) {
+        err = rd_kafka_event_error(ev);
+        answered = true;
+      }
+      rd_kafka_event_destroy(ev);
+    }
+    if (!answered && PastDeadline(until)) break;
+  }
+  rd_kafka_queue_destroy(q);
+  commit_seconds_->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (!answered)
+    return Status::Timeout("offset commit not confirmed by Kafka at " + kafka_.brokers +
+                           " within the stop budget (records since the last commit are read again)");
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) commits_->Increment();
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return Status::OK();
+  commit_failures_->Increment();
+  return KafkaStatus(err, "commit");
+}
+
+void StageRunner::CloseWithin(std::chrono::steady_clock::time_point until) {
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk_.get());
+  if (rd_kafka_error_t* e = rd_kafka_consumer_close_queue(rk_.get(), q)) {
+    spdlog::warn("[{}] leaving the group: {}", options_.name, rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+  } else {
+    while (!rd_kafka_consumer_closed(rk_.get())) {
+      if (PastDeadline(until)) {
+        spdlog::warn("[{}] stopped without Kafka at {} confirming that it left group {} (the "
+                     "group rebalances once the session times out)",
+                     options_.name, kafka_.brokers, options_.group);
+        break;
+      }
+      // Events, not callbacks: the revoke comes as an event and goes to the
+      // same handler (drain + commit) as during a run.
+      if (rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 50)) {
+        if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_REBALANCE)
+          RebalanceCallback(rk_.get(), rd_kafka_event_error(ev),
+                            rd_kafka_event_topic_partition_list(ev), this);
+        rd_kafka_event_destroy(ev);
+      }
+    }
+  }
+  rd_kafka_queue_destroy(q);
+}
+
+void StageRunner::ReportConnectivity() {
+  const auto now = std::chrono::steady_clock::now();
+  const bool connected = readiness_.connected.load(std::memory_order_relaxed);
+  if (connected) {
+    if (last_connect_log_ != std::chrono::steady_clock::time_point{})
+      spdlog::info("[{}] reached Kafka at {} again", options_.name, kafka_.brokers);
+    disconnected_since_ = last_connect_log_ = {};
+    return;
+  }
+  if (disconnected_since_ == std::chrono::steady_clock::time_point{}) disconnected_since_ = now;
+  // librdkafka logs a refused connection once, then suppresses repeats: say
+  // it again every 30 s, naming the address, while no broker answers.
+  if (now - disconnected_since_ >= std::chrono::seconds(5) &&
+      now - last_connect_log_ >= std::chrono::seconds(30)) {
+    last_connect_log_ = now;
+    spdlog::warn("[{}] cannot reach Kafka at {} for {} s (no broker answers); retrying. Is the "
+                 "broker running, and is --brokers (or the bootstrap file) right?",
+                 options_.name, kafka_.brokers,
+                 std::chrono::duration_cast<std::chrono::seconds>(now - disconnected_since_).count());
+  }
+}
+
 Status StageRunner::Run(const std::atomic<bool>& stop) {
   auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, options_.group);
   if (!conf.ok()) return conf.status();
@@ -513,19 +700,31 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
                options_.group, output_.Describe());
   if (TransactionalOutput* txn = output_.Transactional()) return RunTransactional(stop, *txn);
 
+  const int reporter = Shutdown::AddReporter([this] {
+    int64_t n = counts_.in_flight.load();
+    if (n <= 0) return std::string();
+    return "[" + options_.name + "] " + std::to_string(n) + " record(s) of " + options_.input_topic +
+           " not yet written to " + output_.Describe() +
+           " (offsets not committed: they are read again after restart)";
+  });
   const int poll_ms = static_cast<int>(options_.poll_timeout.count());
-  while (!stop.load(std::memory_order_relaxed)) {
-    if (kafka_.embedded && BrokerMonitor::Get().Restarted()) return AbandonAfterBrokerRestart();
+  while (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
+    if (kafka_.embedded && BrokerMonitor::Get().Restarted()) {
+      Shutdown::RemoveReporter(reporter);
+      return AbandonAfterBrokerRestart();
+    }
     if (Status fatal = KafkaFatalError(); !fatal.ok()) {
       // Authentication failed or the client is broken for good: no drain is
       // possible, and leaving the group would wait for brokers that refuse us.
       spdlog::error("[{}] stopping: {}", options_.name, fatal.ToString());
+      Shutdown::RemoveReporter(reporter);
       rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
       return fatal;
     }
     output_.Poll(0);
     UpdateFlow();
     UpdateLag();
+    ReportConnectivity();
     if (tracker_.InFlight() >= options_.max_in_flight) {
       output_.Poll(poll_ms);
       StoreOffsets(false);
@@ -553,25 +752,47 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
         if (++batch % 64 == 0) output_.Poll(0);
       }
       rd_kafka_message_destroy(m);
-      if (stop.load(std::memory_order_relaxed)) break;
+      if (stop.load(std::memory_order_relaxed) || !failure_.ok()) break;
     }
     output_.Poll(0);
     if (batch > 0) batch_size_->Observe(batch);
     StoreOffsets(false);
   }
 
-  spdlog::info("[{}] stopping: draining {} in-flight record(s)", options_.name, tracker_.InFlight());
-  Status flushed = output_.Flush(options_.shutdown_timeout);
+  // Stopping, within the budget: half to drain, a quarter to commit, the
+  // rest to leave the group; never past the process's stop deadline.
+  auto now = std::chrono::steady_clock::now();
+  auto end = now + options_.shutdown_timeout;
+  if (auto by = Shutdown::StopBy(); by != std::chrono::steady_clock::time_point::max())
+    end = std::min(end, by - std::chrono::seconds(1));
+  const auto span = std::max(end - now, std::chrono::steady_clock::duration::zero());
+  drain_until_ = now + span / 2;
+  commit_until_ = now + span * 3 / 4;
+  if (!failure_.ok())
+    spdlog::error("[{}] stopping: the output failed: {}", options_.name, failure_.ToString());
+  spdlog::info("[{}] stopping: draining {} in-flight record(s) (at most {} ms)", options_.name,
+               counts_.awaiting_output.load(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(span / 2).count());
+  Status flushed = DrainOutput(drain_until_);
   if (!flushed.ok()) spdlog::error("[{}] shutdown flush: {}", options_.name, flushed.ToString());
   StoreOffsets(true);
-  Status committed = CommitSync();
+  Status committed = CommitWithin(commit_until_);
   if (!committed.ok()) spdlog::error("[{}] final commit: {}", options_.name, committed.ToString());
-  rd_kafka_consumer_close(rk_.get());
+  CloseWithin(end);
   rk_.reset();
-  spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}{}",
+  Shutdown::RemoveReporter(reporter);
+  const int64_t undelivered = std::max<int64_t>(0, counts_.in_flight.load());
+  spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {} "
+               "undelivered {}{}",
                options_.name, counts_.received.load(), counts_.sent.load(), counts_.dropped.load(),
                counts_.dead_lettered.load(), counts_.lost.load(), counts_.redelivered.load(),
-               output_.Summary());
+               undelivered, output_.Summary());
+  if (undelivered > 0)
+    spdlog::warn("[{}] {} record(s) of {} were not written to {}; their offsets are not committed, "
+                 "so the group reads them again when it restarts", options_.name, undelivered,
+                 options_.input_topic, output_.Describe());
+  if (!failure_.ok())
+    return failure_.WithContext("[" + options_.name + "] output " + output_.Describe());
   return flushed;
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "newsflow/runner.h"
+#include "newsflow/shutdown.h"
 #include "newsflow/transactional_output.h"
 
 namespace newsflow {
@@ -169,7 +170,12 @@ Status StageRunner::RunTransactional(const std::atomic<bool>& stop, Transactiona
     if (!s.ok()) txn_fatal_ = s;
   }
   if (!txn_fatal_.ok() && txn.open()) (void)txn.Abort();  // best effort; the broker times it out otherwise
-  rd_kafka_consumer_close(rk_.get());
+  // Leaving the group is bounded like the at-least-once loop's (the handle's
+  // destructor no longer closes it).
+  auto end = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+  if (auto by = Shutdown::StopBy(); by != std::chrono::steady_clock::time_point::max())
+    end = std::min(end, by - std::chrono::seconds(1));
+  CloseWithin(end);
   rk_.reset();
   spdlog::info("[{}] stopped: received {} sent {} dropped {} dead-lettered {} lost {} redelivered {}",
                options_.name, counts_.received.load(), counts_.sent.load(), counts_.dropped.load(),

@@ -43,10 +43,12 @@ class KafkaProducer {
   Status Flush(std::chrono::milliseconds timeout);
   int QueueLength() const { return rd_kafka_outq_len(rk_.get()); }
   rd_kafka_t* handle() { return rk_.get(); }
+  const std::string& brokers() const { return brokers_; }
 
  private:
   KafkaProducer() = default;
   KafkaHandle rk_;
+  std::string brokers_;
 };
 
 // FlowController: holds a writer back while the group that consumes `topic`
@@ -71,6 +73,9 @@ class FlowController {
   bool Blocked() const;
   int64_t MaxBacklog() const { return max_backlog_.load(std::memory_order_relaxed); }
   const std::string& group() const { return group_; }
+  // Why the writer is held back, for the log: the group, topic, backlog and
+  // limits, and a hint when the group has never committed (no consumer).
+  std::string Why() const;
   const std::string& topic() const { return topic_; }
   // The writer reports each message it enqueues and each the broker acks, so
   // messages still in its local queue count against the limit too.
@@ -90,6 +95,7 @@ class FlowController {
   int partitions_ = 0;
   std::atomic<bool> blocked_{false};
   std::atomic<int64_t> max_backlog_{0};
+  std::atomic<bool> never_committed_{false};
   std::atomic<int64_t> produced_bytes_{0}, produced_count_{0};
   std::atomic<int64_t> acked_count_{0}, acked_at_check_{0};
   std::atomic<bool> stop_{false};

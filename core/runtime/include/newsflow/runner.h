@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "newsflow/kafka.h"
 #include "newsflow/metrics.h"
@@ -47,6 +48,8 @@ class RecordOutput {
   virtual int64_t QueueLength() const { return 0; }
   // Largest per-partition backlog of the downstream group; -1 if unknown.
   virtual int64_t DownstreamBacklog() const { return -1; }
+  // Why Blocked() holds records back, for the log.
+  virtual std::string HoldReason() const { return "output busy"; }
   virtual std::string Describe() const = 0;
   // Non-null when records go out inside Kafka transactions (exactly once).
   virtual TransactionalOutput* Transactional() { return nullptr; }
@@ -69,6 +72,7 @@ class KafkaOutput final : public RecordOutput {
   bool Blocked() const override { return flow_ != nullptr && flow_->Blocked(); }
   int64_t QueueLength() const override { return producer_.QueueLength(); }
   int64_t DownstreamBacklog() const override { return flow_ != nullptr ? flow_->MaxBacklog() : -1; }
+  std::string HoldReason() const override { return flow_ != nullptr ? flow_->Why() : ""; }
   std::string Describe() const override { return topic_; }
 
  private:
@@ -79,7 +83,12 @@ class KafkaOutput final : public RecordOutput {
   FlowController* flow_;
 };
 
-// JSON Lines files: one record a line, flushed before `done` runs.
+// JSON Lines files: one record a line. `done` runs only once the line is
+// written and synced to disk (fsync, batched: at most every 100 ms or 1,000
+// records, and on Flush), so offsets are never committed for a line a full
+// or failing disk did not keep. A failed write or sync is returned (or given
+// to `done`) and every later Send fails too; a partly written line is cut off
+// again, so the file holds whole lines only.
 class FileOutput final : public RecordOutput {
  public:
   // "-" means stdout. `dlq_path` may be empty: dead letters then go to stderr.
@@ -89,16 +98,24 @@ class FileOutput final : public RecordOutput {
   Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
               Done done) override;
   Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override;
-  void Poll(int) override {}
+  // Syncs and runs the waiting `done` callbacks (at once when timeout_ms > 0).
+  void Poll(int timeout_ms) override;
   Status Flush(std::chrono::milliseconds) override;
   std::string Describe() const override { return path_; }
 
  private:
+  struct File {
+    int fd = -1;
+    bool own = false, dirty = false;
+    std::string name;
+  };
   FileOutput() = default;
-  static Status WriteLine(FILE* f, std::string_view value);
-  FILE* out_ = nullptr;
-  FILE* dlq_ = nullptr;
-  bool own_out_ = false, own_dlq_ = false;
+  Status Write(File& f, std::string_view value, Done done);
+  Status Sync();
+  File out_, dlq_;
+  std::vector<Done> waiting_;  // written, not yet synced
+  std::chrono::steady_clock::time_point last_sync_{};
+  Status failed_;
   std::string path_;
 };
 
@@ -108,10 +125,14 @@ struct RunnerOptions {
   std::string group;        // consumer group (newsflow-<name>)
   std::chrono::milliseconds poll_timeout{100};
   size_t max_in_flight = 5000;  // consumed but not yet acknowledged
+  // Budget for draining, committing and leaving the group once stopped
+  // (also capped by the process's stop deadline, Shutdown::StopBy()).
   std::chrono::milliseconds shutdown_timeout{30000};
   // delivery: exactly_once. The consumer reads only committed records
   // (isolation.level=read_committed, set explicitly).
   bool read_committed = false;
+  // Set when the stop must not wait at all (a second signal).
+  const std::atomic<bool>* force = nullptr;
 };
 
 class StageRunner {
@@ -121,13 +142,20 @@ class StageRunner {
   ~StageRunner();
 
   // Runs until `stop` is set, then drains: flushes the output, stores and
-  // commits offsets, leaves the group.
+  // commits offsets, leaves the group, each step bounded by the shutdown
+  // budget. Returns an error, and stops by itself, when the output cannot
+  // write a record (a full disk, a failed delivery): offsets are then
+  // committed only up to the records before it, so the rest stay in Kafka.
   Status Run(const std::atomic<bool>& stop);
 
   // Safe to read from any thread while Run is going.
   struct Counts {
     std::atomic<int64_t> received{0}, sent{0}, dropped{0}, dead_lettered{0}, lost{0},
         redelivered{0};
+    // Consumed, not yet safe in the output (their offsets are not committed).
+    std::atomic<int64_t> in_flight{0};
+    // Handed to the output, waiting for its acknowledgement.
+    std::atomic<int64_t> awaiting_output{0};
   };
   const Counts& counts() const { return counts_; }
 
@@ -160,7 +188,13 @@ class StageRunner {
   void Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes, const Status& s,
             const Origin& origin);
   void StoreOffsets(bool all);
-  Status CommitSync();
+  // Bounded versions for stopping and revoking; see Run.
+  void Fail(const Status& s);
+  bool PastDeadline(std::chrono::steady_clock::time_point until) const;
+  Status DrainOutput(std::chrono::steady_clock::time_point until);
+  Status CommitWithin(std::chrono::steady_clock::time_point until);
+  void CloseWithin(std::chrono::steady_clock::time_point until);
+  void ReportConnectivity();
   void UpdateFlow();
   void UpdateLag();
   // delivery: exactly_once (transactional_runner.cc): consume, process and
@@ -207,6 +241,12 @@ class StageRunner {
   Status txn_fatal_;         // a fatal transactional error: the loop stops
   Readiness* readiness_owner_ = nullptr;
   bool abandoned_ = false;  // after a broker restart: late delivery reports are moot
+  Status failure_;  // the output's first failure: the runner stops
+  // Shutdown budget of the current drain (time_point::max(): running).
+  std::chrono::steady_clock::time_point drain_until_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point commit_until_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point disconnected_since_{}, last_connect_log_{};
+  std::chrono::steady_clock::time_point paused_since_{}, last_pause_log_{};
 };
 
 }  // namespace newsflow

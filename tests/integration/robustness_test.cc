@@ -1,0 +1,321 @@
+// Robustness: what a hostile user found (issue "Nothing lost, nothing hung",
+// points 1, 7, 8 and 9), each checked on real processes and the embedded
+// broker: an output that cannot write commits nothing and fails; stops end
+// within the stop deadline and say what they left; long waits are logged
+// with their reason; errors name the address or file at fault.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "support/process.h"
+
+namespace newsflow::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::set<std::string> UniqueIds(const std::string& path) {
+  std::set<std::string> ids;
+  for (const auto& line : ReadLines(path)) ids.insert(nlohmann::json::parse(line).at("id").get<std::string>());
+  return ids;
+}
+
+void WriteArticles(const std::string& path, int n) {
+  std::ofstream out(path);
+  for (int i = 0; i < n; ++i) {
+    nlohmann::json j = {{"source", "test"},
+                        {"url", "https://example.com/r/" + std::to_string(i)},
+                        {"body", "Article " + std::to_string(i) + " of the robustness test."}};
+    out << j.dump() << "\n";
+  }
+}
+
+// The last line of a log that holds `needle`, or "".
+std::string LastLineWith(const std::string& log, const std::string& needle) {
+  std::string found;
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    std::string line = log.substr(start, end - start);
+    if (line.find(needle) != std::string::npos) found = line;
+    start = end + 1;
+  }
+  return found;
+}
+
+class RobustnessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = MakeTempDir(std::string("robust-") + info->name());
+    boot_ = dir_ + "/broker.bootstrap";
+  }
+
+  void StartBroker(int partitions) {
+    broker_ = Start({"broker", "--partitions", std::to_string(partitions)}, "broker");
+    ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot_); }, 10s)) << broker_->Log();
+  }
+
+  std::unique_ptr<Process> Start(std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), NewsflowBinary());
+    args.push_back("--bootstrap-file");
+    args.push_back(boot_);
+    return std::make_unique<Process>(args, dir_ + "/" + log + ".log");
+  }
+
+  std::string dir_, boot_;
+  std::unique_ptr<Process> broker_;
+};
+
+// Point 1: a sink whose file cannot be written stops with an error and
+// commits nothing it did not write; a later sink of the group gets them all.
+TEST_F(RobustnessTest, SinkThatCannotWriteFailsAndCommitsNothing) {
+  StartBroker(2);
+  WriteArticles(dir_ + "/in.jsonl", 200);
+  auto producer = Start({"produce", "--no-flow-control", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_EQ(producer->Wait(60s), 0) << producer->Log();
+  auto full = Start({"sink", "--topic", "news.raw", "--output", "/dev/full", "--group", "g"}, "full");
+  int rc = full->Wait(60s);
+  EXPECT_EQ(rc, 1) << "a sink that cannot write must end with an error\n" << full->Log();
+  EXPECT_NE(full->Log().find("cannot write to /dev/full"), std::string::npos) << full->Log();
+  if (rc == -1) {
+    full->Signal(SIGTERM);
+    full->Wait(40s);
+  }
+  std::string out = dir_ + "/out.jsonl";
+  auto good = Start({"sink", "--topic", "news.raw", "--output", out, "--group", "g"}, "good");
+  bool all = WaitFor([&] { return UniqueIds(out).size() >= 200; }, 60s);
+  size_t got = UniqueIds(out).size();
+  std::cout << "[ report ] after the failed sink, the next sink of the group got " << got
+            << " of 200\n";
+  EXPECT_TRUE(all) << "got " << got << " of 200: the failed sink committed offsets it never wrote\n"
+                   << good->Log();
+  good->Signal(SIGTERM);
+  EXPECT_EQ(good->Wait(40s), 0) << good->Log();
+}
+
+// Point 1: `run` with an output that cannot write ends with an error
+// instead of waiting forever for records that never arrive.
+TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
+  WriteArticles(dir_ + "/in.jsonl", 50);
+  Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--stages", "passthrough", "--output",
+               "/dev/full", "--dead-letters", dir_ + "/dead.jsonl"},
+              dir_ + "/run.log");
+  int rc = run.Wait(120s);
+  EXPECT_EQ(rc, 1) << run.Log();
+  EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
+}
+
+// Point 7: with the broker gone, a stage with records in flight stops within
+// the stop deadline (30 s by default), saying how many it left undelivered.
+TEST_F(RobustnessTest, StageStopsWithinTheDeadlineWhenTheBrokerIsGone) {
+  StartBroker(2);
+  std::string out = dir_ + "/out.jsonl";
+  auto stage = Start({"stage", "passthrough", "--set", "delay_us=2000", "--input-topic", "news.raw",
+                      "--output-topic", "news.clean", "--group", "newsflow-clean",
+                      "--downstream-group", "newsflow-sink"},
+                     "stage");
+  auto sink = Start({"sink", "--topic", "news.clean", "--output", out, "--group", "newsflow-sink"},
+                    "sink");
+  WriteArticles(dir_ + "/in.jsonl", 3000);
+  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(out).size() >= 300; }, 60s)) << stage->Log();
+  broker_->Signal(SIGKILL);
+  broker_->Wait(10s);
+  std::this_thread::sleep_for(1s);
+  auto t0 = std::chrono::steady_clock::now();
+  stage->Signal(SIGTERM);
+  sink->Signal(SIGTERM);
+  int rc = stage->Wait(45s);  // the deadline is 30 s; 15 s of slack for a busy machine
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "[ report ] stage stopped after " << took << " s with exit code " << rc << "\n";
+  EXPECT_NE(rc, -1) << "the stage ignored SIGTERM for 45 s\n" << stage->Log();
+  std::string log = stage->Log();
+  // It says what it left: the runner's final counts, or the forced report.
+  std::string counts = LastLineWith(log, "undelivered");
+  EXPECT_FALSE(counts.empty()) << log;
+  std::cout << "[ report ] " << counts << "\n";
+  EXPECT_NE(sink->Wait(45s), -1) << sink->Log();
+  producer->Signal(SIGKILL);
+}
+
+// Point 7: a second signal ends a process at once (exit code 4), reporting
+// what it leaves undelivered.
+TEST_F(RobustnessTest, SecondSignalStopsAtOnce) {
+  StartBroker(2);
+  auto stage = Start({"stage", "passthrough", "--set", "delay_us=2000", "--input-topic", "news.raw",
+                      "--output-topic", "news.clean", "--group", "newsflow-clean",
+                      "--downstream-group", "newsflow-sink"},
+                     "stage");
+  WriteArticles(dir_ + "/in.jsonl", 2000);
+  auto producer = Start({"produce", "--no-flow-control", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_EQ(producer->Wait(60s), 0) << producer->Log();
+  ASSERT_TRUE(WaitFor([&] { return stage->Log().find("assigned") != std::string::npos; }, 30s));
+  broker_->Signal(SIGKILL);
+  broker_->Wait(10s);
+  std::this_thread::sleep_for(1s);
+  stage->Signal(SIGTERM);
+  std::this_thread::sleep_for(1s);
+  stage->Signal(SIGTERM);
+  int rc = stage->Wait(10s);
+  EXPECT_EQ(rc, 4) << stage->Log();
+  EXPECT_NE(stage->Log().find("second stop signal"), std::string::npos) << stage->Log();
+}
+
+// Point 8: a producer held back by flow control says so, and why.
+TEST_F(RobustnessTest, ProducerSaysWhyFlowControlHoldsItBack) {
+  StartBroker(1);
+  WriteArticles(dir_ + "/in.jsonl", 25000);  // over the 20,000-record backlog, no consumer
+  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  bool said = WaitFor([&] { return producer->Log().find("flow control holds back") != std::string::npos; },
+                      60s);
+  std::string line = LastLineWith(producer->Log(), "flow control holds back");
+  std::cout << "[ report ] " << line << "\n";
+  EXPECT_TRUE(said) << producer->Log();
+  EXPECT_NE(line.find("newsflow-clean"), std::string::npos) << line;
+  EXPECT_NE(line.find("news.raw"), std::string::npos) << line;
+  producer->Signal(SIGTERM);
+  EXPECT_NE(producer->Wait(45s), -1);
+}
+
+// Point 8: a stage whose downstream group does not keep up says why it
+// pauses its input.
+TEST_F(RobustnessTest, StageSaysWhyFlowControlPausesIt) {
+  StartBroker(1);
+  auto stage = Start({"stage", "passthrough", "--input-topic", "news.raw", "--output-topic",
+                      "news.clean", "--group", "newsflow-clean", "--downstream-group", "nobody"},
+                     "stage");
+  WriteArticles(dir_ + "/in.jsonl", 25000);
+  auto producer = Start({"produce", "--no-flow-control", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  bool said = WaitFor([&] { return stage->Log().find("flow control: input paused") != std::string::npos; },
+                      60s);
+  std::string line = LastLineWith(stage->Log(), "flow control: input paused");
+  std::cout << "[ report ] " << line << "\n";
+  EXPECT_TRUE(said) << stage->Log();
+  EXPECT_NE(line.find("group nobody"), std::string::npos) << line;
+  EXPECT_NE(line.find("news.clean"), std::string::npos) << line;
+  stage->Signal(SIGTERM);
+  EXPECT_EQ(stage->Wait(45s), 0) << stage->Log();
+}
+
+// Point 8: a sink that cannot reach its broker says so, naming the address.
+TEST_F(RobustnessTest, SinkNamesAnUnreachableBroker) {
+  auto sink = Start({"sink", "--brokers", "127.0.0.1:1", "--output", dir_ + "/out.jsonl"}, "sink");
+  bool said = WaitFor([&] { return sink->Log().find("cannot reach Kafka at 127.0.0.1:1") != std::string::npos; },
+                      30s);
+  EXPECT_TRUE(said) << sink->Log();
+  sink->Signal(SIGTERM);
+  EXPECT_NE(sink->Wait(45s), -1) << sink->Log();
+}
+
+// Point 9: the final error of a bad --brokers names the address.
+TEST_F(RobustnessTest, BadBrokersErrorNamesTheAddress) {
+  WriteArticles(dir_ + "/in.jsonl", 1);
+  Process p({NewsflowBinary(), "produce", "--brokers", "nosuchbroker.invalid:9092", dir_ + "/in.jsonl"},
+            dir_ + "/produce.log");
+  EXPECT_EQ(p.Wait(60s), 1) << p.Log();
+  std::string last = LastLineWith(p.Log(), " error ");
+  EXPECT_NE(last.find("Broker transport failure"), std::string::npos) << p.Log();
+  EXPECT_NE(last.find("nosuchbroker.invalid:9092"), std::string::npos)
+      << "the final error must name the address: " << last;
+}
+
+// Point 9: a metrics address in use is named as such.
+TEST_F(RobustnessTest, MetricsPortInUseIsNamed) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  std::string addr = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  Process p({NewsflowBinary(), "sink", "--brokers", "127.0.0.1:1", "--metrics-addr", addr, "--output",
+             dir_ + "/out.jsonl"},
+            dir_ + "/sink.log");
+  EXPECT_EQ(p.Wait(30s), 1) << p.Log();
+  close(fd);
+  EXPECT_NE(p.Log().find(addr + " is already in use"), std::string::npos) << p.Log();
+}
+
+// Point 9: a 2 GB file is refused by its size, without being read.
+TEST_F(RobustnessTest, HugeInputFileIsDeadLetteredWithoutReadingIt) {
+  StartBroker(1);
+  std::string big = dir_ + "/huge.txt";
+  { std::ofstream(big) << "x"; }
+  std::filesystem::resize_file(big, 2ull * 1024 * 1024 * 1024);  // sparse: no disk used
+  std::string dead = dir_ + "/dead.jsonl";
+  auto dlq = Start({"sink", "--topic", "news.dlq", "--output", dead, "--group", "d"}, "dlq");
+  auto producer = Start({"produce", "--no-flow-control", big}, "produce");
+  int rc = producer->Wait(120s);
+  EXPECT_EQ(rc, 0) << producer->Log();
+  EXPECT_NE(producer->Log().find("exceeds the record limit"), std::string::npos) << producer->Log();
+  EXPECT_NE(producer->Log().find("0 published, 0 acknowledged, 1 dead-lettered"), std::string::npos)
+      << producer->Log();
+  ASSERT_TRUE(WaitFor([&] { return !ReadLines(dead).empty(); }, 30s)) << dlq->Log();
+  auto d = nlohmann::json::parse(ReadLines(dead).front());
+  EXPECT_EQ(d.at("reason_code"), "too_large");
+  std::filesystem::remove(big);
+  dlq->Signal(SIGTERM);
+  dlq->Wait(40s);
+}
+
+// Points 1 and 9: `process` fails when it cannot write or read, and exits 3
+// when records were dead-lettered.
+TEST(ProcessRobustnessTest, ExitCodesSayWhatHappened) {
+  std::string dir = MakeTempDir("process-robust");
+  {
+    std::ofstream in(dir + "/in.jsonl");
+    in << R"({"v":1,"id":"a","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"one"})" << "\n";
+    in << R"({"v":1,"id":"b","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"two"})" << "\n";
+  }
+  auto run = [&](std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), {NewsflowBinary(), "process", "--stages", "passthrough"});
+    Process p(args, dir + "/" + log + ".log");
+    int rc = p.Wait(60s);
+    return std::make_pair(rc, p.Log());
+  };
+  auto [ok_rc, ok_log] = run({"--input", dir + "/in.jsonl", "--output", dir + "/out.jsonl"}, "ok");
+  EXPECT_EQ(ok_rc, 0) << ok_log;
+  EXPECT_EQ(ReadLines(dir + "/out.jsonl").size(), 2u);
+
+  auto [full_rc, full_log] = run({"--input", dir + "/in.jsonl", "--output", "/dev/full"}, "full");
+  EXPECT_EQ(full_rc, 1) << full_log;
+  EXPECT_NE(full_log.find("cannot write to /dev/full"), std::string::npos) << full_log;
+
+  auto [dir_rc, dir_log] = run({"--input", dir, "--output", dir + "/o2.jsonl"}, "dir");
+  EXPECT_EQ(dir_rc, 2) << dir_log;
+  EXPECT_NE(dir_log.find("is a directory"), std::string::npos) << dir_log;
+
+  // Reading /proc/self/mem from offset 0 fails with EIO: a read error.
+  auto [eio_rc, eio_log] = run({"--input", "/proc/self/mem", "--output", dir + "/o3.jsonl"}, "eio");
+  EXPECT_EQ(eio_rc, 1) << eio_log;
+  EXPECT_NE(eio_log.find("cannot read /proc/self/mem"), std::string::npos) << eio_log;
+
+  {
+    std::ofstream in(dir + "/poison.jsonl");
+    in << "not json\n";
+    in << R"({"v":1,"id":"c","source":"s","url":null,"fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"ok"})" << "\n";
+  }
+  auto [dl_rc, dl_log] = run({"--input", dir + "/poison.jsonl", "--output", dir + "/o4.jsonl",
+                              "--dead-letters", dir + "/dead.jsonl"}, "dead");
+  EXPECT_EQ(dl_rc, 3) << dl_log;
+  EXPECT_EQ(ReadLines(dir + "/o4.jsonl").size(), 1u);
+  EXPECT_EQ(ReadLines(dir + "/dead.jsonl").size(), 1u);
+}
+
+}  // namespace
+}  // namespace newsflow::testing

@@ -1,0 +1,136 @@
+// FileOutput (a failed write is reported, `done` runs only after the line is
+// synced) and bounded line reading (a huge line is not held whole).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "file_producer.h"
+#include "newsflow/line_reader.h"
+#include "newsflow/runner.h"
+
+namespace newsflow {
+namespace {
+
+std::filesystem::path TempDir(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("nf-rr-" + name + "-" + std::to_string(getpid()));
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p;
+}
+
+TEST(FileOutputTest, AFailedWriteIsReportedAndItsRecordNeverDone) {
+  auto out = FileOutput::Open("/dev/full", "/dev/full");
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  int done = 0;
+  Status s = (*out)->Send("k", "{\"a\":1}", 0, [&](const Status&) { ++done; });
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot write to /dev/full"), std::string::npos) << s.ToString();
+  (*out)->Poll(1);
+  EXPECT_EQ(done, 0) << "a record that was not written must never be reported done";
+  // Every later record fails too, dead letters included.
+  EXPECT_FALSE((*out)->SendDeadLetter("k", "{}", [&](const Status&) { ++done; }).ok());
+  EXPECT_FALSE((*out)->Flush(std::chrono::milliseconds(10)).ok());
+  EXPECT_EQ(done, 0);
+}
+
+TEST(FileOutputTest, DoneRunsOnceTheLineIsSynced) {
+  auto dir = TempDir("sync");
+  std::string path = (dir / "out.jsonl").string();
+  auto out = FileOutput::Open(path, (dir / "dead.jsonl").string());
+  ASSERT_TRUE(out.ok());
+  int ok = 0;
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE((*out)->Send("k", "{\"n\":" + std::to_string(i) + "}", 0, [&](const Status& s) {
+      if (s.ok()) ++ok;
+    }).ok());
+  ASSERT_TRUE((*out)->SendDeadLetter("k", "{\"dead\":1}", [&](const Status& s) {
+    if (s.ok()) ++ok;
+  }).ok());
+  (*out)->Poll(0);  // within 100 ms of the last sync: not yet
+  EXPECT_EQ(ok, 0);
+  ASSERT_TRUE((*out)->Flush(std::chrono::milliseconds(10)).ok());
+  EXPECT_EQ(ok, 4);
+  std::ifstream in(path);
+  std::string a, b, c, d;
+  std::getline(in, a);
+  std::getline(in, b);
+  std::getline(in, c);
+  EXPECT_EQ(a + b + c, "{\"n\":0}{\"n\":1}{\"n\":2}");
+  EXPECT_FALSE(std::getline(in, d));
+}
+
+TEST(LineReaderTest, AnOverlongLineIsMeasuredNotHeld) {
+  std::string big(10 * 1024 * 1024, 'x');
+  std::istringstream in("short\n" + big + "\nend");
+  std::string line;
+  size_t length = 0;
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(line, "short");
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(length, big.size());
+  EXPECT_EQ(line.size(), 1000u);
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(line, "end");
+  EXPECT_FALSE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_FALSE(in.bad());
+}
+
+class MemorySink : public ArticleSink {
+ public:
+  Status Publish(const Article& a) override {
+    articles.push_back(a);
+    return Status::OK();
+  }
+  Status PublishDeadLetter(const DeadLetter& d) override {
+    dead.push_back(d);
+    return Status::OK();
+  }
+  Status Flush(std::chrono::milliseconds) override { return Status::OK(); }
+  std::vector<Article> articles;
+  std::vector<DeadLetter> dead;
+};
+
+TEST(FileProducerLimitsTest, AFileOverTheRecordLimitIsDeadLetteredUnread) {
+  auto dir = TempDir("huge");
+  auto big = dir / "huge.txt";
+  { std::ofstream(big) << "x"; }
+  std::filesystem::resize_file(big, 2ull * 1024 * 1024 * 1024);  // sparse
+  MemorySink sink;
+  FileProducerStats stats;
+  FileProducerOptions o;
+  ASSERT_TRUE(ProduceFromPaths({big.string()}, o, sink, stats).ok());
+  EXPECT_TRUE(sink.articles.empty());
+  ASSERT_EQ(sink.dead.size(), 1u);
+  EXPECT_EQ(sink.dead[0].reason_code, "too_large");
+  EXPECT_NE(sink.dead[0].reason.find("2147483648 bytes exceeds the record limit"), std::string::npos)
+      << sink.dead[0].reason;
+  EXPECT_TRUE(sink.dead[0].payload.empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FileProducerLimitsTest, AnOverlongJsonLineIsDeadLetteredAndTheRestFlows) {
+  auto dir = TempDir("line");
+  auto f = dir / "in.jsonl";
+  {
+    std::ofstream out(f);
+    out << R"({"body":")" << std::string(100000, 'y') << "\"}\n";
+    out << R"({"body":"fine"})" << "\n";
+  }
+  MemorySink sink;
+  FileProducerStats stats;
+  FileProducerOptions o;
+  o.max_record_bytes = 10000;  // lines over 40,000 bytes are not held
+  ASSERT_TRUE(ProduceFromPaths({f.string()}, o, sink, stats).ok());
+  ASSERT_EQ(sink.articles.size(), 1u);
+  EXPECT_EQ(sink.articles[0].body, "fine");
+  ASSERT_EQ(sink.dead.size(), 1u);
+  EXPECT_EQ(sink.dead[0].reason_code, "too_large");
+  EXPECT_LE(sink.dead[0].payload.size(), 1024u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace newsflow
