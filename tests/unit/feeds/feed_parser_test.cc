@@ -147,6 +147,20 @@ TEST(FeedsParserTest, Rfc822Dates) {
   EXPECT_EQ(fmt("23 Nov 2026 19:26 EST"), "2026-11-24T00:26:00Z");
   EXPECT_EQ(fmt("Mon, 23 Nov 26 19:26:11 -0230"), "2026-11-23T21:56:11Z");
   EXPECT_EQ(fmt("yesterday"), "none");
+  // Out of the clock's range, or negative fields: unreadable, not an overflow.
+  EXPECT_EQ(fmt("Mon, 23 Nov 4052 19:26:11 GMT"), "none");
+  EXPECT_EQ(fmt("Mon, 23 Nov 2147483647 19:26:11 GMT"), "none");
+  EXPECT_EQ(fmt("Mon, 23 Nov 2026 -5:-3 GMT"), "none");
+}
+
+// Found by fuzz_feed_parser (fuzz/corpus/feed_parser/regress-year-4052-atom.xml).
+TEST(FeedsParserTest, DateBeyondTheClockIsLeftEmpty) {
+  const char* xml = R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>i</id><title>t</title>
+<published>4052-11-23T10:00:00.123+05:30</published></entry></feed>)";
+  auto feed = ParseFeed(xml, "https://news.example/feed.xml");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].published, "");
 }
 
 TEST(FeedsCharsetTest, HeaderMetaAndDetection) {
