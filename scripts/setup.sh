@@ -73,7 +73,7 @@ build_fuzz() {
     return 0
   fi
   cmake -S "$root" -B "$build_dir-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DNEWSFLOW_FUZZ=ON \
+    -DCMAKE_CXX_COMPILER=clang++ -DNEWSFLOW_FUZZ=ON \
     -DNEWSFLOW_BUILD_TESTS=OFF -DNEWSFLOW_BUILD_BENCH=OFF >/dev/null
   cmake --build "$build_dir-fuzz" --target fuzzers -j "$jobs"
 }
