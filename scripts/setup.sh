@@ -21,6 +21,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
   npm prometheus python3-readability
   default-jre-headless maven openssl
+  clang libclang-rt-dev
 )
 
 install_missing() {
@@ -64,9 +65,23 @@ build() {
   cmake --build "$build_dir" -j "$jobs"
 }
 
+# The libFuzzer targets (fuzz/README.md): a clang build beside the main one,
+# whose fuzzers the fuzz_* tests run briefly. Without clang they report Skipped.
+build_fuzz() {
+  if ! command -v clang++ >/dev/null 2>&1; then
+    echo "setup: clang++ not found: the fuzz_* tests will be skipped (install clang libclang-rt-dev)" >&2
+    return 0
+  fi
+  cmake -S "$root" -B "$build_dir-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++ -DNEWSFLOW_FUZZ=ON \
+    -DNEWSFLOW_BUILD_TESTS=OFF -DNEWSFLOW_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$build_dir-fuzz" --target fuzzers -j "$jobs"
+}
+
 install_missing
 fetch_models
 build
+if [[ "$mode" == test ]]; then build_fuzz; fi
 # Apache Kafka's broker and tools (KRaft), from Maven Central, for the real-Kafka
 # tests and for running newsflow durably on one machine (scripts/kafka.sh).
 if [[ "$mode" == test ]]; then "$root/scripts/kafka.sh" install; fi

@@ -96,6 +96,12 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
   tm.tm_min = mi;
   tm.tm_sec = sec;
   std::time_t t = timegm(&tm);
+  // system_clock counts nanoseconds in 64 bits: years outside ~1678..2261
+  // cannot be represented (converting them overflowed; found by fuzzing).
+  constexpr int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count() -
+      86400;
+  if (t > kMaxSeconds || t < -kMaxSeconds) return std::nullopt;
   return std::chrono::system_clock::from_time_t(t) - std::chrono::minutes(offset_min);
 }
 

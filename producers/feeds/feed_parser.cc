@@ -215,7 +215,7 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_vie
   if (day > kDays[mon] || (mon == 1 && day == 29 && !leap)) return std::nullopt;
   int hh = 0, mm = 0, ss = 0;
   if (std::sscanf(tok[i + 3].c_str(), "%d:%d:%d", &hh, &mm, &ss) < 2) return std::nullopt;
-  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return std::nullopt;
   int offset_min = 0;
   if (tok.size() > i + 4) {
     const std::string& z = tok[i + 4];
@@ -232,8 +232,14 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_vie
       }
     }
   }
+  // system_clock counts nanoseconds in 64 bits (years ~1678..2261); the
+  // conversion of a later year overflowed (found by fuzzing).
+  if (year > 9999) return std::nullopt;
   int64_t secs = DaysFromCivil(year, mon + 1, day) * 86400 + hh * 3600 + mm * 60 + ss -
                  static_cast<int64_t>(offset_min) * 60;
+  constexpr int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count();
+  if (secs > kMaxSeconds || secs < -kMaxSeconds) return std::nullopt;
   return std::chrono::system_clock::time_point(std::chrono::seconds(secs));
 }
 
@@ -245,7 +251,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
   ParsedFeed feed;
   auto lang_attr = [](const xmlNode* n) {
     xmlChar* l = xmlNodeGetLang(n);
-    std::string s = l ? reinterpret_cast<const char*>(l) : "";
+    std::string s = l ? ToValidUtf8(reinterpret_cast<const char*>(l)) : "";
     xmlFree(l);
     return s;
   };

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "newsflow/text.h"
+
 namespace newsflow::feeds {
 namespace {
 
@@ -41,10 +43,15 @@ bool DeclaresEncoding(std::string_view bytes) {
   return head.substr(0, end).find("encoding") != std::string_view::npos;
 }
 
+// Appends at most what fits in `max_bytes`, never cutting a UTF-8 character.
 void AppendBounded(std::string& out, const char* s, size_t max_bytes) {
   if (s == nullptr || out.size() >= max_bytes) return;
   size_t n = std::strlen(s);
-  out.append(s, std::min(n, max_bytes - out.size()));
+  if (n > max_bytes - out.size()) {
+    n = max_bytes - out.size();
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  }
+  out.append(s, n);
 }
 
 void CollectInto(const xmlNode* node, std::string& out, size_t max_bytes, int depth) {
@@ -125,6 +132,34 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
   return XmlDocPtr(doc);
 }
 
+std::string ToValidUtf8(std::string s) {
+  if (IsValidUtf8(s)) return s;
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+               : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len >= 3) {
+      const auto d = static_cast<unsigned char>(s[i + 1]);
+      // Overlong forms, UTF-16 surrogates, code points over U+10FFFF.
+      ok = !((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) ||
+             (c == 0xF4 && d >= 0x90));
+    }
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD for each byte that starts no valid character
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string CollectText(const xmlNode* node, size_t max_bytes) {
   std::string out;
   if (node == nullptr) return out;
@@ -133,7 +168,7 @@ std::string CollectText(const xmlNode* node, size_t max_bytes) {
   } else {
     CollectInto(node, out, max_bytes, 0);
   }
-  return out;
+  return ToValidUtf8(std::move(out));
 }
 
 bool NameIs(const xmlNode* node, std::string_view local) {
@@ -152,7 +187,7 @@ std::string Attr(const xmlNode* node, const char* name) {
   if (v == nullptr) return {};
   std::string s(reinterpret_cast<const char*>(v));
   xmlFree(v);
-  return s;
+  return ToValidUtf8(std::move(s));
 }
 
 }  // namespace newsflow::feeds

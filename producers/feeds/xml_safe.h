@@ -31,15 +31,22 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint = {});
 
 // Concatenated text of `node` and its descendants (CDATA included), at most
-// `max_bytes` bytes. Internal entity references are expanded from their
-// declared literal text without recursion; external ones are dropped.
+// `max_bytes` bytes, cut on a character boundary. Internal entity references
+// are expanded from their declared literal text without recursion; external
+// ones are dropped. Always valid UTF-8 (see ToValidUtf8).
 std::string CollectText(const xmlNode* node, size_t max_bytes = 1 << 20);
+
+// `s` with every byte that starts no valid UTF-8 character replaced by U+FFFD.
+// libxml2's recovery mode keeps the bytes of a document whose declared
+// encoding it could not apply (e.g. a garbled XML declaration), so its text
+// is not always UTF-8.
+std::string ToValidUtf8(std::string s);
 
 // Local name equality that ignores the namespace prefix ("dc:date" -> "date").
 bool NameIs(const xmlNode* node, std::string_view local);
 // The namespace URI of `node` or "" when none.
 std::string_view NsOf(const xmlNode* node);
-// Attribute value (namespace-less lookup) or "" when absent.
+// Attribute value (namespace-less lookup, valid UTF-8) or "" when absent.
 std::string Attr(const xmlNode* node, const char* name);
 
 }  // namespace newsflow::feeds

@@ -27,6 +27,13 @@ TEST(TextTest, ParsesAndFormatsRfc3339) {
   EXPECT_EQ(FormatRfc3339(*shifted), "2021-07-25T04:59:16Z");
   EXPECT_FALSE(ParseRfc3339("2021-07-25").has_value());
   EXPECT_FALSE(ParseRfc3339("2021-13-25T04:59:16Z").has_value());
+  // Years the clock cannot hold (64-bit nanoseconds: ~1678..2261) are
+  // unreadable, not an overflow (found by fuzz_feed_parser and fuzz_clean).
+  EXPECT_FALSE(ParseRfc3339("4052-11-23T10:00:00.123+05:30").has_value());
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("0001-01-01T00:00:00Z").has_value());
+  ASSERT_TRUE(ParseRfc3339("2200-01-01T00:00:00Z").has_value());
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2200-01-01T00:00:00Z")), "2200-01-01T00:00:00Z");
 }
 
 // Issue 13 #13: year 1 overflowed system_clock (undefined behaviour) and

@@ -641,5 +641,27 @@ TEST(CleanStageTest, ExposesRemovalMetrics) {
   EXPECT_TRUE(found);
 }
 
+// Found by fuzz_clean (fuzz/corpus/clean/regress-year-3824-meta-date): reading
+// a metadata date beyond what the clock holds overflowed a signed integer in
+// ParseRfc3339 (undefined behaviour; the sanitizer build aborts on it). The
+// date is now read as a date only; whether year 3824 is plausible is not
+// decided here.
+TEST(CleanStageTest, MetadataDateBeyondTheClockIsReadWithoutOverflow) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  std::string html =
+      "<html><head><title>Harbour works</title>"
+      "<meta property=\"article:published_time\" content=\"3824-10-05T09:30:00+03:00\"></head><body>"
+      "<article><h1>Harbour works</h1>"
+      "<p>The harbour authority said on the first day of the works that the new quay would be "
+      "finished before the winter storms, and that ferries would keep running meanwhile.</p>"
+      "<p>Fishermen said they had been promised a larger basin for years and would believe it "
+      "when they saw the first boats moored along the new wall.</p></article></body></html>";
+  Article a = HtmlArticle(html, "date-test");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "3824-10-05T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace newsflow

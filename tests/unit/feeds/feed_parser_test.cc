@@ -152,6 +152,20 @@ TEST(FeedsParserTest, Rfc822Dates) {
   EXPECT_EQ(fmt("Fri, 31 Dec 99999 23:59:59 GMT"), "none");
   EXPECT_EQ(fmt("Mon, 30 Feb 2026 10:00:00 GMT"), "none");
   EXPECT_EQ(fmt("29 Feb 2024 10:00:00 GMT"), "2024-02-29T10:00:00Z");
+  // Out of the clock's range, or negative fields: unreadable, not an overflow.
+  EXPECT_EQ(fmt("Mon, 23 Nov 4052 19:26:11 GMT"), "none");
+  EXPECT_EQ(fmt("Mon, 23 Nov 2147483647 19:26:11 GMT"), "none");
+  EXPECT_EQ(fmt("Mon, 23 Nov 2026 -5:-3 GMT"), "none");
+}
+
+// Found by fuzz_feed_parser (fuzz/corpus/feed_parser/regress-year-4052-atom.xml).
+TEST(FeedsParserTest, DateBeyondTheClockIsLeftEmpty) {
+  const char* xml = R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>i</id><title>t</title>
+<published>4052-11-23T10:00:00.123+05:30</published></entry></feed>)";
+  auto feed = ParseFeed(xml, "https://news.example/feed.xml");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].published, "");
 }
 
 TEST(FeedsCharsetTest, HeaderMetaAndDetection) {
@@ -168,6 +182,39 @@ TEST(FeedsCharsetTest, HeaderMetaAndDetection) {
   auto d4 = DecodeToUtf8("na\xEFve \xE9t\xE9 caf\xE9 cr\xE8me br\xFBl\xE9" "e", "text/html; charset=utf-8");
   ASSERT_TRUE(d4.ok());
   EXPECT_TRUE(IsValidUtf8(d4->utf8));
+}
+
+// Found by fuzz_feed_parser (fuzz/corpus/feed_parser/regress-garbled-xml-decl-cp1256.xml):
+// a garbled XML declaration hides encoding="windows-1256", libxml2's recovery
+// mode keeps the raw bytes, and they reached the item fields as invalid UTF-8.
+TEST(FeedsParserTest, UndecodableBytesBecomeReplacementCharacters) {
+  const std::string xml =
+      "<?xml version\".=10\" encoding=\"windows-1256\"?><rss version=\"2.0\"><channel>"
+      "<title>\xc7\xe1\xda\xd1\xc8\xed\xc9</title><item><title>\xce\xc8\xd1 ok</title>"
+      "<link>https://news.example/\xe3</link></item></channel></rss>";
+  auto feed = ParseFeed(xml, "https://news.example/feed.xml");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  EXPECT_TRUE(IsValidUtf8(feed->title));
+  EXPECT_EQ(feed->title.size(), 7u * 3);  // seven U+FFFD, one per byte
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ok");
+  EXPECT_TRUE(IsValidUtf8(feed->items[0].link));
+}
+
+// Titles are cut at 8 KiB; the cut never splits a character.
+TEST(FeedsParserTest, LongFieldsAreCutOnCharacterBoundaries) {
+  std::string title;
+  title += "x";  // shifts the two-byte letters so 8192 falls inside one
+  while (title.size() < 9000) title += "\xd8\xb9";  // U+0639
+  const std::string xml = "<rss version=\"2.0\"><channel><title>" + title +
+                          "</title><item><title>" + title + "</title><guid>g</guid></item></channel></rss>";
+  auto feed = ParseFeed(xml, "https://news.example/feed.xml");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  EXPECT_TRUE(IsValidUtf8(feed->title));
+  EXPECT_EQ(feed->title.size(), 8191u);
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_TRUE(IsValidUtf8(feed->items[0].title));
+  EXPECT_EQ(feed->items[0].title, feed->title);
 }
 
 }  // namespace
