@@ -416,11 +416,19 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         continue;
       }
       size_t j = i;
-      run_stop.clear();
+      int run_cp = 0, run_sentences = 0;
       while (j < n && eligible(j)) {
-        run_stop.push_back(stop_->Measure(blocks[j].text, lang, 64));
+        run_cp += info[j].cp;
+        run_sentences += info[j].end_punct || info[j].sent_punct > 0;
         ++j;
       }
+      // Cheap tests first: most runs are a few lines of furniture.
+      if (j - i < 3 || run_cp < 150 || run_sentences == 0) {
+        i = j;
+        continue;
+      }
+      run_stop.clear();
+      for (size_t k = i; k < j; ++k) run_stop.push_back(stop_->Measure(blocks[k].text, lang, 64));
       // Lines at the edges without a single stop word are furniture around
       // the prose (a site name, a byline, "طباعة"), not part of it.
       size_t a = i, b = j;
@@ -548,53 +556,60 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     };
     // Body words -> the last body line holding them (a candidate's words
     // count when body text below it holds them).
-    // Words are compared by a hash of their ASCII-lower-cased bytes.
+    // Words (4 bytes or more) are compared by a hash of their ASCII-lower-
+    // cased bytes, one leading waw (U+0648, "and") stripped: "وأوضح" in the
+    // body, "أوضح" in the headline. First the candidates' words, then one
+    // pass over at most 1,500 bytes of body text records, per word, the last
+    // body line holding it: a candidate's word counts when a body line below
+    // the candidate holds it.
     auto word_hash = [](std::string_view w) {
-      char buf[64];
-      const size_t len = std::min(w.size(), sizeof buf);
-      for (size_t c = 0; c < len; ++c) {
-        const char ch = w[c];
-        buf[c] = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+      if (w.size() > 5 && w[0] == '\xD9' && w[1] == '\x88') w.remove_prefix(2);
+      uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: words are short, a library call costs more
+      for (char ch : w) {
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
       }
-      return XXH3_64bits(buf, len);
+      return h;
     };
-    std::unordered_map<uint64_t, size_t> body_words;
-    if (limit > 0) {
+    std::vector<uint64_t> cand_words;           // candidates' word hashes, in order
+    std::vector<size_t> cand_start(limit + 1, 0);  // candidate i: [cand_start[i], cand_start[i+1])
+    std::unordered_map<uint64_t, size_t> last_line;  // word -> last body line holding it (0: none)
+    for (size_t i = 0; i < limit; ++i) {
+      cand_start[i] = cand_words.size();
+      if (!candidate(i)) continue;
+      ForEachToken(blocks[i].text, [&](std::string_view w) {
+        if (w.size() >= 4) {
+          cand_words.push_back(word_hash(w));
+          last_line.emplace(cand_words.back(), 0);
+        }
+        return true;
+      });
+    }
+    cand_start[limit] = cand_words.size();
+    if (!cand_words.empty()) {
       size_t bytes = 0;
-      for (size_t k = 0; k < n && bytes < 8000; ++k) {
+      for (size_t k = 0; k < n && bytes < 1500; ++k) {
         if (info[k].cls != Cls::kGood) continue;
-        std::string_view t = Prefix(blocks[k].text, 2000);
-        bytes += t.size();
+        std::string_view t = Prefix(blocks[k].text, 1500 - bytes);
+        bytes += t.size() + 1;
         ForEachToken(t, [&](std::string_view w) {
-          if (w.size() >= 4) body_words[word_hash(w)] = k;
+          if (w.size() >= 4) {
+            if (auto it = last_line.find(word_hash(w)); it != last_line.end()) it->second = k;
+          }
           return true;
         });
       }
     }
-    auto below = [&](std::string_view w, size_t i) {
-      auto it = body_words.find(word_hash(w));
-      return it != body_words.end() && it->second > i;
-    };
-    // "وأوضح" in the body, "أوضح" in the headline: one leading waw (U+0648) is a conjunction.
-    auto in_body = [&](std::string_view w, size_t i) {
-      if (below(w, i)) return true;
-      if (w.size() > 4 && w.substr(0, 2) == "\xD9\x88") return below(w.substr(2), i);
-      const std::string waw = "\xD9\x88" + std::string(w);
-      return below(waw, i);
-    };
     double best = 0.3;
     bool repeat_seen = false;
     for (size_t i = 0; i < limit; ++i) {
       if (!candidate(i)) continue;
       const Info& f = info[i];
       int words = 0, found = 0, digits = 0;
-      ForEachToken(blocks[i].text, [&](std::string_view w) {
-        if (w.size() >= 4) {
-          ++words;
-          found += in_body(w, i);
-        }
-        return true;
-      });
+      for (size_t w = cand_start[i]; w < cand_start[i + 1]; ++w) {
+        ++words;
+        found += last_line[cand_words[w]] > i;
+      }
       for (char ch : blocks[i].text) digits += ch >= '0' && ch <= '9';
       double score = words > 0 ? static_cast<double>(found) / words : 0;
       if (f.tokens == 2 && found == 0) score = 0;
