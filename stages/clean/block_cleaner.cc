@@ -559,43 +559,66 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // Words (4 bytes or more) are compared by a hash of their ASCII-lower-
     // cased bytes, one leading waw (U+0648, "and") stripped: "وأوضح" in the
     // body, "أوضح" in the headline. First the candidates' words, then one
-    // pass over at most 1,500 bytes of body text records, per word, the last
+    // pass over at most 2,000 bytes of body text records, per word, the last
     // body line holding it: a candidate's word counts when a body line below
     // the candidate holds it.
-    auto word_hash = [](std::string_view w) {
+    auto strip_waw = [](std::string_view w) {
       if (w.size() > 5 && w[0] == '\xD9' && w[1] == '\x88') w.remove_prefix(2);
-      uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: words are short, a library call costs more
-      for (char ch : w) {
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
-      }
-      return h;
+      return w;
     };
-    std::vector<uint64_t> cand_words;           // candidates' word hashes, in order
+    auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
+    auto word_hash = [&lower](std::string_view w) {
+      uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: words are short, a library call costs more
+      for (char ch : w) h = (h ^ static_cast<unsigned char>(lower(ch))) * 0x100000001b3ULL;
+      return h | 1;  // never 0: 0 marks an empty slot
+    };
+    // A cheap signature (length, second and last byte) filters body words
+    // before hashing: most are not a candidate's.
+    auto signature = [&lower](std::string_view w) {
+      return (w.size() * 131 + static_cast<unsigned char>(lower(w[1])) * 31 +
+              static_cast<unsigned char>(lower(w.back()))) & 4095;
+    };
+    constexpr size_t kSlots = 256, kMaxWords = 192;  // open addressing, at most 3/4 full
+    uint64_t slot_key[kSlots] = {};
+    uint32_t slot_line[kSlots] = {};
+    uint64_t sig_bits[64] = {};
+    auto slot_of = [&](uint64_t h) {
+      size_t s = h & (kSlots - 1);
+      while (slot_key[s] != 0 && slot_key[s] != h) s = (s + 1) & (kSlots - 1);
+      return s;
+    };
+    std::vector<uint64_t> cand_words;              // candidates' word hashes, in order
     std::vector<size_t> cand_start(limit + 1, 0);  // candidate i: [cand_start[i], cand_start[i+1])
-    std::unordered_map<uint64_t, size_t> last_line;  // word -> last body line holding it (0: none)
     for (size_t i = 0; i < limit; ++i) {
       cand_start[i] = cand_words.size();
       if (!candidate(i)) continue;
       ForEachToken(blocks[i].text, [&](std::string_view w) {
-        if (w.size() >= 4) {
-          cand_words.push_back(word_hash(w));
-          last_line.emplace(cand_words.back(), 0);
-        }
+        w = strip_waw(w);
+        if (w.size() < 4) return true;
+        if (cand_words.size() >= kMaxWords) return false;
+        const uint64_t h = word_hash(w);
+        cand_words.push_back(h);
+        slot_key[slot_of(h)] = h;
+        const size_t sig = signature(w);
+        sig_bits[sig >> 6] |= uint64_t{1} << (sig & 63);
         return true;
       });
     }
     cand_start[limit] = cand_words.size();
     if (!cand_words.empty()) {
       size_t bytes = 0;
-      for (size_t k = 0; k < n && bytes < 1500; ++k) {
+      for (size_t k = 0; k < n && bytes < 2000; ++k) {
         if (info[k].cls != Cls::kGood) continue;
-        std::string_view t = Prefix(blocks[k].text, 1500 - bytes);
+        std::string_view t = Prefix(blocks[k].text, 2000 - bytes);
         bytes += t.size() + 1;
         ForEachToken(t, [&](std::string_view w) {
-          if (w.size() >= 4) {
-            if (auto it = last_line.find(word_hash(w)); it != last_line.end()) it->second = k;
-          }
+          w = strip_waw(w);
+          if (w.size() < 4) return true;
+          const size_t sig = signature(w);
+          if ((sig_bits[sig >> 6] >> (sig & 63) & 1) == 0) return true;
+          const uint64_t h = word_hash(w);
+          const size_t s = slot_of(h);
+          if (slot_key[s] == h) slot_line[s] = static_cast<uint32_t>(k);
           return true;
         });
       }
@@ -608,7 +631,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       int words = 0, found = 0, digits = 0;
       for (size_t w = cand_start[i]; w < cand_start[i + 1]; ++w) {
         ++words;
-        found += last_line[cand_words[w]] > i;
+        found += slot_line[slot_of(cand_words[w])] > i;
       }
       for (char ch : blocks[i].text) digits += ch >= '0' && ch <= '9';
       double score = words > 0 ? static_cast<double>(found) / words : 0;
@@ -622,6 +645,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         }
       }
       if (f.end_punct) score -= 0.15;
+      // A page that opens with a line saying what the body says opens with
+      // its headline; "City – Agency", "Name - City" are datelines and bylines.
+      if (i == 0 && f.cls != Cls::kGood) score += 0.2;  // (not the first line of a run of prose)
+      if (f.tokens <= 5 && (blocks[i].text.find(" \xE2\x80\x93 ") != std::string::npos ||
+                            blocks[i].text.find(" - ") != std::string::npos)) {
+        score -= 0.3;
+      }
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
       score -= 0.01 * static_cast<double>(limit - i);
       if (score > best) {
