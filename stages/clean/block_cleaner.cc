@@ -559,7 +559,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // Words (4 bytes or more) are compared by a hash of their ASCII-lower-
     // cased bytes, one leading waw (U+0648, "and") stripped: "وأوضح" in the
     // body, "أوضح" in the headline. First the candidates' words, then one
-    // pass over at most 2,000 bytes of body text records, per word, the last
+    // pass over at most 1,200 bytes of body text records, per word, the last
     // body line holding it: a candidate's word counts when a body line below
     // the candidate holds it.
     auto strip_waw = [](std::string_view w) {
@@ -607,9 +607,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     cand_start[limit] = cand_words.size();
     if (!cand_words.empty()) {
       size_t bytes = 0;
-      for (size_t k = 0; k < n && bytes < 2000; ++k) {
+      for (size_t k = 0; k < n && bytes < 1200; ++k) {
         if (info[k].cls != Cls::kGood) continue;
-        std::string_view t = Prefix(blocks[k].text, 2000 - bytes);
+        std::string_view t = Prefix(blocks[k].text, 1200 - bytes);
         bytes += t.size() + 1;
         ForEachToken(t, [&](std::string_view w) {
           w = strip_waw(w);
