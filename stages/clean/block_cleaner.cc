@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "dates.h"
+#include "stoplist_inl.h"
 #include "newsflow/text.h"
 
 namespace newsflow::clean {
@@ -288,6 +289,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         sample.push_back(' ');
       }
     }
+    // A page of short lines (a column, hard-wrapped text): its shorter lines too.
+    for (size_t i = 0; sample.size() < 300 && i < n; ++i) {
+      if (blocks[i].text.size() > 15 && blocks[i].text.size() <= 60) {
+        sample.append(blocks[i].text);
+        sample.push_back(' ');
+      }
+    }
     lang = stop_->DetectLanguage(sample, 100);
   }
 
@@ -320,6 +328,16 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (opt_.learn_templates && templates_ != nullptr && !longish &&
         templates_->IsTemplate(page.source, f.hash)) {
       f.reason = reason("template");
+      // A stand-alone marker ("إقرأ أيضاً:", "Related articles") repeats on
+      // every page of its site, so it becomes template too: it must still
+      // end the article (or head its box).
+      if (phrases_ != nullptr) {
+        const PhraseHit h = phrases_->Match(f.folded);
+        if (h && ((h.action == PhraseAction::kCut && h.whole_line) || h.action == PhraseAction::kPublished ||
+                  h.action == PhraseAction::kUpdated)) {
+          f.hit = h;  // a date label still states the page's date
+        }
+      }
       continue;
     }
     if (LooksLikeBreadcrumb(t, f.cp) && !FindDate(f.folded)) {
@@ -366,6 +384,72 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       else f.cls = Cls::kBad;
     } else {
       f.cls = Cls::kShort;
+    }
+  }
+  // The first block that passed the article tests on its own (before any
+  // context rule): the title is looked for above it.
+  size_t first_body = n;
+  for (size_t i = 0; i < n; ++i) {
+    if (info[i].cls == Cls::kGood) {
+      first_body = i;
+      break;
+    }
+  }
+  // Text pages: hard-wrapped paragraphs and columns of short lines (an
+  // opinion column, a poem, a print layout) are prose cut into lines that
+  // are each too short to pass. A run of three or more such lines is judged
+  // as one paragraph: enough text, stop words at the density of prose, and
+  // lines that continue one another (most do not end a sentence) but a
+  // sentence ends somewhere. Lists of headlines and menus fail the
+  // stop-word or the sentence test.
+  if (page.ranges == nullptr && lang >= 0) {
+    auto eligible = [&](size_t k) {
+      const Info& f = info[k];
+      return f.reason == nullptr && !f.hit && f.cls != Cls::kGood && f.cp >= 8 && f.cp < 200 &&
+             f.tokens >= 2;
+    };
+    std::vector<Stoplists::Density> run_stop;
+    size_t i = 0;
+    while (i < n) {
+      if (!eligible(i)) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      int run_cp = 0, run_sentences = 0;
+      while (j < n && eligible(j)) {
+        run_cp += info[j].cp;
+        run_sentences += info[j].end_punct || info[j].sent_punct > 0;
+        ++j;
+      }
+      // Cheap tests first: most runs are a few lines of furniture.
+      if (j - i < 3 || run_cp < 150 || run_sentences == 0) {
+        i = j;
+        continue;
+      }
+      run_stop.clear();
+      for (size_t k = i; k < j; ++k) run_stop.push_back(stop_->Measure(blocks[k].text, lang, 64));
+      // Lines at the edges without a single stop word are furniture around
+      // the prose (a site name, a byline, "طباعة"), not part of it.
+      size_t a = i, b = j;
+      while (a < b && run_stop[a - i].stop == 0) ++a;
+      while (b > a && run_stop[b - 1 - i].stop == 0) --b;
+      int cp = 0, open_ends = 0, sentences = 0;
+      Stoplists::Density d;
+      for (size_t k = a; k < b; ++k) {
+        cp += info[k].cp;
+        open_ends += !info[k].end_punct;
+        sentences += info[k].end_punct || info[k].sent_punct > 0;
+        d.tokens += run_stop[k - i].tokens;
+        d.stop += run_stop[k - i].stop;
+      }
+      const size_t len = b - a;
+      // Prose ends sentences somewhere; a list of headlines does not.
+      if (len >= 3 && cp >= 150 && d.value() >= 0.25 && open_ends * 3 >= static_cast<int>(len) * 2 &&
+          sentences > 0) {
+        for (size_t k = a; k < b; ++k) info[k].cls = Cls::kGood;
+      }
+      i = j;
     }
   }
   // HTML: the container holding most body text (readability's top candidate)
@@ -448,7 +532,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   CleanResult res;
   std::string title_folded;
   size_t title_idx = n;
-  if (!page.title_hint.empty()) {
+  if (!page.title_hint.empty() && page.title_hint != page.id) {
     res.section.title = page.title_hint;
     title_folded = Normalizer::Fold(Prefix(page.title_hint, kFoldBytes));
     for (size_t i = 0; i < n; ++i) {
@@ -458,29 +542,141 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
   } else {
-    size_t limit = std::min(first_good == n ? n : first_good, size_t{12});
+    // No title given: the headline is a short line above the body that says
+    // what the body says. Candidates are the lines above the first block
+    // that passed the article tests on its own (at most 15); each is scored
+    // by the share of its words found in the body, printed twice (a page
+    // that repeats its headline), and its distance to the body; tickers,
+    // dates and lines ending a sentence score less.
+    const size_t limit = std::min(n, first_body == n ? size_t{15} : std::min(first_body, size_t{15}));
     auto candidate = [&](size_t i) {
       const Info& f = info[i];
-      return f.reason == nullptr && f.tokens >= 3 && f.cp <= 300 && !f.hit &&
+      return f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
              !FindDate(f.folded).has_value();
     };
-    for (size_t i = 0; i < limit && title_idx == n; ++i) {
+    // Body words -> the last body line holding them (a candidate's words
+    // count when body text below it holds them).
+    // Words (4 bytes or more) are compared by a hash of their ASCII-lower-
+    // cased bytes, one leading waw (U+0648, "and") stripped: "وأوضح" in the
+    // body, "أوضح" in the headline. First the candidates' words, then one
+    // pass over at most 1,200 bytes of body text records, per word, the last
+    // body line holding it: a candidate's word counts when a body line below
+    // the candidate holds it.
+    auto strip_waw = [](std::string_view w) {
+      if (w.size() > 5 && w[0] == '\xD9' && w[1] == '\x88') w.remove_prefix(2);
+      return w;
+    };
+    auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
+    auto word_hash = [&lower](std::string_view w) {
+      uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: words are short, a library call costs more
+      for (char ch : w) h = (h ^ static_cast<unsigned char>(lower(ch))) * 0x100000001b3ULL;
+      return h | 1;  // never 0: 0 marks an empty slot
+    };
+    // A cheap signature (length, second and last byte) filters body words
+    // before hashing: most are not a candidate's.
+    auto signature = [&lower](std::string_view w) {
+      return (w.size() * 131 + static_cast<unsigned char>(lower(w[1])) * 31 +
+              static_cast<unsigned char>(lower(w.back()))) & 4095;
+    };
+    constexpr size_t kSlots = 256, kMaxWords = 192;  // open addressing, at most 3/4 full
+    uint64_t slot_key[kSlots] = {};
+    uint32_t slot_line[kSlots] = {};
+    uint64_t sig_bits[64] = {};
+    auto slot_of = [&](uint64_t h) {
+      size_t s = h & (kSlots - 1);
+      while (slot_key[s] != 0 && slot_key[s] != h) s = (s + 1) & (kSlots - 1);
+      return s;
+    };
+    std::vector<uint64_t> cand_words;              // candidates' word hashes, in order
+    std::vector<size_t> cand_start(limit + 1, 0);  // candidate i: [cand_start[i], cand_start[i+1])
+    for (size_t i = 0; i < limit; ++i) {
+      cand_start[i] = cand_words.size();
       if (!candidate(i)) continue;
-      for (size_t j = i + 1; j < std::min(n, limit + 2); ++j) {
-        if (info[j].hash == info[i].hash ||
-            (info[i].folded_full && info[j].folded_full && info[j].folded == info[i].folded)) {
-          title_idx = i;
-          break;
-        }
+      ForEachToken(blocks[i].text, [&](std::string_view w) {
+        w = strip_waw(w);
+        if (w.size() < 4) return true;
+        if (cand_words.size() >= kMaxWords) return false;
+        const uint64_t h = word_hash(w);
+        cand_words.push_back(h);
+        slot_key[slot_of(h)] = h;
+        const size_t sig = signature(w);
+        sig_bits[sig >> 6] |= uint64_t{1} << (sig & 63);
+        return true;
+      });
+    }
+    cand_start[limit] = cand_words.size();
+    if (!cand_words.empty()) {
+      size_t bytes = 0;
+      for (size_t k = 0; k < n && bytes < 1200; ++k) {
+        if (info[k].cls != Cls::kGood) continue;
+        std::string_view t = Prefix(blocks[k].text, 1200 - bytes);
+        bytes += t.size() + 1;
+        ForEachToken(t, [&](std::string_view w) {
+          w = strip_waw(w);
+          if (w.size() < 4) return true;
+          const size_t sig = signature(w);
+          if ((sig_bits[sig >> 6] >> (sig & 63) & 1) == 0) return true;
+          const uint64_t h = word_hash(w);
+          const size_t s = slot_of(h);
+          if (slot_key[s] == h) slot_line[s] = static_cast<uint32_t>(k);
+          return true;
+        });
       }
     }
-    for (size_t i = 0; i < limit && title_idx == n; ++i) {
-      if (candidate(i)) title_idx = i;
+    double best = 0.3;
+    bool repeat_seen = false;
+    for (size_t i = 0; i < limit; ++i) {
+      if (!candidate(i)) continue;
+      const Info& f = info[i];
+      int words = 0, found = 0, digits = 0;
+      for (size_t w = cand_start[i]; w < cand_start[i + 1]; ++w) {
+        ++words;
+        found += slot_line[slot_of(cand_words[w])] > i;
+      }
+      for (char ch : blocks[i].text) digits += ch >= '0' && ch <= '9';
+      double score = words > 0 ? static_cast<double>(found) / words : 0;
+      if (f.tokens == 2 && found == 0) score = 0;
+      // Only the first line printed twice: a picture caption is often
+      // printed twice too, below the headline.
+      for (size_t j = i + 1; !repeat_seen && j < std::min(n, limit + 2); ++j) {
+        if (info[j].hash == f.hash || (f.folded_full && info[j].folded_full && info[j].folded == f.folded)) {
+          score += 1;
+          repeat_seen = true;
+        }
+      }
+      if (f.end_punct) score -= 0.15;
+      // A page that opens with a line saying what the body says opens with
+      // its headline; "City – Agency", "Name - City" are datelines and bylines.
+      if (i == 0 && f.cls != Cls::kGood) score += 0.2;  // (not the first line of a run of prose)
+      if (f.tokens <= 5 && (blocks[i].text.find(" \xE2\x80\x93 ") != std::string::npos ||
+                            blocks[i].text.find(" - ") != std::string::npos)) {
+        score -= 0.3;
+      }
+      if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
+      score -= 0.01 * static_cast<double>(limit - i);
+      if (score > best) {
+        best = score;
+        title_idx = i;
+      }
+      // The first line that clearly says what the body says is the
+      // headline: lines under it (a caption, hard-wrapped body text) repeat
+      // the body's words too.
+      if (best >= 0.6) break;
     }
-    if (title_idx == n && n > 0 && first_good == 0 && !info[0].end_punct && info[0].cp <= 300 &&
+    // No line says what the body says (an opinion column's title rarely
+    // does): the nearest short line right above the body, over its date.
+    for (size_t i = first_body; title_idx == n && first_body < n && i-- > 0 && i + 4 > first_body;) {
+      if (candidate(i) && info[i].tokens <= 20) title_idx = i;
+    }
+    if (title_idx == n && n > 0 && first_body == 0 && !info[0].end_punct && info[0].cp <= 300 &&
         info[0].reason == nullptr) {
-      title_idx = 0;
+      // A text page that opens with its headline, when body follows (a
+      // one-paragraph story is not its own title).
+      for (size_t k = 1; k < n && title_idx == n; ++k) {
+        if (info[k].cls == Cls::kGood) title_idx = 0;
+      }
     }
+    if (title_idx < n && !page.id.empty() && blocks[title_idx].text == page.id) title_idx = n;
     if (title_idx < n) {
       res.section.title = blocks[title_idx].text;
       title_folded = info[title_idx].folded;
@@ -524,7 +720,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   for (size_t i = 0; i < n; ++i) {
     Info& f = info[i];
     if (f.is_title || f.cp > 120) continue;
-    if (f.reason != nullptr && f.reason != reason("dateline")) continue;
+    // Template lines too: pages published on one day share their date line,
+    // which template learning then counts as the site's.
+    if (f.reason != nullptr && f.reason != reason("dateline") && f.reason != reason("template")) continue;
     if (f.hit && (f.hit.action == PhraseAction::kPublished || f.hit.action == PhraseAction::kUpdated)) {
       auto d = FindDate(f.folded);
       if (!d) d = FindRelativeDate(f.folded, page.fetched_at);  // "Published 3 hours ago"
@@ -567,6 +765,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     } else {
       f.reason = reason("date_banner");
     }
+  }
+  if (pub_rank == 0 && page.published_weak) {
+    pub_rank = 1;
+    published = *page.published_weak;
   }
   if (pub_rank > 0) res.section.published_at = published;
 
@@ -684,6 +886,35 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
 
+  // Text pages: runs of three or more list lines ("1. ...", "* ...",
+  // "- ...", "• ...") next to body text are the article's own list (a
+  // ranking, bullet points, a schedule).
+  if (page.ranges == nullptr) {
+    auto list_line = [&](size_t k) {
+      const std::string& t = blocks[k].text;
+      if (info[k].reason != nullptr || info[k].is_title || t.empty()) return false;
+      if (t[0] == '*' || t[0] == '-' || t.rfind("\xE2\x80\xA2", 0) == 0) return true;  // •
+      size_t d = 0;
+      while (d < t.size() && d < 3 && t[d] >= '0' && t[d] <= '9') ++d;
+      return d > 0 && d < t.size() && (t[d] == '.' || t[d] == ')' || t[d] == '-');
+    };
+    size_t i = 0;
+    while (i < n) {
+      if (!list_line(i)) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      bool near_body = (i > 0 && out[i - 1] == Cls::kGood) || (i > 1 && out[i - 2] == Cls::kGood);
+      while (j < n && list_line(j)) near_body |= out[j++] == Cls::kGood;
+      near_body |= (j < n && out[j] == Cls::kGood) || (j + 1 < n && out[j + 1] == Cls::kGood);
+      if (j - i >= 3 && near_body) {
+        for (size_t k = i; k < j; ++k) out[k] = Cls::kGood;
+      }
+      i = j;
+    }
+  }
+
   // A lede or standfirst: the line right under the title, before the body.
   if (title_idx < n) {
     size_t i = title_idx + 1;
@@ -727,7 +958,49 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (r == nullptr) r = reason(cls[i] == Cls::kShort ? "short" : "low_text");
     ++res.section.removed[*r];
   }
-  if (kept == 0) res.drop_reason = n == 0 ? "empty_page" : "only_boilerplate";
+  // Nothing passed. Before dropping the page, look at what only the soft
+  // tests (length, context) rejected: a one-paragraph wire story, a caption
+  // story, a column of short lines are articles, kept with a low-confidence
+  // note. A page is dropped when what is left is not prose: a few words (a
+  // name under a picture), a list of headlines (an index page: five or more
+  // lines, none ending a sentence), or furniture only (every line had a hard
+  // reason: template, phrase, markup, links).
+  bool rescued = false;
+  bool soft_text = false;  // something only the soft tests rejected
+  if (kept == 0 && n > 0) {
+    std::vector<size_t> cand;
+    int tokens = 0, sentences = 0;
+    Stoplists::Density d;
+    for (size_t i = 0; i < n; ++i) {
+      const Info& f = info[i];
+      if (f.is_title || f.reason != nullptr || blocks[i].hint < 0 || blocks[i].link_density > 0.3) continue;
+      cand.push_back(i);
+      tokens += f.tokens;
+      sentences += f.end_punct || f.sent_punct > 0;
+      if (lang >= 0) {
+        const Stoplists::Density di = stop_->Measure(blocks[i].text, lang, 64);
+        d.tokens += di.tokens;
+        d.stop += di.stop;
+      }
+    }
+    soft_text = !cand.empty();
+    const bool headline_list = cand.size() >= 5 && sentences == 0;
+    const bool prose = sentences > 0 || lang < 0 || d.value() >= 0.2;
+    const int min_tokens = page.html ? 15 : 8;
+    if (tokens >= min_tokens && prose && !headline_list && !(page.html && sentences == 0)) {
+      for (size_t i : cand) {
+        if (!text.empty()) text.push_back('\n');
+        text.append(blocks[i].text);
+        ++kept;
+        const std::string* r = reason(info[i].cls == Cls::kShort ? "short" : "low_text");
+        if (auto it = res.section.removed.find(*r); it != res.section.removed.end() && --it->second == 0) {
+          res.section.removed.erase(it);
+        }
+      }
+      rescued = true;
+    }
+  }
+  if (kept == 0) res.drop_reason = n == 0 ? "empty_page" : soft_text ? "no_article" : "only_boilerplate";
 
   if (opt_.learn_templates && templates_ != nullptr && n > 0) {
     std::vector<uint64_t> hashes;
@@ -740,6 +1013,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   }
   res.note = "kept " + std::to_string(kept) + "/" + std::to_string(n) + " blocks" +
              (lang >= 0 ? ", stoplist " + stop_->name(lang) : "");
+  if (rescued) {
+    res.note += "; low confidence: no block passed the article tests, kept the " +
+                std::to_string(kept) + " not rejected by a hard rule";
+  }
+  if (res.section.title.empty() && kept > 0) res.note += "; no title found";
   return res;
 }
 

@@ -45,6 +45,8 @@ struct PageInfo {
   std::string fetched_at;              // RFC 3339, may be empty
   std::string title_hint;              // producer meta or HTML <title>/og:title
   std::optional<std::string> published_hint;  // HTML meta; lower priority than a stated line
+  std::optional<std::string> published_weak;  // HTML: first <time datetime>; used when nothing else
+  std::string id;                             // the article id: never a title
   uint64_t page_key = 0;               // identity for template counting
   bool html = false;
   // HTML: per container element, the block index range [first, last) it spans.

@@ -125,6 +125,7 @@ class CleanStage final : public Stage {
     PageInfo page;
     page.source = a.source;
     page.fetched_at = a.fetched_at;
+    page.id = a.id;
     page.page_key = a.id.empty() ? XXH3_64bits(a.body.data(), a.body.size())
                                  : XXH3_64bits(a.id.data(), a.id.size());
     std::vector<Block> blocks;
@@ -140,6 +141,7 @@ class CleanStage final : public Stage {
       page.ranges = &ranges;
       page.title_hint = std::move(html->title);
       page.published_hint = std::move(html->published);
+      page.published_weak = std::move(html->time_element);
     } else {
       auto text = norm_.Normalize(a.body, &line_ends_);
       if (!text.ok()) return text.status();

@@ -465,7 +465,7 @@ class SaxWalker {
   }
 
   bool timed_out() const { return timed_out_; }
-  std::string h1_, title_, og_title_;
+  std::string h1_, title_, og_title_, ld_headline_;
   std::vector<int> hint_nodes_;  // per block: element that gave its hint
 
  private:
@@ -501,8 +501,15 @@ class SaxWalker {
       }
     } else if (std::strcmp(name, "time") == 0 && !page_->published && atts != nullptr) {
       std::string ip = Lower(SaxAttr(atts, "itemprop"));
-      if (ip == "datepublished" || SaxHas(atts, "pubdate")) page_->published = DateFrom(SaxAttr(atts, "datetime"));
-    } else if (std::strcmp(name, "script") == 0 && !page_->published && atts != nullptr &&
+      if (ip == "datepublished" || SaxHas(atts, "pubdate")) {
+        page_->published = DateFrom(SaxAttr(atts, "datetime"));
+      } else if (!page_->time_element) {
+        // The page's first <time datetime>: the article's date on most
+        // pages, used only when nothing more specific states one.
+        page_->time_element = DateFrom(SaxAttr(atts, "datetime"));
+      }
+    } else if (std::strcmp(name, "script") == 0 && (!page_->published || ld_headline_.empty()) &&
+               atts != nullptr &&
                Lower(SaxAttr(atts, "type")) == "application/ld+json" && capture_ == Capture::kNone) {
       BeginCapture(Capture::kLdJson, "script");
     }
@@ -517,13 +524,31 @@ class SaxWalker {
   void EndCapture() {
     if (capture_ == Capture::kTitle) {
       title_ = capture_buf_;
-    } else if (capture_ == Capture::kLdJson && !page_->published) {
+    } else if (capture_ == Capture::kLdJson) {
       std::string_view s(capture_buf_);
-      size_t p = s.find("\"datePublished\"");
-      if (p != std::string_view::npos) {
-        size_t colon = s.find(':', p);
-        size_t q = colon == std::string_view::npos ? colon : s.find('"', colon + 1);
-        if (q != std::string_view::npos) page_->published = DateFrom(s.substr(q + 1));
+      // The string value of the first `"key": "..."` (JSON escapes of
+      // quotes and slashes undone; other escapes are rare in headlines).
+      auto value = [&s](std::string_view key) -> std::optional<std::string> {
+        size_t p = s.find(key);
+        if (p == std::string_view::npos) return std::nullopt;
+        size_t colon = s.find(':', p + key.size());
+        if (colon == std::string_view::npos) return std::nullopt;
+        size_t q = colon + 1;
+        while (q < s.size() && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t' || s[q] == '\r')) ++q;
+        if (q >= s.size() || s[q] != '"') return std::nullopt;
+        std::string out;
+        for (size_t i = q + 1; i < s.size() && out.size() < 2000; ++i) {
+          if (s[i] == '"') return out;
+          if (s[i] == '\\' && i + 1 < s.size()) ++i;
+          out.push_back(s[i]);
+        }
+        return std::nullopt;
+      };
+      if (!page_->published) {
+        if (auto v = value("\"datePublished\"")) page_->published = DateFrom(*v);
+      }
+      if (ld_headline_.empty()) {
+        if (auto v = value("\"headline\"")) ld_headline_ = *v;
       }
     }
     capture_ = Capture::kNone;
@@ -654,13 +679,21 @@ std::optional<std::string> DateFrom(std::string_view v) {
   return std::nullopt;
 }
 
-std::string PickTitle(const std::string& h1, std::string title, const std::string& og) {
+// The headline: an <h1> that <title>, og:title or JSON-LD's headline
+// confirm, else og:title, JSON-LD headline, <h1>, <title> minus the site name.
+std::string PickTitle(const std::string& h1, std::string title, const std::string& og,
+                      const std::string& ld) {
   auto clean1 = [](std::string s) {
     std::replace(s.begin(), s.end(), '\n', ' ');
-    return s;
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    size_t b = 0;
+    while (b < s.size() && s[b] == ' ') ++b;
+    return s.substr(b);
   };
-  if (!h1.empty() && (title.find(h1) != std::string::npos || og == h1)) return h1;
-  if (!og.empty()) return clean1(og);
+  if (!h1.empty() && (title.find(h1) != std::string::npos || og == h1 || ld == h1)) return h1;
+  if (!clean1(og).empty()) return clean1(og);
+  if (!clean1(ld).empty()) return clean1(ld);
+  if (!h1.empty()) return h1;
   // "Headline | Site" / "Headline - Site": keep the longest part.
   for (const char* sep : {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB "}) {
     size_t p = title.find(sep);
@@ -669,7 +702,6 @@ std::string PickTitle(const std::string& h1, std::string title, const std::strin
       title = a.size() >= b.size() ? a : b;
     }
   }
-  if (!h1.empty() && title.empty()) return h1;
   return clean1(title);
 }
 
@@ -710,7 +742,7 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   w.Finish();
   ResolveWeakHints(&page, w.hint_nodes_);
   DropWrapperHints(&page, w.hint_nodes_);
-  auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, w.title_, w.og_title_)));
+  auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, w.title_, w.og_title_, w.ld_headline_)));
   if (t.ok()) {
     page.title = std::move(*t);
     std::replace(page.title.begin(), page.title.end(), '\n', ' ');

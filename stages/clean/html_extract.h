@@ -20,6 +20,7 @@ struct HtmlPage {
   std::vector<Block> blocks;
   std::string title;                      // best headline: <h1> matching <title>, og:title, <title>
   std::optional<std::string> published;  // RFC 3339 from meta / <time> / JSON-LD
+  std::optional<std::string> time_element;  // the first other <time datetime>: a weaker hint
   std::vector<std::pair<int, int>> ranges;  // container element -> block range [first, last)
 };
 

@@ -1,0 +1,427 @@
+#!/usr/bin/env python3
+"""Arabic scraped-text development set for the clean stage.
+
+Wraps articles of the SaudiNewsNet sample (<corpus>/news/ar/saudinewsnet.jsonl,
+read at run time: the corpus is CC BY-NC-SA and is never copied into the
+repository) in page templates of our own design, as a scraper saves a page's
+text: navigation, date banners, prayer times, tickers, bylines, captions,
+share rows, teasers, "most read" lists, comment forms, footers... Every line
+carries a label:
+
+  title        the headline (scored apart: it belongs in clean.title)
+  body         a line a clean article keeps
+  optional     either answer is right (bylines, captions, datelines, sources)
+  boilerplate  a line a clean article must not keep
+
+Output (to OUT_DIR): one NNN_<template>.txt page per article, and
+labels.jsonl: {"file", "template", "source", "id", "fetched_at", "published",
+"title", "lines": [[label, text], ...]} per page (also the seeds' fields
+"body", "optional", "boilerplate" for tools that read those).
+
+Templates T01..T09 are for tuning; T10..T12 are held out (never looked at
+while tuning the stage; report them apart). All choices are drawn from a
+seeded random generator, so a run is reproducible.
+
+usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
+"""
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import textwrap
+
+HELD_OUT = {"T10", "T11", "T12"}
+
+MONTHS_EG = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس",
+             "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
+MONTHS_LEV = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب",
+              "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"]
+WEEKDAYS = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
+NAMES = ["محمد العتيبي", "سارة القحطاني", "عبدالله الشهري", "نورة الدوسري", "خالد المطيري",
+         "فاطمة الزهراني", "ماجد الحربي", "هند السبيعي", "يوسف الغامدي", "ريم العنزي"]
+CITIES = ["الرياض", "جدة", "الدمام", "مكة المكرمة", "المدينة المنورة", "أبها", "تبوك", "القاهرة",
+          "دبي", "الكويت"]
+AGENCIES = ["واس", "رويترز", "أ ف ب", "د ب أ", "الأناضول"]
+
+
+def dow(y, m, d):
+    import datetime
+    return WEEKDAYS[datetime.date(y, m, d).weekday()]
+
+
+class Page:
+    def __init__(self):
+        self.lines = []
+
+    def add(self, label, text):
+        self.lines.append([label, text])
+
+    def b(self, text):
+        self.add("boilerplate", text)
+
+    def o(self, text):
+        self.add("optional", text)
+
+
+# Leftovers of the original sites inside the corpus text: labelled, not removed.
+LEFTOVER_BOILER = [re.compile(p) for p in [
+    r"^رابط الخبر بصحيفة", r"^Next Previous\s*$", r"^\.\.\.المزيد$", r"^\d{5,7} - (Mobily|Zain|STC)",
+    r"^للتواصل (مع الكاتب )?(أرسل|ارسل)", r"^سمات\b"]]
+LEFTOVER_OPTIONAL = [re.compile(p) for p in [
+    r"^Next Previous", r"– عين اليوم", r"^عين اليوم –", r"- ?سبق ?-", r"^\* خدمة «"]]
+
+
+def article_lines(text):
+    out = []
+    for raw in text.split("\n"):
+        s = raw.strip().strip("\u00a0").strip()
+        if not s:
+            continue
+        label = "body"
+        if any(p.search(s) for p in LEFTOVER_BOILER):
+            label = "boilerplate"
+        elif len(s) < 120 and any(p.search(s) for p in LEFTOVER_OPTIONAL):
+            label = "optional"
+        out.append((label, s))
+    return out
+
+
+def ar_digits(s):
+    return s.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+class Ctx:
+    def __init__(self, rng, art, others, year, month, day, hour, minute, fetched):
+        self.rng, self.art, self.others = rng, art, others
+        self.y, self.m, self.d, self.hh, self.mm = year, month, day, hour, minute
+        self.fy, self.fm, self.fd = fetched
+
+    def headlines(self, k):
+        return [o["title"] for o in self.rng.sample(self.others, k)]
+
+    def other_text(self):
+        o = self.rng.choice(self.others)
+        return o["title"], [s for lab, s in article_lines(o["text"]) if lab == "body"][:4]
+
+    def date_eg(self):
+        return f"{self.d} {MONTHS_EG[self.m - 1]} {self.y}"
+
+    def date_lev(self):
+        return f"{self.d} {MONTHS_LEV[self.m - 1]} {self.y}"
+
+    def banner_today(self):
+        return f"{dow(self.fy, self.fm, self.fd)} {self.fd} {MONTHS_EG[self.fm - 1]} {self.fy}"
+
+    def time12(self):
+        h = self.hh % 12 or 12
+        return f"{h}:{self.mm:02d} {'ص' if self.hh < 12 else 'م'}"
+
+    def prayer(self):
+        r = self.rng
+        return (f"مواقيت الصلاة: الفجر 4:{r.randint(10, 40)} الظهر 12:{r.randint(10, 30)} "
+                f"العصر 3:{r.randint(30, 50)} المغرب 7:{r.randint(0, 20)} العشاء 8:{r.randint(30, 50)}")
+
+    def weather(self):
+        r = self.rng
+        return f"{r.choice(CITIES)} {r.randint(28, 47)}° {r.choice(['مشمس', 'غائم جزئيا', 'رياح مثيرة للأتربة', 'صحو'])}"
+
+    def currency(self):
+        r = self.rng
+        return (f"الدولار {r.uniform(3.74, 3.76):.2f} | اليورو {r.uniform(4.0, 4.3):.2f} | "
+                f"الجنيه الإسترليني {r.uniform(5.6, 5.9):.2f} | الذهب عيار 21: {r.randint(130, 160)} ريال")
+
+    def stocks(self):
+        r = self.rng
+        return f"تاسي {r.randint(8500, 9600)}.{r.randint(10, 99)} ({r.choice(['+', '-'])}{r.uniform(0.1, 2):.2f}%)"
+
+
+def body_block(page, ctx, style, wrap=0):
+    lines = article_lines(ctx.art["text"])
+    for label, s in lines:
+        if style == "wrap" and label == "body" and len(s) > wrap:
+            for piece in textwrap.wrap(s, wrap):
+                page.add(label, piece)
+        else:
+            page.add(label, s)
+        if style == "blank":
+            page.add("blank", "")
+    return lines
+
+
+def caption(page, ctx):
+    r = ctx.rng
+    words = ctx.art["title"].split()
+    cap = " ".join(words[: r.randint(min(3, len(words)), min(7, len(words)))]) if words else "صورة"
+    page.o(r.choice([f"{cap} (تصوير: {r.choice(NAMES)})", f"صورة أرشيفية - {r.choice(AGENCIES)}",
+                     f"{cap} - ({r.choice(AGENCIES)})", f"الصورة: {r.choice(NAMES)}"]))
+
+
+# ---------------------------------------------------------------------------
+# Templates. Each writes one page: furniture before, the article, furniture after.
+
+def t01(p, c):  # classic portal: menu, banner, breadcrumb, dated title, share, tags, comments
+    r = c.rng
+    p.b("صحيفة الضفة الإلكترونية")
+    p.b("الرئيسية محليات اقتصاد رياضة ثقافة رأي منوعات")
+    p.b(c.banner_today())
+    p.b("الرئيسية / محليات / أخبار")
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(CITIES)} - {r.choice(NAMES)}")
+    p.b(f"نشر في: {c.date_eg()} - {c.time12()}")
+    p.b("شارك فيسبوك تويتر واتساب")
+    body_block(p, c, "para")
+    p.b("الوسوم: " + "، ".join(r.sample(["السعودية", "الرياض", "اقتصاد", "تعليم", "صحة", "رياضة"], 3)))
+    p.b(f"{r.randint(0, 40)} تعليق")
+    p.b("أضف تعليقاً")
+    p.b("لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *")
+    p.b("جميع الحقوق محفوظة © 2015 صحيفة الضفة")
+
+
+def t02(p, c):  # tickers and prayer times on top, "most read" list after
+    r = c.rng
+    p.b(c.prayer())
+    p.b(c.weather())
+    p.b(c.currency())
+    p.b("أخبار | اقتصاد | رياضة | فيديو | صور | كتاب الرأي")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} {c.hh:02d}:{c.mm:02d}")
+    p.b(f"عدد المشاهدات: {r.randint(100, 90000)}")
+    caption(p, c)
+    body_block(p, c, "blank")
+    p.b("الأكثر قراءة")
+    for h in c.headlines(5):
+        p.b(h)
+    p.b("حمّل تطبيق الصحيفة على آيفون وأندرويد")
+
+
+def t03(p, c):  # Levantine months, byline with agency, inline "read also" glued in the body
+    r = c.rng
+    p.b("Home | News | Opinion | Sports | Contact Us")
+    p.b("آخر تحديث: " + c.date_lev() + f" - {c.hh:02d}:{c.mm:02d}")
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(CITIES)} - {r.choice(AGENCIES)}")
+    lines = article_lines(c.art["text"])
+    cut = max(1, len(lines) // 2)
+    for i, (label, s) in enumerate(lines):
+        if i == cut:
+            p.b("اقرأ أيضاً.. " + c.headlines(1)[0])
+        p.add(label, s)
+    p.b("تابعونا على تويتر وفيسبوك")
+    p.b("مقالات ذات صلة")
+    for h in c.headlines(3):
+        p.b(h)
+
+
+def t04(p, c):  # cookie and ad-block notices, newsletter box, related article glued at the end
+    r = c.rng
+    p.b("نستخدم ملفات تعريف الارتباط لتحسين تجربتك على موقعنا. موافق")
+    p.b("يبدو أنك تستخدم مانع الإعلانات، يرجى إيقافه لدعمنا")
+    p.b("القائمة")
+    p.add("title", c.art["title"])
+    p.add("title-repeat", c.art["title"])
+    p.o(f"بقلم: {r.choice(NAMES)}")
+    p.b(f"تاريخ النشر: {c.date_eg()}")
+    body_block(p, c, "para")
+    p.b("اشترك في نشرتنا البريدية ليصلك كل جديد")
+    p.b("إقرأ أيضاً:")
+    t, paras = c.other_text()
+    p.b(t)
+    for s in paras:
+        p.b(s)
+
+
+def t05(p, c):  # a print layout: hard-wrapped columns of short lines
+    r = c.rng
+    p.b("النسخة الورقية")
+    p.b(f"العدد {r.randint(15000, 17500)} | {c.banner_today()}")
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(NAMES)}")
+    body_block(p, c, "wrap", wrap=r.choice([45, 55, 70]))
+    p.b("طباعة")
+    p.b("إرسال لصديق")
+    p.b("تكبير الخط تصغير الخط")
+
+
+def t06(p, c):  # mobile page: hijri date, relative time, comment counter, app banner
+    r = c.rng
+    p.b("افتح في التطبيق")
+    p.b(f"{r.randint(1, 29)} شوال 1436 هـ")
+    p.add("title", c.art["title"])
+    p.b(f"منذ {r.choice(['ساعتين', '3 ساعات', '5 ساعات', 'ساعة'])}")
+    p.b(f"{r.randint(1, 300)} تعليقات")
+    body_block(p, c, "blank")
+    p.b("شارك الخبر")
+    p.b("أخبار ذات صلة")
+    for h in c.headlines(4):
+        p.b(h)
+        p.b(f"منذ {r.randint(2, 9)} ساعات")
+    p.b("© جميع الحقوق محفوظة")
+
+
+def t07(p, c):  # teasers with timestamps before the article, stock ticker, previous/next
+    r = c.rng
+    p.b(c.stocks())
+    p.b("عاجل: " + c.headlines(1)[0])
+    p.b("الرئيسية › سياسة")
+    p.add("title", c.art["title"])
+    p.b(f"{dow(c.y, c.m, c.d)} {c.date_eg()}")
+    caption(p, c)
+    body_block(p, c, "para")
+    p.o(f"المصدر: {r.choice(AGENCIES)}")
+    p.b("الخبر السابق")
+    p.b(c.headlines(1)[0])
+    p.b("الخبر التالي")
+    p.b(c.headlines(1)[0])
+
+
+def t08(p, c):  # opinion column: author box, bio, contact line, comment form
+    r = c.rng
+    name = r.choice(NAMES)
+    p.b("كتاب الرأي")
+    p.o(name)
+    p.add("title", c.art["title"])
+    p.b(c.date_eg())
+    body_block(p, c, "blank")
+    p.b(f"جميع مقالات {name}")
+    p.b(f"للتواصل مع الكاتب: {name.split()[0].lower()}@example.com")
+    p.b("اترك تعليقاً")
+    p.b("الاسم")
+    p.b("البريد الإلكتروني")
+    p.b("إرسال")
+
+
+def t09(p, c):  # English navigation around an Arabic page, video player, weather
+    r = c.rng
+    p.b("Login | Register")
+    p.b("Home World Business Sports Video")
+    p.b(c.weather())
+    p.add("title", c.art["title"])
+    p.b(f"Published {c.fd} Jul {c.fy}")
+    p.b("شاهد")
+    body_block(p, c, "para")
+    p.b("Share this article")
+    p.b("Facebook Twitter WhatsApp")
+    p.b("Copyright © 2015 All rights reserved")
+
+
+# Held-out templates: different wording, order and widgets from T01..T09.
+
+def t10(p, c):
+    r = c.rng
+    p.b("تسجيل الدخول")
+    p.b("عربي | English | Français")
+    p.b(f"اليوم: {c.banner_today()}")
+    p.b(c.currency())
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(CITIES)}: {r.choice(NAMES)}")
+    p.b(f"{r.randint(2, 12)} دقائق للقراءة")
+    body_block(p, c, "blank")
+    p.b("هل أعجبك الخبر؟")
+    p.b("نعم لا")
+    p.b("قصص مقترحة")
+    for h in c.headlines(4):
+        p.b(h)
+    p.b("سياسة الخصوصية | اتصل بنا | من نحن")
+
+
+def t11(p, c):
+    r = c.rng
+    p.b("☰")
+    p.b("أخبار السعودية")
+    p.b(c.prayer())
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} | {c.time12()} | {r.randint(1, 99)} مشاهدة")
+    caption(p, c)
+    body_block(p, c, "para")
+    p.b("انضم إلى قناتنا على تيليجرام")
+    p.b("تابع آخر الأخبار عبر تطبيقنا")
+    p.b("المزيد من أخبار " + r.choice(["محليات", "الاقتصاد", "الرياضة"]))
+    for h in c.headlines(3):
+        p.b(h)
+
+
+def t12(p, c):
+    r = c.rng
+    p.b("Menu Search")
+    p.b("الصفحة الرئيسية » أخبار محلية")
+    p.add("title", c.art["title"])
+    p.b(f"كتب {r.choice(NAMES)} في {c.date_eg()}")
+    body_block(p, c, "wrap", wrap=r.choice([60, 80]))
+    p.b("أعجبني")
+    p.b(f"التعليقات ({r.randint(0, 60)})")
+    p.b("الأخبار الأكثر تداولاً")
+    for h in c.headlines(5):
+        p.b(h)
+    p.b("Powered by WordPress")
+
+
+TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
+                                                  t10, t11, t12], 1)}
+# Templates that state the publication date in a form the stage should read
+# (labelled line or date under the title), to the day (the stage reads no
+# clock time from a human date line); others state none, or only a relative time.
+STATES_DATE = {"T01": "day", "T03": None, "T04": "day", "T07": "day", "T08": "day",
+               "T02": "day", "T11": "day", "T12": "day"}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out_dir")
+    ap.add_argument("--corpus", default=os.environ.get("NEWSFLOW_CORPUS_DIR", "../shared/corpus"))
+    ap.add_argument("--pages-per-template", type=int, default=40)
+    ap.add_argument("--skip", type=int, default=5000, help="corpus articles to skip (used elsewhere)")
+    ap.add_argument("--seed", type=int, default=14)
+    a = ap.parse_args()
+    src = os.path.join(a.corpus, "news", "ar", "saudinewsnet.jsonl")
+    if not os.path.exists(src):
+        sys.exit(f"gen_ardev: {src} not found; set NEWSFLOW_CORPUS_DIR or --corpus")
+    arts = []
+    with open(src, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i < a.skip:
+                continue
+            o = json.loads(line)
+            if o.get("title") and o.get("text", "").strip():
+                arts.append(o)
+    rng = random.Random(a.seed)
+    need = a.pages_per_template * len(TEMPLATES)
+    chosen = rng.sample(arts, need)
+    os.makedirs(a.out_dir, exist_ok=True)
+    out = open(os.path.join(a.out_dir, "labels.jsonl"), "w", encoding="utf-8")
+    names = list(TEMPLATES)
+    for k, art in enumerate(chosen):
+        tname = names[k % len(names)]  # interleaved, as a stream from many sites
+        m = re.match(r"snn-(\d{4})-(\d{2})-(\d{2})", art["id"])
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        hh, mm = rng.randint(6, 22), rng.randint(0, 59)
+        import datetime
+        pub = datetime.datetime(y, mo, d, hh, mm)
+        fetched = pub + datetime.timedelta(hours=rng.randint(2, 30))
+        ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
+        page = Page()
+        TEMPLATES[tname](page, ctx)
+        fname = f"{k:04d}_{tname}.txt"
+        with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
+            f.write("\n".join(t for _, t in page.lines) + "\n")
+        kind = STATES_DATE.get(tname)
+        published = None
+        if kind == "day":
+            published = f"{y:04d}-{mo:02d}-{d:02d}"
+        lines = [[lab if lab != "title-repeat" else "boilerplate", t] for lab, t in page.lines if lab != "blank"]
+        rec = {"file": fname, "template": tname, "held_out": tname in HELD_OUT,
+               "source": "site-" + tname.lower(), "id": art["id"],
+               "fetched_at": fetched.strftime("%Y-%m-%dT%H:%M:00Z"), "published": published,
+               "title": art["title"], "lines": lines,
+               "body": [t for lab, t in lines if lab == "body"],
+               "optional": [t for lab, t in lines if lab == "optional"],
+               "boilerplate": [t for lab, t in lines if lab == "boilerplate"]}
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    out.close()
+    print(f"gen_ardev: {len(chosen)} pages from {len(TEMPLATES)} templates "
+          f"({len(HELD_OUT)} held out) in {a.out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Scores the clean stage on the Arabic scraped-text dev set (gen_ardev.py).
+
+Runs `newsflow process --stages clean` over the pages (as one stream, in file
+order, one `source` per template) with template learning on and off, and
+prints per template and per group (tuning T01..T09, held-out T10..T12, all):
+
+  line P/R/F1  body lines kept (TP), body lines dropped (FN), boilerplate
+               lines kept (FP); optional and title lines are not counted
+  shingle F1   ScrapingHub article-extraction-benchmark style: 4-token
+               shingles (\\w+ tokens, lower case) of the kept text against the
+               gold body, precision and recall averaged over pages
+  title        share of pages whose clean.title is the headline
+  date         share of pages whose clean.published_at starts with the
+               stated date (pages that state one)
+  dropped      pages the stage dropped
+
+usage: score_ardev.py [--newsflow build/app/newsflow] [--learn on|off|both] [--show-errors T] DEV_DIR
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def key(s):
+    s = unicodedata.normalize("NFKC", s)
+    return "".join(ch for ch in s if ch.isalnum() and ch != "\u0640")
+
+
+def shingles(text, n=4):
+    toks = TOKEN.findall(unicodedata.normalize("NFKC", text).replace("\u0640", "").lower())
+    return collections.Counter(tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1)))
+
+
+def run_stage(newsflow, dev, recs, learn):
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = os.path.join(tmp, "in.jsonl")
+        with open(inp, "w", encoding="utf-8") as f:
+            for r in recs:
+                body = open(os.path.join(dev, r["file"]), encoding="utf-8").read()
+                f.write(json.dumps({"v": 1, "id": "dev-" + r["file"], "source": r["source"],
+                                    "fetched_at": r["fetched_at"], "content_type": "text/plain",
+                                    "body": body}, ensure_ascii=False) + "\n")
+        out = os.path.join(tmp, "out.jsonl")
+        cmd = [newsflow, "process", "--stages", "clean", "--input", inp, "--output", out,
+               "--set", "clean.learn_templates=" + ("true" if learn else "false"),
+               "--set", "clean.state_file=" + os.path.join(tmp, "templates.txt")]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"score_ardev: {' '.join(cmd)} failed:\n{p.stderr}")
+        got = {}
+        for line in open(out, encoding="utf-8"):
+            o = json.loads(line)
+            got[o["id"][4:]] = o.get("clean", {})
+        return got
+
+
+class Acc:
+    def __init__(self):
+        self.tp = self.fn = self.fp = 0
+        self.sp = self.sr = 0.0
+        self.pages = self.title_ok = self.dated = self.date_ok = self.dropped = 0
+
+    def f1(self):
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def shingle(self):
+        p, r = self.sp / max(1, self.pages), self.sr / max(1, self.pages)
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(recs, got, show=None):
+    accs = collections.defaultdict(Acc)
+    for r in recs:
+        c = got.get(r["file"])
+        groups = [r["template"], "held-out" if r["held_out"] else "tuning", "all"]
+        pred_lines = c["text"].split("\n") if c and c.get("text") else []
+        pool = collections.Counter(key(s) for s in pred_lines)
+        optional = {key(t) for lab, t in r["lines"] if lab in ("optional", "title")}
+        errors = []
+        counts = [0, 0, 0]
+        for lab, t in r["lines"]:
+            if lab not in ("body", "boilerplate"):
+                continue
+            k = key(t)
+            kept = pool[k] > 0
+            if kept:
+                pool[k] -= 1
+            if lab == "body":
+                counts[0 if kept else 1] += 1
+                if not kept:
+                    errors.append("FN " + t[:100])
+            elif kept:
+                counts[2] += 1
+                errors.append("FP " + t[:100])
+        gold = shingles("\n".join(t for lab, t in r["lines"] if lab == "body"))
+        pred = shingles("\n".join(s for s in pred_lines if key(s) not in optional))
+        tp = sum((gold & pred).values())
+        sp = tp / sum(pred.values()) if sum(pred.values()) else (1.0 if not gold else 0.0)
+        sr = tp / sum(gold.values()) if sum(gold.values()) else 1.0
+        for g in groups:
+            a = accs[g]
+            a.tp += counts[0]; a.fn += counts[1]; a.fp += counts[2]
+            a.sp += sp; a.sr += sr; a.pages += 1
+            a.dropped += c is None
+            a.title_ok += bool(c) and key(c.get("title", "")) == key(r["title"])
+            if r["published"]:
+                a.dated += 1
+                a.date_ok += bool(c) and (c.get("published_at") or "").startswith(r["published"])
+        if show and (show == "all" or show == r["template"]) and (errors or c is None):
+            print(f"== {r['file']} {'DROPPED' if c is None else ''} title={c.get('title') if c else None!r}")
+            for e in errors:
+                print("   " + e)
+    return accs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dev_dir")
+    ap.add_argument("--newsflow", default="build/app/newsflow")
+    ap.add_argument("--learn", default="both", choices=["on", "off", "both"])
+    ap.add_argument("--show-errors", default=None, help="template name or 'all'")
+    ap.add_argument("--templates", default=None, help="comma-separated subset (e.g. T01,T02)")
+    a = ap.parse_args()
+    recs = [json.loads(l) for l in open(os.path.join(a.dev_dir, "labels.jsonl"), encoding="utf-8")]
+    if a.templates:
+        keep = set(a.templates.split(","))
+        recs = [r for r in recs if r["template"] in keep]
+    for learn in ([True, False] if a.learn == "both" else [a.learn == "on"]):
+        got = run_stage(a.newsflow, a.dev_dir, recs, learn)
+        accs = score(recs, got, a.show_errors)
+        print(f"\ntemplate learning {'on' if learn else 'off'}: {len(recs)} pages")
+        print(f"{'group':10} {'pages':>5} {'lineP':>6} {'lineR':>6} {'lineF1':>6} {'shF1':>6} "
+              f"{'title':>6} {'date':>6} {'drop':>4}")
+        for g in sorted(accs, key=lambda g: (g in ("tuning", "held-out", "all"), g)):
+            x = accs[g]
+            p, r, f = x.f1()
+            _, _, sf = x.shingle()
+            date = f"{x.date_ok / x.dated:.3f}" if x.dated else "-"
+            print(f"{g:10} {x.pages:5d} {p:6.3f} {r:6.3f} {f:6.3f} {sf:6.3f} "
+                  f"{x.title_ok / x.pages:6.3f} {date:>6} {x.dropped:4d}")
+
+
+if __name__ == "__main__":
+    main()
