@@ -55,6 +55,9 @@ void Gazetteer::Add(std::string_view type, std::string_view canonical, std::stri
   // list can be given precedence by its name.
   if (entries_.find(key) != entries_.end()) return;
   first_tokens_.insert(key.substr(0, key.find(' ')));
+  for (size_t sp = key.find(' '); sp != std::string::npos; sp = key.find(' ', sp + 1)) {
+    prefixes_.insert(key.substr(0, sp));
+  }
   max_tokens_ = std::max(max_tokens_, n);
   entries_.emplace(std::move(key), GazetteerEntry{std::string(type), std::move(canon)});
 }
@@ -106,6 +109,19 @@ const GazetteerEntry* Gazetteer::Find(std::string_view key) const {
 void Gazetteer::Match(const std::vector<std::string>& keys,
                       const std::vector<std::string>& stripped_keys,
                       std::vector<GazetteerMatch>* out) const {
+  MatchImpl(keys, stripped_keys, nullptr, out);
+}
+
+void Gazetteer::Match(const std::vector<std::string_view>& keys,
+                      const std::vector<std::string_view>& stripped_keys,
+                      const std::vector<uint8_t>& starts, std::vector<GazetteerMatch>* out) const {
+  MatchImpl(keys, stripped_keys, &starts, out);
+}
+
+template <typename Key>
+void Gazetteer::MatchImpl(const std::vector<Key>& keys, const std::vector<Key>& stripped_keys,
+                          const std::vector<uint8_t>* starts,
+                          std::vector<GazetteerMatch>* out) const {
   out->clear();
   const size_t n = keys.size();
   std::string key;
@@ -113,18 +129,20 @@ void Gazetteer::Match(const std::vector<std::string>& keys,
   while (i < n) {
     GazetteerMatch best;
     for (int variant = 0; variant < 2; ++variant) {
-      const std::string& first = variant == 0 ? keys[i] : stripped_keys[i];
-      if (variant == 1 && first == keys[i]) break;
-      if (first_tokens_.find(first) == first_tokens_.end()) continue;
-      key = first;
+      const std::string_view first = variant == 0 ? keys[i] : stripped_keys[i];
+      if (variant == 1 && first == std::string_view(keys[i])) break;
+      if (starts != nullptr ? ((*starts)[i] & (1 << variant)) == 0 : !IsFirstToken(first)) continue;
+      key.assign(first);
       const size_t limit = std::min(n, i + max_tokens_);
       for (size_t j = i + 1; j <= limit; ++j) {
         if (j > i + 1) {
           key.push_back(' ');
           key.append(keys[j - 1]);
         }
-        if (j - i <= best.end - best.begin) continue;
-        if (const GazetteerEntry* e = Find(key)) best = {i, j, e};
+        if (j - i > best.end - best.begin) {
+          if (const GazetteerEntry* e = Find(key)) best = {i, j, e};
+        }
+        if (prefixes_.find(key) == prefixes_.end()) break;  // no longer name starts so
       }
     }
     if (best.entry != nullptr) {

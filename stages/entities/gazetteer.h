@@ -48,18 +48,33 @@ class Gazetteer {
   void Match(const std::vector<std::string>& keys, const std::vector<std::string>& stripped_keys,
              std::vector<GazetteerMatch>* out) const;
 
+  // The same with views; `starts[i]` says which of keys[i] (bit 0) and
+  // stripped_keys[i] (bit 1) begin some listed name (IsFirstToken), so
+  // tokens that cannot start one cost nothing.
+  void Match(const std::vector<std::string_view>& keys,
+             const std::vector<std::string_view>& stripped_keys, const std::vector<uint8_t>& starts,
+             std::vector<GazetteerMatch>* out) const;
+  // Whether some listed name's key starts with this token key.
+  bool IsFirstToken(std::string_view key) const { return first_tokens_.find(key) != first_tokens_.end(); }
+
   // The entry whose key is exactly `key` (a space-joined loose key), or null.
   const GazetteerEntry* Find(std::string_view key) const;
 
   size_t size() const { return entries_.size(); }
 
  private:
+  template <typename Key>
+  void MatchImpl(const std::vector<Key>& keys, const std::vector<Key>& stripped_keys,
+                 const std::vector<uint8_t>* starts, std::vector<GazetteerMatch>* out) const;
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, GazetteerEntry, Hash, std::equal_to<>> entries_;
   std::unordered_set<std::string, Hash, std::equal_to<>> first_tokens_;
+  // Every proper token prefix of a key ("a", "a b" of "a b c"): a match
+  // stops growing when its key is no longer one.
+  std::unordered_set<std::string, Hash, std::equal_to<>> prefixes_;
   size_t max_tokens_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "ner.h"
 
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -8,8 +9,10 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace newsflow::entities {
 
@@ -135,32 +138,77 @@ namespace {
 
 }  // namespace
 
+void FeatureExtractor::GrowIndex() {
+  std::vector<IndexSlot> old = std::move(index_);
+  const size_t cap = std::max<size_t>(1024, old.size() * 2);
+  index_.assign(cap, IndexSlot{});
+  index_mask_ = cap - 1;
+  for (const IndexSlot& s : old) {
+    if (s.id == UINT32_MAX) continue;
+    size_t p = s.lo & index_mask_;
+    while (index_[p].id != UINT32_MAX) p = (p + 1) & index_mask_;
+    index_[p] = s;
+  }
+}
+
+void FeatureExtractor::ClearCache() {
+  index_.clear();
+  index_mask_ = 0;
+  cache_.clear();
+  words_.clear();
+  ids_.clear();
+  info_.clear();
+}
+
+uint32_t FeatureExtractor::Intern(std::string_view word, uint64_t lo, uint64_t hi) {
+  size_t p = lo & index_mask_;
+  while (index_[p].id != UINT32_MAX) {
+    if (index_[p].lo == lo && index_[p].hi == hi) return index_[p].id;
+    p = (p + 1) & index_mask_;
+  }
+  const auto id = static_cast<uint32_t>(cache_.size());
+  index_[p] = {lo, hi, id};
+  WordInfo& w = cache_.emplace_back();
+  w.script = TokenScript(word);
+  w.folded = Fold(word);
+  w.stripped = w.script == Script::kArabic ? StripClitics(w.folded, res_->lexicon) : w.folded;
+  w.loose = LooseKey(w.folded);
+  w.loose_stripped = w.stripped == w.folded ? w.loose : LooseKey(w.stripped);
+  res_->lexicon.Lookup(w.stripped, &w.count, &w.clusters);
+  if (w.clusters.first < 0 && w.stripped != w.folded) w.clusters = res_->lexicon.Clusters(w.folded);
+  if (const GazetteerEntry* e = res_->gazetteer.Find(w.loose_stripped)) w.gaz_word = e->type;
+  w.gaz_start = (res_->gazetteer.IsFirstToken(w.loose) ? 1 : 0) |
+                (res_->gazetteer.IsFirstToken(w.loose_stripped) ? 2 : 0);
+  if ((cache_.size() + 1) * 2 > index_.size()) GrowIndex();
+  return id;
+}
+
 void FeatureExtractor::Prepare(const std::vector<std::string_view>& words) {
   const size_t n = words.size();
   words_ = words;
-  folded_.resize(n);
-  stripped_.resize(n);
-  loose_.resize(n);
-  loose_stripped_.resize(n);
-  script_.resize(n);
-  clusters_.resize(n);
-  counts_.resize(n);
-  gaz_tag_.assign(n, std::string());
-  gaz_word_.assign(n, std::string());
+  ids_.resize(n);
+  info_.resize(n);
+  loose_views_.resize(n);
+  stripped_views_.resize(n);
+  starts_.resize(n);
+  if (index_.empty()) GrowIndex();
+  // Hashes first and their slots prefetched, so the lookups overlap.
+  hashes_.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    script_[i] = TokenScript(words[i]);
-    folded_[i] = Fold(words[i]);
-    stripped_[i] = script_[i] == Script::kArabic ? StripClitics(folded_[i], res_->lexicon)
-                                                 : folded_[i];
-    loose_[i] = LooseKey(folded_[i]);
-    loose_stripped_[i] = stripped_[i] == folded_[i] ? loose_[i] : LooseKey(stripped_[i]);
-    res_->lexicon.Lookup(stripped_[i], &counts_[i], &clusters_[i]);
-    if (clusters_[i].first < 0 && stripped_[i] != folded_[i]) {
-      clusters_[i] = res_->lexicon.Clusters(folded_[i]);
-    }
-    if (const GazetteerEntry* e = res_->gazetteer.Find(loose_stripped_[i])) gaz_word_[i] = e->type;
+    const XXH128_hash_t h = XXH3_128bits(words[i].data(), words[i].size());
+    hashes_[i] = {h.low64, h.high64};
+    __builtin_prefetch(&index_[h.low64 & index_mask_]);
   }
-  res_->gazetteer.Match(loose_, loose_stripped_, &matches_);
+  for (size_t i = 0; i < n; ++i) {
+    ids_[i] = Intern(words[i], hashes_[i].first, hashes_[i].second);
+    const WordInfo& w = cache_[ids_[i]];
+    info_[i] = &w;
+    loose_views_[i] = w.loose;
+    stripped_views_[i] = w.loose_stripped;
+    starts_[i] = w.gaz_start;
+  }
+  gaz_tag_.assign(n, std::string());
+  res_->gazetteer.Match(loose_views_, stripped_views_, starts_, &matches_);
   for (const GazetteerMatch& m : matches_) {
     const std::string& type = m.entry->type;
     for (size_t j = m.begin; j < m.end; ++j) {
@@ -172,20 +220,21 @@ void FeatureExtractor::Prepare(const std::vector<std::string_view>& words) {
 void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
   out->clear();
   const size_t n = words_.size();
-  const std::string& w = folded_[i];
-  const std::string& s = stripped_[i];
+  const WordInfo& wi = *info_[i];
+  const std::string& w = wi.folded;
+  const std::string& s = wi.stripped;
   const std::string_view s0 = DropArticle(s);
-  const bool arabic = script_[i] == Script::kArabic;
-  const bool latin = script_[i] == Script::kLatin;
+  const bool arabic = wi.script == Script::kArabic;
+  const bool latin = wi.script == Script::kLatin;
   auto word_at = [&](ptrdiff_t j) -> std::string_view {
     if (j < 0) return "<s>";
     if (j >= static_cast<ptrdiff_t>(n)) return "</s>";
-    return folded_[j];
+    return info_[j]->folded;
   };
   auto stem_at = [&](ptrdiff_t j) -> std::string_view {
     if (j < 0) return "<s>";
     if (j >= static_cast<ptrdiff_t>(n)) return "</s>";
-    return stripped_[j];
+    return info_[j]->stripped;
   };
   const auto ii = static_cast<ptrdiff_t>(i);
 
@@ -193,7 +242,7 @@ void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
   out->push_back(H(kWord, w));
   out->push_back(H(kStem, s));
   out->push_back(H(kStem0, s0));
-  out->push_back(HI(kScript, static_cast<int>(script_[i])));
+  out->push_back(HI(kScript, static_cast<int>(wi.script)));
   out->push_back(HI(kLen, std::min<int64_t>(12, static_cast<int64_t>(w.size()))));
   // Affixes of the stem: for Arabic the clitics are separate features.
   const std::string_view a = arabic ? s0 : std::string_view(w);
@@ -217,12 +266,12 @@ void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
   out->push_back(H(kNextStem, stem_at(ii + 1)));
   out->push_back(H2(kBigramPrev, stem_at(ii - 1), s));
   out->push_back(H2(kBigramNext, s, stem_at(ii + 1)));
-  const auto [coarse, fine] = clusters_[i];
+  const auto [coarse, fine] = wi.clusters;
   out->push_back(HI(kClusterCoarse, coarse));
   if (fine >= 0) out->push_back(HI(kClusterFine, fine));
-  if (i > 0) out->push_back(HI(kPrevCluster, clusters_[i - 1].second));
-  if (i + 1 < n) out->push_back(HI(kNextCluster, clusters_[i + 1].second));
-  out->push_back(HI(kFreq, FreqBucket(counts_[i]) * 4 + static_cast<int>(script_[i])));
+  if (i > 0) out->push_back(HI(kPrevCluster, info_[i - 1]->clusters.second));
+  if (i + 1 < n) out->push_back(HI(kNextCluster, info_[i + 1]->clusters.second));
+  out->push_back(HI(kFreq, FreqBucket(wi.count) * 4 + static_cast<int>(wi.script)));
   if (arabic) {
     const int clitic = (s != w ? 1 : 0) + (s0.size() != s.size() ? 2 : 0);
     out->push_back(HI(kClitic, clitic));
@@ -232,30 +281,30 @@ void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
       out->push_back(H(kCliticPrefix, std::string_view(w).substr(0, w.size() - s.size())));
     }
   }
-  const int fb = FreqBucket(counts_[i]);
+  const int fb = FreqBucket(wi.count);
   out->push_back(HI(kPrevStemFreq, static_cast<int64_t>(H(0, stem_at(ii - 1)) & 0xFFFFFFFF) * 16 + fb));
-  if (!gaz_word_[i > 0 ? i - 1 : i].empty() && i > 0) {
-    out->push_back(H2(kPrevGazFreq, gaz_word_[i - 1], std::to_string(fb)));
+  if (!info_[i > 0 ? i - 1 : i]->gaz_word.empty() && i > 0) {
+    out->push_back(H2(kPrevGazFreq, info_[i - 1]->gaz_word, std::to_string(fb)));
   }
-  if (i > 0) out->push_back(HI(kPrevCoarse, clusters_[i - 1].first));
-  if (i + 1 < n) out->push_back(HI(kNextCoarse, clusters_[i + 1].first));
+  if (i > 0) out->push_back(HI(kPrevCoarse, info_[i - 1]->clusters.first));
+  if (i + 1 < n) out->push_back(HI(kNextCoarse, info_[i + 1]->clusters.first));
   if (latin) {
     const std::string shape = Shape(words_[i]);
     out->push_back(H(kShape, shape));
     out->push_back(HI(kCapFirst, (i == 0 ? 2 : 0) + (shape[0] == 'X' ? 1 : 0)));
   }
-  if (i > 0 && script_[i - 1] == Script::kLatin) out->push_back(H(kPrevShape, Shape(words_[i - 1])));
-  if (i + 1 < n && script_[i + 1] == Script::kLatin) {
+  if (i > 0 && info_[i - 1]->script == Script::kLatin) out->push_back(H(kPrevShape, Shape(words_[i - 1])));
+  if (i + 1 < n && info_[i + 1]->script == Script::kLatin) {
     out->push_back(H(kNextShape, Shape(words_[i + 1])));
   }
   if (i == 0) out->push_back(HI(kFirstPos, 1));
   out->push_back(H(kGaz, gaz_tag_[i]));
   out->push_back(H(kPrevGaz, i > 0 ? std::string_view(gaz_tag_[i - 1]) : "<s>"));
   out->push_back(H(kNextGaz, i + 1 < n ? std::string_view(gaz_tag_[i + 1]) : "</s>"));
-  if (!gaz_word_[i].empty()) out->push_back(H(kGazWord, gaz_word_[i]));
-  if (i > 0 && !gaz_word_[i - 1].empty()) out->push_back(H(kPrevGazWord, gaz_word_[i - 1]));
-  if (i + 1 < n && !gaz_word_[i + 1].empty()) {
-    out->push_back(H(kNextGazWord, gaz_word_[i + 1]));
+  if (!wi.gaz_word.empty()) out->push_back(H(kGazWord, wi.gaz_word));
+  if (i > 0 && !info_[i - 1]->gaz_word.empty()) out->push_back(H(kPrevGazWord, info_[i - 1]->gaz_word));
+  if (i + 1 < n && !info_[i + 1]->gaz_word.empty()) {
+    out->push_back(H(kNextGazWord, info_[i + 1]->gaz_word));
   }
 }
 
@@ -297,6 +346,62 @@ void Model::Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTa
     slots_[p].w = q;
   }
   num_features_ = kept.size();
+  BuildFilter();
+}
+
+template <typename T>
+T* HugePageAllocator<T>::allocate(size_t n) {
+  const size_t bytes = n * sizeof(T);
+  if (bytes < 2 * kHuge) return std::allocator<T>().allocate(n);
+  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* p = std::aligned_alloc(kHuge, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  (void)madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without THP, plain pages
+  return static_cast<T*>(p);
+}
+
+template <typename T>
+void HugePageAllocator<T>::deallocate(T* p, size_t n) {
+  if (n * sizeof(T) < 2 * kHuge) {
+    std::allocator<T>().deallocate(p, n);
+  } else {
+    std::free(p);
+  }
+}
+
+template struct HugePageAllocator<Model::Slot>;
+
+void Model::BuildFilter() {
+  size_t bits = 1 << 12;
+  while (bits < num_features_ * 16) bits <<= 1;
+  filter_.assign(bits / 64, 0);
+  filter_mask_ = bits - 1;
+  for (const Slot& s : slots_) {
+    if (s.key == 0) continue;
+    const uint64_t b = (s.key >> 32) & filter_mask_;
+    filter_[b >> 6] |= uint64_t{1} << (b & 63);
+  }
+}
+
+void Model::Prune(int q) {
+  std::vector<Slot> kept;
+  for (const Slot& s : slots_) {
+    if (s.key == 0) continue;
+    bool any = false;
+    for (int t = 0; t < kNumTags; ++t) any |= std::abs(s.w[t]) >= q;
+    if (any) kept.push_back(s);
+  }
+  size_t cap = 16;
+  while (cap < kept.size() * 2) cap <<= 1;
+  slots_.assign(cap, Slot{});
+  mask_ = cap - 1;
+  for (const Slot& s : kept) {
+    size_t p = s.key & mask_;
+    while (slots_[p].key != 0) p = (p + 1) & mask_;
+    slots_[p] = s;
+  }
+  num_features_ = kept.size();
+  BuildFilter();
 }
 
 void Model::Score(const std::vector<uint64_t>& feats, float* scores) const {
@@ -378,6 +483,7 @@ Status Model::Load(const std::string& path) {
     p += sizeof(int16_t) * kNumTags;
   }
   num_features_ = n;
+  BuildFilter();
   return Status::OK();
 }
 
@@ -388,6 +494,13 @@ namespace {
 bool Allowed(int prev, int cur) {
   if (!IsInside(cur)) return true;
   return prev == cur || prev == cur - 1;  // I-X after B-X or I-X
+}
+
+// Partial labels of a sentence whose source does not annotate MISC: a token
+// tagged O may be O or part of a MISC name; any other tag is certain.
+constexpr int kBMisc = 7, kIMisc = 8;
+bool PartialAllowed(int given, int t) {
+  return given == 0 ? (t == 0 || t == kBMisc || t == kIMisc) : t == given;
 }
 
 template <typename TransFn>
@@ -401,14 +514,27 @@ void Viterbi(const std::vector<float>& emit, size_t n, TransFn trans, std::vecto
   for (int t = 0; t < kNumTags; ++t) {
     if (!IsInside(t)) (*delta)[t] = emit[t] + trans(-1, t);
   }
+  // Transition scores once, and for I-X only its two allowed predecessors
+  // (B-X, I-X), in increasing order so ties resolve as a full scan would.
+  float tr[kNumTags][kNumTags];
+  for (int p = 0; p < kNumTags; ++p) {
+    for (int t = 0; t < kNumTags; ++t) tr[p][t] = trans(p, t);
+  }
   for (size_t i = 1; i < n; ++i) {
+    const float* prev = &(*delta)[(i - 1) * kNumTags];
     for (int t = 0; t < kNumTags; ++t) {
       float best = kNeg;
       int arg = 0;
-      for (int p = 0; p < kNumTags; ++p) {
-        if (!Allowed(p, t)) continue;
-        const float v = (*delta)[(i - 1) * kNumTags + p] + trans(p, t);
-        if (v > best) { best = v; arg = p; }
+      if (IsInside(t)) {
+        for (int p : {t - 1, t}) {
+          const float v = prev[p] + tr[p][t];
+          if (v > best) { best = v; arg = p; }
+        }
+      } else {
+        for (int p = 0; p < kNumTags; ++p) {
+          const float v = prev[p] + tr[p][t];
+          if (v > best) { best = v; arg = p; }
+        }
       }
       (*delta)[i * kNumTags + t] = best + emit[i * kNumTags + t];
       (*back)[i * kNumTags + t] = arg;
@@ -429,16 +555,185 @@ void Viterbi(const std::vector<float>& emit, size_t n, TransFn trans, std::vecto
 GazetteerPolicy DefaultPolicy(std::string_view lang) {
   GazetteerPolicy p;
   p.override_any_type = lang == "en";
+  p.retype_last_names = lang == "en";
   return p;
+}
+
+Tagger::Tagger(const Model* model, const Resources* res) : model_(model), fx_(res) {
+  // Sentence boundaries seen from a token: the constant features of "<s>"
+  // and "</s>" in the neighbour positions (FeatureExtractor::Features).
+  model_->Accumulate(H(kPrevWord, "<s>"), bos_prev_.data());
+  model_->Accumulate(H(kPrevStem, "<s>"), bos_prev_.data());
+  model_->Accumulate(H(kPrev2Word, "<s>"), bos_prev2_.data());
+  model_->Accumulate(H(kNextWord, "</s>"), eos_next_.data());
+  model_->Accumulate(H(kNextStem, "</s>"), eos_next_.data());
+  model_->Accumulate(H(kNext2Word, "</s>"), eos_next2_.data());
+  bos_bigram_seed_ = XXH3_64bits_withSeed("<s>", 3, kBigramPrev * 0x9E3779B97F4A7C15ULL);
+  bos_stem_h0_ = H(0, "<s>");
+  model_->Accumulate(H(kGaz, ""), gaz_empty_[0].data());
+  model_->Accumulate(H(kPrevGaz, ""), gaz_empty_[1].data());
+  model_->Accumulate(H(kNextGaz, ""), gaz_empty_[2].data());
+}
+
+void Tagger::BeginDocument(size_t max_words) {
+  if (fx_.cache_size() <= max_words) return;
+  fx_.ClearCache();
+  scores_.clear();
+  scored_.clear();
+}
+
+// Must agree with FeatureExtractor::Features, feature for feature (the test
+// EntitiesNerTest.CachedScoresEqualFeatureScores checks it): every feature
+// that depends on one word only is summed here once per distinct word.
+const Tagger::WordScores& Tagger::ScoresOf(size_t token) {
+  const uint32_t id = fx_.word_id(token);
+  if (id >= scores_.size()) {
+    scores_.resize(fx_.cache_size());
+    scored_.resize(fx_.cache_size(), 0);
+  }
+  WordScores& ws = scores_[id];
+  if (scored_[id]) return ws;
+  scored_[id] = 1;
+  ws = WordScores{};
+  const WordInfo& wi = fx_.info(token);
+  const std::string_view surface = fx_.word(token);
+  const std::string& w = wi.folded;
+  const std::string& s = wi.stripped;
+  const std::string_view s0 = DropArticle(s);
+  const bool arabic = wi.script == Script::kArabic;
+  const bool latin = wi.script == Script::kLatin;
+  // Keys first, then weights: the table lookups are cache misses, and
+  // prefetching them all lets them overlap.
+  struct Pending {
+    Acc* acc;
+    uint64_t key;
+  };
+  std::array<Pending, 48> pending;
+  size_t np = 0;
+  auto add = [&](Acc& acc, uint64_t key) {
+    model_->Prefetch(key);
+    pending[np++] = {&acc, key};
+  };
+  // Self.
+  Acc& a = ws.self;
+  add(a, HI(kBias, 0));
+  add(a, H(kWord, w));
+  add(a, H(kStem, s));
+  add(a, H(kStem0, s0));
+  add(a, HI(kScript, static_cast<int>(wi.script)));
+  add(a, HI(kLen, std::min<int64_t>(12, static_cast<int64_t>(w.size()))));
+  const std::string_view af = arabic ? s0 : std::string_view(w);
+  static constexpr uint64_t kSufT[] = {kSuf1, kSuf2, kSuf3, kSuf4};
+  static constexpr uint64_t kPreT[] = {kPre1, kPre2, kPre3};
+  for (int k = 1; k <= 4; ++k) {
+    const size_t b = SuffixStart(af, k);
+    if (b == std::string_view::npos || b == 0) break;
+    add(a, H(kSufT[k - 1], af.substr(b)));
+  }
+  for (int k = 1; k <= 3; ++k) {
+    const size_t e = PrefixBytes(af, k);
+    if (e == std::string_view::npos || e == af.size()) break;
+    add(a, H(kPreT[k - 1], af.substr(0, e)));
+  }
+  const auto [coarse, fine] = wi.clusters;
+  add(a, HI(kClusterCoarse, coarse));
+  if (fine >= 0) add(a, HI(kClusterFine, fine));
+  ws.freq_bucket = FreqBucket(wi.count);
+  add(a, HI(kFreq, ws.freq_bucket * 4 + static_cast<int>(wi.script)));
+  if (arabic) {
+    const int clitic = (s != w ? 1 : 0) + (s0.size() != s.size() ? 2 : 0);
+    add(a, HI(kClitic, clitic));
+    if (s != w && w.size() > s.size()) {
+      add(a, H(kCliticPrefix, std::string_view(w).substr(0, w.size() - s.size())));
+    }
+  }
+  std::string shape;
+  if (latin) {
+    shape = Shape(surface);
+    add(a, H(kShape, shape));
+  }
+  if (!wi.gaz_word.empty()) add(a, H(kGazWord, wi.gaz_word));
+  // As the previous / next word.
+  add(ws.prev, H(kPrevWord, w));
+  add(ws.prev, H(kPrevStem, s));
+  add(ws.prev, HI(kPrevCluster, fine));
+  add(ws.prev, HI(kPrevCoarse, coarse));
+  if (latin) add(ws.prev, H(kPrevShape, shape));
+  if (!wi.gaz_word.empty()) add(ws.prev, H(kPrevGazWord, wi.gaz_word));
+  add(ws.next, H(kNextWord, w));
+  add(ws.next, H(kNextStem, s));
+  add(ws.next, HI(kNextCluster, fine));
+  add(ws.next, HI(kNextCoarse, coarse));
+  if (latin) add(ws.next, H(kNextShape, shape));
+  if (!wi.gaz_word.empty()) add(ws.next, H(kNextGazWord, wi.gaz_word));
+  add(ws.prev2, H(kPrev2Word, w));
+  add(ws.next2, H(kNext2Word, w));
+  ws.bigram_prev_seed = XXH3_64bits_withSeed(s.data(), s.size(), kBigramPrev * 0x9E3779B97F4A7C15ULL);
+  ws.bigram_next_seed = XXH3_64bits_withSeed(s.data(), s.size(), kBigramNext * 0x9E3779B97F4A7C15ULL);
+  ws.stem_h0 = H(0, s);
+  for (size_t k = 0; k < np; ++k) model_->Accumulate(pending[k].key, pending[k].acc->data());
+  return ws;
 }
 
 void Tagger::Tag(const std::vector<std::string_view>& words, std::vector<int>* tags) {
   const size_t n = words.size();
   fx_.Prepare(words);
-  emit_.assign(n * kNumTags, 0.0f);
+  // Word scores first (ScoresOf may grow scores_), then pointers to them.
+  std::vector<const WordScores*>& ws = ws_scratch_;
+  ws.resize(n);
+  for (size_t i = 0; i < n; ++i) ScoresOf(i);
+  for (size_t i = 0; i < n; ++i) ws[i] = &scores_[fx_.word_id(i)];
+  emit_.resize(n * kNumTags);
+  const float scale = model_->scale();
+  // Features of a token and its neighbours together: stem bigrams and the
+  // previous stem with this word's frequency. Their weights are mostly
+  // cache misses in a large table, so all keys are computed and prefetched
+  // before any is read.
+  pair_keys_.resize(3 * n);
   for (size_t i = 0; i < n; ++i) {
-    fx_.Features(i, &feats_);
-    model_->Score(feats_, &emit_[i * kNumTags]);
+    const WordScores& me = *ws[i];
+    const std::string& s = fx_.stripped(i);
+    const uint64_t prev_seed = i > 0 ? ws[i - 1]->bigram_prev_seed : bos_bigram_seed_;
+    pair_keys_[3 * i] = Nz(XXH3_64bits_withSeed(s.data(), s.size(), prev_seed));
+    const std::string_view next_stem = i + 1 < n ? std::string_view(fx_.stripped(i + 1)) : "</s>";
+    pair_keys_[3 * i + 1] =
+        Nz(XXH3_64bits_withSeed(next_stem.data(), next_stem.size(), me.bigram_next_seed));
+    const uint64_t prev_h0 = i > 0 ? ws[i - 1]->stem_h0 : bos_stem_h0_;
+    pair_keys_[3 * i + 2] =
+        HI(kPrevStemFreq, static_cast<int64_t>(prev_h0 & 0xFFFFFFFF) * 16 + me.freq_bucket);
+    for (int k = 0; k < 3; ++k) model_->Prefetch(pair_keys_[3 * i + k]);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const WordScores& me = *ws[i];
+    Acc acc = me.self;
+    const Acc& pv = i > 0 ? ws[i - 1]->prev : bos_prev_;
+    const Acc& pv2 = i > 1 ? ws[i - 2]->prev2 : bos_prev2_;
+    const Acc& nx = i + 1 < n ? ws[i + 1]->next : eos_next_;
+    const Acc& nx2 = i + 2 < n ? ws[i + 2]->next2 : eos_next2_;
+    for (int t = 0; t < kNumTags; ++t) acc[t] += pv[t] + pv2[t] + nx[t] + nx2[t];
+    for (int k = 0; k < 3; ++k) model_->Accumulate(pair_keys_[3 * i + k], acc.data());
+    if (i > 0 && !fx_.gazetteer_word_type(i - 1).empty()) {
+      model_->Accumulate(H2(kPrevGazFreq, fx_.gazetteer_word_type(i - 1), std::to_string(me.freq_bucket)),
+                         acc.data());
+    }
+    if (fx_.info(i).script == Script::kLatin) {
+      const bool cap = !words[i].empty() && words[i][0] >= 'A' && words[i][0] <= 'Z';
+      model_->Accumulate(HI(kCapFirst, (i == 0 ? 2 : 0) + (cap ? 1 : 0)), acc.data());
+    }
+    if (i == 0) model_->Accumulate(HI(kFirstPos, 1), acc.data());
+    // Gazetteer tags of the token and its neighbours; most are "" (no
+    // listed name), whose weights are summed once.
+    auto gaz = [&](uint64_t tmpl, std::string_view tag, const Acc& empty) {
+      if (tag.empty()) {
+        for (int t = 0; t < kNumTags; ++t) acc[t] += empty[t];
+      } else {
+        model_->Accumulate(H(tmpl, tag), acc.data());
+      }
+    };
+    gaz(kGaz, fx_.gazetteer_tag(i), gaz_empty_[0]);
+    gaz(kPrevGaz, i > 0 ? std::string_view(fx_.gazetteer_tag(i - 1)) : "<s>", gaz_empty_[1]);
+    gaz(kNextGaz, i + 1 < n ? std::string_view(fx_.gazetteer_tag(i + 1)) : "</s>", gaz_empty_[2]);
+    for (int t = 0; t < kNumTags; ++t) emit_[i * kNumTags + t] = static_cast<float>(acc[t]) * scale;
   }
   Viterbi(emit_, n, [this](int p, int c) { return model_->Transition(p, c); }, &delta_, &back_,
           tags);
@@ -603,14 +898,17 @@ std::string Evaluation::Table() const {
   return os.str();
 }
 
-void PropagateNames(const std::vector<std::vector<std::string>>& keys,
-                    std::vector<std::vector<int>>* tags) {
+void PropagateNames(const std::vector<std::vector<std::string_view>>& keys,
+                    std::vector<std::vector<int>>* tags, bool retype_last_names) {
   constexpr size_t kMaxTokens = 6;
   // key -> votes per type (PER, LOC, ORG, MISC)
   std::unordered_map<std::string, std::array<int, 4>> votes;
+  // First tokens of the voted keys: a position whose token starts none of
+  // them is skipped without building keys.
+  std::unordered_set<std::string_view> firsts, last_names;
   std::vector<Span> spans;
-  auto join = [&](const std::vector<std::string>& k, size_t b, size_t e) {
-    std::string out = k[b];
+  auto join = [&](const std::vector<std::string_view>& k, size_t b, size_t e) {
+    std::string out(k[b]);
     for (size_t j = b + 1; j < e; ++j) out.append(" ").append(k[j]);
     return out;
   };
@@ -619,16 +917,35 @@ void PropagateNames(const std::vector<std::vector<std::string>>& keys,
     for (const Span& sp : spans) {
       if (sp.end - sp.begin > kMaxTokens) continue;
       ++votes[join(keys[s], sp.begin, sp.end)][sp.type];
+      firsts.insert(keys[s][sp.begin]);
       // A person named in full is later named by the last name alone.
-      if (sp.type == 0 && sp.end - sp.begin >= 2) ++votes[keys[s][sp.end - 1]][0];
+      if (sp.type == 0 && sp.end - sp.begin >= 2) {
+        ++votes[std::string(keys[s][sp.end - 1])][0];
+        firsts.insert(keys[s][sp.end - 1]);
+        last_names.insert(keys[s][sp.end - 1]);
+      }
     }
   }
   if (votes.empty()) return;
+  // A one-token name that is the last name of a person named in full in the
+  // same document is that person (Behe after Michael Behe), whatever type
+  // the tagger gave it.
+  if (retype_last_names && !last_names.empty()) {
+    for (size_t s = 0; s < keys.size(); ++s) {
+      std::vector<int>& t = (*tags)[s];
+      ExtractSpans(t, &spans);
+      for (const Span& sp : spans) {
+        if (sp.end - sp.begin == 1 && sp.type != 0 && last_names.count(keys[s][sp.begin]) > 0) {
+          t[sp.begin] = 1;  // B-PER
+        }
+      }
+    }
+  }
   for (size_t s = 0; s < keys.size(); ++s) {
     std::vector<int>& t = (*tags)[s];
     const size_t n = t.size();
     for (size_t i = 0; i < n; ++i) {
-      if (t[i] != 0) continue;
+      if (t[i] != 0 || firsts.find(keys[s][i]) == firsts.end()) continue;
       for (size_t e = std::min(n, i + kMaxTokens); e > i; --e) {
         bool free = true;
         for (size_t j = i; j < e && free; ++j) free = t[j] == 0;
@@ -653,10 +970,11 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
   Tagger tagger(&model, &res);
   tagger.set_policy(policy);
   std::vector<std::string_view> words;
-  std::vector<std::vector<std::string>> keys;
+  std::vector<std::vector<std::string_view>> keys;
   std::vector<std::vector<int>> preds;
   for (size_t d = 0; d < data.size(); d += std::max<size_t>(1, doc_sentences)) {
     const size_t end = std::min(data.size(), d + std::max<size_t>(1, doc_sentences));
+    tagger.BeginDocument();
     keys.clear();
     preds.clear();
     for (size_t k = d; k < end; ++k) {
@@ -668,7 +986,7 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
         keys.back().push_back(tagger.extractor().loose_stripped(i));
       }
     }
-    if (doc_sentences > 1) PropagateNames(keys, &preds);
+    if (doc_sentences > 1) PropagateNames(keys, &preds, policy.retype_last_names);
     for (size_t k = d; k < end; ++k) ev.Add(data[k].tags, preds[k - d]);
   }
   return ev;
@@ -687,8 +1005,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   {
     std::vector<std::string_view> words;
     std::vector<uint64_t> f;
+    // One extractor (and word cache) per resource set.
+    std::unordered_map<const Resources*, std::unique_ptr<FeatureExtractor>> extractors;
     for (size_t si = 0; si < train.size(); ++si) {
-      FeatureExtractor fx(opt.sentence_resources != nullptr ? (*opt.sentence_resources)[si] : &res);
+      const Resources* r = opt.sentence_resources != nullptr ? (*opt.sentence_resources)[si] : &res;
+      auto& slot = extractors[r];
+      if (!slot) slot = std::make_unique<FeatureExtractor>(r);
+      FeatureExtractor& fx = *slot;
       words.assign(train[si].words.begin(), train[si].words.end());
       fx.Prepare(words);
       feats[si].resize(words.size());
@@ -719,8 +1042,8 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   std::vector<size_t> order(train.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::mt19937 rng(opt.seed + static_cast<uint32_t>(opt.mix_crf ? run / 2 : run));
-  std::vector<float> emit, delta;
-  std::vector<int> back, pred;
+  std::vector<float> emit, delta, emit_c;
+  std::vector<int> back, pred, gold_c;
   std::vector<char> drop;
   std::uniform_real_distribution<double> coin(0.0, 1.0);
 
@@ -762,7 +1085,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     // AdaGrad accumulators, per weight and per transition.
     std::vector<float> g2(nf * kNumTags, 0.0f);
     float tg2[kNumTags + 1][kNumTags] = {};
-    std::vector<double> alpha, beta, marg;
+    std::vector<double> alpha, beta, alpha_c, beta_c;
     constexpr double kNegInf = -std::numeric_limits<double>::infinity();
     auto lse = [](double a, double b) {
       if (a == -std::numeric_limits<double>::infinity()) return b;
@@ -785,40 +1108,70 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         const size_t n = s.words.size();
         if (n == 0) continue;
         score_sentence(si);
-        // Forward-backward in log space over the allowed transitions.
-        alpha.assign(n * kNumTags, kNegInf);
-        beta.assign(n * kNumTags, kNegInf);
-        for (int t = 0; t < kNumTags; ++t) {
-          if (!IsInside(t)) alpha[t] = emit[t] + tw[0][t];
-        }
-        for (size_t i = 1; i < n; ++i) {
+        // Forward-backward in log space over the allowed transitions;
+        // `allowed(i, t)` restricts the lattice (partial labels).
+        auto forward_backward = [&](auto allowed, std::vector<double>* al, std::vector<double>* be) {
+          al->assign(n * kNumTags, kNegInf);
+          be->assign(n * kNumTags, kNegInf);
           for (int t = 0; t < kNumTags; ++t) {
-            double a = kNegInf;
-            for (int p = 0; p < kNumTags; ++p) {
-              if (Allowed(p, t)) a = lse(a, alpha[(i - 1) * kNumTags + p] + tw[p + 1][t]);
-            }
-            alpha[i * kNumTags + t] = a + emit[i * kNumTags + t];
+            if (!IsInside(t) && allowed(0, t)) (*al)[t] = emit[t] + tw[0][t];
           }
-        }
-        for (int t = 0; t < kNumTags; ++t) beta[(n - 1) * kNumTags + t] = 0;
-        for (size_t i = n - 1; i-- > 0;) {
-          for (int p = 0; p < kNumTags; ++p) {
-            double b = kNegInf;
+          for (size_t i = 1; i < n; ++i) {
             for (int t = 0; t < kNumTags; ++t) {
-              if (Allowed(p, t)) {
-                b = lse(b, tw[p + 1][t] + emit[(i + 1) * kNumTags + t] + beta[(i + 1) * kNumTags + t]);
+              if (!allowed(i, t)) continue;
+              double a = kNegInf;
+              for (int p = 0; p < kNumTags; ++p) {
+                if (Allowed(p, t)) a = lse(a, (*al)[(i - 1) * kNumTags + p] + tw[p + 1][t]);
               }
+              (*al)[i * kNumTags + t] = a + emit[i * kNumTags + t];
             }
-            beta[i * kNumTags + p] = b;
+          }
+          for (int t = 0; t < kNumTags; ++t) {
+            if (allowed(n - 1, t)) (*be)[(n - 1) * kNumTags + t] = 0;
+          }
+          for (size_t i = n - 1; i-- > 0;) {
+            for (int p = 0; p < kNumTags; ++p) {
+              if (!allowed(i, p)) continue;
+              double b = kNegInf;
+              for (int t = 0; t < kNumTags; ++t) {
+                if (Allowed(p, t) && allowed(i + 1, t)) {
+                  b = lse(b, tw[p + 1][t] + emit[(i + 1) * kNumTags + t] + (*be)[(i + 1) * kNumTags + t]);
+                }
+              }
+              (*be)[i * kNumTags + p] = b;
+            }
+          }
+          double z = kNegInf;
+          for (int t = 0; t < kNumTags; ++t) z = lse(z, (*al)[(n - 1) * kNumTags + t]);
+          return z;
+        };
+        const double log_z = forward_backward([](size_t, int) { return true; }, &alpha, &beta);
+        // Observed side: the gold path, or with partial labels (MISC not
+        // annotated) the expectation over the paths that agree with them.
+        double log_zc = 0;
+        const bool partial = s.no_misc;
+        if (partial) {
+          log_zc = forward_backward([&](size_t i, int t) { return PartialAllowed(s.tags[i], t); },
+                                    &alpha_c, &beta_c);
+        }
+        double gold_score = 0;
+        if (!partial) {
+          for (size_t i = 0; i < n; ++i) {
+            gold_score += emit[i * kNumTags + s.tags[i]] + tw[i == 0 ? 0 : s.tags[i - 1] + 1][s.tags[i]];
           }
         }
-        double log_z = kNegInf;
-        for (int t = 0; t < kNumTags; ++t) log_z = lse(log_z, alpha[(n - 1) * kNumTags + t]);
-        double gold_score = 0;
-        for (size_t i = 0; i < n; ++i) {
-          gold_score += emit[i * kNumTags + s.tags[i]] + tw[i == 0 ? 0 : s.tags[i - 1] + 1][s.tags[i]];
-        }
-        loglik += gold_score - log_z;
+        loglik += (partial ? log_zc : gold_score) - log_z;
+        auto observed = [&](size_t i, int t) -> double {
+          if (!partial) return s.tags[i] == t ? 1.0 : 0.0;
+          const double v = alpha_c[i * kNumTags + t] + beta_c[i * kNumTags + t] - log_zc;
+          return v == kNegInf ? 0.0 : std::exp(v);
+        };
+        auto observed_pair = [&](size_t i, int p, int t) -> double {
+          if (!partial) return s.tags[i - 1] == p && s.tags[i] == t ? 1.0 : 0.0;
+          const double v = alpha_c[(i - 1) * kNumTags + p] + tw[p + 1][t] + emit[i * kNumTags + t] +
+                           beta_c[i * kNumTags + t] - log_zc;
+          return v == kNegInf ? 0.0 : std::exp(v);
+        };
         // Gradients (observed - expected), applied as AdaGrad steps.
         const auto fc = static_cast<float>(c);
         float tgrad[kNumTags + 1][kNumTags] = {};
@@ -826,7 +1179,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         for (size_t i = 0; i < n; ++i) {
           for (int t = 0; t < kNumTags; ++t) {
             const double m = std::exp(alpha[i * kNumTags + t] + beta[i * kNumTags + t] - log_z);
-            grad[t] = (s.tags[i] == t ? 1.0f : 0.0f) - static_cast<float>(m);
+            grad[t] = static_cast<float>(observed(i, t)) - static_cast<float>(m);
           }
           const auto& fi = feats[si][i];
           for (size_t k = 0; k < fi.size(); ++k) {
@@ -836,7 +1189,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           }
           if (i == 0) {
             for (int t = 0; t < kNumTags; ++t) {
-              if (!IsInside(t)) tgrad[0][t] += (s.tags[0] == t ? 1.0f : 0.0f) -
+              if (!IsInside(t)) tgrad[0][t] += static_cast<float>(observed(0, t)) -
                                                static_cast<float>(std::exp(alpha[t] + beta[t] - log_z));
             }
             continue;
@@ -846,7 +1199,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
               if (!Allowed(p, t)) continue;
               const double e = std::exp(alpha[(i - 1) * kNumTags + p] + tw[p + 1][t] +
                                         emit[i * kNumTags + t] + beta[i * kNumTags + t] - log_z);
-              tgrad[p + 1][t] += (s.tags[i - 1] == p && s.tags[i] == t ? 1.0f : 0.0f) - static_cast<float>(e);
+              tgrad[p + 1][t] += static_cast<float>(observed_pair(i, p, t)) - static_cast<float>(e);
             }
           }
         }
@@ -887,11 +1240,24 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         }
       }
       Viterbi(emit, n, [&](int p, int t) { return tw[p + 1][t]; }, &delta, &back, &pred);
+      // Partial labels (MISC not annotated): the gold path is the best path
+      // that agrees with them (latent-variable perceptron).
+      const std::vector<int>* gold = &s.tags;
+      if (s.no_misc) {
+        emit_c.assign(emit.begin(), emit.end());
+        for (size_t i = 0; i < n; ++i) {
+          for (int t = 0; t < kNumTags; ++t) {
+            if (!PartialAllowed(s.tags[i], t)) emit_c[i * kNumTags + t] = -1e30f;
+          }
+        }
+        Viterbi(emit_c, n, [&](int p, int t) { return tw[p + 1][t]; }, &delta, &back, &gold_c);
+        gold = &gold_c;
+      }
       tokens += static_cast<int64_t>(n);
       const auto fc = static_cast<float>(c);
       for (size_t i = 0; i < n; ++i) {
-        const int g = s.tags[i], p = pred[i];
-        const int gp = i == 0 ? -1 : s.tags[i - 1], pp = i == 0 ? -1 : pred[i - 1];
+        const int g = (*gold)[i], p = pred[i];
+        const int gp = i == 0 ? -1 : (*gold)[i - 1], pp = i == 0 ? -1 : pred[i - 1];
         if (g != p) {
           ++errors;
           const auto& fi = feats[si][i];

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <array>
+#include <deque>
+#include <unordered_map>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -41,8 +43,22 @@ struct Resources {
   Status LoadClusters(const std::string& path);
 };
 
-// One sentence prepared for feature extraction: folded forms, stems and
-// gazetteer matches computed once, features hashed per token.
+// Everything the tagger needs about one distinct word (its surface form),
+// computed once and kept in the extractor's word cache: folded and clitic-
+// stripped forms, loose keys, script, corpus count and clusters, gazetteer
+// facts.
+struct WordInfo {
+  std::string folded, stripped, loose, loose_stripped;
+  Script script = Script::kOther;
+  std::pair<int, int> clusters{-1, -1};
+  int64_t count = 0;
+  std::string gaz_word;    // type of a one-word gazetteer entry for the stem, or ""
+  uint8_t gaz_start = 0;   // bit 0: loose, bit 1: loose_stripped starts a gazetteer key
+};
+
+// One sentence prepared for feature extraction: per-word facts come from a
+// word cache (a word seen before costs one hash lookup), gazetteer matches
+// are computed per sentence, features hashed per token.
 class FeatureExtractor {
  public:
   explicit FeatureExtractor(const Resources* res) : res_(res) {}
@@ -52,25 +68,64 @@ class FeatureExtractor {
   // Hashed features of token i (appended to `out` after clearing it).
   void Features(size_t i, std::vector<uint64_t>* out) const;
 
-  // Prepared per-token views, valid until the next Prepare.
+  // Prepared per-token views, valid until the next Prepare (the strings
+  // themselves live in the word cache until ClearCache).
+  size_t size() const { return words_.size(); }
   std::string_view word(size_t i) const { return words_[i]; }
-  const std::string& folded(size_t i) const { return folded_[i]; }
-  const std::string& stripped(size_t i) const { return stripped_[i]; }
-  const std::string& loose_stripped(size_t i) const { return loose_stripped_[i]; }
+  const std::string& folded(size_t i) const { return info_[i]->folded; }
+  const std::string& stripped(size_t i) const { return info_[i]->stripped; }
+  const std::string& loose_stripped(size_t i) const { return info_[i]->loose_stripped; }
+  const WordInfo& info(size_t i) const { return *info_[i]; }
+  // Index of token i's entry in the word cache (stable until ClearCache).
+  uint32_t word_id(size_t i) const { return ids_[i]; }
   const std::vector<GazetteerMatch>& gazetteer_matches() const { return matches_; }
+  const std::string& gazetteer_tag(size_t i) const { return gaz_tag_[i]; }
   // Type of a one-word gazetteer entry for token i's stem ("TITLE", "LOC"...) or "".
-  const std::string& gazetteer_word_type(size_t i) const { return gaz_word_[i]; }
+  const std::string& gazetteer_word_type(size_t i) const { return info_[i]->gaz_word; }
+
+  // Word cache: entries ever prepared since the last ClearCache.
+  size_t cache_size() const { return cache_.size(); }
+  // Drops every cached word. Invalidates views into earlier sentences.
+  void ClearCache();
 
  private:
+  uint32_t Intern(std::string_view word, uint64_t lo, uint64_t hi);
   const Resources* res_;
   std::vector<std::string_view> words_;
-  std::vector<std::string> folded_, stripped_, loose_, loose_stripped_;
-  std::vector<Script> script_;
-  std::vector<std::pair<int, int>> clusters_;
-  std::vector<int64_t> counts_;
+  std::vector<uint32_t> ids_;
+  std::vector<const WordInfo*> info_;
+  std::deque<WordInfo> cache_;  // deque: entries never move
+  // Word -> cache entry, open addressing on the word's 128-bit hash (the
+  // hash is the identity: a collision has probability ~2^-128). One cache
+  // miss per token where a node-based map costs two or three.
+  struct IndexSlot {
+    uint64_t lo = 0, hi = 0;
+    uint32_t id = UINT32_MAX;  // UINT32_MAX: empty
+  };
+  std::vector<IndexSlot> index_;
+  uint64_t index_mask_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> hashes_;  // per token of the sentence
+  void GrowIndex();
+  std::vector<std::string_view> loose_views_, stripped_views_;
+  std::vector<uint8_t> starts_;
   std::vector<std::string> gaz_tag_;   // "B-LOC", "I-PER", "GIVEN", or ""
-  std::vector<std::string> gaz_word_;  // type of a single-word entry for the stem
   std::vector<GazetteerMatch> matches_;
+};
+
+// Allocator for large tables read at random (the weight table): blocks of
+// 4 MB and more are 2 MB aligned and asked to be backed by transparent huge
+// pages, so a lookup costs one cache miss instead of a TLB miss as well.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHuge = size_t{2} << 20;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}
+  T* allocate(size_t n);
+  void deallocate(T* p, size_t n);
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
 };
 
 // The weights: transitions plus a table of feature hash -> int16 weights per
@@ -82,12 +137,36 @@ class Model {
 
   // Adds the weights of `feats` into scores[kNumTags].
   void Score(const std::vector<uint64_t>& feats, float* scores) const;
+  // Adds the quantised weights of one feature into acc[kNumTags]; a score is
+  // the int32 sum of its features' weights times scale() (exact, so partial
+  // sums can be cached and added in any order).
+  void Accumulate(uint64_t key, int32_t* acc) const {
+    if (!MayContain(key)) return;
+    size_t p = key & mask_;
+    while (true) {
+      const Slot& s = slots_[p];
+      if (s.key == key) {
+        for (int t = 0; t < kNumTags; ++t) acc[t] += s.w[t];
+        return;
+      }
+      if (s.key == 0) return;
+      p = (p + 1) & mask_;
+    }
+  }
+  float scale() const { return scale_; }
+  void Prefetch(uint64_t key) const {
+    if (MayContain(key)) __builtin_prefetch(&slots_[key & mask_]);
+  }
   float Transition(int prev, int cur) const { return trans_[prev + 1][cur]; }
 
   size_t num_features() const { return num_features_; }
   // Before Build: drop features whose quantised weights are all below `q`.
   void set_prune_below(int q) { prune_below_ = q; }
   size_t memory_bytes() const { return slots_.size() * sizeof(Slot); }
+  // Drops the features whose every quantised weight is below `q` in
+  // magnitude: the same model as training with set_prune_below(q) (pruning
+  // happens after quantisation), without training again.
+  void Prune(int q);
 
   // Builds from trained float weights (feature hash -> weights per tag).
   void Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTags>>>& feats,
@@ -98,7 +177,19 @@ class Model {
     uint64_t key = 0;  // 0 = empty (feature hashes are forced non-zero)
     std::array<int16_t, kNumTags> w{};
   };
-  std::vector<Slot> slots_;
+  // A one-hash Bloom filter over the keys (16 bits a key, ~6 % false
+  // positives, 1 MB for the Arabic model): most features of a text are not
+  // in the model (rare bigrams), and the filter answers from cache where the
+  // table would cost a memory miss.
+  bool MayContain(uint64_t key) const {
+    const uint64_t b = (key >> 32) & filter_mask_;
+    return (filter_[b >> 6] >> (b & 63)) & 1;
+  }
+  void BuildFilter();
+
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  std::vector<uint64_t> filter_;
+  uint64_t filter_mask_ = 0;
   uint64_t mask_ = 0;
   size_t num_features_ = 0;
   float scale_ = 1.0f;  // weight = w * scale_
@@ -129,6 +220,10 @@ struct GazetteerPolicy {
   bool override_any_type = false;
   // A span opened on a particle (فإن, في, من ...) starts one token later.
   bool trim_particles = true;
+  // Name propagation: a one-token name that is the last name of a person
+  // named in full in the same document becomes PER (Behe after Michael
+  // Behe). English only: Arabic full names end in الله, الرحمن (عبد الله).
+  bool retype_last_names = false;
 };
 
 // The policy the stage runs with for a language: lists override any type
@@ -137,19 +232,48 @@ GazetteerPolicy DefaultPolicy(std::string_view lang);
 
 class Tagger {
  public:
-  Tagger(const Model* model, const Resources* res) : model_(model), fx_(res) {}
+  Tagger(const Model* model, const Resources* res);
   void Tag(const std::vector<std::string_view>& words, std::vector<int>* tags);
   void set_policy(GazetteerPolicy p) { policy_ = p; }
+  const GazetteerPolicy& policy() const { return policy_; }
   const FeatureExtractor& extractor() const { return fx_; }
 
+  // Call before each document: drops the word caches when they hold more
+  // than `max_words` words (memory bound; views into earlier documents'
+  // words become invalid).
+  void BeginDocument(size_t max_words = kMaxCachedWords);
+  static constexpr size_t kMaxCachedWords = 1 << 17;
+
+  // The emission scores of the last Tag (n x kNumTags), for tests.
+  const std::vector<float>& emissions() const { return emit_; }
+
  private:
+  using Acc = std::array<int32_t, kNumTags>;
+  // A word's share of a token's score, by the position it is seen from:
+  // the features that depend on the word alone (self) and on it as the
+  // previous/next word and two back/ahead, summed once per distinct word.
+  struct WordScores {
+    Acc self, prev, next, prev2, next2;
+    uint64_t bigram_prev_seed = 0;  // hash state of the stem as a bigram's first half
+    uint64_t bigram_next_seed = 0;
+    uint64_t stem_h0 = 0;
+    int freq_bucket = 0;
+  };
+  // The scores of token i's word (computed on first sight).
+  const WordScores& ScoresOf(size_t token);
   void ApplyGazetteer(std::vector<int>* tags) const;
   void TrimParticles(std::vector<int>* tags) const;
 
   const Model* model_;
   GazetteerPolicy policy_;
   FeatureExtractor fx_;
-  std::vector<uint64_t> feats_;
+  std::vector<WordScores> scores_;
+  std::vector<uint8_t> scored_;
+  Acc bos_prev_{}, bos_prev2_{}, eos_next_{}, eos_next2_{};
+  std::array<Acc, 3> gaz_empty_{};  // kGaz, kPrevGaz, kNextGaz of ""
+  uint64_t bos_bigram_seed_ = 0, bos_stem_h0_ = 0;
+  std::vector<const WordScores*> ws_scratch_;
+  std::vector<uint64_t> pair_keys_;
   std::vector<float> emit_;
   std::vector<float> delta_;
   std::vector<int> back_;
@@ -158,6 +282,9 @@ class Tagger {
 struct Sentence {
   std::vector<std::string> words;
   std::vector<int> tags;
+  // The source does not annotate MISC (UNER, BTC): its O tokens may be
+  // MISC names, and training treats them as partial labels.
+  bool no_misc = false;
 };
 
 // Reads `token<TAB>tag` lines, blank line between sentences.
@@ -235,7 +362,7 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
 // tagged at its other, untagged occurrences (majority type), and a person's
 // last name alone counts as that person. `keys` are per-sentence token keys
 // (LooseKey of the clitic-stripped form), `tags` per-sentence BIO tags.
-void PropagateNames(const std::vector<std::vector<std::string>>& keys,
-                    std::vector<std::vector<int>>* tags);
+void PropagateNames(const std::vector<std::vector<std::string_view>>& keys,
+                    std::vector<std::vector<int>>* tags, bool retype_last_names = false);
 
 }  // namespace newsflow::entities

@@ -5,6 +5,35 @@
 namespace newsflow::entities {
 namespace {
 
+// Every reading of `folded` with one or two proclitic layers removed (و/ف,
+// then ب/ك/ل, with لل read as ل + ال), longest remainder first; remainders
+// shorter than two letters are left out.
+std::vector<std::string> ProcliticReadings(std::string_view folded) {
+  static constexpr std::string_view kConj[] = {"\u0648", "\u0641"};                 // و ف
+  static constexpr std::string_view kPrep[] = {"\u0628", "\u0643", "\u0644"};      // ب ك ل
+  static constexpr std::string_view kLamLam = "\u0644\u0644";                       // لل
+  static constexpr std::string_view kAl = "\u0627\u0644";                           // ال
+  std::vector<std::string> out;
+  auto add = [&](std::string s) {
+    if (s.size() >= 4) out.push_back(std::move(s));  // two Arabic letters
+  };
+  auto preps = [&](std::string_view rest) {
+    if (rest.starts_with(kLamLam)) add(std::string(kAl) + std::string(rest.substr(kLamLam.size())));
+    for (std::string_view p : kPrep) {
+      if (rest.starts_with(p)) add(std::string(rest.substr(p.size())));
+    }
+  };
+  for (std::string_view c : kConj) {
+    if (folded.starts_with(c)) {
+      const std::string_view rest = folded.substr(c.size());
+      add(std::string(rest));
+      preps(rest);
+    }
+  }
+  preps(folded);
+  return out;
+}
+
 bool EndsSentence(std::string_view w) {
   return w == "." || w == "!" || w == "?" || w == "\u061F" || w == "\u061B" || w == "\u06D4";
 }
@@ -41,9 +70,16 @@ std::string CanonicalKey(const std::vector<std::string_view>& words, const Resou
   const std::string first_stripped =
       TokenScript(words[b]) == Script::kArabic ? StripClitics(folded[0], res.lexicon) : folded[0];
   // Listed names first: any variant or fold of a gazetteer name gives its
-  // canonical form.
-  for (int variant = 0; variant < 2; ++variant) {
-    std::string key = LooseKey(variant == 0 ? first_stripped : folded[0]);
+  // canonical form. The first token is tried as the lexicon strips it, as
+  // written, and with every proclitic reading (و ف, then ب ك ل, or لل ->
+  // ال): a listed name is rare in the corpus counts (والكاظمي), but a list
+  // match is specific enough to trust.
+  std::vector<std::string> firsts = {first_stripped, folded[0]};
+  if (TokenScript(words[b]) == Script::kArabic) {
+    for (std::string& c : ProcliticReadings(folded[0])) firsts.push_back(std::move(c));
+  }
+  for (size_t variant = 0; variant < firsts.size(); ++variant) {
+    std::string key = LooseKey(firsts[variant]);
     for (size_t j = 1; j < folded.size(); ++j) {
       key.push_back(' ');
       key.append(LooseKey(folded[j]));
@@ -76,6 +112,7 @@ std::string CanonicalKey(const std::vector<std::string_view>& words, const Resou
 
 void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
   out->clear();
+  tagger_.BeginDocument();
   Tokenize(text, &tokens_);
   SplitSentences(text, tokens_, kMaxSentenceTokens, &sentences_);
 
@@ -94,7 +131,7 @@ void Recognizer::Find(std::string_view text, std::vector<FoundEntity>* out) {
   if (propagate_ && ns > 0) {
     tags_.resize(ns);
     keys_.resize(ns);
-    PropagateNames(keys_, &tags_);
+    PropagateNames(keys_, &tags_, tagger_.policy().retype_last_names);
   }
   for (size_t s = 0; s < ns; ++s) {
     const auto [b, e] = sentences_[s];

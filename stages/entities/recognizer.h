@@ -54,7 +54,7 @@ class Recognizer {
   std::vector<std::string_view> words_;
   std::vector<std::pair<size_t, size_t>> sentences_;  // token ranges
   std::vector<std::vector<int>> tags_;                // per sentence
-  std::vector<std::vector<std::string>> keys_;        // per sentence, per token
+  std::vector<std::vector<std::string_view>> keys_;   // per sentence, per token (word cache views)
   std::vector<Span> spans_;
   bool propagate_ = true;
 };

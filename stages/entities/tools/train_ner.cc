@@ -23,7 +23,15 @@ int main(int argc, char** argv) {
   int epochs = 12;
   uint32_t seed = 1;
   app.add_option("--lang", lang, "ar or en")->required();
+  std::vector<std::string> train_no_misc, train_drop_misc;
+  int extra_every = 1;
   app.add_option("--train", train_files, "CoNLL training file(s)")->required();
+  app.add_option("--train-no-misc", train_no_misc,
+                 "CoNLL training file(s) whose source does not annotate MISC (O may be MISC: partial labels)");
+  app.add_option("--train-drop-misc", train_drop_misc,
+                 "CoNLL training file(s) whose MISC tags are not trusted: MISC -> O, then as --train-no-misc");
+  app.add_option("--extra-every", extra_every,
+                 "keep every K-th sentence of the --train-no-misc/--train-drop-misc files");
   app.add_option("--dev", dev_file, "CoNLL file scored after every epoch (not trained on)");
   app.add_option("--epochs", epochs, "passes over the training data");
   app.add_option("--seed", seed, "shuffle seed");
@@ -48,6 +56,11 @@ int main(int argc, char** argv) {
   app.add_option("--crf-epochs", crf_epochs, "CRF passes (default: --epochs)");
 
   app.add_option("--out", out_file, "model file to write")->required();
+  std::string model_in;
+  app.add_option("--evaluate", model_in, "score this model on --dev instead of training (--out unused)");
+  std::string repack_in;
+  app.add_option("--repack", repack_in,
+                 "load this model, drop features below --prune-below (as training with it would), write --out");
   app.add_option("--clusters", clusters, "word clusters file (default: data/<lang>.clusters.tsv if present)");
   app.add_option("--gazetteer", gazetteer, "gazetteer directory (default: data/gazetteer)");
   try {
@@ -73,6 +86,22 @@ int main(int argc, char** argv) {
     if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
     train.insert(train.end(), r->begin(), r->end());
   }
+  for (int drop = 0; drop < 2; ++drop) {
+    for (const auto& f : drop == 0 ? train_no_misc : train_drop_misc) {
+      auto r = ReadConll(f);
+      if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
+      for (size_t k = 0; k < r->size(); k += std::max(1, extra_every)) {
+        Sentence s = (*r)[k];
+        s.no_misc = true;
+        if (drop == 1) {
+          for (int& t : s.tags) {
+            if (t >= TagIndex("B-MISC")) t = 0;
+          }
+        }
+        train.push_back(std::move(s));
+      }
+    }
+  }
   if (!dev_file.empty()) {
     auto r = ReadConll(dev_file);
     if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
@@ -95,6 +124,34 @@ int main(int argc, char** argv) {
   opt.runs = runs;
   opt.prune_below = prune;
   const auto t0 = std::chrono::steady_clock::now();
+  if (!repack_in.empty()) {
+    if (auto st = model.Load(repack_in); !st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 2;
+    }
+    const size_t before = model.num_features();
+    model.Prune(prune);
+    if (auto st = model.Save(out_file); !st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 2;
+    }
+    std::fprintf(stderr, "%zu -> %zu features, wrote %s\n", before, model.num_features(), out_file.c_str());
+    return 0;
+  }
+  if (!model_in.empty()) {
+    if (auto st = model.Load(model_in); !st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 2;
+    }
+    std::printf("dev, as the stage runs (DefaultPolicy, propagation over 20-sentence documents):\n%s",
+                Evaluate(dev, model, res, DefaultPolicy(lang), 20).Table().c_str());
+    std::printf("dev, bare model:\n%s", Evaluate(dev, model, res, {false, false, false}).Table().c_str());
+    GazetteerPolicy own = DefaultPolicy(lang);
+    own.override_any_type = !own.override_any_type;
+    std::printf("dev, as the stage runs but override_any_type=%d:\n%s", own.override_any_type,
+                Evaluate(dev, model, res, own, 20).Table().c_str());
+    return 0;
+  }
   if (auto st = Train(train, dev, res, opt, &model); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
     return 2;
@@ -107,6 +164,10 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "trained in %.1f s, %zu features, wrote %s\n", secs, model.num_features(),
                out_file.c_str());
   if (!dev.empty()) {
+    std::printf("dev, as the stage runs (DefaultPolicy, propagation over 20-sentence documents):\n%s",
+                Evaluate(dev, model, res, DefaultPolicy(lang), 20).Table().c_str());
+    std::printf("dev, bare model:\n%s", Evaluate(dev, model, res, {false, false, false}).Table().c_str());
+    std::fflush(stdout);
     for (size_t doc : {5, 10, 20, 40}) {
       std::fprintf(stderr, "dev, bare model, name propagation over %zu-sentence documents:\n%s", doc,
                    Evaluate(dev, model, res, {false, false, false}, doc).Table().c_str());

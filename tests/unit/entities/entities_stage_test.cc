@@ -1,6 +1,8 @@
 #include "entities_stage.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 #include <prometheus/registry.h>
 
 #include "newsflow/paths.h"
@@ -88,6 +90,22 @@ TEST_F(EntitiesStageTest, TagsEnglish) {
   bool berlin = false;
   for (const Entity& e : *a.entities) berlin |= e.text == "Berlin" && e.type == "LOC";
   EXPECT_TRUE(berlin);
+}
+
+// Issue 15's demo: the round-1 English model called Voltera Energy a person
+// and Tomas Berg an organisation.
+TEST_F(EntitiesStageTest, TagsTheEnglishDemoNamesWithTheirTypes) {
+  Article a = WithText(
+      "Voltera Energy, a maker of lithium iron phosphate batteries, said on Tuesday it would "
+      "build its first European factory on a disused shipyard site.\n\"The port made this the "
+      "right place,\" chief executive Tomas Berg told reporters at the site.",
+      "en");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  ASSERT_TRUE(a.entities.has_value());
+  std::map<std::string, std::string> types;
+  for (const Entity& e : *a.entities) types[e.text] = e.type;
+  EXPECT_EQ(types["Voltera Energy"], "ORG");
+  EXPECT_EQ(types["Tomas Berg"], "PER");
 }
 
 TEST_F(EntitiesStageTest, EmptyMissingAndHugeTextsDoNotCrash) {

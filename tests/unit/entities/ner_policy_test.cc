@@ -43,5 +43,26 @@ TEST_F(EntitiesNerPolicyTest, AddingListedNamesCanBeTurnedOff) {
   EXPECT_EQ(Tag(words, policy), (std::vector<int>{0, 0, 0}));
 }
 
+// A last name tagged with another type elsewhere in the document becomes
+// PER when the person is named in full (English policy); Arabic keeps the
+// tagger's type, as full names there end in words like الله (عبد الله).
+TEST(EntitiesPropagateTest, LastNamesOfFullNamesBecomePersonsInEnglishOnly) {
+  const int b_per = TagIndex("B-PER"), i_per = TagIndex("I-PER"), b_loc = TagIndex("B-LOC");
+  const std::vector<std::vector<std::string_view>> keys = {
+      {"john", "kitzmiller", "wrote", "."}, {"kitzmiller", "said", "so", "."}, {"kitzmiller", "ran", "."}};
+  const std::vector<std::vector<int>> tagged = {
+      {b_per, i_per, 0, 0}, {b_loc, 0, 0, 0}, {0, 0, 0}};
+  auto tags = tagged;
+  PropagateNames(keys, &tags, /*retype_last_names=*/true);
+  EXPECT_EQ(tags[1][0], b_per);
+  EXPECT_EQ(tags[2][0], b_per);  // untagged: propagation, as before
+  tags = tagged;
+  PropagateNames(keys, &tags, /*retype_last_names=*/false);
+  EXPECT_EQ(tags[1][0], b_loc);
+  EXPECT_EQ(tags[2][0], b_per);
+  EXPECT_TRUE(DefaultPolicy("en").retype_last_names);
+  EXPECT_FALSE(DefaultPolicy("ar").retype_last_names);
+}
+
 }  // namespace
 }  // namespace newsflow::entities

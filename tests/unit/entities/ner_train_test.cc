@@ -70,6 +70,59 @@ TEST(EntitiesTrainTest, PerceptronTagsUnseenNamesFromContext) { EXPECT_GE(HeldOu
 
 TEST(EntitiesTrainTest, CrfTagsUnseenNamesFromContext) { EXPECT_GE(HeldOutF1(true), 85.0); }
 
+// "<person> watched <film> in <place> ." with the film tagged MISC, or, as a
+// source that does not annotate MISC writes it (UNER, BTC), tagged O.
+std::vector<Sentence> FilmSentences(const std::vector<std::string>& people,
+                                    const std::vector<std::string>& films, int count, uint32_t seed,
+                                    bool misc_annotated) {
+  std::mt19937 rng(seed);
+  auto pick = [&rng](const std::vector<std::string>& v) {
+    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+  };
+  const int kBPer = TagIndex("B-PER"), kBMisc = TagIndex("B-MISC"), kO = TagIndex("O");
+  std::vector<Sentence> out;
+  for (int i = 0; i < count; ++i) {
+    Sentence s;
+    s.words = {pick(people), "watched", pick(films), "again", "."};
+    s.tags = {kBPer, kO, misc_annotated ? kBMisc : kO, kO, kO};
+    s.no_misc = !misc_annotated;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// MISC recall on held-out sentences after training on a few MISC-annotated
+// sentences and many from a source without MISC, read as partial labels
+// (`partial`) or taken at face value (its films are O).
+double HeldOutMiscRecall(bool crf, bool partial) {
+  const std::vector<std::string> people = {"hassan", "karim", "laila", "omar"};
+  std::vector<Sentence> train = FilmSentences(people, {"casablanca", "metropolis", "vertigo"}, 40, 1, true);
+  std::vector<Sentence> unannotated =
+      FilmSentences(people, {"casablanca", "metropolis", "vertigo", "psycho"}, 200, 2, false);
+  for (Sentence& s : unannotated) s.no_misc = partial;
+  train.insert(train.end(), unannotated.begin(), unannotated.end());
+  const std::vector<Sentence> held = FilmSentences({"nadia", "tariq"}, {"solaris", "stalker"}, 40, 3, true);
+  Resources res;
+  TrainOptions opt;
+  opt.epochs = 8;
+  opt.word_dropout = 0.2;
+  opt.verbose = false;
+  opt.crf = crf;
+  opt.crf_l2 = 0.001f;
+  Model model;
+  EXPECT_TRUE(Train(train, {}, res, opt, &model).ok());
+  return Evaluate(held, model, res, GazetteerPolicy{false, false, false}).by_type[3].Recall();
+}
+
+TEST(EntitiesTrainTest, PartialLabelsKeepMiscFromSourcesWithoutIt) {
+  for (bool crf : {false, true}) {
+    EXPECT_GE(HeldOutMiscRecall(crf, true), 90.0) << (crf ? "CRF" : "perceptron");
+    // Taken at face value, the unannotated films teach the model that such
+    // names are O.
+    EXPECT_LE(HeldOutMiscRecall(crf, false), 50.0) << (crf ? "CRF" : "perceptron");
+  }
+}
+
 TEST(EntitiesTrainTest, UntrainedModelFindsNothing) {
   Resources res;
   Model model;

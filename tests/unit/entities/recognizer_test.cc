@@ -132,6 +132,74 @@ TEST(EntitiesRecognizerTest, EmptyAndHugeTextsDoNotCrash) {
   ExpectOffsetsPointAtSurface(words, std::vector<FoundEntity>(es.end() - 3, es.end()));
 }
 
+// Canonical forms of one name written with proclitics (one or two layers),
+// letter variants (ى/ي, أ/ا, ة/ه, Persian ی/ک, ج/غ for "g", أميركا/أمريكا)
+// and harakat meet in one key, whether or not the name is listed.
+TEST(EntitiesRecognizerTest, CanonicalFormsMeetAcrossSpellingsAndClitics) {
+  const Loaded& l = ArabicModel();
+  ASSERT_TRUE(l.status.ok()) << l.status.ToString();
+  auto canonical = [&](std::string_view name) {
+    std::vector<Token> toks;
+    Tokenize(name, &toks);
+    std::vector<std::string_view> words;
+    for (const Token& t : toks) words.push_back(name.substr(t.byte_begin, t.byte_end - t.byte_begin));
+    return CanonicalKey(words, l.res, 0, words.size(), false, name);
+  };
+  const std::vector<std::vector<const char*>> groups = {
+      {"العراق", "والعراق", "بالعراق", "للعراق", "وبالعراق", "فالعراق", "العِراق"},
+      {"مصطفى الكاظمي", "الكاظمي", "الكاظمى", "والكاظمي", "مصطفي الكاظمي"},
+      {"البنتاغون", "البنتاجون", "والبنتاغون", "وزارة الدفاع الأميركية", "وزارة الدفاع الأمريكية"},
+      {"الولايات المتحدة", "والولايات المتحدة", "الولايات المتحده", "بالولايات المتحدة"},
+      {"إيران", "ايران", "وإيران", "لإيران"},
+      {"ترکیا", "تركيا", "وتركيا"},
+  };
+  for (const auto& g : groups) {
+    const std::string want = canonical(g[0]);
+    EXPECT_FALSE(want.empty());
+    for (const char* v : g) EXPECT_EQ(canonical(v), want) << v << " vs " << g[0];
+  }
+  // Words that start with a proclitic letter keep it.
+  EXPECT_EQ(canonical("واشنطن"), Key("واشنطن"));
+  EXPECT_EQ(canonical("بغداد"), Key("بغداد"));
+  EXPECT_EQ(canonical("وليد"), Key("وليد"));
+}
+
+// The recognizer keeps a word cache across articles; what it finds in an
+// article does not depend on what it read before or on the cache being
+// cleared in between.
+TEST(EntitiesRecognizerTest, SameEntitiesWhateverWasReadBefore) {
+  const Loaded& l = ArabicModel();
+  ASSERT_TRUE(l.status.ok()) << l.status.ToString();
+  const std::string article =
+      "وقال رئيس الوزراء مصطفى الكاظمي في بغداد إن البنتاجون وافق، وأكد الكاظمى أن "
+      "العلاقات بالعراق والولايات المتحدة قوية.";
+  auto key = [](const std::vector<FoundEntity>& es) {
+    std::string out;
+    for (const auto& e : es) {
+      out += e.text + "|" + e.type + "|" + std::to_string(e.start) + "|" + std::to_string(e.end) + "|" +
+             e.canonical + "\n";
+    }
+    return out;
+  };
+  std::vector<FoundEntity> fresh;
+  Recognizer(&l.model, &l.res).Find(article, &fresh);
+  ASSERT_FALSE(fresh.empty());
+  Recognizer warm(&l.model, &l.res);
+  std::vector<FoundEntity> out;
+  for (int i = 0; i < 200; ++i) {
+    // Many distinct words, enough to overflow the cache at least once.
+    std::string other = "قال بايدن في واشنطن";
+    for (int w = 0; w < 400; ++w) other += " كلمة" + std::to_string(i * 400 + w);
+    warm.Find(other, &out);
+    if (i % 50 == 0) {
+      warm.Find(article, &out);
+      EXPECT_EQ(key(out), key(fresh)) << "after " << i << " articles";
+    }
+  }
+  warm.Find(article, &out);
+  EXPECT_EQ(key(out), key(fresh));
+}
+
 // The names a reader sees on the seed pages (written by hand from the pages):
 // canonical form as written here, folded, and the type.
 struct Expected {
