@@ -38,7 +38,7 @@ install(FILES deploy/kafka/pom.xml deploy/kafka/log4j2.properties deploy/kafka/l
   DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/deploy/kafka)
 install(PROGRAMS deploy/bin/newsflow-kafka deploy/bin/newsflow-fetch-models
   DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES README.md docs/production.md docs/metrics.md docs/plugins.md
+install(FILES README.md docs/production.md docs/metrics.md docs/plugins.md deploy/debian/copyright
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES deploy/systemd/newsflow.sysusers DESTINATION lib/sysusers.d RENAME newsflow.conf)
 
@@ -104,7 +104,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Not found by dpkg-shlibdeps: the shell wrappers and the systemd integration.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "bash, systemd | systemd-standalone-sysusers | opensysusers")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd | systemd-standalone-sysusers | adduser")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "default-jre-headless, maven")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "npm, prometheus, grafana")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
