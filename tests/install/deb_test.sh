@@ -9,8 +9,8 @@
 set -euo pipefail
 src="$(cd "$1" && pwd)" build="$(cd "$2" && pwd)"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for t in dpkg-deb dpkg-shlibdeps dpkg objdump; do
-  command -v "$t" >/dev/null || { echo "SKIP: $t is missing (Debian packages dpkg-dev, binutils)"; exit 77; }
+for t in dpkg-deb dpkg-shlibdeps dpkg objdump file; do
+  command -v "$t" >/dev/null || { echo "SKIP: $t is missing (Debian packages dpkg-dev, binutils, file)"; exit 77; }
 done
 [[ -x "$build/app/newsflow" ]] || fail "$build/app/newsflow is not built"
 
