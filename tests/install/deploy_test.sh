@@ -41,6 +41,15 @@ node "$(dirname "$0")/validate_deploy.mjs" "$src" "$modules" $rendered 2>"$tmp/s
   fail "deploy/ does not pass its checks (above)"
 }
 
+# The pipeline files the deployments mount load in newsflow itself.
+build="$(cd "$2" && pwd)"
+if [[ -x "$build/app/newsflow" ]]; then
+  for f in deploy/pipeline.yaml deploy/kubernetes/pipeline.yaml; do
+    "$build/app/newsflow" validate "$src/$f" >"$tmp/validate.log" 2>&1 || { cat "$tmp/validate.log"; fail "newsflow validate $f"; }
+    echo "newsflow validate $f: ok"
+  done
+fi
+
 # Known faults, each in a copy of deploy/: the checks must name every one.
 mutate() {  # mutate NAME EXPECTED-FAIL-SUBSTRING FILE SED-EXPRESSION
   local name="$1" expect="$2" file="$3" expr="$4" m="$tmp/$1"
