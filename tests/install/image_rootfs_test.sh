@@ -31,9 +31,14 @@ model="${NEWSFLOW_MODELS_DIR:-$src/.cache/models}/lid.176.ftz"
 
 base="$(python3 "$here/dockerfile_stage.py" "$src/deploy/Dockerfile" | sed -n 's/^# FROM //p')"
 [[ "$base" == debian:12* ]] || fail "the runtime stage is based on $base, not debian:12"
+# The package built here links this host's libraries: the root is this host's Debian
+# release (bookworm on Debian 12, as the image; the image itself builds its package
+# on Debian 12, so there the two agree).
+suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+[[ "$suite" == bookworm ]] || echo "note: host is Debian $suite, so the root is $suite too (the image uses 12)"
 root="$tmp/rootfs"
-if ! mmdebstrap --quiet --variant=apt bookworm "$root" "deb $mirror bookworm main" \
-  "deb $mirror bookworm-updates main" "deb $security bookworm-security main" >"$tmp/mmdebstrap.log" 2>&1; then
+if ! mmdebstrap --quiet --variant=apt "$suite" "$root" "deb $mirror $suite main" \
+  "deb $mirror $suite-updates main" "deb $security $suite-security main" >"$tmp/mmdebstrap.log" 2>&1; then
   cat "$tmp/mmdebstrap.log"
   fail "mmdebstrap could not make a Debian 12 root from $mirror (set NEWSFLOW_DEBIAN_MIRROR)"
 fi
