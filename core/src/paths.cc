@@ -18,11 +18,6 @@ std::string Env(const char* name) {
   return (v != nullptr && *v != '\0') ? std::string(v) : std::string();
 }
 
-std::string FromEnv(const char* name, std::string fallback) {
-  std::string v = Env(name);
-  return v.empty() ? std::move(fallback) : v;
-}
-
 bool IsDir(const fs::path& p) {
   std::error_code ec;
   return fs::is_directory(p, ec);
