@@ -90,4 +90,16 @@ assert len(rows) == want and ents > 0
 PY
 [[ "$(stat -c %u "$root/var/lib/newsflow/clean/clean_templates.txt")" == "${user%%:*}" ]] ||
   fail "state was not written by uid ${user%%:*} under /var/lib/newsflow"
+
+# The maintainer scripts on a plain Debian root (no systemd): purge, drop the user,
+# install afresh: postinst must create the user itself (adduser), then purge again.
+inroot /bin/sh -c 'dpkg --purge newsflow >/dev/null && userdel newsflow && rm -rf /var/lib/newsflow &&
+  dpkg -i /stage/build/pkg/newsflow.deb' >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg --purge / -i"; }
+uid="$(chroot "$root" id -u newsflow)" || fail "postinst did not create the user newsflow"
+[[ "$(stat -c %u "$root/var/lib/newsflow")" == "$uid" ]] || fail "postinst did not give /var/lib/newsflow to newsflow"
+[[ "$(chroot "$root" getent passwd newsflow | cut -d: -f7)" == */nologin ]] || fail "user newsflow has a login shell"
+grep -q "newsflow: installed" "$tmp/dpkg.log" || { cat "$tmp/dpkg.log"; fail "postinst did not say what to do next"; }
+inroot dpkg --purge newsflow >"$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log"; fail "dpkg --purge"; }
+[[ ! -e "$root/etc/newsflow" && ! -e "$root/usr/bin/newsflow" ]] || fail "purge left /etc/newsflow or the binary"
+echo "maintainer scripts: purge, fresh install (user newsflow, uid $uid, made by postinst), purge: ok"
 echo PASS
