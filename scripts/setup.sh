@@ -19,7 +19,7 @@ packages=(
   libyaml-cpp-dev libicu-dev libxml2-dev libcurl4-openssl-dev libxxhash-dev
   libcld2-dev libfasttext-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
-  npm prometheus python3-readability
+  npm prometheus python3-readability python3-yaml
   default-jre-headless maven openssl file mmdebstrap
 )
 
