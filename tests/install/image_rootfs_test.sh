@@ -36,6 +36,11 @@ base="$(python3 "$here/dockerfile_stage.py" "$src/deploy/Dockerfile" | sed -n 's
 # on Debian 12, so there the two agree).
 suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
 [[ "$suite" == bookworm ]] || echo "note: host is Debian $suite, so the root is $suite too (the image uses 12)"
+if ! timeout 30 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=20)' \
+  "$mirror/dists/$suite/Release" >/dev/null 2>&1; then
+  echo "SKIP: the Debian mirror $mirror does not answer (set NEWSFLOW_DEBIAN_MIRROR): image not tried"
+  exit 77
+fi
 root="$tmp/rootfs"
 if ! mmdebstrap --quiet --variant=apt "$suite" "$root" "deb $mirror $suite main" \
   "deb $mirror $suite-updates main" "deb $security $suite-security main" >"$tmp/mmdebstrap.log" 2>&1; then
