@@ -41,6 +41,11 @@ install(PROGRAMS deploy/bin/newsflow-kafka deploy/bin/newsflow-fetch-models
 install(FILES README.md docs/production.md docs/metrics.md docs/plugins.md deploy/debian/copyright
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES deploy/systemd/newsflow.sysusers DESTINATION lib/sysusers.d RENAME newsflow.conf)
+# Debian wants the changelog gzipped in the doc folder.
+# (gzip -9n: best compression, no timestamp, so the package is reproducible).
+execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/deploy/debian/changelog
+  OUTPUT_FILE ${PROJECT_BINARY_DIR}/changelog.gz COMMAND_ERROR_IS_FATAL ANY)
+install(FILES ${PROJECT_BINARY_DIR}/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # systemd units and /etc files. Their paths depend on the prefix the install
 # runs with (cmake --install --prefix P, or CPack's /usr), so they are written at
@@ -85,7 +90,9 @@ install(CODE "
 # (newsflow-kafka install, newsflow-fetch-models).
 set(CPACK_PACKAGE_NAME newsflow)
 set(CPACK_PACKAGE_VENDOR "newsflow")
-set(CPACK_PACKAGE_CONTACT "newsflow maintainers <newsflow@localhost>")
+set(NEWSFLOW_PACKAGE_MAINTAINER "newsflow maintainers <newsflow@example.org>" CACHE STRING
+  "Maintainer: field of the Debian package")
+set(CPACK_PACKAGE_CONTACT "${NEWSFLOW_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "streaming news ingestion pipeline on Kafka")
 set(CPACK_PACKAGE_DESCRIPTION "newsflow publishes raw news articles (files, feeds) to Kafka and runs them
 through stage processes: boilerplate removal, language identification and
@@ -104,7 +111,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Not found by dpkg-shlibdeps: the shell wrappers and the systemd integration.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd | systemd-standalone-sysusers | adduser")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")  # postinst: systemd-sysusers when there, else adduser
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "default-jre-headless, maven")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "npm, prometheus, grafana")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

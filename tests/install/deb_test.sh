@@ -70,6 +70,16 @@ done < <(objdump -p "$build/app/newsflow" | awk '/NEEDED/ {print $2}')
 echo "Depends names the package of all $n shared libraries"
 grep -Eq 'librdkafka1 \(>= ' <<<"$depends" || fail "librdkafka1 without a version from its symbols file"
 
+# Debian's own checks, where lintian is installed: no errors (warnings are printed).
+if command -v lintian >/dev/null; then
+  lintian --allow-root "$deb" >"$tmp/lintian.log" 2>&1 || true
+  grep -E '^[WI]:' "$tmp/lintian.log" | sed 's/^/  lintian /' || true
+  if grep -E '^E:' "$tmp/lintian.log"; then fail "lintian errors (above)"; fi
+  echo "lintian: 0 errors, $(grep -c '^W:' "$tmp/lintian.log" || true) warnings"
+else
+  echo "lintian: not installed, not run"
+fi
+
 # The unpacked tree is an installed prefix like any other: its binary runs there.
 dpkg-deb -x "$deb" "$tmp/root"
 unit="$tmp/root/usr/lib/systemd/system/newsflow-stage@.service"
