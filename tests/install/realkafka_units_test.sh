@@ -19,9 +19,10 @@ export NEWSFLOW_KAFKA_LIB="${NEWSFLOW_KAFKA_LIB:-$src/.cache/kafka/lib}"
 
 tmp="$(mktemp -d "$build/test-install-units.XXXXXX")"
 p="$tmp/p" units="$tmp/p/lib/systemd/system" state="$tmp/state"
-pids=()
+pids=() wpid=""
 cleanup() {
   local rc=$?
+  [[ -n "$wpid" ]] && kill -TERM "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ -f "$state/kafka/cluster.env" ]]; then
@@ -75,6 +76,16 @@ pids+=($!)
 # The sink@articles env file the package ships names the topic and a file under /var/lib/newsflow.
 grep -q -- '--topic=news.tagged' "$p/etc/newsflow/sink-articles.env" || fail "sink-articles.env does not read news.tagged"
 
+# The watcher's unit with a feed list in place: it must start, poll (a closed
+# loopback port here: the feed fails, the watcher stays up) and drain on SIGTERM.
+printf 'feeds:\n  - url: http://127.0.0.1:9/feed.xml\n    source: loopback\n' >"$p/etc/newsflow/feeds.yaml"
+argv newsflow-watch.service "" ExecStart "${over[@]}" \
+  NEWSFLOW_WATCH_ARGS="--metrics-addr=127.0.0.1:0 --allow-private-addresses"
+[[ "${A[*]}" == "$p/bin/newsflow watch --feeds $p/etc/newsflow/feeds.yaml --brokers $bootstrap"* ]] ||
+  fail "watch unit runs: ${A[*]}"
+"${run_env[@]}" "${A[@]}" >"$tmp/out/watch.log" 2>&1 &
+wpid=$!
+
 samples=("$p/share/newsflow/samples/pages" "$p/share/newsflow/samples/feed.jsonl")
 "${run_env[@]}" "$p/bin/newsflow" produce --brokers "$bootstrap" "${samples[@]}" --log-level warn \
   >"$tmp/out/produce.log" 2>&1 || { cat "$tmp/out/produce.log"; fail "produce"; }
@@ -89,6 +100,11 @@ until (($(count articles.jsonl) + $(count dead-letters.jsonl) >= want)); do
   sleep 0.5
 done
 sleep 2   # anything extra (a duplicate) would land now
+kill -0 "$wpid" 2>/dev/null || { cat "$tmp/out/watch.log"; fail "the watcher's unit command exited"; }
+kill -TERM "$wpid"
+wait "$wpid" || { cat "$tmp/out/watch.log"; fail "the watcher did not exit 0 on SIGTERM"; }
+wpid=""
+echo "watch unit: started with $p/etc/newsflow/feeds.yaml, stopped cleanly on SIGTERM"
 for pid in "${pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${pids[@]}"; do wait "$pid" || fail "a unit's process did not exit 0 on SIGTERM (drain)"; done
 pids=()
