@@ -7,6 +7,9 @@
 #ifndef NEWSFLOW_SOURCE_DIR
 #define NEWSFLOW_SOURCE_DIR "."
 #endif
+#ifndef NEWSFLOW_BINARY_DIR
+#define NEWSFLOW_BINARY_DIR ""
+#endif
 
 namespace newsflow {
 namespace {
@@ -78,6 +81,12 @@ std::string StateDir() {
   // systemd's StateDirectory= sets STATE_DIRECTORY (colon-separated when several).
   v = Env("STATE_DIRECTORY");
   if (!v.empty()) return v.substr(0, v.find(':'));
+  // A binary of the build tree keeps its state with the build (<build>/state): each
+  // build, and so each checkout and CI run, starts from its own, and nothing lands in
+  // the sources or in the user's state shared by every checkout.
+  if (InstalledDataDir().empty() && *NEWSFLOW_BINARY_DIR != '\0' && IsDir(NEWSFLOW_BINARY_DIR)) {
+    return std::string(NEWSFLOW_BINARY_DIR) + "/state";
+  }
   // XDG Base Directory: relative values are invalid and ignored.
   v = Env("XDG_STATE_HOME");
   if (!v.empty() && v.front() == '/') return v + "/newsflow";

@@ -67,6 +67,7 @@ for _ in $(seq 1200); do
 done
 grep -q "Kafka Server started" "$tmp/kafka.log" || fail "Kafka not up after 120 s"
 b="127.0.0.1:$p1"
+export NEWSFLOW_STATE_DIR="$tmp/state"   # clean's learnt templates and the transactional-id slots: this run's own
 
 "$nf" stage clean --brokers "$b" --delivery exactly_once --metrics-addr 127.0.0.1:0 \
   --pipeline "$src/deploy/pipeline.yaml" >"$tmp/clean.log" 2>&1 &

@@ -31,8 +31,9 @@ std::string ModelsDir();
 
 // Writable state (learnt templates, feed state, transactional-id slots), never
 // the source tree: $NEWSFLOW_STATE_DIR, else systemd's $STATE_DIRECTORY (its
-// first entry; set by StateDirectory= in a unit), else $XDG_STATE_HOME/newsflow,
-// else $HOME/.local/state/newsflow, else /var/lib/newsflow.
+// first entry; set by StateDirectory= in a unit), else (a binary of the build
+// tree) <build>/state, else $XDG_STATE_HOME/newsflow, else
+// $HOME/.local/state/newsflow, else /var/lib/newsflow.
 std::string StateDir();
 
 }  // namespace newsflow
