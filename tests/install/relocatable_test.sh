@@ -50,6 +50,7 @@ samples=(share/newsflow/samples/pages share/newsflow/samples/feed.jsonl)
 # Reference: the build tree's binary on the source tree's samples.
 mkdir -p "$tmp/ref/home" "$tmp/ref/work"
 (cd "$tmp/ref/work" && env -i PATH=/usr/bin:/bin HOME="$tmp/ref/home" NEWSFLOW_MODELS_DIR="$ref_models" \
+  NEWSFLOW_STATE_DIR="$tmp/ref/state" \
   "$build/app/newsflow" run --pipeline "$src/deploy/pipeline.yaml" "$src/samples/pages" "$src/samples/feed.jsonl" \
   --output articles.jsonl --dead-letters dlq.jsonl --log-level warn) >"$tmp/ref.log" 2>&1 ||
   { cat "$tmp/ref.log"; fail "build-tree run failed"; }
