@@ -308,6 +308,24 @@ struct StageWorker {
   std::thread thread;
   Status result;
   std::atomic<bool> finished{false};  // Run returned (stopped, or its output failed)
+
+  // Delivery reports call into the output and the runner (the transactional
+  // output holds acknowledged records until its commit): none may arrive
+  // after they are gone. What the producer still holds once the runner
+  // stopped is past its commit anyway (read again after a restart): purge it
+  // and serve the reports while everything is alive, instead of leaving them
+  // to the producer's destructor, after the output (a use after free that
+  // corrupted the heap of a fenced exactly-once stage).
+  ~StageWorker() {
+    if (thread.joinable()) thread.join();
+    if (runner) runner->Detach();
+    if (!producer) return;
+    rd_kafka_purge(producer->handle(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+                                           RD_KAFKA_PURGE_F_NON_BLOCKING);
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    do producer->Poll(10);
+    while (producer->QueueLength() > 0 && std::chrono::steady_clock::now() < end);
+  }
 };
 
 // The processor and the one runner loop over `w.output`, shared by stage and

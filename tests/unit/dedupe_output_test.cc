@@ -48,6 +48,9 @@ TEST(DedupeOutputTest, KnowsTheFileCutsATornLineAndDropsRepeats) {
   ASSERT_TRUE((*out)->Send("c", R"({"v":1,"id":"c","body":"z"})", 0, count).ok());  // new
   ASSERT_TRUE((*out)->Send("c", R"({"v":1,"id":"c","body":"z"})", 0, count).ok());  // repeat
   ASSERT_TRUE((*out)->Send("", "raw line", 0, count).ok());  // no id: written as it comes
+  // Written lines are done once synced (FileOutput); dropped repeats at once.
+  EXPECT_EQ(done, 2) << "the repeats of ids already written are done at once";
+  ASSERT_TRUE((*out)->Flush(std::chrono::seconds(5)).ok());
   EXPECT_EQ(done, 4) << "dropped repeats are done too, so their offsets commit";
   EXPECT_EQ((*out)->dropped(), 2);
   EXPECT_EQ((*out)->Summary(), " duplicates dropped 2");

@@ -56,6 +56,9 @@ void OnError(rd_kafka_t* rk, int err, const char* reason, void*) {
   errors->last = reason;
   if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL)
     errors->fatal = reason;
+  // The process-wide record of errors no retry cures (KafkaFatalError): every
+  // loop of the process stops on it, with the same explanation.
+  NoteKafkaError(rk, err, reason);
 }
 
 struct TopicState {
@@ -68,12 +71,18 @@ struct TopicState {
 Result<Metadata> FetchMetadata(rd_kafka_t* rk, ClientErrors& errors, const std::string& brokers,
                                Clock::time_point deadline, const std::atomic<bool>* stop) {
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-  auto next_note = Clock::now() + std::chrono::seconds(10);
+  const auto started = Clock::now();
+  auto next_note = started + std::chrono::seconds(10);
   do {
     if (Clock::now() >= next_note) {  // a cluster still starting (a reboot): say what we wait for
       next_note += std::chrono::seconds(10);
       std::lock_guard<std::mutex> lock(errors.mu);
-      spdlog::warn("waiting for Kafka at {} ({})", brokers, errors.last.empty() ? "no answer" : errors.last);
+      spdlog::warn("waiting for Kafka at {}: cannot reach Kafka at {} for {} s ({}); retrying for up "
+                   "to {} s more. Is the broker running, and is --brokers right?",
+                   brokers, brokers,
+                   std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count(),
+                   errors.last.empty() ? "no answer" : errors.last,
+                   std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now()).count()));
     }
     {
       std::lock_guard<std::mutex> lock(errors.mu);
@@ -87,6 +96,8 @@ Result<Metadata> FetchMetadata(rd_kafka_t* rk, ClientErrors& errors, const std::
     const rd_kafka_metadata_t* md = nullptr;
     err = rd_kafka_metadata(rk, 1, nullptr, &md, 1000);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Metadata(md);
+    // Error callbacks (a refused login) are served only by polling the handle.
+    rd_kafka_poll(rk, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a refused connection fails at once
   } while (Clock::now() < deadline);
   std::string last;

@@ -148,6 +148,10 @@ class StageRunner {
   // committed only up to the records before it, so the rest stay in Kafka.
   Status Run(const std::atomic<bool>& stop);
 
+  // After Run returned: delivery reports that still arrive (records purged
+  // when the producer is torn down) are ignored, not counted as failures.
+  void Detach() { abandoned_ = true; }
+
   // Safe to read from any thread while Run is going.
   struct Counts {
     std::atomic<int64_t> received{0}, sent{0}, dropped{0}, dead_lettered{0}, lost{0},
@@ -240,7 +244,7 @@ class StageRunner {
   int aborts_in_a_row_ = 0;
   Status txn_fatal_;         // a fatal transactional error: the loop stops
   Readiness* readiness_owner_ = nullptr;
-  bool abandoned_ = false;  // after a broker restart: late delivery reports are moot
+  bool abandoned_ = false;  // after a broker restart or Detach: late delivery reports are moot
   Status failure_;  // the output's first failure: the runner stops
   // Shutdown budget of the current drain (time_point::max(): running).
   std::chrono::steady_clock::time_point drain_until_ = std::chrono::steady_clock::time_point::max();

@@ -37,7 +37,9 @@ struct TopicOptions {
   int replication_factor = 0;  // 0: min(3, brokers in the cluster's metadata)
   // How long to wait for the cluster (it may still be starting) and for the
   // new topics' leaders; authentication and TLS failures end it at once.
-  std::chrono::milliseconds timeout{120000};
+  // 45 s: a cluster started by scripts/kafka.sh or systemd is up well within
+  // it, and a wrong --brokers ends with a clear error in under a minute.
+  std::chrono::milliseconds timeout{45000};
   const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM: give up waiting at once
 };
 
