@@ -12,6 +12,22 @@
 #include "newsflow/topics.h"
 
 namespace newsflow {
+
+// Declared in topics.h; defined here so the pipeline loader (and its fuzzer)
+// need no Kafka client.
+Status CheckNamespace(std::string_view ns) {
+  if (ns.size() > 100)
+    return Status::InvalidArgument("namespace '" + std::string(ns) + "' is longer than 100 characters");
+  for (char c : ns) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-';
+    if (!ok)
+      return Status::InvalidArgument("namespace '" + std::string(ns) +
+                                     "': only letters, digits, '.', '_' and '-' may be part of topic names");
+  }
+  return Status::OK();
+}
+
 namespace {
 
 // Turns yaml-cpp's nodes into typed values; every error carries FILE:LINE:COL.

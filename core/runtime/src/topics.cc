@@ -18,19 +18,6 @@ std::string Namespaced(std::string_view ns, std::string_view name) {
   return out;
 }
 
-Status CheckNamespace(std::string_view ns) {
-  if (ns.size() > 100)
-    return Status::InvalidArgument("namespace '" + std::string(ns) + "' is longer than 100 characters");
-  for (char c : ns) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-';
-    if (!ok)
-      return Status::InvalidArgument("namespace '" + std::string(ns) +
-                                     "': only letters, digits, '.', '_' and '-' may be part of topic names");
-  }
-  return Status::OK();
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
