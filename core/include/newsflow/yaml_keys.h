@@ -11,13 +11,22 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace newsflow {
 
-// "" when no map in `node` repeats a key; else "duplicate key `k` at line N
-// (first at line M)" for the first repetition found (lines 1-based).
-inline std::string FindDuplicateYamlKey(const YAML::Node& node, int depth = 0) {
+namespace yaml_keys_detail {
+
+inline std::string Find(const YAML::Node& node, std::vector<YAML::Node>& done, int depth) {
+  if (!node.IsMap() && !node.IsSequence()) return {};
   if (depth > 256) return {};  // deeper than any config; yaml-cpp bounds depth too
+  // An alias is the very node its anchor names: each map and sequence is
+  // checked once, so aliases that repeat their anchor (or sit inside it, a
+  // cycle) cannot make this walk exponential or endless (found by fuzzing).
+  for (const auto& d : done)
+    if (d.is(node)) return {};
+  if (done.size() >= 20000) return "more than 20000 maps and sequences: refusing the document";
+  done.push_back(node);
   if (node.IsMap()) {
     std::map<std::string, int> seen;  // key -> line
     for (const auto& kv : node) {
@@ -29,16 +38,25 @@ inline std::string FindDuplicateYamlKey(const YAML::Node& node, int depth = 0) {
                  " (first at line " + std::to_string(it->second) + ")";
         }
       }
-      std::string inner = FindDuplicateYamlKey(kv.second, depth + 1);
+      std::string inner = Find(kv.second, done, depth + 1);
       if (!inner.empty()) return inner;
     }
-  } else if (node.IsSequence()) {
+  } else {
     for (const auto& item : node) {
-      std::string inner = FindDuplicateYamlKey(item, depth + 1);
+      std::string inner = Find(item, done, depth + 1);
       if (!inner.empty()) return inner;
     }
   }
   return {};
+}
+
+}  // namespace yaml_keys_detail
+
+// "" when no map in `node` repeats a key; else "duplicate key `k` at line N
+// (first at line M)" for the first repetition found (lines 1-based).
+inline std::string FindDuplicateYamlKey(const YAML::Node& node) {
+  std::vector<YAML::Node> done;
+  return yaml_keys_detail::Find(node, done, 0);
 }
 
 }  // namespace newsflow

@@ -124,6 +124,23 @@ TEST(PipelineConfigTest, DuplicateKeysAreRefusedWithTheirLine) {
       << c.status().ToString();
 }
 
+// Found by fuzz_pipeline_config (fuzz/corpus/pipeline_config/regress-recursive-alias.yaml):
+// the duplicate-key walk followed every alias, so a map holding an alias of
+// itself never ended, and aliases of aliases took 2^depth steps. Each map or
+// sequence is now visited once; these return at once (they hung before).
+TEST(PipelineConfigTest, AliasCyclesAndAliasFanOutEnd) {
+  auto cycle = ParsePipelineConfig("stages: [&a {name: clean, settings: *a}]\n", "p.yaml");
+  ASSERT_FALSE(cycle.ok());  // settings that hold the stage itself are not settings
+  std::string fan = "x0: &a0 [k, k]\n";
+  for (int i = 1; i <= 40; ++i)
+    fan += "x" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) +
+           ", *a" + std::to_string(i - 1) + "]\n";
+  fan += "stages: [clean]\n";
+  auto wide = ParsePipelineConfig(fan, "p.yaml");
+  ASSERT_FALSE(wide.ok());
+  EXPECT_NE(wide.status().message().find("x0"), std::string::npos) << wide.status().message();
+}
+
 TEST(PipelineConfigTest, MissingStagesAndDuplicatesAndBadYaml) {
   auto a = ParsePipelineConfig("topics: {raw: x}\n", "p.yaml");
   ASSERT_FALSE(a.ok());
