@@ -15,25 +15,12 @@
 
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/sink_file.h"
 
 namespace newsflow::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct IdCount {
-  std::set<std::string> unique;
-  size_t lines = 0;
-};
-
-IdCount Ids(const std::string& path) {
-  IdCount c;
-  for (const auto& line : ReadLines(path)) {
-    ++c.lines;
-    c.unique.insert(nlohmann::json::parse(line).at("id").get<std::string>());
-  }
-  return c;
-}
 
 void WriteArticles(const std::string& path, int n, size_t size, const std::string& prefix) {
   std::ofstream out(path);
@@ -188,19 +175,9 @@ class FeedServer {
   FeedServer(const std::string& dir, int n) {
     std::string root = dir + "/www";
     std::filesystem::create_directories(root);
-    server_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/python3",
-                                 std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py",
-                                 root, "0"},
-        dir + "/server.log");
     std::string port;
-    EXPECT_TRUE(WaitFor([&] {
-      std::string log = ReadFile(dir + "/server.log");
-      size_t at = log.find("PORT ");
-      if (at == std::string::npos) return false;
-      port = log.substr(at + 5, log.find('\n', at) - at - 5);
-      return true;
-    }, 10s));
+    server_ = StartFeedServer(root, dir + "/server.log", port);
+    EXPECT_FALSE(port.empty()) << ReadFile(dir + "/server.log");
     std::ofstream rss(root + "/world.xml");
     rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>)";
     for (int i = 0; i < n; ++i)

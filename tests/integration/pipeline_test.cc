@@ -14,26 +14,13 @@
 #include "broker_fixture.h"
 #include "committed_offsets.h"
 #include "support/process.h"
+#include "support/sink_file.h"
 #include "support/schema.h"
 
 namespace newsflow::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct IdCount {
-  std::set<std::string> unique;
-  size_t lines = 0;
-};
-
-IdCount Ids(const std::string& path) {
-  IdCount c;
-  for (const auto& line : ReadLines(path)) {
-    ++c.lines;
-    c.unique.insert(nlohmann::json::parse(line).at("id").get<std::string>());
-  }
-  return c;
-}
 
 // Writes `n` raw articles as JSON Lines, each `size` bytes of body or so.
 void WriteArticles(const std::string& path, int n, size_t size, const std::string& prefix = "a") {
@@ -296,16 +283,9 @@ TEST_P(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
     rss << "</channel></rss>";
   }
   std::string server_log = dir_ + "/server.log";
-  Process server({"/usr/bin/python3", std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py", root, "0"},
-                 server_log);
   std::string port;
-  ASSERT_TRUE(WaitFor([&] {
-    std::string log = ReadFile(server_log);
-    size_t at = log.find("PORT ");
-    if (at == std::string::npos) return false;
-    port = log.substr(at + 5, log.find('\n', at) - at - 5);
-    return true;
-  }, 10s));
+  auto server = StartFeedServer(root, server_log, port);
+  ASSERT_FALSE(port.empty()) << ReadFile(server_log);
   {  // the links need the real port
     std::string xml = ReadFile(root + "/world.xml");
     for (size_t at; (at = xml.find("PORT")) != std::string::npos;) xml.replace(at, 4, port);

@@ -23,30 +23,13 @@
 
 #include "support/kafka_cluster.h"
 #include "support/process.h"
+#include "support/sink_file.h"
 
 namespace newsflow::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-struct IdCount {
-  std::set<std::string> unique;
-  std::set<std::string> urls;
-  size_t lines = 0;
-};
-
-IdCount Ids(const std::string& path) {
-  IdCount c;
-  for (const auto& line : ReadLines(path)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.contains("id")) continue;  // a line being written
-    ++c.lines;
-    c.unique.insert(j.at("id").get<std::string>());
-    if (j.contains("url") && j.at("url").is_string()) c.urls.insert(j.at("url").get<std::string>());
-  }
-  return c;
-}
 
 // `n` raw articles as JSON Lines, ids from `prefix` and the index.
 void WriteArticles(const std::string& path, int first, int n, size_t size, const std::string& prefix) {
@@ -476,16 +459,9 @@ TEST_F(RealKafkaWholeBoxCrashTest, EveryProcessSigkilledMidStreamEveryFeedItemDe
   std::string root = dir_ + "/www";
   std::filesystem::create_directories(root);
   std::string server_log = dir_ + "/server.log";
-  Process server({"/usr/bin/python3", std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py", root, "0"},
-                 server_log);
   std::string port;
-  ASSERT_TRUE(WaitFor([&] {
-    std::string log = ReadFile(server_log);
-    size_t at = log.find("PORT ");
-    if (at == std::string::npos) return false;
-    port = log.substr(at + 5, log.find('\n', at) - at - 5);
-    return true;
-  }, 10s));
+  auto server = StartFeedServer(root, server_log, port);
+  ASSERT_FALSE(port.empty()) << ReadFile(server_log);
   std::set<std::string> expected;  // page paths
   {
     std::ofstream feeds(dir_ + "/feeds.yaml");

@@ -108,4 +108,22 @@ std::string MakeTempDir(const std::string& name) {
   return p.string();
 }
 
+std::unique_ptr<Process> StartFeedServer(const std::string& root, const std::string& log,
+                                         std::string& port) {
+  port.clear();
+  auto server = std::make_unique<Process>(
+      std::vector<std::string>{"/usr/bin/python3",
+                               std::string(NEWSFLOW_SOURCE_DIR) + "/tests/unit/feeds/feed_server.py",
+                               root, "0"},
+      log);
+  WaitFor([&] {
+    std::string text = ReadFile(log);
+    size_t at = text.find("PORT ");
+    if (at == std::string::npos || text.find('\n', at) == std::string::npos) return false;
+    port = text.substr(at + 5, text.find('\n', at) - at - 5);
+    return true;
+  }, std::chrono::seconds(10));
+  return server;
+}
+
 }  // namespace newsflow::testing

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,11 @@ std::vector<std::string> ReadLines(const std::string& path);
 
 // A fresh directory under the build tree for one test's files.
 std::string MakeTempDir(const std::string& name);
+
+// tests/unit/feeds/feed_server.py serving the files of `root` on a free
+// loopback port, logging to `log`. Sets `port` once it listens ("" when it
+// did not start within 10 s).
+std::unique_ptr<Process> StartFeedServer(const std::string& root, const std::string& log,
+                                         std::string& port);
 
 }  // namespace newsflow::testing
