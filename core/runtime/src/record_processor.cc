@@ -62,6 +62,10 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
       out.reason = r->reason;
       return;
     }
+    // Every stage that forwards a record leaves a trace entry: its own (a
+    // built-in writes one with a note), else this one (plug-in stages).
+    if (article_.trace.empty() || article_.trace.back().stage != link.name)
+      article_.trace.push_back({link.name, NowRfc3339(), ""});
   }
   Codec::Encode(article_, out.value);
   if (out.value.size() > options_.max_output_bytes) {
