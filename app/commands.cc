@@ -880,6 +880,10 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   RecordProcessor::Options po;
   po.max_record_bytes = o.max_record_bytes;
   po.max_output_bytes = SIZE_MAX;
+  // Partial records get what `produce` would give them (id, fetched_at, ...).
+  po.decoder = [](std::string_view line, Article& a) {
+    return RecordFromJsonLine(line, FileProducerOptions{}, a);
+  };
   RecordProcessor processor(std::move(chain), po);
 
   // Input: a readable file (or stdin); a directory or an unreadable file is

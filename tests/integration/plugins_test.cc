@@ -167,6 +167,37 @@ TEST_F(PluginPipelineTest, StageProcessFromAPipelineFileOnTheBroker) {
   }
 }
 
+// `process` gives partial records (samples/feed.jsonl: no id, no
+// fetched_at) what `produce` gives them, and a plug-in stage leaves a trace
+// entry like the built-ins: the samples come out, only the line broken on
+// purpose is a dead letter.
+TEST_F(PluginPipelineTest, ProcessCompletesPartialRecordsAndTracesPluginStages) {
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline, "stages:\n  - name: clean\n  - name: wordcount\n    command: [python3, " +
+                          kSource + "/examples/python-stage/stage.py]\n    env: {MIN_WORDS: \"3\"}\n");
+  EXPECT_EQ(Newsflow({"process", "--pipeline", pipeline, "--input", kSource + "/samples/feed.jsonl",
+                      "--output", dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dlq.jsonl"},
+                     "process"),
+            3)
+      << ReadFile(dir_ + "/process.log");
+  auto out = ReadLines(dir_ + "/out.jsonl");
+  auto dlq = ReadLines(dir_ + "/dlq.jsonl");
+  ASSERT_EQ(out.size(), 2u) << ReadFile(dir_ + "/process.log");
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(dlq[0]).at("reason_code"), "corrupt");  // broken on purpose
+  std::set<std::string> ids;
+  for (const auto& l : out) {
+    auto j = nlohmann::json::parse(l);
+    ids.insert(j.at("id").get<std::string>());
+    EXPECT_FALSE(j.at("fetched_at").get<std::string>().empty());
+    EXPECT_GT(j.at("wordcount").at("words").get<int>(), 3);
+    std::vector<std::string> stages;
+    for (const auto& t : j.at("trace")) stages.push_back(t.at("stage").get<std::string>());
+    EXPECT_EQ(stages, (std::vector<std::string>{"clean", "wordcount"})) << l;
+  }
+  EXPECT_EQ(ids.size(), 2u);
+}
+
 struct BadFile {
   const char* name;
   std::string yaml;

@@ -31,7 +31,7 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
     out.value.assign(bytes);
     return;
   }
-  Status st = codec_.Decode(bytes, article_);
+  Status st = options_.decoder ? options_.decoder(bytes, article_) : codec_.Decode(bytes, article_);
   if (!st.ok()) {
     DeadLetterOut(out, first, st);
     return;
