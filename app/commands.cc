@@ -1080,26 +1080,19 @@ int RunValidate(const std::string& path) {
   if (!cfg.ok()) return Fail(cfg.status());
   auto plans = PlanFromConfig(*cfg);
   if (!plans.ok()) return Fail(plans.status());
-  // A command whose program cannot be found would only fail at start-up.
-  for (const auto& sc : cfg->stages) {
+  // A command whose program or script is missing would only fail at start-up
+  // (every record dead-lettered): check the files, then start it once with
+  // no input (ProbeCommand).
+  std::vector<std::string> notes;
+  for (size_t i = 0; i < cfg->stages.size(); ++i) {
+    const StageConfig& sc = cfg->stages[i];
     if (sc.kind != StageConfig::Kind::kCommand) continue;
-    const std::string& prog = sc.command[0];
-    bool found = false;
-    if (prog.find('/') != std::string::npos) {
-      found = access(prog.c_str(), X_OK) == 0;
-    } else if (const char* path_env = std::getenv("PATH")) {
-      std::string_view rest(path_env);
-      while (!found) {
-        size_t colon = rest.find(':');
-        std::string dir(rest.substr(0, colon));
-        found = access(((dir.empty() ? "." : dir) + "/" + prog).c_str(), X_OK) == 0;
-        if (colon == std::string_view::npos) break;
-        rest.remove_prefix(colon + 1);
-      }
-    }
-    if (!found)
+    auto probe = ProbeCommand(sc.name, sc.command, sc.env,
+                              std::chrono::milliseconds((*plans)[i].settings.GetInt("start_timeout_ms")));
+    if (!probe.ok())
       return Fail(Status::InvalidArgument(sc.mark.Describe() + ": stages." + sc.name +
-                                          ".command: program '" + prog + "' not found or not executable"));
+                                          ".command: " + probe.status().message()));
+    notes.push_back(sc.name + ": " + *probe);
   }
   std::printf("%s: ok\n", path.c_str());
   std::printf("  %s", cfg->raw_topic.c_str());
@@ -1113,6 +1106,7 @@ int RunValidate(const std::string& path) {
   if (!cfg->ns.empty())
     std::printf("  namespace: %s (topics and groups are %s.<name>)\n", cfg->ns.c_str(), cfg->ns.c_str());
   for (const auto& p : *plans) std::printf("  %s: %s\n", p.name.c_str(), p.descriptor.description.c_str());
+  for (const auto& n : notes) std::printf("  %s\n", n.c_str());
   return kOk;
 }
 

@@ -219,6 +219,16 @@ TEST_F(PluginPipelineTest, ValidateRefusesBadFilesWithTheirLine) {
        "was built for plug-in ABI version 999; this newsflow implements version 1"},
       {"no-program", "stages:\n  - name: x\n    command: [no-such-program-here]\n",
        ":2:5: stages.x.command: program 'no-such-program-here' not found"},
+      // The program exists, its script does not (a typo).
+      {"no-script", "stages:\n  - name: x\n    command: [python3, examples/python-stage/stag.py]\n",
+       ":2:5: stages.x.command: argument 'examples/python-stage/stag.py' looks like a file for "
+       "'python3', but there is no such file"},
+      // It starts but fails at once (an import error): its stderr says why.
+      {"fails-at-start",
+       "stages:\n  - name: x\n    command: [python3, -c, \"import sys; print('no module "
+       "named torch', file=sys.stderr); sys.exit(3)\"]\n",
+       ":2:5: stages.x.command: 'python3' exited with status 3 when started with no input: no "
+       "module named torch"},
   };
   for (const auto& c : cases) {
     std::string path = dir_ + "/" + c.name + ".yaml";
@@ -232,6 +242,14 @@ TEST_F(PluginPipelineTest, ValidateRefusesBadFilesWithTheirLine) {
   }
   EXPECT_EQ(Newsflow({"validate", kSource + "/deploy/pipeline.yaml"}, "deploy"), 0)
       << ReadFile(dir_ + "/deploy.log");
+  // A working command passes the handshake (started, ended at end of input).
+  std::string good = dir_ + "/good.yaml";
+  WriteFile(good, "stages:\n  - name: wordcount\n    command: [python3, " + kSource +
+                      "/examples/python-stage/stage.py]\n");
+  EXPECT_EQ(Newsflow({"validate", good}, "good"), 0) << ReadFile(dir_ + "/good.log");
+  EXPECT_NE(ReadFile(dir_ + "/good.log").find("wordcount: started and ended cleanly at end of input"),
+            std::string::npos)
+      << ReadFile(dir_ + "/good.log");
 }
 
 }  // namespace
