@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "support/process.h"
 
@@ -196,6 +197,64 @@ TEST_F(PluginPipelineTest, ProcessCompletesPartialRecordsAndTracesPluginStages) 
     EXPECT_EQ(stages, (std::vector<std::string>{"clean", "wordcount"})) << l;
   }
   EXPECT_EQ(ids.size(), 2u);
+}
+
+// broker, stage, sink and produce each take the same --pipeline file and
+// honour it: the broker creates its plug-in's topic with its partitions and
+// namespace, the sinks write where its sinks: section says, produce publishes
+// to its raw topic. Nothing is repeated on the command lines.
+TEST_F(PluginPipelineTest, EveryCommandTakesThePipelineFileTheSameWay) {
+  std::string boot = dir_ + "/broker.bootstrap";
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline, "namespace: t18\ntopics: {partitions: 3}\nstages:\n  - name: wordcount\n"
+                      "    command: [python3, " + kSource + "/examples/python-stage/stage.py]\n"
+                      "    env: {MIN_WORDS: \"4\"}\n"
+                      "sinks:\n  articles: " + dir_ + "/out.jsonl\n  dead_letters: " + dir_ +
+                      "/dlq.jsonl\n");
+  const std::vector<std::string> common = {"--pipeline", pipeline, "--bootstrap-file", boot};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), NewsflowBinary());
+    args.insert(args.end(), common.begin(), common.end());
+    return args;
+  };
+  Process broker(with({"broker"}), dir_ + "/broker.log");
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot); }, 10s)) << broker.Log();
+  ASSERT_TRUE(WaitFor([&] { return broker.Log().find("partitions") != std::string::npos; }, 10s));
+  EXPECT_NE(broker.Log().find("topics: t18.news.raw t18.news.wordcount t18.news.dlq x 3 partitions"),
+            std::string::npos)
+      << broker.Log();
+  Process stage(with({"stage", "wordcount"}), dir_ + "/stage.log");
+  Process sink(with({"sink"}), dir_ + "/sink.log");
+  Process dlq_sink(with({"sink", "--topic", "news.dlq"}), dir_ + "/dlq-sink.log");
+  // 20 long, 20 short (dropped), 1 broken line (dead-lettered by produce).
+  int n = WriteArticles(dir_ + "/in.jsonl", 40, {"a body of five words", "short"});
+  { std::ofstream(dir_ + "/in.jsonl", std::ios::app) << "{\"body\": broken\n"; }
+  ASSERT_EQ(Newsflow({"produce", dir_ + "/in.jsonl", "--pipeline", pipeline, "--bootstrap-file", boot},
+                     "produce"),
+            0)
+      << ReadFile(dir_ + "/produce.log");
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= static_cast<size_t>(n / 2); },
+                      90s))
+      << stage.Log() << sink.Log();
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/dlq.jsonl").size() >= 1u; }, 60s))
+      << dlq_sink.Log();
+  std::this_thread::sleep_for(1s);  // nothing more arrives
+  auto out = ReadLines(dir_ + "/out.jsonl");
+  EXPECT_EQ(out.size(), static_cast<size_t>(n / 2));
+  std::set<std::string> ids;
+  for (const auto& l : out) {
+    auto j = nlohmann::json::parse(l);
+    ids.insert(j.at("id").get<std::string>());
+    EXPECT_EQ(j.at("wordcount").at("words"), 7);
+    EXPECT_EQ(j.at("trace").at(0).at("stage"), "wordcount");
+  }
+  EXPECT_EQ(ids.size(), out.size());
+  EXPECT_EQ(ReadLines(dir_ + "/dlq.jsonl").size(), 1u);
+  EXPECT_NE(stage.Log().find("t18.news.wordcount"), std::string::npos) << stage.Log();
+  for (auto* p : {&stage, &sink, &dlq_sink}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
+  }
 }
 
 struct BadFile {
