@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "support/http_client.h"
 #include "support/process.h"
 
 namespace newsflow::testing {
@@ -255,6 +256,67 @@ TEST_F(PluginPipelineTest, EveryCommandTakesThePipelineFileTheSameWay) {
     p->Signal(SIGTERM);
     EXPECT_EQ(p->Wait(30s), 0) << p->Log();
   }
+}
+
+// The children of process `pid`, from /proc.
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(t.path() / "children");
+    pid_t c;
+    while (in >> c) out.push_back(c);
+  }
+  return out;
+}
+
+// /proc/PID/stat's state letter ('Z': zombie), 0 when the process is gone.
+char ProcState(pid_t pid) {
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+}
+
+// A SIGKILLed stage program is reaped at once, /readyz turns 503 while it is
+// down (it cannot start while DOWN_FILE exists) without a record arriving,
+// and 200 again once it is back.
+TEST_F(PluginPipelineTest, KilledStageProgramIsReapedAndReadyzSaysSo) {
+  std::string boot = dir_ + "/broker.bootstrap", down = dir_ + "/down";
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline, "stages:\n  - name: trouble\n    command: [python3, " + kSource +
+                          "/tests/data/plugins/misbehaving_stage.py]\n    env: {DOWN_FILE: " + down +
+                          "}\n");
+  Process broker({NewsflowBinary(), "broker", "--pipeline", pipeline, "--bootstrap-file", boot},
+                 dir_ + "/broker.log");
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot); }, 10s)) << broker.Log();
+  const int port = FreePort();
+  Process stage({NewsflowBinary(), "stage", "trouble", "--pipeline", pipeline, "--bootstrap-file",
+                 boot, "--metrics-addr", "127.0.0.1:" + std::to_string(port)},
+                dir_ + "/stage.log");
+  const std::string readyz = "http://127.0.0.1:" + std::to_string(port) + "/readyz";
+  std::string body;
+  ASSERT_TRUE(WaitFor([&] { return HttpGet(readyz, &body, 1000) == 200; }, 60s))
+      << body << stage.Log();
+  auto children = ChildrenOf(stage.pid());
+  ASSERT_EQ(children.size(), 1u) << stage.Log();
+  const pid_t first = children[0];
+  WriteFile(down, "x");
+  ASSERT_EQ(kill(first, SIGKILL), 0);
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(readyz, &body, 1000) == 503; }, 10s)) << body;
+  EXPECT_NE(body.find("stage trouble program: not ready"), std::string::npos) << body;
+  EXPECT_TRUE(WaitFor([&] { return ProcState(first) == 0; }, 5s)) << "pid " << first << " state "
+                                                                   << ProcState(first);
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(HttpGet(readyz, &body, 1000), 503) << body;  // still down: it cannot start
+  for (pid_t c : ChildrenOf(stage.pid())) EXPECT_NE(ProcState(c), 'Z') << "zombie " << c;
+  std::filesystem::remove(down);
+  EXPECT_TRUE(WaitFor([&] { return HttpGet(readyz, &body, 1000) == 200; }, 30s)) << body;
+  children = ChildrenOf(stage.pid());
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_NE(children[0], first);
+  EXPECT_NE(stage.Log().find("killed by signal"), std::string::npos) << stage.Log();
+  stage.Signal(SIGTERM);
+  EXPECT_EQ(stage.Wait(30s), 0) << stage.Log();
 }
 
 struct BadFile {
