@@ -605,7 +605,8 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
       }
       std::string line;
       while (std::getline(*in, line)) {
-        Status s = (*sink)->PublishBytes(std::to_string(n++), line);
+        Status s = (*sink)->PublishBytes(RawLineKey(line, n), line);  // the id when it has one
+        ++n;
         if (!s.ok()) return Fail(s);
       }
     }

@@ -269,6 +269,16 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   return Status::OK();
 }
 
+std::string RawLineKey(std::string_view line, int64_t n) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view id;
+  if (!parser.parse(line.data(), line.size(), true).get(doc) && doc.is_object() &&
+      !doc["id"].get_string().get(id) && !id.empty())
+    return std::string(id);
+  return std::to_string(n);
+}
+
 Status RecordFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
   thread_local Codec codec;
   thread_local simdjson::dom::parser parser;

@@ -258,6 +258,57 @@ TEST_F(PluginPipelineTest, EveryCommandTakesThePipelineFileTheSameWay) {
   }
 }
 
+// docs/plugins.md, "Feed one stage": complete records published verbatim to
+// the middle of the chain (news.clean) reach the plug-in stage that reads it,
+// with no clean stage running; the produce keys them by their ids.
+TEST_F(PluginPipelineTest, RecordsFedIntoTheMiddleOfTheChainReachThePluginStage) {
+  std::string boot = dir_ + "/broker.bootstrap";
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline, "topics: {partitions: 2}\nstages:\n  - name: clean\n  - name: wordcount\n"
+                      "    command: [python3, " + kSource + "/examples/python-stage/stage.py]\n"
+                      "sinks:\n  articles: " + dir_ + "/out.jsonl\n");
+  Process broker({NewsflowBinary(), "broker", "--pipeline", pipeline, "--bootstrap-file", boot},
+                 dir_ + "/broker.log");
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot); }, 10s)) << broker.Log();
+  Process stage({NewsflowBinary(), "stage", "wordcount", "--pipeline", pipeline, "--bootstrap-file", boot},
+                dir_ + "/stage.log");
+  Process sink({NewsflowBinary(), "sink", "--pipeline", pipeline, "--bootstrap-file", boot},
+               dir_ + "/sink.log");
+  const int n = 30;
+  {
+    std::ofstream in(dir_ + "/cleaned.jsonl");
+    for (int i = 0; i < n; ++i) {
+      nlohmann::json j = {{"v", 1},          {"id", "c" + std::to_string(i)},
+                          {"source", "test"}, {"url", nullptr},
+                          {"fetched_at", "2026-12-01T00:00:00Z"},
+                          {"content_type", "text/plain"},
+                          {"body", "raw body that clean would shorten, ignored here"},
+                          {"clean", {{"title", ""}, {"text", "two words"}, {"removed", nlohmann::json::object()}}}};
+      in << j.dump() << "\n";
+    }
+  }
+  ASSERT_EQ(Newsflow({"produce", "--raw", "--topic", "news.clean", dir_ + "/cleaned.jsonl", "--pipeline",
+                      pipeline, "--bootstrap-file", boot},
+                     "produce"),
+            0)
+      << ReadFile(dir_ + "/produce.log");
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= static_cast<size_t>(n); }, 90s))
+      << stage.Log() << sink.Log();
+  auto out = ReadLines(dir_ + "/out.jsonl");
+  EXPECT_EQ(out.size(), static_cast<size_t>(n));
+  std::set<std::string> ids;
+  for (const auto& l : out) {
+    auto j = nlohmann::json::parse(l);
+    ids.insert(j.at("id").get<std::string>());
+    EXPECT_EQ(j.at("wordcount").at("words"), 2);  // counted on clean.text
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(n));
+  for (auto* p : {&stage, &sink}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
+  }
+}
+
 // The children of process `pid`, from /proc.
 std::vector<pid_t> ChildrenOf(pid_t pid) {
   std::vector<pid_t> out;

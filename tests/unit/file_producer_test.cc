@@ -189,6 +189,13 @@ TEST(FileProducerTest, RecordFromJsonLineCompletesAndKeepsStageSections) {
   EXPECT_EQ(RecordFromJsonLine("{", {}, a).code(), StatusCode::kCorrupt);
 }
 
+TEST(FileProducerTest, RawLinesAreKeyedByTheirIdElseTheirNumber) {
+  EXPECT_EQ(RawLineKey(R"({"id":"u123","body":"x"})", 7), "u123");
+  EXPECT_EQ(RawLineKey(R"({"id":"","body":"x"})", 7), "7");
+  EXPECT_EQ(RawLineKey(R"({"id":5})", 8), "8");
+  EXPECT_EQ(RawLineKey("not json", 9), "9");
+}
+
 TEST(FileProducerTest, RejectsBadLinesWithReasons) {
   Article a;
   EXPECT_EQ(ArticleFromJsonLine("[1]", {}, a).code(), StatusCode::kSchema);
