@@ -65,6 +65,21 @@ TEST(RecordProcessorTest, EveryForwardingStageLeavesOneTraceEntry) {
   EXPECT_EQ(a.trace[2].stage, "plugin2");
 }
 
+// Run again on its own output, a stage gets a second entry.
+TEST(RecordProcessorTest, AStageRunAgainOnItsOutputIsTracedAgain) {
+  FnStage silent([](Article&) -> Result<Outcome> { return Outcome::Forward(); });
+  RecordProcessor p({{"plugin", &silent, nullptr}}, {});
+  RecordProcessor::Output once, twice;
+  p.Process(kRecord, once);
+  ASSERT_EQ(once.kind, RecordProcessor::Output::Kind::kForward);
+  p.Process(once.value, twice);
+  Codec codec;
+  Article a;
+  ASSERT_TRUE(codec.Decode(twice.value, a).ok());
+  ASSERT_EQ(a.trace.size(), 2u);
+  EXPECT_EQ(a.trace[1].stage, "plugin");
+}
+
 TEST(RecordProcessorTest, StageErrorBecomesDeadLetterNamingTheStage) {
   Fixture f;
   FnStage ok([](Article&) -> Result<Outcome> { return Outcome::Forward(); });

@@ -59,7 +59,7 @@ class SubprocessStage final : public Stage {
   Status Open(StageContext& ctx) override {
     // A missing program or script would dead-letter every record: refuse now.
     Status files = CheckCommandFiles(argv_);
-    if (!files.ok()) return files.WithContext("stage " + name_);
+    if (!files.ok()) return files;
     timeout_ = std::chrono::milliseconds(ctx.settings.GetInt("timeout_ms"));
     start_allowance_ = std::chrono::milliseconds(ctx.settings.GetInt("start_timeout_ms"));
     if (timeout_.count() <= 0 || start_allowance_.count() < 0)

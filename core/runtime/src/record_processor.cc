@@ -39,6 +39,7 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
   out.key = article_.id;
   out.fetched_at = ParseRfc3339(article_.fetched_at);
   for (const ChainLink& link : chain_) {
+    const size_t traced = article_.trace.size();
     auto t0 = std::chrono::steady_clock::now();
     Result<Outcome> r = Status::Internal("stage did not run");
     try {
@@ -64,7 +65,7 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
     }
     // Every stage that forwards a record leaves a trace entry: its own (a
     // built-in writes one with a note), else this one (plug-in stages).
-    if (article_.trace.empty() || article_.trace.back().stage != link.name)
+    if (article_.trace.size() <= traced || article_.trace.back().stage != link.name)
       article_.trace.push_back({link.name, NowRfc3339(), ""});
   }
   Codec::Encode(article_, out.value);
