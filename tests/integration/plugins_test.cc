@@ -177,11 +177,12 @@ TEST_F(PluginPipelineTest, ProcessCompletesPartialRecordsAndTracesPluginStages) 
   std::string pipeline = dir_ + "/pipeline.yaml";
   WriteFile(pipeline, "stages:\n  - name: clean\n  - name: wordcount\n    command: [python3, " +
                           kSource + "/examples/python-stage/stage.py]\n    env: {MIN_WORDS: \"3\"}\n");
-  EXPECT_EQ(Newsflow({"process", "--pipeline", pipeline, "--input", kSource + "/samples/feed.jsonl",
-                      "--output", dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dlq.jsonl"},
-                     "process"),
-            3)
-      << ReadFile(dir_ + "/process.log");
+  // Its own state: clean learns boilerplate across runs (templates).
+  Process process({NewsflowBinary(), "process", "--pipeline", pipeline, "--input",
+                   kSource + "/samples/feed.jsonl", "--output", dir_ + "/out.jsonl", "--dead-letters",
+                   dir_ + "/dlq.jsonl"},
+                  dir_ + "/process.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  EXPECT_EQ(process.Wait(120s), 3) << ReadFile(dir_ + "/process.log");
   auto out = ReadLines(dir_ + "/out.jsonl");
   auto dlq = ReadLines(dir_ + "/dlq.jsonl");
   ASSERT_EQ(out.size(), 2u) << ReadFile(dir_ + "/process.log");
@@ -334,9 +335,10 @@ char ProcState(pid_t pid) {
 TEST_F(PluginPipelineTest, KilledStageProgramIsReapedAndReadyzSaysSo) {
   std::string boot = dir_ + "/broker.bootstrap", down = dir_ + "/down";
   std::string pipeline = dir_ + "/pipeline.yaml";
-  WriteFile(pipeline, "stages:\n  - name: trouble\n    command: [python3, " + kSource +
-                          "/tests/data/plugins/misbehaving_stage.py]\n    env: {DOWN_FILE: " + down +
-                          "}\n");
+  // While DOWN_FILE exists it exits at once (sh: within milliseconds, even on a busy machine).
+  WriteFile(pipeline, "stages:\n  - name: trouble\n    command: [sh, -c, 'test -e \"$DOWN_FILE\" && exit 5; "
+                      "exec python3 " + kSource + "/tests/data/plugins/misbehaving_stage.py']\n"
+                      "    env: {DOWN_FILE: " + down + "}\n");
   Process broker({NewsflowBinary(), "broker", "--pipeline", pipeline, "--bootstrap-file", boot},
                  dir_ + "/broker.log");
   ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot); }, 10s)) << broker.Log();

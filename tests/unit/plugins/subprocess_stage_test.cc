@@ -202,7 +202,9 @@ TEST_F(SubprocessStageTest, KilledProgramIsReapedAtOnceNotReadyWhileDownThenRest
   std::string down = std::filesystem::temp_directory_path() /
                      ("nf-subprocess-down-" + std::to_string(getpid()));
   std::filesystem::remove(down);
-  Open(Misbehaving(), {}, {{"DOWN_FILE", down}});
+  // While DOWN_FILE exists it exits at once (sh: within milliseconds, even on a busy machine).
+  Open({"sh", "-c", "test -e \"$DOWN_FILE\" && exit 5; exec python3 " + Misbehaving()[1]}, {},
+       {{"DOWN_FILE", down}});
   HealthBoard& board = HealthBoard::For(registry_);
   std::string why;
   EXPECT_TRUE(Eventually([&] { return board.Ready(nullptr); }));
