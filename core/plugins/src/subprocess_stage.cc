@@ -191,6 +191,7 @@ class SubprocessStage final : public Stage {
     close(out[1]);
     close(err[1]);
     if (rc != 0) {
+      answered_since_start_ = false;  // restarts back off while it cannot start
       close(in[1]);
       close(out[0]);
       close(err[0]);

@@ -242,6 +242,32 @@ TEST_F(SubprocessStageTest, KilledProgramIsReapedAtOnceNotReadyWhileDownThenRest
   EXPECT_TRUE(board.Ready(&why)) << why;  // a closed stage's condition no longer counts
 }
 
+// A program that served records and then cannot be started at all (its file
+// was removed) is retried with the growing backoff, not every 50 ms.
+TEST_F(SubprocessStageTest, AProgramThatCannotStartAnyMoreIsRetriedWithBackoff) {
+  std::string prog = std::filesystem::temp_directory_path() /
+                     ("nf-subprocess-prog-" + std::to_string(getpid()));
+  std::filesystem::copy_file(Misbehaving()[1], prog, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::permissions(prog, std::filesystem::perms::owner_all);
+  Open({prog});
+  Article a = MakeArticle("a", "fine");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  auto restarts = [&] {
+    for (const auto& f : registry_.Collect())
+      if (f.name == "newsflow_subprocess_restarts_total") return f.metric.at(0).counter.value;
+    return -1.0;
+  };
+  std::filesystem::remove(prog);
+  auto children = Children();
+  ASSERT_EQ(children.size(), 1u);
+  kill(children[0], SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  // 100 + 200 + 400 + 800 ms of backoff fit in 2 s: at most 5 tries, not 40.
+  EXPECT_GE(restarts(), 1);
+  EXPECT_LE(restarts(), 5);
+  EXPECT_FALSE(HealthBoard::For(registry_).Ready(nullptr));
+}
+
 TEST_F(SubprocessStageTest, MissingProgramIsDeadLetteredNotFatalAtProcess) {
   descriptor_ = SubprocessStageDescriptor("sub", {"/nonexistent/program"}, {});
   auto s = Settings::Parse(descriptor_.options, {}, "sub");
