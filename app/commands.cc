@@ -464,9 +464,79 @@ void EnsureParent(const std::string& path) {
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
 }
 
+// --pipeline FILE for broker, produce and sink, as stage, run and process
+// take it: the file fills what the command line left out (MergeCommon: Kafka,
+// metrics, namespace, delivery, partitions), plus what the command uses of it.
+
+// Each stage's output topic, in chain order, as PlanFromConfig names them
+// (without loading any plug-in).
+std::vector<std::string> ChainOutputs(const PipelineConfig& cfg) {
+  std::vector<std::string> out;
+  for (const auto& sc : cfg.stages)
+    out.push_back(sc.output_topic.empty() ? DefaultOutputOf(sc.name) : sc.output_topic);
+  return out;
+}
+
+// The group that reads `topic` in the file's chain (a stage's, or the sink's
+// for the last topic); "" when the chain does not read it.
+std::string ReaderInPipeline(const PipelineConfig& cfg, const std::string& topic) {
+  std::vector<std::string> inputs = {cfg.raw_topic};
+  for (auto& t : ChainOutputs(cfg)) inputs.push_back(t);
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (inputs[k] != topic) continue;
+    return GroupFor(k < cfg.stages.size() ? cfg.stages[k].name : std::string("sink"));
+  }
+  return "";
+}
+
+Status UsePipeline(CommonOptions& c, BrokerOptions& o) {
+  if (o.pipeline.empty()) return Status::OK();
+  auto cfg = LoadPipelineConfig(o.pipeline);
+  if (!cfg.ok()) return cfg.status();
+  if (!cfg->brokers.empty())
+    return Status::InvalidArgument(o.pipeline + ": kafka.brokers is " + cfg->brokers +
+                                   ": that pipeline runs on a Kafka cluster, not on the embedded "
+                                   "broker (leave kafka.brokers empty to use `newsflow broker`)");
+  MergeCommon(*cfg, c);
+  if (!o.partitions_given) o.partitions = cfg->partitions;
+  if (o.topics.empty()) {
+    o.topics = {cfg->raw_topic};
+    for (auto& t : ChainOutputs(*cfg)) o.topics.push_back(t);
+    o.topics.push_back(cfg->dead_letter_topic);
+  }
+  return Status::OK();
+}
+
+Status UsePipeline(CommonOptions& c, ProduceOptions& o) {
+  if (o.pipeline.empty()) return Status::OK();
+  auto cfg = LoadPipelineConfig(o.pipeline);
+  if (!cfg.ok()) return cfg.status();
+  MergeCommon(*cfg, c);
+  if (!o.topic_given) o.topic = cfg->raw_topic;
+  o.dlq_topic = cfg->dead_letter_topic;
+  if (o.downstream_group.empty()) o.downstream_group = ReaderInPipeline(*cfg, o.topic);
+  return Status::OK();
+}
+
+Status UsePipeline(CommonOptions& c, SinkOptions& o) {
+  if (o.pipeline.empty()) return Status::OK();
+  auto cfg = LoadPipelineConfig(o.pipeline);
+  if (!cfg.ok()) return cfg.status();
+  MergeCommon(*cfg, c);
+  auto outputs = ChainOutputs(*cfg);
+  if (!o.topic_given) o.topic = outputs.empty() ? cfg->raw_topic : outputs.back();
+  o.dlq_topic = cfg->dead_letter_topic;
+  const std::string& file = o.topic == o.dlq_topic ? cfg->dead_letters_output : cfg->articles_output;
+  if (!o.output_given && !file.empty()) o.output = file;
+  return Status::OK();
+}
+
 }  // namespace
 
-int RunBroker(const CommonOptions& c, const BrokerOptions& o) {
+int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
+  CommonOptions c = c_in;
+  BrokerOptions o = o_in;
+  if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
   std::vector<std::string> topics = o.topics.empty() ? DefaultTopics() : o.topics;
   Status ns = CheckNamespace(c.ns);
   if (!ns.ok()) return Fail(ns);
@@ -492,14 +562,17 @@ int RunBroker(const CommonOptions& c, const BrokerOptions& o) {
   return kOk;
 }
 
-int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
+int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
+  CommonOptions c = c_in;
+  ProduceOptions o = o_in;
+  if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
   auto kafka = Kafka(c);
   if (!kafka.ok()) return Fail(kafka.status());
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
   KafkaArticleSink::Options so;
   so.topic = Ns(c, o.topic);
-  so.dlq_topic = Ns(c, kDeadLetterTopic);
+  so.dlq_topic = Ns(c, o.dlq_topic);
   so.max_record_bytes = o.max_record_bytes;
   so.flow_control = o.flow_control;
   so.downstream_group =
@@ -532,7 +605,8 @@ int RunProduce(const CommonOptions& c, const ProduceOptions& o) {
       }
       std::string line;
       while (std::getline(*in, line)) {
-        Status s = (*sink)->PublishBytes(std::to_string(n++), line);
+        Status s = (*sink)->PublishBytes(RawLineKey(line, n), line);  // the id when it has one
+        ++n;
         if (!s.ok()) return Fail(s);
       }
     }
@@ -641,12 +715,15 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   return s.ok() ? kOk : Fail(s);
 }
 
-int RunSink(const CommonOptions& c, const SinkOptions& o) {
+int RunSink(const CommonOptions& c_in, const SinkOptions& o_in) {
+  CommonOptions c = c_in;
+  SinkOptions o = o_in;
+  if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
   auto kafka = Kafka(c);
   if (!kafka.ok()) return Fail(kafka.status());
   auto metrics = Metrics(c);
   if (!metrics.ok()) return Fail(metrics.status());
-  bool is_dlq = o.topic == kDeadLetterTopic;
+  bool is_dlq = o.topic == o.dlq_topic;
   std::string name = is_dlq ? "dlq-sink" : "sink";
   if (o.dedupe && (o.raw || is_dlq))
     return Fail(Status::InvalidArgument("sink --dedupe needs article ids: it cannot be combined with "
@@ -880,6 +957,10 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   RecordProcessor::Options po;
   po.max_record_bytes = o.max_record_bytes;
   po.max_output_bytes = SIZE_MAX;
+  // Partial records get what `produce` would give them (id, fetched_at, ...).
+  po.decoder = [](std::string_view line, Article& a) {
+    return RecordFromJsonLine(line, FileProducerOptions{}, a);
+  };
   RecordProcessor processor(std::move(chain), po);
 
   // Input: a readable file (or stdin); a directory or an unreadable file is
@@ -1076,26 +1157,19 @@ int RunValidate(const std::string& path) {
   if (!cfg.ok()) return Fail(cfg.status());
   auto plans = PlanFromConfig(*cfg);
   if (!plans.ok()) return Fail(plans.status());
-  // A command whose program cannot be found would only fail at start-up.
-  for (const auto& sc : cfg->stages) {
+  // A command whose program or script is missing would only fail at start-up
+  // (every record dead-lettered): check the files, then start it once with
+  // no input (ProbeCommand).
+  std::vector<std::string> notes;
+  for (size_t i = 0; i < cfg->stages.size(); ++i) {
+    const StageConfig& sc = cfg->stages[i];
     if (sc.kind != StageConfig::Kind::kCommand) continue;
-    const std::string& prog = sc.command[0];
-    bool found = false;
-    if (prog.find('/') != std::string::npos) {
-      found = access(prog.c_str(), X_OK) == 0;
-    } else if (const char* path_env = std::getenv("PATH")) {
-      std::string_view rest(path_env);
-      while (!found) {
-        size_t colon = rest.find(':');
-        std::string dir(rest.substr(0, colon));
-        found = access(((dir.empty() ? "." : dir) + "/" + prog).c_str(), X_OK) == 0;
-        if (colon == std::string_view::npos) break;
-        rest.remove_prefix(colon + 1);
-      }
-    }
-    if (!found)
+    auto probe = ProbeCommand(sc.name, sc.command, sc.env,
+                              std::chrono::milliseconds((*plans)[i].settings.GetInt("start_timeout_ms")));
+    if (!probe.ok())
       return Fail(Status::InvalidArgument(sc.mark.Describe() + ": stages." + sc.name +
-                                          ".command: program '" + prog + "' not found or not executable"));
+                                          ".command: " + probe.status().message()));
+    notes.push_back(sc.name + ": " + *probe);
   }
   std::printf("%s: ok\n", path.c_str());
   std::printf("  %s", cfg->raw_topic.c_str());
@@ -1109,6 +1183,7 @@ int RunValidate(const std::string& path) {
   if (!cfg->ns.empty())
     std::printf("  namespace: %s (topics and groups are %s.<name>)\n", cfg->ns.c_str(), cfg->ns.c_str());
   for (const auto& p : *plans) std::printf("  %s: %s\n", p.name.c_str(), p.descriptor.description.c_str());
+  for (const auto& n : notes) std::printf("  %s\n", n.c_str());
   return kOk;
 }
 

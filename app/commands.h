@@ -36,6 +36,8 @@ struct CommonOptions {
 };
 
 struct BrokerOptions {
+  std::string pipeline;  // --pipeline FILE: its topics, partitions and namespace
+  bool partitions_given = false;
   int partitions = 8;
   int brokers = 1;
   std::vector<std::string> topics;  // empty: the default chain's topics
@@ -45,7 +47,10 @@ struct ProduceOptions {
   std::vector<std::string> inputs;  // files, directories, .jsonl, "-"
   std::string source;
   std::string format = "auto";
+  std::string pipeline;  // --pipeline FILE: topics, Kafka, metrics from the file
   std::string topic = "news.raw";
+  bool topic_given = false;
+  std::string dlq_topic = "news.dlq";  // the pipeline file's topics.dead_letters
   size_t max_record_bytes = 900 * 1024;
   bool flow_control = true;
   std::string downstream_group;  // default: the group that reads `topic`
@@ -64,7 +69,13 @@ struct StageOptions {
 };
 
 struct SinkOptions {
+  // --pipeline FILE: Kafka, metrics, namespace, and the sinks: section (the
+  // chain's last topic to sinks.articles; --topic <dead letters> to
+  // sinks.dead_letters).
+  std::string pipeline;
+  bool topic_given = false, output_given = false;
   std::string topic = "news.tagged";
+  std::string dlq_topic = "news.dlq";  // the pipeline file's topics.dead_letters
   std::string output = "-";
   std::string dlq_output;
   std::string group;

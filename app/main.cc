@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   cmd_broker->add_option("--partitions", broker.partitions, "Partitions per topic")->check(CLI::Range(1, 256));
   cmd_broker->add_option("--count", broker.brokers, "Number of mock brokers")->check(CLI::Range(1, 9));
   cmd_broker->add_option("--topic", broker.topics, "Topics to create (default: the chain's topics)");
+  cmd_broker->add_option("--pipeline", broker.pipeline,
+                         "Pipeline file: create its topics, with its partitions and namespace");
 
   newsflow::ProduceOptions produce;
   auto* cmd_produce = app.add_subcommand("produce", "Publish raw articles from files, directories or JSON Lines");
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
   cmd_produce->add_option("--format", produce.format, "auto, text, html or jsonl")
       ->check(CLI::IsMember({"auto", "text", "html", "jsonl"}));
   cmd_produce->add_option("--topic", produce.topic, "Topic to publish to");
+  cmd_produce->add_option("--pipeline", produce.pipeline,
+                          "Pipeline file: its raw and dead-letter topics, Kafka, metrics, namespace");
   cmd_produce->add_option("--max-record-bytes", produce.max_record_bytes, "Larger articles are dead-lettered");
   cmd_produce->add_flag("!--no-flow-control", produce.flow_control, "Do not wait for the downstream group");
   cmd_produce->add_option("--downstream-group", produce.downstream_group,
@@ -98,6 +102,9 @@ int main(int argc, char** argv) {
   newsflow::SinkOptions sink;
   auto* cmd_sink = app.add_subcommand("sink", "Write a topic to JSON Lines (consumer group newsflow-sink)");
   cmd_sink->add_option("--topic", sink.topic, "Topic to read");
+  cmd_sink->add_option("--pipeline", sink.pipeline,
+                       "Pipeline file: its sinks (the last topic to sinks.articles, --topic of dead "
+                       "letters to sinks.dead_letters), Kafka, metrics, namespace");
   cmd_sink->add_option("--output", sink.output, "File to append to, or - for stdout");
   cmd_sink->add_option("--dead-letters", sink.dlq_output, "File for records that fail to decode (default stderr)");
   cmd_sink->add_option("--group", sink.group, "Consumer group (default: newsflow-sink, or newsflow-dlq-sink for news.dlq)");
@@ -155,7 +162,9 @@ int main(int argc, char** argv) {
 
   std::string validate_file;
   auto* cmd_validate = app.add_subcommand("validate", "Check a pipeline file: structure, stages, settings");
-  cmd_validate->add_option("file", validate_file, "Pipeline file (YAML)")->required();
+  auto* validate_pos = cmd_validate->add_option("file", validate_file, "Pipeline file (YAML)");
+  cmd_validate->add_option("--pipeline", validate_file, "Pipeline file (YAML), as for the other commands")
+      ->excludes(validate_pos);
 
   newsflow::ReplayOptions replay;
   auto* cmd_replay = newsflow::AddReplayCommand(app, replay);
@@ -184,6 +193,10 @@ int main(int argc, char** argv) {
   run.output_given = cmd_run->count("--output") > 0;
   run.dlq_output_given = cmd_run->count("--dead-letters") > 0;
   run.partitions_given = cmd_run->count("--partitions") > 0;
+  broker.partitions_given = cmd_broker->count("--partitions") > 0;
+  produce.topic_given = cmd_produce->count("--topic") > 0;
+  sink.topic_given = cmd_sink->count("--topic") > 0;
+  sink.output_given = cmd_sink->count("--output") > 0;
 
   // CLD2 allocates and frees large scratch buffers per call; without a high
   // trim threshold glibc returns them to the kernel every time (~40% slower).
@@ -211,7 +224,13 @@ int main(int argc, char** argv) {
     }
     if (*cmd_replay) return newsflow::RunReplay(common, replay);
     if (*cmd_stages) return newsflow::ListStages();
-    if (*cmd_validate) return newsflow::RunValidate(validate_file);
+    if (*cmd_validate) {
+      if (validate_file.empty()) {
+        std::fprintf(stderr, "newsflow validate: give the pipeline file (FILE or --pipeline FILE)\n");
+        return 2;
+      }
+      return newsflow::RunValidate(validate_file);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsflow: %s\n", e.what());
     return 2;

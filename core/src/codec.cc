@@ -60,10 +60,9 @@ Status GetDouble(dom::element e, std::string_view where, double& out) {
 Status DecodeClean(dom::element e, CleanSection& c) {
   dom::object o;
   if (e.get_object().get(o)) return TypeError("clean", "an object");
-  bool has_title = false, has_text = false;
+  bool has_text = false;  // title, published_at and removed are optional
   for (auto [key, value] : o) {
     if (key == "title") {
-      has_title = true;
       NEWSFLOW_RETURN_IF_ERROR(GetString(value, "clean.title", c.title));
     } else if (key == "text") {
       has_text = true;
@@ -86,7 +85,7 @@ Status DecodeClean(dom::element e, CleanSection& c) {
       }
     }
   }
-  if (!has_title || !has_text) return Status::Schema("clean: missing title or text");
+  if (!has_text) return Status::Schema("clean: missing text");
   return Status::OK();
 }
 

@@ -102,6 +102,8 @@ const newsflow_plugin_v1 kPlugin = {
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const newsflow_plugin_v1* newsflow_plugin(void) {
+// Built with hidden visibility (CMakeLists.txt), so the entry point is marked
+// for export; everything else stays private to the shared object.
+extern "C" NEWSFLOW_PLUGIN_EXPORT const newsflow_plugin_v1* newsflow_plugin(void) {
   return &kPlugin;
 }

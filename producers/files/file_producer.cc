@@ -269,6 +269,49 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   return Status::OK();
 }
 
+std::string RawLineKey(std::string_view line, int64_t n) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view id;
+  if (!parser.parse(line.data(), line.size(), true).get(doc) && doc.is_object() &&
+      !doc["id"].get_string().get(id) && !id.empty())
+    return std::string(id);
+  return std::to_string(n);
+}
+
+Status RecordFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
+  thread_local Codec codec;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  if (parser.parse(line.data(), line.size(), true).get(doc) || doc.get_object().get(obj))
+    return codec.Decode(line, out);  // says what is wrong with it
+  static constexpr std::string_view kRequired[] = {"id", "source", "fetched_at", "content_type",
+                                                   "body"};
+  bool complete = true;
+  for (std::string_view k : kRequired) complete = complete && obj[k].error() == simdjson::SUCCESS;
+  if (complete) return codec.Decode(line, out);
+  Article raw;
+  NEWSFLOW_RETURN_IF_ERROR(ArticleFromJsonLine(line, o, raw));
+  // The rest (stage sections, a plug-in's own) goes through the codec, which
+  // types and checks it: written as members of the completed record, decoded.
+  static constexpr std::string_view kRawFields[] = {"v",    "id",           "source", "url",
+                                                    "fetched_at", "content_type", "body",
+                                                    "meta", "title"};
+  for (auto [key, value] : obj) {
+    if (std::find(std::begin(kRawFields), std::end(kRawFields), key) != std::end(kRawFields))
+      continue;
+    raw.extensions.emplace_back(std::string(key), simdjson::minify(value));
+  }
+  if (raw.extensions.empty()) {
+    out = std::move(raw);
+    return Status::OK();
+  }
+  std::string completed;
+  Codec::Encode(raw, completed);
+  return codec.Decode(completed, out);
+}
+
 Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProducerOptions& o,
                         ArticleSink& sink, FileProducerStats& stats) {
   for (const std::string& path : paths) {

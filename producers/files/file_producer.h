@@ -48,4 +48,17 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
 // Turns one JSON Lines line into an article (exposed for tests).
 Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& options, Article& out);
 
+// The Kafka key of a line `produce --raw` publishes verbatim: the record's
+// "id" when it is a JSON object with a non-empty string id (so an article
+// lands in the partition it always does), else the line's number `n`.
+std::string RawLineKey(std::string_view line, int64_t n);
+
+// A record for `newsflow process` (a sub-chain applied offline), from one
+// JSON Lines line: a complete record (id, source, fetched_at, content_type,
+// body) decodes as is; a partial one gets the raw fields `produce` would give
+// it (ArticleFromJsonLine: id from url/source/body, fetched_at now, source,
+// content_type) and keeps its stage sections (clean, lang, entities, trace, a
+// plug-in's own section), checked as the codec checks them.
+Status RecordFromJsonLine(std::string_view line, const FileProducerOptions& options, Article& out);
+
 }  // namespace newsflow

@@ -154,6 +154,48 @@ TEST(FileProducerTest, CompletesPartialJsonLines) {
   EXPECT_EQ(a.id, b.id) << "same canonical URL, same id";
 }
 
+// `process` input: partial records completed as produce completes them, with
+// their stage sections kept; complete records as they are.
+TEST(FileProducerTest, RecordFromJsonLineCompletesAndKeepsStageSections) {
+  const std::string line =
+      R"({"body":"x","url":"https://example.com/p","clean":{"text":"X"},"wordcount":{"words":1},)"
+      R"("trace":[{"stage":"clean","at":"2026-01-01T00:00:00Z"}]})";
+  Article produced, a;
+  ASSERT_TRUE(ArticleFromJsonLine(line, {}, produced).ok());
+  auto s = RecordFromJsonLine(line, {}, a);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(a.id, produced.id);  // the same id produce gives it
+  EXPECT_EQ(a.source, "jsonl");
+  EXPECT_FALSE(a.fetched_at.empty());
+  ASSERT_TRUE(a.clean.has_value());
+  EXPECT_EQ(a.clean->text, "X");
+  EXPECT_EQ(a.clean->title, "");  // optional on input
+  ASSERT_EQ(a.trace.size(), 1u);
+  ASSERT_EQ(a.extensions.size(), 1u);
+  EXPECT_EQ(a.extensions[0].second, R"({"words":1})");
+  // A complete record is taken as it is.
+  Article c;
+  ASSERT_TRUE(RecordFromJsonLine(R"({"id":"k","source":"s","fetched_at":"2026-01-01T00:00:00Z",)"
+                                 R"("content_type":"text/plain","body":"b","lang":{"code":"en",)"
+                                 R"("confidence":1,"script":"Latn","spans":[]}})",
+                                 {}, c)
+                  .ok());
+  EXPECT_EQ(c.id, "k");
+  ASSERT_TRUE(c.lang.has_value());
+  // Broken sections are refused as the codec refuses them.
+  EXPECT_EQ(RecordFromJsonLine(R"({"body":"x","clean":{"title":"t"}})", {}, a).code(),
+            StatusCode::kSchema);
+  EXPECT_EQ(RecordFromJsonLine(R"({"source":"s"})", {}, a).code(), StatusCode::kSchema);
+  EXPECT_EQ(RecordFromJsonLine("{", {}, a).code(), StatusCode::kCorrupt);
+}
+
+TEST(FileProducerTest, RawLinesAreKeyedByTheirIdElseTheirNumber) {
+  EXPECT_EQ(RawLineKey(R"({"id":"u123","body":"x"})", 7), "u123");
+  EXPECT_EQ(RawLineKey(R"({"id":"","body":"x"})", 7), "7");
+  EXPECT_EQ(RawLineKey(R"({"id":5})", 8), "8");
+  EXPECT_EQ(RawLineKey("not json", 9), "9");
+}
+
 TEST(FileProducerTest, RejectsBadLinesWithReasons) {
   Article a;
   EXPECT_EQ(ArticleFromJsonLine("[1]", {}, a).code(), StatusCode::kSchema);

@@ -40,6 +40,46 @@ TEST(RecordProcessorTest, ForwardsAndEncodesTheStagesChanges) {
   EXPECT_EQ(f.metrics.process_seconds.Collect().histogram.sample_count, 1u);
 }
 
+// One trace entry per stage that forwarded the record: the stage's own when
+// it writes one (built-ins, with a note), else the processor's (plug-ins).
+TEST(RecordProcessorTest, EveryForwardingStageLeavesOneTraceEntry) {
+  FnStage silent([](Article&) -> Result<Outcome> { return Outcome::Forward(); });
+  FnStage noted([](Article& a) -> Result<Outcome> {
+    a.trace.push_back({"noted", "2026-01-01T00:00:01Z", "did a thing"});
+    return Outcome::Forward();
+  });
+  RecordProcessor p({{"plugin", &silent, nullptr}, {"noted", &noted, nullptr}, {"plugin2", &silent, nullptr}},
+                    {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kForward);
+  Codec codec;
+  Article a;
+  ASSERT_TRUE(codec.Decode(out.value, a).ok());
+  ASSERT_EQ(a.trace.size(), 3u) << out.value;
+  EXPECT_EQ(a.trace[0].stage, "plugin");
+  EXPECT_TRUE(a.trace[0].note.empty());
+  EXPECT_FALSE(a.trace[0].at.empty());
+  EXPECT_EQ(a.trace[1].stage, "noted");
+  EXPECT_EQ(a.trace[1].note, "did a thing");
+  EXPECT_EQ(a.trace[2].stage, "plugin2");
+}
+
+// Run again on its own output, a stage gets a second entry.
+TEST(RecordProcessorTest, AStageRunAgainOnItsOutputIsTracedAgain) {
+  FnStage silent([](Article&) -> Result<Outcome> { return Outcome::Forward(); });
+  RecordProcessor p({{"plugin", &silent, nullptr}}, {});
+  RecordProcessor::Output once, twice;
+  p.Process(kRecord, once);
+  ASSERT_EQ(once.kind, RecordProcessor::Output::Kind::kForward);
+  p.Process(once.value, twice);
+  Codec codec;
+  Article a;
+  ASSERT_TRUE(codec.Decode(twice.value, a).ok());
+  ASSERT_EQ(a.trace.size(), 2u);
+  EXPECT_EQ(a.trace[1].stage, "plugin");
+}
+
 TEST(RecordProcessorTest, StageErrorBecomesDeadLetterNamingTheStage) {
   Fixture f;
   FnStage ok([](Article&) -> Result<Outcome> { return Outcome::Forward(); });

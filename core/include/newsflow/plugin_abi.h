@@ -34,6 +34,19 @@ extern "C" {
 #define NEWSFLOW_PLUGIN_ABI_VERSION 1u
 #define NEWSFLOW_PLUGIN_ENTRY "newsflow_plugin"
 
+/* Marks the entry point exported when the rest of the plug-in is built with
+ * hidden visibility (-fvisibility=hidden, CMake's CXX_VISIBILITY_PRESET
+ * hidden, recommended):
+ *     extern "C" NEWSFLOW_PLUGIN_EXPORT const struct newsflow_plugin_v1* newsflow_plugin(void);
+ * Without it such a build exports nothing and newsflow refuses the file
+ * ("does not export newsflow_plugin()"); `nm -D --defined-only lib.so` lists
+ * what a file exports. */
+#if defined(_WIN32)
+#define NEWSFLOW_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define NEWSFLOW_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
 /* One setting the stage accepts; checked by newsflow (unknown key, wrong type
  * -> refused at start-up with the pipeline file's line). `type` is one of
  * "string", "int", "double", "bool", "path". `default_value` may be "" (unset). */

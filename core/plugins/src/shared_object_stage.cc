@@ -131,7 +131,8 @@ Result<StageDescriptor> LoadSharedObjectStage(const std::string& name, const std
   if (entry == nullptr) {
     dlclose(handle);
     return Status::InvalidArgument("plug-in " + name + ": " + path + " does not export " +
-                                   NEWSFLOW_PLUGIN_ENTRY + "() (see newsflow/plugin_abi.h)");
+                                   NEWSFLOW_PLUGIN_ENTRY + "() (built with hidden visibility? mark it "
+                                   "extern \"C\" NEWSFLOW_PLUGIN_EXPORT; see newsflow/plugin_abi.h)");
   }
   const newsflow_plugin_v1* p = entry();
   if (p == nullptr) {

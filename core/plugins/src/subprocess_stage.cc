@@ -14,10 +14,13 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "newsflow/codec.h"
+#include "newsflow/health.h"
 #include "newsflow/plugin_stages.h"
 
 extern char** environ;
@@ -46,9 +49,17 @@ class SubprocessStage final : public Stage {
   SubprocessStage(std::string name, std::vector<std::string> argv,
                   std::map<std::string, std::string> env)
       : name_(std::move(name)), argv_(std::move(argv)), env_(std::move(env)) {}
-  ~SubprocessStage() override { Stop(std::chrono::milliseconds(0)); }
+  ~SubprocessStage() override {
+    StopWatcher();
+    std::lock_guard<std::mutex> lock(mu_);
+    Stop(std::chrono::milliseconds(0));
+    if (ready_ != nullptr) board_->Drop(*ready_);
+  }
 
   Status Open(StageContext& ctx) override {
+    // A missing program or script would dead-letter every record: refuse now.
+    Status files = CheckCommandFiles(argv_);
+    if (!files.ok()) return files;
     timeout_ = std::chrono::milliseconds(ctx.settings.GetInt("timeout_ms"));
     start_allowance_ = std::chrono::milliseconds(ctx.settings.GetInt("start_timeout_ms"));
     if (timeout_.count() <= 0 || start_allowance_.count() < 0)
@@ -65,10 +76,19 @@ class SubprocessStage final : public Stage {
                          .Help("Records a subprocess stage did not answer within timeout_ms")
                          .Register(ctx.metrics);
     timeouts_ = &timeouts.Add({{"stage", name_}});
-    return Spawn();
+    // /readyz says not ready while the program is down (Watch).
+    board_ = &HealthBoard::For(ctx.metrics);
+    ready_ = &board_->Add("stage " + name_ + " program");
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      NEWSFLOW_RETURN_IF_ERROR(Spawn());
+    }
+    watcher_ = std::thread([this] { Watch(); });
+    return Status::OK();
   }
 
   Result<Outcome> Process(Article& a) override {
+    std::lock_guard<std::mutex> lock(mu_);
     request_.clear();
     const uint64_t id = ++next_id_;
     request_ += "{\"id\":";
@@ -93,6 +113,7 @@ class SubprocessStage final : public Stage {
       switch (r.kind) {
         case Exchange::kReply:
           answered_since_start_ = true;
+          MarkUpIfStarted();
           return Apply(a);
         case Exchange::kGarbage:
           return Status::Corrupt("stage program wrote an invalid result line: " + r.detail);
@@ -115,6 +136,8 @@ class SubprocessStage final : public Stage {
   }
 
   Status Close() override {
+    StopWatcher();
+    std::lock_guard<std::mutex> lock(mu_);
     Stop(std::chrono::milliseconds(2000));
     return Status::OK();
   }
@@ -168,6 +191,7 @@ class SubprocessStage final : public Stage {
     close(out[1]);
     close(err[1]);
     if (rc != 0) {
+      answered_since_start_ = false;  // restarts back off while it cannot start
       close(in[1]);
       close(out[0]);
       close(err[0]);
@@ -183,20 +207,83 @@ class SubprocessStage final : public Stage {
     err_buf_.clear();
     answered_since_start_ = false;
     spdlog::info("stage {}: started '{}' (pid {})", name_, argv_[0], pid_);
+    started_at_ = Clock::now();
+    if (ready_ != nullptr) ready_->Set(false, "starting (pid " + std::to_string(pid_) + ")");
     return Status::OK();
   }
 
-  Status Restart() {
-    // Back off when the program keeps dying before it answers anything (a
-    // broken install, a crash at start); one that served records restarts at once.
+  // Back off when the program keeps dying before it answers anything (a
+  // broken install, a crash at start); one that served records restarts at once.
+  std::chrono::milliseconds NextBackoff() {
     if (answered_since_start_) {
       quick_restarts_ = 0;
-    } else {
-      quick_restarts_ = std::min(quick_restarts_ + 1, 6);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50 << quick_restarts_));
+      return std::chrono::milliseconds(0);
     }
+    quick_restarts_ = std::min(quick_restarts_ + 1, 6);
+    return std::chrono::milliseconds(50 << quick_restarts_);
+  }
+
+  Status Restart() {
+    std::this_thread::sleep_for(NextBackoff());
     restarts_->Increment();
     return Spawn();
+  }
+
+  // Between records (mu_ free), notices at once when the program dies (a
+  // SIGKILL, the OOM killer, a crash of its own): reaps it, so no zombie
+  // stays behind, reports not ready, and starts it again (with the same
+  // backoff as Restart), so the stage is ready again without waiting for a
+  // record. Also passes on what the program writes to stderr meanwhile.
+  void Watch() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!closing_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(50));
+      if (closing_) break;
+      if (pid_ > 0) {
+        int status = 0;
+        pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == 0) {
+          DrainStderr();
+          MarkUpIfStarted();
+          continue;
+        }
+        const pid_t old = pid_;
+        std::string how = r == pid_ ? DescribeWait(status) : "is gone";
+        Release(true, &status);
+        spdlog::warn("stage {}: program (pid {}) {} between records; starting it again", name_,
+                     old, how);
+        ready_->Set(false, "program (pid " + std::to_string(old) + ") " + how +
+                               "; starting it again");
+      }
+      // Down (died, timed out, or failed to start): start it again.
+      auto delay = NextBackoff();
+      cv_.wait_for(lock, delay, [this] { return closing_ || pid_ > 0; });
+      if (closing_ || pid_ > 0) continue;
+      restarts_->Increment();
+      Status s = Spawn();
+      if (!s.ok()) {
+        spdlog::warn("stage {}: {}", name_, s.message());
+        ready_->Set(false, s.message());
+      }
+    }
+  }
+
+  // A started program counts as up once it answered a record or stayed alive
+  // for kStartedAfter (one that dies as it starts never looks ready).
+  static constexpr std::chrono::milliseconds kStartedAfter{1000};
+  void MarkUpIfStarted() {
+    if (ready_ == nullptr || ready_->up() || pid_ <= 0) return;
+    if (answered_since_start_ || Clock::now() - started_at_ >= kStartedAfter)
+      ready_->Set(true, "running (pid " + std::to_string(pid_) + ")");
+  }
+
+  void StopWatcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
   }
 
   // Closes the pipes and reaps the child: after `grace` for it to exit by
@@ -249,6 +336,7 @@ class SubprocessStage final : public Stage {
     close(child_err_);
     from_child_ = child_err_ = -1;
     pid_ = -1;
+    if (ready_ != nullptr) ready_->Set(false, "program not running");
   }
 
   void DrainStderr() {
@@ -379,9 +467,18 @@ class SubprocessStage final : public Stage {
   simdjson::dom::element doc_;
   Codec codec_;
   bool answered_since_start_ = false;
+  Clock::time_point started_at_;
   int quick_restarts_ = 0;
   prometheus::Counter* restarts_ = nullptr;
   prometheus::Counter* timeouts_ = nullptr;
+  // mu_ guards the child and its pipes: Process holds it for a whole record,
+  // Watch between records.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool closing_ = false;
+  std::thread watcher_;
+  HealthBoard* board_ = nullptr;
+  HealthBoard::Condition* ready_ = nullptr;
 };
 
 }  // namespace

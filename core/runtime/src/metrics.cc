@@ -106,7 +106,11 @@ PerRegistry& SlotFor(prometheus::Registry& r) {
 
 }  // namespace
 
-Readiness& Readiness::For(prometheus::Registry& registry) { return *SlotFor(registry).readiness; }
+Readiness& Readiness::For(prometheus::Registry& registry) {
+  Readiness& r = *SlotFor(registry).readiness;
+  r.board_.store(&HealthBoard::For(registry), std::memory_order_release);
+  return r;
+}
 
 void Readiness::Expect(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -148,6 +152,8 @@ bool Readiness::Ready(std::string* why) const {
            " partition(s) assigned, broker " + (connected ? "connected" : "not connected") + ")\n";
   }
   if (components_.empty()) out = "ready (no consumer in this process)\n";
+  if (const HealthBoard* board = board_.load(std::memory_order_acquire))
+    ready = board->Ready(&out) && ready;
   if (why != nullptr) *why = std::move(out);
   return ready;
 }

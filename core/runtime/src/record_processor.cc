@@ -31,7 +31,7 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
     out.value.assign(bytes);
     return;
   }
-  Status st = codec_.Decode(bytes, article_);
+  Status st = options_.decoder ? options_.decoder(bytes, article_) : codec_.Decode(bytes, article_);
   if (!st.ok()) {
     DeadLetterOut(out, first, st);
     return;
@@ -39,6 +39,7 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
   out.key = article_.id;
   out.fetched_at = ParseRfc3339(article_.fetched_at);
   for (const ChainLink& link : chain_) {
+    const size_t traced = article_.trace.size();
     auto t0 = std::chrono::steady_clock::now();
     Result<Outcome> r = Status::Internal("stage did not run");
     try {
@@ -62,6 +63,10 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
       out.reason = r->reason;
       return;
     }
+    // Every stage that forwards a record leaves a trace entry: its own (a
+    // built-in writes one with a note), else this one (plug-in stages).
+    if (article_.trace.size() <= traced || article_.trace.back().stage != link.name)
+      article_.trace.push_back({link.name, NowRfc3339(), ""});
   }
   Codec::Encode(article_, out.value);
   if (out.value.size() > options_.max_output_bytes) {

@@ -10,12 +10,17 @@ Per record, by a marker in the body:
   DROP          {"drop": "asked_to"}
   REJECT        {"dead_letter": "asked to reject"}
 anything else is forwarded unchanged. Each line is also logged to stderr.
+While the file named by $DOWN_FILE exists, it exits (status 5) as it starts.
 """
 import json
 import os
 import sys
 import time
 
+down = os.environ.get("DOWN_FILE")
+if down and os.path.exists(down):
+    print("DOWN_FILE exists: exiting", file=sys.stderr, flush=True)
+    sys.exit(5)
 state = os.environ.get("STATE_DIR", "/tmp")
 out = sys.stdout.buffer
 for line in iter(sys.stdin.buffer.readline, b""):

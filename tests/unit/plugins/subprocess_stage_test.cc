@@ -1,8 +1,13 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
-#include <filesystem>
+#include <signal.h>
 
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "newsflow/health.h"
 #include "newsflow/plugin_stages.h"
 
 namespace newsflow {
@@ -17,6 +22,35 @@ Article MakeArticle(const std::string& id, const std::string& body) {
   a.fetched_at = "2026-11-23T10:00:00Z";
   a.body = body;
   return a;
+}
+
+// The children of this process, from /proc.
+std::vector<pid_t> Children() {
+  std::vector<pid_t> out;
+  for (const auto& t : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(t.path() / "children");
+    pid_t p;
+    while (in >> p) out.push_back(p);
+  }
+  return out;
+}
+
+// The state letter of /proc/PID/stat ('Z': a zombie), or 0 when it is gone.
+char ProcState(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+}
+
+template <typename F>
+bool Eventually(F f, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (f()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return f();
 }
 
 class SubprocessStageTest : public ::testing::Test {
@@ -159,6 +193,79 @@ TEST_F(SubprocessStageTest, MixedTroubleLosesNoRecord) {
   EXPECT_EQ(out, 5);  // 4 x ok + CRASH_ONCE
   EXPECT_EQ(dropped, 1);
   EXPECT_EQ(dead, 5);  // GARBAGE, HANG, CRASH_ALWAYS, REJECT, WRONG_ID
+}
+
+// A program killed between records is reaped at once (no zombie), the stage
+// reports not ready while it is down (here it keeps failing to start while
+// DOWN_FILE exists), and it comes back without a record arriving.
+TEST_F(SubprocessStageTest, KilledProgramIsReapedAtOnceNotReadyWhileDownThenRestarted) {
+  std::string down = std::filesystem::temp_directory_path() /
+                     ("nf-subprocess-down-" + std::to_string(getpid()));
+  std::filesystem::remove(down);
+  // While DOWN_FILE exists it exits at once (sh: within milliseconds, even on a busy machine).
+  Open({"sh", "-c", "test -e \"$DOWN_FILE\" && exit 5; exec python3 " + Misbehaving()[1]}, {},
+       {{"DOWN_FILE", down}});
+  HealthBoard& board = HealthBoard::For(registry_);
+  std::string why;
+  EXPECT_TRUE(Eventually([&] { return board.Ready(nullptr); }));
+  Article a = MakeArticle("a", "fine");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  auto children = Children();
+  ASSERT_EQ(children.size(), 1u);
+  const pid_t first = children[0];
+  std::ofstream(down).put('x');
+  ASSERT_EQ(kill(first, SIGKILL), 0);
+  // Reaped without a record: no zombie left in /proc.
+  EXPECT_TRUE(Eventually([&] { return ProcState(first) == 0; })) << ProcState(first);
+  // Down while it cannot start.
+  EXPECT_TRUE(Eventually([&] { return !board.Ready(nullptr); }));
+  for (int i = 0; i < 15; ++i) {  // restarted, dying, restarted...: never ready meanwhile
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(board.Ready(nullptr));
+  }
+  why.clear();
+  EXPECT_FALSE(board.Ready(&why));
+  EXPECT_NE(why.find("stage sub program: not ready"), std::string::npos) << why;
+  for (pid_t p : Children()) EXPECT_NE(ProcState(p), 'Z') << "zombie " << p;
+  // Startable again: back, and ready, with no record arriving.
+  std::filesystem::remove(down);
+  EXPECT_TRUE(Eventually([&] { return board.Ready(nullptr); })) << why;
+  children = Children();
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_NE(children[0], first);
+  Article b = MakeArticle("b", "fine");
+  auto r = stage_->Process(b);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->forwarded());
+  EXPECT_TRUE(stage_->Close().ok());
+  stage_.reset();
+  EXPECT_TRUE(board.Ready(&why)) << why;  // a closed stage's condition no longer counts
+}
+
+// A program that served records and then cannot be started at all (its file
+// was removed) is retried with the growing backoff, not every 50 ms.
+TEST_F(SubprocessStageTest, AProgramThatCannotStartAnyMoreIsRetriedWithBackoff) {
+  std::string prog = std::filesystem::temp_directory_path() /
+                     ("nf-subprocess-prog-" + std::to_string(getpid()));
+  std::filesystem::copy_file(Misbehaving()[1], prog, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::permissions(prog, std::filesystem::perms::owner_all);
+  Open({prog});
+  Article a = MakeArticle("a", "fine");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  auto restarts = [&] {
+    for (const auto& f : registry_.Collect())
+      if (f.name == "newsflow_subprocess_restarts_total") return f.metric.at(0).counter.value;
+    return -1.0;
+  };
+  std::filesystem::remove(prog);
+  auto children = Children();
+  ASSERT_EQ(children.size(), 1u);
+  kill(children[0], SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  // 100 + 200 + 400 + 800 ms of backoff fit in 2 s: at most 5 tries, not 40.
+  EXPECT_GE(restarts(), 1);
+  EXPECT_LE(restarts(), 5);
+  EXPECT_FALSE(HealthBoard::For(registry_).Ready(nullptr));
 }
 
 TEST_F(SubprocessStageTest, MissingProgramIsDeadLetteredNotFatalAtProcess) {

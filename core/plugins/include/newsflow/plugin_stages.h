@@ -20,6 +20,7 @@
 // one thread, like every Stage.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +33,24 @@ namespace newsflow {
 // newsflow's environment, plus NEWSFLOW_STAGE=<name>.
 StageDescriptor SubprocessStageDescriptor(const std::string& name, std::vector<std::string> argv,
                                           std::map<std::string, std::string> env);
+
+// What can be checked of a command before it runs: its program (argv[0],
+// searched in PATH) is executable, and every argument that looks like a file
+// it will read (a script by its extension, or a path with '/'; not options,
+// not the code after -c/-e or a module after -m) exists, relative paths from
+// the working directory. Errors name the program or file.
+Status CheckCommandFiles(const std::vector<std::string>& argv);
+
+// A handshake for `newsflow validate`: CheckCommandFiles, then starts the
+// command as a stage runs it (its env, NEWSFLOW_STAGE=<name>, plus
+// NEWSFLOW_VALIDATE=1) with stdin at end of input and waits up to `timeout`.
+// Exiting with status 0 passes; a non-zero status or a signal fails, quoting
+// the last line it wrote to stderr (python3's "can't open file ..."); still
+// running after `timeout` passes with a note (it is then killed). Returns a
+// line saying what happened.
+Result<std::string> ProbeCommand(const std::string& name, const std::vector<std::string>& argv,
+                                 const std::map<std::string, std::string>& env,
+                                 std::chrono::milliseconds timeout);
 
 // dlopen()s `path`, checks the plug-in's ABI version and returns a descriptor
 // whose option table is the plug-in's. Refuses (kInvalidArgument) a missing

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "newsflow/health.h"
 #include "newsflow/status.h"
 
 class CivetServer;
@@ -63,6 +64,8 @@ class Readiness {
  private:
   mutable std::mutex mu_;
   std::deque<Component> components_;  // deque: references stay valid
+  // Conditions stages add (health.h: a subprocess stage's program) count too.
+  std::atomic<const HealthBoard*> board_{nullptr};
 };
 
 // Serves GET /metrics (text exposition format), /healthz (200 while the

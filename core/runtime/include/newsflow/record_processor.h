@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ class RecordProcessor {
     size_t max_record_bytes = 900 * 1024;  // input larger -> dead letter (too_large)
     size_t max_output_bytes = 1000 * 1000;  // encoded output larger -> dead letter
     bool decode = true;  // false: pass bytes through untouched (raw sinks)
+    // Decodes a record instead of the codec (`process` completes partial
+    // records as `produce` would: RecordFromJsonLine). Empty: the codec.
+    std::function<Status(std::string_view, Article&)> decoder;
   };
 
   struct Output {
