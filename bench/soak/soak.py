@@ -216,16 +216,36 @@ def main():
     # in chain order, the broker last.
     stop("watch")
     out_path, dlq_path = os.path.join(d, "articles.jsonl"), os.path.join(d, "dead-letters.jsonl")
-    drain_end = time.time() + 120
-    while time.time() < drain_end and count_lines(out_path) + count_lines(dlq_path) < feeds.pages:
+    # Until every fetched page is out (stages may drop some: pages with no
+    # article), or nothing has moved for 15 s.
+    drain_end, last, still_since = time.time() + 120, -1, time.time()
+    while time.time() < drain_end:
+        n = count_lines(out_path) + count_lines(dlq_path)
+        if n >= feeds.pages:
+            break
+        if n != last:
+            last, still_since = n, time.time()
+        elif time.time() - still_since > 15:
+            break
         time.sleep(1)
     for n in ("clean", "langid", "entities", "sink", "dlq-sink", "broker"):
         stop(n)
     srv.shutdown()
     ok = not failed
-    print(f"\nsoak: {items * a.feeds} feed items offered, {feeds.pages} pages fetched, "
-          f"{count_lines(os.path.join(d, 'articles.jsonl'))} articles delivered, "
-          f"{count_lines(os.path.join(d, 'dead-letters.jsonl'))} dead letters", flush=True)
+    # What the stages dropped (pages with no article) and lost, from their stop lines.
+    dropped = lost = 0
+    for n in ("clean", "langid", "entities"):
+        text = open(os.path.join(d, n + ".log"), encoding="utf-8", errors="replace").read()
+        m = re.findall(r"stopped: received \d+ sent \d+ dropped (\d+) dead-lettered \d+ lost (\d+)", text)
+        if m:
+            dropped += int(m[-1][0])
+            lost += int(m[-1][1])
+    delivered, dead = count_lines(out_path), count_lines(dlq_path)
+    unaccounted = feeds.pages - delivered - dead - dropped
+    print(f"\nsoak: {items * a.feeds} feed items offered, {feeds.pages} pages fetched, {delivered} articles "
+          f"delivered, {dead} dead letters, {dropped} dropped by stages, {lost} reported lost, "
+          f"{unaccounted} unaccounted for", flush=True)
+    ok = ok and unaccounted == 0 and lost == 0
     for n in names:
         s = [x for x in samples[n] if x[0] is not None]
         third = max(1, len(s) // 3)
