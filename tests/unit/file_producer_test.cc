@@ -6,23 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "memory_sink.h"
+
 namespace newsflow {
 namespace {
 
-class MemorySink : public ArticleSink {
- public:
-  Status Publish(const Article& a) override {
-    articles.push_back(a);
-    return Status::OK();
-  }
-  Status PublishDeadLetter(const DeadLetter& d) override {
-    dead.push_back(d);
-    return Status::OK();
-  }
-  Status Flush(std::chrono::milliseconds) override { return Status::OK(); }
-  std::vector<Article> articles;
-  std::vector<DeadLetter> dead;
-};
+using testing::MemorySink;
 
 std::filesystem::path TempDir() {
   auto p = std::filesystem::temp_directory_path() / ("nf-fp-" + std::to_string(getpid()));

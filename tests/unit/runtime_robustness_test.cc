@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "file_producer.h"
+#include "memory_sink.h"
 #include "newsflow/line_reader.h"
 #include "newsflow/runner.h"
 
@@ -78,20 +79,7 @@ TEST(LineReaderTest, AnOverlongLineIsMeasuredNotHeld) {
   EXPECT_FALSE(in.bad());
 }
 
-class MemorySink : public ArticleSink {
- public:
-  Status Publish(const Article& a) override {
-    articles.push_back(a);
-    return Status::OK();
-  }
-  Status PublishDeadLetter(const DeadLetter& d) override {
-    dead.push_back(d);
-    return Status::OK();
-  }
-  Status Flush(std::chrono::milliseconds) override { return Status::OK(); }
-  std::vector<Article> articles;
-  std::vector<DeadLetter> dead;
-};
+using testing::MemorySink;
 
 TEST(FileProducerLimitsTest, AFileOverTheRecordLimitIsDeadLetteredUnread) {
   auto dir = TempDir("huge");
