@@ -440,14 +440,7 @@ void Start(StageWorker& w, const std::atomic<bool>& stop) {
 bool FollowRestartedBroker(const CommonOptions& c, KafkaOptions& kafka,
                            std::unique_ptr<StageWorker>& w) {
   if (!kafka.embedded || !BrokerMonitor::Get().Restarted() || g_stop.load()) return false;
-  if (w->producer) {
-    rd_kafka_purge(w->producer->handle(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
-                                              RD_KAFKA_PURGE_F_NON_BLOCKING);
-    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (w->producer->QueueLength() > 0 && std::chrono::steady_clock::now() < end)
-      w->producer->Poll(50);  // the purged records' reports (the runner ignores them now)
-  }
-  w.reset();
+  w.reset();  // ~StageWorker purges what the dead broker never acknowledged
   auto k = Kafka(c);
   if (!k.ok()) {
     spdlog::error("cannot follow the restarted embedded broker: {}", k.status().ToString());
