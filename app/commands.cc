@@ -304,6 +304,7 @@ struct StageWorker {
   std::unique_ptr<FlowController> flow;
   std::unique_ptr<RecordOutput> output;
   std::unique_ptr<RecordProcessor> processor;
+  std::vector<std::unique_ptr<RecordProcessor>> copies;  // instances: N, processing in parallel
   std::unique_ptr<StageRunner> runner;
   std::thread thread;
   Status result;
@@ -341,6 +342,19 @@ void AttachRunner(StageWorker& w, const KafkaOptions& kafka, std::vector<ChainLi
   ro.group = group.empty() ? GroupFor(name) : group;
   ro.read_committed = kafka.exactly_once;
   w.runner = std::make_unique<StageRunner>(kafka, ro, *w.processor, *w.output, registry);
+}
+
+// More instances of the worker's stage (`instances: N`): the runner processes
+// each batch on all of them at once, behind one consumer, so the group and
+// its partitions stay as they are (no rebalance when instances start or stop).
+void AddCopies(StageWorker& w, const std::vector<OpenedStage*>& copies, size_t max_record_bytes) {
+  for (OpenedStage* c : copies) {
+    RecordProcessor::Options po;
+    po.max_record_bytes = max_record_bytes;
+    w.copies.push_back(std::make_unique<RecordProcessor>(
+        std::vector<ChainLink>{{c->name, c->stage.get(), c->metrics.get()}}, po));
+    w.runner->AddProcessor(*w.copies.back());
+  }
 }
 
 Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, OpenedStage* stage,
@@ -691,20 +705,34 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   Status topics = PrepareTopics(*kafka, common, {plan.input, plan.output, dlq_topic},
                                 (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
+  if (o.instances > 0) plan.instances = o.instances;
   auto stage = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
   if (!stage.ok()) return Fail(stage.status());
+  std::vector<OpenedStage> extra;  // instances beyond the first: AddCopies
+  for (int k = 1; k < plan.instances; ++k) {
+    auto e = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
+    if (!e.ok()) {
+      CloseStages(extra);
+      return Fail(e.status());
+    }
+    extra.push_back(std::move(*e));
+  }
+  std::vector<OpenedStage*> copies;
+  for (auto& e : extra) copies.push_back(&e);
   Status s;
   for (;;) {  // again after the embedded broker restarted
     auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, group,
                                   o.flow_control, o.max_record_bytes, (*metrics)->registry(),
                                   downstream, dlq_topic);
     if (!worker.ok()) return Fail(worker.status());
+    AddCopies(**worker, copies, o.max_record_bytes);
     s = (*worker)->runner->Run(g_stop);
     if (!FollowRestartedBroker(common, *kafka, *worker)) break;
   }
   BrokerMonitor::Get().SaveLedger();
   Status cs = stage->stage->Close();
   if (!cs.ok()) spdlog::warn("closing stage {}: {}", o.name, cs.ToString());
+  CloseStages(extra);
   return s.ok() ? kOk : Fail(s);
 }
 
@@ -800,10 +828,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     Status ts = PrepareTopics(kafka, c, topics, registry, o.partitions);
     if (!ts.ok()) return Fail(ts);
   }
-  // Every instance is its own Stage object on its own thread, in the stage's group.
+  // Every instance is its own Stage object; the instances of a stage share one
+  // consumer of its group and process each batch in parallel (AddCopies).
   std::vector<OpenedStage> stages;
   std::vector<size_t> plan_of;
   for (size_t i = 0; i < plans->size(); ++i) {
+    if (o.instances > 0) (*plans)[i].instances = o.instances;
     for (int k = 0; k < (*plans)[i].instances; ++k) {
       auto s = OpenStage((*plans)[i], registry, (*plans)[i].input, (*plans)[i].output);
       if (!s.ok()) {
@@ -829,10 +859,14 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   groups.push_back(Ns(c, GroupFor("sink")));
   for (size_t j = 0; j < stages.size(); ++j) {
     size_t i = plan_of[j];
+    if (j > 0 && plan_of[j - 1] == i) continue;  // a copy, added below
     const StagePlan& p = (*plans)[i];
     auto w = MakeKafkaWorker(kafka, &stages[j], p.name, p.input, p.output, groups[i], true,
                              900 * 1024, registry, groups[i + 1], dlq_topic);
     if (!w.ok()) return Fail(w.status());
+    std::vector<OpenedStage*> copies;
+    for (size_t k = j + 1; k < stages.size() && plan_of[k] == i; ++k) copies.push_back(&stages[k]);
+    AddCopies(**w, copies, 900 * 1024);
     workers.push_back(std::move(*w));
   }
   auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,

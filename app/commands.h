@@ -66,6 +66,7 @@ struct StageOptions {
   size_t max_record_bytes = 900 * 1024;
   bool flow_control = true;
   std::string downstream_group;  // default: the group that reads the output topic
+  int instances = 0;  // --instances N: copies processing in parallel (0: the pipeline file's, else 1)
 };
 
 struct SinkOptions {
@@ -95,6 +96,7 @@ struct RunOptions {
   int partitions = 8;
   bool follow = false;  // keep running after the inputs are done
   std::string metrics_snapshot;  // write /metrics text here before exiting
+  int instances = 0;  // --instances N for every stage (0: the pipeline file's, else 1)
   // Given on the command line (they win over a pipeline file).
   bool stages_given = false, output_given = false, dlq_output_given = false, partitions_given = false;
 };

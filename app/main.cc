@@ -95,6 +95,10 @@ int main(int argc, char** argv) {
   cmd_stage->add_option("--group", stage.group, "Consumer group (default: newsflow-<stage>)");
   cmd_stage->add_option("--set", stage.settings, "Stage setting key=value (repeatable)")->take_all();
   cmd_stage->add_option("--max-record-bytes", stage.max_record_bytes, "Larger records are dead-lettered");
+  cmd_stage->add_option("--instances", stage.instances,
+                        "Copies of the stage processing each batch in parallel, one thread each, behind "
+                        "one consumer (default: the pipeline file's instances, else 1)")
+      ->check(CLI::Range(1, 64));
   cmd_stage->add_flag("!--no-flow-control", stage.flow_control, "Do not wait for the downstream group");
   cmd_stage->add_option("--downstream-group", stage.downstream_group,
                         "Group whose lag holds this stage back (default: the output topic's reader)");
@@ -122,6 +126,10 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--stages", run.stages, "Stage chain")->delimiter(',');
   cmd_run->add_option("--set", run.settings, "stage.key=value (repeatable)")->take_all();
   cmd_run->add_option("--output", run.output, "Articles out (JSON Lines)");
+  cmd_run->add_option("--instances", run.instances,
+                      "Copies of every stage processing each batch in parallel, one thread each "
+                      "(default: the pipeline file's instances, else 1)")
+      ->check(CLI::Range(1, 64));
   cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
   cmd_run->add_option("--partitions", run.partitions,
                     "Partitions per topic (the embedded broker's, or those created on --brokers)");

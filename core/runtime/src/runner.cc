@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include "newsflow/broker_restart.h"
 #include "newsflow/shutdown.h"
@@ -334,7 +335,26 @@ void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t
   }
 }
 
-void StageRunner::Handle(const rd_kafka_message_t* m) {
+void StageRunner::ProcessInParallel(const std::vector<rd_kafka_message_t*>& batch) {
+  parallel_out_.resize(std::max(parallel_out_.size(), batch.size()));
+  // Records are taken one at a time from a shared index: article sizes (and
+  // so the work) vary a lot, fixed slices would leave threads idle.
+  std::atomic<size_t> next{0};
+  auto work = [&](RecordProcessor* p) {
+    for (size_t i = next++; i < batch.size(); i = next++) {
+      const rd_kafka_message_t* m = batch[i];
+      p->Process(std::string_view(static_cast<const char*>(m->payload), m->len), parallel_out_[i]);
+    }
+  };
+  std::vector<std::thread> helpers;
+  const size_t n = std::min(extra_.size(), batch.size() - 1);
+  helpers.reserve(n);
+  for (size_t k = 0; k < n; ++k) helpers.emplace_back(work, extra_[k]);
+  work(&processor_);
+  for (auto& t : helpers) t.join();
+}
+
+void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Output* pre) {
   const int32_t partition = m->partition;
   const int64_t offset = m->offset;
   OffsetTracker::Consumed c = tracker_.OnConsumed(partition, offset);
@@ -380,7 +400,8 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
   metrics_.received.Increment();
   metrics_.bytes_in.Increment(static_cast<double>(m->len));
   payload_.assign(static_cast<const char*>(m->payload), m->len);
-  processor_.Process(payload_, scratch_);
+  if (pre == nullptr) processor_.Process(payload_, scratch_);
+  const RecordProcessor::Output& result = pre != nullptr ? *pre : scratch_;
 
   using Kind = RecordProcessor::Output::Kind;
   auto dead_letter = [&](const RecordProcessor::Output& out) {
@@ -406,24 +427,24 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
     }
   };
 
-  switch (scratch_.kind) {
+  switch (result.kind) {
     case Kind::kDrop:
       ++counts_.dropped;
-      metrics_.Dropped(scratch_.reason).Increment();
+      metrics_.Dropped(result.reason).Increment();
       tracker_.MarkDone(partition, offset);
       --counts_.in_flight;
       break;
     case Kind::kDeadLetter:
-      dead_letter(scratch_);
+      dead_letter(result);
       break;
     case Kind::kForward: {
-      size_t bytes = scratch_.value.size();
+      size_t bytes = result.value.size();
       Origin origin;
-      origin.fetched_at = scratch_.fetched_at.value_or(std::chrono::system_clock::time_point{});
-      origin.has_fetched = scratch_.fetched_at.has_value();
+      origin.fetched_at = result.fetched_at.value_or(std::chrono::system_clock::time_point{});
+      origin.has_fetched = result.fetched_at.has_value();
       origin.produced_ms = produced_ms;
       ++counts_.awaiting_output;
-      Status s = output_.Send(scratch_.key, scratch_.value, produced_ms,
+      Status s = output_.Send(result.key, result.value, produced_ms,
                               [this, partition, offset, bytes, origin](const Status& st) {
                                 Done(partition, offset, true, bytes, st, origin);
                               });
@@ -437,7 +458,7 @@ void StageRunner::Handle(const rd_kafka_message_t* m) {
                       s.ToString());
         Fail(s);
       } else if (!s.ok()) {
-        RecordProcessor::Output failed = scratch_;
+        RecordProcessor::Output failed = result;
         failed.kind = Kind::kDeadLetter;
         failed.stage = options_.name;
         failed.reason_code = std::string(StatusCodeName(s.code()));
@@ -739,6 +760,36 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     // work, so acknowledgements are served and offsets stored often even
     // when a stage is slow (a smaller redelivery window after a crash).
     int batch = 0;
+    if (!extra_.empty()) {
+      // Copies of the stage: take what is already fetched (without waiting
+      // for more), process it on all copies at once, then pass the results
+      // on in input order.
+      std::vector<rd_kafka_message_t*> fetched;
+      for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
+           m = fetched.size() < 64 * (extra_.size() + 1) ? rd_kafka_consumer_poll(rk_.get(), 0)
+                                                         : nullptr) {
+        if (!m->err) {
+          fetched.push_back(m);
+          continue;
+        }
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+          spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
+        rd_kafka_message_destroy(m);
+      }
+      if (!fetched.empty()) ProcessInParallel(fetched);
+      for (size_t i = 0; i < fetched.size(); ++i) {
+        // Once stopping or failed, the rest stay uncommitted (read again).
+        if (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
+          Handle(fetched[i], &parallel_out_[i]);
+          ++batch;
+        }
+        rd_kafka_message_destroy(fetched[i]);
+      }
+      output_.Poll(0);
+      if (batch > 0) batch_size_->Observe(batch);
+      StoreOffsets(false);
+      continue;
+    }
     const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
     for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
          m = (batch < 500 && std::chrono::steady_clock::now() < batch_end)

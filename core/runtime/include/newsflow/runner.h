@@ -148,6 +148,12 @@ class StageRunner {
   // committed only up to the records before it, so the rest stay in Kafka.
   Status Run(const std::atomic<bool>& stop);
 
+  // Another copy of the processor's stage chain (its own Stage objects). With
+  // copies, the records of a batch are processed on that many threads at
+  // once; everything else (offsets, outputs, metrics, dead letters) stays on
+  // Run's thread, in input order. Call before Run.
+  void AddProcessor(RecordProcessor& p) { extra_.push_back(&p); }
+
   // After Run returned: delivery reports that still arrive (records purged
   // when the producer is torn down) are ignored, not counted as failures.
   void Detach() { abandoned_ = true; }
@@ -188,7 +194,11 @@ class StageRunner {
   void OnRevoke(rd_kafka_topic_partition_list_t* parts);
   void OnStats(std::string_view json);
   void SetConnected(bool connected);
-  void Handle(const rd_kafka_message_t* m);
+  // `pre`: the record's output, already computed by ProcessInParallel.
+  void Handle(const rd_kafka_message_t* m, const RecordProcessor::Output* pre = nullptr);
+  // Processes `batch` on the processor and its copies at once (outputs in
+  // parallel_out_, same order).
+  void ProcessInParallel(const std::vector<rd_kafka_message_t*>& batch);
   void Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes, const Status& s,
             const Origin& origin);
   void StoreOffsets(bool all);
@@ -221,6 +231,8 @@ class StageRunner {
   KafkaHandle rk_;
   OffsetTracker tracker_;
   RecordProcessor::Output scratch_;
+  std::vector<RecordProcessor*> extra_;  // AddProcessor
+  std::vector<RecordProcessor::Output> parallel_out_;
   std::string payload_;
   Counts counts_;
   bool paused_ = false;

@@ -1,0 +1,164 @@
+// StageRunner with copies of its stage (`instances: N` behind one consumer):
+// a batch is processed on all copies at once, and what leaves the runner is
+// still every record once, in each partition's order.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "newsflow/codec.h"
+#include "newsflow/embedded_broker.h"
+#include "newsflow/producer.h"
+#include "newsflow/runner.h"
+
+namespace newsflow {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Marks the article with its instance and keeps count of how many copies
+// work at the same moment.
+class SlowStage : public Stage {
+ public:
+  SlowStage(int instance, std::atomic<int>& busy, std::atomic<int>& most)
+      : instance_(instance), busy_(busy), most_(most) {}
+  Result<Outcome> Process(Article& a) override {
+    int now = ++busy_;
+    int seen = most_.load();
+    while (now > seen && !most_.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(1ms);  // work that takes time
+    a.meta["instance"] = std::to_string(instance_);
+    ++processed;
+    --busy_;
+    return Outcome::Forward();
+  }
+  std::atomic<int> processed{0};
+
+ private:
+  int instance_;
+  std::atomic<int>& busy_;
+  std::atomic<int>& most_;
+};
+
+// Keeps what the runner sends, in order; acknowledges at once.
+class CaptureOutput : public RecordOutput {
+ public:
+  Status Send(std::string_view key, std::string_view value, int64_t, Done done) override {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      keys.emplace_back(key);
+      values.emplace_back(value);
+    }
+    done(Status::OK());
+    return Status::OK();
+  }
+  Status SendDeadLetter(std::string_view key, std::string_view, Done done) override {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      dead.emplace_back(key);
+    }
+    done(Status::OK());
+    return Status::OK();
+  }
+  void Poll(int) override {}
+  Status Flush(std::chrono::milliseconds) override { return Status::OK(); }
+  std::string Describe() const override { return "capture"; }
+  size_t Count() {
+    std::lock_guard<std::mutex> l(mu);
+    return keys.size() + dead.size();
+  }
+  std::mutex mu;
+  std::vector<std::string> keys, values, dead;
+};
+
+TEST(ParallelRunnerTest, CopiesProcessABatchTogetherAndOrderIsKeptPerPartition) {
+  auto broker = EmbeddedBroker::Start(1, {"par.in"}, 4);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  constexpr int kRecords = 600;
+  std::mutex mu;
+  std::map<std::string, std::pair<int32_t, int64_t>> where;  // key -> partition, offset
+  for (int i = 0; i < kRecords; ++i) {
+    Article a;
+    a.id = "a" + std::to_string(i);
+    a.source = "test";
+    a.fetched_at = "2026-01-01T00:00:00Z";
+    a.body = "body " + std::to_string(i);
+    std::string key = a.id;
+    ASSERT_TRUE((*producer)
+                    ->Produce("par.in", key, Codec::Encode(a),
+                              [&, key](rd_kafka_resp_err_t err, int32_t p, int64_t off) {
+                                ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+                                std::lock_guard<std::mutex> l(mu);
+                                where[key] = {p, off};
+                              })
+                    .ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  ASSERT_EQ(where.size(), static_cast<size_t>(kRecords));
+
+  std::atomic<int> busy{0}, most{0};
+  SlowStage s0(0, busy, most), s1(1, busy, most), s2(2, busy, most);
+  RecordProcessor p0({{"slow", &s0, nullptr}}, {}), p1({{"slow", &s1, nullptr}}, {}),
+      p2({{"slow", &s2, nullptr}}, {});
+  CaptureOutput out;
+  prometheus::Registry registry;
+  RunnerOptions ro;
+  ro.name = "slow";
+  ro.input_topic = "par.in";
+  ro.group = "par-group";
+  StageRunner runner(o, ro, p0, out, registry);
+  runner.AddProcessor(p1);
+  runner.AddProcessor(p2);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread t([&] { result = runner.Run(stop); });
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (out.Count() < static_cast<size_t>(kRecords) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  stop = true;
+  t.join();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+
+  // Every record once, forwarded (none dead-lettered).
+  ASSERT_EQ(out.keys.size(), static_cast<size_t>(kRecords));
+  EXPECT_TRUE(out.dead.empty());
+  std::map<std::string, int> seen;
+  for (const auto& k : out.keys) ++seen[k];
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kRecords));
+  // Each partition's records leave in the order of their offsets.
+  std::map<int32_t, int64_t> last;
+  for (const auto& k : out.keys) {
+    auto [p, off] = where.at(k);
+    auto it = last.find(p);
+    if (it != last.end()) {
+      EXPECT_GT(off, it->second) << k << " out of order on partition " << p;
+    }
+    last[p] = off;
+  }
+  // The work was shared, at the same time, and the results are the copies' own.
+  EXPECT_GT(s0.processed.load(), 0);
+  EXPECT_GT(s1.processed.load(), 0);
+  EXPECT_GT(s2.processed.load(), 0);
+  EXPECT_EQ(s0.processed + s1.processed + s2.processed, kRecords);
+  EXPECT_GE(most.load(), 2) << "copies never worked at the same time";
+  Codec codec;
+  std::map<std::string, int> by_instance;
+  for (const auto& v : out.values) {
+    Article a;
+    ASSERT_TRUE(codec.Decode(v, a).ok());
+    ++by_instance[a.meta.at("instance")];
+  }
+  EXPECT_EQ(by_instance["0"], s0.processed.load());
+  EXPECT_EQ(by_instance["1"], s1.processed.load());
+  EXPECT_EQ(by_instance["2"], s2.processed.load());
+  EXPECT_EQ(runner.counts().sent.load(), kRecords);
+}
+
+}  // namespace
+}  // namespace newsflow
