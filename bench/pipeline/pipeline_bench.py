@@ -1,155 +1,346 @@
 #!/usr/bin/env python3
-"""Articles per second through the whole chain on the embedded broker.
+"""End-to-end throughput and latency of `newsflow run`, beside `newsflow process`.
 
-Runs `newsflow run` (producer -> 3 pass-through stages -> JSON Lines sink, each stage its
-own consumer group, on the embedded Kafka broker) and, as the peer in the same run,
-`newsflow process` with the same three stages offline (no Kafka), on the same generated
-articles, alternating, `--repeat` times. Prints every run, the medians and the ratio.
-The Kafka figure includes start-up (first consumer-group join waits ~3 s in the mock) and
-shutdown, so it is also reported for the steady part: records / (time - join wait).
+Input: real articles from the news corpus ($NEWSFLOW_CORPUS_DIR/news/ar, default
+../shared/corpus) when present, else generated multilingual text; each body is cut or
+joined to about --kb kilobytes. Every article is distinct (no template learning
+across copies).
 
-With --real-kafka, each repeat also runs the same chain on Apache Kafka's own broker (a fresh
-single-node KRaft cluster started by scripts/kafka.sh, data on disk, topics made with its
-tools), so embedded and real are compared in one run. End-to-end latency p50/p99 (raw
-produce to the sink's write) is read from each run's metrics snapshot (the sink's
-newsflow_end_to_end_latency_seconds{since="produced"} histogram, interpolated in its buckets).
+For each of --repeat rounds, in one run (the machine is shared: compare within a round):
+  * throughput: `newsflow run FILE` with the stages (clean,langid,entities by default) on
+    the embedded broker; articles/s and MB/s from the first article written by the sink
+    to the last (start-up, about 3 s of group joins, is reported apart), CPU seconds of
+    the whole process per article, and each stage's time in Process per article
+    (newsflow_process_seconds);
+  * the same stages offline: `newsflow process` on one core, and --jobs processes on
+    parts of the input at once (the same cores `run` had), start-up (loading models, timed
+    on one article) taken out as for `run`; the ratio run / process;
+  * latency: `newsflow run -` fed at a steady --rate for --seconds (after one warm-up
+    article has gone through), each article's time from the write to the producer's
+    stdin to its line in the sink's file: p50, p99.
+With --real-kafka the throughput and latency runs are repeated on a fresh single-node
+Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
+throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64).
 
-usage: pipeline_bench.py BUILD_DIR [--articles N] [--bytes B] [--repeat R] [--real-kafka]
+usage: pipeline_bench.py BUILD_DIR [--articles N] [--kb K] [--repeat R] [--instances I]
+         [--rate R --seconds S] [--real-kafka] [--scale] [--stages a,b,c]
 """
-import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, random, re, resource, shutil, signal, statistics, subprocess, sys
+import tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KAFKA = os.path.join(ROOT, "scripts", "kafka.sh")
 
 
-def chain_topics(stages):
-    """The topics `newsflow run --stages` uses (app/commands.cc ChainTopics)."""
-    routes = {"clean": "news.clean", "langid": "news.lang", "entities": "news.tagged"}
-    used, out = {"news.raw", "news.dlq"}, ["news.raw", "news.dlq"]
-    for i, name in enumerate(stages.split(",")):
-        t = routes.get(name, "news." + name)
-        if t in used:
-            t = f"news.{name}.{i + 1}"
-        used.add(t)
-        out.append(t)
-    return out
+def corpus_file():
+    base = os.environ.get("NEWSFLOW_CORPUS_DIR", os.path.join(ROOT, "..", "shared", "corpus"))
+    p = os.path.join(base, "news", "ar", "saudinewsnet.jsonl")
+    return p if os.path.exists(p) else None
 
 
-def quantiles(snapshot, qs=(0.5, 0.99)):
-    """Quantiles of the sink's produce-to-sink latency histogram in a metrics snapshot."""
-    buckets = []
+WORDS = {  # generated text when the corpus is absent: a few scripts, real words
+    "en": "the government said on monday that talks with unions would resume next week in the capital".split(),
+    "fr": "le gouvernement a annoncé lundi que les discussions avec les syndicats reprendront la semaine prochaine".split(),
+    "de": "die regierung teilte am montag mit dass die gespräche mit den gewerkschaften nächste woche weitergehen".split(),
+    "ar": "قالت الحكومة يوم الاثنين إن المحادثات مع النقابات ستستأنف الأسبوع المقبل في العاصمة".split(),
+}
+
+
+def make_articles(n, kb, seed=7):
+    """n distinct envelopes with bodies of about kb KB."""
+    want = int(kb * 1024)
+    out, src = [], corpus_file()
+    if src:
+        texts = []
+        with open(src, encoding="utf-8") as f:
+            for line in f:
+                o = json.loads(line)
+                texts.append((o["id"], o["source"], (o.get("title", "") + "\n" + o["text"]).strip()))
+                if len(texts) >= n * max(1, int(kb // 3) + 1) + 10:
+                    break
+        k = 0
+        for i in range(n):
+            parts, size, first = [], 0, texts[k % len(texts)]
+            while size < want:
+                t = texts[k % len(texts)][2]
+                k += 1
+                parts.append(t)
+                size += len(t.encode())
+            body = "\n".join(parts).encode()[:want].decode("utf-8", "ignore")
+            out.append({"v": 1, "id": f"{first[0]}-b{i}", "source": first[1],
+                        "url": f"https://bench.example/{i}", "fetched_at": "2026-01-01T00:00:00Z",
+                        "content_type": "text/plain", "body": body})
+        return out, "news/ar corpus"
+    rnd = random.Random(seed)
+    for i in range(n):
+        lang = list(WORDS)[i % len(WORDS)]
+        lines, size = [f"Article {i}"], 0
+        while size < want:
+            s = " ".join(rnd.choice(WORDS[lang]) for _ in range(rnd.randint(8, 20))).capitalize() + "."
+            lines.append(s)
+            size += len(s.encode()) + 1
+        out.append({"v": 1, "id": f"gen-{i}", "source": f"gen-{lang}", "url": f"https://bench.example/{i}",
+                    "fetched_at": "2026-01-01T00:00:00Z", "content_type": "text/plain",
+                    "body": "\n".join(lines)})
+    return out, "generated text (en, fr, de, ar)"
+
+
+def write_jsonl(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+class Tail:
+    """Follows a JSON Lines file; records when each id's line appears."""
+
+    def __init__(self, path):
+        self.path, self.got, self.stop = path, {}, False
+        open(path, "wb").close()
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        buf = b""
+        with open(self.path, "rb") as f:
+            while True:
+                chunk = f.read()
+                now = time.monotonic()
+                if chunk:
+                    buf += chunk
+                    *full, buf = buf.split(b"\n")
+                    for line in full:
+                        m = re.search(rb'"id":"([^"]+)"', line)
+                        if m:
+                            self.got.setdefault(m.group(1).decode(), now)
+                elif self.stop:
+                    return
+                else:
+                    time.sleep(0.002)
+
+    def close(self):
+        self.stop = True
+        self.t.join()
+
+
+def quantile(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+
+def metric_sum(snapshot, name, stage):
+    total = 0.0
     for line in open(snapshot):
-        if line.startswith("newsflow_end_to_end_latency_seconds_bucket") and 'stage="sink"' in line \
-                and 'since="produced"' in line:
-            le = re.search(r'le="([^"]+)"', line).group(1)
-            buckets.append((float("inf") if le == "+Inf" else float(le), float(line.rsplit(" ", 1)[1])))
-    buckets.sort()
-    if not buckets or buckets[-1][1] == 0:
-        return [float("nan")] * len(qs)
-    total, res = buckets[-1][1], []
-    for q in qs:
-        want, lo_b, lo_c = q * total, 0.0, 0.0
-        for b, c in buckets:
-            if c >= want:
-                hi = b if b != float("inf") else lo_b
-                res.append(lo_b + (hi - lo_b) * ((want - lo_c) / max(c - lo_c, 1e-9)))
-                break
-            lo_b, lo_c = b, c
-    return res
+        if line.startswith(name) and f'stage="{stage}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
-def start_real(tmp, rep, topics, partitions):
-    d = os.path.join(tmp, f"kafka{rep}")
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def env_for(tmp):
+    state = os.path.join(tmp, "state")
+    shutil.rmtree(state, ignore_errors=True)  # template learning starts empty every run
+    return dict(os.environ, NEWSFLOW_STATE_DIR=state)
+
+
+def run_throughput(nf, src, n, tmp, a, extra):
+    out, snap = os.path.join(tmp, "out.jsonl"), os.path.join(tmp, "metrics.prom")
+    tail = Tail(out)
+    cpu0, t0 = child_cpu(), time.monotonic()
+    p = subprocess.run([nf, "run", src, "--stages", a.stages, "--output", out, "--dead-letters",
+                        os.path.join(tmp, "dlq.jsonl"), "--log-level", "warn", "--metrics-snapshot", snap,
+                        "--partitions", str(a.partitions), "--instances", str(a.instances)] + extra,
+                       capture_output=True, text=True, env=env_for(tmp))
+    wall, cpu = time.monotonic() - t0, child_cpu() - cpu0
+    tail.close()
+    m = re.search(r"(\d+) in, (\d+) articles out, (\d+) dead letters, (\d+) dropped", p.stdout)
+    if p.returncode != 0 or not m:
+        print(p.stdout, p.stderr, file=sys.stderr)
+        sys.exit(1)
+    inn, outn, dead, dropped = map(int, m.groups())
+    assert inn == n and outn + dead + dropped == n, p.stdout
+    times = sorted(tail.got.values())
+    span = times[-1] - times[0] if len(times) > 1 else float("nan")
+    per_stage = {s: metric_sum(snap, "newsflow_process_seconds_sum", s) * 1000 /
+                 max(1.0, metric_sum(snap, "newsflow_process_seconds_count", s))
+                 for s in dict.fromkeys(a.stages.split(","))}
+    return {"rate": (len(times) - 1) / span, "wall": wall, "start": times[0] - t0 if times else 0,
+            "cpu_ms": cpu * 1000 / n, "stages_ms": per_stage, "out": outn, "dropped": dropped}
+
+
+def run_process(nf, src, n, tmp, stages, jobs):
+    """`newsflow process` on `jobs` parts of the input at once: articles/s of the steady part
+    (the wall time minus that of the same processes on one article each: loading models)."""
+    lines = open(src, encoding="utf-8").readlines()
+
+    def timed(per_job):
+        parts = []
+        for j in range(jobs):
+            part = os.path.join(tmp, f"part{j}.jsonl")
+            with open(part, "w", encoding="utf-8") as f:
+                f.writelines(per_job(j))
+            parts.append(part)
+        env = env_for(tmp)
+        t0 = time.monotonic()
+        procs = [subprocess.Popen([nf, "process", "--stages", stages, "--input", part, "--output", os.devnull],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                 for part in parts]
+        for p in procs:
+            if p.wait() not in (0, 3):  # 3: some records dead-lettered
+                sys.exit("newsflow process failed")
+        return time.monotonic() - t0
+
+    start = timed(lambda j: lines[j:j + 1])
+    full = timed(lambda j: lines[j::jobs])
+    return n / max(1e-3, full - start)
+
+
+def run_latency(nf, rows, tmp, a, extra):
+    out = os.path.join(tmp, "lat.jsonl")
+    tail = Tail(out)
+    p = subprocess.Popen([nf, "run", "-", "--format", "jsonl", "--follow", "--stages", a.stages, "--output", out,
+                          "--dead-letters", os.path.join(tmp, "lat-dlq.jsonl"), "--log-level", "warn",
+                          "--partitions", str(a.partitions), "--instances", str(a.instances)] + extra,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         env=env_for(tmp))
+
+    def send(r):
+        p.stdin.write(json.dumps(r, ensure_ascii=False) + "\n")
+        p.stdin.flush()
+
+    warm = dict(rows[-1], id="warm-up")
+    send(warm)
+    deadline = time.monotonic() + 60
+    while "warm-up" not in tail.got and time.monotonic() < deadline:
+        time.sleep(0.01)
+    n = int(a.rate * a.seconds)
+    sent, t0 = {}, time.monotonic()
+    for k in range(n):
+        d = t0 + k / a.rate - time.monotonic()
+        if d > 0:
+            time.sleep(d)
+        r = dict(rows[k % (len(rows) - 1)], id=f"lat-{k}")
+        sent[r["id"]] = time.monotonic()
+        send(r)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and sum(i in tail.got for i in sent) < n * 0.99:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    p.stdin.close()
+    p.wait(120)
+    tail.close()
+    lat = [(tail.got[i] - t) * 1000 for i, t in sent.items() if i in tail.got]
+    return {"p50": quantile(lat, 0.5), "p99": quantile(lat, 0.99), "got": len(lat), "sent": n}
+
+
+def start_real(tmp, a):
+    d = os.path.join(tmp, "kafka")
+    shutil.rmtree(d, ignore_errors=True)
     subprocess.run([KAFKA, "start", "--dir", d, "--nodes", "1"], check=True, capture_output=True)
     boot = subprocess.run([KAFKA, "bootstrap", "--dir", d], check=True, capture_output=True,
                           text=True).stdout.strip()
-    for t in topics:
-        subprocess.run([KAFKA, "tool", "topics", "--bootstrap-server", boot, "--create", "--if-not-exists",
-                        "--topic", t, "--partitions", str(partitions), "--replication-factor", "1"],
-                       check=True, capture_output=True)
     return d, boot
 
 
-def run_chain(nf, src, tmp, tag, a, extra):
-    snap = os.path.join(tmp, f"metrics-{tag}.prom")
-    t0 = time.monotonic()
-    p = subprocess.run([nf, "run", src, "--stages", a.stages, "--output", os.path.join(tmp, f"out-{tag}.jsonl"),
-                        "--dead-letters", os.path.join(tmp, f"dlq-{tag}.jsonl"), "--log-level", "warn",
-                        "--partitions", str(a.partitions), "--metrics-snapshot", snap] + extra,
-                       capture_output=True, text=True)
-    wall = time.monotonic() - t0
-    m = re.search(r"(\d+) articles out.* in ([\d.]+) s", p.stdout)
-    if p.returncode != 0 or not m:
-        print(p.stdout, p.stderr, file=sys.stderr); sys.exit(1)
-    out, secs = int(m.group(1)), float(m.group(2))
-    assert out == a.articles, f"{out} != {a.articles}"
-    return out / secs, wall, quantiles(snap)
+def fmt_stages(ms):
+    return ", ".join(f"{s} {v:.3f}" for s, v in ms.items())
+
+
+def scale(nf, a, tmp):
+    print(f"| article size | partitions | `run` articles/s | MB/s | `process` x{a.jobs} articles/s | ratio |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kb in (1, 4, 16, 64):
+        n = max(300, int(a.articles * 4 / kb))
+        rows, _ = make_articles(n, kb)
+        src = os.path.join(tmp, f"in-{kb}.jsonl")
+        write_jsonl(src, rows)
+        mb = sum(len(r["body"].encode()) for r in rows) / 1e6
+        proc = run_process(nf, src, n, tmp, a.stages, a.jobs)
+        for parts in (1, 8, 64):
+            a.partitions = parts
+            r = run_throughput(nf, src, n, tmp, a, [])
+            print(f"| {kb} KB ({n} articles) | {parts} | {r['rate']:,.0f} | {r['rate'] * mb / n:.1f} | "
+                  f"{proc:,.0f} | {r['rate'] / proc:.2f} |", flush=True)
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build_dir")
-    ap.add_argument("--articles", type=int, default=20000)
-    ap.add_argument("--bytes", type=int, default=2000)
+    ap.add_argument("--articles", type=int, default=5000)
+    ap.add_argument("--kb", type=float, default=4)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--stages", default="passthrough,passthrough,passthrough")
+    ap.add_argument("--stages", default="clean,langid,entities")
     ap.add_argument("--partitions", type=int, default=8)
-    ap.add_argument("--real-kafka", action="store_true",
-                    help="also run the chain on a real single-node Apache Kafka (scripts/kafka.sh)")
+    ap.add_argument("--instances", type=int, default=os.cpu_count() or 1,
+                    help="copies of each stage in `run` (default: the number of cores)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="`newsflow process` processes at once, the peer on the same cores")
+    ap.add_argument("--rate", type=float, default=200, help="articles/s offered in the latency run")
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--real-kafka", action="store_true")
+    ap.add_argument("--scale", action="store_true", help="table by article size and partitions")
+    ap.add_argument("-X", action="append", default=[], help="librdkafka property for `run` (as newsflow -X)")
     a = ap.parse_args()
     nf = os.path.join(a.build_dir, "app", "newsflow")
     tmp = tempfile.mkdtemp(prefix="nf-bench-")
+    extra = [x for kv in a.X for x in ("-X", kv)]
+    if a.scale:
+        scale(nf, a, tmp)
+        return
+    rows, origin = make_articles(a.articles, a.kb)
     src = os.path.join(tmp, "in.jsonl")
-    filler = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * (a.bytes // 50 + 1))[: a.bytes]
-    with open(src, "w") as f:
-        for i in range(a.articles):
-            f.write(json.dumps({"source": "bench", "url": f"https://bench.example/{i}",
-                                "body": f"Article {i}. {filler}"}) + "\n")
-    # `process` wants full records: make them once with a pass-through run of the producer format.
-    full = os.path.join(tmp, "full.jsonl")
-    subprocess.run([nf, "process", "--stages", "passthrough", "--input", src, "--output", full],
-                   check=False, stderr=subprocess.DEVNULL)
-    if os.path.getsize(full) == 0:
-        # partial records are not envelopes; build envelopes directly
-        with open(src) as f, open(full, "w") as g:
-            for i, line in enumerate(f):
-                r = json.loads(line)
-                g.write(json.dumps({"v": 1, "id": f"b{i}", "source": "bench", "url": r["url"],
-                                    "fetched_at": "2026-01-01T00:00:00Z", "content_type": "text/plain",
-                                    "body": r["body"]}) + "\n")
-    kafka, real, offline = [], [], []
+    write_jsonl(src, rows)
+    mb = sum(len(r["body"].encode()) for r in rows) / 1e6
+    print(f"{a.articles} articles of ~{a.kb:g} KB ({mb:.1f} MB of text) from {origin}; stages {a.stages}; "
+          f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
+          f"{os.cpu_count()} cores", flush=True)
+    res = {"emb": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": []}
     for rep in range(a.repeat):
-        kafka.append(run_chain(nf, src, tmp, f"embedded{rep}", a, []))
-        line = (f"run {rep + 1}: embedded chain {kafka[-1][0]:,.0f} articles/s "
-                f"(p50 {kafka[-1][2][0] * 1000:.0f} ms, p99 {kafka[-1][2][1] * 1000:.0f} ms)")
+        e = run_throughput(nf, src, a.articles, tmp, a, extra)
+        res["emb"].append(e)
+        res["p1"].append(run_process(nf, src, a.articles, tmp, a.stages, 1))
+        res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
+        lat = run_latency(nf, rows, tmp, a, extra)
+        res["lat"].append(lat)
+        print(f"round {rep + 1}: run {e['rate']:,.0f} articles/s ({e['rate'] * mb / a.articles:.1f} MB/s; first "
+              f"article out after {e['start']:.1f} s, {e['wall']:.1f} s in all), CPU {e['cpu_ms']:.2f} ms/article, "
+              f"in Process ms/article: {fmt_stages(e['stages_ms'])}; process x1 {res['p1'][-1]:,.0f}/s, "
+              f"x{a.jobs} {res['pj'][-1]:,.0f}/s; latency at {a.rate:g}/s p50 {lat['p50']:.0f} ms "
+              f"p99 {lat['p99']:.0f} ms ({lat['got']}/{lat['sent']})", flush=True)
         if a.real_kafka:
-            d, boot = start_real(tmp, rep, chain_topics(a.stages), a.partitions)
+            d, boot = start_real(tmp, a)
             try:
-                real.append(run_chain(nf, src, tmp, f"real{rep}", a, ["--brokers", boot]))
+                r = run_throughput(nf, src, a.articles, tmp, a, extra + ["--brokers", boot])
+                res["real"].append(r)
+                subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
+                d, boot = start_real(tmp, a)
+                lat = run_latency(nf, rows, tmp, a, extra + ["--brokers", boot])
+                res["lat_real"].append(lat)
             finally:
                 subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
-            line += (f", real Kafka chain {real[-1][0]:,.0f} articles/s "
-                     f"(p50 {real[-1][2][0] * 1000:.0f} ms, p99 {real[-1][2][1] * 1000:.0f} ms)")
-        t0 = time.monotonic()
-        subprocess.run([nf, "process", "--stages", a.stages, "--input", full, "--output", os.devnull],
-                       check=True, stderr=subprocess.DEVNULL)
-        offline.append(a.articles / (time.monotonic() - t0))
-        print(line + f", offline chain {offline[-1]:,.0f} articles/s", flush=True)
-    med = lambda rows, f: statistics.median(f(x) for x in rows)
-    o = statistics.median(offline)
-    mb = a.articles * (a.bytes + 100) / 1e6
-    hops = len(a.stages.split(",")) + 1
-    print(f"\n{a.articles} articles of ~{a.bytes} B ({mb:.0f} MB), stages {a.stages}, {a.partitions} partitions, "
-          f"{a.repeat} runs, medians:")
-    for name, rows in (("embedded Kafka", kafka), ("real Kafka, 1 node", real)):
-        if not rows:
-            continue
-        k = med(rows, lambda x: x[0])
-        print(f"  newsflow run ({name}, {hops} hops): {k:,.0f} articles/s end to end (incl. start-up), "
-              f"latency produce->sink p50 {med(rows, lambda x: x[2][0]) * 1000:.0f} ms, "
-              f"p99 {med(rows, lambda x: x[2][1]) * 1000:.0f} ms; ratio to offline {k / o:.3f}")
-    print(f"  newsflow process (same stages, no Kafka): {o:,.0f} articles/s")
-    if real:
-        print(f"  ratio real/embedded: {med(real, lambda x: x[0]) / med(kafka, lambda x: x[0]):.3f}")
+            print(f"         real Kafka: run {r['rate']:,.0f} articles/s, CPU {r['cpu_ms']:.2f} ms/article; "
+                  f"latency p50 {lat['p50']:.0f} ms p99 {lat['p99']:.0f} ms", flush=True)
+    med = statistics.median
+    emb = med(x["rate"] for x in res["emb"])
+    p1, pj = med(res["p1"]), med(res["pj"])
+    print(f"\nmedians of {a.repeat}:")
+    print(f"  newsflow run (embedded): {emb:,.0f} articles/s, {emb * mb / a.articles:.1f} MB/s, "
+          f"CPU {med(x['cpu_ms'] for x in res['emb']):.2f} ms/article")
+    print(f"  newsflow process: x1 {p1:,.0f} articles/s, x{a.jobs} {pj:,.0f} articles/s; "
+          f"run / process x{a.jobs} = {emb / pj:.2f}, run / process x1 = {emb / p1:.2f}")
+    print(f"  latency at {a.rate:g} articles/s: p50 {med(x['p50'] for x in res['lat']):.0f} ms, "
+          f"p99 {med(x['p99'] for x in res['lat']):.0f} ms")
+    if res["real"]:
+        real = med(x["rate"] for x in res["real"])
+        print(f"  newsflow run (Apache Kafka, 1 node): {real:,.0f} articles/s; real / embedded "
+              f"{real / emb:.2f}; latency p50 {med(x['p50'] for x in res['lat_real']):.0f} ms, "
+              f"p99 {med(x['p99'] for x in res['lat_real']):.0f} ms")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

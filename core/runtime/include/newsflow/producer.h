@@ -60,7 +60,7 @@ class FlowController {
   struct Limits {
     int64_t max_backlog_messages = 20000;      // per partition
     int64_t max_backlog_bytes = 3 * 1024 * 1024;  // per partition, estimated (the mock keeps ~5 MiB)
-    std::chrono::milliseconds interval{50};
+    std::chrono::milliseconds interval{10};  // between checks while records flow
   };
 
   static Result<std::unique_ptr<FlowController>> Start(const KafkaOptions& o, std::string topic,
