@@ -432,6 +432,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     };
     std::vector<Stoplists::Density> run_stop;
     std::vector<int> widths;
+    bool prose_above = false;  // a run before this one was taken for prose
     size_t last_body = n;  // the last block that passed the article tests on its own
     for (size_t k = n; k-- > 0;) {
       if (info[k].cls == Cls::kGood) {
@@ -467,44 +468,56 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // After the body (nothing below passed the tests on its own), a list
       // of headlines (teasers under a heading, "most read") is not prose,
       // even when one ends with "!" or "؟" or it follows the last wrapped
-      // paragraph: three or more headline-sized lines (4+ words, 25+
-      // code points) making up 40 % of the lines, lengths that do not fill a
-      // common width as wrapped lines do (two thirds of the lines that end
-      // without punctuation within 80 % of it), and no line ending with a full
-      // stop. The lines after a run's last sentence end are cut off when
-      // they read as such a list.
+      // paragraph: three or more headline-sized lines (4+ words, 25+ code
+      // points) making up 40 % of the lines, no line ending with a full
+      // stop, and lines that end early: a third or more of those without
+      // punctuation would have had room for the next line's first word
+      // within the run's width (a wrapped line has none). The lines after
+      // a run's last full stop are cut off when they read as such a list.
+      // The run's width: the upper quartile of its line lengths (a longer
+      // title or lede line in the run does not set it).
+      widths.clear();
+      for (size_t k = a; k < b; ++k) widths.push_back(info[k].cp);
+      int width = 0;
+      if (!widths.empty()) {
+        std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() * 3 / 4), widths.end());
+        width = widths[widths.size() * 3 / 4];
+      }
+      auto first_word_cp = [&](size_t k) {
+        const std::string& t = blocks[k].text;
+        int cp = 0;
+        for (size_t p = 0; p < t.size() && t[p] != ' '; ++p) cp += (static_cast<unsigned char>(t[p]) & 0xC0) != 0x80;
+        return cp;
+      };
+      auto full_stop = [&](size_t k) {  // ends with "." (not "..")
+        const std::string& t = blocks[k].text;
+        return info[k].end_punct && t.back() == '.' && (t.size() < 2 || t[t.size() - 2] != '.');
+      };
       auto list_like = [&](size_t from, size_t to) {
         if (to < from + 3) return false;
-        // The common width: the upper quartile of the line lengths (one
-        // long line, a lede or a heading, does not set it).
-        widths.clear();
-        for (size_t k = from; k < to; ++k) widths.push_back(info[k].cp);
-        std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() * 3 / 4), widths.end());
-        const int width = widths[widths.size() * 3 / 4];
-        int heads = 0, open = 0, full = 0;
+        int heads = 0, open = 0, early = 0;
         for (size_t k = from; k < to; ++k) {
           const Info& f = info[k];
-          const std::string& t = blocks[k].text;
-          if (f.end_punct && t.back() == '.' && (t.size() < 2 || t[t.size() - 2] != '.')) return false;
+          if (full_stop(k)) return false;
           heads += f.tokens >= 4 && f.cp >= 25;  // (a headline may end with "!" or "؟", never ".")
-          if (!f.end_punct) {
+          if (!f.end_punct && k + 1 < to) {
             ++open;
-            full += f.cp * 5 >= width * 4;
+            early += f.cp + 1 + first_word_cp(k + 1) <= width;
           }
         }
-        return heads >= 3 && heads * 5 >= static_cast<int>(to - from) * 2 && full * 3 < open * 2;
+        return heads >= 3 && heads * 5 >= static_cast<int>(to - from) * 2 && early * 3 >= open;
       };
       {
         size_t last_sentence = b;
         for (size_t k = b; k-- > a;) {
-          if (sentence(k)) {
+          if (full_stop(k)) {
             last_sentence = k;
             break;
           }
         }
         const bool after_body = last_body == n || last_body < i;
         if (after_body && last_sentence < b && list_like(last_sentence + 1, b)) b = last_sentence + 1;
-        if (after_body && first_body < i && list_like(a, b)) {
+        if (after_body && (first_body < i || prose_above) && list_like(a, b)) {
           i = j;
           continue;
         }
@@ -524,6 +537,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           sentences > 0) {
         int width = 0;
         for (size_t k = a; k < b; ++k) width = std::max(width, info[k].cp);
+        prose_above = true;
         for (size_t k = a; k < b; ++k) {
           info[k].cls = Cls::kGood;
           // The line above was cut by the wrap: no sentence end, near the width.
