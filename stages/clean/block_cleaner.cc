@@ -927,12 +927,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // "منذ ساعتين", "3 hours ago": resolved against the fetch time. Such a
     // line is never a site banner (those show today's calendar date).
     const bool relative = !d && (d = FindRelativeDate(f.folded, page.fetched_at)).has_value();
-    // A byline with its date above the body ("كتب X في 27 يوليو 2015",
-    // "By X on 3 May 2024"): a few more words, no sentence; it may have been
+    // A text page's byline with its date above the body ("كتب X في 27
+    // يوليو 2015", "By X on 3 May 2024"): a few more words, no sentence; it may have been
     // taken into a run of short prose lines (first_good). Right under the
     // title it states the publication date.
     const bool near_title = title_idx < n && i > title_idx && i <= title_idx + 3;
-    const bool byline = d && !f.end_punct && d->other_tokens <= 6 && f.tokens <= 10 && i <= first_good;
+    const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 && f.tokens <= 10 &&
+                        i <= first_good;
     if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
     const bool under_title = near_title && (i < first_good || byline);
