@@ -286,9 +286,15 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // page is detected on its own: one source can publish in several languages
   // (a wire desk, a folder of pages), and ~100 lookups cost little.
   int lang = -1;
-  bool non_latin_page = false;  // Latin-only short lines are menus here
+  // Latin-only short lines are menus on a page in another script; looked at
+  // (once) only when such a line turns up.
+  std::string sample;
+  int non_latin_page = -1;
+  auto non_latin = [&] {
+    if (non_latin_page < 0) non_latin_page = MostlyNonLatin(sample) ? 1 : 0;
+    return non_latin_page == 1;
+  };
   if (stop_ != nullptr && !stop_->empty()) {
-    std::string sample;
     for (size_t i = 0; i < n && sample.size() < 2000; ++i) {
       if (blocks[i].text.size() > 60) {
         sample.append(Prefix(blocks[i].text, 600));
@@ -303,7 +309,6 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
     lang = stop_->DetectLanguage(sample, 100);
-    non_latin_page = page.ranges == nullptr && MostlyNonLatin(sample);
   }
 
   std::vector<Info> info(n);
@@ -372,7 +377,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
       if (LooksLikeTicker(t, f.end_punct) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "الدولار 3.75 | اليورو 4.10 | ..."
-      } else if (non_latin_page && LooksLikeLatinOnly(t, f.tokens, 6)) {
+      } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
         f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
                  !FindRelativeDate(f.folded, page.fetched_at)) {
