@@ -122,6 +122,7 @@ bool LooksLikeTicker(std::string_view line, bool ends_sentence) {
 
 bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens) {
   if (tokens < 1 || tokens > max_tokens || line.size() > 120) return false;
+  if (line[0] == '*' || line[0] == '-' || line.rfind("\xE2\x80\xA2", 0) == 0) return false;  // a list item
   int letters = 0;
   for (size_t i = 0; i < line.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(line[i]);

@@ -24,7 +24,8 @@ bool LooksLikeCounter(std::string_view line, int tokens);
 bool LooksLikeTicker(std::string_view line, bool ends_sentence);
 
 // At most `max_tokens` tokens of Latin script only (ASCII and Latin-1 letters,
-// digits, punctuation; no URL, address or decimal), at least one letter:
+// digits, punctuation; no URL, address or decimal; not a "*", "-" or "•"
+// list item), at least one letter:
 // "Menu Search", "Powered by WordPress", "App Store Google Play". Furniture on
 // a page written in another script.
 bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens);

@@ -193,6 +193,7 @@ TEST(CleanFurnitureTest, TickersLatinLinesClockTimesSentenceEnds) {
   EXPECT_TRUE(LooksLikeLatinOnly("FR | EN", 3, 6));
   EXPECT_FALSE(LooksLikeLatinOnly("www.example.org", 1, 6));   // an address is text
   EXPECT_FALSE(LooksLikeLatinOnly("Sign in تسجيل", 3, 6));    // mixed script
+  EXPECT_FALSE(LooksLikeLatinOnly("* Blue Horizon", 3, 6));   // a list item
   EXPECT_TRUE(MostlyNonLatin("مرحبا بكم في الموقع Home"));
   EXPECT_FALSE(MostlyNonLatin("Welcome to the site مرحبا"));
   EXPECT_TRUE(HasClockTime("27 يوليو 2015 | 11:02 ص"));
