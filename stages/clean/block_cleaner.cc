@@ -734,7 +734,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       const Info& f = info[i];
       // (A line that continues a hard-wrapped sentence is no headline.)
       return f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit && !f.continues &&
-             !FindDate(f.folded).has_value();
+             !f.shape && !FindDate(f.folded).has_value() && !FindRelativeDate(f.folded, page.fetched_at).has_value();
     };
     // Body words -> the last body line holding them (a candidate's words
     // count when body text below it holds them).
@@ -846,9 +846,18 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (best >= 0.6) break;
     }
     // No line says what the body says (an opinion column's title rarely
-    // does): the nearest short line right above the body, over its date.
-    for (size_t i = first_body; title_idx == n && first_body < n && i-- > 0 && i + 4 > first_body;) {
-      if (candidate(i) && info[i].tokens <= 20) title_idx = i;
+    // does): the nearest short line right above the body, over its date,
+    // within three lines that are not furniture (dates, counters, captions,
+    // phrase lines in between do not count).
+    for (size_t i = first_body, seen = 0; title_idx == n && first_body < n && i-- > 0 && seen < 3 &&
+                                          i + 8 > first_body;) {
+      const Info& f = info[i];
+      if (candidate(i) && f.tokens <= 20) {
+        title_idx = i;
+      } else if (f.reason == nullptr && !f.hit && !f.shape && !FindDate(f.folded) &&
+                 !FindRelativeDate(f.folded, page.fetched_at)) {
+        ++seen;
+      }
     }
     if (title_idx == n && n > 0 && first_body == 0 && !info[0].end_punct && info[0].cp <= 300 &&
         info[0].reason == nullptr) {

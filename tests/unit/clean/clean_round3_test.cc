@@ -166,6 +166,29 @@ TEST(CleanRound3Test, BannerWithoutClockTimeOnTheFetchDayIsStillABanner) {
   EXPECT_EQ(a.clean->removed["date_banner"], 1);
 }
 
+// An opinion column whose title repeats no word of the body, above a
+// relative time and a view counter: the title is the line above those, not
+// the counter or the time.
+constexpr const char* kColumnTitlePage =
+    "كتاب وآراء\n"
+    "حين يصمت المطر\n"
+    "منذ ساعتين\n"
+    "1٬204 مشاهدة\n"
+    "في كل شتاء ننتظر الغيم كما ينتظر الأطفال عودة آبائهم من السفر، نرفع رؤوسنا إلى السماء ونعد الأيام، ثم نكتشف أن الانتظار صار عادة أكثر منه أملا، وأن الأرض التي عرفناها خضراء صارت تحتاج إلى من يتذكرها.\n"
+    "لا أكتب هنا عن الأرقام التي تنشرها الجهات المختصة كل عام، بل عن شعور بسيط يعرفه كل من زرع شجرة أمام بيته ثم رآها تذبل ببطء، فالمسألة في نظري ليست قضية مناخ فقط، بل قضية علاقة بيننا وبين المكان.\n";
+
+TEST(CleanRound3Test, TitleAboveTimeAndCounterIsFoundOverThem) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(kColumnTitlePage, "opinion-site", "r3-6");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, "حين يصمت المطر");
+  ASSERT_TRUE(a.clean->published_at.has_value());  // two hours before the fetch (19:00)
+  EXPECT_EQ(*a.clean->published_at, "2026-11-23T17:00:00Z");
+  EXPECT_EQ(LinesOf(a.clean->text).size(), 2u) << a.clean->text;
+  EXPECT_EQ(a.clean->removed["navigation"], 1);  // the counter
+}
+
 TEST(CleanFurnitureTest, Counters) {
   using clean::LooksLikeCounter;
   auto counter = [](std::string_view s) {
