@@ -730,11 +730,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // that repeats its headline), and its distance to the body; tickers,
     // dates and lines ending a sentence score less.
     const size_t limit = std::min(n, first_body == n ? size_t{15} : std::min(first_body, size_t{15}));
+    // (Decided once per line: the date tests are not cheap.)
+    std::vector<signed char> cand_memo(n, -1);
     auto candidate = [&](size_t i) {
-      const Info& f = info[i];
-      // (A line that continues a hard-wrapped sentence is no headline.)
-      return f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit && !f.continues &&
-             !f.shape && !FindDate(f.folded).has_value() && !FindRelativeDate(f.folded, page.fetched_at).has_value();
+      if (cand_memo[i] < 0) {
+        const Info& f = info[i];
+        // (A line that continues a hard-wrapped sentence is no headline.)
+        cand_memo[i] = f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
+                       !f.continues && !f.shape && !FindDate(f.folded).has_value() &&
+                       !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value());
+      }
+      return cand_memo[i] == 1;
     };
     // Body words -> the last body line holding them (a candidate's words
     // count when body text below it holds them).
