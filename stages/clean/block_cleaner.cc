@@ -548,6 +548,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           // The line above was cut by the wrap: no sentence end, near the width.
           info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4;
         }
+        // The last line of the wrapped sentence, however short ("والإنسانية."),
+        // ends it: it may have been too short for the run or left at its edge.
+        if (b < n && !info[b - 1].end_punct && info[b].end_punct && info[b].reason == nullptr && !info[b].hit &&
+            !info[b].shape && info[b].cp < 70) {
+          info[b].cls = Cls::kGood;
+          info[b].continues = true;
+        }
       }
       i = j;
     }

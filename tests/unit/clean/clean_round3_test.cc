@@ -166,6 +166,24 @@ TEST(CleanRound3Test, BannerWithoutClockTimeOnTheFetchDayIsStillABanner) {
   EXPECT_EQ(a.clean->removed["date_banner"], 1);
 }
 
+TEST(CleanRound3Test, OneWordLastLineOfAWrappedParagraphIsKept) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // kWrappedPage's two paragraphs alone, the last one's full stop wrapped
+  // onto a line of its own word.
+  std::string page = kWrappedPage;
+  page = page.substr(0, page.find("الأكثر تداولاً"));
+  page.erase(page.find("بحث\n"), 4);
+  page.erase(page.find("كتبت"), page.find('\n', page.find("كتبت")) + 1 - page.find("كتبت"));
+  const std::string last = " المعتاد.";
+  page.replace(page.find(last), last.size(), "\nالمعتاد.");
+  Article a = TextArticle(page, "weather-site", "r3-7");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  ASSERT_EQ(lines.size(), 9u) << a.clean->text;
+  EXPECT_EQ(lines.back(), "المعتاد.");
+}
+
 // An opinion column whose title repeats no word of the body, above a
 // relative time and a view counter: the title is the line above those, not
 // the counter or the time.
