@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "dates.h"
+#include "furniture.h"
 #include "stoplist_inl.h"
 #include "newsflow/text.h"
 
@@ -42,6 +43,10 @@ struct Info {
   PhraseHit hit;
   bool is_title = false;
   bool folded_full = false;  // `folded` covers the whole line
+  // Furniture by its shape, decided by position (before or after the body):
+  // a counter that is not a date, a Latin-only line on a page in another script.
+  bool shape = false;
+  bool continues = false;    // a line of a run of short prose lines that continues the one above
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -281,8 +286,15 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // page is detected on its own: one source can publish in several languages
   // (a wire desk, a folder of pages), and ~100 lookups cost little.
   int lang = -1;
+  // Latin-only short lines are menus on a page in another script; looked at
+  // (once) only when such a line turns up.
+  std::string sample;
+  int non_latin_page = -1;
+  auto non_latin = [&] {
+    if (non_latin_page < 0) non_latin_page = MostlyNonLatin(sample) ? 1 : 0;
+    return non_latin_page == 1;
+  };
   if (stop_ != nullptr && !stop_->empty()) {
-    std::string sample;
     for (size_t i = 0; i < n && sample.size() < 2000; ++i) {
       if (blocks[i].text.size() > 60) {
         sample.append(Prefix(blocks[i].text, 600));
@@ -361,6 +373,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         f.hit = PhraseHit{};
       }
     }
+    // Text pages: furniture by its shape (furniture.h), whatever its words.
+    if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
+      if (LooksLikeTicker(t, f.end_punct) && !FindDate(f.folded)) {
+        f.reason = reason("navigation");  // "الدولار 3.75 | اليورو 4.10 | ..."
+      } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
+        f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
+      } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
+                 !FindRelativeDate(f.folded, page.fetched_at)) {
+        f.shape = true;  // "4 دقائق للقراءة", "24 مشاهدة"
+      }
+    }
   }
 
   // Initial classes: length, punctuation, stop words, links, markup hints.
@@ -405,10 +428,23 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   if (page.ranges == nullptr && lang >= 0) {
     auto eligible = [&](size_t k) {
       const Info& f = info[k];
-      return f.reason == nullptr && !f.hit && f.cls != Cls::kGood && f.cp >= 8 && f.cp < 200 &&
+      return f.reason == nullptr && !f.hit && !f.shape && f.cls != Cls::kGood && f.cp >= 8 && f.cp < 200 &&
              f.tokens >= 2;
     };
+    // A sentence ends on the line: not a decimal point ("3.76") inside it.
+    auto sentence = [&](size_t k) {
+      return info[k].end_punct || (info[k].sent_punct > 0 && HasSentenceEnd(blocks[k].text));
+    };
     std::vector<Stoplists::Density> run_stop;
+    std::vector<int> widths;
+    bool prose_above = false;  // a run before this one was taken for prose
+    size_t last_body = n;  // the last block that passed the article tests on its own
+    for (size_t k = n; k-- > 0;) {
+      if (info[k].cls == Cls::kGood) {
+        last_body = k;
+        break;
+      }
+    }
     size_t i = 0;
     while (i < n) {
       if (!eligible(i)) {
@@ -419,7 +455,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       int run_cp = 0, run_sentences = 0;
       while (j < n && eligible(j)) {
         run_cp += info[j].cp;
-        run_sentences += info[j].end_punct || info[j].sent_punct > 0;
+        run_sentences += sentence(j);
         ++j;
       }
       // Cheap tests first: most runs are a few lines of furniture.
@@ -434,12 +470,69 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       size_t a = i, b = j;
       while (a < b && run_stop[a - i].stop == 0) ++a;
       while (b > a && run_stop[b - 1 - i].stop == 0) --b;
+      // After the body (nothing below passed the tests on its own), a list
+      // of headlines (teasers under a heading, "most read") is not prose,
+      // even when one ends with "!" or "؟" or it follows the last wrapped
+      // paragraph: three or more headline-sized lines (4+ words, 25+ code
+      // points) making up 40 % of the lines, no line ending with a full
+      // stop, and lines that end early: a third or more of those without
+      // punctuation would have had room for the next line's first word
+      // within the run's width (a wrapped line has none). The lines after
+      // a run's last full stop are cut off when they read as such a list.
+      // The run's width: the upper quartile of its line lengths (a longer
+      // title or lede line in the run does not set it).
+      widths.clear();
+      for (size_t k = a; k < b; ++k) widths.push_back(info[k].cp);
+      int width = 0;
+      if (!widths.empty()) {
+        std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() * 3 / 4), widths.end());
+        width = widths[widths.size() * 3 / 4];
+      }
+      auto first_word_cp = [&](size_t k) {
+        const std::string& t = blocks[k].text;
+        int cp = 0;
+        for (size_t p = 0; p < t.size() && t[p] != ' '; ++p) cp += (static_cast<unsigned char>(t[p]) & 0xC0) != 0x80;
+        return cp;
+      };
+      auto full_stop = [&](size_t k) {  // ends with "." (not "..")
+        const std::string& t = blocks[k].text;
+        return info[k].end_punct && t.back() == '.' && (t.size() < 2 || t[t.size() - 2] != '.');
+      };
+      auto list_like = [&](size_t from, size_t to) {
+        if (to < from + 3) return false;
+        int heads = 0, open = 0, early = 0;
+        for (size_t k = from; k < to; ++k) {
+          const Info& f = info[k];
+          if (full_stop(k)) return false;
+          heads += f.tokens >= 4 && f.cp >= 25;  // (a headline may end with "!" or "؟", never ".")
+          if (!f.end_punct && k + 1 < to) {
+            ++open;
+            early += f.cp + 1 + first_word_cp(k + 1) <= width;
+          }
+        }
+        return heads >= 3 && heads * 5 >= static_cast<int>(to - from) * 2 && early * 3 >= open;
+      };
+      {
+        size_t last_sentence = b;
+        for (size_t k = b; k-- > a;) {
+          if (full_stop(k)) {
+            last_sentence = k;
+            break;
+          }
+        }
+        const bool after_body = last_body == n || last_body < i;
+        if (after_body && last_sentence < b && list_like(last_sentence + 1, b)) b = last_sentence + 1;
+        if (after_body && (first_body < i || prose_above) && list_like(a, b)) {
+          i = j;
+          continue;
+        }
+      }
       int cp = 0, open_ends = 0, sentences = 0;
       Stoplists::Density d;
       for (size_t k = a; k < b; ++k) {
         cp += info[k].cp;
         open_ends += !info[k].end_punct;
-        sentences += info[k].end_punct || info[k].sent_punct > 0;
+        sentences += sentence(k);
         d.tokens += run_stop[k - i].tokens;
         d.stop += run_stop[k - i].stop;
       }
@@ -447,9 +540,104 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // Prose ends sentences somewhere; a list of headlines does not.
       if (len >= 3 && cp >= 150 && d.value() >= 0.25 && open_ends * 3 >= static_cast<int>(len) * 2 &&
           sentences > 0) {
-        for (size_t k = a; k < b; ++k) info[k].cls = Cls::kGood;
+        int width = 0;
+        for (size_t k = a; k < b; ++k) width = std::max(width, info[k].cp);
+        prose_above = true;
+        for (size_t k = a; k < b; ++k) {
+          info[k].cls = Cls::kGood;
+          // The line above was cut by the wrap: no sentence end, near the width.
+          info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4;
+        }
+        // The last line of the wrapped sentence, however short ("والإنسانية."),
+        // ends it: it may have been too short for the run or left at its edge.
+        if (b < n && !info[b - 1].end_punct && info[b].end_punct && info[b].reason == nullptr && !info[b].hit &&
+            !info[b].shape && info[b].cp < 70) {
+          info[b].cls = Cls::kGood;
+          info[b].continues = true;
+        }
       }
       i = j;
+    }
+  }
+  // Text pages: furniture by position. Before the first and after the last
+  // line that passed the article tests, a counter or a Latin-only line on a
+  // page in another script is a widget or a menu. After the
+  // last one, a run of three or more headline-like lines (3-20 words, no
+  // sentence end, not list items; timestamps, counters, ranks and menu
+  // lines may sit between them) is a list of teasers: prose runs were judged above, so
+  // these failed the prose test. The short lines between the body and such a
+  // list go with it (its heading, "did you like it?", "join our channel").
+  if (page.ranges == nullptr) {
+    size_t first_para = n, last_para = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].cls != Cls::kGood) continue;
+      if (first_para == n) first_para = i;
+      last_para = i;
+    }
+    for (size_t i = 0; first_para < n && i < n; ++i) {
+      if (info[i].shape && info[i].reason == nullptr && (i < first_para || i > last_para)) {
+        info[i].reason = reason("navigation");
+        info[i].cls = Cls::kBad;
+      }
+    }
+    auto list_marker = [](const std::string& t) {
+      if (t.empty()) return false;
+      if (t[0] == '*' || t[0] == '-' || t.rfind("\xE2\x80\xA2", 0) == 0) return true;  // •
+      size_t d = 0;
+      while (d < t.size() && d < 3 && t[d] >= '0' && t[d] <= '9') ++d;
+      return d > 0 && d < t.size() && (t[d] == '.' || t[d] == ')' || t[d] == '-');
+    };
+    auto headline_like = [&](size_t k) {
+      const Info& f = info[k];
+      return f.reason == nullptr && !f.hit && !f.end_punct && f.cls != Cls::kGood && f.tokens >= 3 &&
+             f.tokens <= 20 && f.cp >= 15 && f.cp <= 160 && !list_marker(blocks[k].text);
+    };
+    auto filler = [&](size_t k) {
+      const Info& f = info[k];
+      if (f.reason == reason("dateline") || f.reason == reason("date_banner") || f.reason == reason("navigation") ||
+          f.shape || IsRankOnly(blocks[k].text)) {
+        return true;
+      }
+      if (f.reason != nullptr) return false;
+      return f.tokens <= 6 && !f.folded.empty() &&
+             (FindDate(f.folded).has_value() || FindRelativeDate(f.folded, page.fetched_at).has_value());
+    };
+    size_t open_from = last_para + 1;  // headings above the next list may start here
+    for (size_t k = last_para + 1; last_para < n && k < n;) {
+      if (!headline_like(k)) {
+        ++k;
+        continue;
+      }
+      size_t j = k, last_head = k;
+      int heads = 0, head_cp = 0;
+      while (j < n && (headline_like(j) || filler(j))) {
+        if (headline_like(j)) {
+          ++heads;
+          head_cp += info[j].cp;
+          last_head = j;
+        }
+        ++j;
+      }
+      // Headlines run to 35+ code points on average (news/ar: median 48);
+      // shorter lines in a row are credits or verse ("كلمات: ...").
+      if (heads >= 3 && head_cp >= 35 * heads) {
+        for (size_t m = k; m <= last_head; ++m) {
+          if (info[m].reason == nullptr) {
+            info[m].reason = reason("teaser");
+            info[m].cls = Cls::kBad;
+          }
+        }
+        for (size_t m = k; m-- > open_from;) {
+          Info& f = info[m];
+          if (f.reason != nullptr) continue;
+          const char last = blocks[m].text.empty() ? ' ' : blocks[m].text.back();
+          if (f.cp >= 70 || f.tokens > 8 || last == '.' || last == '!') break;  // a closing sentence
+          f.reason = reason("teaser");
+          f.cls = Cls::kBad;
+        }
+        open_from = last_head + 1;
+      }
+      k = j;
     }
   }
   // HTML: the container holding most body text (readability's top candidate)
@@ -549,10 +737,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // that repeats its headline), and its distance to the body; tickers,
     // dates and lines ending a sentence score less.
     const size_t limit = std::min(n, first_body == n ? size_t{15} : std::min(first_body, size_t{15}));
+    // (Decided once per line: the date tests are not cheap.)
+    std::vector<signed char> cand_memo(n, -1);
     auto candidate = [&](size_t i) {
-      const Info& f = info[i];
-      return f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
-             !FindDate(f.folded).has_value();
+      if (cand_memo[i] < 0) {
+        const Info& f = info[i];
+        // (A line that continues a hard-wrapped sentence is no headline.)
+        cand_memo[i] = f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
+                       !f.continues && !f.shape && !FindDate(f.folded).has_value() &&
+                       !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value());
+      }
+      return cand_memo[i] == 1;
     };
     // Body words -> the last body line holding them (a candidate's words
     // count when body text below it holds them).
@@ -664,9 +859,18 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (best >= 0.6) break;
     }
     // No line says what the body says (an opinion column's title rarely
-    // does): the nearest short line right above the body, over its date.
-    for (size_t i = first_body; title_idx == n && first_body < n && i-- > 0 && i + 4 > first_body;) {
-      if (candidate(i) && info[i].tokens <= 20) title_idx = i;
+    // does): the nearest short line right above the body, over its date,
+    // within three lines that are not furniture (dates, counters, captions,
+    // phrase lines in between do not count).
+    for (size_t i = first_body, seen = 0; title_idx == n && first_body < n && i-- > 0 && seen < 3 &&
+                                          i + 8 > first_body;) {
+      const Info& f = info[i];
+      if (candidate(i) && f.tokens <= 20) {
+        title_idx = i;
+      } else if (f.reason == nullptr && !f.hit && !f.shape && !FindDate(f.folded) &&
+                 !FindRelativeDate(f.folded, page.fetched_at)) {
+        ++seen;
+      }
     }
     if (title_idx == n && n > 0 && first_body == 0 && !info[0].end_punct && info[0].cp <= 300 &&
         info[0].reason == nullptr) {
@@ -750,10 +954,20 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // "منذ ساعتين", "3 hours ago": resolved against the fetch time. Such a
     // line is never a site banner (those show today's calendar date).
     const bool relative = !d && (d = FindRelativeDate(f.folded, page.fetched_at)).has_value();
-    if (!d || d->other_tokens > 2) continue;
+    // A text page's byline with its date above the body ("كتب X في 27
+    // يوليو 2015", "By X on 3 May 2024"): a few more words, no sentence; it may have been
+    // taken into a run of short prose lines (first_good). Right under the
+    // title it states the publication date.
+    const bool near_title = title_idx < n && i > title_idx && i <= title_idx + 3;
+    const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 && f.tokens <= 10 &&
+                        i <= first_good;
+    if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
-    const bool under_title = title_idx < n && i > title_idx && i <= title_idx + 3 && i < first_good;
-    const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0;
+    const bool under_title = near_title && (i < first_good || byline);
+    // A date with its clock time states when the article was published, even
+    // on the day it was fetched; a site's banner shows the calendar day.
+    const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0 &&
+                       !HasClockTime(blocks[i].text);
     if (relative && !under_title) {
       f.reason = reason("dateline");  // a teaser's or comment's timestamp
     } else if (under_title && !today) {

@@ -18,8 +18,9 @@ labels.jsonl: {"file", "template", "source", "id", "fetched_at", "published",
 "title", "lines": [[label, text], ...]} per page (also the seeds' fields
 "body", "optional", "boilerplate" for tools that read those).
 
-Templates T01..T09 are for tuning; T10..T12 are held out (never looked at
-while tuning the stage; report them apart). All choices are drawn from a
+Templates T01..T09 are for tuning; T10..T12 were held out in round 2 (their
+errors were studied in round 3); T13..T16 are round 3's held-out templates
+(never looked at while tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -357,13 +358,111 @@ def t12(p, c):
     p.b("Powered by WordPress")
 
 
+# Round 3 held-out templates (T13..T16), written before any rule of round 3
+# and never looked at while tuning: furniture worded and laid out unlike
+# T01..T12, modelled on the kinds of widgets large Arabic news sites carry
+# (pan-Arab channels, Egyptian and Maghrebi portals, broadcaster sites).
+# Pages come from articles T01..T12 do not use and their own random stream,
+# so T01..T12's pages are unchanged.
+
+def t13(p, c):  # pan-Arab channel site: skip link, live button, listen widget, "read more" list
+    r = c.rng
+    p.b("تخطي إلى المحتوى")
+    p.b("المدار نت")
+    p.b("أخبار سياسة اقتصاد رياضة تكنولوجيا بودكاست")
+    p.b("شاهد البث الحي")
+    p.b(r.choice(["EN", "English"]))
+    p.add("title", c.art["title"])
+    p.b(f"{c.d}/{c.m}/{c.y}")
+    p.b(f"استمع إلى المقال ({r.randint(2, 9)} دقائق)")
+    p.b("حفظ")
+    body_block(p, c, "para")
+    p.o(r.choice(["المصدر : وكالات", "المصدر : الصحافة السعودية", f"المصدر : {r.choice(AGENCIES)}"]))
+    p.b("اقرأ المزيد")
+    for h in c.headlines(3):
+        p.b(h)
+    p.b("حمّل تطبيقنا")
+    p.b("App Store Google Play")
+    p.b("© 2015 شبكة المدار الإعلامية")
+
+
+def t14(p, c):  # Egyptian portal: byline, timestamp with a.m./p.m., Google News line, numbered teasers
+    r = c.rng
+    p.b("أسعار الذهب اليوم | حالة الطقس | نتائج الثانوية العامة")
+    p.b(f"{dow(c.y, c.m, c.d)}، {c.d} {MONTHS_EG[c.m - 1]} {c.y} {c.time12()}")
+    p.add("title", c.art["title"])
+    p.o(f"كتب {r.choice(NAMES)}")
+    p.b(f"{ar_digits(str(r.randint(120, 9000)))} قراءة")
+    lines = article_lines(c.art["text"])
+    cut = max(1, (2 * len(lines)) // 3)
+    for i, (label, s) in enumerate(lines):
+        if i == cut and len(lines) > 2:
+            p.b("إعلان")
+        p.add(label, s)
+    p.b("تابعوا آخر أخبارنا عبر جوجل نيوز")
+    p.b(r.choice(["موضوعات متعلقة", "أخبار متعلقة", "لا يفوتك"]))
+    for i, h in enumerate(c.headlines(4), 1):
+        p.b(f"{i} {h}" if r.random() < 0.5 else h)
+    p.b(f"تعليقات ({r.randint(0, 30)})")
+    p.b("إضافة تعليق")
+
+
+def t15(p, c):  # Maghrebi portal: Latin language switch, Moroccan month names, comment rules, "same topic" list
+    r = c.rng
+    months_ma = ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت",
+                 "شتنبر", "أكتوبر", "نونبر", "دجنبر"]
+    p.b("FR | EN | ⵜⴰⵎⴰⵣⵉⵖⵜ")
+    p.b("مجتمع جهات اقتصاد فن وثقافة رياضة كتاب وآراء")
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(NAMES)}")
+    p.b(f"{dow(c.y, c.m, c.d)} {c.d} {months_ma[c.m - 1]} {c.y} - {c.hh:02d}:{c.mm:02d}")
+    caption(p, c)
+    body_block(p, c, "blank")
+    p.b("في نفس السياق")
+    for h in c.headlines(3):
+        p.b(h)
+    p.b(f"التعليقات على {c.art['title'][:40]} مغلقة" if r.random() < 0.3 else
+        "المرجو احترام آداب الحوار وعدم نشر ما يسيء للأشخاص أو المؤسسات")
+    p.b("توصل بآخر الأخبار مباشرة في بريدك")
+    p.b("Newsletter")
+
+
+def t16(p, c):  # broadcaster site: one menu item a line, picture caption label, "more on this story", footer links
+    r = c.rng
+    for item in r.sample(["الرئيسية", "العالم العربي", "العالم", "اقتصاد", "علوم وتكنولوجيا", "صحة",
+                          "رياضة", "فيديو"], 5):
+        p.b(item)
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    p.b(f"{r.randint(2, 23)} ساعة مضت" if r.random() < 0.5 else f"قبل {r.randint(2, 23)} ساعة")
+    p.o(f"التعليق على الصورة، {' '.join(c.art['title'].split()[:5])}")
+    body_block(p, c, "para")
+    p.b("المزيد حول هذه القصة")
+    for h in c.headlines(3):
+        p.b(h)
+        p.b(f"{r.randint(1, 28)} {MONTHS_EG[c.m - 1]} {c.y}")
+    p.b("الأكثر قراءة")
+    for i, h in enumerate(c.headlines(3), 1):
+        p.b(f"{i}")
+        p.b(h)
+    p.b("لماذا يمكنك الوثوق بأخبارنا")
+    p.b("شروط الاستخدام")
+    p.b("اتصل بنا")
+    p.b(f"© {c.y} القناة 24. لسنا مسؤولين عن محتوى المواقع الخارجية.")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
 # (labelled line or date under the title), to the day (the stage reads no
 # clock time from a human date line); others state none, or only a relative time.
 STATES_DATE = {"T01": "day", "T03": None, "T04": "day", "T07": "day", "T08": "day",
-               "T02": "day", "T11": "day", "T12": "day"}
+               "T02": "day", "T11": "day", "T12": "day",
+               "T13": "day", "T14": "day", "T15": "day", "T16": "day"}
+# Round 3's held-out templates: generated after T01..T12 from their own
+# random stream and articles, so adding them changes no earlier page.
+TEMPLATES_R3 = {"T13": t13, "T14": t14, "T15": t15, "T16": t16}
+HELD_OUT_R3 = set(TEMPLATES_R3)
 
 
 def main():
@@ -385,23 +484,19 @@ def main():
             o = json.loads(line)
             if o.get("title") and o.get("text", "").strip():
                 arts.append(o)
-    rng = random.Random(a.seed)
-    need = a.pages_per_template * len(TEMPLATES)
-    chosen = rng.sample(arts, need)
     os.makedirs(a.out_dir, exist_ok=True)
     out = open(os.path.join(a.out_dir, "labels.jsonl"), "w", encoding="utf-8")
-    names = list(TEMPLATES)
-    for k, art in enumerate(chosen):
-        tname = names[k % len(names)]  # interleaved, as a stream from many sites
+    import datetime
+
+    def write_page(k, tname, art, rng):
         m = re.match(r"snn-(\d{4})-(\d{2})-(\d{2})", art["id"])
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         hh, mm = rng.randint(6, 22), rng.randint(0, 59)
-        import datetime
         pub = datetime.datetime(y, mo, d, hh, mm)
         fetched = pub + datetime.timedelta(hours=rng.randint(2, 30))
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
-        TEMPLATES[tname](page, ctx)
+        (TEMPLATES.get(tname) or TEMPLATES_R3[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -410,7 +505,11 @@ def main():
         if kind == "day":
             published = f"{y:04d}-{mo:02d}-{d:02d}"
         lines = [[lab if lab != "title-repeat" else "boilerplate", t] for lab, t in page.lines if lab != "blank"]
-        rec = {"file": fname, "template": tname, "held_out": tname in HELD_OUT,
+        # group: "r2-tuning" (T01..T09), "r2-held-out" (T10..T12, looked at in
+        # round 3), "r3-held-out" (T13..T16, never looked at while tuning).
+        group = ("r3-held-out" if tname in HELD_OUT_R3 else
+                 "r2-held-out" if tname in HELD_OUT else "r2-tuning")
+        rec = {"file": fname, "template": tname, "held_out": tname in HELD_OUT, "group": group,
                "source": "site-" + tname.lower(), "id": art["id"],
                "fetched_at": fetched.strftime("%Y-%m-%dT%H:%M:00Z"), "published": published,
                "title": art["title"], "lines": lines,
@@ -418,10 +517,25 @@ def main():
                "optional": [t for lab, t in lines if lab == "optional"],
                "boilerplate": [t for lab, t in lines if lab == "boilerplate"]}
         out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    out.close()
-    print(f"gen_ardev: {len(chosen)} pages from {len(TEMPLATES)} templates "
-          f"({len(HELD_OUT)} held out) in {a.out_dir}")
 
+    rng = random.Random(a.seed)
+    need = a.pages_per_template * len(TEMPLATES)
+    chosen = rng.sample(arts, need)
+    names = list(TEMPLATES)
+    for k, art in enumerate(chosen):
+        tname = names[k % len(names)]  # interleaved, as a stream from many sites
+        write_page(k, tname, art, rng)
+    # Round 3's templates: their own stream, articles no earlier page uses.
+    rng3 = random.Random(a.seed * 1000 + 3)
+    used = {o["id"] for o in chosen}
+    rest = [o for o in arts if o["id"] not in used]
+    chosen3 = rng3.sample(rest, a.pages_per_template * len(TEMPLATES_R3))
+    names3 = list(TEMPLATES_R3)
+    for j, art in enumerate(chosen3):
+        write_page(len(chosen) + j, names3[j % len(names3)], art, rng3)
+    out.close()
+    print(f"gen_ardev: {len(chosen) + len(chosen3)} pages from {len(TEMPLATES) + len(TEMPLATES_R3)} "
+          f"templates ({len(HELD_OUT)} held out in round 2, {len(HELD_OUT_R3)} in round 3) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()

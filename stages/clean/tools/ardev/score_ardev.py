@@ -3,7 +3,8 @@
 
 Runs `newsflow process --stages clean` over the pages (as one stream, in file
 order, one `source` per template) with template learning on and off, and
-prints per template and per group (tuning T01..T09, held-out T10..T12, all):
+prints per template and per group (round 3: tuning T01..T12, held-out
+T13..T16; round 2's split: r2-tune T01..T09, r2-held T10..T12; all):
 
   line P/R/F1  body lines kept (TP), body lines dropped (FN), boilerplate
                lines kept (FP); optional and title lines are not counted
@@ -83,7 +84,12 @@ def score(recs, got, show=None):
     accs = collections.defaultdict(Acc)
     for r in recs:
         c = got.get(r["file"])
-        groups = [r["template"], "held-out" if r["held_out"] else "tuning", "all"]
+        # Round 3: tuning = T01..T12 (T10..T12 were studied), held-out = T13..T16;
+        # "r2-tune"/"r2-held" keep round 2's split for comparison.
+        grp = r.get("group") or ("r2-held-out" if r["held_out"] else "r2-tuning")
+        groups = [r["template"], "r2-tune" if grp == "r2-tuning" else "r2-held" if grp == "r2-held-out" else None,
+                  "held-out" if grp == "r3-held-out" else "tuning", "all"]
+        groups = [g for g in groups if g]
         pred_lines = c["text"].split("\n") if c and c.get("text") else []
         pool = collections.Counter(key(s) for s in pred_lines)
         optional = {key(t) for lab, t in r["lines"] if lab in ("optional", "title")}
@@ -117,7 +123,7 @@ def score(recs, got, show=None):
             if r["published"]:
                 a.dated += 1
                 a.date_ok += bool(c) and (c.get("published_at") or "").startswith(r["published"])
-        if show and (show == "all" or show == r["template"]) and (errors or c is None):
+        if show and ((show == "all" and grp != "r3-held-out") or show == r["template"]) and (errors or c is None):
             print(f"== {r['file']} {'DROPPED' if c is None else ''} title={c.get('title') if c else None!r}")
             for e in errors:
                 print("   " + e)
@@ -129,7 +135,8 @@ def main():
     ap.add_argument("dev_dir")
     ap.add_argument("--newsflow", default="build/app/newsflow")
     ap.add_argument("--learn", default="both", choices=["on", "off", "both"])
-    ap.add_argument("--show-errors", default=None, help="template name or 'all'")
+    ap.add_argument("--show-errors", default=None,
+                    help="template name or 'all' (all = tuning templates only: held-out T13..T16 must be named)")
     ap.add_argument("--templates", default=None, help="comma-separated subset (e.g. T01,T02)")
     a = ap.parse_args()
     recs = [json.loads(l) for l in open(os.path.join(a.dev_dir, "labels.jsonl"), encoding="utf-8")]
@@ -142,7 +149,8 @@ def main():
         print(f"\ntemplate learning {'on' if learn else 'off'}: {len(recs)} pages")
         print(f"{'group':10} {'pages':>5} {'lineP':>6} {'lineR':>6} {'lineF1':>6} {'shF1':>6} "
               f"{'title':>6} {'date':>6} {'drop':>4}")
-        for g in sorted(accs, key=lambda g: (g in ("tuning", "held-out", "all"), g)):
+        order = ("r2-tune", "r2-held", "tuning", "held-out", "all")
+        for g in sorted(accs, key=lambda g: (g in order, order.index(g) if g in order else 0, g)):
             x = accs[g]
             p, r, f = x.f1()
             _, _, sf = x.shingle()

@@ -1,0 +1,219 @@
+#include "furniture.h"
+
+#include <cstddef>
+
+namespace newsflow::clean {
+namespace {
+
+// Bytes of the digit at `s[i]` (ASCII, Arabic-Indic U+0660..U+0669 or
+// Extended Arabic-Indic U+06F0..U+06F9), 0 when none; `value` gets it.
+size_t DigitAt(std::string_view s, size_t i, int* value = nullptr) {
+  if (i >= s.size()) return 0;
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c >= '0' && c <= '9') {
+    if (value != nullptr) *value = c - '0';
+    return 1;
+  }
+  if (i + 1 < s.size()) {
+    const unsigned char d = static_cast<unsigned char>(s[i + 1]);
+    if ((c == 0xD9 && d >= 0xA0 && d <= 0xA9) || (c == 0xDB && d >= 0xB0 && d <= 0xB9)) {
+      if (value != nullptr) *value = c == 0xD9 ? d - 0xA0 : d - 0xB0;
+      return 2;
+    }
+  }
+  return 0;
+}
+
+bool IsAsciiLetter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+// Splits on single spaces (normalised text has no others).
+template <typename F>
+void ForEachWord(std::string_view s, F&& f) {
+  size_t b = 0;
+  while (b <= s.size()) {
+    size_t e = s.find(' ', b);
+    if (e == std::string_view::npos) e = s.size();
+    if (e > b && !f(s.substr(b, e - b))) return;
+    b = e + 1;
+  }
+}
+
+enum class Tok { kNumber, kYear, kWord, kPunct };
+
+Tok Classify(std::string_view w) {
+  // Brackets and a label's colon around a count: "(8)", "[12]", "8:" .
+  while (!w.empty() && (w.front() == '(' || w.front() == '[')) w.remove_prefix(1);
+  while (!w.empty() && (w.back() == ')' || w.back() == ']' || w.back() == ':')) w.remove_suffix(1);
+  if (w.empty()) return Tok::kPunct;
+  int digits = 0, value = 0;
+  bool other = false, letter = false;
+  for (size_t i = 0; i < w.size();) {
+    int v = 0;
+    if (size_t k = DigitAt(w, i, &v); k > 0) {
+      ++digits;
+      value = value * 10 + v;
+      i += k;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(w[i]);
+    // Thousands separators and decimal points: , . and Arabic ٬ ٫ (U+066C, U+066B).
+    if (c == ',' || c == '.') {
+      other |= digits == 0;
+      ++i;
+      continue;
+    }
+    if (c == 0xD9 && i + 1 < w.size() &&
+        (static_cast<unsigned char>(w[i + 1]) == 0xAC || static_cast<unsigned char>(w[i + 1]) == 0xAB)) {
+      i += 2;
+      continue;
+    }
+    letter |= IsAsciiLetter(c) || c >= 0xC3;
+    other = true;
+    ++i;
+  }
+  if (digits > 0 && !other) return digits == 4 && value >= 1900 && value <= 2099 ? Tok::kYear : Tok::kNumber;
+  return letter ? Tok::kWord : Tok::kPunct;
+}
+
+}  // namespace
+
+bool LooksLikeCounter(std::string_view line, int tokens) {
+  if (tokens < 2 || tokens > 4 || line.size() > 80) return false;
+  // Cheap test first: most lines hold no digit.
+  bool digit = false;
+  for (size_t i = 0; i < line.size() && !digit; ++i) digit = DigitAt(line, i) > 0;
+  if (!digit || HasClockTime(line)) return false;
+  // "3. تطبيق ..." numbers a list item: a rank, not a count.
+  size_t lead = 0;
+  for (size_t k = DigitAt(line, lead); k > 0; k = DigitAt(line, lead)) lead += k;
+  if (lead > 0 && lead < line.size() && (line[lead] == '.' || line[lead] == ')' || line[lead] == '-')) return false;
+  int numbers = 0, words = 0;
+  bool ok = true;
+  ForEachWord(line, [&](std::string_view w) {
+    switch (Classify(w)) {
+      case Tok::kNumber: ++numbers; break;
+      case Tok::kWord: ++words; break;
+      case Tok::kYear: ok = false; break;
+      case Tok::kPunct: break;
+    }
+    return ok;
+  });
+  if (!ok || numbers != 1 || words == 0) return false;
+  const char last = line.back();
+  return last != '.' && last != '!' && last != '?';
+}
+
+bool LooksLikeTicker(std::string_view line, bool ends_sentence) {
+  if (ends_sentence || line.size() > 400) return false;
+  int seps = 0;
+  size_t b = 0;
+  while (true) {
+    const size_t e = line.find(" | ", b);
+    std::string_view seg = line.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
+    int words = 1;
+    for (char c : seg) words += c == ' ';
+    if (words > 6) return false;
+    if (e == std::string_view::npos) break;
+    ++seps;
+    b = e + 3;
+  }
+  return seps >= 2;
+}
+
+bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens) {
+  if (tokens < 1 || tokens > max_tokens || line.size() > 120) return false;
+  if (line[0] == '*' || line[0] == '-' || line.rfind("\xE2\x80\xA2", 0) == 0) return false;  // a list item
+  int letters = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      if (c == '.' || c == '/' || c == '@' || c == '_' || c == '#') return false;  // URLs, addresses, tags
+      letters += IsAsciiLetter(c);
+      continue;
+    }
+    // Latin-1 and Latin Extended-A letters, general punctuation and symbols
+    // (dashes, arrows, ☰); anything else is another script.
+    if (c == 0xC2 || c == 0xC3 || c == 0xC5) {
+      letters += c != 0xC2;
+      ++i;
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < line.size()) {
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return letters >= 2;
+}
+
+bool MostlyNonLatin(std::string_view sample) {
+  int latin = 0, other = 0;
+  for (unsigned char c : sample) {
+    latin += IsAsciiLetter(c);
+    other += c >= 0xC4 && c < 0xF8;  // lead bytes of letters beyond Latin-1
+  }
+  return other > latin;
+}
+
+bool HasClockTime(std::string_view line) {
+  for (size_t p = line.find(':'); p != std::string_view::npos; p = line.find(':', p + 1)) {
+    // One or two digits before, exactly two after.
+    size_t before = 0, i = p;
+    while (before < 2 && i > 0) {
+      size_t k = 0;
+      if (i >= 1 && DigitAt(line, i - 1) == 1) k = 1;
+      else if (i >= 2 && DigitAt(line, i - 2) == 2) k = 2;
+      if (k == 0) break;
+      i -= k;
+      ++before;
+    }
+    if (before == 0) continue;
+    size_t j = p + 1, after = 0;
+    while (after < 3) {
+      const size_t k = DigitAt(line, j);
+      if (k == 0) break;
+      j += k;
+      ++after;
+    }
+    if (after == 2) return true;
+  }
+  return false;
+}
+
+bool HasSentenceEnd(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    if (c == '.' || c == '!' || c == '?') len = 1;
+    else if (c == 0xD8 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x9F) len = 2;  // ؟
+    if (len == 0) continue;
+    // "..", "..." inside a line (a pause in a headline) end no sentence.
+    if (c == '.' && i + 1 < s.size() && s[i + 1] == '.') {
+      while (i + 1 < s.size() && s[i + 1] == '.') ++i;
+      if (i + 1 < s.size()) continue;
+      return true;
+    }
+    const size_t next = i + len;
+    if (next >= s.size()) return true;
+    const unsigned char n = static_cast<unsigned char>(s[next]);
+    if (n == ' ' || n == '"' || n == '\'' || n == ')' || n == 0xC2 /* » */ || n == 0xE2 /* ” */) return true;
+    i = next - 1;
+  }
+  return false;
+}
+
+bool IsRankOnly(std::string_view line) {
+  size_t i = 0, digits = 0;
+  while (digits < 3) {
+    const size_t k = DigitAt(line, i);
+    if (k == 0) break;
+    i += k;
+    ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < line.size() && (line[i] == '.' || line[i] == ')' || line[i] == '-')) ++i;
+  return i == line.size();
+}
+
+}  // namespace newsflow::clean

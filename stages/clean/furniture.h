@@ -1,0 +1,48 @@
+// Page furniture recognised by its shape rather than its words (round 3 of
+// issue 14): counters ("4 دقائق للقراءة", "1,234 views", "التعليقات (8)"),
+// tickers of short segments between bars, Latin-only menu lines on pages in
+// another script, clock times. Sites word their widgets differently; these
+// shapes recur. Each test looks at one normalised line; the caller decides by
+// position (before or after the article's body) what a match means.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string_view>
+
+namespace newsflow::clean {
+
+// A number with one or two words and nothing else: a view, comment or
+// reading-time counter. At most four tokens, exactly one of them a number
+// (ASCII or Arabic-Indic digits, optionally in brackets, with thousands
+// separators), at least one a word, no sentence end; a year (1900-2099) is
+// not a count ("أوبك 2015" is a heading).
+bool LooksLikeCounter(std::string_view line, int tokens);
+
+// Two or more " | " separators between segments of at most six words each,
+// and no sentence end: a currency or stock ticker, a menu, a row of links.
+bool LooksLikeTicker(std::string_view line, bool ends_sentence);
+
+// At most `max_tokens` tokens of Latin script only (ASCII and Latin-1 letters,
+// digits, punctuation; no URL, address or decimal; not a "*", "-" or "•"
+// list item), at least one letter:
+// "Menu Search", "Powered by WordPress", "App Store Google Play". Furniture on
+// a page written in another script.
+bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens);
+
+// Most letters of `sample` are outside ASCII (Arabic, Cyrillic, Greek, CJK...).
+bool MostlyNonLatin(std::string_view sample);
+
+// A clock time ("11:02", "9:15 م") somewhere in the line.
+bool HasClockTime(std::string_view line);
+
+// Sentence punctuation (. ! ? ؟) that ends a sentence: at the end of the line
+// or before a space, and not a decimal point ("3.76") or an abbreviation's
+// dot between letters ("a.m.").
+bool HasSentenceEnd(std::string_view line);
+
+// A line that only numbers a list item: "1", "٢", "3." (a "most read" box
+// prints the rank on its own line).
+bool IsRankOnly(std::string_view line);
+
+}  // namespace newsflow::clean
