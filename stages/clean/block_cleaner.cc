@@ -20,6 +20,9 @@ namespace {
 
 enum class Cls { kGood, kNear, kShort, kBad };
 
+// Seed of a page's text key for template counting (the id key is unseeded).
+constexpr uint64_t kBodyKeySeed = 0x636c65616e626f64ULL;
+
 // Reason strings are interned here so metrics can pre-create their children.
 const std::vector<std::string>& AllReasons() {
   static const std::vector<std::string> k = {
@@ -1220,10 +1223,27 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     std::vector<uint64_t> hashes;
     hashes.reserve(n);
     std::unordered_set<uint64_t> seen;
+    // The page's text key: its long lines (paragraphs, never counted as
+    // template) identify the article even when the furniture around it
+    // changes between copies (a date banner, a most-read list); a page
+    // without any long line is keyed by all its lines. Seeded apart from
+    // the id key.
+    std::vector<uint64_t> long_lines;
     for (const Info& f : info) {
-      if (f.cp <= opt_.max_boilerplate_chars && seen.insert(f.hash).second) hashes.push_back(f.hash);
+      if (f.cp <= opt_.max_boilerplate_chars) {
+        if (seen.insert(f.hash).second) hashes.push_back(f.hash);
+      } else {
+        long_lines.push_back(f.hash);
+      }
     }
-    templates_->Observe(page.source, page.page_key, hashes);
+    std::vector<uint64_t> all_lines;
+    if (long_lines.empty()) {
+      all_lines.reserve(n);
+      for (const Info& f : info) all_lines.push_back(f.hash);
+    }
+    const std::vector<uint64_t>& keyed = long_lines.empty() ? all_lines : long_lines;
+    const uint64_t body_key = XXH3_64bits_withSeed(keyed.data(), keyed.size() * sizeof(uint64_t), kBodyKeySeed);
+    templates_->Observe(page.source, page.page_key, body_key, hashes);
   }
   res.note = "kept " + std::to_string(kept) + "/" + std::to_string(n) + " blocks" +
              (lang >= 0 ? ", stoplist " + stop_->name(lang) : "");

@@ -61,7 +61,8 @@ class CleanStage final : public Stage {
     templates_ = std::make_unique<clean::TemplateStore>(
         static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_sources"))),
         static_cast<size_t>(std::max<int64_t>(16, s.GetInt("template_max_lines"))),
-        opt.template_min_pages);
+        opt.template_min_pages,
+        static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_pages"))));
     state_file_ = s.GetString("state_file");
     if (state_file_.empty() && !ctx.state_dir.empty()) state_file_ = ctx.state_dir + "/clean_templates.txt";
     if (opt.learn_templates && !state_file_.empty()) {
@@ -206,6 +207,9 @@ StageDescriptor CleanStageDescriptor() {
                "sources remembered (least recently used are forgotten)"},
               {"template_max_lines", OptionType::kInt, "5000",
                "line hashes remembered per source (rarest are forgotten)"},
+              {"template_max_pages", OptionType::kInt, "20000",
+               "counted pages remembered per source (hashes of id and text), so a page "
+               "read again (rerun, replay, redelivery, republished copy) counts once"},
               {"state_file", OptionType::kPath, "",
                "template state file; default <state_dir>/clean_templates.txt"},
               {"stoplists", OptionType::kPath, "",

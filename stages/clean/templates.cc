@@ -1,5 +1,6 @@
 #include "templates.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +9,72 @@
 
 namespace newsflow::clean {
 namespace {
-constexpr size_t kRecentPages = 64;
+constexpr const char* kHeaderV1 = "newsflow-clean-templates 1";
+constexpr const char* kHeaderV2 = "newsflow-clean-templates 2";
+}  // namespace
+
+bool TemplateStore::KeySet::Contains(uint64_t k) const {
+  if (slots_.empty()) return false;
+  if (k == 0) k = 1;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = k & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == k) return true;
+    if (slots_[i] == 0) return false;
+  }
+}
+
+bool TemplateStore::KeySet::Insert(uint64_t k) {
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  if (k == 0) k = 1;
+  const size_t mask = slots_.size() - 1;
+  size_t i = k & mask;
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    if (slots_[i] == k) return false;
+  }
+  slots_[i] = k;
+  ++size_;
+  return true;
+}
+
+void TemplateStore::KeySet::Erase(uint64_t k) {
+  if (slots_.empty()) return;
+  if (k == 0) k = 1;
+  const size_t mask = slots_.size() - 1;
+  size_t i = k & mask;
+  for (; slots_[i] != k; i = (i + 1) & mask) {
+    if (slots_[i] == 0) return;
+  }
+  // Backward shift: pull later entries of the probe run into the hole when
+  // their home slot is not between the hole and them.
+  for (size_t j = (i + 1) & mask; slots_[j] != 0; j = (j + 1) & mask) {
+    const size_t home = slots_[j] & mask;
+    if (((j - home) & mask) >= ((j - i) & mask)) {
+      slots_[i] = slots_[j];
+      i = j;
+    }
+  }
+  slots_[i] = 0;
+  --size_;
+}
+
+void TemplateStore::KeySet::Grow() {
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? 16 : old.size() * 2, 0);
+  size_ = 0;
+  for (uint64_t k : old) {
+    if (k != 0) Insert(k);
+  }
+}
+
+void TemplateStore::Remember(Source& s, uint64_t key) const {
+  if (!s.key_set.Insert(key)) return;
+  if (s.keys.size() < max_keys_) {
+    s.keys.push_back(key);
+    return;
+  }
+  s.key_set.Erase(s.keys[s.ring_pos]);
+  s.keys[s.ring_pos] = key;
+  s.ring_pos = (s.ring_pos + 1) % s.keys.size();
 }
 
 bool TemplateStore::IsTemplate(std::string_view source, uint64_t hash) const {
@@ -37,7 +103,7 @@ void TemplateStore::EvictSource() {
   if (oldest != sources_.end()) sources_.erase(oldest);
 }
 
-void TemplateStore::Observe(std::string_view source, uint64_t page_key,
+bool TemplateStore::Observe(std::string_view source, uint64_t page_key, uint64_t body_key,
                             std::span<const uint64_t> hashes) {
   std::string key(source);
   auto it = sources_.find(key);
@@ -47,18 +113,16 @@ void TemplateStore::Observe(std::string_view source, uint64_t page_key,
   }
   Source& s = it->second;
   s.last_used = ++clock_;
-  for (uint64_t p : s.recent_pages) {
-    if (p == page_key) return;
-  }
-  if (s.recent_pages.size() < kRecentPages) {
-    s.recent_pages.push_back(page_key);
-  } else {
-    s.recent_pages[s.ring_pos] = page_key;
-    s.ring_pos = (s.ring_pos + 1) % kRecentPages;
-  }
+  const bool seen = s.key_set.Contains(page_key) || s.key_set.Contains(body_key);
+  // Remember both keys even for a page seen before: a republished copy's new
+  // id, or an updated text under a known id, is then known too.
+  Remember(s, page_key);
+  Remember(s, body_key);
+  if (seen) return false;
   ++s.pages;
   for (uint64_t h : hashes) ++s.counts[h];
   if (s.counts.size() > max_lines_) Shrink(s);
+  return true;
 }
 
 size_t TemplateStore::line_count() const {
@@ -67,18 +131,35 @@ size_t TemplateStore::line_count() const {
   return n;
 }
 
-// Format: "S <pages> <lines> <source>" then "<hash hex> <count>" lines.
+size_t TemplateStore::page_key_count() const {
+  size_t n = 0;
+  for (const auto& [name, s] : sources_) n += s.keys.size();
+  return n;
+}
+
+// Format 2: header, then per source "S <pages> <lines> <keys> <source>",
+// <lines> lines "<hash hex> <count>" and <keys> lines "P <key hex>" (the
+// counted pages' keys, oldest first). Format 1 had no keys and no <keys>
+// field; it is still read (its sources start with no remembered pages).
+// Size: at most max_sources x (max_lines + 2 x max_pages) short lines.
 Status TemplateStore::Save(const std::string& path) const {
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) return Status::Unavailable("templates: cannot write " + tmp);
-    out << "newsflow-clean-templates 1\n";
+    out << kHeaderV2 << '\n';
     for (const auto& [name, s] : sources_) {
-      out << "S " << s.pages << ' ' << s.counts.size() << ' ' << name << '\n';
+      out << "S " << s.pages << ' ' << s.counts.size() << ' ' << s.keys.size() << ' ' << name << '\n';
       char buf[40];
       for (const auto& [h, c] : s.counts) {
         std::snprintf(buf, sizeof(buf), "%016" PRIx64 " %u\n", h, c);
+        out << buf;
+      }
+      // Oldest first, so a load refills the ring in the same order.
+      const size_t n = s.keys.size();
+      const size_t start = n < max_keys_ ? 0 : s.ring_pos;
+      for (size_t i = 0; i < n; ++i) {
+        std::snprintf(buf, sizeof(buf), "P %016" PRIx64 "\n", s.keys[(start + i) % n]);
         out << buf;
       }
     }
@@ -94,17 +175,20 @@ Status TemplateStore::Load(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("templates: no state at " + path);
   std::string line;
-  if (!std::getline(in, line) || line != "newsflow-clean-templates 1") {
-    return Status::Corrupt("templates: bad header in " + path);
+  if (!std::getline(in, line) || (line != kHeaderV1 && line != kHeaderV2)) {
+    return Status::Corrupt("templates: bad header in " + path + " (expected '" + kHeaderV2 +
+                           "'); delete the file to relearn templates from the stream");
   }
+  const bool v2 = line == kHeaderV2;
   sources_.clear();
   Source* cur = nullptr;
   while (std::getline(in, line)) {
     if (line.rfind("S ", 0) == 0) {
       std::istringstream ls(line.substr(2));
       uint64_t pages = 0;
-      size_t n = 0;
+      size_t n = 0, keys = 0;
       ls >> pages >> n;
+      if (v2) ls >> keys;
       std::string name;
       ls.get();
       std::getline(ls, name);
@@ -115,6 +199,10 @@ Status TemplateStore::Load(const std::string& path) {
       cur = &sources_[name];
       cur->pages = pages;
       cur->last_used = ++clock_;
+      cur->keys.reserve(std::min(keys, max_keys_));
+    } else if (line.rfind("P ", 0) == 0) {
+      uint64_t k = 0;
+      if (cur != nullptr && std::sscanf(line.c_str() + 2, "%" SCNx64, &k) == 1) Remember(*cur, k);
     } else if (cur != nullptr) {
       uint64_t h = 0;
       unsigned c = 0;
