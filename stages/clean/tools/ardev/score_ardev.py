@@ -16,7 +16,7 @@ T13..T16; round 2's split: r2-tune T01..T09, r2-held T10..T12; all):
                stated date (pages that state one)
   dropped      pages the stage dropped
 
-usage: score_ardev.py [--newsflow build/app/newsflow] [--learn on|off|both] [--show-errors T] DEV_DIR
+usage: score_ardev.py [--newsflow build/app/newsflow] [--learn on|off|both] [--passes N] [--show-errors T] DEV_DIR
 """
 import argparse
 import collections
@@ -41,7 +41,7 @@ def shingles(text, n=4):
     return collections.Counter(tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1)))
 
 
-def run_stage(newsflow, dev, recs, learn):
+def run_stage(newsflow, dev, recs, learn, passes=1):
     with tempfile.TemporaryDirectory() as tmp:
         inp = os.path.join(tmp, "in.jsonl")
         with open(inp, "w", encoding="utf-8") as f:
@@ -54,9 +54,12 @@ def run_stage(newsflow, dev, recs, learn):
         cmd = [newsflow, "process", "--stages", "clean", "--input", inp, "--output", out,
                "--set", "clean.learn_templates=" + ("true" if learn else "false"),
                "--set", "clean.state_file=" + os.path.join(tmp, "templates.txt")]
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        if p.returncode != 0:
-            sys.exit(f"score_ardev: {' '.join(cmd)} failed:\n{p.stderr}")
+        # passes > 1: the same stream again with the same state file (a rerun,
+        # a replay, a redelivery); only the last pass is scored.
+        for _ in range(passes):
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            if p.returncode != 0:
+                sys.exit(f"score_ardev: {' '.join(cmd)} failed:\n{p.stderr}")
         got = {}
         for line in open(out, encoding="utf-8"):
             o = json.loads(line)
@@ -138,15 +141,18 @@ def main():
     ap.add_argument("--show-errors", default=None,
                     help="template name or 'all' (all = tuning templates only: held-out T13..T16 must be named)")
     ap.add_argument("--templates", default=None, help="comma-separated subset (e.g. T01,T02)")
+    ap.add_argument("--passes", type=int, default=1,
+                    help="run the stream this many times with one template state file; score the last")
     a = ap.parse_args()
     recs = [json.loads(l) for l in open(os.path.join(a.dev_dir, "labels.jsonl"), encoding="utf-8")]
     if a.templates:
         keep = set(a.templates.split(","))
         recs = [r for r in recs if r["template"] in keep]
     for learn in ([True, False] if a.learn == "both" else [a.learn == "on"]):
-        got = run_stage(a.newsflow, a.dev_dir, recs, learn)
+        got = run_stage(a.newsflow, a.dev_dir, recs, learn, a.passes)
         accs = score(recs, got, a.show_errors)
-        print(f"\ntemplate learning {'on' if learn else 'off'}: {len(recs)} pages")
+        print(f"\ntemplate learning {'on' if learn else 'off'}: {len(recs)} pages"
+              + (f", pass {a.passes} of the same stream" if a.passes > 1 else ""))
         print(f"{'group':10} {'pages':>5} {'lineP':>6} {'lineR':>6} {'lineF1':>6} {'shF1':>6} "
               f"{'title':>6} {'date':>6} {'drop':>4}")
         order = ("r2-tune", "r2-held", "tuning", "held-out", "all")
