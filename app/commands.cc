@@ -262,15 +262,19 @@ Result<std::vector<StagePlan>> PlanFromNames(const std::vector<std::string>& nam
   return plans;
 }
 
-// One instance of a planned stage, opened.
+// One instance of a planned stage, opened. Instance k > 0 keeps its state
+// (learnt templates, ...) in a folder of its own: instances learn from
+// different records, and one file for all would keep only the last saved.
 Result<OpenedStage> OpenStage(const StagePlan& p, prometheus::Registry& registry,
-                              const std::string& in_label, const std::string& out_label) {
+                              const std::string& in_label, const std::string& out_label,
+                              int instance = 0) {
   OpenedStage o;
   o.name = p.name;
   o.settings = std::make_unique<Settings>(p.settings);
   o.stage = p.descriptor.create();
   o.metrics = std::make_unique<StageMetrics>(registry, p.name, in_label, out_label);
   std::string state = StateDir() + "/" + p.name;
+  if (instance > 0) state += "/instance-" + std::to_string(instance + 1);
   std::error_code ec;
   std::filesystem::create_directories(state, ec);
   StageContext ctx{*o.settings, registry, StageDataDir(p.name), CorpusDir(), state};
@@ -710,7 +714,7 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   if (!stage.ok()) return Fail(stage.status());
   std::vector<OpenedStage> extra;  // instances beyond the first: AddCopies
   for (int k = 1; k < plan.instances; ++k) {
-    auto e = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
+    auto e = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output, k);
     if (!e.ok()) {
       CloseStages(extra);
       return Fail(e.status());
@@ -835,7 +839,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   for (size_t i = 0; i < plans->size(); ++i) {
     if (o.instances > 0) (*plans)[i].instances = o.instances;
     for (int k = 0; k < (*plans)[i].instances; ++k) {
-      auto s = OpenStage((*plans)[i], registry, (*plans)[i].input, (*plans)[i].output);
+      auto s = OpenStage((*plans)[i], registry, (*plans)[i].input, (*plans)[i].output, k);
       if (!s.ok()) {
         CloseStages(stages);
         return Fail(s.status());

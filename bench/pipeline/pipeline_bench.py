@@ -141,6 +141,11 @@ def child_cpu():
     return r.ru_utime + r.ru_stime
 
 
+def instances(a):
+    # Builds from before --instances existed run with 1.
+    return ["--instances", str(a.instances)] if a.instances != 1 else []
+
+
 def env_for(tmp):
     state = os.path.join(tmp, "state")
     shutil.rmtree(state, ignore_errors=True)  # template learning starts empty every run
@@ -153,7 +158,7 @@ def run_throughput(nf, src, n, tmp, a, extra):
     cpu0, t0 = child_cpu(), time.monotonic()
     p = subprocess.run([nf, "run", src, "--stages", a.stages, "--output", out, "--dead-letters",
                         os.path.join(tmp, "dlq.jsonl"), "--log-level", "warn", "--metrics-snapshot", snap,
-                        "--partitions", str(a.partitions), "--instances", str(a.instances)] + extra,
+                        "--partitions", str(a.partitions)] + instances(a) + extra,
                        capture_output=True, text=True, env=env_for(tmp))
     wall, cpu = time.monotonic() - t0, child_cpu() - cpu0
     tail.close()
@@ -204,7 +209,7 @@ def run_latency(nf, rows, tmp, a, extra):
     tail = Tail(out)
     p = subprocess.Popen([nf, "run", "-", "--format", "jsonl", "--follow", "--stages", a.stages, "--output", out,
                           "--dead-letters", os.path.join(tmp, "lat-dlq.jsonl"), "--log-level", "warn",
-                          "--partitions", str(a.partitions), "--instances", str(a.instances)] + extra,
+                          "--partitions", str(a.partitions)] + instances(a) + extra,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                          env=env_for(tmp))
 

@@ -7,7 +7,7 @@
 //   stages:
 //     - name: clean                                  # a built-in stage
 //       settings: {min_paragraph_chars: 40}
-//       instances: 2                                 # threads in `newsflow run`
+//       instances: 2                                 # copies processing in parallel (run, stage)
 //     - name: tagger
 //       plugin: build/examples/libtagger.so          # a shared-object stage
 //     - name: upper
