@@ -7,14 +7,17 @@ joined to about --kb kilobytes. Every article is distinct (no template learning
 across copies).
 
 For each of --repeat rounds, in one run (the machine is shared: compare within a round):
-  * throughput: `newsflow run FILE` with the stages (clean,langid,entities by default) on
-    the embedded broker; articles/s and MB/s from the first article written by the sink
-    to the last (start-up, about 3 s of group joins, is reported apart), CPU seconds of
-    the whole process per article, and each stage's time in Process per article
-    (newsflow_process_seconds);
+  * throughput: `newsflow run -` with the stages (clean,langid,entities by default) on
+    the embedded broker: one warm-up article through the chain first (models loaded,
+    groups joined: "ready after"), then all articles at once; articles/s and MB/s from the
+    first write to the last article in the sink's file (fill and drain included), CPU
+    seconds of the whole process per article over that span, and each stage's time in
+    Process per article (newsflow_process_seconds);
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
     parts of the input at once (the same cores `run` had), start-up (loading models, timed
     on one article) taken out as for `run`; the ratio run / process;
+  * the same chain as separate processes (`broker`, one `stage` each, `sink`, `produce`),
+    articles/s measured the same way;
   * latency: `newsflow run -` fed at a steady --rate for --seconds (after one warm-up
     article has gone through), each article's time from the write to the producer's
     stdin to its line in the sink's file: p50, p99.
@@ -152,29 +155,94 @@ def env_for(tmp):
     return dict(os.environ, NEWSFLOW_STATE_DIR=state)
 
 
-def run_throughput(nf, src, n, tmp, a, extra):
+def proc_cpu(pid):
+    """CPU seconds (user + system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for(tail, key, seconds=120):
+    deadline = time.monotonic() + seconds
+    while key not in tail.got and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if key not in tail.got:
+        sys.exit(f"{key} never reached the sink")
+
+
+def run_throughput(nf, rows, tmp, a, extra):
+    """`newsflow run -`: one warm-up article through the chain (models loaded, groups
+    joined), then all articles at once; articles/s from the first write to the last
+    article in the sink's file, CPU of the process over the same span."""
     out, snap = os.path.join(tmp, "out.jsonl"), os.path.join(tmp, "metrics.prom")
     tail = Tail(out)
-    cpu0, t0 = child_cpu(), time.monotonic()
-    p = subprocess.run([nf, "run", src, "--stages", a.stages, "--output", out, "--dead-letters",
-                        os.path.join(tmp, "dlq.jsonl"), "--log-level", "warn", "--metrics-snapshot", snap,
-                        "--partitions", str(a.partitions)] + instances(a) + extra,
-                       capture_output=True, text=True, env=env_for(tmp))
-    wall, cpu = time.monotonic() - t0, child_cpu() - cpu0
+    t_start, c_before = time.monotonic(), child_cpu()
+    p = subprocess.Popen([nf, "run", "-", "--format", "jsonl", "--stages", a.stages, "--output", out,
+                          "--dead-letters", os.path.join(tmp, "dlq.jsonl"), "--log-level", "warn",
+                          "--metrics-snapshot", snap, "--partitions", str(a.partitions)] + instances(a) + extra,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         env=env_for(tmp))
+    p.stdin.write(json.dumps(dict(rows[-1], id="warm-up"), ensure_ascii=False) + "\n")
+    p.stdin.flush()
+    wait_for(tail, "warm-up")
+    ready = time.monotonic() - t_start
+    cpu0, t0 = proc_cpu(p.pid), time.monotonic()
+    p.stdin.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    p.stdin.close()
+    stdout = p.stdout.read()  # `run` ends once every record is accounted for
     tail.close()
-    m = re.search(r"(\d+) in, (\d+) articles out, (\d+) dead letters, (\d+) dropped", p.stdout)
-    if p.returncode != 0 or not m:
-        print(p.stdout, p.stderr, file=sys.stderr)
-        sys.exit(1)
+    if p.wait() != 0:
+        sys.exit(f"newsflow run failed: {stdout}")
+    m = re.search(r"(\d+) in, (\d+) articles out, (\d+) dead letters, (\d+) dropped", stdout)
     inn, outn, dead, dropped = map(int, m.groups())
-    assert inn == n and outn + dead + dropped == n, p.stdout
-    times = sorted(tail.got.values())
-    span = times[-1] - times[0] if len(times) > 1 else float("nan")
+    assert inn == len(rows) + 1 and outn + dead + dropped == inn, stdout
+    ids = {r["id"] for r in rows}
+    times = [t for i, t in tail.got.items() if i in ids]
+    span = max(times) - t0
+    cpu = child_cpu() - c_before - cpu0  # the burst and the stop, not start-up
+    stages = list(dict.fromkeys(a.stages.split(",")))
     per_stage = {s: metric_sum(snap, "newsflow_process_seconds_sum", s) * 1000 /
-                 max(1.0, metric_sum(snap, "newsflow_process_seconds_count", s))
-                 for s in dict.fromkeys(a.stages.split(","))}
-    return {"rate": (len(times) - 1) / span, "wall": wall, "start": times[0] - t0 if times else 0,
-            "cpu_ms": cpu * 1000 / n, "stages_ms": per_stage, "out": outn, "dropped": dropped}
+                 max(1.0, metric_sum(snap, "newsflow_process_seconds_count", s)) for s in stages}
+    return {"rate": len(rows) / span, "ready": ready, "cpu_ms": cpu * 1000 / len(rows),
+            "stages_ms": per_stage, "out": len(times), "dropped": dropped}
+
+
+def run_separate(nf, src, n_in, expect_out, tmp, a):
+    """The same chain as separate processes on one `newsflow broker`: stages (the last
+    with --instances), a sink, then `newsflow produce`; articles/s as for `run`."""
+    boot, out = os.path.join(tmp, "broker.bootstrap"), os.path.join(tmp, "sep.jsonl")
+    env = env_for(tmp)
+    common = ["--bootstrap-file", boot, "--log-level", "warn", "--metrics-addr", ""]
+    procs = [subprocess.Popen([nf, "broker", "--partitions", str(a.partitions)] + common,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    try:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(boot) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        tail = Tail(out)
+        for s in a.stages.split(","):
+            procs.append(subprocess.Popen([nf, "stage", s] + instances(a) + common, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, env=env))
+        procs.append(subprocess.Popen([nf, "sink", "--output", out] + common, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, env=env))
+        warm = os.path.join(tmp, "warm.jsonl")
+        with open(src, encoding="utf-8") as f, open(warm, "w", encoding="utf-8") as g:
+            g.write(json.dumps(dict(json.loads(f.readline()), id="warm-up"), ensure_ascii=False) + "\n")
+        subprocess.run([nf, "produce", warm] + common, check=True, capture_output=True, env=env)
+        wait_for(tail, "warm-up")
+        t0 = time.monotonic()
+        subprocess.run([nf, "produce", src] + common, check=True, capture_output=True, env=env)
+        deadline = time.monotonic() + 300
+        while len(tail.got) < expect_out + 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        tail.close()
+    finally:
+        for p in reversed(procs):
+            p.send_signal(signal.SIGTERM)
+            p.wait(60)
+    times = [t for i, t in tail.got.items() if i != "warm-up"]
+    assert len(times) == expect_out, f"separate processes: {len(times)} of {expect_out} articles"
+    return n_in / (max(times) - t0)
 
 
 def run_process(nf, src, n, tmp, stages, jobs):
@@ -268,7 +336,7 @@ def scale(nf, a, tmp):
         proc = run_process(nf, src, n, tmp, a.stages, a.jobs)
         for parts in (1, 8, 64):
             a.partitions = parts
-            r = run_throughput(nf, src, n, tmp, a, [])
+            r = run_throughput(nf, rows, tmp, a, [])
             print(f"| {kb} KB ({n} articles) | {parts} | {r['rate']:,.0f} | {r['rate'] * mb / n:.1f} | "
                   f"{proc:,.0f} | {r['rate'] / proc:.2f} |", flush=True)
 
@@ -304,23 +372,24 @@ def main():
     print(f"{a.articles} articles of ~{a.kb:g} KB ({mb:.1f} MB of text) from {origin}; stages {a.stages}; "
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
-    res = {"emb": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": []}
+    res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": []}
     for rep in range(a.repeat):
-        e = run_throughput(nf, src, a.articles, tmp, a, extra)
+        e = run_throughput(nf, rows, tmp, a, extra)
         res["emb"].append(e)
         res["p1"].append(run_process(nf, src, a.articles, tmp, a.stages, 1))
         res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
+        res["sep"].append(run_separate(nf, src, a.articles, e["out"], tmp, a))
         lat = run_latency(nf, rows, tmp, a, extra)
         res["lat"].append(lat)
-        print(f"round {rep + 1}: run {e['rate']:,.0f} articles/s ({e['rate'] * mb / a.articles:.1f} MB/s; first "
-              f"article out after {e['start']:.1f} s, {e['wall']:.1f} s in all), CPU {e['cpu_ms']:.2f} ms/article, "
-              f"in Process ms/article: {fmt_stages(e['stages_ms'])}; process x1 {res['p1'][-1]:,.0f}/s, "
+        print(f"round {rep + 1}: run {e['rate']:,.0f} articles/s ({e['rate'] * mb / a.articles:.1f} MB/s; ready "
+              f"after {e['ready']:.1f} s), CPU {e['cpu_ms']:.2f} ms/article, "
+              f"in Process ms/article: {fmt_stages(e['stages_ms'])}; separate processes {res['sep'][-1]:,.0f}/s; process x1 {res['p1'][-1]:,.0f}/s, "
               f"x{a.jobs} {res['pj'][-1]:,.0f}/s; latency at {a.rate:g}/s p50 {lat['p50']:.0f} ms "
               f"p99 {lat['p99']:.0f} ms ({lat['got']}/{lat['sent']})", flush=True)
         if a.real_kafka:
             d, boot = start_real(tmp, a)
             try:
-                r = run_throughput(nf, src, a.articles, tmp, a, extra + ["--brokers", boot])
+                r = run_throughput(nf, rows, tmp, a, extra + ["--brokers", boot])
                 res["real"].append(r)
                 subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
                 d, boot = start_real(tmp, a)
@@ -336,6 +405,8 @@ def main():
     print(f"\nmedians of {a.repeat}:")
     print(f"  newsflow run (embedded): {emb:,.0f} articles/s, {emb * mb / a.articles:.1f} MB/s, "
           f"CPU {med(x['cpu_ms'] for x in res['emb']):.2f} ms/article")
+    print(f"  separate processes (broker, {len(a.stages.split(','))} stages, sink, produce): "
+          f"{med(res['sep']):,.0f} articles/s")
     print(f"  newsflow process: x1 {p1:,.0f} articles/s, x{a.jobs} {pj:,.0f} articles/s; "
           f"run / process x{a.jobs} = {emb / pj:.2f}, run / process x1 = {emb / p1:.2f}")
     print(f"  latency at {a.rate:g} articles/s: p50 {med(x['p50'] for x in res['lat']):.0f} ms, "
