@@ -117,6 +117,45 @@ TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
   EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
 }
 
+// Issue 16: `--instances N` runs N copies of a stage behind one consumer.
+// Every article arrives once, the group sees one member (one assignment: the
+// copies cause no rebalance and no redelivery), and each copy saves its own
+// state instead of all overwriting one file.
+TEST_F(RobustnessTest, InstancesShareOneConsumerAndEachKeepsItsState) {
+  {
+    // Prose that clean keeps (a one-line body would be dropped as no article).
+    std::ofstream out(dir_ + "/in.jsonl");
+    for (int i = 0; i < 400; ++i) {
+      std::string n = std::to_string(i);
+      nlohmann::json j = {
+          {"source", "test"},
+          {"url", "https://example.com/i/" + n},
+          {"body", "Council vote number " + n + " on the harbour\n"
+                   "The city council voted on Tuesday to extend the harbour wall by " + n +
+                       " metres, after a winter in which storms flooded the old market twice.\n"
+                       "Members said that the work would begin in the spring and that the "
+                       "fishing fleet would be able to use the inner basin while it went on."}};
+      out << j.dump() << "\n";
+    }
+  }
+  Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--stages", "clean,passthrough",
+               "--instances", "3", "--output", dir_ + "/out.jsonl", "--dead-letters",
+               dir_ + "/dead.jsonl", "--metrics-snapshot", dir_ + "/metrics.txt"},
+              dir_ + "/run.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  ASSERT_EQ(run.Wait(120s), 0) << run.Log();
+  EXPECT_EQ(ReadLines(dir_ + "/out.jsonl").size(), 400u) << run.Log();
+  EXPECT_EQ(UniqueIds(dir_ + "/out.jsonl").size(), 400u);
+  std::string metrics = ReadFile(dir_ + "/metrics.txt");
+  for (const char* stage : {"clean", "passthrough"}) {
+    std::string line = LastLineWith(
+        metrics, std::string("newsflow_rebalances_total{kind=\"assign\",stage=\"") + stage + "\"}");
+    EXPECT_EQ(line.substr(line.rfind(' ') + 1), "1") << stage << ": " << line;
+  }
+  for (const char* f : {"/state/clean/clean_templates.txt", "/state/clean/instance-2/clean_templates.txt",
+                        "/state/clean/instance-3/clean_templates.txt"})
+    EXPECT_TRUE(std::filesystem::exists(dir_ + f)) << f;
+}
+
 // Point 7: with the broker gone, a stage with records in flight stops within
 // the stop deadline (30 s by default), saying how many it left undelivered.
 TEST_F(RobustnessTest, StageStopsWithinTheDeadlineWhenTheBrokerIsGone) {
