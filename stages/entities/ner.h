@@ -39,7 +39,8 @@ struct Resources {
   Lexicon lexicon;
   Gazetteer gazetteer;
 
-  // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine" per line, words folded.
+  // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine[<TAB>extra...]" per
+  // line, words folded; up to kMaxExtraClusters extra granularities.
   Status LoadClusters(const std::string& path);
 };
 
@@ -51,6 +52,7 @@ struct WordInfo {
   std::string folded, stripped, loose, loose_stripped;
   Script script = Script::kOther;
   std::pair<int, int> clusters{-1, -1};
+  ExtraClusters extra_clusters = kNoExtraClusters;
   int64_t count = 0;
   std::string gaz_word;    // type of a one-word gazetteer entry for the stem, or ""
   uint8_t gaz_start = 0;   // bit 0: loose, bit 1: loose_stripped starts a gazetteer key
