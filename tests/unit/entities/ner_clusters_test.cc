@@ -3,6 +3,7 @@
 // neighbours, scored by the tagger's word cache exactly as training sees
 // them, and absent (no extra features) for a four-column file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
