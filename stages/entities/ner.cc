@@ -1352,4 +1352,56 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   return Status::OK();
 }
 
+// ---------------------------------------------------------------- confidence
+
+void MaxMarginals(const std::vector<float>& emit, size_t n, const Model& model, std::vector<int>* best,
+                  std::vector<float>* margin) {
+  best->assign(n, 0);
+  margin->assign(n, 0);
+  if (n == 0) return;
+  constexpr float kNeg = -1e30f;
+  // Viterbi forward and backward over the lattice the decoder uses (I-X
+  // only after B-X or I-X, never first).
+  std::vector<float> fwd(n * kNumTags, kNeg), bwd(n * kNumTags, kNeg);
+  for (int t = 0; t < kNumTags; ++t) {
+    if (!IsInside(t)) fwd[t] = model.Transition(-1, t) + emit[t];
+  }
+  for (size_t i = 1; i < n; ++i) {
+    for (int t = 0; t < kNumTags; ++t) {
+      float b = kNeg;
+      for (int p = 0; p < kNumTags; ++p) {
+        if (Allowed(p, t)) b = std::max(b, fwd[(i - 1) * kNumTags + p] + model.Transition(p, t));
+      }
+      fwd[i * kNumTags + t] = b + emit[i * kNumTags + t];
+    }
+  }
+  for (int t = 0; t < kNumTags; ++t) bwd[(n - 1) * kNumTags + t] = 0;
+  for (size_t i = n - 1; i-- > 0;) {
+    for (int t = 0; t < kNumTags; ++t) {
+      float b = kNeg;
+      for (int q = 0; q < kNumTags; ++q) {
+        if (!Allowed(t, q)) continue;
+        b = std::max(b, model.Transition(t, q) + emit[(i + 1) * kNumTags + q] + bwd[(i + 1) * kNumTags + q]);
+      }
+      bwd[i * kNumTags + t] = b;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    float b1 = kNeg, b2 = kNeg;
+    int arg = 0;
+    for (int t = 0; t < kNumTags; ++t) {
+      const float s = fwd[i * kNumTags + t] + bwd[i * kNumTags + t];
+      if (s > b1) {
+        b2 = b1;
+        b1 = s;
+        arg = t;
+      } else if (s > b2) {
+        b2 = s;
+      }
+    }
+    (*best)[i] = arg;
+    (*margin)[i] = b1 - b2;
+  }
+}
+
 }  // namespace newsflow::entities

@@ -367,4 +367,12 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
 void PropagateNames(const std::vector<std::vector<std::string_view>>& keys,
                     std::vector<std::vector<int>>* tags, bool retype_last_names = false);
 
+// Max-marginals of a sentence's BIO-constrained lattice (emissions n x
+// kNumTags, the model's transitions): `best` gets the Viterbi path and
+// `margin[i]` the score of that path minus the best path that gives token i
+// another tag (0 when two tags tie). The self-training tool keeps sentences
+// whose every margin is high.
+void MaxMarginals(const std::vector<float>& emit, size_t n, const Model& model, std::vector<int>* best,
+                  std::vector<float>* margin);
+
 }  // namespace newsflow::entities

@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,48 +27,6 @@
 #include "recognizer.h"
 
 using namespace newsflow::entities;
-
-namespace {
-
-// Per-token max-marginal margins of the best path; fills `best` with it.
-void Margins(const std::vector<float>& emit, size_t n, const Model& m, std::vector<int>* best,
-             std::vector<float>* margin) {
-  constexpr float kNeg = -1e30f;
-  std::vector<float> fwd(n * kNumTags, kNeg), bwd(n * kNumTags, kNeg);
-  for (int t = 0; t < kNumTags; ++t) fwd[t] = m.Transition(-1, t) + emit[t];
-  for (size_t i = 1; i < n; ++i) {
-    for (int t = 0; t < kNumTags; ++t) {
-      float b = kNeg;
-      for (int p = 0; p < kNumTags; ++p) b = std::max(b, fwd[(i - 1) * kNumTags + p] + m.Transition(p, t));
-      fwd[i * kNumTags + t] = b + emit[i * kNumTags + t];
-    }
-  }
-  for (int t = 0; t < kNumTags; ++t) bwd[(n - 1) * kNumTags + t] = 0;
-  for (size_t i = n - 1; i-- > 0;) {
-    for (int t = 0; t < kNumTags; ++t) {
-      float b = kNeg;
-      for (int q = 0; q < kNumTags; ++q) {
-        b = std::max(b, m.Transition(t, q) + emit[(i + 1) * kNumTags + q] + bwd[(i + 1) * kNumTags + q]);
-      }
-      bwd[i * kNumTags + t] = b;
-    }
-  }
-  best->assign(n, 0);
-  margin->assign(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    float b1 = kNeg, b2 = kNeg;
-    int arg = 0;
-    for (int t = 0; t < kNumTags; ++t) {
-      const float s = fwd[i * kNumTags + t] + bwd[i * kNumTags + t];
-      if (s > b1) { b2 = b1; b1 = s; arg = t; }
-      else if (s > b2) b2 = s;
-    }
-    (*best)[i] = arg;
-    (*margin)[i] = b1 - b2;
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Self-training data for the newsflow entity tagger"};
@@ -129,7 +86,7 @@ int main(int argc, char** argv) {
         words.push_back(std::string_view(text).substr(toks[i].byte_begin, toks[i].byte_end - toks[i].byte_begin));
       }
       tagger.Tag(words, &tags);
-      Margins(tagger.emissions(), words.size(), model, &best, &margin);
+      MaxMarginals(tagger.emissions(), words.size(), model, &best, &margin);
       if (*std::min_element(margin.begin(), margin.end()) < min_margin) continue;
       size_t n_names = 0;
       for (int t : best) n_names += IsBegin(t) ? 1 : 0;
