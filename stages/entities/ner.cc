@@ -47,6 +47,20 @@ Status Resources::LoadClusters(const std::string& path) {
       const int coarse = std::atoi(line.c_str() + t2 + 1);
       const int fine = t3 == std::string::npos ? coarse : std::atoi(line.c_str() + t3 + 1);
       lexicon.SetClusters(word, coarse, fine);
+      if (t3 != std::string::npos) {
+        ExtraClusters extra = kNoExtraClusters;
+        size_t t = line.find('\t', t3 + 1);
+        for (int j = 0; j < kMaxExtraClusters && t != std::string::npos; ++j) {
+          const int id = std::atoi(line.c_str() + t + 1);
+          if (id < 0 || id > INT16_MAX) {
+            return Status::InvalidArgument("entities: clusters file " + path + ": cluster id " +
+                                           std::to_string(id) + " out of range for word " + word);
+          }
+          extra[j] = static_cast<int16_t>(id);
+          t = line.find('\t', t + 1);
+        }
+        if (extra[0] >= 0) lexicon.SetExtraClusters(word, extra);
+      }
     }
   }
   return Status::OK();
@@ -66,6 +80,8 @@ enum Template : uint64_t {
   kNextGazWord, kStemNoCluster, kPrevShape, kNextShape, kLen, kCliticPrefix, kTrigram,
   kPrevStemFreq, kPrevCoarse, kNextCoarse, kStem0Cluster, kPrevGazFreq, kClusterBigramPrev,
   kClusterBigramNext, kPrev2Cluster, kNext2Cluster, kProductivity, kProductivityFreq,
+  // Extra cluster granularities (clusters file columns 5..): level j uses id + j.
+  kClusterX = 64, kPrevClusterX = 72, kNextClusterX = 80,
 };
 
 inline uint64_t Nz(uint64_t h) { return h ? h : 1; }
@@ -174,8 +190,11 @@ uint32_t FeatureExtractor::Intern(std::string_view word, uint64_t lo, uint64_t h
   w.stripped = w.script == Script::kArabic ? StripClitics(w.folded, res_->lexicon) : w.folded;
   w.loose = LooseKey(w.folded);
   w.loose_stripped = w.stripped == w.folded ? w.loose : LooseKey(w.stripped);
-  res_->lexicon.Lookup(w.stripped, &w.count, &w.clusters);
-  if (w.clusters.first < 0 && w.stripped != w.folded) w.clusters = res_->lexicon.Clusters(w.folded);
+  res_->lexicon.Lookup(w.stripped, &w.count, &w.clusters, &w.extra_clusters);
+  if (w.clusters.first < 0 && w.stripped != w.folded) {
+    w.clusters = res_->lexicon.Clusters(w.folded);
+    w.extra_clusters = res_->lexicon.ExtraClustersOf(w.folded);
+  }
   if (const GazetteerEntry* e = res_->gazetteer.Find(w.loose_stripped)) w.gaz_word = e->type;
   w.gaz_start = (res_->gazetteer.IsFirstToken(w.loose) ? 1 : 0) |
                 (res_->gazetteer.IsFirstToken(w.loose_stripped) ? 2 : 0);
@@ -271,6 +290,15 @@ void FeatureExtractor::Features(size_t i, std::vector<uint64_t>* out) const {
   if (fine >= 0) out->push_back(HI(kClusterFine, fine));
   if (i > 0) out->push_back(HI(kPrevCluster, info_[i - 1]->clusters.second));
   if (i + 1 < n) out->push_back(HI(kNextCluster, info_[i + 1]->clusters.second));
+  for (int j = 0; j < kMaxExtraClusters; ++j) {
+    if (wi.extra_clusters[j] >= 0) out->push_back(HI(kClusterX + j, wi.extra_clusters[j]));
+    if (i > 0 && info_[i - 1]->extra_clusters[j] >= 0) {
+      out->push_back(HI(kPrevClusterX + j, info_[i - 1]->extra_clusters[j]));
+    }
+    if (i + 1 < n && info_[i + 1]->extra_clusters[j] >= 0) {
+      out->push_back(HI(kNextClusterX + j, info_[i + 1]->extra_clusters[j]));
+    }
+  }
   out->push_back(HI(kFreq, FreqBucket(wi.count) * 4 + static_cast<int>(wi.script)));
   if (arabic) {
     const int clitic = (s != w ? 1 : 0) + (s0.size() != s.size() ? 2 : 0);
@@ -608,7 +636,7 @@ const Tagger::WordScores& Tagger::ScoresOf(size_t token) {
     Acc* acc;
     uint64_t key;
   };
-  std::array<Pending, 48> pending;
+  std::array<Pending, 64> pending;
   size_t np = 0;
   auto add = [&](Acc& acc, uint64_t key) {
     model_->Prefetch(key);
@@ -638,6 +666,13 @@ const Tagger::WordScores& Tagger::ScoresOf(size_t token) {
   const auto [coarse, fine] = wi.clusters;
   add(a, HI(kClusterCoarse, coarse));
   if (fine >= 0) add(a, HI(kClusterFine, fine));
+  for (int j = 0; j < kMaxExtraClusters; ++j) {
+    const int x = wi.extra_clusters[j];
+    if (x < 0) continue;
+    add(a, HI(kClusterX + j, x));
+    add(ws.prev, HI(kPrevClusterX + j, x));
+    add(ws.next, HI(kNextClusterX + j, x));
+  }
   ws.freq_bucket = FreqBucket(wi.count);
   add(a, HI(kFreq, ws.freq_bucket * 4 + static_cast<int>(wi.script)));
   if (arabic) {
@@ -1315,6 +1350,58 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   }
   model->Build(out, bag_t);
   return Status::OK();
+}
+
+// ---------------------------------------------------------------- confidence
+
+void MaxMarginals(const std::vector<float>& emit, size_t n, const Model& model, std::vector<int>* best,
+                  std::vector<float>* margin) {
+  best->assign(n, 0);
+  margin->assign(n, 0);
+  if (n == 0) return;
+  constexpr float kNeg = -1e30f;
+  // Viterbi forward and backward over the lattice the decoder uses (I-X
+  // only after B-X or I-X, never first).
+  std::vector<float> fwd(n * kNumTags, kNeg), bwd(n * kNumTags, kNeg);
+  for (int t = 0; t < kNumTags; ++t) {
+    if (!IsInside(t)) fwd[t] = model.Transition(-1, t) + emit[t];
+  }
+  for (size_t i = 1; i < n; ++i) {
+    for (int t = 0; t < kNumTags; ++t) {
+      float b = kNeg;
+      for (int p = 0; p < kNumTags; ++p) {
+        if (Allowed(p, t)) b = std::max(b, fwd[(i - 1) * kNumTags + p] + model.Transition(p, t));
+      }
+      fwd[i * kNumTags + t] = b + emit[i * kNumTags + t];
+    }
+  }
+  for (int t = 0; t < kNumTags; ++t) bwd[(n - 1) * kNumTags + t] = 0;
+  for (size_t i = n - 1; i-- > 0;) {
+    for (int t = 0; t < kNumTags; ++t) {
+      float b = kNeg;
+      for (int q = 0; q < kNumTags; ++q) {
+        if (!Allowed(t, q)) continue;
+        b = std::max(b, model.Transition(t, q) + emit[(i + 1) * kNumTags + q] + bwd[(i + 1) * kNumTags + q]);
+      }
+      bwd[i * kNumTags + t] = b;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    float b1 = kNeg, b2 = kNeg;
+    int arg = 0;
+    for (int t = 0; t < kNumTags; ++t) {
+      const float s = fwd[i * kNumTags + t] + bwd[i * kNumTags + t];
+      if (s > b1) {
+        b2 = b1;
+        b1 = s;
+        arg = t;
+      } else if (s > b2) {
+        b2 = s;
+      }
+    }
+    (*best)[i] = arg;
+    (*margin)[i] = b1 - b2;
+  }
 }
 
 }  // namespace newsflow::entities

@@ -39,7 +39,8 @@ struct Resources {
   Lexicon lexicon;
   Gazetteer gazetteer;
 
-  // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine" per line, words folded.
+  // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine[<TAB>extra...]" per
+  // line, words folded; up to kMaxExtraClusters extra granularities.
   Status LoadClusters(const std::string& path);
 };
 
@@ -51,6 +52,7 @@ struct WordInfo {
   std::string folded, stripped, loose, loose_stripped;
   Script script = Script::kOther;
   std::pair<int, int> clusters{-1, -1};
+  ExtraClusters extra_clusters = kNoExtraClusters;
   int64_t count = 0;
   std::string gaz_word;    // type of a one-word gazetteer entry for the stem, or ""
   uint8_t gaz_start = 0;   // bit 0: loose, bit 1: loose_stripped starts a gazetteer key
@@ -364,5 +366,13 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
 // (LooseKey of the clitic-stripped form), `tags` per-sentence BIO tags.
 void PropagateNames(const std::vector<std::vector<std::string_view>>& keys,
                     std::vector<std::vector<int>>* tags, bool retype_last_names = false);
+
+// Max-marginals of a sentence's BIO-constrained lattice (emissions n x
+// kNumTags, the model's transitions): `best` gets the Viterbi path and
+// `margin[i]` the score of that path minus the best path that gives token i
+// another tag (0 when two tags tie). The self-training tool keeps sentences
+// whose every margin is high.
+void MaxMarginals(const std::vector<float>& emit, size_t n, const Model& model, std::vector<int>* best,
+                  std::vector<float>* margin);
 
 }  // namespace newsflow::entities

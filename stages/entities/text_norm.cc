@@ -196,7 +196,7 @@ std::string LooseKey(std::string_view folded) {
 
 void Lexicon::Add(std::string_view w, int64_t count) {
   auto it = words_.find(w);
-  if (it == words_.end()) words_.emplace(std::string(w), Info{count, -1, -1});
+  if (it == words_.end()) words_.emplace(std::string(w), Info{count, -1, -1, kNoExtraClusters});
   else it->second.count += count;
 }
 
@@ -219,15 +219,29 @@ std::pair<int, int> Lexicon::Clusters(std::string_view w) const {
                             : std::make_pair(it->second.coarse, it->second.fine);
 }
 
-bool Lexicon::Lookup(std::string_view w, int64_t* count, std::pair<int, int>* clusters) const {
+void Lexicon::SetExtraClusters(std::string_view w, const ExtraClusters& extra) {
+  auto it = words_.find(w);
+  if (it == words_.end()) it = words_.emplace(std::string(w), Info{}).first;
+  it->second.extra = extra;
+}
+
+ExtraClusters Lexicon::ExtraClustersOf(std::string_view w) const {
+  auto it = words_.find(w);
+  return it == words_.end() ? kNoExtraClusters : it->second.extra;
+}
+
+bool Lexicon::Lookup(std::string_view w, int64_t* count, std::pair<int, int>* clusters,
+                     ExtraClusters* extra) const {
   auto it = words_.find(w);
   if (it == words_.end()) {
     *count = 0;
     *clusters = {-1, -1};
+    if (extra) *extra = kNoExtraClusters;
     return false;
   }
   *count = it->second.count;
   *clusters = {it->second.coarse, it->second.fine};
+  if (extra) *extra = it->second.extra;
   return true;
 }
 

@@ -7,6 +7,7 @@
 // Thread-safety: free functions are pure; Lexicon is immutable after load.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ std::string Fold(std::string_view token);
 // البنتاغون / البنتاجون meet. Too lossy for features, fine for names.
 std::string LooseKey(std::string_view folded);
 
+// Further cluster granularities a clusters file may carry after coarse and
+// fine (columns 5.., e.g. k = 64, 256, 2048, 4096); -1 where absent.
+inline constexpr int kMaxExtraClusters = 4;
+using ExtraClusters = std::array<int16_t, kMaxExtraClusters>;
+inline constexpr ExtraClusters kNoExtraClusters = {-1, -1, -1, -1};
+
 // Word frequencies over folded words (from the news corpus and the training
 // data), used to decide whether a proclitic may be cut off.
 class Lexicon {
@@ -54,9 +61,12 @@ class Lexicon {
   // Word clusters learnt from unlabelled news (coarse, fine); -1 if unknown.
   void SetClusters(std::string_view folded_word, int coarse, int fine);
   std::pair<int, int> Clusters(std::string_view folded_word) const;
+  void SetExtraClusters(std::string_view folded_word, const ExtraClusters& extra);
+  ExtraClusters ExtraClustersOf(std::string_view folded_word) const;
   size_t cluster_count() const { return clustered_; }
   // Count and clusters in one lookup; false if the word is unknown.
-  bool Lookup(std::string_view folded_word, int64_t* count, std::pair<int, int>* clusters) const;
+  bool Lookup(std::string_view folded_word, int64_t* count, std::pair<int, int>* clusters,
+              ExtraClusters* extra = nullptr) const;
 
  private:
   struct Hash {
@@ -68,6 +78,7 @@ class Lexicon {
     int64_t count = 0;
     int coarse = -1;
     int fine = -1;
+    ExtraClusters extra = kNoExtraClusters;
   };
   std::unordered_map<std::string, Info, Hash, std::equal_to<>> words_;
   size_t clustered_ = 0;

@@ -6,9 +6,12 @@
 //
 // Tokenises and folds every title and text the way the tagger does, trains
 // fastText CBOW vectors (libfasttext) on that, and clusters the normalised
-// vectors with spherical k-means at two granularities. Output lines:
-// word<TAB>count<TAB>coarse<TAB>fine (words with vectors) or word<TAB>count.
-// The corpus text itself is not written anywhere but a temporary file.
+// vectors with spherical k-means at two granularities (and, with --extra-k,
+// at more: extra columns the tagger uses as further cluster features). Output
+// lines: word<TAB>count<TAB>coarse<TAB>fine[<TAB>extra...] (words with
+// vectors) or word<TAB>count. The corpus text itself is not written anywhere
+// but a temporary file. --save-vectors keeps the vectors (word2vec text
+// format) so --vectors can recluster them without training again.
 #include <CLI/CLI.hpp>
 #include <fasttext/fasttext.h>
 #include <simdjson.h>
@@ -19,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <unordered_map>
 
 #include "text_norm.h"
@@ -88,6 +92,12 @@ int main(int argc, char** argv) {
   app.add_option("--coarse", coarse_k);
   app.add_option("--fine", fine_k);
   app.add_option("--tmp", tmp_dir, "where the temporary token file goes");
+  std::vector<int> extra_k;
+  std::string save_vectors, load_vectors;
+  app.add_option("--extra-k", extra_k, "more k-means granularities, one column each")->delimiter(',');
+  app.add_option("--save-vectors", save_vectors, "also write the word vectors (word2vec text format)");
+  app.add_option("--vectors", load_vectors,
+                 "cluster these vectors (from --save-vectors) instead of training fastText");
   CLI11_PARSE(app, argc, argv);
 
   const std::string tokens_path = tmp_dir + "/newsflow-ner-clusters.tokens.txt";
@@ -119,44 +129,83 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%zu documents, %zu distinct words\n", docs, counts.size());
   }
 
-  fasttext::Args args;
-  args.input = tokens_path;
-  args.output = tmp_dir + "/newsflow-ner-clusters.vec";
-  args.model = model == "skipgram" ? fasttext::model_name::sg : fasttext::model_name::cbow;
-  args.ws = ws;
-  args.dim = dim;
-  args.epoch = epochs;
-  args.minCount = min_count;
-  args.thread = threads;
-  args.minn = 0;  // whole words only: clusters are looked up by word
-  args.maxn = 0;
-  args.verbose = 0;
-  args.saveOutput = false;
-  fasttext::FastText ft;
-  try {
-    ft.train(args);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fastText: %s\n", e.what());
-    return 2;
-  }
-  std::filesystem::remove(tokens_path);
+  std::vector<std::string> words;
+  std::vector<float> x;
+  if (!load_vectors.empty()) {
+    std::ifstream vin(load_vectors);
+    size_t rows_in = 0;
+    if (!vin || !(vin >> rows_in >> dim) || dim <= 0) {
+      std::fprintf(stderr, "cannot read vectors from %s (want word2vec text format)\n",
+                   load_vectors.c_str());
+      return 2;
+    }
+    std::string w;
+    for (size_t i = 0; i < rows_in && (vin >> w); ++i) {
+      words.push_back(w);
+      for (int t = 0; t < dim; ++t) {
+        float f = 0;
+        vin >> f;
+        x.push_back(f);
+      }
+    }
+    std::filesystem::remove(tokens_path);
+  } else {
+    fasttext::Args args;
+    args.input = tokens_path;
+    args.output = tmp_dir + "/newsflow-ner-clusters.vec";
+    args.model = model == "skipgram" ? fasttext::model_name::sg : fasttext::model_name::cbow;
+    args.ws = ws;
+    args.dim = dim;
+    args.epoch = epochs;
+    args.minCount = min_count;
+    args.thread = threads;
+    args.minn = 0;  // whole words only: clusters are looked up by word
+    args.maxn = 0;
+    args.verbose = 0;
+    args.saveOutput = false;
+    fasttext::FastText ft;
+    try {
+      ft.train(args);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fastText: %s\n", e.what());
+      return 2;
+    }
+    std::filesystem::remove(tokens_path);
 
-  auto dict = ft.getDictionary();
-  const size_t n = static_cast<size_t>(dict->nwords());
-  std::vector<std::string> words(n);
-  std::vector<float> x(n * dim);
-  fasttext::Vector v(dim);
-  for (size_t i = 0; i < n; ++i) {
-    words[i] = dict->getWord(static_cast<int32_t>(i));
-    ft.getWordVector(v, words[i]);
-    float norm = 0;
-    for (int t = 0; t < dim; ++t) norm += v[t] * v[t];
-    norm = norm > 0 ? std::sqrt(norm) : 1;
-    for (int t = 0; t < dim; ++t) x[i * dim + t] = v[t] / norm;
+    auto dict = ft.getDictionary();
+    const size_t nw = static_cast<size_t>(dict->nwords());
+    words.resize(nw);
+    x.resize(nw * dim);
+    fasttext::Vector v(dim);
+    for (size_t i = 0; i < nw; ++i) {
+      words[i] = dict->getWord(static_cast<int32_t>(i));
+      ft.getWordVector(v, words[i]);
+      float norm = 0;
+      for (int t = 0; t < dim; ++t) norm += v[t] * v[t];
+      norm = norm > 0 ? std::sqrt(norm) : 1;
+      for (int t = 0; t < dim; ++t) x[i * dim + t] = v[t] / norm;
+    }
+  }
+  const size_t n = words.size();
+  if (!save_vectors.empty()) {
+    std::ofstream vout(save_vectors, std::ios::trunc);
+    vout.precision(9);  // float round trip: --vectors gives the same clusters
+    vout << n << ' ' << dim << '\n';
+    for (size_t i = 0; i < n; ++i) {
+      vout << words[i];
+      for (int t = 0; t < dim; ++t) vout << ' ' << x[i * dim + t];
+      vout << '\n';
+    }
+    if (!vout) { std::fprintf(stderr, "cannot write %s\n", save_vectors.c_str()); return 2; }
   }
   std::fprintf(stderr, "%zu word vectors; k-means %d and %d\n", n, coarse_k, fine_k);
   const std::vector<int> coarse = KMeans(x, n, dim, coarse_k, 10, 1);
   const std::vector<int> fine = KMeans(x, n, dim, fine_k, 10, 2);
+  std::vector<std::vector<int>> extra;
+  for (size_t j = 0; j < extra_k.size(); ++j) {
+    std::fprintf(stderr, "k-means %d\n", extra_k[j]);
+    extra.push_back(KMeans(x, n, dim, extra_k[j], 10, static_cast<uint32_t>(3 + j)));
+  }
 
   std::vector<std::pair<std::string, int64_t>> rows;
   for (const auto& [w, c] : counts) {
@@ -168,11 +217,14 @@ int main(int argc, char** argv) {
   std::unordered_map<std::string, size_t> id;
   for (size_t i = 0; i < n; ++i) id.emplace(words[i], i);
   std::ofstream out(out_path, std::ios::trunc);
-  out << "# word<TAB>count<TAB>coarse<TAB>fine; see stages/entities/data/SOURCES.md\n";
+  out << "# word<TAB>count<TAB>coarse<TAB>fine";
+  for (int k : extra_k) out << "<TAB>k" << k;
+  out << "; see stages/entities/data/SOURCES.md\n";
   for (const auto& [w, c] : rows) {
     out << w << '\t' << c;
     if (auto it = id.find(w); it != id.end()) {
       out << '\t' << coarse[it->second] << '\t' << fine[it->second];
+      for (const auto& e : extra) out << '\t' << e[it->second];
     }
     out << '\n';
   }
