@@ -396,7 +396,7 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
   w->producer = std::move(*producer);
   std::string downstream = downstream_group.empty() ? DownstreamGroupOf(output) : downstream_group;
   if (flow_control && !downstream.empty()) {
-    auto flow = FlowController::Start(kafka, output, downstream, FlowController::Limits{});
+    auto flow = FlowController::Start(kafka, output, downstream, FlowController::Limits::For(kafka));
     if (!flow.ok()) return flow.status();
     w->flow = std::move(*flow);
   }

@@ -22,7 +22,8 @@ Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOp
   if (o.flow_control) {
     std::string group = o.downstream_group.empty() ? DownstreamGroupOf(o.topic) : o.downstream_group;
     if (!group.empty()) {
-      auto flow = FlowController::Start(kafka, o.topic, group, o.limits);
+      auto flow = FlowController::Start(kafka, o.topic, group,
+                                        o.limits.value_or(FlowController::Limits::For(kafka)));
       if (!flow.ok()) return flow.status();
       s->flow_ = std::move(*flow);
     }

@@ -5,6 +5,8 @@
 // Thread-safety: Publish/PublishDeadLetter may be called from several threads.
 #pragma once
 
+#include <optional>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -24,7 +26,7 @@ class KafkaArticleSink final : public ArticleSink {
     size_t max_record_bytes = 900 * 1024;
     bool flow_control = true;
     std::string downstream_group;  // default: the group that reads `topic`
-    FlowController::Limits limits;
+    std::optional<FlowController::Limits> limits;  // default: FlowController::Limits::For(kafka)
   };
 
   static Result<std::unique_ptr<KafkaArticleSink>> Create(const KafkaOptions& kafka, Options o,
