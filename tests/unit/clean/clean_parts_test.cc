@@ -15,17 +15,10 @@ namespace newsflow {
 namespace {
 
 using testing::CleanHarness;
+using testing::LinesOf;
 using testing::Forwarded;
 using testing::HtmlArticle;
 using testing::TextArticle;
-
-std::vector<std::string> LinesOf(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string l;
-  while (std::getline(ss, l)) out.push_back(l);
-  return out;
-}
 
 bool Contains(const Article& a, std::string_view s) {
   return a.clean->text.find(s) != std::string::npos;

@@ -18,16 +18,9 @@ namespace newsflow {
 namespace {
 
 using testing::CleanHarness;
+using testing::LinesOf;
 using testing::Forwarded;
 using testing::TextArticle;
-
-std::vector<std::string> LinesOf(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string l;
-  while (std::getline(ss, l)) out.push_back(l);
-  return out;
-}
 
 // Three paragraphs between a Latin sign-in line, a currency ticker, a
 // reading-time counter above, and a poll, a list of suggested reads (one

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "clean_stage.h"
 #include "newsflow/paths.h"
@@ -60,6 +62,15 @@ inline ::testing::AssertionResult Forwarded(Stage& stage, Article& a) {
   if (!r->forwarded()) return ::testing::AssertionFailure() << "not forwarded";
   if (!a.clean.has_value()) return ::testing::AssertionFailure() << "no clean section";
   return ::testing::AssertionSuccess();
+}
+
+// The lines of a clean.text (or any text), in order.
+inline std::vector<std::string> LinesOf(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string l;
+  while (std::getline(ss, l)) out.push_back(l);
+  return out;
 }
 
 inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
