@@ -50,8 +50,9 @@ Tok Classify(std::string_view w) {
   for (size_t i = 0; i < w.size();) {
     int v = 0;
     if (size_t k = DigitAt(w, i, &v); k > 0) {
-      ++digits;
-      value = value * 10 + v;
+      // Only a 4-digit value is read (a year); longer runs of digits must not
+      // overflow it (found by fuzz_clean).
+      if (++digits <= 4) value = value * 10 + v;
       i += k;
       continue;
     }

@@ -211,6 +211,9 @@ TEST(CleanFurnitureTest, Counters) {
   EXPECT_TRUE(counter("1,204 views"));
   EXPECT_TRUE(counter("2٬318 مشاهدة"));
   EXPECT_FALSE(counter("أوبك 2015"));             // a year
+  // A run of digits longer than any int is still a number, read without
+  // overflow (fuzz_clean: signed overflow; regress-counter-digits-overflow).
+  EXPECT_TRUE(counter("473309021473309021 مشاهدة"));
   EXPECT_FALSE(counter("3. تطبيق الخرائط"));      // a ranked list item
   EXPECT_FALSE(counter("الساعة 10:30 صباحا"));    // a clock time
   EXPECT_FALSE(counter("نعم لا"));                // no number
