@@ -301,6 +301,20 @@ void CloseStages(std::vector<OpenedStage>& stages) {
   }
 }
 
+// The plan's `instances` copies of its stage, opened (closed again if one fails).
+Result<std::vector<OpenedStage>> OpenInstances(const StagePlan& p, prometheus::Registry& registry) {
+  std::vector<OpenedStage> out;
+  for (int k = 0; k < p.instances; ++k) {
+    auto s = OpenStage(p, registry, p.input, p.output, k);
+    if (!s.ok()) {
+      CloseStages(out);
+      return s.status();
+    }
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
 // One stage consuming `input` and producing `output`, on its own thread.
 struct StageWorker {
   std::unique_ptr<TransactionalSlot> slot;  // exactly once: held while the producer lives
@@ -351,12 +365,14 @@ void AttachRunner(StageWorker& w, const KafkaOptions& kafka, std::vector<ChainLi
 // More instances of the worker's stage (`instances: N`): the runner processes
 // each batch on all of them at once, behind one consumer, so the group and
 // its partitions stay as they are (no rebalance when instances start or stop).
-void AddCopies(StageWorker& w, const std::vector<OpenedStage*>& copies, size_t max_record_bytes) {
-  for (OpenedStage* c : copies) {
+// `instances[0]` is the worker's own stage.
+void AddCopies(StageWorker& w, std::vector<OpenedStage>& instances, size_t max_record_bytes) {
+  for (size_t k = 1; k < instances.size(); ++k) {
+    OpenedStage& c = instances[k];
     RecordProcessor::Options po;
     po.max_record_bytes = max_record_bytes;
     w.copies.push_back(std::make_unique<RecordProcessor>(
-        std::vector<ChainLink>{{c->name, c->stage.get(), c->metrics.get()}}, po));
+        std::vector<ChainLink>{{c.name, c.stage.get(), c.metrics.get()}}, po));
     w.runner->AddProcessor(*w.copies.back());
   }
 }
@@ -710,33 +726,20 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
                                 (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
   if (o.instances > 0) plan.instances = o.instances;
-  auto stage = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output);
-  if (!stage.ok()) return Fail(stage.status());
-  std::vector<OpenedStage> extra;  // instances beyond the first: AddCopies
-  for (int k = 1; k < plan.instances; ++k) {
-    auto e = OpenStage(plan, (*metrics)->registry(), plan.input, plan.output, k);
-    if (!e.ok()) {
-      CloseStages(extra);
-      return Fail(e.status());
-    }
-    extra.push_back(std::move(*e));
-  }
-  std::vector<OpenedStage*> copies;
-  for (auto& e : extra) copies.push_back(&e);
+  auto stages = OpenInstances(plan, (*metrics)->registry());
+  if (!stages.ok()) return Fail(stages.status());
   Status s;
   for (;;) {  // again after the embedded broker restarted
-    auto worker = MakeKafkaWorker(*kafka, &*stage, o.name, plan.input, plan.output, group,
+    auto worker = MakeKafkaWorker(*kafka, &stages->front(), o.name, plan.input, plan.output, group,
                                   o.flow_control, o.max_record_bytes, (*metrics)->registry(),
                                   downstream, dlq_topic);
     if (!worker.ok()) return Fail(worker.status());
-    AddCopies(**worker, copies, o.max_record_bytes);
+    AddCopies(**worker, *stages, o.max_record_bytes);
     s = (*worker)->runner->Run(g_stop);
     if (!FollowRestartedBroker(common, *kafka, *worker)) break;
   }
   BrokerMonitor::Get().SaveLedger();
-  Status cs = stage->stage->Close();
-  if (!cs.ok()) spdlog::warn("closing stage {}: {}", o.name, cs.ToString());
-  CloseStages(extra);
+  CloseStages(*stages);
   return s.ok() ? kOk : Fail(s);
 }
 
@@ -834,19 +837,18 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   }
   // Every instance is its own Stage object; the instances of a stage share one
   // consumer of its group and process each batch in parallel (AddCopies).
-  std::vector<OpenedStage> stages;
-  std::vector<size_t> plan_of;
-  for (size_t i = 0; i < plans->size(); ++i) {
-    if (o.instances > 0) (*plans)[i].instances = o.instances;
-    for (int k = 0; k < (*plans)[i].instances; ++k) {
-      auto s = OpenStage((*plans)[i], registry, (*plans)[i].input, (*plans)[i].output, k);
-      if (!s.ok()) {
-        CloseStages(stages);
-        return Fail(s.status());
-      }
-      stages.push_back(std::move(*s));
-      plan_of.push_back(i);
+  std::vector<std::vector<OpenedStage>> stages;  // per plan, its instances
+  auto close_all = [&] {
+    for (auto& instances : stages) CloseStages(instances);
+  };
+  for (auto& p : *plans) {
+    if (o.instances > 0) p.instances = o.instances;
+    auto opened = OpenInstances(p, registry);
+    if (!opened.ok()) {
+      close_all();
+      return Fail(opened.status());
     }
+    stages.push_back(std::move(*opened));
   }
 
   EnsureParent(o.output);
@@ -861,16 +863,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     groups.push_back(g);
   }
   groups.push_back(Ns(c, GroupFor("sink")));
-  for (size_t j = 0; j < stages.size(); ++j) {
-    size_t i = plan_of[j];
-    if (j > 0 && plan_of[j - 1] == i) continue;  // a copy, added below
+  for (size_t i = 0; i < plans->size(); ++i) {
     const StagePlan& p = (*plans)[i];
-    auto w = MakeKafkaWorker(kafka, &stages[j], p.name, p.input, p.output, groups[i], true,
+    auto w = MakeKafkaWorker(kafka, &stages[i].front(), p.name, p.input, p.output, groups[i], true,
                              900 * 1024, registry, groups[i + 1], dlq_topic);
     if (!w.ok()) return Fail(w.status());
-    std::vector<OpenedStage*> copies;
-    for (size_t k = j + 1; k < stages.size() && plan_of[k] == i; ++k) copies.push_back(&stages[k]);
-    AddCopies(**w, copies, 900 * 1024);
+    AddCopies(**w, stages[i], 900 * 1024);
     workers.push_back(std::move(*w));
   }
   auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,
@@ -933,7 +931,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop_workers = true;
   for (auto& w : workers) w->thread.join();
-  CloseStages(stages);
+  close_all();
   bool workers_ok = true;
   for (auto& w : workers) {
     if (w->result.ok()) continue;

@@ -24,6 +24,13 @@ size_t DigitAt(std::string_view s, size_t i, int* value = nullptr) {
   return 0;
 }
 
+// Steps `i` over at most `max` digits (any script DigitAt reads); returns how many.
+size_t SkipDigits(std::string_view s, size_t& i, size_t max) {
+  size_t n = 0;
+  for (size_t k; n < max && (k = DigitAt(s, i)) > 0; i += k) ++n;
+  return n;
+}
+
 bool IsAsciiLetter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 // Splits on single spaces (normalised text has no others).
@@ -170,14 +177,8 @@ bool HasClockTime(std::string_view line) {
       ++before;
     }
     if (before == 0) continue;
-    size_t j = p + 1, after = 0;
-    while (after < 3) {
-      const size_t k = DigitAt(line, j);
-      if (k == 0) break;
-      j += k;
-      ++after;
-    }
-    if (after == 2) return true;
+    size_t j = p + 1;
+    if (SkipDigits(line, j, 3) == 2) return true;
   }
   return false;
 }
@@ -205,14 +206,8 @@ bool HasSentenceEnd(std::string_view s) {
 }
 
 bool IsRankOnly(std::string_view line) {
-  size_t i = 0, digits = 0;
-  while (digits < 3) {
-    const size_t k = DigitAt(line, i);
-    if (k == 0) break;
-    i += k;
-    ++digits;
-  }
-  if (digits == 0) return false;
+  size_t i = 0;
+  if (SkipDigits(line, i, 3) == 0) return false;
   if (i < line.size() && (line[i] == '.' || line[i] == ')' || line[i] == '-')) ++i;
   return i == line.size();
 }

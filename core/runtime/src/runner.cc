@@ -354,6 +354,37 @@ void StageRunner::ProcessInParallel(const std::vector<rd_kafka_message_t*>& batc
   for (auto& t : helpers) t.join();
 }
 
+int StageRunner::HandleInParallel(const std::atomic<bool>& stop, int poll_ms) {
+  // What is already fetched (without waiting for more), processed on all
+  // copies at once, then passed on in input order.
+  std::vector<rd_kafka_message_t*> fetched;
+  for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
+       m = fetched.size() < 64 * (extra_.size() + 1) ? rd_kafka_consumer_poll(rk_.get(), 0) : nullptr) {
+    if (!m->err) {
+      fetched.push_back(m);
+      continue;
+    }
+    LogConsumerError(m);
+    rd_kafka_message_destroy(m);
+  }
+  if (!fetched.empty()) ProcessInParallel(fetched);
+  int handled = 0;
+  for (size_t i = 0; i < fetched.size(); ++i) {
+    // Once stopping or failed, the rest stay uncommitted (read again).
+    if (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
+      Handle(fetched[i], &parallel_out_[i]);
+      ++handled;
+    }
+    rd_kafka_message_destroy(fetched[i]);
+  }
+  return handled;
+}
+
+void StageRunner::LogConsumerError(const rd_kafka_message_t* m) {
+  if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+    spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
+}
+
 void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Output* pre) {
   const int32_t partition = m->partition;
   const int64_t offset = m->offset;
@@ -761,49 +792,22 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     // when a stage is slow (a smaller redelivery window after a crash).
     int batch = 0;
     if (!extra_.empty()) {
-      // Copies of the stage: take what is already fetched (without waiting
-      // for more), process it on all copies at once, then pass the results
-      // on in input order.
-      std::vector<rd_kafka_message_t*> fetched;
+      batch = HandleInParallel(stop, poll_ms);
+    } else {
+      const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
       for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
-           m = fetched.size() < 64 * (extra_.size() + 1) ? rd_kafka_consumer_poll(rk_.get(), 0)
-                                                         : nullptr) {
-        if (!m->err) {
-          fetched.push_back(m);
-          continue;
+           m = (batch < 500 && std::chrono::steady_clock::now() < batch_end)
+                   ? rd_kafka_consumer_poll(rk_.get(), 0)
+                   : nullptr) {
+        if (m->err) {
+          LogConsumerError(m);
+        } else {
+          Handle(m);
+          if (++batch % 64 == 0) output_.Poll(0);
         }
-        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-          spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
         rd_kafka_message_destroy(m);
+        if (stop.load(std::memory_order_relaxed) || !failure_.ok()) break;
       }
-      if (!fetched.empty()) ProcessInParallel(fetched);
-      for (size_t i = 0; i < fetched.size(); ++i) {
-        // Once stopping or failed, the rest stay uncommitted (read again).
-        if (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
-          Handle(fetched[i], &parallel_out_[i]);
-          ++batch;
-        }
-        rd_kafka_message_destroy(fetched[i]);
-      }
-      output_.Poll(0);
-      if (batch > 0) batch_size_->Observe(batch);
-      StoreOffsets(false);
-      continue;
-    }
-    const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-    for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
-         m = (batch < 500 && std::chrono::steady_clock::now() < batch_end)
-                 ? rd_kafka_consumer_poll(rk_.get(), 0)
-                 : nullptr) {
-      if (m->err) {
-        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-          spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
-      } else {
-        Handle(m);
-        if (++batch % 64 == 0) output_.Poll(0);
-      }
-      rd_kafka_message_destroy(m);
-      if (stop.load(std::memory_order_relaxed) || !failure_.ok()) break;
     }
     output_.Poll(0);
     if (batch > 0) batch_size_->Observe(batch);

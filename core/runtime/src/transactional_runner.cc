@@ -141,8 +141,8 @@ Status StageRunner::RunTransactional(const std::atomic<bool>& stop, Transactiona
           rd_kafka_fatal_error(rk_.get(), reason, sizeof reason);
           txn_fatal_ = Status::Unavailable("exactly once: consumer fatal error: " +
                                            std::string(reason));
-        } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
+        } else {
+          LogConsumerError(m);
         }
       } else {
         TransactionalOutput::TxnResult b = txn.Begin();

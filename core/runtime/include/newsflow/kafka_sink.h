@@ -5,10 +5,9 @@
 // Thread-safety: Publish/PublishDeadLetter may be called from several threads.
 #pragma once
 
-#include <optional>
-
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "newsflow/metrics.h"

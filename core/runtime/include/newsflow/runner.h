@@ -199,6 +199,10 @@ class StageRunner {
   // Processes `batch` on the processor and its copies at once (outputs in
   // parallel_out_, same order).
   void ProcessInParallel(const std::vector<rd_kafka_message_t*>& batch);
+  // One batch of Run's loop with copies: fetch, ProcessInParallel, Handle
+  // each in order. Returns the records handled.
+  int HandleInParallel(const std::atomic<bool>& stop, int poll_ms);
+  void LogConsumerError(const rd_kafka_message_t* m);
   void Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes, const Status& s,
             const Origin& origin);
   void StoreOffsets(bool all);
