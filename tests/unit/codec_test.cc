@@ -1,4 +1,5 @@
 #include "newsflow/codec.h"
+#include "newsflow/json_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -117,6 +118,56 @@ TEST(CodecTest, EscapesControlCharacters) {
   Article b;
   ASSERT_TRUE(codec.Decode(json, b).ok());
   EXPECT_EQ(b.body, a.body);
+}
+
+// The escaper scans eight bytes at a time: every byte that needs escaping
+// must be found wherever it sits in the word, next to UTF-8 bytes (0x80 and
+// up, never escaped) and at the string's tail; the result decodes back to
+// the original.
+TEST(CodecTest, EscapesEverySpecialByteAtEveryPosition) {
+  const std::string specials = std::string("\"\\\n\r\t\b\f\x01\x1f\x00", 10);
+  const std::string fillers[] = {"abcdefghijklmnopqrstuvwxyz", "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa7\xd9\x82"
+                                 "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa7\xd9\x82",
+                                 " !#$%&'()*+,-./[]^_`{|}~\x7f"};
+  Codec codec;
+  int checked = 0;
+  for (const std::string& filler : fillers) {
+    for (size_t len = 1; len <= 20; ++len) {
+      for (size_t pos = 0; pos < len; ++pos) {
+        for (char special : specials) {
+          std::string text = filler.substr(0, len);
+          // Keep UTF-8 valid: replace a whole sequence's worth only in ASCII fillers.
+          if (static_cast<unsigned char>(filler[0]) >= 0x80) text = filler.substr(0, len - len % 2);
+          if (pos >= text.size()) continue;
+          if (static_cast<unsigned char>(text[pos]) >= 0x80) {
+            if (pos % 2 != 0) continue;
+            text.replace(pos, 2, 1, special);
+          } else {
+            text[pos] = special;
+          }
+          std::string json;
+          AppendJsonString(json, text);
+          // Only escapes, never a raw control byte, quote or backslash inside.
+          for (size_t i = 1; i + 1 < json.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(json[i]);
+            ASSERT_GE(c, 0x20) << "raw control byte at " << i << " of " << json;
+            if (c == '\\') {
+              ++i;  // the escaped character
+            } else {
+              ASSERT_NE(c, '"') << "raw quote at " << i << " of " << json;
+            }
+          }
+          Article a = Sample();
+          a.body = text;
+          Article b;
+          ASSERT_TRUE(codec.Decode(Codec::Encode(a), b).ok()) << json;
+          ASSERT_EQ(b.body, text) << json;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 3000);
 }
 
 // Issue 13 #12: simdjson accepts repeated keys and readers disagreed on
