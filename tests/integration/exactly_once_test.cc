@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "support/feeder.h"
 #include "support/kafka_cluster.h"
 #include "support/process.h"
 
@@ -34,8 +34,6 @@ constexpr int kArticles = 20000;
 constexpr int kBadRecords = 50;  // undecodable: every one must become exactly one dead letter
 constexpr int kKills = 10;
 constexpr int kChunk = 1000;  // articles a producer run of the feed
-constexpr int kMaxChunks = 400;
-constexpr auto kChunkInterval = std::chrono::milliseconds(1000);
 
 struct Counts {
   std::set<std::string> unique;
@@ -163,31 +161,17 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
       std::ofstream bad(dir_ + "/bad.jsonl");
       for (int i = 0; i < kBadRecords; ++i) bad << "{not json " << i << "\n";
     }
-    // The feed lasts as long as the kills do, whatever the chain's speed:
-    // chunks of kChunk articles, at most one a kChunkInterval, until at least
-    // kArticles are out and the last kill is done, then one chunk more, so
-    // every kill lands while articles still flow.
-    std::atomic<bool> kills_done{false};
-    std::atomic<int64_t> fed{0};
-    std::string feed_log;
-    std::thread feeder([&] {
-      for (int chunk = 0; chunk < kMaxChunks; ++chunk) {
-        bool last = kills_done.load() && fed.load() >= kArticles;
-        auto next = std::chrono::steady_clock::now() + kChunkInterval;
-        std::string path = dir_ + "/in-" + std::to_string(chunk) + ".jsonl";
-        WriteArticles(path, kChunk, chunk * kChunk);
-        auto p = Start({"produce", "--topic", raw, "--downstream-group", g1, path},
-                       "produce-" + std::to_string(chunk));
-        if (p->Wait(180s) != 0) {
-          feed_log = p->Log();
-          return;
-        }
-        fed += kChunk;
-        if (last) return;
-        std::this_thread::sleep_until(next);
-      }
-      feed_log = "the feed reached its limit of chunks";
-    });
+    // The feed lasts as long as the kills do, whatever the chain's speed
+    // (at least kArticles, in chunks of kChunk a second).
+    Feeder feeder(
+        [&](int k) {
+          std::string path = dir_ + "/in-" + std::to_string(k) + ".jsonl";
+          WriteArticles(path, kChunk, k * kChunk);
+          auto p = Start({"produce", "--topic", raw, "--downstream-group", g1, path},
+                         "produce-" + std::to_string(k));
+          return p->Wait(180s) == 0;
+        },
+        kArticles / kChunk, 1s);
     auto bad_producer = Start({"produce", "--raw", "--topic", raw, "--no-flow-control",
                                dir_ + "/bad.jsonl"},
                               "produce-bad");
@@ -211,13 +195,11 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
       ++r.kills;
       r.delivered_at_last_kill = Read(out, false).unique.size();
       std::cout << "[ kill ] " << k + 1 << ": stage s" << v + 1 << " after "
-                << r.delivered_at_last_kill << " delivered, " << fed.load() << " fed\n";
+                << r.delivered_at_last_kill << " delivered, " << feeder.fed() * kChunk << " fed\n";
       stages[v] = stage(v + 1, ++incarnation[v]);
     }
-    kills_done = true;
-    feeder.join();
-    EXPECT_EQ(feed_log, "");
-    r.produced = fed.load();
+    EXPECT_EQ(feeder.Finish(), "");
+    r.produced = static_cast<int64_t>(feeder.fed()) * kChunk;
     EXPECT_EQ(bad_producer->Wait(60s), 0) << bad_producer->Log();
     EXPECT_TRUE(WaitForUnique(out, false, static_cast<size_t>(r.produced), 180s) &&
                 WaitForUnique(dlq, true, kBadRecords, 60s))

@@ -54,13 +54,14 @@ class KafkaProducer {
 // FlowController: holds a writer back while the group that consumes `topic`
 // is too far behind (the embedded broker keeps only ~5 MiB per partition and
 // evicts older data silently). A background thread compares the group's
-// committed offsets with the high watermarks every `interval`.
+// committed offsets with the high watermarks: every `interval` while the
+// writer nears a limit, every 10th far from it.
 class FlowController {
  public:
   struct Limits {
     int64_t max_backlog_messages = 20000;      // per partition
     int64_t max_backlog_bytes = 3 * 1024 * 1024;  // per partition, estimated (the mock keeps ~5 MiB)
-    std::chrono::milliseconds interval{10};  // between checks while records flow
+    std::chrono::milliseconds interval{10};  // between checks near a limit (10x far from it)
     // On a real cluster retention is the broker's (days, by default), not a few
     // MiB: the hold is only a bound on how far a writer runs ahead (issue 16:
     // the embedded bounds there held the chain to a third of its speed).
@@ -82,6 +83,10 @@ class FlowController {
   // was produced since that check could push one over (checks are periodic,
   // the writer is not).
   bool Blocked() const;
+  // The estimate Blocked() judges, as a fraction of the nearer limit (1: at it).
+  double Pressure() const;
+  // Checks made against the broker so far.
+  int64_t checks() const { return checks_.load(std::memory_order_relaxed); }
   int64_t MaxBacklog() const { return max_backlog_.load(std::memory_order_relaxed); }
   const std::string& group() const { return group_; }
   // Why the writer is held back, for the log: the group, topic, backlog and
@@ -109,6 +114,7 @@ class FlowController {
   std::atomic<bool> never_committed_{false};
   std::atomic<int64_t> produced_bytes_{0}, produced_count_{0};
   std::atomic<int64_t> acked_count_{0}, acked_at_check_{0};
+  std::atomic<int64_t> checks_{0};
   std::atomic<bool> stop_{false};
   std::unique_ptr<std::thread> thread_;
 };

@@ -1,0 +1,94 @@
+// FlowController's cadence: it asks the broker (three requests a check) as
+// often as the writer's position needs: every interval near a limit, where a
+// stale answer would stall or overrun, every 10th far from it, where the
+// estimate between checks cannot block.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "newsflow/embedded_broker.h"
+#include "newsflow/producer.h"
+
+namespace newsflow {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Writer {
+  std::unique_ptr<EmbeddedBroker> broker;
+  std::unique_ptr<KafkaProducer> producer;
+  std::unique_ptr<FlowController> flow;
+  std::atomic<int> acked{0};
+
+  void Start(FlowController::Limits limits) {
+    auto b = EmbeddedBroker::Start(1, {"fc.topic"}, 4);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    broker = std::move(*b);
+    auto p = KafkaProducer::Create(broker->ClientOptions());
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    producer = std::move(*p);
+    // The group never consumes: every record stays backlog.
+    auto f = FlowController::Start(broker->ClientOptions(), "fc.topic", "fc-readers", limits);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    flow = std::move(*f);
+  }
+
+  // Writes one record every 5 ms for `span`, as a writer does (note, produce,
+  // ack), without waiting on the flow controller; returns its checks meanwhile.
+  int64_t WriteFor(std::chrono::milliseconds span) {
+    const std::string value(512, 'x');
+    int64_t before = flow->checks();
+    auto end = std::chrono::steady_clock::now() + span;
+    for (int i = 0; std::chrono::steady_clock::now() < end; ++i) {
+      flow->NoteProduced(value.size());
+      EXPECT_TRUE(producer->Produce("fc.topic", "k" + std::to_string(i), value,
+                                    [this](rd_kafka_resp_err_t err, int32_t, int64_t) {
+                                      EXPECT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+                                      flow->NoteAcked();
+                                      ++acked;
+                                    }).ok());
+      producer->Poll(0);
+      std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_TRUE(producer->Flush(10s).ok());
+    return flow->checks() - before;
+  }
+};
+
+TEST(FlowControlTest, FarFromItsLimitsAWriterChecksEveryTenthInterval) {
+  Writer w;
+  w.Start(FlowController::Limits{});  // 20,000 records or 3 MiB a partition
+  std::this_thread::sleep_for(300ms);  // the first check is done
+  int64_t checks = w.WriteFor(2s);
+  // About 20 checks in 2 s of writing; at every interval it was about 200.
+  std::cout << "[ report ] " << w.acked.load() << " records written in 2 s, " << checks
+            << " checks (pressure " << w.flow->Pressure() << ")\n";
+  EXPECT_GT(w.acked.load(), 100);
+  EXPECT_LT(w.flow->Pressure(), 0.5);
+  EXPECT_FALSE(w.flow->Blocked());
+  EXPECT_LE(checks, 60);
+  EXPECT_GE(checks, 5);  // still checked: far from the limit is not never
+}
+
+TEST(FlowControlTest, NearItsLimitAWriterChecksEveryInterval) {
+  FlowController::Limits limits;
+  limits.max_backlog_messages = 40;  // a partition: reached within the first second
+  Writer w;
+  w.Start(limits);
+  std::this_thread::sleep_for(300ms);
+  int64_t checks = w.WriteFor(2s);
+  std::cout << "[ report ] " << w.acked.load() << " records written in 2 s, " << checks
+            << " checks (pressure " << w.flow->Pressure() << ", backlog "
+            << w.flow->MaxBacklog() << ")\n";
+  EXPECT_TRUE(w.flow->Blocked()) << w.flow->Why();
+  EXPECT_GT(w.flow->MaxBacklog(), 40);
+  // Held back most of the span: checks at every interval, well above the
+  // ~20 of the far-from-limits cadence.
+  EXPECT_GE(checks, 60);
+}
+
+}  // namespace
+}  // namespace newsflow
