@@ -570,6 +570,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // lines may sit between them) is a list of teasers: prose runs were judged above, so
   // these failed the prose test. The short lines between the body and such a
   // list go with it (its heading, "did you like it?", "join our channel").
+  std::vector<size_t> announced;  // text pages: lines a colon line announced (kept below)
   if (page.ranges == nullptr) {
     size_t first_para = n, last_para = n;
     for (size_t i = 0; i < n; ++i) {
@@ -601,9 +602,24 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           f.shape || IsRankOnly(blocks[k].text)) {
         return true;
       }
-      if (f.reason != nullptr) return false;
+      // A one- or two-word line learnt as template ("إعلان", an ad slot, is
+      // navigation without learning and template with it) does not break a
+      // run either; a stand-alone marker ("الأكثر قراءة", which keeps its
+      // phrase hit when learnt) still does.
+      if (f.reason != nullptr) {
+        return f.reason == reason("template") && !f.hit && f.tokens >= 1 && f.tokens <= 2 && f.cp < 24;
+      }
       return f.tokens <= 6 && !f.folded.empty() &&
              (FindDate(f.folded).has_value() || FindRelativeDate(f.folded, page.fetched_at).has_value());
+    };
+    // A line of the article that ends with a colon ("يقول الشاعر في قصيدته:",
+    // "He told reporters:") announces what follows: a poem, a quote, a list.
+    // Four or more words and no hard reason: a teaser list's heading is
+    // shorter or a phrase ("اقرأ أيضاً:"). Such a run is the article's text.
+    auto announces = [&](size_t k) {
+      const Info& f = info[k];
+      const std::string& t = blocks[k].text;
+      return f.reason == nullptr && !f.hit && f.tokens >= 4 && !t.empty() && t.back() == ':';
     };
     size_t open_from = last_para + 1;  // headings above the next list may start here
     for (size_t k = last_para + 1; last_para < n && k < n;) {
@@ -620,6 +636,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           last_head = j;
         }
         ++j;
+      }
+      // The colon line is the run's first line (it is headline-sized too) or
+      // the line above it.
+      if (announces(k) || (k > 0 && announces(k - 1))) {
+        announced.push_back(announces(k) ? k : k - 1);
+        for (size_t m = k; m <= last_head; ++m) {
+          if (headline_like(m)) announced.push_back(m);
+        }
+        open_from = last_head + 1;
+        k = j;
+        continue;
       }
       // Headlines run to 35+ code points on average (news/ar: median 48);
       // shorter lines in a row are credits or verse ("كلمات: ...").
@@ -1046,10 +1073,35 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // from the nearest decided neighbours.
   std::vector<Cls> cls(n);
   for (size_t i = 0; i < n; ++i) cls[i] = info[i].cls;
+  // Text pages: a one- or two-word widget line inside the body ("إعلان",
+  // "Advertisement", a counter) interrupts the article; it is removed, but it
+  // says nothing about the short lines beside it (a subheading, a list line),
+  // which take their class from the text beyond it. Judged on the classes
+  // before smoothing: the nearest good or bad line on each side is good.
+  std::vector<char> interrupts;
+  if (page.ranges == nullptr) {
+    auto decided = [&](size_t i, int dir) {
+      long j = static_cast<long>(i) + dir;
+      while (j >= 0 && j < static_cast<long>(n)) {
+        if (cls[j] == Cls::kGood || cls[j] == Cls::kBad) return cls[j];
+        j += dir;
+      }
+      return Cls::kBad;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      if (cls[i] == Cls::kBad && info[i].reason != nullptr && info[i].tokens >= 1 && info[i].tokens <= 2 &&
+          info[i].cp < 24 &&
+          decided(i, -1) == Cls::kGood && decided(i, +1) == Cls::kGood) {
+        if (interrupts.empty()) interrupts.assign(n, 0);
+        interrupts[i] = 1;
+      }
+    }
+  }
   auto neighbour = [&](size_t i, int dir, bool ignore_near) {
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
       Cls c = cls[j];
+      if (!interrupts.empty() && interrupts[j]) c = Cls::kShort;
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
       j += dir;
     }
@@ -1080,6 +1132,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         out[i] = Cls::kGood;
       }
     }
+  }
+  for (size_t m : announced) {
+    if (info[m].reason == nullptr) out[m] = Cls::kGood;
   }
 
   // Runs of plain (unlinked) list items or table rows next to body text are
