@@ -429,10 +429,18 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // sentence ends somewhere. Lists of headlines and menus fail the
   // stop-word or the sentence test.
   if (page.ranges == nullptr && lang >= 0) {
+    // A line that is only a date ("21 يوليو 2015", a weekday with it) is a
+    // teaser's or the page's date, never a piece of a wrapped paragraph: it
+    // ends a run (dates are classed further down, after this step).
+    auto date_only = [&](const Info& f) {
+      if (f.tokens > 6 || f.folded.empty()) return false;
+      const auto d = FindDate(f.folded);
+      return d.has_value() && d->other_tokens == 0;
+    };
     auto eligible = [&](size_t k) {
       const Info& f = info[k];
       return f.reason == nullptr && !f.hit && !f.shape && f.cls != Cls::kGood && f.cp >= 8 && f.cp < 200 &&
-             f.tokens >= 2;
+             f.tokens >= 2 && !date_only(f);
     };
     // A sentence ends on the line: not a decimal point ("3.76") inside it.
     auto sentence = [&](size_t k) {
