@@ -1001,7 +1001,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
                         i <= first_good;
     if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
-    const bool under_title = near_title && (i < first_good || byline);
+    // Some sites print the date with its clock time right above the headline
+    // ("الجمعة، 31 يوليو 2015 2:21 م"): a banner shows the day, not the time.
+    const bool above_title = page.ranges == nullptr && title_idx < n && i + 1 == title_idx &&
+                             d->other_tokens == 0 && HasClockTime(blocks[i].text);
+    const bool under_title = (near_title && (i < first_good || byline)) || above_title;
     // A date with its clock time states when the article was published, even
     // on the day it was fetched; a site's banner shows the calendar day.
     const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0 &&
