@@ -203,5 +203,51 @@ TEST(CleanRound5Test, AWrappedLineWithADateInsideStaysProse) {
   EXPECT_TRUE(Has(lines, "تعاني من الفيضانات منذ سنوات طويلة.")) << a.clean->text;
 }
 
+// A Moroccan portal's date line under the headline, month names as written
+// in the Maghreb ("يوليوز", "غشت", "شتنبر"): before, no date was read.
+TEST(CleanRound5Test, MaghrebiMonthNamesAreRead) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"الثلاثاء 9 يوليوز 2024 - 10:15", "2024-07-09"}, {"12 غشت 2024", "2024-08-12"},
+      {"الأحد 1 شتنبر 2024", "2024-09-01"}, {"5 جوان 2024", "2024-06-05"}, {"18 أفريل 2024", "2024-04-18"}};
+  for (const auto& [line, day] : cases) {
+    std::string page = std::string("جهة الشمال\nتعاونية نسائية تطلق منتجات جديدة من زيت الأركان\n") + line + "\n" +
+                       "أطلقت تعاونية نسائية في قرية جبلية مجموعة جديدة من منتجات زيت الأركان، بعد عامين من العمل على تحسين طرق العصر والتعبئة، وتقول رئيستها إن التعاونية تشغل اليوم أكثر من ستين امرأة من القرى المجاورة.\n"
+                       "وتأمل التعاونية أن تصل منتجاتها إلى أسواق المدن الكبرى خلال الموسم المقبل، بعدما حصلت على شهادة جودة من المختبر الجهوي، وتعمل على افتتاح متجر صغير على الطريق الوطنية.\n";
+    Article a = TextArticle(page, "atlas-portal", "r5-ma-" + day);
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << line;
+    ASSERT_TRUE(a.clean->published_at.has_value()) << line;
+    EXPECT_EQ(*a.clean->published_at, day + "T00:00:00Z") << line;
+  }
+}
+
+// An Egyptian-style date line with its clock time right above the headline:
+// the publication date (before: a banner). Without the clock time it stays
+// a banner.
+constexpr const char* kDateAbovePage =
+    "الرئيسية | محافظات | رياضة\n"
+    "الأربعاء، 6 مارس 2024 11:20 ص\n"
+    "محافظة النهر تفتتح جسرا جديدا للمشاة فوق الطريق السريع\n"
+    "كتب سامح علي\n"
+    "افتتح محافظ النهر صباح اليوم جسرا جديدا للمشاة فوق الطريق السريع عند مدخل المدينة، بعد أن شهد الموقع عدة حوادث خلال العام الماضي، وأكد أن الجسر مجهز بمصاعد لكبار السن وذوي الاحتياجات الخاصة.\n"
+    "وقال المحافظ إن المحافظة تخطط لإنشاء ثلاثة جسور أخرى على الطريق نفسه خلال العامين المقبلين، داعيا المواطنين إلى استخدامها حفاظا على سلامتهم.\n";
+
+TEST(CleanRound5Test, DateWithClockTimeAboveTheHeadlineIsThePublicationDate) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(kDateAbovePage, "river-gate", "r5-above");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, "محافظة النهر تفتتح جسرا جديدا للمشاة فوق الطريق السريع");
+  ASSERT_TRUE(a.clean->published_at.has_value()) << a.clean->text;
+  EXPECT_EQ(*a.clean->published_at, "2024-03-06T00:00:00Z");
+
+  std::string page = kDateAbovePage;
+  page.replace(page.find(" 11:20 ص"), std::string(" 11:20 ص").size(), "");
+  Article b = TextArticle(page, "river-gate", "r5-above-2");
+  ASSERT_TRUE(Forwarded(*h.stage, b));
+  EXPECT_FALSE(b.clean->published_at.has_value()) << *b.clean->published_at;
+}
+
 }  // namespace
 }  // namespace newsflow
