@@ -249,5 +249,33 @@ TEST(CleanRound5Test, DateWithClockTimeAboveTheHeadlineIsThePublicationDate) {
   EXPECT_FALSE(b.clean->published_at.has_value()) << *b.clean->published_at;
 }
 
+// A decree quoted in the article: its number and date lines hold " / "
+// between numbers. Before, they were taken for breadcrumbs, and the short
+// header lines around them followed them out. The site's breadcrumb above
+// the headline still goes.
+constexpr const char* kDecreePage =
+    "الرئيسية / محليات / قرارات\n"
+    "صدور قرار بإنشاء هيئة جديدة لتنظيم النقل البحري\n"
+    "صدر اليوم قرار بإنشاء هيئة عامة لتنظيم النقل البحري، ترتبط مباشرة برئيس مجلس الوزراء، وتتولى الإشراف على الموانئ التجارية وترخيص شركات الشحن ووضع معايير السلامة للسفن العاملة في المياه الإقليمية.\n"
+    "بسم الله الرحمن الرحيم\n"
+    "الرقم : ق / 512\n"
+    "التاريخ : 14 / 3 / 1445هـ\n"
+    "بعون الله تعالى\n"
+    "وبناء على ما عرضه وزير النقل، وبعد الاطلاع على نظام الموانئ والمرافئ البحرية وعلى قرار مجلس الوزراء ذي الصلة، قررنا إنشاء الهيئة العامة لتنظيم النقل البحري على أن يصدر تنظيمها خلال تسعين يوما من تاريخه.\n"
+    "وتتولى الهيئة اقتراح الأنظمة واللوائح الخاصة بالنقل البحري، ومتابعة تنفيذ الاتفاقيات الدولية التي تكون الدولة طرفا فيها، والتنسيق مع الجهات المعنية في كل ما يتعلق بسلامة الملاحة وحماية البيئة البحرية.\n";
+
+TEST(CleanRound5Test, NumbersJoinedBySlashesAreNotABreadcrumb) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(kDecreePage, "port-daily", "r5-decree");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(Has(lines, "الرقم : ق / 512")) << a.clean->text;
+  EXPECT_TRUE(Has(lines, "التاريخ : 14 / 3 / 1445ه")) << a.clean->text;  // tatweel removed
+  EXPECT_TRUE(Has(lines, "بعون الله تعالى")) << a.clean->text;
+  EXPECT_FALSE(Has(lines, "الرئيسية / محليات / قرارات")) << a.clean->text;
+  EXPECT_EQ(a.clean->removed["breadcrumb"], 1) << a.clean->text;
+}
+
 }  // namespace
 }  // namespace newsflow
