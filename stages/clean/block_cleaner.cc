@@ -1095,8 +1095,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // from the nearest decided neighbours.
   std::vector<Cls> cls(n);
   for (size_t i = 0; i < n; ++i) cls[i] = info[i].cls;
-  // Text pages: a one- or two-word widget line inside the body ("إعلان",
-  // "Advertisement", a counter) interrupts the article; it is removed, but it
+  // Text pages: a one- or two-word line with a hard reason inside the body
+  // ("إعلان", "Advertisement") interrupts the article; it is removed, but it
   // says nothing about the short lines beside it (a subheading, a list line),
   // which take their class from the text beyond it. Judged on the classes
   // before smoothing: the nearest good or bad line on each side is good.
