@@ -442,15 +442,20 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // A line that is only a date ("21 يوليو 2015", a weekday with it) is a
     // teaser's or the page's date, never a piece of a wrapped paragraph: it
     // ends a run (dates are classed further down, after this step).
-    auto date_only = [&](const Info& f) {
+    std::vector<signed char> date_only_memo(n, -1);  // eligible() asks twice per line
+    auto date_only = [&](size_t k) {
+      const Info& f = info[k];
       if (f.tokens > 6 || f.folded.empty()) return false;
-      const auto d = FindDate(f.folded);
-      return d.has_value() && d->other_tokens == 0;
+      if (date_only_memo[k] < 0) {
+        const auto d = FindDate(f.folded);
+        date_only_memo[k] = d.has_value() && d->other_tokens == 0;
+      }
+      return date_only_memo[k] == 1;
     };
     auto eligible = [&](size_t k) {
       const Info& f = info[k];
       return f.reason == nullptr && !f.hit && !f.shape && f.cls != Cls::kGood && f.cp >= 8 && f.cp < 200 &&
-             f.tokens >= 2 && !date_only(f);
+             f.tokens >= 2 && !date_only(k);
     };
     // A sentence ends on the line: not a decimal point ("3.76") inside it.
     auto sentence = [&](size_t k) {

@@ -220,17 +220,21 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
       std::string_view first, second;
       int month;
     };
-    static const std::vector<Split> kSplit = [] {
-      std::vector<Split> v;
+    // Grouped by the first word's length in bytes: a token is compared only
+    // with the names of its own length (most tokens are no month at all).
+    constexpr size_t kMaxLen = 32;
+    static const std::array<std::vector<Split>, kMaxLen> kSplit = [] {
+      std::array<std::vector<Split>, kMaxLen> v;
       for (const MonthName& m : kMonths) {
         size_t sp = m.name.find(' ');
-        v.push_back(sp == std::string_view::npos
-                        ? Split{m.name, {}, m.month}
-                        : Split{m.name.substr(0, sp), m.name.substr(sp + 1), m.month});
+        Split x = sp == std::string_view::npos ? Split{m.name, {}, m.month}
+                                               : Split{m.name.substr(0, sp), m.name.substr(sp + 1), m.month};
+        if (x.first.size() < kMaxLen) v[x.first.size()].push_back(x);
       }
       return v;
     }();
-    for (const Split& m : kSplit) {
+    if (tok[k].size() >= kMaxLen) return 0;
+    for (const Split& m : kSplit[tok[k].size()]) {
       if (tok[k] != m.first) continue;
       if (m.second.empty()) {
         *len = 1;
