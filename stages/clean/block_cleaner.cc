@@ -166,9 +166,17 @@ std::string_view Suffix(std::string_view s, size_t max) {
 }
 
 // "Home > World > Europe", "الرئيسية / أخبار": short segments joined by
-// separators, no sentence punctuation.
-bool LooksLikeBreadcrumb(std::string_view s, int cp) {
+// separators, no sentence punctuation. On text pages (`words`) at least two
+// segments are words: one opening with a digit is a number ("الرقم : أ / 267",
+// "9 / 10 / 1436" in a decree quoted by the article). HTML keeps the older
+// test (its menus are marked up; measured: the change only moved 4 pages).
+bool LooksLikeBreadcrumb(std::string_view s, int cp, bool words) {
   if (cp > 100) return false;
+  int word_segs = 0;
+  auto count_seg = [&word_segs](std::string_view seg) {
+    while (!seg.empty() && seg.front() == ' ') seg.remove_prefix(1);
+    if (!seg.empty() && !(seg.front() >= '0' && seg.front() <= '9')) ++word_segs;
+  };
   static const std::string_view kSeps[] = {" > ", " \xE2\x80\xBA ", " / ", " \xC2\xBB ", " | ",
                                            " \xE2\x86\x92 ", " :: "};
   int seps = 0;
@@ -185,6 +193,7 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
       if (s.compare(i, sep.size(), sep) == 0) {
         std::string_view seg = s.substr(seg_start, i - seg_start);
         max_seg_tokens = std::max(max_seg_tokens, static_cast<int>(std::count(seg.begin(), seg.end(), ' ')) + 1);
+        count_seg(seg);
         ++seps;
         i += sep.size();
         seg_start = i;
@@ -197,7 +206,8 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp) {
   if (seps == 0) return false;
   std::string_view seg = s.substr(seg_start);
   max_seg_tokens = std::max(max_seg_tokens, static_cast<int>(std::count(seg.begin(), seg.end(), ' ')) + 1);
-  return max_seg_tokens <= 3 && s.find('.') == std::string_view::npos;
+  count_seg(seg);
+  return max_seg_tokens <= 3 && (!words || word_segs >= 2) && s.find('.') == std::string_view::npos;
 }
 
 constexpr size_t kFoldBytes = 200;
@@ -355,7 +365,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       continue;
     }
-    if (LooksLikeBreadcrumb(t, f.cp) && !FindDate(f.folded)) {
+    if (LooksLikeBreadcrumb(t, f.cp, page.ranges == nullptr) && !FindDate(f.folded)) {
       f.reason = reason("breadcrumb");
       continue;
     }
@@ -429,10 +439,23 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // sentence ends somewhere. Lists of headlines and menus fail the
   // stop-word or the sentence test.
   if (page.ranges == nullptr && lang >= 0) {
+    // A line that is only a date ("21 يوليو 2015", a weekday with it) is a
+    // teaser's or the page's date, never a piece of a wrapped paragraph: it
+    // ends a run (dates are classed further down, after this step).
+    std::vector<signed char> date_only_memo(n, -1);  // eligible() asks twice per line
+    auto date_only = [&](size_t k) {
+      const Info& f = info[k];
+      if (f.tokens > 6 || f.folded.empty()) return false;
+      if (date_only_memo[k] < 0) {
+        const auto d = FindDate(f.folded);
+        date_only_memo[k] = d.has_value() && d->other_tokens == 0;
+      }
+      return date_only_memo[k] == 1;
+    };
     auto eligible = [&](size_t k) {
       const Info& f = info[k];
       return f.reason == nullptr && !f.hit && !f.shape && f.cls != Cls::kGood && f.cp >= 8 && f.cp < 200 &&
-             f.tokens >= 2;
+             f.tokens >= 2 && !date_only(k);
     };
     // A sentence ends on the line: not a decimal point ("3.76") inside it.
     auto sentence = [&](size_t k) {
@@ -570,6 +593,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // lines may sit between them) is a list of teasers: prose runs were judged above, so
   // these failed the prose test. The short lines between the body and such a
   // list go with it (its heading, "did you like it?", "join our channel").
+  std::vector<size_t> announced;  // text pages: lines a colon line announced (kept below)
   if (page.ranges == nullptr) {
     size_t first_para = n, last_para = n;
     for (size_t i = 0; i < n; ++i) {
@@ -601,9 +625,24 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           f.shape || IsRankOnly(blocks[k].text)) {
         return true;
       }
-      if (f.reason != nullptr) return false;
+      // A one- or two-word line learnt as template ("إعلان", an ad slot, is
+      // navigation without learning and template with it) does not break a
+      // run either; a stand-alone marker ("الأكثر قراءة", which keeps its
+      // phrase hit when learnt) still does.
+      if (f.reason != nullptr) {
+        return f.reason == reason("template") && !f.hit && f.tokens >= 1 && f.tokens <= 2 && f.cp < 24;
+      }
       return f.tokens <= 6 && !f.folded.empty() &&
              (FindDate(f.folded).has_value() || FindRelativeDate(f.folded, page.fetched_at).has_value());
+    };
+    // A line of the article that ends with a colon ("يقول الشاعر في قصيدته:",
+    // "He told reporters:") announces what follows: a poem, a quote, a list.
+    // Four or more words and no hard reason: a teaser list's heading is
+    // shorter or a phrase ("اقرأ أيضاً:"). Such a run is the article's text.
+    auto announces = [&](size_t k) {
+      const Info& f = info[k];
+      const std::string& t = blocks[k].text;
+      return f.reason == nullptr && !f.hit && f.tokens >= 4 && !t.empty() && t.back() == ':';
     };
     size_t open_from = last_para + 1;  // headings above the next list may start here
     for (size_t k = last_para + 1; last_para < n && k < n;) {
@@ -620,6 +659,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           last_head = j;
         }
         ++j;
+      }
+      // The colon line is the run's first line (it is headline-sized too) or
+      // the line above it.
+      if (announces(k) || (k > 0 && announces(k - 1))) {
+        announced.push_back(announces(k) ? k : k - 1);
+        for (size_t m = k; m <= last_head; ++m) {
+          if (headline_like(m)) announced.push_back(m);
+        }
+        open_from = last_head + 1;
+        k = j;
+        continue;
       }
       // Headlines run to 35+ code points on average (news/ar: median 48);
       // shorter lines in a row are credits or verse ("كلمات: ...").
@@ -966,7 +1016,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
                         i <= first_good;
     if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
-    const bool under_title = near_title && (i < first_good || byline);
+    // Some sites print the date with its clock time right above the headline
+    // ("الجمعة، 31 يوليو 2015 2:21 م"): a banner shows the day, not the time.
+    const bool above_title = page.ranges == nullptr && title_idx < n && i + 1 == title_idx &&
+                             d->other_tokens == 0 && HasClockTime(blocks[i].text);
+    const bool under_title = (near_title && (i < first_good || byline)) || above_title;
     // A date with its clock time states when the article was published, even
     // on the day it was fetched; a site's banner shows the calendar day.
     const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0 &&
@@ -1046,10 +1100,35 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // from the nearest decided neighbours.
   std::vector<Cls> cls(n);
   for (size_t i = 0; i < n; ++i) cls[i] = info[i].cls;
+  // Text pages: a one- or two-word line with a hard reason inside the body
+  // ("إعلان", "Advertisement") interrupts the article; it is removed, but it
+  // says nothing about the short lines beside it (a subheading, a list line),
+  // which take their class from the text beyond it. Judged on the classes
+  // before smoothing: the nearest good or bad line on each side is good.
+  std::vector<char> interrupts;
+  if (page.ranges == nullptr) {
+    auto decided = [&](size_t i, int dir) {
+      long j = static_cast<long>(i) + dir;
+      while (j >= 0 && j < static_cast<long>(n)) {
+        if (cls[j] == Cls::kGood || cls[j] == Cls::kBad) return cls[j];
+        j += dir;
+      }
+      return Cls::kBad;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      if (cls[i] == Cls::kBad && info[i].reason != nullptr && info[i].tokens >= 1 && info[i].tokens <= 2 &&
+          info[i].cp < 24 &&
+          decided(i, -1) == Cls::kGood && decided(i, +1) == Cls::kGood) {
+        if (interrupts.empty()) interrupts.assign(n, 0);
+        interrupts[i] = 1;
+      }
+    }
+  }
   auto neighbour = [&](size_t i, int dir, bool ignore_near) {
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
       Cls c = cls[j];
+      if (!interrupts.empty() && interrupts[j]) c = Cls::kShort;
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
       j += dir;
     }
@@ -1080,6 +1159,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         out[i] = Cls::kGood;
       }
     }
+  }
+  for (size_t m : announced) {
+    if (info[m].reason == nullptr) out[m] = Cls::kGood;
   }
 
   // Runs of plain (unlinked) list items or table rows next to body text are

@@ -58,6 +58,20 @@ constexpr std::array kMonths = {
     MonthName{"\xd8\xaa\xd8\xb4\xd8\xb1\xd9\x8a\xd9\x86 \xd8\xa7\xd9\x84\xd8\xa7\xd9\x88\xd9\x84", 10},  // تشرين الاول
     MonthName{"\xd8\xaa\xd8\xb4\xd8\xb1\xd9\x8a\xd9\x86 \xd8\xa7\xd9\x84\xd8\xab\xd8\xa7\xd9\x86\xd9\x8a", 11},  // تشرين الثاني
     MonthName{"\xd9\x83\xd8\xa7\xd9\x86\xd9\x88\xd9\x86 \xd8\xa7\xd9\x84\xd8\xa7\xd9\x88\xd9\x84", 12},  // كانون الاول
+    // Maghrebi month names (folded): Moroccan ماي يوليوز غشت شتنبر نونبر دجنبر,
+    // Algerian and Tunisian جانفي فيفري أفريل جوان جويلية أوت.
+    MonthName{"\xd9\x85\xd8\xa7\xd9\x8a", 5},  // ماي
+    MonthName{"\xd9\x8a\xd9\x88\xd9\x84\xd9\x8a\xd9\x88\xd8\xb2", 7},  // يوليوز
+    MonthName{"\xd8\xba\xd8\xb4\xd8\xaa", 8},  // غشت
+    MonthName{"\xd8\xb4\xd8\xaa\xd9\x86\xd8\xa8\xd8\xb1", 9},  // شتنبر
+    MonthName{"\xd9\x86\xd9\x88\xd9\x86\xd8\xa8\xd8\xb1", 11},  // نونبر
+    MonthName{"\xd8\xaf\xd8\xac\xd9\x86\xd8\xa8\xd8\xb1", 12},  // دجنبر
+    MonthName{"\xd8\xac\xd8\xa7\xd9\x86\xd9\x81\xd9\x8a", 1},  // جانفي
+    MonthName{"\xd9\x81\xd9\x8a\xd9\x81\xd8\xb1\xd9\x8a", 2},  // فيفري
+    MonthName{"\xd8\xa7\xd9\x81\xd8\xb1\xd9\x8a\xd9\x84", 4},  // افريل
+    MonthName{"\xd8\xac\xd9\x88\xd8\xa7\xd9\x86", 6},  // جوان
+    MonthName{"\xd8\xac\xd9\x88\xd9\x8a\xd9\x84\xd9\x8a\xd9\x87", 7},  // جويليه
+    MonthName{"\xd8\xa7\xd9\x88\xd8\xaa", 8},  // اوت
 };
 
 // Weekday names and time words that may sit in a date line.
@@ -206,17 +220,21 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
       std::string_view first, second;
       int month;
     };
-    static const std::vector<Split> kSplit = [] {
-      std::vector<Split> v;
+    // Grouped by the first word's length in bytes: a token is compared only
+    // with the names of its own length (most tokens are no month at all).
+    constexpr size_t kMaxLen = 32;
+    static const std::array<std::vector<Split>, kMaxLen> kSplit = [] {
+      std::array<std::vector<Split>, kMaxLen> v;
       for (const MonthName& m : kMonths) {
         size_t sp = m.name.find(' ');
-        v.push_back(sp == std::string_view::npos
-                        ? Split{m.name, {}, m.month}
-                        : Split{m.name.substr(0, sp), m.name.substr(sp + 1), m.month});
+        Split x = sp == std::string_view::npos ? Split{m.name, {}, m.month}
+                                               : Split{m.name.substr(0, sp), m.name.substr(sp + 1), m.month};
+        if (x.first.size() < kMaxLen) v[x.first.size()].push_back(x);
       }
       return v;
     }();
-    for (const Split& m : kSplit) {
+    if (tok[k].size() >= kMaxLen) return 0;
+    for (const Split& m : kSplit[tok[k].size()]) {
       if (tok[k] != m.first) continue;
       if (m.second.empty()) {
         *len = 1;

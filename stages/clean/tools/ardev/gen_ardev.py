@@ -20,7 +20,8 @@ labels.jsonl: {"file", "template", "source", "id", "fetched_at", "published",
 
 Templates T01..T09 are for tuning; T10..T12 were held out in round 2 (their
 errors were studied in round 3); T13..T16 are round 3's held-out templates
-(never looked at while tuning; report them apart). All choices are drawn from a
+(studied in round 5, now tuning data); T17..T20 are round 5's held-out
+templates (never looked at while tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -451,6 +452,153 @@ def t16(p, c):  # broadcaster site: one menu item a line, picture caption label,
     p.b(f"© {c.y} القناة 24. لسنا مسؤولين عن محتوى المواقع الخارجية.")
 
 
+# Round 5 held-out templates (T17..T20), written before any rule of round 5
+# and never looked at while tuning (score them, never print their errors).
+# Furniture and body layouts unlike T01..T16: a Gulf daily with bullet
+# highlights and quoted speech one sentence a line, a Levantine portal with a
+# timestamped news ticker above an interview laid out as questions and
+# answers, a Sudanese/Yemeni WordPress-style site with a list inside the body,
+# and a wire service with a two-calendar dateline and a narrow column. Their
+# own random stream and articles: T01..T16's pages are unchanged.
+
+SENT_END = re.compile(r"(?<=[.!؟?])\s+")
+
+
+def sentences(s):
+    return [x.strip() for x in SENT_END.split(s) if x.strip()]
+
+
+def body_lines(c):
+    """The article's lines as (label, text), leftovers labelled as usual."""
+    return article_lines(c.art["text"])
+
+
+def t17(p, c):  # Gulf daily: highlights bullets, numeric date, quoted speech one sentence a line, keyword line per tag
+    r = c.rng
+    p.b(f"أبوظبي {r.randint(33, 46)}° | دبي {r.randint(33, 46)}° | الشارقة {r.randint(33, 46)}°")
+    p.b("النسخة الرقمية  الأرشيف  اشترك الآن")
+    p.b("الإمارات")
+    p.add("title", c.art["title"])
+    p.b(f"آخر تحديث {c.d:02d}-{c.m:02d}-{c.y} | {c.time12()}")
+    lines = body_lines(c)
+    sents = [x for lab, s in lines if lab == "body" for x in sentences(s)]
+    if len(sents) >= 3:
+        p.b("أبرز النقاط")
+        for x in sents[:3]:
+            words = x.split()
+            p.o("• " + " ".join(words[: min(len(words), r.randint(6, 10))]))
+    p.o(f"{r.choice(CITIES)}: «الضفاف»")
+    for lab, s in lines:
+        if lab != "body":
+            p.add(lab, s)
+            continue
+        for x in sentences(s):  # one sentence a line, quotes as their own lines
+            if r.random() < 0.25:
+                x = "«" + x.rstrip(".") + "»."
+            p.add("body", x)
+    p.b("لمتابعة آخر الأخبار انضم إلى مجموعتنا على واتساب")
+    p.b("كلمات مفتاحية")
+    for t in r.sample(["الإمارات", "السعودية", "الخليج", "اقتصاد", "صحة", "تعليم", "عيد الفطر"], 3):
+        p.b(t)
+    p.b("نسخ الرابط")
+    p.b("اقرأ في الخليج اليوم")
+    for h in c.headlines(2):
+        p.b(h)
+        p.b(r.choice(["الإمارات", "اقتصاد", "رياضة", "عربي ودولي"]))
+
+
+def t18(p, c):  # Levantine portal: city/date banner, timestamped ticker above the title, Q&A layout
+    r = c.rng
+    p.b(f"{r.choice(['بيروت', 'عمّان', 'دمشق'])} | {dow(c.fy, c.fm, c.fd)} {c.fd} {MONTHS_LEV[c.fm - 1]} {c.fy}")
+    p.b("النشرة الإخبارية")
+    p.b("آخر الأخبار")
+    for h in c.headlines(3):
+        p.b(f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d} {h}")
+    p.add("title", c.art["title"])
+    p.o(f"حاوره: {r.choice(NAMES)}")
+    p.b(f"{c.y}/{c.m:02d}/{c.d:02d}")
+    lines = body_lines(c)
+    first = True
+    for lab, s in lines:
+        if lab != "body":
+            p.add(lab, s)
+            continue
+        ss = sentences(s)
+        if first or len(ss) < 2:
+            p.add("body", s)  # the lede stays a paragraph
+            first = False
+            continue
+        # question: the first words of the paragraph's first sentence, then the answer
+        words = ss[0].split()
+        k = min(len(words), r.randint(4, 8))
+        p.add("body", "س: " + " ".join(words[:k]).rstrip("،,.") + "؟")
+        p.add("body", "ج: " + s)
+    p.b("حقوق النشر محفوظة. لا يجوز نقل المحتوى من دون ذكر المصدر")
+    p.b("شاركها على")
+    p.b("مواضيع قد تهمك")
+    for h in c.headlines(3):
+        p.b(r.choice(["سياسة", "محليات", "منوعات"]))
+        p.b(h)
+
+
+def t19(p, c):  # Sudanese/Yemeni WordPress-style news blog: post meta line, a list inside the body, post navigation, reply form
+    r = c.rng
+    p.b("النيلين برس – أخبار لحظة بلحظة")
+    p.b("أخبار سياسية  أخبار اقتصادية  منوعات  فيديو  تواصل معنا")
+    p.add("title", c.art["title"])
+    p.b(f"بواسطة {r.choice(['admin', 'محرر الموقع', 'فريق التحرير'])} {c.d} {MONTHS_EG[c.m - 1]}، {c.y} "
+        f"{r.randint(0, 12)} تعليق")
+    lines = body_lines(c)
+    bodies = [i for i, (lab, s) in enumerate(lines) if lab == "body"]
+    listed = None
+    for i in bodies:  # the paragraph with the most sentences becomes a list
+        if len(sentences(lines[i][1])) >= 3 and (listed is None or
+                                                 len(sentences(lines[i][1])) > len(sentences(lines[listed][1]))):
+            listed = i
+    mark = r.choice(["• ", "- ", "* "])
+    for i, (lab, s) in enumerate(lines):
+        if i == listed:
+            ss = sentences(s)
+            p.add("body", ss[0])
+            for x in ss[1:]:
+                p.add("body", mark + x)
+        else:
+            p.add(lab, s)
+    p.b(f"Posted in {r.choice(['أخبار السودان', 'أخبار محلية', 'تقارير'])}")
+    p.b("التنقل بين المقالات")
+    p.b("← " + c.headlines(1)[0])
+    p.b(c.headlines(1)[0] + " →")
+    p.b("اترك رداً إلغاء الرد")
+    p.b("يجب أن تكون مسجلاً لتضيف تعليقاً.")
+    p.b("شاهد أيضاً")
+    p.b(c.headlines(1)[0])
+    p.b("إغلاق")
+
+
+def t20(p, c):  # wire service: service menu, two-calendar dateline, narrow column, end marker, category and time
+    r = c.rng
+    p.b("الخدمة العربية   English   Français   中文")
+    p.b("عاجل   الأخبار   الصور   الفيديو   النشرات")
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(CITIES)} {r.randint(1, 29):02d} شوال 1436 هـ الموافق {c.d:02d} {MONTHS_EG[c.m - 1]} {c.y} م "
+        f"{r.choice(AGENCIES)}")
+    width = r.choice([32, 38])
+    for lab, s in body_lines(c):
+        if lab == "body" and len(s) > width:
+            for piece in textwrap.wrap(s, width):
+                p.add("body", piece)
+        else:
+            p.add(lab, s)
+    p.b("//انتهى//")
+    p.b(f"{c.hh:02d}:{c.mm:02d} ت م")
+    p.b(f"التصنيف: {r.choice(['عام', 'محلي', 'اقتصادي', 'دولي'])}")
+    p.b("طباعة الخبر   حفظ   مشاركة")
+    p.b("أخبار ذات علاقة")
+    for h in c.headlines(3):
+        p.b(h)
+        p.b(f"{c.d:02d}/{c.m:02d}/{c.y}")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -463,6 +611,10 @@ STATES_DATE = {"T01": "day", "T03": None, "T04": "day", "T07": "day", "T08": "da
 # random stream and articles, so adding them changes no earlier page.
 TEMPLATES_R3 = {"T13": t13, "T14": t14, "T15": t15, "T16": t16}
 HELD_OUT_R3 = set(TEMPLATES_R3)
+# Round 5's held-out templates (T13..T16 became tuning data in round 5).
+TEMPLATES_R5 = {"T17": t17, "T18": t18, "T19": t19, "T20": t20}
+HELD_OUT_R5 = set(TEMPLATES_R5)
+STATES_DATE.update({"T17": "day", "T18": "day", "T19": "day", "T20": "day"})
 
 
 def main():
@@ -496,7 +648,7 @@ def main():
         fetched = pub + datetime.timedelta(hours=rng.randint(2, 30))
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
-        (TEMPLATES.get(tname) or TEMPLATES_R3[tname])(page, ctx)
+        (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -507,7 +659,9 @@ def main():
         lines = [[lab if lab != "title-repeat" else "boilerplate", t] for lab, t in page.lines if lab != "blank"]
         # group: "r2-tuning" (T01..T09), "r2-held-out" (T10..T12, looked at in
         # round 3), "r3-held-out" (T13..T16, never looked at while tuning).
-        group = ("r3-held-out" if tname in HELD_OUT_R3 else
+        # Round 5: "r5-held-out" (T17..T20); r3-held-out became tuning data.
+        group = ("r5-held-out" if tname in HELD_OUT_R5 else
+                 "r3-held-out" if tname in HELD_OUT_R3 else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         rec = {"file": fname, "template": tname, "held_out": tname in HELD_OUT, "group": group,
                "source": "site-" + tname.lower(), "id": art["id"],
@@ -533,9 +687,19 @@ def main():
     names3 = list(TEMPLATES_R3)
     for j, art in enumerate(chosen3):
         write_page(len(chosen) + j, names3[j % len(names3)], art, rng3)
+    # Round 5's templates: again their own stream and unused articles.
+    rng5 = random.Random(a.seed * 1000 + 5)
+    used |= {o["id"] for o in chosen3}
+    rest5 = [o for o in arts if o["id"] not in used]
+    chosen5 = rng5.sample(rest5, a.pages_per_template * len(TEMPLATES_R5))
+    names5 = list(TEMPLATES_R5)
+    base5 = len(chosen) + len(chosen3)
+    for j, art in enumerate(chosen5):
+        write_page(base5 + j, names5[j % len(names5)], art, rng5)
     out.close()
-    print(f"gen_ardev: {len(chosen) + len(chosen3)} pages from {len(TEMPLATES) + len(TEMPLATES_R3)} "
-          f"templates ({len(HELD_OUT)} held out in round 2, {len(HELD_OUT_R3)} in round 3) in {a.out_dir}")
+    n = len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5)
+    print(f"gen_ardev: {base5 + len(chosen5)} pages from {n} templates ({len(HELD_OUT)} held out in "
+          f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
