@@ -108,7 +108,10 @@ def classify(blocks, snip, lost):
         if not part:
             return "not_in_any_block", None
         hit = part
-    b = hit[0]
+    # A snippet printed twice: a lost one is explained by a dropped copy, a
+    # kept one by a kept copy.
+    kept_hit = [h for h in hit if h["fin"] == "G" and h["reason"] == "-"]
+    b = (kept_hit or hit)[0] if not lost else ([h for h in hit if h not in kept_hit] or hit)[0]
     kept = b["fin"] == "G" and b["reason"] == "-"
     where = "main" if b["main"] else "out"
     if lost:
