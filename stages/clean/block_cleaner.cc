@@ -1103,10 +1103,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // Text pages: a one- or two-word line with a hard reason inside the body
   // ("إعلان", "Advertisement") interrupts the article; it is removed, but it
   // says nothing about the short lines beside it (a subheading, a list line),
-  // which take their class from the text beyond it. Judged on the classes
-  // before smoothing: the nearest good or bad line on each side is good.
+  // which take their class from the text beyond it. HTML: the same for an
+  // inline teaser line ("Read more: headline"), whatever its length. Judged
+  // on the classes before smoothing: the nearest good or bad line on each
+  // side is good.
   std::vector<char> interrupts;
-  if (page.ranges == nullptr) {
+  {
+    const bool text_page = page.ranges == nullptr;
     auto decided = [&](size_t i, int dir) {
       long j = static_cast<long>(i) + dir;
       while (j >= 0 && j < static_cast<long>(n)) {
@@ -1115,10 +1118,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       return Cls::kBad;
     };
+    auto interrupting = [&](size_t i) {
+      if (cls[i] != Cls::kBad || info[i].reason == nullptr) return false;
+      if (text_page) return info[i].tokens >= 1 && info[i].tokens <= 2 && info[i].cp < 24;
+      return info[i].hit && info[i].hit.action == PhraseAction::kCut && !info[i].hit.whole_line;
+    };
     for (size_t i = 0; i < n; ++i) {
-      if (cls[i] == Cls::kBad && info[i].reason != nullptr && info[i].tokens >= 1 && info[i].tokens <= 2 &&
-          info[i].cp < 24 &&
-          decided(i, -1) == Cls::kGood && decided(i, +1) == Cls::kGood) {
+      if (interrupting(i) && decided(i, -1) == Cls::kGood && decided(i, +1) == Cls::kGood) {
         if (interrupts.empty()) interrupts.assign(n, 0);
         interrupts[i] = 1;
       }
