@@ -10,7 +10,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
   * throughput: `newsflow run -` with the stages (clean,langid,entities by default) on
     the embedded broker: one warm-up article through the chain first (models loaded,
     groups joined: "ready after"), then all articles at once; articles/s and MB/s from the
-    first write to the last article in the sink's file (fill and drain included), CPU
+    first write to the last article in the sink's file (fill and drain included) and
+    sustained (between the arrivals of the 10th and 90th percentile articles), CPU
     seconds of the whole process per article over that span, and each stage's time in
     Process per article (newsflow_process_seconds);
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
@@ -170,6 +171,14 @@ def wait_for(tail, key, seconds=120):
         sys.exit(f"{key} never reached the sink")
 
 
+def steady_rate(times):
+    """Articles/s while the chain is full: between the arrivals of the 10th and the 90th
+    percentile article in the sink (the burst's fill and drain left out)."""
+    t = sorted(times)
+    lo, hi = int(0.1 * len(t)), int(0.9 * len(t))
+    return (hi - lo) / max(1e-6, t[hi] - t[lo])
+
+
 def run_throughput(nf, rows, tmp, a, extra):
     """`newsflow run -`: one warm-up article through the chain (models loaded, groups
     joined), then all articles at once; articles/s from the first write to the last
@@ -199,11 +208,12 @@ def run_throughput(nf, rows, tmp, a, extra):
     ids = {r["id"] for r in rows}
     times = [t for i, t in tail.got.items() if i in ids]
     span = max(times) - t0
+    sustained = steady_rate(times)
     cpu = child_cpu() - c_before - cpu0  # the burst and the stop, not start-up
     stages = list(dict.fromkeys(a.stages.split(",")))
     per_stage = {s: metric_sum(snap, "newsflow_process_seconds_sum", s) * 1000 /
                  max(1.0, metric_sum(snap, "newsflow_process_seconds_count", s)) for s in stages}
-    return {"rate": len(rows) / span, "ready": ready, "cpu_ms": cpu * 1000 / len(rows),
+    return {"rate": len(rows) / span, "sustained": sustained, "ready": ready, "cpu_ms": cpu * 1000 / len(rows),
             "stages_ms": per_stage, "out": len(times), "dropped": dropped}
 
 
@@ -383,7 +393,8 @@ def main():
             res["sep"].append(run_separate(nf, src, a.articles, e["out"], tmp, a))
         lat = run_latency(nf, rows, tmp, a, extra)
         res["lat"].append(lat)
-        print(f"round {rep + 1}: run {e['rate']:,.0f} articles/s ({e['rate'] * mb / a.articles:.1f} MB/s; ready "
+        print(f"round {rep + 1}: run {e['rate']:,.0f} articles/s (sustained {e['sustained']:,.0f}; "
+              f"{e['rate'] * mb / a.articles:.1f} MB/s; ready "
               f"after {e['ready']:.1f} s), CPU {e['cpu_ms']:.2f} ms/article, "
               f"in Process ms/article: {fmt_stages(e['stages_ms'])}; "
               f"{'separate processes %s/s; ' % format(round(res['sep'][-1]), ',') if res['sep'] else ''}process x1 {res['p1'][-1]:,.0f}/s, "
@@ -406,13 +417,15 @@ def main():
     emb = med(x["rate"] for x in res["emb"])
     p1, pj = med(res["p1"]), med(res["pj"])
     print(f"\nmedians of {a.repeat}:")
+    sus = med(x["sustained"] for x in res["emb"])
     print(f"  newsflow run (embedded): {emb:,.0f} articles/s, {emb * mb / a.articles:.1f} MB/s, "
-          f"CPU {med(x['cpu_ms'] for x in res['emb']):.2f} ms/article")
+          f"CPU {med(x['cpu_ms'] for x in res['emb']):.2f} ms/article; sustained (10th to 90th "
+          f"percentile arrival) {sus:,.0f} articles/s")
     if res["sep"]:
         print(f"  separate processes (broker, {len(a.stages.split(','))} stages, sink, produce): "
               f"{med(res['sep']):,.0f} articles/s")
     print(f"  newsflow process: x1 {p1:,.0f} articles/s, x{a.jobs} {pj:,.0f} articles/s; "
-          f"run / process x{a.jobs} = {emb / pj:.2f}, run / process x1 = {emb / p1:.2f}")
+          f"run / process x{a.jobs} = {emb / pj:.2f} (sustained {sus / pj:.2f}), run / process x1 = {emb / p1:.2f}")
     print(f"  latency at {a.rate:g} articles/s: p50 {med(x['p50'] for x in res['lat']):.0f} ms, "
           f"p99 {med(x['p99'] for x in res['lat']):.0f} ms")
     if res["real"]:
