@@ -623,18 +623,25 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   if (o.raw) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {
-      std::ifstream file;
-      std::istream* in = &std::cin;
-      if (path != "-") {
-        file.open(path, std::ios::binary);
-        if (!file) return Fail(Status::NotFound("cannot read " + path));
-        in = &file;
-      }
+      // stdin through stdio (std::cin reads a byte a locked call), files as streams.
+      FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+      if (in == nullptr) return Fail(Status::NotFound("cannot read " + path));
       std::string line;
-      while (std::getline(*in, line)) {
-        Status s = (*sink)->PublishBytes(RawLineKey(line, n), line);  // the id when it has one
+      size_t length = 0;
+      Status s;
+      while (s.ok() && ReadLineBounded(in, line, SIZE_MAX - 1, length)) {
+        s = (*sink)->PublishBytes(RawLineKey(line, n), line);  // the id when it has one
         ++n;
-        if (!s.ok()) return Fail(s);
+      }
+      const bool failed = std::ferror(in) != 0;
+      const int err = errno;
+      if (in != stdin) std::fclose(in);
+      if (!s.ok()) return Fail(s);
+      if (failed) {
+        (void)(*sink)->Flush(std::chrono::seconds(60));
+        return Fail(Status::Unavailable("read error on " + (path == "-" ? std::string("stdin") : path) +
+                                        " after " + std::to_string(n) + " line(s): " +
+                                        std::strerror(err)));
       }
     }
     Status f = (*sink)->Flush(std::chrono::seconds(60));

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -103,6 +104,29 @@ TEST_F(RobustnessTest, SinkThatCannotWriteFailsAndCommitsNothing) {
                    << good->Log();
   good->Signal(SIGTERM);
   EXPECT_EQ(good->Wait(40s), 0) << good->Log();
+}
+
+// A read error on standard input (a directory as stdin: EISDIR) is said, not
+// taken for the end of the input: `produce` dead-letters it with the reason
+// (as for a file), `produce --raw` ends with an error. Both said nothing and
+// published nothing with std::cin.
+TEST_F(RobustnessTest, ProduceSaysWhenStdinCannotBeRead) {
+  StartBroker(1);
+  auto produce = [&](std::vector<std::string> args, const std::string& log) {
+    args.insert(args.begin(), {NewsflowBinary(), "produce", "--no-flow-control"});
+    for (const char* a : {"-", "--bootstrap-file"}) args.push_back(a);
+    args.push_back(boot_);
+    return std::make_unique<Process>(args, dir_ + "/" + log + ".log", std::map<std::string, std::string>{},
+                                     "/");
+  };
+  auto raw = produce({"--raw"}, "raw");
+  EXPECT_EQ(raw->Wait(60s), 1) << raw->Log();
+  EXPECT_NE(raw->Log().find("read error on stdin after 0 line(s)"), std::string::npos) << raw->Log();
+  auto articles = produce({}, "articles");
+  EXPECT_EQ(articles->Wait(60s), 0) << articles->Log();
+  EXPECT_NE(articles->Log().find("stdin:1: unavailable: read error"), std::string::npos) << articles->Log();
+  EXPECT_NE(articles->Log().find("0 published, 0 acknowledged, 1 dead-lettered"), std::string::npos)
+      << articles->Log();
 }
 
 // Point 1: `run` with an output that cannot write ends with an error

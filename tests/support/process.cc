@@ -19,7 +19,7 @@ std::string NewsflowBinary() {
 }
 
 Process::Process(std::vector<std::string> args, std::string log_path,
-                 std::map<std::string, std::string> env)
+                 std::map<std::string, std::string> env, const std::string& stdin_path)
     : log_path_(std::move(log_path)) {
   pid_ = fork();
   if (pid_ == 0) {
@@ -29,8 +29,8 @@ Process::Process(std::vector<std::string> args, std::string log_path,
       dup2(fd, 2);
       close(fd);
     }
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
+    int in = open(stdin_path.c_str(), O_RDONLY);
+    if (in >= 0) dup2(in, 0);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -15,12 +15,13 @@ namespace newsflow::testing {
 // The newsflow executable in the build tree.
 std::string NewsflowBinary();
 
-// A child process with stdout+stderr sent to `log_path`. Killed (SIGKILL) on
-// destruction if still running.
+// A child process with stdout+stderr sent to `log_path` and stdin read from
+// `stdin_path` (opened read-only: a directory gives read errors). Killed
+// (SIGKILL) on destruction if still running.
 class Process {
  public:
   Process(std::vector<std::string> args, std::string log_path,
-          std::map<std::string, std::string> env = {});
+          std::map<std::string, std::string> env = {}, const std::string& stdin_path = "/dev/null");
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
