@@ -1,10 +1,10 @@
 // A Stage over a shared object implementing newsflow/plugin_abi.h.
 #include <dlfcn.h>
 
-#include <cstdio>
 #include <cstring>
 
 #include "newsflow/codec.h"
+#include "newsflow/json_writer.h"
 #include "newsflow/plugin_abi.h"
 #include "newsflow/plugin_stages.h"
 
@@ -19,38 +19,6 @@ Result<OptionType> TypeFromName(const char* t) {
   if (s == "bool") return OptionType::kBool;
   if (s == "path") return OptionType::kPath;
   return Status::InvalidArgument("unknown option type '" + std::string(s) + "'");
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 class SharedObjectStage final : public Stage {
