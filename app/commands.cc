@@ -623,7 +623,7 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   if (o.raw) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {
-      // stdin through stdio (std::cin reads a byte a locked call), files as streams.
+      // Files and stdin through stdio (std::cin reads a byte a locked call).
       FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
       if (in == nullptr) return Fail(Status::NotFound("cannot read " + path));
       std::string line;
