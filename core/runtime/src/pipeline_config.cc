@@ -117,7 +117,10 @@ class Reader {
       if (pp.is_relative()) {
         // Relative to the working directory when it exists there, else to the file.
         std::filesystem::path alt = std::filesystem::path(path_).parent_path() / pp;
-        if (!std::filesystem::exists(pp) && std::filesystem::exists(alt))
+        // The non-throwing overloads: a path the system refuses (a name over
+        // 255 bytes: ENAMETOOLONG) is simply not there; opening it says why.
+        std::error_code ec_here, ec_alt;
+        if (!std::filesystem::exists(pp, ec_here) && std::filesystem::exists(alt, ec_alt))
           s.plugin_path = alt.string();
       }
     }

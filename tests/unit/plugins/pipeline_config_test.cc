@@ -24,6 +24,19 @@ stages:
 sinks: {articles: out.jsonl}
 )";
 
+// A relative plug-in path the system refuses to look up (a name over 255
+// bytes: ENAMETOOLONG) is kept as given, not thrown out of the parser
+// (std::filesystem::exists threw; found by fuzz_pipeline_config).
+TEST(PipelineConfigTest, ARelativePluginPathTheSystemRefusesIsKeptAsGiven) {
+  const std::string name = "../" + std::string(300, 'x') + ".so";
+  const std::string yaml = "version: 1\nstages:\n  - name: tagger\n    plugin: " + name + "\n";
+  Result<PipelineConfig> c = Status::Internal("not parsed");
+  ASSERT_NO_THROW(c = ParsePipelineConfig(yaml, "dir/p.yaml"));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->stages.size(), 1u);
+  EXPECT_EQ(c->stages[0].plugin_path, name);
+}
+
 TEST(PipelineConfigTest, ParsesEverySection) {
   auto c = ParsePipelineConfig(kGood, "p.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
