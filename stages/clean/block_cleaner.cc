@@ -498,7 +498,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       const bool closing = j < n && !info[j - 1].end_punct && info[j].end_punct && info[j].reason == nullptr &&
                            !info[j].hit && !info[j].shape && info[j].cp < 70;
       // Cheap tests first: most runs are a few lines of furniture.
-      if (j - i < 3 || run_cp < 150 || run_sentences + closing == 0) {
+      // A run after one taken for prose may be shorter: the next paragraph
+      // of the same hard-wrapped article (three lines of a 32-column wire).
+      const int min_cp = prose_above ? 100 : 150;
+      if (j - i < 3 || run_cp < min_cp || (run_sentences + closing == 0 && j - i < 8)) {
         i = j;
         continue;
       }
@@ -551,14 +554,32 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         }
         return heads >= 3 && heads * 5 >= static_cast<int>(to - from) * 2 && early * 3 >= open;
       };
-      auto ragged = [&](size_t from, size_t to) {
-        int open = 0, early = 0;
+      // Open lines (no sentence end, not the run's last) and those of them
+      // that end early.
+      auto open_early = [&](size_t from, size_t to, int* open, int* early) {
+        *open = *early = 0;
         for (size_t k = from; k + 1 < to; ++k) {
           if (info[k].end_punct) continue;
-          ++open;
-          early += info[k].cp + 1 + first_word_cp(k + 1) <= width;
+          ++*open;
+          *early += info[k].cp + 1 + first_word_cp(k + 1) <= width;
         }
+      };
+      auto ragged = [&](size_t from, size_t to) {
+        int open, early;
+        open_early(from, to, &open, &early);
         return open >= 2 && early * 2 > open;
+      };
+      // Eight or more lines cut at the width (at most a quarter end early,
+      // nine in ten at least three quarters of it): a hard-wrapped paragraph
+      // even when its one sentence never ends with a full stop; a list of
+      // headlines is shorter and ragged.
+      auto tight = [&](size_t from, size_t to) {
+        int open, early;
+        if (to < from + 8) return false;
+        open_early(from, to, &open, &early);
+        int full = 0;
+        for (size_t k = from; k < to; ++k) full += info[k].cp * 4 >= width * 3;
+        return open >= 7 && early * 4 <= open && full * 10 >= static_cast<int>(to - from) * 9;
       };
       {
         size_t last_sentence = b;
@@ -597,15 +618,18 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       const size_t len = b - a;
       // Prose ends sentences somewhere; a list of headlines does not.
-      if (len >= 3 && cp >= 150 && d.value() >= 0.25 && open_ends * 3 >= static_cast<int>(len) * 2 &&
-          (sentences > 0 || (b == j && closing))) {
+      if (len >= 3 && cp >= min_cp && d.value() >= 0.25 && open_ends * 3 >= static_cast<int>(len) * 2 &&
+          (sentences > 0 || (b == j && closing) || tight(a, b))) {
         // (The run's width is its upper quartile, as above: a longer
         // headline or dateline taken into the run does not set it.)
         prose_above = true;
         for (size_t k = a; k < b; ++k) {
           info[k].cls = Cls::kGood;
           // The line above was cut by the wrap: no sentence end, near the width.
-          info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4;
+          // A line much longer than the run's width (a headline, a dateline
+          // taken into the run) was not cut by the wrap.
+          info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4 &&
+                              info[k].cp * 4 <= width * 5;
           info[k].para_start = k > a && info[k - 1].end_punct;
         }
         // The last line of the wrapped sentence, however short ("والإنسانية."),
@@ -1099,8 +1123,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     const bool near_title = title_idx < n && i > title_idx && i <= title_idx + 3;
     // (Up to six other words: the date words of a two-calendar dateline,
     // "جدة 18 شوال 1436 هـ الموافق 25 يوليو 2015 م واس", do not count.)
+    // (When the run of prose took in the lines above the title too, a site
+    // name over the headline, the body starts under the title; a wrapped
+    // line that continues the one above is the body's, date or not.)
+    const bool body_from_title = title_idx < n && first_good <= title_idx && near_title && !f.continues;
     const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 &&
-                        f.tokens - d->other_tokens <= 10 && f.tokens <= 16 && i <= first_good;
+                        f.tokens - d->other_tokens <= 10 && f.tokens <= 16 && (i <= first_good || body_from_title);
     if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
     // Some sites print the date with its clock time right above the headline
