@@ -79,12 +79,12 @@ TEST(CleanRound7Test, RaggedLinesAfterTheBodyAreNotAWrappedParagraph) {
   ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string("مدونة الواحة الإخبارية\n") +
                            "افتتاح حديقة عامة جديدة في الحي الشمالي\n" + kPara1 + "\n" + kPara2 + "\n" +
-                           "نشر في أخبار المدينة\n"
+                           "نشر هذا الخبر في قسم أخبار المدينة\n"
                            "التنقل بين المقالات\n"
-                           "← إغلاق طريق الميناء للصيانة\n"
-                           "مهرجان الربيع يعود إلى الساحة الكبرى →\n"
-                           "اترك تعليقا على هذا الخبر\n"
-                           "عليك أن تسجل الدخول لكي تكتب تعليقا.\n";
+                           "← إغلاق طريق الميناء من أجل الصيانة\n"
+                           "مهرجان الربيع يعود إلى الساحة الكبرى في المدينة →\n"
+                           "اترك ردا على هذا الخبر إلغاء الرد\n"
+                           "يجب أن تكون مسجلا لكي تضيف تعليقا على هذا الخبر.\n";
   Article a = TextArticle(page, "oasis-blog", "r7-ragged");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
@@ -93,9 +93,9 @@ TEST(CleanRound7Test, RaggedLinesAfterTheBodyAreNotAWrappedParagraph) {
   EXPECT_TRUE(Has(lines, kPara1)) << a.clean->text;
   EXPECT_TRUE(Has(lines, kPara2)) << a.clean->text;
   int after = 0;
-  for (const char* l : {"نشر في أخبار المدينة", "التنقل بين المقالات", "← إغلاق طريق الميناء للصيانة",
-                        "مهرجان الربيع يعود إلى الساحة الكبرى →", "اترك تعليقا على هذا الخبر",
-                        "عليك أن تسجل الدخول لكي تكتب تعليقا."}) {
+  for (const char* l : {"نشر هذا الخبر في قسم أخبار المدينة", "التنقل بين المقالات",
+                        "← إغلاق طريق الميناء من أجل الصيانة", "مهرجان الربيع يعود إلى الساحة الكبرى في المدينة →",
+                        "اترك ردا على هذا الخبر إلغاء الرد", "يجب أن تكون مسجلا لكي تضيف تعليقا على هذا الخبر."}) {
     after += Has(lines, l);
   }
   EXPECT_EQ(after, 0) << a.clean->text;
