@@ -59,6 +59,7 @@ struct Info {
   bool shape = false;
   bool continues = false;    // a line of a run of short prose lines that continues the one above
   bool para_start = false;   // a line of such a run after one that ends a sentence (a paragraph's start)
+  bool over_width = false;   // a line of such a run much longer than its width (not cut by the wrap)
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -631,6 +632,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4 &&
                               info[k].cp * 4 <= width * 5;
           info[k].para_start = k > a && info[k - 1].end_punct;
+          info[k].over_width = info[k].cp * 10 > width * 11 + 20;
         }
         // The last line of the wrapped sentence, however short ("والإنسانية."),
         // ends it: it may have been too short for the run or left at its edge.
@@ -1015,8 +1017,19 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // does): the nearest short line right above the body, over its date,
     // within three lines that are not furniture (dates, counters, captions,
     // phrase lines in between do not count).
-    for (size_t i = first_body, seen = 0; title_idx == n && first_body < n && i-- > 0 && seen < 3 &&
-                                          i + 8 > first_body;) {
+    // On a hard-wrapped page the body starts with the first line of the
+    // first run taken for prose, which may lie far above the first line long
+    // enough to pass on its own (a headline or dateline taken into the run,
+    // longer than its width, is no wrapped line).
+    size_t body_top = first_body;
+    for (size_t i = 0; i < first_body; ++i) {
+      if (info[i].cls == Cls::kGood && !info[i].over_width) {
+        body_top = i;
+        break;
+      }
+    }
+    for (size_t i = body_top, seen = 0; title_idx == n && body_top < n && i-- > 0 && seen < 3 &&
+                                        i + 8 > body_top;) {
       const Info& f = info[i];
       if (candidate(i) && f.tokens <= 20) {
         title_idx = i;

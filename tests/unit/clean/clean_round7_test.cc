@@ -263,6 +263,35 @@ TEST(CleanRound7Test, AShortRunOfHeadlinesWithoutFullStopIsNotProse) {
   EXPECT_EQ(LinesOf(a.clean->text).size(), 2u) << a.clean->text;
 }
 
+// A wire story wrapped at 34 columns whose headline says in other words
+// what the body says (few shared words), then an unwrapped paragraph far
+// below: the headline (longer than the column: no wrapped line) is the
+// nearest short line above the wrapped body.
+TEST(CleanRound7Test, HeadlineInOtherWordsAboveAWrappedBodyIsTheTitle) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string head = "قوافل الشتاء تصل إلى قرى الجبل المعزولة";
+  const std::string wrapped_text =
+      "بدأت جمعية الهلال الأهلية أمس توزيع أغطية وملابس ومدافئ على الأسر التي تسكن المرتفعات، بعد أن قطعت "
+      "الثلوج الطرق إليها منذ أسبوعين، ونقلت الشاحنات المساعدات عبر طريق ترابي فتحته فرق البلدية خلال "
+      "الليل، وقال منسق الجمعية إن المرحلة الأولى شملت أكثر من ثلاثمائة أسرة في سبع بلدات صغيرة.";
+  const auto wrapped = Wrap(wrapped_text, 34);
+  ASSERT_GE(wrapped.size(), 9u);  // the first line that passes on its own lies 9+ lines below
+  const std::string page = head + "\n" +
+                           "الجبل 5 رجب 1436 هـ الموافق 24 أبريل 2015 م وكالة الأنباء\n" + Join(wrapped) +
+                           "وأضاف المنسق أن الجمعية تنتظر وصول شحنة ثانية من الأغطية والمواد الغذائية خلال الأيام "
+                           "المقبلة، وأنها ستوزعها على القرى التي لم تصلها القافلة الأولى بسبب انهيار جسر صغير على "
+                           "الوادي، داعيا المتطوعين إلى التسجيل في مقر الجمعية.\n";
+  Article a = TextArticle(page, "wire-ar", "r7-other-words");
+  a.fetched_at = "2015-04-25T09:00:00Z";
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  // Before: a wrapped line of the body was the title (the fallback looked
+  // only above the unwrapped paragraph, and the headline, taken into the run
+  // of short lines, shares few words with the body).
+  EXPECT_EQ(a.clean->title, head);
+  EXPECT_EQ(a.clean->published_at.value_or(""), "2015-04-24T00:00:00Z");
+}
+
 // Highlights as bullets under the headline: their words are the body's, but a
 // bullet is never the title; the "last updated" date under the title is the
 // page's only date.
