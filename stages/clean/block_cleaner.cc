@@ -973,6 +973,20 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         });
       }
     }
+    // "City – Agency", "Name - City", and a label or city with a colon
+    // before one to three words ("الرياض: «الصحيفة»", "حاوره: فلان",
+    // "By: X"): datelines and bylines, not headlines.
+    auto byline_shape = [&](size_t i) {
+      const Info& f = info[i];
+      const std::string& t = blocks[i].text;
+      if (f.tokens <= 5 && (t.find(" \xE2\x80\x93 ") != std::string::npos || t.find(" - ") != std::string::npos)) {
+        return true;
+      }
+      if (f.tokens < 2 || f.tokens > 4) return false;
+      const size_t colon = t.find(':');
+      return colon != std::string::npos && colon + 1 < t.size() && t.find(' ') < t.size() &&
+             colon <= t.find(' ', t.find(' ') + 1) && t.find(':', colon + 1) == std::string::npos;
+    };
     double best = 0.3;
     bool repeat_seen = false;
     for (size_t i = 0; i < limit; ++i) {
@@ -998,10 +1012,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // A page that opens with a line saying what the body says opens with
       // its headline; "City – Agency", "Name - City" are datelines and bylines.
       if (i == 0 && f.cls != Cls::kGood) score += 0.2;  // (not the first line of a run of prose)
-      if (f.tokens <= 5 && (blocks[i].text.find(" \xE2\x80\x93 ") != std::string::npos ||
-                            blocks[i].text.find(" - ") != std::string::npos)) {
-        score -= 0.3;
-      }
+      if (byline_shape(i)) score -= 0.3;
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
       score -= 0.01 * static_cast<double>(limit - i);
       if (score > best) {
@@ -1031,9 +1042,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     for (size_t i = body_top, seen = 0; title_idx == n && body_top < n && i-- > 0 && seen < 3 &&
                                         i + 8 > body_top;) {
       const Info& f = info[i];
-      if (candidate(i) && f.tokens <= 20) {
+      if (candidate(i) && f.tokens <= 20 && !byline_shape(i)) {
         title_idx = i;
-      } else if (f.reason == nullptr && !f.hit && !f.shape && !FindDate(f.folded) &&
+      } else if (f.reason == nullptr && !f.hit && !f.shape && !byline_shape(i) && !FindDate(f.folded) &&
                  !FindRelativeDate(f.folded, page.fetched_at)) {
         ++seen;
       }

@@ -292,6 +292,21 @@ TEST(CleanRound7Test, HeadlineInOtherWordsAboveAWrappedBodyIsTheTitle) {
   EXPECT_EQ(a.clean->published_at.value_or(""), "2015-04-24T00:00:00Z");
 }
 
+// An opinion piece whose headline shares no word with the body, over its
+// date and a "city: «paper»" line: the nearest short line above the body is
+// that dateline, which is no headline ("حاوره: فلان", "Beirut: X" alike).
+TEST(CleanRound7Test, ACityColonPaperLineIsNotTheTitle) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("أخبار الخليج\n") + "أين ذهبت أشجار الحي؟\n" + "28-07-2015\n" +
+                           "الواحة: «صحيفة السهل»\n" + kPara1 + "\n" + kPara2 + "\n";
+  Article a = TextArticle(page, "plain-opinion", "r7-dateline-title");
+  a.fetched_at = "2015-07-29T08:00:00Z";
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  // Before: "الواحة: «صحيفة السهل»" was the title.
+  EXPECT_EQ(a.clean->title, "أين ذهبت أشجار الحي؟");
+}
+
 // Highlights as bullets under the headline: their words are the body's, but a
 // bullet is never the title; the "last updated" date under the title is the
 // page's only date.
