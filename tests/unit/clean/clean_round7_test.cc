@@ -169,6 +169,29 @@ TEST(CleanRound7Test, ALastParagraphWithALeftoverIsNotTakenIntoTheTeaserList) {
   EXPECT_EQ(lines.size(), 2u) << a.clean->text;
 }
 
+// Two short closing sentences after the last paragraph, then the page's
+// furniture: the first is kept as a closing sentence under a paragraph, the
+// second under the first (kept by smoothing itself).
+TEST(CleanRound7Test, TwoShortClosingSentencesAreBothKept) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("افتتاح حديقة عامة جديدة في الحي الشمالي\n") + kPara1 + "\n" + kPara2 +
+                           "\n"
+                           "«الحديقة لكم فحافظوا عليها».\n"
+                           "وهذا ما نرجوه من كل السكان هنا.\n"
+                           "مقالات ذات صلة\n"
+                           "فريق المدينة يتأهل إلى نهائي كأس الأندية بعد فوز صعب\n"
+                           "ارتفاع أسعار الخضار في الأسواق المركزية مع بداية الصيف\n"
+                           "مصور شاب يفوز بجائزة دولية عن صورة لطيور مهاجرة فوق البحيرة\n";
+  Article a = TextArticle(page, "oasis-daily", "r7-closing");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(Has(lines, "«الحديقة لكم فحافظوا عليها».")) << a.clean->text;
+  // Before: the second closing sentence was lost.
+  EXPECT_TRUE(Has(lines, "وهذا ما نرجوه من كل السكان هنا.")) << a.clean->text;
+  EXPECT_EQ(lines.size(), 4u) << a.clean->text;
+}
+
 // A wire story in a 34-column layout: headline with quotes, a two-calendar
 // dateline, two wrapped paragraphs (the second short, ending on a one-word
 // line), an end marker.
