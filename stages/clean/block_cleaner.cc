@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cstring>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,13 @@ namespace newsflow::clean {
 namespace {
 
 enum class Cls { kGood, kNear, kShort, kBad };
+
+// A bulleted list item ("• ...", "▪ ...", "* ...", "- ...", "-word"): a
+// highlight or a point of a list, never a page's headline.
+bool BulletItem(std::string_view t) {
+  return !t.empty() && (t[0] == '*' || t[0] == '-' || t.rfind("\xE2\x80\xA2", 0) == 0 ||
+                        t.rfind("\xE2\x96\xAA", 0) == 0);
+}
 
 // Seed of a page's text key for template counting (the id key is unseeded).
 constexpr uint64_t kBodyKeySeed = 0x636c65616e626f64ULL;
@@ -50,6 +58,8 @@ struct Info {
   // a counter that is not a date, a Latin-only line on a page in another script.
   bool shape = false;
   bool continues = false;    // a line of a run of short prose lines that continues the one above
+  bool para_start = false;   // a line of such a run after one that ends a sentence (a paragraph's start)
+  bool over_width = false;   // a line of such a run much longer than its width (not cut by the wrap)
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -484,8 +494,15 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         run_sentences += sentence(j);
         ++j;
       }
+      // The wrapped sentence may end on a line too short for the run
+      // ("السويدية.", one word): it ends the run's sentence all the same.
+      const bool closing = j < n && !info[j - 1].end_punct && info[j].end_punct && info[j].reason == nullptr &&
+                           !info[j].hit && !info[j].shape && info[j].cp < 70;
       // Cheap tests first: most runs are a few lines of furniture.
-      if (j - i < 3 || run_cp < 150 || run_sentences == 0) {
+      // A run after one taken for prose may be shorter: the next paragraph
+      // of the same hard-wrapped article (three lines of a 32-column wire).
+      const int min_cp = prose_above ? 100 : 150;
+      if (j - i < 3 || run_cp < min_cp || (run_sentences + closing == 0 && j - i < 8)) {
         i = j;
         continue;
       }
@@ -538,6 +555,33 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         }
         return heads >= 3 && heads * 5 >= static_cast<int>(to - from) * 2 && early * 3 >= open;
       };
+      // Open lines (no sentence end, not the run's last) and those of them
+      // that end early.
+      auto open_early = [&](size_t from, size_t to, int* open, int* early) {
+        *open = *early = 0;
+        for (size_t k = from; k + 1 < to; ++k) {
+          if (info[k].end_punct) continue;
+          ++*open;
+          *early += info[k].cp + 1 + first_word_cp(k + 1) <= width;
+        }
+      };
+      auto ragged = [&](size_t from, size_t to) {
+        int open, early;
+        open_early(from, to, &open, &early);
+        return open >= 2 && early * 2 > open;
+      };
+      // Eight or more lines cut at the width (at most a quarter end early,
+      // nine in ten at least three quarters of it): a hard-wrapped paragraph
+      // even when its one sentence never ends with a full stop; a list of
+      // headlines is shorter and ragged.
+      auto tight = [&](size_t from, size_t to) {
+        int open, early;
+        if (to < from + 8) return false;
+        open_early(from, to, &open, &early);
+        int full = 0;
+        for (size_t k = from; k < to; ++k) full += info[k].cp * 4 >= width * 3;
+        return open >= 7 && early * 4 <= open && full * 10 >= static_cast<int>(to - from) * 9;
+      };
       {
         size_t last_sentence = b;
         for (size_t k = b; k-- > a;) {
@@ -549,6 +593,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         const bool after_body = last_body == n || last_body < i;
         if (after_body && last_sentence < b && list_like(last_sentence + 1, b)) b = last_sentence + 1;
         if (after_body && (first_body < i || prose_above) && list_like(a, b)) {
+          i = j;
+          continue;
+        }
+        // After a paragraph that passed on its own (nothing below did), a run
+        // whose open lines mostly end early is ragged, not wrapped: a wrapped
+        // line ends where the next line's first word would not have fitted
+        // within the run's width. Post navigation, reply-form prompts and
+        // category lines under an article read so; a page that is all short
+        // lines (a column, a poem) has no such paragraph above and is judged
+        // as before.
+        if (after_body && last_body < i && ragged(a, b)) {
           i = j;
           continue;
         }
@@ -564,15 +619,20 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       const size_t len = b - a;
       // Prose ends sentences somewhere; a list of headlines does not.
-      if (len >= 3 && cp >= 150 && d.value() >= 0.25 && open_ends * 3 >= static_cast<int>(len) * 2 &&
-          sentences > 0) {
-        int width = 0;
-        for (size_t k = a; k < b; ++k) width = std::max(width, info[k].cp);
+      if (len >= 3 && cp >= min_cp && d.value() >= 0.25 && open_ends * 3 >= static_cast<int>(len) * 2 &&
+          (sentences > 0 || (b == j && closing) || tight(a, b))) {
+        // (The run's width is its upper quartile, as above: a longer
+        // headline or dateline taken into the run does not set it.)
         prose_above = true;
         for (size_t k = a; k < b; ++k) {
           info[k].cls = Cls::kGood;
           // The line above was cut by the wrap: no sentence end, near the width.
-          info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4;
+          // A line much longer than the run's width (a headline, a dateline
+          // taken into the run) was not cut by the wrap.
+          info[k].continues = k > a && !info[k - 1].end_punct && info[k - 1].cp * 5 >= width * 4 &&
+                              info[k].cp * 4 <= width * 5;
+          info[k].para_start = k > a && info[k - 1].end_punct;
+          info[k].over_width = info[k].cp * 10 > width * 11 + 20;
         }
         // The last line of the wrapped sentence, however short ("والإنسانية."),
         // ends it: it may have been too short for the run or left at its edge.
@@ -616,8 +676,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     };
     auto headline_like = [&](size_t k) {
       const Info& f = info[k];
+      // (A sentence ending inside the line, "... هذا الأسبوع. سمات ...", is
+      // the article's last paragraph with a leftover after it, not a headline.)
       return f.reason == nullptr && !f.hit && !f.end_punct && f.cls != Cls::kGood && f.tokens >= 3 &&
-             f.tokens <= 20 && f.cp >= 15 && f.cp <= 160 && !list_marker(blocks[k].text);
+             f.tokens <= 20 && f.cp >= 15 && f.cp <= 160 && !list_marker(blocks[k].text) &&
+             !(f.sent_punct > 0 && HasSentenceEnd(blocks[k].text));
     };
     auto filler = [&](size_t k) {
       const Info& f = info[k];
@@ -631,6 +694,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // phrase hit when learnt) still does.
       if (f.reason != nullptr) {
         return f.reason == reason("template") && !f.hit && f.tokens >= 1 && f.tokens <= 2 && f.cp < 24;
+      }
+      // A one- or two-word label without punctuation between headlines (a
+      // section kicker over each teaser: "سياسة", "منوعات") does not break
+      // the run either.
+      if (f.tokens >= 1 && f.tokens <= 2 && f.cp < 24 && !f.end_punct && !f.hit && !blocks[k].text.empty() &&
+          blocks[k].text.back() != ':') {
+        return true;
       }
       return f.tokens <= 6 && !f.folded.empty() &&
              (FindDate(f.folded).has_value() || FindRelativeDate(f.folded, page.fetched_at).has_value());
@@ -796,8 +866,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (cand_memo[i] < 0) {
         const Info& f = info[i];
         // (A line that continues a hard-wrapped sentence is no headline.)
+        // (Nor is a list item: "• ...", "- ...", "* ..." are highlights or
+        // bullets; nor a wrapped paragraph's first line after the sentence
+        // that ended the one above it in the same run; nor a line ending
+        // with a colon, which announces what follows: "طريقة التحضير:".)
         cand_memo[i] = f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
-                       !f.continues && !f.shape && !FindDate(f.folded).has_value() &&
+                       !f.continues && !f.para_start && !f.shape && !BulletItem(blocks[i].text) &&
+                       blocks[i].text.back() != ':' && !FindDate(f.folded).has_value() &&
                        !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value());
       }
       return cand_memo[i] == 1;
@@ -810,7 +885,34 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // pass over at most 1,200 bytes of body text records, per word, the last
     // body line holding it: a candidate's word counts when a body line below
     // the candidate holds it.
+    // Quotes and punctuation around a word are not part of it: «التعليم»
+    // in the headline is التعليم in the body.
     auto strip_waw = [](std::string_view w) {
+      for (bool again = true; again && !w.empty();) {
+        again = false;
+        const unsigned char c = static_cast<unsigned char>(w[0]);
+        if (c < 0x80 && !std::isalnum(c)) {
+          w.remove_prefix(1), again = true;
+        } else if (w.size() >= 2 && c == 0xC2 && (w[1] == '\xAB' || w[1] == '\xBB')) {
+          w.remove_prefix(2), again = true;  // « »
+        } else if (w.size() >= 3 && c == 0xE2 && w[1] == '\x80' && (w[2] >= '\x98' && w[2] <= '\x9D')) {
+          w.remove_prefix(3), again = true;  // ‘ ’ ‚ ‛ “ ”
+        }
+      }
+      for (bool again = true; again && !w.empty();) {
+        again = false;
+        const unsigned char c = static_cast<unsigned char>(w.back());
+        if (c < 0x80 && !std::isalnum(c)) {
+          w.remove_suffix(1), again = true;
+        } else if (w.size() >= 2 && (c == 0xAB || c == 0xBB) && w[w.size() - 2] == '\xC2') {
+          w.remove_suffix(2), again = true;
+        } else if (w.size() >= 3 && c >= 0x98 && c <= 0x9D && w[w.size() - 2] == '\x80' &&
+                   w[w.size() - 3] == '\xE2') {
+          w.remove_suffix(3), again = true;
+        } else if (w.size() >= 2 && (c == 0x8C || c == 0x9B || c == 0x9F) && w[w.size() - 2] == '\xD8') {
+          w.remove_suffix(2), again = true;  // ، ؛ ؟
+        }
+      }
       if (w.size() > 5 && w[0] == '\xD9' && w[1] == '\x88') w.remove_prefix(2);
       return w;
     };
@@ -871,6 +973,20 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         });
       }
     }
+    // "City – Agency", "Name - City", and a label or city with a colon
+    // before one to three words ("الرياض: «الصحيفة»", "حاوره: فلان",
+    // "By: X"): datelines and bylines, not headlines.
+    auto byline_shape = [&](size_t i) {
+      const Info& f = info[i];
+      const std::string& t = blocks[i].text;
+      if (f.tokens <= 5 && (t.find(" \xE2\x80\x93 ") != std::string::npos || t.find(" - ") != std::string::npos)) {
+        return true;
+      }
+      if (f.tokens < 2 || f.tokens > 4) return false;
+      const size_t colon = t.find(':');
+      return colon != std::string::npos && colon + 1 < t.size() && t.find(' ') < t.size() &&
+             colon <= t.find(' ', t.find(' ') + 1) && t.find(':', colon + 1) == std::string::npos;
+    };
     double best = 0.3;
     bool repeat_seen = false;
     for (size_t i = 0; i < limit; ++i) {
@@ -896,10 +1012,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // A page that opens with a line saying what the body says opens with
       // its headline; "City – Agency", "Name - City" are datelines and bylines.
       if (i == 0 && f.cls != Cls::kGood) score += 0.2;  // (not the first line of a run of prose)
-      if (f.tokens <= 5 && (blocks[i].text.find(" \xE2\x80\x93 ") != std::string::npos ||
-                            blocks[i].text.find(" - ") != std::string::npos)) {
-        score -= 0.3;
-      }
+      if (byline_shape(i)) score -= 0.3;
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
       score -= 0.01 * static_cast<double>(limit - i);
       if (score > best) {
@@ -915,12 +1028,23 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // does): the nearest short line right above the body, over its date,
     // within three lines that are not furniture (dates, counters, captions,
     // phrase lines in between do not count).
-    for (size_t i = first_body, seen = 0; title_idx == n && first_body < n && i-- > 0 && seen < 3 &&
-                                          i + 8 > first_body;) {
+    // On a hard-wrapped page the body starts with the first line of the
+    // first run taken for prose, which may lie far above the first line long
+    // enough to pass on its own (a headline or dateline taken into the run,
+    // longer than its width, is no wrapped line).
+    size_t body_top = first_body;
+    for (size_t i = 0; i < first_body; ++i) {
+      if (info[i].cls == Cls::kGood && !info[i].over_width) {
+        body_top = i;
+        break;
+      }
+    }
+    for (size_t i = body_top, seen = 0; title_idx == n && body_top < n && i-- > 0 && seen < 3 &&
+                                        i + 8 > body_top;) {
       const Info& f = info[i];
-      if (candidate(i) && f.tokens <= 20) {
+      if (candidate(i) && f.tokens <= 20 && !byline_shape(i)) {
         title_idx = i;
-      } else if (f.reason == nullptr && !f.hit && !f.shape && !FindDate(f.folded) &&
+      } else if (f.reason == nullptr && !f.hit && !f.shape && !byline_shape(i) && !FindDate(f.folded) &&
                  !FindRelativeDate(f.folded, page.fetched_at)) {
         ++seen;
       }
@@ -970,6 +1094,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   const std::string fetched_day = page.fetched_at.size() >= 10 ? page.fetched_at.substr(0, 10) : "";
   int pub_rank = 0;
   std::string published;
+  bool updated_only = false;  // `published` is a "last updated" date (rank 1)
   if (page.published_hint) {
     pub_rank = 3;
     published = *page.published_hint;
@@ -989,6 +1114,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         if (f.hit.action == PhraseAction::kPublished && pub_rank < 4) {
           pub_rank = 4;
           published = d->rfc3339;
+        } else if (f.hit.action == PhraseAction::kUpdated && pub_rank < 1 && title_idx < n && i > title_idx &&
+                   i <= title_idx + 3) {
+          // A "last updated" date right under the title is the best the
+          // page says when it states no publication date (a labelled or
+          // unlabelled publication date found later still wins).
+          pub_rank = 1;
+          published = d->rfc3339;
+          updated_only = true;
         }
       }
       continue;
@@ -1012,8 +1145,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // taken into a run of short prose lines (first_good). Right under the
     // title it states the publication date.
     const bool near_title = title_idx < n && i > title_idx && i <= title_idx + 3;
-    const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 && f.tokens <= 10 &&
-                        i <= first_good;
+    // (Up to six other words: the date words of a two-calendar dateline,
+    // "جدة 18 شوال 1436 هـ الموافق 25 يوليو 2015 م واس", do not count.)
+    // (When the run of prose took in the lines above the title too, a site
+    // name over the headline, the body starts under the title; a wrapped
+    // line that continues the one above is the body's, date or not.)
+    const bool body_from_title = title_idx < n && first_good <= title_idx && near_title && !f.continues;
+    const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 &&
+                        f.tokens - d->other_tokens <= 10 && f.tokens <= 16 && (i <= first_good || body_from_title);
     if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
     // Some sites print the date with its clock time right above the headline
@@ -1029,7 +1168,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       f.reason = reason("dateline");  // a teaser's or comment's timestamp
     } else if (under_title && !today) {
       f.reason = reason("dateline");
-      if (pub_rank < 1) {
+      if (pub_rank < 1 || (pub_rank == 1 && updated_only)) {
+        updated_only = false;
         pub_rank = 1;
         published = d->rfc3339;
       }
@@ -1160,8 +1300,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       // A heading that opens body text, or a short closing sentence.
       if (out[i] == Cls::kBad && blocks[i].heading && q == Cls::kGood) out[i] = Cls::kGood;
+      // (The line above may have been kept by smoothing itself: a closing
+      // sentence under two short lines of verse.)
       if (out[i] == Cls::kBad && info[i].end_punct && info[i].tokens >= 4 && i > 0 &&
-          cls[i - 1] == Cls::kGood) {
+          (cls[i - 1] == Cls::kGood || out[i - 1] == Cls::kGood)) {
         out[i] = Cls::kGood;
       }
     }

@@ -75,7 +75,7 @@ constexpr std::array kMonths = {
 };
 
 // Weekday names and time words that may sit in a date line.
-constexpr std::array<std::string_view, 40> kDateWords = {
+constexpr std::array<std::string_view, 56> kDateWords = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun", "lundi", "mardi", "mercredi", "jeudi",
     "vendredi", "samedi", "dimanche", "le", "on", "at", "gmt", "utc", "am", "pm", "h", "à",
@@ -89,6 +89,24 @@ constexpr std::array<std::string_view, 40> kDateWords = {
     "\xd9\x85",  // م (PM / CE)
     "\xd8\xb5",  // ص (AM)
     "\xd8\xa7\xd9\x84\xd8\xb3\xd8\xa7\xd8\xb9\xd9\x87",  // الساعه
+    // Hijri month names (folded) and the words of a two-calendar date
+    // ("19 شوال 1436 هـ الموافق 26 يوليو 2015 م").
+    "\xd9\x85\xd8\xad\xd8\xb1\xd9\x85",  // محرم
+    "\xd8\xb5\xd9\x81\xd8\xb1",  // صفر
+    "\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xb9",  // ربيع
+    "\xd8\xac\xd9\x85\xd8\xa7\xd8\xaf\xd9\x8a",  // جمادي
+    "\xd8\xa7\xd9\x84\xd8\xa7\xd9\x88\xd9\x84\xd9\x8a",  // الاولي
+    "\xd8\xa7\xd9\x84\xd8\xa7\xd8\xae\xd8\xb1\xd9\x87",  // الاخره
+    "\xd8\xb1\xd8\xac\xd8\xa8",  // رجب
+    "\xd8\xb4\xd8\xb9\xd8\xa8\xd8\xa7\xd9\x86",  // شعبان
+    "\xd8\xb1\xd9\x85\xd8\xb6\xd8\xa7\xd9\x86",  // رمضان
+    "\xd8\xb4\xd9\x88\xd8\xa7\xd9\x84",  // شوال
+    "\xd8\xb0\xd9\x88",  // ذو
+    "\xd8\xb0\xd9\x8a",  // ذي
+    "\xd8\xa7\xd9\x84\xd9\x82\xd8\xb9\xd8\xaf\xd9\x87",  // القعده
+    "\xd8\xa7\xd9\x84\xd8\xad\xd8\xac\xd9\x87",  // الحجه
+    "\xd9\x87",  // ه
+    "\xd8\xa7\xd9\x84\xd9\x85\xd9\x88\xd8\xa7\xd9\x81\xd9\x82",  // الموافق
 };
 
 bool IsDigits(std::string_view t) {
