@@ -13,6 +13,14 @@ half B stays unseen.
       block that holds them (NEWSFLOW_CLEAN_DEBUG=tsv output): lost content
       (a 'with' snippet missing) and kept boilerplate (a 'without' snippet
       present), by main-container flag, reason, hint and link density.
+  html_dev.py pages EVALDATA PRED.json --html DIR [--half A] [--limit N] [--show]
+      Per-page recall and precision of the keep/drop snippets of one half
+      (A unless asked), worst pages first (lost + kept snippets), each lost
+      snippet with the structure that holds it in the raw page (table, list,
+      definition list, blockquote, noscript, <br>-separated text, script or
+      JSON-LD articleBody only, attribute only, not found) and each page's
+      JSON-LD articleBody length against the prediction's; then the totals
+      by mechanism (a small tree of html.parser: no third-party module).
 Scoring is the same as snippet_score.py's (substring after whitespace
 normalisation, micro-averaged).
 """
@@ -166,6 +174,166 @@ def cmd_errors(a):
                 print(f"  {fn}: {w[:100]!r}\n      block: {bt!r}")
 
 
+STRUCT_TAGS = ("table", "li", "dl", "blockquote", "noscript", "pre", "figure", "aside",
+               "footer", "header", "nav", "form")
+
+
+def jsonld_bodies(html):
+    out = []
+    for m in re.finditer(r'<script[^>]*ld\+json[^>]*>(.*?)</script>', html, re.S | re.I):
+        for b in re.finditer(r'"articleBody"\s*:\s*"((?:[^"\\]|\\.)*)"', m.group(1)):
+            try:
+                out.append(json.loads('"' + b.group(1) + '"'))
+            except ValueError:
+                out.append(b.group(1))
+    return out
+
+
+class Node:
+    __slots__ = ("tag", "parent", "parts", "text")
+
+    def __init__(self, tag, parent):
+        self.tag, self.parent, self.parts, self.text = tag, parent, [], None
+
+    def getparent(self):
+        return self.parent
+
+
+VOID = {"br", "img", "meta", "link", "input", "hr", "source", "wbr", "area", "base", "col",
+        "embed", "param", "track"}
+
+
+def parse_tree(raw):
+    """Elements in document order; each element's text is its whole content."""
+    from html.parser import HTMLParser
+
+    nodes = []
+
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.stack = [Node("#root", None)]
+
+        def handle_starttag(self, tag, attrs):
+            n = Node(tag, self.stack[-1])
+            self.stack[-1].parts.append(n)
+            nodes.append(n)
+            if tag in VOID:
+                if tag == "br":
+                    self.stack[-1].parts.append("\n")
+                    n.parent.text = None
+                return
+            self.stack.append(n)
+
+        def handle_endtag(self, tag):
+            for i in range(len(self.stack) - 1, 0, -1):
+                if self.stack[i].tag == tag:
+                    del self.stack[i:]
+                    return
+
+        def handle_data(self, data):
+            self.stack[-1].parts.append(data)
+
+    p = P()
+    p.feed(raw)
+    p.close()
+
+    def text_of(n):
+        if n.text is None:
+            n.text = "".join(x if isinstance(x, str) else
+                             ("" if x.tag in ("script", "style") else " " + text_of(x) + " ")
+                             for x in n.parts)
+        return n.text
+
+    import sys as _s
+    _s.setrecursionlimit(100000)
+    for n in nodes:
+        text_of(n)
+    return nodes
+
+
+def has_br(n):
+    return any(isinstance(x, Node) and x.tag == "br" for x in n.parts)
+
+
+def locate(doc, raw, jl, snip):
+    """Where a snippet sits in the raw page: the tags of structure above the
+    deepest element whose text holds it, or where else it is."""
+    s = norm(snip)
+    best = None
+    for el in doc:
+        if el.tag in ("script", "style"):
+            continue
+        if s in norm(el.text):
+            best = el  # document order: later hits are deeper
+    if best is None or best.tag in ("html", "body"):
+        if any(s in norm(b) for b in jl):
+            return "jsonld_only"
+        if s in norm(re.sub(r"<[^>]*>", " ", raw)):
+            return "split_by_markup"
+        if s in norm(raw):
+            return "attribute_or_script"
+        return "not_found"
+    tags = []
+    el = best
+    while el is not None:
+        t = el.tag
+        if t in STRUCT_TAGS and t not in tags:
+            tags.append(t)
+        if t == "script":
+            return "script"
+        el = el.getparent()
+    if best.tag not in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dd", "dt") \
+            and has_br(best):
+        tags.append("br_text")
+    return "+".join(tags) if tags else "plain:" + best.tag
+
+
+def cmd_pages(a):
+    import gzip
+    ev, pred = load(a.evaldata, a.pred)
+    rows = []
+    mech = collections.Counter()
+    for it in ev:
+        if half(it["file"]) != a.half:
+            continue
+        res = (pred.get(key_of(it["file"])) or {}).get("articleBody") or ""
+        r = norm(res)
+        miss = [w for w in it["with"] if norm(w) not in r]
+        bad = [w for w in it["without"] if norm(w) in r]
+        tp = len(it["with"]) - len(miss)
+        rec = tp / len(it["with"]) if it["with"] else 1.0
+        prec = tp / (tp + len(bad)) if tp + len(bad) else 0.0
+        if not miss and not bad:
+            continue
+        with gzip.open(os.path.join(a.html, it["file"] + ".gz"), "rb") as f:
+            raw = f.read().decode("utf-8", "replace")
+        doc = parse_tree(raw)
+        jl = jsonld_bodies(raw)
+        where = [locate(doc, raw, jl, w) for w in miss]
+        for w in where:
+            mech["lost " + w] += 1
+        for w in bad:
+            mech["kept " + locate(doc, raw, jl, w)] += 1
+        jlen = max((len(norm(b)) for b in jl), default=0)
+        if jlen and jlen > 2 * len(r):
+            mech["page jsonld_body_longer_than_prediction_x2"] += 1
+        rows.append((len(miss) + len(bad), it["file"], rec, prec, len(miss), len(bad), len(r), jlen,
+                     list(zip(miss, where)), bad))
+    rows.sort(key=lambda x: (-x[0], x[2]))
+    print(f"{'file':<48}{'R':>6}{'P':>6}{'lost':>5}{'kept':>5}{'chars':>7}{'jsonld':>7}")
+    for n, fn, rec, prec, nm, nb, ln, jlen, miss, bad in rows[: a.limit]:
+        print(f"{fn[:47]:<48}{rec:>6.2f}{prec:>6.2f}{nm:>5}{nb:>5}{ln:>7}{jlen:>7}")
+        if a.show:
+            for w, where in miss:
+                print(f"    - lost [{where}] {w[:90]!r}")
+            for w in bad:
+                print(f"    + kept {w[:90]!r}")
+    print("by mechanism (snippets; 'page' rows count pages):")
+    for c, n in mech.most_common():
+        print(f"  {n:4d}  {c}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -180,8 +348,15 @@ def main():
     e.add_argument("--half", default="A")
     e.add_argument("--show")
     e.add_argument("--limit", type=int, default=30)
+    g = sub.add_parser("pages")
+    g.add_argument("evaldata")
+    g.add_argument("pred")
+    g.add_argument("--html", required=True)
+    g.add_argument("--half", default="A")
+    g.add_argument("--limit", type=int, default=40)
+    g.add_argument("--show", action="store_true")
     a = ap.parse_args()
-    {"score": cmd_score, "errors": cmd_errors}[a.cmd](a)
+    {"score": cmd_score, "errors": cmd_errors, "pages": cmd_pages}[a.cmd](a)
 
 
 if __name__ == "__main__":
