@@ -302,6 +302,82 @@ bool SaxHas(const xmlChar** atts, const char* name) {
   return false;
 }
 
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The JSON string value after the first `key` (with its quotes) in `s`, all
+// JSON escapes decoded (\n, \uXXXX with surrogate pairs, ...); "" when the
+// key is absent, its value is no string or the string is not terminated.
+std::string JsonStringAfter(std::string_view s, std::string_view key) {
+  size_t p = s.find(key);
+  if (p == std::string_view::npos) return {};
+  size_t q = p + key.size();
+  while (q < s.size() && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t' || s[q] == '\r')) ++q;
+  if (q >= s.size() || s[q] != ':') return {};
+  ++q;
+  while (q < s.size() && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t' || s[q] == '\r')) ++q;
+  if (q >= s.size() || s[q] != '"') return {};
+  auto hex4 = [&s](size_t at) -> int {
+    if (at + 4 > s.size()) return -1;
+    int v = 0;
+    for (size_t k = at; k < at + 4; ++k) {
+      const char c = s[k];
+      v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1000);
+    }
+    return v < 0 ? -1 : v;
+  };
+  std::string out;
+  for (size_t i = q + 1; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"') return out;
+    if (c != '\\' || i + 1 >= s.size()) {
+      out.push_back(c);
+      continue;
+    }
+    const char e = s[++i];
+    switch (e) {
+      case 'n': out.push_back('\n'); break;
+      case 'r': break;
+      case 't': out.push_back(' '); break;
+      case 'b': case 'f': break;
+      case 'u': {
+        int v = hex4(i + 1);
+        if (v < 0) return {};
+        i += 4;
+        uint32_t cp = static_cast<uint32_t>(v);
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < s.size() && s[i + 1] == '\\' && s[i + 2] == 'u') {
+          int lo = hex4(i + 3);
+          if (lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
+            i += 6;
+          }
+        }
+        if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate
+        AppendUtf8(cp, &out);
+        break;
+      }
+      default: out.push_back(e);  // \" \\ \/
+    }
+  }
+  return {};
+}
+
 struct Frame {
   Tag tag = kBlock;
   bool skip = false;  // inside script/style/hidden: no text, no blocks
@@ -466,6 +542,7 @@ class SaxWalker {
 
   bool timed_out() const { return timed_out_; }
   std::string h1_, title_, og_title_, ld_headline_;
+  std::string ld_body_;  // JSON-LD articleBody, JSON escapes decoded (raw, not normalised)
   std::vector<int> hint_nodes_;  // per block: element that gave its hint
 
  private:
@@ -508,7 +585,8 @@ class SaxWalker {
         // pages, used only when nothing more specific states one.
         page_->time_element = DateFrom(SaxAttr(atts, "datetime"));
       }
-    } else if (std::strcmp(name, "script") == 0 && (!page_->published || ld_headline_.empty()) &&
+    } else if (std::strcmp(name, "script") == 0 &&
+               (!page_->published || ld_headline_.empty() || ld_body_.empty()) &&
                atts != nullptr &&
                Lower(SaxAttr(atts, "type")) == "application/ld+json" && capture_ == Capture::kNone) {
       BeginCapture(Capture::kLdJson, "script");
@@ -550,6 +628,7 @@ class SaxWalker {
       if (ld_headline_.empty()) {
         if (auto v = value("\"headline\"")) ld_headline_ = *v;
       }
+      if (ld_body_.empty()) ld_body_ = JsonStringAfter(s, "\"articleBody\"");
     }
     capture_ = Capture::kNone;
     capture_buf_.clear();
@@ -726,6 +805,122 @@ void ResolveWeakHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
   }
 }
 
+// JSON-LD articleBody as a fallback for pages whose DOM does not carry the
+// article (a paywall or script renders it; the DOM holds a lede or teaser):
+// when the DOM's prose (blocks of 120+ bytes, mostly unlinked) is less than
+// half the articleBody and most of the articleBody's text (by bytes of its
+// paragraphs, a 40-byte piece of each one's middle looked up) is nowhere in
+// the page's blocks, its paragraphs are appended as blocks of an article
+// container of their own, and the cleaner judges them like any other. When
+// the DOM holds the article, nothing changes. Markup inside the string is
+// removed (block tags end a paragraph; script and style go with their text).
+void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage* page,
+                        std::vector<int>* hint_nodes) {
+  constexpr size_t kMinBytes = 500;  // a description or teaser is no article
+  if (body.size() < kMinBytes) return;
+  // Sites put escaped markup in the string ("&lt;p&gt;", "&amp;ccedil;"):
+  // entities are decoded (twice at most) before tags are removed.
+  std::string decoded(body);
+  for (int pass = 0; pass < 2 && decoded.find('&') != std::string::npos; ++pass) {
+    std::string out;
+    out.reserve(decoded.size());
+    for (size_t i = 0; i < decoded.size(); ++i) {
+      const size_t semi = decoded[i] == '&' ? decoded.find(';', i) : std::string::npos;
+      if (semi == std::string::npos || semi - i > 10 || semi - i < 3) {
+        out.push_back(decoded[i]);
+        continue;
+      }
+      const std::string ent = decoded.substr(i + 1, semi - i - 1);
+      uint32_t cp = 0;
+      if (ent[0] == '#') {
+        const bool hex = ent[1] == 'x' || ent[1] == 'X';
+        cp = static_cast<uint32_t>(std::strtoul(ent.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10));
+      } else if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(ent.c_str()))) {
+        cp = e->value;
+      }
+      if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) {
+        out.push_back(decoded[i]);
+        continue;
+      }
+      AppendUtf8(cp, &out);
+      i = semi;
+    }
+    decoded = std::move(out);
+  }
+  body = decoded;
+  std::string text;
+  text.reserve(body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '<' && i + 1 < body.size() &&
+        (std::isalpha(static_cast<unsigned char>(body[i + 1])) || body[i + 1] == '/')) {
+      const size_t end = body.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string_view tag = body.substr(i + 1, end - i - 1);
+      if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
+      const std::string name = Lower(tag.substr(0, std::min(tag.find_first_of(" />"), tag.size())));
+      if (name == "script" || name == "style") {  // their content is no text
+        const size_t close = Lower(body.substr(end)).find("</" + name);
+        const size_t gt = close == std::string::npos ? std::string::npos : body.find('>', end + close);
+        i = gt == std::string::npos ? body.size() : gt;
+        continue;
+      }
+      const bool block = name == "p" || name == "br" || name == "div" || name == "li" ||
+                         (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6');
+      text.push_back(block ? '\n' : ' ');
+      i = end;
+      continue;
+    }
+    text.push_back(body[i]);
+  }
+  auto t = norm.Normalize(ValidUtf8(std::move(text)));
+  if (!t.ok() || t->size() < kMinBytes) return;
+  std::vector<std::string_view> lines;
+  std::string_view rest(*t);
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    if (!line.empty()) lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    rest.remove_prefix(nl + 1);
+  }
+  // Only a DOM poor in prose: its paragraphs (120+ bytes, mostly unlinked)
+  // hold less than half of the articleBody's bytes.
+  size_t dom_prose = 0;
+  for (const Block& b : page->blocks) {
+    if (b.text.size() >= 120 && b.link_density < 0.3) dom_prose += b.text.size();
+  }
+  if (dom_prose * 2 >= t->size()) return;
+  std::string dom;
+  for (const Block& b : page->blocks) {
+    dom.append(b.text);
+    dom.push_back('\n');
+  }
+  // A paragraph is in the DOM when a 40-byte piece of its middle is (its
+  // start is often the lede or a caption the DOM repeats).
+  constexpr size_t kProbe = 40;
+  size_t probed = 0, found = 0;
+  for (std::string_view line : lines) {
+    if (line.size() < 2 * kProbe) continue;
+    size_t from = line.size() / 2 - kProbe / 2;
+    while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;
+    probed += line.size();
+    if (dom.find(line.substr(from, kProbe)) != std::string::npos) found += line.size();
+  }
+  if (probed < kMinBytes || found * 2 >= probed) return;
+  const int id = static_cast<int>(page->ranges.size());
+  const int first = static_cast<int>(page->blocks.size());
+  for (std::string_view line : lines) {
+    Block b;
+    b.text = std::string(line);
+    b.hint = +1;
+    b.hint_node = id;
+    b.parent = id;
+    page->blocks.push_back(std::move(b));
+    hint_nodes->push_back(id);
+  }
+  page->ranges.push_back({first, static_cast<int>(page->blocks.size())});
+}
+
 std::optional<std::string> DateFrom(std::string_view v) {
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   if (v.size() > 40) v = v.substr(0, 40);
@@ -801,6 +996,7 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   if (doc != nullptr) xmlFreeDoc(doc);
   if (w.timed_out()) return Status::Timeout("clean: time budget exceeded while parsing HTML");
   w.Finish();
+  AppendMetadataBody(w.ld_body_, norm, &page, &w.hint_nodes_);
   ResolveWeakHints(&page, w.hint_nodes_);
   DropWrapperHints(&page, w.hint_nodes_);
   DropHintsHoldingTheProse(&page, w.hint_nodes_);

@@ -2,6 +2,8 @@
 // article (a page builder's "widget" wrappers, "Section--Ads" layout
 // modifiers) no longer throw the article away; hints on prose beside the
 // article, on comment threads and on boxes next to a full article still do.
+// A page whose DOM shows a teaser while JSON-LD's articleBody holds the
+// article gets the articleBody's paragraphs.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -154,6 +156,107 @@ TEST(CleanHtml8Test, LongCommentThreadUnderAFullArticleStaysOut) {
   const std::string& text = a.clean->text;
   EXPECT_EQ(Paragraphs(text), 4) << text;
   EXPECT_EQ(LinesOf(text).size(), 4u) << text;
+}
+
+// A JSON-LD script with `articleBody` (already JSON-escaped text).
+std::string LdJson(const std::string& body) {
+  return "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\","
+         "\"headline\":\"" + std::string(kTitle) + "\",\"articleBody\":\"" + body + "\"}</script>";
+}
+
+std::string JoinedParas(const std::string& sep) {
+  std::string out;
+  for (const std::string& p : kParas) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+constexpr const char* kTeaser = "The council has decided what to do with the old station. Subscribe to read on.";
+
+TEST(CleanHtml8Test, ArticleOnlyInJsonLdArticleBodyIsTakenWhenThePageShowsATeaser) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  // JSON escapes: \n between paragraphs, \u00e9 and a surrogate pair (U+1F682).
+  std::string body = JoinedParas("\\n\\n") + "\\nThe caf\\u00e9 on platform two \\ud83d\\ude82 will reopen too.";
+  std::string html = Head() + LdJson(body) + "<div class=\"story\"><h1>" + kTitle + "</h1><p>" + kTeaser +
+                     "</p></div></body></html>";
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const std::string& text = a.clean->text;
+  EXPECT_EQ(Paragraphs(text), 5) << text;  // before: 0, only the teaser
+  EXPECT_EQ(Count(text, "The caf\xC3\xA9 on platform two \xF0\x9F\x9A\x82 will reopen too."), 1) << text;
+  EXPECT_EQ(Count(text, kTeaser), 1) << text;
+  EXPECT_EQ(Count(text, "Home"), 0) << text;
+}
+
+TEST(CleanHtml8Test, EscapedMarkupInAJsonLdArticleBodyIsRemoved) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  // Markup escaped as entities, an entity escaped twice, a script inside.
+  std::string body;
+  for (const std::string& p : kParas) body += "&lt;p class=&quot;text&quot;&gt;" + p + "&lt;/p&gt;";
+  body += "&lt;script&gt;if (document.cookie) {}&lt;/script&gt;&lt;p&gt;A caf&amp;eacute; will open.&lt;/p&gt;";
+  std::string html = Head() + LdJson(body) + "<div class=\"story\"><h1>" + kTitle + "</h1><p>" + kTeaser +
+                     "</p></div></body></html>";
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const std::string& text = a.clean->text;
+  EXPECT_EQ(Paragraphs(text), 5) << text;
+  EXPECT_EQ(Count(text, "A caf\xC3\xA9 will open."), 1) << text;
+  EXPECT_EQ(text.find("document.cookie"), std::string::npos) << text;
+  EXPECT_EQ(text.find("<p"), std::string::npos) << text;
+}
+
+// Guard: when the DOM holds the article, the articleBody adds nothing, even
+// when the DOM sets it in short pieces (no block long enough to count as
+// prose, so only the comparison of the text finds it).
+TEST(CleanHtml8Test, JsonLdArticleBodyIsNotAddedWhenTheDomHoldsTheArticle) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  std::vector<std::string> pieces;
+  for (const std::string& p : kParas) {
+    const size_t cut = p.find(' ', p.size() / 2);  // two pieces of about 90 bytes
+    ASSERT_NE(cut, std::string::npos);
+    pieces.push_back(p.substr(0, cut));
+    pieces.push_back(p.substr(cut + 1));
+  }
+  std::string body, dom;
+  for (const std::string& p : pieces) {
+    body += (body.empty() ? "" : "\\n") + p;
+    dom += "<p>" + p + "</p>";
+  }
+  std::string html = Head() + LdJson(body) + "<div class=\"story\"><h1>" + kTitle + "</h1>" + dom +
+                     "</div></body></html>";
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const std::string& text = a.clean->text;
+  int found = 0;
+  for (const std::string& p : pieces) {
+    EXPECT_LE(Count(text, p), 1) << p << "\n" << text;  // never twice
+    found += Count(text, p);
+  }
+  EXPECT_EQ(static_cast<size_t>(found), LinesOf(text).size()) << text;
+}
+
+// Guard: a DOM with prose of its own (half the articleBody's size or more)
+// keeps its text alone, even when the articleBody says something else (a
+// stale or unrelated articleBody).
+TEST(CleanHtml8Test, JsonLdArticleBodyIsNotAddedWhenTheDomHasProseOfItsOwn) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  std::string other;
+  for (int i = 0; i < 4; ++i) {
+    other += "Paragraph " + std::to_string(i) +
+             " of another story: the regional bus company will add two evening lines from June, the mayor "
+             "said, and the timetable will be printed in the village newsletter next month.\\n";
+  }
+  std::string html = Head() + LdJson(other) + "<div class=\"story\"><h1>" + kTitle + "</h1>";
+  for (size_t i = 0; i < 3; ++i) html += "<p>" + kParas[i] + "</p>";
+  html += "</div></body></html>";
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const std::string& text = a.clean->text;
+  EXPECT_EQ(Paragraphs(text), 3) << text;
+  EXPECT_EQ(text.find("another story"), std::string::npos) << text;
 }
 
 }  // namespace
