@@ -2,11 +2,14 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
 #include <unordered_map>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "dates.h"
@@ -302,80 +305,130 @@ bool SaxHas(const xmlChar** atts, const char* name) {
   return false;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+// What newsflow reads from a page's JSON-LD: the first `headline`,
+// `datePublished` and `articleBody` strings in document order, at any depth
+// (`@graph` arrays, a `mainEntity` object), parsed by simdjson.
+struct LdFields {
+  std::optional<std::string> headline, date_published, article_body;
+};
+
+void CollectLd(simdjson::dom::element e, int depth, LdFields* f) {
+  if (depth > 32) return;
+  simdjson::dom::array arr;
+  if (!e.get(arr)) {
+    for (simdjson::dom::element x : arr) CollectLd(x, depth + 1, f);
+    return;
+  }
+  simdjson::dom::object obj;
+  if (e.get(obj)) return;
+  for (simdjson::dom::key_value_pair kv : obj) {
+    std::string_view v;
+    if (kv.value.get(v)) {
+      CollectLd(kv.value, depth + 1, f);
+    } else if (kv.key == "headline" && !f->headline && v.size() < 2000) {
+      f->headline = std::string(v);
+    } else if (kv.key == "datePublished" && !f->date_published) {
+      f->date_published = std::string(v);
+    } else if (kv.key == "articleBody" && !f->article_body) {
+      f->article_body = std::string(v);
+    }
   }
 }
 
-// The JSON string value after the first `key` (with its quotes) in `s`, all
-// JSON escapes decoded (\n, \uXXXX with surrogate pairs, ...); "" when the
-// key is absent, its value is no string or the string is not terminated.
-std::string JsonStringAfter(std::string_view s, std::string_view key) {
-  size_t p = s.find(key);
-  if (p == std::string_view::npos) return {};
-  size_t q = p + key.size();
-  while (q < s.size() && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t' || s[q] == '\r')) ++q;
-  if (q >= s.size() || s[q] != ':') return {};
-  ++q;
-  while (q < s.size() && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t' || s[q] == '\r')) ++q;
-  if (q >= s.size() || s[q] != '"') return {};
-  auto hex4 = [&s](size_t at) -> int {
-    if (at + 4 > s.size()) return -1;
-    int v = 0;
-    for (size_t k = at; k < at + 4; ++k) {
-      const char c = s[k];
-      v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1000);
-    }
-    return v < 0 ? -1 : v;
-  };
-  std::string out;
-  for (size_t i = q + 1; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '"') return out;
-    if (c != '\\' || i + 1 >= s.size()) {
-      out.push_back(c);
-      continue;
-    }
-    const char e = s[++i];
-    switch (e) {
-      case 'n': out.push_back('\n'); break;
-      case 'r': break;
-      case 't': out.push_back(' '); break;
-      case 'b': case 'f': break;
-      case 'u': {
-        int v = hex4(i + 1);
-        if (v < 0) return {};
-        i += 4;
-        uint32_t cp = static_cast<uint32_t>(v);
-        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < s.size() && s[i + 1] == '\\' && s[i + 2] == 'u') {
-          int lo = hex4(i + 3);
-          if (lo >= 0xDC00 && lo < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
-            i += 6;
-          }
-        }
-        if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate
-        AppendUtf8(cp, &out);
-        break;
+LdFields ReadJsonLd(std::string_view s) {
+  thread_local simdjson::dom::parser parser;
+  LdFields f;
+  simdjson::dom::element root;
+  if (parser.parse(simdjson::padded_string(s)).get(root)) {
+    // Pages' JSON-LD is not always valid JSON: raw line breaks and tabs
+    // inside strings are the usual fault (a line break becomes the escape
+    // \n, other control characters a space), invalid UTF-8 the next
+    // (replaced).
+    const std::string valid = ValidUtf8(std::string(s));
+    std::string fixed;
+    fixed.reserve(valid.size() + 64);
+    bool in_string = false;
+    for (size_t i = 0; i < valid.size(); ++i) {
+      const char c = valid[i];
+      if (in_string && c == '\\' && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) >= 0x20) {
+        fixed.append(valid, i, 2);
+        ++i;
+        continue;
       }
-      default: out.push_back(e);  // \" \\ \/
+      if (c == '"') in_string = !in_string;
+      if (static_cast<unsigned char>(c) >= 0x20) {
+        fixed.push_back(c);
+      } else if (in_string && c == '\n') {
+        fixed.append("\\n");
+      } else {
+        fixed.push_back(' ');
+      }
     }
+    if (parser.parse(simdjson::padded_string(fixed)).get(root)) return f;
   }
-  return {};
+  CollectLd(root, 0, &f);
+  return f;
+}
+
+// The text of an HTML fragment (an articleBody that carries markup or
+// escaped markup), through libxml2's parser: entities decoded, tags removed,
+// a line break where a paragraph, line break, division, list item or heading
+// starts or ends, nothing of script and style.
+struct FragmentText {
+  std::string text;
+  int skip = 0;
+};
+
+bool FragmentBreaks(const char* n) {
+  for (const char* t : {"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6"}) {
+    if (std::strcmp(n, t) == 0) return true;
+  }
+  return false;
+}
+
+bool FragmentSkips(const char* n) { return std::strcmp(n, "script") == 0 || std::strcmp(n, "style") == 0; }
+
+FragmentText* FragmentOf(void* ctx) {
+  return static_cast<FragmentText*>(static_cast<htmlParserCtxtPtr>(ctx)->_private);
+}
+
+void OnFragmentStart(void* ctx, const xmlChar* name, const xmlChar**) {
+  FragmentText* f = FragmentOf(ctx);
+  const char* n = reinterpret_cast<const char*>(name);
+  if (FragmentSkips(n)) ++f->skip;
+  if (FragmentBreaks(n)) f->text.push_back('\n');
+}
+
+void OnFragmentEnd(void* ctx, const xmlChar* name) {
+  FragmentText* f = FragmentOf(ctx);
+  const char* n = reinterpret_cast<const char*>(name);
+  if (FragmentSkips(n) && f->skip > 0) --f->skip;
+  if (FragmentBreaks(n)) f->text.push_back('\n');
+}
+
+void OnFragmentText(void* ctx, const xmlChar* ch, int len) {
+  FragmentText* f = FragmentOf(ctx);
+  if (f->skip == 0) f->text.append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+}
+
+std::string HtmlFragmentText(std::string_view html) {
+  if (html.empty() || html.size() > static_cast<size_t>(INT32_MAX)) return std::string(html);
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (ctxt == nullptr) return std::string(html);
+  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
+  std::memset(ctxt->sax, 0, sizeof(*ctxt->sax));
+  ctxt->sax->startElement = OnFragmentStart;
+  ctxt->sax->endElement = OnFragmentEnd;
+  ctxt->sax->characters = OnFragmentText;
+  ctxt->sax->cdataBlock = OnFragmentText;
+  ctxt->sax->initialized = 1;
+  FragmentText f;
+  ctxt->_private = &f;
+  const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                   HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC;
+  xmlDocPtr doc = htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr, "utf-8", opts);
+  if (doc != nullptr) xmlFreeDoc(doc);
+  return std::move(f.text);
 }
 
 struct Frame {
@@ -542,7 +595,7 @@ class SaxWalker {
 
   bool timed_out() const { return timed_out_; }
   std::string h1_, title_, og_title_, ld_headline_;
-  std::string ld_body_;  // JSON-LD articleBody, JSON escapes decoded (raw, not normalised)
+  std::string ld_body_;  // JSON-LD articleBody (raw, not normalised)
   std::vector<int> hint_nodes_;  // per block: element that gave its hint
 
  private:
@@ -603,32 +656,10 @@ class SaxWalker {
     if (capture_ == Capture::kTitle) {
       title_ = capture_buf_;
     } else if (capture_ == Capture::kLdJson) {
-      std::string_view s(capture_buf_);
-      // The string value of the first `"key": "..."` (JSON escapes of
-      // quotes and slashes undone; other escapes are rare in headlines).
-      auto value = [&s](std::string_view key) -> std::optional<std::string> {
-        size_t p = s.find(key);
-        if (p == std::string_view::npos) return std::nullopt;
-        size_t colon = s.find(':', p + key.size());
-        if (colon == std::string_view::npos) return std::nullopt;
-        size_t q = colon + 1;
-        while (q < s.size() && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t' || s[q] == '\r')) ++q;
-        if (q >= s.size() || s[q] != '"') return std::nullopt;
-        std::string out;
-        for (size_t i = q + 1; i < s.size() && out.size() < 2000; ++i) {
-          if (s[i] == '"') return out;
-          if (s[i] == '\\' && i + 1 < s.size()) ++i;
-          out.push_back(s[i]);
-        }
-        return std::nullopt;
-      };
-      if (!page_->published) {
-        if (auto v = value("\"datePublished\"")) page_->published = DateFrom(*v);
-      }
-      if (ld_headline_.empty()) {
-        if (auto v = value("\"headline\"")) ld_headline_ = *v;
-      }
-      if (ld_body_.empty()) ld_body_ = JsonStringAfter(s, "\"articleBody\"");
+      const LdFields ld = ReadJsonLd(capture_buf_);
+      if (!page_->published && ld.date_published) page_->published = DateFrom(*ld.date_published);
+      if (ld_headline_.empty() && ld.headline) ld_headline_ = *ld.headline;
+      if (ld_body_.empty() && ld.article_body) ld_body_ = *ld.article_body;
     }
     capture_ = Capture::kNone;
     capture_buf_.clear();
@@ -818,59 +849,18 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
                         std::vector<int>* hint_nodes) {
   constexpr size_t kMinBytes = 500;  // a description or teaser is no article
   if (body.size() < kMinBytes) return;
-  // Sites put escaped markup in the string ("&lt;p&gt;", "&amp;ccedil;"):
-  // entities are decoded (twice at most) before tags are removed.
-  std::string decoded(body);
-  for (int pass = 0; pass < 2 && decoded.find('&') != std::string::npos; ++pass) {
-    std::string out;
-    out.reserve(decoded.size());
-    for (size_t i = 0; i < decoded.size(); ++i) {
-      const size_t semi = decoded[i] == '&' ? decoded.find(';', i) : std::string::npos;
-      if (semi == std::string::npos || semi - i > 10 || semi - i < 3) {
-        out.push_back(decoded[i]);
-        continue;
-      }
-      const std::string ent = decoded.substr(i + 1, semi - i - 1);
-      uint32_t cp = 0;
-      if (ent[0] == '#') {
-        const bool hex = ent[1] == 'x' || ent[1] == 'X';
-        cp = static_cast<uint32_t>(std::strtoul(ent.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10));
-      } else if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(ent.c_str()))) {
-        cp = e->value;
-      }
-      if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) {
-        out.push_back(decoded[i]);
-        continue;
-      }
-      AppendUtf8(cp, &out);
-      i = semi;
-    }
-    decoded = std::move(out);
+  // Sites put markup in the string, or escaped markup ("&lt;p&gt;",
+  // "&amp;lt;p&amp;gt;"): each pass decodes one level of entities and removes
+  // the markup it then finds; at most three.
+  std::string text(body);
+  for (int pass = 0; pass < 3; ++pass) {
+    std::string next = HtmlFragmentText(text);
+    const bool again = next != text && (next.find('<') != std::string::npos || next.find('&') != std::string::npos);
+    text = std::move(next);
+    if (!again) break;
   }
-  body = decoded;
-  std::string text;
-  text.reserve(body.size());
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '<' && i + 1 < body.size() &&
-        (std::isalpha(static_cast<unsigned char>(body[i + 1])) || body[i + 1] == '/')) {
-      const size_t end = body.find('>', i);
-      if (end == std::string_view::npos) break;
-      std::string_view tag = body.substr(i + 1, end - i - 1);
-      if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
-      const std::string name = Lower(tag.substr(0, std::min(tag.find_first_of(" />"), tag.size())));
-      if (name == "script" || name == "style") {  // their content is no text
-        const size_t close = Lower(body.substr(end)).find("</" + name);
-        const size_t gt = close == std::string::npos ? std::string::npos : body.find('>', end + close);
-        i = gt == std::string::npos ? body.size() : gt;
-        continue;
-      }
-      const bool block = name == "p" || name == "br" || name == "div" || name == "li" ||
-                         (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6');
-      text.push_back(block ? '\n' : ' ');
-      i = end;
-      continue;
-    }
-    text.push_back(body[i]);
+  for (char& c : text) {
+    if (c == '\t' || c == '\r' || c == '\f' || c == '\b') c = ' ';
   }
   auto t = norm.Normalize(ValidUtf8(std::move(text)));
   if (!t.ok() || t->size() < kMinBytes) return;

@@ -259,5 +259,45 @@ TEST(CleanHtml8Test, JsonLdArticleBodyIsNotAddedWhenTheDomHasProseOfItsOwn) {
   EXPECT_EQ(text.find("another story"), std::string::npos) << text;
 }
 
+// JSON-LD is read by simdjson: a headline written with \u escapes is the
+// decoded text (the hand-written reader before kept "Caf" + "u00e9": the
+// title then fell back to og:title). Here the page has no og:title and the
+// <title> carries the site name, so the JSON-LD headline decides.
+TEST(CleanHtml8Test, JsonLdHeadlineWithUnicodeEscapesIsDecoded) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  std::string dom;
+  for (const std::string& p : kParas) dom += "<p>" + p + "</p>";
+  std::string html =
+      std::string("<html><head><title>Station news | The Valley Gazette</title>") +
+      "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":"
+      "\"Caf\\u00e9 and library for the old station \\u2013 council decides\","
+      "\"datePublished\":\"2024-05-06T09:30:00+02:00\"}</script></head><body>" + kNav +
+      "<div class=\"story\">" + dom + "</div></body></html>";
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, "Caf\xC3\xA9 and library for the old station \xE2\x80\x93 council decides");
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(a.clean->published_at->substr(0, 10), "2024-05-06");
+}
+
+// The fields are found at any depth (a `@graph` of several objects, the
+// article not the first), and JSON-LD with raw line breaks inside a string
+// (invalid JSON, common on real pages) is still read.
+TEST(CleanHtml8Test, JsonLdInAGraphAndWithRawLineBreaksIsRead) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  const std::string body = JoinedParas("\n\n");  // raw line breaks, not \n escapes
+  std::string html = Head() +
+                     "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":["
+                     "{\"@type\":\"WebSite\",\"name\":\"The Valley Gazette\"},"
+                     "{\"@type\":\"NewsArticle\",\"mainEntityOfPage\":{\"@id\":\"https://example.org/a\"},"
+                     "\"articleBody\":\"" + body + "\"}]}</script>" +
+                     "<div class=\"story\"><h1>" + kTitle + "</h1><p>" + kTeaser + "</p></div></body></html>";
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(Paragraphs(a.clean->text), 5) << a.clean->text;
+}
+
 }  // namespace
 }  // namespace newsflow
