@@ -60,6 +60,7 @@ struct Info {
   bool continues = false;    // a line of a run of short prose lines that continues the one above
   bool para_start = false;   // a line of such a run after one that ends a sentence (a paragraph's start)
   bool over_width = false;   // a line of such a run much longer than its width (not cut by the wrap)
+  bool pager = false;        // a pager or page counter (furniture.h LooksLikePager)
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -440,6 +441,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
       if (LooksLikeTicker(t, f.end_punct) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "الدولار 3.75 | اليورو 4.10 | ..."
+      } else if (LooksLikePager(t) && !FindDate(f.folded)) {
+        f.reason = reason("navigation");  // "« السابق 1 2 3 التالي »", "الصفحة 2 من 3"
+        f.pager = true;
       } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
         f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
@@ -1295,7 +1299,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // Text pages: a one- or two-word line with a hard reason inside the body
   // ("إعلان", "Advertisement") interrupts the article; it is removed, but it
   // says nothing about the short lines beside it (a subheading, a list line),
-  // which take their class from the text beyond it. HTML: the same for an
+  // which take their class from the text beyond it; so do the lines of a
+  // pager between two pages of an article. HTML: the same for an
   // inline teaser line ("Read more: headline"), whatever its length. Judged
   // on the classes before smoothing: the nearest good or bad line on each
   // side is good.
@@ -1305,14 +1310,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     auto decided = [&](size_t i, int dir) {
       long j = static_cast<long>(i) + dir;
       while (j >= 0 && j < static_cast<long>(n)) {
-        if (cls[j] == Cls::kGood || cls[j] == Cls::kBad) return cls[j];
+        if ((cls[j] == Cls::kGood || cls[j] == Cls::kBad) && !info[j].pager) return cls[j];
         j += dir;
       }
       return Cls::kBad;
     };
     auto interrupting = [&](size_t i) {
       if (cls[i] != Cls::kBad || info[i].reason == nullptr) return false;
-      if (text_page) return info[i].tokens >= 1 && info[i].tokens <= 2 && info[i].cp < 24;
+      if (text_page) return (info[i].tokens >= 1 && info[i].tokens <= 2 && info[i].cp < 24) || info[i].pager;
       return info[i].hit && info[i].hit.action == PhraseAction::kCut && !info[i].hit.whole_line;
     };
     for (size_t i = 0; i < n; ++i) {
