@@ -333,6 +333,29 @@ bool ArticleGoesOn(const Stoplists* stop, const std::vector<Block>& blocks, cons
   return words >= 4 && shared * 100 >= after.size() * 15;
 }
 
+// See the call in Clean: entries of a comment thread after the body.
+void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info, const std::string* dateline,
+                      const std::string* banner, const std::string* why) {
+  const size_t n = blocks.size();
+  auto stamp = [&](size_t k) { return info[k].reason == dateline || info[k].reason == banner; };
+  auto removed = [&](size_t k) { return info[k].cls == Cls::kBad && info[k].reason != nullptr; };
+  size_t first_body = n;  // the article's first good line that is no such entry
+  std::vector<size_t> entries;
+  for (size_t i = 1; i + 1 < n; ++i) {
+    const bool entry = info[i].reason == nullptr && !info[i].is_title && stamp(i - 1) && removed(i + 1);
+    if (entry && first_body < i) {
+      entries.push_back(i);
+    } else if (!entry && info[i].cls == Cls::kGood && first_body == n) {
+      first_body = i;
+    }
+  }
+  if (entries.size() < 2) return;
+  for (size_t i : entries) {
+    info[i].reason = why;
+    info[i].cls = Cls::kBad;
+  }
+}
+
 Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageInfo& page,
                                         std::chrono::steady_clock::time_point deadline) {
   const size_t n = blocks.size();
@@ -1291,6 +1314,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       info[i + 1].cls = Cls::kBad;
     }
   }
+
+  // Text pages: a thread of comments (or a list of dated items) after the
+  // body repeats one shape per entry: a timestamp line, the entry, a removed
+  // line under it (a like counter, "رد"). An entry between a timestamp above
+  // and a removed line below, twice or more after the article began, is not
+  // the article's; the article's own lines follow one another.
+  if (page.ranges == nullptr) MarkDatedEntries(blocks, info, reason("dateline"), reason("date_banner"),
+                                               reason("teaser"));
 
   // Context smoothing (jusText): near-good and short blocks take their class
   // from the nearest decided neighbours.
