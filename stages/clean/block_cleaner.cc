@@ -338,7 +338,8 @@ void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info,
                       const std::string* banner, const std::string* why) {
   const size_t n = blocks.size();
   auto stamp = [&](size_t k) { return info[k].reason == dateline || info[k].reason == banner; };
-  auto removed = [&](size_t k) { return info[k].cls == Cls::kBad && info[k].reason != nullptr; };
+  // Removed, or furniture by its shape (a counter: "أعجبني (12)").
+  auto removed = [&](size_t k) { return (info[k].cls == Cls::kBad && info[k].reason != nullptr) || info[k].shape; };
   size_t first_body = n;  // the article's first good line that is no such entry
   std::vector<size_t> entries;
   for (size_t i = 1; i + 1 < n; ++i) {
