@@ -305,16 +305,22 @@ bool ArticleGoesOn(const Stoplists* stop, const std::vector<Block>& blocks, cons
                    size_t marker, int lang) {
   if (stop == nullptr || lang < 0) return false;
   const size_t n = blocks.size();
+  // Bounded cost: the first 40 content words under the marker are a fair
+  // sample; they are compared with the title's and the 150 nearest above it.
+  constexpr size_t kAfterWords = 40, kBeforeWords = 150;
   std::vector<uint64_t> after;
-  for (size_t k = marker + 1; k < n; ++k) {
+  for (size_t k = marker + 1; k < n && after.size() < kAfterWords; ++k) {
     if (info[k].hit && info[k].hit.action == PhraseAction::kCut && info[k].hit.whole_line) break;
-    if (info[k].cls == Cls::kGood) stop->ContentWords(blocks[k].text, lang, &after);
+    if (info[k].cls == Cls::kGood) stop->ContentWords(blocks[k].text, lang, &after, kAfterWords);
   }
   constexpr size_t kMinWords = 12;  // about two lines of prose
   if (after.size() < kMinWords) return false;
   std::vector<uint64_t> before;
+  for (size_t k = marker; k-- > 0 && before.size() < kBeforeWords;) {
+    if (info[k].cls == Cls::kGood && !info[k].is_title) stop->ContentWords(blocks[k].text, lang, &before, kBeforeWords);
+  }
   for (size_t k = 0; k < marker; ++k) {
-    if (info[k].cls == Cls::kGood || info[k].is_title) stop->ContentWords(blocks[k].text, lang, &before);
+    if (info[k].is_title) stop->ContentWords(blocks[k].text, lang, &before);
   }
   std::sort(before.begin(), before.end());
   size_t shared = 0;

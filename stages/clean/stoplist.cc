@@ -228,16 +228,28 @@ Stoplists::Density Stoplists::Measure(std::string_view line, int lang, int max_t
   return d;
 }
 
-void Stoplists::ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out) const {
+void Stoplists::ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out,
+                             size_t max_words) const {
   if (lang < 0) return;
   const int w = lang >> 6;
   const uint64_t bit = uint64_t{1} << (lang & 63);
   ForEachToken(line, [&](std::string_view t) {
-    const Slot* s = Lookup(t);
-    if (s != nullptr && (s->bits[w] & bit)) return true;
+    if (max_words > 0 && out->size() >= max_words) return false;
+    // Under three letters either way (most stop words): no need to fold.
+    if (t.size() < (static_cast<unsigned char>(t[0]) >= 0x80 ? 6u : 3u)) return true;
     char buf[96];
     size_t len = 0;
     if (!FoldToken(t, buf, sizeof(buf), &len) || len == 0) return true;
+    // A stop word, or one behind a proclitic (as Lookup, on the folded token).
+    const Slot* s = Find(std::string_view(buf, len));
+    if (s == nullptr && len > 4 && static_cast<unsigned char>(buf[0]) >= 0xD8 &&
+        static_cast<unsigned char>(buf[0]) <= 0xD9) {
+      std::string_view first(buf, 2);
+      if (first == "\xD9\x88" || first == "\xD9\x81" || first == "\xD8\xA8" || first == "\xD9\x84") {
+        s = Find(std::string_view(buf + 2, len - 2));
+      }
+    }
+    if (s != nullptr && (s->bits[w] & bit)) return true;
     if (static_cast<unsigned char>(buf[0]) < 0x80 && !std::isalpha(static_cast<unsigned char>(buf[0]))) {
       return true;  // a number, a symbol
     }

@@ -45,7 +45,8 @@ class Stoplists {
   // article stripped ("والمستشفى" and "المستشفى" hash alike), of at least
   // three letters after that, not a number. Used to tell whether two stretches
   // of text speak of the same things (same names, places, topic words).
-  void ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out) const;
+  // Stops once `out` holds `max_words` hashes (0: no limit).
+  void ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out, size_t max_words = 0) const;
 
  private:
   struct Slot {
