@@ -111,6 +111,42 @@ bool LooksLikeCounter(std::string_view line, int tokens) {
   return last != '.' && last != '!' && last != '?';
 }
 
+bool LooksLikePager(std::string_view line) {
+  if (line.size() > 120) return false;
+  bool digit = false;
+  for (size_t i = 0; i < line.size() && !digit; ++i) digit = DigitAt(line, i) > 0;
+  if (!digit) return false;
+  int numbers = 0, words = 0, tokens = 0, first = 0, second = 0;
+  bool in_row = true;  // numbers so far are 1, 2, 3, ...
+  bool ok = true;
+  ForEachWord(line, [&](std::string_view w) {
+    ++tokens;
+    if (Classify(w) == Tok::kWord) {
+      ++words;
+      return ok = words <= 2;
+    }
+    int value = 0;
+    size_t i = 0, digits = 0;
+    for (size_t k; (k = DigitAt(w, i)) > 0 && digits < 4; i += k, ++digits) {
+      int v = 0;
+      DigitAt(w, i, &v);
+      value = value * 10 + v;
+    }
+    if (digits == 0) return true;  // an arrow, a bar, a slash
+    if (i != w.size()) return ok = false;  // "3." "(3)" "2015-07": no page number
+    ++numbers;
+    if (numbers == 1) first = value;
+    if (numbers == 2) second = value;
+    in_row &= value == numbers;
+    return true;
+  });
+  if (!ok) return false;
+  if (numbers >= 2 && in_row && tokens <= numbers + 4) return true;
+  const char last = line.back();
+  return numbers == 2 && tokens <= 4 && first >= 1 && first <= second && second <= 999 && last != '.' &&
+         last != '!' && last != '?';
+}
+
 bool LooksLikeTicker(std::string_view line, bool ends_sentence) {
   if (ends_sentence || line.size() > 400) return false;
   int seps = 0;

@@ -41,6 +41,13 @@ bool HasClockTime(std::string_view line);
 // dot between letters ("a.m.").
 bool HasSentenceEnd(std::string_view line);
 
+// A pager (round 8): page numbers in a row, 1 2 ... k (k >= 2), with at
+// most two words and arrows around them ("« السابق 1 2 3 التالي »",
+// "< Prev 1 2 Next >"), or a page counter, two numbers N <= M with at most
+// two words and no sentence end, four tokens at most ("الصفحة 2 من 3",
+// "Page 2 of 3", "2 / 5"). An article split over pages, a gallery.
+bool LooksLikePager(std::string_view line);
+
 // A line that only numbers a list item: "1", "٢", "3." (a "most read" box
 // prints the rank on its own line).
 bool IsRankOnly(std::string_view line);

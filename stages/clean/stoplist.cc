@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cctype>
 #include <bit>
 #include <filesystem>
 #include <fstream>
@@ -225,6 +226,50 @@ Stoplists::Density Stoplists::Measure(std::string_view line, int lang, int max_t
     return d.tokens < max_tokens;
   });
   return d;
+}
+
+void Stoplists::ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out,
+                             size_t max_words) const {
+  if (lang < 0) return;
+  const int w = lang >> 6;
+  const uint64_t bit = uint64_t{1} << (lang & 63);
+  ForEachToken(line, [&](std::string_view t) {
+    if (max_words > 0 && out->size() >= max_words) return false;
+    // Under three letters either way (most stop words): no need to fold.
+    if (t.size() < (static_cast<unsigned char>(t[0]) >= 0x80 ? 6u : 3u)) return true;
+    char buf[96];
+    size_t len = 0;
+    if (!FoldToken(t, buf, sizeof(buf), &len) || len == 0) return true;
+    // A stop word, or one behind a proclitic (as Lookup, on the folded token).
+    const Slot* s = Find(std::string_view(buf, len));
+    if (s == nullptr && len > 4 && static_cast<unsigned char>(buf[0]) >= 0xD8 &&
+        static_cast<unsigned char>(buf[0]) <= 0xD9) {
+      std::string_view first(buf, 2);
+      if (first == "\xD9\x88" || first == "\xD9\x81" || first == "\xD8\xA8" || first == "\xD9\x84") {
+        s = Find(std::string_view(buf + 2, len - 2));
+      }
+    }
+    if (s != nullptr && (s->bits[w] & bit)) return true;
+    if (static_cast<unsigned char>(buf[0]) < 0x80 && !std::isalpha(static_cast<unsigned char>(buf[0]))) {
+      return true;  // a number, a symbol
+    }
+    std::string_view v(buf, len);
+    // The article and the proclitics before it: "وال", "بال", "فال", "كال", "لل", "ال".
+    static constexpr std::string_view kPrefixes[] = {
+        "\xD9\x88\xD8\xA7\xD9\x84", "\xD8\xA8\xD8\xA7\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84",
+        "\xD9\x83\xD8\xA7\xD9\x84", "\xD9\x84\xD9\x84", "\xD8\xA7\xD9\x84"};
+    for (std::string_view pre : kPrefixes) {
+      if (v.size() >= pre.size() + 6 && v.substr(0, pre.size()) == pre) {
+        v.remove_prefix(pre.size());
+        break;
+      }
+    }
+    // At least three letters (Arabic letters are two bytes; Latin words four).
+    const bool arabic = static_cast<unsigned char>(v[0]) >= 0xD8 && static_cast<unsigned char>(v[0]) <= 0xDB;
+    if (v.size() < (arabic ? 6u : 4u)) return true;
+    out->push_back(XXH3_64bits(v.data(), v.size()));
+    return true;
+  });
 }
 
 }  // namespace newsflow::clean

@@ -40,6 +40,14 @@ class Stoplists {
   // cost on long lines: a prefix estimates the density well enough).
   Density Measure(std::string_view line, int lang, int max_tokens) const;
 
+  // Appends a hash per content word of `line` to `out`: a token not in
+  // `lang`'s list (nor a listed word behind a proclitic), folded, the Arabic
+  // article stripped ("والمستشفى" and "المستشفى" hash alike), of at least
+  // three letters after that, not a number. Used to tell whether two stretches
+  // of text speak of the same things (same names, places, topic words).
+  // Stops once `out` holds `max_words` hashes (0: no limit).
+  void ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out, size_t max_words = 0) const;
+
  private:
   struct Slot {
     uint64_t hash = 0;  // 0 = empty

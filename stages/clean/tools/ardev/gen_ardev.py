@@ -22,7 +22,8 @@ Templates T01..T09 are for tuning; T10..T12 were held out in round 2 (their
 errors were studied in round 3); T13..T16 are round 3's held-out templates
 (studied in round 5, now tuning data); T17..T20 are round 5's held-out
 templates (studied in round 7, now tuning data); T21..T24 are round 7's
-held-out templates (never looked at while tuning; report them apart). All choices are drawn from a
+held-out templates (studied in round 8, now tuning data); T25..T28 are round
+8's held-out templates (never looked at while tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -755,6 +756,153 @@ def t24(p, c):  # official agency (Iraq/Kurdistan region, in Arabic): ticker, sc
     p.b("جميع الحقوق محفوظة للوكالة")
 
 
+# ---------------------------------------------------------------------------
+# Round 8's held-out templates (T25..T28): furniture interleaved INSIDE the
+# body as real scrapes produce it, layouts unlike T01..T24: a Gulf economy
+# site whose tables were flattened into lines, a Saudi sports site with match
+# facts, a London-based pan-Arab daily's opinion column with an author box and
+# a pull quote, and a Palestinian/Jordanian portal with a news ticker between
+# the paragraphs, "تابعونا" social blocks and the source quoted at the end.
+# Their own random stream and articles: T01..T24's pages are unchanged.
+
+def interleave(p, c, blocks, every):
+    """Writes the article's lines, emptying `blocks` (lists of (label, text))
+    between paragraphs every `every` body lines, never after the last one."""
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen % every == 0 and seen < nbody and blocks:
+                for lab2, t in blocks.pop(0):
+                    p.add(lab2, t)
+    return lines
+
+
+def t25(p, c):  # Gulf economy site: market tables flattened into lines inside the body
+    r = c.rng
+    p.b("الاقتصادي | أسواق  شركات  عقار  طاقة  بنوك  تقنية  مؤشرات")
+    p.b(f"نفط برنت {r.uniform(55, 70):.2f}$  |  الذهب {r.randint(1080, 1140)}$  |  درهم/دولار 3.6725")
+    p.add("title", c.art["title"])
+    p.b(f"تاريخ النشر: {c.d:02d}/{c.m:02d}/{c.y} - {c.hh:02d}:{c.mm:02d} GST")
+    p.o(f"{r.choice(['دبي', 'أبوظبي', 'الكويت', 'الدوحة', 'المنامة'])} - {r.choice(NAMES)}")
+    markets = ["سوق دبي المالي", "سوق أبوظبي", "بورصة الكويت", "بورصة قطر", "السوق السعودية", "بورصة البحرين"]
+    table = [("boilerplate", "المؤشر | الإغلاق | التغير")]
+    for m in r.sample(markets, r.randint(3, 5)):
+        table.append(("boilerplate", f"{m} | {r.randint(1200, 9800):,}.{r.randint(10, 99)} | "
+                                     f"{r.choice(['+', '-'])}{r.uniform(0.05, 2.5):.2f}%"))
+    fx = [("boilerplate", "العملة | شراء | بيع")]
+    for cur, base in r.sample([("دولار أمريكي", 3.67), ("يورو", 4.05), ("جنيه إسترليني", 5.71),
+                               ("ريال سعودي", 0.98), ("دينار كويتي", 12.1)], 3):
+        fx.append(("boilerplate", f"{cur} | {base:.4f} | {base * 1.004:.4f}"))
+    ad = [("boilerplate", r.choice(["إعلان", "مساحة إعلانية"]))]
+    blocks = [table, ad, fx]
+    r.shuffle(blocks)
+    interleave(p, c, blocks, r.choice([2, 3]))
+    p.b("الكلمات الدالة: " + "، ".join(r.sample(["أسواق الخليج", "النفط", "البورصة", "الاستثمار", "العقار"], 3)))
+    p.b("للاشتراك في النشرة الاقتصادية اليومية أدخل بريدك الإلكتروني")
+    p.b("اشترك")
+    p.b("أخبار ذات صلة")
+    for h in c.headlines(3):
+        p.b(f"{h} | {r.randint(1, 28):02d}/{c.m:02d}/{c.y}")
+    p.b("© الاقتصادي 2015 - جميع الحقوق محفوظة | سياسة الخصوصية | اتصل بنا")
+
+
+CLUBS_SA = ["الهلال", "النصر", "الاتحاد", "الأهلي", "الشباب", "الفتح", "التعاون", "الرائد", "الفيصلي", "القادسية"]
+
+
+def t26(p, c):  # Saudi sports site: match facts box, video and "see also" lines inside the body, standings
+    r = c.rng
+    p.b("هدف | كورة سعودية  دوري جميل  كأس الملك  محترفين  انتقالات  فيديو")
+    home, away = r.sample(CLUBS_SA, 2)
+    p.b(f"مباشر: {home} {r.randint(0, 3)} - {r.randint(0, 3)} {away}  الشوط الثاني")
+    p.add("title", c.art["title"])
+    p.b(f"{dow(c.y, c.m, c.d)} {c.d} {MONTHS_EG[c.m - 1]} {c.y} | {c.time12()}")
+    a, b = r.sample(CLUBS_SA, 2)
+    facts = [("boilerplate", "بطاقة المباراة"),
+             ("boilerplate", f"{a} {r.randint(0, 4)} × {r.randint(0, 4)} {b}"),
+             ("boilerplate", f"الملعب: {r.choice(['مدينة الملك فهد الرياضية', 'الجوهرة المشعة', 'الأمير فيصل بن فهد', 'مدينة الملك عبدالله'])}"),
+             ("boilerplate", f"الحكم: {r.choice(NAMES)}"),
+             ("boilerplate", f"الأهداف: {r.choice(NAMES)} {r.randint(1, 45)}' ، {r.choice(NAMES)} {r.randint(46, 90)}'"),
+             ("boilerplate", f"البطاقات الصفراء: {r.randint(0, 5)}  الحمراء: {r.randint(0, 1)}")]
+    facts = facts[:r.randint(4, 6)]
+    video = [("boilerplate", f"فيديو | {c.headlines(1)[0]}"),
+             ("boilerplate", f"{r.randint(0, 4)}:{r.randint(0, 59):02d}")]
+    see = [("boilerplate", f"شاهد أيضاً: {c.headlines(1)[0]}")]
+    blocks = [video, see]
+    r.shuffle(blocks)
+    blocks.insert(0, facts) if r.random() < 0.5 else blocks.append(facts)
+    interleave(p, c, blocks, r.choice([2, 3]))
+    p.b(f"{r.randint(0, 300)} تعليق  |  {r.randint(100, 9000)} مشاهدة")
+    p.b("ترتيب الدوري")
+    p.b("الفريق  لعب  نقاط")
+    for k, club in enumerate(r.sample(CLUBS_SA, 5), 1):
+        p.b(f"{k}  {club}  {r.randint(10, 26)}  {r.randint(15, 60)}")
+    p.b("الأكثر مشاهدة")
+    for h in c.headlines(3):
+        p.b(f"▶ {h}")
+    p.b("حمّل تطبيق هدف على آب ستور وجوجل بلاي")
+
+
+def t27(p, c):  # London pan-Arab daily: opinion column, author box, font sizing, pull quote, other columns by the author
+    r = c.rng
+    p.b("الحياة اللندنية")
+    p.b("الصفحة الأولى  سياسة  اقتصاد  رأي  ثقافة  مجتمع  رياضة  الأرشيف")
+    p.b("رأي")
+    author = r.choice(NAMES)
+    p.b(author)
+    p.b(r.choice(["كاتب وصحافي سعودي", "أكاديمي وباحث في الشؤون الخليجية", "كاتبة سعودية مقيمة في لندن",
+                  "رئيس تحرير سابق"]))
+    p.add("title", c.art["title"])
+    p.b(f"نُشر في: {c.d} {MONTHS_EG[c.m - 1]} {c.y} م - العدد {r.randint(18900, 19300)}")
+    p.b("A A A")
+    p.b("نسخة للطباعة  |  أرسل لصديق")
+    lines = body_lines(c)
+    bodies = [s for lab, s in lines if lab == "body" and len(s) > 60]
+    quote = None
+    if bodies:
+        sents = [x for x in sentences(r.choice(bodies)) if 25 < len(x) < 160]
+        if sents:
+            quote = [("optional", "«" + r.choice(sents).rstrip(".") + "»")]
+    inside = [[("boilerplate", "اقرأ أيضاً للكاتب"), ("boilerplate", c.headlines(1)[0])]]
+    if quote:
+        inside.insert(r.randint(0, 1), quote)
+    interleave(p, c, inside, r.choice([2, 3, 4]))
+    p.o(f"* {r.choice(['كاتب سعودي', 'إعلامي وكاتب', 'باحث في العلاقات الدولية'])}")
+    p.b(f"@{r.choice(['writer', 'column', 'opinion'])}_{r.randint(10, 99)}")
+    p.b(f"مقالات أخرى لـ {author}")
+    for h in c.headlines(r.randint(3, 4)):
+        p.b(h)
+    p.b("© دار الحياة 2015  الشروط والأحكام  اتصل بنا")
+
+
+def t28(p, c):  # Palestinian/Jordanian portal: ticker lines between paragraphs, "follow us" blocks, the source at the end
+    r = c.rng
+    p.b(r.choice(["وكالة البوصلة الإخبارية", "شبكة القدس الإخبارية", "موقع الميدان"]))
+    p.b("الرئيسية  فلسطين  الأردن  عربي ودولي  اقتصاد  رياضة  منوعات  كاريكاتير")
+    p.b(f"القدس {r.randint(22, 33)}° | عمان {r.randint(22, 35)}° | غزة {r.randint(24, 32)}°")
+    p.add("title", c.art["title"])
+    p.b(f"{c.d}/{c.m}/{c.y} {c.hh:02d}:{c.mm:02d}")
+    ticker = [[("boilerplate", f"شريط الأخبار | {h}")] for h in c.headlines(2)]
+    ticker.append([("boilerplate", f"عاجل: {c.headlines(1)[0]}")])
+    social = [("boilerplate", "تابعونا على"), ("boilerplate", "فيسبوك  تويتر  تلغرام  واتساب")]
+    blocks = ticker + [social]
+    r.shuffle(blocks)
+    interleave(p, c, blocks, r.choice([2, 3]))
+    if r.random() < 0.6:
+        p.o(f"المصدر: {r.choice(['صحيفة الغد الأردنية', 'وكالة وفا', 'صحيفة القدس', 'قدس برس', 'عمون'])}")
+        p.b("اقرأ الخبر من المصدر")
+    p.b("تابعونا على تلغرام لآخر الأخبار لحظة بلحظة")
+    p.b("انضم إلى قناتنا على واتساب")
+    p.b("أخبار قد تهمك")
+    for h in c.headlines(3):
+        p.b(h)
+        p.b(f"منذ {r.randint(1, 23)} ساعة")
+    p.b("جميع الحقوق محفوظة © 2015")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -775,6 +923,10 @@ STATES_DATE.update({"T17": "day", "T18": "day", "T19": "day", "T20": "day"})
 TEMPLATES_R7 = {"T21": t21, "T22": t22, "T23": t23, "T24": t24}
 HELD_OUT_R7 = set(TEMPLATES_R7)
 STATES_DATE.update({"T21": "day", "T22": "day", "T23": "day", "T24": "day"})
+# Round 8's held-out templates (T21..T24 became tuning data in round 8).
+TEMPLATES_R8 = {"T25": t25, "T26": t26, "T27": t27, "T28": t28}
+HELD_OUT_R8 = set(TEMPLATES_R8)
+STATES_DATE.update({"T25": "day", "T26": "day", "T27": "day", "T28": "day"})
 
 
 def main():
@@ -809,7 +961,7 @@ def main():
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
         (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5.get(tname)
-         or TEMPLATES_R7[tname])(page, ctx)
+         or TEMPLATES_R7.get(tname) or TEMPLATES_R8[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -822,7 +974,9 @@ def main():
         # round 3), "r3-held-out" (T13..T16, never looked at while tuning).
         # Round 5: "r5-held-out" (T17..T20); r3-held-out became tuning data.
         # Round 7: "r7-held-out" (T21..T24); r5-held-out became tuning data.
-        group = ("r7-held-out" if tname in HELD_OUT_R7 else
+        # Round 8: "r8-held-out" (T25..T28); r7-held-out became tuning data.
+        group = ("r8-held-out" if tname in HELD_OUT_R8 else
+                 "r7-held-out" if tname in HELD_OUT_R7 else
                  "r5-held-out" if tname in HELD_OUT_R5 else
                  "r3-held-out" if tname in HELD_OUT_R3 else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
@@ -868,11 +1022,20 @@ def main():
     base7 = base5 + len(chosen5)
     for j, art in enumerate(chosen7):
         write_page(base7 + j, names7[j % len(names7)], art, rng7)
+    # Round 8's templates: again their own stream and unused articles.
+    rng8 = random.Random(a.seed * 1000 + 8)
+    used |= {o["id"] for o in chosen7}
+    rest8 = [o for o in arts if o["id"] not in used]
+    chosen8 = rng8.sample(rest8, a.pages_per_template * len(TEMPLATES_R8))
+    names8 = list(TEMPLATES_R8)
+    base8 = base7 + len(chosen7)
+    for j, art in enumerate(chosen8):
+        write_page(base8 + j, names8[j % len(names8)], art, rng8)
     out.close()
-    n = len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7)
-    print(f"gen_ardev: {base7 + len(chosen7)} pages from {n} templates ({len(HELD_OUT)} held out in "
+    n = len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
+    print(f"gen_ardev: {base8 + len(chosen8)} pages from {n} templates ({len(HELD_OUT)} held out in "
           f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5, "
-          f"{len(HELD_OUT_R7)} in round 7) in {a.out_dir}")
+          f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
