@@ -501,7 +501,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     } else if (f.cp >= 200) {
       f.cls = ((!stop_low || f.sent_punct >= 2) && b.link_density <= 0.25) ? Cls::kGood : Cls::kNear;
     } else if (f.cp >= 70) {
-      if (stop_ok && f.end_punct && b.link_density <= 0.2) f.cls = Cls::kGood;
+      // A sentence that ends with a colon announces what follows (a quote,
+      // verse, a list): prose as much as one ending with a full stop.
+      const bool announces = !b.text.empty() && b.text.back() == ':' && f.tokens >= 8;
+      if (stop_ok && (f.end_punct || announces) && b.link_density <= 0.2) f.cls = Cls::kGood;
       else if (!stop_low && b.link_density <= 0.3) f.cls = Cls::kNear;
       else f.cls = Cls::kBad;
     } else {
@@ -1126,7 +1129,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
     if (title_idx == n && n > 0 && first_body == 0 && !info[0].end_punct && info[0].cp <= 300 &&
-        info[0].reason == nullptr) {
+        info[0].reason == nullptr && !blocks[0].text.empty() && blocks[0].text.back() != ':') {
       // A text page that opens with its headline, when body follows (a
       // one-paragraph story is not its own title).
       for (size_t k = 1; k < n && title_idx == n; ++k) {

@@ -158,5 +158,30 @@ TEST(CleanRound8Test, AOneParagraphItemBetweenADateAndACounterIsKept) {
   EXPECT_TRUE(Has(LinesOf(a.clean->text), kPara1)) << a.clean->text;
 }
 
+// A text page without a headline whose first paragraph announces a quoted
+// verse with a colon: the paragraph is prose (not a line too weak to keep),
+// the verse is no headline, and neither is the announcing paragraph. Before,
+// the verse was taken for the title, the paragraph above it removed as
+// "low_text" and the verse's second quotation, spelt with other vowel marks,
+// as the title's repeat: three body lines lost (seen on a news/ar column).
+TEST(CleanRound8Test, AParagraphEndingWithAColonBeforeAVerseIsKeptAndNoTitle) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string opening =
+      "كتب الشاعر القديم قصيدة عن البحر والسفر ما زال الناس يرددونها في المجالس حتى اليوم، ومنها قوله:";
+  const std::string verse = "وَمَا البَحْرُ إِلَّا مَوْجَةٌ إِنْ تَعَالَتْ... عَلَوْنَا وَإِنْ تَهْدَأْ نَعُدْ لِلْمَرَافِئِ";
+  const std::string verse2 = "وما البحرُ إلا موجةٌ إن تعالتْ... علونا وإن تهدأْ نعدْ للمرافئِ";
+  const std::string page = opening + "\n" + verse + "\n" + kPara1 + "\n" + kPara2 + "\n" +
+                           "وقال الشاعر في ختام قصيدته مكررا البيت الذي اشتهر به بين أهل الساحل:\n" + verse2 +
+                           "\n" + kPara3 + "\n";
+  Article a = TextArticle(page, "coast-portal", "r8-colon-verse");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(Has(lines, opening)) << a.clean->text;
+  EXPECT_TRUE(Has(lines, verse)) << a.clean->text;
+  EXPECT_TRUE(Has(lines, verse2)) << a.clean->text;
+  EXPECT_EQ(a.clean->title, "") << a.clean->title;
+}
+
 }  // namespace
 }  // namespace newsflow
