@@ -17,15 +17,9 @@ namespace {
 
 using testing::CleanHarness;
 using testing::Forwarded;
+using testing::HasLine;
 using testing::LinesOf;
 using testing::TextArticle;
-
-bool Has(const std::vector<std::string>& lines, const std::string& line) {
-  for (const auto& l : lines) {
-    if (l == line) return true;
-  }
-  return false;
-}
 
 // Two paragraphs, then a line announcing a poem and eight verse lines (each
 // headline-sized, none ending a sentence: the shape of a teaser list), then
@@ -68,12 +62,12 @@ TEST(CleanRound5Test, ColonLineAnnouncesAPoemThatTheTeaserRuleKeeps) {
   const auto lines = LinesOf(a.clean->text);
   // Two paragraphs, the announcing line and the eight verses; before: the
   // announcing line and the verses went as teasers (9 lines lost).
-  EXPECT_TRUE(Has(lines, "ومن أبرز ما جاء في الديوان قوله في قصيدة الزورق:")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "ومن أبرز ما جاء في الديوان قوله في قصيدة الزورق:")) << a.clean->text;
   int verses = 0;
-  for (const auto& v : kVerses) verses += Has(lines, v);
+  for (const auto& v : kVerses) verses += HasLine(lines, v);
   EXPECT_EQ(verses, 8) << a.clean->text;
   // The related-stories list below still goes.
-  EXPECT_FALSE(Has(lines, "افتتاح معرض الكتاب في العاصمة بمشاركة مئات دور النشر العربية")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "افتتاح معرض الكتاب في العاصمة بمشاركة مئات دور النشر العربية")) << a.clean->text;
   EXPECT_EQ(lines.size(), 11u) << a.clean->text;
   EXPECT_GE(a.clean->removed["teaser"], 3);
 }
@@ -118,9 +112,9 @@ TEST(CleanRound5Test, AnAdSlotLearntAsTemplateDoesNotCutTheAnnouncedPoem) {
     ASSERT_TRUE(Forwarded(*h.stage, a)) << p;
     const auto lines = LinesOf(a.clean->text);
     int verses = 0;
-    for (const auto& v : kVerses) verses += Has(lines, v + " في " + places[p]);
+    for (const auto& v : kVerses) verses += HasLine(lines, v + " في " + places[p]);
     EXPECT_EQ(verses, 8) << "page " << p << ":\n" << a.clean->text;
-    EXPECT_FALSE(Has(lines, "إعلان")) << "page " << p;
+    EXPECT_FALSE(HasLine(lines, "إعلان")) << "page " << p;
     if (p >= 3) {
       EXPECT_GE(a.clean->removed["template"], 1) << "page " << p;  // the ad slot was learnt
     }
@@ -145,8 +139,8 @@ TEST(CleanRound5Test, AnAdSlotInsideTheBodyDoesNotTakeTheSubheadingWithIt) {
   Article a = TextArticle(kAdSlotPage, "valley-news", "r5-ad");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, "أثر المشروع على المزارعين")) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "إعلان")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "أثر المشروع على المزارعين")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "إعلان")) << a.clean->text;
   int paragraphs = 0;
   for (const auto& l : lines) paragraphs += l.size() > 200;
   EXPECT_EQ(paragraphs, 4) << a.clean->text;
@@ -175,7 +169,7 @@ TEST(CleanRound5Test, DateLinesBetweenHeadlinesDoNotMakeTheListProse) {
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   EXPECT_EQ(lines.size(), 2u) << a.clean->text;  // the two paragraphs only
-  EXPECT_FALSE(Has(lines, "البلدية تطلق حملة لزراعة الأشجار في الشوارع الرئيسية")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "البلدية تطلق حملة لزراعة الأشجار في الشوارع الرئيسية")) << a.clean->text;
 }
 
 // A hard-wrapped paragraph whose lines hold a date inside the sentence is
@@ -198,9 +192,9 @@ TEST(CleanRound5Test, AWrappedLineWithADateInsideStaysProse) {
   Article a = TextArticle(kWrappedDatesPage, "city-paper", "r5-wrapped");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, "الخميس 14 مارس 2024 ميزانية العام المقبل بعد")) << a.clean->text;
-  EXPECT_TRUE(Has(lines, "أقر المجلس البلدي في جلسته التي عقدت يوم")) << a.clean->text;
-  EXPECT_TRUE(Has(lines, "تعاني من الفيضانات منذ سنوات طويلة.")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "الخميس 14 مارس 2024 ميزانية العام المقبل بعد")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "أقر المجلس البلدي في جلسته التي عقدت يوم")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "تعاني من الفيضانات منذ سنوات طويلة.")) << a.clean->text;
 }
 
 // A Moroccan portal's date line under the headline, month names as written
@@ -270,10 +264,10 @@ TEST(CleanRound5Test, NumbersJoinedBySlashesAreNotABreadcrumb) {
   Article a = TextArticle(kDecreePage, "port-daily", "r5-decree");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, "الرقم : ق / 512")) << a.clean->text;
-  EXPECT_TRUE(Has(lines, "التاريخ : 14 / 3 / 1445ه")) << a.clean->text;  // tatweel removed
-  EXPECT_TRUE(Has(lines, "بعون الله تعالى")) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "الرئيسية / محليات / قرارات")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "الرقم : ق / 512")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "التاريخ : 14 / 3 / 1445ه")) << a.clean->text;  // tatweel removed
+  EXPECT_TRUE(HasLine(lines, "بعون الله تعالى")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "الرئيسية / محليات / قرارات")) << a.clean->text;
   EXPECT_EQ(a.clean->removed["breadcrumb"], 1) << a.clean->text;
 }
 

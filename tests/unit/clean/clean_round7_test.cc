@@ -18,15 +18,9 @@ namespace {
 
 using testing::CleanHarness;
 using testing::Forwarded;
+using testing::HasLine;
 using testing::LinesOf;
 using testing::TextArticle;
-
-bool Has(const std::vector<std::string>& lines, const std::string& line) {
-  for (const auto& l : lines) {
-    if (l == line) return true;
-  }
-  return false;
-}
 
 int CodePoints(const std::string& s) {
   int n = 0;
@@ -90,13 +84,13 @@ TEST(CleanRound7Test, RaggedLinesAfterTheBodyAreNotAWrappedParagraph) {
   const auto lines = LinesOf(a.clean->text);
   // Before: the six lines after the body were taken for a wrapped paragraph
   // and kept.
-  EXPECT_TRUE(Has(lines, kPara1)) << a.clean->text;
-  EXPECT_TRUE(Has(lines, kPara2)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kPara1)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kPara2)) << a.clean->text;
   int after = 0;
   for (const char* l : {"نشر هذا الخبر في قسم أخبار المدينة", "التنقل بين المقالات",
                         "← إغلاق طريق الميناء من أجل الصيانة", "مهرجان الربيع يعود إلى الساحة الكبرى في المدينة →",
                         "اترك ردا على هذا الخبر إلغاء الرد", "يجب أن تكون مسجلا لكي تضيف تعليقا على هذا الخبر."}) {
-    after += Has(lines, l);
+    after += HasLine(lines, l);
   }
   EXPECT_EQ(after, 0) << a.clean->text;
 }
@@ -118,8 +112,8 @@ TEST(CleanRound7Test, AColumnOfShortLinesWithoutAParagraphAboveIsStillProse) {
   Article a = TextArticle(page, "column-site", "r7-column");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, "تجد أن الشوارع قد تغيرت كثيرا")) << a.clean->text;
-  EXPECT_TRUE(Has(lines, "كما كانوا يفعلون في الأيام الأولى.")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "تجد أن الشوارع قد تغيرت كثيرا")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "كما كانوا يفعلون في الأيام الأولى.")) << a.clean->text;
   EXPECT_GE(lines.size(), 6u) << a.clean->text;
 }
 
@@ -141,9 +135,9 @@ TEST(CleanRound7Test, SectionKickersBetweenTeaserHeadlinesDoNotSaveTheList) {
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   // Before: the kickers and headlines were smoothed into the article.
-  EXPECT_FALSE(Has(lines, "فريق المدينة يتأهل إلى نهائي كأس الأندية بعد فوز صعب")) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "مصور شاب يفوز بجائزة دولية عن صورة لطيور مهاجرة فوق البحيرة")) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "اقتصاد")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "فريق المدينة يتأهل إلى نهائي كأس الأندية بعد فوز صعب")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "مصور شاب يفوز بجائزة دولية عن صورة لطيور مهاجرة فوق البحيرة")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "اقتصاد")) << a.clean->text;
   EXPECT_EQ(lines.size(), 2u) << a.clean->text;
   EXPECT_GE(a.clean->removed["teaser"], 3);
 }
@@ -164,8 +158,8 @@ TEST(CleanRound7Test, ALastParagraphWithALeftoverIsNotTakenIntoTheTeaserList) {
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   // Before: the last paragraph went with the teasers.
-  EXPECT_TRUE(Has(lines, last)) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "ارتفاع أسعار الخضار في الأسواق المركزية مع بداية الصيف")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, last)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "ارتفاع أسعار الخضار في الأسواق المركزية مع بداية الصيف")) << a.clean->text;
   EXPECT_EQ(lines.size(), 2u) << a.clean->text;
 }
 
@@ -186,9 +180,9 @@ TEST(CleanRound7Test, TwoShortClosingSentencesAreBothKept) {
   Article a = TextArticle(page, "oasis-daily", "r7-closing");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, "«الحديقة لكم فحافظوا عليها».")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "«الحديقة لكم فحافظوا عليها».")) << a.clean->text;
   // Before: the second closing sentence was lost.
-  EXPECT_TRUE(Has(lines, "وهذا ما نرجوه من كل السكان هنا.")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "وهذا ما نرجوه من كل السكان هنا.")) << a.clean->text;
   EXPECT_EQ(lines.size(), 4u) << a.clean->text;
 }
 
@@ -220,13 +214,13 @@ TEST(CleanRound7Test, WrappedWireStoryKeepsItsShortParagraphAndClosingWord) {
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   int kept = 0;
-  for (const auto& l : Wrap(kWire1, 34)) kept += Has(lines, l);
-  for (const auto& l : second) kept += Has(lines, l);
+  for (const auto& l : Wrap(kWire1, 34)) kept += HasLine(lines, l);
+  for (const auto& l : second) kept += HasLine(lines, l);
   const int total = static_cast<int>(Wrap(kWire1, 34).size() + second.size());
   // Before: the second paragraph (three lines under 150 code points and a
   // one-word closing line) was lost.
   EXPECT_EQ(kept, total) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "//انتهى//")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "//انتهى//")) << a.clean->text;
 }
 
 TEST(CleanRound7Test, QuotedHeadlineAboveAWrappedBodyIsTheTitle) {
@@ -266,7 +260,7 @@ TEST(CleanRound7Test, AWrappedParagraphWithoutAFullStopIsKept) {
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   int kept = 0;
-  for (const auto& l : wrapped) kept += Has(lines, l);
+  for (const auto& l : wrapped) kept += HasLine(lines, l);
   EXPECT_EQ(kept, static_cast<int>(wrapped.size())) << a.clean->text;
 }
 

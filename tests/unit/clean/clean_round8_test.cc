@@ -19,15 +19,9 @@ namespace {
 
 using testing::CleanHarness;
 using testing::Forwarded;
+using testing::HasLine;
 using testing::LinesOf;
 using testing::TextArticle;
-
-bool Has(const std::vector<std::string>& lines, const std::string& line) {
-  for (const auto& l : lines) {
-    if (l == line) return true;
-  }
-  return false;
-}
 
 CleanHarness OffHarness() { return CleanHarness(testing::Given{{"learn_templates", "false"}}); }
 
@@ -59,10 +53,10 @@ TEST(CleanRound8Test, AMostReadMarkerBetweenParagraphsOfOneArticleDoesNotCutIt) 
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   int body = 0;
-  for (const char* p : {kPara1, kPara2, kPara3, kPara4}) body += Has(lines, p);
+  for (const char* p : {kPara1, kPara2, kPara3, kPara4}) body += HasLine(lines, p);
   EXPECT_EQ(body, 4) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "الأكثر قراءة")) << a.clean->text;
-  EXPECT_FALSE(Has(lines, "مهرجان الكتاب يفتح أبوابه للزوار الأسبوع المقبل")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "الأكثر قراءة")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "مهرجان الكتاب يفتح أبوابه للزوار الأسبوع المقبل")) << a.clean->text;
 }
 
 // Guard: a related article glued after the body under "اقرأ أيضاً" speaks of
@@ -81,9 +75,9 @@ TEST(CleanRound8Test, ARelatedArticleGluedAfterTheMarkerIsStillCut) {
   Article a = TextArticle(page, "coast-portal", "r8-glued");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, kPara1) && Has(lines, kPara2) && Has(lines, kPara3)) << a.clean->text;
-  EXPECT_FALSE(Has(lines, other1)) << a.clean->text;
-  EXPECT_FALSE(Has(lines, other2)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kPara1) && HasLine(lines, kPara2) && HasLine(lines, kPara3)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, other1)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, other2)) << a.clean->text;
 }
 
 // An article split over pages: the pager and the page counter between the
@@ -99,13 +93,13 @@ TEST(CleanRound8Test, PagerLinesBetweenPagesAreRemovedAndSubheadingsBesideThemKe
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
   int body = 0;
-  for (const char* p : {kPara1, kPara2, kPara3, kPara4}) body += Has(lines, p);
+  for (const char* p : {kPara1, kPara2, kPara3, kPara4}) body += HasLine(lines, p);
   EXPECT_EQ(body, 4) << a.clean->text;
-  EXPECT_TRUE(Has(lines, "رصيف جديد")) << a.clean->text;
-  EXPECT_TRUE(Has(lines, "سوق السمك")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "رصيف جديد")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "سوق السمك")) << a.clean->text;
   int pager = 0;
   for (const char* l : {"« السابق 1 2 3 التالي »", "الصفحة 2 من 3", "< Prev 1 2 3 Next >", "Page 3 of 3", "1 2 3"}) {
-    pager += Has(lines, l);
+    pager += HasLine(lines, l);
   }
   EXPECT_EQ(pager, 0) << a.clean->text;
 }
@@ -119,8 +113,8 @@ TEST(CleanRound8Test, NumbersInASentenceAreNoPager) {
   Article a = TextArticle(page, "coast-portal", "r8-not-pager");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, "وصل 20 قاربا من 40.")) << a.clean->text;
-  EXPECT_TRUE(Has(lines, kPara3) && Has(lines, kPara4)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "وصل 20 قاربا من 40.")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kPara3) && HasLine(lines, kPara4)) << a.clean->text;
 }
 
 // A comment thread after the body: per entry a name, a timestamp, the
@@ -141,9 +135,9 @@ TEST(CleanRound8Test, CommentThreadEntriesAfterTheBodyAreRemoved) {
   Article a = TextArticle(page, "coast-portal", "r8-comments");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, kPara1) && Has(lines, kPara2) && Has(lines, kPara3)) << a.clean->text;
-  EXPECT_FALSE(Has(lines, c1)) << a.clean->text;
-  EXPECT_FALSE(Has(lines, c2)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kPara1) && HasLine(lines, kPara2) && HasLine(lines, kPara3)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, c1)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, c2)) << a.clean->text;
 }
 
 // Guard: a one-paragraph item between a dateline and a view counter is the
@@ -155,7 +149,7 @@ TEST(CleanRound8Test, AOneParagraphItemBetweenADateAndACounterIsKept) {
                            kPara1 + "\n" + "240 مشاهدة\n" + "جميع الحقوق محفوظة لبوابة الساحل\n";
   Article a = TextArticle(page, "coast-portal", "r8-one-para");
   ASSERT_TRUE(Forwarded(*h.stage, a));
-  EXPECT_TRUE(Has(LinesOf(a.clean->text), kPara1)) << a.clean->text;
+  EXPECT_TRUE(HasLine(LinesOf(a.clean->text), kPara1)) << a.clean->text;
 }
 
 // A text page without a headline whose first paragraph announces a quoted
@@ -177,9 +171,9 @@ TEST(CleanRound8Test, AParagraphEndingWithAColonBeforeAVerseIsKeptAndNoTitle) {
   Article a = TextArticle(page, "coast-portal", "r8-colon-verse");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   const auto lines = LinesOf(a.clean->text);
-  EXPECT_TRUE(Has(lines, opening)) << a.clean->text;
-  EXPECT_TRUE(Has(lines, verse)) << a.clean->text;
-  EXPECT_TRUE(Has(lines, verse2)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, opening)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, verse)) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, verse2)) << a.clean->text;
   EXPECT_EQ(a.clean->title, "") << a.clean->title;
 }
 

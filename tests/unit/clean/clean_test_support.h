@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -71,6 +72,11 @@ inline std::vector<std::string> LinesOf(const std::string& text) {
   std::string l;
   while (std::getline(ss, l)) out.push_back(l);
   return out;
+}
+
+// Whether `lines` (LinesOf a cleaned text) holds `line` exactly.
+inline bool HasLine(const std::vector<std::string>& lines, const std::string& line) {
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
 }
 
 inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
