@@ -70,6 +70,11 @@ int main(int argc, char** argv) {
                  "(jackknifed over 5 folds) and write the full list here (ship as data/<lang>.names.tsv)");
   app.add_option("--names", names_in, "name list to load after the gazetteer (as the stage loads "
                                       "data/<lang>.names.tsv), for --evaluate");
+  NameListOptions names_opt;
+  std::string names_kinds = "N";
+  app.add_option("--names-min", names_opt.min_count, "name list: a name seen in at least this many sentences");
+  app.add_option("--names-share", names_opt.min_share, "name list: its most frequent type at least this share");
+  app.add_option("--names-kinds", names_kinds, "name list: N names, H heads, F first tokens (default N)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -167,7 +172,10 @@ int main(int argc, char** argv) {
   }
   JackknifedNames jk;
   if (!names_out.empty()) {
-    jk = BuildJackknifedNames(train, res, NameListOptions{});
+    names_opt.names = names_kinds.find('N') != std::string::npos;
+    names_opt.heads = names_kinds.find('H') != std::string::npos;
+    names_opt.firsts = names_kinds.find('F') != std::string::npos;
+    jk = BuildJackknifedNames(train, res, names_opt);
     opt.sentence_resources = &jk.per_sentence;
     std::string header = "Typed name lists compiled by newsflow-train-ner --names-out from the labelled spans of\n"
                          "its training files (feature-only gazetteer types: N* names, H* name heads, F* first\n"

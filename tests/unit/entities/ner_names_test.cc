@@ -40,6 +40,15 @@ const NameListEntry* FindEntry(const std::vector<NameListEntry>& list, std::stri
   return nullptr;
 }
 
+// The round-4 first setting: names seen twice, 75 % one type, heads and first tokens.
+NameListOptions AllKinds() {
+  NameListOptions opt;
+  opt.min_count = 2;
+  opt.min_share = 0.75;
+  opt.heads = opt.firsts = true;
+  return opt;
+}
+
 std::vector<Sentence> Corpus() {
   return {
       S("He/O lives/O on/O Grant/B-LOC Avenue/I-LOC ./O"),
@@ -57,7 +66,7 @@ std::vector<Sentence> Corpus() {
 }
 
 TEST(EntitiesNameListTest, ListsNamesSeenTwiceWithOneTypeAndHeadsAndFirstTokens) {
-  const std::vector<NameListEntry> list = CompileNameList(Corpus(), nullptr, NameListOptions{});
+  const std::vector<NameListEntry> list = CompileNameList(Corpus(), nullptr, AllKinds());
   // Seen twice as LOC.
   const NameListEntry* grant = FindEntry(list, "Grant Avenue");
   ASSERT_NE(grant, nullptr);
@@ -69,6 +78,10 @@ TEST(EntitiesNameListTest, ListsNamesSeenTwiceWithOneTypeAndHeadsAndFirstTokens)
   EXPECT_EQ(FindEntry(list, "Zorblax Labs"), nullptr);
   // PER once, LOC once: no dominant type.
   EXPECT_EQ(FindEntry(list, "Jordan"), nullptr);
+  // The shipped defaults: names only, seen in three sentences, 90 % one type.
+  const std::vector<NameListEntry> strict = CompileNameList(Corpus(), nullptr, NameListOptions{});
+  EXPECT_EQ(FindEntry(strict, "Grant Avenue"), nullptr);
+  EXPECT_EQ(FindEntry(strict, "Avenue"), nullptr);
   // Last token of three LOC spans: a LOC head; first token of three: a LOC cue.
   const NameListEntry* avenue = FindEntry(list, "Avenue");
   ASSERT_NE(avenue, nullptr);
@@ -87,7 +100,7 @@ TEST(EntitiesNameListTest, ListsNamesSeenTwiceWithOneTypeAndHeadsAndFirstTokens)
 TEST(EntitiesNameListTest, ListsAreFeaturesAndNeverOverrideSpans) {
   Resources res;
   res.gazetteer.Add("LOC", "Park Avenue", "Park Avenue");  // a hand list, loaded first
-  NameListOptions opt;
+  NameListOptions opt = AllKinds();
   AddNameList(CompileNameList(Corpus(), nullptr, opt), &res.gazetteer);
   // The hand list keeps its type; the learnt entries carry feature-only types.
   FeatureExtractor fx(&res);
@@ -120,7 +133,7 @@ TEST(EntitiesNameListTest, ListsAreFeaturesAndNeverOverrideSpans) {
 
 TEST(EntitiesNameListTest, JackknifeHidesASentencesOwnNames) {
   std::vector<Sentence> train = Corpus();
-  NameListOptions opt;
+  NameListOptions opt = AllKinds();
   opt.min_count = 1;  // every name, so each sentence's own names would be listed
   const JackknifedNames jk = BuildJackknifedNames(train, Resources{}, opt, 5);
   ASSERT_EQ(jk.per_sentence.size(), train.size());
@@ -151,7 +164,7 @@ TEST(EntitiesNameListTest, JackknifeHidesASentencesOwnNames) {
 }
 
 TEST(EntitiesNameListTest, WrittenListLoadsAsTheCompiledOne) {
-  const std::vector<NameListEntry> list = CompileNameList(Corpus(), nullptr, NameListOptions{});
+  const std::vector<NameListEntry> list = CompileNameList(Corpus(), nullptr, AllKinds());
   const std::string path = std::filesystem::temp_directory_path() /
                            ("newsflow_names_" + std::to_string(::getpid()) + ".tsv");
   ASSERT_TRUE(WriteNameList(list, path, "test list\nsecond line").ok());
