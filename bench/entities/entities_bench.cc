@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "name_list.h"
 #include "ner.h"
 #include "newsflow/paths.h"
 #include "recognizer.h"
@@ -84,6 +85,12 @@ const char* const kEnExtra[] = {
 bool g_no_en = false, g_no_ar = false;
 int g_en_cv = 0;
 int g_en_runs = 0, g_en_epochs = 0;
+// --en-names: typed name lists compiled from the training spans as
+// gazetteer features, jackknifed over 5 folds for the training sentences
+// (name_list.h); --en-names-kinds NHF (names, heads, first tokens),
+// --en-names-min N, --en-names-share S.
+bool g_en_names = false;
+NameListOptions g_names_opt;
 
 ExtraFile ParseExtra(std::string spec) {
   ExtraFile f;
@@ -215,6 +222,16 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     opt.crf_epochs = g_ar.crf_epochs;
     opt.mix_crf_weight = g_ar.mix_weight;
   }
+  const bool names = lang == "en" && g_en_names;
+  // With --en-names: the name lists of the training data, jackknifed for the
+  // training sentences; `eval_res` (all training spans) tags dev.
+  JackknifedNames jk;
+  if (names) {
+    jk = BuildJackknifedNames(train_all, l.res, g_names_opt);
+    opt.sentence_resources = &jk.per_sentence;
+    std::printf("[en] name list from the training spans: %zu entries\n", jk.full_list.size());
+  }
+  const Resources& eval_res = names ? *jk.full : l.res;
   const auto t0 = std::chrono::steady_clock::now();
   if (auto st = Train(train_all, {}, l.res, opt, &l.model); !st.ok()) {
     std::printf("[%s] training failed: %s\n", lang.c_str(), st.ToString().c_str());
@@ -241,9 +258,16 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
       for (int w = 1; w < weight; ++w) fit.insert(fit.end(), fit1.begin(), fit1.end());
       fit.insert(fit.end(), extra.begin(), extra.end());
       Model m;
-      (void)Train(fit, {}, l.res, opt, &m);
-      const Evaluation a = Evaluate(held, m, l.res, {false, false, false});
-      const Evaluation b = Evaluate(held, m, l.res, DefaultPolicy(lang), 20);
+      JackknifedNames fjk;
+      TrainOptions fopt = opt;
+      if (names) {
+        fjk = BuildJackknifedNames(fit, l.res, g_names_opt);
+        fopt.sentence_resources = &fjk.per_sentence;
+      }
+      const Resources& fres = names ? *fjk.full : l.res;
+      (void)Train(fit, {}, l.res, fopt, &m);
+      const Evaluation a = Evaluate(held, m, fres, {false, false, false});
+      const Evaluation b = Evaluate(held, m, fres, DefaultPolicy(lang), 20);
       for (int t = 0; t < 4; ++t) {
         bare.by_type[t].gold += a.by_type[t].gold;
         bare.by_type[t].predicted += a.by_type[t].predicted;
@@ -264,13 +288,13 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     std::printf("-- %d-fold cross-validation on train.conll, as the stage runs\n%s", cv_folds,
                 prop.Table().c_str());
   }
-  std::printf("-- bare model\n%s", Evaluate(*dev, l.model, l.res, {false, false, false}).Table().c_str());
+  std::printf("-- bare model\n%s", Evaluate(*dev, l.model, eval_res, {false, false, false}).Table().c_str());
   std::printf("-- bare model + name propagation over 20-sentence pseudo-documents (ANERcorp has "
               "no document marks; the stage propagates over one article)\n%s",
-              Evaluate(*dev, l.model, l.res, {false, false, false}, 20).Table().c_str());
+              Evaluate(*dev, l.model, eval_res, {false, false, false}, 20).Table().c_str());
   std::printf("-- as the stage runs: post-rules (gazetteer type/add, particle/title trim) + "
               "propagation over 20-sentence pseudo-documents\n%s",
-              Evaluate(*dev, l.model, l.res, DefaultPolicy(lang), 20).Table().c_str());
+              Evaluate(*dev, l.model, eval_res, DefaultPolicy(lang), 20).Table().c_str());
   if (!ablate) return;
   // Which post-rule moves the stage figure: each alone on top of propagation.
   struct Variant {
@@ -327,7 +351,16 @@ int main(int argc, char** argv) {
     else if (arg == "--en-epochs" && has_value) g_en_epochs = std::stoi(argv[++i]);
     else if (arg == "--no-en") g_no_en = true;
     else if (arg == "--no-ar") g_no_ar = true;
-    else if (arg == "--en-cv" && has_value) g_en_cv = std::stoi(argv[++i]);
+    else if (arg == "--en-names") g_en_names = true;
+    else if (arg == "--en-names-min" && has_value) g_names_opt.min_count = std::stoi(argv[++i]);
+    else if (arg == "--en-names-share" && has_value) {
+      g_names_opt.min_share = g_names_opt.head_min_share = std::stod(argv[++i]);
+    } else if (arg == "--en-names-kinds" && has_value) {
+      const std::string k = argv[++i];
+      g_names_opt.names = k.find('N') != std::string::npos;
+      g_names_opt.heads = k.find('H') != std::string::npos;
+      g_names_opt.firsts = k.find('F') != std::string::npos;
+    } else if (arg == "--en-cv" && has_value) g_en_cv = std::stoi(argv[++i]);
     else {
       std::printf("unknown argument %s\n", argv[i]);
       return 2;

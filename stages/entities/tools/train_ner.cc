@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "name_list.h"
 #include "ner.h"
 #include "newsflow/paths.h"
 
@@ -63,6 +64,17 @@ int main(int argc, char** argv) {
                  "load this model, drop features below --prune-below (as training with it would), write --out");
   app.add_option("--clusters", clusters, "word clusters file (default: data/<lang>.clusters.tsv if present)");
   app.add_option("--gazetteer", gazetteer, "gazetteer directory (default: data/gazetteer)");
+  std::string names_out, names_in;
+  app.add_option("--names-out", names_out,
+                 "compile typed name lists from the training spans (name_list.h), train with them "
+                 "(jackknifed over 5 folds) and write the full list here (ship as data/<lang>.names.tsv)");
+  app.add_option("--names", names_in, "name list to load after the gazetteer (as the stage loads "
+                                      "data/<lang>.names.tsv), for --evaluate");
+  NameListOptions names_opt;
+  std::string names_kinds = "N";
+  app.add_option("--names-min", names_opt.min_count, "name list: a name seen in at least this many sentences");
+  app.add_option("--names-share", names_opt.min_share, "name list: its most frequent type at least this share");
+  app.add_option("--names-kinds", names_kinds, "name list: N names, H heads, F first tokens (default N)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +91,12 @@ int main(int argc, char** argv) {
   if (auto st = res.gazetteer.LoadDir(gazetteer); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
     return 2;
+  }
+  if (!names_in.empty()) {
+    if (auto st = res.gazetteer.LoadFile(names_in); !st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 2;
+    }
   }
   std::vector<Sentence> train, dev;
   for (const auto& f : train_files) {
@@ -152,7 +170,28 @@ int main(int argc, char** argv) {
                 Evaluate(dev, model, res, own, 20).Table().c_str());
     return 0;
   }
-  if (auto st = Train(train, dev, res, opt, &model); !st.ok()) {
+  JackknifedNames jk;
+  if (!names_out.empty()) {
+    names_opt.names = names_kinds.find('N') != std::string::npos;
+    names_opt.heads = names_kinds.find('H') != std::string::npos;
+    names_opt.firsts = names_kinds.find('F') != std::string::npos;
+    jk = BuildJackknifedNames(train, res, names_opt);
+    opt.sentence_resources = &jk.per_sentence;
+    std::string header = "Typed name lists compiled by newsflow-train-ner --names-out from the labelled spans of\n"
+                         "its training files (feature-only gazetteer types: N* names, H* name heads, F* first\n"
+                         "tokens). Training files:";
+    for (const auto& f : train_files) header += "\n  " + f;
+    for (const auto& f : train_no_misc) header += "\n  " + f + " (no MISC)";
+    for (const auto& f : train_drop_misc) header += "\n  " + f + " (MISC dropped)";
+    if (auto st = WriteNameList(jk.full_list, names_out, header); !st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
+      return 2;
+    }
+    std::fprintf(stderr, "name list: %zu entries, wrote %s\n", jk.full_list.size(), names_out.c_str());
+  }
+  // Dev is tagged with the full list, as the stage would.
+  const Resources& eval_res = names_out.empty() ? res : *jk.full;
+  if (auto st = Train(train, dev, eval_res, opt, &model); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.ToString().c_str());
     return 2;
   }
@@ -165,23 +204,23 @@ int main(int argc, char** argv) {
                out_file.c_str());
   if (!dev.empty()) {
     std::printf("dev, as the stage runs (DefaultPolicy, propagation over 20-sentence documents):\n%s",
-                Evaluate(dev, model, res, DefaultPolicy(lang), 20).Table().c_str());
-    std::printf("dev, bare model:\n%s", Evaluate(dev, model, res, {false, false, false}).Table().c_str());
+                Evaluate(dev, model, eval_res, DefaultPolicy(lang), 20).Table().c_str());
+    std::printf("dev, bare model:\n%s", Evaluate(dev, model, eval_res, {false, false, false}).Table().c_str());
     std::fflush(stdout);
     for (size_t doc : {5, 10, 20, 40}) {
       std::fprintf(stderr, "dev, bare model, name propagation over %zu-sentence documents:\n%s", doc,
-                   Evaluate(dev, model, res, {false, false, false}, doc).Table().c_str());
+                   Evaluate(dev, model, eval_res, {false, false, false}, doc).Table().c_str());
     }
     for (int p = 0; p < 8; ++p) {
       GazetteerPolicy policy{(p & 1) != 0, (p & 2) != 0, (p & 4) != 0};
       std::fprintf(stderr, "dev, override_type=%d add_missing=%d trim_particles=%d:\n%s",
                    policy.override_type, policy.add_missing, policy.trim_particles,
-                   Evaluate(dev, model, res, policy).Table().c_str());
+                   Evaluate(dev, model, eval_res, policy).Table().c_str());
     }
   }
   if (show_errors && !dev.empty()) {
     // Missed and spurious dev spans, for error analysis.
-    Tagger tagger(&model, &res);
+    Tagger tagger(&model, &eval_res);
     std::vector<std::string_view> words;
     std::vector<int> pred;
     std::vector<Span> g, p;
