@@ -370,6 +370,26 @@ LdFields ReadJsonLd(std::string_view s) {
   return f;
 }
 
+// Streams `html` through libxml2's HTML parser with only these callbacks
+// (no DOM is kept, nothing is printed); they get the parser context, whose
+// _private is `user`. False when no parser context could be made.
+bool SaxParse(std::string_view html, const char* encoding, int opts, startElementSAXFunc start,
+              endElementSAXFunc end, charactersSAXFunc text, void* user) {
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (ctxt == nullptr) return false;
+  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
+  std::memset(ctxt->sax, 0, sizeof(*ctxt->sax));
+  ctxt->sax->startElement = start;
+  ctxt->sax->endElement = end;
+  ctxt->sax->characters = text;
+  ctxt->sax->cdataBlock = text;
+  ctxt->sax->initialized = 1;
+  ctxt->_private = user;
+  xmlDocPtr doc = htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr, encoding, opts);
+  if (doc != nullptr) xmlFreeDoc(doc);
+  return true;
+}
+
 // The text of an HTML fragment (an articleBody that carries markup or
 // escaped markup), through libxml2's parser: entities decoded, tags removed,
 // a line break where a paragraph, line break, division, list item or heading
@@ -413,21 +433,10 @@ void OnFragmentText(void* ctx, const xmlChar* ch, int len) {
 
 std::string HtmlFragmentText(std::string_view html) {
   if (html.empty() || html.size() > static_cast<size_t>(INT32_MAX)) return std::string(html);
-  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-  if (ctxt == nullptr) return std::string(html);
-  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
-  std::memset(ctxt->sax, 0, sizeof(*ctxt->sax));
-  ctxt->sax->startElement = OnFragmentStart;
-  ctxt->sax->endElement = OnFragmentEnd;
-  ctxt->sax->characters = OnFragmentText;
-  ctxt->sax->cdataBlock = OnFragmentText;
-  ctxt->sax->initialized = 1;
   FragmentText f;
-  ctxt->_private = &f;
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC;
-  xmlDocPtr doc = htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr, "utf-8", opts);
-  if (doc != nullptr) xmlFreeDoc(doc);
+  if (!SaxParse(html, "utf-8", opts, OnFragmentStart, OnFragmentEnd, OnFragmentText, &f)) return std::string(html);
   return std::move(f.text);
 }
 
@@ -717,15 +726,14 @@ class SaxWalker {
 
 // libxml2 hands SAX callbacks the parser context as user data; the walker of
 // the parse running on this thread is found here.
-thread_local SaxWalker* tls_walker = nullptr;
-thread_local xmlParserCtxtPtr tls_ctxt = nullptr;
+SaxWalker* WalkerOf(void* ctx) { return static_cast<SaxWalker*>(static_cast<xmlParserCtxtPtr>(ctx)->_private); }
 
-void OnStart(void*, const xmlChar* name, const xmlChar** atts) {
-  tls_walker->Start(tls_ctxt, reinterpret_cast<const char*>(name), atts);
+void OnStart(void* ctx, const xmlChar* name, const xmlChar** atts) {
+  WalkerOf(ctx)->Start(static_cast<xmlParserCtxtPtr>(ctx), reinterpret_cast<const char*>(name), atts);
 }
-void OnEnd(void*, const xmlChar* name) { tls_walker->End(reinterpret_cast<const char*>(name)); }
-void OnText(void*, const xmlChar* ch, int len) {
-  tls_walker->Text(reinterpret_cast<const char*>(ch), len);
+void OnEnd(void* ctx, const xmlChar* name) { WalkerOf(ctx)->End(reinterpret_cast<const char*>(name)); }
+void OnText(void* ctx, const xmlChar* ch, int len) {
+  WalkerOf(ctx)->Text(reinterpret_cast<const char*>(ch), len);
 }
 
 // A "boilerplate" class on a wrapper holding much of the page (a body class
@@ -751,6 +759,9 @@ void DropWrapperHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
   }
 }
 
+// A block of prose: 120 bytes or more, mostly unlinked text.
+bool ProseBlock(const Block& b) { return b.text.size() >= 120 && b.link_density < 0.3; }
+
 // Boilerplate hints that hold the page's prose: when nearly all prose of a
 // page (blocks of 120+ bytes, mostly unlinked) lies under boilerplate
 // class hints and what is left outside them is thin, the hints are wrong
@@ -759,11 +770,8 @@ void DropWrapperHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
 // hint, and the cleaner judges their blocks by text. Hinted elements
 // without prose (menus, link lists, forms) keep theirs.
 void DropHintsHoldingTheProse(HtmlPage* page, const std::vector<int>& hint_nodes) {
-  constexpr size_t kProse = 120;
   // Text in list items is not counted: comment threads are lists.
-  auto prose = [](const Block& b) {
-    return b.text.size() >= kProse && b.link_density < 0.3 && !b.list_item;
-  };
+  auto prose = [](const Block& b) { return ProseBlock(b) && !b.list_item; };
   size_t all = 0, hinted = 0;
   for (const Block& b : page->blocks) {
     if (!prose(b)) continue;
@@ -877,7 +885,7 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
   // hold less than half of the articleBody's bytes.
   size_t dom_prose = 0;
   for (const Block& b : page->blocks) {
-    if (b.text.size() >= 120 && b.link_density < 0.3) dom_prose += b.text.size();
+    if (ProseBlock(b)) dom_prose += b.text.size();
   }
   if (dom_prose * 2 >= t->size()) return;
   std::string dom;
@@ -966,24 +974,9 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED |
                    (charset == "utf-8" ? HTML_PARSE_IGNORE_ENC : 0);
-  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-  if (ctxt == nullptr) return Status::Internal("clean: libxml2 parser context");
-  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
-  // Only the callbacks we need: no DOM, no error printing.
-  std::memset(ctxt->sax, 0, sizeof(*ctxt->sax));
-  ctxt->sax->startElement = OnStart;
-  ctxt->sax->endElement = OnEnd;
-  ctxt->sax->characters = OnText;
-  ctxt->sax->cdataBlock = OnText;
-  ctxt->sax->initialized = 1;
   SaxWalker w(norm, deadline, &page);
-  tls_walker = &w;
-  tls_ctxt = ctxt;
-  xmlDocPtr doc = htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr,
-                                     charset.c_str(), opts);
-  tls_walker = nullptr;
-  tls_ctxt = nullptr;
-  if (doc != nullptr) xmlFreeDoc(doc);
+  if (!SaxParse(html, charset.c_str(), opts, OnStart, OnEnd, OnText, &w))
+    return Status::Internal("clean: libxml2 parser context");
   if (w.timed_out()) return Status::Timeout("clean: time budget exceeded while parsing HTML");
   w.Finish();
   AppendMetadataBody(w.ld_body_, norm, &page, &w.hint_nodes_);
