@@ -21,6 +21,10 @@ namespace {
 
 enum class Cls { kGood, kNear, kShort, kBad };
 
+// A line that ends with a colon announces what follows (a quote, verse, a
+// list): "قال في بيان:", "طريقة التحضير:".
+bool EndsWithColon(std::string_view t) { return !t.empty() && t.back() == ':'; }
+
 // A bulleted list item ("• ...", "▪ ...", "* ...", "- ...", "-word"): a
 // highlight or a point of a list, never a page's headline.
 bool BulletItem(std::string_view t) {
@@ -503,7 +507,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     } else if (f.cp >= 70) {
       // A sentence that ends with a colon announces what follows (a quote,
       // verse, a list): prose as much as one ending with a full stop.
-      const bool announces = !b.text.empty() && b.text.back() == ':' && f.tokens >= 8;
+      const bool announces = EndsWithColon(b.text) && f.tokens >= 8;
       if (stop_ok && (f.end_punct || announces) && b.link_density <= 0.2) f.cls = Cls::kGood;
       else if (!stop_low && b.link_density <= 0.3) f.cls = Cls::kNear;
       else f.cls = Cls::kBad;
@@ -777,8 +781,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // A one- or two-word label without punctuation between headlines (a
       // section kicker over each teaser: "سياسة", "منوعات") does not break
       // the run either.
-      if (f.tokens >= 1 && f.tokens <= 2 && f.cp < 24 && !f.end_punct && !f.hit && !blocks[k].text.empty() &&
-          blocks[k].text.back() != ':') {
+      if (f.tokens >= 1 && f.tokens <= 2 && f.cp < 24 && !f.end_punct && !f.hit &&
+          !blocks[k].text.empty() && !EndsWithColon(blocks[k].text)) {
         return true;
       }
       return f.tokens <= 6 && !f.folded.empty() &&
@@ -791,7 +795,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     auto announces = [&](size_t k) {
       const Info& f = info[k];
       const std::string& t = blocks[k].text;
-      return f.reason == nullptr && !f.hit && f.tokens >= 4 && !t.empty() && t.back() == ':';
+      return f.reason == nullptr && !f.hit && f.tokens >= 4 && EndsWithColon(t);
     };
     size_t open_from = last_para + 1;  // headings above the next list may start here
     for (size_t k = last_para + 1; last_para < n && k < n;) {
@@ -951,7 +955,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         // with a colon, which announces what follows: "طريقة التحضير:".)
         cand_memo[i] = f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
                        !f.continues && !f.para_start && !f.shape && !BulletItem(blocks[i].text) &&
-                       blocks[i].text.back() != ':' && !FindDate(f.folded).has_value() &&
+                       !EndsWithColon(blocks[i].text) && !FindDate(f.folded).has_value() &&
                        !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value());
       }
       return cand_memo[i] == 1;
@@ -1129,7 +1133,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
     if (title_idx == n && n > 0 && first_body == 0 && !info[0].end_punct && info[0].cp <= 300 &&
-        info[0].reason == nullptr && !blocks[0].text.empty() && blocks[0].text.back() != ':') {
+        info[0].reason == nullptr && !EndsWithColon(blocks[0].text)) {
       // A text page that opens with its headline, when body follows (a
       // one-paragraph story is not its own title).
       for (size_t k = 1; k < n && title_idx == n; ++k) {

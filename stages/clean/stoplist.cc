@@ -120,14 +120,18 @@ const Stoplists::Slot* Stoplists::Lookup(std::string_view token) const {
   char buf[96];
   size_t len = 0;
   if (!FoldToken(token, buf, sizeof(buf), &len) || len == 0) return nullptr;
-  const Slot* s = Find(std::string_view(buf, len));
+  return LookupFolded(std::string_view(buf, len));
+}
+
+const Stoplists::Slot* Stoplists::LookupFolded(std::string_view folded) const {
+  const Slot* s = Find(folded);
   if (s != nullptr) return s;
   // Arabic proclitics (wa-, fa-, bi-, li-) glue to function words.
-  if (len > 4 && static_cast<unsigned char>(buf[0]) >= 0xD8 &&
-      static_cast<unsigned char>(buf[0]) <= 0xD9) {
-    std::string_view first(buf, 2);
+  if (folded.size() > 4 && static_cast<unsigned char>(folded[0]) >= 0xD8 &&
+      static_cast<unsigned char>(folded[0]) <= 0xD9) {
+    std::string_view first = folded.substr(0, 2);
     if (first == "\xD9\x88" || first == "\xD9\x81" || first == "\xD8\xA8" || first == "\xD9\x84") {
-      return Find(std::string_view(buf + 2, len - 2));
+      return Find(folded.substr(2));
     }
   }
   return nullptr;
@@ -240,15 +244,8 @@ void Stoplists::ContentWords(std::string_view line, int lang, std::vector<uint64
     char buf[96];
     size_t len = 0;
     if (!FoldToken(t, buf, sizeof(buf), &len) || len == 0) return true;
-    // A stop word, or one behind a proclitic (as Lookup, on the folded token).
-    const Slot* s = Find(std::string_view(buf, len));
-    if (s == nullptr && len > 4 && static_cast<unsigned char>(buf[0]) >= 0xD8 &&
-        static_cast<unsigned char>(buf[0]) <= 0xD9) {
-      std::string_view first(buf, 2);
-      if (first == "\xD9\x88" || first == "\xD9\x81" || first == "\xD8\xA8" || first == "\xD9\x84") {
-        s = Find(std::string_view(buf + 2, len - 2));
-      }
-    }
+    // A stop word, or one behind a proclitic.
+    const Slot* s = LookupFolded(std::string_view(buf, len));
     if (s != nullptr && (s->bits[w] & bit)) return true;
     if (static_cast<unsigned char>(buf[0]) < 0x80 && !std::isalpha(static_cast<unsigned char>(buf[0]))) {
       return true;  // a number, a symbol

@@ -57,6 +57,8 @@ class Stoplists {
   const Slot* Find(std::string_view folded) const;
   // Looks a raw token up (folding it first, with Arabic clitic back-off).
   const Slot* Lookup(std::string_view token) const;
+  // The same on a token already folded (FoldToken).
+  const Slot* LookupFolded(std::string_view folded) const;
   void Grow();
 
   std::vector<std::string> names_;
