@@ -356,10 +356,7 @@ int main(int argc, char** argv) {
     else if (arg == "--en-names-share" && has_value) {
       g_names_opt.min_share = g_names_opt.head_min_share = std::stod(argv[++i]);
     } else if (arg == "--en-names-kinds" && has_value) {
-      const std::string k = argv[++i];
-      g_names_opt.names = k.find('N') != std::string::npos;
-      g_names_opt.heads = k.find('H') != std::string::npos;
-      g_names_opt.firsts = k.find('F') != std::string::npos;
+      SetNameListKinds(argv[++i], &g_names_opt);
     } else if (arg == "--en-cv" && has_value) g_en_cv = std::stoi(argv[++i]);
     else {
       std::printf("unknown argument %s\n", argv[i]);

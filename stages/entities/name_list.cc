@@ -27,9 +27,15 @@ void Emit(const Counts& counts, const char* prefix, int min_count, double min_sh
   }
 }
 
-uint64_t SentenceHash(const Sentence& s) {
+// Hash of a sentence's words (its folds); with its tags, of the sentence.
+uint64_t WordsHash(const Sentence& s) {
   uint64_t h = 0;
   for (const std::string& w : s.words) h = XXH3_64bits_withSeed(w.data(), w.size(), h + 1);
+  return h;
+}
+
+uint64_t SentenceHash(const Sentence& s) {
+  uint64_t h = WordsHash(s);
   for (int t : s.tags) h = XXH3_64bits_withSeed(&t, sizeof t, h + 1);
   return h;
 }
@@ -75,6 +81,12 @@ std::vector<NameListEntry> CompileNameList(const std::vector<Sentence>& sents,
   return out;
 }
 
+void SetNameListKinds(std::string_view kinds, NameListOptions* opt) {
+  opt->names = kinds.find('N') != std::string_view::npos;
+  opt->heads = kinds.find('H') != std::string_view::npos;
+  opt->firsts = kinds.find('F') != std::string_view::npos;
+}
+
 void AddNameList(const std::vector<NameListEntry>& list, Gazetteer* gaz) {
   for (const char kind : {'N', 'H', 'F'}) {
     for (const NameListEntry& e : list) {
@@ -99,8 +111,7 @@ Status WriteNameList(const std::vector<NameListEntry>& list, const std::string& 
 }
 
 int SentenceFold(const Sentence& s, int folds) {
-  uint64_t h = 0;
-  for (const std::string& w : s.words) h = XXH3_64bits_withSeed(w.data(), w.size(), h + 1);
+  uint64_t h = WordsHash(s);
   h ^= h >> 29;
   return static_cast<int>(h % static_cast<uint64_t>(std::max(1, folds)));
 }

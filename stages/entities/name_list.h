@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ner.h"
@@ -45,6 +46,10 @@ struct NameListEntry {
 // by type and surface (repeatable output).
 std::vector<NameListEntry> CompileNameList(const std::vector<Sentence>& sents,
                                            const std::vector<char>* skip, const NameListOptions& opt);
+
+// Which kinds a list holds, from letters: N names, H heads, F first tokens
+// ("NHF", "N"), as the tools' --*-names-kinds options give them.
+void SetNameListKinds(std::string_view kinds, NameListOptions* opt);
 
 // Adds the entries to `gaz` (entries already listed keep their type: hand
 // lists, loaded first, win). Names before heads before first tokens.

@@ -172,9 +172,7 @@ int main(int argc, char** argv) {
   }
   JackknifedNames jk;
   if (!names_out.empty()) {
-    names_opt.names = names_kinds.find('N') != std::string::npos;
-    names_opt.heads = names_kinds.find('H') != std::string::npos;
-    names_opt.firsts = names_kinds.find('F') != std::string::npos;
+    SetNameListKinds(names_kinds, &names_opt);
     jk = BuildJackknifedNames(train, res, names_opt);
     opt.sentence_resources = &jk.per_sentence;
     std::string header = "Typed name lists compiled by newsflow-train-ner --names-out from the labelled spans of\n"
