@@ -135,18 +135,22 @@ def classify(blocks, snip, lost):
     return f"{where} {how} hint={b['hint']} {ld_bucket(b['ld'])} len{size}", b
 
 
+def page_errors(a, ev, pred):
+    """Per page of half `a.half`: (item, its normalised prediction, snippets missed, snippets
+    kept that should not be)."""
+    for it in ev:
+        if half(it["file"]) != a.half:
+            continue
+        r = norm((pred.get(key_of(it["file"])) or {}).get("articleBody") or "")
+        yield (it, r, [w for w in it["with"] if norm(w) not in r], [w for w in it["without"] if norm(w) in r])
+
+
 def cmd_errors(a):
     ev, pred = load(a.evaldata, a.pred)
     lost = collections.Counter()
     kept = collections.Counter()
     ex = collections.defaultdict(list)
-    for it in ev:
-        if half(it["file"]) != a.half:
-            continue
-        res = (pred.get(key_of(it["file"])) or {}).get("articleBody") or ""
-        r = norm(res)
-        miss = [w for w in it["with"] if norm(w) not in r]
-        bad = [w for w in it["without"] if norm(w) in r]
+    for it, _, miss, bad in page_errors(a, ev, pred):
         if not miss and not bad:
             continue
         blocks = blocks_of(a.tool, os.path.join(a.html, it["file"] + ".gz"))
@@ -294,13 +298,7 @@ def cmd_pages(a):
     ev, pred = load(a.evaldata, a.pred)
     rows = []
     mech = collections.Counter()
-    for it in ev:
-        if half(it["file"]) != a.half:
-            continue
-        res = (pred.get(key_of(it["file"])) or {}).get("articleBody") or ""
-        r = norm(res)
-        miss = [w for w in it["with"] if norm(w) not in r]
-        bad = [w for w in it["without"] if norm(w) in r]
+    for it, r, miss, bad in page_errors(a, ev, pred):
         tp = len(it["with"]) - len(miss)
         rec = tp / len(it["with"]) if it["with"] else 1.0
         prec = tp / (tp + len(bad)) if tp + len(bad) else 0.0
