@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -64,7 +65,10 @@ class InstalledPathsTest : public PathsTest {
  protected:
   void SetUp() override {
     PathsTest::SetUp();
-    root_ = fs::path(::testing::TempDir()) / "newsflow-installed-paths-test";
+    // One folder per process: ctest runs each test of this fixture as its own
+    // process, in parallel, and a shared folder was removed under a sibling.
+    root_ = fs::path(::testing::TempDir()) /
+            ("newsflow-installed-paths-test-" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "share/stages");
     env_.Set("NEWSFLOW_DATA_DIR", (root_ / "share").c_str());
