@@ -53,13 +53,17 @@ void Gazetteer::Add(std::string_view type, std::string_view canonical, std::stri
   KeysOf(canonical, /*loose=*/false, &canon, &n_canon);
   // First definition wins: files are read in name order, so a hand-written
   // list can be given precedence by its name.
-  if (entries_.find(key) != entries_.end()) return;
-  first_tokens_.insert(key.substr(0, key.find(' ')));
+  KeyFacts& facts = FactsOrAdd(key);
+  if (facts.listed) return;
+  FactsOrAdd(std::string_view(key).substr(0, key.find(' '))).first_token = true;
   for (size_t sp = key.find(' '); sp != std::string::npos; sp = key.find(' ', sp + 1)) {
-    prefixes_.insert(key.substr(0, sp));
+    FactsOrAdd(std::string_view(key).substr(0, sp)).prefix = true;
   }
   max_tokens_ = std::max(max_tokens_, n);
-  entries_.emplace(std::move(key), GazetteerEntry{std::string(type), std::move(canon)});
+  // `facts` stays valid: deque elements never move.
+  facts.entry = GazetteerEntry{std::string(type), std::move(canon)};
+  facts.listed = true;
+  ++listed_;
 }
 
 Status Gazetteer::LoadFile(const std::string& path) {
@@ -101,9 +105,22 @@ Status Gazetteer::LoadDir(const std::string& dir) {
   return Status::OK();
 }
 
+Gazetteer::KeyFacts& Gazetteer::FactsOrAdd(std::string_view key) {
+  bool inserted = false;
+  const uint32_t i = index_.Insert(key, &inserted);
+  if (inserted) facts_.emplace_back();
+  return facts_[i];
+}
+
 const GazetteerEntry* Gazetteer::Find(std::string_view key) const {
-  auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
+  const KeyFacts* f = Facts(key);
+  return f != nullptr && f->listed ? &f->entry : nullptr;
+}
+
+const GazetteerEntry* Gazetteer::Find(std::string_view key, bool* first_token) const {
+  const KeyFacts* f = Facts(key);
+  *first_token = f != nullptr && f->first_token;
+  return f != nullptr && f->listed ? &f->entry : nullptr;
 }
 
 void Gazetteer::Match(const std::vector<std::string>& keys,
@@ -139,10 +156,10 @@ void Gazetteer::MatchImpl(const std::vector<Key>& keys, const std::vector<Key>& 
           key.push_back(' ');
           key.append(keys[j - 1]);
         }
-        if (j - i > best.end - best.begin) {
-          if (const GazetteerEntry* e = Find(key)) best = {i, j, e};
-        }
-        if (prefixes_.find(key) == prefixes_.end()) break;  // no longer name starts so
+        const KeyFacts* f = Facts(key);
+        if (f == nullptr) break;
+        if (f->listed && j - i > best.end - best.begin) best = {i, j, &f->entry};
+        if (!f->prefix) break;  // no longer name starts so
       }
     }
     if (best.entry != nullptr) {

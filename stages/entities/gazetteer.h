@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
+#include <deque>
 #include <vector>
 
+#include "hash_index.h"
 #include "newsflow/status.h"
 
 namespace newsflow::entities {
@@ -55,26 +55,40 @@ class Gazetteer {
              const std::vector<std::string_view>& stripped_keys, const std::vector<uint8_t>& starts,
              std::vector<GazetteerMatch>* out) const;
   // Whether some listed name's key starts with this token key.
-  bool IsFirstToken(std::string_view key) const { return first_tokens_.find(key) != first_tokens_.end(); }
+  bool IsFirstToken(std::string_view key) const {
+    const KeyFacts* f = Facts(key);
+    return f != nullptr && f->first_token;
+  }
 
   // The entry whose key is exactly `key` (a space-joined loose key), or null.
   const GazetteerEntry* Find(std::string_view key) const;
+  // Find and IsFirstToken in one lookup.
+  const GazetteerEntry* Find(std::string_view key, bool* first_token) const;
 
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return listed_; }
 
  private:
   template <typename Key>
   void MatchImpl(const std::vector<Key>& keys, const std::vector<Key>& stripped_keys,
                  const std::vector<uint8_t>* starts, std::vector<GazetteerMatch>* out) const;
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Everything known of one key, so that a token costs one lookup: the name
+  // listed under it, whether it is the first token of some listed key, and
+  // whether it is a proper token prefix of one ("a", "a b" of "a b c": a
+  // match stops growing when its key is no longer one).
+  struct KeyFacts {
+    GazetteerEntry entry;
+    bool listed = false;
+    bool first_token = false;
+    bool prefix = false;
   };
-  std::unordered_map<std::string, GazetteerEntry, Hash, std::equal_to<>> entries_;
-  std::unordered_set<std::string, Hash, std::equal_to<>> first_tokens_;
-  // Every proper token prefix of a key ("a", "a b" of "a b c"): a match
-  // stops growing when its key is no longer one.
-  std::unordered_set<std::string, Hash, std::equal_to<>> prefixes_;
+  const KeyFacts* Facts(std::string_view key) const {
+    const uint32_t i = index_.Find(key);
+    return i == HashIndex::kAbsent ? nullptr : &facts_[i];
+  }
+  KeyFacts& FactsOrAdd(std::string_view key);
+  HashIndex index_;
+  std::deque<KeyFacts> facts_;  // deque: entries never move (Find returns pointers)
+  size_t listed_ = 0;
   size_t max_tokens_ = 0;
 };
 

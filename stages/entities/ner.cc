@@ -154,36 +154,18 @@ namespace {
 
 }  // namespace
 
-void FeatureExtractor::GrowIndex() {
-  std::vector<IndexSlot> old = std::move(index_);
-  const size_t cap = std::max<size_t>(1024, old.size() * 2);
-  index_.assign(cap, IndexSlot{});
-  index_mask_ = cap - 1;
-  for (const IndexSlot& s : old) {
-    if (s.id == UINT32_MAX) continue;
-    size_t p = s.lo & index_mask_;
-    while (index_[p].id != UINT32_MAX) p = (p + 1) & index_mask_;
-    index_[p] = s;
-  }
-}
-
 void FeatureExtractor::ClearCache() {
-  index_.clear();
-  index_mask_ = 0;
+  index_.Clear();
   cache_.clear();
   words_.clear();
   ids_.clear();
   info_.clear();
 }
 
-uint32_t FeatureExtractor::Intern(std::string_view word, uint64_t lo, uint64_t hi) {
-  size_t p = lo & index_mask_;
-  while (index_[p].id != UINT32_MAX) {
-    if (index_[p].lo == lo && index_[p].hi == hi) return index_[p].id;
-    p = (p + 1) & index_mask_;
-  }
-  const auto id = static_cast<uint32_t>(cache_.size());
-  index_[p] = {lo, hi, id};
+uint32_t FeatureExtractor::Intern(std::string_view word, const HashIndex::Key& key) {
+  bool inserted = false;
+  const uint32_t id = index_.Insert(key, &inserted);
+  if (!inserted) return id;
   WordInfo& w = cache_.emplace_back();
   w.script = TokenScript(word);
   w.folded = Fold(word);
@@ -192,13 +174,16 @@ uint32_t FeatureExtractor::Intern(std::string_view word, uint64_t lo, uint64_t h
   w.loose_stripped = w.stripped == w.folded ? w.loose : LooseKey(w.stripped);
   res_->lexicon.Lookup(w.stripped, &w.count, &w.clusters, &w.extra_clusters);
   if (w.clusters.first < 0 && w.stripped != w.folded) {
-    w.clusters = res_->lexicon.Clusters(w.folded);
-    w.extra_clusters = res_->lexicon.ExtraClustersOf(w.folded);
+    int64_t folded_count = 0;  // the stripped form's count is the feature
+    res_->lexicon.Lookup(w.folded, &folded_count, &w.clusters, &w.extra_clusters);
   }
-  if (const GazetteerEntry* e = res_->gazetteer.Find(w.loose_stripped)) w.gaz_word = e->type;
-  w.gaz_start = (res_->gazetteer.IsFirstToken(w.loose) ? 1 : 0) |
-                (res_->gazetteer.IsFirstToken(w.loose_stripped) ? 2 : 0);
-  if ((cache_.size() + 1) * 2 > index_.size()) GrowIndex();
+  bool first_stripped = false;
+  if (const GazetteerEntry* e = res_->gazetteer.Find(w.loose_stripped, &first_stripped)) {
+    w.gaz_word = e->type;
+  }
+  const bool first_loose =
+      w.loose == w.loose_stripped ? first_stripped : res_->gazetteer.IsFirstToken(w.loose);
+  w.gaz_start = (first_loose ? 1 : 0) | (first_stripped ? 2 : 0);
   return id;
 }
 
@@ -210,16 +195,14 @@ void FeatureExtractor::Prepare(const std::vector<std::string_view>& words) {
   loose_views_.resize(n);
   stripped_views_.resize(n);
   starts_.resize(n);
-  if (index_.empty()) GrowIndex();
   // Hashes first and their slots prefetched, so the lookups overlap.
   hashes_.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const XXH128_hash_t h = XXH3_128bits(words[i].data(), words[i].size());
-    hashes_[i] = {h.low64, h.high64};
-    __builtin_prefetch(&index_[h.low64 & index_mask_]);
+    hashes_[i] = HashIndex::KeyOf(words[i]);
+    index_.Prefetch(hashes_[i]);
   }
   for (size_t i = 0; i < n; ++i) {
-    ids_[i] = Intern(words[i], hashes_[i].first, hashes_[i].second);
+    ids_[i] = Intern(words[i], hashes_[i]);
     const WordInfo& w = cache_[ids_[i]];
     info_[i] = &w;
     loose_views_[i] = w.loose;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gazetteer.h"
+#include "hash_index.h"
 #include "newsflow/status.h"
 #include "text_norm.h"
 
@@ -91,23 +92,14 @@ class FeatureExtractor {
   void ClearCache();
 
  private:
-  uint32_t Intern(std::string_view word, uint64_t lo, uint64_t hi);
+  uint32_t Intern(std::string_view word, const HashIndex::Key& key);
   const Resources* res_;
   std::vector<std::string_view> words_;
   std::vector<uint32_t> ids_;
   std::vector<const WordInfo*> info_;
   std::deque<WordInfo> cache_;  // deque: entries never move
-  // Word -> cache entry, open addressing on the word's 128-bit hash (the
-  // hash is the identity: a collision has probability ~2^-128). One cache
-  // miss per token where a node-based map costs two or three.
-  struct IndexSlot {
-    uint64_t lo = 0, hi = 0;
-    uint32_t id = UINT32_MAX;  // UINT32_MAX: empty
-  };
-  std::vector<IndexSlot> index_;
-  uint64_t index_mask_ = 0;
-  std::vector<std::pair<uint64_t, uint64_t>> hashes_;  // per token of the sentence
-  void GrowIndex();
+  HashIndex index_;                    // word -> cache entry
+  std::vector<HashIndex::Key> hashes_;  // per token of the sentence
   std::vector<std::string_view> loose_views_, stripped_views_;
   std::vector<uint8_t> starts_;
   std::vector<std::string> gaz_tag_;   // "B-LOC", "I-PER", "GIVEN", or ""

@@ -194,54 +194,53 @@ std::string LooseKey(std::string_view folded) {
   return out;
 }
 
-void Lexicon::Add(std::string_view w, int64_t count) {
-  auto it = words_.find(w);
-  if (it == words_.end()) words_.emplace(std::string(w), Info{count, -1, -1, kNoExtraClusters});
-  else it->second.count += count;
+Lexicon::Info& Lexicon::FindOrAdd(std::string_view w) {
+  bool inserted = false;
+  const uint32_t i = index_.Insert(w, &inserted);
+  if (inserted) info_.emplace_back();
+  return info_[i];
 }
 
+void Lexicon::Add(std::string_view w, int64_t count) { FindOrAdd(w).count += count; }
+
 int64_t Lexicon::Count(std::string_view w) const {
-  auto it = words_.find(w);
-  return it == words_.end() ? 0 : it->second.count;
+  const Info* info = Find(w);
+  return info == nullptr ? 0 : info->count;
 }
 
 void Lexicon::SetClusters(std::string_view w, int coarse, int fine) {
-  auto it = words_.find(w);
-  if (it == words_.end()) it = words_.emplace(std::string(w), Info{}).first;
-  if (it->second.coarse < 0) ++clustered_;
-  it->second.coarse = coarse;
-  it->second.fine = fine;
+  Info& info = FindOrAdd(w);
+  if (info.coarse < 0) ++clustered_;
+  info.coarse = coarse;
+  info.fine = fine;
 }
 
 std::pair<int, int> Lexicon::Clusters(std::string_view w) const {
-  auto it = words_.find(w);
-  return it == words_.end() ? std::make_pair(-1, -1)
-                            : std::make_pair(it->second.coarse, it->second.fine);
+  const Info* info = Find(w);
+  return info == nullptr ? std::make_pair(-1, -1) : std::make_pair(info->coarse, info->fine);
 }
 
 void Lexicon::SetExtraClusters(std::string_view w, const ExtraClusters& extra) {
-  auto it = words_.find(w);
-  if (it == words_.end()) it = words_.emplace(std::string(w), Info{}).first;
-  it->second.extra = extra;
+  FindOrAdd(w).extra = extra;
 }
 
 ExtraClusters Lexicon::ExtraClustersOf(std::string_view w) const {
-  auto it = words_.find(w);
-  return it == words_.end() ? kNoExtraClusters : it->second.extra;
+  const Info* info = Find(w);
+  return info == nullptr ? kNoExtraClusters : info->extra;
 }
 
 bool Lexicon::Lookup(std::string_view w, int64_t* count, std::pair<int, int>* clusters,
                      ExtraClusters* extra) const {
-  auto it = words_.find(w);
-  if (it == words_.end()) {
+  const Info* info = Find(w);
+  if (info == nullptr) {
     *count = 0;
     *clusters = {-1, -1};
     if (extra) *extra = kNoExtraClusters;
     return false;
   }
-  *count = it->second.count;
-  *clusters = {it->second.coarse, it->second.fine};
-  if (extra) *extra = it->second.extra;
+  *count = info->count;
+  *clusters = {info->coarse, info->fine};
+  if (extra) *extra = info->extra;
   return true;
 }
 
@@ -269,9 +268,9 @@ std::string StripClitics(std::string_view folded, const Lexicon& lex) {
   }
   std::string cur(folded);
   std::string lamlam;
+  int64_t here = lex.Count(cur);
   // At most three layers: و + ب + ال..., and the loop only ever shortens.
   for (int layer = 0; layer < 3; ++layer) {
-    const int64_t here = lex.Count(cur);
     std::string_view best;
     bool best_is_lamlam = false;
     int64_t best_count = 0;
@@ -298,6 +297,7 @@ std::string StripClitics(std::string_view folded, const Lexicon& lex) {
     if (best.empty()) break;
     // `best` views into `cur` or `lamlam`; copy before overwriting.
     cur = best_is_lamlam ? lamlam : std::string(best);
+    here = best_count;
   }
   return cur;
 }

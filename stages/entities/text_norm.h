@@ -11,9 +11,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "hash_index.h"
 
 namespace newsflow::entities {
 
@@ -56,7 +57,7 @@ class Lexicon {
  public:
   void Add(std::string_view folded_word, int64_t count);
   int64_t Count(std::string_view folded_word) const;
-  size_t size() const { return words_.size(); }
+  size_t size() const { return info_.size(); }
 
   // Word clusters learnt from unlabelled news (coarse, fine); -1 if unknown.
   void SetClusters(std::string_view folded_word, int coarse, int fine);
@@ -69,10 +70,6 @@ class Lexicon {
               ExtraClusters* extra = nullptr) const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   // One table for counts and clusters: the tagger asks for both per token.
   struct Info {
     int64_t count = 0;
@@ -80,7 +77,13 @@ class Lexicon {
     int fine = -1;
     ExtraClusters extra = kNoExtraClusters;
   };
-  std::unordered_map<std::string, Info, Hash, std::equal_to<>> words_;
+  const Info* Find(std::string_view w) const {
+    const uint32_t i = index_.Find(w);
+    return i == HashIndex::kAbsent ? nullptr : &info_[i];
+  }
+  Info& FindOrAdd(std::string_view w);
+  HashIndex index_;
+  std::vector<Info> info_;
   size_t clustered_ = 0;
 };
 
