@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "gazetteer.h"
+#include "hash_index.h"
 
 namespace newsflow::entities {
 namespace {
@@ -94,6 +95,54 @@ TEST(EntitiesTextNormTest, GazetteerMatchesVariantsAndClitics) {
   EXPECT_EQ(m[2].begin, 5u);
   EXPECT_EQ(m[2].end, 7u);
   EXPECT_EQ(m[2].entry->type, "PER");
+}
+
+TEST(EntitiesTextNormTest, HashIndexKeepsIndicesThroughGrowthAndClear) {
+  HashIndex index;
+  bool inserted = false;
+  EXPECT_EQ(index.Find("absent"), HashIndex::kAbsent);
+  // Past several doublings of the table (it starts at 1,024 slots).
+  for (int i = 0; i < 5000; ++i) {
+    EXPECT_EQ(index.Insert("w" + std::to_string(i), &inserted), static_cast<uint32_t>(i));
+    EXPECT_TRUE(inserted);
+  }
+  EXPECT_EQ(index.Insert("w17", &inserted), 17u);
+  EXPECT_FALSE(inserted);
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(index.Find("w" + std::to_string(i)), static_cast<uint32_t>(i));
+  EXPECT_EQ(index.Find("w5000"), HashIndex::kAbsent);
+  EXPECT_EQ(index.size(), 5000u);
+  index.Clear();
+  EXPECT_EQ(index.Find("w17"), HashIndex::kAbsent);
+  EXPECT_EQ(index.Insert("w17", &inserted), 0u);
+}
+
+// One key, three facts: a listed name, the first token of longer names, and a
+// prefix of them; the first definition of a key wins.
+TEST(EntitiesTextNormTest, GazetteerKeyFactsAreKeptApart) {
+  Gazetteer g;
+  g.Add("LOC", "new york city", "new york city");
+  g.Add("ORG", "new", "new");
+  g.Add("PER", "new", "new");  // ignored: "new" is listed already
+  g.Add("LOC", "york", "york");
+  EXPECT_EQ(g.size(), 3u);
+  bool first = false;
+  ASSERT_NE(g.Find("new", &first), nullptr);
+  EXPECT_EQ(g.Find("new")->type, "ORG");
+  EXPECT_TRUE(first);
+  EXPECT_EQ(g.Find("new york"), nullptr);  // a prefix, not a name
+  EXPECT_FALSE(g.IsFirstToken("new york"));
+  EXPECT_NE(g.Find("york", &first), nullptr);
+  EXPECT_TRUE(first);  // a one-token name is its own first token
+  EXPECT_EQ(g.Find("city", &first), nullptr);
+  EXPECT_FALSE(first);
+  std::vector<GazetteerMatch> m;
+  g.Match(std::vector<std::string>{"new", "york", "city", "new", "york"},
+          std::vector<std::string>{"new", "york", "city", "new", "york"}, &m);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].end - m[0].begin, 3u);  // the longest listed key
+  EXPECT_EQ(m[0].entry->type, "LOC");
+  EXPECT_EQ(m[1].entry->type, "ORG");  // "new york" is no name: "new" alone
+  EXPECT_EQ(m[2].entry->type, "LOC");
 }
 
 }  // namespace
