@@ -10,6 +10,11 @@
 // (or deque) at the returned index.
 #pragma once
 
+// Inlined: the tagger hashes short words by the million, and a call into
+// the shared library costs more than the hash.
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
 #include <xxhash.h>
 
 #include <algorithm>
