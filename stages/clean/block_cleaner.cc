@@ -1536,6 +1536,27 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (j == n || out[j] != Cls::kGood || info[j].reason != nullptr) out[i] = Cls::kBad;
     }
   }
+  // HTML: a heading of one to four words ("Neueste Artikel", "Related
+  // notes") kept while nothing of its section is (up to the next heading
+  // after some text: a heading over a subheading keeps its section) heads a
+  // box that went.
+  if (page.ranges != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || !blocks[i].heading) continue;
+      if (info[i].tokens > 4) continue;
+      // (At most 200 blocks are looked at: a section longer than that is
+      // taken to have content, so a page of headings stays linear.)
+      const size_t end = std::min(n, i + 201);
+      bool content = false, body = false;
+      size_t j = i + 1;
+      for (; j < end && !content && !(body && blocks[j].heading); ++j) {
+        content = out[j] == Cls::kGood && info[j].reason == nullptr && !info[j].is_title;
+        body |= !blocks[j].heading;
+      }
+      if (!content && j == end && end < n) content = true;
+      if (!content) out[i] = Cls::kBad;
+    }
+  }
 
   // Assemble.
   std::string& text = res.section.text;

@@ -1,7 +1,8 @@
 // Round 9 (issue 14, HTML): an article element made of short lines (an
 // event's agenda, a podcast's notes) is the article even when a one-block
 // blurb beside it (a site description) has more prose of its own; a short
-// label ending with a colon goes with the furniture it labels.
+// label ending with a colon, or a short heading, goes with the furniture it
+// labels.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -130,6 +131,43 @@ TEST(CleanHtml9Test, ColonLineBeforeKeptTextOrOfFourWordsStays) {
   EXPECT_EQ(Count(text, closing), 1) << text;
   EXPECT_EQ(Count(text, "Here is the full list:"), 1) << text;
   EXPECT_EQ(LinesOf(text).size(), 6u) << text;
+}
+
+// A short heading inside the article over a box that was dropped (a kicker
+// and a list of links) heads the box and goes with it; a heading over a
+// subheading over text keeps its section.
+TEST(CleanHtml9Test, ShortHeadingOfADroppedBoxGoesWithIt) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  const std::string box =
+      "<p>Podcast</p><ul><li><a href=\"/a\">Bakery wins regional prize for its rye bread</a></li>"
+      "<li><a href=\"/b\">New bus timetable from June</a></li>"
+      "<li><a href=\"/c\">School choir sings in the cathedral</a></li></ul>";
+  std::string html = std::string("<html><head><title>Old railway station to become a library</title></head><body>") +
+                     kNav + "<article><h1>Old railway station to become a library</h1><p>" + kParas[0] +
+                     "</p><h2>The plans</h2><h3>A reading room</h3><p>" + kParas[1] + "</p><p>" + kParas[2] +
+                     "</p><h3>Latest articles</h3>" + box + "</article>" + kFooter;
+  Article a = HtmlArticle(html);
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const std::string& text = a.clean->text;
+  EXPECT_EQ(Count(text, "Latest articles"), 0) << text;  // before: kept as the last line
+  EXPECT_EQ(Count(text, "Podcast"), 0) << text;
+  EXPECT_EQ(Count(text, "The plans"), 1) << text;
+  EXPECT_EQ(Count(text, "A reading room"), 1) << text;
+  for (const std::string& p : kParas) EXPECT_EQ(Count(text, p), 1) << text;
+  EXPECT_EQ(LinesOf(text).size(), 5u) << text;
+}
+
+// Guard: a heading of five or more words over a dropped box is taken for
+// the article's own (a section whose content the cleaner lost) and stays.
+TEST(CleanHtml9Test, LongHeadingOverADroppedBoxStays) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  Article a = HtmlArticle(ArticlePage(std::string("<h3>What the council will decide next</h3>") + kAuthorBox));
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const std::string& text = a.clean->text;
+  EXPECT_EQ(Count(text, "What the council will decide next"), 1) << text;
+  EXPECT_EQ(LinesOf(text).size(), 4u) << text;
 }
 
 }  // namespace
