@@ -1540,8 +1540,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // notes") kept while nothing of its section is (up to the next heading
   // after some text: a heading over a subheading keeps its section) heads a
   // box that went.
+  // (From the bottom up: a heading over a box heading that goes goes too.)
   if (page.ranges != nullptr) {
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = n; i-- > 0;) {
       if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || !blocks[i].heading) continue;
       if (info[i].tokens > 4) continue;
       // (At most 200 blocks are looked at: a section longer than that is

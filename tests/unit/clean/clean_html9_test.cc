@@ -133,14 +133,17 @@ TEST(CleanHtml9Test, ColonLineBeforeKeptTextOrOfFourWordsStays) {
   EXPECT_EQ(LinesOf(text).size(), 6u) << text;
 }
 
-// A short heading inside the article over a box that was dropped (a kicker
-// and a list of links) heads the box and goes with it; a heading over a
-// subheading over text keeps its section.
+// A short heading inside the article over a box that was dropped (a box
+// heading, a blurb, a list of links) heads the box and goes with it, and so
+// does the box's own heading under it; a heading over a subheading over
+// text keeps its section.
 TEST(CleanHtml9Test, ShortHeadingOfADroppedBoxGoesWithIt) {
   CleanHarness h(testing::Given{{"learn_templates", "false"}});
   ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
   const std::string box =
-      "<p>Podcast</p><ul><li><a href=\"/a\">Bakery wins regional prize for its rye bread</a></li>"
+      "<h4>Podcast</h4><div class=\"related-podcast\"><p>Every week our reporters talk about what moved the "
+      "village, from council meetings to football results and the weather.</p></div>"
+      "<ul><li><a href=\"/a\">Bakery wins regional prize for its rye bread</a></li>"
       "<li><a href=\"/b\">New bus timetable from June</a></li>"
       "<li><a href=\"/c\">School choir sings in the cathedral</a></li></ul>";
   std::string html = std::string("<html><head><title>Old railway station to become a library</title></head><body>") +
