@@ -369,6 +369,45 @@ void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info,
   }
 }
 
+// HTML: the article element (a block's hint > 0 names it; not one covering
+// 90 % of the page) beside `main` that the main container should be when
+// `main` is a blurb of one or two blocks: three or more of its blocks pass
+// no hard reason, boilerplate hint or link test, and they hold more code
+// points than `main`. `main` itself when there is none (the one with the most
+// such text wins).
+static std::pair<int, int> ArticleBesideABlurb(const std::vector<Block>& blocks, const std::vector<Info>& info,
+                                               const std::vector<std::pair<int, int>>& ranges,
+                                               std::pair<int, int> main) {
+  const size_t n = blocks.size();
+  int main_cp = 0;
+  for (int i = main.first; i < main.second; ++i) main_cp += info[static_cast<size_t>(i)].cp;
+  std::pair<int, int> pick = main;
+  int pick_cp = main_cp;
+  int last_node = -1;
+  for (size_t i = 0; i < n; ++i) {
+    const Block& b = blocks[i];
+    if (b.hint <= 0 || b.hint_node < 0 || b.hint_node == last_node) continue;
+    last_node = b.hint_node;
+    const auto r = ranges[static_cast<size_t>(b.hint_node)];
+    if (static_cast<size_t>(r.second - r.first) * 10 >= n * 9) continue;
+    if (r.second > main.first && main.second > r.first) continue;  // overlaps the winner
+    int lines = 0, cp = 0;
+    for (int k = r.first; k < r.second; ++k) {
+      const size_t kk = static_cast<size_t>(k);
+      if (info[kk].reason != nullptr || info[kk].hit || blocks[kk].link_density > 0.5 || blocks[kk].hint < 0) {
+        continue;
+      }
+      ++lines;
+      cp += info[kk].cp;
+    }
+    if (lines >= 3 && cp > pick_cp) {
+      pick = r;
+      pick_cp = cp;
+    }
+  }
+  return pick;
+}
+
 Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageInfo& page,
                                         std::chrono::steady_clock::time_point deadline) {
   const size_t n = blocks.size();
@@ -874,6 +913,15 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
     std::pair<int, int> main_range{0, 0};
     if (top >= 0 && best >= 0.3 * total) main_range = ranges[static_cast<size_t>(top)];
+    // A blurb beside the article: when the winner holds one or two blocks
+    // (a site description, an author's bio) outside an article element
+    // (<article>, articleBody, an article class; not the whole page) whose
+    // own blocks (three or more not rejected by a hard reason, a boilerplate
+    // hint or links) hold more text, that element is the article: its lines
+    // are short (an agenda, a podcast's notes) and lost to the one paragraph.
+    if (main_range.second > main_range.first && main_range.second - main_range.first <= 2) {
+      main_range = ArticleBesideABlurb(blocks, info, ranges, main_range);
+    }
     auto covers = [](std::pair<int, int> outer, std::pair<int, int> inner) {
       return outer.first <= inner.first && inner.second <= outer.second;
     };
@@ -1473,6 +1521,41 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (i < n && info[i].reason == nullptr && out[i] != Cls::kGood && info[i].tokens >= 5 &&
         blocks[i].link_density < 0.3 && i + 1 < n && out[i + 1] == Cls::kGood) {
       out[i] = Cls::kGood;
+    }
+  }
+
+  // HTML: a label of one to three words ending with a colon ("Quellenangaben:",
+  // "Geschrieben von:", "Kontakt:") kept while what it labels (the next
+  // block) was not, or at the end of the page, labels furniture that went.
+  if (page.ranges != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title) continue;
+      if (info[i].tokens > 3 || !EndsWithColon(blocks[i].text)) continue;
+      size_t j = i + 1;
+      while (j < n && info[j].is_title) ++j;
+      if (j == n || out[j] != Cls::kGood || info[j].reason != nullptr) out[i] = Cls::kBad;
+    }
+  }
+  // HTML: a heading of one to four words ("Neueste Artikel", "Related
+  // notes") kept while nothing of its section is (up to the next heading
+  // after some text: a heading over a subheading keeps its section) heads a
+  // box that went.
+  // (From the bottom up: a heading over a box heading that goes goes too.)
+  if (page.ranges != nullptr) {
+    for (size_t i = n; i-- > 0;) {
+      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || !blocks[i].heading) continue;
+      if (info[i].tokens > 4) continue;
+      // (At most 200 blocks are looked at: a section longer than that is
+      // taken to have content, so a page of headings stays linear.)
+      const size_t end = std::min(n, i + 201);
+      bool content = false, body = false;
+      size_t j = i + 1;
+      for (; j < end && !content && !(body && blocks[j].heading); ++j) {
+        content = out[j] == Cls::kGood && info[j].reason == nullptr && !info[j].is_title;
+        body |= !blocks[j].heading;
+      }
+      if (!content && j == end && end < n) content = true;
+      if (!content) out[i] = Cls::kBad;
     }
   }
 
