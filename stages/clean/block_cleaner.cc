@@ -11,6 +11,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dates.h"
 #include "furniture.h"
 #include "stoplist_inl.h"
@@ -89,6 +93,39 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
   const size_t n = s.size();
   int cont = 0, sp = 0, p = 0, x9f = 0;
   size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: each compare gives 0xFF (-1) per matching byte,
+  // subtracted into per-lane byte counters that are summed (psadbw) before
+  // they can wrap (255 rounds).
+  {
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i k_c0 = _mm_set1_epi8(static_cast<char>(0xC0)), k_80 = _mm_set1_epi8(static_cast<char>(0x80));
+    const __m128i k_sp = _mm_set1_epi8(' '), k_dot = _mm_set1_epi8('.'), k_ex = _mm_set1_epi8('!');
+    const __m128i k_q = _mm_set1_epi8('?'), k_9f = _mm_set1_epi8(static_cast<char>(0x9F));
+    __m128i a_cont = zero, a_sp = zero, a_p = zero, a_9f = zero;
+    auto sum = [&zero](__m128i acc) {
+      const __m128i s = _mm_sad_epu8(acc, zero);
+      return _mm_cvtsi128_si32(s) + _mm_cvtsi128_si32(_mm_srli_si128(s, 8));
+    };
+    int rounds = 0;
+    for (; i + 16 <= n; i += 16) {
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+      a_cont = _mm_sub_epi8(a_cont, _mm_cmpeq_epi8(_mm_and_si128(w, k_c0), k_80));
+      a_sp = _mm_sub_epi8(a_sp, _mm_cmpeq_epi8(w, k_sp));
+      a_p = _mm_sub_epi8(a_p, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, k_dot), _mm_cmpeq_epi8(w, k_ex)),
+                                           _mm_cmpeq_epi8(w, k_q)));
+      a_9f = _mm_sub_epi8(a_9f, _mm_cmpeq_epi8(w, k_9f));
+      if (++rounds == 255 || i + 32 > n) {
+        cont += sum(a_cont);
+        sp += sum(a_sp);
+        p += sum(a_p);
+        x9f += sum(a_9f);
+        a_cont = a_sp = a_p = a_9f = zero;
+        rounds = 0;
+      }
+    }
+  }
+#endif
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, b + i, 8);
@@ -227,6 +264,18 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp, bool words) {
 
 constexpr size_t kFoldBytes = 200;
 
+// Position of the first '(', '/' or '|' in `s`, or s.size(): three memchr
+// scans, each bounded by the best position so far (find_first_of would call
+// memchr once per byte of `s`; a byte loop costs more than the scans).
+size_t FirstBracketSlashOrBar(std::string_view s) {
+  size_t best = s.size();
+  for (const char c : {'(', '/', '|'}) {
+    if (best == 0) break;
+    if (const void* q = std::memchr(s.data(), c, best)) best = static_cast<size_t>(static_cast<const char*>(q) - s.data());
+  }
+  return best;
+}
+
 // A picture caption with its credit, or a credit line: "Foto: X",
 // "... getarnt. (X / iStock.com)", "© Bundesrat | X". Short lines only (the
 // caller checks). Any of:
@@ -275,13 +324,11 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
   if (!h.may_credit) {
     if (folded_full) return false;
     const std::string_view end = Suffix(raw, 120);
-    bool punct = false;
-    for (char ch : end) punct |= ch == '(' || ch == '/' || ch == '|';
+    const bool punct = FirstBracketSlashOrBar(end) < end.size();
     if (!punct && ends_sentence) return false;
     if (!phrases.Match(Normalizer::Fold(end)).may_credit) return false;
   }
-  size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
-  while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;
+  size_t p = FirstBracketSlashOrBar(raw);  // the first bracket, slash or bar
   if (p == raw.size()) p = std::string_view::npos;
   if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
   if (!ends_sentence && raw.size() > 60) {
