@@ -116,13 +116,41 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
   };
   const unsigned char* p = reinterpret_cast<const unsigned char*>(in.data());
   const size_t n = in.size();
+  // An Arabic letter (lead byte D8..DB) removed outright: U+061C, tatweel.
+  auto arabic_dropped = [](unsigned char a, unsigned char b) {
+    return (a == 0xD8 && b == 0x9C) || (a == 0xD9 && b == 0x80);
+  };
+  // The end of the span from `j` that is copied as it is: printable ASCII,
+  // Arabic-block letters other than the dropped ones, and single spaces
+  // followed by either (before_emit would write that space as it is). One
+  // copy per span instead of one per word.
+  auto span_end = [&](size_t j) {
+    while (j < n) {
+      const unsigned char a = p[j];
+      if (a > 0x20 && a < 0x7F) {
+        ++j;
+      } else if (a >= 0xD8 && a <= 0xDB && j + 1 < n) {
+        const unsigned char b = p[j + 1];
+        if (arabic_dropped(a, b)) break;
+        // U+0653..U+0655 (hamza marks) and U+0675..U+0678 may need NFKC.
+        if (a == 0xD9 && ((b >= 0x93 && b <= 0x95) || (b >= 0xB5 && b <= 0xB8))) *needs_nfkc = true;
+        j += 2;
+      } else if (a == ' ' && j + 1 < n && p[j + 1] > 0x20 && p[j + 1] < 0x7F) {
+        j += 2;
+      } else if (a == ' ' && j + 2 < n && p[j + 1] >= 0xD8 && p[j + 1] <= 0xDB && !arabic_dropped(p[j + 1], p[j + 2])) {
+        ++j;  // (the letter is taken on the next round)
+      } else {
+        break;
+      }
+    }
+    return j;
+  };
   size_t i = 0;
   while (i < n) {
     unsigned char c = p[i];
     if (c > 0x20 && c < 0x7F) {
-      // ASCII run of printable non-space bytes.
-      size_t j = i + 1;
-      while (j < n && p[j] > 0x20 && p[j] < 0x7F) ++j;
+      // A run of printable non-space ASCII (and what follows it, see span_end).
+      const size_t j = span_end(i + 1);
       before_emit();
       std::memcpy(o, p + i, j - i);
       o += j - i;
@@ -144,21 +172,14 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
     if ((c == 0xD8 || c == 0xD9 || c == 0xDA || c == 0xDB) && i + 1 < n) {
       // Arabic block fast path: only U+061C and tatweel U+0640 are dropped,
       // and U+0653..U+0655 may need NFKC composition.
-      unsigned char d = p[i + 1];
-      if ((c == 0xD8 && d == 0x9C) || (c == 0xD9 && d == 0x80)) {
+      if (arabic_dropped(c, p[i + 1])) {
         i += 2;
         continue;
       }
       before_emit();
-      // Copy the whole run of ordinary Arabic characters at once.
-      size_t j = i;
-      while (j + 1 < n) {
-        unsigned char a = p[j], b = p[j + 1];
-        if (a < 0xD8 || a > 0xDB) break;
-        if ((a == 0xD8 && b == 0x9C) || (a == 0xD9 && b == 0x80)) break;
-        if (a == 0xD9 && ((b >= 0x93 && b <= 0x95) || (b >= 0xB5 && b <= 0xB8))) *needs_nfkc = true;
-        j += 2;
-      }
+      // Copy the whole run of ordinary Arabic characters (and the words
+      // after it, see span_end) at once.
+      const size_t j = span_end(i);
       std::memcpy(o, p + i, j - i);
       o += j - i;
       i = j;
