@@ -69,6 +69,7 @@ struct Info {
   bool para_start = false;   // a line of such a run after one that ends a sentence (a paragraph's start)
   bool over_width = false;   // a line of such a run much longer than its width (not cut by the wrap)
   bool pager = false;        // a pager or page counter (furniture.h LooksLikePager)
+  bool kicker = false;       // "label | headline" (furniture.h LooksLikeKicker), decided by position
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -527,6 +528,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (LooksLikePager(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "« السابق 1 2 3 التالي »", "الصفحة 2 من 3"
         f.pager = true;
+      } else if (LooksLikeKicker(t)) {
+        f.kicker = true;  // "فيديو | ...", "شريط الأخبار | ..."
       } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
         f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
@@ -794,6 +797,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     for (size_t i = 0; first_para < n && i < n; ++i) {
       if (info[i].shape && info[i].reason == nullptr && (i < first_para || i > last_para)) {
         info[i].reason = reason("navigation");
+        info[i].cls = Cls::kBad;
+      }
+      // A kicker line ("فيديو | headline", "شريط الأخبار | headline") once
+      // the article has begun: a video box or a ticker flattened between the
+      // paragraphs, a related link after them. (Above the body such a line
+      // may be the page's headline with its section: left to the title test.)
+      if (info[i].kicker && info[i].reason == nullptr && i > first_para) {
+        info[i].reason = reason("teaser");
         info[i].cls = Cls::kBad;
       }
     }
@@ -1425,7 +1436,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
       Cls c = cls[j];
-      if (!interrupts.empty() && interrupts[j]) c = Cls::kShort;
+      // (A kicker line says nothing about the lines beside it either: the
+      // article's last line under a video box's "فيديو | ..." is still text.)
+      if ((!interrupts.empty() && interrupts[j]) || info[j].kicker) c = Cls::kShort;
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
       j += dir;
     }

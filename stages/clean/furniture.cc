@@ -1,5 +1,9 @@
 #include "furniture.h"
 
+#include <algorithm>
+
+#include <cstring>
+
 #include <cstddef>
 
 namespace newsflow::clean {
@@ -162,6 +166,20 @@ bool LooksLikeTicker(std::string_view line, bool ends_sentence) {
     b = e + 3;
   }
   return seps >= 2;
+}
+
+bool LooksLikeKicker(std::string_view line) {
+  if (line.size() > 400 || std::memchr(line.data(), '|', line.size()) == nullptr) return false;
+  const size_t bar = line.find(" | ");
+  if (bar == std::string_view::npos || bar == 0 || line.find(" | ", bar + 3) != std::string_view::npos) return false;
+  const std::string_view label = line.substr(0, bar), head = line.substr(bar + 3);
+  const auto words = [](std::string_view s) { return 1 + static_cast<int>(std::count(s.begin(), s.end(), ' ')); };
+  if (words(label) > 2 || words(head) < 3 || head.find('|') != std::string_view::npos) return false;
+  for (char ch : label) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if ((c >= '0' && c <= '9') || IsAsciiLetter(c)) return false;
+  }
+  return true;
 }
 
 bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens) {
