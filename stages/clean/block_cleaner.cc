@@ -70,6 +70,7 @@ struct Info {
   bool over_width = false;   // a line of such a run much longer than its width (not cut by the wrap)
   bool pager = false;        // a pager or page counter (furniture.h LooksLikePager)
   bool kicker = false;       // "label | headline" (furniture.h LooksLikeKicker), decided by position
+  bool clock = false;        // only a clock time or a duration (furniture.h IsClockOnly), by position
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -530,6 +531,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         f.pager = true;
       } else if (LooksLikeKicker(t)) {
         f.kicker = true;  // "فيديو | ...", "شريط الأخبار | ..."
+      } else if (f.cp <= 12 && IsClockOnly(t)) {
+        f.clock = true;  // "4:32" (a video's length), "14:05"
       } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
         f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
@@ -805,6 +808,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // may be the page's headline with its section: left to the title test.)
       if (info[i].kicker && info[i].reason == nullptr && i > first_para) {
         info[i].reason = reason("teaser");
+        info[i].cls = Cls::kBad;
+      }
+      // So is a line that is only a clock time or a duration ("4:32" under
+      // a video's kicker, a post's "14:05"): no article line is one.
+      if (info[i].clock && info[i].reason == nullptr && i > first_para) {
+        info[i].reason = reason("navigation");
         info[i].cls = Cls::kBad;
       }
     }
@@ -1436,9 +1445,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
       Cls c = cls[j];
-      // (A kicker line says nothing about the lines beside it either: the
-      // article's last line under a video box's "فيديو | ..." is still text.)
-      if ((!interrupts.empty() && interrupts[j]) || info[j].kicker) c = Cls::kShort;
+      // (A kicker line or a lone clock time says nothing about the lines
+      // beside it either: the article's last line under a video box's
+      // "فيديو | ..." is still text.)
+      if ((!interrupts.empty() && interrupts[j]) || info[j].kicker || info[j].clock) c = Cls::kShort;
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
       j += dir;
     }

@@ -182,6 +182,32 @@ bool LooksLikeKicker(std::string_view line) {
   return true;
 }
 
+bool IsClockOnly(std::string_view line) {
+  if (line.size() > 32) return false;
+  if (line.size() >= 2 && line.front() == '(' && line.back() == ')') line = line.substr(1, line.size() - 2);
+  // Groups of digits separated by ':': one or two, then two, then optionally two.
+  int groups = 0, digits = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == ':') {
+      if (digits == 0 || digits > 2 || (groups > 0 && digits != 2)) return false;
+      ++groups;
+      digits = 0;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == 0xD9 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) >= 0xA0 &&
+               static_cast<unsigned char>(line[i + 1]) <= 0xA9) {
+      ++digits;  // Arabic-Indic digit
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return groups == 2 || groups == 3;
+}
+
 bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens) {
   if (tokens < 1 || tokens > max_tokens || line.size() > 120) return false;
   if (line[0] == '*' || line[0] == '-' || line.rfind("\xE2\x80\xA2", 0) == 0) return false;  // a list item

@@ -55,6 +55,11 @@ bool LooksLikePager(std::string_view line);
 // a ranked "2. Title | Director" are article text). Not tuned on Latin pages.
 bool LooksLikeKicker(std::string_view line);
 
+// A line that is only a clock time or a duration: "4:32", "14:05",
+// "(1:02:45)", in ASCII or Arabic-Indic digits: a video's length, a live
+// blog's or a post's time stamp.
+bool IsClockOnly(std::string_view line);
+
 // A line that only numbers a list item: "1", "٢", "3." (a "most read" box
 // prints the rank on its own line).
 bool IsRankOnly(std::string_view line);

@@ -5,10 +5,11 @@
 // span must stop (a space before a dropped letter and a line end, two spaces,
 // a letter that needs NFKC, a space at the end of a line).
 //
-// Rule (from round 8's held-out templates, now tuning data): a kicker line,
+// Rules (from round 8's held-out templates, now tuning data): a kicker line,
 // "label | headline" (a video box, a news ticker flattened between the
-// paragraphs), is furniture once the article has begun, and the lines beside
-// it take their class from the text beyond it. Every page here is written for
+// paragraphs), and a line that is only a clock time or a duration are
+// furniture once the article has begun, and the lines beside them take
+// their class from the text beyond them. Every page here is written for
 // these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
 
@@ -70,6 +71,20 @@ TEST(CleanRound9Test, KickerShape) {
   EXPECT_FALSE(clean::LooksLikeKicker("Coming Home | Hal Ashby (USA)"));
 }
 
+TEST(CleanRound9Test, ClockOnlyShape) {
+  EXPECT_TRUE(clean::IsClockOnly("4:32"));
+  EXPECT_TRUE(clean::IsClockOnly("14:05"));
+  EXPECT_TRUE(clean::IsClockOnly("(1:02:45)"));
+  EXPECT_TRUE(clean::IsClockOnly("\xD9\xA4:\xD9\xA3\xD9\xA2"));  // ٤:٣٢
+  // Not a clock: a ratio or score with one digit after the colon, a number,
+  // a date, words.
+  EXPECT_FALSE(clean::IsClockOnly("3:1"));
+  EXPECT_FALSE(clean::IsClockOnly("2015"));
+  EXPECT_FALSE(clean::IsClockOnly("12/07/2015"));
+  EXPECT_FALSE(clean::IsClockOnly("123:45"));
+  EXPECT_FALSE(clean::IsClockOnly("الساعة 4:32"));
+}
+
 CleanHarness OffHarness() { return CleanHarness(testing::Given{{"learn_templates", "false"}}); }
 
 const char* kTitle = "افتتاح مكتبة عامة جديدة في وسط المدينة";
@@ -106,6 +121,25 @@ TEST(CleanRound9Test, KickerLinesBetweenParagraphsAreRemoved) {
   EXPECT_FALSE(HasLine(lines, video)) << a.clean->text;
   EXPECT_FALSE(HasLine(lines, ticker)) << a.clean->text;
   EXPECT_EQ(a.clean->removed["teaser"], 2) << a.clean->text;
+}
+
+// A video box between the paragraphs: its kicker and its length on a line
+// of their own. Before: both kept; with the kicker rule alone the length
+// stayed (a short line between two paragraphs).
+TEST(CleanRound9Test, AVideoLengthLineBetweenParagraphsIsRemoved) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("بوابة المدينة الإخبارية\n") + kTitle + "\n" + kPara1 + "\n" + kPara2 +
+                           "\nفيديو | جولة مصورة داخل قاعات المكتبة الجديدة\n3:47\n" + kPara3 + "\n" + kPara4 +
+                           "\nجميع الحقوق محفوظة لبوابة المدينة\n";
+  Article a = TextArticle(page, "city-portal", "r9-video-length");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  int body = 0;
+  for (const char* p : {kPara1, kPara2, kPara3, kPara4}) body += HasLine(lines, p);
+  EXPECT_EQ(body, 4) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "3:47")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "فيديو | جولة مصورة داخل قاعات المكتبة الجديدة")) << a.clean->text;
 }
 
 // The article's last line has no sentence end (a leftover of the site glued
