@@ -1445,10 +1445,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
       Cls c = cls[j];
-      // (A kicker line or a lone clock time says nothing about the lines
-      // beside it either: the article's last line under a video box's
-      // "فيديو | ..." is still text.)
-      if ((!interrupts.empty() && interrupts[j]) || info[j].kicker || info[j].clock) c = Cls::kShort;
+      // (A kicker line or a lone clock time removed inside or after the
+      // body says nothing about the lines beside it either: the article's
+      // last line under a video box's "فيديو | ..." is still text.)
+      if ((!interrupts.empty() && interrupts[j]) || ((info[j].kicker || info[j].clock) && c == Cls::kBad)) {
+        c = Cls::kShort;
+      }
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
       j += dir;
     }

@@ -1,10 +1,8 @@
 #include "furniture.h"
 
 #include <algorithm>
-
-#include <cstring>
-
 #include <cstddef>
+#include <cstring>
 
 namespace newsflow::clean {
 namespace {
