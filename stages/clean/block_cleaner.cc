@@ -11,6 +11,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dates.h"
 #include "furniture.h"
 #include "stoplist_inl.h"
@@ -65,6 +69,8 @@ struct Info {
   bool para_start = false;   // a line of such a run after one that ends a sentence (a paragraph's start)
   bool over_width = false;   // a line of such a run much longer than its width (not cut by the wrap)
   bool pager = false;        // a pager or page counter (furniture.h LooksLikePager)
+  bool kicker = false;       // "label | headline" (furniture.h LooksLikeKicker), decided by position
+  bool clock = false;        // only a clock time or a duration (furniture.h IsClockOnly), by position
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -89,6 +95,39 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
   const size_t n = s.size();
   int cont = 0, sp = 0, p = 0, x9f = 0;
   size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: each compare gives 0xFF (-1) per matching byte,
+  // subtracted into per-lane byte counters that are summed (psadbw) before
+  // they can wrap (255 rounds).
+  {
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i k_c0 = _mm_set1_epi8(static_cast<char>(0xC0)), k_80 = _mm_set1_epi8(static_cast<char>(0x80));
+    const __m128i k_sp = _mm_set1_epi8(' '), k_dot = _mm_set1_epi8('.'), k_ex = _mm_set1_epi8('!');
+    const __m128i k_q = _mm_set1_epi8('?'), k_9f = _mm_set1_epi8(static_cast<char>(0x9F));
+    __m128i a_cont = zero, a_sp = zero, a_p = zero, a_9f = zero;
+    auto sum = [&zero](__m128i acc) {
+      const __m128i s = _mm_sad_epu8(acc, zero);
+      return _mm_cvtsi128_si32(s) + _mm_cvtsi128_si32(_mm_srli_si128(s, 8));
+    };
+    int rounds = 0;
+    for (; i + 16 <= n; i += 16) {
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+      a_cont = _mm_sub_epi8(a_cont, _mm_cmpeq_epi8(_mm_and_si128(w, k_c0), k_80));
+      a_sp = _mm_sub_epi8(a_sp, _mm_cmpeq_epi8(w, k_sp));
+      a_p = _mm_sub_epi8(a_p, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, k_dot), _mm_cmpeq_epi8(w, k_ex)),
+                                           _mm_cmpeq_epi8(w, k_q)));
+      a_9f = _mm_sub_epi8(a_9f, _mm_cmpeq_epi8(w, k_9f));
+      if (++rounds == 255 || i + 32 > n) {
+        cont += sum(a_cont);
+        sp += sum(a_sp);
+        p += sum(a_p);
+        x9f += sum(a_9f);
+        a_cont = a_sp = a_p = a_9f = zero;
+        rounds = 0;
+      }
+    }
+  }
+#endif
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, b + i, 8);
@@ -227,6 +266,18 @@ bool LooksLikeBreadcrumb(std::string_view s, int cp, bool words) {
 
 constexpr size_t kFoldBytes = 200;
 
+// Position of the first '(', '/' or '|' in `s`, or s.size(): three memchr
+// scans, each bounded by the best position so far (find_first_of would call
+// memchr once per byte of `s`; a byte loop costs more than the scans).
+size_t FirstBracketSlashOrBar(std::string_view s) {
+  size_t best = s.size();
+  for (const char c : {'(', '/', '|'}) {
+    if (best == 0) break;
+    if (const void* q = std::memchr(s.data(), c, best)) best = static_cast<size_t>(static_cast<const char*>(q) - s.data());
+  }
+  return best;
+}
+
 // A picture caption with its credit, or a credit line: "Foto: X",
 // "... getarnt. (X / iStock.com)", "© Bundesrat | X". Short lines only (the
 // caller checks). Any of:
@@ -275,13 +326,11 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
   if (!h.may_credit) {
     if (folded_full) return false;
     const std::string_view end = Suffix(raw, 120);
-    bool punct = false;
-    for (char ch : end) punct |= ch == '(' || ch == '/' || ch == '|';
+    const bool punct = FirstBracketSlashOrBar(end) < end.size();
     if (!punct && ends_sentence) return false;
     if (!phrases.Match(Normalizer::Fold(end)).may_credit) return false;
   }
-  size_t p = 0;  // the first bracket, slash or bar (a loop: find_first_of calls memchr per byte)
-  while (p < raw.size() && raw[p] != '(' && raw[p] != '/' && raw[p] != '|') ++p;
+  size_t p = FirstBracketSlashOrBar(raw);  // the first bracket, slash or bar
   if (p == raw.size()) p = std::string_view::npos;
   if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
   if (!ends_sentence && raw.size() > 60) {
@@ -519,6 +568,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (LooksLikePager(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "« السابق 1 2 3 التالي »", "الصفحة 2 من 3"
         f.pager = true;
+      } else if (LooksLikeKicker(t)) {
+        f.kicker = true;  // "فيديو | ...", "شريط الأخبار | ..."
+      } else if (f.cp <= 12 && IsClockOnly(t)) {
+        f.clock = true;  // "4:32" (a video's length), "14:05"
       } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
         f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
@@ -785,6 +838,20 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
     for (size_t i = 0; first_para < n && i < n; ++i) {
       if (info[i].shape && info[i].reason == nullptr && (i < first_para || i > last_para)) {
+        info[i].reason = reason("navigation");
+        info[i].cls = Cls::kBad;
+      }
+      // A kicker line ("فيديو | headline", "شريط الأخبار | headline") once
+      // the article has begun: a video box or a ticker flattened between the
+      // paragraphs, a related link after them. (Above the body such a line
+      // may be the page's headline with its section: left to the title test.)
+      if (info[i].kicker && info[i].reason == nullptr && i > first_para) {
+        info[i].reason = reason("teaser");
+        info[i].cls = Cls::kBad;
+      }
+      // So is a line that is only a clock time or a duration ("4:32" under
+      // a video's kicker, a post's "14:05"): no article line is one.
+      if (info[i].clock && info[i].reason == nullptr && i > first_para) {
         info[i].reason = reason("navigation");
         info[i].cls = Cls::kBad;
       }
@@ -1426,7 +1493,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
       Cls c = cls[j];
-      if (!interrupts.empty() && interrupts[j]) c = Cls::kShort;
+      // (A kicker line or a lone clock time removed inside or after the
+      // body says nothing about the lines beside it either: the article's
+      // last line under a video box's "فيديو | ..." is still text.)
+      if ((!interrupts.empty() && interrupts[j]) || ((info[j].kicker || info[j].clock) && c == Cls::kBad)) {
+        c = Cls::kShort;
+      }
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
       j += dir;
     }

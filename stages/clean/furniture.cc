@@ -1,6 +1,8 @@
 #include "furniture.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 
 namespace newsflow::clean {
 namespace {
@@ -162,6 +164,46 @@ bool LooksLikeTicker(std::string_view line, bool ends_sentence) {
     b = e + 3;
   }
   return seps >= 2;
+}
+
+bool LooksLikeKicker(std::string_view line) {
+  if (line.size() > 400 || std::memchr(line.data(), '|', line.size()) == nullptr) return false;
+  const size_t bar = line.find(" | ");
+  if (bar == std::string_view::npos || bar == 0 || line.find(" | ", bar + 3) != std::string_view::npos) return false;
+  const std::string_view label = line.substr(0, bar), head = line.substr(bar + 3);
+  const auto words = [](std::string_view s) { return 1 + static_cast<int>(std::count(s.begin(), s.end(), ' ')); };
+  if (words(label) > 2 || words(head) < 3 || head.find('|') != std::string_view::npos) return false;
+  for (char ch : label) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if ((c >= '0' && c <= '9') || IsAsciiLetter(c)) return false;
+  }
+  return true;
+}
+
+bool IsClockOnly(std::string_view line) {
+  if (line.size() > 32) return false;
+  if (line.size() >= 2 && line.front() == '(' && line.back() == ')') line = line.substr(1, line.size() - 2);
+  // Groups of digits separated by ':': one or two, then two, then optionally two.
+  int groups = 0, digits = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == ':') {
+      if (digits == 0 || digits > 2 || (groups > 0 && digits != 2)) return false;
+      ++groups;
+      digits = 0;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == 0xD9 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) >= 0xA0 &&
+               static_cast<unsigned char>(line[i + 1]) <= 0xA9) {
+      ++digits;  // Arabic-Indic digit
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return groups == 2 || groups == 3;
 }
 
 bool LooksLikeLatinOnly(std::string_view line, int tokens, int max_tokens) {

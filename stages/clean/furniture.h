@@ -48,6 +48,18 @@ bool HasSentenceEnd(std::string_view line);
 // "Page 2 of 3", "2 / 5"). An article split over pages, a gallery.
 bool LooksLikePager(std::string_view line);
 
+// A kicker line: a one- or two-word label, a bar, and a headline of three
+// or more words ("فيديو | ...", "شريط الأخبار | ..."): a video box's, a news
+// ticker's or a related link's line. Exactly one " | "; the label holds no
+// digit and no Latin letter (a film list's "Coming Home | Hal Ashby (USA)",
+// a ranked "2. Title | Director" are article text). Not tuned on Latin pages.
+bool LooksLikeKicker(std::string_view line);
+
+// A line that is only a clock time or a duration: "4:32", "14:05",
+// "(1:02:45)", in ASCII or Arabic-Indic digits: a video's length, a live
+// blog's or a post's time stamp.
+bool IsClockOnly(std::string_view line);
+
 // A line that only numbers a list item: "1", "٢", "3." (a "most read" box
 // prints the rank on its own line).
 bool IsRankOnly(std::string_view line);

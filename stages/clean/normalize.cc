@@ -8,10 +8,47 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "newsflow/text.h"
 
 namespace newsflow::clean {
 namespace {
+
+#if defined(__SSE2__)
+// Sixteen bytes at `p` (a character boundary, valid UTF-8) that StripPass
+// copies as they are: printable ASCII, single spaces, and two-byte letters
+// with lead byte D8..DB other than U+061C, tatweel U+0640 and the letters
+// that may need NFKC (D9 93..95, D9 B5..B8). Returns how many of them can be
+// taken at once, ending on a character boundary and not on a space (whether
+// that space is written depends on what follows): 14..16, or 0 when the
+// block holds anything else (the caller goes on byte by byte).
+inline size_t PlainSpan16(const unsigned char* p) {
+  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto at_least = [&w](int lo) { return _mm_cmpeq_epi8(_mm_max_epu8(w, _mm_set1_epi8(static_cast<char>(lo))), w); };
+  auto at_most = [&w](int hi) { return _mm_cmpeq_epi8(_mm_min_epu8(w, _mm_set1_epi8(static_cast<char>(hi))), w); };
+  auto eq = [&w](int v) { return _mm_cmpeq_epi8(w, _mm_set1_epi8(static_cast<char>(v))); };
+  const __m128i space = eq(0x20);
+  const __m128i lead = _mm_and_si128(at_least(0xD8), at_most(0xDB));
+  const __m128i allowed = _mm_or_si128(_mm_or_si128(_mm_and_si128(at_least(0x20), at_most(0x7E)),
+                                                    _mm_and_si128(at_least(0x80), at_most(0xBF))),
+                                       lead);
+  // Second bytes of the pairs that are not copied as they are.
+  const __m128i after_d8 = _mm_slli_si128(eq(0xD8), 1), after_d9 = _mm_slli_si128(eq(0xD9), 1);
+  const __m128i special_d9 = _mm_or_si128(_mm_or_si128(eq(0x80), _mm_and_si128(at_least(0x93), at_most(0x95))),
+                                          _mm_and_si128(at_least(0xB5), at_most(0xB8)));
+  const __m128i bad = _mm_or_si128(_mm_or_si128(_mm_and_si128(after_d8, eq(0x9C)), _mm_and_si128(after_d9, special_d9)),
+                                   _mm_and_si128(space, _mm_slli_si128(space, 1)));  // two spaces
+  if (_mm_movemask_epi8(allowed) != 0xFFFF || _mm_movemask_epi8(bad) != 0) return 0;
+  const int lead_bits = _mm_movemask_epi8(lead), space_bits = _mm_movemask_epi8(space);
+  size_t len = 16;
+  if (((lead_bits | space_bits) >> 15) & 1) len = 15;  // a letter cut in two, or a space at the end
+  if ((space_bits >> (len - 1)) & 1) --len;
+  return len;
+}
+#endif
 
 // NFKC restricted to Arabic (letters, presentation forms), Latin ligatures,
 // full-width Latin letters and digits, and half-width kana and Hangul.
@@ -116,13 +153,49 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
   };
   const unsigned char* p = reinterpret_cast<const unsigned char*>(in.data());
   const size_t n = in.size();
+  // An Arabic letter (lead byte D8..DB) removed outright: U+061C, tatweel.
+  auto arabic_dropped = [](unsigned char a, unsigned char b) {
+    return (a == 0xD8 && b == 0x9C) || (a == 0xD9 && b == 0x80);
+  };
+  // The end of the span from `j` that is copied as it is: printable ASCII,
+  // Arabic-block letters other than the dropped ones, and single spaces
+  // followed by either (before_emit would write that space as it is). One
+  // copy per span instead of one per word.
+  auto span_end = [&](size_t j) {
+    while (j < n) {
+#if defined(__SSE2__)
+      if (j + 16 <= n) {
+        if (const size_t len = PlainSpan16(p + j); len > 0) {
+          j += len;
+          continue;
+        }
+      }
+#endif
+      const unsigned char a = p[j];
+      if (a > 0x20 && a < 0x7F) {
+        ++j;
+      } else if (a >= 0xD8 && a <= 0xDB && j + 1 < n) {
+        const unsigned char b = p[j + 1];
+        if (arabic_dropped(a, b)) break;
+        // U+0653..U+0655 (hamza marks) and U+0675..U+0678 may need NFKC.
+        if (a == 0xD9 && ((b >= 0x93 && b <= 0x95) || (b >= 0xB5 && b <= 0xB8))) *needs_nfkc = true;
+        j += 2;
+      } else if (a == ' ' && j + 1 < n && p[j + 1] > 0x20 && p[j + 1] < 0x7F) {
+        j += 2;
+      } else if (a == ' ' && j + 2 < n && p[j + 1] >= 0xD8 && p[j + 1] <= 0xDB && !arabic_dropped(p[j + 1], p[j + 2])) {
+        ++j;  // (the letter is taken on the next round)
+      } else {
+        break;
+      }
+    }
+    return j;
+  };
   size_t i = 0;
   while (i < n) {
     unsigned char c = p[i];
     if (c > 0x20 && c < 0x7F) {
-      // ASCII run of printable non-space bytes.
-      size_t j = i + 1;
-      while (j < n && p[j] > 0x20 && p[j] < 0x7F) ++j;
+      // A run of printable non-space ASCII (and what follows it, see span_end).
+      const size_t j = span_end(i + 1);
       before_emit();
       std::memcpy(o, p + i, j - i);
       o += j - i;
@@ -144,21 +217,14 @@ void Normalizer::StripPass(std::string_view in, std::string& out, bool* needs_nf
     if ((c == 0xD8 || c == 0xD9 || c == 0xDA || c == 0xDB) && i + 1 < n) {
       // Arabic block fast path: only U+061C and tatweel U+0640 are dropped,
       // and U+0653..U+0655 may need NFKC composition.
-      unsigned char d = p[i + 1];
-      if ((c == 0xD8 && d == 0x9C) || (c == 0xD9 && d == 0x80)) {
+      if (arabic_dropped(c, p[i + 1])) {
         i += 2;
         continue;
       }
       before_emit();
-      // Copy the whole run of ordinary Arabic characters at once.
-      size_t j = i;
-      while (j + 1 < n) {
-        unsigned char a = p[j], b = p[j + 1];
-        if (a < 0xD8 || a > 0xDB) break;
-        if ((a == 0xD8 && b == 0x9C) || (a == 0xD9 && b == 0x80)) break;
-        if (a == 0xD9 && ((b >= 0x93 && b <= 0x95) || (b >= 0xB5 && b <= 0xB8))) *needs_nfkc = true;
-        j += 2;
-      }
+      // Copy the whole run of ordinary Arabic characters (and the words
+      // after it, see span_end) at once.
+      const size_t j = span_end(i);
       std::memcpy(o, p + i, j - i);
       o += j - i;
       i = j;

@@ -23,7 +23,9 @@ errors were studied in round 3); T13..T16 are round 3's held-out templates
 (studied in round 5, now tuning data); T17..T20 are round 5's held-out
 templates (studied in round 7, now tuning data); T21..T24 are round 7's
 held-out templates (studied in round 8, now tuning data); T25..T28 are round
-8's held-out templates (never looked at while tuning; report them apart). All choices are drawn from a
+8's held-out templates (studied in round 9, now tuning data); T29..T32 are
+round 9's held-out templates (never looked at while tuning; report them
+apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -903,6 +905,138 @@ def t28(p, c):  # Palestinian/Jordanian portal: ticker lines between paragraphs,
     p.b("جميع الحقوق محفوظة © 2015")
 
 
+# Round 9's held-out templates (T29..T32), layouts unlike T01..T28: a forum
+# thread that reposts the article (member boxes, post numbers, signatures,
+# replies), an e-paper's PDF text (running headers and page numbers between
+# the paragraphs, a jump line), a Telegram channel's posts (emoji heads,
+# hashtags, view counts, reactions, the next posts), and a portal with a
+# listen widget, an embedded tweet inside the body and related teasers that
+# carry a one-sentence lede each. Their own random stream and articles:
+# T01..T28's pages are unchanged.
+
+def member_box(p, r, name=None):
+    p.b(name or r.choice(NAMES))
+    p.b(r.choice(["عضو مميز", "مشرف سابق", "عضو جديد", "عضو فعال", "كبار الشخصيات"]))
+    p.b(f"تاريخ التسجيل: {r.choice(MONTHS_EG)} {r.randint(2006, 2014)}")
+    p.b(f"المشاركات: {r.randint(12, 9800):,}")
+    if r.random() < 0.6:
+        p.b(f"الدولة: {r.choice(['السعودية', 'مصر', 'الكويت', 'الأردن', 'المغرب'])}")
+
+
+def t29(p, c):  # forum thread reposting the article: member boxes, post numbers, signature, replies
+    r = c.rng
+    p.b(r.choice(["منتديات الساحة العربية", "منتدى الإعلام الخليجي", "شبكة منتديات الحوار"]))
+    p.b("الرئيسية > المنتدى العام > الأخبار والأحداث")
+    p.b(f"النتائج 1 إلى {r.randint(4, 9)} من {r.randint(9, 40)}")
+    p.b("الموضوع: " + c.art["title"])
+    p.b(f"#1 {c.d}-{c.m:02d}-{c.y}, {c.time12()}")
+    poster = r.choice(NAMES)
+    member_box(p, r, poster)
+    p.add("title", c.art["title"])
+    for lab, s in body_lines(c):
+        p.add(lab, s)
+    if r.random() < 0.7:
+        p.o(f"المصدر: {r.choice(['صحيفة سبق', 'صحيفة عكاظ', 'صحيفة الرياض', 'واس'])}")
+    p.b(r.choice(["اللهم اغفر لي ولوالدي وللمسلمين أجمعين", "لا إله إلا الله محمد رسول الله",
+                  "توقيعي: الكلمة الطيبة صدقة"]))
+    p.b("رد مع اقتباس")
+    for k in range(2, r.randint(3, 5)):
+        p.b(f"#{k} {c.d}-{c.m:02d}-{c.y}, {c.hh % 12 or 12}:{r.randint(0, 59):02d} {'ص' if c.hh < 12 else 'م'}")
+        member_box(p, r)
+        p.b(r.choice(["شكرا على الخبر", "الله يعطيك العافية على النقل", "خبر مهم، يعطيك العافية",
+                      "متابع معك", "الله المستعان"]))
+        p.b("رد مع اقتباس")
+    p.b("« الموضوع السابق | الموضوع التالي »")
+    p.b(f"الأعضاء الذين يشاهدون هذا الموضوع: {r.randint(1, 9)} (0 من الأعضاء و {r.randint(1, 9)} زائر)")
+    p.b("جميع الأوقات بتوقيت GMT +3. الساعة الآن " + f"{r.randint(1, 12):02d}:{r.randint(0, 59):02d}.")
+    p.b("Powered by vBulletin® Version 4.2.2")
+
+
+def t30(p, c):  # e-paper PDF text: running header and page number between the paragraphs, jump line
+    r = c.rng
+    paper = r.choice(["الرياض", "اليوم", "المدينة", "الوطن"])
+    issue = r.randint(15000, 17500)
+    section = r.choice(["محليات", "اقتصاد", "الدولية", "شؤون خليجية"])
+    page_no = r.randint(3, 24)
+    header = f"{dow(c.y, c.m, c.d)} {ar_digits(str(c.d))} {MONTHS_EG[c.m - 1]} {ar_digits(str(c.y))}م - العدد {ar_digits(str(issue))}"
+    p.b(f"جريدة {paper}")
+    p.b(header)
+    p.b(section)
+    p.add("title", c.art["title"])
+    p.o(f"{r.choice(CITIES)} - {r.choice(NAMES)}")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    every = r.choice([3, 4])
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen % every == 0 and seen < nbody:
+                p.b(f"- {ar_digits(str(page_no))} -")
+                page_no += 1
+                p.b(f"{section} | {header}")
+                if r.random() < 0.5:
+                    p.b(f"تابع ص {ar_digits(str(page_no + r.randint(1, 6)))}")
+    p.b(f"- {ar_digits(str(page_no))} -")
+    p.b(f"www.{r.choice(['alriyadh', 'alyaum', 'al-madina', 'alwatan'])}.com")
+
+
+def t31(p, c):  # Telegram channel posts: emoji head, hashtags, views and reactions, the next posts
+    r = c.rng
+    chan = r.choice(["أخبار السعودية العاجلة", "قناة الحدث الإخباري", "خبر عاجل ٢٤"])
+    p.b(chan)
+    p.b(f"{r.randint(12, 950)}.{r.randint(1, 9)}K subscribers")
+    if r.random() < 0.4:
+        p.b(f"Forwarded from {r.choice(['سبق', 'عكاجل', 'الإخبارية'])}")
+    p.add("title", r.choice(["🔴 ", "📌 ", "⭕️ "]) + c.art["title"])
+    for lab, s in body_lines(c):
+        p.add(lab, s)
+    p.b(" ".join("#" + w.replace(" ", "_") for w in r.sample(["السعودية", "الرياض", "عاجل", "أخبار", "اقتصاد", "جدة"], 3)))
+    p.b(f"@{r.choice(['saudi_news', 'hadath24', 'akhbar_now'])}")
+    p.b(f"👁 {r.randint(1, 99)}.{r.randint(1, 9)}K  {c.hh:02d}:{c.mm:02d}")
+    p.b(f"👍 {r.randint(10, 900)}  ❤️ {r.randint(1, 300)}  😢 {r.randint(0, 90)}")
+    for h in c.headlines(r.randint(2, 3)):
+        p.b(r.choice(["🔴 ", "📌 ", "⚡️ "]) + h)
+        p.b(f"👁 {r.randint(1, 99)}.{r.randint(1, 9)}K  {r.randint(0, 23):02d}:{r.randint(0, 59):02d}")
+
+
+def t32(p, c):  # portal: listen widget, reading time, a tweet embedded in the body, teasers with a lede each
+    r = c.rng
+    p.b(r.choice(["بوابة الأهرام", "مصراوي", "الوطن نيوز"]))
+    p.b("أخبار  محافظات  حوادث  رياضة  فن  اقتصاد  تكنولوجيا  المزيد")
+    p.add("title", c.art["title"])
+    p.o(f"كتب: {r.choice(NAMES_EG)}")
+    p.b(f"{dow(c.y, c.m, c.d)} {c.d}/{c.m}/{c.y} - {c.time12()}")
+    p.b(f"استمع للخبر  0{r.randint(1, 4)}:{r.randint(0, 59):02d}")
+    p.b(f"وقت القراءة: {r.randint(1, 6)} دقائق")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    at = r.randint(1, max(1, nbody - 1))
+    seen = 0
+    handle = r.choice(["SaudiNews50", "Ahmed_k", "sabqorg", "MOISaudiArabia"])
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen == at and seen < nbody:
+                o = r.choice(c.others)
+                tw = [x for x in sentences(" ".join(s2 for l2, s2 in article_lines(o["text"]) if l2 == "body")) if 20 < len(x) < 140]
+                p.b(tw[0] if tw else o["title"])
+                p.b(f"pic.twitter.com/{''.join(r.choice('abcdefghijkLMNOPQ0123456789') for _ in range(10))}")
+                p.b(f"— {r.choice(NAMES)} (@{handle}) July {c.d}, {c.y}")
+    p.b("شارك  غرد  أرسل")
+    p.b("موضوعات متعلقة")
+    for _ in range(3):
+        o = r.choice(c.others)
+        lede = [x for x in sentences(" ".join(s2 for l2, s2 in article_lines(o["text"]) if l2 == "body")) if 40 < len(x) < 200]
+        p.b(o["title"])
+        if lede:
+            p.b(lede[0])
+        p.b("اقرأ المزيد ←")
+    p.b("جميع الحقوق محفوظة لـ " + r.choice(["بوابة الأهرام", "مصراوي", "الوطن نيوز"]) + " ٢٠١٥")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -927,6 +1061,12 @@ STATES_DATE.update({"T21": "day", "T22": "day", "T23": "day", "T24": "day"})
 TEMPLATES_R8 = {"T25": t25, "T26": t26, "T27": t27, "T28": t28}
 HELD_OUT_R8 = set(TEMPLATES_R8)
 STATES_DATE.update({"T25": "day", "T26": "day", "T27": "day", "T28": "day"})
+# Round 9's held-out templates (T25..T28 became tuning data in round 9). T31
+# states only a clock time (a channel post); T30's date is the issue's
+# banner in Arabic-Indic digits, T29's the post's numeric date.
+TEMPLATES_R9 = {"T29": t29, "T30": t30, "T31": t31, "T32": t32}
+HELD_OUT_R9 = set(TEMPLATES_R9)
+STATES_DATE.update({"T29": "day", "T30": "day", "T32": "day"})
 
 
 def main():
@@ -961,7 +1101,7 @@ def main():
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
         (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5.get(tname)
-         or TEMPLATES_R7.get(tname) or TEMPLATES_R8[tname])(page, ctx)
+         or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -975,7 +1115,9 @@ def main():
         # Round 5: "r5-held-out" (T17..T20); r3-held-out became tuning data.
         # Round 7: "r7-held-out" (T21..T24); r5-held-out became tuning data.
         # Round 8: "r8-held-out" (T25..T28); r7-held-out became tuning data.
-        group = ("r8-held-out" if tname in HELD_OUT_R8 else
+        # Round 9: "r9-held-out" (T29..T32); r8-held-out became tuning data.
+        group = ("r9-held-out" if tname in HELD_OUT_R9 else
+                 "r8-held-out" if tname in HELD_OUT_R8 else
                  "r7-held-out" if tname in HELD_OUT_R7 else
                  "r5-held-out" if tname in HELD_OUT_R5 else
                  "r3-held-out" if tname in HELD_OUT_R3 else
@@ -1031,11 +1173,22 @@ def main():
     base8 = base7 + len(chosen7)
     for j, art in enumerate(chosen8):
         write_page(base8 + j, names8[j % len(names8)], art, rng8)
+    # Round 9's templates: again their own stream and unused articles.
+    rng9 = random.Random(a.seed * 1000 + 9)
+    used |= {o["id"] for o in chosen8}
+    rest9 = [o for o in arts if o["id"] not in used]
+    chosen9 = rng9.sample(rest9, a.pages_per_template * len(TEMPLATES_R9))
+    names9 = list(TEMPLATES_R9)
+    base9 = base8 + len(chosen8)
+    for j, art in enumerate(chosen9):
+        write_page(base9 + j, names9[j % len(names9)], art, rng9)
     out.close()
-    n = len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
-    print(f"gen_ardev: {base8 + len(chosen8)} pages from {n} templates ({len(HELD_OUT)} held out in "
+    n = (len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
+         + len(TEMPLATES_R9))
+    print(f"gen_ardev: {base9 + len(chosen9)} pages from {n} templates ({len(HELD_OUT)} held out in "
           f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5, "
-          f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8) in {a.out_dir}")
+          f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8, {len(HELD_OUT_R9)} in round 9) "
+          f"in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
