@@ -69,9 +69,10 @@ class HashIndex {
   uint32_t Insert(std::string_view s, bool* inserted) { return Insert(KeyOf(s), inserted); }
 
   size_t size() const { return size_; }
+  // Forgets every key and keeps the table's size: a cache that is emptied
+  // when full fills up to the same size again.
   void Clear() {
-    slots_.clear();
-    mask_ = 0;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
     size_ = 0;
   }
 
