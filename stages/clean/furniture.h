@@ -64,4 +64,31 @@ bool IsClockOnly(std::string_view line);
 // prints the rank on its own line).
 bool IsRankOnly(std::string_view line);
 
+// Round 10 (issue 14), shapes of text-page furniture:
+
+// The signature line of an embedded post as a scraper saves it: a dash, the
+// author, "(@handle)" and a date ending with a year, nothing else after the
+// handle but at most four tokens ("— Name (@handle) July 26, 2015"). The
+// lines right above it (a bare link, the post's text) belong to the embed.
+bool LooksLikeEmbedSignature(std::string_view line);
+
+// A bare link (one token with a dot and a '/', no sentence around it):
+// "pic.twitter.com/AbC", "https://t.co/x".
+bool IsBareLink(std::string_view line);
+
+// A printed page number between dashes: "- 10 -", "— ١٢ —" (an e-paper's
+// PDF text), or a jump line: at most five tokens ending with a page
+// reference, "ص"/"صفحة"/"الصفحة"/"page"/"p." and a number ("تابع ص ١٤",
+// "Continued on page 4").
+bool LooksLikePageMark(std::string_view line, int tokens);
+
+// Tags or handles only: every token starts with '#' ("#عاجل #الرياض"), or
+// one "@handle" alone.
+bool IsTagOrHandleLine(std::string_view line);
+
+// Numbers with symbols and no word: "👁 63.8K 22:03", "👍 321 ❤️ 173": at
+// least one digit and one pictograph or symbol (U+2190..U+2BFF,
+// U+1F000..), no letter but a count's K or M.
+bool IsSymbolCounter(std::string_view line);
+
 }  // namespace newsflow::clean
