@@ -658,6 +658,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         f.clock = true;  // "- ١٠ -", "تابع ص ١٤" (an e-paper's page number, a jump line)
       } else if (IsTagOrHandleLine(t)) {
         f.reason = reason("tags");  // "#عاجل #الرياض", "@channel"
+        f.aside = true;
       } else if (IsSymbolCounter(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "👁 63.8K 22:03", "👍 321 ❤️ 173"
         f.aside = true;

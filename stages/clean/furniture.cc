@@ -382,7 +382,7 @@ bool IsTagOrHandleLine(std::string_view line) {
     if (w.size() >= 2 && w[0] == '@') ++handles;
     return true;
   });
-  return (tokens >= 1 && tags == tokens) || (tokens == 1 && handles == 1 && line.size() <= 16);
+  return (tokens >= 2 && tags == tokens) || (tokens == 1 && handles == 1 && line.size() <= 16);
 }
 
 bool IsSymbolCounter(std::string_view line) {

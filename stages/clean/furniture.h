@@ -82,8 +82,9 @@ bool IsBareLink(std::string_view line);
 // "Continued on page 4").
 bool LooksLikePageMark(std::string_view line, int tokens);
 
-// Tags or handles only: every token starts with '#' ("#عاجل #الرياض"), or
-// one "@handle" alone.
+// Tags or handles only: two or more tokens, each starting with '#'
+// ("#عاجل #الرياض"), or one "@handle" alone. (One hashtag alone heads a
+// column's section on news/ar: "#نافذة:".)
 bool IsTagOrHandleLine(std::string_view line);
 
 // Numbers with symbols and no word: "👁 63.8K 22:03", "👍 321 ❤️ 173": at
