@@ -1601,6 +1601,15 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
   }
+  // (An embedded post, a tag line or a symbol counter is neutral only inside
+  // the body, above its last good line: after it, removed furniture.)
+  size_t last_good = 0;
+  for (size_t k = n; k-- > 0;) {
+    if (cls[k] == Cls::kGood) {
+      last_good = k;
+      break;
+    }
+  }
   auto neighbour = [&](size_t i, int dir, bool ignore_near) {
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
@@ -1609,7 +1618,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // body says nothing about the lines beside it either: the article's
       // last line under a video box's "فيديو | ..." is still text.)
       if ((!interrupts.empty() && interrupts[j]) ||
-          ((info[j].kicker || info[j].clock || info[j].aside) && c == Cls::kBad)) {
+          ((info[j].kicker || info[j].clock || (info[j].aside && static_cast<size_t>(j) < last_good)) &&
+           c == Cls::kBad)) {
         c = Cls::kShort;
       }
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;
