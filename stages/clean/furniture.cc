@@ -374,7 +374,7 @@ bool LooksLikePageMark(std::string_view line, int tokens) {
 }
 
 bool IsTagOrHandleLine(std::string_view line) {
-  if (line.size() < 2 || line.size() > 300) return false;
+  if (line.size() < 2 || line.size() > 300 || (line[0] != '#' && line[0] != '@')) return false;
   int tokens = 0, tags = 0, handles = 0;
   ForEachWord(line, [&](std::string_view w) {
     ++tokens;
