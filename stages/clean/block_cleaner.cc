@@ -1460,8 +1460,19 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     f.cls = Cls::kBad;
     // Some sites print the date with its clock time right above the headline
     // ("الجمعة، 31 يوليو 2015 2:21 م"): a banner shows the day, not the time.
-    const bool above_title = page.ranges == nullptr && title_idx < n && i + 1 == title_idx &&
-                             d->other_tokens == 0 && HasClockTime(blocks[i].text);
+    // (Round 10: or a few lines above it, with only short lines between: a
+    // forum post's "#1 27-07-2015, 5:20 م" over the poster's member box.)
+    auto short_between = [&](size_t from, size_t to) {
+      if (to > from + 7) return false;
+      for (size_t k = from + 1; k < to; ++k) {
+        if (info[k].cls == Cls::kGood || info[k].cp >= 60) return false;
+      }
+      return true;
+    };
+    const bool above_title = page.ranges == nullptr && title_idx < n && i < title_idx &&
+                             (i + 1 == title_idx ? d->other_tokens == 0
+                                                 : d->other_tokens <= 1 && short_between(i, title_idx)) &&
+                             HasClockTime(blocks[i].text);
     const bool under_title = (near_title && (i < first_good || byline)) || above_title;
     // A date with its clock time states when the article was published, even
     // on the day it was fetched; a site's banner shows the calendar day.

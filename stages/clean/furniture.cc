@@ -119,14 +119,14 @@ bool LooksLikePager(std::string_view line) {
   bool digit = false;
   for (size_t i = 0; i < line.size() && !digit; ++i) digit = DigitAt(line, i) > 0;
   if (!digit) return false;
-  int numbers = 0, words = 0, tokens = 0, first = 0, second = 0;
+  int numbers = 0, words = 0, tokens = 0, first = 0, second = 0, third = 0;
   bool in_row = true;  // numbers so far are 1, 2, 3, ...
   bool ok = true;
   ForEachWord(line, [&](std::string_view w) {
     ++tokens;
     if (Classify(w) == Tok::kWord) {
       ++words;
-      return ok = words <= 2;
+      return ok = words <= 3;
     }
     int value = 0;
     size_t i = 0, digits = 0;
@@ -140,10 +140,17 @@ bool LooksLikePager(std::string_view line) {
     ++numbers;
     if (numbers == 1) first = value;
     if (numbers == 2) second = value;
+    if (numbers == 3) third = value;
     in_row &= value == numbers;
     return true;
   });
   if (!ok) return false;
+  const char end = line.back();
+  if (words == 3) {
+    // Round 10: a results counter, "النتائج 1 إلى 6 من 34", "Results 1 to 10 of 52".
+    return numbers == 3 && tokens <= 6 && first >= 1 && first <= second && second <= third && end != '.' &&
+           end != '!' && end != '?';
+  }
   if (numbers >= 2 && in_row && tokens <= numbers + 4) return true;
   const char last = line.back();
   return numbers == 2 && tokens <= 4 && first >= 1 && first <= second && second <= 999 && last != '.' &&

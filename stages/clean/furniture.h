@@ -45,7 +45,9 @@ bool HasSentenceEnd(std::string_view line);
 // most two words and arrows around them ("« السابق 1 2 3 التالي »",
 // "< Prev 1 2 Next >"), or a page counter, two numbers N <= M with at most
 // two words and no sentence end, four tokens at most ("الصفحة 2 من 3",
-// "Page 2 of 3", "2 / 5"). An article split over pages, a gallery.
+// "Page 2 of 3", "2 / 5"). An article split over pages, a gallery. Round
+// 10: or a results counter, three numbers N <= M <= K with three words and
+// six tokens at most ("النتائج 1 إلى 6 من 34", "Results 1 to 10 of 52").
 bool LooksLikePager(std::string_view line);
 
 // A kicker line: a one- or two-word label, a bar, and a headline of three

@@ -232,5 +232,49 @@ TEST(CleanRound10Test, AYearWithTheEraLetterIsRead) {
   EXPECT_EQ(a.clean->published_at->substr(0, 10), "2015-07-24");
 }
 
+TEST(CleanRound10Test, ResultsCounterIsAPager) {
+  EXPECT_TRUE(clean::LooksLikePager("النتائج 1 إلى 6 من 34"));
+  EXPECT_TRUE(clean::LooksLikePager("Results 1 to 10 of 52"));
+  // Not a counter: numbers out of order, a sentence, more words.
+  EXPECT_FALSE(clean::LooksLikePager("فاز 3 مقابل 1 في 2"));
+  EXPECT_FALSE(clean::LooksLikePager("النتائج 1 إلى 6 من 34."));
+  EXPECT_FALSE(clean::LooksLikePager("وصل عدد الزوار 1 إلى 6 من أصل 34"));
+}
+
+// A forum thread: a results counter and the thread's "subject" line above
+// the post; the post's number and date with its clock time above the
+// poster's member box; the headline right above the text. Before: the
+// counter was taken for the title (five tokens, one word over the pager's
+// limit) and, with the headline found, the date (not right above it) was
+// not read.
+TEST(CleanRound10Test, AForumPostGetsItsHeadlineAndItsDateOverTheMemberBox) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("منتديات الحوار العربي\nالرئيسية > المنتدى العام > الأخبار\n") +
+                           "النتائج 1 إلى 7 من 21\nالموضوع: " + kTitle + "\n#1 24-07-2015, 9:41 م\nأبو خالد\n" +
+                           "عضو فعال\nتاريخ التسجيل: مارس 2012\nالمشاركات: 1,204\n" + kTitle + "\n" + kPara1 +
+                           "\n" + kPara2 + "\n" + kPara3 + "\nرد مع اقتباس\n";
+  Article a = TextArticle(page, "river-forum", "r10-forum");
+  a.fetched_at = "2015-07-26T09:00:00Z";
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, kTitle);
+  ASSERT_TRUE(a.clean->published_at.has_value()) << a.clean->text;
+  EXPECT_EQ(a.clean->published_at->substr(0, 10), "2015-07-24");
+  EXPECT_FALSE(HasLine(LinesOf(a.clean->text), "النتائج 1 إلى 7 من 21")) << a.clean->text;
+}
+
+// Guard: a banner with today's date and no clock time a few lines above the
+// title is still a banner, not the publication date.
+TEST(CleanRound10Test, ABannerWithoutClockTimeAFewLinesAboveTheTitleIsNoDate) {
+  CleanHarness h = OffHarness();
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("بوابة النهر\nالأحد 26 يوليو 2015\nأخبار\nمحليات\n") + kTitle + "\n" +
+                           kPara1 + "\n" + kPara2 + "\n" + kPara3 + "\n";
+  Article a = TextArticle(page, "river-portal", "r10-banner");
+  a.fetched_at = "2015-07-26T09:00:00Z";
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_FALSE(a.clean->published_at.has_value()) << *a.clean->published_at;
+}
+
 }  // namespace
 }  // namespace newsflow
