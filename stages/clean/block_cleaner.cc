@@ -71,6 +71,9 @@ struct Info {
   bool pager = false;        // a pager or page counter (furniture.h LooksLikePager)
   bool kicker = false;       // "label | headline" (furniture.h LooksLikeKicker), decided by position
   bool clock = false;        // only a clock time or a duration (furniture.h IsClockOnly), by position
+  // Round 10: removed furniture that says nothing about the lines beside it
+  // (an embedded post, a symbol counter), like a kicker or a clock line.
+  bool aside = false;
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -394,6 +397,85 @@ bool ArticleGoesOn(const Stoplists* stop, const std::vector<Block>& blocks, cons
   return words >= 4 && shared * 100 >= after.size() * 15;
 }
 
+// See the call in Clean: teaser units after the body, each beside the same
+// removed short line (round 10 of issue 14).
+void MarkRepeatedUnits(const std::vector<Block>& blocks, std::vector<Info>& info, const std::string* why) {
+  const size_t n = info.size();
+  size_t first_good = n;
+  for (size_t i = 0; i < n; ++i) {
+    if (info[i].cls == Cls::kGood) {
+      first_good = i;
+      break;
+    }
+  }
+  if (first_good == n) return;
+  // Removed short lines after the body began: one to four words, no sentence end.
+  std::vector<size_t> cand;
+  for (size_t i = first_good + 1; i < n; ++i) {
+    const Info& f = info[i];
+    if (f.reason != nullptr && f.tokens >= 1 && f.tokens <= 4 && f.cp < 40 && !f.end_punct && !f.is_title) {
+      cand.push_back(i);
+    }
+  }
+  if (cand.size() < 2) return;
+  // A unit's first line reads as a headline: 3-20 words, no full stop at
+  // its end (a headline may end with "!" or "؟"). (It may have been removed
+  // already: the first "read more" cuts what follows as another article.)
+  auto headline = [&](size_t k) {
+    const Info& f = info[k];
+    return !f.is_title && !(f.end_punct && blocks[k].text.back() == '.') && f.tokens >= 3 && f.tokens <= 20;
+  };
+  // Nothing the article tests passed after `from` (the units are the page's tail).
+  auto tail = [&](size_t from) {
+    for (size_t k = from; k < n; ++k) {
+      if (info[k].cls == Cls::kGood && info[k].reason == nullptr) return false;
+    }
+    return true;
+  };
+  std::vector<size_t> pos;
+  std::vector<char> done(cand.size(), 0);
+  for (size_t c = 0; c < cand.size(); ++c) {
+    if (done[c]) continue;
+    pos.clear();
+    for (size_t d = c; d < cand.size(); ++d) {
+      if (!done[d] && info[cand[d]].hash == info[cand[c]].hash) {
+        pos.push_back(cand[d]);
+        done[d] = 1;
+      }
+    }
+    if (pos.size() < 2) continue;
+    bool ok = true;
+    size_t gap_first = 0, gap_last = 0;
+    for (size_t k = 0; k + 1 < pos.size() && ok; ++k) {
+      const size_t gap = pos[k + 1] - pos[k] - 1;
+      ok = gap >= 1 && gap <= 3;
+      if (k == 0) gap_first = gap;
+      gap_last = gap;
+    }
+    if (!ok) continue;
+    // The line closes each unit ("headline, lede, read more"): the unit
+    // above the first one is a teaser too. Or it opens each: the one below
+    // the last.
+    size_t from = n, to = n;
+    bool units = true;
+    for (size_t k = 0; k + 1 < pos.size(); ++k) units = units && headline(pos[k] + 1);
+    if (!units) continue;
+    if (pos[0] >= gap_first + first_good + 1 && headline(pos[0] - gap_first) && tail(pos.back() + 1)) {
+      from = pos[0] - gap_first;
+      to = pos.back();
+    } else if (pos.back() + gap_last < n && headline(pos.back() + 1) && tail(pos.back() + gap_last + 1)) {
+      from = pos[0];
+      to = pos.back() + gap_last;
+    }
+    for (size_t k = from; k <= to && to < n; ++k) {
+      if (info[k].reason == nullptr && !info[k].is_title) {
+        info[k].reason = why;
+        info[k].cls = Cls::kBad;
+      }
+    }
+  }
+}
+
 // See the call in Clean: entries of a comment thread after the body.
 void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info, const std::string* dateline,
                       const std::string* banner, const std::string* why) {
@@ -572,6 +654,29 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         f.kicker = true;  // "فيديو | ...", "شريط الأخبار | ..."
       } else if (f.cp <= 12 && IsClockOnly(t)) {
         f.clock = true;  // "4:32" (a video's length), "14:05"
+      } else if (f.tokens <= 5 && LooksLikePageMark(t, f.tokens)) {
+        f.clock = true;  // "- ١٠ -", "تابع ص ١٤" (an e-paper's page number, a jump line)
+      } else if (IsTagOrHandleLine(t)) {
+        f.reason = reason("tags");  // "#عاجل #الرياض", "@channel"
+        f.aside = true;
+      } else if (IsSymbolCounter(t) && !FindDate(f.folded)) {
+        f.reason = reason("navigation");  // "👁 63.8K 22:03", "👍 321 ❤️ 173"
+        f.aside = true;
+      } else if (LooksLikeEmbedSignature(t)) {
+        // "— Name (@handle) July 26, 2015" closes an embedded post: the bare
+        // link right above it and the post's text above that go with it.
+        f.reason = reason("player");
+        f.aside = true;
+        size_t k = i;
+        while (k > 0 && info[k - 1].reason == nullptr && IsBareLink(blocks[k - 1].text)) {
+          --k;
+          info[k].reason = reason("player");
+          info[k].aside = true;
+        }
+        if (k > 0 && info[k - 1].reason == nullptr && !info[k - 1].hit && info[k - 1].cp <= 300) {
+          info[k - 1].reason = reason("player");
+          info[k - 1].aside = true;
+        }
       } else if (LooksLikeLatinOnly(t, f.tokens, 6) && non_latin()) {
         f.shape = true;  // "Menu Search", "Powered by WordPress" (a film's title in the body)
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
@@ -1355,8 +1460,19 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     f.cls = Cls::kBad;
     // Some sites print the date with its clock time right above the headline
     // ("الجمعة، 31 يوليو 2015 2:21 م"): a banner shows the day, not the time.
-    const bool above_title = page.ranges == nullptr && title_idx < n && i + 1 == title_idx &&
-                             d->other_tokens == 0 && HasClockTime(blocks[i].text);
+    // (Round 10: or a few lines above it, with only short lines between: a
+    // forum post's "#1 27-07-2015, 5:20 م" over the poster's member box.)
+    auto short_between = [&](size_t from, size_t to) {
+      if (to > from + 7) return false;
+      for (size_t k = from + 1; k < to; ++k) {
+        if (info[k].cls == Cls::kGood || info[k].cp >= 60) return false;
+      }
+      return true;
+    };
+    const bool above_title = page.ranges == nullptr && title_idx < n && i < title_idx &&
+                             (i + 1 == title_idx ? d->other_tokens == 0
+                                                 : d->other_tokens <= 1 && short_between(i, title_idx)) &&
+                             HasClockTime(blocks[i].text);
     const bool under_title = (near_title && (i < first_good || byline)) || above_title;
     // A date with its clock time states when the article was published, even
     // on the day it was fetched; a site's banner shows the calendar day.
@@ -1446,6 +1562,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
 
+  // Text pages: teasers after the body that repeat one unit each, a
+  // headline (no sentence end), maybe a lede, and the same removed short
+  // line ("اقرأ المزيد ←", a template line) after or before each: the units
+  // between two such lines and the one beside the first (or last) are
+  // teasers, however much prose a lede holds.
+  if (page.ranges == nullptr) MarkRepeatedUnits(blocks, info, reason("teaser"));
+
   // Text pages: a thread of comments (or a list of dated items) after the
   // body repeats one shape per entry: a timestamp line, the entry, a removed
   // line under it (a like counter, "رد"). An entry between a timestamp above
@@ -1489,6 +1612,15 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
   }
+  // (An embedded post, a tag line or a symbol counter is neutral only inside
+  // the body, above its last good line: after it, removed furniture.)
+  size_t last_good = 0;
+  for (size_t k = n; k-- > 0;) {
+    if (cls[k] == Cls::kGood) {
+      last_good = k;
+      break;
+    }
+  }
   auto neighbour = [&](size_t i, int dir, bool ignore_near) {
     long j = static_cast<long>(i) + dir;
     while (j >= 0 && j < static_cast<long>(n)) {
@@ -1496,7 +1628,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // (A kicker line or a lone clock time removed inside or after the
       // body says nothing about the lines beside it either: the article's
       // last line under a video box's "فيديو | ..." is still text.)
-      if ((!interrupts.empty() && interrupts[j]) || ((info[j].kicker || info[j].clock) && c == Cls::kBad)) {
+      if ((!interrupts.empty() && interrupts[j]) ||
+          ((info[j].kicker || info[j].clock || (info[j].aside && static_cast<size_t>(j) < last_good)) &&
+           c == Cls::kBad)) {
         c = Cls::kShort;
       }
       if (c == Cls::kGood || c == Cls::kBad || (c == Cls::kNear && !ignore_near)) return c;

@@ -158,6 +158,8 @@ int DayOf(std::string_view t) {
 }
 
 int YearOf(std::string_view t) {
+  // "2015م": the Gregorian era letter glued to the year (round 10).
+  if (t.size() == 6 && t[4] == '\xD9' && t[5] == '\x85') t = t.substr(0, 4);
   if (t.size() != 4 || !IsDigits(t)) return 0;
   int y = std::stoi(std::string(t));
   return (y >= 1990 && y <= 2100) ? y : 0;

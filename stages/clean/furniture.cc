@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 namespace newsflow::clean {
@@ -118,14 +119,14 @@ bool LooksLikePager(std::string_view line) {
   bool digit = false;
   for (size_t i = 0; i < line.size() && !digit; ++i) digit = DigitAt(line, i) > 0;
   if (!digit) return false;
-  int numbers = 0, words = 0, tokens = 0, first = 0, second = 0;
+  int numbers = 0, words = 0, tokens = 0, first = 0, second = 0, third = 0;
   bool in_row = true;  // numbers so far are 1, 2, 3, ...
   bool ok = true;
   ForEachWord(line, [&](std::string_view w) {
     ++tokens;
     if (Classify(w) == Tok::kWord) {
       ++words;
-      return ok = words <= 2;
+      return ok = words <= 3;
     }
     int value = 0;
     size_t i = 0, digits = 0;
@@ -139,10 +140,17 @@ bool LooksLikePager(std::string_view line) {
     ++numbers;
     if (numbers == 1) first = value;
     if (numbers == 2) second = value;
+    if (numbers == 3) third = value;
     in_row &= value == numbers;
     return true;
   });
   if (!ok) return false;
+  const char end = line.back();
+  if (words == 3) {
+    // Round 10: a results counter, "النتائج 1 إلى 6 من 34", "Results 1 to 10 of 52".
+    return numbers == 3 && tokens <= 6 && first >= 1 && first <= second && second <= third && end != '.' &&
+           end != '!' && end != '?';
+  }
   if (numbers >= 2 && in_row && tokens <= numbers + 4) return true;
   const char last = line.back();
   return numbers == 2 && tokens <= 4 && first >= 1 && first <= second && second <= 999 && last != '.' &&
@@ -288,6 +296,122 @@ bool IsRankOnly(std::string_view line) {
   if (SkipDigits(line, i, 3) == 0) return false;
   if (i < line.size() && (line[i] == '.' || line[i] == ')' || line[i] == '-')) ++i;
   return i == line.size();
+}
+
+namespace {
+
+// Decodes the UTF-8 code point at `s[i]` (advancing `i`); invalid bytes read as U+FFFD.
+uint32_t NextCodePoint(std::string_view s, size_t& i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (i + static_cast<size_t>(len) > s.size()) len = 1;
+  uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+  if (len == 1 && c >= 0x80) cp = 0xFFFD;
+  i += static_cast<size_t>(len);
+  return cp;
+}
+
+bool IsDash(uint32_t cp) { return cp == '-' || cp == 0x2013 || cp == 0x2014 || cp == 0x2015; }
+
+// A number of at most `max` digits and nothing else.
+bool IsNumber(std::string_view w, size_t max) {
+  size_t i = 0;
+  return SkipDigits(w, i, max) > 0 && i == w.size();
+}
+
+}  // namespace
+
+bool LooksLikeEmbedSignature(std::string_view line) {
+  if (line.size() < 12 || line.size() > 200) return false;
+  size_t i = 0;
+  if (!IsDash(NextCodePoint(line, i)) || i >= line.size() || line[i] != ' ') return false;
+  const size_t at = line.find("(@");
+  if (at == std::string_view::npos) return false;
+  size_t j = at + 2, handle = 0;
+  while (j < line.size() && (IsAsciiLetter(static_cast<unsigned char>(line[j])) ||
+                             (line[j] >= '0' && line[j] <= '9') || line[j] == '_')) {
+    ++j;
+    ++handle;
+  }
+  if (handle == 0 || handle > 15 || j >= line.size() || line[j] != ')') return false;
+  std::string_view rest = line.substr(j + 1);
+  int tokens = 0;
+  std::string_view last;
+  ForEachWord(rest, [&](std::string_view w) {
+    ++tokens;
+    last = w;
+    return true;
+  });
+  return tokens >= 1 && tokens <= 4 && last.size() >= 4 && IsNumber(last, 4) &&
+         (last.size() == 4 || last.size() == 8);  // a year, ASCII or Arabic-Indic
+}
+
+bool IsBareLink(std::string_view line) {
+  if (line.size() < 6 || line.size() > 120 || line.find(' ') != std::string_view::npos) return false;
+  const size_t dot = line.find('.');
+  const size_t slash = line.find('/');
+  return dot != std::string_view::npos && slash != std::string_view::npos && dot > 0 && dot + 1 < line.size();
+}
+
+bool LooksLikePageMark(std::string_view line, int tokens) {
+  if (line.size() > 60 || tokens < 1 || tokens > 5) return false;
+  // "- 10 -": a dash, one to three digits, a dash.
+  {
+    size_t i = 0;
+    if (line.size() >= 3 && IsDash(NextCodePoint(line, i))) {
+      while (i < line.size() && line[i] == ' ') ++i;
+      if (SkipDigits(line, i, 4) > 0) {
+        while (i < line.size() && line[i] == ' ') ++i;
+        if (i < line.size() && IsDash(NextCodePoint(line, i)) && i == line.size()) return true;
+      }
+    }
+  }
+  // "... ص 14": the last token a number, the one before it a page word.
+  if (tokens < 2) return false;
+  const size_t sp = line.rfind(' ');
+  if (sp == std::string_view::npos || !IsNumber(line.substr(sp + 1), 4)) return false;
+  std::string_view head = line.substr(0, sp);
+  const size_t sp2 = head.rfind(' ');
+  std::string_view w = sp2 == std::string_view::npos ? head : head.substr(sp2 + 1);
+  return w == "\xD8\xB5" || w == "\xD8\xB5." ||                              // ص
+         w == "\xD8\xB5\xD9\x81\xD8\xAD\xD8\xA9" ||                       // صفحة
+         w == "\xD8\xA7\xD9\x84\xD8\xB5\xD9\x81\xD8\xAD\xD8\xA9" ||   // الصفحة
+         w == "page" || w == "Page" || w == "p.";
+}
+
+bool IsTagOrHandleLine(std::string_view line) {
+  if (line.size() < 2 || line.size() > 300 || (line[0] != '#' && line[0] != '@')) return false;
+  int tokens = 0, tags = 0, handles = 0;
+  ForEachWord(line, [&](std::string_view w) {
+    ++tokens;
+    if (w.size() >= 2 && w[0] == '#' && w[1] != '#' && !(w[1] >= '0' && w[1] <= '9')) ++tags;
+    if (w.size() >= 2 && w[0] == '@') ++handles;
+    return true;
+  });
+  return (tokens >= 2 && tags == tokens) || (tokens == 1 && handles == 1 && line.size() <= 16);
+}
+
+bool IsSymbolCounter(std::string_view line) {
+  if (line.size() > 120) return false;
+  bool digit = false, symbol = false;
+  for (size_t i = 0; i < line.size();) {
+    if (const size_t k = DigitAt(line, i); k > 0) {
+      digit = true;
+      i += k;
+      continue;
+    }
+    const uint32_t cp = NextCodePoint(line, i);
+    if ((cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF)) {
+      symbol = true;
+    } else if (cp < 0x80) {
+      if (IsAsciiLetter(static_cast<unsigned char>(cp)) && cp != 'K' && cp != 'M' && cp != 'k') return false;
+    } else if (!(cp == 0xFE0F || cp == 0x00D7 || (cp >= 0x2010 && cp <= 0x205E) || cp == 0x060C ||
+                 cp == 0x066B || cp == 0x066C || cp == 0x066A)) {
+      return false;  // a letter (or a character this test does not know)
+    }
+  }
+  return digit && symbol;
 }
 
 }  // namespace newsflow::clean

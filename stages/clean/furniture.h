@@ -45,7 +45,9 @@ bool HasSentenceEnd(std::string_view line);
 // most two words and arrows around them ("« السابق 1 2 3 التالي »",
 // "< Prev 1 2 Next >"), or a page counter, two numbers N <= M with at most
 // two words and no sentence end, four tokens at most ("الصفحة 2 من 3",
-// "Page 2 of 3", "2 / 5"). An article split over pages, a gallery.
+// "Page 2 of 3", "2 / 5"). An article split over pages, a gallery. Round
+// 10: or a results counter, three numbers N <= M <= K with three words and
+// six tokens at most ("النتائج 1 إلى 6 من 34", "Results 1 to 10 of 52").
 bool LooksLikePager(std::string_view line);
 
 // A kicker line: a one- or two-word label, a bar, and a headline of three
@@ -63,5 +65,33 @@ bool IsClockOnly(std::string_view line);
 // A line that only numbers a list item: "1", "٢", "3." (a "most read" box
 // prints the rank on its own line).
 bool IsRankOnly(std::string_view line);
+
+// Round 10 (issue 14), shapes of text-page furniture:
+
+// The signature line of an embedded post as a scraper saves it: a dash, the
+// author, "(@handle)" and a date ending with a year, nothing else after the
+// handle but at most four tokens ("— Name (@handle) July 26, 2015"). The
+// lines right above it (a bare link, the post's text) belong to the embed.
+bool LooksLikeEmbedSignature(std::string_view line);
+
+// A bare link (one token with a dot and a '/', no sentence around it):
+// "pic.twitter.com/AbC", "https://t.co/x".
+bool IsBareLink(std::string_view line);
+
+// A printed page number between dashes: "- 10 -", "— ١٢ —" (an e-paper's
+// PDF text), or a jump line: at most five tokens ending with a page
+// reference, "ص"/"صفحة"/"الصفحة"/"page"/"p." and a number ("تابع ص ١٤",
+// "Continued on page 4").
+bool LooksLikePageMark(std::string_view line, int tokens);
+
+// Tags or handles only: two or more tokens, each starting with '#'
+// ("#عاجل #الرياض"), or one "@handle" alone. (One hashtag alone heads a
+// column's section on news/ar: "#نافذة:".)
+bool IsTagOrHandleLine(std::string_view line);
+
+// Numbers with symbols and no word: "👁 63.8K 22:03", "👍 321 ❤️ 173": at
+// least one digit and one pictograph or symbol (U+2190..U+2BFF,
+// U+1F000..), no letter but a count's K or M.
+bool IsSymbolCounter(std::string_view line);
 
 }  // namespace newsflow::clean

@@ -24,8 +24,9 @@ errors were studied in round 3); T13..T16 are round 3's held-out templates
 templates (studied in round 7, now tuning data); T21..T24 are round 7's
 held-out templates (studied in round 8, now tuning data); T25..T28 are round
 8's held-out templates (studied in round 9, now tuning data); T29..T32 are
-round 9's held-out templates (never looked at while tuning; report them
-apart). All choices are drawn from a
+round 9's held-out templates (studied in round 10, now tuning data);
+T33..T36 are round 10's held-out templates (never looked at while tuning;
+report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1037,6 +1038,167 @@ def t32(p, c):  # portal: listen widget, reading time, a tweet embedded in the b
     p.b("جميع الحقوق محفوظة لـ " + r.choice(["بوابة الأهرام", "مصراوي", "الوطن نيوز"]) + " ٢٠١٥")
 
 
+# ---------------------------------------------------------------------------
+# Round 10's held-out templates (T33..T36), never looked at while tuning
+# (score them, never print their errors). Layouts unlike T01..T32: a regional
+# daily whose side column (obituaries, classifieds) was flattened into the
+# article, a government news agency (news number, two-calendar date, decree
+# list, official-titles box), a TV channel's news page (watch-live lines,
+# "now / next" schedule, video boxes with durations inside the body, satellite
+# frequency), and an economy/tech site scraped with its breadcrumb, tag cloud
+# and print/e-mail/share row at top and bottom, stock quotes and a "key
+# points" box. Their own random stream and articles: T01..T32's pages are
+# unchanged.
+
+FAMILIES = ["آل سعيد", "الشمري", "بن عبدالله", "العمري", "الفارس", "الخطيب", "السالم", "القرني"]
+DISTRICTS = ["حي الروضة", "حي النسيم", "حي العزيزية", "حي الملز", "حي الصفا", "حي الشاطئ"]
+
+
+def phone(r):
+    return "05" + "".join(r.choice("0123456789") for _ in range(8))
+
+
+def side_column(p, r):
+    p.b(r.choice(["وفيات", "وفيات اليوم", "تعازي"]))
+    for _ in range(r.randint(2, 3)):
+        p.b(f"انتقل إلى رحمة الله تعالى {r.choice(['الحاج', 'الشيخ', 'المواطن', 'السيدة'])} "
+            f"{r.choice(NAMES).split()[0]} {r.choice(FAMILIES)} عن عمر ناهز {r.randint(55, 97)} عاما، "
+            f"والعزاء في {r.choice(DISTRICTS)}")
+    p.b(r.choice(["إعلانات مبوبة", "إعلانات", "سوق الإعلانات"]))
+    ads = [lambda: f"للبيع شقة {r.randint(2, 5)} غرف في {r.choice(DISTRICTS)} ت: {phone(r)}",
+           lambda: f"مطلوب سائق خاص براتب مجز للتواصل {phone(r)}",
+           lambda: f"للإيجار محل تجاري على شارع رئيسي مساحة {r.randint(40, 300)} م2 - {phone(r)}",
+           lambda: f"فقدان جواز سفر باسم {r.choice(NAMES)} على من يجده الاتصال {phone(r)}",
+           lambda: f"دروس خصوصية رياضيات وفيزياء لجميع المراحل {phone(r)}"]
+    for f in r.sample(ads, r.randint(2, 4)):
+        p.b(f())
+
+
+def t33(p, c):  # regional daily: side column of obituaries and classifieds flattened between the paragraphs
+    r = c.rng
+    paper = r.choice(["صحيفة الجنوب", "جريدة الشرقية اليوم", "صوت الشمال"])
+    p.b(paper)
+    p.b(f"{c.banner_today()} | العدد {r.randint(2000, 9000)}")
+    p.b("الأولى  محليات  المحافظات  وفيات  إعلانات  رياضة  كتاب وآراء")
+    p.add("title", c.art["title"])
+    p.b(f"نشر في: {c.date_eg()}")
+    p.o(f"{r.choice(CITIES)}: {r.choice(NAMES)}")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    at = r.randint(1, max(1, nbody - 1)) if nbody > 2 else nbody
+    seen = 0
+    placed = False
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen == at and not placed:
+                side_column(p, r)
+                placed = True
+    if not placed:
+        side_column(p, r)
+    p.b(f"تصفح العدد {r.randint(2000, 9000)} بصيغة PDF")
+    p.b(f"{paper} - جميع الحقوق محفوظة")
+
+
+def t34(p, c):  # government news agency: news number, two-calendar date, decree list, official-titles box
+    r = c.rng
+    p.b(r.choice(["وكالة الأنباء الرسمية", "الوكالة الوطنية للأنباء", "وكالة أنباء الدولة"]))
+    p.b("AR | EN | FR | ES | 中文")
+    p.b(f"الرئيسية / {r.choice(['الأخبار المحلية', 'الشؤون الحكومية', 'الاقتصاد', 'المناطق'])}")
+    p.add("title", c.art["title"])
+    hy = 1436 if c.y == 2015 else 1435
+    p.b(f"رقم الخبر: {r.randint(1300000, 1399999)} | التاريخ: {hy}/{r.randint(1, 12):02d}/{r.randint(1, 29):02d} هـ "
+        f"الموافق {c.y}/{c.m:02d}/{c.d:02d} م")
+    p.b(f"{c.hh:02d}:{c.mm:02d} التوقيت المحلي")
+    first = True
+    for lab, s in body_lines(c):
+        if first and lab == "body":
+            p.o(f"{r.choice(CITIES)} {ar_digits(str(c.d))} شوال {ar_digits(str(hy))} هـ الموافق "
+                          f"{ar_digits(str(c.d))} {MONTHS_EG[c.m - 1]} {ar_digits(str(c.y))} م واس")
+            first = False
+        p.add(lab, s)
+    p.b(f"// انتهى // {c.hh:02d}:{c.mm:02d} ت م")
+    p.b("طباعة | إرسال لصديق | حفظ")
+    p.b(r.choice(["الأوامر والمراسيم", "قرارات رسمية"]))
+    for _ in range(r.randint(2, 4)):
+        p.b(f"{r.choice(['مرسوم ملكي رقم', 'أمر ملكي رقم', 'قرار مجلس الوزراء رقم'])} "
+            f"({r.choice(['م', 'أ'])}/{r.randint(10, 250)}) بتاريخ {hy}/{r.randint(1, 12)}/{r.randint(1, 29)}هـ "
+            f"{r.choice(['بالموافقة على نظام', 'بتعيين', 'بإعفاء', 'بالموافقة على اتفاقية'])} "
+            f"{r.choice(['مكافحة الغش التجاري', 'رئيس لهيئة الرقابة', 'التعاون الاقتصادي مع دولة', 'الجمعيات الأهلية'])}")
+    p.b("المسؤولون")
+    for t in r.sample(["خادم الحرمين الشريفين", "ولي العهد", "ولي ولي العهد", "وزير الداخلية",
+                       "وزير الخارجية", "وزير المالية"], 3):
+        p.b(t)
+    p.b(f"عدد المشاهدات: {r.randint(100, 90000)}")
+    p.b("سياسة الخصوصية | اتصل بنا | خريطة الموقع")
+
+
+def t35(p, c):  # TV channel news page: watch-live lines, now/next schedule, video boxes inside the body, frequency
+    r = c.rng
+    chan = r.choice(["قناة الخليج الإخبارية", "تلفزيون المدينة", "قناة النيل للأخبار"])
+    p.b(chan)
+    p.b("▶ شاهد البث المباشر")
+    p.b(f"الآن: {r.choice(['نشرة الظهيرة', 'المشهد', 'ستوديو الرياضة', 'بانوراما'])} | "
+        f"التالي: {r.choice(['الحصاد', 'سيرة ومسيرة', 'حديث المدينة', 'النشرة الاقتصادية'])} "
+        f"{r.randint(12, 23):02d}:{r.choice(['00', '30'])}")
+    p.add("title", c.art["title"])
+    p.b(f"آخر تحديث: {c.d:02d}/{c.m:02d}/{c.y} - {c.hh:02d}:{c.mm:02d} بتوقيت جرينتش")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    every = r.choice([2, 3])
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen % every == 0 and seen < nbody and r.random() < 0.7:
+                h = r.choice(c.others)["title"]
+                p.b(f"▶ {r.choice(['شاهد', 'فيديو'])}: {h}")
+                p.b(f"{r.randint(0, 9):02d}:{r.randint(0, 59):02d}")
+    p.b("برامج القناة")
+    for _ in range(r.randint(3, 5)):
+        p.b(f"{r.choice(['الحصاد', 'سيرة ومسيرة', 'حديث المدينة', 'المشهد', 'بانوراما', 'في العمق'])} - "
+            f"{r.choice(WEEKDAYS)} {r.randint(12, 23):02d}:{r.choice(['00', '30'])} مكة المكرمة")
+    p.b(f"تابعونا على تردد نايلسات {r.randint(10700, 12600)} {r.choice(['أفقي', 'عمودي'])}")
+    p.b("حمّل تطبيق القناة على App Store و Google Play")
+
+
+def t36(p, c):  # economy/tech site: breadcrumb, tags and share row at top and bottom, quotes, key points
+    r = c.rng
+    site = r.choice(["أرقام الاقتصادية", "عالم التقنية", "مال وأعمال"])
+    crumb = f"الرئيسية » {r.choice(['أسواق', 'تقنية', 'شركات', 'طاقة'])} » {r.choice(['السعودية', 'الخليج', 'عالمي'])}"
+    tags = r.sample(["النفط", "تاسي", "البنوك", "العقار", "الهواتف الذكية", "الذهب", "الطاقة", "أوبك",
+                     "التجارة الإلكترونية", "الأسهم"], r.randint(4, 7))
+    share = r.choice(["طباعة  |  بريد إلكتروني  |  تويتر  |  فيسبوك  |  واتساب",
+                      "اطبع | أرسل | شارك | A+ | A-"])
+    p.b(site)
+    quotes = [("تاسي", 8000, 9700), ("سابك", 80, 110), ("الراجحي", 60, 75), ("برنت", 45, 65),
+              ("الذهب", 1080, 1180), ("نايمكس", 42, 60)]
+    p.b("  ".join(f"{n} {r.uniform(a, b):.2f} {r.choice(['▲', '▼'])}{r.uniform(0.1, 3):.2f}%"
+                  for n, a, b in r.sample(quotes, 4)))
+    p.b(crumb)
+    p.b(share)
+    p.b("الوسوم: " + " ".join(tags) if r.random() < 0.5 else "  ".join(tags))
+    p.add("title", c.art["title"])
+    p.b(f"نُشر في {c.date_eg()} | {r.randint(1, 9)} دقائق للقراءة")
+    lines = body_lines(c)
+    firsts = [sentences(s)[0] for lab, s in lines if lab == "body" and sentences(s)][:3]
+    if len(firsts) >= 2 and r.random() < 0.8:
+        p.b(r.choice(["أبرز النقاط", "باختصار", "النقاط الرئيسية"]))
+        for x in firsts:
+            p.o("• " + x)
+    for lab, s in lines:
+        p.add(lab, s)
+    p.b(crumb)
+    p.b(share)
+    p.b("  ".join(tags))
+    p.b("الأكثر قراءة")
+    for k, h in enumerate(c.headlines(4), 1):
+        p.b(f"{k}. {h}")
+    p.b(f"© {c.y} {site}")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1067,6 +1229,10 @@ STATES_DATE.update({"T25": "day", "T26": "day", "T27": "day", "T28": "day"})
 TEMPLATES_R9 = {"T29": t29, "T30": t30, "T31": t31, "T32": t32}
 HELD_OUT_R9 = set(TEMPLATES_R9)
 STATES_DATE.update({"T29": "day", "T30": "day", "T32": "day"})
+# Round 10's held-out templates (T29..T32 became tuning data in round 10).
+TEMPLATES_R10 = {"T33": t33, "T34": t34, "T35": t35, "T36": t36}
+HELD_OUT_R10 = set(TEMPLATES_R10)
+STATES_DATE.update({"T33": "day", "T34": "day", "T35": "day", "T36": "day"})
 
 
 def main():
@@ -1101,7 +1267,7 @@ def main():
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
         (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5.get(tname)
-         or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9[tname])(page, ctx)
+         or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9.get(tname) or TEMPLATES_R10[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -1116,7 +1282,9 @@ def main():
         # Round 7: "r7-held-out" (T21..T24); r5-held-out became tuning data.
         # Round 8: "r8-held-out" (T25..T28); r7-held-out became tuning data.
         # Round 9: "r9-held-out" (T29..T32); r8-held-out became tuning data.
-        group = ("r9-held-out" if tname in HELD_OUT_R9 else
+        # Round 10: "r10-held-out" (T33..T36); r9-held-out became tuning data.
+        group = ("r10-held-out" if tname in HELD_OUT_R10 else
+                 "r9-held-out" if tname in HELD_OUT_R9 else
                  "r8-held-out" if tname in HELD_OUT_R8 else
                  "r7-held-out" if tname in HELD_OUT_R7 else
                  "r5-held-out" if tname in HELD_OUT_R5 else
@@ -1182,13 +1350,22 @@ def main():
     base9 = base8 + len(chosen8)
     for j, art in enumerate(chosen9):
         write_page(base9 + j, names9[j % len(names9)], art, rng9)
+    # Round 10's templates: again their own stream and unused articles.
+    rng10 = random.Random(a.seed * 1000 + 10)
+    used |= {o["id"] for o in chosen9}
+    rest10 = [o for o in arts if o["id"] not in used]
+    chosen10 = rng10.sample(rest10, a.pages_per_template * len(TEMPLATES_R10))
+    names10 = list(TEMPLATES_R10)
+    base10 = base9 + len(chosen9)
+    for j, art in enumerate(chosen10):
+        write_page(base10 + j, names10[j % len(names10)], art, rng10)
     out.close()
     n = (len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
-         + len(TEMPLATES_R9))
-    print(f"gen_ardev: {base9 + len(chosen9)} pages from {n} templates ({len(HELD_OUT)} held out in "
+         + len(TEMPLATES_R9) + len(TEMPLATES_R10))
+    print(f"gen_ardev: {base10 + len(chosen10)} pages from {n} templates ({len(HELD_OUT)} held out in "
           f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5, "
-          f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8, {len(HELD_OUT_R9)} in round 9) "
-          f"in {a.out_dir}")
+          f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8, {len(HELD_OUT_R9)} in round 9, "
+          f"{len(HELD_OUT_R10)} in round 10) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
