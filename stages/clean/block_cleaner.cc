@@ -373,14 +373,15 @@ void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info,
 // Among the last three kept blocks of a page that keeps six or more, the
 // first that names the site (og:site_name, folded, as whole words) is
 // dropped when no kept block above it (nor the title) names it: a
-// disclaimer ("NOW Grenada is not responsible for ..."), a promo ("Follow
-// The Gleaner on Twitter"), an author's bio ("... Senior Editor for the
-// California Globe"), a citation or licence line. An article about the
-// site's owner names it earlier and keeps the line.
+// disclaimer ("NOW Grenada is not responsible for ..."), a promo ("... en
+// Guatemala.com tenemos canal de Telegram"), an author's bio ("... Senior
+// Editor for the California Globe"), a citation or licence line. An
+// article about the site's owner names it earlier and keeps the line.
+// Names that fold to under four bytes are not used.
 static void DropSiteNoteAtTheEnd(const std::vector<Block>& blocks, const std::vector<Info>& info,
                                  const std::string& site_name, std::vector<Cls>& out) {
   const std::string name = Normalizer::Fold(site_name);
-  if (name.size() < 3) return;
+  if (name.size() < 4) return;  // "U.S." folds to "u s"; "Tom" is a word more often than a name
   auto names = [&name](const std::string& text) {
     const std::string f = Normalizer::Fold(text);
     for (size_t p = f.find(name); p != std::string::npos; p = f.find(name, p + 1)) {

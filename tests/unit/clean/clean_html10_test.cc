@@ -111,5 +111,18 @@ TEST(CleanHtml10Test, SiteNameInsideALongerWordDoesNotCount) {
   EXPECT_EQ(lines.size(), paragraphs.size());
 }
 
+// A site name shorter than four folded bytes ("Tom", "U.S." -> "u s") is a
+// word more often than a name: the article's last line keeps it.
+TEST(CleanHtml10Test, SiteNameOfUnderFourLettersIsNotMatched) {
+  std::vector<std::string> paragraphs = Paragraphs();
+  const std::string last =
+      "Until then the kiosk on the quay stays open as usual, said Tom Baker, who has sold tickets and "
+      "newspapers there for more than twenty years.";
+  paragraphs.push_back(last);
+  const std::vector<std::string> lines = LinesOf(Clean(Page("Tom", paragraphs)));
+  EXPECT_TRUE(HasLine(lines, last));
+  EXPECT_EQ(lines.size(), paragraphs.size());
+}
+
 }  // namespace
 }  // namespace newsflow
