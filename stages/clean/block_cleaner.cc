@@ -500,6 +500,47 @@ void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info,
   }
 }
 
+// HTML: a note of the publication about itself at the end of the article.
+// Among the last three kept blocks of a page that keeps six or more, the
+// first that names the site (og:site_name, folded, as whole words) is
+// dropped when no kept block above it (nor the title) names it: a
+// disclaimer ("NOW Grenada is not responsible for ..."), a promo ("... en
+// Guatemala.com tenemos canal de Telegram"), an author's bio ("... Senior
+// Editor for the California Globe"), a citation or licence line. An
+// article about the site's owner names it earlier and keeps the line.
+// Names that fold to under four bytes are not used.
+static void DropSiteNoteAtTheEnd(const std::vector<Block>& blocks, const std::vector<Info>& info,
+                                 const std::string& site_name, std::vector<Cls>& out) {
+  const std::string name = Normalizer::Fold(site_name);
+  if (name.size() < 4) return;  // "U.S." folds to "u s"; "Tom" is a word more often than a name
+  auto names = [&name](const std::string& text) {
+    const std::string f = Normalizer::Fold(text);
+    for (size_t p = f.find(name); p != std::string::npos; p = f.find(name, p + 1)) {
+      const size_t e = p + name.size();
+      if ((p == 0 || f[p - 1] == ' ') && (e == f.size() || f[e] == ' ')) return true;
+    }
+    return false;
+  };
+  const size_t n = blocks.size();
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < n; ++i) {
+    if (out[i] == Cls::kGood && info[i].reason == nullptr && !info[i].is_title) kept.push_back(i);
+  }
+  if (kept.size() < 6) return;
+  size_t hit = n;
+  for (size_t k = kept.size() - 3; k < kept.size() && hit == n; ++k) {
+    if (names(blocks[kept[k]].text)) hit = k;
+  }
+  if (hit == n) return;
+  for (size_t i = 0; i < n; ++i) {
+    if (info[i].is_title && names(blocks[i].text)) return;
+  }
+  for (size_t k = 0; k < hit; ++k) {
+    if (names(blocks[kept[k]].text)) return;
+  }
+  out[kept[hit]] = Cls::kBad;
+}
+
 // HTML: the article element (a block's hint > 0 names it; not one covering
 // 90 % of the page) beside `main` that the main container should be when
 // `main` is a blurb of one or two blocks: three or more of its blocks pass
@@ -1764,6 +1805,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (!content) out[i] = Cls::kBad;
     }
   }
+  if (page.ranges != nullptr && !page.site_name.empty()) DropSiteNoteAtTheEnd(blocks, info, page.site_name, out);
 
   // Assemble.
   std::string& text = res.section.text;

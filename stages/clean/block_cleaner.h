@@ -49,6 +49,7 @@ struct PageInfo {
   std::string id;                             // the article id: never a title
   uint64_t page_key = 0;               // identity for template counting
   bool html = false;
+  std::string site_name;               // HTML: og:site_name (the publication), may be empty
   // HTML: per container element, the block index range [first, last) it spans.
   const std::vector<std::pair<int, int>>* ranges = nullptr;
 };

@@ -143,6 +143,7 @@ class CleanStage final : public Stage {
       page.title_hint = std::move(html->title);
       page.published_hint = std::move(html->published);
       page.published_weak = std::move(html->time_element);
+      page.site_name = std::move(html->site_name);
     } else {
       auto text = norm_.Normalize(a.body, &line_ends_);
       if (!text.ok()) return text.status();

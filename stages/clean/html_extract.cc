@@ -603,7 +603,7 @@ class SaxWalker {
   }
 
   bool timed_out() const { return timed_out_; }
-  std::string h1_, title_, og_title_, ld_headline_;
+  std::string h1_, title_, og_title_, ld_headline_, site_name_;
   std::string ld_body_;  // JSON-LD articleBody (raw, not normalised)
   std::vector<int> hint_nodes_;  // per block: element that gave its hint
 
@@ -632,6 +632,7 @@ class SaxWalker {
                                std::string(SaxAttr(atts, "itemprop")));
       std::string_view content = SaxAttr(atts, "content");
       if (prop == "og:title" && og_title_.empty()) og_title_ = std::string(content);
+      if (prop == "og:site_name" && site_name_.empty()) site_name_ = std::string(content);
       if (!page_->published && (prop == "article:published_time" || prop == "datepublished" ||
                                 prop == "pubdate" || prop == "publishdate" ||
                                 prop == "dc.date.issued" || prop == "date" ||
@@ -987,6 +988,10 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   if (t.ok()) {
     page.title = std::move(*t);
     std::replace(page.title.begin(), page.title.end(), '\n', ' ');
+  }
+  if (!w.site_name_.empty()) {
+    auto s = norm.Normalize(ValidUtf8(std::move(w.site_name_)));
+    if (s.ok() && s->find('\n') == std::string::npos) page.site_name = std::move(*s);
   }
   return page;
 }

@@ -22,6 +22,7 @@ struct HtmlPage {
   std::optional<std::string> published;  // RFC 3339 from meta / <time> / JSON-LD
   std::optional<std::string> time_element;  // the first other <time datetime>: a weaker hint
   std::vector<std::pair<int, int>> ranges;  // container element -> block range [first, last)
+  std::string site_name;                  // og:site_name, normalised ("" if none)
 };
 
 // `charset_hint`: from the HTTP Content-Type when the producer kept it ("" if not).

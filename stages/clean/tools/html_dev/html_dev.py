@@ -21,6 +21,11 @@ half B stays unseen.
       JSON-LD articleBody only, attribute only, not found) and each page's
       JSON-LD articleBody length against the prediction's; then the totals
       by mechanism (a small tree of html.parser: no third-party module).
+  html_dev.py changed EVALDATA BEFORE.json AFTER.json [--half A]
+      Pages whose prediction differs between two runs. Half A (the default):
+      each page with the snippets it gained or lost and the lines removed or
+      added; half B: only the number of pages changed and the totals, so a
+      candidate rule can be checked on B without reading B's pages.
 Scoring is the same as snippet_score.py's (substring after whitespace
 normalisation, micro-averaged).
 """
@@ -332,6 +337,44 @@ def cmd_pages(a):
         print(f"  {n:4d}  {c}")
 
 
+def cmd_changed(a):
+    ev, before = load(a.evaldata, a.before)
+    _, after = load(a.evaldata, a.after)
+    changed = 0
+    for it in ev:
+        if half(it["file"]) != a.half:
+            continue
+        k = key_of(it["file"])
+        r0 = (before.get(k) or {}).get("articleBody") or ""
+        r1 = (after.get(k) or {}).get("articleBody") or ""
+        if r0 == r1:
+            continue
+        changed += 1
+        if a.half != "A":
+            continue
+        n0, n1 = norm(r0), norm(r1)
+        print(f"{it['file']}  {len(r0)} -> {len(r1)} chars")
+        for w in it["with"]:
+            if (norm(w) in n0) != (norm(w) in n1):
+                print(f"    {'+' if norm(w) in n1 else '-'}content {w[:90]!r}")
+        for w in it["without"]:
+            if (norm(w) in n0) != (norm(w) in n1):
+                print(f"    {'+' if norm(w) in n1 else '-'}boilerplate {w[:90]!r}")
+        l0, l1 = r0.split("\n"), r1.split("\n")
+        s0, s1 = set(l0), set(l1)
+        for l in l0:
+            if l not in s1:
+                print(f"    removed: {l[:140]}")
+        for l in l1:
+            if l not in s0:
+                print(f"    added:   {l[:140]}")
+    items = [it for it in ev if half(it["file"]) == a.half]
+    for name, pred in (("before", before), ("after", after)):
+        _, p, r, f1, tp, fp, fn = score(items, pred)
+        print(f"{a.half} {name}: tp/fp/fn {tp}/{fp}/{fn}  P {p:.3f} R {r:.3f} F1 {f1:.4f}")
+    print(f"{a.half}: {changed} of {len(items)} pages changed")
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -353,8 +396,13 @@ def main():
     g.add_argument("--half", default="A")
     g.add_argument("--limit", type=int, default=40)
     g.add_argument("--show", action="store_true")
+    c = sub.add_parser("changed")
+    c.add_argument("evaldata")
+    c.add_argument("before")
+    c.add_argument("after")
+    c.add_argument("--half", default="A")
     a = ap.parse_args()
-    {"score": cmd_score, "errors": cmd_errors, "pages": cmd_pages}[a.cmd](a)
+    {"score": cmd_score, "errors": cmd_errors, "pages": cmd_pages, "changed": cmd_changed}[a.cmd](a)
 
 
 if __name__ == "__main__":
