@@ -4,6 +4,7 @@
 //       [--ablate] [--cv K] [--train-runs N] [--ar-epochs E] [--ar-dropout P]
 //       [--ar-perceptron | --ar-crf] [--ar-crf-rate R] [--ar-crf-l2 L] [--ar-crf-epochs E]
 //       [--ar-mix-weight W] [--ar-vectors FILE]... [--ar-vectors-scale S] [--ar-dense-window W]
+//       [--ar-seed S]
 //
 // 1. Load: median wall time to load the shipped Arabic model, clusters and
 //    gazetteers (stages/entities/data), and the peak RSS after loading and
@@ -64,6 +65,7 @@ struct ArOptions {
   std::vector<std::string> vectors;
   float vectors_scale = 1.0f;
   int dense_window = 1;
+  uint32_t seed = 1;  // --ar-seed: first shuffle seed (runs use seed, seed+1, ...)
 } g_ar;
 
 // Extra training files per language (--ar-extra, --en-extra; "FILE:nomisc"
@@ -238,6 +240,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     opt.crf_epochs = g_ar.crf_epochs;
     opt.mix_crf_weight = g_ar.mix_weight;
     if (!g_ar.vectors.empty()) opt.dense_window = g_ar.dense_window;
+    opt.seed = g_ar.seed;
   }
   const bool names = lang == "en" && g_en_names;
   // With --en-names: the name lists of the training data, jackknifed for the
@@ -359,6 +362,7 @@ int main(int argc, char** argv) {
     else if (arg == "--ar-vectors" && has_value) g_ar.vectors.push_back(argv[++i]);
     else if (arg == "--ar-vectors-scale" && has_value) g_ar.vectors_scale = std::stof(argv[++i]);
     else if (arg == "--ar-dense-window" && has_value) g_ar.dense_window = std::stoi(argv[++i]);
+    else if (arg == "--ar-seed" && has_value) g_ar.seed = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (arg == "--ar-extra" && has_value) g_ar_extra.push_back(ParseExtra(argv[++i]));
     else if (arg == "--en-extra" && has_value) g_en_extra.push_back(ParseExtra(argv[++i]));
     else if (arg == "--en-clusters" && has_value) g_en_clusters = argv[++i];
