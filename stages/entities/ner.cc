@@ -222,16 +222,16 @@ uint32_t FeatureExtractor::Intern(std::string_view word, uint64_t lo, uint64_t h
   w.stripped = w.script == Script::kArabic ? StripClitics(w.folded, res_->lexicon) : w.folded;
   w.loose = LooseKey(w.folded);
   w.loose_stripped = w.stripped == w.folded ? w.loose : LooseKey(w.stripped);
+  if (res_->vectors.dim > 0) {
+    w.vec = res_->vectors.Find(w.folded);
+    if (w.vec == nullptr && w.stripped != w.folded) w.vec = res_->vectors.Find(w.stripped);
+  }
   res_->lexicon.Lookup(w.stripped, &w.count, &w.clusters, &w.extra_clusters);
   if (w.clusters.first < 0 && w.stripped != w.folded) {
     w.clusters = res_->lexicon.Clusters(w.folded);
     w.extra_clusters = res_->lexicon.ExtraClustersOf(w.folded);
   }
   if (const GazetteerEntry* e = res_->gazetteer.Find(w.loose_stripped)) w.gaz_word = e->type;
-  if (res_->vectors.dim > 0) {
-    w.vec = res_->vectors.Find(w.folded);
-    if (w.vec == nullptr && w.stripped != w.folded) w.vec = res_->vectors.Find(w.stripped);
-  }
   w.gaz_start = (res_->gazetteer.IsFirstToken(w.loose) ? 1 : 0) |
                 (res_->gazetteer.IsFirstToken(w.loose_stripped) ? 2 : 0);
   if ((cache_.size() + 1) * 2 > index_.size()) GrowIndex();
