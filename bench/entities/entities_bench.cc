@@ -3,7 +3,8 @@
 //   build-entities/bench/entities/entities_bench [--articles N] [--runs R] [--no-quality]
 //       [--ablate] [--cv K] [--train-runs N] [--ar-epochs E] [--ar-dropout P]
 //       [--ar-perceptron | --ar-crf] [--ar-crf-rate R] [--ar-crf-l2 L] [--ar-crf-epochs E]
-//       [--ar-mix-weight W]
+//       [--ar-mix-weight W] [--ar-vectors FILE]... [--ar-vectors-scale S] [--ar-dense-window W]
+//       [--ar-seed S]
 //
 // 1. Load: median wall time to load the shipped Arabic model, clusters and
 //    gazetteers (stages/entities/data), and the peak RSS after loading and
@@ -58,6 +59,13 @@ struct ArOptions {
   bool mix = true;
   float mix_weight = 1.0f;
   int crf_epochs = 8;
+  // Round 5: dense word vectors (newsflow-ner-vectors output; a second file
+  // adds n-gram vectors of unseen words), scaled, as features of the token
+  // and its neighbours up to dense_window away.
+  std::vector<std::string> vectors;
+  float vectors_scale = 1.0f;
+  int dense_window = 1;
+  uint32_t seed = 1;  // --ar-seed: first shuffle seed (runs use seed, seed+1, ...)
 } g_ar;
 
 // Extra training files per language (--ar-extra, --en-extra; "FILE:nomisc"
@@ -188,6 +196,16 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
   if (!(lang == "en" && g_en_round1) && std::ifstream(clusters)) (void)l.res.LoadClusters(clusters);
   std::printf("\n[%s] resources: %zu lexicon words, %zu clustered\n", lang.c_str(),
               l.res.lexicon.size(), l.res.lexicon.cluster_count());
+  if (lang == "ar" && !g_ar.vectors.empty()) {
+    for (const std::string& f : g_ar.vectors) {
+      if (auto st = l.res.LoadVectors(f, g_ar.vectors_scale); !st.ok()) {
+        std::printf("%s\n", st.ToString().c_str());
+        std::exit(2);
+      }
+    }
+    std::printf("[ar] dense vectors: %zu words, dim %d, scale %.2f, window +-%d\n",
+                l.res.vectors.size(), l.res.vectors.dim, g_ar.vectors_scale, g_ar.dense_window);
+  }
   std::vector<ExtraFile> extra_files = lang == "ar" ? g_ar_extra : g_en_extra;
   const int weight = lang == "en" && !g_en_round1 ? g_en_weight : 1;
   if (lang == "en" && !g_en_round1 && extra_files.empty()) {
@@ -221,6 +239,8 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     opt.mix_crf = g_ar.mix;
     opt.crf_epochs = g_ar.crf_epochs;
     opt.mix_crf_weight = g_ar.mix_weight;
+    if (!g_ar.vectors.empty()) opt.dense_window = g_ar.dense_window;
+    opt.seed = g_ar.seed;
   }
   const bool names = lang == "en" && g_en_names;
   // With --en-names: the name lists of the training data, jackknifed for the
@@ -339,6 +359,10 @@ int main(int argc, char** argv) {
     else if (arg == "--ar-mix") g_ar.mix = true;
     else if (arg == "--ar-crf-epochs" && has_value) g_ar.crf_epochs = std::stoi(argv[++i]);
     else if (arg == "--ar-mix-weight" && has_value) g_ar.mix_weight = std::stof(argv[++i]);
+    else if (arg == "--ar-vectors" && has_value) g_ar.vectors.push_back(argv[++i]);
+    else if (arg == "--ar-vectors-scale" && has_value) g_ar.vectors_scale = std::stof(argv[++i]);
+    else if (arg == "--ar-dense-window" && has_value) g_ar.dense_window = std::stoi(argv[++i]);
+    else if (arg == "--ar-seed" && has_value) g_ar.seed = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (arg == "--ar-extra" && has_value) g_ar_extra.push_back(ParseExtra(argv[++i]));
     else if (arg == "--en-extra" && has_value) g_en_extra.push_back(ParseExtra(argv[++i]));
     else if (arg == "--en-clusters" && has_value) g_en_clusters = argv[++i];

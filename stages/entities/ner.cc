@@ -71,6 +71,38 @@ Status Resources::LoadClusters(const std::string& path) {
   return Status::OK();
 }
 
+Status Resources::LoadVectors(const std::string& path, float scale) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("entities: cannot open vectors file " + path);
+  std::string line;
+  std::vector<float> row;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const size_t sp = line.find(' ');
+    if (line.empty() || sp == std::string::npos) continue;
+    row.clear();
+    const char* p = line.c_str() + sp;
+    char* end = nullptr;
+    while (true) {
+      const float f = std::strtof(p, &end);
+      if (end == p) break;
+      row.push_back(f * scale);
+      p = end;
+    }
+    if (vectors.dim == 0) vectors.dim = static_cast<int>(row.size());
+    if (static_cast<int>(row.size()) != vectors.dim || row.empty()) {
+      return Status::InvalidArgument("entities: vectors file " + path + " line " +
+                                     std::to_string(line_no) + ": " + std::to_string(row.size()) +
+                                     " numbers, expected " + std::to_string(vectors.dim));
+    }
+    auto [it, inserted] =
+        vectors.index.try_emplace(line.substr(0, sp), static_cast<uint32_t>(vectors.index.size()));
+    if (inserted) vectors.data.insert(vectors.data.end(), row.begin(), row.end());
+  }
+  return Status::OK();
+}
+
 // ---------------------------------------------------------------- features
 
 namespace {
@@ -177,6 +209,10 @@ uint32_t FeatureExtractor::Intern(std::string_view word, const HashIndex::Key& k
   w.stripped = w.script == Script::kArabic ? StripClitics(w.folded, res_->lexicon) : w.folded;
   w.loose = LooseKey(w.folded);
   w.loose_stripped = w.stripped == w.folded ? w.loose : LooseKey(w.stripped);
+  if (res_->vectors.dim > 0) {
+    w.vec = res_->vectors.Find(w.folded);
+    if (w.vec == nullptr && w.stripped != w.folded) w.vec = res_->vectors.Find(w.stripped);
+  }
   res_->lexicon.Lookup(w.stripped, &w.count, &w.clusters, &w.extra_clusters);
   if (w.clusters.first < 0 && w.stripped != w.folded) {
     int64_t folded_count = 0;  // the stripped form's count is the feature
@@ -420,6 +456,15 @@ void Model::Prune(int q) {
   BuildFilter();
 }
 
+void Model::AccumulateDense(int pos, const float* v, int32_t* acc) const {
+  for (int t = 0; t < kNumTags; ++t) {
+    const float* w = &dense_[(static_cast<size_t>(pos) * kNumTags + t) * dense_dim_];
+    double d = 0;
+    for (int j = 0; j < dense_dim_; ++j) d += static_cast<double>(w[j]) * v[j];
+    acc[t] += static_cast<int32_t>(std::lround(d / scale_));
+  }
+}
+
 void Model::Score(const std::vector<uint64_t>& feats, float* scores) const {
   int32_t acc[kNumTags] = {};
   // The table is larger than the caches: ask for every home slot first so
@@ -576,6 +621,7 @@ GazetteerPolicy DefaultPolicy(std::string_view lang) {
 }
 
 Tagger::Tagger(const Model* model, const Resources* res) : model_(model), fx_(res) {
+  dense_ = model->dense_dim() > 0 && model->dense_dim() == res->vectors.dim;
   // Sentence boundaries seen from a token: the constant features of "<s>"
   // and "</s>" in the neighbour positions (FeatureExtractor::Features).
   model_->Accumulate(H(kPrevWord, "<s>"), bos_prev_.data());
@@ -695,6 +741,12 @@ const Tagger::WordScores& Tagger::ScoresOf(size_t token) {
   ws.bigram_next_seed = XXH3_64bits_withSeed(s.data(), s.size(), kBigramNext * 0x9E3779B97F4A7C15ULL);
   ws.stem_h0 = H(0, s);
   for (size_t k = 0; k < np; ++k) model_->Accumulate(pending[k].key, pending[k].acc->data());
+  if (dense_ && wi.vec != nullptr) {
+    Acc* by_pos[] = {&ws.self, &ws.prev, &ws.next, &ws.prev2, &ws.next2};
+    for (int p = 0; p < model_->dense_positions() && p < 5; ++p) {
+      model_->AccumulateDense(p, wi.vec, by_pos[p]->data());
+    }
+  }
   return ws;
 }
 
@@ -1025,6 +1077,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   std::unordered_map<uint64_t, uint32_t> index;
   std::vector<uint64_t> keys;
   std::vector<std::vector<std::vector<uint32_t>>> feats(train.size());
+  // Dense features: the vector of every token (null: none), positions
+  // self, -1, +1, -2, +2 (offsets kDenseOffset) up to the window.
+  static constexpr int kDenseOffset[] = {0, -1, 1, -2, 2};
+  const int dense_pos = opt.dense_window > 0 && res.vectors.dim > 0 ? 1 + 2 * std::min(2, opt.dense_window) : 0;
+  const int dd = dense_pos > 0 ? res.vectors.dim : 0;
+  const size_t nd = static_cast<size_t>(dense_pos) * kNumTags * dd;
+  std::vector<std::vector<const float*>> vecs(train.size());
   {
     std::vector<std::string_view> words;
     std::vector<uint64_t> f;
@@ -1038,6 +1097,10 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       words.assign(train[si].words.begin(), train[si].words.end());
       fx.Prepare(words);
       feats[si].resize(words.size());
+      if (dense_pos > 0) {
+        vecs[si].resize(words.size());
+        for (size_t i = 0; i < words.size(); ++i) vecs[si][i] = fx.info(i).vec;
+      }
       for (size_t i = 0; i < words.size(); ++i) {
         fx.Features(i, &f);
         auto& dst = feats[si][i];
@@ -1055,11 +1118,23 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   // again: a linear model, so this is one model with less shuffle variance.
   std::vector<float> bag(nf * kNumTags, 0.0f);
   float bag_t[kNumTags + 1][kNumTags] = {};
+  std::vector<float> bag_d(nd, 0.0f);
+  // Calls fn(weight row offset, vector) for every dense input of token i:
+  // the row of tag t is offset + t * dd.
+  auto for_dense = [&](size_t si, size_t i, auto fn) {
+    const auto n = static_cast<ptrdiff_t>(vecs[si].size());
+    for (int p = 0; p < dense_pos; ++p) {
+      const ptrdiff_t j = static_cast<ptrdiff_t>(i) + kDenseOffset[p];
+      if (j < 0 || j >= n || vecs[si][j] == nullptr) continue;
+      fn(static_cast<size_t>(p) * kNumTags * dd, vecs[si][j]);
+    }
+  };
   const int runs = std::max(1, opt.runs) * (opt.mix_crf ? 2 : 1);
   for (int run = 0; run < runs; ++run) {
   // With mix_crf, runs alternate between the learners (same shuffle seed per pair).
   const bool use_crf = opt.mix_crf ? (run % 2 == 1) : opt.crf;
   std::vector<float> w(nf * kNumTags, 0.0f), wa(nf * kNumTags, 0.0f);
+  std::vector<float> wd(nd, 0.0f), wad(nd, 0.0f);  // dense weights, [pos][tag][dim]
   float tw[kNumTags + 1][kNumTags] = {}, ta[kNumTags + 1][kNumTags] = {};
   double c = 1;
   std::vector<size_t> order(train.size());
@@ -1086,6 +1161,14 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         const float* row = &w[static_cast<size_t>(fi[k]) * kNumTags];
         for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
       }
+      for_dense(si, i, [&](size_t off, const float* v) {
+        for (int t = 0; t < kNumTags; ++t) {
+          const float* row = &wd[off + static_cast<size_t>(t) * dd];
+          float d = 0;
+          for (int j = 0; j < dd; ++j) d += row[j] * v[j];
+          emit[i * kNumTags + t] += d;
+        }
+      });
     }
   };
 
@@ -1102,11 +1185,16 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       for (int t = 0; t < kNumTags; ++t) avg_t[p][t] = tw[p][t] - ta[p][t] / static_cast<float>(c);
     }
     model->Build(out, avg_t);
+    if (nd > 0) {
+      std::vector<float> avg_d(nd);
+      for (size_t k = 0; k < nd; ++k) avg_d[k] = wd[k] - wad[k] / static_cast<float>(c);
+      model->SetDense(dd, dense_pos, std::move(avg_d));
+    }
   };
 
   if (use_crf) {
     // AdaGrad accumulators, per weight and per transition.
-    std::vector<float> g2(nf * kNumTags, 0.0f);
+    std::vector<float> g2(nf * kNumTags, 0.0f), gd2(nd, 0.0f);
     float tg2[kNumTags + 1][kNumTags] = {};
     std::vector<double> alpha, beta, alpha_c, beta_c;
     constexpr double kNegInf = -std::numeric_limits<double>::infinity();
@@ -1210,6 +1298,12 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
             const size_t b = static_cast<size_t>(fi[k]) * kNumTags;
             for (int t = 0; t < kNumTags; ++t) step(&w[b + t], &wa[b + t], &g2[b + t], grad[t], fc);
           }
+          for_dense(si, i, [&](size_t off, const float* v) {
+            for (int t = 0; t < kNumTags; ++t) {
+              const size_t r = off + static_cast<size_t>(t) * dd;
+              for (int j = 0; j < dd; ++j) step(&wd[r + j], &wad[r + j], &gd2[r + j], grad[t] * v[j], fc);
+            }
+          });
           if (i == 0) {
             for (int t = 0; t < kNumTags; ++t) {
               if (!IsInside(t)) tgrad[0][t] += static_cast<float>(observed(0, t)) -
@@ -1290,6 +1384,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
             w[b + g] += 1; wa[b + g] += fc;
             w[b + p] -= 1; wa[b + p] -= fc;
           }
+          for_dense(si, i, [&](size_t off, const float* v) {
+            const size_t rg = off + static_cast<size_t>(g) * dd, rp = off + static_cast<size_t>(p) * dd;
+            for (int j = 0; j < dd; ++j) {
+              wd[rg + j] += v[j]; wad[rg + j] += fc * v[j];
+              wd[rp + j] -= v[j]; wad[rp + j] -= fc * v[j];
+            }
+          });
         }
         if (g != p || gp != pp) {
           tw[gp + 1][g] += 1; ta[gp + 1][g] += fc;
@@ -1325,6 +1426,9 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   for (size_t k = 0; k < nf * kNumTags; ++k) {
     bag[k] += unit * (w[k] - wa[k] / static_cast<float>(c)) / static_cast<float>(runs);
   }
+  for (size_t k = 0; k < nd; ++k) {
+    bag_d[k] += unit * (wd[k] - wad[k] / static_cast<float>(c)) / static_cast<float>(runs);
+  }
   for (int p = 0; p <= kNumTags; ++p) {
     for (int t = 0; t < kNumTags; ++t) {
       bag_t[p][t] += unit * (tw[p][t] - ta[p][t] / static_cast<float>(c)) / static_cast<float>(runs);
@@ -1337,6 +1441,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     std::copy_n(&bag[f * kNumTags], kNumTags, out[f].second.begin());
   }
   model->Build(out, bag_t);
+  if (nd > 0) model->SetDense(dd, dense_pos, std::move(bag_d));
   return Status::OK();
 }
 

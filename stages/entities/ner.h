@@ -34,11 +34,32 @@ std::string_view TagType(int tag);
 inline bool IsInside(int tag) { return tag > 0 && tag % 2 == 0; }
 inline bool IsBegin(int tag) { return tag > 0 && tag % 2 == 1; }
 
+// Dense word vectors (round 5 experiment, README.md): folded word -> a
+// real-valued vector, the same dimension for every word.
+struct DenseVectors {
+  int dim = 0;
+  std::unordered_map<std::string, uint32_t> index;  // word -> row
+  std::vector<float> data;                          // rows of `dim` floats
+  // The word's vector, or null.
+  const float* Find(const std::string& word) const {
+    auto it = index.find(word);
+    return it == index.end() ? nullptr : &data[static_cast<size_t>(it->second) * dim];
+  }
+  size_t size() const { return index.size(); }
+};
+
 // Word statistics, clusters and gazetteers shared by the feature extractor,
 // the trainer and the stage.
 struct Resources {
   Lexicon lexicon;
   Gazetteer gazetteer;
+  DenseVectors vectors;
+
+  // Vectors file: "word v1 ... vd" per line (newsflow-ner-vectors), each
+  // vector multiplied by `scale`. May be called more than once (vocabulary
+  // words, then n-gram vectors of unseen words); a word already loaded keeps
+  // its first vector. Call before any FeatureExtractor uses the resources.
+  Status LoadVectors(const std::string& path, float scale);
 
   // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine[<TAB>extra...]" per
   // line, words folded; up to kMaxExtraClusters extra granularities.
@@ -57,6 +78,7 @@ struct WordInfo {
   int64_t count = 0;
   std::string gaz_word;    // type of a one-word gazetteer entry for the stem, or ""
   uint8_t gaz_start = 0;   // bit 0: loose, bit 1: loose_stripped starts a gazetteer key
+  const float* vec = nullptr;  // dense vector of the folded (else stripped) word, or null
 };
 
 // One sentence prepared for feature extraction: per-word facts come from a
@@ -162,6 +184,21 @@ class Model {
   // happens after quantisation), without training again.
   void Prune(int q);
 
+  // Dense features (round 5 experiment): weights per position (0 the token,
+  // 1 the previous, 2 the next, 3 two back, 4 two ahead), tag and vector
+  // component, laid out [pos][tag][dim]. Not saved by Save. Call after Build
+  // (the contribution is quantised with Build's scale).
+  void SetDense(int dim, int positions, std::vector<float> w) {
+    dense_dim_ = dim;
+    dense_positions_ = positions;
+    dense_ = std::move(w);
+  }
+  int dense_dim() const { return dense_dim_; }
+  int dense_positions() const { return dense_positions_; }
+  // Adds vector `v` seen at position `pos`, quantised to the int units of
+  // Accumulate (rounded per position, so cached sums stay exact).
+  void AccumulateDense(int pos, const float* v, int32_t* acc) const;
+
   // Builds from trained float weights (feature hash -> weights per tag).
   void Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTags>>>& feats,
              const float trans[kNumTags + 1][kNumTags]);
@@ -189,6 +226,8 @@ class Model {
   float scale_ = 1.0f;  // weight = w * scale_
   int prune_below_ = 1;  // drop features with every |quantised weight| below this
   float trans_[kNumTags + 1][kNumTags] = {};  // row 0 = sentence start
+  std::vector<float> dense_;
+  int dense_dim_ = 0, dense_positions_ = 0;
 };
 
 // Decodes one sentence. Not thread-safe (scratch buffers).
@@ -271,6 +310,7 @@ class Tagger {
   std::vector<float> emit_;
   std::vector<float> delta_;
   std::vector<int> back_;
+  bool dense_ = false;  // the model has dense weights of the resources' vector dimension
 };
 
 struct Sentence {
@@ -308,6 +348,9 @@ struct TrainOptions {
   // of 1 per run (the CRF's times mix_crf_weight) and summed: one linear model.
   bool mix_crf = false;
   float mix_crf_weight = 1.0f;
+  // Dense word vectors (Resources::vectors) as real-valued features of the
+  // token and of its neighbours up to `dense_window` away (0: none).
+  int dense_window = 0;
 
   // Per training sentence, the resources its features are computed with
   // (jackknifed profiles, profile.h); null: `res` for every sentence.
