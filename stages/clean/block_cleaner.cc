@@ -1156,7 +1156,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         continue;
       }
       if (f.reason != nullptr || f.hit || b.link_density > 0.5) continue;
-      if (f.cls != Cls::kShort && f.cls != Cls::kNear) continue;
+      // So are lines without links that failed only the prose tests (few
+      // stop words, no full stop): code, data rows, a reference, a quote
+      // with its source, a byline with an affiliation. Hard reasons, hints
+      // and links were excluded above; linked ones stay out (link furniture).
+      const bool plain_bad = f.cls == Cls::kBad && b.link_density == 0;
+      if (f.cls != Cls::kShort && f.cls != Cls::kNear && !plain_bad) continue;
       const int ii = static_cast<int>(i);
       bool in_main = have_main && main_range.first <= ii && ii < main_range.second;
       bool in_article = false;  // inside an <article>/articleBody element, not the whole page
