@@ -417,7 +417,31 @@ bool IsSymbolCounter(std::string_view line) {
 // Round 11. A telephone number: a run of 9 to 15 digits that starts with 0
 // ("0551234567", "920012345" is not one: no leading 0), or a "+" and 10 to 15
 // digits in groups split by single spaces or dashes ("+966 12 345 6789").
+namespace {
+
+// Whether `line` holds a zero digit (any script) or a "+": a phone number
+// needs one, and most lines have neither (four memchr scans, no byte loop).
+bool MayHoldPhone(std::string_view line) {
+  const char* p = line.data();
+  const size_t n = line.size();
+  if (std::memchr(p, '0', n) != nullptr || std::memchr(p, '+', n) != nullptr) return true;
+  for (const unsigned char tail : {0xA0, 0xB0}) {  // U+0660 is D9 A0, U+06F0 is DB B0
+    const unsigned char lead = tail == 0xA0 ? 0xD9 : 0xDB;
+    for (size_t i = 1; i < n;) {
+      const void* hit = std::memchr(p + i, tail, n - i);
+      if (hit == nullptr) break;
+      const size_t k = static_cast<size_t>(static_cast<const char*>(hit) - p);
+      if (static_cast<unsigned char>(p[k - 1]) == lead) return true;
+      i = k + 1;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool HasPhoneNumber(std::string_view line) {
+  if (!MayHoldPhone(line)) return false;
   for (size_t i = 0; i < line.size();) {
     const bool plus = line[i] == '+';
     size_t j = plus ? i + 1 : i;

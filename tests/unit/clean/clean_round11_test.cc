@@ -99,8 +99,9 @@ TEST(CleanRound11Test, AClassifiedsColumnBetweenParagraphsIsRemoved) {
   EXPECT_EQ(a.clean->removed["other"], 6) << a.clean->text;
 }
 
-// A press office's contact block after the article: a heading, a name, a
-// role, a phone. Before: the name, role and phone lines were kept.
+// Guard: a press office's contact block after the article (a heading, a
+// name, a role, a phone) goes, with the box rule as before it (after the
+// body these short lines were already removed), and no body line with it.
 TEST(CleanRound11Test, AContactBlockAfterTheBodyIsRemoved) {
   CleanHarness h = OffHarness();
   ASSERT_TRUE(h.open_status.ok());
