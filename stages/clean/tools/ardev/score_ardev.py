@@ -102,7 +102,7 @@ def score(recs, got, show=None):
         groups = [g for g in groups if g]
         pred_lines = c["text"].split("\n") if c and c.get("text") else []
         pool = collections.Counter(key(s) for s in pred_lines)
-        optional = {key(t) for lab, t in r["lines"] if lab in ("optional", "title")}
+        optional = collections.Counter(key(t) for lab, t in r["lines"] if lab in ("optional", "title"))
         errors = []
         counts = [0, 0, 0]
         for lab, t in r["lines"]:
@@ -120,7 +120,17 @@ def score(recs, got, show=None):
                 counts[2] += 1
                 errors.append("FP " + t[:100])
         gold = shingles("\n".join(t for lab, t in r["lines"] if lab == "body"))
-        pred = shingles("\n".join(s for s in pred_lines if key(s) not in optional))
+        # Round 11: an optional line is left out of the kept text as many
+        # times as the page has it, no more (a "key points" bullet that
+        # repeats a one-sentence paragraph left the paragraph out as well).
+        opt_left = collections.Counter(optional)
+        kept_text = []
+        for s in pred_lines:
+            if opt_left[key(s)] > 0:
+                opt_left[key(s)] -= 1
+            else:
+                kept_text.append(s)
+        pred = shingles("\n".join(kept_text))
         tp = sum((gold & pred).values())
         sp = tp / sum(pred.values()) if sum(pred.values()) else (1.0 if not gold else 0.0)
         sr = tp / sum(gold.values()) if sum(gold.values()) else 1.0
