@@ -777,10 +777,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // them, never above the first body line: a side column flattened between
   // the paragraphs says nothing about them.
   if (page.ranges == nullptr) {
+    const std::string* template_reason = reason("template");
     for (size_t i = first_body + 1; i < n; ++i) {
       if (!info[i].contact || info[i - 1].contact) continue;
       for (size_t k = i - 1, steps = 0; k > first_body && steps < 6; --k, ++steps) {
         Info& g = info[k];
+        // (A heading that template learning already removed is part of the
+        // box: the walk goes on above it.)
+        if (g.reason == template_reason) continue;
         if (g.reason != nullptr || g.hit || g.cls == Cls::kGood || g.end_punct || g.cp > 160 || g.tokens > 24) break;
         g.reason = reason("other");
         g.cls = Cls::kBad;

@@ -136,6 +136,43 @@ TEST(CleanRound11Test, VideoLinksBetweenParagraphsAreRemoved) {
   EXPECT_EQ(a.clean->removed["player"], 2) << a.clean->text;
 }
 
+// The same side column on pages of one site read with template learning on:
+// the ads heading repeats on every page and becomes template after three
+// pages; the notice and its heading above it, different on each page, still
+// go with the ads below. Before the walk passed over template lines: the notice was kept
+// from the fourth page on.
+TEST(CleanRound11Test, AColumnWhoseHeadingsAreLearntAsTemplateIsStillRemoved) {
+  CleanHarness h(testing::Given{{"learn_templates", "true"}, {"template_min_pages", "3"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::vector<std::string> places = {"الشمال", "الجنوب", "الشرق", "الغرب", "الوسط"};
+  for (size_t p = 0; p < places.size(); ++p) {
+    const std::string x = " في " + places[p];
+    const std::string notice = "تهنئ أسرة المدرسة" + x + " الزميل سعيد بمناسبة ترقيته إلى وكيل، والحفل مساء الخميس";
+    const std::string notice2 = "يهنئ نادي الحي" + x + " لاعبه ماجد بمناسبة تخرجه في كلية الهندسة، والحفل في قاعة النادي";
+    const std::string ad1 = "للإيجار شقة مفروشة قرب السوق" + x + " 05345678" + std::to_string(10 + p);
+    const std::string ad2 = "مطلوب مزارع خبرة في النخيل" + x + " 05987651" + std::to_string(20 + p);
+    // Each page its own text (lines that repeat across pages are template).
+    const std::string y = places[p] + ": ";
+    const std::string page = std::string("جريدة الوادي\n") + kTitle + x + "\n" + y + kPara1 + "\n" + y + kPara2 +
+                             "\nتهاني " + places[p] + "\n" + notice + "\n" + notice2 + "\nإعلانات مبوبة\n" + ad1 + "\n" + ad2 + "\n" + y + kPara3 + "\n" + y +
+                             kPara4 + "\n";
+    Article a = TextArticle(page, "valley-paper-learn", "r11-learn-" + std::to_string(p));
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << p;
+    const auto lines = LinesOf(a.clean->text);
+    int body = 0;
+    for (const char* para : {kPara1, kPara2, kPara3, kPara4}) body += HasLine(lines, y + para);
+    EXPECT_EQ(body, 4) << "page " << p << ":\n" << a.clean->text;
+    EXPECT_FALSE(HasLine(lines, notice)) << "page " << p << ":\n" << a.clean->text;
+    EXPECT_FALSE(HasLine(lines, ad1)) << "page " << p;
+    EXPECT_FALSE(HasLine(lines, "تهاني " + places[p])) << "page " << p;
+    EXPECT_FALSE(HasLine(lines, notice2)) << "page " << p;
+    EXPECT_FALSE(HasLine(lines, "إعلانات مبوبة")) << "page " << p;
+    if (p >= 3) {
+      EXPECT_GE(a.clean->removed["template"], 1) << "page " << p;  // the ads heading was learnt
+    }
+  }
+}
+
 // Guard: an article line that asks readers to call a number, and ends its
 // sentence, stays; so does the paragraph above it.
 TEST(CleanRound11Test, AnArticleSentenceWithAPhoneNumberStays) {
