@@ -74,6 +74,7 @@ struct Info {
   // Round 10: removed furniture that says nothing about the lines beside it
   // (an embedded post, a symbol counter), like a kicker or a clock line.
   bool aside = false;
+  bool contact = false;      // round 11: a contact line (furniture.h LooksLikeContactLine)
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -703,6 +704,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (IsSymbolCounter(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "👁 63.8K 22:03", "👍 321 ❤️ 173"
         f.aside = true;
+      } else if (StartsWithPlayGlyph(t)) {
+        f.reason = reason("player");  // "▶ شاهد: ...", "🎥 فيديو: ..." (round 11)
+        f.aside = true;
+      } else if (LooksLikeContactLine(t, f.tokens, f.end_punct)) {
+        f.reason = reason("other");  // "للبيع شقة ... ت: 0551234567" (round 11)
+        f.aside = true;
+        f.contact = true;
       } else if (LooksLikeEmbedSignature(t)) {
         // "— Name (@handle) July 26, 2015" closes an embedded post: the bare
         // link right above it and the post's text above that go with it.
@@ -760,6 +768,28 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (info[i].cls == Cls::kGood) {
       first_body = i;
       break;
+    }
+  }
+  // Round 11, text pages: a box that ends in contact lines (classified ads
+  // under their heading, an obituary notice, a press office's name, role and
+  // telephone) is furniture together with the lines right above it that end
+  // no sentence and are short (a heading, a name, a notice), up to six of
+  // them, never above the first body line: a side column flattened between
+  // the paragraphs says nothing about them.
+  if (page.ranges == nullptr) {
+    const std::string* template_reason = reason("template");
+    for (size_t i = first_body + 1; i < n; ++i) {
+      if (!info[i].contact || info[i - 1].contact) continue;
+      for (size_t k = i - 1, steps = 0; k > first_body && steps < 6; --k, ++steps) {
+        Info& g = info[k];
+        // (A heading that template learning already removed is part of the
+        // box: the walk goes on above it.)
+        if (g.reason == template_reason) continue;
+        if (g.reason != nullptr || g.hit || g.cls == Cls::kGood || g.end_punct || g.cp > 160 || g.tokens > 24) break;
+        g.reason = reason("other");
+        g.cls = Cls::kBad;
+        g.aside = true;
+      }
     }
   }
   // Text pages: hard-wrapped paragraphs and columns of short lines (an

@@ -414,4 +414,79 @@ bool IsSymbolCounter(std::string_view line) {
   return digit && symbol;
 }
 
+// Round 11. A telephone number: a run of 9 to 15 digits that starts with 0
+// ("0551234567", "920012345" is not one: no leading 0), or a "+" and 10 to 15
+// digits in groups split by single spaces or dashes ("+966 12 345 6789").
+namespace {
+
+// Whether `line` holds a zero digit (any script) or a "+": a phone number
+// needs one, and most lines have neither (four memchr scans, no byte loop).
+bool MayHoldPhone(std::string_view line) {
+  const char* p = line.data();
+  const size_t n = line.size();
+  if (std::memchr(p, '0', n) != nullptr || std::memchr(p, '+', n) != nullptr) return true;
+  for (const unsigned char tail : {0xA0, 0xB0}) {  // U+0660 is D9 A0, U+06F0 is DB B0
+    const unsigned char lead = tail == 0xA0 ? 0xD9 : 0xDB;
+    for (size_t i = 1; i < n;) {
+      const void* hit = std::memchr(p + i, tail, n - i);
+      if (hit == nullptr) break;
+      const size_t k = static_cast<size_t>(static_cast<const char*>(hit) - p);
+      if (static_cast<unsigned char>(p[k - 1]) == lead) return true;
+      i = k + 1;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool HasPhoneNumber(std::string_view line) {
+  if (!MayHoldPhone(line)) return false;
+  for (size_t i = 0; i < line.size();) {
+    const bool plus = line[i] == '+';
+    size_t j = plus ? i + 1 : i;
+    int value = -1;
+    if (DigitAt(line, j, &value) == 0) {
+      ++i;
+      continue;
+    }
+    const bool run_start = i == 0 || DigitAt(line, i - 1) == 0;
+    size_t digits = 0;
+    if (plus) {
+      while (j < line.size()) {
+        const size_t got = SkipDigits(line, j, 16);
+        digits += got;
+        if (got == 0 || j + 1 >= line.size() || (line[j] != ' ' && line[j] != '-') || DigitAt(line, j + 1) == 0) break;
+        ++j;
+      }
+      if (digits >= 10 && digits <= 15) return true;
+    } else {
+      digits = SkipDigits(line, j, 17);
+      if (run_start && value == 0 && digits >= 9 && digits <= 15) return true;
+    }
+    i = j > i ? j : i + 1;
+  }
+  return false;
+}
+
+bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence) {
+  if (ends_sentence || tokens > 16 || line.size() > 240) return false;
+  return HasPhoneNumber(line);
+}
+
+bool StartsWithPlayGlyph(std::string_view line) {
+  if (line.empty() || line.size() > 300) return false;
+  size_t i = 0;
+  const uint32_t cp = NextCodePoint(line, i);
+  const bool glyph = cp == 0x25B6 || cp == 0x25BA || cp == 0x25B7 || cp == 0x23F5 || cp == 0x23EF ||
+                     cp == 0x1F3A5 || cp == 0x1F4FA || cp == 0x1F4F9 || cp == 0x1F3AC;
+  if (!glyph) return false;
+  // Something after the glyph: a label or a headline, not a lone symbol.
+  while (i < line.size() && (line[i] == ' ' || static_cast<unsigned char>(line[i]) == 0xEF)) {
+    if (line[i] != ' ') i += 3;  // U+FE0F (variation selector)
+    else ++i;
+  }
+  return i < line.size();
+}
+
 }  // namespace newsflow::clean

@@ -94,4 +94,18 @@ bool IsTagOrHandleLine(std::string_view line);
 // U+1F000..), no letter but a count's K or M.
 bool IsSymbolCounter(std::string_view line);
 
+// Round 11. A telephone number in the line: 9 to 15 digits in a run that
+// starts with 0, or "+" and 10 to 15 digits in groups (any digit script).
+bool HasPhoneNumber(std::string_view line);
+
+// Round 11. A classified ad, an obituary's or a press office's contact line:
+// a line of at most 16 words that ends no sentence and holds a telephone
+// number ("للبيع شقة 3 غرف ت: 0551234567", "هاتف: +966 12 345 6789").
+bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence);
+
+// Round 11. A video or live-stream link: the line opens with a play or camera
+// glyph (U+25B6 ▶, U+25BA ►, U+25B7 ▷, U+23F5, U+23EF, U+1F3A5 🎥, U+1F4FA 📺,
+// U+1F4F9 📹, U+1F3AC 🎬) followed by a label or a headline ("▶ شاهد: ...").
+bool StartsWithPlayGlyph(std::string_view line);
+
 }  // namespace newsflow::clean

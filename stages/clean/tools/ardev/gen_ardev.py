@@ -25,8 +25,9 @@ templates (studied in round 7, now tuning data); T21..T24 are round 7's
 held-out templates (studied in round 8, now tuning data); T25..T28 are round
 8's held-out templates (studied in round 9, now tuning data); T29..T32 are
 round 9's held-out templates (studied in round 10, now tuning data);
-T33..T36 are round 10's held-out templates (never looked at while tuning;
-report them apart). All choices are drawn from a
+T33..T36 are round 10's held-out templates (studied in round 11, now tuning
+data); T37..T40 are round 11's held-out templates (never looked at while
+tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1199,6 +1200,133 @@ def t36(p, c):  # economy/tech site: breadcrumb, tags and share row at top and b
     p.b(f"© {c.y} {site}")
 
 
+# ---------------------------------------------------------------------------
+# Round 11's held-out templates (T37..T40), never looked at while tuning
+# (score them, never print their errors). Layouts unlike T01..T36: a women's
+# lifestyle magazine ("you may also like" cards with a section and reading
+# time between the paragraphs, a horoscope strip, a subscription box), a
+# sports live page (score line, minute-by-minute entries and line-ups around
+# the report), a religious affairs portal (a fatwa question-and-answer box, a
+# prayer-times table one prayer a line, a remembrance of the day), and a
+# press-release wire (distribution note, contact block, a boilerplate "about
+# the company" paragraph, disclaimer). Their own random stream and articles:
+# T01..T36's pages are unchanged.
+
+MAG_SECTIONS = ["موضة", "جمال", "مطبخ", "صحة ورشاقة", "أمومة وطفولة", "ديكور", "مشاهير"]
+SIGNS = ["الحمل", "الثور", "الجوزاء", "السرطان", "الأسد", "العذراء", "الميزان", "العقرب"]
+CLUBS = ["الهلال", "النصر", "الاتحاد", "الأهلي", "الشباب", "الفتح", "التعاون", "الفيصلي"]
+PLAYERS = ["سالم الدوسري", "عمر السومة", "ياسر الشهراني", "تيسير الجاسم", "محمد السهلاوي",
+           "نواف العابد", "عبدالله عطيف", "فهد المولد"]
+
+
+def t37(p, c):  # lifestyle magazine: "you may also like" cards between the paragraphs, horoscope, subscribe box
+    r = c.rng
+    mag = r.choice(["مجلة سيدتي اليوم", "زهرة الخليج نت", "مجلة هي وهو"])
+    p.b(mag)
+    p.b("  ".join(r.sample(MAG_SECTIONS, 5)))
+    p.b(r.choice(["ابحثي هنا...", "بحث"]))
+    p.add("title", c.art["title"])
+    p.o(f"بقلم: {r.choice(NAMES)}")
+    p.b(f"{c.date_eg()} - {r.randint(2, 8)} دقائق قراءة")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen < nbody and seen % 3 == 0:
+                p.b(r.choice(["قد يعجبك أيضاً", "اقرئي أيضاً", "ننصحك بقراءة"]))
+                for h in c.headlines(r.randint(1, 2)):
+                    p.b(h)
+                    p.b(f"{r.choice(MAG_SECTIONS)} · {r.randint(1, 9)} دقائق")
+    p.b("برجك اليوم")
+    for s in r.sample(SIGNS, 3):
+        p.b(f"{s}: {r.choice(['يوم مناسب للقرارات العاطفية', 'انتبهي لصحتك', 'فرصة مهنية تلوح في الأفق', 'لقاء مع صديقة قديمة'])}")
+    p.b("اشتركي في نشرتنا البريدية لتصلك أحدث المقالات")
+    p.b("بريدك الإلكتروني  اشتراك")
+    p.b(f"© {c.y} {mag}. جميع الحقوق محفوظة")
+
+
+def t38(p, c):  # sports live page: score line, minute entries and line-ups around the report
+    r = c.rng
+    h, a = r.sample(CLUBS, 2)
+    p.b(r.choice(["كووورة الخليج", "ملاعب اليوم", "الرياضي نت"]))
+    p.b("مباريات اليوم  النتائج  الترتيب  الهدافين  الانتقالات")
+    p.b(f"{h} {r.randint(0, 4)} - {r.randint(0, 4)} {a}")
+    p.b(r.choice(["انتهت", "الشوط الثاني", "مباشر"]) + f" | ملعب {r.choice(['الملك فهد الدولي', 'الأمير فيصل بن فهد', 'مدينة الملك عبدالله'])}")
+    p.add("title", c.art["title"])
+    p.b(f"{c.d}/{c.m}/{c.y} {c.hh:02d}:{c.mm:02d}")
+    body_block(p, c, "plain")
+    p.b("مجريات المباراة لحظة بلحظة")
+    mins = sorted(r.sample(range(1, 95), r.randint(4, 7)), reverse=True)
+    for m in mins:
+        p.b(f"{m}'")
+        p.b(r.choice([f"هدف لـ{r.choice([h, a])} عن طريق {r.choice(PLAYERS)}",
+                      f"بطاقة صفراء لـ{r.choice(PLAYERS)}",
+                      f"تبديل: يخرج {r.choice(PLAYERS)} ويدخل {r.choice(PLAYERS)}",
+                      "ركنية", "تسديدة خارج المرمى", f"فرصة خطيرة لـ{r.choice([h, a])}"]))
+    p.b(f"تشكيلة {h}")
+    p.b("، ".join(r.sample(PLAYERS, 5)))
+    p.b(f"تشكيلة {a}")
+    p.b("، ".join(r.sample(PLAYERS, 5)))
+    p.b(r.choice(["شارك برأيك", "توقع نتيجة المباراة القادمة"]))
+
+
+FATWA_Q = ["ما حكم صيام يوم الجمعة منفردا؟", "هل يجوز إخراج زكاة الفطر نقدا؟",
+           "ما حكم الجمع بين الصلاتين للمسافر؟", "هل تجب الزكاة في الذهب المعد للزينة؟",
+           "ما حكم قراءة القرآن من الهاتف دون وضوء؟"]
+
+
+def t39(p, c):  # religious affairs portal: fatwa Q&A box, prayer-times table, remembrance of the day
+    r = c.rng
+    p.b(r.choice(["بوابة الشؤون الإسلامية", "موقع الدعوة والإرشاد", "منبر الأوقاف"]))
+    p.b(f"{r.randint(1, 29)} {r.choice(['شوال', 'رمضان', 'ذو القعدة', 'محرم'])} {1436 if c.y == 2015 else 1435} هـ")
+    p.b("الرئيسية  الفتاوى  المقالات  الخطب  المكتبة الصوتية  اتصل بنا")
+    p.add("title", c.art["title"])
+    p.b(f"تاريخ النشر: {c.date_eg()}")
+    p.o(f"المصدر: {r.choice(AGENCIES)}")
+    body_block(p, c, r.choice(["plain", "blank"]))
+    p.b("فتوى اليوم")
+    p.b("السؤال: " + r.choice(FATWA_Q))
+    p.b("الجواب: " + r.choice(["الحمد لله، والصلاة والسلام على رسول الله، أما بعد: فقد اختلف أهل العلم في هذه المسألة، والراجح الجواز بشروطه، والله أعلم.",
+                               "الحمد لله، هذه المسألة فيها تفصيل، فإن كان لعذر فلا حرج، وإلا فالأولى تركه، والله تعالى أعلم."]))
+    p.b(f"مواقيت الصلاة في {r.choice(CITIES)}")
+    for n, hh in [("الفجر", 4), ("الشروق", 5), ("الظهر", 12), ("العصر", 15), ("المغرب", 18), ("العشاء", 19)]:
+        p.b(f"{n} {hh:02d}:{r.randint(0, 59):02d}")
+    p.b("ذكر اليوم")
+    p.b(r.choice(["سبحان الله وبحمده، سبحان الله العظيم", "لا حول ولا قوة إلا بالله",
+                  "اللهم صل وسلم على نبينا محمد"]))
+    p.b("جميع الحقوق محفوظة لوزارة الشؤون الإسلامية")
+
+
+COMPANIES = ["شركة الأفق للتقنية", "مجموعة الرواد القابضة", "شركة نماء للاستثمار", "شركة سحاب للحلول الرقمية"]
+
+
+def t40(p, c):  # press-release wire: distribution note, contact block, "about the company", disclaimer
+    r = c.rng
+    co = r.choice(COMPANIES)
+    wire = r.choice(["زاوية للبيانات الصحفية", "بيانات الأعمال", "منصة الخبر الصحفي"])
+    p.b(wire)
+    p.b("Home | Press Releases | Submit | Login")
+    p.b(r.choice(["بيان صحفي", "للنشر الفوري"]))
+    p.add("title", c.art["title"])
+    p.b(f"{r.choice(CITIES)}، {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("-انتهى-")
+    p.b(f"نبذة عن {co}")
+    p.b(f"تأسست {co} عام {r.randint(1975, 2008)}، وهي من الشركات الرائدة في مجال "
+        f"{r.choice(['الخدمات المالية', 'التقنية والاتصالات', 'التطوير العقاري', 'الطاقة المتجددة'])} "
+        f"في المنطقة، ويعمل لديها أكثر من {r.randint(2, 90) * 100} موظف في {r.randint(3, 20)} دول، "
+        f"وتلتزم بتقديم حلول مبتكرة لعملائها. للمزيد يرجى زيارة الموقع الإلكتروني للشركة.")
+    p.b("للاستفسارات الإعلامية:")
+    p.b(r.choice(NAMES))
+    p.b(r.choice(["مدير العلاقات العامة", "المسؤول الإعلامي", "مدير التواصل المؤسسي"]))
+    p.b(f"هاتف: +966 {r.randint(11, 17)} {r.randint(100, 999)} {r.randint(1000, 9999)}")
+    p.b(f"البريد الإلكتروني: media{r.randint(1, 99)}@example.com")
+    p.b(f"تم توزيع هذا البيان الصحفي من قبل {wire}. المحتوى مسؤولية الجهة المصدرة للبيان.")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1233,6 +1361,10 @@ STATES_DATE.update({"T29": "day", "T30": "day", "T32": "day"})
 TEMPLATES_R10 = {"T33": t33, "T34": t34, "T35": t35, "T36": t36}
 HELD_OUT_R10 = set(TEMPLATES_R10)
 STATES_DATE.update({"T33": "day", "T34": "day", "T35": "day", "T36": "day"})
+# Round 11's held-out templates (T33..T36 became tuning data in round 11).
+TEMPLATES_R11 = {"T37": t37, "T38": t38, "T39": t39, "T40": t40}
+HELD_OUT_R11 = set(TEMPLATES_R11)
+STATES_DATE.update({"T37": "day", "T38": "day", "T39": "day", "T40": "day"})
 
 
 def main():
@@ -1267,7 +1399,8 @@ def main():
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
         (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5.get(tname)
-         or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9.get(tname) or TEMPLATES_R10[tname])(page, ctx)
+         or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9.get(tname) or TEMPLATES_R10.get(tname)
+         or TEMPLATES_R11[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -1283,7 +1416,9 @@ def main():
         # Round 8: "r8-held-out" (T25..T28); r7-held-out became tuning data.
         # Round 9: "r9-held-out" (T29..T32); r8-held-out became tuning data.
         # Round 10: "r10-held-out" (T33..T36); r9-held-out became tuning data.
-        group = ("r10-held-out" if tname in HELD_OUT_R10 else
+        # Round 11: "r11-held-out" (T37..T40); r10-held-out became tuning data.
+        group = ("r11-held-out" if tname in HELD_OUT_R11 else
+                 "r10-held-out" if tname in HELD_OUT_R10 else
                  "r9-held-out" if tname in HELD_OUT_R9 else
                  "r8-held-out" if tname in HELD_OUT_R8 else
                  "r7-held-out" if tname in HELD_OUT_R7 else
@@ -1359,13 +1494,22 @@ def main():
     base10 = base9 + len(chosen9)
     for j, art in enumerate(chosen10):
         write_page(base10 + j, names10[j % len(names10)], art, rng10)
+    # Round 11's templates: again their own stream and unused articles.
+    rng11 = random.Random(a.seed * 1000 + 11)
+    used |= {o["id"] for o in chosen10}
+    rest11 = [o for o in arts if o["id"] not in used]
+    chosen11 = rng11.sample(rest11, a.pages_per_template * len(TEMPLATES_R11))
+    names11 = list(TEMPLATES_R11)
+    base11 = base10 + len(chosen10)
+    for j, art in enumerate(chosen11):
+        write_page(base11 + j, names11[j % len(names11)], art, rng11)
     out.close()
     n = (len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
-         + len(TEMPLATES_R9) + len(TEMPLATES_R10))
-    print(f"gen_ardev: {base10 + len(chosen10)} pages from {n} templates ({len(HELD_OUT)} held out in "
+         + len(TEMPLATES_R9) + len(TEMPLATES_R10) + len(TEMPLATES_R11))
+    print(f"gen_ardev: {base11 + len(chosen11)} pages from {n} templates ({len(HELD_OUT)} held out in "
           f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5, "
           f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8, {len(HELD_OUT_R9)} in round 9, "
-          f"{len(HELD_OUT_R10)} in round 10) in {a.out_dir}")
+          f"{len(HELD_OUT_R10)} in round 10, {len(HELD_OUT_R11)} in round 11) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
