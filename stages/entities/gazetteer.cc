@@ -53,11 +53,11 @@ void Gazetteer::Add(std::string_view type, std::string_view canonical, std::stri
   KeysOf(canonical, /*loose=*/false, &canon, &n_canon);
   // First definition wins: files are read in name order, so a hand-written
   // list can be given precedence by its name.
-  KeyFacts& facts = FactsOrAdd(key);
+  KeyFacts& facts = keys_.FindOrAdd(key);
   if (facts.listed) return;
-  FactsOrAdd(std::string_view(key).substr(0, key.find(' '))).first_token = true;
+  keys_.FindOrAdd(std::string_view(key).substr(0, key.find(' '))).first_token = true;
   for (size_t sp = key.find(' '); sp != std::string::npos; sp = key.find(' ', sp + 1)) {
-    FactsOrAdd(std::string_view(key).substr(0, sp)).prefix = true;
+    keys_.FindOrAdd(std::string_view(key).substr(0, sp)).prefix = true;
   }
   max_tokens_ = std::max(max_tokens_, n);
   // `facts` stays valid: deque elements never move.
@@ -103,13 +103,6 @@ Status Gazetteer::LoadDir(const std::string& dir) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) NEWSFLOW_RETURN_IF_ERROR(LoadFile(f));
   return Status::OK();
-}
-
-Gazetteer::KeyFacts& Gazetteer::FactsOrAdd(std::string_view key) {
-  bool inserted = false;
-  const uint32_t i = index_.Insert(key, &inserted);
-  if (inserted) facts_.emplace_back();
-  return facts_[i];
 }
 
 const GazetteerEntry* Gazetteer::Find(std::string_view key) const {

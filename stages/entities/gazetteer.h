@@ -81,13 +81,9 @@ class Gazetteer {
     bool first_token = false;
     bool prefix = false;
   };
-  const KeyFacts* Facts(std::string_view key) const {
-    const uint32_t i = index_.Find(key);
-    return i == HashIndex::kAbsent ? nullptr : &facts_[i];
-  }
-  KeyFacts& FactsOrAdd(std::string_view key);
-  HashIndex index_;
-  std::deque<KeyFacts> facts_;  // deque: entries never move (Find returns pointers)
+  const KeyFacts* Facts(std::string_view key) const { return keys_.Find(key); }
+  // deque: entries never move (Find returns pointers to them)
+  HashedTable<KeyFacts, std::deque<KeyFacts>> keys_;
   size_t listed_ = 0;
   size_t max_tokens_ = 0;
 };

@@ -99,4 +99,28 @@ class HashIndex {
   size_t size_ = 0;
 };
 
+// Strings to values through a HashIndex: the values live in `Store` (a
+// std::deque when pointers to them must survive later additions) at the
+// index of their key.
+template <typename V, typename Store = std::vector<V>>
+class HashedTable {
+ public:
+  const V* Find(std::string_view key) const {
+    const uint32_t i = index_.Find(key);
+    return i == HashIndex::kAbsent ? nullptr : &values_[i];
+  }
+  // The value of `key`, a default one added if it is new.
+  V& FindOrAdd(std::string_view key) {
+    bool inserted = false;
+    const uint32_t i = index_.Insert(key, &inserted);
+    if (inserted) values_.emplace_back();
+    return values_[i];
+  }
+  size_t size() const { return values_.size(); }
+
+ private:
+  HashIndex index_;
+  Store values_;
+};
+
 }  // namespace newsflow::entities

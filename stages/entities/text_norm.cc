@@ -194,14 +194,7 @@ std::string LooseKey(std::string_view folded) {
   return out;
 }
 
-Lexicon::Info& Lexicon::FindOrAdd(std::string_view w) {
-  bool inserted = false;
-  const uint32_t i = index_.Insert(w, &inserted);
-  if (inserted) info_.emplace_back();
-  return info_[i];
-}
-
-void Lexicon::Add(std::string_view w, int64_t count) { FindOrAdd(w).count += count; }
+void Lexicon::Add(std::string_view w, int64_t count) { words_.FindOrAdd(w).count += count; }
 
 int64_t Lexicon::Count(std::string_view w) const {
   const Info* info = Find(w);
@@ -209,7 +202,7 @@ int64_t Lexicon::Count(std::string_view w) const {
 }
 
 void Lexicon::SetClusters(std::string_view w, int coarse, int fine) {
-  Info& info = FindOrAdd(w);
+  Info& info = words_.FindOrAdd(w);
   if (info.coarse < 0) ++clustered_;
   info.coarse = coarse;
   info.fine = fine;
@@ -221,7 +214,7 @@ std::pair<int, int> Lexicon::Clusters(std::string_view w) const {
 }
 
 void Lexicon::SetExtraClusters(std::string_view w, const ExtraClusters& extra) {
-  FindOrAdd(w).extra = extra;
+  words_.FindOrAdd(w).extra = extra;
 }
 
 ExtraClusters Lexicon::ExtraClustersOf(std::string_view w) const {

@@ -57,7 +57,7 @@ class Lexicon {
  public:
   void Add(std::string_view folded_word, int64_t count);
   int64_t Count(std::string_view folded_word) const;
-  size_t size() const { return info_.size(); }
+  size_t size() const { return words_.size(); }
 
   // Word clusters learnt from unlabelled news (coarse, fine); -1 if unknown.
   void SetClusters(std::string_view folded_word, int coarse, int fine);
@@ -77,13 +77,8 @@ class Lexicon {
     int fine = -1;
     ExtraClusters extra = kNoExtraClusters;
   };
-  const Info* Find(std::string_view w) const {
-    const uint32_t i = index_.Find(w);
-    return i == HashIndex::kAbsent ? nullptr : &info_[i];
-  }
-  Info& FindOrAdd(std::string_view w);
-  HashIndex index_;
-  std::vector<Info> info_;
+  const Info* Find(std::string_view w) const { return words_.Find(w); }
+  HashedTable<Info> words_;
   size_t clustered_ = 0;
 };
 
