@@ -14,7 +14,6 @@
 // format) so --vectors can recluster them without training again.
 #include <CLI/CLI.hpp>
 #include <fasttext/fasttext.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +24,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "folded_tokens.h"
 #include "text_norm.h"
 
 using namespace newsflow::entities;
@@ -102,32 +102,9 @@ int main(int argc, char** argv) {
 
   const std::string tokens_path = tmp_dir + "/newsflow-ner-clusters.tokens.txt";
   std::unordered_map<std::string, int64_t> counts;
-  {
-    simdjson::ondemand::parser parser;
-    std::ifstream in(input);
-    std::ofstream tok(tokens_path, std::ios::trunc);
-    if (!in || !tok) { std::fprintf(stderr, "cannot open input or temp file\n"); return 2; }
-    std::string line;
-    std::vector<Token> toks;
-    size_t docs = 0;
-    while (std::getline(in, line)) {
-      simdjson::padded_string padded(line);
-      auto doc = parser.iterate(padded);
-      for (const char* field : {"title", "text"}) {
-        std::string_view v;
-        if (doc[field].get_string().get(v) != simdjson::SUCCESS) continue;
-        Tokenize(v, &toks);
-        for (const Token& t : toks) {
-          const std::string f = Fold(v.substr(t.byte_begin, t.byte_end - t.byte_begin));
-          ++counts[f];
-          tok << f << ' ';
-        }
-        tok << '\n';
-      }
-      ++docs;
-    }
-    std::fprintf(stderr, "%zu documents, %zu distinct words\n", docs, counts.size());
-  }
+  const long docs = WriteFoldedTokens(input, tokens_path, &counts);
+  if (docs < 0) return 2;
+  std::fprintf(stderr, "%ld documents, %zu distinct words\n", docs, counts.size());
 
   std::vector<std::string> words;
   std::vector<float> x;

@@ -16,7 +16,6 @@
 // binary model.
 #include <CLI/CLI.hpp>
 #include <fasttext/fasttext.h>
-#include <simdjson.h>
 
 #include <cmath>
 #include <cstdio>
@@ -26,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "folded_tokens.h"
 #include "text_norm.h"
 
 using namespace newsflow::entities;
@@ -70,31 +70,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const std::string tokens_path = tmp_dir + "/newsflow-ner-vectors.tokens.txt";
-  {
-    simdjson::ondemand::parser parser;
-    std::ifstream in(input);
-    std::ofstream tok(tokens_path, std::ios::trunc);
-    if (!in || !tok) {
-      std::fprintf(stderr, "cannot open %s or the temp file %s\n", input.c_str(), tokens_path.c_str());
-      return 2;
-    }
-    std::string line;
-    std::vector<Token> toks;
-    size_t docs = 0;
-    while (std::getline(in, line)) {
-      simdjson::padded_string padded(line);
-      auto doc = parser.iterate(padded);
-      for (const char* field : {"title", "text"}) {
-        std::string_view v;
-        if (doc[field].get_string().get(v) != simdjson::SUCCESS) continue;
-        Tokenize(v, &toks);
-        for (const Token& t : toks) tok << Fold(v.substr(t.byte_begin, t.byte_end - t.byte_begin)) << ' ';
-        tok << '\n';
-      }
-      ++docs;
-    }
-    std::fprintf(stderr, "%zu documents\n", docs);
-  }
+  const long docs = WriteFoldedTokens(input, tokens_path);
+  if (docs < 0) return 2;
+  std::fprintf(stderr, "%ld documents\n", docs);
   fasttext::Args args;
   args.input = tokens_path;
   args.output = tmp_dir + "/newsflow-ner-vectors.out";
