@@ -32,7 +32,7 @@ using testing::HasLine;
 using testing::LinesOf;
 using testing::TextArticle;
 
-CleanHarness OffHarness() { return CleanHarness(testing::Given{{"learn_templates", "false"}}); }
+using testing::OffHarness;
 
 const char* kTitle = "افتتاح سوق شعبي جديد على ضفة النهر";
 const char* kPara1 =
@@ -49,9 +49,7 @@ const char* kPara4 =
     "مسابقة مفتوحة للتصاميم.";
 
 int BodyKept(const std::vector<std::string>& lines) {
-  int body = 0;
-  for (const char* p : {kPara1, kPara2, kPara3, kPara4}) body += HasLine(lines, p);
-  return body;
+  return testing::CountLines(lines, {kPara1, kPara2, kPara3, kPara4});
 }
 
 TEST(CleanRound10Test, EmbedSignatureAndBareLinkShapes) {

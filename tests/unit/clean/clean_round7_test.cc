@@ -55,7 +55,7 @@ std::string Join(const std::vector<std::string>& lines) {
   return s;
 }
 
-CleanHarness OffHarness() { return CleanHarness(testing::Given{{"learn_templates", "false"}}); }
+using testing::OffHarness;
 
 const char* kPara1 =
     "افتتحت بلدية الواحة مساء أمس الحديقة العامة الجديدة في الحي الشمالي، بعد عامين من العمل على تحويل "

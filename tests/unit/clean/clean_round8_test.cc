@@ -23,7 +23,7 @@ using testing::HasLine;
 using testing::LinesOf;
 using testing::TextArticle;
 
-CleanHarness OffHarness() { return CleanHarness(testing::Given{{"learn_templates", "false"}}); }
+using testing::OffHarness;
 
 const char* kTitle = "ميناء الصيادين في المدينة يستقبل قوارب جديدة";
 const char* kPara1 =

@@ -85,7 +85,7 @@ TEST(CleanRound9Test, ClockOnlyShape) {
   EXPECT_FALSE(clean::IsClockOnly("الساعة 4:32"));
 }
 
-CleanHarness OffHarness() { return CleanHarness(testing::Given{{"learn_templates", "false"}}); }
+using testing::OffHarness;
 
 const char* kTitle = "افتتاح مكتبة عامة جديدة في وسط المدينة";
 const char* kPara1 =

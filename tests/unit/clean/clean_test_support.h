@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -78,6 +79,16 @@ inline std::vector<std::string> LinesOf(const std::string& text) {
 inline bool HasLine(const std::vector<std::string>& lines, const std::string& line) {
   return std::find(lines.begin(), lines.end(), line) != lines.end();
 }
+
+// How many of `wanted` `lines` holds exactly (the article's paragraphs kept).
+inline int CountLines(const std::vector<std::string>& lines, std::initializer_list<const char*> wanted) {
+  int n = 0;
+  for (const char* w : wanted) n += HasLine(lines, w);
+  return n;
+}
+
+// A stage without template learning: every page judged on its own.
+inline CleanHarness OffHarness() { return CleanHarness(Given{{"learn_templates", "false"}}); }
 
 inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
 
