@@ -172,9 +172,7 @@ struct Loaded {
 Status LoadShipped(const std::string& lang, Loaded* l) {
   const std::string dir = StageDataDir("entities");
   NEWSFLOW_RETURN_IF_ERROR(l->model.Load(dir + "/" + lang + ".model"));
-  const std::string clusters = dir + "/" + lang + ".clusters.tsv";
-  if (std::ifstream(clusters)) NEWSFLOW_RETURN_IF_ERROR(l->res.LoadClusters(clusters));
-  return l->res.gazetteer.LoadDir(dir + "/gazetteer");
+  return l->res.LoadDataDir(dir, lang);  // as the stage: clusters, gazetteer/, <lang>.names.tsv
 }
 
 // Trains on train.conll with the shipped options and scores dev.conll.

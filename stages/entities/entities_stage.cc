@@ -4,7 +4,6 @@
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
 
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -60,11 +59,8 @@ class EntitiesStage final : public Stage {
       if (code.empty()) continue;
       auto lt = std::make_unique<LanguageTagger>();
       NEWSFLOW_RETURN_IF_ERROR(lt->model.Load(dir + "/" + code + ".model").WithContext(kStageName));
-      const std::string clusters = dir + "/" + code + ".clusters.tsv";
-      if (std::filesystem::exists(clusters)) {
-        NEWSFLOW_RETURN_IF_ERROR(lt->res.LoadClusters(clusters).WithContext(kStageName));
-      }
-      NEWSFLOW_RETURN_IF_ERROR(lt->res.gazetteer.LoadDir(dir + "/gazetteer").WithContext(kStageName));
+      // clusters, gazetteer/, then <code>.names.tsv when present
+      NEWSFLOW_RETURN_IF_ERROR(lt->res.LoadDataDir(dir, code).WithContext(kStageName));
       lt->recognizer = std::make_unique<entities::Recognizer>(&lt->model, &lt->res);
       lt->recognizer->set_policy(entities::DefaultPolicy(code));
       taggers_.emplace(code, std::move(lt));

@@ -71,6 +71,14 @@ Status Resources::LoadClusters(const std::string& path) {
   return Status::OK();
 }
 
+Status Resources::LoadDataDir(const std::string& dir, std::string_view code) {
+  const std::string prefix = dir + "/" + std::string(code);
+  if (std::ifstream(prefix + ".clusters.tsv")) NEWSFLOW_RETURN_IF_ERROR(LoadClusters(prefix + ".clusters.tsv"));
+  NEWSFLOW_RETURN_IF_ERROR(gazetteer.LoadDir(dir + "/gazetteer"));
+  if (std::ifstream(prefix + ".names.tsv")) NEWSFLOW_RETURN_IF_ERROR(gazetteer.LoadFile(prefix + ".names.tsv"));
+  return Status::OK();
+}
+
 Status Resources::LoadVectors(const std::string& path, float scale) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("entities: cannot open vectors file " + path);

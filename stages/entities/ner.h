@@ -64,6 +64,14 @@ struct Resources {
   // Clusters file: "word<TAB>count<TAB>coarse<TAB>fine[<TAB>extra...]" per
   // line, words folded; up to kMaxExtraClusters extra granularities.
   Status LoadClusters(const std::string& path);
+
+  // What the stage loads for language `code` from its data directory `dir`:
+  // `<code>.clusters.tsv` if present, every list in `gazetteer/` (required),
+  // then `<code>.names.tsv` if present (the typed name list compiled from
+  // the training spans by newsflow-train-ner --names-out, name_list.h; last,
+  // so a name the hand lists already hold keeps their type). Models are
+  // loaded separately.
+  Status LoadDataDir(const std::string& dir, std::string_view code);
 };
 
 // Everything the tagger needs about one distinct word (its surface form),

@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return 2;
   }
-  (void)res.LoadClusters(dir + "/" + lang + ".clusters.tsv");  // optional per language
-  if (auto st = res.gazetteer.LoadDir(dir + "/gazetteer"); !st.ok()) {
+  // as the stage: clusters if present, gazetteer/, <lang>.names.tsv if present
+  if (auto st = res.LoadDataDir(dir, lang); !st.ok()) {
     std::fprintf(stderr, "%s\n", st.ToString().c_str());
     return 2;
   }

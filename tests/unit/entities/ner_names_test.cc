@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include "name_list.h"
@@ -178,6 +179,37 @@ TEST(EntitiesNameListTest, WrittenListLoadsAsTheCompiledOne) {
     ASSERT_NE(from_file.Find(key), nullptr) << key;
     EXPECT_EQ(from_file.Find(key)->type, direct.Find(key)->type) << key;
   }
+}
+
+// Round 6: what the stage, entities_bench and newsflow-ner-tag load from a
+// data directory. Fails on the code before round 6 (no LoadDataDir: the
+// list was never loaded outside newsflow-train-ner --names).
+TEST(EntitiesNameListTest, DataDirLoadsTheLanguagesNameListAfterTheHandLists) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("newsflow_datadir_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "gazetteer");
+  {
+    std::ofstream(dir / "gazetteer" / "10_hand.tsv") << "ORG\tQuellmark Foundry\n";
+    // The hand list's ORG wins over the list's NPER for the same key.
+    std::ofstream(dir / "en.names.tsv") << "# compiled\nNPER\tQuellmark Foundry\nNLOC\tBrisvane\n";
+    std::ofstream(dir / "en.clusters.tsv") << "brisvane\t7\t3\t30\n";
+  }
+  Resources en, ar;
+  ASSERT_TRUE(en.LoadDataDir(dir.string(), "en").ok());
+  ASSERT_TRUE(ar.LoadDataDir(dir.string(), "ar").ok());  // no ar.names.tsv, no ar.clusters.tsv: fine
+  fs::remove(dir / "gazetteer" / "10_hand.tsv");
+  const bool without_gazetteer = Resources().LoadDataDir((dir / "gazetteer").string(), "en").ok();
+  fs::remove_all(dir);
+  ASSERT_NE(en.gazetteer.Find("brisvane"), nullptr);
+  EXPECT_EQ(en.gazetteer.Find("brisvane")->type, "NLOC");
+  ASSERT_NE(en.gazetteer.Find("quellmark foundry"), nullptr);
+  EXPECT_EQ(en.gazetteer.Find("quellmark foundry")->type, "ORG");
+  EXPECT_EQ(en.gazetteer.size(), 2u);
+  EXPECT_EQ(en.lexicon.cluster_count(), 1u);
+  // The list is per language: Arabic sees the hand list only.
+  EXPECT_EQ(ar.gazetteer.Find("brisvane"), nullptr);
+  EXPECT_EQ(ar.gazetteer.size(), 1u);
+  EXPECT_FALSE(without_gazetteer);  // gazetteer/ is required, as before
 }
 
 }  // namespace
