@@ -93,6 +93,7 @@ const char* const kEnExtra[] = {
 bool g_no_en = false, g_no_ar = false;
 int g_en_cv = 0;
 int g_en_runs = 0, g_en_epochs = 0;
+uint32_t g_en_seed = 1;  // --en-seed: first shuffle seed of the English runs (seed, seed+1, ...)
 // --en-names: typed name lists compiled from the training spans as
 // gazetteer features, jackknifed over 5 folds for the training sentences
 // (name_list.h); --en-names-kinds NHF (names, heads, first tokens),
@@ -230,6 +231,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     opt.crf_l2 = 0.003f;
     opt.crf_epochs = 8;
   }
+  if (lang == "en") opt.seed = g_en_seed;
   if (lang == "ar") {
     opt.crf = g_ar.crf;
     opt.crf_rate = g_ar.crf_rate;
@@ -371,6 +373,7 @@ int main(int argc, char** argv) {
     else if (arg == "--en-weight" && has_value) g_en_weight = std::stoi(argv[++i]);
     else if (arg == "--en-runs" && has_value) g_en_runs = std::stoi(argv[++i]);
     else if (arg == "--en-epochs" && has_value) g_en_epochs = std::stoi(argv[++i]);
+    else if (arg == "--en-seed" && has_value) g_en_seed = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (arg == "--no-en") g_no_en = true;
     else if (arg == "--no-ar") g_no_ar = true;
     else if (arg == "--en-names") g_en_names = true;
