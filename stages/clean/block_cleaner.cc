@@ -1136,15 +1136,29 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   std::vector<char> in_main_dbg(n, ' ');
   if (page.ranges != nullptr && !page.ranges->empty()) {
     const auto& ranges = *page.ranges;
-    std::unordered_map<int, double> score;
-    double total = 0;
+    // Round 12: prose under boilerplate class hints (a comment, an author
+    // box, a "widget" teaser) does not vote for the article's container when
+    // the page has prose outside such hints: at least half the weight of the
+    // hinted prose (itself counted at 0.3). Only a page whose prose is
+    // nearly all hinted (the article under a layout word such as "widget"
+    // or "meta" that no rule cleared) lets hinted prose vote, as before.
+    // (An author's bio under an "author-box" hint had outvoted the article's
+    // short paragraphs.)
+    std::unordered_map<int, double> score, hinted_score;
+    double total = 0, hinted_total = 0;
     for (size_t i = 0; i < n; ++i) {
       if (info[i].cls != Cls::kGood && info[i].cls != Cls::kNear) continue;
       double w = info[i].cp * (1.0 - blocks[i].link_density) * (info[i].cls == Cls::kGood ? 1.0 : 0.5);
-      if (blocks[i].hint < 0) w *= 0.3;
-      total += w;
-      if (blocks[i].parent >= 0) score[blocks[i].parent] += w;
-      if (blocks[i].grand >= 0) score[blocks[i].grand] += w * 0.5;
+      const bool hinted = blocks[i].hint < 0;
+      if (hinted) w *= 0.3;
+      auto& sc = hinted ? hinted_score : score;
+      (hinted ? hinted_total : total) += w;
+      if (blocks[i].parent >= 0) sc[blocks[i].parent] += w;
+      if (blocks[i].grand >= 0) sc[blocks[i].grand] += w * 0.5;
+    }
+    if (total < 0.5 * hinted_total) {
+      for (const auto& [node, w] : hinted_score) score[node] += w;
+      total += hinted_total;
     }
     int top = -1;
     double best = 0;
