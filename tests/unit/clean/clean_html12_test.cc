@@ -1,0 +1,131 @@
+// Round 12 (HTML): prose under boilerplate class hints does not vote for the
+// article's container when the page has prose outside such hints (at least
+// half the weight of the hinted prose, itself counted at 0.3); a page whose
+// prose is nearly all hinted lets it vote as before.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "clean_test_support.h"
+
+namespace newsflow {
+namespace {
+
+using testing::CleanHarness;
+using testing::Forwarded;
+using testing::HasLine;
+using testing::HtmlArticle;
+using testing::LinesOf;
+
+std::string Clean(const std::string& html) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  Article a = HtmlArticle(html);
+  EXPECT_TRUE(Forwarded(*h.stage, a));
+  return a.clean ? a.clean->text : std::string();
+}
+
+// A site menu of 80 links: it keeps each box below 30 % of the page's text
+// (a hinted wrapper holding more loses its hint at extraction).
+std::string Menu() {
+  std::string html = "<nav><ul>";
+  for (int i = 0; i < 80; ++i) {
+    html += "<li><a href=\"/s" + std::to_string(i) + "\">Section number " + std::to_string(i) +
+            " of the harbour news</a></li>";
+  }
+  return html + "</ul></nav>";
+}
+
+// The article's paragraphs: each holds a long link (link density 0.33-0.41),
+// so each is only near-good on its own.
+const std::vector<std::string>& LinkedParagraphs() {
+  static const std::vector<std::string> p = {
+      "The harbour board met on Tuesday evening in the town hall, and <a href=\"/pier\">the long "
+      "report of the engineers on the rotten wooden piles under the old ferry pier</a> was read out in "
+      "full before the members voted on the repairs.",
+      "Fishermen at the meeting asked that the landing stage should be lit at night, because <a "
+      "href=\"/boats\">the fishing boats that come back late in the evening to the northern quay</a> "
+      "have no lamps there and the water is deep.",
+      "The regional council will pay half of the cost of the work on the pier, and <a "
+      "href=\"/council\">the money that the council set aside for the ferry pier in its budget</a> is "
+      "enough for the first part of the work on the piles and the deck."};
+  return p;
+}
+
+// The author's bio: five plain paragraphs that pass on their own.
+const std::vector<std::string>& Bio() {
+  static const std::vector<std::string> p = {
+      "Marta Lindqvist has written about the harbour and its people for the paper since she left the "
+      "maritime college, where she had studied ship engineering for four years before she found that "
+      "she liked talking to sailors more than drawing hulls for them.",
+      "She grew up on one of the islands in the bay and still takes the morning ferry to the office on "
+      "most days of the week, which is why the readers often send her their complaints about the "
+      "timetable and the price of the tickets in the summer.",
+      "When she is not at the quay she is usually in the archive of the town library, reading the old "
+      "shipping registers for a book about the families who built the first wooden piers of the town "
+      "more than a hundred years ago.",
+      "Her first story for the paper was about the night the old lighthouse keeper rowed out alone in "
+      "a storm to bring back two boys whose dinghy had lost its oars near the rocks.",
+      "Readers who want to tell her about a boat, a quay or a family of the harbour can find her at "
+      "the paper on weekday mornings, or write to her at the address of the newsroom."};
+  return p;
+}
+
+// Text of a paragraph without its markup (the link's tags).
+std::string Plain(std::string s) {
+  for (size_t open = s.find('<'); open != std::string::npos; open = s.find('<')) {
+    s.erase(open, s.find('>', open) - open + 1);
+  }
+  return s;
+}
+
+// The article element with its linked paragraphs, and beside it an author
+// box (class "author-box": a boilerplate hint) whose bio, counted at 0.3,
+// outweighs them. The old code took the bio's box for the article's
+// container, cleared its hint (a hint wrapping the container says nothing)
+// and kept the bio, while the article's near-good paragraphs, with no good
+// neighbour, went.
+TEST(CleanHtml12Test, AuthorBoxUnderAHintDoesNotWinOverTheArticle) {
+  std::string html = "<html><head><title>Pier repairs to start in spring</title></head><body>" + Menu() +
+                     "<div class=\"wrap\"><article><h1>Pier repairs to start in spring</h1>";
+  for (const std::string& p : LinkedParagraphs()) html += "<p>" + p + "</p>";
+  html += "</article><div class=\"author-box\"><h3>About the author</h3>";
+  for (const std::string& p : Bio()) html += "<p>" + p + "</p>";
+  html += "</div></div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
+  const std::vector<std::string> lines = LinesOf(Clean(html));
+  for (const std::string& p : LinkedParagraphs()) EXPECT_TRUE(HasLine(lines, Plain(p))) << Plain(p);
+  for (const std::string& p : Bio()) EXPECT_FALSE(HasLine(lines, p)) << p;
+  EXPECT_EQ(lines.size(), LinkedParagraphs().size());
+}
+
+// Guard: the article sits under a layout word ("post-widget") that no rule
+// cleared, and outside it there is only one short plain sentence, under half
+// the weight of the hinted prose. The hinted prose still votes: its box is
+// the container, its hint goes and the article is kept. (With any unhinted
+// prose enough to silence the hinted prose, the one sentence became the
+// container and the article was dropped.)
+TEST(CleanHtml12Test, ArticleUnderALayoutHintStillWinsOverOneShortPlainLine) {
+  static const std::vector<std::string> paragraphs = {
+      "The harbour board met on Tuesday and voted that the repairs of the old ferry pier should begin "
+      "in spring.",
+      "Engineers had found that several of the wooden piles under the pier had rotted through in the "
+      "storms.",
+      "The ferries will use a landing stage next to the fish market while the work goes on for eleven "
+      "weeks.",
+      "Fishermen asked that the landing stage be lit at night, since their boats often come back very "
+      "late.",
+      "The cost of the repairs will be shared with the regional council, which has set aside the "
+      "money.",
+      "The board will meet again in April to hear how far the work on the piles and the deck has come."};
+  std::string html = "<html><head><title>Pier repairs to start in spring</title></head><body>" + Menu() +
+                     "<div class=\"post-widget\"><h1>Pier repairs to start in spring</h1>";
+  for (const std::string& p : paragraphs) html += "<p>" + p + "</p>";
+  html += "</div><div class=\"note\"><p>This paper is printed on recycled paper in a mill that is in our "
+          "own town.</p></div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
+  const std::vector<std::string> lines = LinesOf(Clean(html));
+  for (const std::string& p : paragraphs) EXPECT_TRUE(HasLine(lines, p)) << p;
+}
+
+}  // namespace
+}  // namespace newsflow
