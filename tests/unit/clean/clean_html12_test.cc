@@ -127,5 +127,64 @@ TEST(CleanHtml12Test, ArticleUnderALayoutHintStillWinsOverOneShortPlainLine) {
   for (const std::string& p : paragraphs) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
 
+
+// Paragraphs of a second article: each passes the article tests on its own.
+const std::vector<std::string>& PierParagraphs() {
+  static const std::vector<std::string> p = {
+      "The harbour board decided on Tuesday evening that the old ferry pier will be rebuilt before the summer "
+      "season, after engineers found that several of its wooden piles had rotted through.",
+      "Work is due to start in March and should take about eleven weeks, during which the ferries will use a "
+      "temporary landing stage next to the fish market on the northern side of the basin.",
+      "The board said that the cost of the repairs would be shared with the regional council, which had set "
+      "aside money for the pier in its budget for the coming two years.",
+      "Several fishermen who spoke at the meeting asked for the landing stage to be lit at night, because the "
+      "boats often come back late and the northern quay has no lamps at all.",
+      "The chair of the board promised that lights would be put up and that the fishermen would be told in "
+      "good time when the ferries begin to use the temporary stage.",
+      "A public meeting about the plans will be held in the town hall next month, where residents can look at "
+      "the drawings and put their questions to the engineers."};
+  return p;
+}
+
+// The article (og:site_name "Harbour Gazette") with `tail` (raw HTML) after
+// its paragraphs, inside the article element.
+std::string SitePage(const std::string& tail) {
+  std::string html =
+      "<html><head><title>Ferry pier to be rebuilt</title>"
+      "<meta property=\"og:site_name\" content=\"Harbour Gazette\"></head><body>"
+      "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
+      "<article><h1>Ferry pier to be rebuilt</h1>";
+  for (const std::string& p : PierParagraphs()) html += "<p>" + p + "</p>";
+  return html + tail + "</article><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
+}
+
+constexpr const char* kReadersNote =
+    "Readers of the Harbour Gazette can send us their own stories about the harbour, and we print the best "
+    "of them every Saturday.";
+
+// The site's note at the end goes (round 10) and now its box's heading with
+// it: the old code judged the headings before the note was dropped and kept
+// "More from our readers" as the article's last line.
+TEST(CleanHtml12Test, HeadingOfTheSiteNoteAtTheEndGoesWithIt) {
+  const std::vector<std::string> lines =
+      LinesOf(Clean(SitePage(std::string("<h3>More from our readers</h3><p>") + kReadersNote + "</p>")));
+  EXPECT_FALSE(HasLine(lines, "More from our readers"));
+  EXPECT_FALSE(HasLine(lines, kReadersNote));
+  for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  EXPECT_EQ(lines.size(), PierParagraphs().size());
+}
+
+// Guard: a heading whose section keeps a line after the note stays (the
+// second pass judges sections as the first does).
+TEST(CleanHtml12Test, HeadingOverTheNoteAndKeptTextStays) {
+  const std::string after =
+      "The engineers will present a second report in the autumn, when the work on the deck is due to begin.";
+  const std::vector<std::string> lines = LinesOf(Clean(SitePage(
+      std::string("<h3>More from our readers</h3><p>") + kReadersNote + "</p><p>" + after + "</p>")));
+  EXPECT_FALSE(HasLine(lines, kReadersNote));
+  EXPECT_TRUE(HasLine(lines, "More from our readers"));
+  EXPECT_TRUE(HasLine(lines, after));
+}
+
 }  // namespace
 }  // namespace newsflow
