@@ -1818,6 +1818,24 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (i < n && info[i].reason == nullptr && out[i] != Cls::kGood && info[i].tokens >= 5 &&
         blocks[i].link_density < 0.3 && i + 1 < n && out[i + 1] == Cls::kGood) {
       out[i] = Cls::kGood;
+    } else if (page.ranges != nullptr) {
+      // HTML (round 12): the standfirst may sit under removed furniture (a
+      // byline, its date, a picture's caption and credit: up to six blocks
+      // removed for a reason, not link lists) and above up to three lines
+      // not kept (a caption) before the first kept paragraph. Not a line
+      // under a boilerplate hint, one with a date or a " | " (a byline with
+      // its date, a source and reading time), nor one ending with a colon.
+      i = title_idx + 1;
+      for (size_t skipped = 0; i < n && skipped < 6 && info[i].reason != nullptr &&
+                               blocks[i].link_density <= 0.5; ++i, ++skipped) {
+      }
+      if (i < n && info[i].reason == nullptr && !info[i].hit && out[i] != Cls::kGood && info[i].tokens >= 5 &&
+          blocks[i].link_density < 0.3 && blocks[i].hint >= 0 && !EndsWithColon(blocks[i].text) &&
+          blocks[i].text.find(" | ") == std::string::npos && !FindDate(info[i].folded).has_value()) {
+        size_t j = i + 1;
+        while (j < n && j <= i + 3 && out[j] != Cls::kGood) ++j;
+        if (j < n && out[j] == Cls::kGood) out[i] = Cls::kGood;
+      }
     }
   }
 
