@@ -1,7 +1,9 @@
 // Round 12 (HTML): prose under boilerplate class hints does not vote for the
 // article's container when the page has prose outside such hints (at least
 // half the weight of the hinted prose, itself counted at 0.3); a page whose
-// prose is nearly all hinted lets it vote as before.
+// prose is nearly all hinted lets it vote as before. The heading of a site's
+// note dropped at the end goes with it; a standfirst under the byline and
+// above a caption is kept.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -184,6 +186,47 @@ TEST(CleanHtml12Test, HeadingOverTheNoteAndKeptTextStays) {
   EXPECT_FALSE(HasLine(lines, kReadersNote));
   EXPECT_TRUE(HasLine(lines, "More from our readers"));
   EXPECT_TRUE(HasLine(lines, after));
+}
+
+
+// The article with a byline box under its headline (class "meta": removed as
+// furniture) and `under_byline` (raw HTML) between it and the body.
+std::string BylinePage(const std::string& under_byline) {
+  std::string html =
+      "<html><head><title>Ferry pier to be rebuilt</title></head><body>"
+      "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
+      "<div class=\"wrap\"><article><h1>Ferry pier to be rebuilt</h1>"
+      "<div class=\"meta\"><span>By Ann Lee</span><span>4 March 2024</span></div>" +
+      under_byline + "<div class=\"text\">";
+  for (size_t i = 0; i < 4; ++i) html += "<p>" + PierParagraphs()[i] + "</p>";
+  return html + "</div></article></div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
+}
+
+// A subtitle under the byline, above a picture's caption and credit: the old
+// code kept a standfirst only right under the headline (datelines between),
+// and here the line had removed furniture above and below it.
+TEST(CleanHtml12Test, StandfirstUnderTheBylineAndAboveACaptionIsKept) {
+  const std::string subtitle = "Engineers found rotten piles under the ferry pier";
+  const std::vector<std::string> lines = LinesOf(Clean(BylinePage(
+      "<h2>" + subtitle +
+      "</h2><figure><img src=\"pier.jpg\"><figcaption>The pier at low tide</figcaption></figure>"
+      "<p>Photo: Ann Lee</p>")));
+  EXPECT_TRUE(HasLine(lines, subtitle));
+  EXPECT_FALSE(HasLine(lines, "The pier at low tide"));
+  EXPECT_FALSE(HasLine(lines, "Photo: Ann Lee"));
+  for (size_t i = 0; i < 4; ++i) EXPECT_TRUE(HasLine(lines, PierParagraphs()[i])) << i;
+  EXPECT_EQ(lines.size(), 5u);
+}
+
+// Guards: a line announcing something (ending with a colon) and a byline
+// line of " | "-separated parts in the standfirst's place stay out.
+TEST(CleanHtml12Test, AnnouncementOrBarSeparatedLineUnderTheBylineStaysOut) {
+  for (const std::string line :
+       {"Hear the whole meeting of the harbour board here:", "Ann Lee | Harbour desk | four minutes to read"}) {
+    const std::vector<std::string> lines = LinesOf(Clean(BylinePage("<p>" + line + "</p>")));
+    EXPECT_FALSE(HasLine(lines, line)) << line;
+    EXPECT_EQ(lines.size(), 4u) << line;
+  }
 }
 
 }  // namespace
