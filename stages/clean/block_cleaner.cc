@@ -510,10 +510,10 @@ void MarkDatedEntries(const std::vector<Block>& blocks, std::vector<Info>& info,
 // Editor for the California Globe"), a citation or licence line. An
 // article about the site's owner names it earlier and keeps the line.
 // Names that fold to under four bytes are not used.
-static void DropSiteNoteAtTheEnd(const std::vector<Block>& blocks, const std::vector<Info>& info,
+static bool DropSiteNoteAtTheEnd(const std::vector<Block>& blocks, const std::vector<Info>& info,
                                  const std::string& site_name, std::vector<Cls>& out) {
   const std::string name = Normalizer::Fold(site_name);
-  if (name.size() < 4) return;  // "U.S." folds to "u s"; "Tom" is a word more often than a name
+  if (name.size() < 4) return false;  // "U.S." folds to "u s"; "Tom" is a word more often than a name
   auto names = [&name](const std::string& text) {
     const std::string f = Normalizer::Fold(text);
     for (size_t p = f.find(name); p != std::string::npos; p = f.find(name, p + 1)) {
@@ -527,19 +527,20 @@ static void DropSiteNoteAtTheEnd(const std::vector<Block>& blocks, const std::ve
   for (size_t i = 0; i < n; ++i) {
     if (out[i] == Cls::kGood && info[i].reason == nullptr && !info[i].is_title) kept.push_back(i);
   }
-  if (kept.size() < 6) return;
+  if (kept.size() < 6) return false;
   size_t hit = n;
   for (size_t k = kept.size() - 3; k < kept.size() && hit == n; ++k) {
     if (names(blocks[kept[k]].text)) hit = k;
   }
-  if (hit == n) return;
+  if (hit == n) return false;
   for (size_t i = 0; i < n; ++i) {
-    if (info[i].is_title && names(blocks[i].text)) return;
+    if (info[i].is_title && names(blocks[i].text)) return false;
   }
   for (size_t k = 0; k < hit; ++k) {
-    if (names(blocks[kept[k]].text)) return;
+    if (names(blocks[kept[k]].text)) return false;
   }
   out[kept[hit]] = Cls::kBad;
+  return true;
 }
 
 // HTML: the article element (a block's hint > 0 names it; not one covering
@@ -1136,15 +1137,29 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   std::vector<char> in_main_dbg(n, ' ');
   if (page.ranges != nullptr && !page.ranges->empty()) {
     const auto& ranges = *page.ranges;
-    std::unordered_map<int, double> score;
-    double total = 0;
+    // Round 12: prose under boilerplate class hints (a comment, an author
+    // box, a "widget" teaser) does not vote for the article's container when
+    // the page has prose outside such hints: at least half the weight of the
+    // hinted prose (itself counted at 0.3). Only a page whose prose is
+    // nearly all hinted (the article under a layout word such as "widget"
+    // or "meta" that no rule cleared) lets hinted prose vote, as before.
+    // (An author's bio under an "author-box" hint had outvoted the article's
+    // short paragraphs.)
+    std::unordered_map<int, double> score, hinted_score;
+    double total = 0, hinted_total = 0;
     for (size_t i = 0; i < n; ++i) {
       if (info[i].cls != Cls::kGood && info[i].cls != Cls::kNear) continue;
       double w = info[i].cp * (1.0 - blocks[i].link_density) * (info[i].cls == Cls::kGood ? 1.0 : 0.5);
-      if (blocks[i].hint < 0) w *= 0.3;
-      total += w;
-      if (blocks[i].parent >= 0) score[blocks[i].parent] += w;
-      if (blocks[i].grand >= 0) score[blocks[i].grand] += w * 0.5;
+      const bool hinted = blocks[i].hint < 0;
+      if (hinted) w *= 0.3;
+      auto& sc = hinted ? hinted_score : score;
+      (hinted ? hinted_total : total) += w;
+      if (blocks[i].parent >= 0) sc[blocks[i].parent] += w;
+      if (blocks[i].grand >= 0) sc[blocks[i].grand] += w * 0.5;
+    }
+    if (total < 0.5 * hinted_total) {
+      for (const auto& [node, w] : hinted_score) score[node] += w;
+      total += hinted_total;
     }
     int top = -1;
     double best = 0;
@@ -1803,44 +1818,72 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (i < n && info[i].reason == nullptr && out[i] != Cls::kGood && info[i].tokens >= 5 &&
         blocks[i].link_density < 0.3 && i + 1 < n && out[i + 1] == Cls::kGood) {
       out[i] = Cls::kGood;
+    } else if (page.ranges != nullptr) {
+      // HTML (round 12): the standfirst may sit under removed furniture (a
+      // byline, its date, a picture's caption and credit: up to six blocks
+      // removed for a reason, not link lists) and above up to three lines
+      // not kept (a caption) before the first kept paragraph. Not a line
+      // under a boilerplate hint, one with a date or a " | " (a byline with
+      // its date, a source and reading time), nor one ending with a colon.
+      i = title_idx + 1;
+      for (size_t skipped = 0; i < n && skipped < 6 && info[i].reason != nullptr &&
+                               blocks[i].link_density <= 0.5; ++i, ++skipped) {
+      }
+      if (i < n && info[i].reason == nullptr && !info[i].hit && out[i] != Cls::kGood && info[i].tokens >= 5 &&
+          blocks[i].link_density < 0.3 && blocks[i].hint >= 0 && !EndsWithColon(blocks[i].text) &&
+          blocks[i].text.find(" | ") == std::string::npos && !FindDate(info[i].folded).has_value()) {
+        size_t j = i + 1;
+        while (j < n && j <= i + 3 && out[j] != Cls::kGood) ++j;
+        if (j < n && out[j] == Cls::kGood) out[i] = Cls::kGood;
+      }
     }
   }
 
   // HTML: a label of one to three words ending with a colon ("Quellenangaben:",
   // "Geschrieben von:", "Kontakt:") kept while what it labels (the next
   // block) was not, or at the end of the page, labels furniture that went.
-  if (page.ranges != nullptr) {
-    for (size_t i = 0; i < n; ++i) {
-      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title) continue;
-      if (info[i].tokens > 3 || !EndsWithColon(blocks[i].text)) continue;
-      size_t j = i + 1;
-      while (j < n && info[j].is_title) ++j;
-      if (j == n || out[j] != Cls::kGood || info[j].reason != nullptr) out[i] = Cls::kBad;
-    }
-  }
-  // HTML: a heading of one to four words ("Neueste Artikel", "Related
-  // notes") kept while nothing of its section is (up to the next heading
-  // after some text: a heading over a subheading keeps its section) heads a
-  // box that went.
-  // (From the bottom up: a heading over a box heading that goes goes too.)
-  if (page.ranges != nullptr) {
-    for (size_t i = n; i-- > 0;) {
-      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || !blocks[i].heading) continue;
-      if (info[i].tokens > 4) continue;
-      // (At most 200 blocks are looked at: a section longer than that is
-      // taken to have content, so a page of headings stays linear.)
-      const size_t end = std::min(n, i + 201);
-      bool content = false, body = false;
-      size_t j = i + 1;
-      for (; j < end && !content && !(body && blocks[j].heading); ++j) {
-        content = out[j] == Cls::kGood && info[j].reason == nullptr && !info[j].is_title;
-        body |= !blocks[j].heading;
+  auto drop_box_labels = [&] {
+    if (page.ranges != nullptr) {
+      for (size_t i = 0; i < n; ++i) {
+        if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title) continue;
+        if (info[i].tokens > 3 || !EndsWithColon(blocks[i].text)) continue;
+        size_t j = i + 1;
+        while (j < n && info[j].is_title) ++j;
+        if (j == n || out[j] != Cls::kGood || info[j].reason != nullptr) out[i] = Cls::kBad;
       }
-      if (!content && j == end && end < n) content = true;
-      if (!content) out[i] = Cls::kBad;
     }
+    // HTML: a heading of one to four words ("Neueste Artikel", "Related
+    // notes") kept while nothing of its section is (up to the next heading
+    // after some text: a heading over a subheading keeps its section) heads a
+    // box that went.
+    // (From the bottom up: a heading over a box heading that goes goes too.)
+    if (page.ranges != nullptr) {
+      for (size_t i = n; i-- > 0;) {
+        if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || !blocks[i].heading) {
+          continue;
+        }
+        if (info[i].tokens > 4) continue;
+        // (At most 200 blocks are looked at: a section longer than that is
+        // taken to have content, so a page of headings stays linear.)
+        const size_t end = std::min(n, i + 201);
+        bool content = false, body = false;
+        size_t j = i + 1;
+        for (; j < end && !content && !(body && blocks[j].heading); ++j) {
+          content = out[j] == Cls::kGood && info[j].reason == nullptr && !info[j].is_title;
+          body |= !blocks[j].heading;
+        }
+        if (!content && j == end && end < n) content = true;
+        if (!content) out[i] = Cls::kBad;
+      }
+    }
+  };
+  drop_box_labels();
+  // (A note of the site dropped at the end may leave its box's heading or
+  // label behind: they are looked at again.)
+  if (page.ranges != nullptr && !page.site_name.empty() &&
+      DropSiteNoteAtTheEnd(blocks, info, page.site_name, out)) {
+    drop_box_labels();
   }
-  if (page.ranges != nullptr && !page.site_name.empty()) DropSiteNoteAtTheEnd(blocks, info, page.site_name, out);
 
   // Assemble.
   std::string& text = res.section.text;
