@@ -106,11 +106,70 @@ def export(a):
           f"{int((np.array(ys) >= 0).sum())} scored, {unmatched} lines without a gold line")
 
 
-def load(path):
+def load(path, plain=None):
     d = np.load(path)
     names = list(d["names"])
     tpl = d["page_tpl"][d["page"]]
-    return d["X"], d["y"], d["page"], tpl, names, d["final"] > 0
+    X, y, page, final = d["X"], d["y"], d["page"], d["final"] > 0
+    if plain:
+        # Plain articles (export-plain): training lines only, template "PLAIN".
+        e = np.load(plain)
+        assert list(e["names"]) == names
+        X = np.concatenate([X, e["X"]])
+        y = np.concatenate([y, e["y"]])
+        page = np.concatenate([page, e["page"] + page.max() + 1])
+        tpl = np.concatenate([tpl, np.array(["PLAIN"] * len(e["X"]))])
+        final = np.concatenate([final, e["final"] > 0])
+    return X, y, page, tpl, names, final
+
+
+def read_articles(clean_tool, start, count, skip_ids=()):
+    """Features of news/ar articles [start, ...) as text pages, learning off:
+    (names, rows, page of each row, kept-line count per page)."""
+    src = os.path.join(os.environ.get("NEWSFLOW_CORPUS_DIR", "../shared/corpus"), "news/ar/saudinewsnet.jsonl")
+    with tempfile.TemporaryDirectory() as tmp:
+        lst = os.path.join(tmp, "pages.tsv")
+        n = 0
+        with open(src, encoding="utf-8") as f, open(lst, "w", encoding="utf-8") as out:
+            for i, l in enumerate(f):
+                if i < start or n >= count:
+                    continue
+                o = json.loads(l)
+                if o["id"] in skip_ids:
+                    continue
+                path = os.path.join(tmp, f"{i:05d}.txt")
+                open(path, "w", encoding="utf-8").write(o["text"])
+                out.write(f"{path}\tsnn\t2015-07-22T12:00:00Z\t{o['id']}\n")
+                n += 1
+        err = os.path.join(tmp, "feat.tsv")
+        with open(err, "w") as ef:
+            subprocess.run([clean_tool, "features", lst, "off"], stdout=subprocess.DEVNULL, stderr=ef, check=True)
+        names, rows, pg, kept_lines = None, [], [], collections.Counter()
+        p = -1
+        for line in open(err, encoding="utf-8"):
+            if line.startswith("@@H\t"):
+                names = line.rstrip("\n").split("\t")[1:-1]
+            elif line.startswith("@@P\t"):
+                p += 1
+            elif line.startswith("@@T\t"):
+                kept_lines[p] += 1
+            elif line.startswith("@@F\t"):
+                rows.append([float(v) for v in line.split("\t")[1:1 + len(names)]])
+                pg.append(p)
+    return names, np.array(rows), np.array(pg), kept_lines, p + 1
+
+
+def export_plain(a):
+    """news/ar articles outside the first 5,000 (the news/ar check) and outside
+    the dev set, as pages that are all article: the lines the rules keep are
+    labelled body (training only; never scored)."""
+    dev_ids = {json.loads(l)["id"] for l in open(os.path.join(a.dev_dir, "labels.jsonl"), encoding="utf-8")}
+    names, X, pg, _, npg = read_articles(a.clean_tool, a.start, a.count, dev_ids)
+    rk = X[:, names.index("rule_keep")] > 0.5
+    y = np.where(rk, 1, -1).astype(np.int8)
+    np.savez_compressed(a.out, X=X.astype(np.float32), y=y, final=rk.astype(np.int8), page=pg.astype(np.int32),
+                        page_tpl=np.array(["PLAIN"] * npg), names=np.array(names))
+    print(f"{npg} plain articles, {len(X)} lines, {int(rk.sum())} labelled body")
 
 
 def rescued_lines(page, rule_keep, final):
@@ -314,11 +373,11 @@ def folds(tpls, k=8):
 
 
 def cv(a):
-    X, y, page, tpl, names, final = load(a.data)
+    X, y, page, tpl, names, final = load(a.data, getattr(a, "plain", None))
     rk = X[:, names.index("rule_keep")] > 0.5
     resc = rescued_lines(page, rk, final)
     X = X[:, columns(names, a.features)]
-    tuning = sorted(set(t for t in tpl if t not in HELD_OUT))
+    tuning = sorted(set(t for t in tpl if t not in HELD_OUT and t != "PLAIN"))
     tot_r, tot_m = np.zeros(3, int), np.zeros(3, int)
     print(f"model {a.model}, mode {a.mode}, threshold {a.threshold}, features {a.features}; grouped CV over {len(tuning)} tuning templates")
     print(f"{'fold':4} {'templates':24} {'rules P/R/F1':>21} {'+model P/R/F1':>21} {'dF1':>7}")
@@ -343,12 +402,13 @@ def cv(a):
 
 
 def heldout(a):
-    X, y, page, tpl, names, final = load(a.data)
+    X, y, page, tpl, names, final = load(a.data, getattr(a, "plain", None))
     rk = X[:, names.index("rule_keep")] > 0.5
     resc = rescued_lines(page, rk, final)
     X = X[:, columns(names, a.features)]
     tr = ~np.isin(tpl, list(HELD_OUT))
     te = np.isin(tpl, list(HELD_OUT))
+    assert not a.plain, "the held-out check was run once, without --plain"
     m = train(X[tr], y[tr], a.model, a.mode, rk[tr])
     keep = decide(m, X[te], rk[te], final[te], resc[te], a.mode, a.threshold)
     pr, pm = f1(counts(y[te], final[te])), f1(counts(y[te], keep))
@@ -361,38 +421,15 @@ def newsar(a):
     """Article text the rules keep on news/ar (first N articles as text/plain,
     as round 2) that rules + model would take out; the model is trained on
     T01..T36 of the dev set as `heldout` trains it."""
-    X, y, page, tpl, names, final = load(a.data)
+    X, y, page, tpl, names, final = load(a.data, getattr(a, "plain", None))
     rk = X[:, names.index("rule_keep")] > 0.5
     cols = columns(names, a.features)
     tr = ~np.isin(tpl, list(HELD_OUT))
     m = train(X[tr][:, cols], y[tr], a.model, a.mode, rk[tr])
-    src = os.path.join(os.environ.get("NEWSFLOW_CORPUS_DIR", "../shared/corpus"), "news/ar/saudinewsnet.jsonl")
-    with tempfile.TemporaryDirectory() as tmp:
-        lst = os.path.join(tmp, "pages.tsv")
-        with open(src, encoding="utf-8") as f, open(lst, "w", encoding="utf-8") as out:
-            for i, l in zip(range(a.articles), f):
-                o = json.loads(l)
-                path = os.path.join(tmp, f"{i:05d}.txt")
-                open(path, "w", encoding="utf-8").write(o["text"])
-                out.write(f"{path}\tsnn\t2015-07-22T12:00:00Z\t{o['id']}\n")
-        err = os.path.join(tmp, "feat.tsv")
-        with open(err, "w") as ef:
-            subprocess.run([a.clean_tool, "features", lst, "off"], stdout=subprocess.DEVNULL, stderr=ef, check=True)
-        names2, rows, pg, kept_lines = None, [], [], collections.Counter()
-        p = -1
-        for line in open(err, encoding="utf-8"):
-            if line.startswith("@@H\t"):
-                names2 = line.rstrip("\n").split("\t")[1:-1]
-            elif line.startswith("@@P\t"):
-                p += 1
-            elif line.startswith("@@T\t"):
-                kept_lines[p] += 1
-            elif line.startswith("@@F\t"):
-                rows.append([float(v) for v in line.split("\t")[1:1 + len(names2)]])
-                pg.append(p)
+    names2, Xa, pg, kept_lines, npg = read_articles(a.clean_tool, 0, a.articles)
+    p = npg - 1
+    rows = Xa
     assert names2 == names
-    Xa = np.array(rows)
-    pg = np.array(pg)
     rka = Xa[:, names.index("rule_keep")] > 0.5
     pm = m.predict(Xa[:, cols])
     keep = pm > a.threshold
@@ -440,10 +477,18 @@ def main():
     n.add_argument("--threshold", type=float, default=0.7)
     n.add_argument("--features", default="all", choices=["all", "shape", "local"])
     n.add_argument("--train-on", default="kept", choices=["kept", "all"])
+    for c in (sub.choices["cv"], sub.choices["heldout"], n):
+        c.add_argument("--plain", default=None, help="export-plain file: plain articles added to training")
+    x = sub.add_parser("export-plain")
+    x.add_argument("dev_dir")
+    x.add_argument("out")
+    x.add_argument("--clean-tool", default="build/bench/clean/clean_tool")
+    x.add_argument("--start", type=int, default=5000)
+    x.add_argument("--count", type=int, default=2000)
     a = ap.parse_args()
     global TRAIN_ON
     TRAIN_ON = getattr(a, "train_on", "kept")
-    {"export": export, "cv": cv, "heldout": heldout, "newsar": newsar}[a.cmd](a)
+    {"export": export, "cv": cv, "heldout": heldout, "newsar": newsar, "export-plain": export_plain}[a.cmd](a)
 
 
 if __name__ == "__main__":
