@@ -1,6 +1,11 @@
 // clean_tool: runs the clean stage outside the pipeline.
 //   clean_tool show text|html FILE      print title, date, text and removals
 //   clean_tool eval HTML_DIR OUT.json   trafilatura-eval predictions for snippet_score.py
+//   clean_tool features LIST on|off     round 12: per-line features of text pages to stderr
+//     LIST: one page a line, "path<TAB>source<TAB>fetched_at<TAB>id", processed as one
+//     stream in file order (learning on|off); before each page "@@P<TAB>path", then
+//     one "@@F" row per block (NEWSFLOW_CLEAN_DEBUG=features), then the kept lines ("@@T");
+//     "@@H" names the columns
 #include <prometheus/registry.h>
 #include <zlib.h>
 
@@ -10,8 +15,10 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 #include "bench_support.h"
+#include "block_cleaner.h"
 #include "clean_stage.h"
 #include "newsflow/json_writer.h"
 #include "newsflow/paths.h"
@@ -35,10 +42,47 @@ std::string JsonString(std::string_view s) {
 
 int main(int argc, char** argv) try {
   if (argc < 4) {
-    std::cerr << "usage: clean_tool show text|html FILE | eval HTML_DIR OUT.json\n";
+    std::cerr << "usage: clean_tool show text|html FILE | eval HTML_DIR OUT.json | features LIST on|off\n";
     return 2;
   }
   std::string mode = argv[1];
+  if (mode == "features") {
+    setenv("NEWSFLOW_CLEAN_DEBUG", "features", 1);
+    const bool learn = std::string(argv[3]) == "on";
+    fs::path state = fs::temp_directory_path() / ("clean_features_" + std::to_string(getpid()) + ".txt");
+    Harness fh(std::map<std::string, std::string>{{"learn_templates", learn ? "true" : "false"},
+                                                  {"state_file", state.string()}});
+    std::string head = "@@H";
+    for (const std::string& name : clean::LineFeatureNames()) head += "\t" + name;
+    std::fprintf(stderr, "%s\ttext\n", head.c_str());
+    std::ifstream list(argv[2]);
+    std::string line;
+    while (std::getline(list, line)) {
+      std::vector<std::string> col;
+      std::stringstream ss(line);
+      for (std::string c; std::getline(ss, c, '\t');) col.push_back(c);
+      if (col.size() < 4) continue;
+      Article a;
+      a.id = col[3];
+      a.source = col[1];
+      a.fetched_at = col[2];
+      a.content_type = ContentType::kTextPlain;
+      a.body = ReadMaybeGz(col[0]);
+      std::fprintf(stderr, "@@P\t%s\n", col[0].c_str());
+      auto r = fh.stage->Process(a);
+      if (!r.ok()) {
+        std::fprintf(stderr, "@@E\t%s\n", r.status().ToString().c_str());
+      } else if (r->forwarded() && a.clean) {
+        // The page's kept lines ("@@T"), after every rule (the rescue of a
+        // page where no line passed included).
+        std::stringstream kept(a.clean->text);
+        for (std::string k; std::getline(kept, k);) std::fprintf(stderr, "@@T\t%s\n", k.c_str());
+      }
+    }
+    std::error_code ec;
+    fs::remove(state, ec);
+    return 0;
+  }
   Harness h(std::map<std::string, std::string>{{"learn_templates", "false"}});
   if (mode == "show") {
     Article a;

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cmath>
 #include <bit>
 #include <cctype>
 #include <cstring>
@@ -580,6 +581,167 @@ static std::pair<int, int> ArticleBesideABlurb(const std::vector<Block>& blocks,
     }
   }
   return pick;
+}
+
+// Round 12 (issue 14): per-line features for a learned line classifier,
+// written by NEWSFLOW_CLEAN_DEBUG=features (`clean_tool features`) for
+// stages/clean/tools/ardev/learn_lines.py. Everything here is what the rules
+// already computed (shape, classes before and after smoothing, reasons,
+// flags) plus cheap byte counts, position and the neighbours' values.
+constexpr int kNeighbourFeatures = 6;
+const std::vector<std::string>& LineFeatureNames() {
+  static const std::vector<std::string> k = [] {
+    std::vector<std::string> v = {
+        "log_cp", "log_tokens", "end_punct", "sent_punct", "stop", "stop_measured", "ends_colon",
+        "cls_good", "cls_near", "cls_short", "cls_bad", "out_good", "has_reason", "rule_keep",
+        "hit", "hit_cut", "shape", "kicker", "clock", "aside", "contact", "pager", "continues",
+        "para_start", "over_width", "digit_share", "latin_share", "has_bar", "has_colon", "bullet",
+        "starts_digit", "repeated", "r_template", "r_date", "r_caption", "r_navigation", "r_teaser",
+        "r_tail", "r_title_repeat", "r_duplicate", "r_short_low", "r_other",
+        "rel_pos", "before_first_keep", "after_last_keep", "log_dist_keep", "above_title",
+        "under_title", "log_lines", "page_keep_share", "log_cp_vs_page"};
+    for (const char* side : {"p1_", "n1_", "p2_", "n2_"}) {
+      for (const char* f : {"log_cp", "end_punct", "cls_good", "rule_keep", "has_reason", "stop"}) {
+        v.push_back(std::string(side) + f);
+      }
+    }
+    return v;
+  }();
+  return k;
+}
+
+static void LineFeatures(const std::vector<Block>& blocks, const std::vector<Info>& info,
+                         const std::vector<Cls>& cls, const std::vector<Cls>& out, int lang,
+                         size_t title_idx, std::vector<float>& x) {
+  const size_t n = blocks.size();
+  const size_t nf = LineFeatureNames().size();
+  constexpr size_t kBase = 51;  // features before the neighbours'
+  x.assign(n * nf, 0.0f);
+  std::vector<char> keep(n);
+  size_t first_keep = n, last_keep = n, kept = 0;
+  std::vector<uint64_t> hashes(n);
+  double log_cp_sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    keep[i] = out[i] == Cls::kGood && info[i].reason == nullptr && !info[i].is_title;
+    if (keep[i]) {
+      if (first_keep == n) first_keep = i;
+      last_keep = i;
+      ++kept;
+      log_cp_sum += std::log1p(info[i].cp);
+    }
+    hashes[i] = info[i].hash;
+  }
+  std::sort(hashes.begin(), hashes.end());
+  const double mean_keep_cp = kept ? log_cp_sum / kept : 0.0;
+  std::vector<int> dist(n, 1 << 20);
+  for (size_t i = 0, last = n; i < n; ++i) {
+    if (keep[i]) last = i;
+    if (last < n) dist[i] = static_cast<int>(i - last);
+  }
+  for (size_t i = n, next = n; i-- > 0;) {
+    if (keep[i]) next = i;
+    if (next < n) dist[i] = std::min(dist[i], static_cast<int>(next - i));
+  }
+  auto reason_is = [&](size_t i, std::initializer_list<const char*> names) {
+    if (info[i].reason == nullptr) return false;
+    for (const char* s : names) {
+      if (*info[i].reason == s) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    float* f = &x[i * nf];
+    const Info& g = info[i];
+    const std::string& t = blocks[i].text;
+    int digits = 0, latin = 0;
+    bool bar = false, colon = false;
+    for (size_t k = 0; k < t.size(); ++k) {
+      const unsigned char c = static_cast<unsigned char>(t[k]);
+      if (c >= '0' && c <= '9') ++digits;
+      else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++latin;
+      else if (c == 0xD9 && k + 1 < t.size() && static_cast<unsigned char>(t[k + 1]) >= 0xA0 &&
+               static_cast<unsigned char>(t[k + 1]) <= 0xA9) ++digits;
+      else if (c == '|') bar = true;
+      else if (c == ':') colon = true;
+    }
+    const double cp = std::max(1, g.cp);
+    const bool measured = lang >= 0 && g.cp >= 70 && (g.cp < 200 || g.sent_punct < 2);
+    const auto range = std::equal_range(hashes.begin(), hashes.end(), g.hash);
+    size_t k = 0;
+    f[k++] = static_cast<float>(std::log1p(g.cp));
+    f[k++] = static_cast<float>(std::log1p(g.tokens));
+    f[k++] = g.end_punct;
+    f[k++] = std::min(g.sent_punct, 5) / 5.0f;
+    f[k++] = static_cast<float>(g.stop);
+    f[k++] = measured;
+    f[k++] = EndsWithColon(t);
+    f[k++] = cls[i] == Cls::kGood;
+    f[k++] = cls[i] == Cls::kNear;
+    f[k++] = cls[i] == Cls::kShort;
+    f[k++] = cls[i] == Cls::kBad;
+    f[k++] = out[i] == Cls::kGood;
+    f[k++] = g.reason != nullptr;
+    f[k++] = keep[i];
+    f[k++] = static_cast<bool>(g.hit);
+    f[k++] = g.hit && g.hit.action == PhraseAction::kCut;
+    f[k++] = g.shape;
+    f[k++] = g.kicker;
+    f[k++] = g.clock;
+    f[k++] = g.aside;
+    f[k++] = g.contact;
+    f[k++] = g.pager;
+    f[k++] = g.continues;
+    f[k++] = g.para_start;
+    f[k++] = g.over_width;
+    f[k++] = static_cast<float>(digits / cp);
+    f[k++] = static_cast<float>(latin / cp);
+    f[k++] = bar;
+    f[k++] = colon;
+    f[k++] = BulletItem(t);
+    f[k++] = !t.empty() && ((t[0] >= '0' && t[0] <= '9') ||
+                            (static_cast<unsigned char>(t[0]) == 0xD9 && t.size() > 1 &&
+                             static_cast<unsigned char>(t[1]) >= 0xA0 && static_cast<unsigned char>(t[1]) <= 0xA9));
+    f[k++] = range.second - range.first > 1;
+    f[k++] = reason_is(i, {"template"});
+    f[k++] = reason_is(i, {"dateline", "date_banner"});
+    f[k++] = reason_is(i, {"caption", "disclosure"});
+    f[k++] = reason_is(i, {"navigation", "breadcrumb", "link_dense"});
+    f[k++] = reason_is(i, {"teaser", "read_also", "read_next"});
+    f[k++] = reason_is(i, {"unrelated_tail"});
+    f[k++] = reason_is(i, {"title_repeat"});
+    f[k++] = reason_is(i, {"duplicate"});
+    f[k++] = reason_is(i, {"short", "low_text"});
+    {
+      float any = 0;
+      for (size_t r = k - 9; r < k; ++r) any += f[r];
+      f[k++] = g.reason != nullptr && any == 0;
+    }
+    f[k++] = n > 1 ? static_cast<float>(i) / static_cast<float>(n - 1) : 0.0f;
+    f[k++] = first_keep == n || i < first_keep;
+    f[k++] = last_keep == n || i > last_keep;
+    f[k++] = static_cast<float>(std::log1p(std::min(dist[i], 1000)));
+    f[k++] = title_idx < n && i < title_idx;
+    f[k++] = title_idx < n && i == title_idx + 1;
+    f[k++] = static_cast<float>(std::log1p(n));
+    f[k++] = n ? static_cast<float>(kept) / static_cast<float>(n) : 0.0f;
+    f[k++] = static_cast<float>(std::log1p(g.cp) - mean_keep_cp);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    float* f = &x[i * nf] + kBase;
+    const long offs[] = {-1, 1, -2, 2};
+    for (int s = 0; s < 4; ++s) {
+      const long j = static_cast<long>(i) + offs[s];
+      float* o = f + s * kNeighbourFeatures;
+      if (j < 0 || j >= static_cast<long>(n)) continue;  // all zero: no line there
+      const float* y = &x[static_cast<size_t>(j) * nf];
+      o[0] = y[0];   // log_cp
+      o[1] = y[2];   // end_punct
+      o[2] = y[7];   // cls_good
+      o[3] = y[13];  // rule_keep
+      o[4] = y[12];  // has_reason
+      o[5] = y[4];   // stop
+    }
+  }
 }
 
 Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageInfo& page,
@@ -1891,7 +2053,21 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // NEWSFLOW_CLEAN_DEBUG=1: one line per block for people; =tsv: the full
   // text, tab-separated, for scripts that match blocks against labels.
   static const char* debug = std::getenv("NEWSFLOW_CLEAN_DEBUG");
-  for (size_t i = 0; debug != nullptr && i < n; ++i) {
+  if (debug != nullptr && std::strcmp(debug, "features") == 0) {
+    std::vector<float> x;
+    LineFeatures(blocks, info, cls, out, lang, title_idx, x);
+    const size_t nf = LineFeatureNames().size();
+    for (size_t i = 0; i < n; ++i) {
+      std::string row = "@@F";
+      char buf[32];
+      for (size_t k = 0; k < nf; ++k) {
+        std::snprintf(buf, sizeof(buf), "\t%.4g", x[i * nf + k]);
+        row += buf;
+      }
+      std::fprintf(stderr, "%s\t%s\n", row.c_str(), blocks[i].text.c_str());
+    }
+  }
+  for (size_t i = 0; debug != nullptr && std::strcmp(debug, "features") != 0 && i < n; ++i) {
     static const char* kC = "GNSB";
     const char* why = info[i].reason ? info[i].reason->c_str() : "-";
     if (std::strcmp(debug, "tsv") == 0) {

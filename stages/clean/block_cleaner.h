@@ -85,6 +85,10 @@ class BlockCleaner {
   CleanOptions opt_;
 };
 
+// Round 12: names of the per-line features NEWSFLOW_CLEAN_DEBUG=features
+// prints (one tab-separated row per block: "@@F", the values, the text).
+const std::vector<std::string>& LineFeatureNames();
+
 // The reasons this stage reports (metrics labels are pre-created for these).
 const std::vector<std::string>& RemovalReasons();
 
