@@ -283,6 +283,57 @@ size_t FirstBracketSlashOrBar(std::string_view s) {
   return best;
 }
 
+// A reading time, on its own line by a byline: "4 min read", "Lesezeit: 3
+// Minuten", "Tiempo de lectura: 5 min", "Ten tekst przeczytasz w mniej niż
+// minutę". `folded` is the line's folded text. A number and a unit of minutes
+// need a reading word before or after them: a bare "6 Min." may be a
+// recipe's time.
+bool LooksLikeReadingTime(std::string_view folded) {
+  if (folded.size() > 60) return false;
+  if (folded.substr(0, 21) == "ten tekst przeczytasz") return true;
+  std::vector<std::string_view> w;
+  for (size_t i = 0; i < folded.size();) {
+    size_t j = folded.find(' ', i);
+    if (j == std::string_view::npos) j = folded.size();
+    if (j > i) w.push_back(folded.substr(i, j - i));
+    i = j + 1;
+  }
+  if (w.size() < 2 || w.size() > 6) return false;
+  static const std::vector<std::string_view> kNumbers = {"one", "two", "three", "four", "five", "six",
+                                                         "seven", "eight", "nine", "ten", "ein", "eine",
+                                                         "zwei", "drei", "vier", "fünf", "fuenf"};
+  static const std::vector<std::string_view> kUnits = {"min", "mins", "minute", "minutes", "minuten",
+                                                       "minuto", "minutos", "minuty", "minut", "minutter"};
+  auto in = [](const std::vector<std::string_view>& set, std::string_view x) {
+    return std::find(set.begin(), set.end(), x) != set.end();
+  };
+  auto number = [&in](std::string_view x) {
+    if (x.empty() || x.size() > 3) return in(kNumbers, x);
+    return std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  auto join = [&w](size_t from, size_t to) {
+    std::string out;
+    for (size_t k = from; k < to; ++k) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(w[k]);
+    }
+    return out;
+  };
+  static const std::vector<std::string_view> kBefore = {"lesezeit", "lesedauer", "reading time", "read time",
+                                                        "tiempo de lectura", "temps de lecture",
+                                                        "czas czytania", "tempo de leitura", "leestijd"};
+  static const std::vector<std::string_view> kAfter = {"read", "reading", "reading time", "lesezeit", "lesen",
+                                                       "lesedauer", "de lectura", "de lecture", "de leitura",
+                                                       "czytania"};
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    if (!number(w[i]) || !in(kUnits, w[i + 1])) continue;
+    const std::string before = join(0, i), after = join(i + 2, w.size());
+    if (!before.empty() && in(kBefore, before) && after.empty()) return true;
+    if (before.empty() && !after.empty() && in(kAfter, after)) return true;
+  }
+  return false;
+}
+
 // A picture caption with its credit, or a credit line: "Foto: X",
 // "... getarnt. (X / iStock.com)", "© Bundesrat | X". Short lines only (the
 // caller checks). Any of:
@@ -847,6 +898,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (f.hit && (f.hit.action == PhraseAction::kCredit || f.hit.action == PhraseAction::kAgency)) {
         f.hit = PhraseHit{};
       }
+    }
+    // HTML pages: a reading time by the byline (round 13).
+    if (page.ranges != nullptr && f.reason == nullptr && !f.hit && f.cp <= 60 &&
+        LooksLikeReadingTime(f.folded)) {
+      f.reason = reason("dateline");
     }
     // Text pages: furniture by its shape (furniture.h), whatever its words.
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
