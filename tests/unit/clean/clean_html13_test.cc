@@ -4,7 +4,9 @@
 // out). A longer one (a lede or a teaser's text set in a figcaption) takes
 // the hint of the element around it again; a page whose prose is all in
 // captions (a gallery) keeps them through round 8's rule for hints that hold
-// the page's prose.
+// the page's prose. A reading time by the byline ("4 min read", "Lesezeit: 3
+// Minuten") is furniture on HTML pages; a few calls to follow the site's app
+// or channel join the phrase lists (en, and a first Spanish list).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -126,6 +128,50 @@ TEST(CleanHtml13Test, GalleryWhoseTextIsAllCaptionsIsKept) {
   html += "</div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
   const std::vector<std::string> lines = LinesOf(Clean(html));
   for (const std::string& c : captions) EXPECT_TRUE(HasLine(lines, c)) << c;
+}
+
+// The article with `under_title` (raw HTML) right under its headline and
+// `after` (raw HTML) after its paragraphs.
+std::string FramedPage(const std::string& under_title, const std::string& after) {
+  std::string html =
+      "<html><head><title>Ferry pier to be rebuilt</title></head><body>"
+      "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
+      "<article><h1>Ferry pier to be rebuilt</h1>" + under_title;
+  for (const std::string& p : Paragraphs()) html += "<p>" + p + "</p>";
+  return html + after + "</article><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
+}
+
+// Reading times in several forms go; the old code kept them (short lines
+// inside the article element, next to its text).
+TEST(CleanHtml13Test, ReadingTimeLineGoes) {
+  for (const char* rt : {"4 min read", "Lesezeit: 3 Minuten", "5 Minuten Lesezeit", "Tiempo de lectura: 6 min",
+                         "Ten tekst przeczytasz w mniej niż minutę"}) {
+    const std::vector<std::string> lines =
+        LinesOf(Clean(FramedPage(std::string("<p class=\"byline\">") + rt + "</p>", "")));
+    EXPECT_FALSE(HasLine(lines, rt)) << rt;
+    for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  }
+}
+
+// Guard: a time without a reading word is not a reading time ("Backzeit: 25
+// Minuten" is a recipe's data; "20 min" may be too): such lines are judged as
+// before: between the article's paragraphs they stay, as with the old code.
+TEST(CleanHtml13Test, TimeWithoutAReadingWordStays) {
+  for (const char* line : {"Backzeit: 25 Minuten", "Ruhezeit 20 min"}) {
+    const std::vector<std::string> lines = LinesOf(Clean(Page(std::string("<p>") + line + "</p>")));
+    EXPECT_TRUE(HasLine(lines, line)) << line;
+  }
+}
+
+// Calls to follow the site's app or channel go (en; es is a new list); the
+// old code kept both as the article's last line.
+TEST(CleanHtml13Test, CallToDownloadTheAppOrFollowTheChannelGoes) {
+  for (const char* call : {"For the latest news from the harbour download the Gazette apps for iOS and Android.",
+                           "¡Mira lo que tiene nuestro canal de YouTube!"}) {
+    const std::vector<std::string> lines = LinesOf(Clean(FramedPage("", std::string("<p>") + call + "</p>")));
+    EXPECT_FALSE(HasLine(lines, call)) << call;
+    for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  }
 }
 
 }  // namespace
