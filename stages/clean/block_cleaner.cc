@@ -1353,6 +1353,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // an <article>/articleBody element, short blocks (list items, table cells,
   // subheadings) are kept unless another signal rejects them.
   std::vector<char> in_main_dbg(n, ' ');
+  size_t main_end = 0;  // HTML: the block after the main container (0: none)
   if (page.ranges != nullptr && !page.ranges->empty()) {
     const auto& ranges = *page.ranges;
     // Round 12: prose under boilerplate class hints (a comment, an author
@@ -1403,6 +1404,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     };
     const bool have_main = main_range.second > main_range.first &&
                            static_cast<size_t>(main_range.second - main_range.first) * 10 < n * 9;
+    if (have_main) main_end = static_cast<size_t>(main_range.second);
     for (size_t i = 0; i < n; ++i) {
       Info& f = info[i];
       Block& b = blocks[i];
@@ -2095,6 +2097,38 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
   };
+  // HTML (round 13): teaser cards after the article. A kept block after the
+  // main container, of up to 300 code points, whose nearest block above
+  // (over removed dates, tags, captions and hinted furniture) is a linked
+  // headline not kept (link density 0.9 or more, 2-16 words) is the excerpt
+  // of another post; when two or more such cards follow the article they go.
+  if (page.ranges != nullptr && main_end > 0) {
+    const std::string* const furniture[] = {reason("boilerplate_markup"), reason("dateline"), reason("tags"),
+                                            reason("caption")};
+    auto is_furniture = [&](size_t j) {
+      return out[j] != Cls::kGood && std::find(std::begin(furniture), std::end(furniture), info[j].reason) !=
+                                         std::end(furniture);
+    };
+    const std::string* const link_dense = reason("link_dense");
+    std::vector<size_t> cards;
+    for (size_t i = main_end; i < n; ++i) {
+      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || blocks[i].heading ||
+          info[i].cp > 300) {
+        continue;
+      }
+      size_t j = i;
+      while (j > 0 && is_furniture(j - 1)) --j;
+      if (j == 0) continue;
+      const size_t h = j - 1;
+      if (out[h] != Cls::kGood && info[h].reason == link_dense && blocks[h].link_density >= 0.9 &&
+          info[h].tokens >= 2 && info[h].tokens <= 16) {
+        cards.push_back(i);
+      }
+    }
+    if (cards.size() >= 2) {
+      for (size_t i : cards) out[i] = Cls::kBad;
+    }
+  }
   drop_box_labels();
   // (A note of the site dropped at the end may leave its box's heading or
   // label behind: they are looked at again.)
