@@ -6,7 +6,9 @@
 // captions (a gallery) keeps them through round 8's rule for hints that hold
 // the page's prose. A reading time by the byline ("4 min read", "Lesezeit: 3
 // Minuten") is furniture on HTML pages; a few calls to follow the site's app
-// or channel join the phrase lists (en, and a first Spanish list).
+// or channel join the phrase lists (en, and a first Spanish list). Teaser
+// cards after the article (a linked headline, then a short excerpt; two or
+// more) go.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -172,6 +174,56 @@ TEST(CleanHtml13Test, CallToDownloadTheAppOrFollowTheChannelGoes) {
     EXPECT_FALSE(HasLine(lines, call)) << call;
     for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
   }
+}
+
+// The article, then `cards` teaser cards of other posts after it: a linked
+// headline, a date line (class "meta": removed furniture) and an excerpt
+// (the first card's excerpt with `excerpt_tail` after it).
+std::string TeaserPage(size_t cards, const std::string& excerpt_tail = "") {
+  static const std::vector<std::pair<std::string, std::string>> teasers = {
+      {"New timetable for the island ferries",
+       "From June the first ferry will leave the old pier half an hour earlier, the operator said on Monday."},
+      {"Fish market to open on Sundays",
+       "Traders at the northern quay will sell fish on Sunday mornings during the summer months this year."},
+      {"Lighthouse keeper's house becomes a museum",
+       "The house by the old lighthouse will open to visitors in May with an exhibition about the keepers."}};
+  std::string html =
+      "<html><head><title>Ferry pier to be rebuilt</title></head><body>"
+      "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
+      "<article><h1>Ferry pier to be rebuilt</h1>";
+  for (const std::string& p : Paragraphs()) html += "<p>" + p + "</p>";
+  html += "</article><div class=\"more\">";
+  for (size_t i = 0; i < cards && i < teasers.size(); ++i) {
+    html += "<div class=\"card\"><p><a href=\"/t" + std::to_string(i) + "\">" + teasers[i].first +
+            "</a></p><p class=\"meta\">3 March 2024</p><p>" + teasers[i].second + (i == 0 ? excerpt_tail : "") +
+            "</p></div>";
+  }
+  return html + "</div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
+}
+
+// Three teaser cards after the article: the old code kept their excerpts
+// (each passes the prose tests on its own). They go; the article stays.
+TEST(CleanHtml13Test, TeaserCardsAfterTheArticleGo) {
+  const std::vector<std::string> lines = LinesOf(Clean(TeaserPage(3)));
+  for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  EXPECT_EQ(lines.size(), Paragraphs().size());
+}
+
+// Guards: one card alone is not a list of teasers (fails with a limit of
+// one card), and an excerpt longer than 300 code points is text, not a
+// teaser: it stays while the two short ones beside it go (fails without the
+// length limit).
+TEST(CleanHtml13Test, OneCardOrLongExcerptsAfterTheArticleStay) {
+  const std::string one =
+      "From June the first ferry will leave the old pier half an hour earlier, the operator said on Monday.";
+  EXPECT_TRUE(HasLine(LinesOf(Clean(TeaserPage(1))), one));
+  const std::string more =
+      " The operator explained that the earlier start would let workers from the islands reach the town "
+      "before the shops open, and that the evening ferries would not change; a longer summer timetable "
+      "will follow in July.";
+  const std::vector<std::string> lines = LinesOf(Clean(TeaserPage(3, more)));
+  EXPECT_TRUE(HasLine(lines, one + more));
+  EXPECT_EQ(lines.size(), Paragraphs().size() + 1);
 }
 
 }  // namespace
