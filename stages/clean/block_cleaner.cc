@@ -283,6 +283,57 @@ size_t FirstBracketSlashOrBar(std::string_view s) {
   return best;
 }
 
+// A reading time, on its own line by a byline: "4 min read", "Lesezeit: 3
+// Minuten", "Tiempo de lectura: 5 min", "Ten tekst przeczytasz w mniej niż
+// minutę". `folded` is the line's folded text. A number and a unit of minutes
+// need a reading word before or after them: a bare "6 Min." may be a
+// recipe's time.
+bool LooksLikeReadingTime(std::string_view folded) {
+  if (folded.size() > 60) return false;
+  if (folded.substr(0, 21) == "ten tekst przeczytasz") return true;
+  std::vector<std::string_view> w;
+  for (size_t i = 0; i < folded.size();) {
+    size_t j = folded.find(' ', i);
+    if (j == std::string_view::npos) j = folded.size();
+    if (j > i) w.push_back(folded.substr(i, j - i));
+    i = j + 1;
+  }
+  if (w.size() < 2 || w.size() > 6) return false;
+  static const std::vector<std::string_view> kNumbers = {"one", "two", "three", "four", "five", "six",
+                                                         "seven", "eight", "nine", "ten", "ein", "eine",
+                                                         "zwei", "drei", "vier", "fünf", "fuenf"};
+  static const std::vector<std::string_view> kUnits = {"min", "mins", "minute", "minutes", "minuten",
+                                                       "minuto", "minutos", "minuty", "minut", "minutter"};
+  auto in = [](const std::vector<std::string_view>& set, std::string_view x) {
+    return std::find(set.begin(), set.end(), x) != set.end();
+  };
+  auto number = [&in](std::string_view x) {
+    if (x.empty() || x.size() > 3) return in(kNumbers, x);
+    return std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  auto join = [&w](size_t from, size_t to) {
+    std::string out;
+    for (size_t k = from; k < to; ++k) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(w[k]);
+    }
+    return out;
+  };
+  static const std::vector<std::string_view> kBefore = {"lesezeit", "lesedauer", "reading time", "read time",
+                                                        "tiempo de lectura", "temps de lecture",
+                                                        "czas czytania", "tempo de leitura", "leestijd"};
+  static const std::vector<std::string_view> kAfter = {"read", "reading", "reading time", "lesezeit", "lesen",
+                                                       "lesedauer", "de lectura", "de lecture", "de leitura",
+                                                       "czytania"};
+  for (size_t i = 0; i + 1 < w.size(); ++i) {
+    if (!number(w[i]) || !in(kUnits, w[i + 1])) continue;
+    const std::string before = join(0, i), after = join(i + 2, w.size());
+    if (!before.empty() && in(kBefore, before) && after.empty()) return true;
+    if (before.empty() && !after.empty() && in(kAfter, after)) return true;
+  }
+  return false;
+}
+
 // A picture caption with its credit, or a credit line: "Foto: X",
 // "... getarnt. (X / iStock.com)", "© Bundesrat | X". Short lines only (the
 // caller checks). Any of:
@@ -848,6 +899,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         f.hit = PhraseHit{};
       }
     }
+    // HTML pages: a reading time by the byline (round 13).
+    if (page.ranges != nullptr && f.reason == nullptr && !f.hit && f.cp <= 60 &&
+        LooksLikeReadingTime(f.folded)) {
+      f.reason = reason("dateline");
+    }
     // Text pages: furniture by its shape (furniture.h), whatever its words.
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
       if (LooksLikeTicker(t, f.end_punct) && !FindDate(f.folded)) {
@@ -1297,6 +1353,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // an <article>/articleBody element, short blocks (list items, table cells,
   // subheadings) are kept unless another signal rejects them.
   std::vector<char> in_main_dbg(n, ' ');
+  size_t main_end = 0;  // HTML: the block after the main container (0: none)
   if (page.ranges != nullptr && !page.ranges->empty()) {
     const auto& ranges = *page.ranges;
     // Round 12: prose under boilerplate class hints (a comment, an author
@@ -1347,6 +1404,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     };
     const bool have_main = main_range.second > main_range.first &&
                            static_cast<size_t>(main_range.second - main_range.first) * 10 < n * 9;
+    if (have_main) main_end = static_cast<size_t>(main_range.second);
     for (size_t i = 0; i < n; ++i) {
       Info& f = info[i];
       Block& b = blocks[i];
@@ -2039,6 +2097,38 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
   };
+  // HTML (round 13): teaser cards after the article. A kept block after the
+  // main container, of up to 300 code points, whose nearest block above
+  // (over removed dates, tags, captions and hinted furniture) is a linked
+  // headline not kept (link density 0.9 or more, 2-16 words) is the excerpt
+  // of another post; when two or more such cards follow the article they go.
+  if (page.ranges != nullptr && main_end > 0) {
+    const std::string* const furniture[] = {reason("boilerplate_markup"), reason("dateline"), reason("tags"),
+                                            reason("caption")};
+    auto is_furniture = [&](size_t j) {
+      return out[j] != Cls::kGood && std::find(std::begin(furniture), std::end(furniture), info[j].reason) !=
+                                         std::end(furniture);
+    };
+    const std::string* const link_dense = reason("link_dense");
+    std::vector<size_t> cards;
+    for (size_t i = main_end; i < n; ++i) {
+      if (out[i] != Cls::kGood || info[i].reason != nullptr || info[i].is_title || blocks[i].heading ||
+          info[i].cp > 300) {
+        continue;
+      }
+      size_t j = i;
+      while (j > 0 && is_furniture(j - 1)) --j;
+      if (j == 0) continue;
+      const size_t h = j - 1;
+      if (out[h] != Cls::kGood && info[h].reason == link_dense && blocks[h].link_density >= 0.9 &&
+          info[h].tokens >= 2 && info[h].tokens <= 16) {
+        cards.push_back(i);
+      }
+    }
+    if (cards.size() >= 2) {
+      for (size_t i : cards) out[i] = Cls::kBad;
+    }
+  }
   drop_box_labels();
   // (A note of the site dropped at the end may leave its box's heading or
   // label behind: they are looked at again.)

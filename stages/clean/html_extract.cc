@@ -68,7 +68,7 @@ std::string SniffCharset(std::string_view html, std::string_view hint) {
   return "windows-1252";
 }
 
-enum Tag : uint8_t { kOther, kSkip, kBlock, kHeading, kLi, kLink, kBr, kArticle, kNegTag, kHeader };
+enum Tag : uint8_t { kOther, kSkip, kBlock, kHeading, kLi, kLink, kBr, kArticle, kNegTag, kHeader, kFigcaption };
 
 Tag ClassifySlow(std::string_view name) {
   static const char* const kSkipTags[] = {"script", "style", "noscript", "template", "svg",
@@ -89,6 +89,7 @@ Tag ClassifySlow(std::string_view name) {
   if (name == "article" || name == "main") return kArticle;
   if (name == "nav" || name == "footer" || name == "aside") return kNegTag;
   if (name == "header") return kHeader;
+  if (name == "figcaption") return kFigcaption;
   for (const char* t : kBlockTags) {
     if (name == t) return kBlock;
   }
@@ -453,6 +454,7 @@ struct Frame {
   bool heading = false;
   bool li = false;
   bool in_article = false;
+  bool fig_hint = false;  // a <figcaption> whose hint came from its tag
 };
 
 // Streams the page through libxml2's SAX interface: no DOM is built, which
@@ -527,7 +529,15 @@ class SaxWalker {
     }
     if (k.tag == kNegTag && own == 0) own = -1;
     if (k.tag == kHeader && own == 0 && !f.in_article) own = -1;
-    if (k.tag == kHeader || k.tag == kNegTag || k.tag == kArticle) k.tag = kBlock;
+    // A picture's caption is not the article's text (trafilatura's
+    // full-article truth leaves captions out) unless it is long: some sites
+    // set a lede or a teaser's text in a <figcaption> (End).
+    k.fig_hint = false;
+    if (k.tag == kFigcaption && own == 0 && f.hint >= 0) {
+      own = -1;
+      k.fig_hint = true;
+    }
+    if (k.tag == kHeader || k.tag == kNegTag || k.tag == kArticle || k.tag == kFigcaption) k.tag = kBlock;
     if (k.tag == kLink) k.in_link = true;
     if (k.tag == kHeading) {
       k.heading = true;
@@ -561,6 +571,26 @@ class SaxWalker {
     if (fr.skip) return;
     if (fr.container_self) Flush();
     if (fr.my_id >= 0) page_->ranges[fr.my_id].second = static_cast<int>(page_->blocks.size());
+    if (fr.fig_hint) LongCaptionKeepsItsText(fr, stack_.back());
+  }
+
+  // A <figcaption> of more than kMaxCaption code points holds text, not a
+  // caption: its blocks take the hint of the element around it again.
+  void LongCaptionKeepsItsText(const Frame& fr, const Frame& parent) {
+    constexpr size_t kMaxCaption = 200;
+    const auto [first, end] = page_->ranges[fr.my_id];
+    size_t cps = 0;
+    for (int i = first; i < end && cps <= kMaxCaption; ++i) {
+      for (unsigned char c : page_->blocks[i].text) cps += (c & 0xC0) != 0x80;
+    }
+    if (cps <= kMaxCaption) return;
+    for (int i = first; i < end; ++i) {
+      Block& b = page_->blocks[i];
+      if (b.hint_node != fr.my_id) continue;
+      b.hint = parent.hint;
+      b.hint_node = parent.hint_node;
+      hint_nodes_[i] = parent.hint_node;
+    }
   }
 
   void Text(const char* t, int len) {
