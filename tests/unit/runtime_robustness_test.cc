@@ -1,7 +1,10 @@
 // FileOutput (a failed write is reported, `done` runs only after the line is
 // synced) and bounded line reading (a huge line is not held whole).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -35,6 +38,33 @@ TEST(FileOutputTest, AFailedWriteIsReportedAndItsRecordNeverDone) {
   EXPECT_FALSE((*out)->SendDeadLetter("k", "{}", [&](const Status&) { ++done; }).ok());
   EXPECT_FALSE((*out)->Flush(std::chrono::milliseconds(10)).ok());
   EXPECT_EQ(done, 0);
+}
+
+// A line cut short by a full disk is taken off again, so the file holds whole
+// lines only (RLIMIT_FSIZE stands in for the full disk: the second line is
+// written in part, then the write fails with EFBIG).
+TEST(FileOutputTest, ALineWrittenInPartIsCutOffAgain) {
+  auto dir = TempDir("partial");
+  std::string path = (dir / "out.jsonl").string();
+  auto out = FileOutput::Open(path, (dir / "dead.jsonl").string());
+  ASSERT_TRUE(out.ok());
+  const std::string first = "{\"n\":\"" + std::string(40, 'a') + "\"}";
+  ASSERT_TRUE((*out)->Send("k", first, 0, [](const Status&) {}).ok());
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit lim = old;
+  lim.rlim_cur = first.size() + 1 + 20;  // room for 20 bytes of the second line
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &lim), 0);
+  Status s = (*out)->Send("k", "{\"n\":\"" + std::string(40, 'b') + "\"}", 0, [](const Status&) {});
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot write to"), std::string::npos) << s.ToString();
+  std::ifstream in(path);
+  std::stringstream all;
+  all << in.rdbuf();
+  EXPECT_EQ(all.str(), first + "\n") << "the part of the second line must be cut off";
 }
 
 TEST(FileOutputTest, DoneRunsOnceTheLineIsSynced) {
