@@ -112,12 +112,7 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
                                // flight, so a short linger costs no throughput; it is
                                // most of a hop's latency at low rates (issue 16).
                                {"linger.ms", "5"},
-                               // lz4 on the embedded broker too: it keeps batches as
-                               // produced, so a compressed batch is fewer bytes copied
-                               // through loopback TCP and held (and faulted in) by the
-                               // in-process broker; an envelope carries body and clean
-                               // text, which lz4 folds. Issue 16: CPU per article -7 %.
-                               {"compression.type", "lz4"},
+                               {"compression.type", o.embedded ? "none" : "lz4"},
                                {"message.max.bytes", "1048576"}});
     if (o.embedded) {
       // The mock loses acknowledged messages with >1 in flight (see notes).
