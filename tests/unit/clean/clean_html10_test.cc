@@ -11,29 +11,10 @@
 namespace newsflow {
 namespace {
 
-using testing::CleanHarness;
-using testing::Forwarded;
+using testing::CleanHtmlText;
 using testing::HasLine;
-using testing::HtmlArticle;
 using testing::LinesOf;
-
-// Paragraphs of the article: each passes the article tests on its own.
-const std::vector<std::string>& Paragraphs() {
-  static const std::vector<std::string> p = {
-      "The harbour board decided on Tuesday evening that the old ferry pier will be rebuilt before the summer "
-      "season, after engineers found that several of its wooden piles had rotted through.",
-      "Work is due to start in March and should take about eleven weeks, during which the ferries will use a "
-      "temporary landing stage next to the fish market on the northern side of the basin.",
-      "The board said that the cost of the repairs would be shared with the regional council, which had set "
-      "aside money for the pier in its budget for the coming two years.",
-      "Several fishermen who spoke at the meeting asked for the landing stage to be lit at night, because the "
-      "boats often come back late and the northern quay has no lamps at all.",
-      "The chair of the board promised that lights would be put up and that the fishermen would be told in "
-      "good time when the ferries begin to use the temporary stage.",
-      "A public meeting about the plans will be held in the town hall next month, where residents can look at "
-      "the drawings and put their questions to the engineers."};
-  return p;
-}
+using testing::PierParagraphs;
 
 std::string Page(const std::string& site, const std::vector<std::string>& paragraphs) {
   std::string html = "<html><head><title>Ferry pier to be rebuilt</title>";
@@ -50,23 +31,15 @@ constexpr const char* kDisclaimer =
     "The Harbour Gazette is not responsible for the opinions and statements of readers who send us their "
     "letters, and we reserve the right to shorten them.";
 
-std::string Clean(const std::string& html) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
-  Article a = HtmlArticle(html);
-  EXPECT_TRUE(Forwarded(*h.stage, a));
-  return a.clean ? a.clean->text : std::string();
-}
-
 // Six paragraphs, then the publication's disclaimer naming it: the old code
 // kept the disclaimer (it passes the article tests on its own).
 TEST(CleanHtml10Test, NoteOfThePublicationAboutItselfAtTheEndGoes) {
-  std::vector<std::string> paragraphs = Paragraphs();
+  std::vector<std::string> paragraphs = PierParagraphs();
   paragraphs.push_back(kDisclaimer);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Harbour Gazette", paragraphs)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Harbour Gazette", paragraphs)));
   EXPECT_FALSE(HasLine(lines, kDisclaimer));
-  for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
-  EXPECT_EQ(lines.size(), Paragraphs().size());
+  for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  EXPECT_EQ(lines.size(), PierParagraphs().size());
 }
 
 // Guards: the same line stays when the page gives no site name, when an
@@ -74,39 +47,39 @@ TEST(CleanHtml10Test, NoteOfThePublicationAboutItselfAtTheEndGoes) {
 // when the article keeps fewer than six blocks, and when the name is only
 // part of a longer word.
 TEST(CleanHtml10Test, NoteStaysWithoutASiteName) {
-  std::vector<std::string> paragraphs = Paragraphs();
+  std::vector<std::string> paragraphs = PierParagraphs();
   paragraphs.push_back(kDisclaimer);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("", paragraphs)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("", paragraphs)));
   EXPECT_TRUE(HasLine(lines, kDisclaimer));
   EXPECT_EQ(lines.size(), paragraphs.size());
 }
 
 TEST(CleanHtml10Test, LastLineStaysWhenTheArticleNamesTheSiteEarlier) {
-  std::vector<std::string> paragraphs = Paragraphs();
+  std::vector<std::string> paragraphs = PierParagraphs();
   paragraphs[1] =
       "The Harbour Gazette first reported in January that the pier was unsafe, after a reader sent in "
       "photographs of the broken piles under the walkway.";
   paragraphs.push_back(kDisclaimer);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Harbour Gazette", paragraphs)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Harbour Gazette", paragraphs)));
   EXPECT_TRUE(HasLine(lines, kDisclaimer));
   EXPECT_EQ(lines.size(), paragraphs.size());
 }
 
 TEST(CleanHtml10Test, LastLineOfAShortArticleStays) {
-  std::vector<std::string> paragraphs(Paragraphs().begin(), Paragraphs().begin() + 4);
+  std::vector<std::string> paragraphs(PierParagraphs().begin(), PierParagraphs().begin() + 4);
   paragraphs.push_back(kDisclaimer);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Harbour Gazette", paragraphs)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Harbour Gazette", paragraphs)));
   EXPECT_TRUE(HasLine(lines, kDisclaimer));
   EXPECT_EQ(lines.size(), paragraphs.size());
 }
 
 TEST(CleanHtml10Test, SiteNameInsideALongerWordDoesNotCount) {
-  std::vector<std::string> paragraphs = Paragraphs();
+  std::vector<std::string> paragraphs = PierParagraphs();
   const std::string last =
       "Readers can find the timetable of the temporary ferry service in the Harbour Gazetteer, the free "
       "guide that the tourist office hands out at the station.";
   paragraphs.push_back(last);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Harbour Gazette", paragraphs)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Harbour Gazette", paragraphs)));
   EXPECT_TRUE(HasLine(lines, last));
   EXPECT_EQ(lines.size(), paragraphs.size());
 }
@@ -114,12 +87,12 @@ TEST(CleanHtml10Test, SiteNameInsideALongerWordDoesNotCount) {
 // A site name shorter than four folded bytes ("Tom", "U.S." -> "u s") is a
 // word more often than a name: the article's last line keeps it.
 TEST(CleanHtml10Test, SiteNameOfUnderFourLettersIsNotMatched) {
-  std::vector<std::string> paragraphs = Paragraphs();
+  std::vector<std::string> paragraphs = PierParagraphs();
   const std::string last =
       "Until then the kiosk on the quay stays open as usual, said Tom Baker, who has sold tickets and "
       "newspapers there for more than twenty years.";
   paragraphs.push_back(last);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Tom", paragraphs)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Tom", paragraphs)));
   EXPECT_TRUE(HasLine(lines, last));
   EXPECT_EQ(lines.size(), paragraphs.size());
 }

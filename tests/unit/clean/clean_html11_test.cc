@@ -11,23 +11,14 @@
 namespace newsflow {
 namespace {
 
-using testing::CleanHarness;
-using testing::Forwarded;
+using testing::CleanHtmlText;
 using testing::HasLine;
-using testing::HtmlArticle;
 using testing::LinesOf;
+using testing::PierParagraphs;
 
-// Paragraphs of the article: each passes the article tests on its own.
+// The first four paragraphs of the pier article.
 const std::vector<std::string>& Paragraphs() {
-  static const std::vector<std::string> p = {
-      "The harbour board decided on Tuesday evening that the old ferry pier will be rebuilt before the summer "
-      "season, after engineers found that several of its wooden piles had rotted through.",
-      "Work is due to start in March and should take about eleven weeks, during which the ferries will use a "
-      "temporary landing stage next to the fish market on the northern side of the basin.",
-      "The board said that the cost of the repairs would be shared with the regional council, which had set "
-      "aside money for the pier in its budget for the coming two years.",
-      "Several fishermen who spoke at the meeting asked for the landing stage to be lit at night, because the "
-      "boats often come back late and the northern quay has no lamps at all."};
+  static const std::vector<std::string> p(PierParagraphs().begin(), PierParagraphs().begin() + 4);
   return p;
 }
 
@@ -47,14 +38,6 @@ std::string Page(const std::string& extra, const std::string& aside = "") {
   return html;
 }
 
-std::string Clean(const std::string& html) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
-  Article a = HtmlArticle(html);
-  EXPECT_TRUE(Forwarded(*h.stage, a));
-  return a.clean ? a.clean->text : std::string();
-}
-
 // 70-200 code points, few stop words, no full stop: the prose tests reject
 // them (class bad without a reason).
 constexpr const char* kCode =
@@ -66,7 +49,7 @@ constexpr const char* kData =
 // short and near-good blocks of the main container were taken).
 TEST(CleanHtml11Test, CodeAndDataLinesInsideTheArticleAreKept) {
   const std::string extra = std::string("<pre><code>") + kCode + "</code></pre><p>" + kData + "</p>";
-  const std::vector<std::string> lines = LinesOf(Clean(Page(extra)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page(extra)));
   EXPECT_TRUE(HasLine(lines, kCode));
   EXPECT_TRUE(HasLine(lines, kData));
   for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
@@ -79,13 +62,13 @@ TEST(CleanHtml11Test, LinkedLowProseLineInsideTheArticleStaysOut) {
   const std::string row =
       "<p>Pier 2024 <a href=\"/t/harbour\">harbour board</a> ferry rebuild piles oak quay basin fish market "
       "March budget council fishermen lamps stage landing</p>";
-  const std::vector<std::string> lines = LinesOf(Clean(Page(row)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page(row)));
   for (const std::string& l : lines) EXPECT_EQ(l.find("Pier 2024"), std::string::npos) << l;
   EXPECT_EQ(lines.size(), Paragraphs().size());
 }
 
 TEST(CleanHtml11Test, DataLineOutsideTheMainContainerStaysOut) {
-  const std::vector<std::string> lines = LinesOf(Clean(Page("", std::string("<p>") + kData + "</p>")));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("", std::string("<p>") + kData + "</p>")));
   EXPECT_FALSE(HasLine(lines, kData));
   EXPECT_EQ(lines.size(), Paragraphs().size());
 }
@@ -93,7 +76,7 @@ TEST(CleanHtml11Test, DataLineOutsideTheMainContainerStaysOut) {
 // "Quelle: X" under a paragraph is a credit: the old code kept it (a short
 // line of the main container).
 TEST(CleanHtml11Test, SourceCreditLineGoes) {
-  const std::vector<std::string> lines = LinesOf(Clean(Page("<p>Quelle: Landesregierung</p>")));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("<p>Quelle: Landesregierung</p>")));
   EXPECT_FALSE(HasLine(lines, "Quelle: Landesregierung"));
   for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
   EXPECT_EQ(lines.size(), Paragraphs().size());
@@ -103,7 +86,7 @@ TEST(CleanHtml11Test, SourceCreditLineGoes) {
 // first 40 bytes).
 TEST(CleanHtml11Test, SentenceStartingWithQuelleStays) {
   const std::string line = "Quelle der Sorge ist der Zustand der alten Pfähle.";
-  const std::vector<std::string> lines = LinesOf(Clean(Page("<p>" + line + "</p>")));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("<p>" + line + "</p>")));
   EXPECT_TRUE(HasLine(lines, line));
 }
 

@@ -14,19 +14,10 @@
 namespace newsflow {
 namespace {
 
-using testing::CleanHarness;
-using testing::Forwarded;
+using testing::CleanHtmlText;
 using testing::HasLine;
-using testing::HtmlArticle;
 using testing::LinesOf;
-
-std::string Clean(const std::string& html) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
-  Article a = HtmlArticle(html);
-  EXPECT_TRUE(Forwarded(*h.stage, a));
-  return a.clean ? a.clean->text : std::string();
-}
+using testing::PierParagraphs;
 
 // A site menu of 80 links: it keeps each box below 30 % of the page's text
 // (a hinted wrapper holding more loses its hint at extraction).
@@ -95,7 +86,7 @@ TEST(CleanHtml12Test, AuthorBoxUnderAHintDoesNotWinOverTheArticle) {
   html += "</article><div class=\"author-box\"><h3>About the author</h3>";
   for (const std::string& p : Bio()) html += "<p>" + p + "</p>";
   html += "</div></div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
-  const std::vector<std::string> lines = LinesOf(Clean(html));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(html));
   for (const std::string& p : LinkedParagraphs()) EXPECT_TRUE(HasLine(lines, Plain(p))) << Plain(p);
   for (const std::string& p : Bio()) EXPECT_FALSE(HasLine(lines, p)) << p;
   EXPECT_EQ(lines.size(), LinkedParagraphs().size());
@@ -125,28 +116,10 @@ TEST(CleanHtml12Test, ArticleUnderALayoutHintStillWinsOverOneShortPlainLine) {
   for (const std::string& p : paragraphs) html += "<p>" + p + "</p>";
   html += "</div><div class=\"note\"><p>This paper is printed on recycled paper in a mill that is in our "
           "own town.</p></div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
-  const std::vector<std::string> lines = LinesOf(Clean(html));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(html));
   for (const std::string& p : paragraphs) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
 
-
-// Paragraphs of a second article: each passes the article tests on its own.
-const std::vector<std::string>& PierParagraphs() {
-  static const std::vector<std::string> p = {
-      "The harbour board decided on Tuesday evening that the old ferry pier will be rebuilt before the summer "
-      "season, after engineers found that several of its wooden piles had rotted through.",
-      "Work is due to start in March and should take about eleven weeks, during which the ferries will use a "
-      "temporary landing stage next to the fish market on the northern side of the basin.",
-      "The board said that the cost of the repairs would be shared with the regional council, which had set "
-      "aside money for the pier in its budget for the coming two years.",
-      "Several fishermen who spoke at the meeting asked for the landing stage to be lit at night, because the "
-      "boats often come back late and the northern quay has no lamps at all.",
-      "The chair of the board promised that lights would be put up and that the fishermen would be told in "
-      "good time when the ferries begin to use the temporary stage.",
-      "A public meeting about the plans will be held in the town hall next month, where residents can look at "
-      "the drawings and put their questions to the engineers."};
-  return p;
-}
 
 // The article (og:site_name "Harbour Gazette") with `tail` (raw HTML) after
 // its paragraphs, inside the article element.
@@ -169,7 +142,7 @@ constexpr const char* kReadersNote =
 // "More from our readers" as the article's last line.
 TEST(CleanHtml12Test, HeadingOfTheSiteNoteAtTheEndGoesWithIt) {
   const std::vector<std::string> lines =
-      LinesOf(Clean(SitePage(std::string("<h3>More from our readers</h3><p>") + kReadersNote + "</p>")));
+      LinesOf(CleanHtmlText(SitePage(std::string("<h3>More from our readers</h3><p>") + kReadersNote + "</p>")));
   EXPECT_FALSE(HasLine(lines, "More from our readers"));
   EXPECT_FALSE(HasLine(lines, kReadersNote));
   for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
@@ -181,7 +154,7 @@ TEST(CleanHtml12Test, HeadingOfTheSiteNoteAtTheEndGoesWithIt) {
 TEST(CleanHtml12Test, HeadingOverTheNoteAndKeptTextStays) {
   const std::string after =
       "The engineers will present a second report in the autumn, when the work on the deck is due to begin.";
-  const std::vector<std::string> lines = LinesOf(Clean(SitePage(
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(SitePage(
       std::string("<h3>More from our readers</h3><p>") + kReadersNote + "</p><p>" + after + "</p>")));
   EXPECT_FALSE(HasLine(lines, kReadersNote));
   EXPECT_TRUE(HasLine(lines, "More from our readers"));
@@ -207,7 +180,7 @@ std::string BylinePage(const std::string& under_byline) {
 // and here the line had removed furniture above and below it.
 TEST(CleanHtml12Test, StandfirstUnderTheBylineAndAboveACaptionIsKept) {
   const std::string subtitle = "Engineers found rotten piles under the ferry pier";
-  const std::vector<std::string> lines = LinesOf(Clean(BylinePage(
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(BylinePage(
       "<h2>" + subtitle +
       "</h2><figure><img src=\"pier.jpg\"><figcaption>The pier at low tide</figcaption></figure>"
       "<p>Photo: Ann Lee</p>")));
@@ -223,7 +196,7 @@ TEST(CleanHtml12Test, StandfirstUnderTheBylineAndAboveACaptionIsKept) {
 TEST(CleanHtml12Test, AnnouncementOrBarSeparatedLineUnderTheBylineStaysOut) {
   for (const std::string line :
        {"Hear the whole meeting of the harbour board here:", "Ann Lee | Harbour desk | four minutes to read"}) {
-    const std::vector<std::string> lines = LinesOf(Clean(BylinePage("<p>" + line + "</p>")));
+    const std::vector<std::string> lines = LinesOf(CleanHtmlText(BylinePage("<p>" + line + "</p>")));
     EXPECT_FALSE(HasLine(lines, line)) << line;
     EXPECT_EQ(lines.size(), 4u) << line;
   }

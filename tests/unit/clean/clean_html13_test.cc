@@ -19,34 +19,10 @@
 namespace newsflow {
 namespace {
 
-using testing::CleanHarness;
-using testing::Forwarded;
+using testing::CleanHtmlText;
 using testing::HasLine;
-using testing::HtmlArticle;
 using testing::LinesOf;
-
-std::string Clean(const std::string& html) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
-  Article a = HtmlArticle(html);
-  EXPECT_TRUE(Forwarded(*h.stage, a));
-  return a.clean ? a.clean->text : std::string();
-}
-
-const std::vector<std::string>& Paragraphs() {
-  static const std::vector<std::string> p = {
-      "The harbour board decided on Tuesday evening that the old ferry pier will be rebuilt before the "
-      "summer season, after engineers found that several of its wooden piles had rotted through.",
-      "Work is due to start in March and should take about eleven weeks, during which the ferries will use "
-      "a temporary landing stage next to the fish market on the northern side of the basin.",
-      "The board said that the cost of the repairs would be shared with the regional council, which had "
-      "set aside money for the pier in its budget for the coming two years.",
-      "Several fishermen who spoke at the meeting asked for the landing stage to be lit at night, because "
-      "the boats often come back late and the northern quay has no lamps at all.",
-      "A public meeting about the plans will be held in the town hall next month, where residents can look "
-      "at the drawings and put their questions to the engineers."};
-  return p;
-}
+using testing::PierParagraphs;
 
 // The article with a figure after its second paragraph; `figure` is the
 // figure's raw HTML.
@@ -55,8 +31,8 @@ std::string Page(const std::string& figure) {
       "<html><head><title>Ferry pier to be rebuilt</title></head><body>"
       "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
       "<article><h1>Ferry pier to be rebuilt</h1>";
-  for (size_t i = 0; i < Paragraphs().size(); ++i) {
-    html += "<p>" + Paragraphs()[i] + "</p>";
+  for (size_t i = 0; i < PierParagraphs().size(); ++i) {
+    html += "<p>" + PierParagraphs()[i] + "</p>";
     if (i == 1) html += figure;
   }
   return html + "</article><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
@@ -70,11 +46,11 @@ constexpr const char* kCaption =
 // <figcaption>: the old code kept it between the paragraphs (it passes the
 // prose tests on its own). It goes now.
 TEST(CleanHtml13Test, CaptionInAFigcaptionGoes) {
-  const std::vector<std::string> lines = LinesOf(Clean(
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(
       Page(std::string("<figure><img src=\"/pier.jpg\" alt=\"\"><figcaption>") + kCaption + "</figcaption></figure>")));
   EXPECT_FALSE(HasLine(lines, kCaption));
-  for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
-  EXPECT_EQ(lines.size(), Paragraphs().size());
+  for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  EXPECT_EQ(lines.size(), PierParagraphs().size());
 }
 
 // Guard: a figcaption of more than 200 code points holds a paragraph of the
@@ -87,15 +63,15 @@ TEST(CleanHtml13Test, LongFigcaptionKeepsItsText) {
       "thing that visitors to the town see from the ferry.";
   ASSERT_GT(lede.size(), 200u);
   const std::vector<std::string> lines = LinesOf(
-      Clean(Page("<figure><img src=\"/pier.jpg\" alt=\"\"><figcaption>" + lede + "</figcaption></figure>")));
+      CleanHtmlText(Page("<figure><img src=\"/pier.jpg\" alt=\"\"><figcaption>" + lede + "</figcaption></figure>")));
   EXPECT_TRUE(HasLine(lines, lede));
-  for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
 
 // Guard: a figcaption that carries a class hint of its own keeps it (an
 // article class: the caption box is the article's text on that site).
 TEST(CleanHtml13Test, FigcaptionWithAnArticleClassKeepsItsHint) {
-  const std::vector<std::string> lines = LinesOf(Clean(Page(
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page(
       std::string("<figure><img src=\"/pier.jpg\" alt=\"\"><figcaption class=\"article-text\">") + kCaption +
       "</figcaption></figure>")));
   EXPECT_TRUE(HasLine(lines, kCaption));
@@ -128,7 +104,7 @@ TEST(CleanHtml13Test, GalleryWhoseTextIsAllCaptionsIsKept) {
             "</figcaption></figure>";
   }
   html += "</div><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
-  const std::vector<std::string> lines = LinesOf(Clean(html));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(html));
   for (const std::string& c : captions) EXPECT_TRUE(HasLine(lines, c)) << c;
 }
 
@@ -139,7 +115,7 @@ std::string FramedPage(const std::string& under_title, const std::string& after)
       "<html><head><title>Ferry pier to be rebuilt</title></head><body>"
       "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
       "<article><h1>Ferry pier to be rebuilt</h1>" + under_title;
-  for (const std::string& p : Paragraphs()) html += "<p>" + p + "</p>";
+  for (const std::string& p : PierParagraphs()) html += "<p>" + p + "</p>";
   return html + after + "</article><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
 }
 
@@ -149,9 +125,9 @@ TEST(CleanHtml13Test, ReadingTimeLineGoes) {
   for (const char* rt : {"4 min read", "Lesezeit: 3 Minuten", "5 Minuten Lesezeit", "Tiempo de lectura: 6 min",
                          "Ten tekst przeczytasz w mniej niż minutę"}) {
     const std::vector<std::string> lines =
-        LinesOf(Clean(FramedPage(std::string("<p class=\"byline\">") + rt + "</p>", "")));
+        LinesOf(CleanHtmlText(FramedPage(std::string("<p class=\"byline\">") + rt + "</p>", "")));
     EXPECT_FALSE(HasLine(lines, rt)) << rt;
-    for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+    for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
   }
 }
 
@@ -160,7 +136,7 @@ TEST(CleanHtml13Test, ReadingTimeLineGoes) {
 // before: between the article's paragraphs they stay, as with the old code.
 TEST(CleanHtml13Test, TimeWithoutAReadingWordStays) {
   for (const char* line : {"Backzeit: 25 Minuten", "Ruhezeit 20 min"}) {
-    const std::vector<std::string> lines = LinesOf(Clean(Page(std::string("<p>") + line + "</p>")));
+    const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page(std::string("<p>") + line + "</p>")));
     EXPECT_TRUE(HasLine(lines, line)) << line;
   }
 }
@@ -170,9 +146,9 @@ TEST(CleanHtml13Test, TimeWithoutAReadingWordStays) {
 TEST(CleanHtml13Test, CallToDownloadTheAppOrFollowTheChannelGoes) {
   for (const char* call : {"For the latest news from the harbour download the Gazette apps for iOS and Android.",
                            "¡Mira lo que tiene nuestro canal de YouTube!"}) {
-    const std::vector<std::string> lines = LinesOf(Clean(FramedPage("", std::string("<p>") + call + "</p>")));
+    const std::vector<std::string> lines = LinesOf(CleanHtmlText(FramedPage("", std::string("<p>") + call + "</p>")));
     EXPECT_FALSE(HasLine(lines, call)) << call;
-    for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+    for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
   }
 }
 
@@ -191,7 +167,7 @@ std::string TeaserPage(size_t cards, const std::string& excerpt_tail = "") {
       "<html><head><title>Ferry pier to be rebuilt</title></head><body>"
       "<nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/news\">News</a></li></ul></nav>"
       "<article><h1>Ferry pier to be rebuilt</h1>";
-  for (const std::string& p : Paragraphs()) html += "<p>" + p + "</p>";
+  for (const std::string& p : PierParagraphs()) html += "<p>" + p + "</p>";
   html += "</article><div class=\"more\">";
   for (size_t i = 0; i < cards && i < teasers.size(); ++i) {
     html += "<div class=\"card\"><p><a href=\"/t" + std::to_string(i) + "\">" + teasers[i].first +
@@ -204,9 +180,9 @@ std::string TeaserPage(size_t cards, const std::string& excerpt_tail = "") {
 // Three teaser cards after the article: the old code kept their excerpts
 // (each passes the prose tests on its own). They go; the article stays.
 TEST(CleanHtml13Test, TeaserCardsAfterTheArticleGo) {
-  const std::vector<std::string> lines = LinesOf(Clean(TeaserPage(3)));
-  for (const std::string& p : Paragraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
-  EXPECT_EQ(lines.size(), Paragraphs().size());
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(TeaserPage(3)));
+  for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
+  EXPECT_EQ(lines.size(), PierParagraphs().size());
 }
 
 // Guards: one card alone is not a list of teasers (fails with a limit of
@@ -216,14 +192,14 @@ TEST(CleanHtml13Test, TeaserCardsAfterTheArticleGo) {
 TEST(CleanHtml13Test, OneCardOrLongExcerptsAfterTheArticleStay) {
   const std::string one =
       "From June the first ferry will leave the old pier half an hour earlier, the operator said on Monday.";
-  EXPECT_TRUE(HasLine(LinesOf(Clean(TeaserPage(1))), one));
+  EXPECT_TRUE(HasLine(LinesOf(CleanHtmlText(TeaserPage(1))), one));
   const std::string more =
       " The operator explained that the earlier start would let workers from the islands reach the town "
       "before the shops open, and that the evening ferries would not change; a longer summer timetable "
       "will follow in July.";
-  const std::vector<std::string> lines = LinesOf(Clean(TeaserPage(3, more)));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(TeaserPage(3, more)));
   EXPECT_TRUE(HasLine(lines, one + more));
-  EXPECT_EQ(lines.size(), Paragraphs().size() + 1);
+  EXPECT_EQ(lines.size(), PierParagraphs().size() + 1);
 }
 
 }  // namespace

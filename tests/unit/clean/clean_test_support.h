@@ -88,6 +88,34 @@ inline int CountLines(const std::vector<std::string>& lines, std::initializer_li
 }
 
 // A stage without template learning: every page judged on its own.
+// Six paragraphs of one made-up article (a ferry pier to be rebuilt), each
+// passing the article tests on its own: the body of the HTML round tests.
+inline const std::vector<std::string>& PierParagraphs() {
+  static const std::vector<std::string> p = {
+      "The harbour board decided on Tuesday evening that the old ferry pier will be rebuilt before the summer "
+      "season, after engineers found that several of its wooden piles had rotted through.",
+      "Work is due to start in March and should take about eleven weeks, during which the ferries will use a "
+      "temporary landing stage next to the fish market on the northern side of the basin.",
+      "The board said that the cost of the repairs would be shared with the regional council, which had set "
+      "aside money for the pier in its budget for the coming two years.",
+      "Several fishermen who spoke at the meeting asked for the landing stage to be lit at night, because the "
+      "boats often come back late and the northern quay has no lamps at all.",
+      "The chair of the board promised that lights would be put up and that the fishermen would be told in "
+      "good time when the ferries begin to use the temporary stage.",
+      "A public meeting about the plans will be held in the town hall next month, where residents can look at "
+      "the drawings and put their questions to the engineers."};
+  return p;
+}
+
+// The clean text of an HTML page, template learning off (empty if dropped).
+inline std::string CleanHtmlText(const std::string& html) {
+  CleanHarness h(Given{{"learn_templates", "false"}});
+  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  Article a = HtmlArticle(html);
+  EXPECT_TRUE(Forwarded(*h.stage, a));
+  return a.clean ? a.clean->text : std::string();
+}
+
 inline CleanHarness OffHarness() { return CleanHarness(Given{{"learn_templates", "false"}}); }
 
 inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
