@@ -362,22 +362,32 @@ void AttachRunner(StageWorker& w, const KafkaOptions& kafka, std::vector<ChainLi
   w.runner = std::make_unique<StageRunner>(kafka, ro, *w.processor, *w.output, registry);
 }
 
-// More instances of the worker's stage (`instances: N`): the runner processes
+// The chain of copy `k`: the k-th instance of every stage in `stages`.
+std::vector<ChainLink> ChainOf(std::vector<std::vector<OpenedStage>*> stages, size_t k) {
+  std::vector<ChainLink> chain;
+  for (auto* instances : stages) {
+    OpenedStage& c = (*instances)[k];
+    chain.push_back({c.name, c.stage.get(), c.metrics.get()});
+  }
+  return chain;
+}
+
+// More instances of the worker's stages (`instances: N`): the runner processes
 // each batch on all of them at once, behind one consumer, so the group and
 // its partitions stay as they are (no rebalance when instances start or stop).
-// `instances[0]` is the worker's own stage.
-void AddCopies(StageWorker& w, std::vector<OpenedStage>& instances, size_t max_record_bytes) {
-  for (size_t k = 1; k < instances.size(); ++k) {
-    OpenedStage& c = instances[k];
+// Instance 0 of each stage is the worker's own chain; every stage of a fused
+// chain has the same number of instances.
+void AddCopies(StageWorker& w, std::vector<std::vector<OpenedStage>*> stages, size_t max_record_bytes) {
+  for (size_t k = 1; k < stages.front()->size(); ++k) {
     RecordProcessor::Options po;
     po.max_record_bytes = max_record_bytes;
-    w.copies.push_back(std::make_unique<RecordProcessor>(
-        std::vector<ChainLink>{{c.name, c.stage.get(), c.metrics.get()}}, po));
+    w.copies.push_back(std::make_unique<RecordProcessor>(ChainOf(stages, k), po));
     w.runner->AddProcessor(*w.copies.back());
   }
 }
 
-Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, OpenedStage* stage,
+Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
+                                                     std::vector<std::vector<OpenedStage>*> stages,
                                                      const std::string& name,
                                                      const std::string& input,
                                                      const std::string& output,
@@ -425,11 +435,10 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka, 
     w->output = std::make_unique<KafkaOutput>(*w->producer, output, dlq_topic,
                                               w->flow.get());
   }
-  std::vector<ChainLink> chain;
-  if (stage != nullptr) chain.push_back({stage->name, stage->stage.get(), stage->metrics.get()});
   RecordProcessor::Options po;
   po.max_record_bytes = max_record_bytes;
-  AttachRunner(*w, kafka, std::move(chain), po, name, input, group, registry);
+  AttachRunner(*w, kafka, ChainOf(stages, 0), po, name, input, group, registry);
+  AddCopies(*w, stages, max_record_bytes);
   return w;
 }
 
@@ -737,11 +746,10 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   if (!stages.ok()) return Fail(stages.status());
   Status s;
   for (;;) {  // again after the embedded broker restarted
-    auto worker = MakeKafkaWorker(*kafka, &stages->front(), o.name, plan.input, plan.output, group,
+    auto worker = MakeKafkaWorker(*kafka, {&*stages}, o.name, plan.input, plan.output, group,
                                   o.flow_control, o.max_record_bytes, (*metrics)->registry(),
                                   downstream, dlq_topic);
     if (!worker.ok()) return Fail(worker.status());
-    AddCopies(**worker, *stages, o.max_record_bytes);
     s = (*worker)->runner->Run(g_stop);
     if (!FollowRestartedBroker(common, *kafka, *worker)) break;
   }
@@ -848,8 +856,15 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   auto close_all = [&] {
     for (auto& instances : stages) CloseStages(instances);
   };
+  // A fused chain runs every stage's instance k in one processor: each stage
+  // gets as many instances as the widest.
+  int widest = 1;
   for (auto& p : *plans) {
     if (o.instances > 0) p.instances = o.instances;
+    widest = std::max(widest, p.instances);
+  }
+  for (auto& p : *plans) {
+    if (o.fuse) p.instances = widest;
     auto opened = OpenInstances(p, registry);
     if (!opened.ok()) {
       close_all();
@@ -870,12 +885,27 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     groups.push_back(g);
   }
   groups.push_back(Ns(c, GroupFor("sink")));
-  for (size_t i = 0; i < plans->size(); ++i) {
+  if (o.fuse) {
+    // One consumer of the raw topic runs the whole chain and produces the last
+    // stage's output: one trip through the broker instead of one per stage
+    // (the intermediate topics stay empty). Dead letters and drops still name
+    // the stage, and each stage keeps its own metrics.
+    std::vector<std::vector<OpenedStage>*> chain;
+    std::string name;
+    for (size_t i = 0; i < plans->size(); ++i) {
+      chain.push_back(&stages[i]);
+      name += (i > 0 ? "+" : "") + (*plans)[i].name;
+    }
+    auto w = MakeKafkaWorker(kafka, chain, name, plans->front().input, plans->back().output,
+                             groups.front(), true, 900 * 1024, registry, groups.back(), dlq_topic);
+    if (!w.ok()) return Fail(w.status());
+    workers.push_back(std::move(*w));
+  }
+  for (size_t i = 0; i < plans->size() && !o.fuse; ++i) {
     const StagePlan& p = (*plans)[i];
-    auto w = MakeKafkaWorker(kafka, &stages[i].front(), p.name, p.input, p.output, groups[i], true,
+    auto w = MakeKafkaWorker(kafka, {&stages[i]}, p.name, p.input, p.output, groups[i], true,
                              900 * 1024, registry, groups[i + 1], dlq_topic);
     if (!w.ok()) return Fail(w.status());
-    AddCopies(**w, stages[i], 900 * 1024);
     workers.push_back(std::move(*w));
   }
   auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,

@@ -97,6 +97,7 @@ struct RunOptions {
   bool follow = false;  // keep running after the inputs are done
   std::string metrics_snapshot;  // write /metrics text here before exiting
   int instances = 0;  // --instances N for every stage (0: the pipeline file's, else 1)
+  bool fuse = false;  // --fuse: the whole chain behind one consumer of the raw topic
   // Given on the command line (they win over a pipeline file).
   bool stages_given = false, output_given = false, dlq_output_given = false, partitions_given = false;
 };

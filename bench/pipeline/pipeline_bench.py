@@ -14,6 +14,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     sustained (between the arrivals of the 10th and 90th percentile articles), CPU
     seconds of the whole process per article over that span, and each stage's time in
     Process per article (newsflow_process_seconds);
+  * the same with `run --fuse` (the whole chain behind one consumer of the raw topic: one
+    trip through the broker instead of one per stage), throughput and latency;
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
     parts of the input at once (the same cores `run` had), start-up (loading models, timed
     on one article) taken out as for `run`; the ratio run / process;
@@ -382,10 +384,16 @@ def main():
     print(f"{a.articles} articles of ~{a.kb:g} KB ({mb:.1f} MB of text) from {origin}; stages {a.stages}; "
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
-    res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": []}
+    res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
+           "fused": [], "lat_fused": []}
+    # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
+    fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
     for rep in range(a.repeat):
         e = run_throughput(nf, rows, tmp, a, extra)
         res["emb"].append(e)
+        if fuse:
+            res["fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse"]))
+            res["lat_fused"].append(run_latency(nf, rows, tmp, a, extra + ["--fuse"]))
         res["p1"].append(run_process(nf, src, a.articles, tmp, a.stages, 1))
         res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
         # Separate `stage` processes find their topics by the default chain only.
@@ -400,6 +408,12 @@ def main():
               f"{'separate processes %s/s; ' % format(round(res['sep'][-1]), ',') if res['sep'] else ''}process x1 {res['p1'][-1]:,.0f}/s, "
               f"x{a.jobs} {res['pj'][-1]:,.0f}/s; latency at {a.rate:g}/s p50 {lat['p50']:.0f} ms "
               f"p99 {lat['p99']:.0f} ms ({lat['got']}/{lat['sent']})", flush=True)
+        if fuse:
+            f, fl = res["fused"][-1], res["lat_fused"][-1]
+            print(f"         run --fuse {f['rate']:,.0f} articles/s (sustained {f['sustained']:,.0f}), "
+                  f"CPU {f['cpu_ms']:.2f} ms/article, in Process ms/article: {fmt_stages(f['stages_ms'])}; "
+                  f"latency p50 {fl['p50']:.0f} ms p99 {fl['p99']:.0f} ms ({fl['got']}/{fl['sent']})",
+                  flush=True)
         if a.real_kafka:
             d, boot = start_real(tmp, a)
             try:
@@ -428,6 +442,14 @@ def main():
           f"run / process x{a.jobs} = {emb / pj:.2f} (sustained {sus / pj:.2f}), run / process x1 = {emb / p1:.2f}")
     print(f"  latency at {a.rate:g} articles/s: p50 {med(x['p50'] for x in res['lat']):.0f} ms, "
           f"p99 {med(x['p99'] for x in res['lat']):.0f} ms")
+    if res["fused"]:
+        fr = med(x["rate"] for x in res["fused"])
+        fs = med(x["sustained"] for x in res["fused"])
+        print(f"  newsflow run --fuse (embedded): {fr:,.0f} articles/s, CPU "
+              f"{med(x['cpu_ms'] for x in res['fused']):.2f} ms/article; sustained {fs:,.0f} articles/s; "
+              f"run --fuse / process x{a.jobs} = {fr / pj:.2f} (sustained {fs / pj:.2f}); latency at "
+              f"{a.rate:g}/s p50 {med(x['p50'] for x in res['lat_fused']):.0f} ms, "
+              f"p99 {med(x['p99'] for x in res['lat_fused']):.0f} ms")
     if res["real"]:
         real = med(x["rate"] for x in res["real"])
         print(f"  newsflow run (Apache Kafka, 1 node): {real:,.0f} articles/s; real / embedded "

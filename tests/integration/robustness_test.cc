@@ -180,6 +180,56 @@ TEST_F(RobustnessTest, InstancesShareOneConsumerAndEachKeepsItsState) {
     EXPECT_TRUE(std::filesystem::exists(dir_ + f)) << f;
 }
 
+// Issue 16: `run --fuse` runs the whole chain behind one consumer of the raw
+// topic. Every good article comes out with every stage's fields; a record one
+// stage rejects is a dead letter naming that stage and a drop is counted, as
+// without --fuse; the copies (`--instances 2`) each run the whole chain.
+TEST_F(RobustnessTest, FusedChainRunsEveryStageAndNamesTheOneThatFailed) {
+  {
+    std::ofstream out(dir_ + "/in.jsonl");
+    for (int i = 0; i < 200; ++i) {
+      std::string n = std::to_string(i);
+      nlohmann::json j = {
+          {"source", "test"},
+          {"url", "https://example.com/f/" + n},
+          {"body", "Council vote number " + n + " on the harbour\n"
+                   "The city council voted on Tuesday to extend the harbour wall by " + n +
+                       " metres, after a winter in which storms flooded the old market twice.\n"
+                       "Members said that the work would begin in the spring and that the "
+                       "fishing fleet would be able to use the inner basin while it went on."}};
+      out << j.dump() << "\n";
+    }
+    // Over clean's max_body_bytes (set to 2000 below): a dead letter of clean.
+    out << nlohmann::json({{"source", "test"}, {"url", "https://example.com/f/big"},
+                           {"body", std::string(3000, 'x')}}).dump() << "\n";
+    // No article in it: clean drops it.
+    out << nlohmann::json({{"source", "test"}, {"url", "https://example.com/f/menu"},
+                           {"body", "Home | News | Sport"}}).dump() << "\n";
+  }
+  Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--stages", "clean,langid", "--fuse",
+               "--instances", "2", "--set", "clean.max_body_bytes=2000", "--output",
+               dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dead.jsonl", "--metrics-snapshot",
+               dir_ + "/metrics.txt"},
+              dir_ + "/run.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  ASSERT_EQ(run.Wait(120s), 0) << run.Log();
+  EXPECT_NE(run.Log().find("202 in, 200 articles out, 1 dead letters, 1 dropped"), std::string::npos)
+      << run.Log();
+  EXPECT_NE(run.Log().find("[clean+langid] consuming news.raw"), std::string::npos) << run.Log();
+  EXPECT_EQ(UniqueIds(dir_ + "/out.jsonl").size(), 200u);
+  for (const auto& line : ReadLines(dir_ + "/out.jsonl")) {
+    auto j = nlohmann::json::parse(line);
+    ASSERT_TRUE(j.contains("clean") && j.contains("lang")) << line;
+    EXPECT_EQ(j.at("lang").at("code"), "en") << line;
+  }
+  auto dead = ReadLines(dir_ + "/dead.jsonl");
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(dead[0]).at("stage"), "clean") << dead[0];
+  // Each stage keeps its own metrics: langid saw only what clean forwarded.
+  std::string metrics = ReadFile(dir_ + "/metrics.txt");
+  std::string langid = LastLineWith(metrics, "newsflow_process_seconds_count{stage=\"langid\"}");
+  EXPECT_EQ(langid.substr(langid.rfind(' ') + 1), "200") << langid;
+}
+
 // Point 7: with the broker gone, a stage with records in flight stops within
 // the stop deadline (30 s by default), saying how many it left undelivered.
 TEST_F(RobustnessTest, StageStopsWithinTheDeadlineWhenTheBrokerIsGone) {
