@@ -15,6 +15,7 @@
 #include <optional>
 #include <unistd.h>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "feeds/end_to_end.h"
@@ -682,7 +683,42 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   return kOk;
 }
 
+namespace {
+
+// Serves the planned chain (one stage, or several fused behind one consumer)
+// from `plans.front().input` to `plans.back().output` until stopped.
+int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<PipelineConfig>& config,
+               std::vector<StagePlan> plans, const std::string& name, std::string downstream,
+               std::string dlq_topic);
+
+// `newsflow stage a,b,c`: the chain fused behind one consumer (as `run --fuse`),
+// from the first stage's input to the last one's output of the default chain.
+int RunStageChain(const CommonOptions& c, const StageOptions& o, const std::vector<std::string>& names) {
+  if (!o.pipeline.empty())
+    return Fail(Status::InvalidArgument("a chain of stages (" + o.name + ") takes its stages from the "
+                                        "command line, not with --pipeline; name one stage of the file"));
+  auto plans = PlanFromNames(names, o.settings, "");
+  if (!plans.ok()) return Fail(plans.status());
+  // From where the default chain feeds the first stage to where it takes
+  // the last one's output (langid,entities: news.clean -> news.tagged).
+  if (const StageRoute* r = DefaultRouteFor(names.front())) plans->front().input = r->input;
+  if (const StageRoute* r = DefaultRouteFor(names.back())) plans->back().output = r->output;
+  std::string name;
+  for (const auto& n : names) name += (name.empty() ? "" : "+") + n;
+  std::optional<PipelineConfig> none;
+  return ServeChain(c, o, none, std::move(*plans), name, o.downstream_group, std::string(kDeadLetterTopic));
+}
+
+}  // namespace
+
 int RunStage(const CommonOptions& c, const StageOptions& o) {
+  if (o.name.find(',') != std::string::npos) {
+    std::vector<std::string> names;
+    std::stringstream in(o.name);
+    for (std::string n; std::getline(in, n, ',');)
+      if (!n.empty()) names.push_back(n);
+    return RunStageChain(c, o, names);
+  }
   std::optional<PipelineConfig> config;
   StagePlan plan;
   std::string downstream = o.downstream_group;
@@ -719,10 +755,21 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
     plan.input = route ? route->input : "";
     plan.output = route ? route->output : "";
   }
-  if (!o.input_topic.empty()) plan.input = o.input_topic;
-  if (!o.output_topic.empty()) plan.output = o.output_topic;
-  if (plan.input.empty() || plan.output.empty())
-    return Fail(Status::InvalidArgument("stage '" + o.name +
+  std::vector<StagePlan> plans;
+  plans.push_back(std::move(plan));
+  return ServeChain(c, o, config, std::move(plans), o.name, downstream, dlq_topic);
+}
+
+namespace {
+
+int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<PipelineConfig>& config,
+               std::vector<StagePlan> plans, const std::string& name, std::string downstream,
+               std::string dlq_topic) {
+  std::string input = plans.front().input, output = plans.back().output;
+  if (!o.input_topic.empty()) input = o.input_topic;
+  if (!o.output_topic.empty()) output = o.output_topic;
+  if (input.empty() || output.empty())
+    return Fail(Status::InvalidArgument("stage '" + name +
                                         "' is not in the default chain: give --input-topic and --output-topic"));
   CommonOptions common = c;
   if (config) MergeCommon(*config, common);
@@ -731,32 +778,57 @@ int RunStage(const CommonOptions& c, const StageOptions& o) {
   auto metrics = Metrics(common);
   if (!metrics.ok()) return Fail(metrics.status());
   // Not ready while the stage loads its models and joins the group.
-  Readiness::For((*metrics)->registry()).Expect(o.name);
-  if (downstream.empty()) downstream = DownstreamGroupOf(plan.output);
+  Readiness::For((*metrics)->registry()).Expect(name);
+  if (downstream.empty()) downstream = DownstreamGroupOf(output);
   downstream = Ns(common, downstream);
-  const std::string group = Ns(common, o.group.empty() ? GroupFor(o.name) : o.group);
-  plan.input = Ns(common, plan.input);
-  plan.output = Ns(common, plan.output);
+  // A chain's group is its first stage's: what writes its input (`produce`,
+  // an upstream stage) watches that group's lag by default.
+  const std::string group = Ns(common, o.group.empty() ? GroupFor(plans.front().name) : o.group);
+  input = Ns(common, input);
+  output = Ns(common, output);
   dlq_topic = Ns(common, dlq_topic);
-  Status topics = PrepareTopics(*kafka, common, {plan.input, plan.output, dlq_topic},
-                                (*metrics)->registry());
+  Status topics = PrepareTopics(*kafka, common, {input, output, dlq_topic}, (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
-  if (o.instances > 0) plan.instances = o.instances;
-  auto stages = OpenInstances(plan, (*metrics)->registry());
-  if (!stages.ok()) return Fail(stages.status());
+  // Every stage of a chain has as many instances as the widest.
+  int widest = 1;
+  for (auto& p : plans) {
+    if (o.instances > 0) p.instances = o.instances;
+    widest = std::max(widest, p.instances);
+  }
+  std::vector<std::vector<OpenedStage>> stages;
+  auto close_all = [&] {
+    for (auto& instances : stages) CloseStages(instances);
+  };
+  for (auto& p : plans) {
+    p.instances = widest;
+    p.input = input;  // the labels of the stage's metrics
+    p.output = output;
+    auto opened = OpenInstances(p, (*metrics)->registry());
+    if (!opened.ok()) {
+      close_all();
+      return Fail(opened.status());
+    }
+    stages.push_back(std::move(*opened));
+  }
+  std::vector<std::vector<OpenedStage>*> chain;
+  for (auto& instances : stages) chain.push_back(&instances);
   Status s;
   for (;;) {  // again after the embedded broker restarted
-    auto worker = MakeKafkaWorker(*kafka, {&*stages}, o.name, plan.input, plan.output, group,
-                                  o.flow_control, o.max_record_bytes, (*metrics)->registry(),
-                                  downstream, dlq_topic);
-    if (!worker.ok()) return Fail(worker.status());
+    auto worker = MakeKafkaWorker(*kafka, chain, name, input, output, group, o.flow_control,
+                                  o.max_record_bytes, (*metrics)->registry(), downstream, dlq_topic);
+    if (!worker.ok()) {
+      close_all();
+      return Fail(worker.status());
+    }
     s = (*worker)->runner->Run(g_stop);
     if (!FollowRestartedBroker(common, *kafka, *worker)) break;
   }
   BrokerMonitor::Get().SaveLedger();
-  CloseStages(*stages);
+  close_all();
   return s.ok() ? kOk : Fail(s);
 }
+
+}  // namespace
 
 int RunSink(const CommonOptions& c_in, const SinkOptions& o_in) {
   CommonOptions c = c_in;

@@ -90,7 +90,10 @@ int main(int argc, char** argv) {
 
   newsflow::StageOptions stage;
   auto* cmd_stage = app.add_subcommand("stage", "Run one stage as its own process (consumer group member)");
-  cmd_stage->add_option("name", stage.name, "Stage name (see `newsflow stages`, or a stage of --pipeline)")->required();
+  cmd_stage->add_option("name", stage.name,
+                        "Stage name (see `newsflow stages`, or a stage of --pipeline); a,b,c runs that "
+                        "chain fused behind one consumer (as run --fuse)")
+      ->required();
   cmd_stage->add_option("--pipeline", stage.pipeline, "Pipeline file: the stage, its settings and topics");
   cmd_stage->add_option("--input-topic", stage.input_topic, "Topic to consume (default: the chain's)");
   cmd_stage->add_option("--output-topic", stage.output_topic, "Topic to produce (default: the chain's)");

@@ -41,6 +41,23 @@ void WriteArticles(const std::string& path, int n) {
   }
 }
 
+// n articles of prose that clean keeps (a one-line body would be dropped as
+// no article), with ids from their URLs under `tag`.
+void WriteProse(std::ofstream& out, int n, const std::string& tag) {
+  for (int i = 0; i < n; ++i) {
+    std::string k = std::to_string(i);
+    nlohmann::json j = {
+        {"source", "test"},
+        {"url", "https://example.com/" + tag + "/" + k},
+        {"body", "Council vote number " + k + " on the harbour\n"
+                 "The city council voted on Tuesday to extend the harbour wall by " + k +
+                     " metres, after a winter in which storms flooded the old market twice.\n"
+                     "Members said that the work would begin in the spring and that the "
+                     "fishing fleet would be able to use the inner basin while it went on."}};
+    out << j.dump() << "\n";
+  }
+}
+
 // The last line of a log that holds `needle`, or "".
 std::string LastLineWith(const std::string& log, const std::string& needle) {
   std::string found;
@@ -147,20 +164,8 @@ TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
 // state instead of all overwriting one file.
 TEST_F(RobustnessTest, InstancesShareOneConsumerAndEachKeepsItsState) {
   {
-    // Prose that clean keeps (a one-line body would be dropped as no article).
     std::ofstream out(dir_ + "/in.jsonl");
-    for (int i = 0; i < 400; ++i) {
-      std::string n = std::to_string(i);
-      nlohmann::json j = {
-          {"source", "test"},
-          {"url", "https://example.com/i/" + n},
-          {"body", "Council vote number " + n + " on the harbour\n"
-                   "The city council voted on Tuesday to extend the harbour wall by " + n +
-                       " metres, after a winter in which storms flooded the old market twice.\n"
-                       "Members said that the work would begin in the spring and that the "
-                       "fishing fleet would be able to use the inner basin while it went on."}};
-      out << j.dump() << "\n";
-    }
+    WriteProse(out, 400, "i");
   }
   Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--stages", "clean,passthrough",
                "--instances", "3", "--output", dir_ + "/out.jsonl", "--dead-letters",
@@ -187,18 +192,7 @@ TEST_F(RobustnessTest, InstancesShareOneConsumerAndEachKeepsItsState) {
 TEST_F(RobustnessTest, FusedChainRunsEveryStageAndNamesTheOneThatFailed) {
   {
     std::ofstream out(dir_ + "/in.jsonl");
-    for (int i = 0; i < 200; ++i) {
-      std::string n = std::to_string(i);
-      nlohmann::json j = {
-          {"source", "test"},
-          {"url", "https://example.com/f/" + n},
-          {"body", "Council vote number " + n + " on the harbour\n"
-                   "The city council voted on Tuesday to extend the harbour wall by " + n +
-                       " metres, after a winter in which storms flooded the old market twice.\n"
-                       "Members said that the work would begin in the spring and that the "
-                       "fishing fleet would be able to use the inner basin while it went on."}};
-      out << j.dump() << "\n";
-    }
+    WriteProse(out, 200, "f");
     // Over clean's max_body_bytes (set to 2000 below): a dead letter of clean.
     out << nlohmann::json({{"source", "test"}, {"url", "https://example.com/f/big"},
                            {"body", std::string(3000, 'x')}}).dump() << "\n";
@@ -228,6 +222,35 @@ TEST_F(RobustnessTest, FusedChainRunsEveryStageAndNamesTheOneThatFailed) {
   std::string metrics = ReadFile(dir_ + "/metrics.txt");
   std::string langid = LastLineWith(metrics, "newsflow_process_seconds_count{stage=\"langid\"}");
   EXPECT_EQ(langid.substr(langid.rfind(' ') + 1), "200") << langid;
+}
+
+// `newsflow stage clean,langid` on its own broker: the chain fused in one
+// process, from clean's input (news.raw) to langid's output (news.lang), as
+// group newsflow-clean, so `produce` finds the group its flow control watches.
+TEST_F(RobustnessTest, StageRunsAChainFusedBetweenItsFirstInputAndLastOutput) {
+  StartBroker(4);
+  auto stage = Start({"stage", "clean,langid", "--instances", "2", "--set", "clean.learn_templates=false"},
+                     "stage");
+  auto sink = Start({"sink", "--topic", "news.lang", "--output", dir_ + "/out.jsonl"}, "sink");
+  {
+    std::ofstream out(dir_ + "/in.jsonl");
+    WriteProse(out, 300, "s");
+  }
+  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  EXPECT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= 300; }, 60s)) << stage->Log();
+  EXPECT_EQ(UniqueIds(dir_ + "/out.jsonl").size(), 300u);
+  for (const auto& line : ReadLines(dir_ + "/out.jsonl")) {
+    auto j = nlohmann::json::parse(line);
+    ASSERT_TRUE(j.contains("clean") && j.contains("lang")) << line;
+  }
+  EXPECT_NE(stage->Log().find("[clean+langid] consuming news.raw as group newsflow-clean -> news.lang"),
+            std::string::npos)
+      << stage->Log();
+  stage->Signal(SIGTERM);
+  sink->Signal(SIGTERM);
+  EXPECT_EQ(stage->Wait(45s), 0) << stage->Log();
+  EXPECT_EQ(sink->Wait(45s), 0) << sink->Log();
 }
 
 // Point 7: with the broker gone, a stage with records in flight stops within
