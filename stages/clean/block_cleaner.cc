@@ -283,6 +283,49 @@ size_t FirstBracketSlashOrBar(std::string_view s) {
   return best;
 }
 
+// Round 14: words that mix Latin and Cyrillic letters ("Аdvеrtіѕе wіth
+// thе ..." with Cyrillic look-alikes of a, e, i, s, o, c, p). Ads and spam
+// write them to slip past filters; no language writes a word that way. A
+// word is a run of letters (ASCII or U+0400-U+04FF); a hyphen, an
+// apostrophe or a digit ends it, so "USB-порт" or "iPhone'ом" are two
+// words. True for three or more such words making at least a fifth of the
+// line's words.
+bool MixesLatinAndCyrillic(std::string_view t) {
+  // Cyrillic letters start with lead bytes 0xD0-0xD3; most lines have none.
+  bool any = false;
+  for (unsigned char c : t) {
+    if (c >= 0xD0 && c <= 0xD3) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return false;
+  int words = 0, mixed = 0;
+  bool latin = false, cyr = false, in_word = false;
+  auto end_word = [&] {
+    if (in_word) {
+      ++words;
+      if (latin && cyr) ++mixed;
+    }
+    latin = cyr = in_word = false;
+  };
+  for (size_t i = 0; i < t.size();) {
+    const unsigned char c = static_cast<unsigned char>(t[i]);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      latin = in_word = true;
+      ++i;
+    } else if (c >= 0xD0 && c <= 0xD3 && i + 1 < t.size()) {
+      cyr = in_word = true;
+      i += 2;
+    } else {
+      end_word();
+      i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    }
+  }
+  end_word();
+  return mixed >= 3 && mixed * 5 >= words;
+}
+
 // A reading time, on its own line by a byline: "4 min read", "Lesezeit: 3
 // Minuten", "Tiempo de lectura: 5 min", "Ten tekst przeczytasz w mniej niż
 // minutę". `folded` is the line's folded text. A number and a unit of minutes
@@ -898,6 +941,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (f.hit && (f.hit.action == PhraseAction::kCredit || f.hit.action == PhraseAction::kAgency)) {
         f.hit = PhraseHit{};
       }
+    }
+    // Words spelt with Cyrillic look-alikes of Latin letters: an ad (round 14).
+    if (f.reason == nullptr && MixesLatinAndCyrillic(t)) {
+      f.reason = reason("other");
+      f.hit = PhraseHit{};
     }
     // HTML pages: a reading time by the byline (round 13).
     if (page.ranges != nullptr && f.reason == nullptr && !f.hit && f.cp <= 60 &&
