@@ -178,6 +178,20 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
   }
 }
 
+// Round 14: most of the line's code points are Han or kana (U+3000..U+9FFF,
+// lead bytes E3..E9). No stop-word list covers Chinese or Japanese, so the
+// page's list (picked from its Latin menu words) says nothing about such a
+// line.
+bool MostlyHanKana(std::string_view t) {
+  int cp = 0, cjk = 0;
+  for (unsigned char c : t) {
+    if ((c & 0xC0) == 0x80) continue;
+    ++cp;
+    cjk += c >= 0xE3 && c <= 0xE9;
+  }
+  return cjk * 2 > cp;
+}
+
 // Sentence punctuation at the end, ignoring closing quotes and brackets.
 bool EndsSentence(std::string_view s) {
   size_t e = s.size();
@@ -900,7 +914,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     f.hash = XXH3_64bits(t.data(), t.size());
     // Density only decides blocks of middle length, or long ones without
     // sentence punctuation (see the initial classes below).
-    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2)) {
+    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2) && !MostlyHanKana(t)) {
       f.stop = stop_->Measure(t, lang, 20).value();
     } else {
       f.stop = 1.0;
