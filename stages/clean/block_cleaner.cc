@@ -94,7 +94,7 @@ inline int CountBytesEqual(uint64_t w, uint64_t pattern) {
 
 // Code points, tokens and sentence punctuation in one pass over the line,
 // eight bytes at a time (this runs over every byte of every page).
-void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
+void LineStats(std::string_view s, int* cp, int* tokens, int* sent, int* cjk_out = nullptr) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   const unsigned char* b = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
@@ -175,6 +175,7 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
     }
     *cp += 2 * cjk;
     *tokens = std::max(*tokens, cjk / 2);
+    if (cjk_out != nullptr) *cjk_out = cjk;
   }
 }
 
@@ -182,15 +183,9 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
 // lead bytes E3..E9). No stop-word list covers Chinese or Japanese, so the
 // page's list (picked from its Latin menu words) says nothing about such a
 // line.
-bool MostlyHanKana(std::string_view t) {
-  int cp = 0, cjk = 0;
-  for (unsigned char c : t) {
-    if ((c & 0xC0) == 0x80) continue;
-    ++cp;
-    cjk += c >= 0xE3 && c <= 0xE9;
-  }
-  return cjk * 2 > cp;
-}
+// `cp` and `cjk` as LineStats gives them (cp counts each Han/kana
+// character three times).
+bool MostlyHanKana(int cp, int cjk) { return cjk > 0 && 4 * cjk > cp; }
 
 // Sentence punctuation at the end, ignoring closing quotes and brackets.
 bool EndsSentence(std::string_view s) {
@@ -305,15 +300,11 @@ size_t FirstBracketSlashOrBar(std::string_view s) {
 // words. True for three or more such words making at least a fifth of the
 // line's words.
 bool MixesLatinAndCyrillic(std::string_view t) {
-  // Cyrillic letters start with lead bytes 0xD0-0xD3; most lines have none.
-  bool any = false;
-  for (unsigned char c : t) {
-    if (c >= 0xD0 && c <= 0xD3) {
-      any = true;
-      break;
-    }
+  // The look-alikes (а е о р с у х і ѕ, А В Е К М Н О Р С Т Х) start with
+  // lead bytes 0xD0 or 0xD1; most lines have neither (memchr is cheap).
+  if (std::memchr(t.data(), 0xD0, t.size()) == nullptr && std::memchr(t.data(), 0xD1, t.size()) == nullptr) {
+    return false;
   }
-  if (!any) return false;
   int words = 0, mixed = 0;
   bool latin = false, cyr = false, in_word = false;
   auto end_word = [&] {
@@ -899,7 +890,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while scoring blocks");
     Info& f = info[i];
     const std::string& t = blocks[i].text;
-    LineStats(t, &f.cp, &f.tokens, &f.sent_punct);
+    int cjk = 0;
+    LineStats(t, &f.cp, &f.tokens, &f.sent_punct, &cjk);
     f.end_punct = EndsSentence(t);
     const bool longish = f.cp > opt_.max_boilerplate_chars;
     // Folded text serves phrase, title and date matching, all of which look
@@ -914,7 +906,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     f.hash = XXH3_64bits(t.data(), t.size());
     // Density only decides blocks of middle length, or long ones without
     // sentence punctuation (see the initial classes below).
-    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2) && !MostlyHanKana(t)) {
+    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2) && !MostlyHanKana(f.cp, cjk)) {
       f.stop = stop_->Measure(t, lang, 20).value();
     } else {
       f.stop = 1.0;
