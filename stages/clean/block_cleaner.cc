@@ -94,7 +94,7 @@ inline int CountBytesEqual(uint64_t w, uint64_t pattern) {
 
 // Code points, tokens and sentence punctuation in one pass over the line,
 // eight bytes at a time (this runs over every byte of every page).
-void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
+void LineStats(std::string_view s, int* cp, int* tokens, int* sent, int* cjk_out = nullptr) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   const unsigned char* b = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
@@ -175,8 +175,17 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent) {
     }
     *cp += 2 * cjk;
     *tokens = std::max(*tokens, cjk / 2);
+    if (cjk_out != nullptr) *cjk_out = cjk;
   }
 }
+
+// Round 14: most of the line's code points are Han or kana (U+3000..U+9FFF,
+// lead bytes E3..E9). No stop-word list covers Chinese or Japanese, so the
+// page's list (picked from its Latin menu words) says nothing about such a
+// line.
+// `cp` and `cjk` as LineStats gives them (cp counts each Han/kana
+// character three times).
+bool MostlyHanKana(int cp, int cjk) { return cjk > 0 && 4 * cjk > cp; }
 
 // Sentence punctuation at the end, ignoring closing quotes and brackets.
 bool EndsSentence(std::string_view s) {
@@ -281,6 +290,45 @@ size_t FirstBracketSlashOrBar(std::string_view s) {
     if (const void* q = std::memchr(s.data(), c, best)) best = static_cast<size_t>(static_cast<const char*>(q) - s.data());
   }
   return best;
+}
+
+// Round 14: words that mix Latin and Cyrillic letters ("Аdvеrtіѕе wіth
+// thе ..." with Cyrillic look-alikes of a, e, i, s, o, c, p). Ads and spam
+// write them to slip past filters; no language writes a word that way. A
+// word is a run of letters (ASCII or U+0400-U+04FF); a hyphen, an
+// apostrophe or a digit ends it, so "USB-порт" or "iPhone'ом" are two
+// words. True for three or more such words making at least a fifth of the
+// line's words.
+bool MixesLatinAndCyrillic(std::string_view t) {
+  // The look-alikes (а е о р с у х і ѕ, А В Е К М Н О Р С Т Х) start with
+  // lead bytes 0xD0 or 0xD1; most lines have neither (memchr is cheap).
+  if (std::memchr(t.data(), 0xD0, t.size()) == nullptr && std::memchr(t.data(), 0xD1, t.size()) == nullptr) {
+    return false;
+  }
+  int words = 0, mixed = 0;
+  bool latin = false, cyr = false, in_word = false;
+  auto end_word = [&] {
+    if (in_word) {
+      ++words;
+      if (latin && cyr) ++mixed;
+    }
+    latin = cyr = in_word = false;
+  };
+  for (size_t i = 0; i < t.size();) {
+    const unsigned char c = static_cast<unsigned char>(t[i]);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      latin = in_word = true;
+      ++i;
+    } else if (c >= 0xD0 && c <= 0xD3 && i + 1 < t.size()) {
+      cyr = in_word = true;
+      i += 2;
+    } else {
+      end_word();
+      i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    }
+  }
+  end_word();
+  return mixed >= 3 && mixed * 5 >= words;
 }
 
 // A reading time, on its own line by a byline: "4 min read", "Lesezeit: 3
@@ -842,7 +890,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while scoring blocks");
     Info& f = info[i];
     const std::string& t = blocks[i].text;
-    LineStats(t, &f.cp, &f.tokens, &f.sent_punct);
+    int cjk = 0;
+    LineStats(t, &f.cp, &f.tokens, &f.sent_punct, &cjk);
     f.end_punct = EndsSentence(t);
     const bool longish = f.cp > opt_.max_boilerplate_chars;
     // Folded text serves phrase, title and date matching, all of which look
@@ -857,7 +906,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     f.hash = XXH3_64bits(t.data(), t.size());
     // Density only decides blocks of middle length, or long ones without
     // sentence punctuation (see the initial classes below).
-    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2)) {
+    if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2) && !MostlyHanKana(f.cp, cjk)) {
       f.stop = stop_->Measure(t, lang, 20).value();
     } else {
       f.stop = 1.0;
@@ -898,6 +947,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (f.hit && (f.hit.action == PhraseAction::kCredit || f.hit.action == PhraseAction::kAgency)) {
         f.hit = PhraseHit{};
       }
+    }
+    // Words spelt with Cyrillic look-alikes of Latin letters: an ad (round 14).
+    if (f.reason == nullptr && MixesLatinAndCyrillic(t)) {
+      f.reason = reason("other");
+      f.hit = PhraseHit{};
     }
     // HTML pages: a reading time by the byline (round 13).
     if (page.ranges != nullptr && f.reason == nullptr && !f.hit && f.cp <= 60 &&
