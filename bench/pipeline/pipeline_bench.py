@@ -15,7 +15,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     seconds of the whole process per article over that span, and each stage's time in
     Process per article (newsflow_process_seconds);
   * the same with `run --fuse` (the whole chain behind one consumer of the raw topic: one
-    trip through the broker instead of one per stage), throughput and latency;
+    trip through the broker instead of one per stage), throughput and latency, and as
+    separate processes with one `stage clean,langid,entities`;
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
     parts of the input at once (the same cores `run` had), start-up (loading models, timed
     on one article) taken out as for `run`; the ratio run / process;
@@ -219,9 +220,10 @@ def run_throughput(nf, rows, tmp, a, extra):
             "stages_ms": per_stage, "out": len(times), "dropped": dropped}
 
 
-def run_separate(nf, src, n_in, expect_out, tmp, a):
-    """The same chain as separate processes on one `newsflow broker`: stages (the last
-    with --instances), a sink, then `newsflow produce`; articles/s as for `run`."""
+def run_separate(nf, src, n_in, expect_out, tmp, a, fused=False):
+    """The same chain as separate processes on one `newsflow broker`: stages (each with
+    --instances; fused: one `stage a,b,c` process), a sink, then `newsflow produce`;
+    articles/s as for `run`."""
     boot, out = os.path.join(tmp, "broker.bootstrap"), os.path.join(tmp, "sep.jsonl")
     env = env_for(tmp)
     common = ["--bootstrap-file", boot, "--log-level", "warn", "--metrics-addr", ""]
@@ -232,7 +234,7 @@ def run_separate(nf, src, n_in, expect_out, tmp, a):
         while not os.path.exists(boot) and time.monotonic() < deadline:
             time.sleep(0.05)
         tail = Tail(out)
-        for s in a.stages.split(","):
+        for s in ([a.stages] if fused else a.stages.split(",")):
             procs.append(subprocess.Popen([nf, "stage", s] + instances(a) + common, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, env=env))
         procs.append(subprocess.Popen([nf, "sink", "--output", out] + common, stdout=subprocess.DEVNULL,
@@ -385,7 +387,7 @@ def main():
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
     res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
-           "fused": [], "lat_fused": []}
+           "fused": [], "lat_fused": [], "sep_fused": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
     fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
     for rep in range(a.repeat):
@@ -394,6 +396,8 @@ def main():
         if fuse:
             res["fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse"]))
             res["lat_fused"].append(run_latency(nf, rows, tmp, a, extra + ["--fuse"]))
+            if a.stages == "clean,langid,entities":
+                res["sep_fused"].append(run_separate(nf, src, a.articles, e["out"], tmp, a, fused=True))
         res["p1"].append(run_process(nf, src, a.articles, tmp, a.stages, 1))
         res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
         # Separate `stage` processes find their topics by the default chain only.
@@ -412,7 +416,8 @@ def main():
             f, fl = res["fused"][-1], res["lat_fused"][-1]
             print(f"         run --fuse {f['rate']:,.0f} articles/s (sustained {f['sustained']:,.0f}), "
                   f"CPU {f['cpu_ms']:.2f} ms/article, in Process ms/article: {fmt_stages(f['stages_ms'])}; "
-                  f"latency p50 {fl['p50']:.0f} ms p99 {fl['p99']:.0f} ms ({fl['got']}/{fl['sent']})",
+                  f"latency p50 {fl['p50']:.0f} ms p99 {fl['p99']:.0f} ms ({fl['got']}/{fl['sent']})"
+                  f"{'; separate processes, fused: %s/s' % format(round(res['sep_fused'][-1]), ',') if res['sep_fused'] else ''}",
                   flush=True)
         if a.real_kafka:
             d, boot = start_real(tmp, a)
@@ -450,6 +455,9 @@ def main():
               f"run --fuse / process x{a.jobs} = {fr / pj:.2f} (sustained {fs / pj:.2f}); latency at "
               f"{a.rate:g}/s p50 {med(x['p50'] for x in res['lat_fused']):.0f} ms, "
               f"p99 {med(x['p99'] for x in res['lat_fused']):.0f} ms")
+    if res["sep_fused"]:
+        print(f"  separate processes, fused (broker, `stage {a.stages}`, sink, produce): "
+              f"{med(res['sep_fused']):,.0f} articles/s")
     if res["real"]:
         real = med(x["rate"] for x in res["real"])
         print(f"  newsflow run (Apache Kafka, 1 node): {real:,.0f} articles/s; real / embedded "
