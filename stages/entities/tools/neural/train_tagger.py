@@ -421,6 +421,8 @@ def main():
     ap.add_argument("--patience", type=int, default=6)
     ap.add_argument("--holdout", type=float, default=0.1)
     ap.add_argument("--max-minutes", type=float, default=60)
+    ap.add_argument("--eval-only", action="store_true",
+                    help="no training: score dev with --out/best.pt (same options as its training)")
     ap.add_argument("--out", required=True, help="directory for weights, dev predictions and log")
     args = ap.parse_args()
 
@@ -471,8 +473,8 @@ def main():
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
 
     best, best_epoch, bad = -1.0, 0, 0
-    log = open(os.path.join(args.out, "log.txt"), "w")
-    for epoch in range(1, args.epochs + 1):
+    log = open(os.path.join(args.out, "eval.txt" if args.eval_only else "log.txt"), "w")
+    for epoch in range(1, 0 if args.eval_only else args.epochs + 1):
         model.train()
         te = time.time()
         order = list(range(len(tr)))
