@@ -421,6 +421,9 @@ def main():
     ap.add_argument("--patience", type=int, default=6)
     ap.add_argument("--holdout", type=float, default=0.1)
     ap.add_argument("--max-minutes", type=float, default=60)
+    ap.add_argument("--init", default=None,
+                    help="start from these weights (a run cut by --max-minutes, continued; fresh Adam)")
+    ap.add_argument("--first-epoch", type=int, default=1, help="epoch number to count from (log only)")
     ap.add_argument("--eval-only", action="store_true",
                     help="no training: score dev with --out/best.pt (same options as its training)")
     ap.add_argument("--out", required=True, help="directory for weights, dev predictions and log")
@@ -470,11 +473,18 @@ def main():
     n_emb = vectors.numel()
     print(f"trainable parameters {n_params:,} (word vectors {n_emb:,}, "
           f"{'fine-tuned' if args.finetune else 'frozen'})", flush=True)
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
 
     best, best_epoch, bad = -1.0, 0, 0
     log = open(os.path.join(args.out, "eval.txt" if args.eval_only else "log.txt"), "w")
-    for epoch in range(1, 0 if args.eval_only else args.epochs + 1):
+    if args.init and not args.eval_only:
+        (_, _, best), _ = score([it["tags"] for it in ho], predict(model, ho))
+        best_epoch = args.first_epoch - 1
+        torch.save(model.state_dict(), os.path.join(args.out, "best.pt"))
+        print(f"start weights: held-out F1 {best:.2f}", flush=True)
+    for epoch in range(args.first_epoch, 0 if args.eval_only else args.first_epoch + args.epochs):
         model.train()
         te = time.time()
         order = list(range(len(tr)))
