@@ -457,6 +457,8 @@ def main():
     tr, ho, dv = [[enc.encode(s) for s in part] for part in (train, hold, dev)]
 
     def coverage(items):
+        if not items:
+            return 0.0
         n = sum(len(it["ids"]) for it in items)
         k = sum(sum(1 for i in it["ids"] if i != 1) for it in items)
         return 100.0 * k / n
@@ -506,9 +508,13 @@ def main():
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
             total += loss.item()
-        pred = predict(model, ho)
-        (p, r, f1), _ = score([it["tags"] for it in ho], pred)
-        msg = f"epoch {epoch} loss {total / len(tr):.3f} held-out F1 {f1:.2f} ({time.time() - te:.0f} s)"
+        if ho:
+            pred = predict(model, ho)
+            (p, r, f1), _ = score([it["tags"] for it in ho], pred)
+        else:  # --holdout 0: all of train, a fixed number of epochs, the last one kept
+            f1 = float(epoch)
+        msg = f"epoch {epoch} loss {total / len(tr):.3f} " + (f"held-out F1 {f1:.2f} " if ho else "") + \
+            f"({time.time() - te:.0f} s)"
         print(msg, flush=True)
         log.write(msg + "\n")
         if f1 > best:
