@@ -373,6 +373,24 @@ std::vector<ChainLink> ChainOf(std::vector<std::vector<OpenedStage>*> stages, si
   return chain;
 }
 
+// Applies `--instances` (when given) to every plan; returns the widest count,
+// which every stage of a fused chain gets (copy k runs instance k of each).
+int ApplyInstances(std::vector<StagePlan>& plans, int given) {
+  int widest = 1;
+  for (auto& p : plans) {
+    if (given > 0) p.instances = given;
+    widest = std::max(widest, p.instances);
+  }
+  return widest;
+}
+
+// The name a fused chain runs under: its stages joined by '+'.
+std::string ChainName(const std::vector<StagePlan>& plans) {
+  std::string name;
+  for (const auto& p : plans) name += (name.empty() ? "" : "+") + p.name;
+  return name;
+}
+
 // More instances of the worker's stages (`instances: N`): the runner processes
 // each batch on all of them at once, behind one consumer, so the group and
 // its partitions stay as they are (no rebalance when instances start or stop).
@@ -703,8 +721,7 @@ int RunStageChain(const CommonOptions& c, const StageOptions& o, const std::vect
   // the last one's output (langid,entities: news.clean -> news.tagged).
   if (const StageRoute* r = DefaultRouteFor(names.front())) plans->front().input = r->input;
   if (const StageRoute* r = DefaultRouteFor(names.back())) plans->back().output = r->output;
-  std::string name;
-  for (const auto& n : names) name += (name.empty() ? "" : "+") + n;
+  const std::string name = ChainName(*plans);
   std::optional<PipelineConfig> none;
   return ServeChain(c, o, none, std::move(*plans), name, o.downstream_group, std::string(kDeadLetterTopic));
 }
@@ -789,12 +806,7 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
   dlq_topic = Ns(common, dlq_topic);
   Status topics = PrepareTopics(*kafka, common, {input, output, dlq_topic}, (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
-  // Every stage of a chain has as many instances as the widest.
-  int widest = 1;
-  for (auto& p : plans) {
-    if (o.instances > 0) p.instances = o.instances;
-    widest = std::max(widest, p.instances);
-  }
+  const int widest = ApplyInstances(plans, o.instances);
   std::vector<std::vector<OpenedStage>> stages;
   auto close_all = [&] {
     for (auto& instances : stages) CloseStages(instances);
@@ -928,13 +940,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   auto close_all = [&] {
     for (auto& instances : stages) CloseStages(instances);
   };
-  // A fused chain runs every stage's instance k in one processor: each stage
-  // gets as many instances as the widest.
-  int widest = 1;
-  for (auto& p : *plans) {
-    if (o.instances > 0) p.instances = o.instances;
-    widest = std::max(widest, p.instances);
-  }
+  const int widest = ApplyInstances(*plans, o.instances);
   for (auto& p : *plans) {
     if (o.fuse) p.instances = widest;
     auto opened = OpenInstances(p, registry);
@@ -963,12 +969,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     // (the intermediate topics stay empty). Dead letters and drops still name
     // the stage, and each stage keeps its own metrics.
     std::vector<std::vector<OpenedStage>*> chain;
-    std::string name;
-    for (size_t i = 0; i < plans->size(); ++i) {
-      chain.push_back(&stages[i]);
-      name += (i > 0 ? "+" : "") + (*plans)[i].name;
-    }
-    auto w = MakeKafkaWorker(kafka, chain, name, plans->front().input, plans->back().output,
+    for (auto& instances : stages) chain.push_back(&instances);
+    auto w = MakeKafkaWorker(kafka, chain, ChainName(*plans), plans->front().input, plans->back().output,
                              groups.front(), true, 900 * 1024, registry, groups.back(), dlq_topic);
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
