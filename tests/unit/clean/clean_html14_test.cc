@@ -16,19 +16,9 @@
 namespace newsflow {
 namespace {
 
-using testing::CleanHarness;
-using testing::Forwarded;
+using testing::CleanHtmlText;
 using testing::HasLine;
-using testing::HtmlArticle;
 using testing::LinesOf;
-
-std::string Clean(const std::string& html) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
-  Article a = HtmlArticle(html);
-  EXPECT_TRUE(Forwarded(*h.stage, a));
-  return a.clean ? a.clean->text : std::string();
-}
 
 // An article of `paragraphs` with `title`, then `after` (raw HTML) after its
 // paragraphs, inside the article element.
@@ -64,7 +54,7 @@ TEST(CleanHtml14Test, WordsSpeltWithCyrillicLookAlikesGo) {
       "уоur sрасе in thе wееkеnd еdіtіоn.";
   std::vector<std::string> paragraphs = English();
   paragraphs.insert(paragraphs.begin() + 2, ad);
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Library to stay open on Sundays", paragraphs, "")));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Library to stay open on Sundays", paragraphs, "")));
   EXPECT_FALSE(HasLine(lines, ad));
   for (const std::string& p : English()) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
@@ -83,7 +73,7 @@ TEST(CleanHtml14Test, RussianTextWithLatinNamesStays) {
       "и многие из них пришли туда впервые.",
       "Осенью библиотека хочет открыть ещё один зал для школьников, где они смогут делать уроки после "
       "занятий и до вечера."};
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Новый зал в библиотеке", ru, "")));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Новый зал в библиотеке", ru, "")));
   for (const std::string& p : ru) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
 
@@ -98,7 +88,7 @@ TEST(CleanHtml14Test, CookieConsentAndSupportLinesGo) {
         "Informujemy, że na naszej stronie korzystamy z cookies.",
         "Nasz portal żyje dzięki czytelnikom. Wesprzyj nas darowizną, jeśli podobał Ci się ten tekst."}) {
     const std::vector<std::string> lines =
-        LinesOf(Clean(Page("Library to stay open on Sundays", English(), std::string("<p>") + line + "</p>")));
+        LinesOf(CleanHtmlText(Page("Library to stay open on Sundays", English(), std::string("<p>") + line + "</p>")));
     EXPECT_FALSE(HasLine(lines, line)) << line;
     for (const std::string& p : English()) EXPECT_TRUE(HasLine(lines, p)) << p;
   }
@@ -117,7 +107,7 @@ TEST(CleanHtml14Test, TextAboutTheUseOfCookiesStays) {
       "und die Kunden besser darüber informieren, welche Daten sie speichern.",
       "Die Untersuchung kann in der Geschäftsstelle der Verbraucherzentrale in der Bahnhofstraße "
       "eingesehen werden."};
-  const std::vector<std::string> lines = LinesOf(Clean(Page("Stadtwerke sollen nachbessern", de, "")));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(Page("Stadtwerke sollen nachbessern", de, "")));
   for (const std::string& p : de) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
 
@@ -148,7 +138,7 @@ TEST(CleanHtml14Test, JapaneseLinesOnAPageWithAnEnglishBlurbAreKept) {
       "<article><h1>図書館が日曜日も開く</h1><div class=\"body\">";
   for (const auto& p : ja) html += "<p>" + p.first + "</p>";
   html += "</div></article><footer><p><a href=\"/imprint\">Imprint</a></p></footer></body></html>";
-  const std::vector<std::string> lines = LinesOf(Clean(html));
+  const std::vector<std::string> lines = LinesOf(CleanHtmlText(html));
   for (const auto& p : ja) EXPECT_TRUE(HasLine(lines, p.second)) << p.second;
 }
 
