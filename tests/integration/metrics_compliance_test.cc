@@ -89,13 +89,18 @@ TEST_P(MetricsComplianceTest, EveryRegisteredStageExposesTheContract) {
                             "--group", "compliance-sink", "--raw"},
                            "sink", sink_port)});
   for (auto& r : running) {
-    ASSERT_TRUE(WaitFor([&] { return Ready(r.port) || !r.process->Running(); }, 60s))
-        << r.stage << " never became ready\n" << r.process->Log();
-    ASSERT_TRUE(r.process->Running()) << r.process->Log();
+    // One answer that is both 200 and names the connected broker. Asking
+    // twice compared two samples: once, on the shared real cluster under a
+    // full `ctest -j 3`, the second came 503 (0 partitions, no broker) right
+    // after the first was 200, and readiness came back on its own.
     std::string body;
-    EXPECT_EQ(HttpGet(Url(r.port, "/healthz"), &body), 200) << r.stage;
-    EXPECT_EQ(HttpGet(Url(r.port, "/readyz"), &body), 200) << r.stage;
-    EXPECT_NE(body.find("broker connected"), std::string::npos) << body;
+    ASSERT_TRUE(WaitFor([&] {
+      return (HttpGet(Url(r.port, "/readyz"), &body, 1000) == 200 &&
+              body.find("broker connected") != std::string::npos) ||
+             !r.process->Running();
+    }, 60s)) << r.stage << " never became ready: " << body << "\n" << r.process->Log();
+    ASSERT_TRUE(r.process->Running()) << r.process->Log();
+    EXPECT_EQ(HttpGet(Url(r.port, "/healthz"), &body), 200) << r.stage << "\n" << r.process->Log();
   }
   const int articles = WriteSampleArticles(dir_ + "/in.jsonl", 2);
   auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");

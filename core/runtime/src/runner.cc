@@ -227,7 +227,11 @@ void StageRunner::CommitCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
 }
 
 void StageRunner::SetConnected(bool connected) {
-  readiness_.connected.store(connected, std::memory_order_relaxed);
+  // Readiness follows this flag: say when it drops, so a /readyz 503 can be
+  // matched with the log.
+  if (readiness_.connected.exchange(connected, std::memory_order_relaxed) && !connected)
+    spdlog::info("[{}] no connection to any broker at {} (not ready until one is back)",
+                 options_.name, kafka_.brokers);
   connected_gauge_->Set(connected ? 1 : 0);
 }
 
