@@ -1537,10 +1537,13 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         // (Nor is a list item: "• ...", "- ...", "* ..." are highlights or
         // bullets; nor a wrapped paragraph's first line after the sentence
         // that ended the one above it in the same run; nor a line ending
-        // with a colon, which announces what follows: "طريقة التحضير:".)
+        // with a colon, which announces what follows: "طريقة التحضير:";
+        // nor a sentence of over 20 words that ends with a full stop: a
+        // lead paragraph, whose words the body below shares too.)
         cand_memo[i] = f.reason == nullptr && f.tokens >= 2 && f.tokens <= 40 && f.cp <= 300 && !f.hit &&
                        !f.continues && !f.para_start && !f.shape && !BulletItem(blocks[i].text) &&
-                       !EndsWithColon(blocks[i].text) && !FindDate(f.folded).has_value() &&
+                       !EndsWithColon(blocks[i].text) && !(f.tokens > 20 && blocks[i].text.back() == '.') &&
+                       !FindDate(f.folded).has_value() &&
                        !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value());
       }
       return cand_memo[i] == 1;
@@ -1579,6 +1582,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           w.remove_suffix(3), again = true;
         } else if (w.size() >= 2 && (c == 0x8C || c == 0x9B || c == 0x9F) && w[w.size() - 2] == '\xD8') {
           w.remove_suffix(2), again = true;  // ، ؛ ؟
+        }
+      }
+      // The article and the proclitics before it ("وال", "بال", "فال",
+      // "كال", "لل", "ال"), when three letters stay: "رومانية" in the
+      // headline is "الرومانية" in the body, "للموسيقيين" is "الموسيقيين".
+      static constexpr std::string_view kArticles[] = {
+          "\xD9\x88\xD8\xA7\xD9\x84", "\xD8\xA8\xD8\xA7\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84",
+          "\xD9\x83\xD8\xA7\xD9\x84", "\xD9\x84\xD9\x84", "\xD8\xA7\xD9\x84"};
+      if (w.size() >= 10 && (w[0] == '\xD8' || w[0] == '\xD9')) {
+        for (std::string_view pre : kArticles) {
+          if (w.size() >= pre.size() + 6 && w.substr(0, pre.size()) == pre) return w.substr(pre.size());
         }
       }
       if (w.size() > 5 && w[0] == '\xD9' && w[1] == '\x88') w.remove_prefix(2);
@@ -1650,6 +1664,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (f.tokens <= 5 && (t.find(" \xE2\x80\x93 ") != std::string::npos || t.find(" - ") != std::string::npos)) {
         return true;
       }
+      // "<words> - (Agency)": a picture's credit line, which often repeats
+      // the headline's first words.
+      if (t.size() > 5 && t.back() == ')' && t.rfind(" - (") != std::string::npos) return true;
       if (f.tokens < 2 || f.tokens > 4) return false;
       const size_t colon = t.find(':');
       return colon != std::string::npos && colon + 1 < t.size() && t.find(' ') < t.size() &&
@@ -1679,7 +1696,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       if (f.end_punct) score -= 0.15;
       // A page that opens with a line saying what the body says opens with
       // its headline; "City – Agency", "Name - City" are datelines and bylines.
-      if (i == 0 && f.cls != Cls::kGood) score += 0.2;  // (not the first line of a run of prose)
+      // (Two words of the body at least, and the body close below: a
+      // site's name over its menus, "تلفزيون المدينة", "وكالة أنباء
+      // الدولة", shares a word or two with many a body.)
+      if (i == 0 && f.cls != Cls::kGood && found >= 2 && std::min(first_good, first_body) <= 4) {
+        score += 0.2;  // (not the first line of a run of prose)
+      }
       if (byline_shape(i)) score -= 0.3;
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
       score -= 0.01 * static_cast<double>(limit - i);
@@ -1767,6 +1789,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     pub_rank = 3;
     published = *page.published_hint;
   }
+  // Right under the headline; with no headline found, within three lines
+  // above the body (where the headline's date line stands).
+  auto under_headline = [&](size_t i) {
+    if (title_idx < n) return i > title_idx && i <= title_idx + 3;
+    return first_good < n && i < first_good && i + 3 >= first_good;
+  };
   for (size_t i = 0; i < n; ++i) {
     Info& f = info[i];
     if (f.is_title || f.cp > 120) continue;
@@ -1782,8 +1810,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         if (f.hit.action == PhraseAction::kPublished && pub_rank < 4) {
           pub_rank = 4;
           published = d->rfc3339;
-        } else if (f.hit.action == PhraseAction::kUpdated && pub_rank < 1 && title_idx < n && i > title_idx &&
-                   i <= title_idx + 3) {
+        } else if (f.hit.action == PhraseAction::kUpdated && pub_rank < 1 && under_headline(i)) {
           // A "last updated" date right under the title is the best the
           // page says when it states no publication date (a labelled or
           // unlabelled publication date found later still wins).
@@ -1797,7 +1824,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (auto iso = ParseIsoLine(blocks[i].text)) {
       f.reason = reason("dateline");
       f.cls = Cls::kBad;
-      if (pub_rank < 2) {
+      // Above the body or right under the headline; further down, a bare
+      // timestamp dates a teaser in a list ("latest news", each headline
+      // over its date), not this article.
+      const bool top = i < first_good || under_headline(i);
+      if (pub_rank < 2 && top) {
         pub_rank = 2;
         published = iso->rfc3339;
       }
@@ -1812,7 +1843,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // يوليو 2015", "By X on 3 May 2024"): a few more words, no sentence; it may have been
     // taken into a run of short prose lines (first_good). Right under the
     // title it states the publication date.
-    const bool near_title = title_idx < n && i > title_idx && i <= title_idx + 3;
+    const bool near_title = under_headline(i);
     // (Up to six other words: the date words of a two-calendar dateline,
     // "جدة 18 شوال 1436 هـ الموافق 25 يوليو 2015 م واس", do not count.)
     // (When the run of prose took in the lines above the title too, a site
@@ -1841,8 +1872,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     const bool under_title = (near_title && (i < first_good || byline)) || above_title;
     // A date with its clock time states when the article was published, even
     // on the day it was fetched; a site's banner shows the calendar day.
+    // (Not for a date right under the headline: most pages are read on the
+    // day they came out, and a banner stands over the page, not under its
+    // headline.)
     const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0 &&
-                       !HasClockTime(blocks[i].text);
+                       !HasClockTime(blocks[i].text) && !near_title;
     if (relative && !under_title) {
       f.reason = reason("dateline");  // a teaser's or comment's timestamp
     } else if (under_title && !today) {

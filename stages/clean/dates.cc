@@ -213,8 +213,19 @@ std::optional<FoundDate> ParseIsoLine(std::string_view line) {
   }
   std::string s(line);
   if (s[10] == ' ') s[10] = 'T';
-  if (!ParseRfc3339(s)) return std::nullopt;
-  f.rfc3339 = s;
+  if (ParseRfc3339(s)) {
+    f.rfc3339 = s;
+    return f;
+  }
+  // A wall-clock time without its zone ("2015-07-23 12:35:24", what many
+  // sites print): the day is stated, the instant is not; midnight UTC as for
+  // any date without a zone.
+  const std::string_view t = std::string_view(s).substr(11);
+  const bool hhmm = s[10] == 'T' && t.size() >= 5 && IsDigits(t.substr(0, 2)) && t[2] == ':' &&
+                    IsDigits(t.substr(3, 2)) &&
+                    (t.size() == 5 || (t.size() == 8 && t[5] == ':' && IsDigits(t.substr(6, 2))));
+  if (!hhmm) return std::nullopt;
+  f.rfc3339 = Midnight(f.year, f.month, f.day);
   return f;
 }
 

@@ -158,9 +158,10 @@ TEST(CleanStageTest, ArabicPageCutsGluedArticleAndKeepsTextAfterInlineTeaser) {
 TEST(CleanStageTest, BannerWithTodaysDateIsNotAPublicationDate) {
   CleanHarness h;
   ASSERT_TRUE(h.open_status.ok());
-  // The only date sits right under the title but equals the fetch date.
+  // The only date stands over the headline, in the site's header, and
+  // equals the fetch date: the calendar day, not the article's.
   Article a = TextArticle(
-      "Bridge closed for repairs\n23 November 2026\n"
+      "23 November 2026\nBridge closed for repairs\n"
       "The old bridge over the river will be closed to traffic for two weeks while workers "
       "replace the worn surface and repaint the railings, the city said.\n",
       "banner-test");
@@ -168,6 +169,25 @@ TEST(CleanStageTest, BannerWithTodaysDateIsNotAPublicationDate) {
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(a.clean->published_at.has_value());
   EXPECT_EQ(a.clean->removed["date_banner"], 1);
+}
+
+TEST(CleanStageTest, DateUnderTheHeadlineOnTheFetchDayIsThePublicationDate) {
+  CleanHarness h;
+  ASSERT_TRUE(h.open_status.ok());
+  // Right under the headline, a date is the article's, also on the day the
+  // page was fetched (most pages are read the day they come out). Before
+  // this, such a date counted as a banner and the article had none.
+  Article a = TextArticle(
+      "Bridge closed for repairs\n23 November 2026\n"
+      "The old bridge over the river will be closed to traffic for two weeks while workers "
+      "replace the worn surface and repaint the railings, the city said.\n",
+      "banner-test");
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2026-11-23T00:00:00Z");
+  EXPECT_EQ(a.clean->removed["dateline"], 1);
+  EXPECT_EQ(a.clean->removed["date_banner"], 0);
 }
 
 TEST(CleanStageTest, IsoTimestampLineIsThePublicationDate) {

@@ -151,12 +151,20 @@ TEST(CleanRound3Test, DateWithClockTimeOnTheFetchDayIsThePublicationDate) {
 TEST(CleanRound3Test, BannerWithoutClockTimeOnTheFetchDayIsStillABanner) {
   CleanHarness h(testing::Given{{"learn_templates", "false"}});
   ASSERT_TRUE(h.open_status.ok());
+  // The fetch day's date without a clock time over the headline: a banner.
+  // (Under the headline it is the article's date: CleanStageTest.
+  // DateUnderTheHeadlineOnTheFetchDayIsThePublicationDate.)
   std::string page = kClockPage;
   page.replace(page.find(" | 09:40"), 8, "");
+  const size_t date = page.find("23 نوفمبر");
+  const std::string date_line = page.substr(date, page.find('\n', date) + 1 - date);
+  page.erase(date, date_line.size());
+  page.insert(0, date_line);
   Article a = TextArticle(page, "district-news", "r3-5");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   EXPECT_FALSE(a.clean->published_at.has_value());
   EXPECT_EQ(a.clean->removed["date_banner"], 1);
+  EXPECT_EQ(LinesOf(a.clean->text).size(), 2u) << a.clean->text;
 }
 
 TEST(CleanRound3Test, OneWordLastLineOfAWrappedParagraphIsKept) {
