@@ -103,7 +103,7 @@ TEST(CleanTitleDateTest, ALongLeadSentenceIsTheBodysNotTheHeadline) {
   // stop) shares its words with the paragraphs below, like a headline
   // would. A guard: this page passed before the round too (its lead passes
   // the article tests on its own); the evidence for the rule is news/ar,
-  // where 4 of 5,000 leads went out of the text as headlines (README).
+  // where 3 of 5,000 leads went out of the text as headlines (README).
   const std::string lead =
       "أعلنت بلدية المدينة الساحلية أمس افتتاح المهرجان الصيفي على الواجهة البحرية بمشاركة فرق شعبية "
       "وأكشاك للحرف اليدوية ومعرض للصور القديمة يستمر أسبوعين كاملين للأسر والزوار من المحافظة.";
