@@ -188,6 +188,26 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent, int* cjk_out
 bool MostlyHanKana(int cp, int cjk) { return cjk > 0 && 4 * cjk > cp; }
 
 // Sentence punctuation at the end, ignoring closing quotes and brackets.
+// The last visible character is "!", "?" or the Arabic "؟" (closing quotes
+// and brackets skipped).
+bool EndsWithExclamationOrQuestion(std::string_view s) {
+  while (!s.empty()) {
+    const unsigned char c = static_cast<unsigned char>(s.back());
+    if (c == '"' || c == '\'' || c == ')' || c == ' ' || c == '*') {
+      s.remove_suffix(1);
+    } else if (s.size() >= 3 && (s.substr(s.size() - 3) == "\xE2\x80\x9D" || s.substr(s.size() - 3) == "\xE2\x80\x99")) {
+      s.remove_suffix(3);
+    } else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xBB") {
+      s.remove_suffix(2);
+    } else {
+      break;
+    }
+  }
+  if (s.empty()) return false;
+  if (s.back() == '!' || s.back() == '?') return true;
+  return s.size() >= 2 && s.substr(s.size() - 2) == "\xD8\x9F";  // ؟
+}
+
 bool EndsSentence(std::string_view s) {
   size_t e = s.size();
   while (e > 0) {
@@ -1693,7 +1713,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           repeat_seen = true;
         }
       }
-      if (f.end_punct) score -= 0.15;
+      // A sentence's full stop counts against a headline; "!" and "?" do
+      // not ("وأين بقية جبل الجليد ؟!", "الرقابة على التلفزيون!").
+      if (f.end_punct && !EndsWithExclamationOrQuestion(blocks[i].text)) score -= 0.15;
       // A page that opens with a line saying what the body says opens with
       // its headline; "City – Agency", "Name - City" are datelines and bylines.
       // (Two words of the body at least, and the body close below: a
@@ -1714,8 +1736,39 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // the body's words too.
       if (best >= 0.6) break;
     }
-    // No line says what the body says (an opinion column's title rarely
-    // does): the nearest short line right above the body, over its date,
+    // No line says what the body says (a column's title shares no word with
+    // its text, and a hard-wrapped page may have taken it into its first
+    // run of prose): the short line right over a date or dated byline line
+    // above the body, the date line nearest the body ("headline / كتب فلان
+    // في 23 يوليو 2015").
+    for (size_t i = std::min(first_body, std::min(n, size_t{16})); title_idx == n && i-- > 1;) {
+      const Info& d = info[i];
+      if (d.cp > 120 || d.tokens > 16) continue;
+      const bool labelled = d.hit && (d.hit.action == PhraseAction::kPublished ||
+                                      d.hit.action == PhraseAction::kUpdated);
+      if (!labelled && d.reason != nullptr && d.reason != reason("dateline")) continue;
+      const auto date = FindDate(d.folded);
+      if (!date || (!labelled && date->other_tokens > 6)) continue;
+      // A short line between it and the body that could be the headline
+      // (a print edition's date stands over the section and the headline):
+      // not this rule's case.
+      bool headline_below = false;
+      for (size_t k = i + 1; k < std::min(first_body, n) && !headline_below; ++k) {
+        headline_below = candidate(k) && info[k].tokens <= 20 && !byline_shape(k) && info[k].cls != Cls::kGood;
+      }
+      if (headline_below) break;
+      const size_t h = i - 1;
+      const Info& f = info[h];
+      const std::string& t = blocks[h].text;
+      if (f.reason == nullptr && !f.hit && !f.shape && f.tokens >= 2 && f.tokens <= 20 && f.cp <= 200 &&
+          !byline_shape(h) && !EndsWithColon(t) && t.back() != '.' && !BulletItem(t) &&
+          !FindDate(f.folded).has_value()) {
+        title_idx = h;
+      }
+      break;  // only the date line nearest the body
+    }
+    // Else (no such date line): the nearest short line right above the
+    // body, over its date,
     // within three lines that are not furniture (dates, counters, captions,
     // phrase lines in between do not count).
     // On a hard-wrapped page the body starts with the first line of the

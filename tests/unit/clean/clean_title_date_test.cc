@@ -1,6 +1,11 @@
 // Round 15 of the clean stage (issue 14, point 4): the headline and the
 // publication date of text pages.
 //
+// - with no line sharing words with the body, the short line over a date or
+//   dated byline line above the body is the headline; "!" and "?" do not
+//   count against a headline as a full stop does; an audio player's line
+//   ("استمع إلى المقال") and a caption label ("التعليق على الصورة،") are
+//   furniture (phrase list);
 // - Headline words are matched with the body's once the Arabic article and
 //   the proclitics before it are off ("رومانية" in the headline is
 //   "الرومانية" in the body);
@@ -129,6 +134,59 @@ TEST(CleanTitleDateTest, TimestampsOfALatestNewsListDoNotDateTheArticle) {
   // timestamp under the headline, which was not read as one).
   EXPECT_EQ(a.clean->published_at->substr(0, 10), "2026-11-21");
   EXPECT_FALSE(HasLine(testing::LinesOf(a.clean->text), "2026-11-02"));
+}
+
+// A column: its title shares no word with its text, the page is
+// hard-wrapped, and the title stands over the author's dated byline.
+std::string ColumnPage(const std::string& title, const std::string& byline) {
+  return std::string("القائمة بحث\n") + "الصفحة الرئيسية » مقالات\n" + title + "\n" + byline + "\n" +
+         "لم أكن أتوقع أن تتحول جلسة قصيرة في مقهى\n" +
+         "الحي القديم إلى درس في الصبر، فقد جلس بجواري\n" +
+         "رجل في السبعين يحكي عن أيام كان فيها الماء\n" +
+         "يصل إلى البيوت مرة في الأسبوع، وكيف كانت\n" + "الأسر تقتسم ما عندها دون شكوى أو ضجر.\n" +
+         "ثم سألني عن عملي، وحين أخبرته ضحك وقال إن\n" +
+         "الناس في زمنه لم يعرفوا الاستعجال، وإن أجمل\n" + "ما في العمر يأتي لمن ينتظر بلا قلق.\n" +
+         "أعجبني\n";
+}
+
+TEST(CleanTitleDateTest, AColumnsTitleOverItsDatedBylineIsTheHeadline) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  Article a = TextArticle(ColumnPage("دروس المقاهي القديمة", "كتب سامر العلي في 21 نوفمبر 2026"),
+                          "columns-site", "t15-7");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  // Before: no headline (no word shared with the text), and so no date.
+  EXPECT_EQ(a.clean->title, "دروس المقاهي القديمة");
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2026-11-21T00:00:00Z");
+}
+
+TEST(CleanTitleDateTest, AnExclamationMarkDoesNotCountAgainstAHeadline) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // The headline shares two words of three with the body; the caption
+  // under it four of five. Counted as a sentence's end, the "!" put the
+  // headline under the caption.
+  const std::string page = std::string("الرئيسية › محليات\n") + "المهرجان الصيفي يبدأ!\n" +
+                           "جانب من المهرجان الصيفي بالواجهة\n" + kBody1 + "\n" + kBody2 + "\n";
+  Article a = TextArticle(page, "coast-news", "t15-8");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, "المهرجان الصيفي يبدأ!");
+}
+
+TEST(CleanTitleDateTest, AnAudioPlayersLineAndACaptionLabelAreNotHeadlines) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  for (const char* line : {"استمع إلى المقال (4 دقائق)", "التعليق على الصورة، جانب من المهرجان الصيفي"}) {
+    // The headline shares no word with the body; the line under its date
+    // was the nearest short line over the body.
+    const std::string page = std::string("الرئيسية › محليات\n") + "احتفال على الشاطئ\n" +
+                             "22/11/2026\n" + line + "\n" + kBody1 + "\n" + kBody2 + "\n";
+    Article a = TextArticle(page, "coast-news", "t15-9");
+    ASSERT_TRUE(Forwarded(*h.stage, a));
+    EXPECT_EQ(a.clean->title, "احتفال على الشاطئ") << line;
+    EXPECT_FALSE(HasLine(testing::LinesOf(a.clean->text), line)) << a.clean->text;
+  }
 }
 
 TEST(CleanTitleDateTest, ATimestampWithoutItsZoneStatesItsDay) {
