@@ -174,10 +174,11 @@ TEST(CleanTitleDateTest, AnExclamationMarkDoesNotCountAgainstAHeadline) {
   EXPECT_EQ(a.clean->title, "المهرجان الصيفي يبدأ!");
 }
 
-TEST(CleanTitleDateTest, AnAudioPlayersLineAndACaptionLabelAreNotHeadlines) {
+TEST(CleanTitleDateTest, AnAudioPlayersLineACaptionLabelAndAKeyPointsHeadingAreNotHeadlines) {
   CleanHarness h(testing::Given{{"learn_templates", "false"}});
   ASSERT_TRUE(h.open_status.ok());
-  for (const char* line : {"استمع إلى المقال (4 دقائق)", "التعليق على الصورة، جانب من المهرجان الصيفي"}) {
+  for (const char* line :
+       {"استمع إلى المقال (4 دقائق)", "التعليق على الصورة، جانب من المهرجان الصيفي", "أبرز النقاط"}) {
     // The headline shares no word with the body; the line under its date
     // was the nearest short line over the body.
     const std::string page = std::string("الرئيسية › محليات\n") + "احتفال على الشاطئ\n" +
