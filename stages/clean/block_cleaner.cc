@@ -188,6 +188,34 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent, int* cjk_out
 bool MostlyHanKana(int cp, int cjk) { return cjk > 0 && 4 * cjk > cp; }
 
 // Sentence punctuation at the end, ignoring closing quotes and brackets.
+// Words of one Arabic letter (two bytes) in `line`.
+int OneLetterArabicWords(std::string_view line) {
+  int n = 0;
+  ForEachToken(line, [&](std::string_view w) {
+    n += w.size() == 2 && (w[0] == '\xD8' || w[0] == '\xD9');
+    return true;
+  });
+  return n;
+}
+
+// "العدد" ("issue") followed by a number: a print edition's issue line.
+bool HasIssueNumber(std::string_view folded) {
+  static constexpr std::string_view kIssue = "\xD8\xA7\xD9\x84\xD8\xB9\xD8\xAF\xD8\xAF ";  // "العدد "
+  for (size_t at = folded.find(kIssue); at != std::string_view::npos; at = folded.find(kIssue, at + 1)) {
+    const std::string_view rest = folded.substr(at + kIssue.size());
+    if (rest.empty()) return false;
+    const unsigned char c = static_cast<unsigned char>(rest[0]);
+    if (c >= '0' && c <= '9') return true;
+    if (rest.size() >= 2 && ((c == 0xD9 && static_cast<unsigned char>(rest[1]) >= 0xA0 &&
+                              static_cast<unsigned char>(rest[1]) <= 0xA9) ||
+                             (c == 0xDB && static_cast<unsigned char>(rest[1]) >= 0xB0 &&
+                              static_cast<unsigned char>(rest[1]) <= 0xB9))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The last visible character is "!", "?" or the Arabic "؟" (closing quotes
 // and brackets skipped).
 bool EndsWithExclamationOrQuestion(std::string_view s) {
@@ -1887,7 +1915,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       continue;
     }
-    if (f.tokens > 12) continue;
+    // (An agency's initials after a dateline, "... 2015 م أ ف ب", are
+    // one-letter words that do not count.)
+    if (f.tokens > 12 && (f.tokens > 16 || f.tokens - OneLetterArabicWords(blocks[i].text) > 12)) continue;
     auto d = FindDate(f.folded);
     // "منذ ساعتين", "3 hours ago": resolved against the fetch time. Such a
     // line is never a site banner (those show today's calendar date).
@@ -1903,8 +1933,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // name over the headline, the body starts under the title; a wrapped
     // line that continues the one above is the body's, date or not.)
     const bool body_from_title = title_idx < n && first_good <= title_idx && near_title && !f.continues;
+    const int one_letter = d && f.tokens > 10 ? OneLetterArabicWords(blocks[i].text) : 0;  // "م أ ف ب"
     const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 &&
-                        f.tokens - d->other_tokens <= 10 && f.tokens <= 16 && (i <= first_good || body_from_title);
+                        f.tokens - one_letter - d->other_tokens <= 10 && f.tokens <= 16 &&
+                        (i <= first_good || body_from_title);
     if (!d || (d->other_tokens > 2 && !byline)) continue;
     f.cls = Cls::kBad;
     // Some sites print the date with its clock time right above the headline
@@ -1922,14 +1954,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
                              (i + 1 == title_idx ? d->other_tokens == 0
                                                  : d->other_tokens <= 1 && short_between(i, title_idx)) &&
                              HasClockTime(blocks[i].text);
-    const bool under_title = (near_title && (i < first_good || byline)) || above_title;
+    // A print edition's line ("الجمعة ٢٤ يوليو ٢٠١٥م - العدد ١٦٢١٦"): the
+    // issue's date is the article's, over the headline too.
+    const bool edition = page.ranges == nullptr && i < first_good && HasIssueNumber(f.folded);
+    const bool under_title = (near_title && (i < first_good || byline)) || above_title || edition;
     // A date with its clock time states when the article was published, even
     // on the day it was fetched; a site's banner shows the calendar day.
     // (Not for a date right under the headline: most pages are read on the
     // day they came out, and a banner stands over the page, not under its
     // headline.)
     const bool today = !relative && !fetched_day.empty() && d->rfc3339.compare(0, 10, fetched_day) == 0 &&
-                       !HasClockTime(blocks[i].text) && !near_title;
+                       !HasClockTime(blocks[i].text) && !near_title && !edition;
     if (relative && !under_title) {
       f.reason = reason("dateline");  // a teaser's or comment's timestamp
     } else if (under_title && !today) {

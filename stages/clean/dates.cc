@@ -332,6 +332,9 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
       for (size_t q = 0; q < tok.size(); ++q) {
         if (q >= used_from && q <= used_to) continue;
         if (IsDigits(tok[q]) || IsDateWord(tok[q]) || month_at(q, &len)) continue;
+        // One Arabic letter: an agency's initials after a dateline ("أ ف ب",
+        // "د ب أ"), not words of another sentence.
+        if (tok[q].size() == 2 && (tok[q][0] == '\xD8' || tok[q][0] == '\xD9')) continue;
         ++other;
       }
       f.other_tokens = other;

@@ -6,6 +6,10 @@
 //   count against a headline as a full stop does; an audio player's line
 //   ("استمع إلى المقال") and a caption label ("التعليق على الصورة،") are
 //   furniture (phrase list);
+// - a two-calendar dateline with an agency's initials ("... 2015 م أ ف ب")
+//   is a date line (one-letter words do not count), and a print edition's
+//   issue line ("الجمعة ٢٤ يوليو ٢٠١٥م - العدد ١٦٢١٦") dates the article
+//   over the headline too;
 // - Headline words are matched with the body's once the Arabic article and
 //   the proclitics before it are off ("رومانية" in the headline is
 //   "الرومانية" in the body);
@@ -188,6 +192,37 @@ TEST(CleanTitleDateTest, AnAudioPlayersLineACaptionLabelAndAKeyPointsHeadingAreN
     EXPECT_EQ(a.clean->title, "احتفال على الشاطئ") << line;
     EXPECT_FALSE(HasLine(testing::LinesOf(a.clean->text), line)) << a.clean->text;
   }
+}
+
+TEST(CleanTitleDateTest, ATwoCalendarDatelineWithAnAgencysInitialsDatesTheArticle) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // 13 words, 4 of them one letter ("م", and the agency's "أ ف ب"): more
+  // than the 12 a date line was allowed.
+  const std::string page = std::string("الرئيسية › محليات\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" +
+                           "الدمام 10 جمادى 1448 هـ الموافق 21 نوفمبر 2026 م أ ف ب\n" + kBody1 + "\n" +
+                           kBody2 + "\n";
+  Article a = TextArticle(page, "wire-desk", "t15-10");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2026-11-21T00:00:00Z");
+  EXPECT_EQ(a.clean->removed["dateline"], 1);
+}
+
+TEST(CleanTitleDateTest, APrintEditionsIssueLineDatesTheArticleOnTheFetchDay) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // Over the section and the headline, the issue's date and number; the
+  // fetch day's date without a clock time, which over a headline is
+  // otherwise taken for a banner.
+  const std::string page = std::string("جريدة الساحل\n") + "الاثنين ٢٣ نوفمبر ٢٠٢٦م - العدد ١٢٣٤٥\n" +
+                           "محليات\n" + "البلدية تفتتح المهرجان الصيفي للأسر\n" + "الدمام - سعاد ناصر\n" +
+                           kBody1 + "\n" + kBody2 + "\n";
+  Article a = TextArticle(page, "print-site", "t15-11");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2026-11-23T00:00:00Z");
+  EXPECT_EQ(a.clean->title, "البلدية تفتتح المهرجان الصيفي للأسر");
 }
 
 TEST(CleanTitleDateTest, ATimestampWithoutItsZoneStatesItsDay) {
