@@ -1578,6 +1578,21 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     const size_t limit = std::min(n, first_body == n ? size_t{15} : std::min(first_body, size_t{15}));
     // (Decided once per line: the date tests are not cheap.)
     std::vector<signed char> cand_memo(n, -1);
+    // "الموضوع: <a line printed near it>", "Subject: ...": a forum's or a
+    // form's label over a copy of the headline, not the headline.
+    auto LabelsAnotherLine = [&](size_t i) {
+      const std::string& t = blocks[i].text;
+      const size_t colon = t.find(": ");
+      if (colon == std::string::npos || colon == 0 || colon > 24) return false;
+      const std::string_view rest = std::string_view(t).substr(colon + 2);
+      if (rest.size() < 8) return false;
+      for (size_t j = 0; j < std::min(n, limit + 3); ++j) {
+        if (j != i && blocks[j].text.size() >= rest.size() && std::string_view(blocks[j].text).substr(0, rest.size()) == rest) {
+          return true;
+        }
+      }
+      return false;
+    };
     auto candidate = [&](size_t i) {
       if (cand_memo[i] < 0) {
         const Info& f = info[i];
@@ -1592,7 +1607,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
                        !f.continues && !f.para_start && !f.shape && !BulletItem(blocks[i].text) &&
                        !EndsWithColon(blocks[i].text) && !(f.tokens > 20 && blocks[i].text.back() == '.') &&
                        !FindDate(f.folded).has_value() &&
-                       !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value());
+                       !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value()) &&
+                       !LabelsAnotherLine(i);
       }
       return cand_memo[i] == 1;
     };
@@ -1711,6 +1727,17 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       const std::string& t = blocks[i].text;
       if (f.tokens <= 5 && (t.find(" \xE2\x80\x93 ") != std::string::npos || t.find(" - ") != std::string::npos)) {
         return true;
+      }
+      // "كتب فلان", "بقلم فلان", "بواسطة فلان" (by X): a byline.
+      if (f.tokens >= 2 && f.tokens <= 5) {
+        static constexpr std::string_view kBy[] = {
+            "\xD9\x83\xD8\xAA\xD8\xA8 ",                          // كتب
+            "\xD9\x83\xD8\xAA\xD8\xA8\xD8\xAA ",                // كتبت
+            "\xD8\xA8\xD9\x82\xD9\x84\xD9\x85 ",                // بقلم
+            "\xD8\xA8\xD9\x88\xD8\xA7\xD8\xB3\xD8\xB7\xD8\xA9 "};  // بواسطة
+        for (std::string_view by : kBy) {
+          if (t.compare(0, by.size(), by) == 0) return true;
+        }
       }
       // "<words> - (Agency)": a picture's credit line, which often repeats
       // the headline's first words.

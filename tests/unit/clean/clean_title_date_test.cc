@@ -10,6 +10,9 @@
 //   is a date line (one-letter words do not count), and a print edition's
 //   issue line ("الجمعة ٢٤ يوليو ٢٠١٥م - العدد ١٦٢١٦") dates the article
 //   over the headline too;
+// - "كتب فلان" / "بقلم" / "بواسطة" lines of up to five words are bylines,
+//   and "label: <a line printed near it>" is a label over a copy of the
+//   headline ("الموضوع: ...");
 // - Headline words are matched with the body's once the Arabic article and
 //   the proclitics before it are off ("رومانية" in the headline is
 //   "الرومانية" in the body);
@@ -223,6 +226,24 @@ TEST(CleanTitleDateTest, APrintEditionsIssueLineDatesTheArticleOnTheFetchDay) {
   ASSERT_TRUE(a.clean->published_at.has_value());
   EXPECT_EQ(*a.clean->published_at, "2026-11-23T00:00:00Z");
   EXPECT_EQ(a.clean->title, "البلدية تفتتح المهرجان الصيفي للأسر");
+}
+
+TEST(CleanTitleDateTest, ABylineAndAForumsSubjectLabelAreNotTheHeadline) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // A short "كتب فلان" byline right over the body was the nearest short
+  // line for a headline that shares no word with its body.
+  std::string page = std::string("الرئيسية › محليات\n") + "حان موعد الصيف\n" +
+                     "كتب سامر العلي\n" + "١٢٣ قراءة\n" + kBody1 + "\n" + kBody2 + "\n";
+  Article a = TextArticle(page, "coast-news", "t15-12");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, "حان موعد الصيف");
+  // A forum prints the thread's subject with its label over the headline.
+  page = std::string("منتدى الساحل\n") + "الموضوع: البلدية تفتتح المهرجان الصيفي للأسر\n" +
+         "البلدية تفتتح المهرجان الصيفي للأسر\n" + "مشاركة رقم 1\n" + kBody1 + "\n" + kBody2 + "\n";
+  Article b = TextArticle(page, "coast-forum", "t15-13");
+  ASSERT_TRUE(Forwarded(*h.stage, b));
+  EXPECT_EQ(b.clean->title, "البلدية تفتتح المهرجان الصيفي للأسر");
 }
 
 TEST(CleanTitleDateTest, ATimestampWithoutItsZoneStatesItsDay) {
