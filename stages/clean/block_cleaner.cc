@@ -1911,6 +1911,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (f.reason != nullptr && f.reason != reason("dateline") && f.reason != reason("template")) continue;
     if (f.hit && (f.hit.action == PhraseAction::kPublished || f.hit.action == PhraseAction::kUpdated)) {
       auto d = FindDate(f.folded);
+      if (!d) {
+        // "Published: 2026-11-19T07:45:00-05:00": a timestamp after the label.
+        std::string_view t = blocks[i].text;
+        while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+        const size_t sp = t.find_last_of(' ');
+        if (sp != std::string_view::npos) d = ParseIsoLine(t.substr(sp + 1));
+        if (d) d->other_tokens = f.tokens - 1;
+      }
       if (!d) d = FindRelativeDate(f.folded, page.fetched_at);  // "Published 3 hours ago"
       if (d && d->other_tokens <= 8) {
         f.reason = reason("dateline");

@@ -13,6 +13,8 @@
 // - "كتب فلان" / "بقلم" / "بواسطة" lines of up to five words are bylines,
 //   and "label: <a line printed near it>" is a label over a copy of the
 //   headline ("الموضوع: ...");
+// - a labelled line whose date is an RFC 3339 timestamp ("Published:
+//   2026-11-19T07:45:00-05:00") states the publication instant;
 // - Headline words are matched with the body's once the Arabic article and
 //   the proclitics before it are off ("رومانية" in the headline is
 //   "الرومانية" in the body);
@@ -244,6 +246,25 @@ TEST(CleanTitleDateTest, ABylineAndAForumsSubjectLabelAreNotTheHeadline) {
   Article b = TextArticle(page, "coast-forum", "t15-13");
   ASSERT_TRUE(Forwarded(*h.stage, b));
   EXPECT_EQ(b.clean->title, "البلدية تفتتح المهرجان الصيفي للأسر");
+}
+
+TEST(CleanTitleDateTest, ALabelledTimestampIsThePublicationDate) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // The bundled English sample's form: a label, then an RFC 3339 timestamp
+  // (no human date for FindDate); before, the page had no date at all.
+  const std::string page =
+      "Home | Local | Weather\nFerry service resumes after storm repairs\n"
+      "Published: 2026-11-19T07:45:00-05:00\n"
+      "The harbour ferry returned to its full timetable on Thursday after three weeks of repairs to "
+      "the landing stage that the October storm had torn loose, the operator said.\n"
+      "Passengers had been carried by bus around the bay while divers replaced the anchor chains and "
+      "the floating pontoon was rebuilt.\n";
+  Article a = TextArticle(page, "harbour-news", "t15-14");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  ASSERT_TRUE(a.clean->published_at.has_value());
+  EXPECT_EQ(*a.clean->published_at, "2026-11-19T07:45:00-05:00");
+  EXPECT_EQ(a.clean->removed["dateline"], 1);
 }
 
 TEST(CleanTitleDateTest, ATimestampWithoutItsZoneStatesItsDay) {
