@@ -1327,6 +1327,90 @@ def t40(p, c):  # press-release wire: distribution note, contact block, "about t
     p.b(f"تم توزيع هذا البيان الصحفي من قبل {wire}. المحتوى مسؤولية الجهة المصدرة للبيان.")
 
 
+KW_TAGS = ["السعودية", "الاقتصاد", "الخليج", "الرياضة", "التعليم", "الصحة", "النفط", "الطقس"]
+
+
+def t41(p, c):  # Kuwaiti/Bahraini daily: breaking bar, font-size control, labelled author and date lines, keywords
+    r = c.rng
+    site = r.choice(["جريدة الخليج اليوم", "صحيفة الوسط الرقمية", "الرأي نيوز"])
+    p.b(site)
+    p.b("الرئيسية / آخر الأخبار")
+    for h in c.headlines(3):
+        p.b(f"عاجل | {h}")
+    p.add("title", c.art["title"])
+    p.b("حجم الخط: أ أ أ")
+    p.b(f"الكاتب: {r.choice(NAMES)}")
+    p.b(f"تاريخ النشر: {c.d:02d}/{c.m:02d}/{c.y} {c.hh:02d}:{c.mm:02d}")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen == 2 and nbody > 3:
+                p.b(f"اقرأ المزيد: {c.headlines(1)[0]}")
+    p.b("كلمات مفتاحية: " + " ، ".join(r.sample(KW_TAGS, 3)))
+    p.b("شارك الخبر: فيسبوك | تويتر | واتساب | تيليجرام")
+    p.b(f"التعليقات ({r.randint(0, 40)})")
+    p.b("أضف تعليقك")
+    p.b("سياسة الخصوصية | اتصل بنا | من نحن")
+
+
+def t42(p, c):  # Lebanese portal: Levantine month label, gallery counters, ad labels between paragraphs, related files
+    r = c.rng
+    site = r.choice(["موقع الأرز الإخباري", "بيروت أونلاين", "نافذة الشرق"])
+    p.b(site)
+    p.b("سياسة | اقتصاد | أمن وقضاء | رياضة | منوعات")
+    p.add("title", c.art["title"])
+    p.b(f"{r.choice(['بيروت', 'طرابلس', 'صيدا'])} - «{site}»")
+    p.b(f"نُشر في: {c.date_lev()}")
+    p.b(f"(1 من {r.randint(4, 15)})")
+    lines = body_lines(c)
+    nbody = sum(1 for lab, _ in lines if lab == "body")
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen < nbody and seen % 2 == 0:
+                p.b(r.choice(["إعلان", "- إعلان -", "محتوى مدفوع"]))
+    p.b("ملفات ذات صلة")
+    for h in c.headlines(r.randint(2, 4)):
+        p.b(h)
+    p.b("تابعونا على: فيسبوك  إنستغرام  يوتيوب")
+    p.b(f"جميع الحقوق محفوظة © {c.y}")
+
+
+def t43(p, c):  # e-mail newsletter: issue line, greeting, one story, figures box, sign-off, unsubscribe
+    r = c.rng
+    name = r.choice(["نشرة الصباح", "موجز الاقتصاد", "النشرة اليومية"])
+    p.b(f"{name} | العدد {r.randint(100, 2500)} | {dow(c.y, c.m, c.d)} {c.date_eg()}")
+    p.b(r.choice(["صباح الخير، إليك أبرز ما في نشرة اليوم:", "مرحباً بك، هذا ما نتابعه اليوم:"]))
+    p.b("عرض النسخة على المتصفح")
+    p.add("title", c.art["title"])
+    body_block(p, c, "plain")
+    p.b("في أرقام")
+    for _ in range(3):
+        p.b(f"{r.randint(2, 95)}{r.choice(['%', ' مليار ريال', ' ألف وظيفة'])} "
+            f"{r.choice(['نمو القطاع غير النفطي', 'حجم الصادرات', 'عدد المنشآت الجديدة', 'قيمة الصفقات العقارية'])}")
+    p.b(r.choice(["إلى اللقاء غداً،", "نلقاك في عدد الغد،"]))
+    p.b(f"فريق {name}")
+    p.b("وصلتك هذه الرسالة لأنك مشترك في النشرة. لإلغاء الاشتراك اضغط هنا")
+
+
+def t44(p, c):  # forwarded chat message: headline, text, link, app and channel lines, hashtags
+    r = c.rng
+    app = r.choice(["أخبار الآن", "خبر عاجل", "المرصد"])
+    p.b(r.choice(["📰 خبر", "🔴 عاجل", "📌 متابعة"]))
+    p.add("title", c.art["title"])
+    body_block(p, c, "plain")
+    p.b(f"للمزيد: https://news.example.com/{r.randint(10000, 99999)}")
+    p.b(f"📲 حمّل تطبيق {app} من App Store و Google Play")
+    p.b(f"تابعونا على تيليجرام: t.me/{r.choice(['akhbar', 'khabar', 'marsad'])}{r.randint(1, 99)}")
+    p.b(" ".join("#" + t for t in r.sample(KW_TAGS, 3)))
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1365,6 +1449,11 @@ STATES_DATE.update({"T33": "day", "T34": "day", "T35": "day", "T36": "day"})
 TEMPLATES_R11 = {"T37": t37, "T38": t38, "T39": t39, "T40": t40}
 HELD_OUT_R11 = set(TEMPLATES_R11)
 STATES_DATE.update({"T37": "day", "T38": "day", "T39": "day", "T40": "day"})
+# Round 15's held-out templates (T37..T40 became tuning data in round 15).
+# T44 (a forwarded chat message) states no date.
+TEMPLATES_R15 = {"T41": t41, "T42": t42, "T43": t43, "T44": t44}
+HELD_OUT_R15 = set(TEMPLATES_R15)
+STATES_DATE.update({"T41": "day", "T42": "day", "T43": "day"})
 
 
 def main():
@@ -1400,7 +1489,7 @@ def main():
         page = Page()
         (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5.get(tname)
          or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9.get(tname) or TEMPLATES_R10.get(tname)
-         or TEMPLATES_R11[tname])(page, ctx)
+         or TEMPLATES_R11.get(tname) or TEMPLATES_R15[tname])(page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -1417,7 +1506,9 @@ def main():
         # Round 9: "r9-held-out" (T29..T32); r8-held-out became tuning data.
         # Round 10: "r10-held-out" (T33..T36); r9-held-out became tuning data.
         # Round 11: "r11-held-out" (T37..T40); r10-held-out became tuning data.
-        group = ("r11-held-out" if tname in HELD_OUT_R11 else
+        # Round 15: "r15-held-out" (T41..T44); r11-held-out became tuning data.
+        group = ("r15-held-out" if tname in HELD_OUT_R15 else
+                 "r11-held-out" if tname in HELD_OUT_R11 else
                  "r10-held-out" if tname in HELD_OUT_R10 else
                  "r9-held-out" if tname in HELD_OUT_R9 else
                  "r8-held-out" if tname in HELD_OUT_R8 else
@@ -1503,13 +1594,23 @@ def main():
     base11 = base10 + len(chosen10)
     for j, art in enumerate(chosen11):
         write_page(base11 + j, names11[j % len(names11)], art, rng11)
+    # Round 15's templates: again their own stream and unused articles.
+    rng15 = random.Random(a.seed * 1000 + 15)
+    used |= {o["id"] for o in chosen11}
+    rest15 = [o for o in arts if o["id"] not in used]
+    chosen15 = rng15.sample(rest15, a.pages_per_template * len(TEMPLATES_R15))
+    names15 = list(TEMPLATES_R15)
+    base15 = base11 + len(chosen11)
+    for j, art in enumerate(chosen15):
+        write_page(base15 + j, names15[j % len(names15)], art, rng15)
     out.close()
     n = (len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
-         + len(TEMPLATES_R9) + len(TEMPLATES_R10) + len(TEMPLATES_R11))
-    print(f"gen_ardev: {base11 + len(chosen11)} pages from {n} templates ({len(HELD_OUT)} held out in "
+         + len(TEMPLATES_R9) + len(TEMPLATES_R10) + len(TEMPLATES_R11) + len(TEMPLATES_R15))
+    print(f"gen_ardev: {base15 + len(chosen15)} pages from {n} templates ({len(HELD_OUT)} held out in "
           f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5, "
           f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8, {len(HELD_OUT_R9)} in round 9, "
-          f"{len(HELD_OUT_R10)} in round 10, {len(HELD_OUT_R11)} in round 11) in {a.out_dir}")
+          f"{len(HELD_OUT_R10)} in round 10, {len(HELD_OUT_R11)} in round 11, "
+          f"{len(HELD_OUT_R15)} in round 15) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
