@@ -76,6 +76,7 @@ struct Info {
   // (an embedded post, a symbol counter), like a kicker or a clock line.
   bool aside = false;
   bool contact = false;      // round 11: a contact line (furniture.h LooksLikeContactLine)
+  bool reading_time = false; // round 15: furniture.h LooksLikeReadingTime
 };
 
 // Number of set bits in `x` when only bits 7, 15, ..., 63 may be set. Without
@@ -1052,6 +1053,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (f.cp <= 80 && LooksLikeCounter(t, f.tokens) && !FindDate(f.folded) &&
                  !FindRelativeDate(f.folded, page.fetched_at)) {
         f.shape = true;  // "4 دقائق للقراءة", "24 مشاهدة"
+        f.reading_time = LooksLikeReadingTime(t, f.tokens);
+      } else if (f.cp <= 80 && LooksLikeReadingTime(t, f.tokens)) {
+        f.shape = true;  // "صحة ورشاقة · 4 دقائق"
+        f.reading_time = true;
       }
     }
   }
@@ -2081,6 +2086,28 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         info[i + 1].cp <= opt_.max_boilerplate_chars) {
       info[i + 1].reason = reason("teaser");
       info[i + 1].cls = Cls::kBad;
+    }
+  }
+
+  // Text pages: a teaser card between the paragraphs ("you may also like"):
+  // a headline without a sentence end over a reading time ("مطبخ · 8
+  // دقائق"). Inside the body both go: an article's own text does not stop
+  // for a reading time.
+  if (page.ranges == nullptr) {
+    size_t first_body_line = n;
+    for (size_t i = 0; i < n && first_body_line == n; ++i) {
+      if (info[i].cls == Cls::kGood) first_body_line = i;
+    }
+    for (size_t i = first_body_line + 1; i < n; ++i) {
+      if (!info[i].reading_time) continue;
+      info[i].cls = Cls::kBad;
+      if (info[i].reason == nullptr) info[i].reason = reason("teaser");
+      Info& h = info[i - 1];
+      if (h.reason == nullptr && !h.is_title && !h.end_punct && h.tokens >= 2 && h.tokens <= 24 &&
+          h.cp <= 200) {
+        h.cls = Cls::kBad;
+        h.reason = reason("teaser");
+      }
     }
   }
 

@@ -1,5 +1,7 @@
 #include "furniture.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -110,6 +112,29 @@ bool LooksLikeCounter(std::string_view line, int tokens) {
     return ok;
   });
   if (!ok || numbers != 1 || words == 0) return false;
+  const char last = line.back();
+  return last != '.' && last != '!' && last != '?';
+}
+
+bool LooksLikeReadingTime(std::string_view line, int tokens) {
+  if (tokens < 2 || tokens > 6 || line.size() > 80) return false;
+  bool digit = false;
+  for (size_t i = 0; i < line.size() && !digit; ++i) digit = DigitAt(line, i) > 0;
+  if (!digit || HasClockTime(line)) return false;
+  int numbers = 0;
+  bool minutes = false, ok = true;
+  ForEachWord(line, [&](std::string_view w) {
+    const Tok t = Classify(w);
+    if (t == Tok::kNumber) ++numbers;
+    if (t == Tok::kYear) ok = false;
+    // دقائق دقيقة دقيقه, min mins minutes, Minuten, minutos
+    minutes = minutes || w == "\xD8\xAF\xD9\x82\xD8\xA7\xD8\xA6\xD9\x82" ||
+              w == "\xD8\xAF\xD9\x82\xD9\x8A\xD9\x82\xD8\xA9" ||
+              w == "\xD8\xAF\xD9\x82\xD9\x8A\xD9\x82\xD9\x87" || w == "min" || w == "mins" ||
+              w == "minutes" || w == "Minuten" || w == "minutos";
+    return ok;
+  });
+  if (!ok || numbers != 1 || !minutes) return false;
   const char last = line.back();
   return last != '.' && last != '!' && last != '?';
 }
@@ -469,8 +494,41 @@ bool HasPhoneNumber(std::string_view line) {
   return false;
 }
 
+bool HasEmailAddress(std::string_view line) {
+  // name@domain.tld: letters, digits or ._%+- before the "@", a dot in what
+  // follows, letters after the last dot.
+  for (size_t at = line.find('@'); at != std::string_view::npos; at = line.find('@', at + 1)) {
+    auto local = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+    };
+    if (at == 0 || !local(line[at - 1])) continue;
+    size_t end = at + 1;
+    while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '.' ||
+                                 line[end] == '-')) {
+      ++end;
+    }
+    std::string_view domain = line.substr(at + 1, end - at - 1);
+    while (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
+    const size_t dot = domain.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || domain.size() - dot - 1 < 2) continue;
+    bool letters = true;
+    for (char c : domain.substr(dot + 1)) letters = letters && std::isalpha(static_cast<unsigned char>(c));
+    if (letters) return true;
+  }
+  return false;
+}
+
 bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence) {
   if (ends_sentence || tokens > 16 || line.size() > 240) return false;
+  // (A quick test first: most lines hold no "@", no "+" and no zero digit.)
+  // An address after a label ("البريد الإلكتروني: x@y.com", "Email: ..."):
+  // a press office's contact block. A bare address under a column is the
+  // columnist's signature, which the corpus text keeps as the article's.
+  const size_t at = line.find('@');
+  if (at != std::string_view::npos) {
+    const size_t colon = line.substr(0, at).rfind(':');
+    if (colon != std::string_view::npos && HasEmailAddress(line.substr(colon + 1))) return true;
+  }
   return HasPhoneNumber(line);
 }
 

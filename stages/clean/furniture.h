@@ -19,6 +19,12 @@ namespace newsflow::clean {
 // not a count ("أوبك 2015" is a heading).
 bool LooksLikeCounter(std::string_view line, int tokens);
 
+// Round 15. A reading time, alone or with a section's name: at most six
+// tokens, one number, a minutes word (دقائق, دقيقة, min, minutes, Minuten,
+// minutos), no sentence end: "مطبخ · 8 دقائق", "صحة ورشاقة · 4 دقائق",
+// "5 min read". Under a teaser card's headline inside the body.
+bool LooksLikeReadingTime(std::string_view line, int tokens);
+
 // Two or more " | " separators between segments of at most six words each,
 // and no sentence end: a currency or stock ticker, a menu, a row of links.
 bool LooksLikeTicker(std::string_view line, bool ends_sentence);
@@ -98,9 +104,14 @@ bool IsSymbolCounter(std::string_view line);
 // starts with 0, or "+" and 10 to 15 digits in groups (any digit script).
 bool HasPhoneNumber(std::string_view line);
 
+// An e-mail address (name@domain.tld) somewhere in the line.
+bool HasEmailAddress(std::string_view line);
+
 // Round 11. A classified ad, an obituary's or a press office's contact line:
 // a line of at most 16 words that ends no sentence and holds a telephone
-// number ("للبيع شقة 3 غرف ت: 0551234567", "هاتف: +966 12 345 6789").
+// number ("للبيع شقة 3 غرف ت: 0551234567", "هاتف: +966 12 345 6789") or
+// (round 15) an e-mail address after a label and its colon
+// ("البريد الإلكتروني: media@example.com"; a bare address is not enough).
 bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence);
 
 // Round 11. A video or live-stream link: the line opens with a play or camera

@@ -1,0 +1,114 @@
+// Round 15 of the clean stage (issue 14, point 2): rules from round 11's
+// held-out templates (T37-T40, now tuning data), on text pages:
+//
+// - a teaser card between the paragraphs, a headline without a sentence
+//   end over a reading time ("مطبخ · 8 دقائق"), goes with the reading time;
+// - "-انتهى-" ends a wire item or a press release: what follows (the
+//   company's profile, the media contact, the distribution note) is not
+//   the article;
+// - a contact line may hold an e-mail address after a label
+//   ("البريد الإلكتروني: ..."); a bare address (a columnist's signature) is
+//   no contact line;
+// - phrase list: the feminine "read also" and "search" of women's
+//   magazines ("اقرئي أيضاً", "ننصحك بقراءة", "ابحثي هنا...").
+//
+// Every page here is written for these tests; no sentence comes from a corpus.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "clean_test_support.h"
+#include "furniture.h"
+
+namespace newsflow {
+namespace {
+
+using testing::CleanHarness;
+using testing::Forwarded;
+using testing::HasLine;
+using testing::LinesOf;
+using testing::TextArticle;
+
+const char* kP1 =
+    "افتتحت البلدية أمس المهرجان الصيفي على الواجهة البحرية للمدينة الساحلية، بمشاركة فرق شعبية "
+    "وأكشاك للحرف اليدوية ومعرض للصور القديمة، وسط حضور كبير من الأسر والزوار.";
+const char* kP2 =
+    "وقال رئيس البلدية إن فعاليات المهرجان تستمر أسبوعين، وإن الدخول مجاني للجميع، وإن حافلات "
+    "إضافية ستنقل الزوار من وسط المدينة إلى الواجهة كل نصف ساعة.";
+const char* kP3 =
+    "وأضاف أن البلدية خصصت مواقف للسيارات قرب الشاطئ، ونشرت فرقا للإسعاف والدفاع المدني على طول "
+    "الواجهة، داعيا الأسر إلى الالتزام بتعليمات السلامة.";
+const char* kP4 =
+    "وتختتم فعاليات المهرجان بعرض للألعاب النارية فوق البحر في الليلة الأخيرة، بحضور عدد من "
+    "المسؤولين والفنانين الذين شاركوا في أمسياته.";
+
+TEST(CleanRound15Test, ATeaserCardBetweenParagraphsGoesWithItsReadingTime) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("مجلة البيت السعيد\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" +
+                           kP1 + "\n" + kP2 + "\n" + "وصفة سريعة لكعك العيد بالتمر\n" + "مطبخ · 8 دقائق\n" +
+                           "أفكار لتزيين غرفة الأطفال\n" + "ديكور وأثاث · 5 دقائق\n" + kP3 + "\n" + kP4 + "\n";
+  Article a = TextArticle(page, "magazine", "r15-1");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  for (const char* gone : {"وصفة سريعة لكعك العيد بالتمر", "مطبخ · 8 دقائق", "أفكار لتزيين غرفة الأطفال",
+                           "ديكور وأثاث · 5 دقائق"}) {
+    EXPECT_FALSE(HasLine(lines, gone)) << gone << "\n" << a.clean->text;
+  }
+  for (const char* kept : {kP1, kP2, kP3, kP4}) EXPECT_TRUE(HasLine(lines, kept)) << a.clean->text;
+}
+
+TEST(CleanRound15Test, AReadingTimeShape) {
+  using clean::LooksLikeReadingTime;
+  EXPECT_TRUE(LooksLikeReadingTime("مطبخ · 8 دقائق", 4));
+  EXPECT_TRUE(LooksLikeReadingTime("صحة ورشاقة · 4 دقائق", 5));
+  EXPECT_TRUE(LooksLikeReadingTime("5 min read", 3));
+  EXPECT_FALSE(LooksLikeReadingTime("استمرت الجلسة 40 دقيقة فقط.", 5));  // a sentence
+  EXPECT_FALSE(LooksLikeReadingTime("مطبخ · 8 وصفات", 4));              // no minutes
+  EXPECT_FALSE(LooksLikeReadingTime("في الدقائق الأخيرة", 3));           // no number
+}
+
+TEST(CleanRound15Test, WhatFollowsTheEndMarkerOfAPressReleaseGoes) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page =
+      std::string("منصة البيانات\n") + "بيان صحفي\n" + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 + "\n" +
+      kP2 + "\n" + "-انتهى-\n" + "نبذة عن شركة الساحل للفعاليات\n" +
+      "تأسست شركة الساحل للفعاليات عام 2004، وهي من الشركات الرائدة في تنظيم المعارض والمهرجانات في "
+      "المنطقة، ويعمل لديها أكثر من 300 موظف في خمس دول.\n" +
+      "للاستفسارات الإعلامية:\n" + "البريد الإلكتروني: press@example.com\n" +
+      "تم توزيع هذا البيان من قبل منصة البيانات. المحتوى مسؤولية الجهة المصدرة للبيان.\n";
+  Article a = TextArticle(page, "press-wire", "r15-2");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(HasLine(lines, kP1));
+  EXPECT_TRUE(HasLine(lines, kP2));
+  EXPECT_EQ(lines.size(), 2u) << a.clean->text;
+}
+
+TEST(CleanRound15Test, AnEmailAddressAfterALabelIsAContactLineABareOneIsNot) {
+  using clean::LooksLikeContactLine;
+  EXPECT_TRUE(LooksLikeContactLine("البريد الإلكتروني: press@example.com", 3, false));
+  EXPECT_TRUE(LooksLikeContactLine("Email: media.office@news-site.co.uk", 2, false));
+  EXPECT_FALSE(LooksLikeContactLine("writer.name@example.com", 1, false));  // a column's signature
+  EXPECT_FALSE(LooksLikeContactLine("تابعونا: @newsdesk", 2, false));      // a handle, no address
+  EXPECT_TRUE(clean::HasEmailAddress("press@example.com"));
+  EXPECT_FALSE(clean::HasEmailAddress("a@b"));
+}
+
+TEST(CleanRound15Test, AMagazinesFeminineReadAlsoAndSearchLinesGo) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("مجلة البيت السعيد\n") + "ابحثي هنا...\n" +
+                           "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 + "\n" + kP2 + "\n" +
+                           "اقرئي أيضاً\n" + kP3 + "\n" + kP4 + "\n";
+  Article a = TextArticle(page, "magazine", "r15-3");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_FALSE(HasLine(lines, "ابحثي هنا...")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "اقرئي أيضاً")) << a.clean->text;
+  for (const char* kept : {kP1, kP2, kP3, kP4}) EXPECT_TRUE(HasLine(lines, kept)) << a.clean->text;
+}
+
+}  // namespace
+}  // namespace newsflow
