@@ -625,6 +625,7 @@ GazetteerPolicy DefaultPolicy(std::string_view lang) {
   GazetteerPolicy p;
   p.override_any_type = lang == "en";
   p.retype_last_names = lang == "en";
+  p.retype_by_head = lang == "en";
   return p;
 }
 
@@ -871,7 +872,35 @@ void Tagger::TrimParticles(std::vector<int>* tags) const {
   }
 }
 
+void Tagger::RetypeByHead(std::vector<int>* tags) const {
+  static const std::unordered_map<std::string_view, const char*> kHeads = {
+      {"Street", "LOC"}, {"Avenue", "LOC"}, {"Road", "LOC"}, {"Boulevard", "LOC"}, {"Lane", "LOC"},
+      {"Square", "LOC"}, {"River", "LOC"}, {"Valley", "LOC"}, {"Bay", "LOC"}, {"Harbour", "LOC"},
+      {"Harbor", "LOC"}, {"Lake", "LOC"}, {"Mountains", "LOC"}, {"Island", "LOC"}, {"Islands", "LOC"},
+      {"County", "LOC"}, {"Province", "LOC"}, {"Haven", "LOC"}, {"Heights", "LOC"}, {"Hills", "LOC"},
+      {"Beach", "LOC"}, {"Coast", "LOC"}, {"Sea", "LOC"}, {"Ocean", "LOC"}, {"Peninsula", "LOC"},
+      {"Inc", "ORG"}, {"Inc.", "ORG"}, {"Ltd", "ORG"}, {"Ltd.", "ORG"}, {"Corp", "ORG"}, {"Corp.", "ORG"},
+      {"Corporation", "ORG"}, {"Company", "ORG"}, {"Group", "ORG"}, {"Holdings", "ORG"},
+      {"Engineering", "ORG"}, {"Energy", "ORG"}, {"Systems", "ORG"}, {"Technologies", "ORG"},
+      {"Airlines", "ORG"}, {"Airways", "ORG"}, {"Bank", "ORG"}, {"University", "ORG"}, {"College", "ORG"},
+      {"Institute", "ORG"}, {"Association", "ORG"}, {"Council", "ORG"}, {"Ministry", "ORG"},
+      {"Agency", "ORG"}, {"Foundation", "ORG"}, {"Club", "ORG"}, {"FC", "ORG"}, {"Records", "ORG"},
+      {"Party", "ORG"}, {"Committee", "ORG"}, {"Commission", "ORG"}, {"Federation", "ORG"},
+      {"Union", "ORG"}, {"Society", "ORG"}, {"Motors", "ORG"}, {"Industries", "ORG"}};
+  std::vector<Span> spans;
+  ExtractSpans(*tags, &spans);
+  for (const Span& sp : spans) {
+    if (sp.end - sp.begin < 2) continue;
+    auto it = kHeads.find(fx_.word(sp.end - 1));
+    if (it == kHeads.end()) continue;
+    const int b_tag = TagIndex(std::string("B-") + it->second);
+    (*tags)[sp.begin] = b_tag;
+    for (size_t i = sp.begin + 1; i < sp.end; ++i) (*tags)[i] = b_tag + 1;
+  }
+}
+
 void Tagger::ApplyGazetteer(std::vector<int>* tags) const {
+  if (policy_.retype_by_head) RetypeByHead(tags);
   if (policy_.trim_particles) TrimParticles(tags);
   if (!policy_.override_type && !policy_.add_missing) return;
   for (const GazetteerMatch& m : fx_.gazetteer_matches()) {

@@ -265,6 +265,10 @@ struct GazetteerPolicy {
   // named in full in the same document becomes PER (Behe after Michael
   // Behe). English only: Arabic full names end in الله, الرحمن (عبد الله).
   bool retype_last_names = false;
+  // A name of two or more tokens whose last token is a place's or an
+  // organisation's head word ("Grant Avenue", "Harlow Valley", "Voltera
+  // Energy", "Meridian Holdings") takes that type. English only.
+  bool retype_by_head = false;
 };
 
 // The policy the stage runs with for a language: lists override any type
@@ -303,6 +307,7 @@ class Tagger {
   // The scores of token i's word (computed on first sight).
   const WordScores& ScoresOf(size_t token);
   void ApplyGazetteer(std::vector<int>* tags) const;
+  void RetypeByHead(std::vector<int>* tags) const;
   void TrimParticles(std::vector<int>* tags) const;
 
   const Model* model_;

@@ -111,6 +111,26 @@ TEST_F(EntitiesStageTest, TagsTheEnglishDemoNamesWithTheirTypes) {
   EXPECT_EQ(types["Tomas Berg"], "PER");
 }
 
+// The rest of issue 15's demo names: a name ending with a place's or an
+// organisation's head word takes that type (Tagger::RetypeByHead). The model
+// alone called Kirkby Haven a person, Grant Avenue MISC and Harlow Valley
+// Engineering a place. (The names are the bundled samples'; the sentences
+// are written for this test.)
+TEST_F(EntitiesStageTest, ANamesHeadWordGivesItsType) {
+  Article a = WithText(
+      "The company chose a site outside Kirkby Haven, a river town of about 14,000 people.\n"
+      "Buses will be diverted along Grant Avenue while the work goes on, the council said.\n"
+      "An inspection by Harlow Valley Engineering found the damage last month.",
+      "en");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  ASSERT_TRUE(a.entities.has_value());
+  std::map<std::string, std::string> types;
+  for (const Entity& e : *a.entities) types[e.text] = e.type;
+  EXPECT_EQ(types["Kirkby Haven"], "LOC");
+  EXPECT_EQ(types["Grant Avenue"], "LOC");
+  EXPECT_EQ(types["Harlow Valley Engineering"], "ORG");
+}
+
 TEST_F(EntitiesStageTest, EmptyMissingAndHugeTextsDoNotCrash) {
   Article empty = WithText("", "ar");
   ASSERT_TRUE(stage_->Process(empty).ok());
