@@ -188,7 +188,6 @@ void LineStats(std::string_view s, int* cp, int* tokens, int* sent, int* cjk_out
 // character three times).
 bool MostlyHanKana(int cp, int cjk) { return cjk > 0 && 4 * cjk > cp; }
 
-// Sentence punctuation at the end, ignoring closing quotes and brackets.
 // Words of one Arabic letter (two bytes) in `line`.
 int OneLetterArabicWords(std::string_view line) {
   int n = 0;
@@ -199,45 +198,8 @@ int OneLetterArabicWords(std::string_view line) {
   return n;
 }
 
-// "العدد" ("issue") followed by a number: a print edition's issue line.
-bool HasIssueNumber(std::string_view folded) {
-  static constexpr std::string_view kIssue = "\xD8\xA7\xD9\x84\xD8\xB9\xD8\xAF\xD8\xAF ";  // "العدد "
-  for (size_t at = folded.find(kIssue); at != std::string_view::npos; at = folded.find(kIssue, at + 1)) {
-    const std::string_view rest = folded.substr(at + kIssue.size());
-    if (rest.empty()) return false;
-    const unsigned char c = static_cast<unsigned char>(rest[0]);
-    if (c >= '0' && c <= '9') return true;
-    if (rest.size() >= 2 && ((c == 0xD9 && static_cast<unsigned char>(rest[1]) >= 0xA0 &&
-                              static_cast<unsigned char>(rest[1]) <= 0xA9) ||
-                             (c == 0xDB && static_cast<unsigned char>(rest[1]) >= 0xB0 &&
-                              static_cast<unsigned char>(rest[1]) <= 0xB9))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The last visible character is "!", "?" or the Arabic "؟" (closing quotes
-// and brackets skipped).
-bool EndsWithExclamationOrQuestion(std::string_view s) {
-  while (!s.empty()) {
-    const unsigned char c = static_cast<unsigned char>(s.back());
-    if (c == '"' || c == '\'' || c == ')' || c == ' ' || c == '*') {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && (s.substr(s.size() - 3) == "\xE2\x80\x9D" || s.substr(s.size() - 3) == "\xE2\x80\x99")) {
-      s.remove_suffix(3);
-    } else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xBB") {
-      s.remove_suffix(2);
-    } else {
-      break;
-    }
-  }
-  if (s.empty()) return false;
-  if (s.back() == '!' || s.back() == '?') return true;
-  return s.size() >= 2 && s.substr(s.size() - 2) == "\xD8\x9F";  // ؟
-}
-
-bool EndsSentence(std::string_view s) {
+// `s` without the closing quotes, brackets, spaces and asterisks at its end.
+std::string_view WithoutClosers(std::string_view s) {
   size_t e = s.size();
   while (e > 0) {
     unsigned char c = static_cast<unsigned char>(s[e - 1]);
@@ -256,6 +218,21 @@ bool EndsSentence(std::string_view s) {
     }
     break;
   }
+  return s.substr(0, e);
+}
+
+// The last visible character is "!", "?" or the Arabic "؟" (closing quotes
+// and brackets skipped).
+bool EndsWithExclamationOrQuestion(std::string_view s) {
+  s = WithoutClosers(s);
+  if (s.empty()) return false;
+  if (s.back() == '!' || s.back() == '?') return true;
+  return s.size() >= 2 && s.substr(s.size() - 2) == "\xD8\x9F";  // ؟
+}
+
+// Sentence punctuation at the end, ignoring closing quotes and brackets.
+bool EndsSentence(std::string_view s) {
+  const size_t e = WithoutClosers(s).size();
   if (e == 0) return false;
   char last = s[e - 1];
   return last == '.' || last == '!' || last == '?' ||
@@ -1585,7 +1562,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     std::vector<signed char> cand_memo(n, -1);
     // "الموضوع: <a line printed near it>", "Subject: ...": a forum's or a
     // form's label over a copy of the headline, not the headline.
-    auto LabelsAnotherLine = [&](size_t i) {
+    auto labels_another_line = [&](size_t i) {
       const std::string& t = blocks[i].text;
       const size_t colon = t.find(": ");
       if (colon == std::string::npos || colon == 0 || colon > 24) return false;
@@ -1613,7 +1590,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
                        !EndsWithColon(blocks[i].text) && !(f.tokens > 20 && blocks[i].text.back() == '.') &&
                        !FindDate(f.folded).has_value() &&
                        !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value()) &&
-                       !LabelsAnotherLine(i);
+                       !labels_another_line(i);
       }
       return cand_memo[i] == 1;
     };
@@ -1653,17 +1630,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           w.remove_suffix(2), again = true;  // ، ؛ ؟
         }
       }
-      // The article and the proclitics before it ("وال", "بال", "فال",
-      // "كال", "لل", "ال"), when three letters stay: "رومانية" in the
-      // headline is "الرومانية" in the body, "للموسيقيين" is "الموسيقيين".
-      static constexpr std::string_view kArticles[] = {
-          "\xD9\x88\xD8\xA7\xD9\x84", "\xD8\xA8\xD8\xA7\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84",
-          "\xD9\x83\xD8\xA7\xD9\x84", "\xD9\x84\xD9\x84", "\xD8\xA7\xD9\x84"};
-      if (w.size() >= 10 && (w[0] == '\xD8' || w[0] == '\xD9')) {
-        for (std::string_view pre : kArticles) {
-          if (w.size() >= pre.size() + 6 && w.substr(0, pre.size()) == pre) return w.substr(pre.size());
-        }
-      }
+      // The article and the proclitics before it, when three letters stay:
+      // "رومانية" in the headline is "الرومانية" in the body, "للموسيقيين"
+      // is "الموسيقيين".
+      if (const std::string_view bare = StripArabicArticle(w); bare.size() < w.size()) return bare;
       if (w.size() > 5 && w[0] == '\xD9' && w[1] == '\x88') w.remove_prefix(2);
       return w;
     };
@@ -1957,7 +1927,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
     // (An agency's initials after a dateline, "... 2015 م أ ف ب", are
     // one-letter words that do not count.)
-    if (f.tokens > 12 && (f.tokens > 16 || f.tokens - OneLetterArabicWords(blocks[i].text) > 12)) continue;
+    const int one_letter = f.tokens > 10 && f.tokens <= 16 ? OneLetterArabicWords(blocks[i].text) : 0;
+    if (f.tokens - one_letter > 12) continue;
     auto d = FindDate(f.folded);
     // "منذ ساعتين", "3 hours ago": resolved against the fetch time. Such a
     // line is never a site banner (those show today's calendar date).
@@ -1973,7 +1944,6 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     // name over the headline, the body starts under the title; a wrapped
     // line that continues the one above is the body's, date or not.)
     const bool body_from_title = title_idx < n && first_good <= title_idx && near_title && !f.continues;
-    const int one_letter = d && f.tokens > 10 ? OneLetterArabicWords(blocks[i].text) : 0;  // "م أ ف ب"
     const bool byline = d && page.ranges == nullptr && !f.end_punct && d->other_tokens <= 6 &&
                         f.tokens - one_letter - d->other_tokens <= 10 && f.tokens <= 16 &&
                         (i <= first_good || body_from_title);

@@ -497,10 +497,10 @@ bool HasPhoneNumber(std::string_view line) {
 bool HasEmailAddress(std::string_view line) {
   // name@domain.tld: letters, digits or ._%+- before the "@", a dot in what
   // follows, letters after the last dot.
+  auto local = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  };
   for (size_t at = line.find('@'); at != std::string_view::npos; at = line.find('@', at + 1)) {
-    auto local = [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-    };
     if (at == 0 || !local(line[at - 1])) continue;
     size_t end = at + 1;
     while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '.' ||
@@ -520,7 +520,6 @@ bool HasEmailAddress(std::string_view line) {
 
 bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence) {
   if (ends_sentence || tokens > 16 || line.size() > 240) return false;
-  // (A quick test first: most lines hold no "@", no "+" and no zero digit.)
   // An address after a label ("البريد الإلكتروني: x@y.com", "Email: ..."):
   // a press office's contact block. A bare address under a column is the
   // columnist's signature, which the corpus text keeps as the article's.
@@ -530,6 +529,14 @@ bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence)
     if (colon != std::string_view::npos && HasEmailAddress(line.substr(colon + 1))) return true;
   }
   return HasPhoneNumber(line);
+}
+
+bool HasIssueNumber(std::string_view folded) {
+  static constexpr std::string_view kIssue = "\xD8\xA7\xD9\x84\xD8\xB9\xD8\xAF\xD8\xAF ";  // "العدد "
+  for (size_t at = folded.find(kIssue); at != std::string_view::npos; at = folded.find(kIssue, at + 1)) {
+    if (DigitAt(folded, at + kIssue.size()) > 0) return true;
+  }
+  return false;
 }
 
 bool StartsWithPlayGlyph(std::string_view line) {

@@ -114,6 +114,11 @@ bool HasEmailAddress(std::string_view line);
 // ("البريد الإلكتروني: media@example.com"; a bare address is not enough).
 bool LooksLikeContactLine(std::string_view line, int tokens, bool ends_sentence);
 
+// Round 15. A print edition's issue line: "العدد" ("issue") and a number in
+// any digit script ("الجمعة ٢٤ يوليو ٢٠١٥م - العدد ١٦٢١٦"). `folded` is
+// Normalizer::Fold output.
+bool HasIssueNumber(std::string_view folded);
+
 // Round 11. A video or live-stream link: the line opens with a play or camera
 // glyph (U+25B6 ▶, U+25BA ►, U+25B7 ▷, U+23F5, U+23EF, U+1F3A5 🎥, U+1F4FA 📺,
 // U+1F4F9 📹, U+1F3AC 🎬) followed by a label or a headline ("▶ شاهد: ...").

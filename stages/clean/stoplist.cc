@@ -232,6 +232,18 @@ Stoplists::Density Stoplists::Measure(std::string_view line, int lang, int max_t
   return d;
 }
 
+std::string_view StripArabicArticle(std::string_view word) {
+  // "وال", "بال", "فال", "كال", "لل", "ال": the shortest (4 bytes) plus three letters.
+  if (word.size() < 10 || (word[0] != '\xD8' && word[0] != '\xD9')) return word;
+  static constexpr std::string_view kPrefixes[] = {
+      "\xD9\x88\xD8\xA7\xD9\x84", "\xD8\xA8\xD8\xA7\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84",
+      "\xD9\x83\xD8\xA7\xD9\x84", "\xD9\x84\xD9\x84", "\xD8\xA7\xD9\x84"};
+  for (std::string_view pre : kPrefixes) {
+    if (word.size() >= pre.size() + 6 && word.substr(0, pre.size()) == pre) return word.substr(pre.size());
+  }
+  return word;
+}
+
 void Stoplists::ContentWords(std::string_view line, int lang, std::vector<uint64_t>* out,
                              size_t max_words) const {
   if (lang < 0) return;
@@ -250,17 +262,7 @@ void Stoplists::ContentWords(std::string_view line, int lang, std::vector<uint64
     if (static_cast<unsigned char>(buf[0]) < 0x80 && !std::isalpha(static_cast<unsigned char>(buf[0]))) {
       return true;  // a number, a symbol
     }
-    std::string_view v(buf, len);
-    // The article and the proclitics before it: "وال", "بال", "فال", "كال", "لل", "ال".
-    static constexpr std::string_view kPrefixes[] = {
-        "\xD9\x88\xD8\xA7\xD9\x84", "\xD8\xA8\xD8\xA7\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84",
-        "\xD9\x83\xD8\xA7\xD9\x84", "\xD9\x84\xD9\x84", "\xD8\xA7\xD9\x84"};
-    for (std::string_view pre : kPrefixes) {
-      if (v.size() >= pre.size() + 6 && v.substr(0, pre.size()) == pre) {
-        v.remove_prefix(pre.size());
-        break;
-      }
-    }
+    const std::string_view v = StripArabicArticle(std::string_view(buf, len));
     // At least three letters (Arabic letters are two bytes; Latin words four).
     const bool arabic = static_cast<unsigned char>(v[0]) >= 0xD8 && static_cast<unsigned char>(v[0]) <= 0xDB;
     if (v.size() < (arabic ? 6u : 4u)) return true;

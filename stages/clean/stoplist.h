@@ -66,6 +66,11 @@ class Stoplists {
   size_t used_ = 0;
 };
 
+// `word` without the Arabic article and the proclitic before it ("وال",
+// "بال", "فال", "كال", "لل", "ال") when three letters (six bytes) stay;
+// else `word`. Raw or folded text: folding leaves these letters as they are.
+std::string_view StripArabicArticle(std::string_view word);
+
 // Splits `s` on spaces and calls f(token) with leading/trailing punctuation
 // stripped; stops early when f returns false.
 template <typename F>

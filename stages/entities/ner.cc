@@ -873,27 +873,28 @@ void Tagger::TrimParticles(std::vector<int>* tags) const {
 }
 
 void Tagger::RetypeByHead(std::vector<int>* tags) const {
-  static const std::unordered_map<std::string_view, const char*> kHeads = {
-      {"Street", "LOC"}, {"Avenue", "LOC"}, {"Road", "LOC"}, {"Boulevard", "LOC"}, {"Lane", "LOC"},
-      {"Square", "LOC"}, {"River", "LOC"}, {"Valley", "LOC"}, {"Bay", "LOC"}, {"Harbour", "LOC"},
-      {"Harbor", "LOC"}, {"Lake", "LOC"}, {"Mountains", "LOC"}, {"Island", "LOC"}, {"Islands", "LOC"},
-      {"County", "LOC"}, {"Province", "LOC"}, {"Haven", "LOC"}, {"Heights", "LOC"}, {"Hills", "LOC"},
-      {"Beach", "LOC"}, {"Coast", "LOC"}, {"Sea", "LOC"}, {"Ocean", "LOC"}, {"Peninsula", "LOC"},
-      {"Inc", "ORG"}, {"Inc.", "ORG"}, {"Ltd", "ORG"}, {"Ltd.", "ORG"}, {"Corp", "ORG"}, {"Corp.", "ORG"},
-      {"Corporation", "ORG"}, {"Company", "ORG"}, {"Group", "ORG"}, {"Holdings", "ORG"},
-      {"Engineering", "ORG"}, {"Energy", "ORG"}, {"Systems", "ORG"}, {"Technologies", "ORG"},
-      {"Airlines", "ORG"}, {"Airways", "ORG"}, {"Bank", "ORG"}, {"University", "ORG"}, {"College", "ORG"},
-      {"Institute", "ORG"}, {"Association", "ORG"}, {"Council", "ORG"}, {"Ministry", "ORG"},
-      {"Agency", "ORG"}, {"Foundation", "ORG"}, {"Club", "ORG"}, {"FC", "ORG"}, {"Records", "ORG"},
-      {"Party", "ORG"}, {"Committee", "ORG"}, {"Commission", "ORG"}, {"Federation", "ORG"},
-      {"Union", "ORG"}, {"Society", "ORG"}, {"Motors", "ORG"}, {"Industries", "ORG"}};
+  static const int kLoc = TagIndex("B-LOC"), kOrg = TagIndex("B-ORG");
+  static const std::unordered_map<std::string_view, int> kHeads = {
+      {"Street", kLoc}, {"Avenue", kLoc}, {"Road", kLoc}, {"Boulevard", kLoc}, {"Lane", kLoc},
+      {"Square", kLoc}, {"River", kLoc}, {"Valley", kLoc}, {"Bay", kLoc}, {"Harbour", kLoc},
+      {"Harbor", kLoc}, {"Lake", kLoc}, {"Mountains", kLoc}, {"Island", kLoc}, {"Islands", kLoc},
+      {"County", kLoc}, {"Province", kLoc}, {"Haven", kLoc}, {"Heights", kLoc}, {"Hills", kLoc},
+      {"Beach", kLoc}, {"Coast", kLoc}, {"Sea", kLoc}, {"Ocean", kLoc}, {"Peninsula", kLoc},
+      {"Inc", kOrg}, {"Inc.", kOrg}, {"Ltd", kOrg}, {"Ltd.", kOrg}, {"Corp", kOrg}, {"Corp.", kOrg},
+      {"Corporation", kOrg}, {"Company", kOrg}, {"Group", kOrg}, {"Holdings", kOrg},
+      {"Engineering", kOrg}, {"Energy", kOrg}, {"Systems", kOrg}, {"Technologies", kOrg},
+      {"Airlines", kOrg}, {"Airways", kOrg}, {"Bank", kOrg}, {"University", kOrg}, {"College", kOrg},
+      {"Institute", kOrg}, {"Association", kOrg}, {"Council", kOrg}, {"Ministry", kOrg},
+      {"Agency", kOrg}, {"Foundation", kOrg}, {"Club", kOrg}, {"FC", kOrg}, {"Records", kOrg},
+      {"Party", kOrg}, {"Committee", kOrg}, {"Commission", kOrg}, {"Federation", kOrg},
+      {"Union", kOrg}, {"Society", kOrg}, {"Motors", kOrg}, {"Industries", kOrg}};
   std::vector<Span> spans;
   ExtractSpans(*tags, &spans);
   for (const Span& sp : spans) {
     if (sp.end - sp.begin < 2) continue;
     auto it = kHeads.find(fx_.word(sp.end - 1));
     if (it == kHeads.end()) continue;
-    const int b_tag = TagIndex(std::string("B-") + it->second);
+    const int b_tag = it->second;
     (*tags)[sp.begin] = b_tag;
     for (size_t i = sp.begin + 1; i < sp.end; ++i) (*tags)[i] = b_tag + 1;
   }

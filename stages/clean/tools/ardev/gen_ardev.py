@@ -1422,38 +1422,40 @@ STATES_DATE = {"T01": "day", "T03": None, "T04": "day", "T07": "day", "T08": "da
 # Round 3's held-out templates: generated after T01..T12 from their own
 # random stream and articles, so adding them changes no earlier page.
 TEMPLATES_R3 = {"T13": t13, "T14": t14, "T15": t15, "T16": t16}
-HELD_OUT_R3 = set(TEMPLATES_R3)
 # Round 5's held-out templates (T13..T16 became tuning data in round 5).
 TEMPLATES_R5 = {"T17": t17, "T18": t18, "T19": t19, "T20": t20}
-HELD_OUT_R5 = set(TEMPLATES_R5)
 STATES_DATE.update({"T17": "day", "T18": "day", "T19": "day", "T20": "day"})
 # Round 7's held-out templates (T17..T20 became tuning data in round 7).
 TEMPLATES_R7 = {"T21": t21, "T22": t22, "T23": t23, "T24": t24}
-HELD_OUT_R7 = set(TEMPLATES_R7)
 STATES_DATE.update({"T21": "day", "T22": "day", "T23": "day", "T24": "day"})
 # Round 8's held-out templates (T21..T24 became tuning data in round 8).
 TEMPLATES_R8 = {"T25": t25, "T26": t26, "T27": t27, "T28": t28}
-HELD_OUT_R8 = set(TEMPLATES_R8)
 STATES_DATE.update({"T25": "day", "T26": "day", "T27": "day", "T28": "day"})
 # Round 9's held-out templates (T25..T28 became tuning data in round 9). T31
 # states only a clock time (a channel post); T30's date is the issue's
 # banner in Arabic-Indic digits, T29's the post's numeric date.
 TEMPLATES_R9 = {"T29": t29, "T30": t30, "T31": t31, "T32": t32}
-HELD_OUT_R9 = set(TEMPLATES_R9)
 STATES_DATE.update({"T29": "day", "T30": "day", "T32": "day"})
 # Round 10's held-out templates (T29..T32 became tuning data in round 10).
 TEMPLATES_R10 = {"T33": t33, "T34": t34, "T35": t35, "T36": t36}
-HELD_OUT_R10 = set(TEMPLATES_R10)
 STATES_DATE.update({"T33": "day", "T34": "day", "T35": "day", "T36": "day"})
 # Round 11's held-out templates (T33..T36 became tuning data in round 11).
 TEMPLATES_R11 = {"T37": t37, "T38": t38, "T39": t39, "T40": t40}
-HELD_OUT_R11 = set(TEMPLATES_R11)
 STATES_DATE.update({"T37": "day", "T38": "day", "T39": "day", "T40": "day"})
 # Round 15's held-out templates (T37..T40 became tuning data in round 15).
 # T44 (a forwarded chat message) states no date.
 TEMPLATES_R15 = {"T41": t41, "T42": t42, "T43": t43, "T44": t44}
-HELD_OUT_R15 = set(TEMPLATES_R15)
 STATES_DATE.update({"T41": "day", "T42": "day", "T43": "day"})
+# The rounds after the first, in order: (round, its templates). Each round's
+# pages come from their own random stream (seed * 1000 + round) and articles
+# no earlier page uses, so adding a round changes no earlier page; its
+# templates are that round's held-out group ("r<round>-held-out").
+LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEMPLATES_R8),
+                (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15)]
+ALL_TEMPLATES = dict(TEMPLATES)
+for _, _templates in LATER_ROUNDS:
+    ALL_TEMPLATES.update(_templates)
+ROUND_OF = {t: r for r, ts in LATER_ROUNDS for t in ts}
 
 
 def main():
@@ -1487,9 +1489,7 @@ def main():
         fetched = pub + datetime.timedelta(hours=rng.randint(2, 30))
         ctx = Ctx(rng, art, arts, y, mo, d, hh, mm, (fetched.year, fetched.month, fetched.day))
         page = Page()
-        (TEMPLATES.get(tname) or TEMPLATES_R3.get(tname) or TEMPLATES_R5.get(tname)
-         or TEMPLATES_R7.get(tname) or TEMPLATES_R8.get(tname) or TEMPLATES_R9.get(tname) or TEMPLATES_R10.get(tname)
-         or TEMPLATES_R11.get(tname) or TEMPLATES_R15[tname])(page, ctx)
+        ALL_TEMPLATES[tname](page, ctx)
         fname = f"{k:04d}_{tname}.txt"
         with open(os.path.join(a.out_dir, fname), "w", encoding="utf-8") as f:
             f.write("\n".join(t for _, t in page.lines) + "\n")
@@ -1507,14 +1507,7 @@ def main():
         # Round 10: "r10-held-out" (T33..T36); r9-held-out became tuning data.
         # Round 11: "r11-held-out" (T37..T40); r10-held-out became tuning data.
         # Round 15: "r15-held-out" (T41..T44); r11-held-out became tuning data.
-        group = ("r15-held-out" if tname in HELD_OUT_R15 else
-                 "r11-held-out" if tname in HELD_OUT_R11 else
-                 "r10-held-out" if tname in HELD_OUT_R10 else
-                 "r9-held-out" if tname in HELD_OUT_R9 else
-                 "r8-held-out" if tname in HELD_OUT_R8 else
-                 "r7-held-out" if tname in HELD_OUT_R7 else
-                 "r5-held-out" if tname in HELD_OUT_R5 else
-                 "r3-held-out" if tname in HELD_OUT_R3 else
+        group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         rec = {"file": fname, "template": tname, "held_out": tname in HELD_OUT, "group": group,
                "source": "site-" + tname.lower(), "id": art["id"],
@@ -1532,85 +1525,22 @@ def main():
     for k, art in enumerate(chosen):
         tname = names[k % len(names)]  # interleaved, as a stream from many sites
         write_page(k, tname, art, rng)
-    # Round 3's templates: their own stream, articles no earlier page uses.
-    rng3 = random.Random(a.seed * 1000 + 3)
+    # Later rounds' templates: each its own stream and articles no earlier page uses.
     used = {o["id"] for o in chosen}
-    rest = [o for o in arts if o["id"] not in used]
-    chosen3 = rng3.sample(rest, a.pages_per_template * len(TEMPLATES_R3))
-    names3 = list(TEMPLATES_R3)
-    for j, art in enumerate(chosen3):
-        write_page(len(chosen) + j, names3[j % len(names3)], art, rng3)
-    # Round 5's templates: again their own stream and unused articles.
-    rng5 = random.Random(a.seed * 1000 + 5)
-    used |= {o["id"] for o in chosen3}
-    rest5 = [o for o in arts if o["id"] not in used]
-    chosen5 = rng5.sample(rest5, a.pages_per_template * len(TEMPLATES_R5))
-    names5 = list(TEMPLATES_R5)
-    base5 = len(chosen) + len(chosen3)
-    for j, art in enumerate(chosen5):
-        write_page(base5 + j, names5[j % len(names5)], art, rng5)
-    # Round 7's templates: again their own stream and unused articles.
-    rng7 = random.Random(a.seed * 1000 + 7)
-    used |= {o["id"] for o in chosen5}
-    rest7 = [o for o in arts if o["id"] not in used]
-    chosen7 = rng7.sample(rest7, a.pages_per_template * len(TEMPLATES_R7))
-    names7 = list(TEMPLATES_R7)
-    base7 = base5 + len(chosen5)
-    for j, art in enumerate(chosen7):
-        write_page(base7 + j, names7[j % len(names7)], art, rng7)
-    # Round 8's templates: again their own stream and unused articles.
-    rng8 = random.Random(a.seed * 1000 + 8)
-    used |= {o["id"] for o in chosen7}
-    rest8 = [o for o in arts if o["id"] not in used]
-    chosen8 = rng8.sample(rest8, a.pages_per_template * len(TEMPLATES_R8))
-    names8 = list(TEMPLATES_R8)
-    base8 = base7 + len(chosen7)
-    for j, art in enumerate(chosen8):
-        write_page(base8 + j, names8[j % len(names8)], art, rng8)
-    # Round 9's templates: again their own stream and unused articles.
-    rng9 = random.Random(a.seed * 1000 + 9)
-    used |= {o["id"] for o in chosen8}
-    rest9 = [o for o in arts if o["id"] not in used]
-    chosen9 = rng9.sample(rest9, a.pages_per_template * len(TEMPLATES_R9))
-    names9 = list(TEMPLATES_R9)
-    base9 = base8 + len(chosen8)
-    for j, art in enumerate(chosen9):
-        write_page(base9 + j, names9[j % len(names9)], art, rng9)
-    # Round 10's templates: again their own stream and unused articles.
-    rng10 = random.Random(a.seed * 1000 + 10)
-    used |= {o["id"] for o in chosen9}
-    rest10 = [o for o in arts if o["id"] not in used]
-    chosen10 = rng10.sample(rest10, a.pages_per_template * len(TEMPLATES_R10))
-    names10 = list(TEMPLATES_R10)
-    base10 = base9 + len(chosen9)
-    for j, art in enumerate(chosen10):
-        write_page(base10 + j, names10[j % len(names10)], art, rng10)
-    # Round 11's templates: again their own stream and unused articles.
-    rng11 = random.Random(a.seed * 1000 + 11)
-    used |= {o["id"] for o in chosen10}
-    rest11 = [o for o in arts if o["id"] not in used]
-    chosen11 = rng11.sample(rest11, a.pages_per_template * len(TEMPLATES_R11))
-    names11 = list(TEMPLATES_R11)
-    base11 = base10 + len(chosen10)
-    for j, art in enumerate(chosen11):
-        write_page(base11 + j, names11[j % len(names11)], art, rng11)
-    # Round 15's templates: again their own stream and unused articles.
-    rng15 = random.Random(a.seed * 1000 + 15)
-    used |= {o["id"] for o in chosen11}
-    rest15 = [o for o in arts if o["id"] not in used]
-    chosen15 = rng15.sample(rest15, a.pages_per_template * len(TEMPLATES_R15))
-    names15 = list(TEMPLATES_R15)
-    base15 = base11 + len(chosen11)
-    for j, art in enumerate(chosen15):
-        write_page(base15 + j, names15[j % len(names15)], art, rng15)
+    base = len(chosen)
+    for rnd, templates in LATER_ROUNDS:
+        rng_r = random.Random(a.seed * 1000 + rnd)
+        rest = [o for o in arts if o["id"] not in used]
+        chosen_r = rng_r.sample(rest, a.pages_per_template * len(templates))
+        names_r = list(templates)
+        for j, art in enumerate(chosen_r):
+            write_page(base + j, names_r[j % len(names_r)], art, rng_r)
+        used |= {o["id"] for o in chosen_r}
+        base += len(chosen_r)
     out.close()
-    n = (len(TEMPLATES) + len(TEMPLATES_R3) + len(TEMPLATES_R5) + len(TEMPLATES_R7) + len(TEMPLATES_R8)
-         + len(TEMPLATES_R9) + len(TEMPLATES_R10) + len(TEMPLATES_R11) + len(TEMPLATES_R15))
-    print(f"gen_ardev: {base15 + len(chosen15)} pages from {n} templates ({len(HELD_OUT)} held out in "
-          f"round 2, {len(HELD_OUT_R3)} in round 3, {len(HELD_OUT_R5)} in round 5, "
-          f"{len(HELD_OUT_R7)} in round 7, {len(HELD_OUT_R8)} in round 8, {len(HELD_OUT_R9)} in round 9, "
-          f"{len(HELD_OUT_R10)} in round 10, {len(HELD_OUT_R11)} in round 11, "
-          f"{len(HELD_OUT_R15)} in round 15) in {a.out_dir}")
+    held = ", ".join(f"{len(ts)} in round {r}" for r, ts in LATER_ROUNDS)
+    print(f"gen_ardev: {base} pages from {len(ALL_TEMPLATES)} templates ({len(HELD_OUT)} held out in "
+          f"round 2, {held}) in {a.out_dir}")
 
 if __name__ == "__main__":
     main()
