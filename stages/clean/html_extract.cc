@@ -476,8 +476,12 @@ class SaxWalker {
     Metadata(name, atts);
     const Frame& f = stack_.back();
     Frame k = f;
+    // What belongs to the element itself, not to what it is nested in: a
+    // <br> or a skipped element inside a <figcaption> is no caption of its
+    // own (End would otherwise look up range -1).
     k.my_id = -1;
     k.container_self = false;
+    k.fig_hint = false;
     if (f.skip) {
       stack_.push_back(k);
       return;
@@ -532,7 +536,6 @@ class SaxWalker {
     // A picture's caption is not the article's text (trafilatura's
     // full-article truth leaves captions out) unless it is long: some sites
     // set a lede or a teaser's text in a <figcaption> (End).
-    k.fig_hint = false;
     if (k.tag == kFigcaption && own == 0 && f.hint >= 0) {
       own = -1;
       k.fig_hint = true;

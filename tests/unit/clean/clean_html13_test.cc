@@ -68,6 +68,29 @@ TEST(CleanHtml13Test, LongFigcaptionKeepsItsText) {
   for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(lines, p)) << p;
 }
 
+// A <br> inside a figcaption (a credit on its own line, a long caption set
+// in lines): the <br> is no caption of its own. The old code let the <br>
+// inherit the caption's flag and looked up element -1 when it ended (UBSan:
+// fuzz/corpus/clean/regress-br-in-figcaption, replayed by fuzz_clean). The
+// short caption still goes; the long one still stays, its lines joined.
+TEST(CleanHtml13Test, LineBreaksInsideAFigcaption) {
+  const std::vector<std::string> short_lines = LinesOf(CleanHtmlText(
+      Page(std::string("<figure><img src=\"/pier.jpg\" alt=\"\"><figcaption>") + kCaption +
+           "<br>Photo: Harbour Board</figcaption></figure>")));
+  EXPECT_FALSE(HasLine(short_lines, kCaption));
+  EXPECT_EQ(short_lines.size(), PierParagraphs().size());
+  const std::string first =
+      "The pier was built in 1911 by the families of the island's fishermen, who carried the oak for its "
+      "piles across the bay in their own boats,";
+  const std::string second =
+      "and for more than a hundred years it has been the first thing that visitors to the town see from "
+      "the ferry.";
+  const std::vector<std::string> long_lines = LinesOf(CleanHtmlText(Page(
+      "<figure><img src=\"/pier.jpg\" alt=\"\"><figcaption>" + first + "<br>" + second + "</figcaption></figure>")));
+  EXPECT_TRUE(HasLine(long_lines, first + " " + second));
+  for (const std::string& p : PierParagraphs()) EXPECT_TRUE(HasLine(long_lines, p)) << p;
+}
+
 // Guard: a figcaption that carries a class hint of its own keeps it (an
 // article class: the caption box is the article's text on that site).
 TEST(CleanHtml13Test, FigcaptionWithAnArticleClassKeepsItsHint) {
