@@ -524,6 +524,25 @@ bool ArticleGoesOn(const Stoplists* stop, const std::vector<Block>& blocks, cons
   return words >= 4 && shared * 100 >= after.size() * 15;
 }
 
+// Text pages: under a "you may also like" marker, one or more teaser cards
+// (a headline, then a reading-time line: "مطبخ · 6 دقائق") and right after
+// them a line of prose. A box set between two paragraphs: the text under
+// it is the article's again, however few words it shares with the text
+// above (a new article would begin with its own headline, not prose). A
+// list of cards at the page's end has no prose under it. The cards
+// themselves go by the teaser-card rule in Clean.
+bool CardsThenProse(const std::vector<Block>& blocks, const std::vector<Info>& info, size_t marker) {
+  const size_t n = blocks.size();
+  size_t j = marker + 1;
+  int cards = 0;
+  while (j + 1 < n && !info[j].reading_time && info[j + 1].reading_time && !info[j].end_punct &&
+         info[j].tokens >= 2 && info[j].tokens <= 24) {
+    ++cards;
+    j += 2;
+  }
+  return cards > 0 && j < n && info[j].cls == Cls::kGood && !info[j].is_title;
+}
+
 // See the call in Clean: teaser units after the body, each beside the same
 // removed short line (round 10 of issue 14).
 void MarkRepeatedUnits(const std::vector<Block>& blocks, std::vector<Info>& info, const std::string* why) {
@@ -2033,7 +2052,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       continue;
     }
-    if (body_started && ArticleGoesOn(stop_, blocks, info, i, lang)) {
+    if (body_started && (CardsThenProse(blocks, info, i) || ArticleGoesOn(stop_, blocks, info, i, lang))) {
       // A side column flattened into the text ("Lire aussi", "الأكثر قراءة"
       // between two paragraphs): the article goes on under it. The marker
       // goes, and the headline right under it when that is no prose.

@@ -110,5 +110,50 @@ TEST(CleanRound15Test, AMagazinesFeminineReadAlsoAndSearchLinesGo) {
   for (const char* kept : {kP1, kP2, kP3, kP4}) EXPECT_TRUE(HasLine(lines, kept)) << a.clean->text;
 }
 
+// Round 16: a "you may also like" marker (a cut marker: what follows is
+// another article) heading teaser cards between two paragraphs. The text
+// under the cards is the article's again though it shares few words with
+// the text above (the old code cut it as an unrelated tail: T37's recall
+// 0.72). Fails without CardsThenProse.
+const char* kOther1 =
+    "وتوقعت هيئة الأرصاد طقسا معتدلا طوال أيام الاحتفال، مع رياح خفيفة ورطوبة منخفضة في ساعات "
+    "المساء، ما يشجع العائلات على السهر حتى منتصف الليل.";
+const char* kOther2 =
+    "كما أعلن المنظمون عن مسابقة للرسم يشارك فيها تلاميذ المدارس، تعرض أعمالها الفائزة في قاعة "
+    "المتحف الوطني بعد انتهاء العطلة.";
+
+TEST(CleanRound16Test, TeaserCardsUnderAMarkerBetweenParagraphsDoNotEndTheArticle) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("مجلة البيت السعيد\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
+                           "\n" + kP2 + "\n" + "قد يعجبك أيضاً\n" + "وصفة سريعة لكعك العيد بالتمر\n" +
+                           "مطبخ · 8 دقائق\n" + kOther1 + "\n" + kOther2 + "\n";
+  Article a = TextArticle(page, "magazine", "r16-1");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  for (const char* gone : {"قد يعجبك أيضاً", "وصفة سريعة لكعك العيد بالتمر", "مطبخ · 8 دقائق"}) {
+    EXPECT_FALSE(HasLine(lines, gone)) << gone << "\n" << a.clean->text;
+  }
+  for (const char* kept : {kP1, kP2, kOther1, kOther2}) EXPECT_TRUE(HasLine(lines, kept)) << a.clean->text;
+}
+
+// Guard: the same cards followed by another article (its own headline, then
+// its prose) still end the article at the marker.
+TEST(CleanRound16Test, TeaserCardsThenAnotherArticlesHeadlineStillEndTheArticle) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("مجلة البيت السعيد\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
+                           "\n" + kP2 + "\n" + "قد يعجبك أيضاً\n" + "وصفة سريعة لكعك العيد بالتمر\n" +
+                           "مطبخ · 8 دقائق\n" + "مسابقة للرسم لتلاميذ المدارس في العطلة\n" + kOther1 + "\n" +
+                           kOther2 + "\n";
+  Article a = TextArticle(page, "magazine", "r16-2");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(HasLine(lines, kP1));
+  EXPECT_TRUE(HasLine(lines, kP2));
+  EXPECT_FALSE(HasLine(lines, kOther1)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, kOther2)) << a.clean->text;
+}
+
 }  // namespace
 }  // namespace newsflow

@@ -1509,7 +1509,11 @@ def main():
         # Round 15: "r15-held-out" (T41..T44); r11-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
-        rec = {"file": fname, "template": tname, "held_out": tname in HELD_OUT, "group": group,
+        # held_out: held out of tuning now (the latest round's templates; until
+        # round 16 this flag still named round 2's T10..T12, which a script
+        # reading it took for tuning pages).
+        rec = {"file": fname, "template": tname, "held_out": ROUND_OF.get(tname) == LATER_ROUNDS[-1][0],
+               "group": group,
                "source": "site-" + tname.lower(), "id": art["id"],
                "fetched_at": fetched.strftime("%Y-%m-%dT%H:%M:00Z"), "published": published,
                "title": art["title"], "lines": lines,
