@@ -2031,7 +2031,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   bool body_started = false;
   for (size_t i = 0; i < n; ++i) {
     Info& f = info[i];
-    if (f.cls == Cls::kGood) body_started = true;
+    // A paragraph the stop-word test leaves near-good (a wire item of names
+    // and places) begins the body too: a box heading under it ("فتوى اليوم")
+    // must not take the box's first line for the article.
+    if (f.cls == Cls::kGood || (f.cls == Cls::kNear && f.tokens >= 12 && !f.is_title)) body_started = true;
     if (!(f.hit && f.hit.action == PhraseAction::kCut && f.hit.whole_line)) continue;
     f.reason = reason(*f.hit.reason);
     f.cls = Cls::kBad;
@@ -2422,13 +2425,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   bool soft_text = false;  // something only the soft tests rejected
   if (kept == 0 && n > 0) {
     std::vector<size_t> cand;
-    int tokens = 0, sentences = 0;
+    int tokens = 0, sentences = 0, longest = 0;
     Stoplists::Density d;
     for (size_t i = 0; i < n; ++i) {
       const Info& f = info[i];
       if (f.is_title || f.reason != nullptr || blocks[i].hint < 0 || blocks[i].link_density > 0.3) continue;
       cand.push_back(i);
       tokens += f.tokens;
+      longest = std::max(longest, f.tokens);
       sentences += f.end_punct || f.sent_punct > 0;
       if (lang >= 0) {
         const Stoplists::Density di = stop_->Measure(blocks[i].text, lang, 64);
@@ -2437,7 +2441,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
     soft_text = !cand.empty();
-    const bool headline_list = cand.size() >= 5 && sentences == 0;
+    // A line of 20+ words is a paragraph that lacks its full stop (a caption
+    // story, a one-paragraph wire item), not a headline.
+    const bool headline_list = cand.size() >= 5 && sentences == 0 && longest < 20;
     const bool prose = sentences > 0 || lang < 0 || d.value() >= 0.2;
     const int min_tokens = page.html ? 15 : 8;
     if (tokens >= min_tokens && prose && !headline_list && !(page.html && sentences == 0)) {

@@ -155,5 +155,65 @@ TEST(CleanRound16Test, TeaserCardsThenAnotherArticlesHeadlineStillEndTheArticle)
   EXPECT_FALSE(HasLine(lines, kOther2)) << a.clean->text;
 }
 
+// Round 16: a daily box's heading ("فتوى اليوم", "حديث اليوم", "دعاء
+// اليوم"...) after the article ends it: the box's question and answer, the
+// prayer times and the footer under it are not the article. Fails without
+// the phrase lines (the answer, a long sentence, was kept).
+const char* kFatwaAnswer =
+    "الجواب: الحمد لله، الواجب على من أفطر لعذر أن يقضي ما عليه قبل دخول رمضان التالي، فإن أخره بلا "
+    "عذر فعليه القضاء مع التوبة، والله تعالى أعلم.";
+
+TEST(CleanRound16Test, ADailyBoxHeadingAfterTheArticleEndsIt) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("بوابة المدينة الإخبارية\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
+                           "\n" + kP2 + "\n" + "فتوى اليوم\n" +
+                           "السؤال: ما حكم تأخير قضاء الصيام إلى ما بعد رمضان التالي؟\n" + kFatwaAnswer + "\n" +
+                           "حديث اليوم\n" + "جميع الحقوق محفوظة\n";
+  Article a = TextArticle(page, "portal", "r16-3");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(HasLine(lines, kP1));
+  EXPECT_TRUE(HasLine(lines, kP2));
+  EXPECT_FALSE(HasLine(lines, kFatwaAnswer)) << a.clean->text;
+  EXPECT_EQ(lines.size(), 2u) << a.clean->text;
+}
+
+// A one-paragraph picture story whose paragraph is mostly names and places
+// (near-good by its stop words) and lacks a full stop, then a daily box.
+// The paragraph begins the body, so the box heading cuts the box (the old
+// code took the marker for one before the body and kept the box's answer
+// as the article); with nothing else passing, the page is kept at low
+// confidence rather than dropped: a 20+-word line is no headline, so the
+// short lines around it are no "list of headlines" (the old rescue test).
+const char* kPictureStory =
+    "مزارعو الوادي الأخضر بمحافظة الجبال الشمالية يجنون محصول التمور المبكر وسط حرارة مرتفعة، مستعينين "
+    "بسلالم خشبية وحبال تقليدية ورثوها عن آبائهم وأجدادهم منذ عقود طويلة";
+const char* kPictureStoryHeader =
+    "بوابة المدينة الإخبارية\n12 شوال 1436 هـ\nالرئيسية الأخبار المقالات الصور الفيديو اتصل بنا\n"
+    "قصة مصورة: مزارعو الوادي الأخضر يجنون محصول التمور المبكر\nتاريخ النشر: 24 يوليو 2015\nالمصدر: وكالات\n";
+
+TEST(CleanRound16Test, ANearGoodParagraphBeginsTheBodyBeforeABoxHeading) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string(kPictureStoryHeader) + kPictureStory + "\n" + "فتوى اليوم\n" +
+                           "السؤال: ما حكم تأخير قضاء الصيام إلى ما بعد رمضان التالي؟\n" + kFatwaAnswer + "\n" +
+                           "مواقيت الصلاة في المدينة\nالفجر 04:30\nالظهر 12:10\nجميع الحقوق محفوظة\n";
+  Article a = TextArticle(page, "portal", "r16-4");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(HasLine(lines, kPictureStory)) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, kFatwaAnswer)) << a.clean->text;
+}
+
+TEST(CleanRound16Test, AParagraphWithoutAFullStopAmongShortLinesIsNotDropped) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string(kPictureStoryHeader) + kPictureStory + "\n" + "جميع الحقوق محفوظة\n";
+  Article a = TextArticle(page, "portal", "r16-5");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_TRUE(HasLine(LinesOf(a.clean->text), kPictureStory)) << a.clean->text;
+}
+
 }  // namespace
 }  // namespace newsflow
