@@ -2367,6 +2367,22 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     drop_box_labels();
   }
 
+  // Text pages (round 16): the reporter's line right over the first kept
+  // paragraph ("name – city", "واس – الرياض") heads the article's own text;
+  // short, it fell to its neighbours (a removed header line above). Only
+  // a line no rule removed, not the title.
+  if (page.ranges == nullptr) {
+    size_t first = 0;
+    while (first < n && !(out[first] == Cls::kGood && info[first].reason == nullptr && !info[first].is_title)) ++first;
+    if (first > 0 && first < n) {
+      const size_t r = first - 1;
+      if (out[r] != Cls::kGood && info[r].reason == nullptr && !info[r].is_title &&
+          LooksLikeReporterLine(blocks[r].text, info[r].tokens)) {
+        out[r] = Cls::kGood;
+      }
+    }
+  }
+
   // Assemble.
   std::string& text = res.section.text;
   size_t kept = 0;

@@ -139,6 +139,43 @@ bool LooksLikeReadingTime(std::string_view line, int tokens) {
   return last != '.' && last != '!' && last != '?';
 }
 
+bool LooksLikeReporterLine(std::string_view line, int tokens) {
+  if (tokens < 2 || tokens > 8 || line.size() > 160) return false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '|' || c == '/' || c == ':' || c == '@' || DigitAt(line, i) > 0) return false;
+  }
+  const char last = line.back();
+  if (last == '.' || last == '!' || last == '?' || line.ends_with("\xD8\x9F")) return false;  // "؟"
+  // The dash: "-", en dash, em dash; it splits the line in two parts of 1-5 words.
+  static constexpr std::string_view kDashes[] = {"-", "\xE2\x80\x93", "\xE2\x80\x94"};
+  size_t at = std::string_view::npos, len = 0;
+  for (std::string_view d : kDashes) {
+    const size_t k = line.find(d);
+    if (k != std::string_view::npos && k < at) {
+      at = k;
+      len = d.size();
+    }
+  }
+  if (at == std::string_view::npos) return false;
+  auto words = [](std::string_view part) {
+    int n = 0;
+    bool in = false;
+    for (char c : part) {
+      const bool space = c == ' ';
+      n += !space && !in;
+      in = !space;
+    }
+    return n;
+  };
+  const std::string_view rest = line.substr(at + len);
+  for (std::string_view d : kDashes) {
+    if (rest.find(d) != std::string_view::npos) return false;  // one dash only
+  }
+  const int left = words(line.substr(0, at)), right = words(rest);
+  return left >= 1 && left <= 5 && right >= 1 && right <= 5;
+}
+
 bool LooksLikePager(std::string_view line) {
   if (line.size() > 120) return false;
   bool digit = false;

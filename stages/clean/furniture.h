@@ -25,6 +25,13 @@ bool LooksLikeCounter(std::string_view line, int tokens);
 // "5 min read". Under a teaser card's headline inside the body.
 bool LooksLikeReadingTime(std::string_view line, int tokens);
 
+// Round 16. A reporter's line at the head of an article's own text:
+// "name – city", "agency - city", "name – متابعات": a dash (-, –, —)
+// between one to five words on each side, two to eight words in all, no
+// digit (not a date or a time), no sentence end, no "|", "/", ":" or "@"
+// (a menu, a breadcrumb, a label).
+bool LooksLikeReporterLine(std::string_view line, int tokens);
+
 // Two or more " | " separators between segments of at most six words each,
 // and no sentence end: a currency or stock ticker, a menu, a row of links.
 bool LooksLikeTicker(std::string_view line, bool ends_sentence);

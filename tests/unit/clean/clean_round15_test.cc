@@ -215,5 +215,36 @@ TEST(CleanRound16Test, AParagraphWithoutAFullStopAmongShortLinesIsNotDropped) {
   EXPECT_TRUE(HasLine(LinesOf(a.clean->text), kPictureStory)) << a.clean->text;
 }
 
+// Round 16: the reporter's line at the head of an article's own text
+// ("name – city"), right over its first paragraph, is kept: short, it used
+// to fall with the removed header line above it. Fails without the rule.
+TEST(CleanRound16Test, TheReportersLineOverTheFirstParagraphIsKept) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string page = std::string("صحيفة الساحل اليومية - أخبار المنطقة\n") +
+                           "الرئيسية  محليات  اقتصاد  رياضة\n" + "البلدية تفتتح المهرجان الصيفي للأسر\n" +
+                           "السبت 25 يوليو 2015\n" + "سلمى الحربي – جدة\n" + kP1 + "\n" + kP2 + "\n" + kP3 + "\n";
+  Article a = TextArticle(page, "daily", "r16-6");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const auto lines = LinesOf(a.clean->text);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front(), "سلمى الحربي – جدة") << a.clean->text;
+  // Guard: the site's own "name - slogan" line is no reporter's line: it is
+  // not over the first paragraph.
+  EXPECT_FALSE(HasLine(lines, "صحيفة الساحل اليومية - أخبار المنطقة")) << a.clean->text;
+  EXPECT_EQ(lines.size(), 4u) << a.clean->text;
+}
+
+TEST(CleanRound16Test, AReportersLineShape) {
+  using clean::LooksLikeReporterLine;
+  EXPECT_TRUE(LooksLikeReporterLine("نايف السعدي – الطائف", 4));
+  EXPECT_TRUE(LooksLikeReporterLine("واس - الرياض", 3));
+  EXPECT_TRUE(LooksLikeReporterLine("أحمد البشيري-الباحة", 2));
+  EXPECT_FALSE(LooksLikeReporterLine("آخر تحديث: 24/07/2015 - 07:46", 5));     // a time stamp
+  EXPECT_FALSE(LooksLikeReporterLine("- صالح جبار خلفاوي", 4));               // a signature
+  EXPECT_FALSE(LooksLikeReporterLine("الرئيسية - محليات - اقتصاد", 5));        // a menu
+  EXPECT_FALSE(LooksLikeReporterLine("وقال الوزير إن المشروع - كما يبدو - تأخر.", 9));  // prose
+}
+
 }  // namespace
 }  // namespace newsflow

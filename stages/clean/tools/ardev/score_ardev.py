@@ -177,8 +177,9 @@ def main():
         accs = score(recs, got, a.show_errors)
         print(f"\ntemplate learning {'on' if learn else 'off'}: {len(recs)} pages"
               + (f", pass {a.passes} of the same stream" if a.passes > 1 else ""))
-        print(f"{'group':10} {'pages':>5} {'lineP':>6} {'lineR':>6} {'lineF1':>6} {'shF1':>6} "
-              f"{'title':>6} {'date':>6} {'drop':>4}")
+        # Four decimals (round 16): a figure next to a target (0.97) is not rounded onto it.
+        print(f"{'group':10} {'pages':>5} {'lineP':>7} {'lineR':>7} {'lineF1':>7} {'shF1':>7} "
+              f"{'title':>7} {'date':>6} {'drop':>4}")
         order = ("r2-tune", "r2-held", "r3-held", "r5-held", "r7-held", "r8-held", "r9-held", "r10-held", "r11-held",
                  "tuning",
                  "held-out", "all")
@@ -187,8 +188,8 @@ def main():
             p, r, f = x.f1()
             _, _, sf = x.shingle()
             date = f"{x.date_ok / x.dated:.3f}" if x.dated else "-"
-            print(f"{g:10} {x.pages:5d} {p:6.3f} {r:6.3f} {f:6.3f} {sf:6.3f} "
-                  f"{x.title_ok / x.pages:6.3f} {date:>6} {x.dropped:4d}")
+            print(f"{g:10} {x.pages:5d} {p:7.4f} {r:7.4f} {f:7.4f} {sf:7.4f} "
+                  f"{x.title_ok / x.pages:7.4f} {date:>6} {x.dropped:4d}")
 
 
 if __name__ == "__main__":
