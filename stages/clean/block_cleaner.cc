@@ -1019,6 +1019,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (IsTagOrHandleLine(t)) {
         f.reason = reason("tags");  // "#عاجل #الرياض", "@channel"
         f.aside = true;
+      } else if (LooksLikeShareRow(f.folded)) {
+        f.reason = reason("share");  // "شارك فيسبوك تويتر واتساب" (round 16)
+        f.aside = true;
       } else if (IsSymbolCounter(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "👁 63.8K 22:03", "👍 321 ❤️ 173"
         f.aside = true;

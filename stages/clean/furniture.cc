@@ -6,6 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace newsflow::clean {
 namespace {
@@ -137,6 +141,72 @@ bool LooksLikeReadingTime(std::string_view line, int tokens) {
   if (!ok || numbers != 1 || !minutes) return false;
   const char last = line.back();
   return last != '.' && last != '!' && last != '?';
+}
+
+bool LooksLikeShareRow(std::string_view folded) {
+  if (folded.size() > 200) return false;
+  // Networks, one word each; two-word names are joined below.
+  static const std::unordered_set<std::string_view> kNetworks = {
+      "\xD9\x81\xD9\x8A\xD8\xB3\xD8\xA8\xD9\x88\xD9\x83",  // فيسبوك
+      "\xD8\xAA\xD9\x88\xD9\x8A\xD8\xAA\xD8\xB1",              // تويتر
+      "\xD9\x88\xD8\xA7\xD8\xAA\xD8\xB3\xD8\xA7\xD8\xA8",    // واتساب
+      "\xD8\xA7\xD9\x86\xD8\xB3\xD8\xAA\xD8\xBA\xD8\xB1\xD8\xA7\xD9\x85",  // انستغرام
+      "\xD8\xA7\xD9\x86\xD8\xB3\xD8\xAA\xD8\xAC\xD8\xB1\xD8\xA7\xD9\x85",  // انستجرام
+      "\xD9\x8A\xD9\x88\xD8\xAA\xD9\x8A\xD9\x88\xD8\xA8",    // يوتيوب
+      "\xD8\xAA\xD9\x8A\xD9\x84\xD9\x8A\xD8\xAC\xD8\xB1\xD8\xA7\xD9\x85",  // تيليجرام
+      "\xD8\xAA\xD9\x84\xD8\xBA\xD8\xB1\xD8\xA7\xD9\x85",    // تلغرام
+      "\xD8\xAA\xD9\x84\xD9\x8A\xD8\xAC\xD8\xB1\xD8\xA7\xD9\x85",  // تليجرام
+      "\xD9\x84\xD9\x8A\xD9\x86\xD9\x83\xD8\xAF\xD8\xA7\xD9\x86",  // لينكدان
+      "\xD8\xB3\xD9\x86\xD8\xA7\xD8\xA8\xD8\xB4\xD8\xA7\xD8\xAA",  // سنابشات
+      "\xD9\x85\xD8\xA7\xD8\xB3\xD9\x86\xD8\xAC\xD8\xB1",    // ماسنجر
+      "facebook", "twitter", "whatsapp", "telegram", "linkedin", "instagram", "youtube", "pinterest",
+      "reddit", "messenger", "snapchat", "tiktok", "threads", "bluesky", "mastodon", "xing"};
+  // First halves of two-word names and their second halves: فيس بوك, واتس اب,
+  // سناب شات, لينكد ان.
+  static const std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"\xD9\x81\xD9\x8A\xD8\xB3", "\xD8\xA8\xD9\x88\xD9\x83"},
+      {"\xD9\x88\xD8\xA7\xD8\xAA\xD8\xB3", "\xD8\xA7\xD8\xA8"},
+      {"\xD8\xB3\xD9\x86\xD8\xA7\xD8\xA8", "\xD8\xB4\xD8\xA7\xD8\xAA"},
+      {"\xD9\x84\xD9\x8A\xD9\x86\xD9\x83\xD8\xAF", "\xD8\xA7\xD9\x86"}};
+  // The call around them.
+  static const std::unordered_set<std::string_view> kCall = {
+      "\xD8\xB4\xD8\xA7\xD8\xB1\xD9\x83",                        // شارك
+      "\xD8\xB4\xD8\xA7\xD8\xB1\xD9\x83\xD9\x88\xD8\xA7",    // شاركوا
+      "\xD9\x85\xD8\xB4\xD8\xA7\xD8\xB1\xD9\x83\xD8\xA9",    // مشاركة
+      "\xD8\xA7\xD9\x86\xD8\xB4\xD8\xB1",                        // انشر
+      "\xD8\xAA\xD8\xA7\xD8\xA8\xD8\xB9\xD9\x86\xD8\xA7",    // تابعنا
+      "\xD8\xAA\xD8\xA7\xD8\xA8\xD8\xB9\xD9\x88\xD9\x86\xD8\xA7",  // تابعونا
+      "\xD8\xB9\xD9\x84\xD9\x89",                                  // على
+      "\xD8\xB9\xD8\xA8\xD8\xB1",                                  // عبر
+      "\xD8\xB7\xD8\xA8\xD8\xA7\xD8\xB9\xD8\xA9",              // طباعة
+      "\xD8\xA7\xD9\x84\xD8\xA8\xD8\xB1\xD9\x8A\xD8\xAF",    // البريد
+      "\xD8\xA7\xD9\x84\xD8\xA7\xD9\x84\xD9\x83\xD8\xAA\xD8\xB1\xD9\x88\xD9\x86\xD9\x8A",  // الالكتروني
+      "share", "follow", "us", "on", "via", "print", "email", "e-mail", "mail", "teilen", "partager",
+      "compartir"};
+  std::vector<std::string_view> words;
+  ForEachWord(folded, [&](std::string_view w) {
+    words.push_back(w);
+    return words.size() <= 16;
+  });
+  if (words.size() < 2 || words.size() > 16) return false;
+  int networks = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (kNetworks.count(words[i]) != 0) {
+      ++networks;
+      continue;
+    }
+    bool pair = false;
+    for (const auto& [first, second] : kPairs) {
+      if (words[i] == first && i + 1 < words.size() && words[i + 1] == second) {
+        pair = true;
+        ++networks;
+        ++i;
+        break;
+      }
+    }
+    if (!pair && kCall.count(words[i]) == 0) return false;
+  }
+  return networks >= 2;
 }
 
 bool LooksLikeReporterLine(std::string_view line, int tokens) {

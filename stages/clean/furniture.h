@@ -25,6 +25,14 @@ bool LooksLikeCounter(std::string_view line, int tokens);
 // "5 min read". Under a teaser card's headline inside the body.
 bool LooksLikeReadingTime(std::string_view line, int tokens);
 
+// Round 16. A row of share or follow buttons flattened into a line: two
+// or more social networks' names ("فيسبوك تويتر واتساب", "Facebook
+// Twitter WhatsApp", "فيس بوك", "واتس اب") and nothing else but a call
+// ("شارك", "تابعنا على", "share", "follow us on") or "print"/"e-mail".
+// `folded`: the line as phrases.h folds it (hamza/alef unified, Latin in
+// lower case).
+bool LooksLikeShareRow(std::string_view folded);
+
 // Round 16. A reporter's line at the head of an article's own text:
 // "name – city", "agency - city", "name – متابعات": a dash (-, –, —)
 // between one to five words on each side, two to eight words in all, no

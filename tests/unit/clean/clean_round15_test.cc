@@ -246,5 +246,34 @@ TEST(CleanRound16Test, AReportersLineShape) {
   EXPECT_FALSE(LooksLikeReporterLine("وقال الوزير إن المشروع - كما يبدو - تأخر.", 9));  // prose
 }
 
+// Round 16: a row of share buttons flattened into a line ("شارك فيسبوك
+// تويتر واتساب") is furniture: it was taken for the page's title when it sat
+// between the headline block and the text. Fails without the shape.
+TEST(CleanRound16Test, AShareRowIsNeitherTextNorTitle) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  // A headline that shares no word with the text, so the title is found by
+  // its place over the text, where the share row sits.
+  const std::string headline = "ليلة من الأضواء والأغاني على شاطئ الكورنيش";
+  const std::string page = std::string("صحيفة الساحل اليومية\n") + "الرئيسية / محليات / أخبار\n" + headline +
+                           "\n" + "جدة - سلمى الحربي\n" +
+                           "نشر في: 24 يوليو 2015 - 1:14 م\n" + "شارك فيسبوك تويتر واتساب\n" + kP1 + "\n" + kP2 +
+                           "\n";
+  Article a = TextArticle(page, "daily", "r16-7");
+  ASSERT_TRUE(Forwarded(*h.stage, a));
+  EXPECT_EQ(a.clean->title, headline);
+  EXPECT_FALSE(HasLine(LinesOf(a.clean->text), "شارك فيسبوك تويتر واتساب")) << a.clean->text;
+}
+
+TEST(CleanRound16Test, AShareRowShape) {
+  using clean::LooksLikeShareRow;
+  EXPECT_TRUE(LooksLikeShareRow("شارك فيسبوك تويتر واتساب"));
+  EXPECT_FALSE(LooksLikeShareRow("تابعنا على فيس بوك وتويتر"));  // "وتويتر" with its clitic is not listed
+  EXPECT_TRUE(LooksLikeShareRow("facebook twitter whatsapp e-mail"));
+  EXPECT_TRUE(LooksLikeShareRow("تابعونا على تويتر يوتيوب"));
+  EXPECT_FALSE(LooksLikeShareRow("شارك تويتر"));                        // one network
+  EXPECT_FALSE(LooksLikeShareRow("غرد على تويتر وفيسبوك عن الحادث"));  // a sentence
+}
+
 }  // namespace
 }  // namespace newsflow
