@@ -24,6 +24,7 @@ namespace newsflow {
 namespace {
 
 using testing::CleanHarness;
+using testing::CleanTextArticle;
 using testing::Forwarded;
 using testing::HasLine;
 using testing::LinesOf;
@@ -123,13 +124,11 @@ const char* kOther2 =
     "المتحف الوطني بعد انتهاء العطلة.";
 
 TEST(CleanRound16Test, TeaserCardsUnderAMarkerBetweenParagraphsDoNotEndTheArticle) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string("مجلة البيت السعيد\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
                            "\n" + kP2 + "\n" + "قد يعجبك أيضاً\n" + "وصفة سريعة لكعك العيد بالتمر\n" +
                            "مطبخ · 8 دقائق\n" + kOther1 + "\n" + kOther2 + "\n";
-  Article a = TextArticle(page, "magazine", "r16-1");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "magazine", "r16-1");
+  ASSERT_TRUE(a.clean);
   const auto lines = LinesOf(a.clean->text);
   for (const char* gone : {"قد يعجبك أيضاً", "وصفة سريعة لكعك العيد بالتمر", "مطبخ · 8 دقائق"}) {
     EXPECT_FALSE(HasLine(lines, gone)) << gone << "\n" << a.clean->text;
@@ -140,14 +139,12 @@ TEST(CleanRound16Test, TeaserCardsUnderAMarkerBetweenParagraphsDoNotEndTheArticl
 // Guard: the same cards followed by another article (its own headline, then
 // its prose) still end the article at the marker.
 TEST(CleanRound16Test, TeaserCardsThenAnotherArticlesHeadlineStillEndTheArticle) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string("مجلة البيت السعيد\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
                            "\n" + kP2 + "\n" + "قد يعجبك أيضاً\n" + "وصفة سريعة لكعك العيد بالتمر\n" +
                            "مطبخ · 8 دقائق\n" + "مسابقة للرسم لتلاميذ المدارس في العطلة\n" + kOther1 + "\n" +
                            kOther2 + "\n";
-  Article a = TextArticle(page, "magazine", "r16-2");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "magazine", "r16-2");
+  ASSERT_TRUE(a.clean);
   const auto lines = LinesOf(a.clean->text);
   EXPECT_TRUE(HasLine(lines, kP1));
   EXPECT_TRUE(HasLine(lines, kP2));
@@ -164,14 +161,12 @@ const char* kFatwaAnswer =
     "عذر فعليه القضاء مع التوبة، والله تعالى أعلم.";
 
 TEST(CleanRound16Test, ADailyBoxHeadingAfterTheArticleEndsIt) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string("بوابة المدينة الإخبارية\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
                            "\n" + kP2 + "\n" + "فتوى اليوم\n" +
                            "السؤال: ما حكم تأخير قضاء الصيام إلى ما بعد رمضان التالي؟\n" + kFatwaAnswer + "\n" +
                            "حديث اليوم\n" + "جميع الحقوق محفوظة\n";
-  Article a = TextArticle(page, "portal", "r16-3");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "portal", "r16-3");
+  ASSERT_TRUE(a.clean);
   const auto lines = LinesOf(a.clean->text);
   EXPECT_TRUE(HasLine(lines, kP1));
   EXPECT_TRUE(HasLine(lines, kP2));
@@ -194,24 +189,20 @@ const char* kPictureStoryHeader =
     "قصة مصورة: مزارعو الوادي الأخضر يجنون محصول التمور المبكر\nتاريخ النشر: 24 يوليو 2015\nالمصدر: وكالات\n";
 
 TEST(CleanRound16Test, ANearGoodParagraphBeginsTheBodyBeforeABoxHeading) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string(kPictureStoryHeader) + kPictureStory + "\n" + "فتوى اليوم\n" +
                            "السؤال: ما حكم تأخير قضاء الصيام إلى ما بعد رمضان التالي؟\n" + kFatwaAnswer + "\n" +
                            "مواقيت الصلاة في المدينة\nالفجر 04:30\nالظهر 12:10\nجميع الحقوق محفوظة\n";
-  Article a = TextArticle(page, "portal", "r16-4");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "portal", "r16-4");
+  ASSERT_TRUE(a.clean);
   const auto lines = LinesOf(a.clean->text);
   EXPECT_TRUE(HasLine(lines, kPictureStory)) << a.clean->text;
   EXPECT_FALSE(HasLine(lines, kFatwaAnswer)) << a.clean->text;
 }
 
 TEST(CleanRound16Test, AParagraphWithoutAFullStopAmongShortLinesIsNotDropped) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string(kPictureStoryHeader) + kPictureStory + "\n" + "جميع الحقوق محفوظة\n";
-  Article a = TextArticle(page, "portal", "r16-5");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "portal", "r16-5");
+  ASSERT_TRUE(a.clean);
   EXPECT_TRUE(HasLine(LinesOf(a.clean->text), kPictureStory)) << a.clean->text;
 }
 
@@ -219,13 +210,11 @@ TEST(CleanRound16Test, AParagraphWithoutAFullStopAmongShortLinesIsNotDropped) {
 // ("name – city"), right over its first paragraph, is kept: short, it used
 // to fall with the removed header line above it. Fails without the rule.
 TEST(CleanRound16Test, TheReportersLineOverTheFirstParagraphIsKept) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   const std::string page = std::string("صحيفة الساحل اليومية - أخبار المنطقة\n") +
                            "الرئيسية  محليات  اقتصاد  رياضة\n" + "البلدية تفتتح المهرجان الصيفي للأسر\n" +
                            "السبت 25 يوليو 2015\n" + "سلمى الحربي – جدة\n" + kP1 + "\n" + kP2 + "\n" + kP3 + "\n";
-  Article a = TextArticle(page, "daily", "r16-6");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "daily", "r16-6");
+  ASSERT_TRUE(a.clean);
   const auto lines = LinesOf(a.clean->text);
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines.front(), "سلمى الحربي – جدة") << a.clean->text;
@@ -250,8 +239,6 @@ TEST(CleanRound16Test, AReportersLineShape) {
 // تويتر واتساب") is furniture: it was taken for the page's title when it sat
 // between the headline block and the text. Fails without the shape.
 TEST(CleanRound16Test, AShareRowIsNeitherTextNorTitle) {
-  CleanHarness h(testing::Given{{"learn_templates", "false"}});
-  ASSERT_TRUE(h.open_status.ok());
   // A headline that shares no word with the text, so the title is found by
   // its place over the text, where the share row sits.
   const std::string headline = "ليلة من الأضواء والأغاني على شاطئ الكورنيش";
@@ -259,8 +246,8 @@ TEST(CleanRound16Test, AShareRowIsNeitherTextNorTitle) {
                            "\n" + "جدة - سلمى الحربي\n" +
                            "نشر في: 24 يوليو 2015 - 1:14 م\n" + "شارك فيسبوك تويتر واتساب\n" + kP1 + "\n" + kP2 +
                            "\n";
-  Article a = TextArticle(page, "daily", "r16-7");
-  ASSERT_TRUE(Forwarded(*h.stage, a));
+  const Article a = CleanTextArticle(page, "daily", "r16-7");
+  ASSERT_TRUE(a.clean);
   EXPECT_EQ(a.clean->title, headline);
   EXPECT_FALSE(HasLine(LinesOf(a.clean->text), "شارك فيسبوك تويتر واتساب")) << a.clean->text;
 }

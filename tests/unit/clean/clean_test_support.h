@@ -116,6 +116,16 @@ inline std::string CleanHtmlText(const std::string& html) {
   return a.clean ? a.clean->text : std::string();
 }
 
+// A text page through the stage, template learning off: the article as it
+// comes out (no `clean` section when it was dropped, which fails the test).
+inline Article CleanTextArticle(const std::string& page, const std::string& source, const std::string& id) {
+  CleanHarness h(Given{{"learn_templates", "false"}});
+  EXPECT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  Article a = TextArticle(page, source, id);
+  EXPECT_TRUE(Forwarded(*h.stage, a)) << page;
+  return a;
+}
+
 inline CleanHarness OffHarness() { return CleanHarness(Given{{"learn_templates", "false"}}); }
 
 inline bool HasCorpus() { return std::filesystem::is_directory(CorpusDir() + "/seeds"); }
