@@ -2384,6 +2384,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         out[r] = Cls::kGood;
       }
     }
+    // And the signature right under the last kept paragraph ("- name",
+    // "* كاتب من مصر"): a column's or a letter's own last line.
+    size_t last = n;
+    while (last > 0 && !(out[last - 1] == Cls::kGood && info[last - 1].reason == nullptr)) --last;
+    if (last > 0 && last < n && out[last] != Cls::kGood && info[last].reason == nullptr && !info[last].is_title &&
+        LooksLikeSignatureLine(blocks[last].text)) {
+      out[last] = Cls::kGood;
+    }
   }
 
   // Assemble.

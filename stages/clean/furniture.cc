@@ -143,6 +143,31 @@ bool LooksLikeReadingTime(std::string_view line, int tokens) {
   return last != '.' && last != '!' && last != '?';
 }
 
+bool LooksLikeSignatureLine(std::string_view line) {
+  if (line.size() > 120) return false;
+  static constexpr std::string_view kMarks[] = {"-", "\xE2\x80\x93", "\xE2\x80\x94", "*"};
+  std::string_view rest;
+  for (std::string_view m : kMarks) {
+    if (line.starts_with(m)) rest = line.substr(m.size());
+  }
+  if (rest.empty()) return false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (c == ':' || c == '|' || c == '/' || c == '@' || c == '#' || DigitAt(rest, i) > 0) return false;
+  }
+  if (rest.find("\xC2\xA9") != std::string_view::npos) return false;  // ©
+  const char last = rest.back();
+  if (last == '.' || last == '!' || last == '?' || rest.ends_with("\xD8\x9F")) return false;  // "؟"
+  int words = 0;
+  bool in = false;
+  for (char c : rest) {
+    const bool space = c == ' ';
+    words += !space && !in;
+    in = !space;
+  }
+  return words >= 1 && words <= 5;
+}
+
 bool LooksLikeShareRow(std::string_view folded) {
   if (folded.size() > 200) return false;
   // Networks, one word each; two-word names are joined below.

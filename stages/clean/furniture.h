@@ -40,6 +40,11 @@ bool LooksLikeShareRow(std::string_view folded);
 // (a menu, a breadcrumb, a label).
 bool LooksLikeReporterLine(std::string_view line, int tokens);
 
+// Round 16. A signature under a column or a letter: a dash or an asterisk,
+// then one to five words ("- صالح جبار خلفاوي", "* كاتب من مصر"); no
+// digit, no ":", "|", "/", "@", "#", "©", no sentence end.
+bool LooksLikeSignatureLine(std::string_view line);
+
 // Two or more " | " separators between segments of at most six words each,
 // and no sentence end: a currency or stock ticker, a menu, a row of links.
 bool LooksLikeTicker(std::string_view line, bool ends_sentence);

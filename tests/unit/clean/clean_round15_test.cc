@@ -262,5 +262,30 @@ TEST(CleanRound16Test, AShareRowShape) {
   EXPECT_FALSE(LooksLikeShareRow("غرد على تويتر وفيسبوك عن الحادث"));  // a sentence
 }
 
+// Round 16: a column's signature right under its last paragraph ("- name",
+// "* role") is the column's own last line. Fails without the rule; the
+// share row under it still goes.
+TEST(CleanRound16Test, TheSignatureUnderTheLastParagraphIsKept) {
+  const std::string page = std::string("صحيفة الساحل اليومية\n") + "البلدية تفتتح المهرجان الصيفي للأسر\n" + kP1 +
+                           "\n" + kP2 + "\n" + kP3 + "\n" + "- سلمى الحربي\n" + "شارك فيسبوك تويتر واتساب\n" +
+                           "جميع الحقوق محفوظة\n";
+  const Article a = CleanTextArticle(page, "daily", "r16-9");
+  ASSERT_TRUE(a.clean);
+  const auto lines = LinesOf(a.clean->text);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back(), "- سلمى الحربي") << a.clean->text;
+  EXPECT_EQ(lines.size(), 4u) << a.clean->text;
+}
+
+TEST(CleanRound16Test, ASignatureShape) {
+  using clean::LooksLikeSignatureLine;
+  EXPECT_TRUE(LooksLikeSignatureLine("- صالح جبار خلفاوي"));
+  EXPECT_TRUE(LooksLikeSignatureLine("* كاتب من مصر"));
+  EXPECT_TRUE(LooksLikeSignatureLine("- د. عبدالرحمن الربيعة"));
+  EXPECT_FALSE(LooksLikeSignatureLine("صالح جبار خلفاوي"));                        // no mark
+  EXPECT_FALSE(LooksLikeSignatureLine("* للتواصل: 0551234567"));                  // a contact
+  EXPECT_FALSE(LooksLikeSignatureLine("- وأضاف أن الأعمال ستبدأ في الشهر المقبل."));  // a sentence
+}
+
 }  // namespace
 }  // namespace newsflow
