@@ -143,6 +143,20 @@ bool LooksLikeReadingTime(std::string_view line, int tokens) {
   return last != '.' && last != '!' && last != '?';
 }
 
+bool LooksLikeWeather(std::string_view line, int tokens) {
+  if (tokens < 1 || tokens > 10 || line.size() > 160) return false;
+  const char last = line.back();
+  if (last == '.' || last == '!' || last == '?') return false;
+  // "°" U+00B0 (C2 B0), "℃" U+2103 (E2 84 83), right after a digit.
+  for (size_t at = 0; at < line.size(); ++at) {
+    const bool degree = line.compare(at, 2, "\xC2\xB0") == 0 || line.compare(at, 3, "\xE2\x84\x83") == 0;
+    if (!degree || at == 0) continue;
+    // The digit before it: ASCII, or a two-byte Arabic-Indic one.
+    if (DigitAt(line, at - 1) > 0 || (at >= 2 && DigitAt(line, at - 2) == 2)) return true;
+  }
+  return false;
+}
+
 bool LooksLikeSignatureLine(std::string_view line) {
   if (line.size() > 120) return false;
   static constexpr std::string_view kMarks[] = {"-", "\xE2\x80\x93", "\xE2\x80\x94", "*"};

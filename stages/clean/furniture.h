@@ -40,6 +40,11 @@ bool LooksLikeShareRow(std::string_view folded);
 // (a menu, a breadcrumb, a label).
 bool LooksLikeReporterLine(std::string_view line, int tokens);
 
+// Round 16. A weather widget's line: a temperature (digits then "°" or
+// "℃") within at most ten words and no sentence end ("جدة 40° غائم
+// جزئيا", "Berlin 21°C").
+bool LooksLikeWeather(std::string_view line, int tokens);
+
 // Round 16. A signature under a column or a letter: a dash or an asterisk,
 // then one to five words ("- صالح جبار خلفاوي", "* كاتب من مصر"); no
 // digit, no ":", "|", "/", "@", "#", "©", no sentence end.

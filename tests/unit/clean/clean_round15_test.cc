@@ -287,5 +287,28 @@ TEST(CleanRound16Test, ASignatureShape) {
   EXPECT_FALSE(LooksLikeSignatureLine("- وأضاف أن الأعمال ستبدأ في الشهر المقبل."));  // a sentence
 }
 
+// Round 16: a weather widget's line ("جدة 40° غائم جزئيا") is furniture.
+// Fails without the shape (the line was kept over the article).
+TEST(CleanRound16Test, AWeatherLineGoes) {
+  // (A headline that shares no word with the text: the title is the short
+  // line over the text, where the widget sits.)
+  const std::string headline = "ليلة من الأضواء والأغاني على شاطئ الكورنيش";
+  const std::string page = std::string("صحيفة الساحل اليومية\n") + headline + "\n" + "جدة 40° غائم جزئيا\n" + kP1 +
+                           "\n" + kP2 + "\n";
+  const Article a = CleanTextArticle(page, "daily", "r16-10");
+  ASSERT_TRUE(a.clean);
+  EXPECT_FALSE(HasLine(LinesOf(a.clean->text), "جدة 40° غائم جزئيا")) << a.clean->text;
+  EXPECT_EQ(a.clean->title, headline);
+}
+
+TEST(CleanRound16Test, AWeatherShape) {
+  using clean::LooksLikeWeather;
+  EXPECT_TRUE(LooksLikeWeather("جدة 40° غائم جزئيا", 4));
+  EXPECT_TRUE(LooksLikeWeather("Berlin 21°C", 2));
+  EXPECT_TRUE(LooksLikeWeather("الرياض ٤٤° صحو", 3));
+  EXPECT_FALSE(LooksLikeWeather("سجلت الرياض 44° أمس.", 4));                 // a sentence
+  EXPECT_FALSE(LooksLikeWeather("زاوية 90 درجة بين الجدارين", 5));           // no degree sign
+}
+
 }  // namespace
 }  // namespace newsflow
