@@ -1022,6 +1022,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (LooksLikeWeather(t, f.tokens)) {
         f.reason = reason("navigation");  // "جدة 40° غائم جزئيا" (a weather widget, round 16)
         f.aside = true;
+      } else if (LooksLikeLanguageMenu(t)) {
+        f.reason = reason("navigation");  // "الخدمة العربية English Français 中文" (round 16)
+        f.aside = true;
       } else if (LooksLikeShareRow(f.folded)) {
         f.reason = reason("share");  // "شارك فيسبوك تويتر واتساب" (round 16)
         f.aside = true;

@@ -157,6 +157,28 @@ bool LooksLikeWeather(std::string_view line, int tokens) {
   return false;
 }
 
+bool LooksLikeLanguageMenu(std::string_view line) {
+  if (line.size() > 200) return false;
+  static const std::unordered_set<std::string_view> kEndonyms = {
+      "English", "Fran\xC3\xA7" "ais", "Francais", "Espa\xC3\xB1ol", "Deutsch", "Italiano",
+      "Portugu\xC3\xAAs", "T\xC3\xBCrk\xC3\xA7" "e", "Polski", "Nederlands",
+      "\xD0\xA0\xD1\x83\xD1\x81\xD1\x81\xD0\xBA\xD0\xB8\xD0\xB9",  // Русский
+      "\xE4\xB8\xAD\xE6\x96\x87",                                      // 中文
+      "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",                        // 日本語
+      "\xD7\xA2\xD7\x91\xD7\xA8\xD7\x99\xD7\xAA",                    // עברית
+      "\xD9\x81\xD8\xA7\xD8\xB1\xD8\xB3\xDB\x8C",                    // فارسی
+      "\xD8\xA7\xD8\xB1\xD8\xAF\xD9\x88",                              // اردو
+      "\xD8\xA7\xD9\x84\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\xA9",  // العربية
+      "\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A"};                              // عربي
+  int words = 0, names = 0;
+  ForEachWord(line, [&](std::string_view w) {
+    ++words;
+    names += kEndonyms.count(w) != 0;
+    return words <= 12;
+  });
+  return words <= 12 && names >= 2 && names * 2 >= words;
+}
+
 bool LooksLikeSignatureLine(std::string_view line) {
   if (line.size() > 120) return false;
   static constexpr std::string_view kMarks[] = {"-", "\xE2\x80\x93", "\xE2\x80\x94", "*"};

@@ -45,6 +45,12 @@ bool LooksLikeReporterLine(std::string_view line, int tokens);
 // جزئيا", "Berlin 21°C").
 bool LooksLikeWeather(std::string_view line, int tokens);
 
+// Round 16. A language switch: two or more languages named in their own
+// script ("English", "Français", "中文", "العربية", "Русский"...), making
+// at least half of the line's words ("الخدمة العربية English Français
+// 中文").
+bool LooksLikeLanguageMenu(std::string_view line);
+
 // Round 16. A signature under a column or a letter: a dash or an asterisk,
 // then one to five words ("- صالح جبار خلفاوي", "* كاتب من مصر"); no
 // digit, no ":", "|", "/", "@", "#", "©", no sentence end.

@@ -310,5 +310,20 @@ TEST(CleanRound16Test, AWeatherShape) {
   EXPECT_FALSE(LooksLikeWeather("زاوية 90 درجة بين الجدارين", 5));           // no degree sign
 }
 
+// Round 16: a language switch ("English Français 中文" beside "العربية")
+// is furniture, not the title over the text.
+TEST(CleanRound16Test, ALanguageSwitchGoes) {
+  const std::string headline = "ليلة من الأضواء والأغاني على شاطئ الكورنيش";
+  const std::string menu = "الخدمة العربية English Français 中文";
+  const std::string page =
+      std::string("صحيفة الساحل اليومية\n") + headline + "\n" + menu + "\n" + kP1 + "\n" + kP2 + "\n";
+  const Article a = CleanTextArticle(page, "daily", "r16-11");
+  ASSERT_TRUE(a.clean);
+  EXPECT_FALSE(HasLine(LinesOf(a.clean->text), menu)) << a.clean->text;
+  EXPECT_EQ(a.clean->title, headline);
+  EXPECT_TRUE(clean::LooksLikeLanguageMenu("English | Français | Español"));
+  EXPECT_FALSE(clean::LooksLikeLanguageMenu("English lessons for adults"));  // one name among words
+}
+
 }  // namespace
 }  // namespace newsflow
