@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
@@ -825,15 +826,31 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
   std::vector<std::vector<OpenedStage>*> chain;
   for (auto& instances : stages) chain.push_back(&instances);
   Status s;
-  for (;;) {  // again after the embedded broker restarted
+  // New clients after the idempotent producer's state was lost on the
+  // brokers (a leader's failover): at most kNewClients times in a row
+  // without a minute of work between, waiting longer each time.
+  constexpr int kNewClients = 5;
+  int new_clients = 0;
+  for (;;) {  // again after the embedded broker restarted, or with new clients
     auto worker = MakeKafkaWorker(*kafka, chain, name, input, output, group, o.flow_control,
                                   o.max_record_bytes, (*metrics)->registry(), downstream, dlq_topic);
     if (!worker.ok()) {
       close_all();
       return Fail(worker.status());
     }
+    const auto started = std::chrono::steady_clock::now();
     s = (*worker)->runner->Run(g_stop);
-    if (!FollowRestartedBroker(common, *kafka, *worker)) break;
+    if (FollowRestartedBroker(common, *kafka, *worker)) continue;
+    if (s.ok() || g_stop.load() || !(*worker)->runner->FailedOnProducerState()) break;
+    if (std::chrono::steady_clock::now() - started > std::chrono::minutes(1)) new_clients = 0;
+    if (++new_clients > kNewClients) break;
+    worker->reset();  // purges what was not acknowledged; those offsets were not committed
+    spdlog::warn("[{}] {}: starting new Kafka clients ({} of {} in a row); what was not written "
+                 "is read again from the last committed offsets", name, s.ToString(), new_clients,
+                 kNewClients);
+    for (int i = 0; i < new_clients * 10 && !g_stop.load(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (g_stop.load()) break;
   }
   BrokerMonitor::Get().SaveLedger();
   close_all();

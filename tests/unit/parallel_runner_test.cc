@@ -10,6 +10,7 @@
 
 #include "newsflow/codec.h"
 #include "newsflow/embedded_broker.h"
+#include "newsflow/kafka.h"
 #include "newsflow/producer.h"
 #include "newsflow/runner.h"
 
@@ -158,6 +159,71 @@ TEST(ParallelRunnerTest, CopiesProcessABatchTogetherAndOrderIsKeptPerPartition) 
   EXPECT_EQ(by_instance["1"], s1.processed.load());
   EXPECT_EQ(by_instance["2"], s2.processed.load());
   EXPECT_EQ(runner.counts().sent.load(), kRecords);
+}
+
+// A delivery that fails with a given Kafka error: the runner stops, and
+// says whether new clients would cure it (the idempotent producer's state
+// lost on the brokers after a leader's failover: `newsflow stage` then
+// starts new clients instead of exiting; RealKafkaBrokerFailureTest saw
+// "out of order sequence number" stop a stage for good).
+class FailingOutput : public CaptureOutput {
+ public:
+  explicit FailingOutput(rd_kafka_resp_err_t err) : err_(err) {}
+  Status Send(std::string_view key, std::string_view, int64_t, Done done) override {
+    done(KafkaStatus(err_, "delivery to par.out"));
+    {
+      std::lock_guard<std::mutex> l(mu);
+      keys.emplace_back(key);
+    }
+    return Status::OK();
+  }
+
+ private:
+  rd_kafka_resp_err_t err_;
+};
+
+bool FailsOnProducerState(rd_kafka_resp_err_t err, bool exactly_once = false) {
+  auto broker = EmbeddedBroker::Start(1, {"fail.in"}, 1);
+  EXPECT_TRUE(broker.ok()) << broker.status().ToString();
+  if (!broker.ok()) return false;
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  EXPECT_TRUE(producer.ok());
+  Article a;
+  a.id = "a1";
+  a.source = "test";
+  a.fetched_at = "2026-01-01T00:00:00Z";
+  a.body = "body";
+  EXPECT_TRUE((*producer)->Produce("fail.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {}).ok());
+  EXPECT_TRUE((*producer)->Flush(30s).ok());
+  std::atomic<int> busy{0}, most{0};
+  SlowStage stage(0, busy, most);
+  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  FailingOutput out(err);
+  prometheus::Registry registry;
+  RunnerOptions ro;
+  ro.name = "failing";
+  ro.input_topic = "fail.in";
+  ro.group = "fail-group";
+  o.exactly_once = exactly_once;
+  StageRunner runner(o, ro, p, out, registry);
+  std::atomic<bool> stop{false};
+  std::thread guard([&] {  // the runner stops by itself; this only bounds the test
+    for (int i = 0; i < 600 && !stop.load(); ++i) std::this_thread::sleep_for(100ms);
+    stop = true;
+  });
+  Status result = runner.Run(stop);
+  stop = true;
+  guard.join();
+  EXPECT_FALSE(result.ok());
+  return runner.FailedOnProducerState();
+}
+
+TEST(ParallelRunnerTest, AFailedDeliveryTellsWhetherNewClientsCureIt) {
+  EXPECT_TRUE(FailsOnProducerState(RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER));
+  EXPECT_TRUE(FailsOnProducerState(RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID));
+  EXPECT_FALSE(FailsOnProducerState(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE));       // the record's own
+  EXPECT_FALSE(FailsOnProducerState(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED));  // no retry cures it
 }
 
 }  // namespace

@@ -632,6 +632,17 @@ void StageRunner::Fail(const Status& s) {
   if (failure_.ok()) failure_ = s;
 }
 
+bool StageRunner::FailedOnProducerState() const {
+  if (failure_.ok() || kafka_.exactly_once) return false;  // a transactional producer stops (fencing)
+  // The delivery status carries librdkafka's own text for the error (KafkaStatus).
+  for (rd_kafka_resp_err_t code : {RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                                   RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
+                                   RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH}) {
+    if (failure_.message().find(rd_kafka_err2str(code)) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool StageRunner::PastDeadline(std::chrono::steady_clock::time_point until) const {
   return std::chrono::steady_clock::now() >= until || Shutdown::Forced() ||
          (options_.force != nullptr && options_.force->load(std::memory_order_relaxed));

@@ -148,6 +148,14 @@ class StageRunner {
   // committed only up to the records before it, so the rest stay in Kafka.
   Status Run(const std::atomic<bool>& stop);
 
+  // After Run failed: whether the failure was the idempotent producer's
+  // state on the brokers (an out-of-order sequence, an unknown producer id,
+  // an old epoch: what a leader's failover can leave behind). No retry of
+  // the same client cures it, a new one does: the caller may build the
+  // runner's clients again (nothing is lost: the offsets of what was not
+  // written were not committed, so the new consumer reads them again).
+  bool FailedOnProducerState() const;
+
   // Another copy of the processor's stage chain (its own Stage objects). With
   // copies, the records of a batch are processed on that many threads at
   // once; everything else (offsets, outputs, metrics, dead letters) stays on
