@@ -159,6 +159,16 @@ bool LooksLikeWeather(std::string_view line, int tokens) {
 
 bool LooksLikeLanguageMenu(std::string_view line) {
   if (line.size() > 200) return false;
+  // Two names at least, one of them in a script other than Arabic's (an
+  // upper-case Latin letter, Cyrillic, Hebrew, CJK) or Persian's "ی": a
+  // byte scan rejects the Arabic lines first.
+  bool other = false;
+  for (size_t i = 0; i < line.size() && !other; ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    other = (c >= 'A' && c <= 'Z') || c == 0xD0 || c == 0xD1 || c == 0xD7 || (c >= 0xE4 && c <= 0xE9) ||
+            (c == 0xDB && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0x8C);
+  }
+  if (!other) return false;
   static const std::unordered_set<std::string_view> kEndonyms = {
       "English", "Fran\xC3\xA7" "ais", "Francais", "Espa\xC3\xB1ol", "Deutsch", "Italiano",
       "Portugu\xC3\xAAs", "T\xC3\xBCrk\xC3\xA7" "e", "Polski", "Nederlands",
@@ -244,30 +254,31 @@ bool LooksLikeShareRow(std::string_view folded) {
       "\xD8\xA7\xD9\x84\xD8\xA7\xD9\x84\xD9\x83\xD8\xAA\xD8\xB1\xD9\x88\xD9\x86\xD9\x8A",  // الالكتروني
       "share", "follow", "us", "on", "via", "print", "email", "e-mail", "mail", "teilen", "partager",
       "compartir"};
-  std::vector<std::string_view> words;
+  // One pass, no copy: most lines fail at their first word.
+  int words = 0, networks = 0;
+  std::string_view second;  // the second half a two-word name still needs
+  bool ok = true;
   ForEachWord(folded, [&](std::string_view w) {
-    words.push_back(w);
-    return words.size() <= 16;
-  });
-  if (words.size() < 2 || words.size() > 16) return false;
-  int networks = 0;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (kNetworks.count(words[i]) != 0) {
+    if (++words > 16) return ok = false;
+    if (!second.empty()) {
+      if (w != second) return ok = false;
+      second = {};
       ++networks;
-      continue;
+      return true;
     }
-    bool pair = false;
-    for (const auto& [first, second] : kPairs) {
-      if (words[i] == first && i + 1 < words.size() && words[i + 1] == second) {
-        pair = true;
-        ++networks;
-        ++i;
-        break;
+    if (kNetworks.count(w) != 0) {
+      ++networks;
+      return true;
+    }
+    for (const auto& [first, rest] : kPairs) {
+      if (w == first) {
+        second = rest;
+        return true;
       }
     }
-    if (!pair && kCall.count(words[i]) == 0) return false;
-  }
-  return networks >= 2;
+    return ok = kCall.count(w) != 0;
+  });
+  return ok && second.empty() && words >= 2 && networks >= 2;
 }
 
 bool LooksLikeReporterLine(std::string_view line, int tokens) {
