@@ -92,6 +92,25 @@ Tok Classify(std::string_view w) {
   return letter ? Tok::kWord : Tok::kPunct;
 }
 
+// Words of `s` split at spaces (punctuation counts as part of a word).
+int SpaceSeparatedWords(std::string_view s) {
+  int n = 0;
+  bool in = false;
+  for (char c : s) {
+    const bool space = c == ' ';
+    n += !space && !in;
+    in = !space;
+  }
+  return n;
+}
+
+// Ends with ".", "!", "?" or the Arabic question mark.
+bool EndsWithSentenceMark(std::string_view s) {
+  if (s.empty()) return false;
+  const char last = s.back();
+  return last == '.' || last == '!' || last == '?' || s.ends_with("\xD8\x9F");
+}
+
 }  // namespace
 
 bool LooksLikeCounter(std::string_view line, int tokens) {
@@ -201,16 +220,8 @@ bool LooksLikeSignatureLine(std::string_view line) {
     const char c = rest[i];
     if (c == ':' || c == '|' || c == '/' || c == '@' || c == '#' || DigitAt(rest, i) > 0) return false;
   }
-  if (rest.find("\xC2\xA9") != std::string_view::npos) return false;  // ©
-  const char last = rest.back();
-  if (last == '.' || last == '!' || last == '?' || rest.ends_with("\xD8\x9F")) return false;  // "؟"
-  int words = 0;
-  bool in = false;
-  for (char c : rest) {
-    const bool space = c == ' ';
-    words += !space && !in;
-    in = !space;
-  }
+  if (rest.find("\xC2\xA9") != std::string_view::npos || EndsWithSentenceMark(rest)) return false;  // ©
+  const int words = SpaceSeparatedWords(rest);
   return words >= 1 && words <= 5;
 }
 
@@ -287,8 +298,7 @@ bool LooksLikeReporterLine(std::string_view line, int tokens) {
     const char c = line[i];
     if (c == '|' || c == '/' || c == ':' || c == '@' || DigitAt(line, i) > 0) return false;
   }
-  const char last = line.back();
-  if (last == '.' || last == '!' || last == '?' || line.ends_with("\xD8\x9F")) return false;  // "؟"
+  if (EndsWithSentenceMark(line)) return false;
   // The dash: "-", en dash, em dash; it splits the line in two parts of 1-5 words.
   static constexpr std::string_view kDashes[] = {"-", "\xE2\x80\x93", "\xE2\x80\x94"};
   size_t at = std::string_view::npos, len = 0;
@@ -300,21 +310,11 @@ bool LooksLikeReporterLine(std::string_view line, int tokens) {
     }
   }
   if (at == std::string_view::npos) return false;
-  auto words = [](std::string_view part) {
-    int n = 0;
-    bool in = false;
-    for (char c : part) {
-      const bool space = c == ' ';
-      n += !space && !in;
-      in = !space;
-    }
-    return n;
-  };
   const std::string_view rest = line.substr(at + len);
   for (std::string_view d : kDashes) {
     if (rest.find(d) != std::string_view::npos) return false;  // one dash only
   }
-  const int left = words(line.substr(0, at)), right = words(rest);
+  const int left = SpaceSeparatedWords(line.substr(0, at)), right = SpaceSeparatedWords(rest);
   return left >= 1 && left <= 5 && right >= 1 && right <= 5;
 }
 
