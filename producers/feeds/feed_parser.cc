@@ -184,6 +184,10 @@ std::string ResolveUrl(std::string_view base, std::string_view ref) {
   curl_url_cleanup(u);
   // Only web pages are fetched; anything else (javascript:, mailto:, file:) is dropped.
   if (out.rfind("http://", 0) != 0 && out.rfind("https://", 0) != 0) return {};
+  // libcurl decodes percent-escapes in the host ("news.example%da" -> a lone
+  // 0xDA byte): a host that decodes to no UTF-8 names no server, and the URL
+  // would be a record's invalid meta (found by fuzz_feed_parser).
+  if (!IsValidUtf8(out)) return {};
   return out;
 }
 

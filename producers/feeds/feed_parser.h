@@ -47,7 +47,8 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
 // "+0100", "EST", two-digit years, no seconds). nullopt when unreadable.
 std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_view s);
 
-// `ref` resolved against `base` (both URLs); "" when that fails.
+// `ref` resolved against `base` (both URLs): an http(s) URL in valid UTF-8,
+// "" when that fails or the result is anything else.
 std::string ResolveUrl(std::string_view base, std::string_view ref);
 
 }  // namespace newsflow::feeds

@@ -201,6 +201,26 @@ TEST(FeedsParserTest, UndecodableBytesBecomeReplacementCharacters) {
   EXPECT_TRUE(IsValidUtf8(feed->items[0].link));
 }
 
+// Found by fuzz_feed_parser (fuzz/corpus/feed_parser/regress-percent-escape-in-host.xml):
+// libcurl decodes a percent-escape in a host name, so "%da" became a lone
+// 0xDA byte in the item's link (invalid UTF-8 in the record's meta and the
+// next fetch's URL). Such a link names no server: it is dropped; an escape
+// that decodes to UTF-8 (an IDN host) is kept.
+TEST(FeedsParserTest, HostThatDecodesToNoUtf8IsNoLink) {
+  EXPECT_EQ(ResolveUrl("https://news.example/feed.xml", "https://news.exa%date/a"), "");
+  std::string idn = ResolveUrl("", "https://caf%C3%A9.example/a");
+  EXPECT_TRUE(IsValidUtf8(idn));
+  EXPECT_NE(idn, "");
+  const std::string xml =
+      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+      "<url><loc>https://news.exa%date/x</loc></url>"
+      "<url><loc>https://news.example/ok</loc></url></urlset>";
+  auto feed = ParseFeed(xml, "https://news.example/sitemap.xml");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].link, "https://news.example/ok");
+}
+
 // Titles are cut at 8 KiB; the cut never splits a character.
 TEST(FeedsParserTest, LongFieldsAreCutOnCharacterBoundaries) {
   std::string title;
