@@ -78,8 +78,30 @@ java_run() {  # java_run CLASS ARGS... with the jars and quiet logging
     -cp "$lib/*" "$@"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+free_ports() {  # free_ports N: N distinct free loopback ports, one a line (held together while chosen)
+  python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))' "$1"
+}
+
+# A cluster id as Kafka's `StorageTool random-uuid` makes it (16 random bytes,
+# URL-safe base64 without padding, never starting with '-'), without starting
+# a JVM for it (seconds on a loaded machine).
+random_cluster_id() {
+  python3 -c 'import base64, os
+while True:
+    s = base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
+    if not s.startswith("-"): break
+print(s)'
+}
+
+alive() {  # alive PID: the process exists and is no zombie (a killed node's process
+  # whose parent has not reaped it yet still answers kill -0)
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  [[ "${stat##*) }" != Z* ]]
 }
 
 node_pid() {  # prints the pid of node $1 if it runs
@@ -87,7 +109,7 @@ node_pid() {  # prints the pid of node $1 if it runs
   [[ -f "$f" ]] || return 1
   local pid
   pid="$(cat "$f")"
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   echo "$pid"
 }
 
@@ -177,11 +199,12 @@ stop_node() {  # stop_node NODE_ID SIGNAL
   local i="$1" sig="$2" pid
   pid="$(node_pid "$i")" || return 0
   kill -"$sig" "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 60))
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
+  local deadline=$((SECONDS + 60)) killed=0
+  while alive "$pid"; do
+    if ((SECONDS >= deadline && !killed)); then
       echo "kafka.sh: node $i did not stop in 60 s: SIGKILL" >&2
       kill -KILL "$pid" 2>/dev/null || true
+      killed=1
     fi
     sleep 0.1
   done
@@ -198,16 +221,18 @@ case "$cmd" in
     command -v java >/dev/null || die "Java is missing: apt-get install default-jre-headless"
     if [[ ! -f "$dir/cluster.env" ]]; then
       PORTS=() CPORTS=() XPORTS=() VOTERS=""
+      free=()
+      ((port_base > 0)) || mapfile -t free < <(free_ports $((3 * nodes)))
       for ((i = 1; i <= nodes; i++)); do
         if ((port_base > 0)); then
           PORTS+=($((port_base + 2 * (i - 1)))) CPORTS+=($((port_base + 2 * (i - 1) + 1)))
           XPORTS+=($((port_base + 2 * nodes + i - 1)))
         else
-          PORTS+=("$(free_port)") CPORTS+=("$(free_port)") XPORTS+=("$(free_port)")
+          PORTS+=("${free[$((3 * i - 3))]}") CPORTS+=("${free[$((3 * i - 2))]}") XPORTS+=("${free[$((3 * i - 1))]}")
         fi
         VOTERS+="${VOTERS:+,}$i@127.0.0.1:${CPORTS[$((i - 1))]}"
       done
-      CLUSTER_ID="$(java_run kafka.tools.StorageTool random-uuid | tail -1)"
+      CLUSTER_ID="$(random_cluster_id)"
       bootstrap=""
       for p in "${PORTS[@]}"; do bootstrap+="${bootstrap:+,}127.0.0.1:$p"; done
       {
@@ -223,12 +248,17 @@ case "$cmd" in
         echo ')'
       } >"$dir/cluster.env"
       load_env
+      # The nodes' storage is formatted side by side (one JVM each).
+      formats=()
       for ((i = 1; i <= NODES; i++)); do
         write_config "$i"
         args=(format -t "$CLUSTER_ID" -c "$dir/node-$i/server.properties" --ignore-formatted)
         for s in "${scram[@]}"; do args+=(--add-scram "$s"); done
-        java_run kafka.tools.StorageTool "${args[@]}" >"$dir/node-$i/format.log" 2>&1 ||
-          die "formatting node $i failed: $(cat "$dir/node-$i/format.log")"
+        java_run kafka.tools.StorageTool "${args[@]}" >"$dir/node-$i/format.log" 2>&1 &
+        formats+=($!)
+      done
+      for ((i = 1; i <= NODES; i++)); do
+        wait "${formats[$((i - 1))]}" || die "formatting node $i failed: $(cat "$dir/node-$i/format.log")"
       done
     fi
     load_env

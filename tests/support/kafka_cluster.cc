@@ -1,11 +1,13 @@
 #include "support/kafka_cluster.h"
 
+#include <librdkafka/rdkafka.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <sstream>
 
@@ -128,26 +130,100 @@ int KafkaCluster::Tool(const std::vector<std::string>& args, std::string* output
   return Script(a, output);
 }
 
+namespace {
+
+// A librdkafka client of the cluster (for admin requests and metadata):
+// asking it is milliseconds, where a Kafka tool is a JVM (seconds each on a
+// loaded 2-core machine, for every topic of every test).
+struct HandleDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+
+Handle AdminClient(const std::string& bootstrap, std::string* error) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+    rd_kafka_conf_destroy(conf);
+    *error = err;
+    return nullptr;
+  }
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    *error = err;
+  }
+  return Handle(rk);
+}
+
+}  // namespace
+
 bool KafkaCluster::CreateTopic(const std::string& topic, int partitions, int replication_factor,
                                const std::vector<std::string>& configs) {
-  std::vector<std::string> args = {"topics", "--bootstrap-server", Bootstrap(), "--create",
-                                   "--if-not-exists", "--topic", topic, "--partitions",
-                                   std::to_string(partitions), "--replication-factor",
-                                   std::to_string(replication_factor)};
-  for (const auto& c : configs) {
-    args.push_back("--config");
-    args.push_back(c);
+  Handle rk = AdminClient(Bootstrap(), &error_);
+  if (!rk) return false;
+  char err[512];
+  rd_kafka_NewTopic_t* nt =
+      rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, err, sizeof err);
+  if (nt == nullptr) {
+    error_ = err;
+    return false;
   }
-  return Tool(args, &error_) == 0;
+  for (const auto& c : configs) {
+    size_t eq = c.find('=');
+    if (eq == std::string::npos ||
+        rd_kafka_NewTopic_set_config(nt, c.substr(0, eq).c_str(), c.substr(eq + 1).c_str()) != 0) {
+      rd_kafka_NewTopic_destroy(nt);
+      error_ = "bad topic config '" + c + "'";
+      return false;
+    }
+  }
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk.get());
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_request_timeout(opts, 60000, err, sizeof err);
+  rd_kafka_AdminOptions_set_operation_timeout(opts, 60000, err, sizeof err);
+  rd_kafka_CreateTopics(rk.get(), &nt, 1, opts, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 90000);
+  bool ok = false;
+  if (ev == nullptr) {
+    error_ = "CreateTopics " + topic + ": no answer in 90 s";
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    error_ = "CreateTopics " + topic + ": " + rd_kafka_event_error_string(ev);
+  } else {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** res =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0]) : RD_KAFKA_RESP_ERR__FAIL;
+    // As kafka-topics --create --if-not-exists: an existing topic is fine.
+    ok = e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS;
+    if (!ok) {
+      const char* msg = n == 1 ? rd_kafka_topic_result_error_string(res[0]) : nullptr;
+      error_ = "CreateTopics " + topic + ": " + (msg != nullptr ? msg : rd_kafka_err2str(e));
+    }
+  }
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_NewTopic_destroy(nt);
+  rd_kafka_queue_destroy(q);
+  return ok;
 }
 
 int KafkaCluster::Leader(const std::string& topic, int partition) const {
-  std::string out;
-  if (Tool({"topics", "--bootstrap-server", Bootstrap(), "--describe", "--topic", topic}, &out) != 0)
-    return -1;
-  std::regex row("Partition:\\s*" + std::to_string(partition) + "\\s+Leader:\\s*(-?\\d+)");
-  std::smatch m;
-  return std::regex_search(out, m, row) ? std::stoi(m[1]) : -1;
+  std::string error;
+  Handle rk = AdminClient(Bootstrap(), &error);
+  if (!rk) return -1;
+  rd_kafka_topic_t* t = rd_kafka_topic_new(rk.get(), topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  int leader = -1;
+  if (rd_kafka_metadata(rk.get(), 0, t, &md, 30000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < md->topic_cnt; ++i)
+      for (int p = 0; p < md->topics[i].partition_cnt; ++p)
+        if (md->topics[i].partitions[p].id == partition && md->topics[i].partitions[p].err == 0)
+          leader = md->topics[i].partitions[p].leader;
+    rd_kafka_metadata_destroy(md);
+  }
+  rd_kafka_topic_destroy(t);
+  return leader;
 }
 
 int KafkaCluster::ActiveController() const {

@@ -49,10 +49,11 @@ class KafkaCluster {
   // Runs a Kafka tool (scripts/kafka.sh tool NAME ARGS...); returns its exit
   // code, with stdout+stderr in `output`.
   int Tool(const std::vector<std::string>& args, std::string* output = nullptr) const;
-  // kafka-topics --create (idempotent); false and the tool's output in error() on failure.
+  // Creates a topic through the Admin API (librdkafka; idempotent, as
+  // kafka-topics --create --if-not-exists); false and why in error() on failure.
   bool CreateTopic(const std::string& topic, int partitions, int replication_factor = 1,
                    const std::vector<std::string>& configs = {});
-  // The leader node of a partition, from kafka-topics --describe; -1 if unknown.
+  // The leader node of a partition, from the cluster's metadata; -1 if unknown.
   int Leader(const std::string& topic, int partition) const;
   // The active controller's node id, from kafka-metadata-quorum; -1 if unknown.
   int ActiveController() const;
