@@ -2381,21 +2381,21 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   // short, it fell to its neighbours (a removed header line above). Only
   // a line no rule removed, not the title.
   if (page.ranges == nullptr) {
+    // A kept paragraph of the text, and a line that may join it: neither
+    // removed by a rule nor the title.
+    auto kept_text = [&](size_t i) { return out[i] == Cls::kGood && info[i].reason == nullptr && !info[i].is_title; };
+    auto candidate = [&](size_t i) { return out[i] != Cls::kGood && info[i].reason == nullptr && !info[i].is_title; };
     size_t first = 0;
-    while (first < n && !(out[first] == Cls::kGood && info[first].reason == nullptr && !info[first].is_title)) ++first;
-    if (first > 0 && first < n) {
-      const size_t r = first - 1;
-      if (out[r] != Cls::kGood && info[r].reason == nullptr && !info[r].is_title &&
-          LooksLikeReporterLine(blocks[r].text, info[r].tokens)) {
-        out[r] = Cls::kGood;
-      }
+    while (first < n && !kept_text(first)) ++first;
+    if (first > 0 && first < n && candidate(first - 1) &&
+        LooksLikeReporterLine(blocks[first - 1].text, info[first - 1].tokens)) {
+      out[first - 1] = Cls::kGood;
     }
     // And the signature right under the last kept paragraph ("- name",
     // "* كاتب من مصر"): a column's or a letter's own last line.
     size_t last = n;
-    while (last > 0 && !(out[last - 1] == Cls::kGood && info[last - 1].reason == nullptr)) --last;
-    if (last > 0 && last < n && out[last] != Cls::kGood && info[last].reason == nullptr && !info[last].is_title &&
-        LooksLikeSignatureLine(blocks[last].text)) {
+    while (last > 0 && !kept_text(last - 1)) --last;
+    if (last > 0 && last < n && candidate(last) && LooksLikeSignatureLine(blocks[last].text)) {
       out[last] = Cls::kGood;
     }
   }
