@@ -4,12 +4,14 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 namespace newsflow::testing {
 namespace {
@@ -182,26 +184,44 @@ bool KafkaCluster::CreateTopic(const std::string& topic, int partitions, int rep
   rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_request_timeout(opts, 60000, err, sizeof err);
   rd_kafka_AdminOptions_set_operation_timeout(opts, 60000, err, sizeof err);
-  rd_kafka_CreateTopics(rk.get(), &nt, 1, opts, q);
-  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 90000);
-  bool ok = false;
-  if (ev == nullptr) {
-    error_ = "CreateTopics " + topic + ": no answer in 90 s";
-  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    error_ = "CreateTopics " + topic + ": " + rd_kafka_event_error_string(ev);
-  } else {
-    size_t n = 0;
-    const rd_kafka_topic_result_t** res =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-    rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0]) : RD_KAFKA_RESP_ERR__FAIL;
-    // As kafka-topics --create --if-not-exists: an existing topic is fine.
-    ok = e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS;
-    if (!ok) {
+  // One request; its error code (the topic's, or the request's) and why.
+  auto attempt = [&](std::string* why) {
+    rd_kafka_CreateTopics(rk.get(), &nt, 1, opts, q);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 90000);
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    *why = "no answer in 90 s";
+    if (ev != nullptr && rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      e = rd_kafka_event_error(ev);
+      *why = rd_kafka_event_error_string(ev);
+    } else if (ev != nullptr) {
+      size_t n = 0;
+      const rd_kafka_topic_result_t** res =
+          rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+      e = n == 1 ? rd_kafka_topic_result_error(res[0]) : RD_KAFKA_RESP_ERR__FAIL;
       const char* msg = n == 1 ? rd_kafka_topic_result_error_string(res[0]) : nullptr;
-      error_ = "CreateTopics " + topic + ": " + (msg != nullptr ? msg : rd_kafka_err2str(e));
+      *why = msg != nullptr ? msg : rd_kafka_err2str(e);
     }
+    if (ev != nullptr) rd_kafka_event_destroy(ev);
+    return e;
+  };
+  // A node that has just started may not count yet for the replication
+  // factor, or the controller may be moving: such answers are asked again
+  // for up to 30 s (kafka-topics, one JVM a try, was slow enough never to
+  // meet them).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  rd_kafka_resp_err_t e;
+  std::string why;
+  while (true) {
+    e = attempt(&why);
+    const bool transient = e == RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR ||
+                           e == RD_KAFKA_RESP_ERR_NOT_CONTROLLER || e == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT ||
+                           e == RD_KAFKA_RESP_ERR__TRANSPORT || e == RD_KAFKA_RESP_ERR__TIMED_OUT;
+    if (!transient || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  // As kafka-topics --create --if-not-exists: an existing topic is fine.
+  const bool ok = e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS;
+  if (!ok) error_ = "CreateTopics " + topic + ": " + why;
   rd_kafka_AdminOptions_destroy(opts);
   rd_kafka_NewTopic_destroy(nt);
   rd_kafka_queue_destroy(q);
