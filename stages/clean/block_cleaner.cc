@@ -2142,18 +2142,42 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   std::vector<char> interrupts;
   {
     const bool text_page = page.ranges == nullptr;
-    auto decided = [&](size_t i, int dir) {
-      long j = static_cast<long>(i) + dir;
-      while (j >= 0 && j < static_cast<long>(n)) {
-        if ((cls[j] == Cls::kGood || cls[j] == Cls::kBad) && !info[j].pager) return cls[j];
-        j += dir;
+    // (Words: tokens with a letter or digit; "- إعلان -" is one word.)
+    auto words = [&](size_t i) {
+      int w = 0;
+      bool in = false, letter = false;
+      for (char ch : blocks[i].text) {
+        if (ch == ' ') {
+          w += in && letter;
+          in = letter = false;
+          continue;
+        }
+        in = true;
+        letter |= static_cast<unsigned char>(ch) >= 0x80 || std::isalnum(static_cast<unsigned char>(ch));
       }
-      return Cls::kBad;
+      return w + (in && letter);
     };
     auto interrupting = [&](size_t i) {
       if (cls[i] != Cls::kBad || info[i].reason == nullptr) return false;
-      if (text_page) return (info[i].tokens >= 1 && info[i].tokens <= 2 && info[i].cp < 24) || info[i].pager;
+      if (text_page) {
+        return (info[i].tokens >= 1 && info[i].cp < 24 && (info[i].tokens <= 2 || words(i) <= 2)) ||
+               info[i].pager;
+      }
       return info[i].hit && info[i].hit.action == PhraseAction::kCut && !info[i].hit.whole_line;
+    };
+    // (Round 17: other such lines are looked past too: a site that puts an
+    // ad label after every line or two of a decree or a list interrupts it
+    // again and again.)
+    auto decided = [&](size_t i, int dir) {
+      long j = static_cast<long>(i) + dir;
+      while (j >= 0 && j < static_cast<long>(n)) {
+        if ((cls[j] == Cls::kGood || cls[j] == Cls::kBad) && !info[j].pager &&
+            !(text_page && interrupting(static_cast<size_t>(j)))) {
+          return cls[j];
+        }
+        j += dir;
+      }
+      return Cls::kBad;
     };
     for (size_t i = 0; i < n; ++i) {
       if (interrupting(i) && decided(i, -1) == Cls::kGood && decided(i, +1) == Cls::kGood) {

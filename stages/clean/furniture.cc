@@ -320,6 +320,12 @@ bool LooksLikeReporterLine(std::string_view line, int tokens) {
 
 bool LooksLikePager(std::string_view line) {
   if (line.size() > 120) return false;
+  // A gallery's counter in brackets, "(1 من 12)", "[3 / 8]": the counter
+  // inside (round 17). A lone "(3)" still reads as no page number.
+  if (line.size() > 2 && ((line.front() == '(' && line.back() == ')') ||
+                          (line.front() == '[' && line.back() == ']'))) {
+    line = line.substr(1, line.size() - 2);
+  }
   bool digit = false;
   for (size_t i = 0; i < line.size() && !digit; ++i) digit = DigitAt(line, i) > 0;
   if (!digit) return false;

@@ -26,7 +26,9 @@ held-out templates (studied in round 8, now tuning data); T25..T28 are round
 8's held-out templates (studied in round 9, now tuning data); T29..T32 are
 round 9's held-out templates (studied in round 10, now tuning data);
 T33..T36 are round 10's held-out templates (studied in round 11, now tuning
-data); T37..T40 are round 11's held-out templates (never looked at while
+data); T37..T40 are round 11's held-out templates (studied in round 15, now
+tuning data); T41..T44 are round 15's (studied in round 17, now tuning
+data); T45..T48 are round 17's held-out templates (never looked at while
 tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
@@ -1411,6 +1413,105 @@ def t44(p, c):  # forwarded chat message: headline, text, link, app and channel 
     p.b(" ".join("#" + t for t in r.sample(KW_TAGS, 3)))
 
 
+MONTHS_DZ = ["جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر",
+             "أكتوبر", "نوفمبر", "ديسمبر"]
+
+
+def t45(p, c):  # Algerian daily: language bar, Maghrebi month names, views and print row, poll box, most-commented list
+    r = c.rng
+    site = r.choice(["الشروق الرقمية", "صوت الجزائر", "الخبر المغاربي"])
+    p.b("Français | English | عربي")
+    p.b(f"{dow(c.fy, c.fm, c.fd)} {c.fd} {MONTHS_DZ[c.fm - 1]} {c.fy}")
+    p.b(site)
+    p.b("الوطني | دولي | اقتصاد | رياضة | ثقافة | مجتمع | فيديو")
+    p.b(f"الرئيسية » {r.choice(['الوطني', 'دولي', 'اقتصاد'])}")
+    p.add("title", c.art["title"])
+    p.b(f"نشر في {c.d} {MONTHS_DZ[c.m - 1]} {c.y} على الساعة {c.hh:02d}:{c.mm:02d}")
+    p.b(f"بواسطة: {r.choice(NAMES)}")
+    p.b(f"مشاهدة: {r.randint(120, 9800)}")
+    p.b("طباعة | PDF | أرسل لصديق")
+    body_block(p, c, "plain")
+    p.b("الوسوم: " + "، ".join(r.sample(KW_TAGS, 3)))
+    p.b("مقالات ذات صلة")
+    for h in c.headlines(3):
+        p.b(h)
+    p.b("سبر آراء")
+    p.b(r.choice(["هل تؤيد تمديد ساعات العمل في رمضان؟", "هل أنت راض عن أداء المنتخب الوطني؟",
+                  "هل تتوقع انخفاض أسعار المواد الغذائية هذا العام؟"]))
+    for opt in ["نعم", "لا", "بدون رأي"]:
+        p.b(opt)
+    p.b("صوّت  |  النتائج")
+    p.b("الأكثر تعليقا")
+    for h in c.headlines(3):
+        p.b(f"{h} ({r.randint(3, 240)} تعليق)")
+    p.b(f"© {c.fy} {site} - يمنع نقل المحتوى دون ذكر المصدر")
+
+
+def t46(p, c):  # wire copy on a markets portal: dated line, editing credit, trust note, teasers over relative times
+    r = c.rng
+    p.b("أخبار | عالمي | أسواق | شركات | تقنية | رأي")
+    p.b(f"{c.headlines(1)[0]}  ◄  {c.headlines(1)[0]}")
+    p.add("title", c.art["title"])
+    p.b(f"{dow(c.y, c.m, c.d)} {c.date_eg()} {c.time12()}")
+    p.b(f"{r.randint(2, 6)} دقائق للقراءة")
+    body_block(p, c, "plain")
+    p.o(f"(إعداد {r.choice(NAMES)} للنشرة العربية - تحرير {r.choice(NAMES)})")
+    p.b("معاييرنا: مبادئ الثقة والاستقلالية والنزاهة")
+    p.b("مواضيع: " + "، ".join(r.sample(["أسواق", "نفط", "سياسة", "الخليج", "شركات", "عملات"], 2)))
+    p.b("المزيد من الأخبار")
+    for h in c.headlines(r.randint(3, 4)):
+        p.b(h)
+        p.b(r.choice(["منذ ساعة", "منذ ساعتين", f"منذ {r.randint(3, 10)} ساعات", "أمس"]))
+    p.b("جميع البيانات مقدمة من مزودي الأسعار ومتأخرة 15 دقيقة على الأقل.")
+
+
+def t47(p, c):  # mobile reader (AMP) page: back link, relative time, photo credit, the next story glued after the text
+    r = c.rng
+    site = r.choice(["الوطن الخليجي", "عين الخبر", "المدار"])
+    p.b("← العودة إلى النسخة الكاملة")
+    p.b(f"{site} AMP")
+    p.add("title", c.art["title"])
+    p.b(r.choice(["منذ ساعة", "منذ 3 ساعات", "منذ 45 دقيقة"]))
+    caption(p, c)
+    body_block(p, c, "plain")
+    p.b("الخبر التالي")
+    title, lines = c.other_text()
+    p.b(title)
+    for s in lines[:2]:
+        p.b(s)
+    p.b(f"تابع آخر الأخبار عبر حسابنا على تويتر @{r.choice(['watan', 'ain', 'madar'])}_news")
+
+
+def t48(p, c):  # Yemeni political portal: update clock, exchange rates, news bar, "كتب:" byline, pull quote, latest news with clock times
+    r = c.rng
+    site = r.choice(["صوت اليمن نت", "المشهد اليمني الآن", "يمن برس 24"])
+    p.b(site)
+    p.b(f"آخر تحديث: {c.time12()}")
+    p.b(f"صرف الريال: الدولار {r.randint(210, 260)} | السعودي {r.randint(56, 69)}")
+    p.b("شريط الأخبار: " + "  ◄  ".join(c.headlines(3)))
+    p.b("أخبار محلية | عربي ودولي | اقتصاد | حقوق وحريات | كتابات")
+    p.add("title", c.art["title"])
+    p.b(f"كتب: {r.choice(NAMES)}")
+    p.b(f"{c.y}/{c.m:02d}/{c.d:02d}")
+    lines = body_lines(c)
+    bodies = [s for lab, s in lines if lab == "body"]
+    quote = None
+    if len(bodies) > 3:
+        words = max(bodies[1:], key=len).split()
+        quote = "«" + " ".join(words[: min(12, len(words))]) + "»"
+    seen = 0
+    for lab, s in lines:
+        p.add(lab, s)
+        if lab == "body":
+            seen += 1
+            if seen == 2 and quote:
+                p.b(quote)
+    p.b("آخر الأخبار")
+    for h in c.headlines(4):
+        p.b(f"{r.randint(7, 23):02d}:{r.randint(0, 59):02d} {h}")
+    p.b("جميع الحقوق محفوظة")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1446,12 +1547,17 @@ STATES_DATE.update({"T37": "day", "T38": "day", "T39": "day", "T40": "day"})
 # T44 (a forwarded chat message) states no date.
 TEMPLATES_R15 = {"T41": t41, "T42": t42, "T43": t43, "T44": t44}
 STATES_DATE.update({"T41": "day", "T42": "day", "T43": "day"})
+# Round 17's held-out templates (T41..T44 became tuning data in round 17).
+# T47 (a mobile reader page) states only a relative time.
+TEMPLATES_R17 = {"T45": t45, "T46": t46, "T47": t47, "T48": t48}
+STATES_DATE.update({"T45": "day", "T46": "day", "T48": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
 # templates are that round's held-out group ("r<round>-held-out").
 LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEMPLATES_R8),
-                (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15)]
+                (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
+                (17, TEMPLATES_R17)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1507,6 +1613,7 @@ def main():
         # Round 10: "r10-held-out" (T33..T36); r9-held-out became tuning data.
         # Round 11: "r11-held-out" (T37..T40); r10-held-out became tuning data.
         # Round 15: "r15-held-out" (T41..T44); r11-held-out became tuning data.
+        # Round 17: "r17-held-out" (T45..T48); r15-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until

@@ -1,0 +1,102 @@
+// Round 17 of the clean stage (issue 14, point 2): rules from round 15's
+// held-out templates (T41-T44, now tuning data), on text pages:
+//
+// - a gallery's counter in brackets, "(1 من 4)", is a pager line: furniture,
+//   and never the headline;
+// - ad labels set after every line or two of a decree or a list ("- إعلان -",
+//   "محتوى مدفوع") interrupt it again and again: the short lines between
+//   them take their class from the text beyond the labels;
+// - phrase list: sponsored-content labels, "ملفات ذات صلة" and the like as
+//   "related" markers, the font-size control with its letters, a
+//   newsletter's "view in browser" and unsubscribe lines.
+//
+// Every page here is written for these tests; no sentence comes from a corpus.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "clean_test_support.h"
+#include "furniture.h"
+
+namespace newsflow {
+namespace {
+
+using testing::CleanTextArticle;
+using testing::HasLine;
+using testing::LinesOf;
+
+const char* kQ1 =
+    "أعلنت وزارة الزراعة أمس إطلاق برنامج لدعم صغار المزارعين في المناطق الجبلية، يشمل قروضا "
+    "ميسرة وبذورا محسنة ودورات تدريبية على الري بالتنقيط طوال الموسم المقبل.";
+const char* kQ2 =
+    "وأوضح المتحدث باسم الوزارة أن البرنامج يستهدف في مرحلته الأولى نحو ثلاثة آلاف مزرعة، وأن "
+    "التسجيل يبدأ مطلع الشهر المقبل عبر مكاتب الوزارة في المحافظات.";
+const char* kQ3 =
+    "وأشار إلى أن الوزارة ستتابع نتائج البرنامج مع الجمعيات التعاونية، وستنشر تقريرا عن المحاصيل "
+    "في نهاية العام لتقييم ما تحقق من أهدافه.";
+
+// The headline shares few words with the text (so the title test falls back
+// to the short line over the text), and a gallery counter sits right over the
+// first paragraph. Fails without the bracketed counter in LooksLikePager: the
+// counter was the title and stayed in the text.
+TEST(CleanRound17Test, AGalleryCounterInBracketsIsNeitherTextNorTitle) {
+  const std::string headline = "مزارعو الجبال على موعد مع موسم مختلف";
+  const std::string page = std::string("موقع الوادي الإخباري\n") + "سياسة | اقتصاد | رياضة | منوعات\n" + headline +
+                           "\n" + "صيدا - «موقع الوادي»\n" + "نُشر في: 24 تموز 2015\n" + "(1 من 4)\n" + kQ1 + "\n" +
+                           kQ2 + "\n" + kQ3 + "\n";
+  const Article a = CleanTextArticle(page, "valley", "r17-1");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  EXPECT_FALSE(HasLine(LinesOf(a.clean->text), "(1 من 4)")) << a.clean->text;
+}
+
+TEST(CleanRound17Test, ABracketedCounterShape) {
+  using clean::LooksLikePager;
+  EXPECT_TRUE(LooksLikePager("(1 من 12)"));
+  EXPECT_TRUE(LooksLikePager("[3 / 8]"));
+  EXPECT_TRUE(LooksLikePager("1 من 12"));   // as before
+  EXPECT_FALSE(LooksLikePager("(3)"));        // a list number
+  EXPECT_FALSE(LooksLikePager("(2015)"));     // a year
+  EXPECT_FALSE(LooksLikePager("(فاز 3 مقابل 1 في 2)"));
+}
+
+// A decree quoted in short lines, an ad label after every line or two. Fails
+// without the round's change: each label's far side was another label, so
+// none of them counted as an interruption and the decree's lines went as short.
+TEST(CleanRound17Test, AdLabelsBetweenTheShortLinesOfADecreeDoNotCutThem) {
+  const std::string page = std::string("موقع الوادي الإخباري\n") + "الزراعة تطلق برنامجا لدعم صغار المزارعين\n" +
+                           kQ1 + "\n" + "وصدر أمس قرار وزاري فيما يلي نصه:\n" + "- إعلان -\n" +
+                           "بسم الله الرحمن الرحيم\n" + "رقم القرار: 58\n" + "- إعلان -\n" +
+                           "بعد الاطلاع على نظام الزراعة\n" + "يعتمد برنامج دعم المزارعين\n" + "محتوى مدفوع\n" +
+                           kQ2 + "\n" + kQ3 + "\n" + "جميع الحقوق محفوظة\n";
+  const Article a = CleanTextArticle(page, "valley", "r17-2");
+  ASSERT_TRUE(a.clean);
+  const auto lines = LinesOf(a.clean->text);
+  for (const char* l : {"بسم الله الرحمن الرحيم", "رقم القرار: 58", "بعد الاطلاع على نظام الزراعة",
+                        "يعتمد برنامج دعم المزارعين"}) {
+    EXPECT_TRUE(HasLine(lines, l)) << l << "\n" << a.clean->text;
+  }
+  EXPECT_FALSE(HasLine(lines, "- إعلان -")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "محتوى مدفوع")) << a.clean->text;
+}
+
+// Fails without the phrase lines: the font-size control was the title (the
+// headline shares few words with the text), the sponsored label and the
+// related files under their heading were kept, and so were the newsletter's
+// footer lines.
+TEST(CleanRound17Test, SponsoredLabelsRelatedFilesAndNewsletterFooterGo) {
+  const std::string headline = "مزارعو الجبال على موعد مع موسم مختلف";
+  const std::string page = std::string("عرض النسخة على المتصفح\n") + headline + "\n" + "حجم الخط: أ أ أ\n" + kQ1 +
+                           "\n" + "محتوى مدفوع\n" + kQ2 + "\n" + kQ3 + "\n" + "ملفات ذات صلة\n" +
+                           "افتتاح سوق شعبي جديد في وسط المدينة\n" + "ارتفاع أسعار الخضار مع بداية الصيف\n" +
+                           "وصلتك هذه الرسالة لأنك مشترك في النشرة. لإلغاء الاشتراك اضغط هنا\n";
+  const Article a = CleanTextArticle(page, "valley", "r17-3");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+}
+
+}  // namespace
+}  // namespace newsflow
