@@ -1750,6 +1750,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       return colon != std::string::npos && colon + 1 < t.size() && t.find(' ') < t.size() &&
              colon <= t.find(' ', t.find(' ') + 1) && t.find(':', colon + 1) == std::string::npos;
     };
+    // The first line of prose, a date line taken into the run not counted.
+    size_t prose_top = first_good;
+    while (prose_top < limit && (info[prose_top].cls != Cls::kGood || FindDate(info[prose_top].folded))) ++prose_top;
     double best = 0.3;
     bool repeat_seen = false;
     for (size_t i = 0; i < limit; ++i) {
@@ -1784,7 +1787,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       if (byline_shape(i)) score -= 0.3;
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
-      score -= 0.01 * static_cast<double>(limit - i);
+      // Nearer the body is likelier (a site's slogan sharing a word sits
+      // higher). The body starts at the first line that passed on its own;
+      // a line at or above the first line of prose (a hard-wrapped page
+      // where no line passed) counts its distance from there (round 17: the
+      // headline taken into the run was 0.13 down, and the wrapped
+      // paragraph's first line under it, which shares as many words with
+      // the lines below, won).
+      score -= 0.01 * static_cast<double>((i <= prose_top ? std::min(limit, prose_top) : limit) - i);
       if (score > best) {
         best = score;
         title_idx = i;

@@ -8,7 +8,10 @@
 //   them take their class from the text beyond the labels;
 // - phrase list: sponsored-content labels, "ملفات ذات صلة" and the like as
 //   "related" markers, the font-size control with its letters, a
-//   newsletter's "view in browser" and unsubscribe lines.
+//   newsletter's "view in browser" and unsubscribe lines;
+// - titles of hard-wrapped pages: a headline taken into the run of prose
+//   counts its distance from the run's first line, not from a body start
+//   far below it.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -96,6 +99,42 @@ TEST(CleanRound17Test, SponsoredLabelsRelatedFilesAndNewsletterFooterGo) {
   const auto lines = LinesOf(a.clean->text);
   EXPECT_EQ(lines.size(), 3u) << a.clean->text;
   EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+}
+
+// A print edition's page, hard-wrapped at 45 columns: no line passes the
+// length test on its own, so the run of prose takes in the headline and the
+// byline over the first paragraph. The headline shares five of its words with
+// the text; the paragraph's first line shares more with the lines under it.
+// Fails without the round's distance rule: the headline, counted 0.13 down
+// from a body start at line 15, lost to the paragraph's first line.
+TEST(CleanRound17Test, AHardWrappedPagesHeadlineTakenIntoTheProseIsTheTitle) {
+  const std::string page =
+    "النسخة الورقية\n"
+    "العدد 15293 | السبت 25 يوليو 2015\n"
+    "جسر الميناء يغلق أبوابه مؤقتا أمام حركة السير\n"
+    "سلمى الحربي\n"
+    "قررت بلدية المدينة الساحلية إغلاق جسر الميناء\n"
+    "القديم أمام السيارات ابتداء من صباح الأحد\n"
+    "المقبل، بعد أن كشف فحص هندسي عن تآكل في\n"
+    "دعاماته الحديدية.\n"
+    "وقال مدير الأشغال في البلدية إن أعمال الصيانة\n"
+    "ستستغرق نحو ستة أسابيع، وإن المشاة سيتمكنون\n"
+    "من عبور الجسر في ساعات النهار من ممر مؤقت على\n"
+    "جانبه الشمالي.\n"
+    "وأضاف أن البلدية وضعت خطة لتحويل حركة المرور\n"
+    "إلى الطريق الدائري، ونشرت لوحات إرشادية عند\n"
+    "مداخل الميناء، داعيا السائقين إلى الصبر خلال\n"
+    "فترة الأعمال.\n"
+    "وكان الجسر قد افتتح قبل أربعين عاما، وهو\n"
+    "المعبر الرئيسي بين الميناء ووسط المدينة،\n"
+    "ويعبره يوميا آلاف السيارات والشاحنات المحملة\n"
+    "بالبضائع.\n"
+    "طباعة\n"
+    "إرسال لصديق\n";
+  const Article a = CleanTextArticle(page, "print", "r17-4");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, "جسر الميناء يغلق أبوابه مؤقتا أمام حركة السير");
+  EXPECT_TRUE(HasLine(LinesOf(a.clean->text), "قررت بلدية المدينة الساحلية إغلاق جسر الميناء")) << a.clean->text;
 }
 
 }  // namespace
