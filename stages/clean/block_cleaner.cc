@@ -1003,6 +1003,11 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         LooksLikeReadingTime(f.folded)) {
       f.reason = reason("dateline");
     }
+    // Text pages: a news ticker flattened into one line, its headlines
+    // between arrows or bullets, however long (round 18).
+    if (page.ranges == nullptr && f.reason == nullptr && !f.hit && LooksLikeHeadlineTicker(t)) {
+      f.reason = reason("navigation");
+    }
     // Text pages: furniture by its shape (furniture.h), whatever its words.
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
       if (LooksLikeTicker(t, f.end_punct) && !FindDate(f.folded)) {
@@ -2041,6 +2046,27 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       for (size_t k : {i - 1, i}) {
         if (info[k].reason == nullptr) info[k].reason = reason("duplicate");
         info[k].cls = Cls::kBad;
+      }
+    }
+  }
+
+  // Text pages: a pull quote, a line that is wholly a quotation of five
+  // words or more found word for word inside another line of the page: the
+  // article's own sentence printed again in large type between its
+  // paragraphs (round 18). A quotation said once stays. Inside the body it
+  // is neutral to the smoothing below, as an embedded post is.
+  if (page.ranges == nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].reason != nullptr || info[i].is_title || info[i].cp > 400) continue;
+      const std::string_view in = QuotedInside(blocks[i].text);
+      if (in.size() < 20 || std::count(in.begin(), in.end(), ' ') < 4) continue;
+      for (size_t j = 0; j < n; ++j) {
+        if (j != i && blocks[j].text.size() > in.size() && blocks[j].text.find(in) != std::string::npos) {
+          info[i].reason = reason("duplicate");
+          info[i].cls = Cls::kBad;
+          info[i].aside = true;  // it says nothing about the lines beside it
+          break;
+        }
       }
     }
   }

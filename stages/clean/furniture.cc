@@ -367,6 +367,60 @@ bool LooksLikePager(std::string_view line) {
          last != '!' && last != '?';
 }
 
+bool LooksLikeHeadlineTicker(std::string_view line) {
+  if (line.size() > 1200) return false;
+  // Every mark is three bytes from E2: ◄ E2 97 84, ► E2 96 BA, ◀ E2 97 80,
+  // ▶ E2 96 B6, • E2 80 A2. One memchr pass over the lead byte.
+  auto is_mark = [](unsigned char b1, unsigned char b2) {
+    return (b1 == 0x97 && (b2 == 0x84 || b2 == 0x80)) || (b1 == 0x96 && (b2 == 0xBA || b2 == 0xB6)) ||
+           (b1 == 0x80 && b2 == 0xA2);
+  };
+  auto words = [](std::string_view s) {
+    int w = 0;
+    bool in = false;
+    for (char ch : s) {
+      const bool sp = ch == ' ';
+      w += !sp && !in;
+      in = !sp;
+      if (w >= 2) break;
+    }
+    return w;
+  };
+  const char* p = line.data();
+  const char* end = p + line.size();
+  while ((p = static_cast<const char*>(std::memchr(p, '\xE2', static_cast<size_t>(end - p)))) != nullptr) {
+    const size_t at = static_cast<size_t>(p - line.data());
+    ++p;
+    if (at + 4 > line.size() || !is_mark(static_cast<unsigned char>(line[at + 1]), static_cast<unsigned char>(line[at + 2]))) {
+      continue;
+    }
+    // A mark with a space on each side and two words or more on each side.
+    if (at == 0 || line[at - 1] != ' ' || line[at + 3] != ' ') continue;
+    if (words(line.substr(0, at)) >= 2 && words(line.substr(at + 3)) >= 2) return true;
+  }
+  return false;
+}
+
+std::string_view QuotedInside(std::string_view line) {
+  static constexpr std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"\xC2\xAB", "\xC2\xBB"},          // « »
+      {"\xE2\x80\x9C", "\xE2\x80\x9D"},  // “ ”
+      {"\"", "\""},
+  };
+  for (const auto& [open, close] : kPairs) {
+    if (line.size() > open.size() + close.size() && line.substr(0, open.size()) == open &&
+        line.substr(line.size() - close.size()) == close) {
+      std::string_view in = line.substr(open.size(), line.size() - open.size() - close.size());
+      while (!in.empty() && in.front() == ' ') in.remove_prefix(1);
+      while (!in.empty() && in.back() == ' ') in.remove_suffix(1);
+      // One quotation: no closing mark inside ("«a» and «b»" is two).
+      if (in.find(close) != std::string_view::npos || in.find(open) != std::string_view::npos) return {};
+      return in;
+    }
+  }
+  return {};
+}
+
 bool LooksLikeTicker(std::string_view line, bool ends_sentence) {
   if (ends_sentence || line.size() > 400) return false;
   int seps = 0;

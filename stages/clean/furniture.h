@@ -94,6 +94,17 @@ bool LooksLikePager(std::string_view line);
 // a ranked "2. Title | Director" are article text). Not tuned on Latin pages.
 bool LooksLikeKicker(std::string_view line);
 
+// A news ticker flattened into one line (round 18): headlines of two or more
+// words each, one after another, with an arrow or a bullet between them
+// ("headline  ◄  headline", "شريط الأخبار: headline ► headline • headline");
+// prose never puts one between two words.
+bool LooksLikeHeadlineTicker(std::string_view line);
+
+// The inside of a line that is wholly one quotation (round 18): «...»,
+// "...", “...”, with the marks and the spaces next to them stripped; empty
+// if the line is not one.
+std::string_view QuotedInside(std::string_view line);
+
 // A line that is only a clock time or a duration: "4:32", "14:05",
 // "(1:02:45)", in ASCII or Arabic-Indic digits: a video's length, a live
 // blog's or a post's time stamp.

@@ -1,5 +1,6 @@
-// Round 17 of the clean stage (issue 14, point 2): rules from round 15's
-// held-out templates (T41-T44, now tuning data), on text pages:
+// Rounds 17 and 18 of the clean stage (issue 14, point 2): rules from round
+// 15's and round 17's held-out templates (T41-T44 and T45-T48, now tuning
+// data), on text pages. Round 17:
 //
 // - a gallery's counter in brackets, "(1 من 4)", is a pager line: furniture,
 //   and never the headline;
@@ -12,6 +13,9 @@
 // - titles of hard-wrapped pages: a headline taken into the run of prose
 //   counts its distance from the run's first line, not from a body start
 //   far below it.
+// Round 18: a pull quote (the article's own words again inside «») goes; a
+// news ticker flattened into one line with arrows between its headlines is
+// furniture.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -135,6 +139,58 @@ TEST(CleanRound17Test, AHardWrappedPagesHeadlineTakenIntoTheProseIsTheTitle) {
   ASSERT_TRUE(a.clean);
   EXPECT_EQ(a.clean->title, "جسر الميناء يغلق أبوابه مؤقتا أمام حركة السير");
   EXPECT_TRUE(HasLine(LinesOf(a.clean->text), "قررت بلدية المدينة الساحلية إغلاق جسر الميناء")) << a.clean->text;
+}
+
+// Round 18 (T45-T48's errors, now tuning data): a pull quote, the article's
+// own words printed again inside «» between its paragraphs, goes; a quotation
+// said once stays. Fails without the rule: the pull quote was kept.
+TEST(CleanRound18Test, APullQuoteGoesAQuotationSaidOnceStays) {
+  const std::string said_once = "«سنعمل مع المزارعين خطوة بخطوة حتى نهاية الموسم»";
+  const std::string page = std::string("موقع الوادي الإخباري\n") + "الزراعة تطلق برنامجا لدعم صغار المزارعين\n" +
+                           kQ1 + "\n" + "«وأوضح المتحدث باسم الوزارة أن البرنامج يستهدف في مرحلته الأولى»\n" +
+                           kQ2 + "\n" + said_once + "\n" + kQ3 + "\n";
+  const Article a = CleanTextArticle(page, "valley", "r18-1");
+  ASSERT_TRUE(a.clean);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_FALSE(HasLine(lines, "«وأوضح المتحدث باسم الوزارة أن البرنامج يستهدف في مرحلته الأولى»")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, said_once)) << a.clean->text;
+  EXPECT_EQ(lines.size(), 4u) << a.clean->text;
+}
+
+TEST(CleanRound18Test, AQuotedInsideShape) {
+  using clean::QuotedInside;
+  EXPECT_EQ(QuotedInside("«نص الاقتباس هنا»"), "نص الاقتباس هنا");
+  EXPECT_EQ(QuotedInside("“ quoted words ”"), "quoted words");
+  EXPECT_EQ(QuotedInside("«أ» و«ب»"), "");               // two quotations
+  EXPECT_EQ(QuotedInside("وقال: «نص الاقتباس»"), "");     // a sentence with a quotation
+}
+
+// A news ticker flattened into one line over the headline (headlines full of
+// function words, so the line passes the prose tests). Fails without the
+// shape: the long ticker line passed as prose, the title was looked for above
+// it and the currency line there was taken for the headline.
+TEST(CleanRound18Test, AHeadlineTickerIsNeitherTextNorWhereTheTitleEnds) {
+  const std::string headline = "الزراعة تطلق برنامجا لدعم صغار المزارعين";
+  const std::string ticker =
+      "شريط الأخبار: الوزير يؤكد أن العمل في المشروع سيبدأ من الشهر المقبل على مراحل  ◄  الأرصاد تتوقع أن "
+      "تهطل الأمطار على عدد من المناطق في نهاية الأسبوع  ◄  المنتخب يبدأ معسكره في الخارج من أجل الاستعداد لما "
+      "بعد التصفيات";
+  const std::string page = std::string("موقع الوادي الإخباري\n") + "صرف الريال: الدولار 250 | السعودي 66\n" + ticker +
+                           "\n" + "أخبار محلية | عربي ودولي | اقتصاد\n" + headline + "\n" + "كتب: سلمى الحربي\n" +
+                           kQ1 + "\n" + kQ2 + "\n" + kQ3 + "\n";
+  const Article a = CleanTextArticle(page, "valley", "r18-2");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  EXPECT_FALSE(HasLine(LinesOf(a.clean->text), ticker)) << a.clean->text;
+}
+
+TEST(CleanRound18Test, AHeadlineTickerShape) {
+  using clean::LooksLikeHeadlineTicker;
+  EXPECT_TRUE(LooksLikeHeadlineTicker("عنوان الخبر الأول  ◄  عنوان الخبر الثاني"));
+  EXPECT_TRUE(LooksLikeHeadlineTicker("first headline here • second headline there"));
+  EXPECT_FALSE(LooksLikeHeadlineTicker("• بند في قائمة"));           // a bullet at the start
+  EXPECT_FALSE(LooksLikeHeadlineTicker("السعر ► 5"));                // one word on a side
+  EXPECT_FALSE(LooksLikeHeadlineTicker("وقال الوزير إن البرنامج يبدأ الشهر المقبل."));
 }
 
 }  // namespace

@@ -28,8 +28,9 @@ round 9's held-out templates (studied in round 10, now tuning data);
 T33..T36 are round 10's held-out templates (studied in round 11, now tuning
 data); T37..T40 are round 11's held-out templates (studied in round 15, now
 tuning data); T41..T44 are round 15's (studied in round 17, now tuning
-data); T45..T48 are round 17's held-out templates (never looked at while
-tuning; report them apart). All choices are drawn from a
+data); T45..T48 are round 17's (studied in round 18, now tuning data);
+T49..T52 are round 18's held-out templates (never looked at while tuning;
+report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1512,6 +1513,86 @@ def t48(p, c):  # Yemeni political portal: update clock, exchange rates, news ba
     p.b("جميع الحقوق محفوظة")
 
 
+def t49(p, c):  # pan-Arab portal: push-notification prompt, section kicker, sponsored "suggested content" widget with sources
+    r = c.rng
+    site = r.choice(["عربي اليوم", "المنصة العربية", "بوابة الأخبار العربية"])
+    p.b(f"هل تريد تلقي إشعارات بآخر أخبار {site}؟")
+    p.b("لا شكراً    السماح")
+    p.b(site)
+    p.b("الرئيسية  العالم العربي  الخليج  اقتصاد  رياضة  صحة  تكنولوجيا  منوعات")
+    p.b(r.choice(["الخليج", "اقتصاد", "العالم العربي"]))
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} - {c.time12()}")
+    body_block(p, c, "plain")
+    p.b(r.choice(["محتوى مقترح", "قد يهمك أيضاً", "مقالات مقترحة من الويب"]))
+    for _ in range(r.randint(3, 4)):
+        p.b(r.choice(["أطباء يكشفون عن مشروب صباحي يحرق دهون البطن بسرعة",
+                      "لن تصدق كيف أصبح شكل أطفال هذا المسلسل الشهير اليوم",
+                      "أسعار الشقق في دبي قد تفاجئك. اطلع على الأسعار",
+                      "طريقة بسيطة لتعلم الإنجليزية في 3 أشهر فقط",
+                      "هذه السيارات الفاخرة تباع بنصف ثمنها في الخليج"]))
+        p.b(r.choice(["برعاية", "إعلان", "(محتوى ممول)", "من الويب"]))
+    p.b(f"© {c.fy} {site}. جميع الحقوق محفوظة")
+
+
+def t50(p, c):  # paywalled daily: free-articles meter, login to save, opinion disclaimer, author's bio paragraph, subscribe call
+    r = c.rng
+    site = r.choice(["الاقتصادية اليوم", "صحيفة المستقبل", "الرأي العام الرقمية"])
+    p.b(site)
+    p.b(f"تبقى لك {r.randint(1, 4)} مقالات مجانية هذا الشهر")
+    p.b("تسجيل الدخول  |  اشترك الآن")
+    p.add("title", c.art["title"])
+    name = r.choice(NAMES)
+    p.o(name)
+    p.b(f"{c.date_eg()}")
+    p.b("احفظ المقال  |  سجّل الدخول لحفظ المقالات وقراءتها لاحقاً")
+    body_block(p, c, "plain")
+    p.b("المقال يعبّر عن رأي كاتبه ولا يعبّر بالضرورة عن رأي الصحيفة.")
+    p.b(f"{name} كاتب وصحفي متخصص في {r.choice(['الشؤون الاقتصادية', 'قضايا التعليم', 'الشأن الخليجي'])}، "
+        f"عمل في عدد من الصحف العربية منذ عام {r.randint(1990, 2008)}، ويكتب أسبوعياً في {site}.")
+    p.b("اشترك للحصول على وصول غير محدود إلى جميع المقالات والتحليلات")
+    p.b(f"اشترك الآن بـ {r.randint(9, 39)} ريالاً شهرياً")
+
+
+def t51(p, c):  # Sudanese site: city-and-date dateline line, source at the end, WhatsApp channel, reader comments with names
+    r = c.rng
+    site = r.choice(["النيلين نت", "سودان اليوم", "الراكوبة الإخبارية"])
+    p.b(site)
+    p.b("أخبار السودان  |  أخبار عالمية  |  اقتصاد  |  رياضة  |  منوعات  |  مقالات")
+    p.add("title", c.art["title"])
+    p.b(f"{r.choice(['الخرطوم', 'أم درمان', 'بورتسودان'])}: {dow(c.y, c.m, c.d)} {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.o(f"المصدر: {r.choice(['سونا', 'وكالات', site])}")
+    p.b("انضم لقناة " + site + " على واتساب")
+    k = r.randint(2, 3)
+    p.b(f"{k} تعليقات")
+    for _ in range(k):
+        p.b(r.choice(["ود البلد", "أبو محمد", "سوداني حر", "مغترب"]) + " " + f"{r.randint(1, 28)}/{c.m}/{c.y}")
+        p.b(r.choice(["والله الكلام ده صاح ولازم الحكومة تتحرك بسرعة قبل ما الأمور تسوء أكثر.",
+                      "نتمنى أن نرى نتائج حقيقية على أرض الواقع بدل الوعود الكثيرة.",
+                      "شكراً على الخبر، لكن أين التفاصيل عن موعد التنفيذ؟"]))
+    p.b("أضف تعليقاً")
+
+
+def t52(p, c):  # Egyptian portal in a browser: English ad and loading labels, video prompt lines, latest news with minutes ago
+    r = c.rng
+    site = r.choice(["مصر النهارده", "بوابة الوطن الرقمية", "أخبار القاهرة 24"])
+    p.b("We use cookies to improve your experience on our website. Accept")
+    p.b(site)
+    p.b("أخبار مصر  عربي ودولي  حوادث  رياضة  فن  اقتصاد  محافظات")
+    p.add("title", c.art["title"])
+    p.b(f"كتب: {r.choice(NAMES)}")
+    p.b(f"{dow(c.y, c.m, c.d)}، {c.d:02d} {MONTHS_EG[c.m - 1]} {c.y} {c.hh:02d}:{c.mm:02d} م")
+    p.b("Loading...")
+    blocks = [[("boilerplate", "ADVERTISEMENT")], [("boilerplate", "اضغط هنا لمشاهدة الفيديو")],
+              [("boilerplate", "ADVERTISEMENT")]]
+    interleave(p, c, blocks, 2)
+    p.b("آخر الأخبار")
+    for h in c.headlines(4):
+        p.b(f"{h} - منذ {r.randint(2, 55)} دقيقة")
+    p.b(f"جميع الحقوق محفوظة © {site} {c.fy}")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1551,13 +1632,16 @@ STATES_DATE.update({"T41": "day", "T42": "day", "T43": "day"})
 # T47 (a mobile reader page) states only a relative time.
 TEMPLATES_R17 = {"T45": t45, "T46": t46, "T47": t47, "T48": t48}
 STATES_DATE.update({"T45": "day", "T46": "day", "T48": "day"})
+# Round 18's held-out templates (T45..T48 became tuning data in round 18).
+TEMPLATES_R18 = {"T49": t49, "T50": t50, "T51": t51, "T52": t52}
+STATES_DATE.update({"T49": "day", "T50": "day", "T51": "day", "T52": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
 # templates are that round's held-out group ("r<round>-held-out").
 LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEMPLATES_R8),
                 (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
-                (17, TEMPLATES_R17)]
+                (17, TEMPLATES_R17), (18, TEMPLATES_R18)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1614,6 +1698,7 @@ def main():
         # Round 11: "r11-held-out" (T37..T40); r10-held-out became tuning data.
         # Round 15: "r15-held-out" (T41..T44); r11-held-out became tuning data.
         # Round 17: "r17-held-out" (T45..T48); r15-held-out became tuning data.
+        # Round 18: "r18-held-out" (T49..T52); r17-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
