@@ -1760,6 +1760,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     while (prose_top < limit && (info[prose_top].cls != Cls::kGood || FindDate(info[prose_top].folded))) ++prose_top;
     double best = 0.3;
     bool repeat_seen = false;
+    std::vector<int> found_of(limit + 1, -1);  // candidates' body words found below them
     for (size_t i = 0; i < limit; ++i) {
       if (!candidate(i)) continue;
       const Info& f = info[i];
@@ -1768,6 +1769,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         ++words;
         found += slot_line[slot_of(cand_words[w])] > i;
       }
+      found_of[i] = found;
       for (char ch : blocks[i].text) digits += ch >= '0' && ch <= '9';
       double score = words > 0 ? static_cast<double>(found) / words : 0;
       if (f.tokens == 2 && found == 0) score = 0;
@@ -1830,14 +1832,29 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         headline_below = candidate(k) && info[k].tokens <= 20 && !byline_shape(k) && info[k].cls != Cls::kGood;
       }
       if (headline_below) break;
-      const size_t h = i - 1;
-      const Info& f = info[h];
-      const std::string& t = blocks[h].text;
-      if (f.reason == nullptr && !f.hit && !f.shape && f.tokens >= 2 && f.tokens <= 20 && f.cp <= 200 &&
-          !byline_shape(h) && !EndsWithColon(t) && t.back() != '.' && !BulletItem(t) &&
-          !FindDate(f.folded).has_value()) {
-        title_idx = h;
+      auto headline_like = [&](size_t h) {
+        const Info& f = info[h];
+        const std::string& t = blocks[h].text;
+        return f.reason == nullptr && !f.hit && !f.shape && f.tokens >= 2 && f.tokens <= 20 && f.cp <= 200 &&
+               !byline_shape(h) && !EndsWithColon(t) && t.back() != '.' && !BulletItem(t) &&
+               !FindDate(f.folded).has_value();
+      };
+      size_t h = i - 1;
+      // (Round 19: "headline / name / date": a bare name of two or three
+      // words over the date, the headline of four words or more over it.)
+      // The name is letters only; the headline shares a word with the body
+      // (a menu over a short headline shares none).
+      auto letters_only = [&](size_t k) {
+        for (unsigned char ch : blocks[k].text) {
+          if (ch < 0x80 && ch != ' ' && !std::isalpha(ch)) return false;
+        }
+        return blocks[k].text.find("\xC2") == std::string::npos;  // « » and the like
+      };
+      if (h > 0 && h - 1 < limit && info[h].tokens <= 3 && letters_only(h) && info[h - 1].tokens >= 4 &&
+          found_of[h - 1] >= 1 && headline_like(h - 1)) {
+        --h;
       }
+      if (headline_like(h)) title_idx = h;
       break;  // only the date line nearest the body
     }
     // Else (no such date line): the nearest short line right above the

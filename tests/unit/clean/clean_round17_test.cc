@@ -15,7 +15,9 @@
 //   far below it.
 // Round 18: a pull quote (the article's own words again inside «») goes; a
 // news ticker flattened into one line with arrows between its headlines is
-// furniture.
+// furniture. Round 19: phrases of notification prompts, paywall meters,
+// suggested-content boxes and opinion disclaimers; a bare name between the
+// headline and the date is not the title.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -191,6 +193,43 @@ TEST(CleanRound18Test, AHeadlineTickerShape) {
   EXPECT_FALSE(LooksLikeHeadlineTicker("• بند في قائمة"));           // a bullet at the start
   EXPECT_FALSE(LooksLikeHeadlineTicker("السعر ► 5"));                // one word on a side
   EXPECT_FALSE(LooksLikeHeadlineTicker("وقال الوزير إن البرنامج يبدأ الشهر المقبل."));
+}
+
+// Round 19 (T49-T52's errors, now tuning data). Fails without the phrase
+// lines: the notification prompt, the free-articles meter, the "suggested
+// content" box with its sponsored labels and the opinion disclaimer were kept.
+TEST(CleanRound19Test, ANotificationPromptAPaywallMeterSuggestedContentAndADisclaimerGo) {
+  const std::string headline = "الزراعة تطلق برنامجا لدعم صغار المزارعين";
+  const std::string page = std::string("هل تريد تلقي إشعارات بآخر أخبار موقع الوادي؟\n") + "لا شكراً    السماح\n" +
+                           "تبقى لك 2 مقالات مجانية هذا الشهر\n" + headline + "\n" + kQ1 + "\n" + kQ2 + "\n" + kQ3 +
+                           "\n" + "المقال يعبّر عن رأي كاتبه ولا يعبّر بالضرورة عن رأي الموقع.\n" + "قد يهمك أيضاً\n" +
+                           "خمس عادات صباحية تغير يومك إلى الأفضل\n" + "برعاية\n" +
+                           "أسعار الشقق الجديدة قد تفاجئك هذا العام\n" + "من الويب\n";
+  const Article a = CleanTextArticle(page, "valley", "r19-1");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+}
+
+// "headline / name / date" over the text, the headline sharing one word with
+// it. Fails without the round's rule: the line right over the date, the
+// author's name, was the title.
+TEST(CleanRound19Test, AHeadlineOverANameOverADateIsTheTitle) {
+  const std::string headline = "موسم جديد ينتظر القرى الجبلية بعد سنوات الجفاف";
+  const std::string page = std::string("موقع الوادي الإخباري\n") + headline + "\n" + "سلمى الحربي\n" +
+                           "27 يوليو 2015\n" + kQ1 + "\n" + kQ2 + "\n" + kQ3 + "\n";
+  const Article a = CleanTextArticle(page, "valley", "r19-2");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  // A short headline (letters and quotation marks) over the date stays the
+  // title: only a bare name is passed over.
+  const std::string page2 = std::string("أخبار سياسية أخبار اقتصادية منوعات فيديو تواصل معنا\n") + "دراما «المواسم»\n" +
+                            "27 يوليو 2015\n" + kQ1 + "\n" + kQ2 + "\n";
+  const Article b = CleanTextArticle(page2, "valley", "r19-3");
+  ASSERT_TRUE(b.clean);
+  EXPECT_EQ(b.clean->title, "دراما «المواسم»");
 }
 
 }  // namespace

@@ -29,8 +29,9 @@ T33..T36 are round 10's held-out templates (studied in round 11, now tuning
 data); T37..T40 are round 11's held-out templates (studied in round 15, now
 tuning data); T41..T44 are round 15's (studied in round 17, now tuning
 data); T45..T48 are round 17's (studied in round 18, now tuning data);
-T49..T52 are round 18's held-out templates (never looked at while tuning;
-report them apart). All choices are drawn from a
+T49..T52 are round 18's (studied in round 19, now tuning data); T53..T56
+are round 19's held-out templates (never looked at while tuning; report
+them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1593,6 +1594,76 @@ def t52(p, c):  # Egyptian portal in a browser: English ad and loading labels, v
     p.b(f"جميع الحقوق محفوظة © {site} {c.fy}")
 
 
+HIJRI_MONTHS = ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب", "شعبان",
+                "رمضان", "شوال", "ذو القعدة", "ذو الحجة"]
+
+
+def t53(p, c):  # ministry news page: search box, dark mode, two-calendar date, page feedback widget, last-updated line, site map
+    r = c.rng
+    org = r.choice(["وزارة الشؤون البلدية", "هيئة الإحصاء العامة", "وزارة الموارد البشرية"])
+    p.b(org)
+    p.b("English")
+    p.b("ابحث في الموقع...")
+    p.b("الوضع الليلي")
+    p.b("الرئيسية > المركز الإعلامي > الأخبار")
+    p.add("title", c.art["title"])
+    p.b(f"{dow(c.y, c.m, c.d)} {r.randint(1, 29)} {r.choice(HIJRI_MONTHS)} 1436هـ الموافق {c.date_eg()}م")
+    body_block(p, c, "plain")
+    p.b("هل كانت هذه الصفحة مفيدة؟")
+    p.b("نعم  |  لا")
+    p.b(f"آخر تحديث للصفحة: {c.fd:02d}/{c.fm:02d}/{c.fy}")
+    p.b("خريطة الموقع  |  سياسة الخصوصية  |  شروط الاستخدام  |  اتصل بنا")
+
+
+def t54(p, c):  # news aggregator: reactions row, source and time line, "read at the source", more from this section with sources
+    r = c.rng
+    src = r.choice(["صحيفة المدينة", "سبق", "عكاظ", "الوطن"])
+    p.b(r.choice(["نبض", "رصد الأخبار", "خبرني الآن"]))
+    p.b(f"👍 {r.randint(3, 90)}   ❤️ {r.randint(0, 20)}   😮 {r.randint(0, 9)}   😢 {r.randint(0, 5)}")
+    p.add("title", c.art["title"])
+    p.b(f"{src} · {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b(f"اقرأ الخبر من المصدر: {src}")
+    p.b("المزيد من هذا القسم")
+    for h in c.headlines(3):
+        p.b(f"{h} — {r.choice(['سبق', 'عكاظ', 'الوطن', 'المدينة'])}")
+    p.b("حمّل التطبيق واحصل على الأخبار فور نشرها")
+
+
+def t55(p, c):  # sports portal: live-score widgets, byline with "بقلم", editor credit, top-scorers box, highlights link
+    r = c.rng
+    for _ in range(3):
+        a, b = r.sample(CLUBS_SA, 2)
+        p.b(f"الدوري السعودي | {a} {r.randint(0, 4)} - {r.randint(0, 4)} {b} | {r.choice(['انتهت', 'الشوط الأول', 'مباشر'])}")
+    p.add("title", c.art["title"])
+    p.b(f"بقلم: {r.choice(NAMES)}")
+    p.b(f"{c.date_eg()} - {c.time12()}")
+    body_block(p, c, "plain")
+    p.o(f"تحرير: {r.choice(NAMES)}")
+    p.b("ترتيب الهدافين")
+    for k in range(1, 4):
+        p.b(f"{k}. {r.choice(NAMES)} ({r.choice(CLUBS_SA)}) {r.randint(5, 20)} هدفاً")
+    p.b("شاهد الملخص")
+    p.b("جميع الحقوق محفوظة")
+
+
+def t56(p, c):  # markets/crypto site: price widgets, update note, investment disclaimer, timeline box, hashtags
+    r = c.rng
+    p.b(f"بيتكوين {r.randint(20, 60)},{r.randint(100, 999)}$ {r.choice(['▲', '▼'])} {r.uniform(0.1, 5):.1f}%")
+    p.b(f"النفط برنت {r.uniform(45, 90):.2f}$ {r.choice(['▲', '▼'])} {r.uniform(0.1, 3):.1f}%")
+    p.b("أسواق  |  عملات رقمية  |  أسهم  |  سلع  |  تحليلات")
+    p.add("title", c.art["title"])
+    p.b(f"{c.d:02d}-{c.m:02d}-{c.y}")
+    body_block(p, c, "plain")
+    p.b("تم تحديث هذا الخبر بمعلومات إضافية.")
+    p.b("إخلاء المسؤولية: المعلومات الواردة في هذا المقال لأغراض إعلامية فقط ولا تعد نصيحة استثمارية، "
+        "ويتحمل القارئ مسؤولية قراراته.")
+    p.b("الخط الزمني")
+    for k in range(3):
+        p.b(f"{c.y}/{c.m:02d}/{max(1, c.d - 3 + k):02d}: {c.headlines(1)[0]}")
+    p.b(" ".join("#" + t for t in r.sample(["اقتصاد", "أسواق", "نفط", "عملات", "بورصة"], 3)))
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1635,13 +1706,17 @@ STATES_DATE.update({"T45": "day", "T46": "day", "T48": "day"})
 # Round 18's held-out templates (T45..T48 became tuning data in round 18).
 TEMPLATES_R18 = {"T49": t49, "T50": t50, "T51": t51, "T52": t52}
 STATES_DATE.update({"T49": "day", "T50": "day", "T51": "day", "T52": "day"})
+# Round 19's held-out templates (T49..T52 became tuning data in round 19).
+TEMPLATES_R19 = {"T53": t53, "T54": t54, "T55": t55, "T56": t56}
+STATES_DATE.update({"T53": "day", "T54": "day", "T55": "day", "T56": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
 # templates are that round's held-out group ("r<round>-held-out").
 LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEMPLATES_R8),
                 (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
-                (17, TEMPLATES_R17), (18, TEMPLATES_R18)]
+                (17, TEMPLATES_R17), (18, TEMPLATES_R18),
+                (19, TEMPLATES_R19)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1699,6 +1774,7 @@ def main():
         # Round 15: "r15-held-out" (T41..T44); r11-held-out became tuning data.
         # Round 17: "r17-held-out" (T45..T48); r15-held-out became tuning data.
         # Round 18: "r18-held-out" (T49..T52); r17-held-out became tuning data.
+        # Round 19: "r19-held-out" (T53..T56); r18-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
