@@ -1,6 +1,6 @@
-// Rounds 17 and 18 of the clean stage (issue 14, point 2): rules from round
-// 15's and round 17's held-out templates (T41-T44 and T45-T48, now tuning
-// data), on text pages. Round 17:
+// Rounds 17 to 20 of the clean stage (issue 14, point 2): rules from round
+// 15's to round 19's held-out templates (T41-T56, now tuning data), on
+// text pages. Round 17:
 //
 // - a gallery's counter in brackets, "(1 من 4)", is a pager line: furniture,
 //   and never the headline;
@@ -17,7 +17,8 @@
 // news ticker flattened into one line with arrows between its headlines is
 // furniture. Round 19: phrases of notification prompts, paywall meters,
 // suggested-content boxes and opinion disclaimers; a bare name between the
-// headline and the date is not the title.
+// headline and the date is not the title. Round 20: phrases of page
+// feedback questions, update notes, disclaimers, aggregators' source lines.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -230,6 +231,26 @@ TEST(CleanRound19Test, AHeadlineOverANameOverADateIsTheTitle) {
   const Article b = CleanTextArticle(page2, "valley", "r19-3");
   ASSERT_TRUE(b.clean);
   EXPECT_EQ(b.clean->title, "دراما «المواسم»");
+}
+
+// Round 20 (T53-T56's errors, now tuning data). Fails without the phrase
+// lines: the search box, the dark-mode switch, the update note, the
+// investment disclaimer, the page-feedback question, the aggregator's "read it
+// at the source" line and its "more from this section" list were kept.
+TEST(CleanRound20Test, PageWidgetsNotesAndDisclaimersAfterTheArticleGo) {
+  const std::string headline = "الزراعة تطلق برنامجا لدعم صغار المزارعين";
+  const std::string page = std::string("ابحث في الموقع...\n") + "الوضع الليلي\n" + headline + "\n" + kQ1 + "\n" +
+                           kQ2 + "\n" + kQ3 + "\n" + "تم تحديث هذا الخبر بمعلومات إضافية.\n" +
+                           "إخلاء المسؤولية: ما ورد هنا للإعلام فقط ولا تعد نصيحة استثمارية من أي نوع.\n" +
+                           "هل كانت هذه الصفحة مفيدة؟\n" + "اقرأ الخبر من المصدر: صحيفة الوادي\n" +
+                           "المزيد من هذا القسم\n" + "افتتاح سوق شعبي جديد في وسط المدينة — الوادي\n" +
+                           "ارتفاع أسعار الخضار مع بداية الصيف — الساحل\n";
+  const Article a = CleanTextArticle(page, "valley", "r20-1");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
 }
 
 }  // namespace

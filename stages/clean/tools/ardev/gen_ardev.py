@@ -30,8 +30,8 @@ data); T37..T40 are round 11's held-out templates (studied in round 15, now
 tuning data); T41..T44 are round 15's (studied in round 17, now tuning
 data); T45..T48 are round 17's (studied in round 18, now tuning data);
 T49..T52 are round 18's (studied in round 19, now tuning data); T53..T56
-are round 19's held-out templates (never looked at while tuning; report
-them apart). All choices are drawn from a
+are round 19's (studied in round 20, now tuning data); T57..T60 are round
+20's held-out templates (never looked at while tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1664,6 +1664,71 @@ def t56(p, c):  # markets/crypto site: price widgets, update note, investment di
     p.b(" ".join("#" + t for t in r.sample(["اقتصاد", "أسواق", "نفط", "عملات", "بورصة"], 3)))
 
 
+
+def t57(p, c):  # wiki-style news page: "from the wiki" line, sources list with sites and dates, categories, last-edited footer
+    r = c.rng
+    p.b(r.choice(["ويكي الأخبار", "موسوعة الخبر الحر"]))
+    p.b("من ويكي الأخبار، مصدر الأخبار الحر")
+    p.add("title", c.art["title"])
+    p.b(f"{dow(c.y, c.m, c.d)} {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("مصادر")
+    for h in c.headlines(r.randint(2, 3)):
+        p.b(f"«{h}» — {r.choice(['سبق', 'عكاظ', 'الوطن', 'الرياض'])} — {c.date_eg()}")
+    p.b("تصنيفات: " + " | ".join(r.sample(["السعودية", "اقتصاد", "مجتمع", "الشرق الأوسط", "سياسة"], 3)))
+    p.b(f"آخر تعديل لهذه الصفحة كان يوم {c.fd} {MONTHS_EG[c.fm - 1]} {c.fy}، الساعة {r.randint(10, 23)}:{r.randint(10, 59)}.")
+    p.b("النص متاح وفق رخصة المشاع الإبداعي نسب المصنف.")
+
+
+def t58(p, c):  # property and classifieds portal: article, classifieds box of listings with prices, "book your ad" call
+    r = c.rng
+    site = r.choice(["عقارات الخليج", "سوق المدينة", "دليل المستثمر"])
+    p.b(site)
+    p.b("أخبار العقار  |  مشاريع  |  تمويل  |  إعلانات مبوبة  |  أضف إعلانك")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("إعلانات مبوبة")
+    for _ in range(r.randint(3, 4)):
+        p.b(f"{r.choice(['شقة', 'فيلا', 'أرض', 'مكتب'])} {r.choice(['للبيع', 'للإيجار'])} في "
+            f"{r.choice(CITIES)} - {r.randint(2, 6)} غرف - {r.randint(100, 2500)},000 ريال")
+    p.b("احجز إعلانك الآن واصل إلى آلاف المشترين")
+    p.b(f"للتواصل: 9200{r.randint(10000, 99999)}")
+
+
+def t59(p, c):  # health site: medical reviewer, medical disclaimer, references list, thumbs feedback
+    r = c.rng
+    p.b(r.choice(["صحتك أولاً", "طبيبك اليوم", "عافية"]))
+    p.b("أمراض  |  تغذية  |  أم وطفل  |  أدوية  |  اسأل طبيباً")
+    p.add("title", c.art["title"])
+    p.o(f"راجعه طبياً: د. {r.choice(NAMES)}")
+    p.b(f"آخر مراجعة: {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("المعلومات الواردة في هذه المقالة للتثقيف الصحي ولا تغني عن استشارة الطبيب المختص أو تشخيصه.")
+    p.b("المراجع")
+    for ref in r.sample(["منظمة الصحة العالمية، صحيفة وقائع، 2015.", "وزارة الصحة، الدليل الإرشادي، 2014.",
+                         "المعاهد الوطنية للصحة، ملخص بحثي، 2013."], 2):
+        p.b(ref)
+    p.b("هل وجدت هذا المقال مفيداً؟ 👍 👎")
+
+
+def t60(p, c):  # tech site: English sections, specs box between paragraphs, affiliate note and buy button, English-site teaser
+    r = c.rng
+    p.b("Tech | Reviews | Apps | Games")
+    p.b(r.choice(["عالم التقنية", "تقني اليوم", "البوابة التقنية"]))
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} | {r.randint(2, 9)} دقائق قراءة")
+    specs = [("boilerplate", "المواصفات"),
+             ("boilerplate", f"الشاشة: {r.choice(['6.1', '6.5', '5.8'])} بوصة"),
+             ("boilerplate", f"المعالج: {r.choice(['ثماني النواة', 'سداسي النواة'])}"),
+             ("boilerplate", f"البطارية: {r.randint(30, 50)}00 ملي أمبير"),
+             ("boilerplate", f"السعر: {r.randint(19, 49)}99 ريالاً")]
+    interleave(p, c, [specs], r.choice([2, 3]))
+    p.b("قد نحصل على عمولة عند الشراء عبر الروابط في هذه الصفحة.")
+    p.b("اشترِ الآن من المتجر")
+    p.b(f"Read in English: {r.choice(['New phone launches in the Gulf', 'Review: the best budget laptops', 'Apps you should try this week'])}")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1709,6 +1774,9 @@ STATES_DATE.update({"T49": "day", "T50": "day", "T51": "day", "T52": "day"})
 # Round 19's held-out templates (T49..T52 became tuning data in round 19).
 TEMPLATES_R19 = {"T53": t53, "T54": t54, "T55": t55, "T56": t56}
 STATES_DATE.update({"T53": "day", "T54": "day", "T55": "day", "T56": "day"})
+# Round 20's held-out templates (T53..T56 became tuning data in round 20).
+TEMPLATES_R20 = {"T57": t57, "T58": t58, "T59": t59, "T60": t60}
+STATES_DATE.update({"T57": "day", "T58": "day", "T60": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
@@ -1716,7 +1784,7 @@ STATES_DATE.update({"T53": "day", "T54": "day", "T55": "day", "T56": "day"})
 LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEMPLATES_R8),
                 (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
                 (17, TEMPLATES_R17), (18, TEMPLATES_R18),
-                (19, TEMPLATES_R19)]
+                (19, TEMPLATES_R19), (20, TEMPLATES_R20)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1775,6 +1843,7 @@ def main():
         # Round 17: "r17-held-out" (T45..T48); r15-held-out became tuning data.
         # Round 18: "r18-held-out" (T49..T52); r17-held-out became tuning data.
         # Round 19: "r19-held-out" (T53..T56); r18-held-out became tuning data.
+        # Round 20: "r20-held-out" (T57..T60); r19-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
