@@ -375,17 +375,6 @@ bool LooksLikeHeadlineTicker(std::string_view line) {
     return (b1 == 0x97 && (b2 == 0x84 || b2 == 0x80)) || (b1 == 0x96 && (b2 == 0xBA || b2 == 0xB6)) ||
            (b1 == 0x80 && b2 == 0xA2);
   };
-  auto words = [](std::string_view s) {
-    int w = 0;
-    bool in = false;
-    for (char ch : s) {
-      const bool sp = ch == ' ';
-      w += !sp && !in;
-      in = !sp;
-      if (w >= 2) break;
-    }
-    return w;
-  };
   const char* p = line.data();
   const char* end = p + line.size();
   while ((p = static_cast<const char*>(std::memchr(p, '\xE2', static_cast<size_t>(end - p)))) != nullptr) {
@@ -396,7 +385,7 @@ bool LooksLikeHeadlineTicker(std::string_view line) {
     }
     // A mark with a space on each side and two words or more on each side.
     if (at == 0 || line[at - 1] != ' ' || line[at + 3] != ' ') continue;
-    if (words(line.substr(0, at)) >= 2 && words(line.substr(at + 3)) >= 2) return true;
+    if (SpaceSeparatedWords(line.substr(0, at)) >= 2 && SpaceSeparatedWords(line.substr(at + 3)) >= 2) return true;
   }
   return false;
 }

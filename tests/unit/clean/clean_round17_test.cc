@@ -45,6 +45,15 @@ const char* kQ3 =
     "وأشار إلى أن الوزارة ستتابع نتائج البرنامج مع الجمعيات التعاونية، وستنشر تقريرا عن المحاصيل "
     "في نهاية العام لتقييم ما تحقق من أهدافه.";
 
+// The page's article is kQ1..kQ3 under `headline`, and nothing else is kept.
+void ExpectOnlyTheArticle(const Article& a, const std::string& headline) {
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+}
+
 // The headline shares few words with the text (so the title test falls back
 // to the short line over the text), and a gallery counter sits right over the
 // first paragraph. Fails without the bracketed counter in LooksLikePager: the
@@ -101,11 +110,7 @@ TEST(CleanRound17Test, SponsoredLabelsRelatedFilesAndNewsletterFooterGo) {
                            "افتتاح سوق شعبي جديد في وسط المدينة\n" + "ارتفاع أسعار الخضار مع بداية الصيف\n" +
                            "وصلتك هذه الرسالة لأنك مشترك في النشرة. لإلغاء الاشتراك اضغط هنا\n";
   const Article a = CleanTextArticle(page, "valley", "r17-3");
-  ASSERT_TRUE(a.clean);
-  EXPECT_EQ(a.clean->title, headline);
-  const auto lines = LinesOf(a.clean->text);
-  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
-  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+  ExpectOnlyTheArticle(a, headline);
 }
 
 // A print edition's page, hard-wrapped at 45 columns: no line passes the
@@ -207,11 +212,7 @@ TEST(CleanRound19Test, ANotificationPromptAPaywallMeterSuggestedContentAndADiscl
                            "خمس عادات صباحية تغير يومك إلى الأفضل\n" + "برعاية\n" +
                            "أسعار الشقق الجديدة قد تفاجئك هذا العام\n" + "من الويب\n";
   const Article a = CleanTextArticle(page, "valley", "r19-1");
-  ASSERT_TRUE(a.clean);
-  EXPECT_EQ(a.clean->title, headline);
-  const auto lines = LinesOf(a.clean->text);
-  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
-  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+  ExpectOnlyTheArticle(a, headline);
 }
 
 // "headline / name / date" over the text, the headline sharing one word with
@@ -246,11 +247,7 @@ TEST(CleanRound20Test, PageWidgetsNotesAndDisclaimersAfterTheArticleGo) {
                            "المزيد من هذا القسم\n" + "افتتاح سوق شعبي جديد في وسط المدينة — الوادي\n" +
                            "ارتفاع أسعار الخضار مع بداية الصيف — الساحل\n";
   const Article a = CleanTextArticle(page, "valley", "r20-1");
-  ASSERT_TRUE(a.clean);
-  EXPECT_EQ(a.clean->title, headline);
-  const auto lines = LinesOf(a.clean->text);
-  EXPECT_EQ(lines.size(), 3u) << a.clean->text;
-  EXPECT_TRUE(HasLine(lines, kQ1) && HasLine(lines, kQ2) && HasLine(lines, kQ3)) << a.clean->text;
+  ExpectOnlyTheArticle(a, headline);
 }
 
 }  // namespace
