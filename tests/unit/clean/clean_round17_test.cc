@@ -1,5 +1,5 @@
-// Rounds 17 to 20 of the clean stage (issue 14, point 2): rules from round
-// 15's to round 19's held-out templates (T41-T56, now tuning data), on
+// Rounds 17 to 21 of the clean stage (issue 14, point 2): rules from round
+// 15's to round 20's held-out templates (T41-T60, now tuning data), on
 // text pages. Round 17:
 //
 // - a gallery's counter in brackets, "(1 من 4)", is a pager line: furniture,
@@ -19,6 +19,7 @@
 // suggested-content boxes and opinion disclaimers; a bare name between the
 // headline and the date is not the title. Round 20: phrases of page
 // feedback questions, update notes, disclaimers, aggregators' source lines.
+// Round 21: sources and references lists, medical and affiliate notes.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -248,6 +249,20 @@ TEST(CleanRound20Test, PageWidgetsNotesAndDisclaimersAfterTheArticleGo) {
                            "ارتفاع أسعار الخضار مع بداية الصيف — الساحل\n";
   const Article a = CleanTextArticle(page, "valley", "r20-1");
   ExpectOnlyTheArticle(a, headline);
+}
+
+// Round 21 (T57-T60's errors, now tuning data). Fails without the phrase
+// lines: the sources list under its heading, the medical disclaimer ("ولا
+// تغني عن استشارة": the phrase is matched from "تغني", the word after the
+// conjunction) and the affiliate note were kept.
+TEST(CleanRound21Test, SourcesListMedicalDisclaimerAndAffiliateNoteGo) {
+  const std::string headline = "الزراعة تطلق برنامجا لدعم صغار المزارعين";
+  const std::string page = std::string("موقع الوادي الإخباري\n") + headline + "\n" + kQ1 + "\n" + kQ2 + "\n" + kQ3 +
+                           "\n" + "ما ورد هنا للتوعية العامة ولا يغني عن استشارة المختصين.\n" +
+                           "قد نحصل على عمولة عند الشراء عبر الروابط في هذه الصفحة.\n" + "المصادر\n" +
+                           "«برنامج دعم المزارعين» — صحيفة الوادي — 24 يوليو 2015\n" +
+                           "«موسم الري في المناطق الجبلية» — الساحل — 23 يوليو 2015\n";
+  ExpectOnlyTheArticle(CleanTextArticle(page, "valley", "r21-1"), headline);
 }
 
 }  // namespace

@@ -31,7 +31,9 @@ tuning data); T41..T44 are round 15's (studied in round 17, now tuning
 data); T45..T48 are round 17's (studied in round 18, now tuning data);
 T49..T52 are round 18's (studied in round 19, now tuning data); T53..T56
 are round 19's (studied in round 20, now tuning data); T57..T60 are round
-20's held-out templates (never looked at while tuning; report them apart). All choices are drawn from a
+20's (studied in round 21, now tuning data); T61..T64 are round 21's
+held-out templates (written after round 21's rules, never looked at while
+tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1729,6 +1731,65 @@ def t60(p, c):  # tech site: English sections, specs box between paragraphs, aff
     p.b(f"Read in English: {r.choice(['New phone launches in the Gulf', 'Review: the best budget laptops', 'Apps you should try this week'])}")
 
 
+
+def t61(p, c):  # radio station site: on-air schedule, frequencies, call-in line, app line
+    r = c.rng
+    st = r.choice(["إذاعة الخليج", "راديو الوطن", "صوت الساحل"])
+    p.b(st)
+    p.b("الأخبار  البرامج  المذيعون  البث  تواصل")
+    p.b("برامج اليوم")
+    for hh, prog in r.sample([(8, "نشرة الأخبار"), (9, "صباح الخير يا وطن"), (11, "ملف اليوم"), (13, "الرياضة اليوم")], 3):
+        p.b(f"{hh:02d}:00 {prog}")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} {c.time12()}")
+    body_block(p, c, "plain")
+    p.b(f"شارك برأيك على الهواء مباشرة عبر الرقم 800{r.randint(1000000, 9999999)}")
+    p.b(f"تردداتنا: FM {r.randint(88, 107)}.{r.randint(1, 9)} - {r.choice(CITIES)}")
+    p.b(f"حمّل تطبيق {st} واستمع أينما كنت")
+
+
+def t62(p, c):  # university news portal: deanship line, contact e-mail, services portal, all-news link, page footer
+    r = c.rng
+    uni = r.choice(["جامعة الملك سعود", "جامعة أم القرى", "جامعة الأميرة نورة"])
+    p.b(uni)
+    p.b("بوابة الخدمات الإلكترونية  |  الطلاب  |  أعضاء هيئة التدريس  |  الموظفون")
+    p.b(r.choice(["عمادة شؤون الطلاب", "المركز الإعلامي", "وكالة الجامعة للتطوير"]))
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b(f"للاستفسار: media{r.randint(1, 40)}@university.example.sa")
+    p.b("جميع الأخبار")
+    p.b(f"عدد الزيارات: {r.randint(100, 9000)}")
+    p.b(f"© {c.fy} {uni}")
+
+
+def t63(p, c):  # news cluster page: full-coverage link, other perspectives with source and age on one line
+    r = c.rng
+    p.b(r.choice(["أخبار مجمعة", "عناوين", "مرصد الأخبار"]))
+    p.b("الرئيسية  المملكة  العالم  الأعمال  العلوم  الرياضة  الصحة")
+    p.add("title", c.art["title"])
+    p.b(f"{r.choice(['سبق', 'عكاظ', 'الوطن'])} · {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("عرض التغطية الكاملة")
+    p.b("وجهات نظر أخرى")
+    for h in c.headlines(3):
+        p.b(f"{h} · {r.choice(['الرياض', 'المدينة', 'اليوم', 'الجزيرة'])} · منذ {r.randint(2, 11)} ساعات")
+
+
+def t64(p, c):  # social-media post: page name and age, the text, reaction counts, action row, comments prompt
+    r = c.rng
+    page = r.choice(["أخبار المملكة اليوم", "شبكة الخبر", "المرصد الإخباري"])
+    p.b(page)
+    p.b(f"{r.randint(1, 23)} س · 🌐")
+    p.add("title", c.art["title"])
+    body_block(p, c, "plain")
+    p.b(f"{r.randint(1, 40)} ألف تفاعل")
+    p.b(f"{r.randint(10, 900)} تعليقاً  {r.randint(1, 9)}.{r.randint(1, 9)} ألف مشاركة")
+    p.b("أعجبني   تعليق   مشاركة")
+    p.b("عرض المزيد من التعليقات")
+    p.b("اكتب تعليقاً...")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1777,6 +1838,11 @@ STATES_DATE.update({"T53": "day", "T54": "day", "T55": "day", "T56": "day"})
 # Round 20's held-out templates (T53..T56 became tuning data in round 20).
 TEMPLATES_R20 = {"T57": t57, "T58": t58, "T59": t59, "T60": t60}
 STATES_DATE.update({"T57": "day", "T58": "day", "T60": "day"})
+# Round 21's held-out templates (T57..T60 became tuning data in round 21;
+# these were written after round 21's rules and never used for tuning). T64
+# (a social-media post) states only its age.
+TEMPLATES_R21 = {"T61": t61, "T62": t62, "T63": t63, "T64": t64}
+STATES_DATE.update({"T61": "day", "T62": "day", "T63": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
@@ -1784,7 +1850,8 @@ STATES_DATE.update({"T57": "day", "T58": "day", "T60": "day"})
 LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEMPLATES_R8),
                 (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
                 (17, TEMPLATES_R17), (18, TEMPLATES_R18),
-                (19, TEMPLATES_R19), (20, TEMPLATES_R20)]
+                (19, TEMPLATES_R19), (20, TEMPLATES_R20),
+                (21, TEMPLATES_R21)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1844,6 +1911,7 @@ def main():
         # Round 18: "r18-held-out" (T49..T52); r17-held-out became tuning data.
         # Round 19: "r19-held-out" (T53..T56); r18-held-out became tuning data.
         # Round 20: "r20-held-out" (T57..T60); r19-held-out became tuning data.
+        # Round 21: "r21-held-out" (T61..T64); r20-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
