@@ -19,7 +19,8 @@
 // suggested-content boxes and opinion disclaimers; a bare name between the
 // headline and the date is not the title. Round 20: phrases of page
 // feedback questions, update notes, disclaimers, aggregators' source lines.
-// Round 21: sources and references lists, medical and affiliate notes.
+// Round 21: sources and references lists, medical and affiliate notes, poll
+// boxes.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -263,6 +264,17 @@ TEST(CleanRound21Test, SourcesListMedicalDisclaimerAndAffiliateNoteGo) {
                            "«برنامج دعم المزارعين» — صحيفة الوادي — 24 يوليو 2015\n" +
                            "«موسم الري في المناطق الجبلية» — الساحل — 23 يوليو 2015\n";
   ExpectOnlyTheArticle(CleanTextArticle(page, "valley", "r21-1"), headline);
+}
+
+// A poll box of a side column flattened between the paragraphs (T22). Fails
+// without the phrase lines: the box's heading, its question line with the
+// options and the results button were kept with the text around them.
+TEST(CleanRound21Test, APollBoxGoes) {
+  const std::string headline = "الزراعة تطلق برنامجا لدعم صغار المزارعين";
+  const std::string page = std::string("موقع الوادي الإخباري\n") + headline + "\n" + kQ1 + "\n" + kQ2 + "\n" +
+                           "استطلاع الرأي\n" + "هل تؤيد تمديد الدوام المدرسي؟  نعم  لا  التصويت\n" +
+                           "نتائج التصويت\n" + kQ3 + "\n";
+  ExpectOnlyTheArticle(CleanTextArticle(page, "valley", "r21-2"), headline);
 }
 
 }  // namespace
