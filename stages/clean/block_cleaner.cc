@@ -2551,10 +2551,40 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
     }
     soft_text = !cand.empty();
+    // Text pages (round 21): eight or more lines in a row cut at one width
+    // (four in five at least three quarters of it, at most a quarter of the
+    // lines without a sentence end leaving room for the next line's first
+    // word) are a hard-wrapped text, a poem or a column in dialect with few
+    // full stops and stop words, never a list of headlines, whose lines end
+    // where the headline does.
+    bool wrapped = false;
+    if (page.ranges == nullptr && cand.size() >= 8) {
+      std::vector<int> widths;
+      for (size_t i : cand) widths.push_back(info[i].cp);
+      std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() * 3 / 4), widths.end());
+      const int width = widths[widths.size() * 3 / 4];
+      size_t run = 0, best_run = 0;
+      int open = 0, early = 0, full = 0;
+      for (size_t k = 0; k < cand.size(); ++k) {
+        const size_t i = cand[k];
+        const bool next_adjacent = k + 1 < cand.size() && cand[k + 1] == i + 1;
+        full += info[i].cp * 4 >= width * 3;
+        if (next_adjacent && !info[i].end_punct) {
+          const std::string& t = blocks[i + 1].text;
+          int first = 0;
+          for (size_t q = 0; q < t.size() && t[q] != ' '; ++q) first += (static_cast<unsigned char>(t[q]) & 0xC0) != 0x80;
+          ++open;
+          early += info[i].cp + 1 + first <= width;
+        }
+        run = k > 0 && cand[k - 1] + 1 == i ? run + 1 : 1;
+        best_run = std::max(best_run, run);
+      }
+      wrapped = best_run >= 8 && open >= 7 && early * 4 <= open && full * 5 >= static_cast<int>(cand.size()) * 4;
+    }
     // A line of 20+ words is a paragraph that lacks its full stop (a caption
     // story, a one-paragraph wire item), not a headline.
-    const bool headline_list = cand.size() >= 5 && sentences == 0 && longest < 20;
-    const bool prose = sentences > 0 || lang < 0 || d.value() >= 0.2;
+    const bool headline_list = cand.size() >= 5 && sentences == 0 && longest < 20 && !wrapped;
+    const bool prose = sentences > 0 || lang < 0 || d.value() >= 0.2 || wrapped;
     const int min_tokens = page.html ? 15 : 8;
     if (tokens >= min_tokens && prose && !headline_list && !(page.html && sentences == 0)) {
       for (size_t i : cand) {

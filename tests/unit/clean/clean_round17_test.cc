@@ -20,7 +20,8 @@
 // headline and the date is not the title. Round 20: phrases of page
 // feedback questions, update notes, disclaimers, aggregators' source lines.
 // Round 21: sources and references lists, medical and affiliate notes, poll
-// boxes.
+// boxes; a page that is all hard-wrapped lines without a full stop (a poem
+// in dialect) is kept, not taken for a list of headlines.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -275,6 +276,61 @@ TEST(CleanRound21Test, APollBoxGoes) {
                            "استطلاع الرأي\n" + "هل تؤيد تمديد الدوام المدرسي؟  نعم  لا  التصويت\n" +
                            "نتائج التصويت\n" + kQ3 + "\n";
   ExpectOnlyTheArticle(CleanTextArticle(page, "valley", "r21-2"), headline);
+}
+
+// A print page whose text is a poem in dialect, hard-wrapped at 45 columns,
+// with no sentence end at all (T05). No line passes alone and the run of
+// prose is too ragged for the prose test, so nothing passed; the rescue took
+// the lines for a list of headlines (five or more, none ending a sentence)
+// and dropped the page. Fails without the round's test of wrapped lines.
+TEST(CleanRound21Test, AHardWrappedPoemWithoutFullStopsIsKept) {
+  const std::string page =
+      "النسخة الورقية\n"
+      "العدد 17161 | الثلاثاء 28 يوليو 2015\n"
+      "قصيدة في حب الوطن\n"
+      "خالد المطيري\n"
+      "يا بلادي يا نخيل الدار في وقت الغروب كل ما\n"
+      "جيتك تذكرت الطفولة والدروب وأمي اللي تنتظرنا\n"
+      "عند باب الحوش والجيران اللي يسألون عن الغايب\n"
+      "كل ليلة ويرفعون الدعاء له في كل صلاة حتى يرجع\n"
+      "للديار سالم غانم يا شباب الحي لا تمشون خلف\n"
+      "الكلام ولا تصدقون من يبيع الوهم باسم الدين\n"
+      "ترى الدرب الصحيح واضح لمن يبغى النجاة والعلم\n"
+      "نور والجهل ظلام ومن مشى مع الظلام ما شاف\n"
+      "الطريق ولا عرف وين يودي رجوله والله ما نرضى\n"
+      "على ديرتنا غير العز والأمان ولا نرضى على\n"
+      "شبابنا يضيعون في طريق ما له آخر غير الندم\n"
+      "والحسرة على أيام راحت وما ترجع ولا ينفع فيها\n"
+      "البكاء\n"
+      "طباعة\n"
+      "إرسال لصديق\n";
+  const Article a = CleanTextArticle(page, "print", "r21-3");
+  ASSERT_TRUE(a.clean);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(HasLine(lines, "يا بلادي يا نخيل الدار في وقت الغروب كل ما")) << a.clean->text;
+  EXPECT_TRUE(HasLine(lines, "البكاء")) << a.clean->text;
+  EXPECT_FALSE(HasLine(lines, "طباعة")) << a.clean->text;
+}
+
+// Its guard: eight headlines of an index page, none ending a sentence and of
+// different lengths, are still no article.
+TEST(CleanRound21Test, AnIndexOfHeadlinesIsStillNoArticle) {
+  const std::string page =
+      "أخبار اليوم\n"
+      "أمطار غزيرة على المرتفعات الجنوبية\n"
+      "افتتاح معرض الكتاب بمشاركة واسعة من دور النشر العربية والأجنبية\n"
+      "المنتخب يواصل تدريباته\n"
+      "ارتفاع أسعار الذهب في الأسواق المحلية مع نهاية الأسبوع\n"
+      "وزير التعليم يدشن مدارس جديدة\n"
+      "انطلاق مهرجان الصيف في المدينة الساحلية بعروض شعبية وفنية متنوعة\n"
+      "تأجيل مباراة الديربي\n"
+      "الصحة تطلق حملة للتوعية بأمراض الصيف\n";
+  Article a = testing::TextArticle(page, "index", "r21-4");
+  testing::CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  auto r = h.stage->Process(a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->forwarded());
 }
 
 }  // namespace
