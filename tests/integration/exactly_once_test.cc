@@ -34,6 +34,11 @@ constexpr int kArticles = 20000;
 constexpr int kBadRecords = 50;  // undecodable: every one must become exactly one dead letter
 constexpr int kKills = 10;
 constexpr int kChunk = 1000;  // articles a producer run of the feed
+// The stages' consumer sessions (the cluster allows down to 1 s): a killed
+// stage's successor gets its partitions once the dead member's session ends.
+// Heartbeats come from librdkafka's own thread, four per session.
+constexpr const char* kSession = "session.timeout.ms=2000";
+constexpr const char* kHeartbeat = "heartbeat.interval.ms=500";
 
 struct Counts {
   std::set<std::string> unique;
@@ -100,7 +105,12 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     std::string dir = MakeTempDir("RealKafkaExactlyOnce-cluster");
-    cluster_ = new KafkaCluster(dir + "/kafka", KafkaCluster::Options{});
+    // Sessions shorter than Kafka's minimum (group.min.session.timeout.ms,
+    // 6 s), for this test's cluster only: a SIGKILLed stage's partitions then
+    // move after kSession instead of 6 s, ten times per chain.
+    KafkaCluster::Options o;
+    o.configs = {"group.min.session.timeout.ms=1000"};
+    cluster_ = new KafkaCluster(dir + "/kafka", std::move(o));
   }
   static void TearDownTestSuite() {
     delete cluster_;  // stops the broker
@@ -139,8 +149,7 @@ class RealKafkaExactlyOnceTest : public ::testing::Test {
       EXPECT_TRUE(cluster_->CreateTopic(t, 4)) << cluster_->error();
     const std::string g1 = prefix + "-s1", g2 = prefix + "-s2", gs = prefix + "-sink";
     // Short sessions so a killed member's partitions move in seconds.
-    const std::vector<std::string> fast = {"-X", "session.timeout.ms=6000", "-X",
-                                           "heartbeat.interval.ms=1000"};
+    const std::vector<std::string> fast = {"-X", kSession, "-X", kHeartbeat};
     auto stage = [&](int n, int incarnation) {
       std::vector<std::string> a = {"stage", "passthrough", "--input-topic", n == 1 ? raw : t1,
                                     "--output-topic", n == 1 ? t1 : t2, "--group", n == 1 ? g1 : g2,
