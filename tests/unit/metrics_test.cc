@@ -176,5 +176,25 @@ TEST(MetricsServerTest, ServesMetricsHealthAndReadiness) {
   EXPECT_EQ(Get(port, "/nothing", &body), 404);
 }
 
+// Stopping the server must not wait out civetweb's listener poll (2 s a
+// round, checked for the stop flag only between polls): every newsflow
+// process with metrics on (the default) paid it at exit, which made a CLI
+// `produce` of 1,000 articles take 2.05 s instead of 0.13 s. Not a speed
+// target: a shutdown that stalls. Each stop here took 2.0 s on the old code;
+// the bound leaves a loaded machine half the quantum.
+TEST(MetricsServerTest, StopsWithoutWaitingOutTheListenerPoll) {
+  for (const std::string bind : {"127.0.0.1:0", "0.0.0.0:0"}) {
+    auto server = MetricsServer::Start(bind);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    ASSERT_GT((*server)->port(), 0);
+    std::this_thread::sleep_for(50ms);  // the listener is in its poll
+    const auto t0 = std::chrono::steady_clock::now();
+    server->reset();
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_LT(took, 1000ms) << bind << ": stopping took "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  }
+}
+
 }  // namespace
 }  // namespace newsflow

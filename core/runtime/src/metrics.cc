@@ -7,10 +7,15 @@
 #include <spdlog/spdlog.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <string>
+#include <thread>
 
 namespace newsflow {
 namespace {
@@ -219,13 +224,60 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& b
     m->server_->addHandler("/readyz", m->handlers_->ready);
     auto ports = m->server_->getListeningPorts();
     if (!ports.empty()) m->port_ = ports.front();
+    // The address to knock on at stop: the bound host, or this host's
+    // loopback when bound to every address ("0.0.0.0:p", "[::]:p", "p").
+    const size_t colon = bind.rfind(':');
+    std::string host = colon == std::string::npos ? "" : bind.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    m->host_ = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
   }
   return m;
 }
 
+// Connects to host:port and hangs up at once (a knock that wakes a
+// listener's poll); gives up after 100 ms, never blocks longer.
+void Knock(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0) return;
+  for (addrinfo* a = res; a != nullptr; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      ::poll(&p, 1, 100);
+    }
+    ::close(fd);
+    break;
+  }
+  freeaddrinfo(res);
+}
+
 MetricsServer::~MetricsServer() {
-  // Stop serving before the handlers and the registry go.
-  if (server_) server_->close();
+  // Stop serving before the handlers and the registry go. civetweb's
+  // listener polls its sockets 2 s at a time and reads the stop flag only
+  // between polls, so close() took up to 2 s, at the exit of every process
+  // with metrics on. A thread knocks on the port until close() returns: the
+  // poll wakes, the listener sees the flag and stops at once (a knock that
+  // lands before the flag is set only starts another round; the next one
+  // ends it). A knock accepted as a connection is hung up with nothing sent.
+  if (server_) {
+    std::atomic<bool> closed{false};
+    std::thread knocker;
+    if (port_ > 0) {
+      knocker = std::thread([this, &closed] {
+        while (!closed.load()) {
+          Knock(host_, port_);
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      });
+    }
+    server_->close();
+    closed = true;
+    if (knocker.joinable()) knocker.join();
+  }
   server_.reset();
 }
 

@@ -85,6 +85,7 @@ class MetricsServer {
   std::unique_ptr<Handlers> handlers_;
   std::unique_ptr<CivetServer> server_;
   int port_ = 0;
+  std::string host_;  // where to knock to wake the listener at stop (see the destructor)
 };
 
 // The families of the contract, created once per registry (and again for a
