@@ -30,6 +30,22 @@ enum class Cls { kGood, kNear, kShort, kBad };
 // list): "قال في بيان:", "طريقة التحضير:".
 bool EndsWithColon(std::string_view t) { return !t.empty() && t.back() == ':'; }
 
+// Code points of a line's first word (up to its first space): whether it
+// would have fitted at the end of the line above, on a hard-wrapped page.
+int FirstWordCp(std::string_view t) {
+  int cp = 0;
+  for (size_t p = 0; p < t.size() && t[p] != ' '; ++p) cp += (static_cast<unsigned char>(t[p]) & 0xC0) != 0x80;
+  return cp;
+}
+
+// The width lines were wrapped at: the upper quartile of their lengths (a
+// longer headline or dateline among them does not set it). Reorders `cp`.
+int WrapWidth(std::vector<int>& cp) {
+  if (cp.empty()) return 0;
+  std::nth_element(cp.begin(), cp.begin() + static_cast<long>(cp.size() * 3 / 4), cp.end());
+  return cp[cp.size() * 3 / 4];
+}
+
 // A bulleted list item ("• ...", "▪ ...", "* ...", "- ...", "-word"): a
 // highlight or a point of a list, never a page's headline.
 bool BulletItem(std::string_view t) {
@@ -1213,17 +1229,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // title or lede line in the run does not set it).
       widths.clear();
       for (size_t k = a; k < b; ++k) widths.push_back(info[k].cp);
-      int width = 0;
-      if (!widths.empty()) {
-        std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() * 3 / 4), widths.end());
-        width = widths[widths.size() * 3 / 4];
-      }
-      auto first_word_cp = [&](size_t k) {
-        const std::string& t = blocks[k].text;
-        int cp = 0;
-        for (size_t p = 0; p < t.size() && t[p] != ' '; ++p) cp += (static_cast<unsigned char>(t[p]) & 0xC0) != 0x80;
-        return cp;
-      };
+      const int width = WrapWidth(widths);
+      auto first_word_cp = [&](size_t k) { return FirstWordCp(blocks[k].text); };
       auto full_stop = [&](size_t k) {  // ends with "." (not "..")
         const std::string& t = blocks[k].text;
         return info[k].end_punct && t.back() == '.' && (t.size() < 2 || t[t.size() - 2] != '.');
@@ -2561,8 +2568,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (page.ranges == nullptr && cand.size() >= 8) {
       std::vector<int> widths;
       for (size_t i : cand) widths.push_back(info[i].cp);
-      std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() * 3 / 4), widths.end());
-      const int width = widths[widths.size() * 3 / 4];
+      const int width = WrapWidth(widths);
       size_t run = 0, best_run = 0;
       int open = 0, early = 0, full = 0;
       for (size_t k = 0; k < cand.size(); ++k) {
@@ -2570,11 +2576,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         const bool next_adjacent = k + 1 < cand.size() && cand[k + 1] == i + 1;
         full += info[i].cp * 4 >= width * 3;
         if (next_adjacent && !info[i].end_punct) {
-          const std::string& t = blocks[i + 1].text;
-          int first = 0;
-          for (size_t q = 0; q < t.size() && t[q] != ' '; ++q) first += (static_cast<unsigned char>(t[q]) & 0xC0) != 0x80;
           ++open;
-          early += info[i].cp + 1 + first <= width;
+          early += info[i].cp + 1 + FirstWordCp(blocks[i + 1].text) <= width;
         }
         run = k > 0 && cand[k - 1] + 1 == i ? run + 1 : 1;
         best_run = std::max(best_run, run);

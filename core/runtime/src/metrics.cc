@@ -16,17 +16,25 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace newsflow {
 namespace {
 
 // Why `bind` ("host:port" or "port") cannot be listened on, found by trying
 // it: CivetServer only says "null context".
-std::string WhyCannotListen(const std::string& bind) {
-  size_t colon = bind.rfind(':');
+// `bind` ("host:port", "[v6]:port" or "port") as host (brackets removed,
+// empty for every address) and port.
+std::pair<std::string, std::string> SplitBind(const std::string& bind) {
+  const size_t colon = bind.rfind(':');
   std::string host = colon == std::string::npos ? "" : bind.substr(0, colon);
   std::string port = colon == std::string::npos ? bind : bind.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, port};
+}
+
+std::string WhyCannotListen(const std::string& bind) {
+  const auto [host, port] = SplitBind(bind);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
@@ -226,9 +234,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& b
     if (!ports.empty()) m->port_ = ports.front();
     // The address to knock on at stop: the bound host, or this host's
     // loopback when bound to every address ("0.0.0.0:p", "[::]:p", "p").
-    const size_t colon = bind.rfind(':');
-    std::string host = colon == std::string::npos ? "" : bind.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string host = SplitBind(bind).first;
     m->host_ = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
   }
   return m;
