@@ -174,15 +174,9 @@ Status EndToEndSink::ConnectClients() {
     Final f;
     f.topic = opt_.final_topics[i];
     f.group = i < opt_.final_groups.size() ? opt_.final_groups[i] : "newsflow-sink";
-    const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(confirm_rk_.get(), f.topic.c_str(), nullptr);
-    rd_kafka_resp_err_t err = rd_kafka_metadata(confirm_rk_.get(), 0, rkt, &md, 10000);
-    rd_kafka_topic_destroy(rkt);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return KafkaStatus(err, "end-to-end: metadata for " + f.topic + " at " + kafka_.brokers);
-    f.partitions = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
-    rd_kafka_metadata_destroy(md);
-    if (f.partitions <= 0) return Status::NotFound("end-to-end: topic " + f.topic + " has no partitions");
+    auto partitions = TopicPartitionCount(confirm_rk_.get(), f.topic, std::chrono::seconds(10), kafka_.brokers);
+    if (!partitions.ok()) return partitions.status().WithContext("end-to-end");
+    f.partitions = *partitions;
     for (int p = 0; p < f.partitions; ++p)
       rd_kafka_topic_partition_list_add(assign.get(), f.topic.c_str(), p)->offset =
           RD_KAFKA_OFFSET_BEGINNING;

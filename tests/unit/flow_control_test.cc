@@ -12,6 +12,8 @@
 #include "newsflow/embedded_broker.h"
 #include "newsflow/producer.h"
 
+#include <librdkafka/rdkafka_mock.h>
+
 namespace newsflow {
 namespace {
 
@@ -88,6 +90,48 @@ TEST(FlowControlTest, NearItsLimitAWriterChecksEveryInterval) {
   // Held back most of the span: checks at every interval, well above the
   // ~20 of the far-from-limits cadence.
   EXPECT_GE(checks, 60);
+}
+
+}  // namespace
+}  // namespace newsflow
+
+namespace newsflow {
+namespace {
+
+// A topic created a moment ago may not be in the metadata of the broker a new
+// client asks first (a KRaft broker learns it from the metadata log after the
+// CreateTopics answer; seen in CI: a stage started right after kafka-topics.sh
+// stopped on "topic news.clean has no partitions"). The flow controller asks
+// again until the topic appears; it stopped at the first answer.
+TEST(FlowControlTest, WaitsForATopicThatReachesTheBrokerLate) {
+  auto b = EmbeddedBroker::Start(1, {"fc.topic"}, 1);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  // The embedded broker creates any topic a client names, so the lag is
+  // played by the topic's metadata error: "unknown topic", no partitions.
+  ASSERT_EQ(rd_kafka_mock_topic_create((*b)->cluster(), "fc.late", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_mock_topic_set_error((*b)->cluster(), "fc.late", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+  std::thread create([&] {
+    std::this_thread::sleep_for(1500ms);
+    rd_kafka_mock_topic_set_error((*b)->cluster(), "fc.late", RD_KAFKA_RESP_ERR_NO_ERROR);
+  });
+  auto f = FlowController::Start((*b)->ClientOptions(), "fc.late", "fc-readers", FlowController::Limits{});
+  create.join();
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)->partitions(), 3);
+}
+
+// ... for 10 s, then it names the topic and the broker's answer.
+TEST(FlowControlTest, ATopicThatNeverAppearsEndsTheStartWithItsName) {
+  auto b = EmbeddedBroker::Start(1, {"fc.topic"}, 1);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(rd_kafka_mock_topic_create((*b)->cluster(), "fc.absent", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_mock_topic_set_error((*b)->cluster(), "fc.absent", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+  auto f = FlowController::Start((*b)->ClientOptions(), "fc.absent", "fc-readers", FlowController::Limits{});
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.status().ToString().find("topic fc.absent is not on the cluster"), std::string::npos)
+      << f.status().ToString();
+  EXPECT_NE(f.status().ToString().find("Unknown topic"), std::string::npos)
+      << f.status().ToString();
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace newsflow {
 
@@ -22,6 +23,49 @@ Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context) {
   m += ": ";
   m += rd_kafka_err2str(err);
   return Status::Unavailable(std::move(m));
+}
+
+Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
+                                std::chrono::milliseconds timeout, const std::string& brokers) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  if (rkt == nullptr) return Status::InvalidArgument("topic '" + topic + "': bad name");
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;  // of the request
+  rd_kafka_resp_err_t topic_err = RD_KAFKA_RESP_ERR_NO_ERROR;  // of the topic in the answer
+  int partitions = 0;
+  for (;;) {
+    const rd_kafka_metadata_t* md = nullptr;
+    err = rd_kafka_metadata(rk, 0, rkt, &md, 1000);
+    rd_kafka_poll(rk, 0);  // serves the error callback: a refused login ends the wait
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      topic_err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      for (int t = 0; t < md->topic_cnt; ++t) {
+        if (topic != md->topics[t].topic) continue;
+        topic_err = md->topics[t].err;
+        partitions = md->topics[t].partition_cnt;
+      }
+      rd_kafka_metadata_destroy(md);
+      if (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR && partitions > 0) break;
+    }
+    const bool transient =
+        err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+        (err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+         (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR || topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+          topic_err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE));
+    if (!transient || !KafkaFatalError().ok() || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // an answer comes at once
+  }
+  rd_kafka_topic_destroy(rkt);
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return KafkaStatus(err, "cannot reach Kafka at '" + brokers + "' (metadata for topic " + topic +
+                                "; check --brokers or that the broker runs)");
+  if (topic_err != RD_KAFKA_RESP_ERR_NO_ERROR || partitions <= 0)
+    return Status::NotFound("topic " + topic + " is not on the cluster at " + brokers + " (" +
+                            (topic_err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(topic_err)
+                                                                     : "no partitions") +
+                            ", asked for " + std::to_string(timeout.count() / 1000) + " s)");
+  return partitions;
 }
 
 Result<std::pair<std::string, std::string>> ParseProperty(const std::string& kv) {

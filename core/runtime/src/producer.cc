@@ -151,26 +151,9 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   f->topic_ = std::move(topic);
   f->group_ = std::move(group);
   f->limits_ = limits;
-  const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(f->rk_.get(), f->topic_.c_str(), nullptr);
-  // Up to 10 s, in slices: serving the error callback between them ends the
-  // wait at once when authentication fails.
-  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-  for (int i = 0; i < 10 && err != RD_KAFKA_RESP_ERR_NO_ERROR && KafkaFatalError().ok(); ++i) {
-    err = rd_kafka_metadata(f->rk_.get(), 0, rkt, &md, 1000);
-    rd_kafka_poll(f->rk_.get(), 0);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__TIMED_OUT &&
-        err != RD_KAFKA_RESP_ERR__TRANSPORT)
-      break;
-  }
-  rd_kafka_topic_destroy(rkt);
-  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return KafkaStatus(err, "cannot reach Kafka at '" + o.brokers + "' (metadata for topic " +
-                                f->topic_ + "; check --brokers or that the broker runs)");
-  if (md->topic_cnt == 1) f->partitions_ = md->topics[0].partition_cnt;
-  rd_kafka_metadata_destroy(md);
-  if (f->partitions_ <= 0) return Status::NotFound("topic " + f->topic_ + " has no partitions");
+  auto partitions = TopicPartitionCount(f->rk_.get(), f->topic_, std::chrono::seconds(10), o.brokers);
+  if (!partitions.ok()) return partitions.status();
+  f->partitions_ = *partitions;
   f->thread_ = std::make_unique<std::thread>([p = f.get()] { p->Loop(); });
   return f;
 }

@@ -75,6 +75,16 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
 
 Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context);
 
+// The partition count of `topic`, asked of the cluster until `timeout`. A
+// topic just created reaches each broker's metadata a moment after the
+// CreateTopics answer (KRaft brokers learn it from the metadata log), so a
+// client bootstrapped from another broker may first hear "unknown topic" or
+// "leader not available", or see no partitions: those are asked again, as
+// are timeouts and lost connections. Any other error, a fatal client error
+// (KafkaFatalError) or the deadline ends the wait; `brokers` is for messages.
+Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
+                                std::chrono::milliseconds timeout, const std::string& brokers);
+
 // Errors no retry cures: failed authentication (RD_KAFKA_RESP_ERR__AUTHENTICATION:
 // wrong credentials or mechanism) and librdkafka's fatal errors. librdkafka
 // itself reconnects forever after them; newsflow ends the command instead.

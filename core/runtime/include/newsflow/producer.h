@@ -87,6 +87,7 @@ class FlowController {
   double Pressure() const;
   // Checks made against the broker so far.
   int64_t checks() const { return checks_.load(std::memory_order_relaxed); }
+  int partitions() const { return partitions_; }  // of the topic, at the start
   int64_t MaxBacklog() const { return max_backlog_.load(std::memory_order_relaxed); }
   const std::string& group() const { return group_; }
   // Why the writer is held back, for the log: the group, topic, backlog and
