@@ -440,6 +440,7 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
   auto producer = KafkaProducer::Create(producer_options);
   if (!producer.ok()) return producer.status();
   w->producer = std::move(*producer);
+  w->producer->LearnPartitions(output);
   std::string downstream = downstream_group.empty() ? DownstreamGroupOf(output) : downstream_group;
   if (flow_control && !downstream.empty()) {
     auto flow = FlowController::Start(kafka, output, downstream, FlowController::Limits::For(kafka));

@@ -19,6 +19,7 @@ Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOp
   auto producer = KafkaProducer::Create(kafka);
   if (!producer.ok()) return producer.status();
   s->producer_ = std::move(*producer);
+  s->producer_->LearnPartitions(o.topic);
   if (o.flow_control) {
     std::string group = o.downstream_group.empty() ? DownstreamGroupOf(o.topic) : o.downstream_group;
     if (!group.empty()) {

@@ -37,6 +37,12 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions&
   return p;
 }
 
+void KafkaProducer::LearnPartitions(const std::string& topic) {
+  if (auto n = TopicPartitionCount(rk_.get(), topic, std::chrono::seconds(5), brokers_); !n.ok())
+    spdlog::debug("producer: partitions of {} not known before its first record: {}", topic,
+                  n.status().ToString());
+}
+
 KafkaProducer::~KafkaProducer() {
   if (rk_ && !KafkaFatalError().ok()) {
     // Nothing will be delivered: do not wait for it.

@@ -38,6 +38,13 @@ class KafkaProducer {
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  DeliveryFn on_delivery, int64_t origin_ms = 0);
 
+  // Learns `topic`'s partitions before its first record (best effort, up to
+  // 5 s; a failure shows again on delivery). A record produced while they are
+  // unknown waits in librdkafka 2.0's unassigned queue, and moving it to its
+  // partition once metadata arrives wakes no broker thread: it leaves on that
+  // thread's next 1 s tick (every `newsflow produce` started a second late).
+  void LearnPartitions(const std::string& topic);
+
   int Poll(int timeout_ms) { return rd_kafka_poll(rk_.get(), timeout_ms); }
   // Waits until every message is delivered or failed, serving callbacks.
   Status Flush(std::chrono::milliseconds timeout);
