@@ -99,7 +99,9 @@ def write_jsonl(path, rows):
 
 
 class Tail:
-    """Follows a JSON Lines file; records when each id's line appears."""
+    """Follows a JSON Lines file; records when each id's line appears. Light on CPU: it
+    shares the cores with the run it measures (a regex over every line of the 200 MB a
+    20,000-article burst writes took 0.5 s of CPU; bounded finds take 0.07 s)."""
 
     def __init__(self, path):
         self.path, self.got, self.stop = path, {}, False
@@ -107,23 +109,32 @@ class Tail:
         self.t = threading.Thread(target=self.run, daemon=True)
         self.t.start()
 
+    def note(self, buf, start, now):
+        """The id of the line at buf[start:]: the envelope's second key, {"v":1,"id":"..."."""
+        i = buf.find(b'"id":"', start, start + 64)
+        if i >= 0:
+            self.got.setdefault(buf[i + 6:buf.find(b'"', i + 6)].decode(), now)
+
     def run(self):
-        buf = b""
+        carry = b""  # a line not yet ended
         with open(self.path, "rb") as f:
             while True:
                 chunk = f.read()
                 now = time.monotonic()
-                if chunk:
-                    buf += chunk
-                    *full, buf = buf.split(b"\n")
-                    for line in full:
-                        m = re.search(rb'"id":"([^"]+)"', line)
-                        if m:
-                            self.got.setdefault(m.group(1).decode(), now)
-                elif self.stop:
-                    return
-                else:
-                    time.sleep(0.002)
+                end = chunk.rfind(b"\n") + 1
+                if end == 0:
+                    carry += chunk
+                    if not chunk:
+                        if self.stop:
+                            return
+                        time.sleep(0.002)
+                    continue
+                first = chunk.find(b"\n") + 1
+                self.note(carry + chunk[:first], 0, now)
+                carry, pos = chunk[end:], first
+                while pos < end:
+                    self.note(chunk, pos, now)
+                    pos = chunk.find(b"\n", pos, end) + 1
 
     def close(self):
         self.stop = True
@@ -279,7 +290,8 @@ def run_process(nf, src, n, tmp, stages, jobs):
             parts.append(part)
         env = env_for(tmp)
         t0 = time.monotonic()
-        procs = [subprocess.Popen([nf, "process", "--stages", stages, "--input", part, "--output", os.devnull],
+        # Output to files, as `run`'s sink writes its own (not /dev/null, as until 2026-12-05).
+        procs = [subprocess.Popen([nf, "process", "--stages", stages, "--input", part, "--output", part + ".out"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
                  for part in parts]
         for p in procs:
