@@ -128,7 +128,7 @@ TEST(FlowControlTest, ATopicThatNeverAppearsEndsTheStartWithItsName) {
   rd_kafka_mock_topic_set_error((*b)->cluster(), "fc.absent", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
   auto f = FlowController::Start((*b)->ClientOptions(), "fc.absent", "fc-readers", FlowController::Limits{});
   ASSERT_FALSE(f.ok());
-  EXPECT_NE(f.status().ToString().find("topic fc.absent is not on the cluster"), std::string::npos)
+  EXPECT_NE(f.status().ToString().find("topic fc.absent is not available on the cluster"), std::string::npos)
       << f.status().ToString();
   EXPECT_NE(f.status().ToString().find("Unknown topic"), std::string::npos)
       << f.status().ToString();

@@ -61,7 +61,7 @@ Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
     return KafkaStatus(err, "cannot reach Kafka at '" + brokers + "' (metadata for topic " + topic +
                                 "; check --brokers or that the broker runs)");
   if (topic_err != RD_KAFKA_RESP_ERR_NO_ERROR || partitions <= 0)
-    return Status::NotFound("topic " + topic + " is not on the cluster at " + brokers + " (" +
+    return Status::NotFound("topic " + topic + " is not available on the cluster at " + brokers + " (" +
                             (topic_err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(topic_err)
                                                                      : "no partitions") +
                             ", asked for " + std::to_string(timeout.count() / 1000) + " s)");
