@@ -167,7 +167,6 @@ Status EndToEndSink::ConnectClients() {
   auto rk = NewKafkaClient(k, ClientRole::kConsumer, "newsflow-watch-confirm");
   if (!rk.ok()) return rk.status();
   confirm_rk_ = std::move(*rk);
-  rd_kafka_poll_set_consumer(confirm_rk_.get());
   TopicPartitionList assign(rd_kafka_topic_partition_list_new(16));
   finals_.clear();
   for (size_t i = 0; i < opt_.final_topics.size(); ++i) {
@@ -187,6 +186,10 @@ Status EndToEndSink::ConnectClients() {
     f.committed_rk = std::move(*c);
     finals_.push_back(std::move(f));
   }
+  // After the metadata lookups, which serve the handle's events with
+  // rd_kafka_poll: that call is not for a handle already redirected to its
+  // consumer queue.
+  rd_kafka_poll_set_consumer(confirm_rk_.get());
   NEWSFLOW_RETURN_IF_ERROR(
       KafkaStatus(rd_kafka_assign(confirm_rk_.get(), assign.get()), "end-to-end: assign"));
   confirm_stop_ = false;

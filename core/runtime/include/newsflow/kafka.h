@@ -82,6 +82,8 @@ Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context);
 // "leader not available", or see no partitions: those are asked again, as
 // are timeouts and lost connections. Any other error, a fatal client error
 // (KafkaFatalError) or the deadline ends the wait; `brokers` is for messages.
+// Serves `rk`'s events (rd_kafka_poll) between requests: call it before
+// rd_kafka_poll_set_consumer on a consumer handle.
 Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
                                 std::chrono::milliseconds timeout, const std::string& brokers);
 
