@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+
 namespace newsflow {
 namespace {
 
@@ -49,6 +52,22 @@ TEST(CodecTest, RoundTripsEveryField) {
   EXPECT_EQ((*b.entities)[0].canonical, "العراق");
   ASSERT_EQ(b.trace.size(), 1u);
   EXPECT_EQ(Codec::Encode(b), json);  // stable re-encoding
+}
+
+// fuzz_codec's finding: a confidence of -0.0 was written as "-0", which reads
+// back as the integer 0, so the record changed on its second trip.
+TEST(CodecTest, NegativeZeroSurvivesTheRoundTrip) {
+  Codec codec;
+  Article a;
+  ASSERT_TRUE(codec.Decode(R"({"id":"z","source":"s","fetched_at":"2026-01-01T00:00:00Z",
+      "content_type":"text/plain","body":"b","lang":{"code":"und","confidence":-0.0,"script":"Zyyy",
+      "spans":[{"start":0,"end":1,"code":"und","confidence":-0.0}]}})", a).ok());
+  std::string once = Codec::Encode(a);
+  Article b;
+  ASSERT_TRUE(codec.Decode(once, b).ok());
+  EXPECT_TRUE(std::signbit(b.lang->confidence));
+  EXPECT_TRUE(std::signbit(b.lang->spans.at(0).confidence));
+  EXPECT_EQ(Codec::Encode(b), once);
 }
 
 TEST(CodecTest, NullUrlAndNullDateSurvive) {
