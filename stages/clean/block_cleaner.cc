@@ -1024,6 +1024,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && LooksLikeHeadlineTicker(t)) {
       f.reason = reason("navigation");
     }
+    // Text pages: a teaser that ends with its age, "headline · source · منذ 5
+    // ساعات" (round 22).
+    if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !f.end_punct && f.tokens >= 5 &&
+        LooksLikeAgedTeaser(t)) {
+      f.reason = reason("teaser");
+    }
     // Text pages: furniture by its shape (furniture.h), whatever its words.
     if (page.ranges == nullptr && f.reason == nullptr && !f.hit && !longish) {
       if (LooksLikeTicker(t, f.end_punct) && !FindDate(f.folded)) {
@@ -1615,6 +1621,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       return false;
     };
+    // A box's heading over a schedule or a timeline ("برامج اليوم" over
+    // "09:00 ..." rows): the two lines under it open with a clock time; a
+    // headline has its date, byline, caption or text under it (round 22).
+    auto heads_clock_rows = [&](size_t i) {
+      return i + 2 < n && OpensWithClock(blocks[i + 1].text) && OpensWithClock(blocks[i + 2].text);
+    };
     auto candidate = [&](size_t i) {
       if (cand_memo[i] < 0) {
         const Info& f = info[i];
@@ -1630,7 +1642,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
                        !EndsWithColon(blocks[i].text) && !(f.tokens > 20 && blocks[i].text.back() == '.') &&
                        !FindDate(f.folded).has_value() &&
                        !(f.tokens <= 6 && FindRelativeDate(f.folded, page.fetched_at).has_value()) &&
-                       !labels_another_line(i);
+                       !labels_another_line(i) && !heads_clock_rows(i);
       }
       return cand_memo[i] == 1;
     };
@@ -1801,6 +1813,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       if (byline_shape(i)) score -= 0.3;
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
+
       // Nearer the body is likelier (a site's slogan sharing a word sits
       // higher). The body starts at the first line that passed on its own;
       // a line at or above the first line of prose (a hard-wrapped page

@@ -782,4 +782,69 @@ bool StartsWithPlayGlyph(std::string_view line) {
   return i < line.size();
 }
 
+// Round 22 (LooksLikeAgedTeaser).
+namespace {
+
+// Whether `w` is a separator word: "·", "•", "|", "-", "–", "—", "/".
+bool IsSeparatorWord(std::string_view w) {
+  static constexpr std::string_view kMarks[] = {"\xC2\xB7", "\xE2\x80\xA2", "|", "-", "\xE2\x80\x93",
+                                                "\xE2\x80\x94", "/"};
+  return std::find(std::begin(kMarks), std::end(kMarks), w) != std::end(kMarks);
+}
+
+// Units of time from a second to weeks: Arabic (singular, dual, plural, the
+// accusative) and English.
+bool IsAgeUnit(std::string_view w) {
+  static constexpr std::string_view kUnits[] = {
+      "ساعة", "ساعه", "ساعات", "ساعتين", "ساعتان", "دقيقة", "دقيقه", "دقائق", "دقيقتين", "دقيقتان",
+      "ثانية", "ثوان", "ثواني", "يوم", "يوما", "يوماً", "أيام", "ايام", "يومين", "يومان",
+      "أسبوع", "اسبوع", "أسابيع", "اسابيع", "أسبوعين", "اسبوعين",
+      "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "day", "days", "week", "weeks"};
+  return std::find(std::begin(kUnits), std::end(kUnits), w) != std::end(kUnits);
+}
+
+// Takes the last space-separated word off `s` (which loses it and its space).
+std::string_view PopWord(std::string_view& s) {
+  const size_t sp = s.rfind(' ');
+  std::string_view w = sp == std::string_view::npos ? s : s.substr(sp + 1);
+  s = sp == std::string_view::npos ? std::string_view() : s.substr(0, sp);
+  return w;
+}
+
+}  // namespace
+
+bool LooksLikeAgedTeaser(std::string_view line) {
+  if (line.size() > 600 || line.size() < 16) return false;
+  std::string_view rest = line;
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  // The age clause, from the end; most lines fail at their last word.
+  std::string_view w = PopWord(rest);
+  if (w == "ago") {
+    if (!IsAgeUnit(PopWord(rest))) return false;  // "3 hours ago", "an hour ago"
+    std::string_view shorter = rest;
+    const std::string_view count = PopWord(shorter);
+    if (IsNumber(count, 3) || count == "an" || count == "a") rest = shorter;
+  } else {
+    if (!IsAgeUnit(w)) return false;  // "منذ 5 ساعات", "قبل ساعتين"
+    w = PopWord(rest);
+    if (IsNumber(w, 3)) w = PopWord(rest);
+    if (w != "منذ" && w != "قبل") return false;
+  }
+  // A separator right before the age, and three words or more before the first one.
+  if (!IsSeparatorWord(PopWord(rest))) return false;
+  int words = 0;
+  bool ok = false;
+  ForEachWord(rest, [&](std::string_view x) {
+    if (IsSeparatorWord(x)) return false;
+    ok = ++words >= 2;
+    return !ok;
+  });
+  return ok;
+}
+
+bool OpensWithClock(std::string_view line) {
+  const size_t sp = line.find(' ');
+  return sp != std::string_view::npos && sp <= 12 && IsClockOnly(line.substr(0, sp));
+}
+
 }  // namespace newsflow::clean

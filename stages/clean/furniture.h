@@ -100,6 +100,18 @@ bool LooksLikeKicker(std::string_view line);
 // prose never puts one between two words.
 bool LooksLikeHeadlineTicker(std::string_view line);
 
+// Round 22: a teaser that ends with its age after a separator, as news lists
+// and "other perspectives" boxes print them: "headline · source · منذ 5
+// ساعات", "headline - قبل 20 دقيقة", "Headline | 3 hours ago". Two words or
+// more before the first separator; the age is "منذ"/"قبل" with an optional
+// number and a unit of time (minutes to weeks), or an English "N units ago".
+// None of the 14,498 news/ar articles has a line that ends with such an age.
+bool LooksLikeAgedTeaser(std::string_view line);
+
+// Whether the line's first word is a clock time ("09:00 نشرة الأخبار",
+// "١٤:٠٥ ..."), as rows of a schedule or a timeline open (round 22).
+bool OpensWithClock(std::string_view line);
+
 // The inside of a line that is wholly one quotation (round 18): «...»,
 // "...", “...”, with the marks and the spaces next to them stripped; empty
 // if the line is not one.

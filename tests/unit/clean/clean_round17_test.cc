@@ -21,7 +21,10 @@
 // feedback questions, update notes, disclaimers, aggregators' source lines.
 // Round 21: sources and references lists, medical and affiliate notes, poll
 // boxes; a page that is all hard-wrapped lines without a full stop (a poem
-// in dialect) is kept, not taken for a list of headlines.
+// in dialect) is kept, not taken for a list of headlines. Round 22: a
+// teaser that ends with its age after a separator ("headline · source · منذ
+// 5 ساعات") is furniture wherever it stands; a short line over rows that open
+// with a clock time (a schedule's heading) is not the headline.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -331,6 +334,53 @@ TEST(CleanRound21Test, AnIndexOfHeadlinesIsStillNoArticle) {
   auto r = h.stage->Process(a);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r->forwarded());
+}
+
+// Round 22 (from T61-T64). Boxes of teasers whose lines end with the
+// source and the age: two over the headline, two after the article with
+// their heading ("other perspectives"). Fails without LooksLikeAgedTeaser:
+// two headlines in a row are no teaser list for the shape rule (it needs
+// three, after the article), so they passed as text, the heading with them.
+TEST(CleanRound22Test, TeasersThatEndWithTheirAgeGoWithTheirHeading) {
+  const std::string headline = "برنامج لدعم صغار المزارعين في المناطق الجبلية";
+  const std::string page =
+      std::string("مرصد العناوين\n") +
+      "مهرجان للتمور في الواحة يستقبل آلاف الزوار خلال أيامه الأولى · الساحل - قبل 40 دقيقة\n" +
+      "افتتاح طريق جديد يربط القرى الجبلية بالمدينة بعد عامين من العمل · الوادي · منذ ساعتين\n" + headline +
+      "\n" + kQ1 + "\n" + kQ2 + "\n" + kQ3 + "\n" + "وجهات نظر أخرى\n" +
+      "وزارة الزراعة تبحث مع الجمعيات التعاونية خطط الموسم المقبل في المحافظات الشمالية · الوادي · منذ 5 ساعات\n" +
+      "ارتفاع أسعار الخضار في الأسواق المركزية مع بداية الصيف وتراجع المعروض · صدى الريف · منذ 3 ساعات\n";
+  ExpectOnlyTheArticle(CleanTextArticle(page, "cluster", "r22-1"), headline);
+}
+
+TEST(CleanRound22Test, AnAgedTeaserShape) {
+  using clean::LooksLikeAgedTeaser;
+  EXPECT_TRUE(LooksLikeAgedTeaser("ارتفاع أسعار الخضار في الأسواق · صدى الريف · منذ 3 ساعات"));
+  EXPECT_TRUE(LooksLikeAgedTeaser("المسعد: خططنا بدأت تظهر - منذ 12 دقيقة"));
+  EXPECT_TRUE(LooksLikeAgedTeaser("تراجع الأسهم الخليجية | قبل ساعتين"));
+  EXPECT_TRUE(LooksLikeAgedTeaser("Oil prices fall again · Gulf Wire · 3 hours ago"));
+  EXPECT_FALSE(LooksLikeAgedTeaser("منذ 3 ساعات"));                   // the page's own age: a date line
+  EXPECT_FALSE(LooksLikeAgedTeaser("الأسواق · منذ 3 ساعات"));         // one word: a label, not a headline
+  EXPECT_FALSE(LooksLikeAgedTeaser("وصلت الطائرة إلى المطار منذ 3 ساعات"));  // a sentence, no separator
+  EXPECT_FALSE(LooksLikeAgedTeaser("تراجع الأسهم الخليجية - منذ سنوات"));    // years: no teaser's age
+}
+
+// A radio station's page: the day's schedule (a heading over rows that open
+// with a clock time) above the headline, whose words the text hardly repeats.
+// Fails without the clock-row test: "برامج اليوم", whose two words the text
+// holds, was the title.
+TEST(CleanRound22Test, AScheduleHeadingIsNotTheHeadline) {
+  const std::string headline = "الجبل الأخضر يستعد لاستقبال المصطافين";
+  const std::string text =
+      std::string("أعلنت وزارة الزراعة اليوم إطلاق برامج لدعم صغار المزارعين في المناطق الجبلية، تشمل قروضا ") +
+      "ميسرة وبذورا محسنة ودورات تدريبية على الري بالتنقيط طوال الموسم المقبل.";
+  const std::string page = std::string("إذاعة الوادي\n") + "برامج اليوم\n" + "08:00 نشرة الصباح\n" +
+                           "09:00 مجلة المزارع\n" + "11:00 حوار مفتوح\n" + headline + "\n" +
+                           "23 يوليو 2015 9:19 م\n" + text + "\n" + kQ2 + "\n" + kQ3 + "\n";
+  const Article a = CleanTextArticle(page, "radio", "r22-2");
+  ASSERT_TRUE(a.clean);
+  EXPECT_EQ(a.clean->title, headline);
+  EXPECT_TRUE(a.clean->published_at && a.clean->published_at->rfind("2015-07-23", 0) == 0);
 }
 
 }  // namespace

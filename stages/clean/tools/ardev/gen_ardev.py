@@ -32,8 +32,9 @@ data); T45..T48 are round 17's (studied in round 18, now tuning data);
 T49..T52 are round 18's (studied in round 19, now tuning data); T53..T56
 are round 19's (studied in round 20, now tuning data); T57..T60 are round
 20's (studied in round 21, now tuning data); T61..T64 are round 21's
-held-out templates (written after round 21's rules, never looked at while
-tuning; report them apart). All choices are drawn from a
+(studied in round 22, now tuning data); T65..T68 are round 22's held-out
+templates (written before round 22's rules, never looked at while tuning;
+report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1790,6 +1791,64 @@ def t64(p, c):  # social-media post: page name and age, the text, reaction count
     p.b("اكتب تعليقاً...")
 
 
+def t65(p, c):  # daily with an audio player: listen bar with duration and speed, send-us-news line, PDF edition, rights notice
+    r = c.rng
+    paper = r.choice(["الشبيبة", "الراية اليوم", "صدى المدينة"])
+    p.b(f"{paper}  |  محليات  |  اقتصاد  |  ثقافة  |  رياضة  |  آراء")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} - {c.time12()}")
+    p.b(f"🎧 استمع إلى الخبر  00:00 / 0{r.randint(1, 6)}:{r.randint(10, 59)}")
+    p.b(r.choice(["سرعة التشغيل: 1x", "السرعة 1.25x", "تشغيل بسرعة 1x"]))
+    body_block(p, c, "plain")
+    p.b(f"لديك خبر أو صورة؟ أرسلها إلى فريق التحرير عبر واتساب {phone(r)}")
+    p.b(f"تصفح عدد اليوم بصيغة PDF")
+    p.b(f"جميع المواد المنشورة محفوظة لـ{paper} ولا يجوز إعادة نشرها دون إذن مسبق")
+
+
+def t66(p, c):  # Iraqi portal: urgent numbered lines, short link, editor and reads line, SMS service, 'previous news' link
+    r = c.rng
+    p.b(r.choice(["شبكة النبأ العراقية", "المسلة برس", "بغداد اليوم"]))
+    p.b("عاجل")
+    for h in c.headlines(2):
+        p.b(f"● {h}")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} | المحرر: {r.choice(NAMES)} | القراءات: {r.randint(100, 9999)}")
+    body_block(p, c, "plain")
+    p.b(f"الرابط المختصر: https://nb{r.randint(1, 9)}.example/?p={r.randint(10000, 99999)}")
+    p.b("اشترك بخدمة الأخبار العاجلة برسالة فارغة إلى الرقم 4545")
+    p.b(f"الخبر السابق: {c.headlines(1)[0]}")
+
+
+def t67(p, c):  # photo story: gallery counters between the paragraphs, captions with credits, 'view all photos' and download lines
+    r = c.rng
+    n = r.randint(5, 12)
+    p.b(r.choice(["صور وفيديو", "ألبوم الصور", "معرض الصور"]))
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    blocks = []
+    for k in range(1, 4):
+        words = c.art["title"].split()
+        cap = " ".join(words[: min(len(words), r.randint(3, 6))]) if words else "لقطة"
+        blocks.append([("boilerplate", f"{k} / {n}"), ("optional", f"{cap} - عدسة: {r.choice(NAMES)}")])
+    interleave(p, c, blocks, r.choice([2, 3]))
+    p.b(f"عرض جميع الصور ({n})")
+    p.b("تحميل الصورة بالحجم الكامل")
+    p.b("الألبوم التالي ◀")
+
+
+def t68(p, c):  # fact-checking site: checked-by line, method link, rating stars, tip line, corrections policy
+    r = c.rng
+    p.b(r.choice(["منصة تأكد", "فتبينوا", "مسبار"]))
+    p.b("تحقق  |  أخبار مضللة  |  صور مفبركة  |  تقارير  |  كيف نعمل")
+    p.add("title", c.art["title"])
+    p.b(f"تحقق منه: {r.choice(NAMES)}  ·  {c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b(f"قيّم هذا التحقق: {'★' * r.randint(1, 5)}")
+    p.b("تعرف على منهجيتنا في التحقق من الأخبار")
+    p.b("صادفت معلومة مشكوكاً فيها؟ أرسلها إلينا لنتحقق منها")
+    p.b("سياسة التصحيح")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1843,6 +1902,11 @@ STATES_DATE.update({"T57": "day", "T58": "day", "T60": "day"})
 # (a social-media post) states only its age.
 TEMPLATES_R21 = {"T61": t61, "T62": t62, "T63": t63, "T64": t64}
 STATES_DATE.update({"T61": "day", "T62": "day", "T63": "day"})
+# Round 22's held-out templates (T61..T64 became tuning data in round 22;
+# written and scored before any rule of round 22). T67 (a photo story) states
+# its date under the title like the others.
+TEMPLATES_R22 = {"T65": t65, "T66": t66, "T67": t67, "T68": t68}
+STATES_DATE.update({"T65": "day", "T66": "day", "T67": "day", "T68": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
@@ -1851,7 +1915,7 @@ LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEM
                 (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
                 (17, TEMPLATES_R17), (18, TEMPLATES_R18),
                 (19, TEMPLATES_R19), (20, TEMPLATES_R20),
-                (21, TEMPLATES_R21)]
+                (21, TEMPLATES_R21), (22, TEMPLATES_R22)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1912,6 +1976,7 @@ def main():
         # Round 19: "r19-held-out" (T53..T56); r18-held-out became tuning data.
         # Round 20: "r20-held-out" (T57..T60); r19-held-out became tuning data.
         # Round 21: "r21-held-out" (T61..T64); r20-held-out became tuning data.
+        # Round 22: "r22-held-out" (T65..T68); r21-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
