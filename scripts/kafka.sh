@@ -188,7 +188,7 @@ wait_ready() {  # wait_ready NODE_ID...: until each says it started, or 120 s
   for i in "$@"; do
     until grep -q "Kafka Server started" "$dir/node-$i/stdout.log" 2>/dev/null; do
       node_pid "$i" >/dev/null || die "node $i exited while starting; see $dir/node-$i/stdout.log:
-$(tail -20 "$dir/node-$i/stdout.log")"
+$(tail -n 20 "$dir/node-$i/stdout.log")"
       ((SECONDS < deadline)) || die "node $i not ready after 120 s; see $dir/node-$i/stdout.log"
       sleep 0.2
     done

@@ -62,7 +62,7 @@ java -Xmx256m -cp "$lib/*" -Dlog4j2.configurationFile="$src/deploy/kafka/log4j2-
 kpid=$!
 for _ in $(seq 1200); do
   grep -q "Kafka Server started" "$tmp/kafka.log" && break
-  kill -0 "$kpid" 2>/dev/null || { tail -30 "$tmp/kafka.log"; fail "Kafka exited with compose's config"; }
+  kill -0 "$kpid" 2>/dev/null || { tail -n 30 "$tmp/kafka.log"; fail "Kafka exited with compose's config"; }
   sleep 0.1
 done
 grep -q "Kafka Server started" "$tmp/kafka.log" || fail "Kafka not up after 120 s"
@@ -80,7 +80,7 @@ pids+=($!)
 want="$(find "$src/samples/pages" -type f | wc -l)"
 for _ in $(seq 1200); do
   [[ "$(cat "$tmp/clean.jsonl" 2>/dev/null | wc -l)" -ge "$want" ]] && break
-  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || { tail -20 "$tmp"/*.log; fail "a newsflow process exited"; }; done
+  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || { tail -n 20 "$tmp"/*.log; fail "a newsflow process exited"; }; done
   sleep 0.1
 done
 sleep 2

@@ -61,7 +61,7 @@ inroot() {  # inroot CMD...: in the root, with /proc, /dev, /sys mounted (privat
     exec chroot "$r" "$@"' _ "$root" "$@"
 }
 inroot env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin STAGE_DIR=/stage /bin/sh -c '. /stage/final.sh' \
-  >"$tmp/final.log" 2>&1 || { tail -30 "$tmp/final.log"; fail "the Dockerfile's runtime stage failed in the Debian 12 root"; }
+  >"$tmp/final.log" 2>&1 || { tail -n 30 "$tmp/final.log"; fail "the Dockerfile's runtime stage failed in the Debian 12 root"; }
 added="$(comm -13 <(echo "$before") <(chroot "$root" dpkg-query -W -f='${Package}\n' | sort) | tr '\n' ' ')"
 echo "installed newsflow and: $added"
 grep -qw newsflow <<<"$added" || fail "newsflow is not installed"

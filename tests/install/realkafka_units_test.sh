@@ -95,8 +95,8 @@ want=$((in_pages + in_lines))
 deadline=$((SECONDS + 180))
 count() { cat "$tmp/out/$1" 2>/dev/null | wc -l; }
 until (($(count articles.jsonl) + $(count dead-letters.jsonl) >= want)); do
-  ((SECONDS < deadline)) || { tail -5 "$tmp"/out/*.log; fail "after 180 s: $(count articles.jsonl) articles, $(count dead-letters.jsonl) dead letters of $want records"; }
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { tail -20 "$tmp"/out/*.log; fail "a unit's process exited"; }; done
+  ((SECONDS < deadline)) || { tail -n 5 "$tmp"/out/*.log; fail "after 180 s: $(count articles.jsonl) articles, $(count dead-letters.jsonl) dead letters of $want records"; }
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { tail -n 20 "$tmp"/out/*.log; fail "a unit's process exited"; }; done
   sleep 0.5
 done
 sleep 2   # anything extra (a duplicate) would land now

@@ -52,6 +52,6 @@ done
 echo "env files: ok ($(wc -l <<<"$ports") metrics ports, all scraped by deploy/prometheus/prometheus.yml)"
 
 for u in newsflow-kafka.service newsflow-stage@clean.service newsflow-sink@articles.service newsflow-watch.service; do
-  systemd-analyze security --offline=true "$units/$u" 2>/dev/null | tail -1 || true
+  systemd-analyze security --offline=true "$units/$u" 2>/dev/null | tail -n 1 || true
 done
 echo PASS

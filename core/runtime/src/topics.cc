@@ -127,6 +127,12 @@ Status CreateError(const std::string& topic, rd_kafka_resp_err_t err, const char
                                  CreateCommand(topic, partitions, rf) +
                                  ") or to grant this principal CREATE on it, then start again");
     case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
+      if (rf <= brokers || why.find("fenced") != std::string::npos) {
+        // Enough brokers, refused for now (a fenced broker): not the flag's fault.
+        return Status::Unavailable("cannot create topic '" + topic + "' with replication factor " +
+                                   std::to_string(rf) + ": the cluster lists " + std::to_string(brokers) +
+                                   " broker(s) but refused (" + why + ")");
+      }
       return Status::InvalidArgument("cannot create topic '" + topic + "' with replication factor " +
                                      std::to_string(rf) + " on a cluster of " + std::to_string(brokers) +
                                      " broker(s) (" + why +
@@ -138,6 +144,50 @@ Status CreateError(const std::string& topic, rd_kafka_resp_err_t err, const char
 }
 
 }  // namespace
+
+rd_kafka_event_t* WaitForEvent(rd_kafka_queue_t* q, Clock::time_point deadline, const std::atomic<bool>* stop) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0 || (stop != nullptr && stop->load())) return nullptr;
+    if (rd_kafka_event_t* ev = rd_kafka_queue_poll(q, static_cast<int>(std::min<int64_t>(left, 200)))) return ev;
+  }
+}
+
+bool TransientCreateError(rd_kafka_resp_err_t err, std::string_view message, int replication_factor,
+                          int brokers) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_CONTROLLER:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR_BROKER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_THROTTLING_QUOTA_EXCEEDED:
+      return true;
+    case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
+      return replication_factor <= brokers || message.find("fenced") != std::string_view::npos;
+    default:
+      return false;
+  }
+}
+
+Status CreateUntilDone(const std::function<CreateOutcome()>& attempt, Clock::time_point deadline,
+                       const std::atomic<bool>* stop, std::chrono::milliseconds pause) {
+  const auto started = Clock::now();
+  for (int tries = 1;; ++tries) {
+    CreateOutcome o = attempt();
+    if (o.status.ok() || !o.transient) return o.status;
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
+    if (Clock::now() + pause >= deadline || (stop != nullptr && stop->load())) {
+      return Status(o.status.code(), o.status.message() + " (asked " + std::to_string(tries) + " time(s) over " +
+                                         std::to_string(waited) + " s)");
+    }
+    spdlog::warn("{}; asking again (the cluster may be busy or a broker fenced for a moment)",
+                 o.status.message());
+    std::this_thread::sleep_for(pause);
+  }
+}
 
 Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& wanted,
                     const TopicOptions& options, prometheus::Registry* registry) {
@@ -160,21 +210,38 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
 
   auto md = FetchMetadata(rk, errors, kafka.brokers, deadline, options.stop);
   if (!md.ok()) return md.status();
-  const int brokers = (*md)->broker_cnt;
+  int brokers = (*md)->broker_cnt;
   const int rf = options.replication_factor > 0 ? options.replication_factor : std::min(3, std::max(1, brokers));
   auto have = Topics(**md);
 
-  std::vector<std::string> missing;
+  std::vector<std::string> missing;  // absent at the start: their leaders are awaited below
   for (const auto& t : topics)
     if (have.count(t) == 0) missing.push_back(t);
 
-  if (!missing.empty()) {
+  // Each attempt creates what is still absent (an earlier attempt may have
+  // created some, another process others); a transient refusal is asked
+  // again until the deadline (CreateUntilDone).
+  bool first = true;
+  auto attempt = [&]() -> CreateOutcome {
+    std::vector<std::string> absent;
+    if (first) {
+      absent = missing;
+      first = false;
+    } else {
+      auto again = FetchMetadata(rk, errors, kafka.brokers, deadline, options.stop);
+      if (!again.ok()) return {again.status(), false};
+      brokers = (*again)->broker_cnt;
+      auto now_have = Topics(**again);
+      for (const auto& t : missing)
+        if (now_have.count(t) == 0) absent.push_back(t);
+    }
+    if (absent.empty()) return {Status::OK(), false};
     std::vector<rd_kafka_NewTopic_t*> news;
-    for (const auto& t : missing) {
+    for (const auto& t : absent) {
       rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(t.c_str(), options.partitions, rf, errstr, sizeof errstr);
       if (nt == nullptr) {
         for (auto* n : news) rd_kafka_NewTopic_destroy(n);
-        return Status::InvalidArgument("topic '" + t + "': " + errstr);
+        return {Status::InvalidArgument("topic '" + t + "': " + errstr), false};
       }
       news.push_back(nt);
     }
@@ -185,19 +252,22 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
     rd_kafka_AdminOptions_set_operation_timeout(ao, left_ms, errstr, sizeof errstr);
     rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
     rd_kafka_CreateTopics(rk, news.data(), news.size(), ao, q);
-    rd_kafka_event_t* ev = rd_kafka_queue_poll(q, left_ms + 5000);
-    Status result;
-    if (ev == nullptr) {
-      result = Status::Timeout("creating topic(s) on " + kafka.brokers + ": no answer in " +
-                               std::to_string(left_ms / 1000) + " s");
+    rd_kafka_event_t* ev = WaitForEvent(q, Clock::now() + std::chrono::milliseconds(left_ms + 5000), options.stop);
+    CreateOutcome out;
+    if (ev == nullptr && options.stop != nullptr && options.stop->load()) {
+      out.status = Status::Unavailable("stopped while creating topic(s) on " + kafka.brokers);
+    } else if (ev == nullptr) {
+      out.status = Status::Timeout("creating topic(s) on " + kafka.brokers + ": no answer in " +
+                                   std::to_string(left_ms / 1000) + " s");
     } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      result = CreateError(missing.front(), rd_kafka_event_error(ev), rd_kafka_event_error_string(ev),
-                           options.partitions, rf, brokers);
+      const char* msg = rd_kafka_event_error_string(ev);
+      out.status = CreateError(absent.front(), rd_kafka_event_error(ev), msg, options.partitions, rf, brokers);
+      out.transient = TransientCreateError(rd_kafka_event_error(ev), msg ? msg : "", rf, brokers);
     } else {
       size_t n = 0;
       const rd_kafka_topic_result_t** res =
           rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-      for (size_t i = 0; i < n && result.ok(); ++i) {
+      for (size_t i = 0; i < n; ++i) {
         rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[i]);
         std::string name = rd_kafka_topic_result_name(res[i]);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -205,9 +275,11 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
                        options.partitions, rf);
         } else if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
           spdlog::debug("topic '{}' was created by another process meanwhile", name);
-        } else {
-          result = CreateError(name, err, rd_kafka_topic_result_error_string(res[i]), options.partitions, rf,
-                               brokers);
+        } else if (out.status.ok() || (out.transient && !TransientCreateError(err, "", rf, brokers))) {
+          // The first refusal is reported; one for good outranks a transient one.
+          const char* msg = rd_kafka_topic_result_error_string(res[i]);
+          out.status = CreateError(name, err, msg, options.partitions, rf, brokers);
+          out.transient = TransientCreateError(err, msg ? msg : "", rf, brokers);
         }
       }
     }
@@ -215,8 +287,9 @@ Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& w
     rd_kafka_queue_destroy(q);
     rd_kafka_AdminOptions_destroy(ao);
     for (auto* nt : news) rd_kafka_NewTopic_destroy(nt);
-    NEWSFLOW_RETURN_IF_ERROR(result);
-  }
+    return out;
+  };
+  if (!missing.empty()) NEWSFLOW_RETURN_IF_ERROR(CreateUntilDone(attempt, deadline, options.stop));
 
   // Brokers learn about new topics a moment after the controller: wait until
   // each partition has a leader, so consumers and producers start cleanly.

@@ -11,8 +11,11 @@
 
 #include <prometheus/registry.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,5 +56,35 @@ struct TopicOptions {
 // cluster refuses (authorization, policy, replication factor).
 Status EnsureTopics(const KafkaOptions& kafka, const std::vector<std::string>& topics,
                     const TopicOptions& options, prometheus::Registry* registry = nullptr);
+
+// Whether the cluster's answer to CreateTopics may change by asking again: a
+// controller moving or busy, a timeout, and INVALID_REPLICATION_FACTOR while
+// the cluster's metadata lists enough brokers for `replication_factor` or
+// the answer says the brokers are fenced ("All brokers are currently
+// fenced": a KRaft broker whose heartbeat to the controller lapsed under load,
+// or one just started). Not: too few brokers, authorization, policy.
+bool TransientCreateError(rd_kafka_resp_err_t err, std::string_view message, int replication_factor,
+                          int brokers);
+
+// The next event on `q`, or nullptr once `deadline` passes or `stop` is set
+// (checked every 200 ms): a SIGTERM ends a wait for the cluster's answer to
+// CreateTopics at once (it waited up to the whole timeout, 45 s, and a
+// process stopped while a fenced broker held the answer outlived its 30 s
+// stop deadline).
+rd_kafka_event_t* WaitForEvent(rd_kafka_queue_t* q, std::chrono::steady_clock::time_point deadline,
+                               const std::atomic<bool>* stop);
+
+// One creation attempt's outcome (EnsureTopics' step, exposed for tests).
+struct CreateOutcome {
+  Status status;           // OK: every missing topic exists now
+  bool transient = false;  // worth asking again (TransientCreateError)
+};
+
+// Calls `attempt` until it succeeds, fails for good, `deadline` passes or
+// `stop` is set; a transient failure is logged and asked again after
+// `pause`. The last failure is returned, with how long it was tried.
+Status CreateUntilDone(const std::function<CreateOutcome()>& attempt,
+                       std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop,
+                       std::chrono::milliseconds pause = std::chrono::milliseconds(500));
 
 }  // namespace newsflow
