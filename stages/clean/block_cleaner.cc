@@ -1455,6 +1455,36 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
         k = j;
         continue;
       }
+      // Verse (round 23): three or more of the lines, and most of them,
+      // end on one rhyme (the last three letters); headlines do not. The
+      // rhyming lines are the article's (a song or a poem it quotes), kept
+      // as announced lines are; the others are judged as before.
+      uint64_t rhyme = 0;
+      {
+        // (Different words on one rhyme: a box's rows that end on the same
+        // word, "... ريال", "... مباشر", are no verse.)
+        std::unordered_map<uint64_t, std::unordered_set<std::string_view>> ends;
+        int most = 0;
+        for (size_t m = k; m <= last_head; ++m) {
+          if (!headline_like(m)) continue;
+          const uint64_t key = RhymeKey(blocks[m].text);
+          if (key == 0) continue;
+          std::string_view t = blocks[m].text;
+          t = t.substr(t.rfind(' ') == std::string_view::npos ? 0 : t.rfind(' ') + 1);
+          auto& words = ends[key];
+          words.insert(t);
+          if (static_cast<int>(words.size()) > most) most = static_cast<int>(words.size()), rhyme = key;
+        }
+        if (most < 3 || most * 5 < heads * 3) rhyme = 0;
+      }
+      if (rhyme != 0) {
+        for (size_t m = k; m <= last_head; ++m) {
+          if (headline_like(m) && RhymeKey(blocks[m].text) == rhyme) announced.push_back(m);
+        }
+        open_from = last_head + 1;
+        k = j;
+        continue;
+      }
       // Headlines run to 35+ code points on average (news/ar: median 48);
       // shorter lines in a row are credits or verse ("كلمات: ...").
       if (heads >= 3 && head_cp >= 35 * heads) {

@@ -847,4 +847,29 @@ bool OpensWithClock(std::string_view line) {
   return sp != std::string_view::npos && sp <= 12 && IsClockOnly(line.substr(0, sp));
 }
 
+uint64_t RhymeKey(std::string_view line) {
+  // Code points from the end: decode backwards by skipping continuation bytes.
+  uint64_t key = 0;
+  int letters = 0;
+  size_t end = line.size();
+  while (end > 0 && letters < 3) {
+    size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80) --start;
+    size_t at = start;
+    const uint32_t cp = NextCodePoint(line, at);
+    end = start;
+    const bool harakat = (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 || cp == 0x0640;
+    const bool letter = (cp >= 0x0621 && cp <= 0x064A) || (cp >= 0x0671 && cp <= 0x06D3) ||
+                        (cp < 0x80 && std::isalpha(static_cast<int>(cp)));
+    if (harakat) continue;
+    if (!letter) {
+      if (letters > 0) break;  // the word ended
+      continue;              // trailing punctuation, spaces, digits
+    }
+    key = key << 21 | cp;
+    ++letters;
+  }
+  return letters == 3 ? key : 0;
+}
+
 }  // namespace newsflow::clean

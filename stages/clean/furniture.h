@@ -112,6 +112,13 @@ bool LooksLikeAgedTeaser(std::string_view line);
 // "١٤:٠٥ ..."), as rows of a schedule or a timeline open (round 22).
 bool OpensWithClock(std::string_view line);
 
+// The last three letters of the line's last word (Arabic harakat, tatweel
+// and trailing punctuation skipped), as code points packed into one value;
+// 0 when the word has fewer than three letters. Lines of a poem end on one
+// rhyme ("قاسيته", "هليته", "غنيته"): round 23 tells verse from a list of
+// headlines by it.
+uint64_t RhymeKey(std::string_view line);
+
 // The inside of a line that is wholly one quotation (round 18): «...»,
 // "...", “...”, with the marks and the spaces next to them stripped; empty
 // if the line is not one.

@@ -24,12 +24,15 @@
 // in dialect) is kept, not taken for a list of headlines. Round 22: a
 // teaser that ends with its age after a separator ("headline · source · منذ
 // 5 ساعات") is furniture wherever it stands; a short line over rows that open
-// with a clock time (a schedule's heading) is not the headline.
+// with a clock time (a schedule's heading) is not the headline. Round 23:
+// lines after the article that end on one rhyme are verse, not a list of
+// headlines.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "clean_test_support.h"
 #include "furniture.h"
@@ -381,6 +384,34 @@ TEST(CleanRound22Test, AScheduleHeadingIsNotTheHeadline) {
   ASSERT_TRUE(a.clean);
   EXPECT_EQ(a.clean->title, headline);
   EXPECT_TRUE(a.clean->published_at && a.clean->published_at->rfind("2015-07-23", 0) == 0);
+}
+
+// Round 23 (from T65-T68). A report that ends with the lines of the song it
+// is about: four lines without a full stop after the last paragraph, each
+// long enough for a headline. Fails without the rhyme test: the teaser-list
+// rule took them for a list of headlines and removed them.
+TEST(CleanRound23Test, VerseAfterTheArticleIsNotATeaserList) {
+  const std::string headline = "مطربة شابة تعيد أغنية من تراث الجبل";
+  const std::vector<std::string> verse = {
+      "يا ساكن الوادي متى ترجع لنا .. الشوق في صدري كبر وتعنّاه",
+      "والليل طال وما غفت عيني هنا .. والقلب من طول الغياب تمنّاه",
+      "كل المواسم مرّت وما جا زمانك .. والدرب من بعدك نسيناه",
+      "ارجع ترى الدار تسأل عن مكانك .. والورد في بستانها ما سقيناه"};
+  std::string page = std::string("أخبار الفن\n") + headline + "\n" + kQ1 + "\n" + kQ2 + "\n" +
+                     "وقالت المطربة إنها اختارت الأغنية لأنها تحفظها منذ طفولتها وتغنيها في كل حفلاتها.\n";
+  for (const auto& v : verse) page += v + "\n";
+  const Article a = CleanTextArticle(page, "art", "r23-1");
+  ASSERT_TRUE(a.clean);
+  const auto lines = LinesOf(a.clean->text);
+  for (const auto& v : verse) EXPECT_TRUE(HasLine(lines, v)) << v << "\n" << a.clean->text;
+}
+
+TEST(CleanRound23Test, RhymeKeyReadsTheLastThreeLetters) {
+  using clean::RhymeKey;
+  EXPECT_NE(RhymeKey("يكفيني اللي من الهجران قاسيته"), 0u);
+  EXPECT_EQ(RhymeKey("يكفيني اللي من الهجران قاسيته"), RhymeKey("وما تدري إني عليك الشوق غنّيته!"));
+  EXPECT_NE(RhymeKey("وزير الزراعة يفتتح المعرض"), RhymeKey("وما تدري إني عليك الشوق غنيته"));
+  EXPECT_EQ(RhymeKey("في"), 0u);  // fewer than three letters
 }
 
 }  // namespace

@@ -32,9 +32,10 @@ data); T45..T48 are round 17's (studied in round 18, now tuning data);
 T49..T52 are round 18's (studied in round 19, now tuning data); T53..T56
 are round 19's (studied in round 20, now tuning data); T57..T60 are round
 20's (studied in round 21, now tuning data); T61..T64 are round 21's
-(studied in round 22, now tuning data); T65..T68 are round 22's held-out
-templates (written before round 22's rules, never looked at while tuning;
-report them apart). All choices are drawn from a
+(studied in round 22, now tuning data); T65..T68 are round 22's (studied
+in round 23, now tuning data); T69..T72 are round 23's held-out templates
+(written before round 23's rules, never looked at while tuning; report them
+apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1849,6 +1850,65 @@ def t68(p, c):  # fact-checking site: checked-by line, method link, rating stars
     p.b("سياسة التصحيح")
 
 
+def t69(p, c):  # Blogger-style blog: posted-by line, labels, newer/older post row, Atom subscription, profile box
+    r = c.rng
+    author = r.choice(NAMES)
+    p.b(r.choice(["مدونة أوراق من الحياة", "مدونة صوت الجنوب", "خواطر ومقالات"]))
+    p.add("title", c.art["title"])
+    body_block(p, c, "blank")
+    p.b(f"نشر بواسطة {author} في {c.date_eg()} {r.randint(1, 9)} تعليقات")
+    p.b(f"التسميات: {r.choice(['مقالات', 'أخبار محلية', 'رأي'])}، {r.choice(['مجتمع', 'اقتصاد', 'رياضة'])}")
+    p.b("رسالة أحدث رسالة أقدم الصفحة الرئيسية")
+    p.b("الاشتراك في: تعليقات الرسالة (Atom)")
+    p.b("من أنا")
+    p.b(f"{author} عرض الملف الشخصي الكامل الخاص بي")
+
+
+def t70(p, c):  # reference content site: table of contents with numbered section names, arrows before references, share counts
+    r = c.rng
+    p.b(r.choice(["موسوعة المعرفة", "مقال دوت كوم", "سطور"]))
+    p.add("title", c.art["title"])
+    p.b(f"كتابة: {r.choice(NAMES)} - آخر تحديث: {ar_digits(str(c.hh % 12 or 12))}:{ar_digits(f'{c.mm:02d}')} ، {ar_digits(str(c.d))} {MONTHS_EG[c.m - 1]} {ar_digits(str(c.y))}")
+    p.b("محتويات")
+    words = c.art["title"].split()
+    heads = [" ".join(words[: min(len(words), 3)]) or "مقدمة", "التفاصيل", "ردود الفعل", "المراجع"]
+    for k, h in enumerate(heads, 1):
+        p.b(f"{ar_digits(str(k))} {h}")
+    body_block(p, c, "plain")
+    p.b("المراجع")
+    for k in range(1, r.randint(2, 4)):
+        p.b(f"↑ {r.choice(['صحيفة', 'موقع', 'وكالة'])} {r.choice(['الرياض', 'المدينة', 'واس'])}، {r.randint(1, 28)}-{c.m}-{c.y}، اطّلع عليه بتاريخ {r.randint(1, 28)}-{r.randint(1, 12)}-2019. بتصرّف.")
+    p.b(f"{ar_digits(str(r.randint(12, 900)))} مشاهدة")
+
+
+def t71(p, c):  # pan-Arab channel news page: urgent strip, follow-us line, source line and editor's initials at the end, keywords
+    r = c.rng
+    p.b(r.choice(["روسيا اليوم العربية", "قناة الحدث", "الشاشة الإخبارية"]))
+    p.b(f"عاجل: {c.headlines(1)[0]}")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} {c.hh:02d}:{c.mm:02d}")
+    body_block(p, c, "plain")
+    p.o(f"المصدر: {r.choice(['وكالات', 'رويترز', 'واس + وكالات'])}")
+    p.b(r.choice(["م.ع", "ح.ع", "ر.ن", "ع.ش"]))
+    p.b("تابعوا قناتنا على تلغرام وفيسبوك ويوتيوب")
+    p.b(f"{r.choice(['السعودية', 'الخليج', 'اقتصاد'])}   {r.choice(['أخبار السعودية', 'النفط', 'التعليم'])}")
+
+
+def t72(p, c):  # podcast episode page: episode number and length, listening platforms, transcript heading, credits
+    r = c.rng
+    show = r.choice(["بودكاست الصباح", "فنجان أخبار", "نشرة الأسبوع"])
+    p.b(show)
+    p.b(f"الحلقة {r.randint(10, 240)}  ·  {r.randint(12, 58)} دقيقة")
+    p.add("title", c.art["title"])
+    p.b("استمع على: Spotify | Apple Podcasts | Anghami | Google Podcasts")
+    p.b(f"{c.date_eg()}")
+    p.b("نص الحلقة")
+    body_block(p, c, "plain")
+    p.b(f"إعداد وتقديم: {r.choice(NAMES)}  ·  هندسة صوتية: {r.choice(NAMES)}")
+    p.b(f"الحلقة السابقة: {c.headlines(1)[0]}")
+    p.b("اشترك في البودكاست ليصلك كل جديد")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1907,6 +1967,10 @@ STATES_DATE.update({"T61": "day", "T62": "day", "T63": "day"})
 # its date under the title like the others.
 TEMPLATES_R22 = {"T65": t65, "T66": t66, "T67": t67, "T68": t68}
 STATES_DATE.update({"T65": "day", "T66": "day", "T67": "day", "T68": "day"})
+# Round 23's held-out templates (T65..T68 became tuning data in round 23;
+# written and scored before any rule of round 23).
+TEMPLATES_R23 = {"T69": t69, "T70": t70, "T71": t71, "T72": t72}
+STATES_DATE.update({"T69": "day", "T70": None, "T71": "day", "T72": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
@@ -1915,7 +1979,8 @@ LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEM
                 (9, TEMPLATES_R9), (10, TEMPLATES_R10), (11, TEMPLATES_R11), (15, TEMPLATES_R15),
                 (17, TEMPLATES_R17), (18, TEMPLATES_R18),
                 (19, TEMPLATES_R19), (20, TEMPLATES_R20),
-                (21, TEMPLATES_R21), (22, TEMPLATES_R22)]
+                (21, TEMPLATES_R21), (22, TEMPLATES_R22),
+                (23, TEMPLATES_R23)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -1977,6 +2042,7 @@ def main():
         # Round 20: "r20-held-out" (T57..T60); r19-held-out became tuning data.
         # Round 21: "r21-held-out" (T61..T64); r20-held-out became tuning data.
         # Round 22: "r22-held-out" (T65..T68); r21-held-out became tuning data.
+        # Round 23: "r23-held-out" (T69..T72); r22-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
