@@ -1093,6 +1093,35 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     }
   }
 
+  // Text pages: a table of contents (round 24): three or more lines
+  // numbered 1, 2, 3... in a row, each the number and one to five words
+  // without a sentence end ("١ التعريف", "2 التفاصيل"), and a one- or
+  // two-word heading right above them ("محتويات"). An article's numbered
+  // list puts a mark after the number ("1 - ...", "1. ...") or says more.
+  if (page.ranges == nullptr) {
+    auto toc_number = [&](size_t i) {
+      const Info& f = info[i];
+      if (f.reason != nullptr || f.hit || f.end_punct || f.tokens < 2 || f.tokens > 6) return -1;
+      return TocEntryNumber(blocks[i].text);
+    };
+    for (size_t i = 0; i < n;) {
+      if (toc_number(i) != 1) {
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < n && toc_number(j) == toc_number(j - 1) + 1) ++j;
+      if (j - i >= 3) {
+        for (size_t k = i; k < j; ++k) info[k].reason = reason("navigation");
+        if (i > 0 && info[i - 1].reason == nullptr && !info[i - 1].hit && info[i - 1].tokens <= 2 &&
+            !info[i - 1].end_punct) {
+          info[i - 1].reason = reason("navigation");
+        }
+      }
+      i = j;
+    }
+  }
+
   // Initial classes: length, punctuation, stop words, links, markup hints.
   for (size_t i = 0; i < n; ++i) {
     Info& f = info[i];

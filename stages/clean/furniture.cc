@@ -872,4 +872,28 @@ uint64_t RhymeKey(std::string_view line) {
   return letters == 3 ? key : 0;
 }
 
+int TocEntryNumber(std::string_view line) {
+  size_t i = 0;
+  int value = 0, digits = 0;
+  for (int v = 0; i < line.size() && digits < 3;) {
+    const size_t k = DigitAt(line, i, &v);
+    if (k == 0) break;
+    value = value * 10 + v;
+    ++digits;
+    i += k;
+  }
+  if (digits == 0 || digits > 2 || i >= line.size() || line[i] != ' ') return -1;
+  const std::string_view rest = line.substr(i + 1);
+  const int words = SpaceSeparatedWords(rest);
+  if (words < 1 || words > 5) return -1;
+  // Words, not marks: the first character after the number is a letter;
+  // and no figure among them (a table's row, "1 الأهلي 23 34", is no entry).
+  const unsigned char c = static_cast<unsigned char>(rest.empty() ? ' ' : rest[0]);
+  if (!(c >= 0xC3 || IsAsciiLetter(c))) return -1;
+  for (size_t k = 0; k < rest.size(); ++k) {
+    if (DigitAt(rest, k) > 0) return -1;
+  }
+  return value;
+}
+
 }  // namespace newsflow::clean

@@ -119,6 +119,11 @@ bool OpensWithClock(std::string_view line);
 // headlines by it.
 uint64_t RhymeKey(std::string_view line);
 
+// A table of contents' entry (round 24): a number of one or two digits (any
+// script), a space, then one to five words without a figure ("٣ ردود
+// الفعل"; not a table's row, "1 الأهلي 23 34"); returns the number, else -1.
+int TocEntryNumber(std::string_view line);
+
 // The inside of a line that is wholly one quotation (round 18): «...»,
 // "...", “...”, with the marks and the spaces next to them stripped; empty
 // if the line is not one.

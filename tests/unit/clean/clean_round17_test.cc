@@ -26,7 +26,8 @@
 // 5 ساعات") is furniture wherever it stands; a short line over rows that open
 // with a clock time (a schedule's heading) is not the headline. Round 23:
 // lines after the article that end on one rhyme are verse, not a list of
-// headlines.
+// headlines. Round 24: a table of contents goes; a blog's "posted by X on
+// DATE" line under the post dates it.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -412,6 +413,45 @@ TEST(CleanRound23Test, RhymeKeyReadsTheLastThreeLetters) {
   EXPECT_EQ(RhymeKey("يكفيني اللي من الهجران قاسيته"), RhymeKey("وما تدري إني عليك الشوق غنّيته!"));
   EXPECT_NE(RhymeKey("وزير الزراعة يفتتح المعرض"), RhymeKey("وما تدري إني عليك الشوق غنيته"));
   EXPECT_EQ(RhymeKey("في"), 0u);  // fewer than three letters
+}
+
+// Round 24 (from T69-T72). A reference site's table of contents over a
+// short item in which no line passes the article tests on its own, so the
+// page is kept whole but for what a hard rule rejects. Fails without the
+// table-of-contents rule: the heading and its numbered entries were kept
+// with the item.
+TEST(CleanRound24Test, ATableOfContentsGoes) {
+  const std::string l1 = "افتتحت البلدية حديقة جديدة في الحي الشمالي.";
+  const std::string l2 = "وتضم الحديقة ملاعب للأطفال وممرات للمشي.";
+  const std::string page = std::string("موسوعة الريف\n") + "حديقة جديدة في الحي الشمالي\n" + "محتويات\n" +
+                           "١ نبذة عن الحديقة\n" + "٢ المرافق\n" + "٣ المراجع\n" + l1 + "\n" + l2 + "\n";
+  const Article a = CleanTextArticle(page, "wiki", "r24-1");
+  ASSERT_TRUE(a.clean);
+  const auto lines = LinesOf(a.clean->text);
+  EXPECT_TRUE(HasLine(lines, l1) && HasLine(lines, l2)) << a.clean->text;
+  for (const char* toc : {"محتويات", "١ نبذة عن الحديقة", "٢ المرافق", "٣ المراجع"})
+    EXPECT_FALSE(HasLine(lines, toc)) << toc << "\n" << a.clean->text;
+}
+
+TEST(CleanRound24Test, ATocEntryShape) {
+  using clean::TocEntryNumber;
+  EXPECT_EQ(TocEntryNumber("١ نبذة عن البرنامج"), 1);
+  EXPECT_EQ(TocEntryNumber("12 Further reading"), 12);
+  EXPECT_EQ(TocEntryNumber("1 الأهلي 23 34"), -1);         // a table's row
+  EXPECT_EQ(TocEntryNumber("1 - المعادن الفلزية."), -1);    // a list item with its mark
+  EXPECT_EQ(TocEntryNumber("3 ملايين ريال خصصتها الوزارة لدعم المزارعين هذا العام"), -1);  // a sentence
+}
+
+// A blog post dated only in its "posted by" line under the text. Fails
+// without the "نشر بواسطة" label: no date was read.
+TEST(CleanRound24Test, ABlogsPostedByLineDatesThePost) {
+  const std::string headline = "برنامج لدعم صغار المزارعين في المناطق الجبلية";
+  const std::string page = std::string("مدونة الوادي\n") + headline + "\n" + kQ1 + "\n" + kQ2 + "\n" + kQ3 +
+                           "\n" + "نشر بواسطة سارة العلي في 24 يوليو 2015 3 تعليقات\n";
+  const Article a = CleanTextArticle(page, "blog", "r24-2");
+  ExpectOnlyTheArticle(a, headline);
+  ASSERT_TRUE(a.clean && a.clean->published_at);
+  EXPECT_EQ(a.clean->published_at->substr(0, 10), "2015-07-24");
 }
 
 }  // namespace

@@ -33,9 +33,9 @@ T49..T52 are round 18's (studied in round 19, now tuning data); T53..T56
 are round 19's (studied in round 20, now tuning data); T57..T60 are round
 20's (studied in round 21, now tuning data); T61..T64 are round 21's
 (studied in round 22, now tuning data); T65..T68 are round 22's (studied
-in round 23, now tuning data); T69..T72 are round 23's held-out templates
-(written before round 23's rules, never looked at while tuning; report them
-apart). All choices are drawn from a
+in round 23, now tuning data); T69..T72 are round 23's (studied in round
+24, now tuning data); T73..T76 are round 24's held-out templates (written
+before round 24's rules, never looked at while tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1909,6 +1909,60 @@ def t72(p, c):  # podcast episode page: episode number and length, listening pla
     p.b("اشترك في البودكاست ليصلك كل جديد")
 
 
+def t73(p, c):  # national news agency: bilingual header, print/e-mail row, agency code after the text, related news with dates
+    r = c.rng
+    p.b(r.choice(["WAM وكالة أنباء الإمارات", "ONA وكالة الأنباء العمانية", "KUNA كونا"]))
+    p.b("العربية | English | Français | 中文")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} - {c.hh:02d}:{c.mm:02d}")
+    p.b("طباعة   البريد الإلكتروني   تكبير   تصغير")
+    body_block(p, c, "plain")
+    p.b(f"{r.choice(['وام', 'عمانية', 'كونا'])}/{r.choice(['ع ا', 'م ر', 'س ح'])}/{r.choice(['ز م ن', 'ه ع'])}")
+    p.b("أخبار ذات علاقة")
+    for h in c.headlines(2):
+        p.b(f"{h}  {r.randint(1, 28)}/{c.m}/{c.y}")
+
+
+def t74(p, c):  # football club's official site: club menu, next-match box, ticket call, official sponsor line
+    r = c.rng
+    club = r.choice(["نادي الهلال", "نادي الاتحاد", "نادي الشباب"])
+    p.b(f"{club} | الفريق الأول | الأكاديمية | المتجر | التذاكر | العضوية")
+    p.b(f"المباراة القادمة: {r.choice(['الهلال', 'الاتحاد', 'الشباب'])} × {r.choice(['النصر', 'الأهلي', 'الفتح'])} - {r.choice(WEEKDAYS)} {r.randint(5, 10)}:00 م")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("احجز تذكرتك الآن")
+    p.b(f"الراعي الرسمي: {r.choice(['شركة الاتصالات', 'مصرف الإنماء', 'طيران الخليج'])}")
+    p.b(f"© {c.fy} {club}. جميع الحقوق محفوظة")
+
+
+def t75(p, c):  # jobs portal: the story, an apply-by line and apply button, similar jobs with company and city
+    r = c.rng
+    p.b(r.choice(["بوابة الوظائف", "وظيفتك", "سوق العمل اليوم"]))
+    p.b("وظائف حكومية  وظائف شركات  وظائف نسائية  تدريب")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b(f"ينتهي التقديم بعد {r.randint(2, 9)} أيام")
+    p.b("قدّم الآن")
+    p.b("وظائف مشابهة")
+    for _ in range(3):
+        p.b(f"{r.choice(['محاسب', 'مهندس مدني', 'أخصائي موارد بشرية', 'فني صيانة'])} - {r.choice(CITIES)} - {r.choice(['شركة الخليج', 'مجموعة النخبة', 'مؤسسة الريادة'])}")
+
+
+def t76(p, c):  # municipal services portal: news number, views and rating, last-modified line, hotline note, services menu
+    r = c.rng
+    p.b(r.choice(["أمانة المنطقة", "بلدية المدينة", "أمانة العاصمة"]))
+    p.b("الخدمات الإلكترونية | المشاريع | الأخبار | تواصل معنا")
+    p.add("title", c.art["title"])
+    p.b(f"رقم الخبر: {r.randint(1000, 99999)}")
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b(f"عدد المشاهدات {r.randint(50, 5000)}   تقييم الخبر {'★' * r.randint(2, 5)}")
+    p.b(f"آخر تعديل: {r.randint(1, 28)}/{c.m}/{c.y}")
+    p.b("لملاحظاتكم على خدمات الأمانة اتصلوا على الرقم الموحد 940")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -1971,6 +2025,10 @@ STATES_DATE.update({"T65": "day", "T66": "day", "T67": "day", "T68": "day"})
 # written and scored before any rule of round 23).
 TEMPLATES_R23 = {"T69": t69, "T70": t70, "T71": t71, "T72": t72}
 STATES_DATE.update({"T69": "day", "T70": None, "T71": "day", "T72": "day"})
+# Round 24's held-out templates (T69..T72 became tuning data in round 24;
+# written and scored before any rule of round 24).
+TEMPLATES_R24 = {"T73": t73, "T74": t74, "T75": t75, "T76": t76}
+STATES_DATE.update({"T73": "day", "T74": "day", "T75": "day", "T76": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
@@ -1980,7 +2038,7 @@ LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEM
                 (17, TEMPLATES_R17), (18, TEMPLATES_R18),
                 (19, TEMPLATES_R19), (20, TEMPLATES_R20),
                 (21, TEMPLATES_R21), (22, TEMPLATES_R22),
-                (23, TEMPLATES_R23)]
+                (23, TEMPLATES_R23), (24, TEMPLATES_R24)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -2043,6 +2101,7 @@ def main():
         # Round 21: "r21-held-out" (T61..T64); r20-held-out became tuning data.
         # Round 22: "r22-held-out" (T65..T68); r21-held-out became tuning data.
         # Round 23: "r23-held-out" (T69..T72); r22-held-out became tuning data.
+        # Round 24: "r24-held-out" (T73..T76); r23-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until
