@@ -1055,6 +1055,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (LooksLikeShareRow(f.folded)) {
         f.reason = reason("share");  // "شارك فيسبوك تويتر واتساب" (round 16)
         f.aside = true;
+      } else if (LooksLikeToolRow(f.folded)) {
+        f.reason = reason("share");  // "طباعة البريد الإلكتروني تكبير تصغير" (round 25)
+        f.aside = true;
       } else if (IsSymbolCounter(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "👁 63.8K 22:03", "👍 321 ❤️ 173"
         f.aside = true;

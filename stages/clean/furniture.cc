@@ -896,4 +896,24 @@ int TocEntryNumber(std::string_view line) {
   return value;
 }
 
+bool LooksLikeToolRow(std::string_view folded) {
+  if (folded.size() > 160) return false;
+  static const std::unordered_set<std::string_view> kTools = {
+      // (Folded: ة is ه, every alef form is ا.)
+      "طباعه", "اطبع", "البريد", "الالكتروني", "بريد", "ارسال", "ارسل", "تكبير", "تصغير", "الخط",
+      "حفظ", "احفظ", "نسخ", "الرابط", "مشاركه", "شارك", "تعليق", "علق", "اعجبني", "اعجاب", "ابلاغ",
+      "اغلاق", "النافذه", "المفضله", "print", "email", "e-mail", "share", "save", "comment", "like",
+      "report", "close", "copy", "link", "font", "bookmark"};
+  int words = 0;
+  std::string_view first;
+  bool two_kinds = false, ok = true;
+  ForEachWord(folded, [&](std::string_view w) {
+    if (++words > 8 || kTools.count(w) == 0) return ok = false;
+    if (first.empty()) first = w;
+    else if (w != first) two_kinds = true;
+    return true;
+  });
+  return ok && words >= 2 && two_kinds;
+}
+
 }  // namespace newsflow::clean

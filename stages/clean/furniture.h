@@ -124,6 +124,12 @@ uint64_t RhymeKey(std::string_view line);
 // الفعل"; not a table's row, "1 الأهلي 23 34"); returns the number, else -1.
 int TocEntryNumber(std::string_view line);
 
+// A row of a page's tools (round 25): two to eight words, every one a tool's
+// name or action, at least two of them different ("طباعة البريد الإلكتروني
+// تكبير تصغير", "أعجبني تعليق مشاركة", "إغلاق النافذة طباعة"). Takes the
+// folded line (hamza and alef forms unified, no punctuation).
+bool LooksLikeToolRow(std::string_view folded);
+
 // The inside of a line that is wholly one quotation (round 18): «...»,
 // "...", “...”, with the marks and the spaces next to them stripped; empty
 // if the line is not one.

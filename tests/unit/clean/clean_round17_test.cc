@@ -27,7 +27,8 @@
 // with a clock time (a schedule's heading) is not the headline. Round 23:
 // lines after the article that end on one rhyme are verse, not a list of
 // headlines. Round 24: a table of contents goes; a blog's "posted by X on
-// DATE" line under the post dates it.
+// DATE" line under the post dates it. Round 25: a row of the page's tools
+// (print, e-mail, zoom) goes.
 //
 // Every page here is written for these tests; no sentence comes from a corpus.
 #include <gtest/gtest.h>
@@ -452,6 +453,26 @@ TEST(CleanRound24Test, ABlogsPostedByLineDatesThePost) {
   ExpectOnlyTheArticle(a, headline);
   ASSERT_TRUE(a.clean && a.clean->published_at);
   EXPECT_EQ(a.clean->published_at->substr(0, 10), "2015-07-24");
+}
+
+// Round 25 (from T73-T76). A news agency's tools row between the date and
+// the text. Fails without LooksLikeToolRow: the row (four short words, no
+// network name for the share-row test) was kept as the text's first line.
+TEST(CleanRound25Test, ARowOfThePagesToolsGoes) {
+  const std::string headline = "برنامج لدعم صغار المزارعين في المناطق الجبلية";
+  const std::string page = std::string("وكالة أنباء الوادي\n") + headline + "\n" + "24 يوليو 2015 - 10:30\n" +
+                           "طباعة   البريد الإلكتروني   تكبير   تصغير\n" + kQ1 + "\n" + kQ2 + "\n" + kQ3 + "\n";
+  ExpectOnlyTheArticle(CleanTextArticle(page, "agency", "r25-1"), headline);
+}
+
+TEST(CleanRound25Test, AToolRowShape) {
+  using clean::LooksLikeToolRow;
+  EXPECT_TRUE(LooksLikeToolRow("طباعه البريد الالكتروني تكبير تصغير"));
+  EXPECT_TRUE(LooksLikeToolRow("اعجبني تعليق مشاركه"));
+  EXPECT_TRUE(LooksLikeToolRow("print email share"));
+  EXPECT_FALSE(LooksLikeToolRow("طباعه"));                  // one word: a phrase line's job
+  EXPECT_FALSE(LooksLikeToolRow("طباعه طباعه"));            // one tool twice
+  EXPECT_FALSE(LooksLikeToolRow("طباعه الكتب المدرسيه"));   // words of a sentence
 }
 
 }  // namespace

@@ -34,8 +34,9 @@ are round 19's (studied in round 20, now tuning data); T57..T60 are round
 20's (studied in round 21, now tuning data); T61..T64 are round 21's
 (studied in round 22, now tuning data); T65..T68 are round 22's (studied
 in round 23, now tuning data); T69..T72 are round 23's (studied in round
-24, now tuning data); T73..T76 are round 24's held-out templates (written
-before round 24's rules, never looked at while tuning; report them apart). All choices are drawn from a
+24, now tuning data); T73..T76 are round 24's (studied in round 25, now
+tuning data); T77..T80 are round 25's held-out templates (written before
+round 25's rules, never looked at while tuning; report them apart). All choices are drawn from a
 seeded random generator, so a run is reproducible.
 
 usage: gen_ardev.py [--corpus DIR] [--pages-per-template 40] [--skip 5000] OUT_DIR
@@ -1963,6 +1964,60 @@ def t76(p, c):  # municipal services portal: news number, views and rating, last
     p.b("لملاحظاتكم على خدمات الأمانة اتصلوا على الرقم الموحد 940")
 
 
+def t77(p, c):  # Gulf business daily: market snapshot strip, "premium" badge, key takeaways box, author's other articles
+    r = c.rng
+    p.b(r.choice(["الاقتصادية اليوم", "أرقام وأسواق", "مال الخليج"]))
+    p.b(f"نفط برنت {r.uniform(45, 60):.2f}$   الذهب {r.randint(1080, 1180)}$   تاسي {r.randint(8500, 9600)}")
+    p.b(r.choice(["محتوى مميز", "للمشتركين", "حصري"]))
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()} | {c.time12()}")
+    p.b("أبرز النقاط")
+    sents = [x for x in sentences(" ".join(s for lab, s in body_lines(c) if lab == "body"))][:2]
+    for x in sents:
+        p.o(f"- {x[:90]}")  # the article's own words again: either answer is right
+    body_block(p, c, "plain")
+    p.b(f"مقالات أخرى للكاتب {r.choice(NAMES)}")
+    for h in c.headlines(2):
+        p.b(h)
+
+
+def t78(p, c):  # Moroccan portal in Arabic with French furniture: "Lire aussi", "Partager", date in French, cookie line in French
+    r = c.rng
+    p.b(r.choice(["هسبريس اليوم", "الأخبار المغربية", "مدار 21"]))
+    p.b("Accueil  Politique  Économie  Sport  Culture")
+    p.add("title", c.art["title"])
+    p.b(f"{r.choice(['Publié le', 'Mis à jour le'])} {c.d:02d}/{c.m:02d}/{c.y} à {c.hh:02d}h{c.mm:02d}")
+    body_block(p, c, "plain")
+    p.b(f"Lire aussi : {c.headlines(1)[0]}")
+    p.b("Partager   Facebook   Twitter   WhatsApp")
+    p.b("Ce site utilise des cookies pour améliorer votre expérience. En savoir plus")
+
+
+def t79(p, c):  # live TV news page: "watch live" bar, breaking bar with time, video duration under title, tags, transcript note
+    r = c.rng
+    p.b(r.choice(["قناة الإخبارية", "شاشة الخليج", "الحدث الآن"]))
+    p.b("● البث المباشر")
+    p.b(f"عاجل {c.hh:02d}:{c.mm:02d} | {c.headlines(1)[0]}")
+    p.add("title", c.art["title"])
+    p.b(f"مدة الفيديو {r.randint(1, 9)}:{r.randint(10, 59)}")
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b("النص المرافق للفيديو قد يختلف عن المادة المصورة")
+    p.b(f"الوسوم: {r.choice(['السعودية', 'الخليج', 'اليمن'])} - {r.choice(['سياسة', 'اقتصاد', 'مجتمع'])}")
+
+
+def t80(p, c):  # printer-friendly page: site URL line, "printed from" note, print date, close-window link, page URL at the end
+    r = c.rng
+    dom = r.choice(["alyaum.example", "okaz.example", "almadina.example"])
+    p.b(f"www.{dom}")
+    p.b(f"طُبعت هذه الصفحة من موقع {dom} بتاريخ {c.fd}/{c.fm}/{c.fy}")
+    p.add("title", c.art["title"])
+    p.b(f"{c.date_eg()}")
+    body_block(p, c, "plain")
+    p.b(f"رابط الصفحة: https://www.{dom}/article/{r.randint(100000, 999999)}")
+    p.b("إغلاق النافذة   طباعة")
+
+
 TEMPLATES = {f"T{i:02d}": f for i, f in enumerate([t01, t02, t03, t04, t05, t06, t07, t08, t09,
                                                   t10, t11, t12], 1)}
 # Templates that state the publication date in a form the stage should read
@@ -2029,6 +2084,10 @@ STATES_DATE.update({"T69": "day", "T70": None, "T71": "day", "T72": "day"})
 # written and scored before any rule of round 24).
 TEMPLATES_R24 = {"T73": t73, "T74": t74, "T75": t75, "T76": t76}
 STATES_DATE.update({"T73": "day", "T74": "day", "T75": "day", "T76": "day"})
+# Round 25's held-out templates (T73..T76 became tuning data in round 25;
+# written and scored before any rule of round 25).
+TEMPLATES_R25 = {"T77": t77, "T78": t78, "T79": t79, "T80": t80}
+STATES_DATE.update({"T77": "day", "T78": "day", "T79": "day", "T80": "day"})
 # The rounds after the first, in order: (round, its templates). Each round's
 # pages come from their own random stream (seed * 1000 + round) and articles
 # no earlier page uses, so adding a round changes no earlier page; its
@@ -2038,7 +2097,8 @@ LATER_ROUNDS = [(3, TEMPLATES_R3), (5, TEMPLATES_R5), (7, TEMPLATES_R7), (8, TEM
                 (17, TEMPLATES_R17), (18, TEMPLATES_R18),
                 (19, TEMPLATES_R19), (20, TEMPLATES_R20),
                 (21, TEMPLATES_R21), (22, TEMPLATES_R22),
-                (23, TEMPLATES_R23), (24, TEMPLATES_R24)]
+                (23, TEMPLATES_R23), (24, TEMPLATES_R24),
+                (25, TEMPLATES_R25)]
 ALL_TEMPLATES = dict(TEMPLATES)
 for _, _templates in LATER_ROUNDS:
     ALL_TEMPLATES.update(_templates)
@@ -2102,6 +2162,7 @@ def main():
         # Round 22: "r22-held-out" (T65..T68); r21-held-out became tuning data.
         # Round 23: "r23-held-out" (T69..T72); r22-held-out became tuning data.
         # Round 24: "r24-held-out" (T73..T76); r23-held-out became tuning data.
+        # Round 25: "r25-held-out" (T77..T80); r24-held-out became tuning data.
         group = (f"r{ROUND_OF[tname]}-held-out" if tname in ROUND_OF else
                  "r2-held-out" if tname in HELD_OUT else "r2-tuning")
         # held_out: held out of tuning now (the latest round's templates; until

@@ -3,12 +3,12 @@
 
 Runs `newsflow process --stages clean` over the pages (as one stream, in file
 order, one `source` per template) with template learning on and off, and
-prints per template and per group (round 24: tuning T01..T72, held-out
-T73..T76; earlier splits: r2-tune T01..T09, r2-held T10..T12, r3-held
+prints per template and per group (round 25: tuning T01..T76, held-out
+T77..T80; earlier splits: r2-tune T01..T09, r2-held T10..T12, r3-held
 T13..T16, r5-held T17..T20, r7-held T21..T24, r8-held T25..T28, r9-held
 T29..T32, r10-held T33..T36, r11-held T37..T40, r15-held T41..T44, r17-held
 T45..T48, r18-held T49..T52, r19-held T53..T56, r20-held T57..T60, r21-held T61..T64, r22-held T65..T68,
-r23-held T69..T72; all):
+r23-held T69..T72, r24-held T73..T76; all):
 
   line P/R/F1  body lines kept (TP), body lines dropped (FN), boilerplate
                lines kept (FP); optional and title lines are not counted
@@ -87,10 +87,10 @@ class Acc:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-# Round 24: the latest round's templates are held out of tuning (T69..T72,
-# round 23's, were studied in round 24 and are tuning data now).
-HELD_GROUP = "r24-held-out"
-HELD_TEMPLATES = ("T73", "T74", "T75", "T76")
+# Round 25: the latest round's templates are held out of tuning (T73..T76,
+# round 24's, were studied in round 25 and are tuning data now).
+HELD_GROUP = "r25-held-out"
+HELD_TEMPLATES = ("T77", "T78", "T79", "T80")
 
 
 def score(recs, got, show=None):
@@ -113,7 +113,8 @@ def score(recs, got, show=None):
                                   "r20-held-out": "r20-held",
                                   "r21-held-out": "r21-held",
                                   "r22-held-out": "r22-held",
-                                  "r23-held-out": "r23-held"}.get(grp),
+                                  "r23-held-out": "r23-held",
+                                  "r24-held-out": "r24-held"}.get(grp),
                   "held-out" if grp == HELD_GROUP else "tuning", "all"]
         groups = [g for g in groups if g]
         pred_lines = c["text"].split("\n") if c and c.get("text") else []
@@ -172,16 +173,16 @@ def main():
     ap.add_argument("--newsflow", default="build/app/newsflow")
     ap.add_argument("--learn", default="both", choices=["on", "off", "both"])
     ap.add_argument("--show-errors", default=None,
-                    help="template name or 'all' (all = tuning templates T01..T72 only; held-out T73..T76 "
+                    help="template name or 'all' (all = tuning templates T01..T76 only; held-out T77..T80 "
                          "need --show-held-out as well)")
     ap.add_argument("--show-held-out", action="store_true",
-                    help="allow --show-errors to name a held-out template (T73..T76): only after the round")
+                    help="allow --show-errors to name a held-out template (T77..T80): only after the round")
     ap.add_argument("--templates", default=None, help="comma-separated subset (e.g. T01,T02)")
     ap.add_argument("--passes", type=int, default=1,
                     help="run the stream this many times with one template state file; score the last")
     a = ap.parse_args()
     if a.show_errors in HELD_TEMPLATES and not a.show_held_out:
-        sys.exit("score_ardev: T73..T76 are held out; their errors are not printed while tuning "
+        sys.exit("score_ardev: T77..T80 are held out; their errors are not printed while tuning "
                  "(add --show-held-out once the round's rules are final)")
     recs = [json.loads(l) for l in open(os.path.join(a.dev_dir, "labels.jsonl"), encoding="utf-8")]
     if a.templates:
@@ -196,7 +197,7 @@ def main():
         print(f"{'group':10} {'pages':>5} {'lineP':>7} {'lineR':>7} {'lineF1':>7} {'shF1':>7} "
               f"{'title':>7} {'date':>6} {'drop':>4}")
         order = ("r2-tune", "r2-held", "r3-held", "r5-held", "r7-held", "r8-held", "r9-held", "r10-held", "r11-held",
-                 "r15-held", "r17-held", "r18-held", "r19-held", "r20-held", "r21-held", "r22-held", "r23-held", "tuning",
+                 "r15-held", "r17-held", "r18-held", "r19-held", "r20-held", "r21-held", "r22-held", "r23-held", "r24-held", "tuning",
                  "held-out", "all")
         for g in sorted(accs, key=lambda g: (g in order, order.index(g) if g in order else 0, g)):
             x = accs[g]
