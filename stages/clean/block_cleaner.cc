@@ -1058,6 +1058,8 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       } else if (LooksLikeToolRow(f.folded)) {
         f.reason = reason("share");  // "طباعة البريد الإلكتروني تكبير تصغير" (round 25)
         f.aside = true;
+      } else if (LooksLikePrevNextLink(t, f.folded)) {
+        f.reason = reason("read_next");  // "الحلقة السابقة: ...", "الألبوم التالي ◀" (round 25)
       } else if (IsSymbolCounter(t) && !FindDate(f.folded)) {
         f.reason = reason("navigation");  // "👁 63.8K 22:03", "👍 321 ❤️ 173"
         f.aside = true;
@@ -1468,8 +1470,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       size_t j = k, last_head = k;
       int heads = 0, head_cp = 0;
-      while (j < n && (headline_like(j) || filler(j))) {
-        if (headline_like(j)) {
+      // (Round 25: a line already known for a teaser or a link to the
+      // previous or next item counts with the headlines; it had ended the
+      // run, leaving the lines above it one short of three.)
+      auto known_teaser = [&](size_t m) {
+        return info[m].reason == reason("read_next") || info[m].reason == reason("teaser");
+      };
+      while (j < n && (headline_like(j) || filler(j) || (j > k && known_teaser(j)))) {
+        if (headline_like(j) || known_teaser(j)) {
           ++heads;
           head_cp += info[j].cp;
           last_head = j;

@@ -916,4 +916,39 @@ bool LooksLikeToolRow(std::string_view folded) {
   return ok && words >= 2 && two_kinds;
 }
 
+bool LooksLikePrevNextLink(std::string_view line, std::string_view folded) {
+  if (line.size() > 400) return false;
+  // Folded forms (ة is ه, alef forms are ا).
+  static const std::unordered_set<std::string_view> kUnits = {
+      "الخبر", "المقال", "المقاله", "الموضوع", "الحلقه", "الصفحه", "الالبوم", "الفيديو", "القصه",
+      "التقرير", "الجزء", "العدد", "الدرس", "المنشور", "التدوينه", "الصوره"};
+  static const std::unordered_set<std::string_view> kWhich = {"السابق", "السابقه", "التالي", "التاليه",
+                                                              "القادم", "القادمه"};
+  const size_t a = folded.find(' ');
+  // Cheap test first: the second word opens with "السـ", "التـ" or "القـ".
+  if (a == std::string_view::npos || a < 6 || folded.size() < a + 7 ||
+      folded.compare(a + 1, 4, "\xD8\xA7\xD9\x84") != 0) {
+    return false;
+  }
+  const std::string_view third = folded.substr(a + 5, 2);
+  if (third != "\xD8\xB3" && third != "\xD8\xAA" && third != "\xD9\x82") return false;
+  if (kUnits.count(folded.substr(0, a)) == 0) return false;
+  const size_t b = folded.find(' ', a + 1);
+  if (kWhich.count(folded.substr(a + 1, b == std::string_view::npos ? std::string_view::npos : b - a - 1)) == 0)
+    return false;
+  if (b == std::string_view::npos) return true;  // the two words alone (or with marks)
+  // Something after them: a colon or an arrow must set it off.
+  const size_t s1 = line.find(' ');
+  const size_t s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
+  if (s2 == std::string_view::npos) return false;
+  if (line[s2 - 1] == ':') return true;
+  const std::string_view next = line.substr(s2 + 1);
+  static constexpr std::string_view kMarks[] = {":", "\xE2\x97\x80", "\xE2\x96\xB6", "\xC2\xBB", "\xC2\xAB",
+                                                "\xE2\x86\x90", "\xE2\x86\x92"};  // ◀ ▶ » « ← →
+  for (std::string_view m : kMarks) {
+    if (next.substr(0, m.size()) == m) return true;
+  }
+  return false;
+}
+
 }  // namespace newsflow::clean

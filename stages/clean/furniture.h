@@ -130,6 +130,12 @@ int TocEntryNumber(std::string_view line);
 // folded line (hamza and alef forms unified, no punctuation).
 bool LooksLikeToolRow(std::string_view folded);
 
+// A link to the previous or next item of the site (round 25): a unit of the
+// site's content and "previous"/"next" ("الحلقة السابقة: ...", "الألبوم
+// التالي ◀", "الموضوع القادم"), then a colon, an arrow or nothing. `line` is
+// the text, `folded` its folded form (furniture.h's other tests' input).
+bool LooksLikePrevNextLink(std::string_view line, std::string_view folded);
+
 // The inside of a line that is wholly one quotation (round 18): «...»,
 // "...", “...”, with the marks and the spaces next to them stripped; empty
 // if the line is not one.
