@@ -12,13 +12,19 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "ner.h"
 
 namespace newsflow::entities {
 namespace {
 
+// One file per process: CTest runs each test as its own process, several at
+// once, and two tests writing one fixed path raced (a test read the other's
+// file while it was being rewritten and trained without vectors).
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name)).string();
   std::ofstream(path, std::ios::trunc) << text;
   return path;
 }

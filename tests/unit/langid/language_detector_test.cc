@@ -5,6 +5,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "newsflow/paths.h"
 #include "newsflow/text.h"
@@ -241,7 +242,8 @@ TEST(LangidCld2OnlyTest, RunsWithoutTheModel) {
 
 TEST(LangidCld2OnlyTest, CorruptModelIsAnError) {
   const std::string path =
-      (std::filesystem::temp_directory_path() / "newsflow_langid_bad_model.ftz").string();
+      (std::filesystem::temp_directory_path() /
+       ("newsflow_langid_bad_model_" + std::to_string(::getpid()) + ".ftz")).string();
   {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     ASSERT_NE(f, nullptr);
