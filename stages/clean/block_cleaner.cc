@@ -1462,6 +1462,12 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       const std::string& t = blocks[k].text;
       return f.reason == nullptr && !f.hit && f.tokens >= 4 && EndsWithColon(t);
     };
+    // (Round 25: a line already known for a teaser or a link to the previous
+    // or next item counts with the headlines of a run; it had ended the run,
+    // leaving the lines above it one short of three.)
+    const std::string* const read_next = reason("read_next");
+    const std::string* const teaser = reason("teaser");
+    auto known_teaser = [&](size_t m) { return info[m].reason == read_next || info[m].reason == teaser; };
     size_t open_from = last_para + 1;  // headings above the next list may start here
     for (size_t k = last_para + 1; last_para < n && k < n;) {
       if (!headline_like(k)) {
@@ -1470,12 +1476,6 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       size_t j = k, last_head = k;
       int heads = 0, head_cp = 0;
-      // (Round 25: a line already known for a teaser or a link to the
-      // previous or next item counts with the headlines; it had ended the
-      // run, leaving the lines above it one short of three.)
-      auto known_teaser = [&](size_t m) {
-        return info[m].reason == reason("read_next") || info[m].reason == reason("teaser");
-      };
       while (j < n && (headline_like(j) || filler(j) || (j > k && known_teaser(j)))) {
         if (headline_like(j) || known_teaser(j)) {
           ++heads;
@@ -1500,6 +1500,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // rhyming lines are the article's (a song or a poem it quotes), kept
       // as announced lines are; the others are judged as before.
       uint64_t rhyme = 0;
+      std::vector<std::pair<size_t, uint64_t>> keyed;  // headline-sized lines with a rhyme key
       {
         // (Different words on one rhyme: a box's rows that end on the same
         // word, "... ريال", "... مباشر", are no verse.)
@@ -1509,17 +1510,18 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
           if (!headline_like(m)) continue;
           const uint64_t key = RhymeKey(blocks[m].text);
           if (key == 0) continue;
-          std::string_view t = blocks[m].text;
-          t = t.substr(t.rfind(' ') == std::string_view::npos ? 0 : t.rfind(' ') + 1);
+          keyed.emplace_back(m, key);
+          const std::string_view t = blocks[m].text;
+          const size_t sp = t.rfind(' ');
           auto& words = ends[key];
-          words.insert(t);
+          words.insert(sp == std::string_view::npos ? t : t.substr(sp + 1));
           if (static_cast<int>(words.size()) > most) most = static_cast<int>(words.size()), rhyme = key;
         }
         if (most < 3 || most * 5 < heads * 3) rhyme = 0;
       }
       if (rhyme != 0) {
-        for (size_t m = k; m <= last_head; ++m) {
-          if (headline_like(m) && RhymeKey(blocks[m].text) == rhyme) announced.push_back(m);
+        for (const auto& [m, key] : keyed) {
+          if (key == rhyme) announced.push_back(m);
         }
         open_from = last_head + 1;
         k = j;
@@ -1883,7 +1885,6 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       }
       if (byline_shape(i)) score -= 0.3;
       if (blocks[i].text.find(" | ") != std::string::npos || digits * 4 > f.cp) score -= 0.5;
-
       // Nearer the body is likelier (a site's slogan sharing a word sits
       // higher). The body starts at the first line that passed on its own;
       // a line at or above the first line of prose (a hard-wrapped page

@@ -830,7 +830,7 @@ bool LooksLikeAgedTeaser(std::string_view line) {
     if (IsNumber(w, 3)) w = PopWord(rest);
     if (w != "منذ" && w != "قبل") return false;
   }
-  // A separator right before the age, and three words or more before the first one.
+  // A separator right before the age, and two words or more before the first one.
   if (!IsSeparatorWord(PopWord(rest))) return false;
   int words = 0;
   bool ok = false;

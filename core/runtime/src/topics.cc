@@ -127,7 +127,7 @@ Status CreateError(const std::string& topic, rd_kafka_resp_err_t err, const char
                                  CreateCommand(topic, partitions, rf) +
                                  ") or to grant this principal CREATE on it, then start again");
     case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
-      if (rf <= brokers || why.find("fenced") != std::string::npos) {
+      if (TransientCreateError(err, message ? message : "", rf, brokers)) {
         // Enough brokers, refused for now (a fenced broker): not the flag's fault.
         return Status::Unavailable("cannot create topic '" + topic + "' with replication factor " +
                                    std::to_string(rf) + ": the cluster lists " + std::to_string(brokers) +
