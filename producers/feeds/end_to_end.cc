@@ -65,7 +65,7 @@ EndToEndSink::~EndToEndSink() {
   if (follow_thread_) follow_thread_->join();
   confirm_stop_ = true;
   if (confirm_thread_) confirm_thread_->join();
-  if (confirm_rk_) rd_kafka_destroy_flags(confirm_rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  confirm_rk_.reset();  // KafkaDeleter: without a consumer close
   inner_.reset();
   std::lock_guard<std::mutex> lock(mu_);
   if (log_ != nullptr) {
@@ -203,12 +203,8 @@ void EndToEndSink::Disconnect() {
   if (confirm_thread_) confirm_thread_->join();
   confirm_thread_.reset();
   // The broker is gone: nothing to say goodbye to.
-  if (confirm_rk_) rd_kafka_destroy_flags(confirm_rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-  for (auto& f : finals_) {
-    if (f.committed_rk)
-      rd_kafka_destroy_flags(f.committed_rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-  }
-  finals_.clear();
+  confirm_rk_.reset();  // KafkaDeleter: without a consumer close
+  finals_.clear();  // their handles too (KafkaDeleter: without a consumer close)
   if (inner_) inner_->Abandon();
   inner_.reset();
 }

@@ -226,5 +226,42 @@ TEST(ParallelRunnerTest, AFailedDeliveryTellsWhetherNewClientsCureIt) {
   EXPECT_FALSE(FailsOnProducerState(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED));  // no retry cures it
 }
 
+// The output's producer may raise the same error as a client fatal error
+// first, before any delivery report: the runner's loop stops on that, and
+// it too is cured by new clients (a clean-clone CI run's stage stopped so).
+TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
+  auto broker = EmbeddedBroker::Start(1, {"fatal.in"}, 1);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  ASSERT_TRUE(producer.ok());
+  std::atomic<int> busy{0}, most{0};
+  SlowStage stage(0, busy, most);
+  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  CaptureOutput out;
+  prometheus::Registry registry;
+  RunnerOptions ro;
+  ro.name = "fatal";
+  ro.input_topic = "fatal.in";
+  ro.group = "fatal-group";
+  StageRunner runner(o, ro, p, out, registry);
+  std::atomic<bool> stop{false};
+  std::thread raise([&] {
+    std::this_thread::sleep_for(500ms);
+    rd_kafka_test_fatal_error((*producer)->handle(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                              "sequence rewound (a test)");
+    for (int i = 0; i < 600 && !stop.load(); ++i) (*producer)->Poll(100);  // serves the error callback
+    stop = true;  // bounds the test if the runner never stops by itself
+  });
+  Status result = runner.Run(stop);
+  stop = true;
+  raise.join();
+  EXPECT_FALSE(result.ok());
+  EXPECT_NE(result.message().find("OUT_OF_ORDER_SEQUENCE_NUMBER"), std::string::npos) << result.ToString();
+  EXPECT_TRUE(runner.FailedOnProducerState()) << result.ToString();
+  producer->reset();  // takes its error with it (KafkaFatalError)
+  EXPECT_TRUE(KafkaFatalError().ok());
+}
+
 }  // namespace
 }  // namespace newsflow

@@ -14,7 +14,10 @@ void KafkaDeleter::operator()(rd_kafka_t* rk) const {
   // Consumers leave their group before this, within a deadline
   // (StageRunner::CloseWithin): an implicit close here could block forever
   // on a broker that is gone.
-  if (rk != nullptr) rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  if (rk == nullptr) return;
+  rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  // After the destroy: its last error callbacks have run by now.
+  ForgetKafkaFatalError(rk);
 }
 
 Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context) {

@@ -10,7 +10,14 @@ namespace newsflow {
 namespace {
 
 std::mutex g_mu;
-Status* g_fatal = nullptr;  // the first fatal error of the process, once set never changes
+// The first error no retry cures. A failed login belongs to the process (new
+// clients would fail the same way) and stays; a client's fatal error
+// (librdkafka's __FATAL, the state of one handle) goes with the handle that
+// raised it (ForgetKafkaFatalError): an idempotent producer whose sequence
+// the brokers lost in a failover is cured by a new producer, which must not
+// find its predecessor's error waiting for it.
+Status* g_fatal = nullptr;     // lives until exit once made
+rd_kafka_t* g_source = nullptr;  // the handle of a client's fatal error, else null
 
 }  // namespace
 
@@ -42,8 +49,10 @@ bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason) {
     return false;
   }
   std::lock_guard<std::mutex> lock(g_mu);
-  if (g_fatal == nullptr) {
-    g_fatal = new Status(Status::Unavailable(message));  // lives until exit
+  if (g_fatal == nullptr) g_fatal = new Status();
+  if (g_fatal->ok()) {
+    *g_fatal = Status::Unavailable(message);
+    g_source = code == RD_KAFKA_RESP_ERR__FATAL ? rk : nullptr;
     spdlog::error("{}", message);
   }
   return true;
@@ -52,6 +61,13 @@ bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason) {
 Status KafkaFatalError() {
   std::lock_guard<std::mutex> lock(g_mu);
   return g_fatal != nullptr ? *g_fatal : Status::OK();
+}
+
+void ForgetKafkaFatalError(rd_kafka_t* rk) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (rk == nullptr || rk != g_source) return;
+  *g_fatal = Status::OK();
+  g_source = nullptr;
 }
 
 void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void*) {

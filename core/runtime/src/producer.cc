@@ -169,7 +169,7 @@ FlowController::~FlowController() {
   if (thread_) thread_->join();
   // The handle never joined a group: closing it as a consumer would wait for
   // the group's coordinator, which blocks exit until a dead broker returns.
-  if (rk_) rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  rk_.reset();  // KafkaDeleter: without a consumer close
 }
 
 double FlowController::Pressure() const {

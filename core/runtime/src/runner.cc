@@ -619,8 +619,9 @@ Status StageRunner::AbandonAfterBrokerRestart() {
   metrics_.lost.Increment(static_cast<double>(total));
   spdlog::error("[{}] the embedded broker restarted: {} record(s) of {} lost in all; following the "
                 "new broker from its start", options_.name, total, options_.input_topic);
-  // The dead broker cannot hear a LeaveGroup or a commit: do not wait for it.
-  rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  // The dead broker cannot hear a LeaveGroup or a commit: do not wait for it
+  // (KafkaDeleter destroys without a consumer close).
+  rk_.reset();
   SetConnected(false);
   readiness_owner_->Release(readiness_);
   return Status::Unavailable("the embedded broker named in " + monitor.bootstrap_file() +
@@ -634,11 +635,14 @@ void StageRunner::Fail(const Status& s) {
 
 bool StageRunner::FailedOnProducerState() const {
   if (failure_.ok() || kafka_.exactly_once) return false;  // a transactional producer stops (fencing)
-  // The delivery status carries librdkafka's own text for the error (KafkaStatus).
   for (rd_kafka_resp_err_t code : {RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
                                    RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
                                    RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH}) {
-    if (failure_.message().find(rd_kafka_err2str(code)) != std::string::npos) return true;
+    // A delivery report carries librdkafka's text for the code; a client's
+    // fatal error (KafkaFatalError) names the code in parentheses.
+    if (failure_.message().find(rd_kafka_err2str(code)) != std::string::npos ||
+        failure_.message().find(std::string("(") + rd_kafka_err2name(code) + ")") != std::string::npos)
+      return true;
   }
   return false;
 }
@@ -790,9 +794,11 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     if (Status fatal = KafkaFatalError(); !fatal.ok()) {
       // Authentication failed or the client is broken for good: no drain is
       // possible, and leaving the group would wait for brokers that refuse us.
+      // The output's producer may have raised it (FailedOnProducerState).
       spdlog::error("[{}] stopping: {}", options_.name, fatal.ToString());
+      Fail(fatal);
       Shutdown::RemoveReporter(reporter);
-      rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+      rk_.reset();  // KafkaDeleter: without a consumer close
       return fatal;
     }
     output_.Poll(0);

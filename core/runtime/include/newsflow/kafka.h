@@ -93,8 +93,13 @@ Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
 // NoteKafkaError records the first such error of the process (and logs it
 // once); it returns false for any other error. Every long wait (the runner's
 // loop, flushes, flow control) checks KafkaFatalError() and returns it.
+// A failed login stays for the life of the process. A client's fatal error
+// is the state of that one handle: it is forgotten when the handle is
+// destroyed (KafkaDeleter calls ForgetKafkaFatalError), so new clients can
+// start (an idempotent producer whose sequence a failover lost).
 bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason);
 Status KafkaFatalError();  // OK while there is none
+void ForgetKafkaFatalError(rd_kafka_t* rk);  // if `rk` raised the recorded error
 // The error callback NewKafkaConf installs: NoteKafkaError, else a warning.
 void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
