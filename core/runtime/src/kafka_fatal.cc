@@ -18,12 +18,14 @@ std::mutex g_mu;
 // find its predecessor's error waiting for it.
 Status* g_fatal = nullptr;     // lives until exit once made
 rd_kafka_t* g_source = nullptr;  // the handle of a client's fatal error, else null
+rd_kafka_resp_err_t g_cause = RD_KAFKA_RESP_ERR_NO_ERROR;  // what librdkafka says caused it
 
 }  // namespace
 
 bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason) {
   const auto code = static_cast<rd_kafka_resp_err_t>(err);
   std::string message;
+  rd_kafka_resp_err_t underlying = RD_KAFKA_RESP_ERR_NO_ERROR;
   if (code == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
     message = std::string("Kafka authentication failed: ") + (reason != nullptr ? reason : "") +
               " (check -X security.protocol, sasl.mechanisms, sasl.username, sasl.password and "
@@ -38,7 +40,7 @@ bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason) {
                  "SASL_SSL or a newer librdkafka";
   } else if (code == RD_KAFKA_RESP_ERR__FATAL) {
     char detail[512] = "";
-    rd_kafka_resp_err_t underlying =
+    underlying =
         rk != nullptr ? rd_kafka_fatal_error(rk, detail, sizeof detail) : RD_KAFKA_RESP_ERR_NO_ERROR;
     message = std::string("Kafka client fatal error: ") +
               (detail[0] != '\0' ? detail : (reason != nullptr ? reason : "")) +
@@ -53,6 +55,7 @@ bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason) {
   if (g_fatal->ok()) {
     *g_fatal = Status::Unavailable(message);
     g_source = code == RD_KAFKA_RESP_ERR__FATAL ? rk : nullptr;
+    g_cause = underlying;
     spdlog::error("{}", message);
   }
   return true;
@@ -68,6 +71,12 @@ void ForgetKafkaFatalError(rd_kafka_t* rk) {
   if (rk == nullptr || rk != g_source) return;
   *g_fatal = Status::OK();
   g_source = nullptr;
+  g_cause = RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t KafkaFatalCause() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_cause;
 }
 
 void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void*) {

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <cstdio>
 #include <thread>
 
@@ -21,6 +23,26 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   if (fn == nullptr) return;
   (*fn)(m->err, m->partition, m->offset);
   delete fn;
+}
+
+// Fault injection for tests, off unless NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER=N
+// is set: the producer that takes the process's Nth record raises the fatal
+// error a leader's failover can give an idempotent producer
+// (OUT_OF_ORDER_SEQUENCE_NUMBER), once per process, through librdkafka's
+// own test hook. The real failure needs a killed partition leader at the
+// right moment (RealKafkaBrokerFailureTest saw it 1 run in 6); this makes
+// the recovery testable on any broker (tests/integration/pipeline_test.cc).
+void MaybeInjectFatal(rd_kafka_t* rk) {
+  static const int64_t after = [] {
+    const char* v = std::getenv("NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER");
+    return v != nullptr ? std::atoll(v) : 0;
+  }();
+  if (after <= 0) return;
+  static std::atomic<int64_t> produced{0};
+  if (produced.fetch_add(1, std::memory_order_relaxed) + 1 != after) return;
+  spdlog::warn("producer: NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER={}: raising a fatal error (a test)", after);
+  rd_kafka_test_fatal_error(rk, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                            "injected by NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER");
 }
 
 }  // namespace
@@ -89,7 +111,10 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(fn),
                                 RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      MaybeInjectFatal(rk_.get());
+      return Status::OK();
+    }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       if (Status f = KafkaFatalError(); !f.ok()) {
         delete fn;

@@ -635,13 +635,17 @@ void StageRunner::Fail(const Status& s) {
 
 bool StageRunner::FailedOnProducerState() const {
   if (failure_.ok() || kafka_.exactly_once) return false;  // a transactional producer stops (fencing)
+  // librdkafka raises the lost state as a fatal error of the producer; what
+  // the runner hears of it first varies: that error, a delivery report naming
+  // the code, "Local: Purged in queue" for what the fatal error purged, or
+  // "Local: Fatal error" from the next produce. The recorded cause decides
+  // (the output's producer is the process's only one in `newsflow stage`);
+  // a delivery report alone decides when no fatal error was raised.
+  const rd_kafka_resp_err_t cause = KafkaFatalCause();
   for (rd_kafka_resp_err_t code : {RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
                                    RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
                                    RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH}) {
-    // A delivery report carries librdkafka's text for the code; a client's
-    // fatal error (KafkaFatalError) names the code in parentheses.
-    if (failure_.message().find(rd_kafka_err2str(code)) != std::string::npos ||
-        failure_.message().find(std::string("(") + rd_kafka_err2name(code) + ")") != std::string::npos)
+    if (cause == code || failure_.message().find(rd_kafka_err2str(code)) != std::string::npos)
       return true;
   }
   return false;

@@ -100,6 +100,9 @@ Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
 bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason);
 Status KafkaFatalError();  // OK while there is none
 void ForgetKafkaFatalError(rd_kafka_t* rk);  // if `rk` raised the recorded error
+// The error librdkafka names as the cause of the recorded client fatal error
+// (rd_kafka_fatal_error), RD_KAFKA_RESP_ERR_NO_ERROR when there is none.
+rd_kafka_resp_err_t KafkaFatalCause();
 // The error callback NewKafkaConf installs: NoteKafkaError, else a warning.
 void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
