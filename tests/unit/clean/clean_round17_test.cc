@@ -38,6 +38,7 @@
 
 #include "clean_test_support.h"
 #include "furniture.h"
+#include "normalize.h"
 
 namespace newsflow {
 namespace {
@@ -473,6 +474,8 @@ TEST(CleanRound25Test, AToolRowShape) {
   EXPECT_TRUE(LooksLikeToolRow("طباعه البريد الالكتروني تكبير تصغير"));
   EXPECT_TRUE(LooksLikeToolRow("اعجبني تعليق مشاركه"));
   EXPECT_TRUE(LooksLikeToolRow("print email share"));
+  // As the cleaner hands it over: folding drops the hyphen of "E-mail".
+  EXPECT_TRUE(LooksLikeToolRow(clean::Normalizer::Fold("Print | E-mail")));
   EXPECT_FALSE(LooksLikeToolRow("طباعه"));                  // one word: a phrase line's job
   EXPECT_FALSE(LooksLikeToolRow("طباعه طباعه"));            // one tool twice
   EXPECT_FALSE(LooksLikeToolRow("طباعه الكتب المدرسيه"));   // words of a sentence
