@@ -180,6 +180,32 @@ TEST_P(PipelineTest, AStageWhoseProducerLostItsSequenceStartsNewClientsAndLosesN
   }
 }
 
+// The same lost state in `newsflow produce`: its sink keeps every record
+// until Kafka acknowledged it, starts a new producer and sends again what
+// the old one held, so the command ends well with every article in the
+// topic (it exited 1 with "N record(s) were not acknowledged" before).
+TEST_P(PipelineTest, AProducerWhoseSequenceWasLostStartsANewOneAndLosesNothing) {
+  constexpr int kArticles = 3000;
+  StartBroker(4);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");  // the group produce watches
+  WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
+  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce",
+                        {{"NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER", "1000"}});
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  const std::string log = producer->Log();
+  EXPECT_NE(log.find("raising a fatal error (a test)"), std::string::npos) << log;
+  EXPECT_NE(log.find("new producer (1 of 5 in a row)"), std::string::npos) << log;
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= static_cast<size_t>(kArticles); }, 90s))
+      << "got " << Ids(out).unique.size() << " of " << kArticles << "\n" << sink->Log();
+  IdCount c = Ids(out);
+  EXPECT_EQ(c.unique.size(), static_cast<size_t>(kArticles));
+  std::cout << "[ report ] fatal producer error after 1000 records; new producer; duplicates: "
+            << c.lines - c.unique.size() << " of " << c.lines << "\n";
+  sink->Signal(SIGTERM);
+  EXPECT_EQ(sink->Wait(30s), 0) << sink->Log();
+}
+
 TEST_P(PipelineTest, TwoInstancesShareThePartitions) {
   StartBroker(4);
   std::string out = dir_ + "/out.jsonl";

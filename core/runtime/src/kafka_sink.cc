@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "newsflow/broker_restart.h"
 #include "newsflow/codec.h"
@@ -16,6 +17,7 @@ Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOp
                                                                    prometheus::Registry& registry,
                                                                    const std::atomic<bool>* stop) {
   std::unique_ptr<KafkaArticleSink> s(new KafkaArticleSink());
+  s->kafka_ = kafka;
   auto producer = KafkaProducer::Create(kafka);
   if (!producer.ok()) return producer.status();
   s->producer_ = std::move(*producer);
@@ -68,7 +70,10 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
     // A restarted embedded broker never drains the old backlog: stop waiting.
     auto& restarted = BrokerMonitor::Get().restarted_flag();
     while (flow_->Blocked() && !stop_->load() && !restarted.load() && KafkaFatalError().ok()) {
-      producer_->Poll(20);
+      {
+        std::shared_lock lock(producer_mu_);
+        producer_->Poll(20);
+      }
       auto now = std::chrono::steady_clock::now();
       if (now - start >= std::chrono::seconds(5) && now - last_log >= std::chrono::seconds(30)) {
         last_log = now;
@@ -86,30 +91,160 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
                                                                     start).count());
     if (stop_->load()) return Status::Unavailable("stopping");
     if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
+    NEWSFLOW_RETURN_IF_ERROR(RenewIfLost());
     NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
   }
-  auto bytes = json.size();
-  Status s = producer_->Produce(options_.topic, key, json,
-                                [this, bytes](rd_kafka_resp_err_t err, int32_t, int64_t) {
-                                  if (flow_) flow_->NoteAcked();
-                                  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-                                    acked_.fetch_add(1);
-                                    metrics_->sent.Increment();
-                                    metrics_->bytes_out.Increment(static_cast<double>(bytes));
-                                  } else {
-                                    failed_.fetch_add(1);
-                                    spdlog::error("produce: delivery failed: {}", rd_kafka_err2str(err));
-                                  }
-                                });
-  if (!s.ok()) return s;
+  NEWSFLOW_RETURN_IF_ERROR(Hand(false, key, json));
   if (flow_) flow_->NoteProduced(json.size());
   published_.fetch_add(1);
-  producer_->Poll(0);
+  return Status::OK();
+}
+
+KafkaArticleSink::~KafkaArticleSink() {
+  // First, while everything its delivery reports touch is alive; they change
+  // nothing now (renewing_).
+  renewing_ = true;
+  std::unique_lock lock(producer_mu_);
+  producer_.reset();
+}
+
+bool KafkaArticleSink::LostProducerState() const {
+  if (renewing_.load() || !producer_) return true;
+  char why[256];
+  const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(producer_->handle(), why, sizeof why);
+  return cause == RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER ||
+         cause == RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID || cause == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
+}
+
+Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
+  const bool dead_letter = u.dead_letter;
+  const size_t bytes = u.value.size();
+  return producer_->Produce(
+      dead_letter ? options_.dlq_topic : options_.topic, u.key, u.value,
+      [this, seq, dead_letter, bytes](rd_kafka_resp_err_t err, int32_t, int64_t) {
+        // Runs inside the producer's poll or flush, with producer_mu_ held.
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && LostProducerState()) return;  // the next producer sends it
+        {
+          std::lock_guard<std::mutex> lock(unacked_mu_);
+          unacked_.erase(seq);
+        }
+        if (!dead_letter && flow_) flow_->NoteAcked();
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+          if (dead_letter) return;
+          acked_.fetch_add(1);
+          metrics_->sent.Increment();
+          metrics_->bytes_out.Increment(static_cast<double>(bytes));
+          return;
+        }
+        failed_.fetch_add(1);
+        spdlog::error("{}: delivery failed: {}", dead_letter ? "dead letter" : "produce", rd_kafka_err2str(err));
+      });
+}
+
+Status KafkaArticleSink::Hand(bool dead_letter, std::string_view key, std::string_view value) {
+  NEWSFLOW_RETURN_IF_ERROR(RenewIfLost());
+  {
+    // Held while the record is kept and handed over, so a renewal (exclusive)
+    // cannot send it too.
+    std::shared_lock lock(producer_mu_);
+    uint64_t seq;
+    const Unacked* held;
+    {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      seq = ++next_seq_;
+      Unacked& u = unacked_[seq];
+      u.dead_letter = dead_letter;
+      u.key.assign(key);
+      u.value.assign(value);
+      held = &u;  // a map node: stays put until erased, which only its delivery does
+    }
+    Status s = ProduceHeld(seq, *held);
+    if (s.ok()) {
+      producer_->Poll(0);
+      queue_->Set(producer_->QueueLength());
+      return s;
+    }
+    if (!LostProducerState()) {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      unacked_.erase(seq);
+      return s;
+    }
+  }
+  return Renew();  // a new producer sends it, after what is older
+}
+
+Status KafkaArticleSink::RenewIfLost() {
+  {
+    std::shared_lock lock(producer_mu_);
+    if (!LostProducerState()) return Status::OK();
+  }
+  return Renew();
+}
+
+Status KafkaArticleSink::Renew() {
+  std::unique_lock lock(producer_mu_);
+  if (!producer_ || !LostProducerState()) return Status::OK();  // renewed by another thread
+  char why[512] = "";
+  const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(producer_->handle(), why, sizeof why);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_renewal_ > std::chrono::minutes(1)) renewals_in_a_row_ = 0;
+  constexpr int kNewProducers = 5;
+  if (++renewals_in_a_row_ > kNewProducers)
+    return Status::Unavailable(options_.producer_name + ": the producer lost its state on the brokers " +
+                               std::to_string(renewals_in_a_row_) + " times in a row (" +
+                               rd_kafka_err2name(cause) + ": " + why + ")");
+  last_renewal_ = now;
+  renewing_ = true;
+  // What the old producer holds comes back as failed deliveries: kept.
+  rd_kafka_purge(producer_->handle(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  const auto end = now + std::chrono::seconds(2);
+  while (producer_->QueueLength() > 0 && std::chrono::steady_clock::now() < end) producer_->Poll(50);
+  auto fresh = KafkaProducer::Create(kafka_);
+  if (!fresh.ok()) {
+    renewing_ = false;
+    return fresh.status().WithContext(options_.producer_name + ": starting a new producer");
+  }
+  {
+    std::unique_ptr<KafkaProducer> old = std::move(producer_);
+    producer_ = std::move(*fresh);
+  }  // the old one is destroyed, and its fatal error with it (KafkaFatalError)
+  renewing_ = false;
+  producer_->LearnPartitions(options_.topic);
+  std::vector<uint64_t> seqs;
+  {
+    std::lock_guard<std::mutex> l(unacked_mu_);
+    seqs.reserve(unacked_.size());
+    for (const auto& [seq, u] : unacked_) seqs.push_back(seq);
+  }
+  renewals_total_.fetch_add(1);
+  spdlog::warn("{}: the producer lost its state on the brokers ({}: {}): new producer ({} of {} in a "
+               "row), sending again the {} record(s) not acknowledged",
+               options_.producer_name, rd_kafka_err2name(cause), why, renewals_in_a_row_, kNewProducers,
+               seqs.size());
+  for (uint64_t seq : seqs) {
+    Unacked u;
+    {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      auto it = unacked_.find(seq);
+      if (it == unacked_.end()) continue;
+      u = it->second;
+    }
+    Status s = ProduceHeld(seq, u);
+    if (s.ok()) continue;
+    if (LostProducerState()) return s.WithContext(options_.producer_name + ": the new producer");
+    {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      unacked_.erase(seq);
+    }
+    failed_.fetch_add(1);
+    spdlog::error("{}: sending again failed: {}", options_.producer_name, s.ToString());
+  }
   queue_->Set(producer_->QueueLength());
   return Status::OK();
 }
 
 void KafkaArticleSink::Abandon() {
+  std::unique_lock lock(producer_mu_);
   rd_kafka_purge(producer_->handle(),
                  RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING);
   auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
@@ -119,13 +254,7 @@ void KafkaArticleSink::Abandon() {
 Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
   std::string json = EncodeDeadLetter(d);
   metrics_->DeadLettered(d.reason_code).Increment();
-  return producer_->Produce(options_.dlq_topic, d.key, json,
-                            [this](rd_kafka_resp_err_t err, int32_t, int64_t) {
-                              if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                                failed_.fetch_add(1);
-                                spdlog::error("dead letter: delivery failed: {}", rd_kafka_err2str(err));
-                              }
-                            });
+  return Hand(true, d.key, json);
 }
 
 Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
@@ -133,19 +262,27 @@ Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto& restarted = BrokerMonitor::Get().restarted_flag();
   Status flushed;
+  std::shared_lock lock(producer_mu_, std::defer_lock);
   for (;;) {
+    // A producer that lost its state on the brokers is replaced, and what it
+    // held is sent again (Renew); the flush goes on with the new one.
+    NEWSFLOW_RETURN_IF_ERROR(RenewIfLost());
+    lock.lock();
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     flushed = producer_->Flush(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(500)));
-    if (flushed.code() != StatusCode::kTimeout || restarted.load() ||
-        std::chrono::steady_clock::now() >= deadline)
+    const bool lost = LostProducerState();
+    if (std::chrono::steady_clock::now() >= deadline || restarted.load() ||
+        (!lost && flushed.code() != StatusCode::kTimeout))
       break;
+    lock.unlock();
   }
   if (!flushed.ok() && restarted.load())
     flushed = Status::Unavailable("the embedded broker restarted with " +
                                   std::to_string(producer_->QueueLength()) +
                                   " record(s) not acknowledged");
   queue_->Set(producer_->QueueLength());
+  lock.unlock();
   NEWSFLOW_RETURN_IF_ERROR(flushed);
   if (failed_.load() > 0)
     return Status::Unavailable(std::to_string(failed_.load()) + " record(s) were not acknowledged");

@@ -2,12 +2,27 @@
 // news.raw keyed by article id, holds back while the topic's consumer group
 // is too far behind (FlowController), and sends dead letters to news.dlq.
 //
+// After a broker's failover the idempotent producer may find its state lost
+// on the brokers (librdkafka's fatal error, cause OUT_OF_ORDER_SEQUENCE_NUMBER,
+// UNKNOWN_PRODUCER_ID or INVALID_PRODUCER_EPOCH): no retry of that producer
+// cures it, a new one does. The sink keeps every record until Kafka
+// acknowledged it; on such an error it starts a new producer and sends again,
+// in their order, all it still holds (at most five times in a row without a
+// minute between; duplicates in the topic are possible, as after any retry).
+// `produce`, `watch` and `run`'s reader go on instead of failing (`produce`)
+// or refusing every later article while running on (`watch`).
+//
 // Thread-safety: Publish/PublishDeadLetter may be called from several threads.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 
 #include "newsflow/metrics.h"
@@ -28,6 +43,7 @@ class KafkaArticleSink final : public ArticleSink {
     std::optional<FlowController::Limits> limits;  // default: FlowController::Limits::For(kafka)
   };
 
+  ~KafkaArticleSink() override;
   static Result<std::unique_ptr<KafkaArticleSink>> Create(const KafkaOptions& kafka, Options o,
                                                           prometheus::Registry& registry,
                                                           const std::atomic<bool>* stop = nullptr);
@@ -44,11 +60,41 @@ class KafkaArticleSink final : public ArticleSink {
   int64_t published() const { return published_.load(); }
   int64_t acknowledged() const { return acked_.load(); }
   int64_t failed() const { return failed_.load(); }
+  int renewals() const { return renewals_total_.load(); }  // new producers started
 
  private:
   KafkaArticleSink() = default;
   Status Send(std::string_view key, std::string_view value);
+  // Holds the record and hands it to the producer (renewing it when it lost
+  // its state): OK once a producer took it.
+  Status Hand(bool dead_letter, std::string_view key, std::string_view value);
+  Status RenewIfLost();  // REQUIRES: producer_mu_ not held
+  // A record until Kafka acknowledged it (the value sent again by a new producer).
+  struct Unacked {
+    bool dead_letter = false;
+    std::string key, value;
+  };
+  // Hands record `seq` (held in unacked_) to the current producer.
+  // REQUIRES: producer_mu_ held (shared or exclusive).
+  Status ProduceHeld(uint64_t seq, const Unacked& u);
+  // The producer is in a fatal state a new producer cures (see above).
+  // REQUIRES: producer_mu_ held.
+  bool LostProducerState() const;
+  // Starts a new producer and sends again what is not acknowledged; OK when
+  // another thread did so already. Takes producer_mu_ exclusively.
+  Status Renew();
   Options options_;
+  KafkaOptions kafka_;
+  std::shared_mutex producer_mu_;  // producer_ is replaced under it (Renew)
+  std::mutex unacked_mu_;
+  std::map<uint64_t, Unacked> unacked_;  // by sequence: the order they were sent in
+  uint64_t next_seq_ = 0;                // under unacked_mu_
+  int renewals_in_a_row_ = 0;            // under producer_mu_ (exclusive)
+  std::chrono::steady_clock::time_point last_renewal_{};
+  std::atomic<int> renewals_total_{0};
+  // While a producer is replaced (or the sink destroyed), what the old one
+  // reports as failed is kept for the next one.
+  std::atomic<bool> renewing_{false};
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<FlowController> flow_;
   const std::atomic<bool>* stop_ = nullptr;
