@@ -9,8 +9,9 @@
 // acknowledged it; on such an error it starts a new producer and sends again,
 // in their order, all it still holds (at most five times in a row without a
 // minute between; duplicates in the topic are possible, as after any retry).
-// `produce`, `watch` and `run`'s reader go on instead of failing (`produce`)
-// or refusing every later article while running on (`watch`).
+// `produce` and `watch` go on instead of failing (`produce`) or refusing
+// every later article while running on (`watch`). (In `run` the stages'
+// runners stop on any fatal error of the process, so `run` still fails.)
 //
 // Thread-safety: Publish/PublishDeadLetter may be called from several threads.
 #pragma once
