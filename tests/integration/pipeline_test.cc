@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -202,6 +203,47 @@ TEST_P(PipelineTest, AProducerWhoseSequenceWasLostStartsANewOneAndLosesNothing) 
   EXPECT_EQ(c.unique.size(), static_cast<size_t>(kArticles));
   std::cout << "[ report ] fatal producer error after 1000 records; new producer; duplicates: "
             << c.lines - c.unique.size() << " of " << c.lines << "\n";
+  sink->Signal(SIGTERM);
+  EXPECT_EQ(sink->Wait(30s), 0) << sink->Log();
+}
+
+// A broker away for longer than message.timeout.ms: what the producer
+// held times out. The sink sends it again (before, each such record was
+// failed: `produce` exited 1, and `watch`, which had marked the item seen,
+// lost it until a restart and failed every later flush). The embedded broker
+// is stopped with SIGSTOP for four message timeouts while articles come in
+// on a pipe.
+TEST_P(PipelineTest, ProducerSendsAgainWhatTimedOutWhileTheBrokerWasAway) {
+  if (GetParam() != Broker::kEmbedded) GTEST_SKIP() << "the shared Apache Kafka cannot be paused";
+  StartBroker(4);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");
+  const std::string fifo = dir_ + "/in.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  WriteArticles(dir_ + "/first.jsonl", 500, 300, "first");
+  WriteArticles(dir_ + "/second.jsonl", 500, 300, "second");
+  auto producer = std::make_unique<Process>(
+      [&] {
+        std::vector<std::string> args = {NewsflowBinary(), "produce", "-", "-X", "message.timeout.ms=1000"};
+        args.insert(args.end(), broker_.args().begin(), broker_.args().end());
+        return args;
+      }(),
+      dir_ + "/produce.log", std::map<std::string, std::string>{}, fifo);
+  {
+    std::ofstream pipe(fifo);  // opens once the producer has it open for reading
+    pipe << ReadFile(dir_ + "/first.jsonl") << std::flush;
+    ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 500; }, 60s)) << producer->Log();
+    broker_.process()->Signal(SIGSTOP);
+    pipe << ReadFile(dir_ + "/second.jsonl") << std::flush;
+    std::this_thread::sleep_for(4s);
+    broker_.process()->Signal(SIGCONT);
+  }  // end of input
+  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+  EXPECT_NE(producer->Log().find("timed out before Kafka acknowledged them"), std::string::npos)
+      << "the broker's pause must have timed records out\n" << producer->Log();
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 1000; }, 60s))
+      << "got " << Ids(out).unique.size() << " of 1000\n" << producer->Log() << sink->Log();
+  EXPECT_EQ(Ids(out).unique.size(), 1000u);
   sink->Signal(SIGTERM);
   EXPECT_EQ(sink->Wait(30s), 0) << sink->Log();
 }

@@ -124,6 +124,11 @@ Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
       [this, seq, dead_letter, bytes](rd_kafka_resp_err_t err, int32_t, int64_t) {
         // Runs inside the producer's poll or flush, with producer_mu_ held.
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR && LostProducerState()) return;  // the next producer sends it
+        if (err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT && !stop_->load()) {
+          std::lock_guard<std::mutex> lock(unacked_mu_);
+          retry_.push_back(seq);  // the next Publish or Flush sends it again
+          return;
+        }
         {
           std::lock_guard<std::mutex> lock(unacked_mu_);
           unacked_.erase(seq);
@@ -147,6 +152,7 @@ Status KafkaArticleSink::Hand(bool dead_letter, std::string_view key, std::strin
     // Held while the record is kept and handed over, so a renewal (exclusive)
     // cannot send it too.
     std::shared_lock lock(producer_mu_);
+    NEWSFLOW_RETURN_IF_ERROR(ResendTimedOut());
     uint64_t seq;
     const Unacked* held;
     {
@@ -171,6 +177,33 @@ Status KafkaArticleSink::Hand(bool dead_letter, std::string_view key, std::strin
     }
   }
   return Renew();  // a new producer sends it, after what is older
+}
+
+Status KafkaArticleSink::ResendTimedOut() {
+  std::vector<uint64_t> seqs;
+  {
+    std::lock_guard<std::mutex> l(unacked_mu_);
+    if (retry_.empty()) return Status::OK();
+    seqs.swap(retry_);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  spdlog::warn("{}: {} record(s) timed out before Kafka acknowledged them (message.timeout.ms): "
+               "sending them again", options_.producer_name, seqs.size());
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    Unacked u;
+    {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      auto it = unacked_.find(seqs[i]);
+      if (it == unacked_.end()) continue;
+      u = it->second;
+    }
+    if (Status s = ProduceHeld(seqs[i], u); !s.ok()) {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      retry_.insert(retry_.end(), seqs.begin() + static_cast<std::ptrdiff_t>(i), seqs.end());
+      return s;
+    }
+  }
+  return Status::OK();
 }
 
 Status KafkaArticleSink::RenewIfLost() {
@@ -215,6 +248,7 @@ Status KafkaArticleSink::Renew() {
     std::lock_guard<std::mutex> l(unacked_mu_);
     seqs.reserve(unacked_.size());
     for (const auto& [seq, u] : unacked_) seqs.push_back(seq);
+    retry_.clear();  // all of it goes again below
   }
   renewals_total_.fetch_add(1);
   spdlog::warn("{}: the producer lost its state on the brokers ({}: {}): new producer ({} of {} in a "
@@ -270,12 +304,25 @@ Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {
     lock.lock();
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
+    Status resent = ResendTimedOut();
     flushed = producer_->Flush(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(500)));
+    if (flushed.ok() && !resent.ok()) flushed = resent;
     const bool lost = LostProducerState();
+    bool again;  // timed out meanwhile: to be sent again
+    {
+      std::lock_guard<std::mutex> l(unacked_mu_);
+      again = !retry_.empty();
+    }
     if (std::chrono::steady_clock::now() >= deadline || restarted.load() ||
-        (!lost && flushed.code() != StatusCode::kTimeout))
+        (!lost && !again && flushed.code() != StatusCode::kTimeout))
       break;
     lock.unlock();
+  }
+  {
+    std::lock_guard<std::mutex> l(unacked_mu_);
+    if (!retry_.empty() && flushed.ok())
+      flushed = Status::Timeout(std::to_string(retry_.size()) + " record(s) timed out before Kafka at " +
+                                kafka_.brokers + " acknowledged them; they are sent again");
   }
   if (!flushed.ok() && restarted.load())
     flushed = Status::Unavailable("the embedded broker restarted with " +

@@ -10,7 +10,11 @@
 // in their order, all it still holds (at most five times in a row without a
 // minute between; duplicates in the topic are possible, as after any retry).
 // `produce` and `watch` go on instead of failing (`produce`) or refusing
-// every later article while running on (`watch`). (In `run` the stages'
+// every later article while running on (`watch`).
+// A record that timed out before Kafka acknowledged it (message.timeout.ms,
+// 5 minutes by default: the broker was away that long) is sent again by the
+// next Publish or Flush rather than failed: `watch` had marked its item seen,
+// so a failed record was lost until a restart, and every later Flush failed. (In `run` the stages'
 // runners stop on any fatal error of the process, so `run` still fails.)
 //
 // Thread-safety: Publish/PublishDeadLetter may be called from several threads.
@@ -25,6 +29,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "newsflow/metrics.h"
 #include "newsflow/producer.h"
@@ -70,6 +75,8 @@ class KafkaArticleSink final : public ArticleSink {
   // its state): OK once a producer took it.
   Status Hand(bool dead_letter, std::string_view key, std::string_view value);
   Status RenewIfLost();  // REQUIRES: producer_mu_ not held
+  // Sends again what timed out (retry_). REQUIRES: producer_mu_ held.
+  Status ResendTimedOut();
   // A record until Kafka acknowledged it (the value sent again by a new producer).
   struct Unacked {
     bool dead_letter = false;
@@ -90,6 +97,7 @@ class KafkaArticleSink final : public ArticleSink {
   std::mutex unacked_mu_;
   std::map<uint64_t, Unacked> unacked_;  // by sequence: the order they were sent in
   uint64_t next_seq_ = 0;                // under unacked_mu_
+  std::vector<uint64_t> retry_;          // under unacked_mu_: timed out, to send again
   int renewals_in_a_row_ = 0;            // under producer_mu_ (exclusive)
   std::chrono::steady_clock::time_point last_renewal_{};
   std::atomic<int> renewals_total_{0};
