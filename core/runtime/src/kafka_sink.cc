@@ -152,7 +152,8 @@ Status KafkaArticleSink::Hand(bool dead_letter, std::string_view key, std::strin
     // Held while the record is kept and handed over, so a renewal (exclusive)
     // cannot send it too.
     std::shared_lock lock(producer_mu_);
-    NEWSFLOW_RETURN_IF_ERROR(ResendTimedOut());
+    // What timed out goes first; a producer that lost its state is renewed below.
+    if (Status r = ResendTimedOut(); !r.ok() && !LostProducerState()) return r;
     uint64_t seq;
     const Unacked* held;
     {
