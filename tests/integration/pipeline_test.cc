@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "broker_fixture.h"
+#include "support/http_client.h"
 #include "committed_offsets.h"
 #include "support/process.h"
 #include "support/sink_file.h"
@@ -222,9 +223,12 @@ TEST_P(PipelineTest, ProducerSendsAgainWhatTimedOutWhileTheBrokerWasAway) {
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   WriteArticles(dir_ + "/first.jsonl", 500, 300, "first");
   WriteArticles(dir_ + "/second.jsonl", 500, 300, "second");
+  const int port = FreePort();
   auto producer = std::make_unique<Process>(
       [&] {
-        std::vector<std::string> args = {NewsflowBinary(), "produce", "-", "-X", "message.timeout.ms=1000"};
+        std::vector<std::string> args = {NewsflowBinary(), "produce", "-", "-X", "message.timeout.ms=1000",
+                                         "--metrics-addr", "127.0.0.1:" + std::to_string(port),
+                                         "--metrics-linger-ms", "30000"};
         args.insert(args.end(), broker_.args().begin(), broker_.args().end());
         return args;
       }(),
@@ -238,6 +242,17 @@ TEST_P(PipelineTest, ProducerSendsAgainWhatTimedOutWhileTheBrokerWasAway) {
     std::this_thread::sleep_for(4s);
     broker_.process()->Signal(SIGCONT);
   }  // end of input
+  // Operators see it: each record sent again counts as a delivery failure.
+  std::string metrics;
+  ASSERT_TRUE(WaitFor([&] {
+    return HttpGet("http://127.0.0.1:" + std::to_string(port) + "/metrics", &metrics, 1000) == 200 &&
+           producer->Log().find("newsflow produce:") != std::string::npos;  // its summary: all flushed
+  }, 120s)) << producer->Log();
+  HttpGet("http://127.0.0.1:" + std::to_string(port) + "/metrics", &metrics, 1000);
+  const size_t at = metrics.find("newsflow_delivery_failures_total{stage=\"produce\"}");
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GE(std::stod(metrics.substr(metrics.find(' ', at) + 1)), 1.0) << metrics.substr(at, 80);
+  producer->Signal(SIGTERM);  // ends the linger
   ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
   EXPECT_NE(producer->Log().find("timed out before Kafka acknowledged them"), std::string::npos)
       << "the broker's pause must have timed records out\n" << producer->Log();

@@ -34,6 +34,7 @@ Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOp
   s->metrics_ = std::make_unique<StageMetrics>(registry, o.producer_name, "", o.topic);
   s->paused_ = &MetricFamilies::For(registry).flow_paused.Add({{"stage", o.producer_name}});
   s->queue_ = &MetricFamilies::For(registry).producer_queue.Add({{"stage", o.producer_name}});
+  s->delivery_failures_ = &MetricFamilies::For(registry).delivery_failures.Add({{"stage", o.producer_name}});
   s->stop_ = stop != nullptr ? stop : &s->never_stop_;
   s->options_ = std::move(o);
   return s;
@@ -125,6 +126,7 @@ Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
         // Runs inside the producer's poll or flush, with producer_mu_ held.
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR && LostProducerState()) return;  // the next producer sends it
         if (err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT && !stop_->load()) {
+          delivery_failures_->Increment();
           std::lock_guard<std::mutex> lock(unacked_mu_);
           retry_.push_back(seq);  // the next Publish or Flush sends it again
           return;
@@ -142,6 +144,7 @@ Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
           return;
         }
         failed_.fetch_add(1);
+        delivery_failures_->Increment();
         spdlog::error("{}: delivery failed: {}", dead_letter ? "dead letter" : "produce", rd_kafka_err2str(err));
       });
 }
@@ -252,6 +255,7 @@ Status KafkaArticleSink::Renew() {
     retry_.clear();  // all of it goes again below
   }
   renewals_total_.fetch_add(1);
+  delivery_failures_->Increment(static_cast<double>(seqs.size()));
   spdlog::warn("{}: the producer lost its state on the brokers ({}: {}): new producer ({} of {} in a "
                "row), sending again the {} record(s) not acknowledged",
                options_.producer_name, rd_kafka_err2name(cause), why, renewals_in_a_row_, kNewProducers,
@@ -272,6 +276,7 @@ Status KafkaArticleSink::Renew() {
       unacked_.erase(seq);
     }
     failed_.fetch_add(1);
+    delivery_failures_->Increment();
     spdlog::error("{}: sending again failed: {}", options_.producer_name, s.ToString());
   }
   queue_->Set(producer_->QueueLength());

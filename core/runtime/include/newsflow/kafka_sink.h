@@ -112,6 +112,9 @@ class KafkaArticleSink final : public ArticleSink {
   std::unique_ptr<StageMetrics> metrics_;
   prometheus::Gauge* paused_ = nullptr;
   prometheus::Gauge* queue_ = nullptr;
+  // Records Kafka did not acknowledge: failed, timed out (sent again) or
+  // held by a producer that lost its state (sent again by a new one).
+  prometheus::Counter* delivery_failures_ = nullptr;
 };
 
 }  // namespace newsflow
