@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "broker_fixture.h"
@@ -388,30 +389,33 @@ namespace {
 
 // `newsflow watch` as a process: a loopback feed server's items reach
 // news.raw once each, and a restart with the same state publishes nothing again.
+// A feed of `items` stories on a loopback server (its pages too), and
+// dir_/feeds.yaml naming it; the server in *server.
+void ServeFeed(const std::string& dir, int items, std::unique_ptr<Process>* server) {
+  std::string root = dir + "/www";
+  std::filesystem::create_directories(root);
+  std::ostringstream rss;
+  rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>)";
+  for (int i = 0; i < items; ++i)
+    rss << "<item><title>Story " << i << "</title><link>http://127.0.0.1:PORT/page/s" << i << "</link><guid>s"
+        << i << "</guid><pubDate>Mon, 23 Nov 2026 10:" << (i < 10 ? "0" : "") << i << ":00 GMT</pubDate></item>";
+  rss << "</channel></rss>";
+  std::string server_log = dir + "/server.log";
+  std::string port;
+  std::ofstream(root + "/world.xml") << rss.str();
+  *server = StartFeedServer(root, server_log, port);
+  ASSERT_FALSE(port.empty()) << ReadFile(server_log);
+  std::string xml = rss.str();  // the links need the real port
+  for (size_t at; (at = xml.find("PORT")) != std::string::npos;) xml.replace(at, 4, port);
+  std::ofstream(root + "/world.xml") << xml;
+  std::ofstream(dir + "/feeds.yaml") << "feeds:\n  - url: http://127.0.0.1:" << port
+                                     << "/feed/world.xml\n    source: world-desk\n    interval_s: 1\n";
+}
+
 TEST_P(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
   StartBroker(2);
-  std::string root = dir_ + "/www";
-  std::filesystem::create_directories(root);
-  {
-    std::ofstream rss(root + "/world.xml");
-    rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>World</title>)";
-    for (int i = 0; i < 3; ++i)
-      rss << "<item><title>Story " << i << "</title><link>http://127.0.0.1:PORT/page/s" << i
-          << "</link><guid>s" << i << "</guid><pubDate>Mon, 23 Nov 2026 10:0" << i
-          << ":00 GMT</pubDate></item>";
-    rss << "</channel></rss>";
-  }
-  std::string server_log = dir_ + "/server.log";
-  std::string port;
-  auto server = StartFeedServer(root, server_log, port);
-  ASSERT_FALSE(port.empty()) << ReadFile(server_log);
-  {  // the links need the real port
-    std::string xml = ReadFile(root + "/world.xml");
-    for (size_t at; (at = xml.find("PORT")) != std::string::npos;) xml.replace(at, 4, port);
-    std::ofstream(root + "/world.xml") << xml;
-    std::ofstream(dir_ + "/feeds.yaml") << "feeds:\n  - url: http://127.0.0.1:" << port
-                                       << "/feed/world.xml\n    source: world-desk\n    interval_s: 1\n";
-  }
+  std::unique_ptr<Process> server;
+  ASSERT_NO_FATAL_FAILURE(ServeFeed(dir_, 3, &server));
   std::string out = dir_ + "/raw.jsonl";
   auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");
   std::vector<std::string> watch = {"watch", "--feeds", dir_ + "/feeds.yaml", "--state",
@@ -440,6 +444,26 @@ TEST_P(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
   auto status = Start({"watch", "--status", "--state", dir_ + "/feeds.state"}, "status");
   ASSERT_EQ(status->Wait(10s), 0);
   EXPECT_NE(status->Log().find("world-desk"), std::string::npos) << status->Log();
+}
+
+// `watch` whose producer lost its state on the brokers (injected after its
+// 4th record) starts a new one and publishes every item; before, it went on
+// polling but refused every later item ("sink refused ...") until restarted.
+TEST_P(PipelineTest, WatchGoesOnWithANewProducerAfterItLostItsState) {
+  StartBroker(2);
+  std::unique_ptr<Process> server;
+  ASSERT_NO_FATAL_FAILURE(ServeFeed(dir_, 12, &server));
+  std::string out = dir_ + "/raw.jsonl";
+  auto sink = StartSink("news.raw", out, "newsflow-clean", "sink");
+  auto w = Start({"watch", "--feeds", dir_ + "/feeds.yaml", "--state", dir_ + "/feeds.state", "--politeness-ms",
+                  "10", "--allow-private-addresses"},
+                 "watch", {{"NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER", "4"}});
+  EXPECT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= 12; }, 60s))
+      << "got " << Ids(out).unique.size() << " of 12\n" << w->Log();
+  EXPECT_NE(w->Log().find("new producer (1 of 5 in a row)"), std::string::npos) << w->Log();
+  EXPECT_EQ(w->Log().find("sink refused"), std::string::npos) << w->Log();
+  w->Signal(SIGTERM);
+  EXPECT_EQ(w->Wait(30s), 0) << w->Log();
 }
 
 }  // namespace
