@@ -448,7 +448,8 @@ TEST_P(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
 
 // `watch` whose producer lost its state on the brokers (injected after its
 // 4th record) starts a new one and publishes every item; before, it went on
-// polling but refused every later item ("sink refused ...") until restarted.
+// polling with a dead producer: 4 of 12 items published, and "sink flush
+// failed, state save postponed" every 5 s until restarted.
 TEST_P(PipelineTest, WatchGoesOnWithANewProducerAfterItLostItsState) {
   StartBroker(2);
   std::unique_ptr<Process> server;
