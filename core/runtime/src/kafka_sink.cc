@@ -113,8 +113,7 @@ bool KafkaArticleSink::LostProducerState() const {
   if (renewing_.load() || !producer_) return true;
   char why[256];
   const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(producer_->handle(), why, sizeof why);
-  return cause == RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER ||
-         cause == RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID || cause == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
+  return IsLostProducerStateError(cause);
 }
 
 Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
@@ -183,6 +182,14 @@ Status KafkaArticleSink::Hand(bool dead_letter, std::string_view key, std::strin
   return Renew();  // a new producer sends it, after what is older
 }
 
+bool KafkaArticleSink::HeldCopy(uint64_t seq, Unacked& u) {
+  std::lock_guard<std::mutex> l(unacked_mu_);
+  auto it = unacked_.find(seq);
+  if (it == unacked_.end()) return false;
+  u = it->second;
+  return true;
+}
+
 Status KafkaArticleSink::ResendTimedOut() {
   std::vector<uint64_t> seqs;
   {
@@ -195,12 +202,7 @@ Status KafkaArticleSink::ResendTimedOut() {
                "sending them again", options_.producer_name, seqs.size());
   for (size_t i = 0; i < seqs.size(); ++i) {
     Unacked u;
-    {
-      std::lock_guard<std::mutex> l(unacked_mu_);
-      auto it = unacked_.find(seqs[i]);
-      if (it == unacked_.end()) continue;
-      u = it->second;
-    }
+    if (!HeldCopy(seqs[i], u)) continue;  // acknowledged meanwhile
     if (Status s = ProduceHeld(seqs[i], u); !s.ok()) {
       std::lock_guard<std::mutex> l(unacked_mu_);
       retry_.insert(retry_.end(), seqs.begin() + static_cast<std::ptrdiff_t>(i), seqs.end());
@@ -262,12 +264,7 @@ Status KafkaArticleSink::Renew() {
                seqs.size());
   for (uint64_t seq : seqs) {
     Unacked u;
-    {
-      std::lock_guard<std::mutex> l(unacked_mu_);
-      auto it = unacked_.find(seq);
-      if (it == unacked_.end()) continue;
-      u = it->second;
-    }
+    if (!HeldCopy(seq, u)) continue;  // acknowledged meanwhile
     Status s = ProduceHeld(seq, u);
     if (s.ok()) continue;
     if (LostProducerState()) return s.WithContext(options_.producer_name + ": the new producer");

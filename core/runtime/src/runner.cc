@@ -642,9 +642,7 @@ bool StageRunner::FailedOnProducerState() const {
   // (the output's producer is the process's only one in `newsflow stage`);
   // a delivery report alone decides when no fatal error was raised.
   const rd_kafka_resp_err_t cause = KafkaFatalCause();
-  for (rd_kafka_resp_err_t code : {RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
-                                   RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
-                                   RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH}) {
+  for (rd_kafka_resp_err_t code : kLostProducerStateErrors) {
     if (cause == code || failure_.message().find(rd_kafka_err2str(code)) != std::string::npos)
       return true;
   }

@@ -103,6 +103,17 @@ void ForgetKafkaFatalError(rd_kafka_t* rk);  // if `rk` raised the recorded erro
 // The error librdkafka names as the cause of the recorded client fatal error
 // (rd_kafka_fatal_error), RD_KAFKA_RESP_ERR_NO_ERROR when there is none.
 rd_kafka_resp_err_t KafkaFatalCause();
+// The errors by which the brokers say they lost an idempotent producer's
+// state (a leader's failover): no retry of that producer cures them, a new
+// producer does (StageRunner::FailedOnProducerState, KafkaArticleSink).
+inline constexpr rd_kafka_resp_err_t kLostProducerStateErrors[] = {
+    RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
+    RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH};
+inline bool IsLostProducerStateError(rd_kafka_resp_err_t err) {
+  for (rd_kafka_resp_err_t e : kLostProducerStateErrors)
+    if (err == e) return true;
+  return false;
+}
 // The error callback NewKafkaConf installs: NoteKafkaError, else a warning.
 void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 

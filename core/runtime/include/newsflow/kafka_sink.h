@@ -85,6 +85,8 @@ class KafkaArticleSink final : public ArticleSink {
   // Hands record `seq` (held in unacked_) to the current producer.
   // REQUIRES: producer_mu_ held (shared or exclusive).
   Status ProduceHeld(uint64_t seq, const Unacked& u);
+  // A copy of record `seq` while it is held (not yet acknowledged).
+  bool HeldCopy(uint64_t seq, Unacked& u);
   // The producer is in a fatal state a new producer cures (see above).
   // REQUIRES: producer_mu_ held.
   bool LostProducerState() const;
