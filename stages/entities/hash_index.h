@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "huge_pages.h"
+
 namespace newsflow::entities {
 
 class HashIndex {
@@ -83,7 +85,7 @@ class HashIndex {
     uint32_t index = kAbsent;
   };
   void Grow() {
-    std::vector<Slot> old = std::move(slots_);
+    std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
     const size_t cap = std::max<size_t>(1024, old.size() * 2);
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
@@ -94,7 +96,7 @@ class HashIndex {
       slots_[p] = s;
     }
   }
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   size_t mask_ = 0;
   size_t size_ = 0;
 };

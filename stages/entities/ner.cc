@@ -409,28 +409,6 @@ void Model::Build(const std::vector<std::pair<uint64_t, std::array<float, kNumTa
   BuildFilter();
 }
 
-template <typename T>
-T* HugePageAllocator<T>::allocate(size_t n) {
-  const size_t bytes = n * sizeof(T);
-  if (bytes < 2 * kHuge) return std::allocator<T>().allocate(n);
-  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-  void* p = std::aligned_alloc(kHuge, rounded);
-  if (p == nullptr) throw std::bad_alloc();
-  (void)madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without THP, plain pages
-  return static_cast<T*>(p);
-}
-
-template <typename T>
-void HugePageAllocator<T>::deallocate(T* p, size_t n) {
-  if (n * sizeof(T) < 2 * kHuge) {
-    std::allocator<T>().deallocate(p, n);
-  } else {
-    std::free(p);
-  }
-}
-
-template struct HugePageAllocator<Model::Slot>;
-
 void Model::BuildFilter() {
   size_t bits = 1 << 12;
   while (bits < num_features_ * 16) bits <<= 1;

@@ -19,6 +19,7 @@
 
 #include "gazetteer.h"
 #include "hash_index.h"
+#include "huge_pages.h"
 #include "newsflow/status.h"
 #include "text_norm.h"
 
@@ -134,22 +135,6 @@ class FeatureExtractor {
   std::vector<uint8_t> starts_;
   std::vector<std::string> gaz_tag_;   // "B-LOC", "I-PER", "GIVEN", or ""
   std::vector<GazetteerMatch> matches_;
-};
-
-// Allocator for large tables read at random (the weight table): blocks of
-// 4 MB and more are 2 MB aligned and asked to be backed by transparent huge
-// pages, so a lookup costs one cache miss instead of a TLB miss as well.
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  static constexpr size_t kHuge = size_t{2} << 20;
-  HugePageAllocator() = default;
-  template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}
-  T* allocate(size_t n);
-  void deallocate(T* p, size_t n);
-  template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
 };
 
 // The weights: transitions plus a table of feature hash -> int16 weights per
@@ -313,7 +298,7 @@ class Tagger {
   const Model* model_;
   GazetteerPolicy policy_;
   FeatureExtractor fx_;
-  std::vector<WordScores> scores_;
+  std::vector<WordScores, HugePageAllocator<WordScores>> scores_;
   std::vector<uint8_t> scored_;
   Acc bos_prev_{}, bos_prev2_{}, eos_next_{}, eos_next2_{};
   std::array<Acc, 3> gaz_empty_{};  // kGaz, kPrevGaz, kNextGaz of ""
