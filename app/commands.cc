@@ -4,6 +4,8 @@
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -654,8 +656,10 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {
       // Files and stdin through stdio (std::cin reads a byte a locked call).
-      FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-      if (in == nullptr) return Fail(Status::NotFound("cannot read " + path));
+      // Read through poll(2): a signal ends the wait for a quiet stdin's next line.
+      const int fd = path == "-" ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return Fail(Status::NotFound("cannot read " + path));
+      StoppableLineReader in(fd, &g_stop);
       std::string line;
       size_t length = 0;
       Status s;
@@ -663,9 +667,9 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
         s = (*sink)->PublishBytes(RawLineKey(line, n), line);  // the id when it has one
         ++n;
       }
-      const bool failed = std::ferror(in) != 0;
-      const int err = errno;
-      if (in != stdin) std::fclose(in);
+      const bool failed = in.failed();
+      const int err = in.error();
+      if (fd != STDIN_FILENO) close(fd);
       if (!s.ok()) return Fail(s);
       if (failed) {
         (void)(*sink)->Flush(std::chrono::seconds(60));
@@ -680,6 +684,7 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
     return f.ok() ? kOk : Fail(f);
   }
   FileProducerOptions fo{o.source, o.format, o.follow_symlinks, o.max_record_bytes};
+  fo.stop = &g_stop;
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
   Status f = (*sink)->Flush(std::chrono::seconds(60));
@@ -1020,7 +1025,9 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   if (!producer.ok()) return Fail(producer.status());
   FileProducerStats stats;
   auto t0 = std::chrono::steady_clock::now();
-  Status ps = ProduceFromPaths(o.inputs, FileProducerOptions{o.source, o.format}, **producer, stats);
+  FileProducerOptions fo{o.source, o.format};
+  fo.stop = &g_stop;  // a failed worker or a signal ends the wait for stdin's next line
+  Status ps = ProduceFromPaths(o.inputs, fo, **producer, stats);
   Status pf = (*producer)->Flush(std::chrono::seconds(60));
   if (!ps.ok()) spdlog::error("produce: {}", ps.ToString());
   if (!pf.ok()) spdlog::error("produce: {}", pf.ToString());
@@ -1123,17 +1130,19 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
 
   // Input: a readable file (or stdin); a directory or an unreadable file is
   // an error, not "0 in".
-  FILE* in = stdin;
+  int in_fd = STDIN_FILENO;
   const std::string in_name = o.input == "-" ? "stdin" : o.input;
   if (o.input != "-") {
     std::error_code ec;
     if (std::filesystem::is_directory(o.input, ec))
       return Fail(Status::InvalidArgument("--input " + o.input +
                                           " is a directory: give a JSON Lines file, or - for stdin"));
-    in = std::fopen(o.input.c_str(), "rb");
-    if (in == nullptr)
+    in_fd = open(o.input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in_fd < 0)
       return Fail(Status::NotFound("cannot read " + o.input + ": " + std::strerror(errno)));
   }
+  // Through poll(2): a signal ends the wait for a quiet stdin's next line.
+  StoppableLineReader in(in_fd, &g_stop);
   FILE* out = stdout;
   if (o.output != "-") {
     EnsureParent(o.output);
@@ -1204,10 +1213,10 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
     }
   }
   Status read_error;
-  if (std::ferror(in))
+  if (in.failed())
     read_error = Status::Unavailable("cannot read " + in_name + " after line " + std::to_string(n) +
-                                     ": " + std::strerror(errno));
-  if (in != stdin) std::fclose(in);
+                                     ": " + std::strerror(in.error()));
+  if (in_fd != STDIN_FILENO) close(in_fd);
   CloseStages(*stages);
   for (auto [f, name] : {std::pair<FILE*, const std::string*>{out, &out_name}, {dead, &dead_name}}) {
     if (!write_error.ok()) break;

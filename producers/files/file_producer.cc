@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -120,6 +121,7 @@ Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& 
 
 bool ReadFailed(std::istream& in) { return in.bad(); }
 bool ReadFailed(FILE* in) { return std::ferror(in) != 0; }
+bool ReadFailed(StoppableLineReader& in) { return in.failed(); }
 
 // `in`: a file's stream, or stdin as a FILE*. Not std::cin: synchronised with
 // stdio, it reads a byte a call through locked getc (3 % of `run -`'s CPU).
@@ -323,7 +325,20 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
                         ArticleSink& sink, FileProducerStats& stats) {
   for (const std::string& path : paths) {
     if (path == "-") {
-      NEWSFLOW_RETURN_IF_ERROR(ProduceLines(stdin, "stdin", o, sink, stats));
+      if (o.stop == nullptr) {
+        NEWSFLOW_RETURN_IF_ERROR(ProduceLines(stdin, "stdin", o, sink, stats));
+        continue;
+      }
+      StoppableLineReader in(STDIN_FILENO, o.stop);
+      NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, "stdin", o, sink, stats));
+      if (in.stopped()) {
+        spdlog::info("stdin: stopped waiting for input (stop requested){}",
+                     in.dropped_bytes() > 0 ? ", an unfinished line of " +
+                                                  std::to_string(in.dropped_bytes()) +
+                                                  " bytes left unread"
+                                            : std::string());
+        return Status::OK();
+      }
       continue;
     }
     fs::path p(path);

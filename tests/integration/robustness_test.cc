@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -155,6 +156,43 @@ TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
               dir_ + "/run.log");
   int rc = run.Wait(120s);
   EXPECT_EQ(rc, 1) << run.Log();
+  EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
+}
+
+// `run -` on a pipe that stays open and quiet (`tail -f feed.jsonl | newsflow
+// run -`): a signal stops it at once, drained. Before, its reader sat in a
+// blocking read of stdin that the signal could not end: the run waited out
+// its whole stop deadline and was stopped without draining (exit 4).
+TEST_F(RobustnessTest, RunOnAQuietPipeStopsAtOnceOnASignal) {
+  const std::string fifo = dir_ + "/in.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  WriteArticles(dir_ + "/in.jsonl", 20);
+  Process run({NewsflowBinary(), "run", "-", "--format", "jsonl", "--stages", "passthrough",
+               "--output", dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dead.jsonl",
+               "--metrics-addr", "", "--stop-timeout", "20"},
+              dir_ + "/run.log", {}, fifo);
+  std::ofstream pipe(fifo);  // opens once `run` has it open for reading
+  pipe << ReadFile(dir_ + "/in.jsonl") << std::flush;
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= 20; }, 60s)) << run.Log();
+  run.Signal(SIGINT);  // the pipe stays open: no end of input
+  EXPECT_EQ(run.Wait(60s), 0) << run.Log();
+  EXPECT_EQ(run.Log().find("stop deadline"), std::string::npos) << run.Log();
+  EXPECT_NE(run.Log().find("20 in, 20 articles out"), std::string::npos) << run.Log();
+}
+
+// `run -` on a quiet pipe whose sink cannot write: the failed worker stops
+// the run with an error while the pipe is still open. Before, the run waited
+// for stdin's next line (or its end) before it noticed: alive, doing nothing.
+TEST_F(RobustnessTest, RunOnAQuietPipeEndsWhenAWorkerFails) {
+  const std::string fifo = dir_ + "/in.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  WriteArticles(dir_ + "/in.jsonl", 50);
+  Process run({NewsflowBinary(), "run", "-", "--format", "jsonl", "--stages", "passthrough",
+               "--output", "/dev/full", "--dead-letters", dir_ + "/dead.jsonl", "--metrics-addr", ""},
+              dir_ + "/run.log", {}, fifo);
+  std::ofstream pipe(fifo);
+  pipe << ReadFile(dir_ + "/in.jsonl") << std::flush;
+  EXPECT_EQ(run.Wait(90s), 1) << "the pipe is still open\n" << run.Log();
   EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
 }
 

@@ -4,7 +4,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <atomic>
 #include <csignal>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -107,6 +111,82 @@ TEST(LineReaderTest, AnOverlongLineIsMeasuredNotHeld) {
   EXPECT_EQ(line, "end");
   EXPECT_FALSE(ReadLineBounded(in, line, 1000, length));
   EXPECT_FALSE(in.bad());
+}
+
+// The reader of stdin: lines across its 1 MiB reads, an overlong line
+// measured and cut, an unfinished last line kept at the end of the input.
+TEST(StoppableLineReaderTest, ReadsLinesAsStdioDoes) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::string big(3 * 1024 * 1024, 'x');  // spans several reads
+  std::thread writer([&] {
+    std::string all = "short\n" + big + "\n\nend";
+    for (size_t at = 0; at < all.size();) {
+      ssize_t n = write(fds[1], all.data() + at, std::min<size_t>(65536, all.size() - at));
+      ASSERT_GT(n, 0);
+      at += static_cast<size_t>(n);
+    }
+    close(fds[1]);
+  });
+  std::atomic<bool> stop{false};
+  StoppableLineReader in(fds[0], &stop);
+  std::string line;
+  size_t length = 0;
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(line, "short");
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(length, big.size());
+  EXPECT_EQ(line, big.substr(0, 1000));
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(line, "");
+  ASSERT_TRUE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_EQ(line, "end");
+  EXPECT_FALSE(ReadLineBounded(in, line, 1000, length));
+  EXPECT_FALSE(in.failed());
+  EXPECT_FALSE(in.stopped());
+  writer.join();
+  close(fds[0]);
+}
+
+// A pipe that stays open and quiet: setting the flag ends the wait (a
+// blocking read would wait for the next byte), and the unfinished line that
+// was waiting for its end is dropped and counted, not passed on as a line.
+TEST(StoppableLineReaderTest, AStopEndsTheWaitOnAQuietPipe) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "one\ntw", 6), 6);
+  std::atomic<bool> stop{false};
+  StoppableLineReader in(fds[0], &stop, 20);
+  std::string line;
+  size_t length = 0;
+  ASSERT_TRUE(ReadLineBounded(in, line, 100, length));
+  EXPECT_EQ(line, "one");
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    stop = true;
+  });
+  EXPECT_FALSE(ReadLineBounded(in, line, 100, length));  // returns only because of the flag
+  stopper.join();
+  EXPECT_TRUE(in.stopped());
+  EXPECT_FALSE(in.failed());
+  EXPECT_EQ(in.dropped_bytes(), 2u);
+  EXPECT_FALSE(ReadLineBounded(in, line, 100, length));
+  close(fds[1]);
+  close(fds[0]);
+}
+
+// A read error (stdin is a directory) is reported with its errno.
+TEST(StoppableLineReaderTest, AReadErrorIsReported) {
+  int fd = open("/", O_RDONLY);
+  ASSERT_GE(fd, 0);
+  std::atomic<bool> stop{false};
+  StoppableLineReader in(fd, &stop);
+  std::string line;
+  size_t length = 0;
+  EXPECT_FALSE(ReadLineBounded(in, line, 100, length));
+  EXPECT_TRUE(in.failed());
+  EXPECT_EQ(in.error(), EISDIR);
+  close(fd);
 }
 
 using testing::MemorySink;

@@ -3,9 +3,11 @@
 // memory, not gigabytes, and can be refused with its real length.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <istream>
 #include <string>
+#include <vector>
 
 namespace newsflow {
 
@@ -47,6 +49,46 @@ inline bool ReadLineBounded(FILE* in, std::string& line, size_t max_bytes, size_
     if (length < max_bytes) line.push_back(static_cast<char>(c));
     ++length;
   }
+}
+
+// Lines from a file descriptor that can stay quiet for hours: stdin as a
+// pipe (`tail -f feed.jsonl | newsflow run -`) or a terminal. A blocking
+// read there cannot be interrupted (the signal handler only sets a flag, and
+// read is restarted), so a stop request, or a pipeline that failed and set
+// the flag, was seen only with the next line: `run -` on a quiet pipe sat out
+// its whole stop deadline after SIGINT and then stopped without draining.
+// This reader waits in poll(2) at most `wait_ms` at a time and gives up when
+// `stop` is set. It reads up to 1 MiB a call (stdio reads a pipe 4 KiB at a
+// time). A partial last line is returned at the end of the input, as stdio
+// does; on a stop it is dropped (its writer had not finished it).
+class StoppableLineReader {
+ public:
+  StoppableLineReader(int fd, const std::atomic<bool>* stop, int wait_ms = 200);
+  // As ReadLineBounded: the next line without its '\n', at most `max_bytes`
+  // of it kept, `length` its full length. False at the end of the input, on
+  // a read error (failed()) and once stopped (stopped()).
+  bool ReadLine(std::string& line, size_t max_bytes, size_t& length);
+  bool failed() const { return error_ != 0; }
+  int error() const { return error_; }  // errno of the failed read
+  bool stopped() const { return stopped_; }
+  // Bytes of an unfinished line dropped by a stop.
+  size_t dropped_bytes() const { return dropped_; }
+
+ private:
+  bool Fill();  // more bytes in buf_; false at the end, on an error or a stop
+  int fd_;
+  const std::atomic<bool>* stop_;
+  int wait_ms_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, end_ = 0;
+  bool eof_ = false, stopped_ = false;
+  int error_ = 0;
+  size_t dropped_ = 0;
+};
+
+inline bool ReadLineBounded(StoppableLineReader& in, std::string& line, size_t max_bytes,
+                            size_t& length) {
+  return in.ReadLine(line, max_bytes, length);
 }
 
 }  // namespace newsflow

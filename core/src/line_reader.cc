@@ -1,0 +1,72 @@
+#include "newsflow/line_reader.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace newsflow {
+
+StoppableLineReader::StoppableLineReader(int fd, const std::atomic<bool>* stop, int wait_ms)
+    : fd_(fd), stop_(stop), wait_ms_(wait_ms), buf_(size_t{1} << 20) {}
+
+bool StoppableLineReader::Fill() {
+  for (;;) {
+    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) {
+      stopped_ = true;
+      return false;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = poll(&p, 1, stop_ != nullptr ? wait_ms_ : -1);
+    if (ready < 0 && errno != EINTR) {
+      error_ = errno;
+      return false;
+    }
+    if (ready <= 0) continue;  // timed out or interrupted: look at the flag again
+    const ssize_t n = read(fd_, buf_.data(), buf_.size());
+    if (n > 0) {
+      pos_ = 0;
+      end_ = static_cast<size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+    error_ = errno;
+    return false;
+  }
+}
+
+bool StoppableLineReader::ReadLine(std::string& line, size_t max_bytes, size_t& length) {
+  line.clear();
+  length = 0;
+  if (eof_ || stopped_ || error_ != 0) return false;
+  bool any = false;
+  for (;;) {
+    if (pos_ == end_ && !Fill()) {
+      if (stopped_) {
+        dropped_ += length;
+        return false;
+      }
+      return any && error_ == 0;  // an unfinished last line at the end of the input
+    }
+    any = true;
+    const char* start = buf_.data() + pos_;
+    const size_t avail = end_ - pos_;
+    const void* nl = std::memchr(start, '\n', avail);
+    const size_t take = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - start) : avail;
+    if (length < max_bytes) line.append(start, std::min(take, max_bytes - length));
+    length += take;
+    pos_ += take;
+    if (nl != nullptr) {
+      ++pos_;  // the '\n'
+      return true;
+    }
+  }
+}
+
+}  // namespace newsflow
