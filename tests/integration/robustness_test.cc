@@ -159,41 +159,48 @@ TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
   EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
 }
 
+// `newsflow run -` (passthrough) reading a FIFO, given `articles` articles
+// through it; the pipe stays open (no end of input) while `pipe` lives.
+struct RunOnAPipe {
+  std::unique_ptr<Process> run;
+  std::ofstream pipe;
+};
+RunOnAPipe StartRunOnAPipe(const std::string& dir, int articles, const std::string& output,
+                           std::vector<std::string> extra = {}) {
+  const std::string fifo = dir + "/in.fifo";
+  EXPECT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  WriteArticles(dir + "/in.jsonl", articles);
+  std::vector<std::string> args = {NewsflowBinary(), "run", "-", "--format", "jsonl", "--stages",
+                                   "passthrough", "--output", output, "--dead-letters",
+                                   dir + "/dead.jsonl", "--metrics-addr", ""};
+  args.insert(args.end(), extra.begin(), extra.end());
+  RunOnAPipe r;
+  r.run = std::make_unique<Process>(args, dir + "/run.log", std::map<std::string, std::string>{}, fifo);
+  r.pipe.open(fifo);  // opens once `run` has it open for reading
+  r.pipe << ReadFile(dir + "/in.jsonl") << std::flush;
+  return r;
+}
+
 // `run -` on a pipe that stays open and quiet (`tail -f feed.jsonl | newsflow
 // run -`): a signal stops it at once, drained. Before, its reader sat in a
 // blocking read of stdin that the signal could not end: the run waited out
 // its whole stop deadline and was stopped without draining (exit 4).
 TEST_F(RobustnessTest, RunOnAQuietPipeStopsAtOnceOnASignal) {
-  const std::string fifo = dir_ + "/in.fifo";
-  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  WriteArticles(dir_ + "/in.jsonl", 20);
-  Process run({NewsflowBinary(), "run", "-", "--format", "jsonl", "--stages", "passthrough",
-               "--output", dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dead.jsonl",
-               "--metrics-addr", "", "--stop-timeout", "20"},
-              dir_ + "/run.log", {}, fifo);
-  std::ofstream pipe(fifo);  // opens once `run` has it open for reading
-  pipe << ReadFile(dir_ + "/in.jsonl") << std::flush;
-  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= 20; }, 60s)) << run.Log();
-  run.Signal(SIGINT);  // the pipe stays open: no end of input
-  EXPECT_EQ(run.Wait(60s), 0) << run.Log();
-  EXPECT_EQ(run.Log().find("stop deadline"), std::string::npos) << run.Log();
-  EXPECT_NE(run.Log().find("20 in, 20 articles out"), std::string::npos) << run.Log();
+  RunOnAPipe r = StartRunOnAPipe(dir_, 20, dir_ + "/out.jsonl", {"--stop-timeout", "20"});
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= 20; }, 60s)) << r.run->Log();
+  r.run->Signal(SIGINT);  // the pipe stays open: no end of input
+  EXPECT_EQ(r.run->Wait(60s), 0) << r.run->Log();
+  EXPECT_EQ(r.run->Log().find("stop deadline"), std::string::npos) << r.run->Log();
+  EXPECT_NE(r.run->Log().find("20 in, 20 articles out"), std::string::npos) << r.run->Log();
 }
 
 // `run -` on a quiet pipe whose sink cannot write: the failed worker stops
 // the run with an error while the pipe is still open. Before, the run waited
 // for stdin's next line (or its end) before it noticed: alive, doing nothing.
 TEST_F(RobustnessTest, RunOnAQuietPipeEndsWhenAWorkerFails) {
-  const std::string fifo = dir_ + "/in.fifo";
-  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  WriteArticles(dir_ + "/in.jsonl", 50);
-  Process run({NewsflowBinary(), "run", "-", "--format", "jsonl", "--stages", "passthrough",
-               "--output", "/dev/full", "--dead-letters", dir_ + "/dead.jsonl", "--metrics-addr", ""},
-              dir_ + "/run.log", {}, fifo);
-  std::ofstream pipe(fifo);
-  pipe << ReadFile(dir_ + "/in.jsonl") << std::flush;
-  EXPECT_EQ(run.Wait(90s), 1) << "the pipe is still open\n" << run.Log();
-  EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
+  RunOnAPipe r = StartRunOnAPipe(dir_, 50, "/dev/full");
+  EXPECT_EQ(r.run->Wait(90s), 1) << "the pipe is still open\n" << r.run->Log();
+  EXPECT_NE(r.run->Log().find("cannot write to /dev/full"), std::string::npos) << r.run->Log();
 }
 
 // Issue 16: `--instances N` runs N copies of a stage behind one consumer.
