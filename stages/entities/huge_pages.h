@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <utility>
+#include <vector>
 
 namespace newsflow::entities {
 
@@ -38,6 +40,54 @@ struct HugePageAllocator {
   }
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+
+// Elements that never move (references stay valid as it grows, as in a
+// std::deque), kept in chunks of kChunk elements from HugePageAllocator: a
+// std::deque of 200-byte entries puts two in each heap block, scattered on
+// 4 KB pages, so reading one cost a TLB miss besides the cache miss.
+template <typename T, size_t kChunk = 32768>
+class ChunkedStore {
+ public:
+  ChunkedStore() = default;
+  ChunkedStore(const ChunkedStore&) = delete;
+  ChunkedStore& operator=(const ChunkedStore&) = delete;
+  ChunkedStore(ChunkedStore&& o) noexcept
+      : chunks_(std::move(o.chunks_)), size_(std::exchange(o.size_, 0)) {}
+  ChunkedStore& operator=(ChunkedStore&& o) noexcept {
+    if (this != &o) {
+      Release();
+      chunks_ = std::move(o.chunks_);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
+  }
+  ~ChunkedStore() { Release(); }
+
+  T& emplace_back() {
+    if (size_ == chunks_.size() * kChunk) chunks_.push_back(HugePageAllocator<T>().allocate(kChunk));
+    T* p = chunks_[size_ / kChunk] + size_ % kChunk;
+    ::new (static_cast<void*>(p)) T();
+    ++size_;
+    return *p;
+  }
+  T& operator[](size_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  size_t size() const { return size_; }
+  // Destroys every element; keeps the chunks for the next ones.
+  void clear() {
+    for (size_t i = 0; i < size_; ++i) (*this)[i].~T();
+    size_ = 0;
+  }
+
+ private:
+  void Release() {
+    clear();
+    for (T* c : chunks_) HugePageAllocator<T>().deallocate(c, kChunk);
+    chunks_.clear();
+  }
+  std::vector<T*> chunks_;
+  size_t size_ = 0;
 };
 
 }  // namespace newsflow::entities

@@ -128,7 +128,7 @@ class FeatureExtractor {
   std::vector<std::string_view> words_;
   std::vector<uint32_t> ids_;
   std::vector<const WordInfo*> info_;
-  std::deque<WordInfo> cache_;  // deque: entries never move
+  ChunkedStore<WordInfo> cache_;  // entries never move
   HashIndex index_;                    // word -> cache entry
   std::vector<HashIndex::Key> hashes_;  // per token of the sentence
   std::vector<std::string_view> loose_views_, stripped_views_;

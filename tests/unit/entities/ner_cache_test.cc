@@ -6,9 +6,11 @@
 // and after the cache is cleared.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "huge_pages.h"
 #include "ner.h"
 #include "newsflow/paths.h"
 #include "text_norm.h"
@@ -88,6 +90,49 @@ TEST(EntitiesNerCacheTest, CacheIsBoundedAcrossDocuments) {
     EXPECT_LE(tagger.extractor().cache_size(), 130u);
     EXPECT_EQ(tagger.extractor().folded(29), owned[29]);
   }
+}
+
+// The word cache's store: entries never move as it grows past a chunk (the
+// tagger keeps pointers to them for a sentence), each is constructed once and
+// destroyed by clear() and by the store's end, and it fills again after clear().
+TEST(ChunkedStoreTest, EntriesStayPutAndAreDestroyedOnce) {
+  auto alive = std::make_shared<int>(0);
+  struct Counted {
+    std::shared_ptr<int> alive;
+    std::string text;
+    Counted() = default;
+    ~Counted() {
+      if (alive) --*alive;
+    }
+  };
+  {
+    ChunkedStore<Counted, 4> store;
+    std::vector<const Counted*> where;
+    for (int i = 0; i < 10; ++i) {  // three chunks
+      Counted& c = store.emplace_back();
+      c.alive = alive;
+      ++*alive;
+      c.text = "word " + std::to_string(i) + " long enough to live on the heap";
+      where.push_back(&c);
+    }
+    ASSERT_EQ(store.size(), 10u);
+    for (int i = 0; i < 10; ++i) {
+      EXPECT_EQ(&store[i], where[i]);
+      EXPECT_EQ(store[i].text, "word " + std::to_string(i) + " long enough to live on the heap");
+    }
+    store.clear();
+    EXPECT_EQ(*alive, 0);
+    EXPECT_EQ(store.size(), 0u);
+    Counted& again = store.emplace_back();
+    again.alive = alive;
+    ++*alive;
+    EXPECT_EQ(&again, where[0]);  // the chunks are kept
+    ChunkedStore<Counted, 4> moved = std::move(store);
+    EXPECT_EQ(moved.size(), 1u);
+    EXPECT_EQ(store.size(), 0u);
+    EXPECT_EQ(*alive, 1);
+  }
+  EXPECT_EQ(*alive, 0);  // the moved-to store destroyed the last one
 }
 
 }  // namespace
