@@ -25,12 +25,14 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
   * latency: `newsflow run -` fed at a steady --rate for --seconds (after one warm-up
     article has gone through), each article's time from the write to the producer's
     stdin to its line in the sink's file: p50, p99.
-With --real-kafka the throughput and latency runs are repeated on a fresh single-node
+With --against OTHER_BUILD_DIR, each round also runs the same burst through that build's
+`run --fuse` (alternated with this build's, same input, same flags): a before/after on one
+noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
 Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
 throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64).
 
 usage: pipeline_bench.py BUILD_DIR [--articles N] [--kb K] [--repeat R] [--instances I]
-         [--rate R --seconds S] [--real-kafka] [--scale] [--stages a,b,c]
+         [--rate R --seconds S] [--real-kafka] [--scale] [--stages a,b,c] [--against BUILD_DIR]
 """
 import argparse, json, os, random, re, resource, shutil, signal, statistics, subprocess, sys
 import tempfile, threading, time
@@ -390,6 +392,7 @@ def main():
     ap.add_argument("--real-kafka", action="store_true")
     ap.add_argument("--scale", action="store_true", help="table by article size and partitions")
     ap.add_argument("-X", action="append", default=[], help="librdkafka property for `run` (as newsflow -X)")
+    ap.add_argument("--against", help="another build directory: its `run --fuse` alternated with this one's")
     a = ap.parse_args()
     nf = os.path.join(a.build_dir, "app", "newsflow")
     tmp = tempfile.mkdtemp(prefix="nf-bench-")
@@ -405,7 +408,7 @@ def main():
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
     res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
-           "fused": [], "lat_fused": [], "sep_fused": []}
+           "fused": [], "lat_fused": [], "sep_fused": [], "against": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
     fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
     for rep in range(a.repeat):
@@ -413,6 +416,9 @@ def main():
         res["emb"].append(e)
         if fuse:
             res["fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse"]))
+            if a.against:
+                res["against"].append(run_throughput(os.path.join(a.against, "app", "newsflow"), rows, tmp, a,
+                                                     extra + ["--fuse"]))
             res["lat_fused"].append(run_latency(nf, rows, tmp, a, extra + ["--fuse"]))
             if a.stages == "clean,langid,entities":
                 res["sep_fused"].append(run_separate(nf, src, a.articles, e["out"], tmp, a, fused=True))
@@ -437,6 +443,10 @@ def main():
                   f"latency p50 {fl['p50']:.0f} ms p99 {fl['p99']:.0f} ms ({fl['got']}/{fl['sent']})"
                   f"{'; separate processes, fused: %s/s' % format(round(res['sep_fused'][-1]), ',') if res['sep_fused'] else ''}",
                   flush=True)
+            if res["against"]:
+                g = res["against"][-1]
+                print(f"         {a.against}: run --fuse {g['rate']:,.0f} articles/s (sustained "
+                      f"{g['sustained']:,.0f}), CPU {g['cpu_ms']:.2f} ms/article", flush=True)
         if a.real_kafka:
             d, boot = start_real(tmp, a)
             try:
@@ -473,6 +483,12 @@ def main():
               f"run --fuse / process x{a.jobs} = {fr / pj:.2f} (sustained {fs / pj:.2f}); latency at "
               f"{a.rate:g}/s p50 {med(x['p50'] for x in res['lat_fused']):.0f} ms, "
               f"p99 {med(x['p99'] for x in res['lat_fused']):.0f} ms")
+    if res["against"]:
+        gr = med(x["rate"] for x in res["against"])
+        print(f"  {a.against}: run --fuse {gr:,.0f} articles/s, sustained "
+              f"{med(x['sustained'] for x in res['against']):,.0f}, CPU "
+              f"{med(x['cpu_ms'] for x in res['against']):.2f} ms/article; this build / that one "
+              f"{med(x['rate'] for x in res['fused']) / gr:.2f} (medians of {a.repeat} alternated rounds)")
     if res["sep_fused"]:
         print(f"  separate processes, fused (broker, `stage {a.stages}`, sink, produce): "
               f"{med(res['sep_fused']):,.0f} articles/s")
