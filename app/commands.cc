@@ -655,8 +655,8 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   if (o.raw) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {
-      // Files and stdin through stdio (std::cin reads a byte a locked call).
-      // Read through poll(2): a signal ends the wait for a quiet stdin's next line.
+      // Files and stdin through StoppableLineReader (1 MiB reads after poll(2)):
+      // a signal ends the wait for a quiet stdin's next line.
       const int fd = path == "-" ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) return Fail(Status::NotFound("cannot read " + path));
       StoppableLineReader in(fd, &g_stop);

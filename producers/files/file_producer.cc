@@ -335,7 +335,7 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
         spdlog::info("stdin: stopped waiting for input (stop requested){}",
                      in.dropped_bytes() > 0 ? ", an unfinished line of " +
                                                   std::to_string(in.dropped_bytes()) +
-                                                  " bytes left unread"
+                                                  " bytes dropped"
                                             : std::string());
         return Status::OK();
       }
