@@ -120,11 +120,11 @@ Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& 
 }
 
 bool ReadFailed(std::istream& in) { return in.bad(); }
-bool ReadFailed(FILE* in) { return std::ferror(in) != 0; }
 bool ReadFailed(StoppableLineReader& in) { return in.failed(); }
 
-// `in`: a file's stream, or stdin as a FILE*. Not std::cin: synchronised with
-// stdio, it reads a byte a call through locked getc (3 % of `run -`'s CPU).
+// `in`: a file's stream, or stdin through StoppableLineReader. Not std::cin:
+// synchronised with stdio, it reads a byte a call through locked getc (3 % of
+// `run -`'s CPU).
 template <typename In>
 Status ProduceLines(In&& in, const std::string& name, const FileProducerOptions& o,
                     ArticleSink& sink, FileProducerStats& stats) {
@@ -325,11 +325,7 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
                         ArticleSink& sink, FileProducerStats& stats) {
   for (const std::string& path : paths) {
     if (path == "-") {
-      if (o.stop == nullptr) {
-        NEWSFLOW_RETURN_IF_ERROR(ProduceLines(stdin, "stdin", o, sink, stats));
-        continue;
-      }
-      StoppableLineReader in(STDIN_FILENO, o.stop);
+      StoppableLineReader in(STDIN_FILENO, o.stop);  // without a flag: waits as a blocking read
       NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, "stdin", o, sink, stats));
       if (in.stopped()) {
         spdlog::info("stdin: stopped waiting for input (stop requested){}",

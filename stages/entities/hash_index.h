@@ -85,7 +85,7 @@ class HashIndex {
     uint32_t index = kAbsent;
   };
   void Grow() {
-    std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
+    auto old = std::move(slots_);
     const size_t cap = std::max<size_t>(1024, old.size() * 2);
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;

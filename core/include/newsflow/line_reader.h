@@ -4,7 +4,6 @@
 #pragma once
 
 #include <atomic>
-#include <cstdio>
 #include <istream>
 #include <string>
 #include <vector>
@@ -13,7 +12,7 @@ namespace newsflow {
 
 // Reads the next line (without its '\n') into `line`, keeping at most
 // `max_bytes` of it; `length` is the line's full length. False at the end of
-// the input when nothing was left. A read error sets in.bad() (FILE*: ferror).
+// the input when nothing was left. A read error sets in.bad().
 inline bool ReadLineBounded(std::istream& in, std::string& line, size_t max_bytes, size_t& length) {
   line.clear();
   length = 0;
@@ -34,20 +33,6 @@ inline bool ReadLineBounded(std::istream& in, std::string& line, size_t max_byte
   } catch (...) {  // libstdc++ throws on read errors (EIO, EISDIR)
     in.setstate(std::ios::badbit);
     return false;
-  }
-}
-
-inline bool ReadLineBounded(FILE* in, std::string& line, size_t max_bytes, size_t& length) {
-  line.clear();
-  length = 0;
-  bool any = false;
-  for (;;) {
-    int c = getc_unlocked(in);
-    if (c == EOF) return any;
-    any = true;
-    if (c == '\n') return true;
-    if (length < max_bytes) line.push_back(static_cast<char>(c));
-    ++length;
   }
 }
 
