@@ -4,7 +4,6 @@
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include <fcntl.h>
 
 #include <cerrno>
 #include <chrono>
@@ -655,10 +654,11 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   if (o.raw) {
     int64_t n = 0;
     for (const auto& path : o.inputs) {
-      // Files and stdin through StoppableLineReader (1 MiB reads after poll(2)):
-      // a signal ends the wait for a quiet stdin's next line.
-      const int fd = path == "-" ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) return Fail(Status::NotFound("cannot read " + path));
+      // Files, pipes and stdin through StoppableLineReader (1 MiB reads after
+      // poll(2)): a signal ends the wait for a quiet pipe's next line, or for
+      // a named pipe's writer.
+      const int fd = path == "-" ? STDIN_FILENO : OpenForReading(path);
+      if (fd < 0) return Fail(Status::NotFound("cannot read " + path + ": " + std::strerror(errno)));
       StoppableLineReader in(fd, &g_stop);
       std::string line;
       size_t length = 0;
@@ -1137,7 +1137,7 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
     if (std::filesystem::is_directory(o.input, ec))
       return Fail(Status::InvalidArgument("--input " + o.input +
                                           " is a directory: give a JSON Lines file, or - for stdin"));
-    in_fd = open(o.input.c_str(), O_RDONLY | O_CLOEXEC);
+    in_fd = OpenForReading(o.input);  // a named pipe: its writer awaited in poll(2), stoppable
     if (in_fd < 0)
       return Fail(Status::NotFound("cannot read " + o.input + ": " + std::strerror(errno)));
   }

@@ -1,5 +1,6 @@
 #include "newsflow/line_reader.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -67,6 +68,30 @@ bool StoppableLineReader::ReadLine(std::string& line, size_t max_bytes, size_t& 
       return true;
     }
   }
+}
+
+bool StoppableLineReader::ReadAll(std::string& out, size_t max_bytes, size_t& length) {
+  out.clear();
+  length = 0;
+  if (eof_ || stopped_ || error_ != 0) return false;
+  for (;;) {
+    if (pos_ == end_ && !Fill()) {
+      if (stopped_) {
+        dropped_ += length;
+        out.clear();
+        return false;
+      }
+      return error_ == 0;
+    }
+    const size_t avail = end_ - pos_;
+    if (length < max_bytes) out.append(buf_.data() + pos_, std::min(avail, max_bytes - length));
+    length += avail;
+    pos_ = end_;
+  }
+}
+
+int OpenForReading(const std::string& path) {
+  return open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
 }  // namespace newsflow

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -78,6 +80,9 @@ std::string DefaultSource(const fs::path& p, const FileProducerOptions& o) {
   return parent.empty() ? "file" : parent;
 }
 
+Status ProduceDocumentBody(const fs::path& p, Kind kind, const std::string& body,
+                           const FileProducerOptions& o, ArticleSink& sink, FileProducerStats& stats);
+
 Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& o,
                        ArticleSink& sink, FileProducerStats& stats) {
   // Check the size first: reading a 2 GB file to find out costs gigabytes.
@@ -93,6 +98,12 @@ Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& 
   std::string body;
   Status r = ReadFile(p, body);
   if (!r.ok()) return DeadLetterInput(sink, stats, p.string(), r, "");
+  return ProduceDocumentBody(p, kind, body, o, sink, stats);
+}
+
+// A document's bytes, read from a file or a pipe: checked, decoded, published.
+Status ProduceDocumentBody(const fs::path& p, Kind kind, const std::string& body,
+                           const FileProducerOptions& o, ArticleSink& sink, FileProducerStats& stats) {
   // Text has no NUL bytes, except UTF-16 (which must then start with its BOM).
   bool utf16_bom = body.compare(0, 2, "\xFF\xFE") == 0 || body.compare(0, 2, "\xFE\xFF") == 0;
   if (!utf16_bom && body.find('\0') != std::string::npos) {
@@ -177,6 +188,56 @@ Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink&
     return ProduceLines(in, p.string(), o, sink, stats);
   }
   return ProduceDocument(p, kind, o, sink, stats);
+}
+
+// Says how reading a pipe or stdin ended when a stop request ended it.
+void LogStopped(const std::string& name, const StoppableLineReader& in, const char* unit) {
+  spdlog::info("{}: stopped waiting for input (stop requested){}", name,
+               in.dropped_bytes() > 0 ? std::string(", an unfinished ") + unit + " of " +
+                                            std::to_string(in.dropped_bytes()) + " bytes dropped"
+                                      : std::string());
+}
+
+// A named pipe, a process substitution (`newsflow produce <(zcat feed.jsonl.gz)`,
+// /dev/fd/N) or a character device: read as it comes, as stdin is, and
+// stoppable while it is quiet. JSON Lines unless its name or --format says
+// text or HTML; then the whole stream, to its end, is one document.
+Status ProduceStream(const fs::path& p, const FileProducerOptions& o, ArticleSink& sink,
+                     FileProducerStats& stats) {
+  const int fd = OpenForReading(p.string());
+  if (fd < 0)
+    return DeadLetterInput(sink, stats, p.string(),
+                           Status::Unavailable(std::string("cannot open: ") + std::strerror(errno)), "");
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  StoppableLineReader in(fd, o.stop);
+  const Kind kind = KindOf(p, o.format);
+  if (kind == Kind::kText || kind == Kind::kHtml) {
+    std::string body;
+    size_t length = 0;
+    const size_t cap = o.max_record_bytes > 0 ? o.max_record_bytes : SIZE_MAX - 1;
+    const bool whole = in.ReadAll(body, cap + 1, length);
+    if (in.stopped()) {
+      LogStopped(p.string(), in, "document");
+      return Status::OK();
+    }
+    if (!whole)
+      return DeadLetterInput(sink, stats, p.string(),
+                             Status::Unavailable(std::string("read error: ") + std::strerror(in.error())), "");
+    if (length > cap)
+      return DeadLetterInput(sink, stats, p.string(),
+                             Status::TooLarge("document of " + std::to_string(length) +
+                                              " bytes exceeds the record limit of " +
+                                              std::to_string(o.max_record_bytes) +
+                                              " bytes (--max-record-bytes)"),
+                             "");
+    return ProduceDocumentBody(p, kind, body, o, sink, stats);
+  }
+  NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, p.string(), o, sink, stats));
+  if (in.stopped()) LogStopped(p.string(), in, "line");
+  return Status::OK();
 }
 
 bool Inside(const fs::path& target, const fs::path& root) {
@@ -328,11 +389,7 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
       StoppableLineReader in(STDIN_FILENO, o.stop);  // without a flag: waits as a blocking read
       NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, "stdin", o, sink, stats));
       if (in.stopped()) {
-        spdlog::info("stdin: stopped waiting for input (stop requested){}",
-                     in.dropped_bytes() > 0 ? ", an unfinished line of " +
-                                                  std::to_string(in.dropped_bytes()) +
-                                                  " bytes dropped"
-                                            : std::string());
+        LogStopped("stdin", in, "line");
         return Status::OK();
       }
       continue;
@@ -346,6 +403,9 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
       for (const auto& f : files) NEWSFLOW_RETURN_IF_ERROR(ProducePath(f, o, sink, stats, false));
     } else if (fs::is_regular_file(p, ec)) {
       NEWSFLOW_RETURN_IF_ERROR(ProducePath(p, o, sink, stats, true));
+    } else if (fs::exists(p, ec)) {  // a named pipe, <(...), a device
+      NEWSFLOW_RETURN_IF_ERROR(ProduceStream(p, o, sink, stats));
+      if (o.stop != nullptr && o.stop->load()) return Status::OK();
     } else {
       return Status::NotFound("no such file or directory: " + path);
     }

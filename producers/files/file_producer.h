@@ -32,8 +32,9 @@ struct FileProducerOptions {
   // (its record could never be under the limit); a JSON line longer than 4x
   // this is too (a line's escapes can be longer than the record's). 0: none.
   size_t max_record_bytes = 900 * 1024;
-  // stdin ("-") is read through StoppableLineReader: when set, a stop request
-  // (or a failed pipeline) ends the wait for its next line.
+  // stdin ("-") and pipes (a named pipe, `<(zcat feed.jsonl.gz)`) are read
+  // through StoppableLineReader: when set, a stop request (or a failed
+  // pipeline) ends the wait for their next bytes.
   const std::atomic<bool>* stop = nullptr;
 };
 

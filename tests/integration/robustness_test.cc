@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/process.h"
@@ -44,7 +45,7 @@ void WriteArticles(const std::string& path, int n) {
 
 // n articles of prose that clean keeps (a one-line body would be dropped as
 // no article), with ids from their URLs under `tag`.
-void WriteProse(std::ofstream& out, int n, const std::string& tag) {
+void WriteProse(std::ostream& out, int n, const std::string& tag) {
   for (int i = 0; i < n; ++i) {
     std::string k = std::to_string(i);
     nlohmann::json j = {
@@ -201,6 +202,55 @@ TEST_F(RobustnessTest, RunOnAQuietPipeEndsWhenAWorkerFails) {
   RunOnAPipe r = StartRunOnAPipe(dir_, 50, "/dev/full");
   EXPECT_EQ(r.run->Wait(90s), 1) << "the pipe is still open\n" << r.run->Log();
   EXPECT_NE(r.run->Log().find("cannot write to /dev/full"), std::string::npos) << r.run->Log();
+}
+
+// True once process `pid` holds `path` open (a link in /proc/PID/fd).
+bool HoldsOpen(pid_t pid, const std::string& path) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    std::error_code e2;
+    if (std::filesystem::read_symlink(e.path(), e2).string() == path) return true;
+  }
+  return false;
+}
+
+// `process --input` on a named pipe whose writer has not come: a signal stops
+// it at once. Before, open(2) waited for the writer whatever the signals
+// said, until the stop deadline (30 s by default) or a second signal ended
+// the process by force (exit 4).
+TEST_F(RobustnessTest, ProcessStopsOnASignalBeforeANamedPipesWriterCame) {
+  const std::string fifo = dir_ + "/feed.jsonl";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // A stop deadline far past the wait below: the old binary sat in open(2)
+  // until the deadline ended it by force (exit 4, not drained).
+  Process p({NewsflowBinary(), "process", "--stages", "clean", "--input", fifo, "--output",
+             dir_ + "/out.jsonl", "--stop-timeout", "300"},
+            dir_ + "/process.log");
+  // Opened (signal handlers are set before): now waiting for the writer. The
+  // old binary never opened it; it is signalled after 10 s all the same.
+  WaitFor([&] { return HoldsOpen(p.pid(), fifo); }, 10s);
+  p.Signal(SIGINT);
+  EXPECT_EQ(p.Wait(30s), 1) << "-1: still waiting for the pipe's writer\n" << p.Log();
+  EXPECT_NE(p.Log().find("stopped by a signal after line 0"), std::string::npos) << p.Log();
+}
+
+// `run` on a named pipe (or `<(zcat feed.jsonl.gz)`, a pipe as well) reads
+// it as it comes, as it reads stdin, and ends with its writer. Before, it
+// said "no such file or directory".
+TEST_F(RobustnessTest, RunReadsANamedPipeAsItComes) {
+  const std::string fifo = dir_ + "/feed";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::ostringstream articles;
+  WriteProse(articles, 30, "p");
+  std::thread writer = testing::WriteToPipeWhenRead(fifo, articles.str(), 500ms);
+  Process run({NewsflowBinary(), "run", fifo, "--stages", "clean", "--output", dir_ + "/out.jsonl",
+               "--dead-letters", dir_ + "/dead.jsonl"},
+              dir_ + "/run.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  const int rc = run.Wait(120s);
+  writer.join();
+  EXPECT_EQ(rc, 0) << run.Log();
+  EXPECT_EQ(UniqueIds(dir_ + "/out.jsonl").size(), 30u) << run.Log();
+  EXPECT_NE(run.Log().find("30 in, 30 articles out"), std::string::npos) << run.Log();
 }
 
 // Issue 16: `--instances N` runs N copies of a stage behind one consumer.

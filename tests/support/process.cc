@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -124,6 +125,27 @@ std::unique_ptr<Process> StartFeedServer(const std::string& root, const std::str
     return true;
   }, std::chrono::seconds(10));
   return server;
+}
+
+std::thread WriteToPipeWhenRead(const std::string& path, std::string text,
+                                std::chrono::milliseconds delay) {
+  return std::thread([path, text = std::move(text), delay] {
+    std::this_thread::sleep_for(delay);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    int fd = -1;
+    // ENXIO: no reader yet (a blocking open would wait for one for ever).
+    while ((fd = open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO &&
+           std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (fd < 0) return;
+    fcntl(fd, F_SETFL, 0);  // blocking writes from here
+    for (size_t at = 0; at < text.size();) {
+      const ssize_t n = write(fd, text.data() + at, text.size() - at);
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+    }
+    close(fd);
+  });
 }
 
 }  // namespace newsflow::testing

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace newsflow::testing {
@@ -44,6 +45,13 @@ class Process {
 bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 std::string ReadFile(const std::string& path);
+
+// Writes `text` into the named pipe `path` from a new thread, once `delay` has
+// passed and a reader has opened the pipe, then closes it. Gives up after
+// 10 s without a reader, so a reader that refused the pipe fails its test
+// instead of hanging it in join().
+std::thread WriteToPipeWhenRead(const std::string& path, std::string text,
+                                std::chrono::milliseconds delay = std::chrono::milliseconds(0));
 // The complete (newline-terminated) non-empty lines of a file.
 std::vector<std::string> ReadLines(const std::string& path);
 

@@ -4,18 +4,25 @@
 #include <unicode/ucnv.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "memory_sink.h"
+#include "support/process.h"
 
 namespace newsflow {
 namespace {
 
 using testing::MemorySink;
+using testing::WriteToPipeWhenRead;
 
 std::filesystem::path TempDir() {
   auto p = std::filesystem::temp_directory_path() / ("nf-fp-" + std::to_string(getpid()));
@@ -259,6 +266,89 @@ TEST(FileProducerTest, RejectsDuplicateKeysInJsonLines) {
             StatusCode::kSchema);
   EXPECT_EQ(ArticleFromJsonLine(R"({"body":"x","fetched_at":"0001-01-01T00:00:00Z"})", {}, a).code(),
             StatusCode::kSchema);
+}
+
+// A named pipe, or a process substitution (`newsflow produce <(zcat
+// feed.jsonl.gz)`: /dev/fd/N, a pipe), is read as it comes, as stdin is:
+// JSON Lines. Before, anything but a file or a directory was refused as "no
+// such file or directory".
+TEST(FileProducerTest, ReadsJsonLinesFromANamedPipe) {
+  auto dir = TempDir();
+  const auto fifo = dir / "feed";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer = WriteToPipeWhenRead(
+      fifo, "{\"source\":\"s\",\"body\":\"one\"}\nnot json\n{\"source\":\"s\",\"body\":\"two\"}\n",
+      std::chrono::milliseconds(100));
+  MemorySink sink;
+  FileProducerStats stats;
+  std::atomic<bool> stop{false};
+  FileProducerOptions o;
+  o.stop = &stop;
+  Status s = ProduceFromPaths({fifo.string()}, o, sink, stats);
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(sink.articles.size(), 2u);
+  EXPECT_EQ(sink.articles[0].body, "one");
+  EXPECT_EQ(sink.articles[1].body, "two");
+  ASSERT_EQ(sink.dead.size(), 1u);  // the bad line, with where it was
+  EXPECT_NE(sink.dead[0].reason.find(fifo.string() + ":2"), std::string::npos) << sink.dead[0].reason;
+}
+
+// A pipe named as text (or --format text/html) is one document: all of it,
+// to the writer's close; over the record limit it is a dead letter.
+TEST(FileProducerTest, ATextPipeIsOneDocumentUpToTheRecordLimit) {
+  auto dir = TempDir();
+  const auto fifo = dir / "page.txt";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string text = "First line\n\n" + std::string(3 << 20, 'x') + "\nlast";
+  {
+    std::thread writer = WriteToPipeWhenRead(fifo, text);  // over several 1 MiB reads
+    MemorySink sink;
+    FileProducerStats stats;
+    FileProducerOptions o;
+    o.max_record_bytes = 4 << 20;
+    Status s = ProduceFromPaths({fifo.string()}, o, sink, stats);
+    writer.join();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(sink.articles.size(), 1u);
+    EXPECT_EQ(sink.articles[0].body, text);
+    EXPECT_EQ(sink.articles[0].content_type, ContentType::kTextPlain);
+  }
+  std::thread writer = WriteToPipeWhenRead(fifo, text);
+  MemorySink sink;
+  FileProducerStats stats;
+  FileProducerOptions o;
+  o.max_record_bytes = 1 << 20;
+  Status s = ProduceFromPaths({fifo.string()}, o, sink, stats);
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(sink.articles.empty());
+  ASSERT_EQ(sink.dead.size(), 1u);
+  EXPECT_EQ(sink.dead[0].reason_code, "too_large");
+  EXPECT_NE(sink.dead[0].reason.find(std::to_string(text.size()) + " bytes"), std::string::npos)
+      << sink.dead[0].reason;
+}
+
+// A named pipe whose writer never comes: a stop request ends the wait (a
+// blocking open(2) waits for the writer whatever the signals say).
+TEST(FileProducerTest, AStopEndsTheWaitForANamedPipesWriter) {
+  auto dir = TempDir();
+  const auto fifo = dir / "feed.jsonl";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  MemorySink sink;
+  FileProducerStats stats;
+  std::atomic<bool> stop{false};
+  FileProducerOptions o;
+  o.stop = &stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  Status s = ProduceFromPaths({fifo.string(), (dir / "never-read.jsonl").string()}, o, sink, stats);
+  stopper.join();
+  EXPECT_TRUE(s.ok()) << s.ToString();  // stopped: the next path is not looked at
+  EXPECT_TRUE(sink.articles.empty());
+  EXPECT_TRUE(sink.dead.empty());
 }
 
 TEST(FileProducerTest, MissingPathIsAnError) {

@@ -174,6 +174,47 @@ TEST(StoppableLineReaderTest, AStopEndsTheWaitOnAQuietPipe) {
   close(fds[0]);
 }
 
+// A document read whole from a pipe: kept up to the limit and measured; a
+// stop while the writer has not finished drops it (counted), not returned.
+TEST(StoppableLineReaderTest, ReadAllKeepsUpToTheLimitAndDropsAnUnfinishedPieceOnAStop) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::thread writer([&] {
+    std::string all(3 * 1024 * 1024, 'y');
+    for (size_t at = 0; at < all.size();) {
+      ssize_t n = write(fds[1], all.data() + at, std::min<size_t>(65536, all.size() - at));
+      ASSERT_GT(n, 0);
+      at += static_cast<size_t>(n);
+    }
+    close(fds[1]);
+  });
+  std::atomic<bool> stop{false};
+  StoppableLineReader in(fds[0], &stop);
+  std::string out;
+  size_t length = 0;
+  EXPECT_TRUE(in.ReadAll(out, 1000, length));
+  EXPECT_EQ(length, 3u * 1024 * 1024);
+  EXPECT_EQ(out, std::string(1000, 'y'));
+  EXPECT_FALSE(in.ReadAll(out, 1000, length));  // at the end
+  writer.join();
+  close(fds[0]);
+
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "abc", 3), 3);  // and the writer stays
+  StoppableLineReader quiet(fds[0], &stop, 20);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    stop = true;
+  });
+  EXPECT_FALSE(quiet.ReadAll(out, 1000, length));
+  stopper.join();
+  EXPECT_TRUE(quiet.stopped());
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(quiet.dropped_bytes(), 3u);
+  close(fds[1]);
+  close(fds[0]);
+}
+
 // A read error (stdin is a directory) is reported with its errno.
 TEST(StoppableLineReaderTest, AReadErrorIsReported) {
   int fd = open("/", O_RDONLY);

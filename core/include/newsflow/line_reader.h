@@ -53,6 +53,11 @@ class StoppableLineReader {
   // of it kept, `length` its full length. False at the end of the input, on
   // a read error (failed()) and once stopped (stopped()).
   bool ReadLine(std::string& line, size_t max_bytes, size_t& length);
+  // The rest of the input as one piece (a document from a pipe): at most
+  // `max_bytes` kept, `length` its full length. False on a read error or a
+  // stop (the piece was unfinished: nothing is returned, its bytes are
+  // counted in dropped_bytes()).
+  bool ReadAll(std::string& out, size_t max_bytes, size_t& length);
   bool failed() const { return error_ != 0; }
   int error() const { return error_; }  // errno of the failed read
   bool stopped() const { return stopped_; }
@@ -70,6 +75,15 @@ class StoppableLineReader {
   int error_ = 0;
   size_t dropped_ = 0;
 };
+
+// Opens `path` for StoppableLineReader without waiting: open(2) of a named
+// pipe waits for its writer, and a signal cannot end that wait (`newsflow
+// process --input feed.fifo` ignored SIGINT until a writer came). With
+// O_NONBLOCK it returns at once and the reader's poll(2) does the waiting,
+// for the writer's first bytes or its close (Linux reports no hang-up for a
+// pipe whose writer never came). The descriptor stays non-blocking; the
+// reader polls before every read. -1 with errno set when it cannot be opened.
+int OpenForReading(const std::string& path);
 
 inline bool ReadLineBounded(StoppableLineReader& in, std::string& line, size_t max_bytes,
                             size_t& length) {
