@@ -4,6 +4,7 @@
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
 
 #include <cerrno>
 #include <chrono>
@@ -472,11 +473,11 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
                                                     bool dedupe = false) {
   auto w = std::make_unique<StageWorker>();
   if (dedupe) {
-    auto out = DedupeOutput::Open(path, dlq_path, registry, name);
+    auto out = DedupeOutput::Open(path, dlq_path, registry, name, &g_stop);
     if (!out.ok()) return out.status();
     w->output = std::move(*out);
   } else {
-    auto out = FileOutput::Open(path, dlq_path);
+    auto out = FileOutput::Open(path, dlq_path, &g_stop);
     if (!out.ok()) return out.status();
     w->output = std::move(*out);
   }
@@ -1098,6 +1099,21 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   return ok ? kOk : kFailed;
 }
 
+// A file `process` writes, truncated; a named pipe waits for its reader
+// (stoppable: open(2) would wait whatever the signals say).
+FILE* OpenOutput(const std::string& path) {
+  const int fd = OpenForWriting(path, O_CREAT | O_TRUNC, &g_stop);
+  if (fd < 0) return nullptr;
+  FILE* f = fdopen(fd, "w");
+  if (f == nullptr) close(fd);
+  return f;
+}
+
+Status CannotWrite(const std::string& path) {
+  if (errno == EINTR) return Status::Unavailable("stopped before a reader opened the named pipe " + path);
+  return Status::Unavailable("cannot write " + path + ": " + std::strerror(errno));
+}
+
 int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   auto metrics = MetricsServer::Start("");
   if (!metrics.ok()) return Fail(metrics.status());
@@ -1146,17 +1162,15 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   FILE* out = stdout;
   if (o.output != "-") {
     EnsureParent(o.output);
-    out = std::fopen(o.output.c_str(), "w");
-    if (out == nullptr)
-      return Fail(Status::Unavailable("cannot write " + o.output + ": " + std::strerror(errno)));
+    out = OpenOutput(o.output);
+    if (out == nullptr) return Fail(CannotWrite(o.output));
   }
   const std::string out_name = o.output == "-" ? "stdout" : o.output;
   FILE* dead = stderr;
   const std::string dead_name = o.dead_letters.empty() ? "stderr" : o.dead_letters;
   if (!o.dead_letters.empty()) {
-    dead = std::fopen(o.dead_letters.c_str(), "w");
-    if (dead == nullptr)
-      return Fail(Status::Unavailable("cannot write " + o.dead_letters + ": " + std::strerror(errno)));
+    dead = OpenOutput(o.dead_letters);
+    if (dead == nullptr) return Fail(CannotWrite(o.dead_letters));
   }
   // A write that fails (a full disk) ends the command with an error: the
   // counts must never claim records that are not in the file.

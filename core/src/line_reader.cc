@@ -4,9 +4,13 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace newsflow {
 
@@ -92,6 +96,27 @@ bool StoppableLineReader::ReadAll(std::string& out, size_t max_bytes, size_t& le
 
 int OpenForReading(const std::string& path) {
   return open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* stop) {
+  for (bool said = false;;) {
+    const int fd = open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | flags, 0644);
+    if (fd >= 0) {
+      const int fl = fcntl(fd, F_GETFL);
+      if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+      return fd;
+    }
+    if (errno != ENXIO) return -1;  // ENXIO: a named pipe nobody reads yet
+    if (!said) {
+      spdlog::info("{}: a named pipe without a reader: waiting for one", path);
+      said = true;
+    }
+    if (stop != nullptr && stop->load()) {
+      errno = EINTR;
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace newsflow

@@ -253,6 +253,27 @@ TEST_F(RobustnessTest, RunReadsANamedPipeAsItComes) {
   EXPECT_NE(run.Log().find("30 in, 30 articles out"), std::string::npos) << run.Log();
 }
 
+// `run --output` to a named pipe nobody reads yet: it waits for a reader, and
+// a signal ends that wait at once with a clear error. Before, open(2) held
+// the run until the stop deadline ended it by force (exit 4).
+TEST_F(RobustnessTest, RunStopsOnASignalWhileItsOutputPipeHasNoReader) {
+  {
+    std::ofstream out(dir_ + "/in.jsonl");
+    WriteProse(out, 5, "o");
+  }
+  const std::string fifo = dir_ + "/out.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--stages", "clean", "--output", fifo,
+               "--dead-letters", dir_ + "/dead.jsonl", "--stop-timeout", "300"},
+              dir_ + "/run.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  // The old binary never said so; it is signalled after 30 s all the same.
+  WaitFor([&] { return run.Log().find("a named pipe without a reader") != std::string::npos; }, 30s);
+  run.Signal(SIGINT);
+  EXPECT_EQ(run.Wait(30s), 1) << "-1: still in open(2)\n" << run.Log();
+  EXPECT_NE(run.Log().find("stopped before a reader opened the named pipe " + fifo), std::string::npos)
+      << run.Log();
+}
+
 // Issue 16: `--instances N` runs N copies of a stage behind one consumer.
 // Every article arrives once, the group sees one member (one assignment: the
 // copies cause no rebalance and no redelivery), and each copy saves its own

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <csignal>
@@ -213,6 +214,37 @@ TEST(StoppableLineReaderTest, ReadAllKeepsUpToTheLimitAndDropsAnUnfinishedPieceO
   EXPECT_EQ(quiet.dropped_bytes(), 3u);
   close(fds[1]);
   close(fds[0]);
+}
+
+// A named pipe without a reader: OpenForWriting waits for one (open(2)
+// would, whatever the signals say) until the stop flag is set, then fails
+// with EINTR; with a reader it opens at once, blocking.
+TEST(OpenForWritingTest, WaitsForANamedPipesReaderUntilAStop) {
+  const std::string fifo = "/tmp/nf-ofw-" + std::to_string(getpid());
+  unlink(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  errno = 0;
+  EXPECT_EQ(OpenForWriting(fifo, 0, &stop), -1);
+  EXPECT_EQ(errno, EINTR);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(250));  // it waited
+  stopper.join();
+  const int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  const int fd = OpenForWriting(fifo, 0, &stop);  // a reader: at once, even with the flag set
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+  EXPECT_EQ(write(fd, "x\n", 2), 2);
+  char buf[4];
+  EXPECT_EQ(read(reader, buf, sizeof buf), 2);
+  close(fd);
+  close(reader);
+  unlink(fifo.c_str());
 }
 
 // A read error (stdin is a directory) is reported with its errno.

@@ -85,6 +85,14 @@ class StoppableLineReader {
 // reader polls before every read. -1 with errno set when it cannot be opened.
 int OpenForReading(const std::string& path);
 
+// Opens `path` for writing (O_WRONLY | O_CLOEXEC | `flags`, mode 0644) the way
+// OpenForReading opens for reading: open(2) of a named pipe waits for its
+// reader, and a signal cannot end that wait (`newsflow run ... --output
+// out.fifo` sat there to its stop deadline). A pipe without a reader is
+// retried every 100 ms, logged once, until a reader comes or `stop` is set
+// (then -1 with errno EINTR). The descriptor returned is blocking.
+int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* stop);
+
 inline bool ReadLineBounded(StoppableLineReader& in, std::string& line, size_t max_bytes,
                             size_t& length) {
   return in.ReadLine(line, max_bytes, length);

@@ -47,16 +47,19 @@ Status LoadArticleIds(const std::string& path, std::unordered_set<std::string>& 
 Result<std::unique_ptr<DedupeOutput>> DedupeOutput::Open(const std::string& path,
                                                          const std::string& dlq_path,
                                                          prometheus::Registry& registry,
-                                                         const std::string& name) {
+                                                         const std::string& name,
+                                                         const std::atomic<bool>* stop) {
   std::unique_ptr<DedupeOutput> d(new DedupeOutput());
-  if (path != "-") {
+  std::error_code ec;
+  // A pipe has no earlier lines to read (reading it would take a writer's).
+  if (path != "-" && (!std::filesystem::exists(path, ec) || std::filesystem::is_regular_file(path, ec))) {
     int64_t bad = 0;
     NEWSFLOW_RETURN_IF_ERROR(LoadArticleIds(path, d->ids_, &bad));
     if (bad > 0)
       spdlog::warn("{}: {} line(s) without a readable \"id\" (kept, not used for dedupe)", path, bad);
     spdlog::info("[{}] dedupe: {} article id(s) already in {}", name, d->ids_.size(), path);
   }
-  auto file = FileOutput::Open(path, dlq_path);
+  auto file = FileOutput::Open(path, dlq_path, stop);
   if (!file.ok()) return file.status();
   d->file_ = std::move(*file);
   d->dropped_counter_ = &prometheus::BuildCounter()

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "newsflow/broker_restart.h"
+#include "newsflow/line_reader.h"
 #include "newsflow/shutdown.h"
 #include "newsflow/text.h"
 #include "newsflow/transactional_output.h"
@@ -47,13 +48,16 @@ Status KafkaOutput::SendDeadLetter(std::string_view key, std::string_view value,
 
 namespace {
 
-Status OpenForAppend(const std::string& path, int fallback_fd, int& fd, bool& own) {
+Status OpenForAppend(const std::string& path, int fallback_fd, const std::atomic<bool>* stop,
+                     int& fd, bool& own) {
   if (path.empty() || path == "-") {
     fd = fallback_fd;
     own = false;
     return Status::OK();
   }
-  fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd = OpenForWriting(path, O_CREAT | O_APPEND, stop);
+  if (fd < 0 && errno == EINTR)
+    return Status::Unavailable("stopped before a reader opened the named pipe " + path);
   if (fd < 0)
     return Status::Unavailable("cannot open " + path + " for writing: " + std::strerror(errno));
   own = true;
@@ -63,14 +67,15 @@ Status OpenForAppend(const std::string& path, int fallback_fd, int& fd, bool& ow
 }  // namespace
 
 Result<std::unique_ptr<FileOutput>> FileOutput::Open(const std::string& path,
-                                                     const std::string& dlq_path) {
+                                                     const std::string& dlq_path,
+                                                     const std::atomic<bool>* stop) {
   std::unique_ptr<FileOutput> f(new FileOutput());
   f->path_ = path;
   f->out_.name = path == "-" ? "stdout" : path;
   f->dlq_.name = dlq_path.empty() ? "stderr" : dlq_path;
-  NEWSFLOW_RETURN_IF_ERROR(OpenForAppend(path, STDOUT_FILENO, f->out_.fd, f->out_.own));
-  NEWSFLOW_RETURN_IF_ERROR(
-      OpenForAppend(dlq_path.empty() ? "-" : dlq_path, STDERR_FILENO, f->dlq_.fd, f->dlq_.own));
+  NEWSFLOW_RETURN_IF_ERROR(OpenForAppend(path, STDOUT_FILENO, stop, f->out_.fd, f->out_.own));
+  NEWSFLOW_RETURN_IF_ERROR(OpenForAppend(dlq_path.empty() ? "-" : dlq_path, STDERR_FILENO, stop,
+                                         f->dlq_.fd, f->dlq_.own));
   f->last_sync_ = std::chrono::steady_clock::now();
   return f;
 }

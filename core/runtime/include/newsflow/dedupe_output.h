@@ -11,6 +11,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -21,12 +22,14 @@ namespace newsflow {
 
 class DedupeOutput final : public RecordOutput {
  public:
-  // `path` may be "-" (stdout: repeats are dropped within this run only).
-  // `name` labels the newsflow_sink_duplicates_dropped_total counter.
+  // `path` may be "-" or a named pipe (repeats are then dropped within this
+  // run only). `name` labels the newsflow_sink_duplicates_dropped_total
+  // counter. `stop` as for FileOutput::Open.
   static Result<std::unique_ptr<DedupeOutput>> Open(const std::string& path,
                                                     const std::string& dlq_path,
                                                     prometheus::Registry& registry,
-                                                    const std::string& name);
+                                                    const std::string& name,
+                                                    const std::atomic<bool>* stop = nullptr);
   // Records with an empty key (not decoded) are written as they come.
   Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
               Done done) override;

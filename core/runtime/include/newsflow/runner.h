@@ -92,8 +92,10 @@ class KafkaOutput final : public RecordOutput {
 class FileOutput final : public RecordOutput {
  public:
   // "-" means stdout. `dlq_path` may be empty: dead letters then go to stderr.
+  // A named pipe waits for its reader; `stop`, when set, ends that wait.
   static Result<std::unique_ptr<FileOutput>> Open(const std::string& path,
-                                                  const std::string& dlq_path);
+                                                  const std::string& dlq_path,
+                                                  const std::atomic<bool>* stop = nullptr);
   ~FileOutput() override;
   Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
               Done done) override;
