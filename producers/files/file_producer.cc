@@ -250,8 +250,9 @@ bool Inside(const fs::path& target, const fs::path& root) {
 
 // Regular files under `dir`. A symbolic link is followed when its target
 // stays inside `dir` (a file), or always with follow_symlinks (files and
-// directories, each real directory walked once); others are skipped, logged
-// and counted.
+// directories, each real directory walked once); others, and what is neither
+// a file nor a directory (a named pipe, a socket), are skipped, logged and
+// counted.
 Status ListDirectory(const fs::path& dir, const FileProducerOptions& o, FileProducerStats& stats,
                      std::vector<fs::path>& files) {
   std::error_code ec;
@@ -262,7 +263,15 @@ Status ListDirectory(const fs::path& dir, const FileProducerOptions& o, FileProd
   for (auto it = fs::recursive_directory_iterator(dir, opts, ec); !ec && it != fs::end(it); it.increment(ec)) {
     std::error_code e2;
     if (!it->is_symlink(e2)) {
-      if (it->is_regular_file(e2)) files.push_back(it->path());
+      if (it->is_regular_file(e2)) {
+        files.push_back(it->path());
+      } else if (!it->is_directory(e2)) {
+        // A named pipe or a socket here could wait for ever for a writer: a
+        // pipe is read when named on its own.
+        spdlog::warn("produce: skipping {} (not a regular file; name a pipe on its own to read it)",
+                     it->path().string());
+        ++stats.skipped_files;
+      }
       continue;
     }
     fs::path target = fs::canonical(it->path(), e2);

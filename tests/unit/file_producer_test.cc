@@ -351,6 +351,19 @@ TEST(FileProducerTest, AStopEndsTheWaitForANamedPipesWriter) {
   EXPECT_TRUE(sink.dead.empty());
 }
 
+// In a directory, a named pipe is skipped, logged and counted (it could wait
+// for ever for a writer), not read and not passed over in silence.
+TEST(FileProducerTest, ANamedPipeInADirectoryIsSkippedAndCounted) {
+  auto dir = TempDir();
+  ASSERT_EQ(mkfifo((dir / "site" / "pipe.jsonl").c_str(), 0600), 0);
+  std::ofstream(dir / "site" / "a.txt") << "Some text";
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, {}, sink, stats).ok());
+  EXPECT_EQ(sink.articles.size(), 1u);
+  EXPECT_EQ(stats.skipped_files, 1);
+}
+
 TEST(FileProducerTest, MissingPathIsAnError) {
   MemorySink sink;
   FileProducerStats stats;
