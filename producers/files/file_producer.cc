@@ -83,18 +83,20 @@ std::string DefaultSource(const fs::path& p, const FileProducerOptions& o) {
 Status ProduceDocumentBody(const fs::path& p, Kind kind, const std::string& body,
                            const FileProducerOptions& o, ArticleSink& sink, FileProducerStats& stats);
 
+Status OverRecordLimit(const char* what, uintmax_t size, const FileProducerOptions& o,
+                       const char* more) {
+  return Status::TooLarge(std::string(what) + " of " + std::to_string(size) +
+                          " bytes exceeds the record limit of " + std::to_string(o.max_record_bytes) +
+                          " bytes (--max-record-bytes)" + more);
+}
+
 Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& o,
                        ArticleSink& sink, FileProducerStats& stats) {
   // Check the size first: reading a 2 GB file to find out costs gigabytes.
   std::error_code size_ec;
   const uintmax_t size = fs::file_size(p, size_ec);
   if (!size_ec && o.max_record_bytes > 0 && size > o.max_record_bytes)
-    return DeadLetterInput(sink, stats, p.string(),
-                           Status::TooLarge("file of " + std::to_string(size) +
-                                            " bytes exceeds the record limit of " +
-                                            std::to_string(o.max_record_bytes) +
-                                            " bytes (--max-record-bytes); not read"),
-                           "");
+    return DeadLetterInput(sink, stats, p.string(), OverRecordLimit("file", size, o, "; not read"), "");
   std::string body;
   Status r = ReadFile(p, body);
   if (!r.ok()) return DeadLetterInput(sink, stats, p.string(), r, "");
@@ -227,12 +229,7 @@ Status ProduceStream(const fs::path& p, const FileProducerOptions& o, ArticleSin
       return DeadLetterInput(sink, stats, p.string(),
                              Status::Unavailable(std::string("read error: ") + std::strerror(in.error())), "");
     if (length > cap)
-      return DeadLetterInput(sink, stats, p.string(),
-                             Status::TooLarge("document of " + std::to_string(length) +
-                                              " bytes exceeds the record limit of " +
-                                              std::to_string(o.max_record_bytes) +
-                                              " bytes (--max-record-bytes)"),
-                             "");
+      return DeadLetterInput(sink, stats, p.string(), OverRecordLimit("document", length, o, ""), "");
     return ProduceDocumentBody(p, kind, body, o, sink, stats);
   }
   NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, p.string(), o, sink, stats));

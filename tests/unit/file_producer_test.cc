@@ -301,27 +301,23 @@ TEST(FileProducerTest, ATextPipeIsOneDocumentUpToTheRecordLimit) {
   const auto fifo = dir / "page.txt";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   const std::string text = "First line\n\n" + std::string(3 << 20, 'x') + "\nlast";
-  {
-    std::thread writer = WriteToPipeWhenRead(fifo, text);  // over several 1 MiB reads
-    MemorySink sink;
+  // The pipe written (over several 1 MiB reads) and read with this limit.
+  auto produce = [&](size_t max_record_bytes, MemorySink& sink) {
+    std::thread writer = WriteToPipeWhenRead(fifo, text);
     FileProducerStats stats;
     FileProducerOptions o;
-    o.max_record_bytes = 4 << 20;
+    o.max_record_bytes = max_record_bytes;
     Status s = ProduceFromPaths({fifo.string()}, o, sink, stats);
     writer.join();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    ASSERT_EQ(sink.articles.size(), 1u);
-    EXPECT_EQ(sink.articles[0].body, text);
-    EXPECT_EQ(sink.articles[0].content_type, ContentType::kTextPlain);
-  }
-  std::thread writer = WriteToPipeWhenRead(fifo, text);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  };
+  MemorySink whole;
+  produce(4 << 20, whole);
+  ASSERT_EQ(whole.articles.size(), 1u);
+  EXPECT_EQ(whole.articles[0].body, text);
+  EXPECT_EQ(whole.articles[0].content_type, ContentType::kTextPlain);
   MemorySink sink;
-  FileProducerStats stats;
-  FileProducerOptions o;
-  o.max_record_bytes = 1 << 20;
-  Status s = ProduceFromPaths({fifo.string()}, o, sink, stats);
-  writer.join();
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  produce(1 << 20, sink);
   EXPECT_TRUE(sink.articles.empty());
   ASSERT_EQ(sink.dead.size(), 1u);
   EXPECT_EQ(sink.dead[0].reason_code, "too_large");

@@ -124,21 +124,26 @@ TEST(LineReaderTest, AnOverlongLineIsMeasuredNotHeld) {
   EXPECT_FALSE(in.bad());
 }
 
+// Writes `all` into the pipe's write end 64 KiB at a time from a new thread,
+// then closes it.
+std::thread WriteAndClose(int fd, std::string all) {
+  return std::thread([fd, all = std::move(all)] {
+    for (size_t at = 0; at < all.size();) {
+      ssize_t n = write(fd, all.data() + at, std::min<size_t>(65536, all.size() - at));
+      ASSERT_GT(n, 0);
+      at += static_cast<size_t>(n);
+    }
+    close(fd);
+  });
+}
+
 // The reader of stdin: lines across its 1 MiB reads, an overlong line
 // measured and cut, an unfinished last line kept at the end of the input.
 TEST(StoppableLineReaderTest, ReadsLinesAsStdioDoes) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   std::string big(3 * 1024 * 1024, 'x');  // spans several reads
-  std::thread writer([&] {
-    std::string all = "short\n" + big + "\n\nend";
-    for (size_t at = 0; at < all.size();) {
-      ssize_t n = write(fds[1], all.data() + at, std::min<size_t>(65536, all.size() - at));
-      ASSERT_GT(n, 0);
-      at += static_cast<size_t>(n);
-    }
-    close(fds[1]);
-  });
+  std::thread writer = WriteAndClose(fds[1], "short\n" + big + "\n\nend");
   std::atomic<bool> stop{false};
   StoppableLineReader in(fds[0], &stop);
   ExpectShortBigEmptyEnd(in, big);
@@ -180,15 +185,7 @@ TEST(StoppableLineReaderTest, AStopEndsTheWaitOnAQuietPipe) {
 TEST(StoppableLineReaderTest, ReadAllKeepsUpToTheLimitAndDropsAnUnfinishedPieceOnAStop) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
-  std::thread writer([&] {
-    std::string all(3 * 1024 * 1024, 'y');
-    for (size_t at = 0; at < all.size();) {
-      ssize_t n = write(fds[1], all.data() + at, std::min<size_t>(65536, all.size() - at));
-      ASSERT_GT(n, 0);
-      at += static_cast<size_t>(n);
-    }
-    close(fds[1]);
-  });
+  std::thread writer = WriteAndClose(fds[1], std::string(3 * 1024 * 1024, 'y'));
   std::atomic<bool> stop{false};
   StoppableLineReader in(fds[0], &stop);
   std::string out;
