@@ -1187,7 +1187,7 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   // Lines over the limit are not held whole (a 2 GB line would need 2 GB).
   while (write_error.ok() && !g_stop.load() &&
          ReadLineBounded(in, line, o.max_record_bytes + 1, length)) {
-    ++n;
+    if (++n == 1) StripUtf8Bom(line);  // a file saved with a byte-order mark
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (length > o.max_record_bytes) {
       result = RecordProcessor::Output();

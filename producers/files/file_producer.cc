@@ -146,7 +146,7 @@ Status ProduceLines(In&& in, const std::string& name, const FileProducerOptions&
   const size_t max_line = o.max_record_bytes > 0 ? 4 * o.max_record_bytes : SIZE_MAX - 1;
   size_t length = 0;
   while (ReadLineBounded(in, line, max_line + 1, length)) {
-    ++n;
+    if (++n == 1) StripUtf8Bom(line);  // a file saved with a byte-order mark
     if (length > max_line) {
       NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
           sink, stats, name + ":" + std::to_string(n),

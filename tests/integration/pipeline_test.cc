@@ -473,6 +473,20 @@ TEST_P(PipelineTest, WatchGoesOnWithANewProducerAfterItLostItsState) {
 namespace newsflow::testing {
 namespace {
 
+// An input saved with a UTF-8 byte-order mark: the first line is processed
+// like the rest (it was dead-lettered as invalid JSON).
+TEST(ProcessCommandTest, AByteOrderMarkAtTheStartOfTheInputIsSkipped) {
+  std::string dir = MakeTempDir("process-bom");
+  std::ofstream(dir + "/in.jsonl", std::ios::binary)
+      << "\xEF\xBB\xBF" << R"({"source":"s","body":"one"})" << "\n" << R"({"source":"s","body":"two"})" << "\n";
+  Process p({NewsflowBinary(), "process", "--stages", "passthrough", "--input", dir + "/in.jsonl",
+             "--output", dir + "/out.jsonl", "--dead-letters", dir + "/dead.jsonl"},
+            dir + "/process.log");
+  ASSERT_EQ(p.Wait(60s), 0) << p.Log();
+  EXPECT_EQ(ReadLines(dir + "/out.jsonl").size(), 2u);
+  EXPECT_NE(p.Log().find("2 in, 2 out, 0 dropped, 0 dead-lettered"), std::string::npos) << p.Log();
+}
+
 TEST(ProcessCommandTest, AppliesAChainOfflineKeepingIdsAndReportingFailures) {
   std::string dir = MakeTempDir("process-command");
   {

@@ -87,6 +87,23 @@ TEST(FileProducerTest, ReadsJsonLinesFromStdin) {
   EXPECT_TRUE(sink.dead.empty());
 }
 
+// A JSON Lines file saved with a UTF-8 byte-order mark (Windows editors):
+// its first line is a record like the others, not a dead letter "invalid
+// JSON". A mark later in the file is not a file's start: still refused.
+TEST(FileProducerTest, AByteOrderMarkAtTheStartOfAJsonLinesFileIsSkipped) {
+  auto dir = TempDir();
+  std::ofstream(dir / "in.jsonl", std::ios::binary)
+      << "\xEF\xBB\xBF{\"source\":\"s\",\"body\":\"one\"}\n{\"source\":\"s\",\"body\":\"two\"}\n"
+      << "\xEF\xBB\xBF{\"source\":\"s\",\"body\":\"three\"}\n";
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "in.jsonl").string()}, {}, sink, stats).ok());
+  ASSERT_EQ(sink.articles.size(), 2u);
+  EXPECT_EQ(sink.articles[0].body, "one");
+  ASSERT_EQ(sink.dead.size(), 1u);
+  EXPECT_NE(sink.dead[0].reason.find("in.jsonl:3"), std::string::npos) << sink.dead[0].reason;
+}
+
 // A read error on standard input (here: a directory as stdin, EISDIR) is a
 // dead letter with the reason, as for files; std::cin's stdio buffer took it
 // for the end of the input, and the run said "0 in" without a word.

@@ -12,6 +12,15 @@ namespace newsflow {
 // True if `s` is valid UTF-8 (simdjson's validator).
 bool IsValidUtf8(std::string_view s);
 
+// Removes a UTF-8 byte-order mark from the start of `s` (editors on Windows
+// write one at the start of a file, so a JSON Lines file's first line would
+// not parse); true when there was one.
+inline bool StripUtf8Bom(std::string& s) {
+  if (s.compare(0, 3, "\xEF\xBB\xBF") != 0) return false;
+  s.erase(0, 3);
+  return true;
+}
+
 // Appends code point `cp` (REQUIRES: a Unicode scalar value) as UTF-8.
 inline void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
