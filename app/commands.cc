@@ -929,6 +929,15 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   std::unique_ptr<EmbeddedBroker> broker;
   KafkaOptions kafka;
   if (Status d = CheckDelivery(c, c.brokers.empty()); !d.ok()) return Fail(d);
+  // An input that is also an output would be read back as it is written.
+  for (const auto& in : o.inputs) {
+    for (const auto& [flag, out] : {std::pair<const char*, const std::string&>{"--output", o.output},
+                                    {"--dead-letters", o.dlq_output}}) {
+      if (in != "-" && out != "-" && IsSameFile(in, out))
+        return Fail(Status::InvalidArgument("input " + in + " is also the " + flag + " file: the run " +
+                                            "would read back what it writes; write elsewhere"));
+    }
+  }
   if (c.brokers.empty()) {
     std::vector<std::string> names = {raw_topic, dlq_topic};
     for (const auto& p : *plans) names.push_back(p.output);
@@ -1028,6 +1037,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   auto t0 = std::chrono::steady_clock::now();
   FileProducerOptions fo{o.source, o.format};
   fo.stop = &g_stop;  // a failed worker or a signal ends the wait for stdin's next line
+  fo.not_inputs = {o.output, o.dlq_output};
   Status ps = ProduceFromPaths(o.inputs, fo, **producer, stats);
   Status pf = (*producer)->Flush(std::chrono::seconds(60));
   if (!ps.ok()) spdlog::error("produce: {}", ps.ToString());
@@ -1157,6 +1167,17 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
     if (in_fd < 0)
       return Fail(Status::NotFound("cannot read " + o.input + ": " + std::strerror(errno)));
   }
+  // Writing the input (or one file twice, truncated by each) would destroy
+  // it before it is read: refuse, as `sort -o` is careful to.
+  for (const auto& [flag, path] : {std::pair<const char*, const std::string&>{"--output", o.output},
+                                   {"--dead-letters", o.dead_letters}}) {
+    if (!path.empty() && path != "-" && IsSameFile(in_fd, path))
+      return Fail(Status::InvalidArgument(std::string(flag) + " " + path + " is the input file: " +
+                                          "writing it would destroy the input before it is read"));
+  }
+  if (o.output != "-" && !o.dead_letters.empty() && IsSameFile(o.output, o.dead_letters))
+    return Fail(Status::InvalidArgument("--output and --dead-letters are the same file (" + o.output +
+                                        "): give the dead letters a file of their own"));
   // Through poll(2): a signal ends the wait for a quiet stdin's next line.
   StoppableLineReader in(in_fd, &g_stop);
   FILE* out = stdout;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 namespace newsflow {
@@ -117,6 +119,23 @@ int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+bool IsSameFile(int fd, const std::string& path) {
+  struct stat a {}, b {};
+  return fstat(fd, &a) == 0 && stat(path.c_str(), &b) == 0 && S_ISREG(a.st_mode) &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+bool IsSameFile(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  const bool ea = stat(a.c_str(), &sa) == 0, eb = stat(b.c_str(), &sb) == 0;
+  if (ea || eb)  // /dev/null twice is not a clash: regular files only
+    return ea && eb && S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  std::error_code e1, e2;
+  const auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a, e1), e1);
+  const auto cb = std::filesystem::weakly_canonical(std::filesystem::absolute(b, e2), e2);
+  return !e1 && !e2 && ca == cb;
 }
 
 }  // namespace newsflow

@@ -406,7 +406,15 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
       std::vector<fs::path> files;
       NEWSFLOW_RETURN_IF_ERROR(ListDirectory(p, o, stats, files));
       std::sort(files.begin(), files.end());
-      for (const auto& f : files) NEWSFLOW_RETURN_IF_ERROR(ProducePath(f, o, sink, stats, false));
+      for (const auto& f : files) {
+        if (std::any_of(o.not_inputs.begin(), o.not_inputs.end(),
+                        [&](const std::string& own) { return IsSameFile(f.string(), own); })) {
+          spdlog::warn("produce: skipping {} (written by this run: it would read its own output)", f.string());
+          ++stats.skipped_files;
+          continue;
+        }
+        NEWSFLOW_RETURN_IF_ERROR(ProducePath(f, o, sink, stats, false));
+      }
     } else if (fs::is_regular_file(p, ec)) {
       NEWSFLOW_RETURN_IF_ERROR(ProducePath(p, o, sink, stats, true));
     } else if (fs::exists(p, ec)) {  // a named pipe, <(...), a device

@@ -36,6 +36,9 @@ struct FileProducerOptions {
   // through StoppableLineReader: when set, a stop request (or a failed
   // pipeline) ends the wait for their next bytes.
   const std::atomic<bool>* stop = nullptr;
+  // Files never read as input: the run's own outputs, met in a directory it
+  // walks (skipped, logged and counted; IsSameFile decides).
+  std::vector<std::string> not_inputs;
 };
 
 struct FileProducerStats {

@@ -487,6 +487,30 @@ TEST(ProcessCommandTest, AByteOrderMarkAtTheStartOfTheInputIsSkipped) {
   EXPECT_NE(p.Log().find("2 in, 2 out, 0 dropped, 0 dead-lettered"), std::string::npos) << p.Log();
 }
 
+// `process --input a --output a` truncated its input before reading a line
+// ("0 in", the file gone); the output and the dead letters in one file
+// overwrote each other. Both are refused, and the input is left as it was.
+TEST(ProcessCommandTest, RefusesToWriteItsInputOrOneFileTwice) {
+  std::string dir = MakeTempDir("process-same-file");
+  const std::string input = R"({"source":"s","body":"one"})" "\n" R"({"source":"s","body":"two"})" "\n";
+  std::ofstream(dir + "/in.jsonl", std::ios::binary) << input;
+  std::filesystem::create_symlink(dir + "/in.jsonl", dir + "/link.jsonl");
+  const std::vector<std::vector<std::string>> refused = {
+      {"--output", dir + "/in.jsonl"},
+      {"--output", dir + "/link.jsonl"},  // the same file through a link
+      {"--output", dir + "/out.jsonl", "--dead-letters", dir + "/in.jsonl"},
+      {"--output", dir + "/out.jsonl", "--dead-letters", dir + "/./out.jsonl"}};
+  for (const auto& extra : refused) {
+    std::vector<std::string> args = {NewsflowBinary(), "process", "--stages", "passthrough", "--input",
+                                     dir + "/in.jsonl"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Process p(args, dir + "/process.log");
+    EXPECT_EQ(p.Wait(60s), 2) << extra[1] << "\n" << p.Log();
+    EXPECT_NE(p.Log().find("invalid_argument"), std::string::npos) << p.Log();
+    EXPECT_EQ(ReadFile(dir + "/in.jsonl"), input) << extra[1];
+  }
+}
+
 TEST(ProcessCommandTest, AppliesAChainOfflineKeepingIdsAndReportingFailures) {
   std::string dir = MakeTempDir("process-command");
   {

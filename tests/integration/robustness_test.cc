@@ -274,6 +274,36 @@ TEST_F(RobustnessTest, RunStopsOnASignalWhileItsOutputPipeHasNoReader) {
       << run.Log();
 }
 
+// `run a.jsonl --output a.jsonl` appended its output to the input it was
+// reading (and could read it back); now refused, the input left as it was.
+// In a directory it walks, its own output files are skipped, not re-read.
+TEST_F(RobustnessTest, RunNeverReadsItsOwnOutput) {
+  {
+    std::ofstream out(dir_ + "/in.jsonl");
+    WriteProse(out, 5, "s");
+  }
+  const std::string input = testing::ReadFile(dir_ + "/in.jsonl");
+  Process same({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--stages", "clean", "--output",
+                dir_ + "/in.jsonl", "--dead-letters", dir_ + "/dead.jsonl"},
+               dir_ + "/same.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  EXPECT_EQ(same.Wait(60s), 2) << same.Log();
+  EXPECT_NE(same.Log().find("is also the --output file"), std::string::npos) << same.Log();
+  EXPECT_EQ(testing::ReadFile(dir_ + "/in.jsonl"), input);
+
+  std::filesystem::create_directories(dir_ + "/site");
+  std::filesystem::rename(dir_ + "/in.jsonl", dir_ + "/site/in.jsonl");
+  {
+    std::ofstream earlier(dir_ + "/site/out.jsonl");  // an earlier run's output, where it writes
+    WriteProse(earlier, 3, "earlier");
+  }
+  Process walk({NewsflowBinary(), "run", dir_ + "/site", "--stages", "clean", "--output",
+                dir_ + "/site/out.jsonl", "--dead-letters", dir_ + "/site/dead.jsonl"},
+               dir_ + "/walk.log", {{"NEWSFLOW_STATE_DIR", dir_ + "/state"}});
+  EXPECT_EQ(walk.Wait(120s), 0) << walk.Log();
+  EXPECT_NE(walk.Log().find("5 in, 5 articles out"), std::string::npos) << walk.Log();
+  EXPECT_EQ(ReadLines(dir_ + "/site/out.jsonl").size(), 8u);  // 3 earlier + 5 new, none twice
+}
+
 // Issue 16: `--instances N` runs N copies of a stage behind one consumer.
 // Every article arrives once, the group sees one member (one assignment: the
 // copies cause no rebalance and no redelivery), and each copy saves its own

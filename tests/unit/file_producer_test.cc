@@ -342,6 +342,22 @@ TEST(FileProducerTest, ATextPipeIsOneDocumentUpToTheRecordLimit) {
       << sink.dead[0].reason;
 }
 
+// A walked directory that holds the run's own output: that file is skipped
+// (logged and counted), not read back as input.
+TEST(FileProducerTest, TheRunsOwnOutputIsNotReadAsInput) {
+  auto dir = TempDir();
+  std::ofstream(dir / "site" / "in.jsonl") << "{\"source\":\"s\",\"body\":\"one\"}\n";
+  std::ofstream(dir / "site" / "out.jsonl") << "{\"source\":\"s\",\"body\":\"old output\"}\n";
+  MemorySink sink;
+  FileProducerStats stats;
+  FileProducerOptions o;
+  o.not_inputs = {(dir / "site" / "." / "out.jsonl").string()};
+  ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, o, sink, stats).ok());
+  ASSERT_EQ(sink.articles.size(), 1u);
+  EXPECT_EQ(sink.articles[0].body, "one");
+  EXPECT_EQ(stats.skipped_files, 1);
+}
+
 // A named pipe whose writer never comes: a stop request ends the wait (a
 // blocking open(2) waits for the writer whatever the signals say).
 TEST(FileProducerTest, AStopEndsTheWaitForANamedPipesWriter) {

@@ -244,6 +244,29 @@ TEST(OpenForWritingTest, WaitsForANamedPipesReaderUntilAStop) {
   unlink(fifo.c_str());
 }
 
+// One file under two names (a link, ./, a file not made yet) is the same
+// file; devices such as /dev/null are never a clash.
+TEST(IsSameFileTest, ComparesFilesNotNames) {
+  const std::string dir = "/tmp/nf-same-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/a.jsonl") << "x\n";
+  std::ofstream(dir + "/b.jsonl") << "x\n";
+  std::filesystem::create_symlink(dir + "/a.jsonl", dir + "/link");
+  EXPECT_TRUE(IsSameFile(dir + "/a.jsonl", dir + "/link"));
+  EXPECT_TRUE(IsSameFile(dir + "/a.jsonl", dir + "/./a.jsonl"));
+  EXPECT_FALSE(IsSameFile(dir + "/a.jsonl", dir + "/b.jsonl"));  // same bytes, other file
+  EXPECT_TRUE(IsSameFile(dir + "/new.jsonl", dir + "/../" + std::filesystem::path(dir).filename().string() + "/new.jsonl"));
+  EXPECT_FALSE(IsSameFile(dir + "/new.jsonl", dir + "/a.jsonl"));
+  EXPECT_FALSE(IsSameFile("/dev/null", "/dev/null"));
+  const int fd = open((dir + "/link").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  EXPECT_TRUE(IsSameFile(fd, dir + "/a.jsonl"));
+  EXPECT_FALSE(IsSameFile(fd, dir + "/b.jsonl"));
+  close(fd);
+  std::filesystem::remove_all(dir);
+}
+
 // A read error (stdin is a directory) is reported with its errno.
 TEST(StoppableLineReaderTest, AReadErrorIsReported) {
   int fd = open("/", O_RDONLY);
