@@ -96,8 +96,8 @@ int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* 
 // True when `path` is the regular file open as `fd`, or both paths are one
 // regular file: the same device and inode (through links), or, for a file
 // not made yet, the same path once made absolute (devices such as /dev/null
-// never clash). `process --input a.jsonl --output
-// a.jsonl` truncated its input before reading a line of it ("0 in").
+// never clash). `process --input a.jsonl --output a.jsonl` truncated its
+// input before reading a line of it ("0 in").
 bool IsSameFile(int fd, const std::string& path);
 bool IsSameFile(const std::string& a, const std::string& b);
 
