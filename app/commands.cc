@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+#include <sys/file.h>
 
 #include <cerrno>
 #include <chrono>
@@ -600,6 +601,25 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   Status ns = CheckNamespace(c.ns);
   if (!ns.ok()) return Fail(ns);
   for (auto& t : topics) t = Ns(c, t);
+  // One broker per bootstrap file, held for its life (the kernel lets go when
+  // it dies). A second `newsflow broker` here took the file over as if the
+  // first had died: the clients followed it, and the records the first,
+  // still running, held were lost to them.
+  EnsureParent(c.bootstrap_file);
+  const std::string lock_path = c.bootstrap_file + ".lock";
+  const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return Fail(Status::Unavailable("cannot open " + lock_path + ": " + std::strerror(errno)));
+  struct CloseAtExit {
+    int fd;
+    ~CloseAtExit() { close(fd); }
+  } lock{lock_fd};
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    auto running = ResolveKafka("", c.bootstrap_file);
+    return Fail(Status::InvalidArgument(
+        "a broker is already running for " + c.bootstrap_file +
+        (running.ok() ? " (at " + running->brokers + ")" : std::string()) +
+        ": stop it first (SIGINT), or give this one its own --bootstrap-file"));
+  }
   auto broker = EmbeddedBroker::Start(o.brokers, topics, o.partitions);
   if (!broker.ok()) return Fail(broker.status());
   std::string previous = PrepareLedgers(c.bootstrap_file);

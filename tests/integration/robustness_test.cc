@@ -304,6 +304,31 @@ TEST_F(RobustnessTest, RunNeverReadsItsOwnOutput) {
   EXPECT_EQ(ReadLines(dir_ + "/site/out.jsonl").size(), 8u);  // 3 earlier + 5 new, none twice
 }
 
+// A second `newsflow broker` for the same bootstrap file while the first is
+// running is refused, the file left to the first. Before, it took the file
+// over as if the first had died ("replaces a broker that did not stop
+// cleanly"): the clients followed it and lost what the first still held. A
+// broker that did die (SIGKILL) is still replaced.
+TEST_F(RobustnessTest, ASecondBrokerForTheSameBootstrapFileIsRefused) {
+  StartBroker(1);
+  const std::string first = ReadFile(boot_);
+  auto second = Start({"broker", "--partitions", "1"}, "second");
+  EXPECT_EQ(second->Wait(30s), 2) << second->Log();
+  EXPECT_NE(second->Log().find("a broker is already running for " + boot_), std::string::npos)
+      << second->Log();
+  EXPECT_EQ(ReadFile(boot_), first);
+  EXPECT_TRUE(broker_->Running());
+  broker_->Signal(SIGKILL);
+  ASSERT_EQ(broker_->Wait(10s), 128 + SIGKILL);
+  auto third = Start({"broker", "--partitions", "1"}, "third");
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(boot_) != first && !ReadFile(boot_).empty(); }, 30s))
+      << third->Log();
+  EXPECT_NE(third->Log().find("replaces a broker that did not stop cleanly"), std::string::npos)
+      << third->Log();
+  third->Signal(SIGINT);
+  EXPECT_EQ(third->Wait(30s), 0) << third->Log();
+}
+
 // Issue 16: `--instances N` runs N copies of a stage behind one consumer.
 // Every article arrives once, the group sees one member (one assignment: the
 // copies cause no rebalance and no redelivery), and each copy saves its own
