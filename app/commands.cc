@@ -593,6 +593,33 @@ Status UsePipeline(CommonOptions& c, SinkOptions& o) {
 
 }  // namespace
 
+// An exclusive lock on `<path>.lock` for the life of the process (the
+// kernel lets go when it dies, however it dies): one broker per bootstrap
+// file, one watcher per state file.
+class LifeLock {
+ public:
+  LifeLock() = default;
+  LifeLock(const LifeLock&) = delete;
+  LifeLock& operator=(const LifeLock&) = delete;
+  ~LifeLock() {
+    if (fd_ >= 0) close(fd_);
+  }
+  // OK with held() false when another process holds it.
+  Status Take(const std::string& path) {
+    EnsureParent(path);
+    const std::string lock_path = path + ".lock";
+    fd_ = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status::Unavailable("cannot open " + lock_path + ": " + std::strerror(errno));
+    held_ = flock(fd_, LOCK_EX | LOCK_NB) == 0;
+    return Status::OK();
+  }
+  bool held() const { return held_; }
+
+ private:
+  int fd_ = -1;
+  bool held_ = false;
+};
+
 int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   CommonOptions c = c_in;
   BrokerOptions o = o_in;
@@ -601,19 +628,12 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   Status ns = CheckNamespace(c.ns);
   if (!ns.ok()) return Fail(ns);
   for (auto& t : topics) t = Ns(c, t);
-  // One broker per bootstrap file, held for its life (the kernel lets go when
-  // it dies). A second `newsflow broker` here took the file over as if the
-  // first had died: the clients followed it, and the records the first,
-  // still running, held were lost to them.
-  EnsureParent(c.bootstrap_file);
-  const std::string lock_path = c.bootstrap_file + ".lock";
-  const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd < 0) return Fail(Status::Unavailable("cannot open " + lock_path + ": " + std::strerror(errno)));
-  struct CloseAtExit {
-    int fd;
-    ~CloseAtExit() { close(fd); }
-  } lock{lock_fd};
-  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+  // One broker per bootstrap file. A second `newsflow broker` here took the
+  // file over as if the first had died: the clients followed it, and the
+  // records the first, still running, held were lost to them.
+  LifeLock lock;
+  if (Status l = lock.Take(c.bootstrap_file); !l.ok()) return Fail(l);
+  if (!lock.held()) {
     auto running = ResolveKafka("", c.bootstrap_file);
     return Fail(Status::InvalidArgument(
         "a broker is already running for " + c.bootstrap_file +
@@ -1316,6 +1336,13 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
     feeds::PrintStatusTable(std::cout, *rows);
     return kOk;
   }
+  // One watcher per state file: a second polled the same feeds, published
+  // every item again and overwrote the first's state (and its pending list).
+  LifeLock lock;
+  if (Status l = lock.Take(state); !l.ok()) return Fail(l);
+  if (!lock.held())
+    return Fail(Status::InvalidArgument("a watcher is already running with the state file " + state +
+                                        ": stop it first (SIGINT), or give this one its own --state"));
   auto kafka = Kafka(c);
   if (!kafka.ok()) return Fail(kafka.status());
   auto metrics = Metrics(c);

@@ -423,6 +423,13 @@ TEST_P(PipelineTest, WatchPublishesFeedItemsOnceAcrossRestarts) {
                                     "--allow-private-addresses"};  // the feed server is on loopback
   auto w1 = Start(watch, "watch1");
   ASSERT_TRUE(WaitFor([&] { return ReadLines(out).size() >= 3; }, 60s)) << w1->Log();
+  // A second watcher on the same state file is refused while the first runs:
+  // before, it polled the same feeds, published every item again and
+  // overwrote the first's state.
+  auto twin = Start(watch, "twin");
+  EXPECT_EQ(twin->Wait(30s), 2) << twin->Log();
+  EXPECT_NE(twin->Log().find("a watcher is already running with the state file"), std::string::npos)
+      << twin->Log();
   w1->Signal(SIGTERM);
   ASSERT_EQ(w1->Wait(30s), 0) << w1->Log();
   auto w2 = Start(watch, "watch2");
