@@ -5,6 +5,7 @@
 // with their reason; errors name the address or file at fault.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
@@ -327,6 +328,32 @@ TEST_F(RobustnessTest, ASecondBrokerForTheSameBootstrapFileIsRefused) {
       << third->Log();
   third->Signal(SIGINT);
   EXPECT_EQ(third->Wait(30s), 0) << third->Log();
+}
+
+// SIGHUP (the terminal closed, an SSH session dropped) stops `process` as
+// SIGTERM does: what it read is written out whole. Before, it ended the
+// process on the spot (exit 129): the buffered output was lost and the file
+// could end in a torn line.
+TEST_F(RobustnessTest, AHangupStopsProcessAndKeepsWhatItDid) {
+  const std::string fifo = dir_ + "/feed.jsonl";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const int writer = open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // stays open: the input never ends
+  ASSERT_GE(writer, 0);
+  std::ostringstream articles;
+  WriteProse(articles, 20, "h");
+  const std::string text = articles.str();
+  ASSERT_EQ(write(writer, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  Process p({NewsflowBinary(), "process", "--stages", "passthrough", "--input", fifo, "--output",
+             dir_ + "/out.jsonl"},
+            dir_ + "/process.log");
+  ASSERT_TRUE(WaitFor([&] { return HoldsOpen(p.pid(), fifo); }, 30s)) << p.Log();
+  std::this_thread::sleep_for(2s);  // the 20 lines read; waiting for more
+  p.Signal(SIGHUP);
+  EXPECT_EQ(p.Wait(30s), 1) << "129: ended by the signal\n" << p.Log();
+  close(writer);
+  EXPECT_NE(p.Log().find("stopped by a signal after line 20"), std::string::npos) << p.Log();
+  EXPECT_EQ(ReadLines(dir_ + "/out.jsonl").size(), 20u);
+  EXPECT_EQ(ReadFile(dir_ + "/out.jsonl").back(), '\n');
 }
 
 // Issue 16: `--instances N` runs N copies of a stage behind one consumer.

@@ -74,6 +74,12 @@ void Shutdown::Install(std::atomic<bool>* stop, std::chrono::milliseconds deadli
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal (an SSH session that dropped) sends SIGHUP, whose
+  // default ends the process on the spot: `process` lost its buffered output
+  // and left a torn last line. It stops as SIGTERM does, unless it is
+  // ignored (nohup): then it stays ignored.
+  struct sigaction hup {};
+  if (sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr);
   static std::once_flag started;
   std::call_once(started, [] { std::thread(Watchdog).detach(); });
 }

@@ -1,6 +1,7 @@
 // Shutdown: a bounded stop for every newsflow process.
 //
-// The first SIGINT/SIGTERM sets the process's stop flag: every loop sees it,
+// The first SIGINT/SIGTERM (or SIGHUP, a closed terminal, unless it is
+// ignored as under nohup) sets the process's stop flag: every loop sees it,
 // drains (delivers what is in flight, commits, leaves the group) and returns.
 // The drain is bounded: a second SIGINT/SIGTERM, or the stop deadline
 // (--stop-timeout, default 30 s) passing, ends the process at once with
@@ -25,7 +26,7 @@ class Shutdown {
   static constexpr int kForcedExitCode = 4;
   static constexpr std::chrono::seconds kDefaultDeadline{30};
 
-  // Installs the SIGINT/SIGTERM handlers and the watchdog thread. `stop` is
+  // Installs the SIGINT/SIGTERM/SIGHUP handlers and the watchdog thread. `stop` is
   // set by the first signal; `deadline` counts from it.
   static void Install(std::atomic<bool>* stop, std::chrono::milliseconds deadline);
 
