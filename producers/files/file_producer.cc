@@ -200,6 +200,17 @@ void LogStopped(const std::string& name, const StoppableLineReader& in, const ch
                                       : std::string());
 }
 
+// JSON Lines from a descriptor that can stay quiet (stdin, a pipe), through
+// StoppableLineReader; `stopped`: a stop request ended the wait (logged).
+Status ProduceLinesFrom(int fd, const std::string& name, const FileProducerOptions& o,
+                        ArticleSink& sink, FileProducerStats& stats, bool& stopped) {
+  StoppableLineReader in(fd, o.stop);  // without a flag: waits as a blocking read
+  NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, name, o, sink, stats));
+  stopped = in.stopped();
+  if (stopped) LogStopped(name, in, "line");
+  return Status::OK();
+}
+
 // A named pipe, a process substitution (`newsflow produce <(zcat feed.jsonl.gz)`,
 // /dev/fd/N) or a character device: read as it comes, as stdin is, and
 // stoppable while it is quiet. JSON Lines unless its name or --format says
@@ -214,9 +225,9 @@ Status ProduceStream(const fs::path& p, const FileProducerOptions& o, ArticleSin
     int fd;
     ~Closer() { close(fd); }
   } closer{fd};
-  StoppableLineReader in(fd, o.stop);
   const Kind kind = KindOf(p, o.format);
   if (kind == Kind::kText || kind == Kind::kHtml) {
+    StoppableLineReader in(fd, o.stop);
     std::string body;
     size_t length = 0;
     const size_t cap = o.max_record_bytes > 0 ? o.max_record_bytes : SIZE_MAX - 1;
@@ -232,9 +243,8 @@ Status ProduceStream(const fs::path& p, const FileProducerOptions& o, ArticleSin
       return DeadLetterInput(sink, stats, p.string(), OverRecordLimit("document", length, o, ""), "");
     return ProduceDocumentBody(p, kind, body, o, sink, stats);
   }
-  NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, p.string(), o, sink, stats));
-  if (in.stopped()) LogStopped(p.string(), in, "line");
-  return Status::OK();
+  bool stopped = false;
+  return ProduceLinesFrom(fd, p.string(), o, sink, stats, stopped);
 }
 
 bool Inside(const fs::path& target, const fs::path& root) {
@@ -392,12 +402,9 @@ Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProduce
                         ArticleSink& sink, FileProducerStats& stats) {
   for (const std::string& path : paths) {
     if (path == "-") {
-      StoppableLineReader in(STDIN_FILENO, o.stop);  // without a flag: waits as a blocking read
-      NEWSFLOW_RETURN_IF_ERROR(ProduceLines(in, "stdin", o, sink, stats));
-      if (in.stopped()) {
-        LogStopped("stdin", in, "line");
-        return Status::OK();
-      }
+      bool stopped = false;
+      NEWSFLOW_RETURN_IF_ERROR(ProduceLinesFrom(STDIN_FILENO, "stdin", o, sink, stats, stopped));
+      if (stopped) return Status::OK();
       continue;
     }
     fs::path p(path);
