@@ -1151,16 +1151,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
 
 // A file `process` writes, truncated; a named pipe waits for its reader
 // (stoppable: open(2) would wait whatever the signals say).
-FILE* OpenOutput(const std::string& path) {
-  const int fd = OpenForWriting(path, O_CREAT | O_TRUNC, &g_stop);
-  if (fd < 0) return nullptr;
-  FILE* f = fdopen(fd, "w");
-  if (f == nullptr) close(fd);
-  return f;
-}
-
-Status CannotWrite(const std::string& path) {
-  if (errno == EINTR) return Status::Unavailable("stopped before a reader opened the named pipe " + path);
+Result<FILE*> OpenOutput(const std::string& path) {
+  auto fd = OpenForWriting(path, O_CREAT | O_TRUNC, &g_stop);
+  if (!fd.ok()) return fd.status();
+  FILE* f = fdopen(*fd, "w");
+  if (f != nullptr) return f;
+  close(*fd);
   return Status::Unavailable("cannot write " + path + ": " + std::strerror(errno));
 }
 
@@ -1223,15 +1219,17 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   FILE* out = stdout;
   if (o.output != "-") {
     EnsureParent(o.output);
-    out = OpenOutput(o.output);
-    if (out == nullptr) return Fail(CannotWrite(o.output));
+    auto opened = OpenOutput(o.output);
+    if (!opened.ok()) return Fail(opened.status());
+    out = *opened;
   }
   const std::string out_name = o.output == "-" ? "stdout" : o.output;
   FILE* dead = stderr;
   const std::string dead_name = o.dead_letters.empty() ? "stderr" : o.dead_letters;
   if (!o.dead_letters.empty()) {
-    dead = OpenOutput(o.dead_letters);
-    if (dead == nullptr) return Fail(CannotWrite(o.dead_letters));
+    auto opened = OpenOutput(o.dead_letters);
+    if (!opened.ok()) return Fail(opened.status());
+    dead = *opened;
   }
   // A write that fails (a full disk) ends the command with an error: the
   // counts must never claim records that are not in the file.

@@ -100,7 +100,7 @@ int OpenForReading(const std::string& path) {
   return open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
-int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* stop) {
+Result<int> OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* stop) {
   for (bool said = false;;) {
     const int fd = open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | flags, 0644);
     if (fd >= 0) {
@@ -108,15 +108,14 @@ int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* 
       if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
       return fd;
     }
-    if (errno != ENXIO) return -1;  // ENXIO: a named pipe nobody reads yet
+    if (errno != ENXIO)  // ENXIO: a named pipe nobody reads yet
+      return Status::Unavailable("cannot open " + path + " for writing: " + std::strerror(errno));
     if (!said) {
       spdlog::info("{}: a named pipe without a reader: waiting for one", path);
       said = true;
     }
-    if (stop != nullptr && stop->load()) {
-      errno = EINTR;
-      return -1;
-    }
+    if (stop != nullptr && stop->load())
+      return Status::Unavailable("stopped before a reader opened the named pipe " + path);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "newsflow/status.h"
+
 namespace newsflow {
 
 // Reads the next line (without its '\n') into `line`, keeping at most
@@ -90,8 +92,10 @@ int OpenForReading(const std::string& path);
 // reader, and a signal cannot end that wait (`newsflow run ... --output
 // out.fifo` sat there to its stop deadline). A pipe without a reader is
 // retried every 100 ms, logged once, until a reader comes or `stop` is set
-// (then -1 with errno EINTR). The descriptor returned is blocking.
-int OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* stop);
+// ("stopped before a reader opened the named pipe PATH"). The descriptor
+// returned is blocking; any other failure is "cannot open PATH for writing:
+// <errno text>".
+Result<int> OpenForWriting(const std::string& path, int flags, const std::atomic<bool>* stop);
 
 // True when `path` is the regular file open as `fd`, or both paths are one
 // regular file: the same device and inode (through links), or, for a file

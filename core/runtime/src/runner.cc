@@ -55,11 +55,9 @@ Status OpenForAppend(const std::string& path, int fallback_fd, const std::atomic
     own = false;
     return Status::OK();
   }
-  fd = OpenForWriting(path, O_CREAT | O_APPEND, stop);
-  if (fd < 0 && errno == EINTR)
-    return Status::Unavailable("stopped before a reader opened the named pipe " + path);
-  if (fd < 0)
-    return Status::Unavailable("cannot open " + path + " for writing: " + std::strerror(errno));
+  auto opened = OpenForWriting(path, O_CREAT | O_APPEND, stop);
+  if (!opened.ok()) return opened.status();
+  fd = *opened;
   own = true;
   return Status::OK();
 }
