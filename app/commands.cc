@@ -14,8 +14,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <unistd.h>
 #include <set>
@@ -1026,8 +1029,21 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
 
   EnsureParent(o.output);
   EnsureParent(o.dlq_output);
+  // The run ends when every reader has done what every writer of its topic
+  // wrote (AckedEnds, DoneThrough): counting the records that arrived would
+  // end it early when some arrive twice (sent again after a lost producer
+  // state, or read again by new clients) and leave others still on the way.
+  TrackAckedEnds();
   std::atomic<bool> stop_workers{false};
+  // In chain order: the stage worker(s), the sink, the dead-letter sink.
+  // A stage worker can be replaced by its own thread (new clients, below):
+  // workers_mu guards the slots; a slot is empty while that happens.
+  std::mutex workers_mu;
   std::vector<std::unique_ptr<StageWorker>> workers;
+  std::vector<std::string> inputs;  // the topic each worker reads
+  std::vector<std::function<Result<std::unique_ptr<StageWorker>>()>> makers;  // stage workers'
+  std::atomic<int64_t> retired_dropped{0}, retired_lost{0};  // counts of replaced workers
+  Status failed_renewal;  // under workers_mu
   // Each hop's reader, so every writer's flow control watches the right group.
   std::vector<std::string> groups;
   for (size_t i = 0; i < plans->size(); ++i) {
@@ -1043,15 +1059,22 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     // the stage, and each stage keeps its own metrics.
     std::vector<std::vector<OpenedStage>*> chain;
     for (auto& instances : stages) chain.push_back(&instances);
-    auto w = MakeKafkaWorker(kafka, chain, ChainName(*plans), plans->front().input, plans->back().output,
+    makers.push_back([&, chain] {
+      return MakeKafkaWorker(kafka, chain, ChainName(*plans), plans->front().input, plans->back().output,
                              groups.front(), true, 900 * 1024, registry, groups.back(), dlq_topic);
-    if (!w.ok()) return Fail(w.status());
-    workers.push_back(std::move(*w));
+    });
+    inputs.push_back(plans->front().input);
   }
   for (size_t i = 0; i < plans->size() && !o.fuse; ++i) {
-    const StagePlan& p = (*plans)[i];
-    auto w = MakeKafkaWorker(kafka, {&stages[i]}, p.name, p.input, p.output, groups[i], true,
+    makers.push_back([&, i] {
+      const StagePlan& p = (*plans)[i];
+      return MakeKafkaWorker(kafka, {&stages[i]}, p.name, p.input, p.output, groups[i], true,
                              900 * 1024, registry, groups[i + 1], dlq_topic);
+    });
+    inputs.push_back((*plans)[i].input);
+  }
+  for (auto& make : makers) {
+    auto w = make();
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
   }
@@ -1065,7 +1088,72 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   StageWorker* dlq_w = dlq->get();
   workers.push_back(std::move(*sink));
   workers.push_back(std::move(*dlq));
-  for (auto& w : workers) Start(*w, stop_workers);
+  inputs.push_back(plans->back().output);
+  inputs.push_back(dlq_topic);
+  // Stage workers: new clients after the idempotent producer's state was lost
+  // on the brokers, as `stage` does (ServeChain); what was not written is read
+  // again from the last committed offsets. Sinks write files: started plainly.
+  std::vector<std::thread> stage_threads;
+  // Whatever way this function returns, the stage threads stop and are
+  // joined first (before the workers they use go).
+  struct JoinOnReturn {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~JoinOnReturn() {
+      stop = true;
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } join_on_return{stop_workers, stage_threads};
+  for (size_t i = 0; i < makers.size(); ++i) {
+    stage_threads.emplace_back([&, i] {
+      constexpr int kNewClients = 5;
+      int new_clients = 0;
+      for (;;) {
+        StageWorker* w = nullptr;
+        {
+          std::lock_guard<std::mutex> lock(workers_mu);
+          w = workers[i].get();
+        }
+        const auto started = std::chrono::steady_clock::now();
+        Status s = w->runner->Run(stop_workers);
+        if (std::chrono::steady_clock::now() - started > std::chrono::minutes(1)) new_clients = 0;
+        const bool renew = !s.ok() && !stop_workers.load() && !g_stop.load() &&
+                           w->runner->FailedOnProducerState() && ++new_clients <= kNewClients;
+        if (!renew) {
+          w->result = s;
+          w->finished = true;
+          if (!s.ok()) g_stop = true;  // a failed worker fails the whole run
+          return;
+        }
+        spdlog::warn("[{}] {}: starting new Kafka clients ({} of {} in a row); what was not written "
+                     "is read again from the last committed offsets",
+                     o.fuse ? ChainName(*plans) : (*plans)[i].name, s.ToString(), new_clients,
+                     kNewClients);
+        std::unique_ptr<StageWorker> old;
+        {
+          std::lock_guard<std::mutex> lock(workers_mu);
+          retired_dropped += w->runner->counts().dropped.load();
+          retired_lost += w->runner->counts().lost.load();
+          old = std::move(workers[i]);
+        }
+        old.reset();  // purges what was not acknowledged; those offsets were not committed
+        for (int k = 0; k < new_clients * 10 && !stop_workers.load() && !g_stop.load(); ++k)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto fresh = makers[i]();
+        std::lock_guard<std::mutex> lock(workers_mu);
+        if (!fresh.ok()) {
+          spdlog::error("run: new Kafka clients: {}", fresh.status().ToString());
+          // g_stop ends the wait below; the empty slot is skipped from here on.
+          failed_renewal = fresh.status();
+          g_stop = true;
+          return;
+        }
+        workers[i] = std::move(*fresh);
+      }
+    });
+  }
+  for (size_t i = makers.size(); i < workers.size(); ++i) Start(*workers[i], stop_workers);
 
   KafkaArticleSink::Options so;
   so.topic = raw_topic;
@@ -1087,48 +1175,80 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
                stats.dead_lettered);
 
   // Every record ends in exactly one place: the sink, the dead letters, or a
-  // stage's drop. Wait until all are accounted for.
+  // stage's drop (the counts below). The wait ends when every worker, in
+  // chain order, has done everything written to the topic it reads.
   // Lost records (evicted by the embedded broker before they were read) are
-  // counted too, so a run that lost some ends, and says so, instead of waiting.
+  // skipped by their readers, so a run that lost some ends, and says so.
   auto lost = [&] {
-    int64_t n = 0;
-    for (auto& w : workers) n += w->runner->counts().lost.load();
+    std::lock_guard<std::mutex> lock(workers_mu);
+    int64_t n = retired_lost.load();
+    for (auto& w : workers)
+      if (w) n += w->runner->counts().lost.load();
     return n;
   };
   auto accounted = [&] {
     int64_t n = sink_w->runner->counts().sent.load() + dlq_w->runner->counts().sent.load();
-    for (auto& w : workers) n += w->runner->counts().dropped.load();
+    {
+      std::lock_guard<std::mutex> lock(workers_mu);
+      n += retired_dropped.load();
+      for (auto& w : workers)
+        if (w) n += w->runner->counts().dropped.load();
+    }
     return n + lost();
   };
+  // Empty when drained, else what is still on its way (for the log).
+  auto waiting_for = [&]() -> std::string {
+    std::lock_guard<std::mutex> lock(workers_mu);
+    for (size_t i = 0; i < workers.size(); ++i) {
+      if (!workers[i]) return "new Kafka clients for " + inputs[i];
+      const std::map<int32_t, int64_t> done = workers[i]->runner->DoneThrough();
+      for (const auto& [partition, end] : AckedEnds(inputs[i])) {
+        auto it = done.find(partition);
+        const int64_t at = it == done.end() ? -1 : it->second;
+        if (at < end)
+          return inputs[i] + "[" + std::to_string(partition) + "] read up to " + std::to_string(at) +
+                 " of " + std::to_string(end);
+      }
+    }
+    return "";
+  };
+  auto drained = [&] { return waiting_for().empty(); };
   auto last_log = std::chrono::steady_clock::now();
-  // A worker that ended by itself (its output cannot write) never accounts
-  // for its records: stop waiting and fail.
+  // A worker that ended by itself (its output cannot write) never finishes
+  // its records: stop waiting and fail.
   auto any_finished = [&] {
+    std::lock_guard<std::mutex> lock(workers_mu);
     for (auto& w : workers)
-      if (w->finished.load()) return true;
+      if (w && w->finished.load()) return true;
     return false;
   };
-  while (!g_stop.load() && !any_finished() && (o.follow || accounted() < expected)) {
+  while (!g_stop.load() && !any_finished() && (o.follow || !drained())) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (std::chrono::steady_clock::now() - last_log > std::chrono::seconds(5)) {
       last_log = std::chrono::steady_clock::now();
-      spdlog::info("run: {}/{} record(s) accounted for", accounted(), expected);
+      std::string on_the_way = waiting_for();
+      spdlog::info("run: {}/{} record(s) accounted for{}", accounted(), expected,
+                   on_the_way.empty() ? "" : "; waiting for " + on_the_way);
     }
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop_workers = true;
-  for (auto& w : workers) w->thread.join();
+  for (auto& t : stage_threads) t.join();
+  for (auto& w : workers)
+    if (w && w->thread.joinable()) w->thread.join();
   close_all();
-  bool workers_ok = true;
+  bool workers_ok = failed_renewal.ok();
+  if (!failed_renewal.ok()) spdlog::error("run: {}", failed_renewal.ToString());
   for (auto& w : workers) {
-    if (w->result.ok()) continue;
+    if (!w || w->result.ok()) continue;
     workers_ok = false;
     spdlog::error("run: {}", w->result.ToString());
   }
   int64_t out = sink_w->runner->counts().sent.load();
   int64_t dead = dlq_w->runner->counts().sent.load();
-  int64_t dropped = 0;
-  for (auto& w : workers) dropped += w->runner->counts().dropped.load();
+  int64_t dropped = retired_dropped.load();
+  for (auto& w : workers)
+    if (w) dropped += w->runner->counts().dropped.load();
   std::printf("newsflow run: %lld in, %lld articles out, %lld dead letters, %lld dropped, in %.2f s\n",
               static_cast<long long>(expected), static_cast<long long>(out),
               static_cast<long long>(dead), static_cast<long long>(dropped), secs);

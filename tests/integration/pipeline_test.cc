@@ -209,6 +209,32 @@ TEST_P(PipelineTest, AProducerWhoseSequenceWasLostStartsANewOneAndLosesNothing) 
   EXPECT_EQ(sink->Wait(30s), 0) << sink->Log();
 }
 
+// The same lost state in one of `newsflow run`'s stages: `run` starts new
+// Kafka clients for that stage, as `stage` does, and ends once every reader
+// has done all its topic's writers wrote, not when the sink has counted as
+// many records as went in (records written twice around the new clients
+// would reach that count with others still on their way). Before, the run
+// failed (exit 1) on the first such error, with the stage's records unwritten.
+// Its own embedded broker, or the real one. The raw producer writes 2,000
+// records, so the process's 3,000th is the stage's.
+TEST_P(PipelineTest, RunStartsNewClientsForAStageWhoseProducerLostItsStateAndLosesNothing) {
+  constexpr int kArticles = 2000;
+  StartBroker(4);
+  const std::string out = dir_ + "/out.jsonl";
+  WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
+  auto run = Start({"run", dir_ + "/in.jsonl", "--stages", "passthrough", "--output", out,
+                    "--dead-letters", dir_ + "/dead.jsonl", "--metrics-addr", ""},
+                   "run", {{"NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER", "3000"}});
+  ASSERT_EQ(run->Wait(180s), 0) << run->Log();
+  const std::string log = run->Log();
+  EXPECT_NE(log.find("raising a fatal error (a test)"), std::string::npos) << log;
+  EXPECT_NE(log.find("starting new Kafka clients (1 of 5 in a row)"), std::string::npos) << log;
+  IdCount c = Ids(out);
+  EXPECT_EQ(c.unique.size(), static_cast<size_t>(kArticles)) << log;
+  std::cout << "[ report ] run: fatal producer error in the stage; new clients; duplicates: "
+            << c.lines - c.unique.size() << " of " << c.lines << "\n";
+}
+
 // A broker away for longer than message.timeout.ms: what the producer
 // held times out. The sink sends it again (before, each such record was
 // failed: `produce` exited 1, and `watch`, which had marked the item seen,

@@ -229,8 +229,10 @@ TEST(ParallelRunnerTest, AFailedDeliveryTellsWhetherNewClientsCureIt) {
 // The output's producer may raise the same error as a client fatal error
 // first, before any delivery report: the runner's loop stops on that, and
 // it too is cured by new clients (a clean-clone CI run's stage stopped so).
+// The runner's own producer (its output's) raises the fatal error a lost
+// producer state gives: the runner stops and says new clients cure it.
 TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
-  auto broker = EmbeddedBroker::Start(1, {"fatal.in"}, 1);
+  auto broker = EmbeddedBroker::Start(1, {"fatal.in", "fatal.out", "fatal.dlq"}, 1);
   ASSERT_TRUE(broker.ok()) << broker.status().ToString();
   KafkaOptions o = (*broker)->ClientOptions();
   auto producer = KafkaProducer::Create(o);
@@ -238,7 +240,7 @@ TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
   std::atomic<int> busy{0}, most{0};
   SlowStage stage(0, busy, most);
   RecordProcessor p({{"slow", &stage, nullptr}}, {});
-  CaptureOutput out;
+  KafkaOutput out(**producer, "fatal.out", "fatal.dlq", nullptr);
   prometheus::Registry registry;
   RunnerOptions ro;
   ro.name = "fatal";
@@ -250,7 +252,7 @@ TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
     std::this_thread::sleep_for(500ms);
     rd_kafka_test_fatal_error((*producer)->handle(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
                               "sequence rewound (a test)");
-    for (int i = 0; i < 600 && !stop.load(); ++i) (*producer)->Poll(100);  // serves the error callback
+    for (int i = 0; i < 600 && !stop.load(); ++i) std::this_thread::sleep_for(100ms);
     stop = true;  // bounds the test if the runner never stops by itself
   });
   Status result = runner.Run(stop);
@@ -259,7 +261,47 @@ TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
   EXPECT_FALSE(result.ok());
   EXPECT_NE(result.message().find("OUT_OF_ORDER_SEQUENCE_NUMBER"), std::string::npos) << result.ToString();
   EXPECT_TRUE(runner.FailedOnProducerState()) << result.ToString();
+  runner.Detach();
   producer->reset();  // takes its error with it (KafkaFatalError)
+  EXPECT_TRUE(KafkaFatalError().ok());
+}
+
+// Another client of the process raises it (in `newsflow run`, another hop's
+// producer, or the raw producer, which new clients cure): this runner goes
+// on. Before, every runner of the process stopped on it (the sinks of `run`
+// with the failed stage, and the run with them).
+TEST(ParallelRunnerTest, AnotherClientsFatalErrorDoesNotStopTheRunner) {
+  auto broker = EmbeddedBroker::Start(1, {"other.in"}, 1);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto other = KafkaProducer::Create(o);
+  ASSERT_TRUE(other.ok());
+  std::atomic<int> busy{0}, most{0};
+  SlowStage stage(0, busy, most);
+  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  CaptureOutput out;
+  prometheus::Registry registry;
+  RunnerOptions ro;
+  ro.name = "bystander";
+  ro.input_topic = "other.in";
+  ro.group = "bystander-group";
+  StageRunner runner(o, ro, p, out, registry);
+  std::atomic<bool> stop{false}, returned{false};
+  Status result;
+  std::thread run([&] {
+    result = runner.Run(stop);
+    returned = true;
+  });
+  std::this_thread::sleep_for(500ms);
+  rd_kafka_test_fatal_error((*other)->handle(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                            "sequence rewound (a test)");
+  for (int i = 0; i < 10; ++i) (*other)->Poll(100);  // serves the error callback: recorded
+  EXPECT_FALSE(KafkaFatalError().ok()) << "the error must be recorded for the process";
+  EXPECT_FALSE(returned.load()) << result.ToString();  // the runner's loop checks every poll
+  stop = true;
+  run.join();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+  other->reset();
   EXPECT_TRUE(KafkaFatalError().ok());
 }
 

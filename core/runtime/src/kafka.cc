@@ -55,11 +55,11 @@ Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
         (err == RD_KAFKA_RESP_ERR_NO_ERROR &&
          (topic_err == RD_KAFKA_RESP_ERR_NO_ERROR || topic_err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
           topic_err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE));
-    if (!transient || !KafkaFatalError().ok() || std::chrono::steady_clock::now() >= deadline) break;
+    if (!transient || !KafkaFatalErrorOf(rk).ok() || std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // an answer comes at once
   }
   rd_kafka_topic_destroy(rkt);
-  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalErrorOf(rk));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
     return KafkaStatus(err, "cannot reach Kafka at '" + brokers + "' (metadata for topic " + topic +
                                 "; check --brokers or that the broker runs)");

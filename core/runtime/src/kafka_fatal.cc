@@ -66,6 +66,13 @@ Status KafkaFatalError() {
   return g_fatal != nullptr ? *g_fatal : Status::OK();
 }
 
+Status KafkaFatalErrorOf(const rd_kafka_t* a, const rd_kafka_t* b) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_fatal == nullptr || g_fatal->ok()) return Status::OK();
+  if (g_source == nullptr || g_source == a || g_source == b) return *g_fatal;
+  return Status::OK();
+}
+
 void ForgetKafkaFatalError(rd_kafka_t* rk) {
   std::lock_guard<std::mutex> lock(g_mu);
   if (rk == nullptr || rk != g_source) return;

@@ -70,7 +70,7 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
     bool logged = false;
     // A restarted embedded broker never drains the old backlog: stop waiting.
     auto& restarted = BrokerMonitor::Get().restarted_flag();
-    while (flow_->Blocked() && !stop_->load() && !restarted.load() && KafkaFatalError().ok()) {
+    while (flow_->Blocked() && !stop_->load() && !restarted.load() && OwnFatalError().ok()) {
       {
         std::shared_lock lock(producer_mu_);
         producer_->Poll(20);
@@ -93,7 +93,7 @@ Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
     if (stop_->load()) return Status::Unavailable("stopping");
     if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
     NEWSFLOW_RETURN_IF_ERROR(RenewIfLost());
-    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+    NEWSFLOW_RETURN_IF_ERROR(OwnFatalError());
   }
   NEWSFLOW_RETURN_IF_ERROR(Hand(false, key, json));
   if (flow_) flow_->NoteProduced(json.size());
@@ -107,6 +107,11 @@ KafkaArticleSink::~KafkaArticleSink() {
   renewing_ = true;
   std::unique_lock lock(producer_mu_);
   producer_.reset();
+}
+
+Status KafkaArticleSink::OwnFatalError() {
+  std::shared_lock lock(producer_mu_);
+  return KafkaFatalErrorOf(producer_ ? producer_->handle() : nullptr);
 }
 
 bool KafkaArticleSink::LostProducerState() const {

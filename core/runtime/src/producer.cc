@@ -8,17 +8,42 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstdio>
+#include <limits>
+#include <mutex>
 #include <thread>
+#include <utility>
 
 #include "newsflow/shutdown.h"
 
 namespace newsflow {
 namespace {
 
+struct AckedEndsRegistry {
+  std::atomic<bool> on{false};
+  std::mutex mu;
+  std::map<std::pair<std::string, int32_t>, int64_t> ends;  // (topic, partition) -> offset after
+};
+
+AckedEndsRegistry& Acked() {
+  static AckedEndsRegistry r;
+  return r;
+}
+
+void NoteAckedEnd(const char* topic, int32_t partition, int64_t offset) {
+  AckedEndsRegistry& r = Acked();
+  if (!r.on.load(std::memory_order_relaxed) || topic == nullptr || offset < 0) return;
+  std::lock_guard<std::mutex> lock(r.mu);
+  int64_t& end = r.ends[{topic, partition}];
+  end = std::max(end, offset + 1);
+}
+
 void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  // What the embedded broker acknowledged, in case it restarts (broker_restart.h).
-  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
-    BrokerMonitor::Get().NoteAcked(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* topic = rd_kafka_topic_name(m->rkt);
+    // What the embedded broker acknowledged, in case it restarts (broker_restart.h).
+    BrokerMonitor::Get().NoteAcked(topic, m->partition, m->offset);
+    NoteAckedEnd(topic, m->partition, m->offset);
+  }
   auto* fn = static_cast<KafkaProducer::DeliveryFn*>(m->_private);
   if (fn == nullptr) return;
   (*fn)(m->err, m->partition, m->offset);
@@ -47,6 +72,18 @@ void MaybeInjectFatal(rd_kafka_t* rk) {
 
 }  // namespace
 
+void TrackAckedEnds() { Acked().on = true; }
+
+std::map<int32_t, int64_t> AckedEnds(const std::string& topic) {
+  AckedEndsRegistry& r = Acked();
+  std::map<int32_t, int64_t> out;
+  std::lock_guard<std::mutex> lock(r.mu);
+  for (auto it = r.ends.lower_bound({topic, std::numeric_limits<int32_t>::min()}); it != r.ends.end() && it->first.first == topic;
+       ++it)
+    out[it->first.second] = it->second;
+  return out;
+}
+
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& o) {
   auto conf = NewKafkaConf(o, ClientRole::kProducer, "");
   if (!conf.ok()) return conf.status();
@@ -66,7 +103,7 @@ void KafkaProducer::LearnPartitions(const std::string& topic) {
 }
 
 KafkaProducer::~KafkaProducer() {
-  if (rk_ && !KafkaFatalError().ok()) {
+  if (rk_ && !KafkaFatalErrorOf(rk_.get()).ok()) {
     // Nothing will be delivered: do not wait for it.
     rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_poll(rk_.get(), 0);
@@ -116,7 +153,7 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
       return Status::OK();
     }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      if (Status f = KafkaFatalError(); !f.ok()) {
+      if (Status f = KafkaFatalErrorOf(rk_.get()); !f.ok()) {
         delete fn;
         return f;
       }
@@ -154,14 +191,14 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   for (;;) {
-    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+    NEWSFLOW_RETURN_IF_ERROR(KafkaFatalErrorOf(rk_.get()));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     err = rd_kafka_flush(rk_.get(), static_cast<int>(
                                         std::clamp<int64_t>(left.count(), 0, 200)));
     if (err != RD_KAFKA_RESP_ERR__TIMED_OUT || left.count() <= 0) break;
   }
-  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalError());
+  NEWSFLOW_RETURN_IF_ERROR(KafkaFatalErrorOf(rk_.get()));
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
     return Status::Timeout(std::to_string(QueueLength()) + " message(s) still undelivered to Kafka at " +
                            brokers_);

@@ -263,6 +263,8 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
     int64_t next = -1;
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR && committed->elems[i].offset >= 0) {
       next = committed->elems[i].offset;
+      // Everything below a committed offset was done (by this group).
+      NoteDoneThrough(committed->elems[i].partition, next);
     } else if (kafka_.embedded) {
       next = 0;  // embedded topics start empty: everything from 0 must arrive
     }
@@ -515,13 +517,27 @@ void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Out
   }
 }
 
+void StageRunner::NoteDoneThrough(int32_t partition, int64_t offset) {
+  if (offset < 0) return;
+  std::lock_guard<std::mutex> lock(done_mu_);
+  int64_t& done = done_through_[partition];
+  done = std::max(done, offset);
+}
+
+std::map<int32_t, int64_t> StageRunner::DoneThrough() const {
+  std::lock_guard<std::mutex> lock(done_mu_);
+  return done_through_;
+}
+
 void StageRunner::StoreOffsets(bool all) {
   auto positions = all ? tracker_.AllCommittable() : tracker_.TakeCommittable();
   if (all) tracker_.TakeCommittable();
   if (positions.empty()) return;
   TopicPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
-  for (const auto& [p, off] : positions)
+  for (const auto& [p, off] : positions) {
     rd_kafka_topic_partition_list_add(list.get(), options_.input_topic.c_str(), p)->offset = off;
+    NoteDoneThrough(p, off);
+  }
   rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__STATE)
     spdlog::warn("[{}] storing offsets: {}", options_.name, rd_kafka_err2str(err));
@@ -796,7 +812,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       Shutdown::RemoveReporter(reporter);
       return AbandonAfterBrokerRestart();
     }
-    if (Status fatal = KafkaFatalError(); !fatal.ok()) {
+    if (Status fatal = KafkaFatalErrorOf(rk_.get(), output_.ProducerHandle()); !fatal.ok()) {
       // Authentication failed or the client is broken for good: no drain is
       // possible, and leaving the group would wait for brokers that refuse us.
       // The output's producer may have raised it (FailedOnProducerState).

@@ -51,6 +51,7 @@ Status StageRunner::RewindToCommitted() {
     int64_t committed = a->elems[i].offset;
     tracker_.Revoke(a->elems[i].partition);
     tracker_.Assign(a->elems[i].partition, committed >= 0 ? committed : -1);
+    NoteDoneThrough(a->elems[i].partition, committed);
     if (committed < 0) a->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
   }
   if (rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_.get(), a.get(), 30000)) {
@@ -82,6 +83,9 @@ Status StageRunner::CommitTransaction(TransactionalOutput& txn, bool rewind) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   if (r.outcome == TxnOutcome::kOk) {
     commits_->Increment();
+    if (positions)
+      for (int i = 0; i < positions->cnt; ++i)
+        NoteDoneThrough(positions->elems[i].partition, positions->elems[i].offset);
     txn_records_ = 0;
     aborts_in_a_row_ = 0;
     return Status::OK();

@@ -99,6 +99,11 @@ Result<int> TopicPartitionCount(rd_kafka_t* rk, const std::string& topic,
 // start (an idempotent producer whose sequence a failover lost).
 bool NoteKafkaError(rd_kafka_t* rk, int err, const char* reason);
 Status KafkaFatalError();  // OK while there is none
+// The recorded error if it concerns these clients: a failed login (the
+// process's), or a fatal error one of them raised. A process with several
+// clients (`run`: a producer and a consumer per hop) must not stop them all
+// for one producer's lost state, which new clients for that hop cure.
+Status KafkaFatalErrorOf(const rd_kafka_t* a, const rd_kafka_t* b = nullptr);
 void ForgetKafkaFatalError(rd_kafka_t* rk);  // if `rk` raised the recorded error
 // The error librdkafka names as the cause of the recorded client fatal error
 // (rd_kafka_fatal_error), RD_KAFKA_RESP_ERR_NO_ERROR when there is none.

@@ -90,6 +90,10 @@ class KafkaArticleSink final : public ArticleSink {
   // The producer is in a fatal state a new producer cures (see above).
   // REQUIRES: producer_mu_ held.
   bool LostProducerState() const;
+  // The recorded fatal error if this sink's producer raised it (or a failed
+  // login): another client's in the same process is not this one's to stop
+  // on. REQUIRES: producer_mu_ not held.
+  Status OwnFatalError();
   // Starts a new producer and sends again what is not acknowledged; OK when
   // another thread did so already. Takes producer_mu_ exclusively.
   Status Renew();

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,17 @@ namespace newsflow {
 // stage; absent on records straight from a producer, whose Kafka timestamp
 // is that time.
 inline constexpr const char* kProducedAtHeader = "newsflow-produced-ms";
+
+// Where the records this process wrote end, per partition: after
+// TrackAckedEnds(), every producer of the process notes for each record Kafka
+// acknowledged the offset after it, and AckedEnds(topic) says, for each
+// partition written, the offset after the last record acknowledged so far.
+// A reader that has finished every record below those offsets has everything
+// this process wrote to the topic, whatever the count of records it saw (a
+// record sent again after a lost producer state arrives twice). `run` ends on
+// it (off elsewhere: it costs a lock per acknowledgement).
+void TrackAckedEnds();
+std::map<int32_t, int64_t> AckedEnds(const std::string& topic);
 
 class KafkaProducer {
  public:
@@ -50,6 +62,7 @@ class KafkaProducer {
   Status Flush(std::chrono::milliseconds timeout);
   int QueueLength() const { return rd_kafka_outq_len(rk_.get()); }
   rd_kafka_t* handle() { return rk_.get(); }
+  const rd_kafka_t* handle() const { return rk_.get(); }
   const std::string& brokers() const { return brokers_; }
 
  private:

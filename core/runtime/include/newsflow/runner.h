@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ class RecordOutput {
   virtual std::string Describe() const = 0;
   // Non-null when records go out inside Kafka transactions (exactly once).
   virtual TransactionalOutput* Transactional() { return nullptr; }
+  // The Kafka producer behind the output, if any (whose fatal error is the
+  // runner's to stop on).
+  virtual const rd_kafka_t* ProducerHandle() const { return nullptr; }
   // Appended to the runner's stop line (e.g. " duplicates dropped 3").
   virtual std::string Summary() const { return ""; }
 };
@@ -74,6 +78,7 @@ class KafkaOutput final : public RecordOutput {
   int64_t DownstreamBacklog() const override { return flow_ != nullptr ? flow_->MaxBacklog() : -1; }
   std::string HoldReason() const override { return flow_ != nullptr ? flow_->Why() : ""; }
   std::string Describe() const override { return topic_; }
+  const rd_kafka_t* ProducerHandle() const override { return producer_.handle(); }
 
  private:
   Status SendTo(const std::string& topic, std::string_view key, std::string_view value,
@@ -179,6 +184,13 @@ class StageRunner {
   };
   const Counts& counts() const { return counts_; }
 
+  // For each partition read so far, the offset below which every record is
+  // done (forwarded and acknowledged, dead-lettered or dropped): what the
+  // runner stored for its next commit, or committed in a transaction. Safe
+  // from any thread. With AckedEnds (producer.h), a caller knows when the
+  // runner has all a topic's writers wrote, whatever the counts say.
+  std::map<int32_t, int64_t> DoneThrough() const;
+
  private:
   // When a forwarded record's article was fetched and first produced.
   struct Origin {
@@ -270,6 +282,10 @@ class StageRunner {
   int aborts_in_a_row_ = 0;
   Status txn_fatal_;         // a fatal transactional error: the loop stops
   Readiness* readiness_owner_ = nullptr;
+  // DoneThrough's positions (written on Run's thread, read from any).
+  void NoteDoneThrough(int32_t partition, int64_t offset);
+  mutable std::mutex done_mu_;
+  std::map<int32_t, int64_t> done_through_;
   bool abandoned_ = false;  // after a broker restart or Detach: late delivery reports are moot
   Status failure_;  // the output's first failure: the runner stops
   // Shutdown budget of the current drain (time_point::max(): running).

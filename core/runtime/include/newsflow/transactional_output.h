@@ -68,6 +68,7 @@ class TransactionalOutput final : public RecordOutput {
   int64_t DownstreamBacklog() const override { return inner_.DownstreamBacklog(); }
   std::string Describe() const override { return inner_.Describe(); }
   TransactionalOutput* Transactional() override { return this; }
+  const rd_kafka_t* ProducerHandle() const override { return producer_.handle(); }
 
   // What a failed transactional call leaves to do.
   enum class Outcome { kOk, kAbortable, kFatal };
