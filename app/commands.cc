@@ -727,7 +727,11 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
     LingerForScrape(c);
     return f.ok() ? kOk : Fail(f);
   }
-  FileProducerOptions fo{o.source, o.format, o.follow_symlinks, o.max_record_bytes};
+  FileProducerOptions fo;
+  fo.source = o.source;
+  fo.format = o.format;
+  fo.follow_symlinks = o.follow_symlinks;
+  fo.max_record_bytes = o.max_record_bytes;
   fo.stop = &g_stop;
   FileProducerStats stats;
   Status s = ProduceFromPaths(o.inputs, fo, **sink, stats);
@@ -1163,7 +1167,9 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   if (!producer.ok()) return Fail(producer.status());
   FileProducerStats stats;
   auto t0 = std::chrono::steady_clock::now();
-  FileProducerOptions fo{o.source, o.format};
+  FileProducerOptions fo;
+  fo.source = o.source;
+  fo.format = o.format;
   fo.stop = &g_stop;  // a failed worker or a signal ends the wait for stdin's next line
   fo.not_inputs = {o.output, o.dlq_output};
   Status ps = ProduceFromPaths(o.inputs, fo, **producer, stats);
