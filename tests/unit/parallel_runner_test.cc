@@ -75,6 +75,15 @@ class CaptureOutput : public RecordOutput {
   std::vector<std::string> keys, values, dead;
 };
 
+// A runner's options: its name, the topic it reads, its group.
+RunnerOptions Named(const std::string& name, const std::string& topic, const std::string& group) {
+  RunnerOptions ro;
+  ro.name = name;
+  ro.input_topic = topic;
+  ro.group = group;
+  return ro;
+}
+
 TEST(ParallelRunnerTest, CopiesProcessABatchTogetherAndOrderIsKeptPerPartition) {
   auto broker = EmbeddedBroker::Start(1, {"par.in"}, 4);
   ASSERT_TRUE(broker.ok()) << broker.status().ToString();
@@ -109,10 +118,7 @@ TEST(ParallelRunnerTest, CopiesProcessABatchTogetherAndOrderIsKeptPerPartition) 
       p2({{"slow", &s2, nullptr}}, {});
   CaptureOutput out;
   prometheus::Registry registry;
-  RunnerOptions ro;
-  ro.name = "slow";
-  ro.input_topic = "par.in";
-  ro.group = "par-group";
+  RunnerOptions ro = Named("slow", "par.in", "par-group");
   StageRunner runner(o, ro, p0, out, registry);
   runner.AddProcessor(p1);
   runner.AddProcessor(p2);
@@ -201,10 +207,7 @@ bool FailsOnProducerState(rd_kafka_resp_err_t err, bool exactly_once = false) {
   RecordProcessor p({{"slow", &stage, nullptr}}, {});
   FailingOutput out(err);
   prometheus::Registry registry;
-  RunnerOptions ro;
-  ro.name = "failing";
-  ro.input_topic = "fail.in";
-  ro.group = "fail-group";
+  RunnerOptions ro = Named("failing", "fail.in", "fail-group");
   o.exactly_once = exactly_once;
   StageRunner runner(o, ro, p, out, registry);
   std::atomic<bool> stop{false};
@@ -242,10 +245,7 @@ TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
   RecordProcessor p({{"slow", &stage, nullptr}}, {});
   KafkaOutput out(**producer, "fatal.out", "fatal.dlq", nullptr);
   prometheus::Registry registry;
-  RunnerOptions ro;
-  ro.name = "fatal";
-  ro.input_topic = "fatal.in";
-  ro.group = "fatal-group";
+  RunnerOptions ro = Named("fatal", "fatal.in", "fatal-group");
   StageRunner runner(o, ro, p, out, registry);
   std::atomic<bool> stop{false};
   std::thread raise([&] {
@@ -281,10 +281,7 @@ TEST(ParallelRunnerTest, AnotherClientsFatalErrorDoesNotStopTheRunner) {
   RecordProcessor p({{"slow", &stage, nullptr}}, {});
   CaptureOutput out;
   prometheus::Registry registry;
-  RunnerOptions ro;
-  ro.name = "bystander";
-  ro.input_topic = "other.in";
-  ro.group = "bystander-group";
+  RunnerOptions ro = Named("bystander", "other.in", "bystander-group");
   StageRunner runner(o, ro, p, out, registry);
   std::atomic<bool> stop{false}, returned{false};
   Status result;
