@@ -267,6 +267,8 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
       NoteDoneThrough(committed->elems[i].partition, next);
     } else if (kafka_.embedded) {
       next = 0;  // embedded topics start empty: everything from 0 must arrive
+    } else {
+      unchecked_starts_.insert(committed->elems[i].partition);
     }
     tracker_.Assign(committed->elems[i].partition, next);
   }
@@ -302,7 +304,10 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
     Status c = CommitWithin(std::min(budget, commit_until_));
     if (!c.ok()) spdlog::warn("[{}] commit on revoke: {}", options_.name, c.ToString());
   }
-  for (int i = 0; i < parts->cnt; ++i) tracker_.Revoke(parts->elems[i].partition);
+  for (int i = 0; i < parts->cnt; ++i) {
+    tracker_.Revoke(parts->elems[i].partition);
+    unchecked_starts_.erase(parts->elems[i].partition);
+  }
   rd_kafka_assign(rk_.get(), nullptr);
   // A partition that moved to another member is that member's to report.
   for (auto& [p, g] : partitions_) {
@@ -396,6 +401,27 @@ int StageRunner::HandleInParallel(const std::atomic<bool>& stop, int poll_ms) {
   return handled;
 }
 
+// A group without a committed offset reads a partition from its start
+// (auto.offset.reset=earliest): its first record should be the partition's
+// first. Records before it that the log still holds were not delivered. With
+// read_committed that is normal for an aborted transaction's records; on a
+// topic written without transactions it means they were missed, which no
+// later check sees (gaps on a real cluster are not counted as lost: they are
+// transaction markers). Said once per partition and assignment.
+void StageRunner::CheckFirstOffset(int32_t partition, int64_t offset) {
+  if (unchecked_starts_.erase(partition) == 0) return;
+  int64_t low = -1, high = -1;
+  if (rd_kafka_query_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &low, &high,
+                                       5000) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      low < 0 || offset <= low)
+    return;
+  spdlog::warn("[{}] {}[{}]: the group had no committed offset, yet its first record is at offset "
+               "{} while the partition starts at {}: {} record(s) before it were not delivered "
+               "(aborted transactions are skipped so; on a topic written without transactions "
+               "they were missed)", options_.name, options_.input_topic, partition, offset, low,
+               offset - low);
+}
+
 void StageRunner::LogConsumerError(const rd_kafka_message_t* m) {
   if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
     spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
@@ -404,6 +430,7 @@ void StageRunner::LogConsumerError(const rd_kafka_message_t* m) {
 void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Output* pre) {
   const int32_t partition = m->partition;
   const int64_t offset = m->offset;
+  if (!unchecked_starts_.empty()) CheckFirstOffset(partition, offset);
   OffsetTracker::Consumed c = tracker_.OnConsumed(partition, offset);
   // On a real cluster gaps are also transaction markers, aborted records
   // (read_committed is librdkafka's default) and compaction: only what lies

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -274,6 +275,10 @@ class StageRunner {
   prometheus::Counter* commits_ = nullptr;
   Readiness::Component& readiness_;
   std::map<int32_t, PartitionGauges> partitions_;
+  // Partitions of a real cluster assigned without a committed offset: their
+  // first record is checked against the partition's start (CheckFirstOffset).
+  std::set<int32_t> unchecked_starts_;
+  void CheckFirstOffset(int32_t partition, int64_t offset);
   ConsumerStatsParser stats_parser_;
   ConsumerStats stats_;
   std::chrono::steady_clock::time_point last_lag_{};
