@@ -410,9 +410,11 @@ int StageRunner::HandleInParallel(const std::atomic<bool>& stop, int poll_ms) {
 // transaction markers). Said once per partition and assignment.
 void StageRunner::CheckFirstOffset(int32_t partition, int64_t offset) {
   if (unchecked_starts_.erase(partition) == 0) return;
+  // The start the last fetch reported (cached: no request, nothing blocks
+  // the loop while a broker is away); unknown, nothing is said.
   int64_t low = -1, high = -1;
-  if (rd_kafka_query_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &low, &high,
-                                       5000) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+  if (rd_kafka_get_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &low, &high) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR ||
       low < 0 || offset <= low)
     return;
   spdlog::warn("[{}] {}[{}]: the group had no committed offset, yet its first record is at offset "
