@@ -493,15 +493,52 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
   return w;
 }
 
-void Start(StageWorker& w, const std::atomic<bool>& stop) {
-  w.thread = std::thread([&w, &stop] {
-    w.result = w.runner->Run(stop);
-    w.finished = true;
-    // A failed worker fails the whole run: stop the producer too (it could
-    // wait forever on flow control for records that will never be read).
-    if (!w.result.ok()) g_stop = true;
-  });
+// The worker's runner returned `result`. A failed worker fails the whole run:
+// stop the producer too (it could wait forever on flow control for records
+// that will never be read).
+void Finish(StageWorker& w, Status result) {
+  w.result = std::move(result);
+  w.finished = true;
+  if (!w.result.ok()) g_stop = true;
 }
+
+void Start(StageWorker& w, const std::atomic<bool>& stop) {
+  w.thread = std::thread([&w, &stop] { Finish(w, w.runner->Run(stop)); });
+}
+
+// New Kafka clients for a stage whose idempotent producer's state was lost on
+// the brokers (a leader's failover: no retry of the same client cures it), as
+// `stage` and each stage of `run` build them: at most kInARow times in a row
+// without a minute of work between, waiting a second longer each time. What
+// was not written is read again from the last committed offsets.
+class NewClients {
+ public:
+  explicit NewClients(std::string name) : name_(std::move(name)) {}
+
+  // After the runner's Run returned `s` (started at `started`): whether new
+  // clients are due (logged when they are). Never while `stopping`.
+  bool Due(const Status& s, const StageRunner& runner, std::chrono::steady_clock::time_point started,
+           bool stopping) {
+    if (s.ok() || stopping || !runner.FailedOnProducerState()) return false;
+    if (std::chrono::steady_clock::now() - started > std::chrono::minutes(1)) in_a_row_ = 0;
+    if (++in_a_row_ > kInARow) return false;
+    spdlog::warn("[{}] {}: starting new Kafka clients ({} of {} in a row); what was not written "
+                 "is read again from the last committed offsets", name_, s.ToString(), in_a_row_,
+                 kInARow);
+    return true;
+  }
+
+  // The wait before them; ends early once `stopping` says so.
+  void Wait(const std::function<bool()>& stopping) const {
+    for (int i = 0; i < in_a_row_ * 10 && !stopping(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+ private:
+  static constexpr int kInARow = 5;
+  std::string name_;
+  int in_a_row_ = 0;
+};
 
 // After a runner gave up on a restarted embedded broker (it counted what the
 // old broker took with it as lost): drops the worker's clients, purging what
@@ -880,11 +917,7 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
   std::vector<std::vector<OpenedStage>*> chain;
   for (auto& instances : stages) chain.push_back(&instances);
   Status s;
-  // New clients after the idempotent producer's state was lost on the
-  // brokers (a leader's failover): at most kNewClients times in a row
-  // without a minute of work between, waiting longer each time.
-  constexpr int kNewClients = 5;
-  int new_clients = 0;
+  NewClients new_clients(name);
   for (;;) {  // again after the embedded broker restarted, or with new clients
     auto worker = MakeKafkaWorker(*kafka, chain, name, input, output, group, o.flow_control,
                                   o.max_record_bytes, (*metrics)->registry(), downstream, dlq_topic);
@@ -895,15 +928,9 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
     const auto started = std::chrono::steady_clock::now();
     s = (*worker)->runner->Run(g_stop);
     if (FollowRestartedBroker(common, *kafka, *worker)) continue;
-    if (s.ok() || g_stop.load() || !(*worker)->runner->FailedOnProducerState()) break;
-    if (std::chrono::steady_clock::now() - started > std::chrono::minutes(1)) new_clients = 0;
-    if (++new_clients > kNewClients) break;
+    if (!new_clients.Due(s, *(*worker)->runner, started, g_stop.load())) break;
     worker->reset();  // purges what was not acknowledged; those offsets were not committed
-    spdlog::warn("[{}] {}: starting new Kafka clients ({} of {} in a row); what was not written "
-                 "is read again from the last committed offsets", name, s.ToString(), new_clients,
-                 kNewClients);
-    for (int i = 0; i < new_clients * 10 && !g_stop.load(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    new_clients.Wait([] { return g_stop.load(); });
     if (g_stop.load()) break;
   }
   BrokerMonitor::Get().SaveLedger();
@@ -1095,8 +1122,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   inputs.push_back(plans->back().output);
   inputs.push_back(dlq_topic);
   // Stage workers: new clients after the idempotent producer's state was lost
-  // on the brokers, as `stage` does (ServeChain); what was not written is read
-  // again from the last committed offsets. Sinks write files: started plainly.
+  // on the brokers, as `stage` does (ServeChain). Sinks write files: started
+  // plainly.
   std::vector<std::thread> stage_threads;
   // Whatever way this function returns, the stage threads stop and are
   // joined first (before the workers they use go).
@@ -1111,8 +1138,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   } join_on_return{stop_workers, stage_threads};
   for (size_t i = 0; i < makers.size(); ++i) {
     stage_threads.emplace_back([&, i] {
-      constexpr int kNewClients = 5;
-      int new_clients = 0;
+      NewClients new_clients(o.fuse ? ChainName(*plans) : (*plans)[i].name);
+      auto stopping = [&] { return stop_workers.load() || g_stop.load(); };
       for (;;) {
         StageWorker* w = nullptr;
         {
@@ -1121,19 +1148,10 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
         }
         const auto started = std::chrono::steady_clock::now();
         Status s = w->runner->Run(stop_workers);
-        if (std::chrono::steady_clock::now() - started > std::chrono::minutes(1)) new_clients = 0;
-        const bool renew = !s.ok() && !stop_workers.load() && !g_stop.load() &&
-                           w->runner->FailedOnProducerState() && ++new_clients <= kNewClients;
-        if (!renew) {
-          w->result = s;
-          w->finished = true;
-          if (!s.ok()) g_stop = true;  // a failed worker fails the whole run
+        if (!new_clients.Due(s, *w->runner, started, stopping())) {
+          Finish(*w, std::move(s));
           return;
         }
-        spdlog::warn("[{}] {}: starting new Kafka clients ({} of {} in a row); what was not written "
-                     "is read again from the last committed offsets",
-                     o.fuse ? ChainName(*plans) : (*plans)[i].name, s.ToString(), new_clients,
-                     kNewClients);
         std::unique_ptr<StageWorker> old;
         {
           std::lock_guard<std::mutex> lock(workers_mu);
@@ -1142,8 +1160,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
           old = std::move(workers[i]);
         }
         old.reset();  // purges what was not acknowledged; those offsets were not committed
-        for (int k = 0; k < new_clients * 10 && !stop_workers.load() && !g_stop.load(); ++k)
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        new_clients.Wait(stopping);
         auto fresh = makers[i]();
         std::lock_guard<std::mutex> lock(workers_mu);
         if (!fresh.ok()) {

@@ -78,8 +78,8 @@ std::map<int32_t, int64_t> AckedEnds(const std::string& topic) {
   AckedEndsRegistry& r = Acked();
   std::map<int32_t, int64_t> out;
   std::lock_guard<std::mutex> lock(r.mu);
-  for (auto it = r.ends.lower_bound({topic, std::numeric_limits<int32_t>::min()}); it != r.ends.end() && it->first.first == topic;
-       ++it)
+  const auto first = r.ends.lower_bound({topic, std::numeric_limits<int32_t>::min()});
+  for (auto it = first; it != r.ends.end() && it->first.first == topic; ++it)
     out[it->first.second] = it->second;
   return out;
 }
