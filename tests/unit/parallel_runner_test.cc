@@ -2,6 +2,8 @@
 // a batch is processed on all copies at once, and what leaves the runner is
 // still every record once, in each partition's order.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <map>
@@ -300,6 +302,104 @@ TEST(ParallelRunnerTest, AnotherClientsFatalErrorDoesNotStopTheRunner) {
   EXPECT_TRUE(result.ok()) << result.ToString();
   other->reset();
   EXPECT_TRUE(KafkaFatalError().ok());
+}
+
+// An output that acknowledges nothing until told to (a partition leader
+// away, a producer waiting on a dead broker); then answers everything on
+// the runner's thread, as a producer's poll serves delivery reports.
+class SilentOutput : public CaptureOutput {
+ public:
+  Status Send(std::string_view key, std::string_view, int64_t, Done done) override {
+    std::lock_guard<std::mutex> l(mu);
+    keys.emplace_back(key);
+    held_.push_back(std::move(done));
+    return Status::OK();
+  }
+  void Poll(int timeout_ms) override {
+    std::vector<Done> now;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      if (answer) now.swap(held_);
+    }
+    for (auto& d : now) d(Status::OK());
+    if (now.empty() && timeout_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+  }
+  int64_t QueueLength() const override { return static_cast<int64_t>(held_.size()); }
+  std::atomic<bool> answer{false};
+
+ private:
+  std::vector<Done> held_;
+};
+
+double GaugeValue(prometheus::Registry& r, const std::string& name) {
+  for (const auto& family : r.Collect())
+    if (family.name == name && !family.metric.empty()) return family.metric.front().gauge.value;
+  return -1;
+}
+
+// Records handed to an output that answers nothing: the runner says so in
+// its log and on its gauge while it waits, and again when the output
+// answers. Before, a stage stuck so was silent (a clean-clone run's broker
+// failure test: no line from the stage for 4 min 40 s while it delivered
+// nothing), indistinguishable from a hang.
+TEST(ParallelRunnerTest, AnOutputThatAcknowledgesNothingIsReportedAndSoIsItsReturn) {
+  auto log = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(4096);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("stall-test", log));
+  auto text = [&] {
+    std::string all;
+    for (const auto& line : log->last_formatted()) all += line;
+    return all;
+  };
+  auto broker = EmbeddedBroker::Start(1, {"stall.in"}, 2);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  ASSERT_TRUE(producer.ok());
+  constexpr int kRecords = 40;
+  for (int i = 0; i < kRecords; ++i) {
+    Article a;
+    a.id = "s" + std::to_string(i);
+    a.source = "test";
+    a.fetched_at = "2026-01-01T00:00:00Z";
+    a.body = "body";
+    ASSERT_TRUE((*producer)->Produce("stall.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {}).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  std::atomic<int> busy{0}, most{0};
+  SlowStage stage(0, busy, most);
+  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  SilentOutput out;
+  prometheus::Registry registry;
+  RunnerOptions ro = Named("stuck", "stall.in", "stall-group");
+  ro.stall_warning = 500ms;
+  StageRunner runner(o, ro, p, out, registry);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread run([&] { result = runner.Run(stop); });
+  auto wait_for = [](auto done, std::chrono::seconds limit) {
+    for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(20ms))
+      if (done()) return true;
+    return false;
+  };
+  const std::string warned = "record(s) handed to capture have had no acknowledgement for";
+  EXPECT_TRUE(wait_for([&] { return text().find(warned) != std::string::npos; }, 30s)) << text();
+  EXPECT_EQ(out.Count(), static_cast<size_t>(kRecords));
+  EXPECT_GE(GaugeValue(registry, "newsflow_output_stalled_seconds"), 0.5);
+  EXPECT_EQ(runner.counts().sent.load(), 0);
+  out.answer = true;
+  EXPECT_TRUE(wait_for([&] { return text().find("capture acknowledges again, after") != std::string::npos; }, 30s))
+      << text();
+  EXPECT_TRUE(wait_for([&] { return runner.counts().sent.load() == kRecords; }, 30s));
+  EXPECT_TRUE(wait_for([&] { return GaugeValue(registry, "newsflow_output_stalled_seconds") == 0.0; }, 30s));
+  // Said once for this stall (the next reminder is 30 s away).
+  const std::string all = text();
+  EXPECT_EQ(all.find(warned), all.rfind(warned)) << all;
+  stop = true;
+  run.join();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+  spdlog::set_default_logger(previous);
 }
 
 }  // namespace

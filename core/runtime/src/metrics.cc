@@ -345,6 +345,10 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
                               .Help("Partitions assigned to this consumer").Register(r)),
       broker_connected(prometheus::BuildGauge().Name("newsflow_broker_connected")
                            .Help("1 while at least one broker connection is up").Register(r)),
+      output_stalled(prometheus::BuildGauge().Name("newsflow_output_stalled_seconds")
+                         .Help("Seconds records have waited for the output with nothing "
+                               "acknowledged since; 0 when nothing waits or it answers")
+                         .Register(r)),
       build_info(prometheus::BuildGauge().Name("newsflow_build_info")
                      .Help("Build information; value 1").Register(r)) {
   build_info.Add({{"version", "0.1.0"}, {"librdkafka", rd_kafka_version_str()}}).Set(1);
@@ -377,6 +381,7 @@ const std::vector<std::string>& ContractMetricNames() {
       "newsflow_consumer_committed_lag_messages",
       "newsflow_assigned_partitions",
       "newsflow_broker_connected",
+      "newsflow_output_stalled_seconds",
   };
   return names;
 }

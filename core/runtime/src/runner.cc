@@ -179,6 +179,7 @@ StageRunner::StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProces
   commit_seconds_ = &families_.commit_seconds.Add(
       l, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});
   delivery_failures_ = &families_.delivery_failures.Add(l);
+  stalled_gauge_ = &families_.output_stalled.Add(l);
   batch_size_ = &families_.batch_size.Add(
       l, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500});
   families_.rebalances.Add({{"stage", options_.name}, {"kind", "assign"}});
@@ -324,6 +325,8 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
 void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes,
                        const Status& s, const Origin& origin) {
   --counts_.awaiting_output;
+  output_answered_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                            std::memory_order_relaxed);
   if (abandoned_) return;  // counted as lost when the broker restarted
   if (!s.ok()) {
     // The output lost this record: its offset (and every later one of the
@@ -606,6 +609,43 @@ void StageRunner::UpdateFlow() {
   spdlog::debug("[{}] flow control: {}", options_.name, blocked ? "paused" : "resumed");
 }
 
+void StageRunner::CheckStall() {
+  using std::chrono::steady_clock;
+  const auto now = steady_clock::now();
+  const int64_t waiting = counts_.awaiting_output.load(std::memory_order_relaxed);
+  if (waiting <= 0) {
+    output_waiting_since_ = {};
+  } else if (output_waiting_since_ == steady_clock::time_point{}) {
+    output_waiting_since_ = now;
+  }
+  // Stalled since the later of: the first waiting record was handed over,
+  // the output last answered.
+  steady_clock::time_point since{};
+  if (output_waiting_since_ != steady_clock::time_point{}) {
+    const steady_clock::time_point answered{
+        steady_clock::duration(output_answered_ns_.load(std::memory_order_relaxed))};
+    since = std::max(output_waiting_since_, answered);
+  }
+  const auto stalled = since == steady_clock::time_point{} ? steady_clock::duration::zero() : now - since;
+  stalled_gauge_->Set(std::chrono::duration<double>(stalled).count());
+  if (stalled >= options_.stall_warning) {
+    if (stall_from_ == steady_clock::time_point{}) stall_from_ = since;
+    if (now - stall_log_ < std::chrono::seconds(30)) return;
+    stall_log_ = now;
+    spdlog::warn("[{}] {} record(s) handed to {} have had no acknowledgement for {} s ({} in the "
+                 "producer's queue; the stage reads at most {} ahead). Are the partitions' leaders "
+                 "reachable? Nothing is lost: their input offsets are not committed",
+                 options_.name, waiting, output_.Describe(),
+                 std::chrono::duration_cast<std::chrono::seconds>(stalled).count(), output_.QueueLength(),
+                 options_.max_in_flight);
+  } else if (stall_from_ != steady_clock::time_point{}) {
+    if (stall_log_ != steady_clock::time_point{})
+      spdlog::info("[{}] {} acknowledges again, after {} s without", options_.name, output_.Describe(),
+                   std::chrono::duration_cast<std::chrono::seconds>(now - stall_from_).count());
+    stall_from_ = stall_log_ = {};
+  }
+}
+
 void StageRunner::UpdateLag() {
   auto now = std::chrono::steady_clock::now();
   if (now - last_lag_ < std::chrono::seconds(1)) return;
@@ -854,6 +894,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     output_.Poll(0);
     UpdateFlow();
     UpdateLag();
+    CheckStall();
     ReportConnectivity();
     if (tracker_.InFlight() >= options_.max_in_flight) {
       output_.Poll(poll_ms);

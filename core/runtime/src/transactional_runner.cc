@@ -133,6 +133,7 @@ Status StageRunner::RunTransactional(const std::atomic<bool>& stop, Transactiona
     output_.Poll(0);
     UpdateFlow();
     UpdateLag();
+    CheckStall();
     int batch = 0;
     const auto end = std::chrono::steady_clock::now() + kTxnWindow;
     for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;

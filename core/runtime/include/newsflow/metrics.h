@@ -118,6 +118,7 @@ struct MetricFamilies {
   prometheus::Family<prometheus::Gauge>& committed_lag;
   prometheus::Family<prometheus::Gauge>& assigned_partitions;
   prometheus::Family<prometheus::Gauge>& broker_connected;
+  prometheus::Family<prometheus::Gauge>& output_stalled;
   prometheus::Family<prometheus::Gauge>& build_info;
 };
 

@@ -136,6 +136,12 @@ struct RunnerOptions {
   // Budget for draining, committing and leaving the group once stopped
   // (also capped by the process's stop deadline, Shutdown::StopBy()).
   std::chrono::milliseconds shutdown_timeout{30000};
+  // Records handed to the output and nothing acknowledged for this long (a
+  // partition leader away, a producer waiting on a dead broker): said in the
+  // log, and again every 30 s, then when it moves again; the gauge
+  // newsflow_output_stalled_seconds shows it all along. Nothing is lost (the
+  // offsets are not committed), but a silent stall looks like a hang.
+  std::chrono::milliseconds stall_warning{30000};
   // delivery: exactly_once. The consumer reads only committed records
   // (isolation.level=read_committed, set explicitly).
   bool read_committed = false;
@@ -238,6 +244,9 @@ class StageRunner {
   void ReportConnectivity();
   void UpdateFlow();
   void UpdateLag();
+  // Says when the output has acknowledged nothing for options_.stall_warning
+  // while records wait, and when it moves again; keeps the gauge.
+  void CheckStall();
   // delivery: exactly_once (transactional_runner.cc): consume, process and
   // produce inside transactions that carry the consumed offsets.
   Status RunTransactional(const std::atomic<bool>& stop, TransactionalOutput& txn);
@@ -298,6 +307,12 @@ class StageRunner {
   std::chrono::steady_clock::time_point commit_until_ = std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point disconnected_since_{}, last_connect_log_{};
   std::chrono::steady_clock::time_point paused_since_{}, last_pause_log_{};
+  // CheckStall. The output's last answer (Done), as steady_clock nanoseconds
+  // (delivery reports may be served off Run's thread); since when records
+  // wait for it; when the stall was first said and last said.
+  std::atomic<int64_t> output_answered_ns_{0};
+  std::chrono::steady_clock::time_point output_waiting_since_{}, stall_from_{}, stall_log_{};
+  prometheus::Gauge* stalled_gauge_ = nullptr;
 };
 
 }  // namespace newsflow
