@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <random>
+
 namespace newsflow::testing {
 namespace {
 
@@ -40,7 +43,46 @@ std::string UrlEncode(const std::string& s) {
   return out;
 }
 
+namespace {
+
+// The first port the kernel hands out by itself (ip_local_port_range).
+int EphemeralLow() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return range >> low ? low : 32768;
+}
+
+bool Binds(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+// Not a port the kernel chose: those come from ip_local_port_range, which
+// is also where every outgoing connection's local port comes from, so one
+// of them (a Kafka client's, a broker's) could take it before the process
+// it is meant for binds it, seconds later (seen in a clean-clone run: the
+// dashboard test's producer found its metrics port taken 70 s after it was
+// picked). Below that range nothing is handed out by itself; a random
+// port there that binds now is taken only by another test picking the same.
 int FreePort() {
+  constexpr int kFloor = 20000;
+  const int high = EphemeralLow();
+  if (high - kFloor >= 1000) {
+    std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(getpid()));
+    std::uniform_int_distribution<int> pick(kFloor, high - 1);
+    for (int attempt = 0; attempt < 200; ++attempt)
+      if (int port = pick(rng); Binds(port)) return port;
+  }
+  // No room below the range: the kernel's choice, as before.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
