@@ -78,33 +78,9 @@ java_run() {  # java_run CLASS ARGS... with the jars and quiet logging
     -cp "$lib/*" "$@"
 }
 
-# free_ports N: N distinct free loopback ports, one a line (held together while
-# chosen). Below ip_local_port_range, at random: a port from that range (what
-# binding port 0 gives) can be taken by any outgoing connection's local port
-# between the choice and the node's start, or while a killed node is down.
-free_ports() {
-  python3 -c 'import random, socket, sys
-n = int(sys.argv[1])
-try:
-    high = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-except Exception:
-    high = 32768
-socks = []
-for _ in range(200 * n):
-    if len(socks) == n or high - 20000 < 1000:
-        break
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", random.randint(20000, high - 1)))
-        socks.append(s)
-    except OSError:
-        s.close()
-while len(socks) < n:  # no room below the range: the kernel chooses
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print("\n".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
+# free_ports N: N distinct free loopback ports, one a line (scripts/free_ports.py:
+# below the kernel's ephemeral range, where no outgoing connection takes them).
+free_ports() { python3 "$root/scripts/free_ports.py" "$1"; }
 
 # A cluster id as Kafka's `StorageTool random-uuid` makes it (16 random bytes,
 # URL-safe base64 without padding, never starting with '-'), without starting

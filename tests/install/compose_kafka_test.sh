@@ -32,8 +32,7 @@ cleanup() {
   if ((rc == 0)); then rm -rf "$tmp"; else echo "kept $tmp" >&2; fi
 }
 trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-p1="$(port)" p2="$(port)"
+{ read -r p1; read -r p2; } < <(python3 "$src/scripts/free_ports.py" 2)
 
 python3 - "$src/deploy/compose.yaml" "$tmp" "$p1" "$p2" >"$tmp/cluster_id" <<'PY'
 import re, sys, yaml
