@@ -190,6 +190,21 @@ class FailingOutput : public CaptureOutput {
   rd_kafka_resp_err_t err_;
 };
 
+// Writes `n` small articles (ids prefix0, prefix1, ...) to `topic` and waits
+// until Kafka has them all.
+bool ProduceArticles(KafkaProducer& producer, const std::string& topic, int n, const std::string& prefix) {
+  for (int i = 0; i < n; ++i) {
+    Article a;
+    a.id = prefix + std::to_string(i);
+    a.source = "test";
+    a.fetched_at = "2026-01-01T00:00:00Z";
+    a.body = "body";
+    if (!producer.Produce(topic, a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {}).ok())
+      return false;
+  }
+  return producer.Flush(30s).ok();
+}
+
 bool FailsOnProducerState(rd_kafka_resp_err_t err, bool exactly_once = false) {
   auto broker = EmbeddedBroker::Start(1, {"fail.in"}, 1);
   EXPECT_TRUE(broker.ok()) << broker.status().ToString();
@@ -197,13 +212,7 @@ bool FailsOnProducerState(rd_kafka_resp_err_t err, bool exactly_once = false) {
   KafkaOptions o = (*broker)->ClientOptions();
   auto producer = KafkaProducer::Create(o);
   EXPECT_TRUE(producer.ok());
-  Article a;
-  a.id = "a1";
-  a.source = "test";
-  a.fetched_at = "2026-01-01T00:00:00Z";
-  a.body = "body";
-  EXPECT_TRUE((*producer)->Produce("fail.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {}).ok());
-  EXPECT_TRUE((*producer)->Flush(30s).ok());
+  EXPECT_TRUE(ProduceArticles(**producer, "fail.in", 1, "a"));
   std::atomic<int> busy{0}, most{0};
   SlowStage stage(0, busy, most);
   RecordProcessor p({{"slow", &stage, nullptr}}, {});
@@ -357,15 +366,7 @@ TEST(ParallelRunnerTest, AnOutputThatAcknowledgesNothingIsReportedAndSoIsItsRetu
   auto producer = KafkaProducer::Create(o);
   ASSERT_TRUE(producer.ok());
   constexpr int kRecords = 40;
-  for (int i = 0; i < kRecords; ++i) {
-    Article a;
-    a.id = "s" + std::to_string(i);
-    a.source = "test";
-    a.fetched_at = "2026-01-01T00:00:00Z";
-    a.body = "body";
-    ASSERT_TRUE((*producer)->Produce("stall.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {}).ok());
-  }
-  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  ASSERT_TRUE(ProduceArticles(**producer, "stall.in", kRecords, "s"));
   std::atomic<int> busy{0}, most{0};
   SlowStage stage(0, busy, most);
   RecordProcessor p({{"slow", &stage, nullptr}}, {});
