@@ -33,7 +33,7 @@ install(FILES producers/feeds/example_feeds.yaml DESTINATION ${NEWSFLOW_INSTALL_
 install(DIRECTORY deploy/prometheus deploy/grafana DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/deploy)
 # newsflow-kafka runs the installed copy of scripts/kafka.sh, which finds
 # deploy/kafka/ (the pinned pom.xml and log4j2 configs) next to it.
-install(PROGRAMS scripts/kafka.sh DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/scripts)
+install(PROGRAMS scripts/kafka.sh scripts/free_ports.py DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/scripts)
 install(FILES deploy/kafka/pom.xml deploy/kafka/log4j2.properties deploy/kafka/log4j2-tools.properties
   DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/deploy/kafka)
 install(PROGRAMS deploy/bin/newsflow-kafka deploy/bin/newsflow-fetch-models
@@ -110,8 +110,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Not found by dpkg-shlibdeps: the shell wrappers and the systemd integration.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")  # postinst: systemd-sysusers when there, else adduser
+# Not found by dpkg-shlibdeps: the shell wrappers and the systemd integration
+# (postinst: systemd-sysusers when there, else adduser), and python3 for
+# newsflow-kafka's scripts/kafka.sh and scripts/free_ports.py.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, python3")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "default-jre-headless, maven")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "npm, prometheus, grafana")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

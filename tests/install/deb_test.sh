@@ -29,7 +29,7 @@ echo "files: $(grep -vc '/$' "$tmp/files")"
 for f in /usr/bin/newsflow /usr/bin/newsflow-kafka /usr/bin/newsflow-fetch-models \
   /usr/share/newsflow/stages/clean/data/stoplists.tsv /usr/share/newsflow/stages/entities/data/ar.model \
   /usr/share/newsflow/stages/entities/data/en.model /usr/share/newsflow/schemas/article.v1.schema.json \
-  /usr/share/newsflow/scripts/kafka.sh /usr/share/newsflow/deploy/kafka/pom.xml \
+  /usr/share/newsflow/scripts/kafka.sh /usr/share/newsflow/scripts/free_ports.py /usr/share/newsflow/deploy/kafka/pom.xml \
   /usr/lib/systemd/system/newsflow-kafka.service /usr/lib/systemd/system/newsflow-stage@.service \
   /usr/lib/systemd/system/newsflow-sink@.service /usr/lib/systemd/system/newsflow-watch.service \
   /usr/lib/systemd/system/newsflow.target /usr/lib/sysusers.d/newsflow.conf \

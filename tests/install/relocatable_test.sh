@@ -27,7 +27,7 @@ prefix="$tmp/moved/newsflow"
 for f in bin/newsflow bin/newsflow-kafka bin/newsflow-fetch-models \
   share/newsflow/stages/clean/data/stoplists.tsv share/newsflow/stages/entities/data/ar.model \
   share/newsflow/stages/entities/data/en.model share/newsflow/schemas/article.v1.schema.json \
-  share/newsflow/pipeline.yaml share/newsflow/scripts/kafka.sh share/newsflow/deploy/kafka/pom.xml \
+  share/newsflow/pipeline.yaml share/newsflow/scripts/kafka.sh share/newsflow/scripts/free_ports.py share/newsflow/deploy/kafka/pom.xml \
   share/newsflow/deploy/grafana/dashboards/newsflow.json lib/systemd/system/newsflow-stage@.service \
   etc/newsflow/pipeline.yaml include/newsflow/plugin_abi.h; do
   [[ -e "$prefix/$f" ]] || fail "installed prefix lacks $f"
