@@ -336,16 +336,4 @@ std::string FlowController::Why() const {
   return why;
 }
 
-void FlowController::WaitUntilClear(const std::atomic<bool>& stop) {
-  auto start = std::chrono::steady_clock::now();
-  bool logged = false;
-  while (Blocked() && !stop && KafkaFatalError().ok()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!logged && std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {
-      spdlog::warn("flow control: waiting: {}", Why());
-      logged = true;
-    }
-  }
-}
-
 }  // namespace newsflow

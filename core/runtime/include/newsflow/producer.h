@@ -118,8 +118,6 @@ class FlowController {
   // messages still in its local queue count against the limit too.
   void NoteProduced(size_t bytes);
   void NoteAcked() { acked_count_.fetch_add(1, std::memory_order_relaxed); }
-  // Blocks while Blocked() and !stop; logs once per wait when it waits long.
-  void WaitUntilClear(const std::atomic<bool>& stop);
 
  private:
   FlowController() = default;
