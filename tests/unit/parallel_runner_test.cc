@@ -240,6 +240,25 @@ TEST(ParallelRunnerTest, AFailedDeliveryTellsWhetherNewClientsCureIt) {
   EXPECT_FALSE(FailsOnProducerState(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED));  // no retry cures it
 }
 
+// In `run`, another hop's producer may have lost its state (its fatal error
+// is recorded for the process) while this runner fails for a reason of its
+// own: new clients for this runner would not cure that, so it must not say
+// they would. Before, the process-wide cause decided.
+TEST(ParallelRunnerTest, AnotherProducersLostStateDoesNotMakeThisFailureCurable) {
+  auto broker = EmbeddedBroker::Start(1, {"bystander.in"}, 1);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  auto other = KafkaProducer::Create((*broker)->ClientOptions());
+  ASSERT_TRUE(other.ok());
+  rd_kafka_test_fatal_error((*other)->handle(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                            "sequence rewound (a test)");
+  for (int i = 0; i < 10 && KafkaFatalError().ok(); ++i) (*other)->Poll(100);
+  ASSERT_FALSE(KafkaFatalError().ok()) << "the other producer's error must be recorded";
+  EXPECT_FALSE(FailsOnProducerState(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED));
+  EXPECT_TRUE(FailsOnProducerState(RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER));  // its own: cured
+  other->reset();
+  EXPECT_TRUE(KafkaFatalError().ok());
+}
+
 // The output's producer may raise the same error as a client fatal error
 // first, before any delivery report: the runner's loop stops on that, and
 // it too is cured by new clients (a clean-clone CI run's stage stopped so).

@@ -81,9 +81,9 @@ void ForgetKafkaFatalError(rd_kafka_t* rk) {
   g_cause = RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
-rd_kafka_resp_err_t KafkaFatalCause() {
+rd_kafka_resp_err_t KafkaFatalCauseOf(const rd_kafka_t* rk) {
   std::lock_guard<std::mutex> lock(g_mu);
-  return g_cause;
+  return rk != nullptr && rk == g_source ? g_cause : RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 void KafkaErrorCallback(rd_kafka_t* rk, int err, const char* reason, void*) {

@@ -726,10 +726,11 @@ bool StageRunner::FailedOnProducerState() const {
   // librdkafka raises the lost state as a fatal error of the producer; what
   // the runner hears of it first varies: that error, a delivery report naming
   // the code, "Local: Purged in queue" for what the fatal error purged, or
-  // "Local: Fatal error" from the next produce. The recorded cause decides
-  // (the output's producer is the process's only one in `newsflow stage`);
-  // a delivery report alone decides when no fatal error was raised.
-  const rd_kafka_resp_err_t cause = KafkaFatalCause();
+  // "Local: Fatal error" from the next produce. The cause recorded for the
+  // output's own producer decides (in `run` another hop's producer may have
+  // lost its state: new clients here would not cure what failed here); a
+  // delivery report alone decides when no fatal error was raised.
+  const rd_kafka_resp_err_t cause = KafkaFatalCauseOf(output_.ProducerHandle());
   for (rd_kafka_resp_err_t code : kLostProducerStateErrors) {
     if (cause == code || failure_.message().find(rd_kafka_err2str(code)) != std::string::npos)
       return true;

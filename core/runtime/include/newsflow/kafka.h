@@ -106,8 +106,9 @@ Status KafkaFatalError();  // OK while there is none
 Status KafkaFatalErrorOf(const rd_kafka_t* a, const rd_kafka_t* b = nullptr);
 void ForgetKafkaFatalError(rd_kafka_t* rk);  // if `rk` raised the recorded error
 // The error librdkafka names as the cause of the recorded client fatal error
-// (rd_kafka_fatal_error), RD_KAFKA_RESP_ERR_NO_ERROR when there is none.
-rd_kafka_resp_err_t KafkaFatalCause();
+// (rd_kafka_fatal_error) when `rk` raised it; RD_KAFKA_RESP_ERR_NO_ERROR when
+// there is none, or another client of the process raised it.
+rd_kafka_resp_err_t KafkaFatalCauseOf(const rd_kafka_t* rk);
 // The errors by which the brokers say they lost an idempotent producer's
 // state (a leader's failover): no retry of that producer cures them, a new
 // producer does (StageRunner::FailedOnProducerState, KafkaArticleSink).
