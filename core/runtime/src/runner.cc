@@ -226,6 +226,7 @@ void StageRunner::CommitCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
     self->commits_->Increment();
   } else {
     self->commit_failures_->Increment();
+    self->commit_pending_ = true;  // CommitStored tries again at its next interval
     spdlog::warn("[{}] offset commit failed: {}", self->options_.name, rd_kafka_err2str(err));
   }
 }
@@ -565,6 +566,7 @@ void StageRunner::StoreOffsets(bool all) {
   auto positions = all ? tracker_.AllCommittable() : tracker_.TakeCommittable();
   if (all) tracker_.TakeCommittable();
   if (positions.empty()) return;
+  commit_pending_ = true;
   TopicPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
   for (const auto& [p, off] : positions) {
     rd_kafka_topic_partition_list_add(list.get(), options_.input_topic.c_str(), p)->offset = off;
@@ -754,6 +756,19 @@ Status StageRunner::DrainOutput(std::chrono::steady_clock::time_point until) {
   return Status::OK();
 }
 
+void StageRunner::CommitStored() {
+  if (commit_interval_ <= std::chrono::milliseconds::zero() || !commit_pending_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_commit_ < commit_interval_) return;
+  last_commit_ = now;
+  commit_pending_ = false;  // set again by the next store, or by a failed commit
+  // Asynchronous, as librdkafka's timer commits: the result reaches
+  // CommitCallback on the next consumer poll; nothing new stored is no commit.
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), nullptr, 1);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    spdlog::debug("[{}] commit: {}", options_.name, rd_kafka_err2str(err));
+}
+
 Status StageRunner::CommitWithin(std::chrono::steady_clock::time_point until) {
   auto t0 = std::chrono::steady_clock::now();
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk_.get());
@@ -855,6 +870,25 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     if (output_.Transactional() != nullptr)
       rd_kafka_conf_set(*conf, "enable.auto.commit", "false", err, sizeof err);
   }
+  // At least once: the stored offsets are committed by Run's loop
+  // (CommitStored) every auto.commit.interval.ms (the profile's, or a user's
+  // -X), not by librdkafka's auto-commit timer. librdkafka 2.0.2's main
+  // thread spins for up to 1 ms whenever one of its timers falls due (fixed
+  // upstream in 2.3.1, librdkafka #4671): at the embedded profile's 100 ms
+  // that was most of an idle pipeline's CPU. Same offsets, same interval; a
+  // user's -X enable.auto.commit is left to librdkafka.
+  bool user_auto_commit = false;
+  for (const auto& [k, v] : kafka_.properties) user_auto_commit = user_auto_commit || k == "enable.auto.commit";
+  commit_interval_ = std::chrono::milliseconds::zero();
+  if (output_.Transactional() == nullptr && !user_auto_commit) {
+    char value[32];
+    size_t size = sizeof value;
+    if (rd_kafka_conf_get(*conf, "auto.commit.interval.ms", value, &size) == RD_KAFKA_CONF_OK) {
+      commit_interval_ = std::chrono::milliseconds(std::max(1L, std::strtol(value, nullptr, 10)));
+      char err[256];
+      rd_kafka_conf_set(*conf, "enable.auto.commit", "false", err, sizeof err);
+    }
+  }
   auto rk = NewKafkaClient(kafka_, ClientRole::kConsumer, options_.group, *conf);
   if (!rk.ok()) return rk.status();
   rk_ = std::move(*rk);
@@ -900,6 +934,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     if (tracker_.InFlight() >= options_.max_in_flight) {
       output_.Poll(poll_ms);
       StoreOffsets(false);
+      CommitStored();
       rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
       if (none != nullptr) {
         if (!none->err) Handle(none);
@@ -932,6 +967,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     output_.Poll(0);
     if (batch > 0) batch_size_->Observe(batch);
     StoreOffsets(false);
+    CommitStored();
   }
 
   // Stopping, within the budget: half to drain, a quarter to commit, the

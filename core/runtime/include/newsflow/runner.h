@@ -240,6 +240,12 @@ class StageRunner {
   bool PastDeadline(std::chrono::steady_clock::time_point until) const;
   Status DrainOutput(std::chrono::steady_clock::time_point until);
   Status CommitWithin(std::chrono::steady_clock::time_point until);
+  // At least once: commits the stored offsets, asynchronously, once every
+  // commit_interval_ (in place of librdkafka's auto-commit timer; see Run).
+  void CommitStored();
+  std::chrono::milliseconds commit_interval_{0};
+  std::chrono::steady_clock::time_point last_commit_{};
+  bool commit_pending_ = false;  // offsets stored since the last commit, or it failed
   void CloseWithin(std::chrono::steady_clock::time_point until);
   void ReportConnectivity();
   void UpdateFlow();
