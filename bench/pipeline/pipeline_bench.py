@@ -29,10 +29,13 @@ With --against OTHER_BUILD_DIR, each round also runs the same burst through that
 `run --fuse` (alternated with this build's, same input, same flags): a before/after on one
 noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
 Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
-throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64).
+throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64). With --idle S,
+instead, the CPU an idle `run --fuse --follow` uses (after one article went through: models
+loaded, groups joined) over S seconds, in total and by thread name (rdk:main, rdk:mock, ...),
+--repeat times, alternated with --against's build when given.
 
 usage: pipeline_bench.py BUILD_DIR [--articles N] [--kb K] [--repeat R] [--instances I]
-         [--rate R --seconds S] [--real-kafka] [--scale] [--stages a,b,c] [--against BUILD_DIR]
+         [--rate R --seconds S] [--real-kafka] [--scale] [--idle S] [--stages a,b,c] [--against BUILD_DIR]
 """
 import argparse, json, os, random, re, resource, shutil, signal, statistics, subprocess, sys
 import tempfile, threading, time
@@ -375,6 +378,65 @@ def scale(nf, a, tmp):
                   f"{proc:,.0f} | {r['rate'] / proc:.2f} |", flush=True)
 
 
+def thread_cpu(pid):
+    """CPU ticks (user + system) so far of each live thread of `pid`: {tid: (name, ticks)}."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                x = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                out[tid] = (f.read().strip(), int(x[11]) + int(x[12]))
+        except OSError:
+            pass  # the thread ended meanwhile
+    return out
+
+
+def run_idle(nf, rows, tmp, a, extra, seconds):
+    """CPU of an idle `newsflow run - --fuse --follow` (one article through first), % of one
+    core over `seconds`: total and by thread name."""
+    out = os.path.join(tmp, "idle.jsonl")
+    tail = Tail(out)
+    p = subprocess.Popen([nf, "run", "-", "--format", "jsonl", "--follow", "--fuse", "--stages", a.stages,
+                          "--output", out, "--dead-letters", os.path.join(tmp, "idle-dlq.jsonl"),
+                          "--log-level", "warn", "--partitions", str(a.partitions)] + instances(a) + extra,
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+                         env=env_for(tmp))
+    try:
+        p.stdin.write(json.dumps(dict(rows[-1], id="warm-up"), ensure_ascii=False) + "\n")
+        p.stdin.flush()
+        wait_for(tail, "warm-up")
+        time.sleep(2)  # the last commits and flow-control checks of the warm-up
+        before = thread_cpu(p.pid)
+        time.sleep(seconds)
+        after = thread_cpu(p.pid)
+    finally:
+        tail.close()
+        p.send_signal(signal.SIGINT)
+        p.stdin.close()
+        p.wait()
+    by_name = {}
+    for tid, (name, ticks) in after.items():
+        by_name[name] = by_name.get(name, 0) + ticks - before.get(tid, (name, 0))[1]
+    hz = os.sysconf("SC_CLK_TCK")
+    pct = {k: 100.0 * v / hz / seconds for k, v in by_name.items()}
+    return sum(pct.values()), pct
+
+
+def idle(nf, a, tmp, extra):
+    rows, _ = make_articles(1, a.kb)
+    builds = [("this build", nf)] + ([(a.against, os.path.join(a.against, "app", "newsflow"))] if a.against else [])
+    res = {label: [] for label, _ in builds}
+    for rep in range(a.repeat):
+        for label, binary in builds:
+            total, pct = run_idle(binary, rows, tmp, a, extra, a.idle)
+            res[label].append(total)
+            top = ", ".join(f"{k} {v:.2f}" for k, v in sorted(pct.items(), key=lambda kv: -kv[1]) if v > 0)
+            print(f"round {rep + 1}: {label}: idle run --fuse {total:.1f} % of one core ({top})", flush=True)
+    for label, totals in res.items():
+        print(f"median of {len(totals)}: {label}: {statistics.median(totals):.1f} % of one core while idle")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build_dir")
@@ -391,6 +453,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--real-kafka", action="store_true")
     ap.add_argument("--scale", action="store_true", help="table by article size and partitions")
+    ap.add_argument("--idle", type=float, help="seconds: CPU of an idle `run --fuse --follow` instead")
     ap.add_argument("-X", action="append", default=[], help="librdkafka property for `run` (as newsflow -X)")
     ap.add_argument("--against", help="another build directory: its `run --fuse` alternated with this one's")
     a = ap.parse_args()
@@ -399,6 +462,9 @@ def main():
     extra = [x for kv in a.X for x in ("-X", kv)]
     if a.scale:
         scale(nf, a, tmp)
+        return
+    if a.idle:
+        idle(nf, a, tmp, extra)
         return
     rows, origin = make_articles(a.articles, a.kb)
     src = os.path.join(tmp, "in.jsonl")
