@@ -309,21 +309,27 @@ def run_process(nf, src, n, tmp, stages, jobs):
     return n / max(1e-3, full - start)
 
 
-def run_latency(nf, rows, tmp, a, extra):
-    out = os.path.join(tmp, "lat.jsonl")
+def start_following(nf, rows, tmp, a, extra, name):
+    """`newsflow run - --follow` writing to TMP/NAME.jsonl, with one warm-up article sent
+    (id "warm-up"): the process, the Tail of its output and a function that sends a row."""
+    out = os.path.join(tmp, name + ".jsonl")
     tail = Tail(out)
     p = subprocess.Popen([nf, "run", "-", "--format", "jsonl", "--follow", "--stages", a.stages, "--output", out,
-                          "--dead-letters", os.path.join(tmp, "lat-dlq.jsonl"), "--log-level", "warn",
+                          "--dead-letters", os.path.join(tmp, name + "-dlq.jsonl"), "--log-level", "warn",
                           "--partitions", str(a.partitions)] + instances(a) + extra,
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
                          env=env_for(tmp))
 
     def send(r):
         p.stdin.write(json.dumps(r, ensure_ascii=False) + "\n")
         p.stdin.flush()
 
-    warm = dict(rows[-1], id="warm-up")
-    send(warm)
+    send(dict(rows[-1], id="warm-up"))
+    return p, tail, send
+
+
+def run_latency(nf, rows, tmp, a, extra):
+    p, tail, send = start_following(nf, rows, tmp, a, extra, "lat")
     deadline = time.monotonic() + 60
     while "warm-up" not in tail.got and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -395,16 +401,8 @@ def thread_cpu(pid):
 def run_idle(nf, rows, tmp, a, extra, seconds):
     """CPU of an idle `newsflow run - --fuse --follow` (one article through first), % of one
     core over `seconds`: total and by thread name."""
-    out = os.path.join(tmp, "idle.jsonl")
-    tail = Tail(out)
-    p = subprocess.Popen([nf, "run", "-", "--format", "jsonl", "--follow", "--fuse", "--stages", a.stages,
-                          "--output", out, "--dead-letters", os.path.join(tmp, "idle-dlq.jsonl"),
-                          "--log-level", "warn", "--partitions", str(a.partitions)] + instances(a) + extra,
-                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-                         env=env_for(tmp))
+    p, tail, _ = start_following(nf, rows, tmp, a, extra + ["--fuse"], "idle")
     try:
-        p.stdin.write(json.dumps(dict(rows[-1], id="warm-up"), ensure_ascii=False) + "\n")
-        p.stdin.flush()
         wait_for(tail, "warm-up")
         time.sleep(2)  # the last commits and flow-control checks of the warm-up
         before = thread_cpu(p.pid)

@@ -46,6 +46,14 @@ class SlowStage : public Stage {
   std::atomic<int>& most_;
 };
 
+// One SlowStage behind its processor: what a runner test with one copy of
+// the stage needs.
+struct SlowChain {
+  std::atomic<int> busy{0}, most{0};
+  SlowStage stage{0, busy, most};
+  RecordProcessor processor{{{"slow", &stage, nullptr}}, {}};
+};
+
 // Keeps what the runner sends, in order; acknowledges at once.
 class CaptureOutput : public RecordOutput {
  public:
@@ -213,14 +221,12 @@ bool FailsOnProducerState(rd_kafka_resp_err_t err, bool exactly_once = false) {
   auto producer = KafkaProducer::Create(o);
   EXPECT_TRUE(producer.ok());
   EXPECT_TRUE(ProduceArticles(**producer, "fail.in", 1, "a"));
-  std::atomic<int> busy{0}, most{0};
-  SlowStage stage(0, busy, most);
-  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  SlowChain chain;
   FailingOutput out(err);
   prometheus::Registry registry;
   RunnerOptions ro = Named("failing", "fail.in", "fail-group");
   o.exactly_once = exactly_once;
-  StageRunner runner(o, ro, p, out, registry);
+  StageRunner runner(o, ro, chain.processor, out, registry);
   std::atomic<bool> stop{false};
   std::thread guard([&] {  // the runner stops by itself; this only bounds the test
     for (int i = 0; i < 600 && !stop.load(); ++i) std::this_thread::sleep_for(100ms);
@@ -270,13 +276,11 @@ TEST(ParallelRunnerTest, AProducersFatalErrorTellsThatNewClientsCureIt) {
   KafkaOptions o = (*broker)->ClientOptions();
   auto producer = KafkaProducer::Create(o);
   ASSERT_TRUE(producer.ok());
-  std::atomic<int> busy{0}, most{0};
-  SlowStage stage(0, busy, most);
-  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  SlowChain chain;
   KafkaOutput out(**producer, "fatal.out", "fatal.dlq", nullptr);
   prometheus::Registry registry;
   RunnerOptions ro = Named("fatal", "fatal.in", "fatal-group");
-  StageRunner runner(o, ro, p, out, registry);
+  StageRunner runner(o, ro, chain.processor, out, registry);
   std::atomic<bool> stop{false};
   std::thread raise([&] {
     std::this_thread::sleep_for(500ms);
@@ -306,13 +310,11 @@ TEST(ParallelRunnerTest, AnotherClientsFatalErrorDoesNotStopTheRunner) {
   KafkaOptions o = (*broker)->ClientOptions();
   auto other = KafkaProducer::Create(o);
   ASSERT_TRUE(other.ok());
-  std::atomic<int> busy{0}, most{0};
-  SlowStage stage(0, busy, most);
-  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  SlowChain chain;
   CaptureOutput out;
   prometheus::Registry registry;
   RunnerOptions ro = Named("bystander", "other.in", "bystander-group");
-  StageRunner runner(o, ro, p, out, registry);
+  StageRunner runner(o, ro, chain.processor, out, registry);
   std::atomic<bool> stop{false}, returned{false};
   Status result;
   std::thread run([&] {
@@ -386,14 +388,12 @@ TEST(ParallelRunnerTest, AnOutputThatAcknowledgesNothingIsReportedAndSoIsItsRetu
   ASSERT_TRUE(producer.ok());
   constexpr int kRecords = 40;
   ASSERT_TRUE(ProduceArticles(**producer, "stall.in", kRecords, "s"));
-  std::atomic<int> busy{0}, most{0};
-  SlowStage stage(0, busy, most);
-  RecordProcessor p({{"slow", &stage, nullptr}}, {});
+  SlowChain chain;
   SilentOutput out;
   prometheus::Registry registry;
   RunnerOptions ro = Named("stuck", "stall.in", "stall-group");
   ro.stall_warning = 500ms;
-  StageRunner runner(o, ro, p, out, registry);
+  StageRunner runner(o, ro, chain.processor, out, registry);
   std::atomic<bool> stop{false};
   Status result;
   std::thread run([&] { result = runner.Run(stop); });

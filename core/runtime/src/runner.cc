@@ -640,10 +640,9 @@ void StageRunner::CheckStall() {
                  options_.name, waiting, output_.Describe(),
                  std::chrono::duration_cast<std::chrono::seconds>(stalled).count(), output_.QueueLength(),
                  options_.max_in_flight);
-  } else if (stall_from_ != steady_clock::time_point{}) {
-    if (stall_log_ != steady_clock::time_point{})
-      spdlog::info("[{}] {} acknowledges again, after {} s without", options_.name, output_.Describe(),
-                   std::chrono::duration_cast<std::chrono::seconds>(now - stall_from_).count());
+  } else if (stall_from_ != steady_clock::time_point{}) {  // said when it began: say it ended
+    spdlog::info("[{}] {} acknowledges again, after {} s without", options_.name, output_.Describe(),
+                 std::chrono::duration_cast<std::chrono::seconds>(now - stall_from_).count());
     stall_from_ = stall_log_ = {};
   }
 }
@@ -857,9 +856,12 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   rd_kafka_conf_set_opaque(*conf, this);
   // Statistics feed the committed lag and broker connectivity (/readyz); a
   // user's -X statistics.interval.ms wins.
-  bool user_stats = false;
-  for (const auto& [k, v] : kafka_.properties) user_stats = user_stats || k == "statistics.interval.ms";
-  if (!user_stats) {
+  auto user_sets = [this](std::string_view key) {
+    for (const auto& [k, v] : kafka_.properties)
+      if (k == key) return true;
+    return false;
+  };
+  if (!user_sets("statistics.interval.ms")) {
     char err[256];
     rd_kafka_conf_set(*conf, "statistics.interval.ms", "1000", err, sizeof err);
   }
@@ -877,10 +879,8 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   // upstream in 2.3.1, librdkafka #4671): at the embedded profile's 100 ms
   // that was most of an idle pipeline's CPU. Same offsets, same interval; a
   // user's -X enable.auto.commit is left to librdkafka.
-  bool user_auto_commit = false;
-  for (const auto& [k, v] : kafka_.properties) user_auto_commit = user_auto_commit || k == "enable.auto.commit";
   commit_interval_ = std::chrono::milliseconds::zero();
-  if (output_.Transactional() == nullptr && !user_auto_commit) {
+  if (output_.Transactional() == nullptr && !user_sets("enable.auto.commit")) {
     char value[32];
     size_t size = sizeof value;
     if (rd_kafka_conf_get(*conf, "auto.commit.interval.ms", value, &size) == RD_KAFKA_CONF_OK) {
