@@ -487,6 +487,7 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
   }
   RecordProcessor::Options po;
   po.decode = !raw;
+  po.verbatim = true;
   po.max_record_bytes = 64 * 1024 * 1024;  // a sink keeps whatever the topic holds
   po.max_output_bytes = SIZE_MAX;
   AttachRunner(*w, kafka, {}, po, name, topic, group, registry);

@@ -150,6 +150,44 @@ TEST(RecordProcessorTest, UndecodableInputNamesTheReason) {
   EXPECT_EQ(out.reason_code, "schema");
 }
 
+// A sink writes a valid record as the topic holds it: another producer's
+// field order, a number's digits and spacing survive; only a record spread
+// over lines is re-encoded (JSON Lines needs one a line), and what does not
+// decode is still a dead letter.
+TEST(RecordProcessorTest, ASinkPassesValidRecordsOnAsTheyCame) {
+  RecordProcessor::Options o;
+  o.verbatim = true;
+  RecordProcessor sink({}, o);
+  RecordProcessor::Output out;
+  const std::string foreign =
+      R"({"body":"hello", "id":"x2","v":1,"source":"s","fetched_at":"2026-01-01T00:00:00Z",)"
+      R"("content_type":"text/plain","lang":{"code":"en","confidence":0.123456789,"script":"Latn","spans":[]}})";
+  sink.Process(foreign, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kForward) << out.reason;
+  EXPECT_EQ(out.value, foreign);
+  EXPECT_EQ(out.key, "x2");
+  ASSERT_TRUE(out.fetched_at.has_value());
+
+  const std::string spread = "{\"v\":1,\n\"id\":\"x3\",\"source\":\"s\",\"fetched_at\":\"2026-01-01T00:00:00Z\",\r\n"
+                             "\"content_type\":\"text/plain\",\"body\":\"a\\nb\"}";
+  sink.Process(spread, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kForward) << out.reason;
+  EXPECT_EQ(out.value.find_first_of("\r\n"), std::string::npos) << out.value;
+  EXPECT_NE(out.value.find(R"("id":"x3")"), std::string::npos) << out.value;
+  EXPECT_NE(out.value.find(R"("body":"a\nb")"), std::string::npos) << out.value;
+
+  sink.Process(R"({"v":1,"id":"x4"})", out);
+  EXPECT_EQ(out.kind, RecordProcessor::Output::Kind::kDeadLetter);
+  EXPECT_EQ(out.reason_code, "schema");
+
+  // Without the option (stages' outputs, `process`): the codec's encoding.
+  RecordProcessor plain({}, {});
+  plain.Process(foreign, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kForward);
+  EXPECT_NE(out.value, foreign);
+  EXPECT_EQ(out.value.rfind(R"({"v":1,"id":"x2")", 0), 0u) << out.value;
+}
+
 TEST(DeadLetterTest, CarriesNonUtf8PayloadAsBase64AndTruncates) {
   DeadLetter d;
   d.stage = "s";

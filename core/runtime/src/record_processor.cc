@@ -1,10 +1,23 @@
 #include "newsflow/record_processor.h"
 
+#include <cstring>
 #include <exception>
 
 #include "newsflow/text.h"
 
 namespace newsflow {
+
+namespace {
+
+// No line break: the bytes can be a JSON Lines record as they are (memchr:
+// a record is ~10 KB, and std::string_view::find_first_of tests each byte
+// against the set in a loop).
+bool OneLine(std::string_view bytes) {
+  return std::memchr(bytes.data(), '\n', bytes.size()) == nullptr &&
+         std::memchr(bytes.data(), '\r', bytes.size()) == nullptr;
+}
+
+}  // namespace
 
 RecordProcessor::RecordProcessor(std::vector<ChainLink> chain, Options options)
     : chain_(std::move(chain)), options_(options) {}
@@ -68,7 +81,10 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
     if (article_.trace.size() <= traced || article_.trace.back().stage != link.name)
       article_.trace.push_back({link.name, NowRfc3339(), ""});
   }
-  Codec::Encode(article_, out.value);
+  if (options_.verbatim && chain_.empty() && OneLine(bytes))
+    out.value.assign(bytes);
+  else
+    Codec::Encode(article_, out.value);
   if (out.value.size() > options_.max_output_bytes) {
     size_t n = out.value.size();
     DeadLetterOut(out, chain_.empty() ? first : chain_.back().name,
