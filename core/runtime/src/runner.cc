@@ -479,15 +479,17 @@ void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Out
   ++counts_.in_flight;
   metrics_.received.Increment();
   metrics_.bytes_in.Increment(static_cast<double>(m->len));
-  payload_.assign(static_cast<const char*>(m->payload), m->len);
-  if (pre == nullptr) processor_.Process(payload_, scratch_);
+  // The message outlives this call (its caller destroys it after): read in
+  // place, not copied.
+  const std::string_view payload(static_cast<const char*>(m->payload), m->len);
+  if (pre == nullptr) processor_.Process(payload, scratch_);
   const RecordProcessor::Output& result = pre != nullptr ? *pre : scratch_;
 
   using Kind = RecordProcessor::Output::Kind;
   auto dead_letter = [&](const RecordProcessor::Output& out) {
     ++counts_.dead_lettered;
     metrics_.DeadLettered(out.reason_code).Increment();
-    DeadLetter d = MakeDeadLetter(out, payload_);
+    DeadLetter d = MakeDeadLetter(out, payload);
     d.source_topic = options_.input_topic;
     d.partition = partition;
     d.offset = offset;

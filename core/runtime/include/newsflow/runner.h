@@ -275,7 +275,6 @@ class StageRunner {
   RecordProcessor::Output scratch_;
   std::vector<RecordProcessor*> extra_;  // AddProcessor
   std::vector<RecordProcessor::Output> parallel_out_;
-  std::string payload_;
   Counts counts_;
   bool paused_ = false;
   prometheus::Gauge* paused_gauge_ = nullptr;
