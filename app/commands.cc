@@ -1123,7 +1123,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
                              groups.back(), registry);
   if (!sink.ok()) return Fail(sink.status());
   auto dlq = MakeSinkWorker(kafka, "dlq-sink", dlq_topic, o.dlq_output, "", true,
-                            Ns(c, GroupFor("dlq-sink")), registry, false, true);
+                            Ns(c, GroupFor("dlq-sink")), registry, /*dedupe=*/false,
+                            /*dead_letters=*/true);
   if (!dlq.ok()) return Fail(dlq.status());
   StageWorker* sink_w = sink->get();
   StageWorker* dlq_w = dlq->get();
