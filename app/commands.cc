@@ -496,9 +496,8 @@ Result<std::unique_ptr<StageWorker>> MakeSinkWorker(const KafkaOptions& kafka, c
   // them by the millisecond: 200 ms (an idle `run --fuse` 4.2 -> 3.8 % of a
   // core). A user's -X fetch.wait.max.ms wins.
   KafkaOptions k = kafka;
-  const bool user_set = std::any_of(k.properties.begin(), k.properties.end(),
-                                    [](const auto& kv) { return kv.first == "fetch.wait.max.ms"; });
-  if (dead_letters && k.embedded && !user_set) k.properties.push_back({"fetch.wait.max.ms", "200"});
+  if (dead_letters && k.embedded && !k.UserSets("fetch.wait.max.ms"))
+    k.properties.push_back({"fetch.wait.max.ms", "200"});
   AttachRunner(*w, k, {}, po, name, topic, group, registry);
   return w;
 }

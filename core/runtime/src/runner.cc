@@ -858,12 +858,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   rd_kafka_conf_set_opaque(*conf, this);
   // Statistics feed the committed lag and broker connectivity (/readyz); a
   // user's -X statistics.interval.ms wins.
-  auto user_sets = [this](std::string_view key) {
-    for (const auto& [k, v] : kafka_.properties)
-      if (k == key) return true;
-    return false;
-  };
-  if (!user_sets("statistics.interval.ms")) {
+  if (!kafka_.UserSets("statistics.interval.ms")) {
     char err[256];
     rd_kafka_conf_set(*conf, "statistics.interval.ms", "1000", err, sizeof err);
   }
@@ -882,7 +877,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   // that was most of an idle pipeline's CPU. Same offsets, same interval; a
   // user's -X enable.auto.commit is left to librdkafka.
   commit_interval_ = std::chrono::milliseconds::zero();
-  if (output_.Transactional() == nullptr && !user_sets("enable.auto.commit")) {
+  if (output_.Transactional() == nullptr && !kafka_.UserSets("enable.auto.commit")) {
     char value[32];
     size_t size = sizeof value;
     if (rd_kafka_conf_get(*conf, "auto.commit.interval.ms", value, &size) == RD_KAFKA_CONF_OK) {

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,14 @@ struct KafkaOptions {
   // Embedded broker only: the bootstrap file read and the broker incarnation
   // it named (broker_restart.h), so a restarted broker is noticed.
   std::string bootstrap_file, incarnation;
+
+  // Whether the user gave `key` (-X, a pipeline file's kafka properties):
+  // then a default newsflow sets for it stands aside.
+  bool UserSets(std::string_view key) const {
+    for (const auto& [k, v] : properties)
+      if (k == key) return true;
+    return false;
+  }
 };
 
 // Parses "key=value" (as kcat -X). Errors name the bad argument.
