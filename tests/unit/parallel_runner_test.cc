@@ -422,5 +422,128 @@ TEST(ParallelRunnerTest, AnOutputThatAcknowledgesNothingIsReportedAndSoIsItsRetu
   spdlog::set_default_logger(previous);
 }
 
+double CounterValue(prometheus::Registry& r, const std::string& name) {
+  for (const auto& family : r.Collect())
+    if (family.name == name && !family.metric.empty()) return family.metric.front().counter.value;
+  return -1;
+}
+
+class ForwardStage : public Stage {
+ public:
+  Result<Outcome> Process(Article&) override { return Outcome::Forward(); }
+};
+
+// Takes records as they come and says "blocked" (flow control: the
+// downstream group is behind) from its 100th record until released.
+class HoldingOutput : public CaptureOutput {
+ public:
+  Status Send(std::string_view key, std::string_view value, int64_t origin, Done done) override {
+    if (Count() + 1 == 100) hold = true;
+    return CaptureOutput::Send(key, value, origin, std::move(done));
+  }
+  bool Blocked() const override { return hold.load(); }
+  std::atomic<bool> hold{false};
+};
+
+// What a runner over 2,000 records did when its output held it back once,
+// from the 100th record, for `hold_for`.
+struct HoldResult {
+  size_t taken_during_hold = 0, taken_after_hold = 0;  // records sent
+  size_t distinct = 0;
+  double paused_gauge = -1;
+  double fetched = -1;  // newsflow_records_fetched_total, once settled
+};
+
+HoldResult RunWithOneHold(std::chrono::milliseconds pause_after, std::chrono::milliseconds hold_for) {
+  constexpr int kRecords = 2000;
+  HoldResult r;
+  auto broker = EmbeddedBroker::Start(1, {"hold.in"}, 4);
+  EXPECT_TRUE(broker.ok()) << broker.status().ToString();
+  if (!broker.ok()) return r;
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  EXPECT_TRUE(producer.ok()) << producer.status().ToString();
+  if (!producer.ok()) return r;
+  for (int i = 0; i < kRecords; ++i) {
+    Article a;
+    a.id = "h" + std::to_string(i);
+    a.source = "test";
+    a.fetched_at = "2026-01-01T00:00:00Z";
+    a.body = "body " + std::to_string(i);
+    EXPECT_TRUE((*producer)
+                    ->Produce("hold.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {})
+                    .ok());
+  }
+  EXPECT_TRUE((*producer)->Flush(30s).ok());
+
+  o.properties.emplace_back("statistics.interval.ms", "100");
+  ForwardStage stage;
+  RecordProcessor processor({{"forward", &stage, nullptr}}, {});
+  HoldingOutput out;
+  prometheus::Registry registry;
+  RunnerOptions ro = Named("forward", "hold.in", "hold-group");
+  ro.pause_after = pause_after;
+  StageRunner runner(o, ro, processor, out, registry);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread t([&] { result = runner.Run(stop); });
+  auto wait_for = [](auto done, std::chrono::seconds limit) {
+    for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(10ms))
+      if (done()) return true;
+    return false;
+  };
+  EXPECT_TRUE(wait_for([&] { return out.hold.load(); }, 30s));
+  // What the runner had taken before the hold may still leave: count after 200 ms.
+  std::this_thread::sleep_for(200ms);
+  const size_t before = out.Count();
+  std::this_thread::sleep_for(hold_for - 200ms);
+  r.taken_during_hold = out.Count() - before;
+  r.paused_gauge = GaugeValue(registry, "newsflow_flow_control_paused");
+  out.hold = false;
+  EXPECT_TRUE(wait_for([&] { return out.Count() == static_cast<size_t>(kRecords); }, 60s))
+      << out.Count() << " of " << kRecords;
+  r.taken_after_hold = out.Count() - before - r.taken_during_hold;
+  // librdkafka's statistics (every 100 ms here) catch up with the fetches.
+  EXPECT_TRUE(wait_for([&] { return CounterValue(registry, "newsflow_records_fetched_total") >= kRecords; }, 10s));
+  std::this_thread::sleep_for(500ms);
+  r.fetched = CounterValue(registry, "newsflow_records_fetched_total");
+  EXPECT_EQ(GaugeValue(registry, "newsflow_flow_control_paused"), 0.0);
+  stop = true;
+  t.join();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+  std::map<std::string, int> seen;
+  for (const auto& k : out.keys) ++seen[k];
+  r.distinct = seen.size();
+  EXPECT_EQ(out.keys.size(), static_cast<size_t>(kRecords));
+  return r;
+}
+
+// A short flow-control hold only stops the runner taking records: what
+// librdkafka fetched ahead stays, and every record crosses from the broker
+// once. The runner used to pause its partitions at once, which throws the
+// fetched-ahead records away (fetched again on resume) and in librdkafka
+// 2.0.2 left the fetcher idle for up to a second after the resume: the
+// chain of three pass-through stages moved 2,900 articles/s, now 22,000.
+TEST(ParallelRunnerTest, AShortFlowControlHoldKeepsWhatWasFetchedAhead) {
+  HoldResult r = RunWithOneHold(2000ms, 600ms);
+  EXPECT_EQ(r.taken_during_hold, 0u) << "records were taken during the hold";
+  EXPECT_GT(r.taken_after_hold, 0u);
+  EXPECT_EQ(r.paused_gauge, 1.0);
+  EXPECT_EQ(r.distinct, 2000u);
+  EXPECT_EQ(r.fetched, 2000) << "records were fetched again: the hold threw away what was fetched ahead";
+}
+
+// A hold that lasts (pause_after) pauses the partitions: what was fetched
+// ahead is let go (memory), fetched again after the resume, nothing lost.
+TEST(ParallelRunnerTest, ALongFlowControlHoldPausesThePartitionsAndResumes) {
+  HoldResult r = RunWithOneHold(200ms, 1000ms);
+  EXPECT_EQ(r.taken_during_hold, 0u) << "records were taken during the hold";
+  EXPECT_GT(r.taken_after_hold, 0u);
+  EXPECT_EQ(r.paused_gauge, 1.0);
+  EXPECT_EQ(r.distinct, 2000u);
+  EXPECT_GT(r.fetched, 2000) << "the pause kept what was fetched ahead";
+}
+
 }  // namespace
 }  // namespace newsflow

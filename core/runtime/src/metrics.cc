@@ -302,6 +302,9 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
                .Help("Input offsets that were never delivered (gaps)").Register(r)),
       redelivered(prometheus::BuildCounter().Name("newsflow_records_redelivered_total")
                       .Help("Input records read again (at-least-once duplicates)").Register(r)),
+      fetched(prometheus::BuildCounter().Name("newsflow_records_fetched_total")
+                  .Help("Input records librdkafka fetched from the brokers, fetched again "
+                        "after a pause or rebalance included").Register(r)),
       bytes_in(prometheus::BuildCounter().Name("newsflow_bytes_received_total")
                    .Help("Bytes of records read").Register(r)),
       bytes_out(prometheus::BuildCounter().Name("newsflow_bytes_sent_total")
@@ -363,6 +366,7 @@ const std::vector<std::string>& ContractMetricNames() {
       "newsflow_records_dead_lettered_total",
       "newsflow_records_lost_total",
       "newsflow_records_redelivered_total",
+      "newsflow_records_fetched_total",
       "newsflow_bytes_received_total",
       "newsflow_bytes_sent_total",
       "newsflow_process_seconds",
@@ -394,6 +398,7 @@ StageMetrics::StageMetrics(prometheus::Registry& r, const std::string& stage,
       bytes_out(MetricFamilies::For(r).bytes_out.Add({{"stage", stage}, {"topic", output_topic}})),
       lost(MetricFamilies::For(r).lost.Add({{"stage", stage}, {"topic", input_topic}})),
       redelivered(MetricFamilies::For(r).redelivered.Add({{"stage", stage}, {"topic", input_topic}})),
+      fetched(MetricFamilies::For(r).fetched.Add({{"stage", stage}, {"topic", input_topic}})),
       process_seconds(MetricFamilies::For(r).process_seconds.Add({{"stage", stage}}, LatencyBuckets())),
       e2e_seconds(MetricFamilies::For(r).e2e_seconds.Add({{"stage", stage}, {"since", "fetched_at"}},
                                                          EndToEndBuckets())),
@@ -509,7 +514,9 @@ Status ConsumerStatsParser::Parse(std::string_view json, const std::string& topi
   for (auto field : root) {
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return JsonError(e, "key");
-    if (key == "brokers") {
+    if (key == "rxmsgs") {
+      if (auto e = field.value().get_int64().get(out.rxmsgs)) return JsonError(e, "rxmsgs");
+    } else if (key == "brokers") {
       object brokers;
       if (auto e = field.value().get_object().get(brokers)) return JsonError(e, "brokers");
       NEWSFLOW_RETURN_IF_ERROR(ParseBrokers(brokers, out));

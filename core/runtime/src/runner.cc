@@ -247,6 +247,10 @@ void StageRunner::OnStats(std::string_view json) {
     return;
   }
   SetConnected(stats_.brokers_up > 0);
+  if (stats_.rxmsgs > rxmsgs_seen_) {
+    metrics_.fetched.Increment(static_cast<double>(stats_.rxmsgs - rxmsgs_seen_));
+    rxmsgs_seen_ = stats_.rxmsgs;
+  }
   for (const auto& p : stats_.partitions) {
     auto it = partitions_.find(p.partition);
     if (it == partitions_.end() || p.hi_offset < 0) continue;
@@ -580,37 +584,50 @@ void StageRunner::StoreOffsets(bool all) {
 }
 
 void StageRunner::UpdateFlow() {
-  bool blocked = output_.Blocked();
+  const bool blocked = output_.Blocked();
   const auto now = std::chrono::steady_clock::now();
-  if (blocked && paused_ && now - paused_since_ >= std::chrono::seconds(5) &&
+  if (blocked && held_ && now - held_since_ >= std::chrono::seconds(5) &&
       now - last_pause_log_ >= std::chrono::seconds(30)) {
     // A long hold is not silent: say why (the downstream group's backlog),
     // when it starts and every 30 s while it lasts.
     last_pause_log_ = now;
     spdlog::warn("[{}] flow control: input paused for {} s: {} (waiting, nothing is lost)",
                  options_.name,
-                 std::chrono::duration_cast<std::chrono::seconds>(now - paused_since_).count(),
+                 std::chrono::duration_cast<std::chrono::seconds>(now - held_since_).count(),
                  output_.HoldReason());
   }
-  if (blocked == paused_) return;
+  // A hold that lasts: the downstream is really behind. Pausing drops what
+  // was fetched ahead (memory) and lets the loop poll the consumer again
+  // (group membership, rebalances) without being handed records.
+  if (blocked && held_ && !paused_ && now - held_since_ >= options_.pause_after)
+    PausePartitions(true);
+  if (blocked == held_) return;
   if (blocked) {
-    paused_since_ = now;
-  } else if (last_pause_log_ != std::chrono::steady_clock::time_point{}) {
-    spdlog::info("[{}] flow control: input resumed after {} s", options_.name,
-                 std::chrono::duration_cast<std::chrono::seconds>(now - paused_since_).count());
-    last_pause_log_ = {};
+    held_since_ = now;
+  } else {
+    if (last_pause_log_ != std::chrono::steady_clock::time_point{}) {
+      spdlog::info("[{}] flow control: input resumed after {} s", options_.name,
+                   std::chrono::duration_cast<std::chrono::seconds>(now - held_since_).count());
+      last_pause_log_ = {};
+    }
+    if (paused_) PausePartitions(false);
   }
+  held_ = blocked;
+  paused_gauge_->Set(blocked ? 1 : 0);
+  spdlog::debug("[{}] flow control: {}", options_.name, blocked ? "held" : "released");
+}
+
+void StageRunner::PausePartitions(bool pause) {
   rd_kafka_topic_partition_list_t* assignment = nullptr;
   if (rd_kafka_assignment(rk_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   TopicPartitionList a(assignment);
-  if (blocked) {
+  if (pause) {
     rd_kafka_pause_partitions(rk_.get(), a.get());
   } else {
     rd_kafka_resume_partitions(rk_.get(), a.get());
   }
-  paused_ = blocked;
-  paused_gauge_->Set(blocked ? 1 : 0);
-  spdlog::debug("[{}] flow control: {}", options_.name, blocked ? "paused" : "resumed");
+  paused_ = pause;
+  spdlog::debug("[{}] flow control: partitions {}", options_.name, pause ? "paused" : "resumed");
 }
 
 void StageRunner::CheckStall() {
@@ -928,6 +945,14 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     UpdateLag();
     CheckStall();
     ReportConnectivity();
+    if (HeldBriefly()) {
+      // Flow control holds the input: take nothing new, serve the output's
+      // acknowledgements (they may end the hold) and commit what they allow.
+      output_.Poll(10);
+      StoreOffsets(false);
+      CommitStored();
+      continue;
+    }
     if (tracker_.InFlight() >= options_.max_in_flight) {
       output_.Poll(poll_ms);
       StoreOffsets(false);

@@ -136,7 +136,11 @@ Status StageRunner::RunTransactional(const std::atomic<bool>& stop, Transactiona
     CheckStall();
     int batch = 0;
     const auto end = std::chrono::steady_clock::now() + kTxnWindow;
-    for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
+    // Held back by flow control: no records, but the open transaction is
+    // still committed on time below.
+    if (HeldBriefly()) output_.Poll(10);
+    for (rd_kafka_message_t* m = HeldBriefly() ? nullptr : rd_kafka_consumer_poll(rk_.get(), poll_ms);
+         m != nullptr;
          m = (batch < kTxnMaxRecords && std::chrono::steady_clock::now() < end)
                  ? rd_kafka_consumer_poll(rk_.get(), 0)
                  : nullptr) {

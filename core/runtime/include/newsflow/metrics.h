@@ -100,6 +100,7 @@ struct MetricFamilies {
   prometheus::Family<prometheus::Counter>& dead_lettered;
   prometheus::Family<prometheus::Counter>& lost;
   prometheus::Family<prometheus::Counter>& redelivered;
+  prometheus::Family<prometheus::Counter>& fetched;
   prometheus::Family<prometheus::Counter>& bytes_in;
   prometheus::Family<prometheus::Counter>& bytes_out;
   prometheus::Family<prometheus::Histogram>& process_seconds;
@@ -140,6 +141,7 @@ class StageMetrics {
   prometheus::Counter& bytes_out;
   prometheus::Counter& lost;
   prometheus::Counter& redelivered;
+  prometheus::Counter& fetched;
   prometheus::Histogram& process_seconds;
   // End-to-end latency to this stage's acknowledged output, measured from
   // the article's fetched_at and from the time it was first produced.
@@ -167,6 +169,9 @@ struct ConsumerStats {
     int64_t consumer_lag = -1;      // librdkafka's own: hi minus the consumed position
   };
   std::vector<Partition> partitions;  // of `topic`, only those this member fetches
+  // Messages the client fetched from brokers since it started (all topics:
+  // a stage's consumer reads one), fetched again after a pause included.
+  int64_t rxmsgs = -1;
   int brokers_up = 0;                 // real brokers (not bootstrap entries) in state UP
 };
 

@@ -133,6 +133,12 @@ struct RunnerOptions {
   std::string group;        // consumer group (newsflow-<name>)
   std::chrono::milliseconds poll_timeout{100};
   size_t max_in_flight = 5000;  // consumed but not yet acknowledged
+  // Flow control (the output's downstream group is too far behind): the
+  // runner first only stops taking records, keeping what librdkafka fetched
+  // ahead; a hold that lasts this long also pauses the partitions, which
+  // frees that memory (it is fetched again on resume). Pausing at once made
+  // every short hold cost a refetch and up to a second of idle fetcher.
+  std::chrono::milliseconds pause_after{2000};
   // Budget for draining, committing and leaving the group once stopped
   // (also capped by the process's stop deadline, Shutdown::StopBy()).
   std::chrono::milliseconds shutdown_timeout{30000};
@@ -248,7 +254,13 @@ class StageRunner {
   bool commit_pending_ = false;  // offsets stored since the last commit, or it failed
   void CloseWithin(std::chrono::steady_clock::time_point until);
   void ReportConnectivity();
+  // Flow control: holds (held_) while the output is Blocked(), pauses the
+  // partitions (paused_) once a hold lasts options_.pause_after.
   void UpdateFlow();
+  void PausePartitions(bool pause);
+  // Held back briefly: the loop takes no records (nor polls the consumer,
+  // which would hand it some) and keeps what is fetched ahead.
+  bool HeldBriefly() const { return held_ && !paused_; }
   void UpdateLag();
   // Says when the output has acknowledged nothing for options_.stall_warning
   // while records wait, and when it moves again; keeps the gauge.
@@ -276,7 +288,7 @@ class StageRunner {
   std::vector<RecordProcessor*> extra_;  // AddProcessor
   std::vector<RecordProcessor::Output> parallel_out_;
   Counts counts_;
-  bool paused_ = false;
+  bool held_ = false, paused_ = false;
   prometheus::Gauge* paused_gauge_ = nullptr;
   prometheus::Gauge* queue_gauge_ = nullptr;
   prometheus::Gauge* assigned_gauge_ = nullptr;
@@ -295,6 +307,7 @@ class StageRunner {
   void CheckFirstOffset(int32_t partition, int64_t offset);
   ConsumerStatsParser stats_parser_;
   ConsumerStats stats_;
+  int64_t rxmsgs_seen_ = 0;  // stats_.rxmsgs already added to metrics_.fetched
   std::chrono::steady_clock::time_point last_lag_{};
   int64_t batch_count_ = 0;
   int64_t txn_records_ = 0;  // consumed into the open transaction
@@ -311,7 +324,7 @@ class StageRunner {
   std::chrono::steady_clock::time_point drain_until_ = std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point commit_until_ = std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point disconnected_since_{}, last_connect_log_{};
-  std::chrono::steady_clock::time_point paused_since_{}, last_pause_log_{};
+  std::chrono::steady_clock::time_point held_since_{}, last_pause_log_{};
   // CheckStall. The output's last answer (Done), as steady_clock nanoseconds
   // (delivery reports may be served off Run's thread); since when records
   // wait for it; when the stall was first said and last said.
