@@ -400,7 +400,7 @@ int StageRunner::HandleInParallel(const std::atomic<bool>& stop, int poll_ms) {
   int handled = 0;
   for (size_t i = 0; i < fetched.size(); ++i) {
     // Once stopping or failed, the rest stay uncommitted (read again).
-    if (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
+    if (!stop.load(std::memory_order_relaxed) && failure_.ok() && WaitForRoom(stop)) {
       Handle(fetched[i], &parallel_out_[i]);
       ++handled;
     }
@@ -615,6 +615,24 @@ void StageRunner::UpdateFlow() {
   held_ = blocked;
   paused_gauge_->Set(blocked ? 1 : 0);
   spdlog::debug("[{}] flow control: {}", options_.name, blocked ? "held" : "released");
+}
+
+// A batch is taken whole (up to 500 records, 128 with two copies), and one
+// batch of large articles alone can be more than the downstream's partition
+// holds (the embedded broker keeps about 5 MiB of each: 128 records of 64 KB
+// are 8 MiB, and the oldest were evicted before the next stage read them).
+// So the hold is also judged record by record: the estimate behind Blocked()
+// grows with every record sent.
+bool StageRunner::WaitForRoom(const std::atomic<bool>& stop) {
+  while (output_.Blocked()) {
+    if (stop.load(std::memory_order_relaxed) || !failure_.ok()) return false;
+    UpdateFlow();
+    output_.Poll(10);
+    StoreOffsets(false);
+    CommitStored();
+  }
+  if (held_) UpdateFlow();
+  return true;
 }
 
 void StageRunner::PausePartitions(bool pause) {
@@ -959,7 +977,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       CommitStored();
       rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
       if (none != nullptr) {
-        if (!none->err) Handle(none);
+        if (!none->err && WaitForRoom(stop)) Handle(none);
         rd_kafka_message_destroy(none);
       }
       continue;
@@ -978,6 +996,9 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
                    : nullptr) {
         if (m->err) {
           LogConsumerError(m);
+        } else if (!WaitForRoom(stop)) {
+          rd_kafka_message_destroy(m);  // stopping: left uncommitted, read again
+          break;
         } else {
           Handle(m);
           if (++batch % 64 == 0) output_.Poll(0);

@@ -261,6 +261,11 @@ class StageRunner {
   // Held back briefly: the loop takes no records (nor polls the consumer,
   // which would hand it some) and keeps what is fetched ahead.
   bool HeldBriefly() const { return held_ && !paused_; }
+  // Flow control inside a batch, before each record is handed to the output:
+  // waits while the output is Blocked() (serving its acknowledgements and
+  // commits meanwhile). False when the runner stops or failed first: the
+  // record is then left unhandled (uncommitted, read again).
+  bool WaitForRoom(const std::atomic<bool>& stop);
   void UpdateLag();
   // Says when the output has acknowledged nothing for options_.stall_warning
   // while records wait, and when it moves again; keeps the gauge.
