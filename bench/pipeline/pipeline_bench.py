@@ -26,8 +26,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     article has gone through), each article's time from the write to the producer's
     stdin to its line in the sink's file: p50, p99.
 With --against OTHER_BUILD_DIR, each round also runs the same burst through that build's
-`run --fuse` (alternated with this build's, same input, same flags): a before/after on one
-noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
+`run --fuse` and `run` (alternated with this build's, same input, same flags): a before/after
+on one noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
 Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
 throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64). With --idle S,
 instead, the CPU an idle `run --fuse --follow` uses (after one article went through: models
@@ -453,7 +453,7 @@ def main():
     ap.add_argument("--scale", action="store_true", help="table by article size and partitions")
     ap.add_argument("--idle", type=float, help="seconds: CPU of an idle `run --fuse --follow` instead")
     ap.add_argument("-X", action="append", default=[], help="librdkafka property for `run` (as newsflow -X)")
-    ap.add_argument("--against", help="another build directory: its `run --fuse` alternated with this one's")
+    ap.add_argument("--against", help="another build directory: its `run --fuse` and `run` alternated with this one's")
     a = ap.parse_args()
     nf = os.path.join(a.build_dir, "app", "newsflow")
     tmp = tempfile.mkdtemp(prefix="nf-bench-")
@@ -472,12 +472,15 @@ def main():
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
     res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
-           "fused": [], "lat_fused": [], "sep_fused": [], "against": []}
+           "fused": [], "lat_fused": [], "sep_fused": [], "against": [], "against_chain": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
     fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
     for rep in range(a.repeat):
         e = run_throughput(nf, rows, tmp, a, extra)
         res["emb"].append(e)
+        if a.against:
+            res["against_chain"].append(run_throughput(os.path.join(a.against, "app", "newsflow"), rows,
+                                                       tmp, a, extra))
         if fuse:
             res["fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse"]))
             if a.against:
@@ -511,6 +514,10 @@ def main():
                 g = res["against"][-1]
                 print(f"         {a.against}: run --fuse {g['rate']:,.0f} articles/s (sustained "
                       f"{g['sustained']:,.0f}), CPU {g['cpu_ms']:.2f} ms/article", flush=True)
+        if res["against_chain"]:
+            g = res["against_chain"][-1]
+            print(f"         {a.against}: run {g['rate']:,.0f} articles/s (sustained "
+                  f"{g['sustained']:,.0f}), CPU {g['cpu_ms']:.2f} ms/article", flush=True)
         if a.real_kafka:
             d, boot = start_real(tmp, a)
             try:
@@ -553,6 +560,12 @@ def main():
               f"{med(x['sustained'] for x in res['against']):,.0f}, CPU "
               f"{med(x['cpu_ms'] for x in res['against']):.2f} ms/article; this build / that one "
               f"{med(x['rate'] for x in res['fused']) / gr:.2f} (medians of {a.repeat} alternated rounds)")
+    if res["against_chain"]:
+        gr = med(x["rate"] for x in res["against_chain"])
+        print(f"  {a.against}: run {gr:,.0f} articles/s, sustained "
+              f"{med(x['sustained'] for x in res['against_chain']):,.0f}, CPU "
+              f"{med(x['cpu_ms'] for x in res['against_chain']):.2f} ms/article; this build / that one "
+              f"{emb / gr:.2f} (medians of {a.repeat} alternated rounds)")
     if res["sep_fused"]:
         print(f"  separate processes, fused (broker, `stage {a.stages}`, sink, produce): "
               f"{med(res['sep_fused']):,.0f} articles/s")
