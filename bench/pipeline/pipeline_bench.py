@@ -384,6 +384,11 @@ def scale(nf, a, tmp):
                   f"{proc:,.0f} | {r['rate'] / proc:.2f} |", flush=True)
 
 
+def round_line(g):
+    """One round of another build's run: rate, sustained rate, CPU."""
+    return f"{g['rate']:,.0f} articles/s (sustained {g['sustained']:,.0f}), CPU {g['cpu_ms']:.2f} ms/article"
+
+
 def thread_cpu(pid):
     """CPU ticks (user + system) so far of each live thread of `pid`: {tid: (name, ticks)}."""
     out = {}
@@ -511,13 +516,9 @@ def main():
                   f"{'; separate processes, fused: %s/s' % format(round(res['sep_fused'][-1]), ',') if res['sep_fused'] else ''}",
                   flush=True)
             if res["against"]:
-                g = res["against"][-1]
-                print(f"         {a.against}: run --fuse {g['rate']:,.0f} articles/s (sustained "
-                      f"{g['sustained']:,.0f}), CPU {g['cpu_ms']:.2f} ms/article", flush=True)
+                print(f"         {a.against}: run --fuse {round_line(res['against'][-1])}", flush=True)
         if res["against_chain"]:
-            g = res["against_chain"][-1]
-            print(f"         {a.against}: run {g['rate']:,.0f} articles/s (sustained "
-                  f"{g['sustained']:,.0f}), CPU {g['cpu_ms']:.2f} ms/article", flush=True)
+            print(f"         {a.against}: run {round_line(res['against_chain'][-1])}", flush=True)
         if a.real_kafka:
             d, boot = start_real(tmp, a)
             try:
@@ -554,18 +555,15 @@ def main():
               f"run --fuse / process x{a.jobs} = {fr / pj:.2f} (sustained {fs / pj:.2f}); latency at "
               f"{a.rate:g}/s p50 {med(x['p50'] for x in res['lat_fused']):.0f} ms, "
               f"p99 {med(x['p99'] for x in res['lat_fused']):.0f} ms")
+    def versus(label, runs, mine):
+        gr = med(x["rate"] for x in runs)
+        print(f"  {a.against}: {label} {gr:,.0f} articles/s, sustained "
+              f"{med(x['sustained'] for x in runs):,.0f}, CPU {med(x['cpu_ms'] for x in runs):.2f} "
+              f"ms/article; this build / that one {mine / gr:.2f} (medians of {a.repeat} alternated rounds)")
     if res["against"]:
-        gr = med(x["rate"] for x in res["against"])
-        print(f"  {a.against}: run --fuse {gr:,.0f} articles/s, sustained "
-              f"{med(x['sustained'] for x in res['against']):,.0f}, CPU "
-              f"{med(x['cpu_ms'] for x in res['against']):.2f} ms/article; this build / that one "
-              f"{med(x['rate'] for x in res['fused']) / gr:.2f} (medians of {a.repeat} alternated rounds)")
+        versus("run --fuse", res["against"], med(x["rate"] for x in res["fused"]))
     if res["against_chain"]:
-        gr = med(x["rate"] for x in res["against_chain"])
-        print(f"  {a.against}: run {gr:,.0f} articles/s, sustained "
-              f"{med(x['sustained'] for x in res['against_chain']):,.0f}, CPU "
-              f"{med(x['cpu_ms'] for x in res['against_chain']):.2f} ms/article; this build / that one "
-              f"{emb / gr:.2f} (medians of {a.repeat} alternated rounds)")
+        versus("run", res["against_chain"], emb)
     if res["sep_fused"]:
         print(f"  separate processes, fused (broker, `stage {a.stages}`, sink, produce): "
               f"{med(res['sep_fused']):,.0f} articles/s")

@@ -521,6 +521,14 @@ HoldResult RunWithOneHold(std::chrono::milliseconds pause_after, std::chrono::mi
   return r;
 }
 
+// Nothing taken while held (the gauge says so), every record once after.
+void ExpectHeldThenEveryRecordOnce(const HoldResult& r) {
+  EXPECT_EQ(r.taken_during_hold, 0u) << "records were taken during the hold";
+  EXPECT_GT(r.taken_after_hold, 0u);
+  EXPECT_EQ(r.paused_gauge, 1.0);
+  EXPECT_EQ(r.distinct, 2000u);
+}
+
 // A short flow-control hold only stops the runner taking records: what
 // librdkafka fetched ahead stays, and every record crosses from the broker
 // once. The runner used to pause its partitions at once, which throws the
@@ -529,10 +537,7 @@ HoldResult RunWithOneHold(std::chrono::milliseconds pause_after, std::chrono::mi
 // chain of three pass-through stages moved 2,900 articles/s, now 22,000.
 TEST(ParallelRunnerTest, AShortFlowControlHoldKeepsWhatWasFetchedAhead) {
   HoldResult r = RunWithOneHold(2000ms, 600ms);
-  EXPECT_EQ(r.taken_during_hold, 0u) << "records were taken during the hold";
-  EXPECT_GT(r.taken_after_hold, 0u);
-  EXPECT_EQ(r.paused_gauge, 1.0);
-  EXPECT_EQ(r.distinct, 2000u);
+  ExpectHeldThenEveryRecordOnce(r);
   EXPECT_EQ(r.fetched, 2000) << "records were fetched again: the hold threw away what was fetched ahead";
 }
 
@@ -540,10 +545,7 @@ TEST(ParallelRunnerTest, AShortFlowControlHoldKeepsWhatWasFetchedAhead) {
 // ahead is let go (memory), fetched again after the resume, nothing lost.
 TEST(ParallelRunnerTest, ALongFlowControlHoldPausesThePartitionsAndResumes) {
   HoldResult r = RunWithOneHold(200ms, 1000ms);
-  EXPECT_EQ(r.taken_during_hold, 0u) << "records were taken during the hold";
-  EXPECT_GT(r.taken_after_hold, 0u);
-  EXPECT_EQ(r.paused_gauge, 1.0);
-  EXPECT_EQ(r.distinct, 2000u);
+  ExpectHeldThenEveryRecordOnce(r);
   EXPECT_GT(r.fetched, 2000) << "the pause kept what was fetched ahead";
 }
 
