@@ -60,41 +60,42 @@ Status KafkaArticleSink::PublishBytes(std::string_view key, std::string_view val
   return Send(key, value);
 }
 
-Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
-  if (flow_ && flow_->Blocked()) {
-    paused_->Set(1);
-    // A long hold is logged with its reason when it passes 5 s, then every
-    // 30 s, and its end too: a producer never waits without a word.
-    const auto start = std::chrono::steady_clock::now();
-    auto last_log = start - std::chrono::seconds(30);
-    bool logged = false;
-    // A restarted embedded broker never drains the old backlog: stop waiting.
-    auto& restarted = BrokerMonitor::Get().restarted_flag();
-    while (flow_->Blocked() && !stop_->load() && !restarted.load() && OwnFatalError().ok()) {
-      {
-        std::shared_lock lock(producer_mu_);
-        producer_->Poll(20);
-      }
-      auto now = std::chrono::steady_clock::now();
-      if (now - start >= std::chrono::seconds(5) && now - last_log >= std::chrono::seconds(30)) {
-        last_log = now;
-        logged = true;
-        spdlog::warn("{}: flow control holds back after {} record(s), for {} s so far: {}",
-                     options_.producer_name, published_.load(),
-                     std::chrono::duration_cast<std::chrono::seconds>(now - start).count(),
-                     flow_->Why());
-      }
+Status KafkaArticleSink::WaitFor(FlowController& flow) {
+  paused_->Set(1);
+  // A long hold is logged with its reason when it passes 5 s, then every
+  // 30 s, and its end too: a producer never waits without a word.
+  const auto start = std::chrono::steady_clock::now();
+  auto last_log = start - std::chrono::seconds(30);
+  bool logged = false;
+  // A restarted embedded broker never drains the old backlog: stop waiting.
+  auto& restarted = BrokerMonitor::Get().restarted_flag();
+  while (flow.Blocked() && !stop_->load() && !restarted.load() && OwnFatalError().ok()) {
+    {
+      std::shared_lock lock(producer_mu_);
+      producer_->Poll(20);
     }
-    paused_->Set(0);
-    if (logged && !stop_->load())
-      spdlog::info("{}: flow control released after {} s", options_.producer_name,
-                   std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                                    start).count());
-    if (stop_->load()) return Status::Unavailable("stopping");
-    if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
-    NEWSFLOW_RETURN_IF_ERROR(RenewIfLost());
-    NEWSFLOW_RETURN_IF_ERROR(OwnFatalError());
+    auto now = std::chrono::steady_clock::now();
+    if (now - start >= std::chrono::seconds(5) && now - last_log >= std::chrono::seconds(30)) {
+      last_log = now;
+      logged = true;
+      spdlog::warn("{}: flow control holds back after {} record(s), for {} s so far: {}",
+                   options_.producer_name, published_.load(),
+                   std::chrono::duration_cast<std::chrono::seconds>(now - start).count(), flow.Why());
+    }
   }
+  paused_->Set(0);
+  if (logged && !stop_->load())
+    spdlog::info("{}: flow control released after {} s", options_.producer_name,
+                 std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                  start).count());
+  if (stop_->load()) return Status::Unavailable("stopping");
+  if (restarted.load()) return Status::Unavailable("the embedded broker restarted");
+  NEWSFLOW_RETURN_IF_ERROR(RenewIfLost());
+  return OwnFatalError();
+}
+
+Status KafkaArticleSink::Send(std::string_view key, std::string_view json) {
+  if (flow_ && flow_->Blocked()) NEWSFLOW_RETURN_IF_ERROR(WaitFor(*flow_));
   NEWSFLOW_RETURN_IF_ERROR(Hand(false, key, json));
   if (flow_) flow_->NoteProduced(json.size());
   published_.fetch_add(1);
@@ -140,6 +141,7 @@ Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
           unacked_.erase(seq);
         }
         if (!dead_letter && flow_) flow_->NoteAcked();
+        if (dead_letter && options_.dlq_flow != nullptr) options_.dlq_flow->NoteAcked();
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
           if (dead_letter) return;
           acked_.fetch_add(1);
@@ -294,9 +296,13 @@ void KafkaArticleSink::Abandon() {
 }
 
 Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
+  FlowController* flow = options_.dlq_flow;
+  if (flow != nullptr && flow->Blocked()) NEWSFLOW_RETURN_IF_ERROR(WaitFor(*flow));
   std::string json = EncodeDeadLetter(d);
   metrics_->DeadLettered(d.reason_code).Increment();
-  return Hand(true, d.key, json);
+  NEWSFLOW_RETURN_IF_ERROR(Hand(true, d.key, json));
+  if (flow != nullptr) flow->NoteProduced(json.size());
+  return Status::OK();
 }
 
 Status KafkaArticleSink::Flush(std::chrono::milliseconds timeout) {

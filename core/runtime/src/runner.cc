@@ -25,7 +25,7 @@ namespace newsflow {
 
 Status KafkaOutput::SendTo(const std::string& topic, std::string_view key, std::string_view value,
                            int64_t origin_ms, Done done) {
-  FlowController* flow = topic == topic_ ? flow_ : nullptr;
+  FlowController* flow = topic == topic_ ? flow_ : topic == dlq_ ? dlq_flow_ : nullptr;
   Status s = producer_.Produce(topic, key, value,
                                [done = std::move(done), topic, flow](rd_kafka_resp_err_t err, int32_t,
                                                                      int64_t) {
@@ -33,7 +33,7 @@ Status KafkaOutput::SendTo(const std::string& topic, std::string_view key, std::
                                  done(KafkaStatus(err, "delivery to " + topic));
                                },
                                origin_ms);
-  if (s.ok() && flow_ != nullptr && topic == topic_) flow_->NoteProduced(value.size());
+  if (s.ok() && flow != nullptr) flow->NoteProduced(value.size());
   return s;
 }
 

@@ -47,6 +47,10 @@ class KafkaArticleSink final : public ArticleSink {
     bool flow_control = true;
     std::string downstream_group;  // default: the group that reads `topic`
     std::optional<FlowController::Limits> limits;  // default: FlowController::Limits::For(kafka)
+    // Flow control of `dlq_topic` (not owned; may be null): dead letters wait
+    // for it as articles wait for theirs (`run`, whose dead-letter sink is
+    // known to read the topic).
+    FlowController* dlq_flow = nullptr;
   };
 
   ~KafkaArticleSink() override;
@@ -71,6 +75,9 @@ class KafkaArticleSink final : public ArticleSink {
  private:
   KafkaArticleSink() = default;
   Status Send(std::string_view key, std::string_view value);
+  // Waits while `flow` holds back (logged past 5 s); not OK when stopping,
+  // after a restart of the embedded broker or on the producer's fatal error.
+  Status WaitFor(FlowController& flow);
   // Holds the record and hands it to the producer (renewing it when it lost
   // its state): OK once a producer took it.
   Status Hand(bool dead_letter, std::string_view key, std::string_view value);

@@ -66,18 +66,27 @@ class RecordOutput {
 // With a FlowController, Blocked() follows it.
 class KafkaOutput final : public RecordOutput {
  public:
+  // `dlq_flow` (may be null, not owned): flow control of the dead-letter
+  // topic, which holds the runner too (the embedded broker evicts dead
+  // letters like anything else).
   KafkaOutput(KafkaProducer& producer, std::string topic, std::string dlq_topic,
-              FlowController* flow)
-      : producer_(producer), topic_(std::move(topic)), dlq_(std::move(dlq_topic)), flow_(flow) {}
+              FlowController* flow, FlowController* dlq_flow = nullptr)
+      : producer_(producer), topic_(std::move(topic)), dlq_(std::move(dlq_topic)), flow_(flow),
+        dlq_flow_(dlq_flow) {}
   Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
               Done done) override;
   Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override;
   void Poll(int timeout_ms) override { producer_.Poll(timeout_ms); }
   Status Flush(std::chrono::milliseconds timeout) override { return producer_.Flush(timeout); }
-  bool Blocked() const override { return flow_ != nullptr && flow_->Blocked(); }
+  bool Blocked() const override {
+    return (flow_ != nullptr && flow_->Blocked()) || (dlq_flow_ != nullptr && dlq_flow_->Blocked());
+  }
   int64_t QueueLength() const override { return producer_.QueueLength(); }
   int64_t DownstreamBacklog() const override { return flow_ != nullptr ? flow_->MaxBacklog() : -1; }
-  std::string HoldReason() const override { return flow_ != nullptr ? flow_->Why() : ""; }
+  std::string HoldReason() const override {
+    if (dlq_flow_ != nullptr && dlq_flow_->Blocked()) return dlq_flow_->Why();
+    return flow_ != nullptr ? flow_->Why() : "";
+  }
   std::string Describe() const override { return topic_; }
   const rd_kafka_t* ProducerHandle() const override { return producer_.handle(); }
 
@@ -87,6 +96,7 @@ class KafkaOutput final : public RecordOutput {
   KafkaProducer& producer_;
   std::string topic_, dlq_;
   FlowController* flow_;
+  FlowController* dlq_flow_;
 };
 
 // JSON Lines files: one record a line. `done` runs only once the line is
