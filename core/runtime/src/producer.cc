@@ -240,8 +240,9 @@ double FlowController::Pressure() const {
   // its watermarks yet.
   int64_t since = count - acked_at_check_.load(std::memory_order_relaxed);
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
-  // Keys spread over partitions, but not evenly: assume twice the mean share.
-  int64_t per_partition = 2 * since / std::max(1, partitions_) + 1;
+  // Keys spread over partitions, but not evenly: assume twice the mean share,
+  // and no more than all of them (one partition: exactly all).
+  int64_t per_partition = std::min(since, 2 * since / std::max(1, partitions_)) + 1;
   int64_t estimate = max_backlog_.load(std::memory_order_relaxed) + per_partition;
   return std::max(static_cast<double>(estimate) / static_cast<double>(limits_.max_backlog_messages),
                   static_cast<double>(estimate) * static_cast<double>(avg) /
