@@ -202,19 +202,30 @@ class FailingOutput : public CaptureOutput {
   rd_kafka_resp_err_t err_;
 };
 
-// Writes `n` small articles (ids prefix0, prefix1, ...) to `topic` and waits
-// until Kafka has them all.
-bool ProduceArticles(KafkaProducer& producer, const std::string& topic, int n, const std::string& prefix) {
+// Writes `n` articles (ids prefix0, prefix1, ...) to `topic` and waits until
+// Kafka has them all: small ones, or with bodies of `body_bytes`.
+bool ProduceArticles(KafkaProducer& producer, const std::string& topic, int n, const std::string& prefix,
+                     size_t body_bytes = 0) {
   for (int i = 0; i < n; ++i) {
     Article a;
     a.id = prefix + std::to_string(i);
     a.source = "test";
     a.fetched_at = "2026-01-01T00:00:00Z";
-    a.body = "body";
+    a.body = body_bytes > 0 ? std::string(body_bytes, static_cast<char>('a' + i % 26)) : "body";
     if (!producer.Produce(topic, a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {}).ok())
       return false;
+    producer.Poll(0);
   }
   return producer.Flush(30s).ok();
+}
+
+// Polls `done` until it is true (true) or `limit` passes (false).
+template <typename Done>
+bool WaitUntil(Done done, std::chrono::seconds limit) {
+  for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(10ms))
+    if (done()) return true;
+  return false;
 }
 
 bool FailsOnProducerState(rd_kafka_resp_err_t err, bool exactly_once = false) {
@@ -401,22 +412,16 @@ TEST(ParallelRunnerTest, AnOutputThatAcknowledgesNothingIsReportedAndSoIsItsRetu
   std::atomic<bool> stop{false};
   Status result;
   std::thread run([&] { result = runner.Run(stop); });
-  auto wait_for = [](auto done, std::chrono::seconds limit) {
-    for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(20ms))
-      if (done()) return true;
-    return false;
-  };
   const std::string warned = "record(s) handed to capture have had no acknowledgement for";
-  EXPECT_TRUE(wait_for([&] { return text().find(warned) != std::string::npos; }, 30s)) << text();
+  EXPECT_TRUE(WaitUntil([&] { return text().find(warned) != std::string::npos; }, 30s)) << text();
   EXPECT_EQ(out.Count(), static_cast<size_t>(kRecords));
   EXPECT_GE(GaugeValue(registry, "newsflow_output_stalled_seconds"), 0.5);
   EXPECT_EQ(runner.counts().sent.load(), 0);
   out.answer = true;
-  EXPECT_TRUE(wait_for([&] { return text().find("capture acknowledges again, after") != std::string::npos; }, 30s))
+  EXPECT_TRUE(WaitUntil([&] { return text().find("capture acknowledges again, after") != std::string::npos; }, 30s))
       << text();
-  EXPECT_TRUE(wait_for([&] { return runner.counts().sent.load() == kRecords; }, 30s));
-  EXPECT_TRUE(wait_for([&] { return GaugeValue(registry, "newsflow_output_stalled_seconds") == 0.0; }, 30s));
+  EXPECT_TRUE(WaitUntil([&] { return runner.counts().sent.load() == kRecords; }, 30s));
+  EXPECT_TRUE(WaitUntil([&] { return GaugeValue(registry, "newsflow_output_stalled_seconds") == 0.0; }, 30s));
   // Said once for this stall (the next reminder is 30 s away).
   const std::string all = text();
   EXPECT_EQ(all.find(warned), all.rfind(warned)) << all;
@@ -472,17 +477,7 @@ HoldResult RunWithOneHold(std::chrono::milliseconds pause_after, std::chrono::mi
   auto producer = KafkaProducer::Create(o);
   EXPECT_TRUE(producer.ok()) << producer.status().ToString();
   if (!producer.ok()) return r;
-  for (int i = 0; i < kRecords; ++i) {
-    Article a;
-    a.id = "h" + std::to_string(i);
-    a.source = "test";
-    a.fetched_at = "2026-01-01T00:00:00Z";
-    a.body = "body " + std::to_string(i);
-    EXPECT_TRUE((*producer)
-                    ->Produce("hold.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {})
-                    .ok());
-  }
-  EXPECT_TRUE((*producer)->Flush(30s).ok());
+  EXPECT_TRUE(ProduceArticles(**producer, "hold.in", kRecords, "h"));
 
   o.properties.emplace_back("statistics.interval.ms", "100");
   ForwardStage stage;
@@ -495,13 +490,7 @@ HoldResult RunWithOneHold(std::chrono::milliseconds pause_after, std::chrono::mi
   std::atomic<bool> stop{false};
   Status result;
   std::thread t([&] { result = runner.Run(stop); });
-  auto wait_for = [](auto done, std::chrono::seconds limit) {
-    for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(10ms))
-      if (done()) return true;
-    return false;
-  };
-  EXPECT_TRUE(wait_for([&] { return out.hold.load(); }, 30s));
+  EXPECT_TRUE(WaitUntil([&] { return out.hold.load(); }, 30s));
   // What the runner had taken before the hold may still leave: count after 200 ms.
   std::this_thread::sleep_for(200ms);
   const size_t before = out.Count();
@@ -509,11 +498,11 @@ HoldResult RunWithOneHold(std::chrono::milliseconds pause_after, std::chrono::mi
   r.taken_during_hold = out.Count() - before;
   r.paused_gauge = GaugeValue(registry, "newsflow_flow_control_paused");
   out.hold = false;
-  EXPECT_TRUE(wait_for([&] { return out.Count() == static_cast<size_t>(kRecords); }, 60s))
+  EXPECT_TRUE(WaitUntil([&] { return out.Count() == static_cast<size_t>(kRecords); }, 60s))
       << out.Count() << " of " << kRecords;
   r.taken_after_hold = out.Count() - before - r.taken_during_hold;
   // librdkafka's statistics (every 100 ms here) catch up with the fetches.
-  EXPECT_TRUE(wait_for([&] { return CounterValue(registry, "newsflow_records_fetched_total") >= kRecords; }, 10s));
+  EXPECT_TRUE(WaitUntil([&] { return CounterValue(registry, "newsflow_records_fetched_total") >= kRecords; }, 10s));
   std::this_thread::sleep_for(500ms);
   r.fetched = CounterValue(registry, "newsflow_records_fetched_total");
   EXPECT_EQ(GaugeValue(registry, "newsflow_flow_control_paused"), 0.0);
@@ -566,17 +555,7 @@ TEST(ParallelRunnerTest, AHoldLongerThanThePollIntervalLosesNothing) {
   auto producer = KafkaProducer::Create(o);
   ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 1000;
-  for (int i = 0; i < kRecords; ++i) {
-    Article a;
-    a.id = "l" + std::to_string(i);
-    a.source = "test";
-    a.fetched_at = "2026-01-01T00:00:00Z";
-    a.body = "body " + std::to_string(i);
-    ASSERT_TRUE((*producer)
-                    ->Produce("long.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {})
-                    .ok());
-  }
-  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  ASSERT_TRUE(ProduceArticles(**producer, "long.in", kRecords, "l"));
   o.properties.emplace_back("max.poll.interval.ms", "7000");  // the least the 6 s session allows
   ForwardStage stage;
   RecordProcessor processor({{"forward", &stage, nullptr}}, {});
@@ -586,17 +565,11 @@ TEST(ParallelRunnerTest, AHoldLongerThanThePollIntervalLosesNothing) {
   std::atomic<bool> stop{false};
   Status result;
   std::thread t([&] { result = runner.Run(stop); });
-  auto wait_for = [](auto done, std::chrono::seconds limit) {
-    for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
-         std::this_thread::sleep_for(20ms))
-      if (done()) return true;
-    return false;
-  };
-  ASSERT_TRUE(wait_for([&] { return out.hold.load(); }, 30s));
+  ASSERT_TRUE(WaitUntil([&] { return out.hold.load(); }, 30s));
   std::this_thread::sleep_for(10s);  // past max.poll.interval.ms
   out.hold = false;
   std::set<std::string> distinct;
-  EXPECT_TRUE(wait_for([&] {
+  EXPECT_TRUE(WaitUntil([&] {
     std::lock_guard<std::mutex> l(out.mu);
     distinct = std::set<std::string>(out.keys.begin(), out.keys.end());
     return distinct.size() == static_cast<size_t>(kRecords);
@@ -625,18 +598,7 @@ TEST(ParallelRunnerTest, ABatchOfLargeRecordsWaitsForRoomDownstream) {
   auto producer = KafkaProducer::Create(o);
   ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 150;  // 9.6 MiB: about twice what the partition keeps
-  for (int i = 0; i < kRecords; ++i) {
-    Article a;
-    a.id = "big" + std::to_string(i);
-    a.source = "test";
-    a.fetched_at = "2026-01-01T00:00:00Z";
-    a.body = std::string(64 * 1024, static_cast<char>('a' + i % 26));
-    ASSERT_TRUE((*producer)
-                    ->Produce("big.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t, int32_t, int64_t) {})
-                    .ok());
-    (*producer)->Poll(0);
-  }
-  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  ASSERT_TRUE(ProduceArticles(**producer, "big.in", kRecords, "big", 64 * 1024));
 
   // The stage: two copies, its output held back by the group that reads it.
   auto out_producer = KafkaProducer::Create(o);

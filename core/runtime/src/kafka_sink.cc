@@ -140,8 +140,7 @@ Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
           std::lock_guard<std::mutex> lock(unacked_mu_);
           unacked_.erase(seq);
         }
-        if (!dead_letter && flow_) flow_->NoteAcked();
-        if (dead_letter && options_.dlq_flow != nullptr) options_.dlq_flow->NoteAcked();
+        if (FlowController* f = dead_letter ? options_.dlq_flow : flow_.get()) f->NoteAcked();
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
           if (dead_letter) return;
           acked_.fetch_add(1);

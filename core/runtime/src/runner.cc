@@ -627,12 +627,16 @@ bool StageRunner::WaitForRoom(const std::atomic<bool>& stop) {
   while (output_.Blocked()) {
     if (stop.load(std::memory_order_relaxed) || !failure_.ok()) return false;
     UpdateFlow();
-    output_.Poll(10);
-    StoreOffsets(false);
-    CommitStored();
+    ServeOutput(10);
   }
   if (held_) UpdateFlow();
   return true;
+}
+
+void StageRunner::ServeOutput(int poll_ms) {
+  output_.Poll(poll_ms);
+  StoreOffsets(false);
+  CommitStored();
 }
 
 void StageRunner::PausePartitions(bool pause) {
@@ -966,15 +970,11 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     if (HeldBriefly()) {
       // Flow control holds the input: take nothing new, serve the output's
       // acknowledgements (they may end the hold) and commit what they allow.
-      output_.Poll(10);
-      StoreOffsets(false);
-      CommitStored();
+      ServeOutput(10);
       continue;
     }
     if (tracker_.InFlight() >= options_.max_in_flight) {
-      output_.Poll(poll_ms);
-      StoreOffsets(false);
-      CommitStored();
+      ServeOutput(poll_ms);
       rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
       if (none != nullptr) {
         if (!none->err && WaitForRoom(stop)) Handle(none);

@@ -138,8 +138,9 @@ Status StageRunner::RunTransactional(const std::atomic<bool>& stop, Transactiona
     const auto end = std::chrono::steady_clock::now() + kTxnWindow;
     // Held back by flow control: no records, but the open transaction is
     // still committed on time below.
-    if (HeldBriefly()) output_.Poll(10);
-    for (rd_kafka_message_t* m = HeldBriefly() ? nullptr : rd_kafka_consumer_poll(rk_.get(), poll_ms);
+    const bool held = HeldBriefly();
+    if (held) output_.Poll(10);
+    for (rd_kafka_message_t* m = held ? nullptr : rd_kafka_consumer_poll(rk_.get(), poll_ms);
          m != nullptr;
          m = (batch < kTxnMaxRecords && std::chrono::steady_clock::now() < end)
                  ? rd_kafka_consumer_poll(rk_.get(), 0)

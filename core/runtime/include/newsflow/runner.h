@@ -276,6 +276,9 @@ class StageRunner {
   // commits meanwhile). False when the runner stops or failed first: the
   // record is then left unhandled (uncommitted, read again).
   bool WaitForRoom(const std::atomic<bool>& stop);
+  // While no records are taken (a hold, max_in_flight reached): serves the
+  // output's acknowledgements for up to `poll_ms` and commits what they allow.
+  void ServeOutput(int poll_ms);
   void UpdateLag();
   // Says when the output has acknowledged nothing for options_.stall_warning
   // while records wait, and when it moves again; keeps the gauge.
