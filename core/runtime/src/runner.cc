@@ -15,6 +15,7 @@
 
 #include "newsflow/broker_restart.h"
 #include "newsflow/line_reader.h"
+#include "newsflow/processing_pool.h"
 #include "newsflow/shutdown.h"
 #include "newsflow/text.h"
 #include "newsflow/transactional_output.h"
@@ -298,7 +299,10 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
 void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
   families_.rebalances.Add({{"stage", options_.name}, {"kind", "revoke"}}).Increment();
   // Hand the partitions over with everything done so far committed, so the
-  // next owner starts where this one really stopped.
+  // next owner starts where this one really stopped. What the copies
+  // processed ahead and was not handed on yet is dropped: uncommitted, the
+  // next owner reads it again (none of it was sent).
+  DropUnhandled();
   if (TransactionalOutput* txn = output_.Transactional()) {
     FinishTransactionOnRevoke(*txn);
   } else {
@@ -364,49 +368,48 @@ void StageRunner::Done(int32_t partition, int64_t offset, bool forwarded, size_t
   }
 }
 
-void StageRunner::ProcessInParallel(const std::vector<rd_kafka_message_t*>& batch) {
-  parallel_out_.resize(std::max(parallel_out_.size(), batch.size()));
-  // Records are taken one at a time from a shared index: article sizes (and
-  // so the work) vary a lot, fixed slices would leave threads idle.
-  std::atomic<size_t> next{0};
-  auto work = [&](RecordProcessor* p) {
-    for (size_t i = next++; i < batch.size(); i = next++) {
-      const rd_kafka_message_t* m = batch[i];
-      p->Process(std::string_view(static_cast<const char*>(m->payload), m->len), parallel_out_[i]);
-    }
-  };
-  std::vector<std::thread> helpers;
-  const size_t n = std::min(extra_.size(), batch.size() - 1);
-  helpers.reserve(n);
-  for (size_t k = 0; k < n; ++k) helpers.emplace_back(work, extra_[k]);
-  work(&processor_);
-  for (auto& t : helpers) t.join();
-}
-
-int StageRunner::HandleInParallel(const std::atomic<bool>& stop, int poll_ms) {
-  // What is already fetched (without waiting for more), processed on all
-  // copies at once, then passed on in input order.
-  std::vector<rd_kafka_message_t*> fetched;
-  for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
-       m = fetched.size() < 64 * (extra_.size() + 1) ? rd_kafka_consumer_poll(rk_.get(), 0) : nullptr) {
-    if (!m->err) {
-      fetched.push_back(m);
+int StageRunner::HandlePipelined(const std::atomic<bool>& stop, int poll_ms) {
+  // Take what is fetched, up to the pool's room, waiting for the first record
+  // only when nothing is in hand.
+  for (int timeout = pool_->Pending() == 0 ? poll_ms : 0; !pool_->Full(); timeout = 0) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), timeout);
+    if (m == nullptr) break;
+    if (m->err) {
+      LogConsumerError(m);
+      rd_kafka_message_destroy(m);
       continue;
     }
-    LogConsumerError(m);
-    rd_kafka_message_destroy(m);
+    pool_->Submit(m);
   }
-  if (!fetched.empty()) ProcessInParallel(fetched);
+  if (pool_->Pending() == 0) return 0;
+  // This thread's own copy processes the next record nobody took, then what
+  // the copies finished is handed on, oldest first, a few dozen at a time (in
+  // bursts, as a batch was: a record at a time woke librdkafka's and the
+  // broker's threads for each and cost more than it saved). When every
+  // record is taken, wait briefly for the oldest (the output's
+  // acknowledgements and new records are not kept waiting long).
+  size_t ready = 0;
+  if (pool_->ProcessOne(processor_)) {
+    ready = pool_->WaitDone(0, std::chrono::milliseconds(0));
+    if (ready < kHandOnAtOnce) return 0;
+  } else {
+    ready = pool_->WaitDone(1, std::chrono::milliseconds(5));
+  }
   int handled = 0;
-  for (size_t i = 0; i < fetched.size(); ++i) {
-    // Once stopping or failed, the rest stay uncommitted (read again).
-    if (!stop.load(std::memory_order_relaxed) && failure_.ok() && WaitForRoom(stop)) {
-      Handle(fetched[i], &parallel_out_[i]);
-      ++handled;
-    }
-    rd_kafka_message_destroy(fetched[i]);
+  // Once stopping or failed, the rest stay in the pool, unhandled and
+  // uncommitted (read again); Run clears it.
+  for (; ready > 0 && !stop.load(std::memory_order_relaxed) && failure_.ok() && WaitForRoom(stop);
+       --ready) {
+    Handle(pool_->FrontMessage(), &pool_->FrontOutput());
+    rd_kafka_message_destroy(pool_->Pop());
+    ++handled;
   }
   return handled;
+}
+
+void StageRunner::DropUnhandled() {
+  if (pool_ == nullptr) return;
+  for (rd_kafka_message_t* m : pool_->Clear()) rd_kafka_message_destroy(m);
 }
 
 // A group without a committed offset reads a partition from its start
@@ -751,6 +754,7 @@ Status StageRunner::AbandonAfterBrokerRestart() {
                 "new broker from its start", options_.name, total, options_.input_topic);
   // The dead broker cannot hear a LeaveGroup or a commit: do not wait for it
   // (KafkaDeleter destroys without a consumer close).
+  DropUnhandled();
   rk_.reset();
   SetConnected(false);
   readiness_owner_->Release(readiness_);
@@ -946,6 +950,8 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
            " not yet written to " + output_.Describe() +
            " (offsets not committed: they are read again after restart)";
   });
+  if (!extra_.empty())  // the copies on the pool's threads, processor_ on this one
+    pool_ = std::make_unique<ProcessingPool>(extra_, kRecordsAheadPerCopy * (extra_.size() + 1));
   const int poll_ms = static_cast<int>(options_.poll_timeout.count());
   while (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
     if (kafka_.embedded && BrokerMonitor::Get().Restarted()) {
@@ -959,6 +965,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       spdlog::error("[{}] stopping: {}", options_.name, fatal.ToString());
       Fail(fatal);
       Shutdown::RemoveReporter(reporter);
+      DropUnhandled();
       rk_.reset();  // KafkaDeleter: without a consumer close
       return fatal;
     }
@@ -975,8 +982,11 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     }
     if (tracker_.InFlight() >= options_.max_in_flight) {
       ServeOutput(poll_ms);
+      if (pool_ != nullptr && pool_->Full()) continue;
       rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
-      if (none != nullptr) {
+      if (none != nullptr && !none->err && pool_ != nullptr) {
+        pool_->Submit(none);  // handed on once the output has room
+      } else if (none != nullptr) {
         if (!none->err && WaitForRoom(stop)) Handle(none);
         rd_kafka_message_destroy(none);
       }
@@ -986,8 +996,8 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     // work, so acknowledgements are served and offsets stored often even
     // when a stage is slow (a smaller redelivery window after a crash).
     int batch = 0;
-    if (!extra_.empty()) {
-      batch = HandleInParallel(stop, poll_ms);
+    if (pool_ != nullptr) {
+      batch = HandlePipelined(stop, poll_ms);
     } else {
       const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
       for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
@@ -1027,6 +1037,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   spdlog::info("[{}] stopping: draining {} in-flight record(s) (at most {} ms)", options_.name,
                counts_.awaiting_output.load(),
                std::chrono::duration_cast<std::chrono::milliseconds>(span / 2).count());
+  DropUnhandled();  // processed ahead, never handed on: read again
   Status flushed = DrainOutput(drain_until_);
   if (!flushed.ok()) spdlog::error("[{}] shutdown flush: {}", options_.name, flushed.ToString());
   StoreOffsets(true);

@@ -32,6 +32,7 @@
 namespace newsflow {
 
 class TransactionalOutput;  // transactional_output.h (delivery: exactly_once)
+class ProcessingPool;       // processing_pool.h
 
 // Where processed records go. `done` runs once the record is safe (acked or
 // written); it may run inside Send or later, from Poll/Flush. `origin_ms` is
@@ -187,9 +188,9 @@ class StageRunner {
   bool FailedOnProducerState() const;
 
   // Another copy of the processor's stage chain (its own Stage objects). With
-  // copies, the records of a batch are processed on that many threads at
-  // once; everything else (offsets, outputs, metrics, dead letters) stays on
-  // Run's thread, in input order. Call before Run.
+  // copies, the processor and each copy process records on threads of their
+  // own (ProcessingPool), ahead of Run's thread, which hands them on
+  // (outputs, offsets, metrics, dead letters) in input order. Call before Run.
   void AddProcessor(RecordProcessor& p) { extra_.push_back(&p); }
 
   // After Run returned: delivery reports that still arrive (records purged
@@ -239,14 +240,17 @@ class StageRunner {
   void OnRevoke(rd_kafka_topic_partition_list_t* parts);
   void OnStats(std::string_view json);
   void SetConnected(bool connected);
-  // `pre`: the record's output, already computed by ProcessInParallel.
+  // `pre`: the record's output, already computed by a copy (pool_).
   void Handle(const rd_kafka_message_t* m, const RecordProcessor::Output* pre = nullptr);
-  // Processes `batch` on the processor and its copies at once (outputs in
-  // parallel_out_, same order).
-  void ProcessInParallel(const std::vector<rd_kafka_message_t*>& batch);
-  // One batch of Run's loop with copies: fetch, ProcessInParallel, Handle
-  // each in order. Returns the records handled.
-  int HandleInParallel(const std::atomic<bool>& stop, int poll_ms);
+  // One step of Run's loop with copies: submit what is fetched to pool_,
+  // Handle what the copies finished, in input order. Returns the records handled.
+  int HandlePipelined(const std::atomic<bool>& stop, int poll_ms);
+  // Empties pool_ of what was not handed on (it stays uncommitted: read again).
+  void DropUnhandled();
+  // What the pool holds at most, per copy (the old batch: 64 a copy).
+  static constexpr size_t kRecordsAheadPerCopy = 64;
+  // Processed records handed on together while the copies are busy.
+  static constexpr size_t kHandOnAtOnce = 64;
   void LogConsumerError(const rd_kafka_message_t* m);
   void Done(int32_t partition, int64_t offset, bool forwarded, size_t bytes, const Status& s,
             const Origin& origin);
@@ -304,7 +308,8 @@ class StageRunner {
   OffsetTracker tracker_;
   RecordProcessor::Output scratch_;
   std::vector<RecordProcessor*> extra_;  // AddProcessor
-  std::vector<RecordProcessor::Output> parallel_out_;
+  // With copies: the processor and its copies on their own threads (Run).
+  std::unique_ptr<ProcessingPool> pool_;
   Counts counts_;
   bool held_ = false, paused_ = false;
   prometheus::Gauge* paused_gauge_ = nullptr;
