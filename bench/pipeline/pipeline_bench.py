@@ -283,7 +283,8 @@ def run_separate(nf, src, n_in, expect_out, tmp, a, fused=False):
 
 def run_process(nf, src, n, tmp, stages, jobs):
     """`newsflow process` on `jobs` parts of the input at once: articles/s of the steady part
-    (the wall time minus that of the same processes on one article each: loading models)."""
+    (the wall time minus that of the same processes on one article each: loading models), and
+    CPU ms per article taken the same way."""
     lines = open(src, encoding="utf-8").readlines()
 
     def timed(per_job):
@@ -294,7 +295,7 @@ def run_process(nf, src, n, tmp, stages, jobs):
                 f.writelines(per_job(j))
             parts.append(part)
         env = env_for(tmp)
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), child_cpu()
         # Output to files, as `run`'s sink writes its own (not /dev/null, as until 2026-12-05).
         procs = [subprocess.Popen([nf, "process", "--stages", stages, "--input", part, "--output", part + ".out"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -302,11 +303,11 @@ def run_process(nf, src, n, tmp, stages, jobs):
         for p in procs:
             if p.wait() not in (0, 3):  # 3: some records dead-lettered
                 sys.exit("newsflow process failed")
-        return time.monotonic() - t0
+        return time.monotonic() - t0, child_cpu() - c0
 
-    start = timed(lambda j: lines[j:j + 1])
-    full = timed(lambda j: lines[j::jobs])
-    return n / max(1e-3, full - start)
+    start, start_cpu = timed(lambda j: lines[j:j + 1])
+    full, full_cpu = timed(lambda j: lines[j::jobs])
+    return {"rate": n / max(1e-3, full - start), "cpu_ms": (full_cpu - start_cpu) * 1000 / n}
 
 
 def start_following(nf, rows, tmp, a, extra, name):
@@ -376,7 +377,7 @@ def scale(nf, a, tmp):
         src = os.path.join(tmp, f"in-{kb}.jsonl")
         write_jsonl(src, rows)
         mb = sum(len(r["body"].encode()) for r in rows) / 1e6
-        proc = run_process(nf, src, n, tmp, a.stages, a.jobs)
+        proc = run_process(nf, src, n, tmp, a.stages, a.jobs)["rate"]
         for parts in (1, 8, 64):
             a.partitions = parts
             r = run_throughput(nf, rows, tmp, a, [])
@@ -505,8 +506,8 @@ def main():
               f"{e['rate'] * mb / a.articles:.1f} MB/s; ready "
               f"after {e['ready']:.1f} s), CPU {e['cpu_ms']:.2f} ms/article, "
               f"in Process ms/article: {fmt_stages(e['stages_ms'])}; "
-              f"{'separate processes %s/s; ' % format(round(res['sep'][-1]), ',') if res['sep'] else ''}process x1 {res['p1'][-1]:,.0f}/s, "
-              f"x{a.jobs} {res['pj'][-1]:,.0f}/s; latency at {a.rate:g}/s p50 {lat['p50']:.0f} ms "
+              f"{'separate processes %s/s; ' % format(round(res['sep'][-1]), ',') if res['sep'] else ''}process x1 {res['p1'][-1]['rate']:,.0f}/s, "
+              f"x{a.jobs} {res['pj'][-1]['rate']:,.0f}/s (CPU {res['pj'][-1]['cpu_ms']:.2f} ms/article); latency at {a.rate:g}/s p50 {lat['p50']:.0f} ms "
               f"p99 {lat['p99']:.0f} ms ({lat['got']}/{lat['sent']})", flush=True)
         if fuse:
             f, fl = res["fused"][-1], res["lat_fused"][-1]
@@ -534,7 +535,7 @@ def main():
                   f"latency p50 {lat['p50']:.0f} ms p99 {lat['p99']:.0f} ms", flush=True)
     med = statistics.median
     emb = med(x["rate"] for x in res["emb"])
-    p1, pj = med(res["p1"]), med(res["pj"])
+    p1, pj = med(x["rate"] for x in res["p1"]), med(x["rate"] for x in res["pj"])
     print(f"\nmedians of {a.repeat}:")
     sus = med(x["sustained"] for x in res["emb"])
     print(f"  newsflow run (embedded): {emb:,.0f} articles/s, {emb * mb / a.articles:.1f} MB/s, "
@@ -543,7 +544,8 @@ def main():
     if res["sep"]:
         print(f"  separate processes (broker, {len(a.stages.split(','))} stages, sink, produce): "
               f"{med(res['sep']):,.0f} articles/s")
-    print(f"  newsflow process: x1 {p1:,.0f} articles/s, x{a.jobs} {pj:,.0f} articles/s; "
+    print(f"  newsflow process: x1 {p1:,.0f} articles/s, x{a.jobs} {pj:,.0f} articles/s, CPU "
+          f"{med(x['cpu_ms'] for x in res['pj']):.2f} ms/article; "
           f"run / process x{a.jobs} = {emb / pj:.2f} (sustained {sus / pj:.2f}), run / process x1 = {emb / p1:.2f}")
     print(f"  latency at {a.rate:g} articles/s: p50 {med(x['p50'] for x in res['lat']):.0f} ms, "
           f"p99 {med(x['p99'] for x in res['lat']):.0f} ms")
@@ -555,6 +557,11 @@ def main():
               f"run --fuse / process x{a.jobs} = {fr / pj:.2f} (sustained {fs / pj:.2f}); latency at "
               f"{a.rate:g}/s p50 {med(x['p50'] for x in res['lat_fused']):.0f} ms, "
               f"p99 {med(x['p99'] for x in res['lat_fused']):.0f} ms")
+        # The same ratio round by round (`process` ran minutes apart from `run` in
+        # one round, a shared machine drifts between rounds).
+        per = [f["rate"] / p["rate"] for f, p in zip(res["fused"], res["pj"])]
+        print(f"  run --fuse / process x{a.jobs}, round by round: "
+              f"{', '.join(f'{r:.2f}' for r in per)} (median {med(per):.2f})")
     def versus(label, runs, mine):
         gr = med(x["rate"] for x in runs)
         print(f"  {a.against}: {label} {gr:,.0f} articles/s, sustained "

@@ -1,5 +1,5 @@
 // StageRunner with copies of its stage (`instances: N` behind one consumer):
-// a batch is processed on all copies at once, and what leaves the runner is
+// records are processed on all copies at once, and what leaves the runner is
 // still every record once, in each partition's order.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>

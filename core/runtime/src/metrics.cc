@@ -316,7 +316,7 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
                             "produce time (since=produced) to the stage's acknowledged output")
                       .Register(r)),
       batch_size(prometheus::BuildHistogram().Name("newsflow_batch_size")
-                     .Help("Records handled per consumer poll batch").Register(r)),
+                     .Help("Records handed on together: a consumer poll batch, or with copies of the stage a burst of processed records").Register(r)),
       rebalances(prometheus::BuildCounter().Name("newsflow_rebalances_total")
                      .Help("Consumer group rebalances seen, by kind").Register(r)),
       commits(prometheus::BuildCounter().Name("newsflow_commits_total")
