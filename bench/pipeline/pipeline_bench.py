@@ -478,7 +478,7 @@ def main():
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
     res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
-           "fused": [], "lat_fused": [], "sep_fused": [], "against": [], "against_chain": []}
+           "fused": [], "lat_fused": [], "sep_fused": [], "against": [], "against_chain": [], "real_fused": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
     fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
     for rep in range(a.repeat):
@@ -526,12 +526,18 @@ def main():
                 r = run_throughput(nf, rows, tmp, a, extra + ["--brokers", boot])
                 res["real"].append(r)
                 subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
+                if fuse:
+                    d, boot = start_real(tmp, a)
+                    res["real_fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse", "--brokers", boot]))
+                    subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
                 d, boot = start_real(tmp, a)
                 lat = run_latency(nf, rows, tmp, a, extra + ["--brokers", boot])
                 res["lat_real"].append(lat)
             finally:
                 subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
+            rf = res["real_fused"][-1] if res["real_fused"] else None
             print(f"         real Kafka: run {r['rate']:,.0f} articles/s, CPU {r['cpu_ms']:.2f} ms/article; "
+                  f"{'run --fuse %s articles/s, CPU %.2f ms/article; ' % (format(round(rf['rate']), ','), rf['cpu_ms']) if rf else ''}"
                   f"latency p50 {lat['p50']:.0f} ms p99 {lat['p99']:.0f} ms", flush=True)
     med = statistics.median
     emb = med(x["rate"] for x in res["emb"])
@@ -579,6 +585,11 @@ def main():
         print(f"  newsflow run (Apache Kafka, 1 node): {real:,.0f} articles/s; real / embedded "
               f"{real / emb:.2f}; latency p50 {med(x['p50'] for x in res['lat_real']):.0f} ms, "
               f"p99 {med(x['p99'] for x in res['lat_real']):.0f} ms")
+        if res["real_fused"]:
+            rf = med(x["rate"] for x in res["real_fused"])
+            print(f"  newsflow run --fuse (Apache Kafka, 1 node): {rf:,.0f} articles/s, CPU "
+                  f"{med(x['cpu_ms'] for x in res['real_fused']):.2f} ms/article (the broker's own CPU not counted: "
+                  f"it is another process on the same cores); run --fuse / process x{a.jobs} {rf / pj:.2f}")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
