@@ -628,6 +628,22 @@ Status UsePipeline(CommonOptions& c, ProduceOptions& o) {
   return Status::OK();
 }
 
+// Separate processes on the embedded broker (`newsflow broker`): dead letters
+// are evicted there like anything else (about 5 MiB a partition), so their
+// writers wait for the dead-letter sink's group as for their own readers,
+// once that group has read them: a stage must not stop for want of a reader
+// nobody started. None on a real cluster (its retention is days) or without
+// flow control. (`run` starts its own, for its dead-letter sink.)
+Result<std::unique_ptr<FlowController>> DeadLetterFlow(const KafkaOptions& kafka,
+                                                       const CommonOptions& c,
+                                                       const std::string& dlq_topic,
+                                                       bool flow_control) {
+  if (!kafka.embedded || !flow_control) return std::unique_ptr<FlowController>();
+  FlowController::Limits limits = FlowController::Limits::For(kafka);
+  limits.only_once_read = true;
+  return FlowController::Start(kafka, dlq_topic, Ns(c, GroupFor("dlq-sink")), limits);
+}
+
 Status UsePipeline(CommonOptions& c, SinkOptions& o) {
   if (o.pipeline.empty()) return Status::OK();
   auto cfg = LoadPipelineConfig(o.pipeline);
@@ -728,6 +744,9 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
       Ns(c, o.downstream_group.empty() ? DownstreamGroupOf(o.topic) : o.downstream_group);
   Status topics = PrepareTopics(*kafka, c, {so.topic, so.dlq_topic}, (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
+  auto dlq_flow = DeadLetterFlow(*kafka, c, so.dlq_topic, o.flow_control);
+  if (!dlq_flow.ok()) return Fail(dlq_flow.status());
+  so.dlq_flow = dlq_flow->get();
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
   if (!sink.ok()) return Fail(sink.status());
   // Said if the process is ended by force (second signal, stop deadline).
@@ -929,8 +948,15 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
   Status s;
   NewClients new_clients(name);
   for (;;) {  // again after the embedded broker restarted, or with new clients
+    // Its client follows the broker as the worker's do (made afresh each time).
+    auto dlq_flow = DeadLetterFlow(*kafka, common, dlq_topic, o.flow_control);
+    if (!dlq_flow.ok()) {
+      close_all();
+      return Fail(dlq_flow.status());
+    }
     auto worker = MakeKafkaWorker(*kafka, chain, name, input, output, group, o.flow_control,
-                                  o.max_record_bytes, (*metrics)->registry(), downstream, dlq_topic);
+                                  o.max_record_bytes, (*metrics)->registry(), downstream, dlq_topic,
+                                  dlq_flow->get());
     if (!worker.ok()) {
       close_all();
       return Fail(worker.status());

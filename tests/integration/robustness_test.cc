@@ -180,6 +180,43 @@ TEST_F(RobustnessTest, RunKeepsEveryDeadLetterOfABurstOfLargeBadLines) {
   EXPECT_EQ(ReadLines(dir_ + "/dead.jsonl").size(), 300u);
 }
 
+// The same burst through separate processes on `newsflow broker`: `produce`
+// dead-letters every line, and nothing made it wait for the dead-letter sink
+// (only `run` knew one reads them). Writers of dead letters on the embedded
+// broker now wait for the dead-letter sink's group once it has a reader (it
+// commits its start when assigned), and do not wait when nobody reads them.
+TEST_F(RobustnessTest, ProduceKeepsEveryDeadLetterOfABurstForARunningDeadLetterSink) {
+  StartBroker(1);
+  auto dlq = Start({"sink", "--topic", "news.dlq", "--output", dir_ + "/dead.jsonl"}, "dlq");
+  ASSERT_TRUE(WaitFor([&] { return dlq->Log().find("assigned 1 partition") != std::string::npos; }, 60s))
+      << dlq->Log();
+  {
+    std::ofstream f(dir_ + "/in.jsonl", std::ios::binary);
+    for (int i = 0; i < 300; ++i) f << "{\"broken " << i << " " << std::string(64000, 'a' + i % 26) << "\n";
+  }
+  auto produce = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  EXPECT_EQ(produce->Wait(180s), 0) << produce->Log();
+  EXPECT_NE(produce->Log().find("300 dead-lettered"), std::string::npos) << produce->Log();
+  bool all = WaitFor([&] { return ReadLines(dir_ + "/dead.jsonl").size() >= 300; }, 120s);
+  dlq->Signal(SIGTERM);
+  EXPECT_EQ(dlq->Wait(60s), 0) << dlq->Log();
+  EXPECT_TRUE(all) << ReadLines(dir_ + "/dead.jsonl").size() << " of 300 dead letters\n" << dlq->Log();
+  EXPECT_EQ(dlq->Log().find("LOST"), std::string::npos) << dlq->Log();
+}
+
+// With no dead-letter sink at all, the same burst does not hold `produce`:
+// nobody reads them, and it must not wait for ever for a reader nobody started.
+TEST_F(RobustnessTest, ProduceDoesNotWaitForADeadLetterSinkThatNeverRan) {
+  StartBroker(1);
+  {
+    std::ofstream f(dir_ + "/in.jsonl", std::ios::binary);
+    for (int i = 0; i < 300; ++i) f << "{\"broken " << i << " " << std::string(64000, 'a' + i % 26) << "\n";
+  }
+  auto produce = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+  EXPECT_EQ(produce->Wait(120s), 0) << produce->Log();
+  EXPECT_NE(produce->Log().find("300 dead-lettered"), std::string::npos) << produce->Log();
+}
+
 // `newsflow run -` (passthrough) reading a FIFO, given `articles` articles
 // through it; the pipe stays open (no end of input) while `pipe` lives.
 struct RunOnAPipe {

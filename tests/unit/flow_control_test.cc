@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "newsflow/embedded_broker.h"
+#include "newsflow/kafka.h"
 #include "newsflow/producer.h"
 
 #include <librdkafka/rdkafka_mock.h>
@@ -90,6 +91,36 @@ TEST(FlowControlTest, NearItsLimitAWriterChecksEveryInterval) {
   // Held back most of the span: checks at every interval, well above the
   // ~20 of the far-from-limits cadence.
   EXPECT_GE(checks, 60);
+}
+
+// Dead letters of a separate `stage` or `produce` on the embedded broker: a
+// reader of them is optional, so the writer is held only once the dead-letter
+// sink's group has read (committed) once; until then no backlog holds it (it
+// would stop for good for want of a reader nobody started).
+TEST(FlowControlTest, AnOptionalReadersHoldStartsOnceItsGroupHasRead) {
+  FlowController::Limits limits;
+  limits.max_backlog_messages = 40;
+  limits.only_once_read = true;
+  Writer w;
+  w.Start(limits);
+  std::this_thread::sleep_for(300ms);
+  w.WriteFor(1500ms);
+  std::this_thread::sleep_for(300ms);  // a check after the last record
+  EXPECT_GT(w.flow->MaxBacklog(), 40);
+  EXPECT_FALSE(w.flow->Blocked()) << "held for a group that never read: " << w.flow->Why();
+
+  // A reader of group fc-readers commits where it is (the start: it has read
+  // nothing yet): from now on its backlog holds the writer.
+  auto reader = NewKafkaClient(w.broker->ClientOptions(), ClientRole::kConsumer, "fc-readers");
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  TopicPartitionList at(rd_kafka_topic_partition_list_new(4));
+  for (int p = 0; p < 4; ++p) rd_kafka_topic_partition_list_add(at.get(), "fc.topic", p)->offset = 0;
+  ASSERT_EQ(rd_kafka_commit(reader->get(), at.get(), 0), RD_KAFKA_RESP_ERR_NO_ERROR);
+  bool held = false;
+  for (auto end = std::chrono::steady_clock::now() + 10s; !held && std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(20ms))
+    held = w.flow->Blocked();
+  EXPECT_TRUE(held) << "a group that has read is not waited for: " << w.flow->Why();
 }
 
 }  // namespace

@@ -250,6 +250,7 @@ double FlowController::Pressure() const {
 }
 
 bool FlowController::Blocked() const {
+  if (limits_.only_once_read && !ever_read_.load(std::memory_order_relaxed)) return false;
   return blocked_.load(std::memory_order_relaxed) || Pressure() > 1.0;
 }
 
@@ -322,6 +323,7 @@ Status FlowController::Check() {
   }
   max_backlog_.store(worst, std::memory_order_relaxed);
   never_committed_.store(never_committed, std::memory_order_relaxed);
+  if (!never_committed) ever_read_.store(true, std::memory_order_relaxed);
   blocked_.store(blocked, std::memory_order_relaxed);
   acked_at_check_.store(acked_before, std::memory_order_relaxed);
   return Status::OK();

@@ -266,6 +266,7 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
   // Where each partition resumes, so the first record can be checked for a gap.
   TopicPartitionList committed(rd_kafka_topic_partition_list_copy(parts));
   rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), committed.get(), 10000);
+  TopicPartitionList from_start(rd_kafka_topic_partition_list_new(committed->cnt));
   for (int i = 0; i < committed->cnt; ++i) {
     int64_t next = -1;
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR && committed->elems[i].offset >= 0) {
@@ -274,12 +275,25 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
       NoteDoneThrough(committed->elems[i].partition, next);
     } else if (kafka_.embedded) {
       next = 0;  // embedded topics start empty: everything from 0 must arrive
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        rd_kafka_topic_partition_list_add(from_start.get(), committed->elems[i].topic,
+                                          committed->elems[i].partition)->offset = 0;
     } else {
       unchecked_starts_.insert(committed->elems[i].partition);
     }
     tracker_.Assign(committed->elems[i].partition, next);
   }
   rd_kafka_assign(rk_.get(), parts);
+  // On the embedded broker a group that has a reader says so at once by
+  // committing where it starts (0, where it starts anyway): writers whose
+  // reader is optional (dead letters of a separate `stage` or `produce`:
+  // FlowController::Limits::only_once_read) wait for it from then on, not
+  // only after its first commit of what it read.
+  if (from_start->cnt > 0 && output_.Transactional() == nullptr) {
+    rd_kafka_resp_err_t c = rd_kafka_commit(rk_.get(), from_start.get(), 1);
+    if (c != RD_KAFKA_RESP_ERR_NO_ERROR)
+      spdlog::debug("[{}] committing the start of new partitions: {}", options_.name, rd_kafka_err2str(c));
+  }
   if (paused_) rd_kafka_pause_partitions(rk_.get(), parts);
   for (int i = 0; i < parts->cnt; ++i) {
     const std::map<std::string, std::string> l = {

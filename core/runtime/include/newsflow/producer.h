@@ -82,6 +82,10 @@ class FlowController {
     int64_t max_backlog_messages = 20000;      // per partition
     int64_t max_backlog_bytes = 3 * 1024 * 1024;  // per partition, estimated (the mock keeps ~5 MiB)
     std::chrono::milliseconds interval{10};  // between checks near a limit (10x far from it)
+    // No hold until the group has committed an offset of the topic once: for
+    // dead letters, whose reader is optional (a separate `stage` must not stop
+    // for want of one), while one that has read them is waited for.
+    bool only_once_read = false;
     // On a real cluster retention is the broker's (days, by default), not a few
     // MiB: the hold is only a bound on how far a writer runs ahead (issue 16:
     // the embedded bounds there held the chain to a third of its speed).
@@ -131,6 +135,7 @@ class FlowController {
   std::atomic<bool> blocked_{false};
   std::atomic<int64_t> max_backlog_{0};
   std::atomic<bool> never_committed_{false};
+  std::atomic<bool> ever_read_{false};  // the group has committed once (only_once_read)
   std::atomic<int64_t> produced_bytes_{0}, produced_count_{0};
   std::atomic<int64_t> acked_count_{0}, acked_at_check_{0};
   std::atomic<int64_t> checks_{0};
