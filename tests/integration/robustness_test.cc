@@ -61,6 +61,13 @@ void WriteProse(std::ostream& out, int n, const std::string& tag) {
   }
 }
 
+// `n` lines of 64 KB that are not JSON: each one a dead letter that keeps
+// 64 KB of its line.
+void WriteLargeBadLines(const std::string& path, int n) {
+  std::ofstream f(path, std::ios::binary);
+  for (int i = 0; i < n; ++i) f << "{\"broken " << i << " " << std::string(64000, 'a' + i % 26) << "\n";
+}
+
 // The last line of a log that holds `needle`, or "".
 std::string LastLineWith(const std::string& log, const std::string& needle) {
   std::string found;
@@ -168,10 +175,7 @@ TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
 // (reported LOST). Every writer of dead letters in `run` now waits for the
 // dead-letter sink's group, as for its own readers.
 TEST_F(RobustnessTest, RunKeepsEveryDeadLetterOfABurstOfLargeBadLines) {
-  {
-    std::ofstream f(dir_ + "/in.jsonl", std::ios::binary);
-    for (int i = 0; i < 300; ++i) f << "{\"broken " << i << " " << std::string(64000, 'a' + i % 26) << "\n";
-  }
+  WriteLargeBadLines(dir_ + "/in.jsonl", 300);
   Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--format", "jsonl", "--stages", "passthrough",
                "--partitions", "1", "--output", dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dead.jsonl"},
               dir_ + "/run.log");
@@ -190,10 +194,7 @@ TEST_F(RobustnessTest, ProduceKeepsEveryDeadLetterOfABurstForARunningDeadLetterS
   auto dlq = Start({"sink", "--topic", "news.dlq", "--output", dir_ + "/dead.jsonl"}, "dlq");
   ASSERT_TRUE(WaitFor([&] { return dlq->Log().find("assigned 1 partition") != std::string::npos; }, 60s))
       << dlq->Log();
-  {
-    std::ofstream f(dir_ + "/in.jsonl", std::ios::binary);
-    for (int i = 0; i < 300; ++i) f << "{\"broken " << i << " " << std::string(64000, 'a' + i % 26) << "\n";
-  }
+  WriteLargeBadLines(dir_ + "/in.jsonl", 300);
   auto produce = Start({"produce", dir_ + "/in.jsonl"}, "produce");
   EXPECT_EQ(produce->Wait(180s), 0) << produce->Log();
   EXPECT_NE(produce->Log().find("300 dead-lettered"), std::string::npos) << produce->Log();
@@ -208,10 +209,7 @@ TEST_F(RobustnessTest, ProduceKeepsEveryDeadLetterOfABurstForARunningDeadLetterS
 // nobody reads them, and it must not wait for ever for a reader nobody started.
 TEST_F(RobustnessTest, ProduceDoesNotWaitForADeadLetterSinkThatNeverRan) {
   StartBroker(1);
-  {
-    std::ofstream f(dir_ + "/in.jsonl", std::ios::binary);
-    for (int i = 0; i < 300; ++i) f << "{\"broken " << i << " " << std::string(64000, 'a' + i % 26) << "\n";
-  }
+  WriteLargeBadLines(dir_ + "/in.jsonl", 300);
   auto produce = Start({"produce", dir_ + "/in.jsonl"}, "produce");
   EXPECT_EQ(produce->Wait(120s), 0) << produce->Log();
   EXPECT_NE(produce->Log().find("300 dead-lettered"), std::string::npos) << produce->Log();

@@ -219,6 +219,20 @@ bool ProduceArticles(KafkaProducer& producer, const std::string& topic, int n, c
   return producer.Flush(30s).ok();
 }
 
+// An embedded broker whose `topic` (of `partitions`) holds `n` small articles
+// (ids prefix0, prefix1, ...); null, with the test failed, if that went wrong.
+std::unique_ptr<EmbeddedBroker> BrokerWithArticles(const std::string& topic, int partitions, int n,
+                                                   const std::string& prefix) {
+  auto broker = EmbeddedBroker::Start(1, {topic}, partitions);
+  EXPECT_TRUE(broker.ok()) << broker.status().ToString();
+  if (!broker.ok()) return nullptr;
+  auto producer = KafkaProducer::Create((*broker)->ClientOptions());
+  EXPECT_TRUE(producer.ok()) << producer.status().ToString();
+  if (!producer.ok()) return nullptr;
+  EXPECT_TRUE(ProduceArticles(**producer, topic, n, prefix));
+  return std::move(*broker);
+}
+
 // Polls `done` until it is true (true) or `limit` passes (false).
 template <typename Done>
 bool WaitUntil(Done done, std::chrono::seconds limit) {
@@ -247,16 +261,13 @@ class SlowOutput : public CaptureOutput {
 // Handing records on (producing, offsets, metrics) used to wait until the
 // copies had processed a whole batch, and the copies waited meanwhile: on two
 // cores the fused chain's copies idled for every batch's hand-on. The copies
-// now run on threads of their own, ahead of the runner's thread, which hands
-// each record on once it and those before it are processed.
+// now take records as they finish one, ahead of the runner's thread, which
+// processes too and hands the finished ones on, in input order, in bursts.
 TEST(ParallelRunnerTest, CopiesKeepProcessingWhileEarlierRecordsAreHandedOn) {
-  auto broker = EmbeddedBroker::Start(1, {"ahead.in"}, 4);
-  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-  KafkaOptions o = (*broker)->ClientOptions();
-  auto producer = KafkaProducer::Create(o);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 600;
-  ASSERT_TRUE(ProduceArticles(**producer, "ahead.in", kRecords, "ah"));
+  auto broker = BrokerWithArticles("ahead.in", 4, kRecords, "ah");
+  ASSERT_NE(broker, nullptr);
+  KafkaOptions o = broker->ClientOptions();
 
   std::atomic<int> busy{0}, most{0};
   SlowStage s0(0, busy, most), s1(1, busy, most);
@@ -286,13 +297,10 @@ TEST(ParallelRunnerTest, CopiesKeepProcessingWhileEarlierRecordsAreHandedOn) {
 // committed) and read again by whoever owns the partition next. Nothing is
 // lost, every record comes out.
 TEST(ParallelRunnerTest, ARebalanceWhileCopiesWorkAheadLosesNothing) {
-  auto broker = EmbeddedBroker::Start(1, {"reb.in"}, 4);
-  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-  KafkaOptions o = (*broker)->ClientOptions();
-  auto producer = KafkaProducer::Create(o);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 2000;
-  ASSERT_TRUE(ProduceArticles(**producer, "reb.in", kRecords, "r"));
+  auto broker = BrokerWithArticles("reb.in", 4, kRecords, "r");
+  ASSERT_NE(broker, nullptr);
+  KafkaOptions o = broker->ClientOptions();
 
   std::atomic<int> busy{0}, most{0};
   SlowStage a0(0, busy, most), a1(1, busy, most), b0(2, busy, most), b1(3, busy, most);
@@ -648,13 +656,10 @@ TEST(ParallelRunnerTest, ALongFlowControlHoldPausesThePartitionsAndResumes) {
 // runner passes the rest of its batch on, rejoins and reads again what it had
 // not committed: duplicates (at least once), nothing lost, no hang.
 TEST(ParallelRunnerTest, AHoldLongerThanThePollIntervalLosesNothing) {
-  auto broker = EmbeddedBroker::Start(1, {"long.in"}, 2);
-  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-  KafkaOptions o = (*broker)->ClientOptions();
-  auto producer = KafkaProducer::Create(o);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 1000;
-  ASSERT_TRUE(ProduceArticles(**producer, "long.in", kRecords, "l"));
+  auto broker = BrokerWithArticles("long.in", 2, kRecords, "l");
+  ASSERT_NE(broker, nullptr);
+  KafkaOptions o = broker->ClientOptions();
   o.properties.emplace_back("max.poll.interval.ms", "7000");  // the least the 6 s session allows
   ForwardStage stage;
   RecordProcessor processor({{"forward", &stage, nullptr}}, {});
