@@ -628,19 +628,20 @@ Status UsePipeline(CommonOptions& c, ProduceOptions& o) {
   return Status::OK();
 }
 
-// Separate processes on the embedded broker (`newsflow broker`): dead letters
-// are evicted there like anything else (about 5 MiB a partition), so their
-// writers wait for the dead-letter sink's group as for their own readers,
-// once that group has read them: a stage must not stop for want of a reader
-// nobody started. None on a real cluster (its retention is days) or without
-// flow control. (`run` starts its own, for its dead-letter sink.)
+// On the embedded broker dead letters are evicted like anything else (about
+// 5 MiB a partition), so their writers wait for the dead-letter sink's group
+// as for their own readers. `run` starts that sink itself; separate
+// processes (`stage`, `produce` on `newsflow broker`) wait only once the
+// group has a reader (`reader_optional`): a stage must not stop for want of
+// a reader nobody started. None on a real cluster (its retention is days)
+// or without flow control.
 Result<std::unique_ptr<FlowController>> DeadLetterFlow(const KafkaOptions& kafka,
                                                        const CommonOptions& c,
                                                        const std::string& dlq_topic,
-                                                       bool flow_control) {
+                                                       bool flow_control, bool reader_optional) {
   if (!kafka.embedded || !flow_control) return std::unique_ptr<FlowController>();
   FlowController::Limits limits = FlowController::Limits::For(kafka);
-  limits.only_once_read = true;
+  limits.only_once_read = reader_optional;
   return FlowController::Start(kafka, dlq_topic, Ns(c, GroupFor("dlq-sink")), limits);
 }
 
@@ -744,7 +745,7 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
       Ns(c, o.downstream_group.empty() ? DownstreamGroupOf(o.topic) : o.downstream_group);
   Status topics = PrepareTopics(*kafka, c, {so.topic, so.dlq_topic}, (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
-  auto dlq_flow = DeadLetterFlow(*kafka, c, so.dlq_topic, o.flow_control);
+  auto dlq_flow = DeadLetterFlow(*kafka, c, so.dlq_topic, o.flow_control, /*reader_optional=*/true);
   if (!dlq_flow.ok()) return Fail(dlq_flow.status());
   so.dlq_flow = dlq_flow->get();
   auto sink = KafkaArticleSink::Create(*kafka, so, (*metrics)->registry(), &g_stop);
@@ -949,7 +950,7 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
   NewClients new_clients(name);
   for (;;) {  // again after the embedded broker restarted, or with new clients
     // Its client follows the broker as the worker's do (made afresh each time).
-    auto dlq_flow = DeadLetterFlow(*kafka, common, dlq_topic, o.flow_control);
+    auto dlq_flow = DeadLetterFlow(*kafka, common, dlq_topic, o.flow_control, /*reader_optional=*/true);
     if (!dlq_flow.ok()) {
       close_all();
       return Fail(dlq_flow.status());
@@ -1101,20 +1102,15 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   // end it early when some arrive twice (sent again after a lost producer
   // state, or read again by new clients) and leave others still on the way.
   TrackAckedEnds();
-  // On the embedded broker dead letters are evicted like anything else
-  // (about 5 MiB a partition): every writer of them here (the stages, the
-  // reader) waits for the dead-letter sink's group as for its own readers.
-  // 300 bad lines of 64 KB on one partition lost 225 dead letters before.
-  std::unique_ptr<FlowController> dlq_flow;
-  if (kafka.embedded) {
-    auto f = FlowController::Start(kafka, dlq_topic, Ns(c, GroupFor("dlq-sink")),
-                                   FlowController::Limits::For(kafka));
-    if (!f.ok()) {
-      close_all();
-      return Fail(f.status());
-    }
-    dlq_flow = std::move(*f);
+  // Every writer of dead letters here (the stages, the reader) waits for
+  // the dead-letter sink's group, which `run` starts itself. 300 bad lines
+  // of 64 KB on one partition lost 225 dead letters before.
+  auto dlq_flow_or = DeadLetterFlow(kafka, c, dlq_topic, /*flow_control=*/true, /*reader_optional=*/false);
+  if (!dlq_flow_or.ok()) {
+    close_all();
+    return Fail(dlq_flow_or.status());
   }
+  std::unique_ptr<FlowController> dlq_flow = std::move(*dlq_flow_or);
   std::atomic<bool> stop_workers{false};
   // In chain order: the stage worker(s), the sink, the dead-letter sink.
   // A stage worker can be replaced by its own thread (new clients, below):

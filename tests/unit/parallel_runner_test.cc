@@ -58,6 +58,15 @@ struct SlowChain {
   RecordProcessor processor{{{"slow", &stage, nullptr}}, {}};
 };
 
+// Two copies of SlowStage counted together (a runner with `instances: 2`):
+// `first` goes to the runner's constructor, `second` to AddProcessor.
+struct TwoSlowCopies {
+  TwoSlowCopies(int instance, std::atomic<int>& busy, std::atomic<int>& most)
+      : s0(instance, busy, most), s1(instance + 1, busy, most) {}
+  SlowStage s0, s1;
+  RecordProcessor first{{{"slow", &s0, nullptr}}, {}}, second{{{"slow", &s1, nullptr}}, {}};
+};
+
 // Keeps what the runner sends, in order; acknowledges at once.
 class CaptureOutput : public RecordOutput {
  public:
@@ -270,12 +279,11 @@ TEST(ParallelRunnerTest, CopiesKeepProcessingWhileEarlierRecordsAreHandedOn) {
   KafkaOptions o = broker->ClientOptions();
 
   std::atomic<int> busy{0}, most{0};
-  SlowStage s0(0, busy, most), s1(1, busy, most);
-  RecordProcessor p0({{"slow", &s0, nullptr}}, {}), p1({{"slow", &s1, nullptr}}, {});
+  TwoSlowCopies copies(0, busy, most);
   SlowOutput out(busy);
   prometheus::Registry registry;
-  StageRunner runner(o, Named("slow", "ahead.in", "ahead-group"), p0, out, registry);
-  runner.AddProcessor(p1);
+  StageRunner runner(o, Named("slow", "ahead.in", "ahead-group"), copies.first, out, registry);
+  runner.AddProcessor(copies.second);
   std::atomic<bool> stop{false};
   Status result;
   std::thread t([&] { result = runner.Run(stop); });
@@ -303,15 +311,13 @@ TEST(ParallelRunnerTest, ARebalanceWhileCopiesWorkAheadLosesNothing) {
   KafkaOptions o = broker->ClientOptions();
 
   std::atomic<int> busy{0}, most{0};
-  SlowStage a0(0, busy, most), a1(1, busy, most), b0(2, busy, most), b1(3, busy, most);
-  RecordProcessor pa0({{"slow", &a0, nullptr}}, {}), pa1({{"slow", &a1, nullptr}}, {}),
-      pb0({{"slow", &b0, nullptr}}, {}), pb1({{"slow", &b1, nullptr}}, {});
+  TwoSlowCopies a(0, busy, most), b(2, busy, most);
   CaptureOutput out_a, out_b;
   prometheus::Registry ra, rb;
-  StageRunner first(o, Named("slow", "reb.in", "reb-group"), pa0, out_a, ra);
-  first.AddProcessor(pa1);
-  StageRunner second(o, Named("slow", "reb.in", "reb-group"), pb0, out_b, rb);
-  second.AddProcessor(pb1);
+  StageRunner first(o, Named("slow", "reb.in", "reb-group"), a.first, out_a, ra);
+  first.AddProcessor(a.second);
+  StageRunner second(o, Named("slow", "reb.in", "reb-group"), b.first, out_b, rb);
+  second.AddProcessor(b.second);
   std::atomic<bool> stop{false};
   Status result_a, result_b;
   std::thread ta([&] { result_a = first.Run(stop); });

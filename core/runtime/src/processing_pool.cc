@@ -74,7 +74,7 @@ size_t ProcessingPool::WaitDone(size_t want, std::chrono::milliseconds wait) {
   std::unique_lock<std::mutex> l(mu_);
   const uint64_t target = taken_ + std::min<uint64_t>(want, submitted_ - taken_);
   if (done_through_ < target && wait.count() > 0) {
-    waiting_for_ = std::max<uint64_t>(target, 1);
+    waiting_for_ = target;  // > done_through_, so never 0 (0: nobody waits)
     done_cv_.wait_for(l, wait, [&] { return done_through_ >= target; });
     waiting_for_ = 0;
   }

@@ -998,12 +998,13 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       ServeOutput(poll_ms);
       if (pool_ != nullptr && pool_->Full()) continue;
       rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
-      if (none != nullptr && !none->err && pool_ != nullptr) {
+      if (none == nullptr) continue;
+      if (!none->err && pool_ != nullptr) {
         pool_->Submit(none);  // handed on once the output has room
-      } else if (none != nullptr) {
-        if (!none->err && WaitForRoom(stop)) Handle(none);
-        rd_kafka_message_destroy(none);
+        continue;
       }
+      if (!none->err && WaitForRoom(stop)) Handle(none);
+      rd_kafka_message_destroy(none);
       continue;
     }
     // A batch is what is already fetched, up to 500 records or 100 ms of

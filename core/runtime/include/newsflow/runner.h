@@ -188,9 +188,10 @@ class StageRunner {
   bool FailedOnProducerState() const;
 
   // Another copy of the processor's stage chain (its own Stage objects). With
-  // copies, the processor and each copy process records on threads of their
-  // own (ProcessingPool), ahead of Run's thread, which hands them on
-  // (outputs, offsets, metrics, dead letters) in input order. Call before Run.
+  // copies, each copy processes records on a thread of its own
+  // (ProcessingPool), ahead of Run's thread, which processes with the
+  // processor between hand-ons and hands records on (outputs, offsets,
+  // metrics, dead letters) in input order. Call before Run.
   void AddProcessor(RecordProcessor& p) { extra_.push_back(&p); }
 
   // After Run returned: delivery reports that still arrive (records purged
@@ -308,7 +309,8 @@ class StageRunner {
   OffsetTracker tracker_;
   RecordProcessor::Output scratch_;
   std::vector<RecordProcessor*> extra_;  // AddProcessor
-  // With copies: the processor and its copies on their own threads (Run).
+  // With copies: the copies on their own threads (Run); processor_ stays on
+  // Run's thread (ProcessingPool::ProcessOne).
   std::unique_ptr<ProcessingPool> pool_;
   Counts counts_;
   bool held_ = false, paused_ = false;
