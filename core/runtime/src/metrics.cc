@@ -327,6 +327,10 @@ MetricFamilies::MetricFamilies(prometheus::Registry& r)
                           .Help("Offset commits that failed").Register(r)),
       delivery_failures(prometheus::BuildCounter().Name("newsflow_delivery_failures_total")
                             .Help("Produced records the broker did not acknowledge").Register(r)),
+      skipped_reread(prometheus::BuildCounter().Name("newsflow_records_skipped_reread_total")
+                         .Help("Input records the Kafka client skipped although the broker held "
+                               "them (a gap that was not transaction markers), read again and "
+                               "processed").Register(r)),
       producer_queue(prometheus::BuildGauge().Name("newsflow_producer_queue_messages")
                          .Help("Messages waiting in the producer's queue").Register(r)),
       flow_paused(prometheus::BuildGauge().Name("newsflow_flow_control_paused")

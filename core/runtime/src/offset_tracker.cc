@@ -12,6 +12,11 @@ void OffsetTracker::Assign(int32_t partition, int64_t next_expected) {
 
 void OffsetTracker::Revoke(int32_t partition) { parts_.erase(partition); }
 
+int64_t OffsetTracker::NextExpected(int32_t partition) const {
+  auto it = parts_.find(partition);
+  return it == parts_.end() ? -1 : it->second.next_expected;
+}
+
 OffsetTracker::Consumed OffsetTracker::OnConsumed(int32_t partition, int64_t offset) {
   Part& p = parts_[partition];
   Consumed c;

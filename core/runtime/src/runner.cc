@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "newsflow/broker_restart.h"
@@ -180,6 +181,16 @@ StageRunner::StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProces
   commit_seconds_ = &families_.commit_seconds.Add(
       l, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5});
   delivery_failures_ = &families_.delivery_failures.Add(l);
+  skipped_reread_ =
+      &families_.skipped_reread.Add({{"stage", options_.name}, {"topic", options_.input_topic}});
+  if (const char* skips = std::getenv("NEWSFLOW_FAULT_SKIP_RECORDS"); skips != nullptr) {
+    std::istringstream in(skips);
+    for (std::string item; std::getline(in, item, ',');) {
+      const size_t at = item.find('@');
+      if (at != std::string::npos)
+        fault_skips_.emplace(std::stoi(item.substr(0, at)), std::stoll(item.substr(at + 1)));
+    }
+  }
   stalled_gauge_ = &families_.output_stalled.Add(l);
   batch_size_ = &families_.batch_size.Add(
       l, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500});
@@ -386,7 +397,7 @@ int StageRunner::HandlePipelined(const std::atomic<bool>& stop, int poll_ms) {
   // Take what is fetched, up to the pool's room, waiting for the first record
   // only when nothing is in hand.
   for (int timeout = pool_->Pending() == 0 ? poll_ms : 0; !pool_->Full(); timeout = 0) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), timeout);
+    rd_kafka_message_t* m = NextMessage(timeout);
     if (m == nullptr) break;
     if (m->err) {
       LogConsumerError(m);
@@ -449,6 +460,101 @@ void StageRunner::CheckFirstOffset(int32_t partition, int64_t offset) {
                offset - low);
 }
 
+void StageRunner::ReadSkipped(int32_t partition, int64_t offset) {
+  // Exactly once: every transaction leaves a marker, so gaps are the rule;
+  // its readers are told apart by what they commit, not by reading again.
+  if (options_.read_committed || output_.Transactional() != nullptr) return;
+  int64_t from = tracker_.NextExpected(partition);
+  if (from < 0) {
+    // Assigned without a committed offset: the group reads from the start
+    // (the last fetch's, else asked of the broker: once an assignment).
+    if (unchecked_starts_.count(partition) == 0) return;
+    const char* topic = options_.input_topic.c_str();
+    int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), topic, partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        low < 0)
+      rd_kafka_query_watermark_offsets(rk_.get(), topic, partition, &low, &high, 5000);
+    from = low;
+  }
+  if (from < 0 || offset <= from) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (auto it = markers_seen_.find(partition);
+      it != markers_seen_.end() && now - it->second < std::chrono::seconds(10))
+    return;
+  std::vector<rd_kafka_message_t*> found = ReadRange(partition, from, offset);
+  if (found.empty()) {
+    markers_seen_[partition] = now;
+    spdlog::debug("[{}] {}[{}]: offsets {}-{} hold no records (transaction markers)",
+                  options_.name, options_.input_topic, partition, from, offset - 1);
+    return;
+  }
+  skipped_reread_->Increment(static_cast<double>(found.size()));
+  spdlog::warn("[{}] {}[{}]: the Kafka client skipped {} record(s) the broker holds between "
+               "offsets {} and {}: read again and processed now (nothing lost)",
+               options_.name, options_.input_topic, partition, found.size(), from, offset - 1);
+  reading_gap_ = true;
+  for (rd_kafka_message_t* m : found) {
+    Handle(m);
+    rd_kafka_message_destroy(m);
+  }
+  reading_gap_ = false;
+}
+
+std::vector<rd_kafka_message_t*> StageRunner::ReadRange(int32_t partition, int64_t from, int64_t to) {
+  std::vector<rd_kafka_message_t*> found;
+  if (!gap_reader_) {
+    // A plain reader: no group (nothing joined, stored or committed), the
+    // main consumer's isolation level (librdkafka's default, read_committed).
+    auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, "");
+    if (!conf.ok()) return found;
+    char err[256];
+    rd_kafka_conf_set(*conf, "enable.auto.commit", "false", err, sizeof err);
+    rd_kafka_conf_set(*conf, "enable.auto.offset.store", "false", err, sizeof err);
+    auto rk = NewKafkaClient(kafka_, ClientRole::kConsumer, "", *conf);
+    if (!rk.ok()) {
+      spdlog::warn("[{}] cannot read a gap again: {}", options_.name, rk.status().ToString());
+      return found;
+    }
+    gap_reader_ = std::move(*rk);
+  }
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(gap_reader_.get(), options_.input_topic.c_str(), nullptr);
+  if (rkt == nullptr) return found;
+  bool complete = false;
+  if (rd_kafka_consume_start(rkt, partition, from) == 0) {
+    // The main consumer has the record at `to`: the broker answers at once.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!complete && std::chrono::steady_clock::now() < until) {
+      rd_kafka_message_t* m = rd_kafka_consume(rkt, partition, 100);
+      if (m == nullptr) continue;
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->offset >= from && m->offset < to) {
+        found.push_back(m);
+        continue;
+      }
+      complete = m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->offset >= to;
+      rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consume_stop(rkt, partition);
+  }
+  rd_kafka_topic_destroy(rkt);
+  if (!complete)
+    spdlog::warn("[{}] {}[{}]: could not read offsets {}-{} again within 10 s (taken as "
+                 "transaction markers)", options_.name, options_.input_topic, partition, from, to - 1);
+  return found;
+}
+
+rd_kafka_message_t* StageRunner::NextMessage(int timeout_ms) {
+  rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), timeout_ms);
+  while (m != nullptr && !fault_skips_.empty() && m->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+         fault_skips_.erase({m->partition, m->offset}) > 0) {
+    spdlog::warn("[{}] skipping {}[{}] offset {} as a faulty client would (a test)", options_.name,
+                 options_.input_topic, m->partition, m->offset);
+    rd_kafka_message_destroy(m);
+    m = rd_kafka_consumer_poll(rk_.get(), 0);
+  }
+  return m;
+}
+
 void StageRunner::LogConsumerError(const rd_kafka_message_t* m) {
   if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
     spdlog::warn("[{}] consumer: {}", options_.name, rd_kafka_message_errstr(m));
@@ -457,6 +563,7 @@ void StageRunner::LogConsumerError(const rd_kafka_message_t* m) {
 void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Output* pre) {
   const int32_t partition = m->partition;
   const int64_t offset = m->offset;
+  if (!kafka_.embedded && !reading_gap_) ReadSkipped(partition, offset);
   if (!unchecked_starts_.empty()) CheckFirstOffset(partition, offset);
   OffsetTracker::Consumed c = tracker_.OnConsumed(partition, offset);
   // On a real cluster gaps are also transaction markers, aborted records
@@ -997,7 +1104,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
     if (tracker_.InFlight() >= options_.max_in_flight) {
       ServeOutput(poll_ms);
       if (pool_ != nullptr && pool_->Full()) continue;
-      rd_kafka_message_t* none = rd_kafka_consumer_poll(rk_.get(), 0);  // keep the group alive
+      rd_kafka_message_t* none = NextMessage(0);  // keep the group alive
       if (none == nullptr) continue;
       if (!none->err && pool_ != nullptr) {
         pool_->Submit(none);  // handed on once the output has room
@@ -1015,10 +1122,9 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
       batch = HandlePipelined(stop, poll_ms);
     } else {
       const auto batch_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-      for (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), poll_ms); m != nullptr;
-           m = (batch < 500 && std::chrono::steady_clock::now() < batch_end)
-                   ? rd_kafka_consumer_poll(rk_.get(), 0)
-                   : nullptr) {
+      for (rd_kafka_message_t* m = NextMessage(poll_ms); m != nullptr;
+           m = (batch < 500 && std::chrono::steady_clock::now() < batch_end) ? NextMessage(0)
+                                                                              : nullptr) {
         if (m->err) {
           LogConsumerError(m);
         } else if (!WaitForRoom(stop)) {

@@ -111,6 +111,7 @@ struct MetricFamilies {
   prometheus::Family<prometheus::Histogram>& commit_seconds;
   prometheus::Family<prometheus::Counter>& commit_failures;
   prometheus::Family<prometheus::Counter>& delivery_failures;
+  prometheus::Family<prometheus::Counter>& skipped_reread;
   prometheus::Family<prometheus::Gauge>& producer_queue;
   prometheus::Family<prometheus::Gauge>& flow_paused;
   prometheus::Family<prometheus::Gauge>& downstream_backlog;

@@ -25,6 +25,9 @@ class OffsetTracker {
   // (-1 when unknown: no gap check for the first record).
   void Assign(int32_t partition, int64_t next_expected);
   void Revoke(int32_t partition);
+  // The offset the next record of `partition` should have; -1 when unknown
+  // (assigned without a committed offset, nothing consumed yet).
+  int64_t NextExpected(int32_t partition) const;
   bool Assigned(int32_t partition) const { return parts_.count(partition) != 0; }
 
   struct Consumed {

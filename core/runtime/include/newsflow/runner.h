@@ -330,6 +330,24 @@ class StageRunner {
   // first record is checked against the partition's start (CheckFirstOffset).
   std::set<int32_t> unchecked_starts_;
   void CheckFirstOffset(int32_t partition, int64_t offset);
+  // A gap before `offset` on a real cluster (read_committed skips transaction
+  // markers and aborted records, so gaps are expected there) is read again
+  // by gap_reader_: records the broker still holds in it were skipped by the
+  // client, and are handled now, in order, before the record at `offset`.
+  void ReadSkipped(int32_t partition, int64_t offset);
+  // The records of [from, to) of a partition of the input, in order (none
+  // when the gap holds only markers and aborted records, or on a timeout).
+  std::vector<rd_kafka_message_t*> ReadRange(int32_t partition, int64_t from, int64_t to);
+  KafkaHandle gap_reader_;   // no group; made at the first gap
+  bool reading_gap_ = false;  // handling what ReadSkipped found
+  // A partition whose last gap held only markers is not read again for a
+  // while (a topic written with transactions has a gap after each one).
+  std::map<int32_t, std::chrono::steady_clock::time_point> markers_seen_;
+  prometheus::Counter* skipped_reread_ = nullptr;
+  // The consumer's next message. NEWSFLOW_FAULT_SKIP_RECORDS=partition@offset,...
+  // (tests) makes it skip those records once each, as a faulty client would.
+  rd_kafka_message_t* NextMessage(int timeout_ms);
+  std::set<std::pair<int32_t, int64_t>> fault_skips_;
   ConsumerStatsParser stats_parser_;
   ConsumerStats stats_;
   int64_t rxmsgs_seen_ = 0;  // stats_.rxmsgs already added to metrics_.fetched
