@@ -222,6 +222,11 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   auto partitions = TopicPartitionCount(f->rk_.get(), f->topic_, std::chrono::seconds(10), o.brokers);
   if (!partitions.ok()) return partitions.status();
   f->partitions_ = *partitions;
+  // One check before the first record: a downstream already past its limit,
+  // or an optional reader that has already read (only_once_read), holds the
+  // writer from its first record, not from the loop's first check (a burst
+  // of 64 KB dead letters outran a running dead-letter sink in that window).
+  if (Status s = f->Check(); !s.ok()) spdlog::debug("flow control check: {}", s.ToString());
   f->thread_ = std::make_unique<std::thread>([p = f.get()] { p->Loop(); });
   return f;
 }

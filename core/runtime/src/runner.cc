@@ -299,9 +299,10 @@ void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
   // committing where it starts (0, where it starts anyway): writers whose
   // reader is optional (dead letters of a separate `stage` or `produce`:
   // FlowController::Limits::only_once_read) wait for it from then on, not
-  // only after its first commit of what it read.
+  // only after its first commit of what it read. Synchronous: once the
+  // assignment is logged, a writer that starts sees the commit.
   if (from_start->cnt > 0 && output_.Transactional() == nullptr) {
-    rd_kafka_resp_err_t c = rd_kafka_commit(rk_.get(), from_start.get(), 1);
+    rd_kafka_resp_err_t c = rd_kafka_commit(rk_.get(), from_start.get(), 0);
     if (c != RD_KAFKA_RESP_ERR_NO_ERROR)
       spdlog::debug("[{}] committing the start of new partitions: {}", options_.name, rd_kafka_err2str(c));
   }
