@@ -41,6 +41,18 @@ void WriteArticles(const std::string& path, int n, size_t size, const std::strin
   }
 }
 
+// The urls of WriteArticles' first `n` articles that `c` lacks (at most ten):
+// which article went missing, for the failure message.
+std::string MissingArticles(const IdCount& c, int n, const std::string& prefix = "a") {
+  std::string missing;
+  int shown = 0;
+  for (int i = 0; i < n && shown < 10; ++i) {
+    std::string url = "https://example.com/" + prefix + "/" + std::to_string(i);
+    if (c.urls.count(url) == 0) missing += (shown++ == 0 ? "" : ", ") + url;
+  }
+  return missing.empty() ? "none" : missing;
+}
+
 class PipelineTest : public ::testing::TestWithParam<Broker> {
  protected:
   // The broker of the test's parameter, its topics with `partitions` partitions.
@@ -140,7 +152,8 @@ TEST_P(PipelineTest, SigkilledStageRestartsWithoutLoss) {
                                     "stage2");
   ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
   ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= static_cast<size_t>(kArticles); }, 90s))
-      << "got " << Ids(out).unique.size() << "\n" << restarted->Log();
+      << "got " << Ids(out).unique.size() << "; missing: " << MissingArticles(Ids(out), kArticles)
+      << "\n" << restarted->Log() << "\nthe sink:\n" << sink->Log();
   IdCount c = Ids(out);
   EXPECT_EQ(c.unique.size(), static_cast<size_t>(kArticles));
   EXPECT_LT(c.lines - c.unique.size(), at_kill) << "offsets must have been committed before the kill";
