@@ -93,6 +93,18 @@ TEST(FlowControlTest, NearItsLimitAWriterChecksEveryInterval) {
   EXPECT_GE(checks, 60);
 }
 
+// What a reader of group fc-readers that has read nothing yet commits (as a
+// runner on the embedded broker does when assigned): offset 0 of each of
+// fc.topic's 4 partitions. "" when the broker took it, else why not.
+std::string CommitTheStart(const KafkaOptions& o) {
+  auto reader = NewKafkaClient(o, ClientRole::kConsumer, "fc-readers");
+  if (!reader.ok()) return reader.status().ToString();
+  TopicPartitionList at(rd_kafka_topic_partition_list_new(4));
+  for (int p = 0; p < 4; ++p) rd_kafka_topic_partition_list_add(at.get(), "fc.topic", p)->offset = 0;
+  rd_kafka_resp_err_t err = rd_kafka_commit(reader->get(), at.get(), 0);
+  return err == RD_KAFKA_RESP_ERR_NO_ERROR ? "" : rd_kafka_err2str(err);
+}
+
 // A writer starting while its downstream is already past the limit is held
 // from its first record: before, the first check came up to ten intervals
 // later (far from the limits, every 10th), and meanwhile the writer's own
@@ -122,11 +134,7 @@ TEST(FlowControlTest, AWriterStartingOverABacklogPastTheLimitIsHeldAtOnce) {
 TEST(FlowControlTest, AnOptionalReaderThatHasReadHoldsAWriterFromItsFirstRecord) {
   auto b = EmbeddedBroker::Start(1, {"fc.topic"}, 4);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
-  auto reader = NewKafkaClient((*b)->ClientOptions(), ClientRole::kConsumer, "fc-readers");
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  TopicPartitionList at(rd_kafka_topic_partition_list_new(4));
-  for (int p = 0; p < 4; ++p) rd_kafka_topic_partition_list_add(at.get(), "fc.topic", p)->offset = 0;
-  ASSERT_EQ(rd_kafka_commit(reader->get(), at.get(), 0), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(CommitTheStart((*b)->ClientOptions()), "");
   FlowController::Limits limits;
   limits.max_backlog_messages = 40;
   limits.only_once_read = true;
@@ -154,11 +162,7 @@ TEST(FlowControlTest, AnOptionalReadersHoldStartsOnceItsGroupHasRead) {
 
   // A reader of group fc-readers commits where it is (the start: it has read
   // nothing yet): from now on its backlog holds the writer.
-  auto reader = NewKafkaClient(w.broker->ClientOptions(), ClientRole::kConsumer, "fc-readers");
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  TopicPartitionList at(rd_kafka_topic_partition_list_new(4));
-  for (int p = 0; p < 4; ++p) rd_kafka_topic_partition_list_add(at.get(), "fc.topic", p)->offset = 0;
-  ASSERT_EQ(rd_kafka_commit(reader->get(), at.get(), 0), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(CommitTheStart(w.broker->ClientOptions()), "");
   bool held = false;
   for (auto end = std::chrono::steady_clock::now() + 10s; !held && std::chrono::steady_clock::now() < end;
        std::this_thread::sleep_for(20ms))

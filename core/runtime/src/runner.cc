@@ -447,18 +447,23 @@ void StageRunner::DropUnhandled() {
 // transaction markers). Said once per partition and assignment.
 void StageRunner::CheckFirstOffset(int32_t partition, int64_t offset) {
   if (unchecked_starts_.erase(partition) == 0) return;
-  // The start the last fetch reported (cached: no request, nothing blocks
-  // the loop while a broker is away); unknown, nothing is said.
-  int64_t low = -1, high = -1;
-  if (rd_kafka_get_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &low, &high) !=
-          RD_KAFKA_RESP_ERR_NO_ERROR ||
-      low < 0 || offset <= low)
-    return;
+  // The start the last fetch reported (nothing blocks the loop while a
+  // broker is away); unknown, nothing is said.
+  const int64_t low = LogStartSeen(partition);
+  if (low < 0 || offset <= low) return;
   spdlog::warn("[{}] {}[{}]: the group had no committed offset, yet its first record is at offset "
                "{} while the partition starts at {}: {} record(s) before it were not delivered "
                "(aborted transactions are skipped so; on a topic written without transactions "
                "they were missed)", options_.name, options_.input_topic, partition, offset, low,
                offset - low);
+}
+
+int64_t StageRunner::LogStartSeen(int32_t partition) {
+  int64_t low = -1, high = -1;
+  if (rd_kafka_get_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &low,
+                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return -1;
+  return low < 0 ? -1 : low;
 }
 
 void StageRunner::ReadSkipped(int32_t partition, int64_t offset) {
@@ -470,13 +475,11 @@ void StageRunner::ReadSkipped(int32_t partition, int64_t offset) {
     // Assigned without a committed offset: the group reads from the start
     // (the last fetch's, else asked of the broker: once an assignment).
     if (unchecked_starts_.count(partition) == 0) return;
-    const char* topic = options_.input_topic.c_str();
-    int64_t low = -1, high = -1;
-    if (rd_kafka_get_watermark_offsets(rk_.get(), topic, partition, &low, &high) !=
-            RD_KAFKA_RESP_ERR_NO_ERROR ||
-        low < 0)
-      rd_kafka_query_watermark_offsets(rk_.get(), topic, partition, &low, &high, 5000);
-    from = low;
+    from = LogStartSeen(partition);
+    int64_t high = -1;
+    if (from < 0)
+      rd_kafka_query_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &from,
+                                       &high, 5000);
   }
   if (from < 0 || offset <= from) return;
   const auto now = std::chrono::steady_clock::now();

@@ -31,11 +31,8 @@ int64_t StageRunner::LostBelowLogStart(int32_t partition, int64_t offset, int64_
   // read_committed skips transaction markers and aborted records, so gaps
   // are normal. Records are lost only if the broker deleted them before they
   // were read: below the log start offset the last fetch reported.
-  int64_t low = -1, high = -1;
-  if (rd_kafka_get_watermark_offsets(rk_.get(), options_.input_topic.c_str(), partition, &low,
-                                     &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-      low < 0)
-    return 0;
+  const int64_t low = LogStartSeen(partition);
+  if (low < 0) return 0;
   const int64_t expected = offset - gap;
   return std::max<int64_t>(0, std::min(low, offset) - expected);
 }

@@ -330,6 +330,9 @@ class StageRunner {
   // first record is checked against the partition's start (CheckFirstOffset).
   std::set<int32_t> unchecked_starts_;
   void CheckFirstOffset(int32_t partition, int64_t offset);
+  // The input partition's log start offset as the last fetch reported it
+  // (cached: no request); -1 when unknown.
+  int64_t LogStartSeen(int32_t partition);
   // A gap before `offset` on a real cluster (read_committed skips transaction
   // markers and aborted records, so gaps are expected there) is read again
   // by gap_reader_: records the broker still holds in it were skipped by the
