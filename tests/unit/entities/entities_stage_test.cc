@@ -198,5 +198,74 @@ TEST(EntitiesStageNamesTest, LoadsTheLanguagesNameListFromTheDataDir) {
   EXPECT_EQ(ar.count("copper kettle exchange"), 0u);  // en.names.tsv is English only
 }
 
+// Copies of the stage in one process (run --instances N) share one load of a
+// language's data while any of them is open; a file changed on disk is read
+// again by the next Open, and data no copy holds is freed and read again.
+TEST(EntitiesStageSharingTest, CopiesShareOneLoadAndReadAChangedFileAgain) {
+  namespace fs = std::filesystem;
+  const fs::path shipped = StageDataDir("entities");
+  const fs::path dir = fs::temp_directory_path() / ("newsflow_entities_share_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* f : {"ar.model", "ar.clusters.tsv", "en.model", "en.clusters.tsv", "gazetteer"}) {
+    fs::create_symlink(shipped / f, dir / f);
+  }
+  const StageDescriptor d = EntitiesStageDescriptor();
+  auto settings = Settings::Parse(d.options, {{"data_dir", dir.string()}}, d.name);
+  ASSERT_TRUE(settings.ok());
+  prometheus::Registry registry;
+  StageContext ctx{*settings, registry, dir.string(), CorpusDir(), StateDir()};
+  auto open = [&] {
+    auto stage = d.create();
+    const Status st = stage->Open(ctx);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return stage;
+  };
+  auto tag = [](Stage& stage, const std::string& text, const std::string& lang) {
+    Article a;
+    a.id = "t";
+    a.clean = CleanSection{};
+    a.clean->text = text;
+    a.lang = LangSection{};
+    a.lang->code = lang;
+    std::map<std::string, std::string> types;
+    if (stage.Process(a).ok() && a.entities) {
+      for (const Entity& e : *a.entities) types[e.text] = e.type;
+    }
+    return types;
+  };
+  const std::string ar = "قال الرئيس الأمريكي باراك أوباما في واشنطن إن وزارة الخارجية الأمريكية ستعمل مع الأمم المتحدة.";
+  const std::string en = "Traders at the copper kettle exchange in London said Maria Lopez sold shares on Monday.";
+
+  const int64_t start = EntitiesLanguageLoads();
+  auto a = open();
+  EXPECT_EQ(EntitiesLanguageLoads() - start, 2);  // ar and en
+  auto b = open();
+  auto c = open();
+  EXPECT_EQ(EntitiesLanguageLoads() - start, 2) << "copies load the data again";
+  const auto from_a = tag(*a, ar, "ar");
+  EXPECT_FALSE(from_a.empty());
+  EXPECT_EQ(tag(*b, ar, "ar"), from_a);
+  EXPECT_EQ(tag(*c, en, "en"), tag(*a, en, "en"));
+
+  // A new name list for English: the next copy reads English again, shares Arabic.
+  std::ofstream(dir / "en.names.tsv") << "ORG\tcopper kettle exchange\n";
+  auto e = open();
+  EXPECT_EQ(EntitiesLanguageLoads() - start, 3);
+  EXPECT_EQ(tag(*e, en, "en").count("copper kettle exchange"), 1u);
+  EXPECT_EQ(tag(*a, en, "en").count("copper kettle exchange"), 0u);  // a keeps what it opened with
+  EXPECT_EQ(tag(*e, ar, "ar"), from_a);
+
+  // Once no copy holds the data it is freed: the next Open reads it again.
+  a.reset();
+  b.reset();
+  c.reset();
+  e.reset();
+  auto f = open();
+  EXPECT_EQ(EntitiesLanguageLoads() - start, 5);
+  EXPECT_EQ(tag(*f, ar, "ar"), from_a);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace newsflow
