@@ -26,8 +26,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     article has gone through), each article's time from the write to the producer's
     stdin to its line in the sink's file: p50, p99.
 With --against OTHER_BUILD_DIR, each round also runs the same burst through that build's
-`run --fuse` and `run` (alternated with this build's, same input, same flags): a before/after
-on one noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
+`run --fuse` and `run` (beside this build's, same input, same flags, which build goes first
+alternating between rounds): a before/after on one noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
 Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
 throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64). With --idle S,
 instead, the CPU an idle `run --fuse --follow` uses (after one article went through: models
@@ -481,17 +481,22 @@ def main():
            "fused": [], "lat_fused": [], "sep_fused": [], "against": [], "against_chain": [], "real_fused": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
     fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
+    other = os.path.join(a.against, "app", "newsflow") if a.against else None
+
+    def paired(rep, flags, mine_key, other_key):
+        """This build's burst and, with --against, the other build's, in an order that
+        alternates between rounds (ABBA): on this VM the second of two runs in a row
+        was faster (chain: 0.96 of the other build with this build always first, 1.05
+        in ABBA order, 2026-12-06), so a fixed order favours one build."""
+        order = [(nf, mine_key), (other, other_key)] if other else [(nf, mine_key)]
+        for binary, key in (order if rep % 2 == 0 else order[::-1]):
+            res[key].append(run_throughput(binary, rows, tmp, a, extra + flags))
+        return res[mine_key][-1]
+
     for rep in range(a.repeat):
-        e = run_throughput(nf, rows, tmp, a, extra)
-        res["emb"].append(e)
-        if a.against:
-            res["against_chain"].append(run_throughput(os.path.join(a.against, "app", "newsflow"), rows,
-                                                       tmp, a, extra))
+        e = paired(rep, [], "emb", "against_chain")
         if fuse:
-            res["fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse"]))
-            if a.against:
-                res["against"].append(run_throughput(os.path.join(a.against, "app", "newsflow"), rows, tmp, a,
-                                                     extra + ["--fuse"]))
+            paired(rep, ["--fuse"], "fused", "against")
             res["lat_fused"].append(run_latency(nf, rows, tmp, a, extra + ["--fuse"]))
             if a.stages == "clean,langid,entities":
                 res["sep_fused"].append(run_separate(nf, src, a.articles, e["out"], tmp, a, fused=True))
