@@ -150,6 +150,35 @@ TEST_F(EntitiesStageTest, EmptyMissingAndHugeTextsDoNotCrash) {
   for (const Entity& e : *big.entities) ASSERT_LE(e.end, cps);
 }
 
+// A data directory of links to the shipped files, without a names list: the
+// tests add files to it. Removed by the caller.
+std::filesystem::path LinkedDataDir(const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path shipped = StageDataDir("entities");
+  const fs::path dir = fs::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* f : {"ar.model", "ar.clusters.tsv", "en.model", "en.clusters.tsv", "gazetteer"}) {
+    fs::create_symlink(shipped / f, dir / f);
+  }
+  return dir;
+}
+
+// The types of what `stage` tags in `text` as language `lang`, by entity text.
+std::map<std::string, std::string> TypesOf(Stage& stage, const std::string& text, const std::string& lang) {
+  Article a;
+  a.id = "t";
+  a.clean = CleanSection{};
+  a.clean->text = text;
+  a.lang = LangSection{};
+  a.lang->code = lang;
+  std::map<std::string, std::string> types;
+  if (stage.Process(a).ok() && a.entities) {
+    for (const Entity& e : *a.entities) types[e.text] = e.type;
+  }
+  return types;
+}
+
 // Round 6: the stage loads <data_dir>/<code>.names.tsv after gazetteer/.
 // The shipped list holds feature-only types (NPER...), whose effect is the
 // model's; here a test list holds a three-word ORG in lower-case common
@@ -159,12 +188,7 @@ TEST_F(EntitiesStageTest, EmptyMissingAndHugeTextsDoNotCrash) {
 // directory are the shipped files.
 TEST(EntitiesStageNamesTest, LoadsTheLanguagesNameListFromTheDataDir) {
   namespace fs = std::filesystem;
-  const fs::path shipped = StageDataDir("entities");
-  const fs::path dir = fs::temp_directory_path() / ("newsflow_entities_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  for (const char* f : {"ar.model", "ar.clusters.tsv", "en.model", "en.clusters.tsv", "gazetteer"}) {
-    fs::create_symlink(shipped / f, dir / f);
-  }
+  const fs::path dir = LinkedDataDir("newsflow_entities");
   const std::string text = "Traders at the copper kettle exchange said prices fell on Monday.";
   // Tags `text` as `lang` with a stage opened on `dir`; the entity types by text.
   auto tag = [&](const std::string& lang) {
@@ -176,17 +200,7 @@ TEST(EntitiesStageNamesTest, LoadsTheLanguagesNameListFromTheDataDir) {
     auto stage = d.create();
     const Status st = stage->Open(ctx);
     EXPECT_TRUE(st.ok()) << st.ToString();
-    Article a;
-    a.id = "t";
-    a.clean = CleanSection{};
-    a.clean->text = text;
-    a.lang = LangSection{};
-    a.lang->code = lang;
-    std::map<std::string, std::string> types;
-    if (st.ok() && stage->Process(a).ok() && a.entities) {
-      for (const Entity& e : *a.entities) types[e.text] = e.type;
-    }
-    return types;
+    return st.ok() ? TypesOf(*stage, text, lang) : std::map<std::string, std::string>{};
   };
   const auto before = tag("en");
   std::ofstream(dir / "en.names.tsv") << "ORG\tcopper kettle exchange\n";
@@ -203,13 +217,7 @@ TEST(EntitiesStageNamesTest, LoadsTheLanguagesNameListFromTheDataDir) {
 // again by the next Open, and data no copy holds is freed and read again.
 TEST(EntitiesStageSharingTest, CopiesShareOneLoadAndReadAChangedFileAgain) {
   namespace fs = std::filesystem;
-  const fs::path shipped = StageDataDir("entities");
-  const fs::path dir = fs::temp_directory_path() / ("newsflow_entities_share_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  for (const char* f : {"ar.model", "ar.clusters.tsv", "en.model", "en.clusters.tsv", "gazetteer"}) {
-    fs::create_symlink(shipped / f, dir / f);
-  }
+  const fs::path dir = LinkedDataDir("newsflow_entities_share");
   const StageDescriptor d = EntitiesStageDescriptor();
   auto settings = Settings::Parse(d.options, {{"data_dir", dir.string()}}, d.name);
   ASSERT_TRUE(settings.ok());
@@ -221,19 +229,7 @@ TEST(EntitiesStageSharingTest, CopiesShareOneLoadAndReadAChangedFileAgain) {
     EXPECT_TRUE(st.ok()) << st.ToString();
     return stage;
   };
-  auto tag = [](Stage& stage, const std::string& text, const std::string& lang) {
-    Article a;
-    a.id = "t";
-    a.clean = CleanSection{};
-    a.clean->text = text;
-    a.lang = LangSection{};
-    a.lang->code = lang;
-    std::map<std::string, std::string> types;
-    if (stage.Process(a).ok() && a.entities) {
-      for (const Entity& e : *a.entities) types[e.text] = e.type;
-    }
-    return types;
-  };
+  const auto tag = TypesOf;
   const std::string ar = "قال الرئيس الأمريكي باراك أوباما في واشنطن إن وزارة الخارجية الأمريكية ستعمل مع الأمم المتحدة.";
   const std::string en = "Traders at the copper kettle exchange in London said Maria Lopez sold shares on Monday.";
 
