@@ -1,5 +1,7 @@
 #include "newsflow/paths.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -93,6 +95,13 @@ std::string StateDir() {
   v = Env("HOME");
   if (!v.empty() && v != "/") return v + "/.local/state/newsflow";
   return "/var/lib/newsflow";
+}
+
+std::string FileStamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
 }
 
 }  // namespace newsflow

@@ -4,8 +4,6 @@
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -33,14 +31,6 @@ struct LanguageData {
 
 std::atomic<int64_t> g_language_loads{0};
 
-// Size and modification time of `path` ("-" when absent).
-std::string FileStamp(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return "-";
-  return std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." +
-         std::to_string(st.st_mtim.tv_nsec);
-}
-
 // Names what LoadDataDir reads for `code` in `dir`, as it is now: the
 // directory, the language, and the size and modification time of every file.
 std::string DataKey(const std::string& dir, const std::string& code) {
@@ -50,11 +40,11 @@ std::string DataKey(const std::string& dir, const std::string& code) {
   if (ec) base = dir;
   std::string key = base.string() + '\n' + code;
   for (const std::string& f : {code + ".model", code + ".clusters.tsv", code + ".names.tsv"}) {
-    key += '\n' + FileStamp(base / f);
+    key += '\n' + FileStamp((base / f).string());
   }
   std::vector<std::string> lists;
   for (fs::directory_iterator it(base / "gazetteer", ec), end; !ec && it != end; it.increment(ec)) {
-    lists.push_back(it->path().filename().string() + ":" + FileStamp(it->path()));
+    lists.push_back(it->path().filename().string() + ":" + FileStamp(it->path().string()));
   }
   std::sort(lists.begin(), lists.end());
   for (const auto& l : lists) key += '\n' + l;

@@ -1,15 +1,19 @@
 #include "fasttext_engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include <fasttext/fasttext.h>
 
 #include "language_codes.h"
+#include "newsflow/paths.h"
 
 namespace newsflow::langid {
 namespace {
@@ -38,34 +42,75 @@ bool IsFastTextSpace(char c) {
 
 FastTextEngine::~FastTextEngine() = default;
 
+struct FastTextEngine::Model {
+  fasttext::FastText ft;
+  int32_t eos_id = -1;
+  std::vector<std::string> labels;  // by label id; codes point into these
+  // Hash bucket -> input row (nwords + pruned index), -1 when pruned away.
+  std::vector<int32_t> ngram_rows;
+  bool fast_ngrams = false;
+  int32_t minn = 0;
+  int32_t maxn = 0;
+  uint32_t bucket = 0;
+};
+
+namespace {
+std::atomic<int64_t> g_loads{0};  // model files read (FastTextEngine::Loads)
+}  // namespace
+
+int64_t FastTextEngine::Loads() { return g_loads.load(std::memory_order_relaxed); }
+
+bool FastTextEngine::fast_ngrams() const { return m_->fast_ngrams; }
+
 Result<std::unique_ptr<FastTextEngine>> FastTextEngine::Load(const std::string& path) {
+  // One load per file and process while an engine holds it: the model and its
+  // n-gram index are about 11 MB, the same for every copy of the stage. The
+  // key has the file's size and modification time, so a changed file is
+  // read again by the next engine.
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<const Model>> loaded;
+  const std::string key = path + '\n' + FileStamp(path);
+  std::lock_guard<std::mutex> lock(mu);
+  std::shared_ptr<const Model> m;
+  if (auto it = loaded.find(key); it != loaded.end()) m = it->second.lock();
+  if (!m) {
+    auto fresh = LoadModel(path);
+    if (!fresh.ok()) return fresh.status();
+    m = std::move(fresh).value();
+    std::erase_if(loaded, [](const auto& kv) { return kv.second.expired(); });
+    loaded[key] = m;
+  }
+  return std::unique_ptr<FastTextEngine>(new FastTextEngine(std::move(m)));
+}
+
+Result<std::shared_ptr<const FastTextEngine::Model>> FastTextEngine::LoadModel(const std::string& path) {
   std::error_code ec;
   if (path.empty() || !std::filesystem::is_regular_file(path, ec)) {
     return Status::NotFound("fastText model not found: " + (path.empty() ? "(no path)" : path));
   }
-  std::unique_ptr<FastTextEngine> engine(new FastTextEngine());
-  engine->model_ = std::make_unique<fasttext::FastText>();
+  auto m = std::make_shared<Model>();
   try {
-    engine->model_->loadModel(path);
+    m->ft.loadModel(path);
   } catch (const std::exception& e) {
     return Status::Corrupt("fastText model " + path + ": " + e.what());
   }
-  const fasttext::Args args = engine->model_->getArgs();
+  const fasttext::Args args = m->ft.getArgs();
   if (args.model != fasttext::model_name::sup || args.wordNgrams > 1) {
     // Our tokeniser reproduces getLine for supervised unigram models only.
     return Status::InvalidArgument("fastText model " + path +
                                    ": expected a supervised model without word n-grams");
   }
-  const auto dict = engine->model_->getDictionary();
-  engine->eos_id_ = dict->getId(fasttext::Dictionary::EOS);
-  engine->fast_ngrams_ = engine->LoadNgramRows(path);
-  for (int32_t id = 0; id < dict->nlabels(); ++id) engine->labels_.push_back(dict->getLabel(id));
-  return engine;
+  const auto dict = m->ft.getDictionary();
+  m->eos_id = dict->getId(fasttext::Dictionary::EOS);
+  m->fast_ngrams = LoadNgramRows(path, *m);
+  for (int32_t id = 0; id < dict->nlabels(); ++id) m->labels.push_back(dict->getLabel(id));
+  g_loads.fetch_add(1, std::memory_order_relaxed);
+  return std::shared_ptr<const Model>(std::move(m));
 }
 
 const std::vector<FastTextGuess>& FastTextEngine::Predict(std::string_view text,
                                                           UScriptCode script) {
-  const fasttext::Dictionary& dict = *model_->getDictionary();
+  const fasttext::Dictionary& dict = *m_->ft.getDictionary();
   ++calls_;
   bytes_read_ += static_cast<int64_t>(text.size());
   ids_.clear();
@@ -88,8 +133,8 @@ const std::vector<FastTextGuess>& FastTextEngine::Predict(std::string_view text,
     if (wid >= 0) {
       const std::vector<int32_t>& sub = dict.getSubwords(wid);
       ids_.insert(ids_.end(), sub.begin(), sub.end());
-    } else if (fast_ngrams_) {
-      AddNgramRows(token, ids_);
+    } else if (m_->fast_ngrams) {
+      AddNgramRows(*m_, token, token_, ids_);
     } else {
       token_.insert(0, 1, '<');
       token_.push_back('>');
@@ -107,13 +152,13 @@ const std::vector<FastTextGuess>& FastTextEngine::Predict(std::string_view text,
     guesses_.clear();
     return guesses_;
   }
-  if (eos_id_ >= 0) ids_.push_back(eos_id_);
+  if (m_->eos_id >= 0) ids_.push_back(m_->eos_id);
   raw_.clear();
-  model_->predict(kTopK, ids_, raw_, 0.0);
+  m_->ft.predict(kTopK, ids_, raw_, 0.0);
   return Finish(script);
 }
 
-bool FastTextEngine::LoadNgramRows(const std::string& path) {
+bool FastTextEngine::LoadNgramRows(const std::string& path, Model& m) {
   std::ifstream in(path, std::ios::binary);
   int32_t magic = 0, version = 0;
   if (!ReadPod(in, magic) || !ReadPod(in, version) || magic != kFileMagic ||
@@ -129,10 +174,10 @@ bool FastTextEngine::LoadNgramRows(const std::string& path) {
   }
   if (!ReadPod(in, t)) return false;
   const int32_t bucket = a[8];
-  minn_ = a[9];
-  maxn_ = a[10];
-  if (bucket <= 0 || bucket > (1 << 28) || minn_ < 1 || maxn_ < minn_) return false;
-  bucket_ = static_cast<uint32_t>(bucket);
+  m.minn = a[9];
+  m.maxn = a[10];
+  if (bucket <= 0 || bucket > (1 << 28) || m.minn < 1 || m.maxn < m.minn) return false;
+  m.bucket = static_cast<uint32_t>(bucket);
   // Dictionary: size nwords nlabels (int32), ntokens pruneidx_size (int64),
   // entries (word '\0', count int64, type int8), pruneidx pairs (int32 x2).
   int32_t size = 0, nwords = 0, nlabels = 0;
@@ -141,7 +186,7 @@ bool FastTextEngine::LoadNgramRows(const std::string& path) {
       !ReadPod(in, ntokens) || !ReadPod(in, pruneidx_size)) {
     return false;
   }
-  if (nwords != model_->getDictionary()->nwords() || pruneidx_size <= 0 ||
+  if (nwords != m.ft.getDictionary()->nwords() || pruneidx_size <= 0 ||
       pruneidx_size > bucket) {
     return false;  // an unpruned model needs no table; leave it to libfasttext
   }
@@ -152,50 +197,52 @@ bool FastTextEngine::LoadNgramRows(const std::string& path) {
     int8_t type = 0;
     if (!ReadPod(in, count) || !ReadPod(in, type)) return false;
   }
-  ngram_rows_.assign(bucket_, -1);
+  m.ngram_rows.assign(m.bucket, -1);
   for (int64_t i = 0; i < pruneidx_size; ++i) {
     int32_t from = 0, to = 0;
     if (!ReadPod(in, from) || !ReadPod(in, to)) return false;
-    if (from < 0 || static_cast<uint32_t>(from) >= bucket_) return false;
-    ngram_rows_[from] = nwords + to;
+    if (from < 0 || static_cast<uint32_t>(from) >= m.bucket) return false;
+    m.ngram_rows[from] = nwords + to;
   }
   // Check against libfasttext on words in several scripts before trusting it.
-  const fasttext::Dictionary& dict = *model_->getDictionary();
+  const fasttext::Dictionary& dict = *m.ft.getDictionary();
   std::vector<int32_t> ours, theirs;
+  std::string scratch;
   for (const char* w : {"newsflow", "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85",
                         "\xD0\xBC\xD0\xB8\xD1\x80\xD0\xBE\xD0\xBC",
                         "\xE6\x96\xB0\xE9\x97\xBB", "xweş", "a"}) {
     ours.clear();
     theirs.clear();
-    AddNgramRows(w, ours);
+    AddNgramRows(m, w, scratch, ours);
     dict.computeSubwords("<" + std::string(w) + ">", theirs);
     if (ours != theirs) {
-      ngram_rows_.clear();
+      m.ngram_rows.clear();
       return false;
     }
   }
   return true;
 }
 
-void FastTextEngine::AddNgramRows(std::string_view token, std::vector<int32_t>& ids) {
+void FastTextEngine::AddNgramRows(const Model& m, std::string_view token, std::string& scratch,
+                                  std::vector<int32_t>& ids) {
   // As Dictionary::computeSubwords on "<token>": every character n-gram with
   // minn <= n <= maxn (n counts UTF-8 characters), except the lone "<" and
   // ">", hashed with 32-bit FNV-1a over sign-extended bytes, mod bucket.
-  token_.assign(1, '<');
-  token_.append(token);
-  token_.push_back('>');
-  const std::string& w = token_;
+  scratch.assign(1, '<');
+  scratch.append(token);
+  scratch.push_back('>');
+  const std::string& w = scratch;
   for (size_t i = 0; i < w.size(); ++i) {
     if ((w[i] & 0xC0) == 0x80) continue;
     uint32_t h = 2166136261u;
     size_t j = i;
-    for (int32_t n = 1; j < w.size() && n <= maxn_; ++n) {
+    for (int32_t n = 1; j < w.size() && n <= m.maxn; ++n) {
       h = (h ^ static_cast<uint32_t>(static_cast<int8_t>(w[j++]))) * 16777619u;
       while (j < w.size() && (w[j] & 0xC0) == 0x80) {
         h = (h ^ static_cast<uint32_t>(static_cast<int8_t>(w[j++]))) * 16777619u;
       }
-      if (n >= minn_ && !(n == 1 && (i == 0 || j == w.size()))) {
-        const int32_t row = ngram_rows_[h % bucket_];
+      if (n >= m.minn && !(n == 1 && (i == 0 || j == w.size()))) {
+        const int32_t row = m.ngram_rows[h % m.bucket];
         if (row >= 0) ids.push_back(row);
       }
     }
@@ -209,11 +256,11 @@ const std::vector<FastTextGuess>& FastTextEngine::PredictLine(std::string_view t
   line_.push_back('\n');
   std::istringstream in(line_);
   std::vector<std::pair<fasttext::real, std::string>> preds;
-  model_->predictLine(in, preds, kTopK, 0.0);
+  m_->ft.predictLine(in, preds, kTopK, 0.0);
   raw_.clear();
   for (const auto& [p, label] : preds) {
     // predictLine already returns probabilities; store as log to share Finish.
-    raw_.emplace_back(std::log(std::max(p, 1e-30f)), model_->getLabelId(label));
+    raw_.emplace_back(std::log(std::max(p, 1e-30f)), m_->ft.getLabelId(label));
   }
   return Finish(script);
 }
@@ -221,8 +268,8 @@ const std::vector<FastTextGuess>& FastTextEngine::PredictLine(std::string_view t
 const std::vector<FastTextGuess>& FastTextEngine::Finish(UScriptCode script) {
   guesses_.clear();
   for (const auto& [logp, label_id] : raw_) {
-    if (label_id < 0 || static_cast<size_t>(label_id) >= labels_.size()) continue;
-    const std::string_view code = MapFastTextLabel(labels_[label_id], script);
+    if (label_id < 0 || static_cast<size_t>(label_id) >= m_->labels.size()) continue;
+    const std::string_view code = MapFastTextLabel(m_->labels[label_id], script);
     const double p = std::exp(static_cast<double>(logp));
     auto it = std::find_if(guesses_.begin(), guesses_.end(),
                            [&](const FastTextGuess& g) { return g.code == code; });

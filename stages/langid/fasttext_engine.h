@@ -10,8 +10,10 @@
 // file, checked against libfasttext at load): its std::unordered_map probe
 // per n-gram was two thirds of fastText's time in newsflow.
 //
-// Thread-safety: the loaded model is read-only, but Predict() uses scratch
-// buffers of the instance; use one FastTextEngine per thread.
+// Thread-safety: the loaded model is read-only and shared by the engines that
+// loaded the same file (one load per process while any engine holds it), but
+// Predict() uses scratch buffers of the instance; use one FastTextEngine per
+// thread.
 #pragma once
 
 #include <cstdint>
@@ -54,7 +56,9 @@ class FastTextEngine {
   int64_t calls() const { return calls_; }
   int64_t bytes_read() const { return bytes_read_; }
   // True when unknown words' n-gram rows come from the flat index.
-  bool fast_ngrams() const { return fast_ngrams_; }
+  bool fast_ngrams() const;
+  // Model files read by this process so far (engines share a load; for tests).
+  static int64_t Loads();
 
   // Forgets the memoised token rows (benchmarks measure a cold start).
   void ClearCache() {
@@ -67,17 +71,21 @@ class FastTextEngine {
   const std::vector<FastTextGuess>& PredictLine(std::string_view text, UScriptCode script);
 
  private:
-  FastTextEngine() = default;
+  // What the model file gives (libfasttext's model, labels, the flat n-gram
+  // index): read-only once loaded, shared by the engines of one process that
+  // load the same file (copies of the stage).
+  struct Model;
+  explicit FastTextEngine(std::shared_ptr<const Model> m) : m_(std::move(m)) {}
+  static Result<std::shared_ptr<const Model>> LoadModel(const std::string& path);
   const std::vector<FastTextGuess>& Finish(UScriptCode script);
-  // Reads the pruning index of `path` into ngram_rows_; false when the file
+  // Reads the pruning index of `path` into m.ngram_rows; false when the file
   // is not in the layout this code knows (then libfasttext does the work).
-  bool LoadNgramRows(const std::string& path);
-  // Dictionary::computeSubwords for "<token>", through ngram_rows_.
-  void AddNgramRows(std::string_view token, std::vector<int32_t>& ids);
+  static bool LoadNgramRows(const std::string& path, Model& m);
+  // Dictionary::computeSubwords for "<token>", through m.ngram_rows.
+  static void AddNgramRows(const Model& m, std::string_view token, std::string& scratch,
+                           std::vector<int32_t>& ids);
 
-  std::unique_ptr<fasttext::FastText> model_;
-  int32_t eos_id_ = -1;
-  std::vector<std::string> labels_;  // by label id; codes point into these
+  std::shared_ptr<const Model> m_;
   std::vector<int32_t> ids_;
   std::string token_;
   std::string line_;
@@ -92,12 +100,6 @@ class FastTextEngine {
       token_rows_;
   std::vector<int32_t> cached_ids_;
 
-  // Hash bucket -> input row (nwords + pruned index), -1 when pruned away.
-  std::vector<int32_t> ngram_rows_;
-  bool fast_ngrams_ = false;
-  int32_t minn_ = 0;
-  int32_t maxn_ = 0;
-  uint32_t bucket_ = 0;
   int64_t calls_ = 0;
   int64_t bytes_read_ = 0;
   std::vector<FastTextGuess> guesses_;

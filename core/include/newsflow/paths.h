@@ -36,4 +36,8 @@ std::string ModelsDir();
 // $HOME/.local/state/newsflow, else /var/lib/newsflow.
 std::string StateDir();
 
+// "<size>@<seconds>.<nanoseconds>" of the file at `path` (symbolic links
+// followed), "-" when it cannot be read: tells whether a loaded file changed.
+std::string FileStamp(const std::string& path);
+
 }  // namespace newsflow
