@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 #include <unistd.h>
 #include <prometheus/registry.h>
 
@@ -243,6 +244,18 @@ TEST(EntitiesStageSharingTest, CopiesShareOneLoadAndReadAChangedFileAgain) {
   EXPECT_FALSE(from_a.empty());
   EXPECT_EQ(tag(*b, ar, "ar"), from_a);
   EXPECT_EQ(tag(*c, en, "en"), tag(*a, en, "en"));
+  // Two copies at once on the shared data (run under ThreadSanitizer too).
+  std::map<std::string, std::string> on_b, on_c;
+  std::thread tb([&] {
+    for (int i = 0; i < 20; ++i) on_b = tag(*b, ar + " " + std::to_string(i), "ar");
+  });
+  std::thread tc([&] {
+    for (int i = 0; i < 20; ++i) on_c = tag(*c, ar + " " + std::to_string(i), "ar");
+  });
+  tb.join();
+  tc.join();
+  EXPECT_EQ(on_b, from_a);
+  EXPECT_EQ(on_c, from_a);
 
   // A new name list for English: the next copy reads English again, shares Arabic.
   std::ofstream(dir / "en.names.tsv") << "ORG\tcopper kettle exchange\n";
