@@ -199,6 +199,41 @@ TEST_P(PipelineTest, RecordsTheClientSkippedAreReadAgain) {
   }
 }
 
+// Exactly once reads transactionally (read_committed), where every upstream
+// transaction leaves a marker, so gaps mid-stream are not read again; the
+// start of a partition assigned without a committed offset is, once: the
+// skip seen in CI was a partition's first record. Skipped here: the first
+// record of partitions 0 and 1. Before, both were committed past silently.
+TEST_P(PipelineTest, ExactlyOnceReadsAgainAPartitionsFirstRecordTheClientSkipped) {
+  if (GetParam() != Broker::kRealKafka) GTEST_SKIP() << "exactly_once needs a real Kafka cluster";
+  constexpr size_t kArticles = 300;
+  StartBroker(2);
+  std::string out = dir_ + "/out.jsonl";
+  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
+  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "stage",
+                                {"--delivery", "exactly_once"},
+                                {{"NEWSFLOW_FAULT_SKIP_RECORDS", "0@0,1@0"}});
+  WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
+  ASSERT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
+  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= kArticles; }, 90s))
+      << "got " << Ids(out).unique.size() << " of " << kArticles << "\n" << stage->Log();
+  const std::string log = stage->Log();
+  const std::string raw = Topic("news.raw");
+  EXPECT_NE(log.find("exactly once: transactions as"), std::string::npos) << log;
+  for (const char* p : {"0", "1"}) {
+    EXPECT_NE(log.find("skipping " + raw + "[" + p + "] offset 0 as a faulty client would"),
+              std::string::npos) << log;
+    EXPECT_NE(log.find(raw + "[" + p + "]: the Kafka client skipped 1 record(s) the broker holds "
+                       "between offsets 0 and 0"), std::string::npos) << log;
+  }
+  EXPECT_EQ(Ids(out).lines, kArticles) << "a record read again is handled once";
+  for (auto* p : {stage.get(), sink.get()}) {
+    p->Signal(SIGTERM);
+    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
+    EXPECT_EQ(p->Log().find("LOST"), std::string::npos) << p->Log();
+  }
+}
+
 // After a leader's failover an idempotent producer can find its sequence
 // lost on the brokers: librdkafka raises a fatal error and that producer
 // writes nothing more. `newsflow stage` starts new clients and reads again

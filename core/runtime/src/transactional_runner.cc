@@ -137,10 +137,10 @@ Status StageRunner::RunTransactional(const std::atomic<bool>& stop, Transactiona
     // still committed on time below.
     const bool held = HeldBriefly();
     if (held) output_.Poll(10);
-    for (rd_kafka_message_t* m = held ? nullptr : rd_kafka_consumer_poll(rk_.get(), poll_ms);
+    for (rd_kafka_message_t* m = held ? nullptr : NextMessage(poll_ms);
          m != nullptr;
          m = (batch < kTxnMaxRecords && std::chrono::steady_clock::now() < end)
-                 ? rd_kafka_consumer_poll(rk_.get(), 0)
+                 ? NextMessage(0)
                  : nullptr) {
       if (m->err) {
         if (m->err == RD_KAFKA_RESP_ERR__FATAL) {

@@ -337,6 +337,8 @@ class StageRunner {
   // markers and aborted records, so gaps are expected there) is read again
   // by gap_reader_: records the broker still holds in it were skipped by the
   // client, and are handled now, in order, before the record at `offset`.
+  // Exactly once (markers after every upstream transaction): only the gap
+  // before a partition's first record when the group had no committed offset.
   void ReadSkipped(int32_t partition, int64_t offset);
   // The records of [from, to) of a partition of the input, in order (none
   // when the gap holds only markers and aborted records, or on a timeout).
