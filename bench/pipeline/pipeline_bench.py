@@ -19,7 +19,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     separate processes with one `stage clean,langid,entities`;
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
     parts of the input at once (the same cores `run` had), start-up (loading models, timed
-    on one article) taken out as for `run`; the ratio run / process;
+    on one article) taken out as for `run`; the ratio run / process (the --jobs run right
+    before or after `run --fuse`, alternating between rounds, so their ratio is paired);
   * the same chain as separate processes (`broker`, one `stage` each, `sink`, `produce`),
     articles/s measured the same way;
   * latency: `newsflow run -` fed at a steady --rate for --seconds (after one warm-up
@@ -495,13 +496,20 @@ def main():
 
     for rep in range(a.repeat):
         e = paired(rep, [], "emb", "against_chain")
+        # `process` on --jobs processes right beside `run --fuse`, which goes first
+        # alternating between rounds: their ratio is #16's figure, and this machine
+        # drifts by 10 % over the minutes a round takes.
+        if fuse and rep % 2 == 1:
+            res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
         if fuse:
             paired(rep, ["--fuse"], "fused", "against")
+        if not fuse or rep % 2 == 0:
+            res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
+        if fuse:
             res["lat_fused"].append(run_latency(nf, rows, tmp, a, extra + ["--fuse"]))
             if a.stages == "clean,langid,entities":
                 res["sep_fused"].append(run_separate(nf, src, a.articles, e["out"], tmp, a, fused=True))
         res["p1"].append(run_process(nf, src, a.articles, tmp, a.stages, 1))
-        res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
         # Separate `stage` processes find their topics by the default chain only.
         if a.stages == "clean,langid,entities":
             res["sep"].append(run_separate(nf, src, a.articles, e["out"], tmp, a))
@@ -568,8 +576,8 @@ def main():
               f"run --fuse / process x{a.jobs} = {fr / pj:.2f} (sustained {fs / pj:.2f}); latency at "
               f"{a.rate:g}/s p50 {med(x['p50'] for x in res['lat_fused']):.0f} ms, "
               f"p99 {med(x['p99'] for x in res['lat_fused']):.0f} ms")
-        # The same ratio round by round (`process` ran minutes apart from `run` in
-        # one round, a shared machine drifts between rounds).
+        # The same ratio round by round (`process` ran beside `run --fuse`; a
+        # shared machine drifts between rounds).
         per = [f["rate"] / p["rate"] for f, p in zip(res["fused"], res["pj"])]
         print(f"  run --fuse / process x{a.jobs}, round by round: "
               f"{', '.join(f'{r:.2f}' for r in per)} (median {med(per):.2f})")
