@@ -97,6 +97,44 @@ class PipelineTest : public ::testing::TestWithParam<Broker> {
     return p->Wait(120s);
   }
 
+  // A passthrough stage from news.raw to news.clean (with `stage_args`) whose
+  // Kafka client skips the records at `skips` (partition, offset), as the
+  // fault NEWSFLOW_FAULT_SKIP_RECORDS makes it: every article must reach the
+  // sink once, and the stage's log name each skip and each record read
+  // again. Returns the stage's log.
+  std::string ExpectSkippedRecordsReadAgain(size_t articles, std::vector<std::string> stage_args,
+                                            const std::vector<std::pair<int, int64_t>>& skips,
+                                            std::chrono::seconds within) {
+    StartBroker(2);
+    std::string out = dir_ + "/out.jsonl";
+    auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
+    std::string fault;
+    for (const auto& [p, o] : skips) fault += (fault.empty() ? "" : ",") + std::to_string(p) + "@" + std::to_string(o);
+    auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "stage",
+                                  std::move(stage_args), {{"NEWSFLOW_FAULT_SKIP_RECORDS", fault}});
+    WriteArticles(dir_ + "/in.jsonl", static_cast<int>(articles), 300);
+    EXPECT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
+    EXPECT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= articles; }, within))
+        << "got " << Ids(out).unique.size() << " of " << articles << "\n" << stage->Log();
+    const std::string log = stage->Log();
+    const std::string raw = Topic("news.raw");
+    for (const auto& [p, o] : skips) {
+      const std::string at = raw + "[" + std::to_string(p) + "]";
+      EXPECT_NE(log.find("skipping " + at + " offset " + std::to_string(o) + " as a faulty client would"),
+                std::string::npos) << log;
+      EXPECT_NE(log.find(at + ": the Kafka client skipped 1 record(s) the broker holds between offsets " +
+                         std::to_string(o) + " and " + std::to_string(o)),
+                std::string::npos) << log;
+    }
+    EXPECT_EQ(Ids(out).lines, articles) << "a record read again is handled once";
+    for (auto* p : {stage.get(), sink.get()}) {
+      p->Signal(SIGTERM);
+      EXPECT_EQ(p->Wait(30s), 0) << p->Log();
+      EXPECT_EQ(p->Log().find("LOST"), std::string::npos) << p->Log();
+    }
+    return log;
+  }
+
   std::string dir_;
   TestBroker broker_;
 };
@@ -173,30 +211,7 @@ TEST_P(PipelineTest, SigkilledStageRestartsWithoutLoss) {
 // record with no committed offset yet, and one mid-stream.
 TEST_P(PipelineTest, RecordsTheClientSkippedAreReadAgain) {
   if (GetParam() != Broker::kRealKafka) GTEST_SKIP() << "the embedded broker counts a gap as LOST";
-  constexpr size_t kArticles = 400;
-  StartBroker(2);
-  std::string out = dir_ + "/out.jsonl";
-  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
-  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "stage",
-                                {}, {{"NEWSFLOW_FAULT_SKIP_RECORDS", "0@0,1@50"}});
-  WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
-  ASSERT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
-  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= kArticles; }, 60s))
-      << "got " << Ids(out).unique.size() << " of " << kArticles << "\n" << stage->Log();
-  const std::string log = stage->Log();
-  const std::string raw = Topic("news.raw");
-  EXPECT_NE(log.find("skipping " + raw + "[0] offset 0 as a faulty client would"), std::string::npos) << log;
-  EXPECT_NE(log.find("skipping " + raw + "[1] offset 50 as a faulty client would"), std::string::npos) << log;
-  EXPECT_NE(log.find(raw + "[0]: the Kafka client skipped 1 record(s) the broker holds between offsets 0 and 0"),
-            std::string::npos) << log;
-  EXPECT_NE(log.find(raw + "[1]: the Kafka client skipped 1 record(s) the broker holds between offsets 50 and 50"),
-            std::string::npos) << log;
-  EXPECT_EQ(Ids(out).lines, kArticles) << "a record read again is handled once";
-  for (auto* p : {stage.get(), sink.get()}) {
-    p->Signal(SIGTERM);
-    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
-    EXPECT_EQ(p->Log().find("LOST"), std::string::npos) << p->Log();
-  }
+  ExpectSkippedRecordsReadAgain(400, {}, {{0, 0}, {1, 50}}, 60s);
 }
 
 // Exactly once reads transactionally (read_committed), where every upstream
@@ -206,32 +221,8 @@ TEST_P(PipelineTest, RecordsTheClientSkippedAreReadAgain) {
 // record of partitions 0 and 1. Before, both were committed past silently.
 TEST_P(PipelineTest, ExactlyOnceReadsAgainAPartitionsFirstRecordTheClientSkipped) {
   if (GetParam() != Broker::kRealKafka) GTEST_SKIP() << "exactly_once needs a real Kafka cluster";
-  constexpr size_t kArticles = 300;
-  StartBroker(2);
-  std::string out = dir_ + "/out.jsonl";
-  auto sink = StartSink("news.clean", out, "newsflow-sink", "sink");
-  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-clean", "newsflow-sink", "stage",
-                                {"--delivery", "exactly_once"},
-                                {{"NEWSFLOW_FAULT_SKIP_RECORDS", "0@0,1@0"}});
-  WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
-  ASSERT_EQ(Produce({"produce", dir_ + "/in.jsonl"}, "produce"), 0);
-  ASSERT_TRUE(WaitFor([&] { return Ids(out).unique.size() >= kArticles; }, 90s))
-      << "got " << Ids(out).unique.size() << " of " << kArticles << "\n" << stage->Log();
-  const std::string log = stage->Log();
-  const std::string raw = Topic("news.raw");
+  const std::string log = ExpectSkippedRecordsReadAgain(300, {"--delivery", "exactly_once"}, {{0, 0}, {1, 0}}, 90s);
   EXPECT_NE(log.find("exactly once: transactions as"), std::string::npos) << log;
-  for (const char* p : {"0", "1"}) {
-    EXPECT_NE(log.find("skipping " + raw + "[" + p + "] offset 0 as a faulty client would"),
-              std::string::npos) << log;
-    EXPECT_NE(log.find(raw + "[" + p + "]: the Kafka client skipped 1 record(s) the broker holds "
-                       "between offsets 0 and 0"), std::string::npos) << log;
-  }
-  EXPECT_EQ(Ids(out).lines, kArticles) << "a record read again is handled once";
-  for (auto* p : {stage.get(), sink.get()}) {
-    p->Signal(SIGTERM);
-    EXPECT_EQ(p->Wait(30s), 0) << p->Log();
-    EXPECT_EQ(p->Log().find("LOST"), std::string::npos) << p->Log();
-  }
 }
 
 // After a leader's failover an idempotent producer can find its sequence
