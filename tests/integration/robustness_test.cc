@@ -168,6 +168,22 @@ TEST_F(RobustnessTest, RunWithAnOutputThatCannotWriteEndsWithAnError) {
   EXPECT_NE(run.Log().find("cannot write to /dev/full"), std::string::npos) << run.Log();
 }
 
+// The skip fault (a test hook, NEWSFLOW_FAULT_SKIP_RECORDS=partition@offset,...)
+// given junk: each malformed item is ignored with a warning. std::stoi threw
+// on it in the runner's constructor and `run` ended at once ("newsflow: stoi", exit 2).
+TEST_F(RobustnessTest, AMalformedSkipFaultSettingIsIgnoredWithAWarning) {
+  WriteArticles(dir_ + "/in.jsonl", 20);
+  Process run({NewsflowBinary(), "run", dir_ + "/in.jsonl", "--format", "jsonl", "--stages", "passthrough",
+               "--output", dir_ + "/out.jsonl", "--dead-letters", dir_ + "/dead.jsonl"},
+              dir_ + "/run.log", {{"NEWSFLOW_FAULT_SKIP_RECORDS", "x@1,1@,@2,3@4z,99999999999@1"}});
+  EXPECT_EQ(run.Wait(120s), 0) << run.Log();
+  EXPECT_EQ(ReadLines(dir_ + "/out.jsonl").size(), 20u) << run.Log();
+  for (const char* item : {"'x@1'", "'1@'", "'@2'", "'3@4z'", "'99999999999@1'"}) {
+    EXPECT_NE(run.Log().find(std::string("NEWSFLOW_FAULT_SKIP_RECORDS: ignoring ") + item), std::string::npos)
+        << run.Log();
+  }
+}
+
 // Dead letters are evicted by the embedded broker like anything else (about
 // 5 MiB of a partition): `run`'s reader dead-letters bad lines as fast as it
 // reads them, and 300 lines of 64 KB on one partition (each dead letter keeps

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -187,8 +188,22 @@ StageRunner::StageRunner(KafkaOptions kafka, RunnerOptions options, RecordProces
     std::istringstream in(skips);
     for (std::string item; std::getline(in, item, ',');) {
       const size_t at = item.find('@');
-      if (at != std::string::npos)
-        fault_skips_.emplace(std::stoi(item.substr(0, at)), std::stoll(item.substr(at + 1)));
+      int32_t partition = -1;
+      int64_t offset = -1;
+      // Whole numbers only (std::stoi threw on junk and ended the process).
+      auto whole = [](const char* b, const char* e, auto& v) {
+        const auto r = std::from_chars(b, e, v);
+        return b != e && r.ec == std::errc{} && r.ptr == e;
+      };
+      const char* b = item.data();
+      const bool ok = at != std::string::npos && whole(b, b + at, partition) &&
+                      whole(b + at + 1, b + item.size(), offset) && partition >= 0 && offset >= 0;
+      if (ok) {
+        fault_skips_.emplace(partition, offset);
+      } else {
+        spdlog::warn("[{}] NEWSFLOW_FAULT_SKIP_RECORDS: ignoring '{}' (want partition@offset)",
+                     options_.name, item);
+      }
     }
   }
   stalled_gauge_ = &families_.output_stalled.Add(l);
