@@ -5,16 +5,15 @@
 #include <prometheus/registry.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "newsflow/paths.h"
+#include "newsflow/shared_loads.h"
 #include "newsflow/text.h"
 #include "recognizer.h"
 
@@ -28,8 +27,6 @@ struct LanguageData {
   entities::Model model;
   entities::Resources res;
 };
-
-std::atomic<int64_t> g_language_loads{0};
 
 // Names what LoadDataDir reads for `code` in `dir`, as it is now: the
 // directory, the language, and the size and modification time of every file.
@@ -54,27 +51,22 @@ std::string DataKey(const std::string& dir, const std::string& code) {
 // The copies of the stage in one process (`run --instances N`, the copies of a
 // fused chain, plug-in hosts) share one load of each language's data instead
 // of one each: the weight table and lists are most of a copy's memory (about
-// 60 MB for ar + en) and of its start-up. The copies hold it (shared_ptr);
-// the registry keeps weak references only, so data no copy uses is freed.
-// The key names every file the load reads with its size and modification
-// time, so a model or list changed on disk is read again by the next Open.
+// 60 MB for ar + en) and of its start-up. DataKey names every file the load
+// reads, so a model or list changed on disk is read again by the next Open.
+SharedLoads<LanguageData>& LanguageLoads() {
+  static SharedLoads<LanguageData> loads;
+  return loads;
+}
+
 Result<std::shared_ptr<const LanguageData>> LoadShared(const std::string& dir,
                                                        const std::string& code) {
-  static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<const LanguageData>> loaded;
-  const std::string key = DataKey(dir, code);
-  std::lock_guard<std::mutex> lock(mu);
-  if (auto it = loaded.find(key); it != loaded.end()) {
-    if (auto data = it->second.lock()) return std::shared_ptr<const LanguageData>(std::move(data));
-  }
-  auto data = std::make_shared<LanguageData>();
-  NEWSFLOW_RETURN_IF_ERROR(data->model.Load(dir + "/" + code + ".model").WithContext(kStageName));
-  // clusters, gazetteer/, then <code>.names.tsv when present
-  NEWSFLOW_RETURN_IF_ERROR(data->res.LoadDataDir(dir, code).WithContext(kStageName));
-  g_language_loads.fetch_add(1, std::memory_order_relaxed);
-  std::erase_if(loaded, [](const auto& kv) { return kv.second.expired(); });
-  loaded[key] = data;
-  return std::shared_ptr<const LanguageData>(std::move(data));
+  return LanguageLoads().Get(DataKey(dir, code), [&]() -> Result<std::shared_ptr<LanguageData>> {
+    auto data = std::make_shared<LanguageData>();
+    NEWSFLOW_RETURN_IF_ERROR(data->model.Load(dir + "/" + code + ".model").WithContext(kStageName));
+    // clusters, gazetteer/, then <code>.names.tsv when present
+    NEWSFLOW_RETURN_IF_ERROR(data->res.LoadDataDir(dir, code).WithContext(kStageName));
+    return data;
+  });
 }
 
 // Per-language tagger: the shared data, and this copy's recognizer (its word
@@ -195,7 +187,7 @@ class EntitiesStage final : public Stage {
 
 }  // namespace
 
-int64_t EntitiesLanguageLoads() { return g_language_loads.load(std::memory_order_relaxed); }
+int64_t EntitiesLanguageLoads() { return LanguageLoads().loads(); }
 
 StageDescriptor EntitiesStageDescriptor() {
   return {

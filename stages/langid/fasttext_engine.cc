@@ -1,19 +1,17 @@
 #include "fasttext_engine.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <mutex>
 #include <sstream>
 
 #include <fasttext/fasttext.h>
 
 #include "language_codes.h"
 #include "newsflow/paths.h"
+#include "newsflow/shared_loads.h"
 
 namespace newsflow::langid {
 namespace {
@@ -54,33 +52,23 @@ struct FastTextEngine::Model {
   uint32_t bucket = 0;
 };
 
-namespace {
-std::atomic<int64_t> g_loads{0};  // model files read (FastTextEngine::Loads)
-}  // namespace
+SharedLoads<FastTextEngine::Model>& FastTextEngine::Loaded() {
+  static SharedLoads<Model> loads;
+  return loads;
+}
 
-int64_t FastTextEngine::Loads() { return g_loads.load(std::memory_order_relaxed); }
+int64_t FastTextEngine::Loads() { return Loaded().loads(); }
 
 bool FastTextEngine::fast_ngrams() const { return m_->fast_ngrams; }
 
 Result<std::unique_ptr<FastTextEngine>> FastTextEngine::Load(const std::string& path) {
   // One load per file and process while an engine holds it: the model and its
   // n-gram index are about 11 MB, the same for every copy of the stage. The
-  // key has the file's size and modification time, so a changed file is
-  // read again by the next engine.
-  static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<const Model>> loaded;
-  const std::string key = path + '\n' + FileStamp(path);
-  std::lock_guard<std::mutex> lock(mu);
-  std::shared_ptr<const Model> m;
-  if (auto it = loaded.find(key); it != loaded.end()) m = it->second.lock();
-  if (!m) {
-    auto fresh = LoadModel(path);
-    if (!fresh.ok()) return fresh.status();
-    m = std::move(fresh).value();
-    std::erase_if(loaded, [](const auto& kv) { return kv.second.expired(); });
-    loaded[key] = m;
-  }
-  return std::unique_ptr<FastTextEngine>(new FastTextEngine(std::move(m)));
+  // key has the file's size and modification time, so a changed file is read
+  // again by the next engine.
+  auto m = Loaded().Get(path + '\n' + FileStamp(path), [&] { return LoadModel(path); });
+  if (!m.ok()) return m.status();
+  return std::unique_ptr<FastTextEngine>(new FastTextEngine(std::move(m).value()));
 }
 
 Result<std::shared_ptr<const FastTextEngine::Model>> FastTextEngine::LoadModel(const std::string& path) {
@@ -104,7 +92,6 @@ Result<std::shared_ptr<const FastTextEngine::Model>> FastTextEngine::LoadModel(c
   m->eos_id = dict->getId(fasttext::Dictionary::EOS);
   m->fast_ngrams = LoadNgramRows(path, *m);
   for (int32_t id = 0; id < dict->nlabels(); ++id) m->labels.push_back(dict->getLabel(id));
-  g_loads.fetch_add(1, std::memory_order_relaxed);
   return std::shared_ptr<const Model>(std::move(m));
 }
 

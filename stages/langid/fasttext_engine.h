@@ -33,6 +33,11 @@ namespace fasttext {
 class FastText;
 }
 
+namespace newsflow {
+template <typename T>
+class SharedLoads;  // newsflow/shared_loads.h
+}
+
 namespace newsflow::langid {
 
 struct FastTextGuess {
@@ -77,6 +82,8 @@ class FastTextEngine {
   struct Model;
   explicit FastTextEngine(std::shared_ptr<const Model> m) : m_(std::move(m)) {}
   static Result<std::shared_ptr<const Model>> LoadModel(const std::string& path);
+  // The models this process holds, by file and its FileStamp.
+  static SharedLoads<Model>& Loaded();
   const std::vector<FastTextGuess>& Finish(UScriptCode script);
   // Reads the pruning index of `path` into m.ngram_rows; false when the file
   // is not in the layout this code knows (then libfasttext does the work).
