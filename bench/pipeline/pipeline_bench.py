@@ -499,12 +499,14 @@ def main():
         # `process` on --jobs processes right beside `run --fuse`, which goes first
         # alternating between rounds: their ratio is #16's figure, and this machine
         # drifts by 10 % over the minutes a round takes.
-        if fuse and rep % 2 == 1:
+        def jobs():
             res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
-        if fuse:
+
+        def fused():
             paired(rep, ["--fuse"], "fused", "against")
-        if not fuse or rep % 2 == 0:
-            res["pj"].append(run_process(nf, src, a.articles, tmp, a.stages, a.jobs))
+
+        for step in ([fused, jobs] if rep % 2 == 0 else [jobs, fused]) if fuse else [jobs]:
+            step()
         if fuse:
             res["lat_fused"].append(run_latency(nf, rows, tmp, a, extra + ["--fuse"]))
             if a.stages == "clean,langid,entities":
