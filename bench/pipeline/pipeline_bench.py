@@ -199,6 +199,66 @@ def steady_rate(times):
     return (hi - lo) / max(1e-6, t[hi] - t[lo])
 
 
+# Where a run's CPU goes, by the names newsflow gives its threads (since
+# 2026-12-06; older builds show as "other"): what the rails cost beside the stages.
+THREAD_GROUPS = ["stages", "Kafka clients", "embedded broker", "sinks", "reader", "flow control", "other"]
+
+
+def thread_group(name, main, stages):
+    if main:
+        return "reader"  # the main thread: reads the input and produces it to the raw topic
+    if name == "rdk:mock":
+        return "embedded broker"
+    if name.startswith("rdk:"):
+        return "Kafka clients"
+    if name in ("sink", "dlq-sink"):
+        return "sinks"
+    if name.startswith("flow "):
+        return "flow control"
+    # A runner's thread is named after its stage or fused chain (cut at 15 bytes),
+    # its other copies "#2 <name>", "#3 <name>".
+    if name.startswith("#") or any(st.startswith(name) or name.startswith(st) for st in stages):
+        return "stages"
+    return "other"
+
+
+class ThreadSampler:
+    """CPU of each thread of a process from now until it ends: /proc is read every
+    0.1 s (a thread's figures vanish when it ends, so the last reading before the end
+    stands for it: at most 0.1 s of the stop is missed)."""
+
+    def __init__(self, pid, stages):
+        self.pid, self.stages = pid, stages
+        self.first = thread_cpu(pid)
+        self.last = dict(self.first)
+        self.stop = False
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop:
+            try:
+                self.last.update(thread_cpu(self.pid))
+            except OSError:
+                return  # the process ended
+            time.sleep(0.1)
+
+    def by_group(self, n):
+        """ms of CPU per article (n articles) by THREAD_GROUPS."""
+        self.stop = True
+        self.t.join()
+        hz = os.sysconf("SC_CLK_TCK")
+        out = dict.fromkeys(THREAD_GROUPS, 0.0)
+        for tid, (name, ticks) in self.last.items():
+            g = thread_group(name, tid == str(self.pid), self.stages)
+            out[g] += (ticks - self.first.get(tid, (name, 0))[1]) * 1000.0 / hz / n
+        return out
+
+
+def fmt_threads(g):
+    return ", ".join(f"{k} {g[k]:.3f}" for k in THREAD_GROUPS if g.get(k, 0) > 0)
+
+
 def run_throughput(nf, rows, tmp, a, extra):
     """`newsflow run -`: one warm-up article through the chain (models loaded, groups
     joined), then all articles at once; articles/s from the first write to the last
@@ -221,11 +281,14 @@ def run_throughput(nf, rows, tmp, a, extra):
     # `process` reads a file written beforehand.
     payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
     p.stdin.flush()
+    stages = list(dict.fromkeys(a.stages.split(",")))
+    sampler = ThreadSampler(p.pid, stages + ["+".join(stages)])
     cpu0, t0 = proc_cpu(p.pid), time.monotonic()
     p.stdin.buffer.write(payload)
     p.stdin.close()
     stdout = p.stdout.read()  # `run` ends once every record is accounted for
     tail.close()
+    threads_ms = sampler.by_group(len(rows))
     if p.wait() != 0:
         sys.exit(f"newsflow run failed: {stdout}")
     m = re.search(r"(\d+) in, (\d+) articles out, (\d+) dead letters, (\d+) dropped", stdout)
@@ -236,11 +299,10 @@ def run_throughput(nf, rows, tmp, a, extra):
     span = max(times) - t0
     sustained = steady_rate(times)
     cpu = child_cpu() - c_before - cpu0  # the burst and the stop, not start-up
-    stages = list(dict.fromkeys(a.stages.split(",")))
     per_stage = {s: metric_sum(snap, "newsflow_process_seconds_sum", s) * 1000 /
                  max(1.0, metric_sum(snap, "newsflow_process_seconds_count", s)) for s in stages}
     return {"rate": len(rows) / span, "sustained": sustained, "ready": ready, "cpu_ms": cpu * 1000 / len(rows),
-            "stages_ms": per_stage, "out": len(times), "dropped": dropped}
+            "stages_ms": per_stage, "threads_ms": threads_ms, "out": len(times), "dropped": dropped}
 
 
 def run_separate(nf, src, n_in, expect_out, tmp, a, fused=False):
@@ -520,7 +582,8 @@ def main():
         print(f"round {rep + 1}: run {e['rate']:,.0f} articles/s (sustained {e['sustained']:,.0f}; "
               f"{e['rate'] * mb / a.articles:.1f} MB/s; ready "
               f"after {e['ready']:.1f} s), CPU {e['cpu_ms']:.2f} ms/article, "
-              f"in Process ms/article: {fmt_stages(e['stages_ms'])}; "
+              f"in Process ms/article: {fmt_stages(e['stages_ms'])}; CPU ms/article by thread: "
+              f"{fmt_threads(e['threads_ms'])}; "
               f"{'separate processes %s/s; ' % format(round(res['sep'][-1]), ',') if res['sep'] else ''}process x1 {res['p1'][-1]['rate']:,.0f}/s, "
               f"x{a.jobs} {res['pj'][-1]['rate']:,.0f}/s (CPU {res['pj'][-1]['cpu_ms']:.2f} ms/article); latency at {a.rate:g}/s p50 {lat['p50']:.0f} ms "
               f"p99 {lat['p99']:.0f} ms ({lat['got']}/{lat['sent']})", flush=True)
@@ -528,6 +591,7 @@ def main():
             f, fl = res["fused"][-1], res["lat_fused"][-1]
             print(f"         run --fuse {f['rate']:,.0f} articles/s (sustained {f['sustained']:,.0f}), "
                   f"CPU {f['cpu_ms']:.2f} ms/article, in Process ms/article: {fmt_stages(f['stages_ms'])}; "
+                  f"CPU ms/article by thread: {fmt_threads(f['threads_ms'])}; "
                   f"latency p50 {fl['p50']:.0f} ms p99 {fl['p99']:.0f} ms ({fl['got']}/{fl['sent']})"
                   f"{'; separate processes, fused: %s/s' % format(round(res['sep_fused'][-1]), ',') if res['sep_fused'] else ''}",
                   flush=True)
@@ -583,6 +647,14 @@ def main():
         per = [f["rate"] / p["rate"] for f, p in zip(res["fused"], res["pj"])]
         print(f"  run --fuse / process x{a.jobs}, round by round: "
               f"{', '.join(f'{r:.2f}' for r in per)} (median {med(per):.2f})")
+    def threads(label, runs):
+        g = {k: med(x["threads_ms"][k] for x in runs) for k in THREAD_GROUPS}
+        print(f"  {label}, CPU ms/article by thread (medians): {fmt_threads(g)}; the rails "
+              f"(all but the stage threads) {sum(g.values()) - g['stages']:.3f}")
+    threads("run", res["emb"])
+    if res["fused"]:
+        threads("run --fuse", res["fused"])
+
     def versus(label, runs, mine):
         gr = med(x["rate"] for x in runs)
         print(f"  {a.against}: {label} {gr:,.0f} articles/s, sustained "

@@ -6,8 +6,12 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <fstream>
+#include <set>
 #include <string>
 #include <thread>
+
+#include <dirent.h>
 
 #include "newsflow/codec.h"
 #include "newsflow/processing_pool.h"
@@ -100,6 +104,42 @@ TEST(ProcessingPoolTest, ClearWaitsForTheCopiesAndReturnsWhatWasNotTaken) {
   pool.Submit(again);
   ASSERT_EQ(pool.WaitDone(1, 5000ms), 1u);
   EXPECT_EQ(pool.Pop(), again);
+}
+
+// The names of this process's threads now (/proc/self/task/*/comm).
+std::multiset<std::string> ThreadNames() {
+  std::multiset<std::string> names;
+  DIR* d = opendir("/proc/self/task");
+  if (d == nullptr) return names;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/comm");
+    std::string name;
+    if (std::getline(in, name)) names.insert(name);
+  }
+  closedir(d);
+  return names;
+}
+
+TEST(ProcessingPoolTest, ItsThreadsAreNamedAfterTheChainAndTheirCopy) {
+  SleepStage s1, s2;
+  RecordProcessor p1({{"sleep", &s1, nullptr}}, {}), p2({{"sleep", &s2, nullptr}}, {});
+  {
+    ProcessingPool pool({&p1, &p2}, 4, "clean+langid");
+    // The threads name themselves as they start: wait for it (at most 5 s).
+    auto both_named = [] {
+      const auto names = ThreadNames();
+      return names.count("#2 clean+langid") == 1 && names.count("#3 clean+langid") == 1;
+    };
+    for (int i = 0; i < 500 && !both_named(); ++i) std::this_thread::sleep_for(10ms);
+    const auto names = ThreadNames();
+    EXPECT_EQ(names.count("#2 clean+langid"), 1u);
+    EXPECT_EQ(names.count("#3 clean+langid"), 1u);
+  }
+  // A joined thread's /proc entry can outlive the join by a moment.
+  auto gone = [] { return ThreadNames().count("#2 clean+langid") == 0; };
+  for (int i = 0; i < 500 && !gone(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(gone()) << "the pool's threads end with it";
 }
 
 }  // namespace

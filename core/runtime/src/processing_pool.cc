@@ -1,13 +1,24 @@
 #include "newsflow/processing_pool.h"
 
 #include <algorithm>
+#include <string>
+
+#include "newsflow/thread_name.h"
 
 namespace newsflow {
 
-ProcessingPool::ProcessingPool(std::vector<RecordProcessor*> processors, size_t capacity)
+ProcessingPool::ProcessingPool(std::vector<RecordProcessor*> processors, size_t capacity,
+                               std::string_view name)
     : ring_(std::max<size_t>(1, capacity)) {
   workers_.reserve(processors.size());
-  for (RecordProcessor* p : processors) workers_.emplace_back([this, p] { Work(p); });
+  for (RecordProcessor* p : processors) {
+    // Copy 1 is the runner's own thread: these are #2, #3, ...
+    std::string thread_name = "#" + std::to_string(workers_.size() + 2) + " " + std::string(name);
+    workers_.emplace_back([this, p, thread_name] {
+      NameThisThread(thread_name);
+      Work(p);
+    });
+  }
 }
 
 ProcessingPool::~ProcessingPool() {

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "newsflow/shutdown.h"
+#include "newsflow/thread_name.h"
 
 namespace newsflow {
 namespace {
@@ -227,7 +228,10 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   // writer from its first record, not from the loop's first check (a burst
   // of 64 KB dead letters outran a running dead-letter sink in that window).
   if (Status s = f->Check(); !s.ok()) spdlog::debug("flow control check: {}", s.ToString());
-  f->thread_ = std::make_unique<std::thread>([p = f.get()] { p->Loop(); });
+  f->thread_ = std::make_unique<std::thread>([p = f.get()] {
+    NameThisThread("flow " + p->topic_);
+    p->Loop();
+  });
   return f;
 }
 

@@ -20,6 +20,7 @@
 #include "newsflow/processing_pool.h"
 #include "newsflow/shutdown.h"
 #include "newsflow/text.h"
+#include "newsflow/thread_name.h"
 #include "newsflow/transactional_output.h"
 
 namespace newsflow {
@@ -1036,6 +1037,7 @@ void StageRunner::ReportConnectivity() {
 }
 
 Status StageRunner::Run(const std::atomic<bool>& stop) {
+  NameThisThread(options_.name);  // not the main thread (`newsflow stage` runs there)
   auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, options_.group);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &StageRunner::RebalanceCallback);
@@ -1095,7 +1097,7 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
            " (offsets not committed: they are read again after restart)";
   });
   if (!extra_.empty())  // the copies on the pool's threads, processor_ on this one
-    pool_ = std::make_unique<ProcessingPool>(extra_, kRecordsAheadPerCopy * (extra_.size() + 1));
+    pool_ = std::make_unique<ProcessingPool>(extra_, kRecordsAheadPerCopy * (extra_.size() + 1), options_.name);
   const int poll_ms = static_cast<int>(options_.poll_timeout.count());
   while (!stop.load(std::memory_order_relaxed) && failure_.ok()) {
     if (kafka_.embedded && BrokerMonitor::Get().Restarted()) {

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "newsflow/thread_name.h"
+
 namespace newsflow {
 namespace {
 
@@ -52,6 +54,7 @@ void OnSignal(int) {
 }
 
 void Watchdog() {
+  NameThisThread("stop watchdog");
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (g_signals.load() >= 2) ForceExit("second stop signal");

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -30,8 +31,9 @@ class ProcessingPool {
  public:
   // One worker thread per processor (not owned; each used by its thread
   // only): the runner's copies besides the one its own thread runs.
-  // At most `capacity` records are in the pool at once.
-  ProcessingPool(std::vector<RecordProcessor*> processors, size_t capacity);
+  // At most `capacity` records are in the pool at once. The threads are named
+  // "#2 <name>", "#3 <name>", ... (the runner's own is copy 1).
+  ProcessingPool(std::vector<RecordProcessor*> processors, size_t capacity, std::string_view name = "");
   // Stops the workers once their current record is processed.
   ~ProcessingPool();
   ProcessingPool(const ProcessingPool&) = delete;
