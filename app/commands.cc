@@ -270,9 +270,10 @@ Result<std::vector<StagePlan>> PlanFromNames(const std::vector<std::string>& nam
   return plans;
 }
 
-// One instance of a planned stage, opened. Instance k > 0 keeps its state
-// (learnt templates, ...) in a folder of its own: instances learn from
-// different records, and one file for all would keep only the last saved.
+// One instance of a planned stage, opened. Instance k > 0 keeps its state in
+// a folder of its own: instances learn from different records, and one file
+// for all would keep only the last saved. A stage whose copies share what
+// they learn (clean's templates) keeps it in the first copy's folder.
 Result<OpenedStage> OpenStage(const StagePlan& p, prometheus::Registry& registry,
                               const std::string& in_label, const std::string& out_label,
                               int instance = 0) {
@@ -281,11 +282,12 @@ Result<OpenedStage> OpenStage(const StagePlan& p, prometheus::Registry& registry
   o.settings = std::make_unique<Settings>(p.settings);
   o.stage = p.descriptor.create();
   o.metrics = std::make_unique<StageMetrics>(registry, p.name, in_label, out_label);
-  std::string state = StateDir() + "/" + p.name;
+  const std::string first = StateDir() + "/" + p.name;
+  std::string state = first;
   if (instance > 0) state += "/instance-" + std::to_string(instance + 1);
   std::error_code ec;
   std::filesystem::create_directories(state, ec);
-  StageContext ctx{*o.settings, registry, StageDataDir(p.name), CorpusDir(), state};
+  StageContext ctx{*o.settings, registry, StageDataDir(p.name), CorpusDir(), state, first};
   Status s = o.stage->Open(ctx);
   if (!s.ok()) return s.WithContext("opening stage " + p.name);
   return o;

@@ -946,6 +946,14 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     lang = stop_->DetectLanguage(sample, 100);
   }
 
+  // Every line's hash, and which of them the site's template holds, for the
+  // whole page at once: one lookup of the source under one lock of the store
+  // the copies of `clean` in a process share.
+  std::vector<uint64_t> line_hashes(n);
+  for (size_t i = 0; i < n; ++i) line_hashes[i] = XXH3_64bits(blocks[i].text.data(), blocks[i].text.size());
+  std::vector<char> template_line;
+  if (opt_.learn_templates && templates_ != nullptr) templates_->TemplateLines(page.source, line_hashes, template_line);
+
   std::vector<Info> info(n);
   for (size_t i = 0; i < n; ++i) {
     if (timed_out(i)) return Status::Timeout("clean: time budget exceeded while scoring blocks");
@@ -964,7 +972,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       f.folded_full = f.cp <= 120;
       f.folded = Normalizer::Fold(f.folded_full ? std::string_view(t) : Prefix(t, kFoldBytes));
     }
-    f.hash = XXH3_64bits(t.data(), t.size());
+    f.hash = line_hashes[i];
     // Density only decides blocks of middle length, or long ones without
     // sentence punctuation (see the initial classes below).
     if (lang >= 0 && f.cp >= 70 && (f.cp < 200 || f.sent_punct < 2) && !MostlyHanKana(f.cp, cjk)) {
@@ -973,8 +981,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       f.stop = 1.0;
     }
 
-    if (opt_.learn_templates && templates_ != nullptr && !longish &&
-        templates_->IsTemplate(page.source, f.hash)) {
+    if (!template_line.empty() && !longish && template_line[i]) {
       f.reason = reason("template");
       // A stand-alone marker ("إقرأ أيضاً:", "Related articles") repeats on
       // every page of its site, so it becomes template too: it must still

@@ -9,7 +9,8 @@
 //  - link density and tag/class hints (HTML only), position (before the first
 //    body block, inside the body, after a stand-alone "read also" marker).
 //
-// Thread-safety: not thread-safe (holds the TemplateStore); one per stage.
+// Thread-safety: not thread-safe (scratch state); one per stage copy. The
+// copies may share one TemplateStore (which is thread-safe).
 #pragma once
 
 #include <chrono>

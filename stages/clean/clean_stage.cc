@@ -13,6 +13,7 @@
 #include "block_cleaner.h"
 #include "html_extract.h"
 #include "newsflow/paths.h"
+#include "newsflow/shared_loads.h"
 #include "newsflow/text.h"
 #include "normalize.h"
 #include "phrases.h"
@@ -25,6 +26,13 @@ namespace {
 using clean::Block;
 using clean::BlockCleaner;
 using clean::PageInfo;
+
+// Template stores by state file (and limits), held by the copies of `clean`
+// in this process.
+SharedLoads<clean::TemplateStore>& SharedTemplates() {
+  static SharedLoads<clean::TemplateStore> stores;
+  return stores;
+}
 
 class CleanStage final : public Stage {
  public:
@@ -58,18 +66,33 @@ class CleanStage final : public Stage {
     clean::CleanOptions opt;
     opt.learn_templates = s.GetBool("learn_templates");
     opt.template_min_pages = static_cast<int>(std::max<int64_t>(2, s.GetInt("template_min_pages")));
-    templates_ = std::make_unique<clean::TemplateStore>(
-        static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_sources"))),
-        static_cast<size_t>(std::max<int64_t>(16, s.GetInt("template_max_lines"))),
-        opt.template_min_pages,
-        static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_pages"))));
+    const size_t max_sources = static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_sources")));
+    const size_t max_lines = static_cast<size_t>(std::max<int64_t>(16, s.GetInt("template_max_lines")));
+    const size_t max_pages = static_cast<size_t>(std::max<int64_t>(1, s.GetInt("template_max_pages")));
+    // The copies of this stage in one process share one store (and one state
+    // file, the first copy's): a site's template is learnt from its first
+    // pages whichever copies clean them, not from the first pages of each copy.
+    const std::string& state_dir = ctx.shared_state_dir.empty() ? ctx.state_dir : ctx.shared_state_dir;
     state_file_ = s.GetString("state_file");
-    if (state_file_.empty() && !ctx.state_dir.empty()) state_file_ = ctx.state_dir + "/clean_templates.txt";
+    if (state_file_.empty() && !state_dir.empty()) state_file_ = state_dir + "/clean_templates.txt";
+    auto new_store = [&, min_pages = opt.template_min_pages] {
+      return std::make_shared<clean::TemplateStore>(max_sources, max_lines, min_pages, max_pages);
+    };
     if (opt.learn_templates && !state_file_.empty()) {
-      Status ls = templates_->Load(state_file_);
-      if (!ls.ok() && ls.code() != StatusCode::kNotFound) {
-        spdlog::warn("clean: template state ignored, relearning: {}", ls.ToString());
-      }
+      const std::string key = state_file_ + '|' + std::to_string(max_sources) + '|' + std::to_string(max_lines) +
+                              '|' + std::to_string(opt.template_min_pages) + '|' + std::to_string(max_pages);
+      auto shared = SharedTemplates().Get(key, [&]() -> Result<std::shared_ptr<clean::TemplateStore>> {
+        auto store = new_store();
+        Status ls = store->Load(state_file_);
+        if (!ls.ok() && ls.code() != StatusCode::kNotFound) {
+          spdlog::warn("clean: template state ignored, relearning: {}", ls.ToString());
+        }
+        return store;
+      });
+      if (!shared.ok()) return shared.status();
+      templates_ = std::move(*shared);
+    } else {
+      templates_ = new_store();
     }
     cleaner_ = std::make_unique<BlockCleaner>(&stoplists_, &phrases_, templates_.get(), opt);
 
@@ -179,7 +202,7 @@ class CleanStage final : public Stage {
   std::vector<uint32_t> line_ends_;  // reused across records
   clean::Stoplists stoplists_;
   clean::PhraseLists phrases_;
-  std::unique_ptr<clean::TemplateStore> templates_;
+  std::shared_ptr<clean::TemplateStore> templates_;  // shared with this stage's other copies
   std::unique_ptr<BlockCleaner> cleaner_;
   std::string state_file_;
   bool persist_ = true;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 namespace newsflow::clean {
@@ -77,11 +78,29 @@ void TemplateStore::Remember(Source& s, uint64_t key) const {
   s.ring_pos = (s.ring_pos + 1) % s.keys.size();
 }
 
+bool TemplateStore::IsTemplateLocked(const Source& s, uint64_t hash) const {
+  auto c = s.counts.find(hash);
+  return c != s.counts.end() && c->second >= static_cast<uint32_t>(min_pages_);
+}
+
 bool TemplateStore::IsTemplate(std::string_view source, uint64_t hash) const {
+  std::shared_lock lock(mu_);
   auto it = sources_.find(std::string(source));
-  if (it == sources_.end()) return false;
-  auto c = it->second.counts.find(hash);
-  return c != it->second.counts.end() && c->second >= static_cast<uint32_t>(min_pages_);
+  return it != sources_.end() && IsTemplateLocked(it->second, hash);
+}
+
+void TemplateStore::TemplateLines(std::string_view source, std::span<const uint64_t> hashes,
+                                  std::vector<char>& flags) const {
+  flags.assign(hashes.size(), 0);
+  std::shared_lock lock(mu_);
+  auto it = sources_.find(std::string(source));
+  if (it == sources_.end()) return;
+  for (size_t i = 0; i < hashes.size(); ++i) flags[i] = IsTemplateLocked(it->second, hashes[i]) ? 1 : 0;
+}
+
+size_t TemplateStore::source_count() const {
+  std::shared_lock lock(mu_);
+  return sources_.size();
 }
 
 void TemplateStore::Shrink(Source& s) {
@@ -105,6 +124,7 @@ void TemplateStore::EvictSource() {
 
 bool TemplateStore::Observe(std::string_view source, uint64_t page_key, uint64_t body_key,
                             std::span<const uint64_t> hashes) {
+  std::unique_lock lock(mu_);
   std::string key(source);
   auto it = sources_.find(key);
   if (it == sources_.end()) {
@@ -126,12 +146,14 @@ bool TemplateStore::Observe(std::string_view source, uint64_t page_key, uint64_t
 }
 
 size_t TemplateStore::line_count() const {
+  std::shared_lock lock(mu_);
   size_t n = 0;
   for (const auto& [name, s] : sources_) n += s.counts.size();
   return n;
 }
 
 size_t TemplateStore::page_key_count() const {
+  std::shared_lock lock(mu_);
   size_t n = 0;
   for (const auto& [name, s] : sources_) n += s.keys.size();
   return n;
@@ -143,6 +165,8 @@ size_t TemplateStore::page_key_count() const {
 // field; it is still read (its sources start with no remembered pages).
 // Size: at most max_sources x (max_lines + 2 x max_pages) short lines.
 Status TemplateStore::Save(const std::string& path) const {
+  // Alone, not shared: two copies saving at once would write one .tmp file.
+  std::unique_lock lock(mu_);
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -172,6 +196,7 @@ Status TemplateStore::Save(const std::string& path) const {
 }
 
 Status TemplateStore::Load(const std::string& path) {
+  std::unique_lock lock(mu_);
   std::ifstream in(path);
   if (!in) return Status::NotFound("templates: no state at " + path);
   std::string line;

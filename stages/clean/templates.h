@@ -16,10 +16,14 @@
 // restart keeps what was learnt; without the file it is simply relearnt from
 // the stream.
 //
-// Thread-safety: none; one instance per stage instance (one thread).
+// Thread-safety: every member function may be called from several threads at
+// once (the copies of `clean` in one process share one store: a site's
+// template is learnt from its pages whichever copy cleaned them). Lookups
+// share a lock; Observe and Load take it alone.
 #pragma once
 
 #include <cstdint>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +47,10 @@ class TemplateStore {
 
   // True when `hash` has been seen on at least min_pages pages of `source`.
   bool IsTemplate(std::string_view source, uint64_t hash) const;
+  // The same for each of a page's line hashes at once (one lookup of the
+  // source, one lock): `flags[i]` for `hashes[i]`; flags is resized to fit.
+  void TemplateLines(std::string_view source, std::span<const uint64_t> hashes,
+                     std::vector<char>& flags) const;
 
   // Records one page's distinct line hashes, unless the source has already
   // counted a page with the same `page_key` (hash of its id) or the same
@@ -56,7 +64,7 @@ class TemplateStore {
   Status Save(const std::string& path) const;
   Status Load(const std::string& path);
 
-  size_t source_count() const { return sources_.size(); }
+  size_t source_count() const;
   size_t line_count() const;
   // Page keys (id and text) remembered over all sources.
   size_t page_key_count() const;
@@ -83,6 +91,8 @@ class TemplateStore {
     uint64_t pages = 0;
     uint64_t last_used = 0;
   };
+  // Under mu_ (held by the caller).
+  bool IsTemplateLocked(const Source& s, uint64_t hash) const;
   void Shrink(Source& s);
   void EvictSource();
   void Remember(Source& s, uint64_t key) const;
@@ -91,8 +101,9 @@ class TemplateStore {
   size_t max_lines_;
   int min_pages_;
   size_t max_keys_;
-  uint64_t clock_ = 0;
-  std::unordered_map<std::string, Source> sources_;
+  mutable std::shared_mutex mu_;
+  uint64_t clock_ = 0;                                 // under mu_, alone
+  std::unordered_map<std::string, Source> sources_;  // under mu_
 };
 
 }  // namespace newsflow::clean

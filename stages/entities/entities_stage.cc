@@ -53,8 +53,8 @@ std::string DataKey(const std::string& dir, const std::string& code) {
 // of one each: the weight table and lists are most of a copy's memory (about
 // 60 MB for ar + en) and of its start-up. DataKey names every file the load
 // reads, so a model or list changed on disk is read again by the next Open.
-SharedLoads<LanguageData>& LanguageLoads() {
-  static SharedLoads<LanguageData> loads;
+SharedLoads<const LanguageData>& LanguageLoads() {
+  static SharedLoads<const LanguageData> loads;
   return loads;
 }
 

@@ -52,8 +52,8 @@ struct FastTextEngine::Model {
   uint32_t bucket = 0;
 };
 
-SharedLoads<FastTextEngine::Model>& FastTextEngine::Loaded() {
-  static SharedLoads<Model> loads;
+SharedLoads<const FastTextEngine::Model>& FastTextEngine::Loaded() {
+  static SharedLoads<const Model> loads;
   return loads;
 }
 

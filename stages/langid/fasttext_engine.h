@@ -83,7 +83,7 @@ class FastTextEngine {
   explicit FastTextEngine(std::shared_ptr<const Model> m) : m_(std::move(m)) {}
   static Result<std::shared_ptr<const Model>> LoadModel(const std::string& path);
   // The models this process holds, by file and its FileStamp.
-  static SharedLoads<Model>& Loaded();
+  static SharedLoads<const Model>& Loaded();
   const std::vector<FastTextGuess>& Finish(UScriptCode script);
   // Reads the pruning index of `path` into m.ngram_rows; false when the file
   // is not in the layout this code knows (then libfasttext does the work).

@@ -45,6 +45,12 @@ struct StageContext {
   std::string data_dir;    // the repository's data/ (models, compiled lists)
   std::string corpus_dir;  // ../shared/corpus or $NEWSFLOW_CORPUS_DIR; may not exist
   std::string state_dir;   // writable; a stage may persist learnt state here
+  // The copies of a stage in one process (`--instances N`) each get a
+  // state_dir of their own (instance-2, ...: one file for all would keep only
+  // the copy saved last); this is the first copy's, the same for every copy:
+  // where a stage that shares what its copies learn keeps it. Empty: as
+  // state_dir.
+  std::string shared_state_dir = {};
 };
 
 class Stage {

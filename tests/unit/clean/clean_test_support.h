@@ -22,13 +22,16 @@ namespace newsflow::testing {
 using Given = std::map<std::string, std::string>;
 
 struct CleanHarness {
-  explicit CleanHarness(std::map<std::string, std::string> given = {}, std::string state_dir = "") {
+  // `shared_state_dir`: the first copy's state folder, for a copy of the
+  // stage (as `run --instances N` opens them); "" for a stage on its own.
+  explicit CleanHarness(std::map<std::string, std::string> given = {}, std::string state_dir = "",
+                        std::string shared_state_dir = "") {
     desc = CleanStageDescriptor();
     auto s = Settings::Parse(desc.options, given, "clean");
     if (!s.ok()) throw std::runtime_error(s.status().ToString());
     settings = std::make_unique<Settings>(std::move(*s));
     ctx = std::make_unique<StageContext>(StageContext{*settings, registry, NEWSFLOW_SOURCE_DIR "/stages/clean/data",
-                                                      CorpusDir(), state_dir});
+                                                      CorpusDir(), state_dir, shared_state_dir});
     stage = desc.create();
     open_status = stage->Open(*ctx);
   }
