@@ -4,7 +4,6 @@
 // cleaned them (each copy learnt from its own share of the pages before:
 // about N x min_pages pages with N copies).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -22,14 +21,11 @@ using testing::CleanHarness;
 using testing::Forwarded;
 using testing::TextArticle;
 
-struct TempDir {
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("clean_copies_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
+// A state folder for the first copy, with the second's inside it.
+struct TempDir : testing::TempStateDir {
+  explicit TempDir(const std::string& name) : TempStateDir("copies_" + name) {
     fs::create_directories(path / "instance-2");
   }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path path;
 };
 
 const char kMenu[] = "Island Courier: subscribe for one euro a month";

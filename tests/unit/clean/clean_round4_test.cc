@@ -25,15 +25,8 @@ using testing::Forwarded;
 using testing::TextArticle;
 
 // A state directory of its own for each test, removed at the end.
-struct StateDir {
-  explicit StateDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("clean_r4_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~StateDir() { fs::remove_all(path); }
-  std::string file() const { return (path / "clean_templates.txt").string(); }
-  fs::path path;
+struct StateDir : testing::TempStateDir {
+  explicit StateDir(const std::string& name) : TempStateDir("r4_" + name) {}
 };
 
 // A story whose body lines are all short enough to be counted by template

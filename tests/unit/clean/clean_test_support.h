@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -41,6 +42,19 @@ struct CleanHarness {
   std::unique_ptr<StageContext> ctx;
   std::unique_ptr<Stage> stage;
   Status open_status;
+};
+
+// A state folder of its own for a test (under the temporary directory, named
+// after the test and the process), removed at the end.
+struct TempStateDir {
+  explicit TempStateDir(const std::string& name)
+      : path(std::filesystem::temp_directory_path() / ("clean_" + name + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempStateDir() { std::filesystem::remove_all(path); }
+  std::string file() const { return (path / "clean_templates.txt").string(); }
+  std::filesystem::path path;
 };
 
 inline Article TextArticle(std::string body, std::string source = "test-source",
