@@ -641,10 +641,8 @@ Result<std::unique_ptr<FlowController>> DeadLetterFlow(const KafkaOptions& kafka
                                                        const CommonOptions& c,
                                                        const std::string& dlq_topic,
                                                        bool flow_control, bool reader_optional) {
-  if (!kafka.embedded || !flow_control) return std::unique_ptr<FlowController>();
-  FlowController::Limits limits = FlowController::Limits::For(kafka);
-  limits.only_once_read = reader_optional;
-  return FlowController::Start(kafka, dlq_topic, Ns(c, GroupFor("dlq-sink")), limits);
+  if (!flow_control) return std::unique_ptr<FlowController>();
+  return FlowController::ForDeadLetters(kafka, dlq_topic, Ns(c, GroupFor("dlq-sink")), reader_optional);
 }
 
 Status UsePipeline(CommonOptions& c, SinkOptions& o) {
@@ -1544,6 +1542,11 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   so.dlq_topic = Ns(c, kDeadLetterTopic);
   so.downstream_group = Ns(c, DownstreamGroupOf(o.topic));
   so.producer_name = "watch";
+  // Dead letters (unparseable feeds, oversized articles) wait for the
+  // dead-letter sink's group once it has read, as `produce`'s do: the sink
+  // starts its own controller, so one that follows a restarted broker gets a
+  // new one with its new producer.
+  so.dlq_group = Ns(c, GroupFor("dlq-sink"));
   Status topics = PrepareTopics(*kafka, c, {so.topic, so.dlq_topic}, (*metrics)->registry());
   if (!topics.ok()) return Fail(topics);
   so.max_record_bytes = o.max_record_bytes;

@@ -221,6 +221,60 @@ TEST_F(RobustnessTest, ProduceKeepsEveryDeadLetterOfABurstForARunningDeadLetterS
   EXPECT_EQ(dlq->Log().find("LOST"), std::string::npos) << dlq->Log();
 }
 
+// `watch` wrote its dead letters (feeds it cannot parse, 64 KB of each
+// kept) with no flow control: on the embedded broker, which keeps about
+// 5 MiB of a partition, a burst of them outran a dead-letter sink that fell
+// behind, and the oldest were evicted before it read them (reported LOST).
+// watch now holds its dead letters for the dead-letter sink's group once it
+// has read, as `produce` and `run` do. The sink is stopped (SIGSTOP) while
+// the feeds are polled: a reader that has read and then falls behind.
+TEST_F(RobustnessTest, WatchKeepsEveryDeadLetterForADeadLetterSinkThatFellBehind) {
+  const int kFeeds = 160;  // x 64 KB: 10 MB, twice what the broker keeps of a partition
+  std::string root = dir_ + "/www";
+  std::filesystem::create_directories(root);
+  for (int i = 0; i < kFeeds; ++i)
+    std::ofstream(root + "/f" + std::to_string(i) + ".xml") << "not a feed " << i << " " << std::string(64000, 'a' + i % 26);
+  std::string port;
+  auto server = StartFeedServer(root, dir_ + "/server.log", port);
+  ASSERT_FALSE(port.empty()) << ReadFile(dir_ + "/server.log");
+  {
+    std::ofstream feeds(dir_ + "/feeds.yaml");
+    feeds << "feeds:\n";
+    for (int i = 0; i < kFeeds; ++i)
+      feeds << "  - url: http://127.0.0.1:" << port << "/feed/f" << i << ".xml\n    source: s" << i
+            << "\n    interval_s: 3600\n";
+  }
+  StartBroker(1);
+  auto dlq = Start({"sink", "--topic", "news.dlq", "--output", dir_ + "/dead.jsonl"}, "dlq");
+  ASSERT_TRUE(WaitFor([&] { return dlq->Log().find("assigned 1 partition") != std::string::npos; }, 60s))
+      << dlq->Log();
+  std::this_thread::sleep_for(1s);  // its start committed: the group has read
+  dlq->Signal(SIGSTOP);
+  auto watch = Start({"watch", "--feeds", dir_ + "/feeds.yaml", "--state", dir_ + "/feeds.state",
+                      "--politeness-ms", "0", "--allow-private-addresses"},
+                     "watch");
+  // watch held back by the stopped sink (said after 5 s), or 20 s of polling.
+  WaitFor([&] { return ReadFile(dir_ + "/watch.log").find("flow control holds back") != std::string::npos; }, 20s);
+  std::this_thread::sleep_for(3s);
+  dlq->Signal(SIGCONT);
+  // Dead letters name their feed; a feed polled again (after its backoff)
+  // may be dead-lettered twice: count the feeds.
+  auto feeds_seen = [&] {
+    std::set<std::string> seen;
+    for (const auto& line : ReadLines(dir_ + "/dead.jsonl")) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_discarded() && j.contains("key")) seen.insert(j.at("key").get<std::string>());
+    }
+    return seen.size();
+  };
+  bool all = WaitFor([&] { return feeds_seen() >= static_cast<size_t>(kFeeds); }, 120s);
+  for (auto* p : {watch.get(), dlq.get()}) p->Signal(SIGTERM);
+  EXPECT_EQ(watch->Wait(60s), 0) << watch->Log();
+  EXPECT_EQ(dlq->Wait(60s), 0) << dlq->Log();
+  EXPECT_TRUE(all) << feeds_seen() << " of " << kFeeds << " feeds' dead letters\n" << dlq->Log();
+  EXPECT_EQ(dlq->Log().find("LOST"), std::string::npos) << dlq->Log();
+}
+
 // With no dead-letter sink at all, the same burst does not hold `produce`:
 // nobody reads them, and it must not wait for ever for a reader nobody started.
 TEST_F(RobustnessTest, ProduceDoesNotWaitForADeadLetterSinkThatNeverRan) {

@@ -30,7 +30,13 @@ Result<std::unique_ptr<KafkaArticleSink>> KafkaArticleSink::Create(const KafkaOp
       if (!flow.ok()) return flow.status();
       s->flow_ = std::move(*flow);
     }
+    if (o.dlq_flow == nullptr && !o.dlq_group.empty()) {
+      auto dlq = FlowController::ForDeadLetters(kafka, o.dlq_topic, o.dlq_group, /*reader_optional=*/true);
+      if (!dlq.ok()) return dlq.status();
+      s->own_dlq_flow_ = std::move(*dlq);
+    }
   }
+  s->dlq_flow_ = o.dlq_flow != nullptr ? o.dlq_flow : s->own_dlq_flow_.get();
   s->metrics_ = std::make_unique<StageMetrics>(registry, o.producer_name, "", o.topic);
   s->paused_ = &MetricFamilies::For(registry).flow_paused.Add({{"stage", o.producer_name}});
   s->queue_ = &MetricFamilies::For(registry).producer_queue.Add({{"stage", o.producer_name}});
@@ -140,7 +146,7 @@ Status KafkaArticleSink::ProduceHeld(uint64_t seq, const Unacked& u) {
           std::lock_guard<std::mutex> lock(unacked_mu_);
           unacked_.erase(seq);
         }
-        if (FlowController* f = dead_letter ? options_.dlq_flow : flow_.get()) f->NoteAcked();
+        if (FlowController* f = dead_letter ? dlq_flow_ : flow_.get()) f->NoteAcked();
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
           if (dead_letter) return;
           acked_.fetch_add(1);
@@ -295,7 +301,7 @@ void KafkaArticleSink::Abandon() {
 }
 
 Status KafkaArticleSink::PublishDeadLetter(const DeadLetter& d) {
-  FlowController* flow = options_.dlq_flow;
+  FlowController* flow = dlq_flow_;
   if (flow != nullptr && flow->Blocked()) NEWSFLOW_RETURN_IF_ERROR(WaitFor(*flow));
   std::string json = EncodeDeadLetter(d);
   metrics_->DeadLettered(d.reason_code).Increment();

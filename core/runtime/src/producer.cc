@@ -235,6 +235,15 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   return f;
 }
 
+Result<std::unique_ptr<FlowController>> FlowController::ForDeadLetters(const KafkaOptions& o,
+                                                                       std::string topic, std::string group,
+                                                                       bool reader_optional) {
+  if (!o.embedded) return std::unique_ptr<FlowController>();
+  Limits limits = Limits::For(o);
+  limits.only_once_read = reader_optional;
+  return Start(o, std::move(topic), std::move(group), limits);
+}
+
 FlowController::~FlowController() {
   stop_ = true;
   if (thread_) thread_->join();

@@ -51,6 +51,11 @@ class KafkaArticleSink final : public ArticleSink {
     // for it as articles wait for theirs (`run`, whose dead-letter sink is
     // known to read the topic).
     FlowController* dlq_flow = nullptr;
+    // Without dlq_flow: the group of a dead-letter sink that may read
+    // `dlq_topic`; with flow control on, the sink starts a controller of its
+    // own that holds dead letters for it once it has read
+    // (FlowController::ForDeadLetters, reader optional). Empty: none.
+    std::string dlq_group;
   };
 
   ~KafkaArticleSink() override;
@@ -119,6 +124,8 @@ class KafkaArticleSink final : public ArticleSink {
   std::atomic<bool> renewing_{false};
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<FlowController> flow_;
+  std::unique_ptr<FlowController> own_dlq_flow_;  // Options::dlq_group's
+  FlowController* dlq_flow_ = nullptr;             // Options::dlq_flow, else own_dlq_flow_; may be null
   const std::atomic<bool>* stop_ = nullptr;
   std::atomic<bool> never_stop_{false};
   std::atomic<int64_t> published_{0}, acked_{0}, failed_{0};

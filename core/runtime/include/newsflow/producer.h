@@ -101,6 +101,14 @@ class FlowController {
 
   static Result<std::unique_ptr<FlowController>> Start(const KafkaOptions& o, std::string topic,
                                                        std::string group, Limits limits);
+  // Flow control of dead letters written to `topic` for the dead-letter sink's
+  // `group`: only on the embedded broker, which keeps about 5 MiB of a
+  // partition (a real cluster keeps days), so null elsewhere. With
+  // `reader_optional` (a writer that does not know a dead-letter sink runs:
+  // `produce`, `watch`, a separate `stage`) it holds the writer only once the
+  // group has read (committed) once: nobody may ever start one.
+  static Result<std::unique_ptr<FlowController>> ForDeadLetters(const KafkaOptions& o, std::string topic,
+                                                                std::string group, bool reader_optional);
   ~FlowController();
 
   // True while the last check found a partition over its limit, or when what
