@@ -615,7 +615,8 @@ def main():
             finally:
                 subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
             rf = res["real_fused"][-1] if res["real_fused"] else None
-            print(f"         real Kafka: run {r['rate']:,.0f} articles/s, CPU {r['cpu_ms']:.2f} ms/article; "
+            print(f"         real Kafka: run {r['rate']:,.0f} articles/s, CPU {r['cpu_ms']:.2f} ms/article "
+                  f"(by thread: {fmt_threads(r['threads_ms'])}); "
                   f"{'run --fuse %s articles/s, CPU %.2f ms/article; ' % (format(round(rf['rate']), ','), rf['cpu_ms']) if rf else ''}"
                   f"latency p50 {lat['p50']:.0f} ms p99 {lat['p99']:.0f} ms", flush=True)
     med = statistics.median
@@ -654,6 +655,10 @@ def main():
     threads("run", res["emb"])
     if res["fused"]:
         threads("run --fuse", res["fused"])
+    if res["real"]:
+        threads("run on Apache Kafka (its broker's CPU not counted)", res["real"])
+    if res["real_fused"]:
+        threads("run --fuse on Apache Kafka", res["real_fused"])
 
     def versus(label, runs, mine):
         gr = med(x["rate"] for x in runs)
