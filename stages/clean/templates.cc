@@ -119,7 +119,9 @@ void TemplateStore::EvictSource() {
   for (auto it = sources_.begin(); it != sources_.end(); ++it) {
     if (oldest == sources_.end() || it->second.last_used < oldest->second.last_used) oldest = it;
   }
-  if (oldest != sources_.end()) sources_.erase(oldest);
+  if (oldest == sources_.end()) return;
+  lines_.fetch_sub(oldest->second.counts.size(), std::memory_order_relaxed);
+  sources_.erase(oldest);
 }
 
 bool TemplateStore::Observe(std::string_view source, uint64_t page_key, uint64_t body_key,
@@ -140,16 +142,12 @@ bool TemplateStore::Observe(std::string_view source, uint64_t page_key, uint64_t
   Remember(s, body_key);
   if (seen) return false;
   ++s.pages;
+  const size_t before = s.counts.size();
   for (uint64_t h : hashes) ++s.counts[h];
   if (s.counts.size() > max_lines_) Shrink(s);
+  lines_.fetch_add(s.counts.size(), std::memory_order_relaxed);
+  lines_.fetch_sub(before, std::memory_order_relaxed);
   return true;
-}
-
-size_t TemplateStore::line_count() const {
-  std::shared_lock lock(mu_);
-  size_t n = 0;
-  for (const auto& [name, s] : sources_) n += s.counts.size();
-  return n;
 }
 
 size_t TemplateStore::page_key_count() const {
@@ -234,9 +232,12 @@ Status TemplateStore::Load(const std::string& path) {
       if (std::sscanf(line.c_str(), "%" SCNx64 " %u", &h, &c) == 2) cur->counts[h] = c;
     }
   }
+  size_t lines = 0;
   for (auto& [name, s] : sources_) {
     if (s.counts.size() > max_lines_) Shrink(s);
+    lines += s.counts.size();
   }
+  lines_.store(lines, std::memory_order_relaxed);
   return Status::OK();
 }
 

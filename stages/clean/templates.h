@@ -22,6 +22,7 @@
 // share a lock; Observe and Load take it alone.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <shared_mutex>
 #include <span>
@@ -65,7 +66,9 @@ class TemplateStore {
   Status Load(const std::string& path);
 
   size_t source_count() const;
-  size_t line_count() const;
+  // Line hashes held over all sources (kept as they change: read for every
+  // page, it summed up to template_max_sources maps).
+  size_t line_count() const { return lines_.load(std::memory_order_relaxed); }
   // Page keys (id and text) remembered over all sources.
   size_t page_key_count() const;
 
@@ -102,6 +105,7 @@ class TemplateStore {
   int min_pages_;
   size_t max_keys_;
   mutable std::shared_mutex mu_;
+  std::atomic<size_t> lines_{0};                     // written under mu_, alone
   uint64_t clock_ = 0;                                 // under mu_, alone
   std::unordered_map<std::string, Source> sources_;  // under mu_
 };

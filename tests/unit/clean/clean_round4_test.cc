@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -209,6 +210,51 @@ TEST(CleanRound4Test, OldFormatStateStillLoads) {
   EXPECT_EQ(s.page_key_count(), 0u);
   EXPECT_TRUE(s.Observe("island courier", 7, 8, std::vector<uint64_t>{0xbb}));
   EXPECT_FALSE(s.Observe("island courier", 7, 9, std::vector<uint64_t>{0xbb}));
+}
+
+// The number of line hashes held (a gauge read for every page) is kept as
+// the store changes, not summed over up to template_max_sources sources each
+// time: it follows new lines, shrinking, a source's eviction and a load. The
+// lines a saved file lists per source ("S <pages> <lines> ...") are the
+// independent count it is checked against.
+size_t LinesInFile(const std::string& path) {
+  std::ifstream in(path);
+  size_t n = 0;
+  for (std::string l; std::getline(in, l);) {
+    if (l.rfind("S ", 0) != 0) continue;
+    std::istringstream ls(l.substr(2));
+    size_t pages = 0, lines = 0;
+    ls >> pages >> lines;
+    n += lines;
+  }
+  return n;
+}
+
+std::vector<uint64_t> Lines(uint64_t from, uint64_t n) {
+  std::vector<uint64_t> v;
+  for (uint64_t i = 0; i < n; ++i) v.push_back(from + i);
+  return v;
+}
+
+TEST(CleanRound4Test, LineCountFollowsNewLinesShrinkingEvictionAndLoad) {
+  StateDir dir("lines");
+  clean::TemplateStore s(/*max_sources=*/2, /*max_lines=*/16, 3);
+  EXPECT_EQ(s.line_count(), 0u);
+  s.Observe("a", 1, 101, Lines(0, 10));
+  s.Observe("a", 2, 102, Lines(5, 10));  // 5 lines again, 5 new: 15
+  EXPECT_EQ(s.line_count(), 15u);
+  s.Observe("b", 3, 103, Lines(100, 8));
+  EXPECT_EQ(s.line_count(), 23u);
+  s.Observe("c", 4, 104, Lines(200, 4));  // a third source: "a", the least recent, goes
+  EXPECT_EQ(s.source_count(), 2u);
+  EXPECT_EQ(s.line_count(), 12u);
+  s.Observe("b", 5, 105, Lines(300, 10));  // 18 > 16: b's rarest lines go (down to <= 12)
+  ASSERT_TRUE(s.Save(dir.file()).ok());
+  EXPECT_EQ(s.line_count(), LinesInFile(dir.file()));
+  EXPECT_LE(s.line_count(), 4u + 12u);
+  clean::TemplateStore t(2, 16, 3);
+  ASSERT_TRUE(t.Load(dir.file()).ok());
+  EXPECT_EQ(t.line_count(), s.line_count());
 }
 
 }  // namespace
