@@ -115,26 +115,32 @@ void TemplateStore::Shrink(Source& s) {
 }
 
 void TemplateStore::EvictSource() {
-  auto oldest = sources_.end();
-  for (auto it = sources_.begin(); it != sources_.end(); ++it) {
-    if (oldest == sources_.end() || it->second.last_used < oldest->second.last_used) oldest = it;
+  if (lru_.empty()) return;
+  auto oldest = sources_.find(lru_.back());
+  if (oldest != sources_.end()) {
+    lines_.fetch_sub(oldest->second.counts.size(), std::memory_order_relaxed);
+    sources_.erase(oldest);
   }
-  if (oldest == sources_.end()) return;
-  lines_.fetch_sub(oldest->second.counts.size(), std::memory_order_relaxed);
-  sources_.erase(oldest);
+  lru_.pop_back();
+}
+
+TemplateStore::Source& TemplateStore::Use(const std::string& name) {
+  auto it = sources_.find(name);
+  if (it != sources_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second.lru_pos);
+    return it->second;
+  }
+  if (sources_.size() >= max_sources_) EvictSource();
+  Source& s = sources_[name];
+  lru_.push_front(name);
+  s.lru_pos = lru_.begin();
+  return s;
 }
 
 bool TemplateStore::Observe(std::string_view source, uint64_t page_key, uint64_t body_key,
                             std::span<const uint64_t> hashes) {
   std::unique_lock lock(mu_);
-  std::string key(source);
-  auto it = sources_.find(key);
-  if (it == sources_.end()) {
-    if (sources_.size() >= max_sources_) EvictSource();
-    it = sources_.emplace(std::move(key), Source{}).first;
-  }
-  Source& s = it->second;
-  s.last_used = ++clock_;
+  Source& s = Use(std::string(source));
   const bool seen = s.key_set.Contains(page_key) || s.key_set.Contains(body_key);
   // Remember both keys even for a page seen before: a republished copy's new
   // id, or an updated text under a known id, is then known too.
@@ -204,6 +210,7 @@ Status TemplateStore::Load(const std::string& path) {
   }
   const bool v2 = line == kHeaderV2;
   sources_.clear();
+  lru_.clear();
   Source* cur = nullptr;
   while (std::getline(in, line)) {
     if (line.rfind("S ", 0) == 0) {
@@ -219,9 +226,8 @@ Status TemplateStore::Load(const std::string& path) {
         cur = nullptr;
         continue;
       }
-      cur = &sources_[name];
+      cur = &Use(name);  // the file's last source ends up the most recently used
       cur->pages = pages;
-      cur->last_used = ++clock_;
       cur->keys.reserve(std::min(keys, max_keys_));
     } else if (line.rfind("P ", 0) == 0) {
       uint64_t k = 0;

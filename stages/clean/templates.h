@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <list>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -92,12 +93,15 @@ class TemplateStore {
     size_t ring_pos = 0;
     KeySet key_set;  // the same keys, for lookup
     uint64_t pages = 0;
-    uint64_t last_used = 0;
+    std::list<std::string>::iterator lru_pos;  // its place in lru_
   };
   // Under mu_ (held by the caller).
   bool IsTemplateLocked(const Source& s, uint64_t hash) const;
   void Shrink(Source& s);
-  void EvictSource();
+  void EvictSource();  // the least recently used, in constant time
+  // The source named `name`, made the most recently used; added (evicting
+  // one when full) if new. Under mu_, alone.
+  Source& Use(const std::string& name);
   void Remember(Source& s, uint64_t key) const;
 
   size_t max_sources_;
@@ -106,8 +110,8 @@ class TemplateStore {
   size_t max_keys_;
   mutable std::shared_mutex mu_;
   std::atomic<size_t> lines_{0};                     // written under mu_, alone
-  uint64_t clock_ = 0;                                 // under mu_, alone
   std::unordered_map<std::string, Source> sources_;  // under mu_
+  std::list<std::string> lru_;  // under mu_: the sources' names, most recently used first
 };
 
 }  // namespace newsflow::clean
