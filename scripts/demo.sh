@@ -19,7 +19,7 @@ import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     r = json.loads(line)
     clean, lang = r.get("clean") or {}, r.get("lang") or {}
-    ents = r.get("entities") or []
+    ents = (r.get("title_entities") or []) + (r.get("entities") or [])  # the headline's first
     names = ", ".join(f"{e['text']} ({e['type']})" for e in ents[:6])
     title = (clean.get("title") or r.get("meta", {}).get("title") or "(no title found: " + r["id"] + ")")[:70]
     print(f"- {title} | {lang.get('code', '?')} {lang.get('confidence', 0):.2f} | {len(ents)}: {names}")

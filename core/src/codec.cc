@@ -125,20 +125,29 @@ Status DecodeLang(dom::element e, LangSection& l) {
   return Status::OK();
 }
 
-Status DecodeEntities(dom::element e, std::vector<Entity>& out) {
+// The names an entity list's messages use: "entities" or "title_entities".
+struct EntityFieldNames {
+  std::string_view list, item, text, type, start, end, canonical;
+};
+constexpr EntityFieldNames kEntityNames{"entities", "entities[]", "entities[].text", "entities[].type",
+                                        "entities[].start", "entities[].end", "entities[].canonical"};
+constexpr EntityFieldNames kTitleEntityNames{"title_entities", "title_entities[]", "title_entities[].text",
+                                             "title_entities[].type", "title_entities[].start",
+                                             "title_entities[].end", "title_entities[].canonical"};
+
+Status DecodeEntities(dom::element e, std::vector<Entity>& out, const EntityFieldNames& n) {
   dom::array arr;
-  if (e.get_array().get(arr)) return TypeError("entities", "an array");
+  if (e.get_array().get(arr)) return TypeError(n.list, "an array");
   for (dom::element item : arr) {
     dom::object o;
-    if (item.get_object().get(o)) return TypeError("entities[]", "an object");
+    if (item.get_object().get(o)) return TypeError(n.item, "an object");
     Entity ent;
     for (auto [k, v] : o) {
-      if (k == "text") NEWSFLOW_RETURN_IF_ERROR(GetString(v, "entities[].text", ent.text));
-      else if (k == "type") NEWSFLOW_RETURN_IF_ERROR(GetString(v, "entities[].type", ent.type));
-      else if (k == "start") NEWSFLOW_RETURN_IF_ERROR(GetInt(v, "entities[].start", ent.start));
-      else if (k == "end") NEWSFLOW_RETURN_IF_ERROR(GetInt(v, "entities[].end", ent.end));
-      else if (k == "canonical")
-        NEWSFLOW_RETURN_IF_ERROR(GetString(v, "entities[].canonical", ent.canonical));
+      if (k == "text") NEWSFLOW_RETURN_IF_ERROR(GetString(v, n.text, ent.text));
+      else if (k == "type") NEWSFLOW_RETURN_IF_ERROR(GetString(v, n.type, ent.type));
+      else if (k == "start") NEWSFLOW_RETURN_IF_ERROR(GetInt(v, n.start, ent.start));
+      else if (k == "end") NEWSFLOW_RETURN_IF_ERROR(GetInt(v, n.end, ent.end));
+      else if (k == "canonical") NEWSFLOW_RETURN_IF_ERROR(GetString(v, n.canonical, ent.canonical));
     }
     out.push_back(std::move(ent));
   }
@@ -225,7 +234,10 @@ Status Codec::Decode(std::string_view json, Article& out) {
       NEWSFLOW_RETURN_IF_ERROR(DecodeLang(value, *out.lang));
     } else if (key == "entities") {
       out.entities.emplace();
-      NEWSFLOW_RETURN_IF_ERROR(DecodeEntities(value, *out.entities));
+      NEWSFLOW_RETURN_IF_ERROR(DecodeEntities(value, *out.entities, kEntityNames));
+    } else if (key == "title_entities") {
+      out.title_entities.emplace();
+      NEWSFLOW_RETURN_IF_ERROR(DecodeEntities(value, *out.title_entities, kTitleEntityNames));
     } else if (key == "trace") {
       NEWSFLOW_RETURN_IF_ERROR(DecodeTrace(value, out.trace));
     } else {
@@ -291,9 +303,9 @@ void Codec::Encode(const Article& a, std::string& out) {
     w.EndArray();
     w.EndObject();
   }
-  if (a.entities) {
-    w.Key("entities").BeginArray();
-    for (const auto& e : *a.entities) {
+  auto write_entities = [&w](const char* key, const std::vector<Entity>& list) {
+    w.Key(key).BeginArray();
+    for (const auto& e : list) {
       w.BeginObject();
       w.Key("text").String(e.text).Key("type").String(e.type);
       w.Key("start").Int(e.start).Key("end").Int(e.end);
@@ -301,7 +313,9 @@ void Codec::Encode(const Article& a, std::string& out) {
       w.EndObject();
     }
     w.EndArray();
-  }
+  };
+  if (a.entities) write_entities("entities", *a.entities);
+  if (a.title_entities) write_entities("title_entities", *a.title_entities);
   if (!a.trace.empty()) {
     w.Key("trace").BeginArray();
     for (const auto& t : a.trace) {

@@ -152,20 +152,42 @@ class EntitiesStage final : public Stage {
     if (!IsValidUtf8(text)) return Skip(a, "invalid_utf8", "invalid UTF-8 in clean.text: not tagged");
     const std::string_view view = CutUtf8(text, max_text_bytes_);
 
-    it->second->recognizer->Find(view, &found_scratch_);
-    std::vector<Entity> out;
+    // The headline is tagged with the text, as its first paragraph: a name
+    // only in the headline is found too, and names in both get one canonical
+    // form and are propagated between them. Its spans go to title_entities
+    // (offsets into clean.title), the rest to entities (into clean.text).
+    const std::string& title = a.clean->title;
+    const bool with_title = !title.empty() && IsValidUtf8(title) && title.find('\n') == std::string::npos;
+    std::string_view input = view;
+    int64_t title_cp = 0;
+    if (with_title) {
+      document_.assign(title).append("\n\n").append(view);
+      input = document_;
+      title_cp = CountCodePoints(title);
+    }
+    it->second->recognizer->Find(input, &found_scratch_);
+    std::vector<Entity> out, in_title;
     out.reserve(found_scratch_.size());
     for (auto& f : found_scratch_) {
+      const bool title_span = with_title && f.end <= title_cp;
+      if (with_title && !title_span) {
+        if (f.start < title_cp + 2) continue;  // across the break: never made (a line break ends a sentence)
+        f.start -= title_cp + 2;
+        f.end -= title_cp + 2;
+      }
       if (auto c = found_.find(f.type); c != found_.end()) c->second->Increment();
-      out.push_back({std::move(f.text), std::move(f.type), f.start, f.end, std::move(f.canonical)});
+      (title_span ? in_title : out)
+          .push_back({std::move(f.text), std::move(f.type), f.start, f.end, std::move(f.canonical)});
     }
     std::string note = code + (a.lang ? "" : " (guessed from script)") + ": " +
-                       std::to_string(out.size()) + " entities";
+                       std::to_string(out.size()) + " entities" +
+                       (with_title ? " + " + std::to_string(in_title.size()) + " in the title" : "");
     if (view.size() < text.size()) {
       note += ", tagged the first " + std::to_string(view.size()) + " of " +
               std::to_string(text.size()) + " bytes";
     }
     a.entities = std::move(out);
+    if (with_title) a.title_entities = std::move(in_title);
     a.trace.push_back({kStageName, NowRfc3339(), std::move(note)});
     return Outcome::Forward();
   }
@@ -181,6 +203,7 @@ class EntitiesStage final : public Stage {
   size_t max_text_bytes_ = 0;
   bool guess_language_ = true;
   std::vector<entities::FoundEntity> found_scratch_;
+  std::string document_;  // the headline and the text, reused across records
   std::map<std::string, prometheus::Counter*, std::less<>> found_;
   std::map<std::string, prometheus::Counter*, std::less<>> skipped_;
 };

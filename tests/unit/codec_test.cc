@@ -27,6 +27,7 @@ TEST(CodecTest, RoundTripsEveryField) {
                          {{"adblock", 2}}};
   a.lang = LangSection{"ar", 0.93, "Arab", "cld2", {{5, 20, "en", 0.8}}};
   a.entities = std::vector<Entity>{{"العراق", "LOC", 0, 6, "العراق"}};
+  a.title_entities = std::vector<Entity>{{"Title", "MISC", 0, 5, "Title"}};
   a.trace.push_back({"clean", "2026-11-23T10:00:01Z", "note"});
   std::string json = Codec::Encode(a);
 
@@ -50,6 +51,10 @@ TEST(CodecTest, RoundTripsEveryField) {
   EXPECT_EQ(b.lang->spans[0].end, 20);
   ASSERT_TRUE(b.entities.has_value());
   EXPECT_EQ((*b.entities)[0].canonical, "العراق");
+  ASSERT_TRUE(b.title_entities.has_value());
+  ASSERT_EQ(b.title_entities->size(), 1u);
+  EXPECT_EQ((*b.title_entities)[0].end, 5);
+  EXPECT_EQ((*b.title_entities)[0].type, "MISC");
   ASSERT_EQ(b.trace.size(), 1u);
   EXPECT_EQ(Codec::Encode(b), json);  // stable re-encoding
 }
@@ -126,6 +131,12 @@ TEST(CodecTest, RejectsWrongTypesAndUnknownContentType) {
   EXPECT_EQ(codec.Decode(R"({"id":"x","source":"s","fetched_at":"t","content_type":"image/png","body":""})", a).code(),
             StatusCode::kSchema);
   EXPECT_EQ(codec.Decode(R"([1,2])", a).code(), StatusCode::kSchema);
+  // A malformed title_entities is named as such.
+  Status st = codec.Decode(
+      R"({"id":"x","source":"s","fetched_at":"2026-01-01T00:00:00Z","content_type":"text/plain","body":"","title_entities":[{"start":"0"}]})",
+      a);
+  EXPECT_EQ(st.code(), StatusCode::kSchema);
+  EXPECT_NE(st.message().find("title_entities[].start"), std::string::npos) << st.ToString();
 }
 
 TEST(CodecTest, EscapesControlCharacters) {

@@ -77,6 +77,9 @@ struct Article {
   std::optional<CleanSection> clean;
   std::optional<LangSection> lang;
   std::optional<std::vector<Entity>> entities;
+  // Names in clean.title (offsets into it), set by `entities` beside
+  // `entities` when the article has a title.
+  std::optional<std::vector<Entity>> title_entities;
 
   std::vector<TraceEntry> trace;
   // Unknown top-level members: name -> raw JSON value, written back verbatim.

@@ -67,6 +67,42 @@ TEST_F(EntitiesStageTest, TagsArabicWithCodePointOffsets) {
   EXPECT_EQ(a.trace.back().stage, "entities");
 }
 
+// The headline is tagged too: a name only in clean.title comes out in
+// title_entities with offsets into the title, while entities keeps its
+// offsets into clean.text (the demo's "... شمال لبنان" had no لبنان before).
+TEST_F(EntitiesStageTest, TagsTheHeadlineIntoTitleEntities) {
+  auto spans_match = [](const std::string& s, const std::vector<Entity>& list) {
+    for (const Entity& e : list) {
+      const size_t b = ByteOffsetOfCodePoint(s, e.start);
+      EXPECT_EQ(s.substr(b, ByteOffsetOfCodePoint(s, e.end) - b), e.text);
+    }
+  };
+  Article a = WithText("أغلقت السلطات عدة طرق رئيسية في محافظة عكار يوم الأحد بعد أمطار غزيرة.\n"
+                       "وقال وزير الداخلية بسام مولوي إن الفرق تعمل في بيروت.",
+                       "ar");
+  a.clean->title = "أمطار غزيرة تغلق طرقا في شمال لبنان";
+  Article body_only = WithText(a.clean->text, "ar");
+  ASSERT_TRUE(stage_->Process(a).ok());
+  ASSERT_TRUE(stage_->Process(body_only).ok());
+  ASSERT_TRUE(a.title_entities.has_value());
+  spans_match(a.clean->title, *a.title_entities);
+  bool lebanon = false;
+  for (const Entity& e : *a.title_entities) lebanon |= e.text == "لبنان" && e.type == "LOC";
+  EXPECT_TRUE(lebanon) << "the headline's لبنان";
+  ASSERT_TRUE(a.entities.has_value());
+  spans_match(a.clean->text, *a.entities);
+  // Offsets into clean.text, as without a title: بيروت is where it was.
+  auto beirut = [](const std::vector<Entity>& list) {
+    for (const Entity& e : list)
+      if (e.text == "بيروت") return e.start;
+    return int64_t{-1};
+  };
+  EXPECT_GE(beirut(*a.entities), 0);
+  EXPECT_EQ(beirut(*a.entities), beirut(*body_only.entities));
+  EXPECT_FALSE(body_only.title_entities.has_value()) << "no title, no title_entities";
+  EXPECT_NE(a.trace.back().note.find("in the title"), std::string::npos) << a.trace.back().note;
+}
+
 TEST_F(EntitiesStageTest, UnsupportedLanguagePassesThrough) {
   Article a = WithText("Bundeskanzler Olaf Scholz reiste nach Paris.", "de");
   auto r = stage_->Process(a);
