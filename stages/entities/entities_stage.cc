@@ -156,8 +156,13 @@ class EntitiesStage final : public Stage {
     // only in the headline is found too, and names in both get one canonical
     // form and are propagated between them. Its spans go to title_entities
     // (offsets into clean.title), the rest to entities (into clean.text).
-    const std::string& title = a.clean->title;
-    const bool with_title = !title.empty() && IsValidUtf8(title) && title.find('\n') == std::string::npos;
+    // A headline is a line; only its first kMaxTitleBytes are tagged (a
+    // record from elsewhere may hold anything there), offsets still into it.
+    constexpr size_t kMaxTitleBytes = 4096;
+    const std::string& full_title = a.clean->title;
+    const bool with_title =
+        !full_title.empty() && IsValidUtf8(full_title) && full_title.find('\n') == std::string::npos;
+    const std::string_view title = with_title ? CutUtf8(full_title, kMaxTitleBytes) : std::string_view();
     std::string_view input = view;
     int64_t title_cp = 0;
     if (with_title) {

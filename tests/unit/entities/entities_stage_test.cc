@@ -185,6 +185,18 @@ TEST_F(EntitiesStageTest, EmptyMissingAndHugeTextsDoNotCrash) {
   EXPECT_NE(big.trace.back().note.find("tagged the first"), std::string::npos);
   const int64_t cps = CountCodePoints(huge);
   for (const Entity& e : *big.entities) ASSERT_LE(e.end, cps);
+  // A 3 MB headline (one line): its first 4 KB are tagged, offsets into it.
+  Article big_title = WithText("قال بايدن في واشنطن إن العراق شريك.", "ar");
+  big_title.clean->title = huge;
+  ASSERT_TRUE(stage_->Process(big_title).ok());
+  ASSERT_TRUE(big_title.title_entities.has_value());
+  EXPECT_FALSE(big_title.title_entities->empty());
+  for (const Entity& e : *big_title.title_entities) {
+    ASSERT_LE(e.end, CountCodePoints(std::string_view(huge).substr(0, 4096)));
+    const size_t b = ByteOffsetOfCodePoint(huge, e.start);
+    EXPECT_EQ(huge.substr(b, ByteOffsetOfCodePoint(huge, e.end) - b), e.text);
+  }
+  EXPECT_FALSE(big_title.entities->empty()) << "the text is tagged whatever the headline";
 }
 
 // A data directory of links to the shipped files, without a names list: the
