@@ -32,14 +32,6 @@ std::string Base64(std::string_view in) {
   return out;
 }
 
-// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
-std::string_view CutUtf8(std::string_view s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return s.substr(0, end);
-}
-
 }  // namespace
 
 std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes) {

@@ -259,14 +259,6 @@ bool EndsSentence(std::string_view s) {
          (e >= 3 && s.substr(e - 3, 3) == "\xE2\x80\xA6");  // …
 }
 
-// Cuts `s` to at most `max` bytes on a UTF-8 boundary.
-std::string_view Prefix(std::string_view s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t e = max;
-  while (e > 0 && (static_cast<unsigned char>(s[e]) & 0xC0) == 0x80) --e;
-  return s.substr(0, e);
-}
-
 // The last at most `max` bytes of `s`, starting on a UTF-8 boundary.
 std::string_view Suffix(std::string_view s, size_t max) {
   if (s.size() <= max) return s;
@@ -478,7 +470,7 @@ bool LooksLikeCredit(const PhraseLists& phrases, std::string_view raw, bool fold
   }
   size_t p = FirstBracketSlashOrBar(raw);  // the first bracket, slash or bar
   if (p == raw.size()) p = std::string_view::npos;
-  if (p != std::string_view::npos && has_credit(Prefix(raw.substr(p + 1), 160))) return true;
+  if (p != std::string_view::npos && has_credit(CutUtf8(raw.substr(p + 1), 160))) return true;
   if (!ends_sentence && raw.size() > 60) {
     const std::string_view tail = Suffix(raw, 60);
     const size_t sp = tail.find(' ');  // the first word may be cut
@@ -932,7 +924,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   if (stop_ != nullptr && !stop_->empty()) {
     for (size_t i = 0; i < n && sample.size() < 2000; ++i) {
       if (blocks[i].text.size() > 60) {
-        sample.append(Prefix(blocks[i].text, 600));
+        sample.append(CutUtf8(blocks[i].text, 600));
         sample.push_back(' ');
       }
     }
@@ -970,7 +962,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       // prefixes, and "contains" phrases near the start); equality tests
       // (title, repeats) then use the raw hash.
       f.folded_full = f.cp <= 120;
-      f.folded = Normalizer::Fold(f.folded_full ? std::string_view(t) : Prefix(t, kFoldBytes));
+      f.folded = Normalizer::Fold(f.folded_full ? std::string_view(t) : CutUtf8(t, kFoldBytes));
     }
     f.hash = line_hashes[i];
     // Density only decides blocks of middle length, or long ones without
@@ -1668,7 +1660,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
   size_t title_idx = n;
   if (!page.title_hint.empty() && page.title_hint != page.id) {
     res.section.title = page.title_hint;
-    title_folded = Normalizer::Fold(Prefix(page.title_hint, kFoldBytes));
+    title_folded = Normalizer::Fold(CutUtf8(page.title_hint, kFoldBytes));
     for (size_t i = 0; i < n; ++i) {
       if (info[i].folded_full && info[i].folded == title_folded) {
         title_idx = i;
@@ -1811,7 +1803,7 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       size_t bytes = 0;
       for (size_t k = 0; k < n && bytes < 1200; ++k) {
         if (info[k].cls != Cls::kGood) continue;
-        std::string_view t = Prefix(blocks[k].text, 1200 - bytes);
+        std::string_view t = CutUtf8(blocks[k].text, 1200 - bytes);
         bytes += t.size() + 1;
         ForEachToken(t, [&](std::string_view w) {
           w = strip_waw(w);

@@ -89,14 +89,6 @@ std::string GuessLanguage(std::string_view text) {
   return arabic > 0 && arabic >= latin ? "ar" : "";
 }
 
-// Cuts `s` to at most `max_bytes` at a code-point boundary.
-std::string_view CutUtf8(std::string_view s, size_t max_bytes) {
-  if (s.size() <= max_bytes) return s;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return s.substr(0, end);
-}
-
 class EntitiesStage final : public Stage {
  public:
   Status Open(StageContext& ctx) override {

@@ -12,6 +12,15 @@ TEST(TextTest, CountsCodePointsNotBytes) {
   EXPECT_EQ(ByteOffsetOfCodePoint("ab", 9), 2u);
 }
 
+TEST(TextTest, CutsUtf8WithoutSplittingACharacter) {
+  EXPECT_EQ(CutUtf8("abc", 5), "abc");
+  EXPECT_EQ(CutUtf8("abcdef", 3), "abc");
+  // "عرب": two bytes a letter; 3 bytes would split the second letter.
+  EXPECT_EQ(CutUtf8("\xD8\xB9\xD8\xB1\xD8\xA8", 3), "\xD8\xB9");
+  EXPECT_EQ(CutUtf8("\xD8\xB9\xD8\xB1\xD8\xA8", 4), "\xD8\xB9\xD8\xB1");
+  EXPECT_EQ(CutUtf8("\xD8\xB9", 1), "");
+}
+
 TEST(TextTest, ValidatesUtf8) {
   EXPECT_TRUE(IsValidUtf8("العراق"));
   EXPECT_FALSE(IsValidUtf8("\xC3\x28"));

@@ -46,6 +46,9 @@ int64_t CountCodePoints(std::string_view s);
 // Byte offset of code point `cp` in valid UTF-8 `s` (s.size() if past the end).
 size_t ByteOffsetOfCodePoint(std::string_view s, int64_t cp);
 
+// `s` cut to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string_view CutUtf8(std::string_view s, size_t max_bytes);
+
 // RFC 3339 in UTC with seconds: 2026-11-23T19:26:11Z.
 std::string FormatRfc3339(std::chrono::system_clock::time_point t);
 std::string NowRfc3339();
