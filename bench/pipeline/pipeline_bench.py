@@ -247,12 +247,9 @@ class ThreadSampler:
         """ms of CPU per article (n articles) by THREAD_GROUPS."""
         self.stop = True
         self.t.join()
-        hz = os.sysconf("SC_CLK_TCK")
-        out = dict.fromkeys(THREAD_GROUPS, 0.0)
-        for tid, (name, ticks) in self.last.items():
-            g = thread_group(name, tid == str(self.pid), self.stages)
-            out[g] += (ticks - self.first.get(tid, (name, 0))[1]) * 1000.0 / hz / n
-        return out
+        sec = cpu_between(self.first, self.last,
+                          lambda tid, name: thread_group(name, tid == str(self.pid), self.stages))
+        return {g: sec.get(g, 0.0) * 1000.0 / n for g in THREAD_GROUPS}
 
 
 def fmt_threads(g):
@@ -467,6 +464,17 @@ def thread_cpu(pid):
     return out
 
 
+def cpu_between(before, after, key):
+    """CPU seconds used between two thread_cpu snapshots, summed by key(tid, name) (a thread
+    new since `before` counts from zero)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for tid, (name, ticks) in after.items():
+        k = key(tid, name)
+        out[k] = out.get(k, 0.0) + (ticks - before.get(tid, (name, 0))[1]) / hz
+    return out
+
+
 def run_idle(nf, rows, tmp, a, extra, seconds):
     """CPU of an idle `newsflow run - --fuse --follow` (one article through first), % of one
     core over `seconds`: total and by thread name."""
@@ -482,11 +490,7 @@ def run_idle(nf, rows, tmp, a, extra, seconds):
         p.send_signal(signal.SIGINT)
         p.stdin.close()
         p.wait()
-    by_name = {}
-    for tid, (name, ticks) in after.items():
-        by_name[name] = by_name.get(name, 0) + ticks - before.get(tid, (name, 0))[1]
-    hz = os.sysconf("SC_CLK_TCK")
-    pct = {k: 100.0 * v / hz / seconds for k, v in by_name.items()}
+    pct = {k: 100.0 * v / seconds for k, v in cpu_between(before, after, lambda tid, name: name).items()}
     return sum(pct.values()), pct
 
 

@@ -151,6 +151,8 @@ class EntitiesStage final : public Stage {
     // A headline is a line; only its first kMaxTitleBytes are tagged (a
     // record from elsewhere may hold anything there), offsets still into it.
     constexpr size_t kMaxTitleBytes = 4096;
+    constexpr std::string_view kBreak = "\n\n";  // between headline and text
+    constexpr int64_t kBreakCp = kBreak.size();
     const std::string& full_title = a.clean->title;
     const bool with_title =
         !full_title.empty() && IsValidUtf8(full_title) && full_title.find('\n') == std::string::npos;
@@ -158,7 +160,7 @@ class EntitiesStage final : public Stage {
     std::string_view input = view;
     int64_t title_cp = 0;
     if (with_title) {
-      document_.assign(title).append("\n\n").append(view);
+      document_.assign(title).append(kBreak).append(view);
       input = document_;
       title_cp = CountCodePoints(title);
     }
@@ -168,9 +170,9 @@ class EntitiesStage final : public Stage {
     for (auto& f : found_scratch_) {
       const bool title_span = with_title && f.end <= title_cp;
       if (with_title && !title_span) {
-        if (f.start < title_cp + 2) continue;  // across the break: never made (a line break ends a sentence)
-        f.start -= title_cp + 2;
-        f.end -= title_cp + 2;
+        if (f.start < title_cp + kBreakCp) continue;  // across the break: never made (a line break ends a sentence)
+        f.start -= title_cp + kBreakCp;
+        f.end -= title_cp + kBreakCp;
       }
       if (auto c = found_.find(f.type); c != found_.end()) c->second->Increment();
       (title_span ? in_title : out)
