@@ -75,8 +75,15 @@ struct ArOptions {
 struct ExtraFile {
   std::string path;
   bool no_misc = false;
+  bool drop_misc = false;  // "FILE:dropmisc": MISC tags not trusted (-> O, then as :nomisc)
+  bool target = false;     // "FILE:target": the target's domain (0), not one of its own
   int every = 1;
 };
+// --ar-domains / --en-domains: each extra file is its own domain
+// (TrainOptions::domain_copies), the target's train.conll domain 0.
+bool g_ar_domains = false, g_en_domains = false;
+int g_ar_weight = 1;  // --ar-weight K: train.conll K times over
+int g_ar_prune = 0;   // --ar-prune Q: drop features whose int16 weights are all below Q (0: 200)
 std::vector<ExtraFile> g_ar_extra, g_en_extra;
 std::string g_en_clusters, g_ar_clusters;
 // English as shipped (data/SOURCES.md): WikiGold train three times over,
@@ -107,9 +114,16 @@ ExtraFile ParseExtra(std::string spec) {
     f.every = std::max(1, std::stoi(spec.substr(at + 1)));
     spec.resize(at);
   }
+  if (spec.size() > 7 && spec.ends_with(":target")) {
+    f.target = true;
+    spec.resize(spec.size() - 7);
+  }
   if (spec.size() > 7 && spec.ends_with(":nomisc")) {
     f.no_misc = true;
     spec.resize(spec.size() - 7);
+  } else if (spec.size() > 9 && spec.ends_with(":dropmisc")) {
+    f.no_misc = f.drop_misc = true;
+    spec.resize(spec.size() - 9);
   }
   f.path = spec;
   return f;
@@ -126,6 +140,12 @@ std::vector<Sentence> ReadExtra(const std::vector<ExtraFile>& files) {
     for (size_t i = 0; i < r->size(); i += f.every) {
       out.push_back((*r)[i]);
       out.back().no_misc = f.no_misc;
+      out.back().domain = f.target ? 0 : static_cast<int>(&f - files.data()) + 1;
+      if (f.drop_misc) {
+        for (int& t : out.back().tags) {
+          if (t >= TagIndex("B-MISC")) t = 0;
+        }
+      }
     }
   }
   return out;
@@ -206,7 +226,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
                 l.res.vectors.size(), l.res.vectors.dim, g_ar.vectors_scale, g_ar.dense_window);
   }
   std::vector<ExtraFile> extra_files = lang == "ar" ? g_ar_extra : g_en_extra;
-  const int weight = lang == "en" && !g_en_round1 ? g_en_weight : 1;
+  const int weight = lang == "en" && !g_en_round1 ? g_en_weight : g_ar_weight;
   if (lang == "en" && !g_en_round1 && extra_files.empty()) {
     for (const char* f : kEnExtra) extra_files.push_back(ParseExtra(dir + "/" + f));
   }
@@ -217,6 +237,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
   (void)l.res.gazetteer.LoadDir(data + "/gazetteer");
   TrainOptions opt;
   if (lang == "ar" && g_ar.runs > 0) runs = g_ar.runs;
+  if (lang == "ar" && g_ar_prune > 0) prune = g_ar_prune;
   if (lang == "ar" && g_ar.dropout >= 0) dropout = g_ar.dropout;
   if (lang == "ar" && g_ar.epochs > 0) epochs = g_ar.epochs;
   if (lang == "en" && g_en_runs > 0) runs = g_en_runs;
@@ -232,6 +253,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     opt.crf_epochs = 8;
   }
   if (lang == "en") opt.seed = g_en_seed;
+  opt.domain_copies = lang == "ar" ? g_ar_domains : g_en_domains;
   if (lang == "ar") {
     opt.crf = g_ar.crf;
     opt.crf_rate = g_ar.crf_rate;
@@ -264,6 +286,7 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
               opt.mix_crf ? "averaged perceptron + CRF (8 epochs, L2 0.003), weights mixed"
                           : opt.crf ? "CRF" : "averaged perceptron",
               epochs, dropout, runs, secs, dev->size());
+  std::printf("[%s] %zu features kept (pruned below %d)\n", lang.c_str(), l.model.num_features(), prune);
   if (cv_folds > 1) {
     // Cross-validation on train.conll (contiguous folds): ten times the
     // entities of dev.conll, so feature and list changes can be told from
@@ -365,6 +388,10 @@ int main(int argc, char** argv) {
     else if (arg == "--ar-seed" && has_value) g_ar.seed = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (arg == "--ar-extra" && has_value) g_ar_extra.push_back(ParseExtra(argv[++i]));
     else if (arg == "--en-extra" && has_value) g_en_extra.push_back(ParseExtra(argv[++i]));
+    else if (arg == "--ar-domains") g_ar_domains = true;
+    else if (arg == "--ar-weight" && has_value) g_ar_weight = std::stoi(argv[++i]);
+    else if (arg == "--ar-prune" && has_value) g_ar_prune = std::stoi(argv[++i]);
+    else if (arg == "--en-domains") g_en_domains = true;
     else if (arg == "--en-clusters" && has_value) g_en_clusters = argv[++i];
     else if (arg == "--ar-clusters" && has_value) g_ar_clusters = argv[++i];
     else if (arg == "--en-mix") g_en_mix = true;

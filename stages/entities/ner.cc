@@ -1085,6 +1085,19 @@ Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const
 
 // ---------------------------------------------------------------- training
 
+namespace {
+
+// The key of feature `key`'s copy private to domain `d` (splitmix64 of the
+// two: collisions with real keys are as unlikely as between them).
+uint64_t DomainCopyKey(uint64_t key, int d) {
+  uint64_t z = key + 0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(d) + 2);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
 Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& dev,
              const Resources& res, const TrainOptions& opt, Model* model) {
   if (train.empty()) return Status::InvalidArgument("entities: empty training set");
@@ -1092,6 +1105,9 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   // Features are extracted once and mapped to dense indices.
   std::unordered_map<uint64_t, uint32_t> index;
   std::vector<uint64_t> keys;
+  // domain_copies: the shared feature a copy duplicates (-1: not a copy),
+  // and a shared feature's target-domain copy (-1: none).
+  std::vector<int64_t> copy_of, target_copy;
   std::vector<std::vector<std::vector<uint32_t>>> feats(train.size());
   // Dense features: the vector of every token (null: none), positions
   // self, -1, +1, -2, +2 (offsets kDenseOffset) up to the window.
@@ -1120,16 +1136,61 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
       for (size_t i = 0; i < words.size(); ++i) {
         fx.Features(i, &f);
         auto& dst = feats[si][i];
-        dst.reserve(f.size());
+        const size_t m = f.size();
+        dst.reserve(opt.domain_copies ? 2 * m : m);
         for (uint64_t k : f) {
           auto [it, inserted] = index.try_emplace(k, static_cast<uint32_t>(keys.size()));
           if (inserted) keys.push_back(k);
+          dst.push_back(it->second);
+        }
+        if (!opt.domain_copies) continue;
+        // The same features again as the sentence's domain's own copies
+        // (positions m.. mirror 0..m: word dropout hides both).
+        const int d = train[si].domain;
+        for (size_t j = 0; j < m; ++j) {
+          const uint64_t k = DomainCopyKey(f[j], d);
+          auto [it, inserted] = index.try_emplace(k, static_cast<uint32_t>(keys.size()));
+          if (inserted) {
+            keys.push_back(k);
+            copy_of.resize(keys.size(), -1);
+            copy_of.back() = static_cast<int64_t>(dst[j]);
+            if (d == 0) {
+              target_copy.resize(keys.size(), -1);
+              target_copy[dst[j]] = static_cast<int64_t>(it->second);
+            }
+          }
           dst.push_back(it->second);
         }
       }
     }
   }
   const size_t nf = keys.size();
+  int num_domains = 1;
+  for (const Sentence& st : train) num_domains = std::max(num_domains, st.domain + 1);
+  copy_of.resize(nf, -1);
+  target_copy.resize(nf, -1);
+  // A token's word-identity features (hidden by word dropout): positions
+  // 1..kLexicalFeatures of its list, and of its domain copies' half.
+  auto lexical = [&](size_t k, size_t size) {
+    if (opt.domain_copies && k >= size / 2) k -= size / 2;
+    return k >= 1 && k <= kLexicalFeatures;
+  };
+  // The model as written: shared weights (not the copies) plus the target
+  // domain's copy of each (domain_copies), from weights `wt` [nf][kNumTags].
+  auto written = [&](auto weight_of) {
+    std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out;
+    out.reserve(nf);
+    for (size_t f = 0; f < nf; ++f) {
+      if (copy_of[f] >= 0) continue;
+      out.emplace_back();
+      out.back().first = keys[f];
+      for (int t = 0; t < kNumTags; ++t) {
+        out.back().second[t] = weight_of(f * kNumTags + t) +
+                               (target_copy[f] >= 0 ? weight_of(static_cast<size_t>(target_copy[f]) * kNumTags + t) : 0.0f);
+      }
+    }
+    return out;
+  };
   // Several runs over different shuffles, their averaged weights averaged
   // again: a linear model, so this is one model with less shuffle variance.
   std::vector<float> bag(nf * kNumTags, 0.0f);
@@ -1152,6 +1213,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   std::vector<float> w(nf * kNumTags, 0.0f), wa(nf * kNumTags, 0.0f);
   std::vector<float> wd(nd, 0.0f), wad(nd, 0.0f);  // dense weights, [pos][tag][dim]
   float tw[kNumTags + 1][kNumTags] = {}, ta[kNumTags + 1][kNumTags] = {};
+  // domain_copies: each domain's own transition weights (and their
+  // averaging and AdaGrad sums), and `te`, the transitions the current
+  // sentence is scored with (tw, plus its domain's copy).
+  using TransTable = std::array<std::array<float, kNumTags>, kNumTags + 1>;
+  std::vector<TransTable> dtw(num_domains), dta(num_domains), dtg2(num_domains);
+  float te[kNumTags + 1][kNumTags] = {};
+  int cur_domain = 0;
   double c = 1;
   std::vector<size_t> order(train.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -1167,13 +1235,19 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   // gazetteers, which is what unseen names have.
   auto score_sentence = [&](size_t si) {
     const size_t n = train[si].words.size();
+    cur_domain = train[si].domain;
+    for (int p = 0; p <= kNumTags; ++p) {
+      for (int t = 0; t < kNumTags; ++t) {
+        te[p][t] = tw[p][t] + (opt.domain_copies ? dtw[cur_domain][p][t] : 0.0f);
+      }
+    }
     emit.assign(n * kNumTags, 0.0f);
     drop.assign(n, 0);
     for (size_t i = 0; i < n; ++i) drop[i] = coin(rng) < opt.word_dropout;
     for (size_t i = 0; i < n; ++i) {
       const auto& fi = feats[si][i];
       for (size_t k = 0; k < fi.size(); ++k) {
-        if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+        if (drop[i] && lexical(k, fi.size())) continue;
         const float* row = &w[static_cast<size_t>(fi[k]) * kNumTags];
         for (int t = 0; t < kNumTags; ++t) emit[i * kNumTags + t] += row[t];
       }
@@ -1189,16 +1263,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   };
 
   auto averaged = [&]() {
-    std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out(nf);
-    for (size_t f = 0; f < nf; ++f) {
-      out[f].first = keys[f];
-      for (int t = 0; t < kNumTags; ++t) {
-        out[f].second[t] = w[f * kNumTags + t] - wa[f * kNumTags + t] / static_cast<float>(c);
-      }
-    }
+    const auto out = written([&](size_t k) { return w[k] - wa[k] / static_cast<float>(c); });
     float avg_t[kNumTags + 1][kNumTags];
     for (int p = 0; p <= kNumTags; ++p) {
-      for (int t = 0; t < kNumTags; ++t) avg_t[p][t] = tw[p][t] - ta[p][t] / static_cast<float>(c);
+      for (int t = 0; t < kNumTags; ++t) {
+        avg_t[p][t] = tw[p][t] - ta[p][t] / static_cast<float>(c);
+        if (opt.domain_copies) avg_t[p][t] += dtw[0][p][t] - dta[0][p][t] / static_cast<float>(c);
+      }
     }
     model->Build(out, avg_t);
     if (nd > 0) {
@@ -1241,14 +1312,14 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           al->assign(n * kNumTags, kNegInf);
           be->assign(n * kNumTags, kNegInf);
           for (int t = 0; t < kNumTags; ++t) {
-            if (!IsInside(t) && allowed(0, t)) (*al)[t] = emit[t] + tw[0][t];
+            if (!IsInside(t) && allowed(0, t)) (*al)[t] = emit[t] + te[0][t];
           }
           for (size_t i = 1; i < n; ++i) {
             for (int t = 0; t < kNumTags; ++t) {
               if (!allowed(i, t)) continue;
               double a = kNegInf;
               for (int p = 0; p < kNumTags; ++p) {
-                if (Allowed(p, t)) a = lse(a, (*al)[(i - 1) * kNumTags + p] + tw[p + 1][t]);
+                if (Allowed(p, t)) a = lse(a, (*al)[(i - 1) * kNumTags + p] + te[p + 1][t]);
               }
               (*al)[i * kNumTags + t] = a + emit[i * kNumTags + t];
             }
@@ -1262,7 +1333,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
               double b = kNegInf;
               for (int t = 0; t < kNumTags; ++t) {
                 if (Allowed(p, t) && allowed(i + 1, t)) {
-                  b = lse(b, tw[p + 1][t] + emit[(i + 1) * kNumTags + t] + (*be)[(i + 1) * kNumTags + t]);
+                  b = lse(b, te[p + 1][t] + emit[(i + 1) * kNumTags + t] + (*be)[(i + 1) * kNumTags + t]);
                 }
               }
               (*be)[i * kNumTags + p] = b;
@@ -1284,7 +1355,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         double gold_score = 0;
         if (!partial) {
           for (size_t i = 0; i < n; ++i) {
-            gold_score += emit[i * kNumTags + s.tags[i]] + tw[i == 0 ? 0 : s.tags[i - 1] + 1][s.tags[i]];
+            gold_score += emit[i * kNumTags + s.tags[i]] + te[i == 0 ? 0 : s.tags[i - 1] + 1][s.tags[i]];
           }
         }
         loglik += (partial ? log_zc : gold_score) - log_z;
@@ -1295,7 +1366,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         };
         auto observed_pair = [&](size_t i, int p, int t) -> double {
           if (!partial) return s.tags[i - 1] == p && s.tags[i] == t ? 1.0 : 0.0;
-          const double v = alpha_c[(i - 1) * kNumTags + p] + tw[p + 1][t] + emit[i * kNumTags + t] +
+          const double v = alpha_c[(i - 1) * kNumTags + p] + te[p + 1][t] + emit[i * kNumTags + t] +
                            beta_c[i * kNumTags + t] - log_zc;
           return v == kNegInf ? 0.0 : std::exp(v);
         };
@@ -1310,7 +1381,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           }
           const auto& fi = feats[si][i];
           for (size_t k = 0; k < fi.size(); ++k) {
-            if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+            if (drop[i] && lexical(k, fi.size())) continue;
             const size_t b = static_cast<size_t>(fi[k]) * kNumTags;
             for (int t = 0; t < kNumTags; ++t) step(&w[b + t], &wa[b + t], &g2[b + t], grad[t], fc);
           }
@@ -1330,7 +1401,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           for (int p = 0; p < kNumTags; ++p) {
             for (int t = 0; t < kNumTags; ++t) {
               if (!Allowed(p, t)) continue;
-              const double e = std::exp(alpha[(i - 1) * kNumTags + p] + tw[p + 1][t] +
+              const double e = std::exp(alpha[(i - 1) * kNumTags + p] + te[p + 1][t] +
                                         emit[i * kNumTags + t] + beta[i * kNumTags + t] - log_z);
               tgrad[p + 1][t] += static_cast<float>(observed_pair(i, p, t)) - static_cast<float>(e);
             }
@@ -1338,7 +1409,11 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         }
         for (int p = 0; p <= kNumTags; ++p) {
           for (int t = 0; t < kNumTags; ++t) {
-            if (tgrad[p][t] != 0.0f) step(&tw[p][t], &ta[p][t], &tg2[p][t], tgrad[p][t], fc);
+            if (tgrad[p][t] == 0.0f) continue;
+            step(&tw[p][t], &ta[p][t], &tg2[p][t], tgrad[p][t], fc);
+            if (opt.domain_copies) {
+              step(&dtw[cur_domain][p][t], &dta[cur_domain][p][t], &dtg2[cur_domain][p][t], tgrad[p][t], fc);
+            }
           }
         }
         c += 1;
@@ -1372,7 +1447,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           }
         }
       }
-      Viterbi(emit, n, [&](int p, int t) { return tw[p + 1][t]; }, &delta, &back, &pred);
+      Viterbi(emit, n, [&](int p, int t) { return te[p + 1][t]; }, &delta, &back, &pred);
       // Partial labels (MISC not annotated): the gold path is the best path
       // that agrees with them (latent-variable perceptron).
       const std::vector<int>* gold = &s.tags;
@@ -1383,7 +1458,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
             if (!PartialAllowed(s.tags[i], t)) emit_c[i * kNumTags + t] = -1e30f;
           }
         }
-        Viterbi(emit_c, n, [&](int p, int t) { return tw[p + 1][t]; }, &delta, &back, &gold_c);
+        Viterbi(emit_c, n, [&](int p, int t) { return te[p + 1][t]; }, &delta, &back, &gold_c);
         gold = &gold_c;
       }
       tokens += static_cast<int64_t>(n);
@@ -1395,7 +1470,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           ++errors;
           const auto& fi = feats[si][i];
           for (size_t k = 0; k < fi.size(); ++k) {
-            if (drop[i] && k >= 1 && k <= kLexicalFeatures) continue;
+            if (drop[i] && lexical(k, fi.size())) continue;
             const size_t b = static_cast<size_t>(fi[k]) * kNumTags;
             w[b + g] += 1; wa[b + g] += fc;
             w[b + p] -= 1; wa[b + p] -= fc;
@@ -1411,6 +1486,12 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
         if (g != p || gp != pp) {
           tw[gp + 1][g] += 1; ta[gp + 1][g] += fc;
           tw[pp + 1][p] -= 1; ta[pp + 1][p] -= fc;
+          if (opt.domain_copies) {
+            auto& dw = dtw[cur_domain];
+            auto& da = dta[cur_domain];
+            dw[gp + 1][g] += 1; da[gp + 1][g] += fc;
+            dw[pp + 1][p] -= 1; da[pp + 1][p] -= fc;
+          }
         }
       }
       c += 1;
@@ -1447,16 +1528,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   }
   for (int p = 0; p <= kNumTags; ++p) {
     for (int t = 0; t < kNumTags; ++t) {
-      bag_t[p][t] += unit * (tw[p][t] - ta[p][t] / static_cast<float>(c)) / static_cast<float>(runs);
+      float v = tw[p][t] - ta[p][t] / static_cast<float>(c);
+      if (opt.domain_copies) v += dtw[0][p][t] - dta[0][p][t] / static_cast<float>(c);
+      bag_t[p][t] += unit * v / static_cast<float>(runs);
     }
   }
   }  // runs
-  std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out(nf);
-  for (size_t f = 0; f < nf; ++f) {
-    out[f].first = keys[f];
-    std::copy_n(&bag[f * kNumTags], kNumTags, out[f].second.begin());
-  }
-  model->Build(out, bag_t);
+  model->Build(written([&](size_t k) { return bag[k]; }), bag_t);
   if (nd > 0) model->SetDense(dd, dense_pos, std::move(bag_d));
   return Status::OK();
 }

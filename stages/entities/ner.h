@@ -317,6 +317,10 @@ struct Sentence {
   // The source does not annotate MISC (UNER, BTC): its O tokens may be
   // MISC names, and training treats them as partial labels.
   bool no_misc = false;
+  // Where the sentence comes from, for TrainOptions::domain_copies: 0 the
+  // target (the data the model is judged on: ANERcorp, WikiGold), 1, 2, ...
+  // other sources (extra sets), each its own.
+  int domain = 0;
 };
 
 // Reads `token<TAB>tag` lines, blank line between sentences.
@@ -349,6 +353,14 @@ struct TrainOptions {
   // Dense word vectors (Resources::vectors) as real-valued features of the
   // token and of its neighbours up to `dense_window` away (0: none).
   int dense_window = 0;
+  // Feature augmentation for training on other sources (Daume III 2007,
+  // "Frustratingly easy domain adaptation"): every feature of a sentence
+  // also fires as a copy private to its Sentence::domain, so what holds in
+  // every source is learnt by the shared weights and a source's own
+  // conventions (AQMAR's PER for groups, tweets' casing) by its copies. The
+  // written model keeps the shared weight plus the target's (domain 0)
+  // copy: one weight a feature, tagging unchanged.
+  bool domain_copies = false;
 
   // Per training sentence, the resources its features are computed with
   // (jackknifed profiles, profile.h); null: `res` for every sentence.

@@ -31,6 +31,14 @@ int main(int argc, char** argv) {
                  "CoNLL training file(s) whose source does not annotate MISC (O may be MISC: partial labels)");
   app.add_option("--train-drop-misc", train_drop_misc,
                  "CoNLL training file(s) whose MISC tags are not trusted: MISC -> O, then as --train-no-misc");
+  std::vector<std::string> train_other;
+  app.add_option("--train-other", train_other,
+                 "CoNLL training file(s) from another source than the target (fully labelled: as --train, "
+                 "but with --domains a domain of its own)");
+  bool domains = false;
+  app.add_flag("--domains", domains,
+               "feature augmentation: each --train-other/--train-no-misc/--train-drop-misc file is a domain "
+               "of its own, --train files the target (TrainOptions::domain_copies)");
   app.add_option("--extra-every", extra_every,
                  "keep every K-th sentence of the --train-no-misc/--train-drop-misc files");
   app.add_option("--dev", dev_file, "CoNLL file scored after every epoch (not trained on)");
@@ -104,13 +112,23 @@ int main(int argc, char** argv) {
     if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
     train.insert(train.end(), r->begin(), r->end());
   }
+  int domain = 0;  // of the next file from another source (the target's is 0)
+  for (const auto& f : train_other) {
+    auto r = ReadConll(f);
+    if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
+    ++domain;
+    for (Sentence& s : *r) s.domain = domain;
+    train.insert(train.end(), r->begin(), r->end());
+  }
   for (int drop = 0; drop < 2; ++drop) {
     for (const auto& f : drop == 0 ? train_no_misc : train_drop_misc) {
       auto r = ReadConll(f);
       if (!r.ok()) { std::fprintf(stderr, "error: %s\n", r.status().ToString().c_str()); return 2; }
+      ++domain;
       for (size_t k = 0; k < r->size(); k += std::max(1, extra_every)) {
         Sentence s = (*r)[k];
         s.no_misc = true;
+        s.domain = domain;
         if (drop == 1) {
           for (int& t : s.tags) {
             if (t >= TagIndex("B-MISC")) t = 0;
@@ -141,6 +159,7 @@ int main(int argc, char** argv) {
   opt.margin = margin;
   opt.runs = runs;
   opt.prune_below = prune;
+  opt.domain_copies = domains;
   const auto t0 = std::chrono::steady_clock::now();
   if (!repack_in.empty()) {
     if (auto st = model.Load(repack_in); !st.ok()) {
@@ -179,6 +198,7 @@ int main(int argc, char** argv) {
                          "its training files (feature-only gazetteer types: N* names, H* name heads, F* first\n"
                          "tokens). Training files:";
     for (const auto& f : train_files) header += "\n  " + f;
+    for (const auto& f : train_other) header += "\n  " + f;
     for (const auto& f : train_no_misc) header += "\n  " + f + " (no MISC)";
     for (const auto& f : train_drop_misc) header += "\n  " + f + " (MISC dropped)";
     if (auto st = WriteNameList(jk.full_list, names_out, header); !st.ok()) {

@@ -123,6 +123,113 @@ TEST(EntitiesTrainTest, PartialLabelsKeepMiscFromSourcesWithoutIt) {
   }
 }
 
+// "<person> visited <venue> ." where the venue is tagged `venue_tag`, and
+// "minister <person> spoke ." (a person known by context alone).
+std::vector<Sentence> VenueSentences(const std::vector<std::string>& people,
+                                     const std::vector<std::string>& venues, int count, uint32_t seed,
+                                     int venue_tag, int domain, bool ministers) {
+  std::mt19937 rng(seed);
+  auto pick = [&rng](const std::vector<std::string>& v) {
+    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+  };
+  const int kBPer = TagIndex("B-PER"), kO = TagIndex("O");
+  std::vector<Sentence> out;
+  for (int i = 0; i < count; ++i) {
+    Sentence s;
+    if (ministers && i % 2 == 1) {
+      s.words = {"minister", pick(people), "spoke", "."};
+      s.tags = {kO, kBPer, kO, kO};
+    } else {
+      s.words = {pick(people), "visited", pick(venues), "."};
+      s.tags = {kBPer, kO, venue_tag, kO};
+    }
+    s.domain = domain;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+struct DomainResult {
+  double venue_loc_recall;  // held-out target sentences: venues typed as the target types them (LOC)
+  double minister_recall;   // held-out "minister <person>": learnt from the other source only
+};
+
+// A few target sentences tag venues LOC; many from another source tag them
+// ORG (its own convention, as AQMAR tags groups PER) and alone say that a
+// minister is a person.
+DomainResult TrainTwoSources(bool crf, bool domain_copies) {
+  const int kBLoc = TagIndex("B-LOC"), kBOrg = TagIndex("B-ORG");
+  const std::vector<std::string> people = {"hassan", "karim", "laila", "omar"};
+  std::vector<Sentence> train =
+      VenueSentences(people, {"louvre", "prado", "uffizi"}, 40, 1, kBLoc, 0, false);
+  const std::vector<Sentence> other =
+      VenueSentences(people, {"louvre", "prado", "uffizi", "tate"}, 480, 2, kBOrg, 1, true);
+  train.insert(train.end(), other.begin(), other.end());
+  Resources res;
+  TrainOptions opt;
+  opt.epochs = 8;
+  opt.word_dropout = 0.2;
+  opt.verbose = false;
+  opt.crf = crf;
+  opt.crf_l2 = 0.001f;
+  opt.domain_copies = domain_copies;
+  Model model;
+  EXPECT_TRUE(Train(train, {}, res, opt, &model).ok());
+  const std::vector<std::string> unseen = {"nadia", "tariq"};
+  // Venues both sources name, each its own way.
+  const auto venues = VenueSentences(unseen, {"louvre", "prado"}, 40, 3, kBLoc, 0, false);
+  std::vector<Sentence> ministers;
+  for (const Sentence& s : VenueSentences(unseen, {"x"}, 40, 4, kBLoc, 0, true)) {
+    if (s.words[0] == "minister") ministers.push_back(s);
+  }
+  const GazetteerPolicy bare{false, false, false};
+  return {Evaluate(venues, model, res, bare).by_type[1].Recall(),
+          Evaluate(ministers, model, res, bare).by_type[0].Recall()};
+}
+
+TEST(EntitiesTrainTest, DomainCopiesKeepTheTargetsConventionAndShareTheRest) {
+  for (bool crf : {false, true}) {
+    const char* learner = crf ? "CRF" : "perceptron";
+    const DomainResult with = TrainTwoSources(crf, true);
+    // The target's few sentences decide its venues' type; what only the
+    // other source shows (ministers are people) is still learnt.
+    EXPECT_GE(with.venue_loc_recall, 90.0) << learner;
+    EXPECT_GE(with.minister_recall, 90.0) << learner;
+    // Mixed as one source, the other source's convention wins.
+    EXPECT_LE(TrainTwoSources(crf, false).venue_loc_recall, 50.0) << learner;
+  }
+}
+
+TEST(EntitiesTrainTest, DomainCopiesOfOneSourceChangeNoPerceptronDecision) {
+  // Every sentence in the target's domain: each feature and its copy get the
+  // same updates, so the written model is the plain one times two.
+  const std::vector<Sentence> train = MakeSentences(
+      {"hassan", "karim", "laila", "omar", "sara", "yusuf"}, {"tunis", "amman", "beirut", "rabat"},
+      300, 1);
+  const std::vector<Sentence> held = MakeSentences({"nadia", "tariq", "huda"},
+                                                   {"muscat", "doha", "sanaa"}, 60, 2);
+  Resources res;
+  TrainOptions opt;
+  opt.epochs = 8;
+  opt.word_dropout = 0.2;
+  opt.verbose = false;
+  Model plain, copies;
+  ASSERT_TRUE(Train(train, {}, res, opt, &plain).ok());
+  opt.domain_copies = true;
+  ASSERT_TRUE(Train(train, {}, res, opt, &copies).ok());
+  EXPECT_EQ(plain.num_features(), copies.num_features());
+  Tagger a(&plain, &res), b(&copies, &res);
+  a.set_policy({false, false, false});
+  b.set_policy({false, false, false});
+  std::vector<int> ta, tb;
+  for (const Sentence& s : held) {
+    const std::vector<std::string_view> words(s.words.begin(), s.words.end());
+    a.Tag(words, &ta);
+    b.Tag(words, &tb);
+    EXPECT_EQ(ta, tb);
+  }
+}
+
 TEST(EntitiesTrainTest, UntrainedModelFindsNothing) {
   Resources res;
   Model model;
