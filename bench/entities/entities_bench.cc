@@ -106,6 +106,7 @@ uint32_t g_en_seed = 1;  // --en-seed: first shuffle seed of the English runs (s
 // (name_list.h); --en-names-kinds NHF (names, heads, first tokens),
 // --en-names-min N, --en-names-share S.
 bool g_en_names = false;
+bool g_ar_names = false;  // --ar-names: the same for Arabic (its own options: --en-names-min etc. apply)
 NameListOptions g_names_opt;
 
 ExtraFile ParseExtra(std::string spec) {
@@ -264,14 +265,14 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
     if (!g_ar.vectors.empty()) opt.dense_window = g_ar.dense_window;
     opt.seed = g_ar.seed;
   }
-  const bool names = lang == "en" && g_en_names;
+  const bool names = (lang == "en" && g_en_names) || (lang == "ar" && g_ar_names);
   // With --en-names: the name lists of the training data, jackknifed for the
   // training sentences; `eval_res` (all training spans) tags dev.
   JackknifedNames jk;
   if (names) {
     jk = BuildJackknifedNames(train_all, l.res, g_names_opt);
     opt.sentence_resources = &jk.per_sentence;
-    std::printf("[en] name list from the training spans: %zu entries\n", jk.full_list.size());
+    std::printf("[%s] name list from the training spans: %zu entries\n", lang.c_str(), jk.full_list.size());
   }
   const Resources& eval_res = names ? *jk.full : l.res;
   const auto t0 = std::chrono::steady_clock::now();
@@ -404,6 +405,7 @@ int main(int argc, char** argv) {
     else if (arg == "--no-en") g_no_en = true;
     else if (arg == "--no-ar") g_no_ar = true;
     else if (arg == "--en-names") g_en_names = true;
+    else if (arg == "--ar-names") g_ar_names = true;
     else if (arg == "--en-names-min" && has_value) g_names_opt.min_count = std::stoi(argv[++i]);
     else if (arg == "--en-names-share" && has_value) {
       g_names_opt.min_share = g_names_opt.head_min_share = std::stod(argv[++i]);

@@ -47,23 +47,32 @@ std::vector<Sentence> MakeSentences(const std::vector<std::string>& people,
   return out;
 }
 
-double HeldOutF1(bool crf) {
-  const std::vector<Sentence> train = MakeSentences(
-      {"hassan", "karim", "laila", "omar", "sara", "yusuf"}, {"tunis", "amman", "beirut", "rabat"},
-      300, 1);
-  // Names never seen in training: only their context says what they are.
-  const std::vector<Sentence> held = MakeSentences({"nadia", "tariq", "huda"},
-                                                   {"muscat", "doha", "sanaa"}, 60, 2);
-  Resources res;
+std::vector<Sentence> ContextTrain() {
+  return MakeSentences({"hassan", "karim", "laila", "omar", "sara", "yusuf"},
+                       {"tunis", "amman", "beirut", "rabat"}, 300, 1);
+}
+
+// Names never seen in training: only their context says what they are.
+std::vector<Sentence> ContextHeldOut() {
+  return MakeSentences({"nadia", "tariq", "huda"}, {"muscat", "doha", "sanaa"}, 60, 2);
+}
+
+// Options for these small sets, either learner.
+TrainOptions SmallSetOptions(bool crf) {
   TrainOptions opt;
   opt.epochs = 8;
   opt.word_dropout = 0.2;
   opt.verbose = false;
   opt.crf = crf;
   opt.crf_l2 = 0.001f;
+  return opt;
+}
+
+double HeldOutF1(bool crf) {
+  Resources res;
   Model model;
-  EXPECT_TRUE(Train(train, {}, res, opt, &model).ok());
-  return Evaluate(held, model, res, GazetteerPolicy{false, false, false}).micro.F1();
+  EXPECT_TRUE(Train(ContextTrain(), {}, res, SmallSetOptions(crf), &model).ok());
+  return Evaluate(ContextHeldOut(), model, res, GazetteerPolicy{false, false, false}).micro.F1();
 }
 
 TEST(EntitiesTrainTest, PerceptronTagsUnseenNamesFromContext) { EXPECT_GE(HeldOutF1(false), 85.0); }
@@ -103,14 +112,8 @@ double HeldOutMiscRecall(bool crf, bool partial) {
   train.insert(train.end(), unannotated.begin(), unannotated.end());
   const std::vector<Sentence> held = FilmSentences({"nadia", "tariq"}, {"solaris", "stalker"}, 40, 3, true);
   Resources res;
-  TrainOptions opt;
-  opt.epochs = 8;
-  opt.word_dropout = 0.2;
-  opt.verbose = false;
-  opt.crf = crf;
-  opt.crf_l2 = 0.001f;
   Model model;
-  EXPECT_TRUE(Train(train, {}, res, opt, &model).ok());
+  EXPECT_TRUE(Train(train, {}, res, SmallSetOptions(crf), &model).ok());
   return Evaluate(held, model, res, GazetteerPolicy{false, false, false}).by_type[3].Recall();
 }
 
@@ -166,12 +169,7 @@ DomainResult TrainTwoSources(bool crf, bool domain_copies) {
       VenueSentences(people, {"louvre", "prado", "uffizi", "tate"}, 480, 2, kBOrg, 1, true);
   train.insert(train.end(), other.begin(), other.end());
   Resources res;
-  TrainOptions opt;
-  opt.epochs = 8;
-  opt.word_dropout = 0.2;
-  opt.verbose = false;
-  opt.crf = crf;
-  opt.crf_l2 = 0.001f;
+  TrainOptions opt = SmallSetOptions(crf);
   opt.domain_copies = domain_copies;
   Model model;
   EXPECT_TRUE(Train(train, {}, res, opt, &model).ok());
@@ -203,16 +201,9 @@ TEST(EntitiesTrainTest, DomainCopiesKeepTheTargetsConventionAndShareTheRest) {
 TEST(EntitiesTrainTest, DomainCopiesOfOneSourceChangeNoPerceptronDecision) {
   // Every sentence in the target's domain: each feature and its copy get the
   // same updates, so the written model is the plain one times two.
-  const std::vector<Sentence> train = MakeSentences(
-      {"hassan", "karim", "laila", "omar", "sara", "yusuf"}, {"tunis", "amman", "beirut", "rabat"},
-      300, 1);
-  const std::vector<Sentence> held = MakeSentences({"nadia", "tariq", "huda"},
-                                                   {"muscat", "doha", "sanaa"}, 60, 2);
+  const std::vector<Sentence> train = ContextTrain();
   Resources res;
-  TrainOptions opt;
-  opt.epochs = 8;
-  opt.word_dropout = 0.2;
-  opt.verbose = false;
+  TrainOptions opt = SmallSetOptions(false);
   Model plain, copies;
   ASSERT_TRUE(Train(train, {}, res, opt, &plain).ok());
   opt.domain_copies = true;
@@ -222,7 +213,7 @@ TEST(EntitiesTrainTest, DomainCopiesOfOneSourceChangeNoPerceptronDecision) {
   a.set_policy({false, false, false});
   b.set_policy({false, false, false});
   std::vector<int> ta, tb;
-  for (const Sentence& s : held) {
+  for (const Sentence& s : ContextHeldOut()) {
     const std::vector<std::string_view> words(s.words.begin(), s.words.end());
     a.Tag(words, &ta);
     b.Tag(words, &tb);
