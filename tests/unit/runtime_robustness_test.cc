@@ -124,6 +124,40 @@ TEST(LineReaderTest, AnOverlongLineIsMeasuredNotHeld) {
   EXPECT_FALSE(in.bad());
 }
 
+// Lines around the reader's 16 KiB pieces: each whole (or cut at the bound),
+// its full length measured, the last one without a newline kept.
+TEST(LineReaderTest, LinesAcrossItsPiecesAreWhole) {
+  const std::vector<size_t> sizes = {0, 1, 16382, 16383, 16384, 16385, 40000, 16383};
+  std::string all;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    all += std::string(sizes[i], static_cast<char>('a' + i));
+    if (i + 1 < sizes.size()) all += '\n';
+  }
+  for (size_t bound : {size_t{1} << 20, size_t{16383}, size_t{100}}) {
+    std::istringstream in(all);
+    std::string line;
+    size_t length = 0;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      ASSERT_TRUE(ReadLineBounded(in, line, bound, length)) << i;
+      EXPECT_EQ(length, sizes[i]) << i;
+      EXPECT_EQ(line, std::string(std::min(sizes[i], bound), static_cast<char>('a' + i))) << i;
+    }
+    EXPECT_FALSE(ReadLineBounded(in, line, bound, length));
+    EXPECT_FALSE(in.bad());
+  }
+}
+
+// A read error (a directory opened as a file: EISDIR) ends the reading and
+// is said by the stream's badbit, not taken for the end of the input.
+TEST(LineReaderTest, AReadErrorIsNotTheEndOfTheInput) {
+  std::ifstream in(::testing::TempDir(), std::ios::binary);
+  ASSERT_TRUE(in.is_open());
+  std::string line;
+  size_t length = 0;
+  EXPECT_FALSE(ReadLineBounded(in, line, 100, length));
+  EXPECT_TRUE(in.bad());
+}
+
 // Writes `all` into the pipe's write end 64 KiB at a time from a new thread,
 // then closes it.
 std::thread WriteAndClose(int fd, std::string all) {
