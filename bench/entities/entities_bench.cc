@@ -106,7 +106,7 @@ uint32_t g_en_seed = 1;  // --en-seed: first shuffle seed of the English runs (s
 // (name_list.h); --en-names-kinds NHF (names, heads, first tokens),
 // --en-names-min N, --en-names-share S.
 bool g_en_names = false;
-bool g_ar_names = false;  // --ar-names: the same for Arabic (its own options: --en-names-min etc. apply)
+bool g_ar_names = false;  // --ar-names: the same list for Arabic (built with the --en-names-* options)
 NameListOptions g_names_opt;
 
 ExtraFile ParseExtra(std::string spec) {
@@ -142,11 +142,7 @@ std::vector<Sentence> ReadExtra(const std::vector<ExtraFile>& files) {
       out.push_back((*r)[i]);
       out.back().no_misc = f.no_misc;
       out.back().domain = f.target ? 0 : static_cast<int>(&f - files.data()) + 1;
-      if (f.drop_misc) {
-        for (int& t : out.back().tags) {
-          if (t >= TagIndex("B-MISC")) t = 0;
-        }
-      }
+      if (f.drop_misc) DropMisc(&out.back());
     }
   }
   return out;

@@ -935,6 +935,14 @@ Result<std::vector<Sentence>> ReadConll(const std::string& path) {
   return out;
 }
 
+void DropMisc(Sentence* s) {
+  static const int kBMisc = TagIndex("B-MISC");  // B-MISC and I-MISC are the last tags
+  for (int& t : s->tags) {
+    if (t >= kBMisc) t = 0;
+  }
+  s->no_misc = true;
+}
+
 void ExtractSpans(const std::vector<int>& tags, std::vector<Span>* out) {
   out->clear();
   int open_type = -1;
@@ -1105,9 +1113,10 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   // Features are extracted once and mapped to dense indices.
   std::unordered_map<uint64_t, uint32_t> index;
   std::vector<uint64_t> keys;
-  // domain_copies: the shared feature a copy duplicates (-1: not a copy),
-  // and a shared feature's target-domain copy (-1: none).
-  std::vector<int64_t> copy_of, target_copy;
+  // domain_copies: whether a feature is a domain's copy, and a shared
+  // feature's target-domain copy (-1: none).
+  std::vector<char> is_copy;
+  std::vector<int64_t> target_copy;
   std::vector<std::vector<std::vector<uint32_t>>> feats(train.size());
   // Dense features: the vector of every token (null: none), positions
   // self, -1, +1, -2, +2 (offsets kDenseOffset) up to the window.
@@ -1152,8 +1161,8 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
           auto [it, inserted] = index.try_emplace(k, static_cast<uint32_t>(keys.size()));
           if (inserted) {
             keys.push_back(k);
-            copy_of.resize(keys.size(), -1);
-            copy_of.back() = static_cast<int64_t>(dst[j]);
+            is_copy.resize(keys.size(), 0);
+            is_copy.back() = 1;
             if (d == 0) {
               target_copy.resize(keys.size(), -1);
               target_copy[dst[j]] = static_cast<int64_t>(it->second);
@@ -1167,7 +1176,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   const size_t nf = keys.size();
   int num_domains = 1;
   for (const Sentence& st : train) num_domains = std::max(num_domains, st.domain + 1);
-  copy_of.resize(nf, -1);
+  is_copy.resize(nf, 0);
   target_copy.resize(nf, -1);
   // A token's word-identity features (hidden by word dropout): positions
   // 1..kLexicalFeatures of its list, and of its domain copies' half.
@@ -1176,12 +1185,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     return k >= 1 && k <= kLexicalFeatures;
   };
   // The model as written: shared weights (not the copies) plus the target
-  // domain's copy of each (domain_copies), from weights `wt` [nf][kNumTags].
+  // domain's copy of each (domain_copies); weight_of(f * kNumTags + t) is
+  // feature f's weight for tag t.
   auto written = [&](auto weight_of) {
     std::vector<std::pair<uint64_t, std::array<float, kNumTags>>> out;
     out.reserve(nf);
     for (size_t f = 0; f < nf; ++f) {
-      if (copy_of[f] >= 0) continue;
+      if (is_copy[f]) continue;
       out.emplace_back();
       out.back().first = keys[f];
       for (int t = 0; t < kNumTags; ++t) {
@@ -1221,6 +1231,13 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   float te[kNumTags + 1][kNumTags] = {};
   int cur_domain = 0;
   double c = 1;
+  // The averaged transition p -> t as written: shared, plus the target
+  // domain's copy (domain_copies).
+  auto written_transition = [&](int p, int t) {
+    float v = tw[p][t] - ta[p][t] / static_cast<float>(c);
+    if (opt.domain_copies) v += dtw[0][p][t] - dta[0][p][t] / static_cast<float>(c);
+    return v;
+  };
   std::vector<size_t> order(train.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::mt19937 rng(opt.seed + static_cast<uint32_t>(opt.mix_crf ? run / 2 : run));
@@ -1266,10 +1283,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
     const auto out = written([&](size_t k) { return w[k] - wa[k] / static_cast<float>(c); });
     float avg_t[kNumTags + 1][kNumTags];
     for (int p = 0; p <= kNumTags; ++p) {
-      for (int t = 0; t < kNumTags; ++t) {
-        avg_t[p][t] = tw[p][t] - ta[p][t] / static_cast<float>(c);
-        if (opt.domain_copies) avg_t[p][t] += dtw[0][p][t] - dta[0][p][t] / static_cast<float>(c);
-      }
+      for (int t = 0; t < kNumTags; ++t) avg_t[p][t] = written_transition(p, t);
     }
     model->Build(out, avg_t);
     if (nd > 0) {
@@ -1528,9 +1542,7 @@ Status Train(const std::vector<Sentence>& train, const std::vector<Sentence>& de
   }
   for (int p = 0; p <= kNumTags; ++p) {
     for (int t = 0; t < kNumTags; ++t) {
-      float v = tw[p][t] - ta[p][t] / static_cast<float>(c);
-      if (opt.domain_copies) v += dtw[0][p][t] - dta[0][p][t] / static_cast<float>(c);
-      bag_t[p][t] += unit * v / static_cast<float>(runs);
+      bag_t[p][t] += unit * written_transition(p, t) / static_cast<float>(runs);
     }
   }
   }  // runs

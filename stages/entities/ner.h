@@ -326,6 +326,10 @@ struct Sentence {
 // Reads `token<TAB>tag` lines, blank line between sentences.
 Result<std::vector<Sentence>> ReadConll(const std::string& path);
 
+// A sentence from a source whose MISC tags are not trusted: they become O,
+// and its O tokens are read as partial labels (may be MISC).
+void DropMisc(Sentence* s);
+
 struct TrainOptions {
   int epochs = 15;
   uint32_t seed = 1;

@@ -129,11 +129,7 @@ int main(int argc, char** argv) {
         Sentence s = (*r)[k];
         s.no_misc = true;
         s.domain = domain;
-        if (drop == 1) {
-          for (int& t : s.tags) {
-            if (t >= TagIndex("B-MISC")) t = 0;
-          }
-        }
+        if (drop == 1) DropMisc(&s);
         train.push_back(std::move(s));
       }
     }
