@@ -97,7 +97,7 @@ std::filesystem::path ClaimsDir() {
   if (const char* d = std::getenv("NEWSFLOW_PORT_CLAIMS"); d != nullptr && *d != '\0') {
     std::error_code ec;
     fs::create_directories(d, ec);
-    return d;
+    return fs::is_directory(d, ec) ? fs::path(d) : fs::path();
   }
   std::error_code ec;
   fs::path dir = fs::temp_directory_path(ec) / ("newsflow-port-claims-" + std::to_string(getuid()));
@@ -144,8 +144,8 @@ int FreePort() {
     const std::filesystem::path dir = ClaimsDir();
     std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(getpid()));
     std::uniform_int_distribution<int> pick(low, high - 1);
-    for (int attempt = 0; attempt < 200 && !dir.empty(); ++attempt)
-      if (int port = pick(rng); Binds(port) && Claim(dir, port)) return port;
+    for (int attempt = 0; attempt < 200; ++attempt)  // unclaimed when no directory could be made
+      if (int port = pick(rng); Binds(port) && (dir.empty() || Claim(dir, port))) return port;
   }
   // No room below the range: the kernel's choice, as before.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
