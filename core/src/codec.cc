@@ -5,6 +5,7 @@
 #include <string>
 
 #include "newsflow/json_duplicates.h"
+#include "newsflow/json_text.h"
 #include "newsflow/json_writer.h"
 #include "newsflow/text.h"
 
@@ -177,7 +178,7 @@ Status Codec::Decode(std::string_view json, Article& out) {
   out = Article();
   dom::element doc;
   // The input is copied into the parser's padded buffer (realloc_if_needed).
-  auto err = impl_->parser.parse(json.data(), json.size(), true).get(doc);
+  auto err = ParseJsonText(impl_->parser, json).get(doc);
   if (err == simdjson::UTF8_ERROR) return Status::Corrupt("invalid UTF-8");
   if (err) return Status::Corrupt(std::string("invalid JSON: ") + simdjson::error_message(err));
   dom::object root;

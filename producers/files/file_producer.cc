@@ -16,6 +16,7 @@
 #include "charset.h"
 #include "newsflow/codec.h"
 #include "newsflow/json_duplicates.h"
+#include "newsflow/json_text.h"
 #include "newsflow/line_reader.h"
 #include "newsflow/text.h"
 
@@ -320,7 +321,7 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   // A complete record decodes as is; a partial one is completed here.
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  auto err = parser.parse(line.data(), line.size(), true).get(doc);
+  auto err = ParseJsonText(parser, line).get(doc);
   if (err == simdjson::UTF8_ERROR) return Status::Corrupt("invalid UTF-8");
   if (err) return Status::Corrupt(std::string("invalid JSON: ") + simdjson::error_message(err));
   simdjson::dom::object obj;
@@ -359,7 +360,7 @@ std::string RawLineKey(std::string_view line, int64_t n) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   std::string_view id;
-  if (!parser.parse(line.data(), line.size(), true).get(doc) && doc.is_object() &&
+  if (!ParseJsonText(parser, line).get(doc) && doc.is_object() &&
       !doc["id"].get_string().get(id) && !id.empty())
     return std::string(id);
   return std::to_string(n);
@@ -370,7 +371,7 @@ Status RecordFromJsonLine(std::string_view line, const FileProducerOptions& o, A
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   simdjson::dom::object obj;
-  if (parser.parse(line.data(), line.size(), true).get(doc) || doc.get_object().get(obj))
+  if (ParseJsonText(parser, line).get(doc) || doc.get_object().get(obj))
     return codec.Decode(line, out);  // says what is wrong with it
   static constexpr std::string_view kRequired[] = {"id", "source", "fetched_at", "content_type",
                                                    "body"};

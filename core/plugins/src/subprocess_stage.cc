@@ -21,6 +21,7 @@
 
 #include "newsflow/codec.h"
 #include "newsflow/health.h"
+#include "newsflow/json_text.h"
 #include "newsflow/plugin_stages.h"
 
 extern char** environ;
@@ -422,7 +423,7 @@ class SubprocessStage final : public Stage {
 
   // Parses line_ into doc_; returns its id, or -1 when it is not a result line.
   int64_t ParseReply() {
-    auto err = parser_.parse(line_).get(doc_);
+    auto err = ParseJsonText(parser_, line_).get(doc_);
     if (err || !doc_.is_object()) return -1;
     simdjson::dom::object obj = doc_.get_object().value_unsafe();
     int64_t id = 0;
