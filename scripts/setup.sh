@@ -20,7 +20,7 @@ packages=(
   libcld2-dev libfasttext-dev libstemmer-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev
   npm prometheus python3-readability python3-yaml
-  default-jre-headless maven openssl file mmdebstrap lintian
+  default-jre-headless maven openssl file mmdebstrap mount lintian
   clang libclang-rt-dev
 )
 
