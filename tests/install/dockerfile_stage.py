@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints the final stage of a Dockerfile as a shell script to run inside a root
 file system made from its base image's distribution (no Docker engine): RUN
-lines run as they are (continuations joined, ARG defaults exported), ENV
+lines run as they are (continuations joined, ARG defaults exported; a RUN
+whose command fails stops the stage, as it stops docker build), ENV
 exports, WORKDIR cds, COPY --from=STAGE SRC DST copies from $STAGE_DIR/SRC (the
 caller provides what the build stage would have made), USER is printed last as
 '#USER <spec>' for the caller, FROM names the base for the caller to check.
@@ -44,7 +45,9 @@ for ins, arg in final["ins"]:
             k, _, v = kv.partition("=")
             out.append(f"export {k}={shlex.quote(v)}")
     elif ins == "RUN":
-        out.append(arg)
+        # Its own shell's status, as docker build checks it: `set -e` alone
+        # lets a failure pass when it is not the last of an && list.
+        out.append(f"( {arg}\n) || exit $?")
     elif ins == "WORKDIR":
         out.append(f"mkdir -p {shlex.quote(arg)} && cd {shlex.quote(arg)}")
     elif ins == "COPY":

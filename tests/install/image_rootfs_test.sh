@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install.ImageRootfs: deploy/Dockerfile's runtime stage without a Docker engine.
-# mmdebstrap makes a minimal Debian 12 root file system (what debian:12-slim is),
+# mmdebstrap makes a minimal Debian 12 root file system (what debian:12-slim is:
+# the minbase variant, Essential and Priority: required packages),
 # the final stage's instructions run in it under chroot (dockerfile_stage.py;
 # the build stage's outputs, the .deb and lid.176.ftz, are provided from this
 # build), then the image's entrypoint runs as its USER (uid 10001) on the
@@ -42,7 +43,10 @@ if ! timeout 30 python3 -c 'import sys, urllib.request; urllib.request.urlopen(s
   exit 77
 fi
 root="$tmp/rootfs"
-if ! mmdebstrap --quiet --variant=apt "$suite" "$root" "deb $mirror $suite main" \
+# minbase, as Debian's images are made: the Dockerfile runs groupadd/useradd
+# (passwd) before it installs anything. The apt variant (Essential only) had
+# passwd on Debian 12 only because login was Essential there; on 13 it is not.
+if ! mmdebstrap --quiet --variant=minbase "$suite" "$root" "deb $mirror $suite main" \
   "deb $mirror $suite-updates main" "deb $security $suite-security main" >"$tmp/mmdebstrap.log" 2>&1; then
   cat "$tmp/mmdebstrap.log"
   fail "mmdebstrap could not make a Debian 12 root from $mirror (set NEWSFLOW_DEBIAN_MIRROR)"
@@ -57,8 +61,8 @@ before="$(chroot "$root" dpkg-query -W -f='${Package}\n' | sort)"
 inroot() {  # inroot CMD...: in the root, with /proc, /dev, /sys mounted (private mount namespace)
   unshare -m --propagation private bash -c '
     r="$1"; shift
-    mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && mount -t sysfs sysfs "$r/sys"
-    exec chroot "$r" "$@"' _ "$root" "$@"
+    mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && mount -t sysfs sysfs "$r/sys" &&
+      exec chroot "$r" "$@"' _ "$root" "$@"
 }
 inroot env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin STAGE_DIR=/stage /bin/sh -c '. /stage/final.sh' \
   >"$tmp/final.log" 2>&1 || { tail -n 30 "$tmp/final.log"; fail "the Dockerfile's runtime stage failed in the Debian 12 root"; }
