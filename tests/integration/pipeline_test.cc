@@ -290,8 +290,10 @@ TEST_P(PipelineTest, AProducerWhoseSequenceWasLostStartsANewOneAndLosesNothing) 
 // many records as went in (records written twice around the new clients
 // would reach that count with others still on their way). Before, the run
 // failed (exit 1) on the first such error, with the stage's records unwritten.
-// Its own embedded broker, or the real one. The raw producer writes 2,000
-// records, so the process's 3,000th is the stage's.
+// Its own embedded broker, or the real one. The fault counts only the
+// stage's output topic (`1000@news.passthrough`): counted over the process,
+// the 3,000th record was the stage's only when the reader had finished its
+// 2,000 first, and one clean-clone run's reader, still writing, took it.
 TEST_P(PipelineTest, RunStartsNewClientsForAStageWhoseProducerLostItsStateAndLosesNothing) {
   constexpr int kArticles = 2000;
   StartBroker(4);
@@ -299,11 +301,13 @@ TEST_P(PipelineTest, RunStartsNewClientsForAStageWhoseProducerLostItsStateAndLos
   WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
   auto run = Start({"run", dir_ + "/in.jsonl", "--stages", "passthrough", "--output", out,
                     "--dead-letters", dir_ + "/dead.jsonl", "--metrics-addr", ""},
-                   "run", {{"NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER", "3000"}});
+                   "run", {{"NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER", "1000@news.passthrough"}});
   ASSERT_EQ(run->Wait(180s), 0) << run->Log();
   const std::string log = run->Log();
   EXPECT_NE(log.find("raising a fatal error (a test)"), std::string::npos) << log;
   EXPECT_NE(log.find("starting new Kafka clients (1 of 5 in a row)"), std::string::npos) << log;
+  EXPECT_EQ(log.find("produce: the producer lost its state"), std::string::npos)
+      << "the fault hit the reader, not the stage\n" << log;
   IdCount c = Ids(out);
   EXPECT_EQ(c.unique.size(), static_cast<size_t>(kArticles)) << log;
   std::cout << "[ report ] run: fatal producer error in the stage; new clients; duplicates: "

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <limits>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -55,18 +57,36 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
 // is set: the producer that takes the process's Nth record raises the fatal
 // error a leader's failover can give an idempotent producer
 // (OUT_OF_ORDER_SEQUENCE_NUMBER), once per process, through librdkafka's
-// own test hook. The real failure needs a killed partition leader at the
-// right moment (RealKafkaBrokerFailureTest saw it 1 run in 6); this makes
-// the recovery testable on any broker (tests/integration/pipeline_test.cc).
-void MaybeInjectFatal(rd_kafka_t* rk) {
-  static const int64_t after = [] {
+// own test hook. N@TOPIC counts only the records sent to TOPIC (or to
+// NAMESPACE.TOPIC): in `run` the reader and the stages produce at the same
+// time, so "the process's Nth record" alone does not say whose it is. The
+// real failure needs a killed partition leader at the right moment
+// (RealKafkaBrokerFailureTest saw it 1 run in 6); this makes the recovery
+// testable on any broker (tests/integration/pipeline_test.cc).
+struct FatalFault {
+  int64_t after = 0;
+  std::string topic;  // empty: every topic
+  bool Counts(std::string_view t) const {
+    if (topic.empty() || t == topic) return true;
+    return t.size() > topic.size() && t.ends_with(topic) && t[t.size() - topic.size() - 1] == '.';
+  }
+};
+
+void MaybeInjectFatal(rd_kafka_t* rk, std::string_view topic) {
+  static const FatalFault fault = [] {
+    FatalFault f;
     const char* v = std::getenv("NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER");
-    return v != nullptr ? std::atoll(v) : 0;
+    if (v == nullptr) return f;
+    std::string_view s(v);
+    f.after = std::atoll(std::string(s.substr(0, s.find('@'))).c_str());
+    if (size_t at = s.find('@'); at != std::string_view::npos) f.topic = s.substr(at + 1);
+    return f;
   }();
-  if (after <= 0) return;
+  if (fault.after <= 0 || !fault.Counts(topic)) return;
   static std::atomic<int64_t> produced{0};
-  if (produced.fetch_add(1, std::memory_order_relaxed) + 1 != after) return;
-  spdlog::warn("producer: NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER={}: raising a fatal error (a test)", after);
+  if (produced.fetch_add(1, std::memory_order_relaxed) + 1 != fault.after) return;
+  spdlog::warn("producer: NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER={}{}{}, a record to {}: raising a fatal error (a test)",
+               fault.after, fault.topic.empty() ? "" : "@", fault.topic, topic);
   rd_kafka_test_fatal_error(rk, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
                             "injected by NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER");
 }
@@ -150,7 +170,7 @@ Status KafkaProducer::Produce(std::string_view topic, std::string_view key, std:
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(fn),
                                 RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      MaybeInjectFatal(rk_.get());
+      MaybeInjectFatal(rk_.get(), topic);
       return Status::OK();
     }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
