@@ -16,9 +16,9 @@
 #include <string>
 #include <string_view>
 
-namespace newsflow {
+#include "newsflow/text.h"
 
-inline bool StartsWithUtf8Bom(std::string_view s) { return s.substr(0, 3) == "\xEF\xBB\xBF"; }
+namespace newsflow {
 
 // parser.parse(s.data(), s.size(), true): the text is copied into the
 // parser's padded buffer.

@@ -12,11 +12,14 @@ namespace newsflow {
 // True if `s` is valid UTF-8 (simdjson's validator).
 bool IsValidUtf8(std::string_view s);
 
+// True when `s` starts with a UTF-8 byte-order mark (U+FEFF).
+inline bool StartsWithUtf8Bom(std::string_view s) { return s.substr(0, 3) == "\xEF\xBB\xBF"; }
+
 // Removes a UTF-8 byte-order mark from the start of `s` (editors on Windows
 // write one at the start of a file, so a JSON Lines file's first line would
 // not parse); true when there was one.
 inline bool StripUtf8Bom(std::string& s) {
-  if (s.compare(0, 3, "\xEF\xBB\xBF") != 0) return false;
+  if (!StartsWithUtf8Bom(s)) return false;
   s.erase(0, 3);
   return true;
 }
