@@ -100,8 +100,9 @@ std::filesystem::path ClaimsDir() {
     return fs::is_directory(d, ec) ? fs::path(d) : fs::path();
   }
   std::error_code ec;
-  fs::path dir = fs::temp_directory_path(ec) / ("newsflow-port-claims-" + std::to_string(getuid()));
-  if (ec) dir = fs::path("/tmp") / ("newsflow-port-claims-" + std::to_string(getuid()));
+  const std::string name = "newsflow-port-claims-" + std::to_string(getuid());
+  fs::path tmp = fs::temp_directory_path(ec);
+  const fs::path dir = (ec ? fs::path("/tmp") : tmp) / name;
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return {};
   return dir;
 }
