@@ -369,6 +369,7 @@ void AttachRunner(StageWorker& w, const KafkaOptions& kafka, std::vector<ChainLi
   ro.input_topic = input;
   ro.group = group.empty() ? GroupFor(name) : group;
   ro.read_committed = kafka.exactly_once;
+  ro.assign_all = kafka.private_broker;
   w.runner = std::make_unique<StageRunner>(kafka, ro, *w.processor, *w.output, registry);
 }
 
@@ -1059,6 +1060,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
                  "start) and pass --brokers");
     broker = std::move(*b);
     kafka = broker->ClientOptions();
+    kafka.private_broker = true;
     for (const auto& kv : c.properties) {
       auto p = ParseProperty(kv);
       if (!p.ok()) return Fail(p.status());

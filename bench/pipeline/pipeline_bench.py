@@ -247,8 +247,12 @@ class ThreadSampler:
         """ms of CPU per article (n articles) by THREAD_GROUPS."""
         self.stop = True
         self.t.join()
-        sec = cpu_between(self.first, self.last,
-                          lambda tid, name: thread_group(name, tid == str(self.pid), self.stages))
+        key = lambda tid, name: thread_group(name, tid == str(self.pid), self.stages)
+        sec = cpu_between(self.first, self.last, key)
+        vol, inv = (between(self.first, self.last, key, f) for f in (2, 3))
+        # Context switches per article: a thread that sleeps and wakes per record
+        # (a wake-up costs more than its work on a VM) shows here before its CPU.
+        self.switches = {g: (vol.get(g, 0) / n, inv.get(g, 0) / n) for g in THREAD_GROUPS}
         return {g: sec.get(g, 0.0) * 1000.0 / n for g in THREAD_GROUPS}
 
 
@@ -286,6 +290,7 @@ def run_throughput(nf, rows, tmp, a, extra):
     stdout = p.stdout.read()  # `run` ends once every record is accounted for
     tail.close()
     threads_ms = sampler.by_group(len(rows))
+    switches = sampler.switches
     if p.wait() != 0:
         sys.exit(f"newsflow run failed: {stdout}")
     m = re.search(r"(\d+) in, (\d+) articles out, (\d+) dead letters, (\d+) dropped", stdout)
@@ -299,7 +304,8 @@ def run_throughput(nf, rows, tmp, a, extra):
     per_stage = {s: metric_sum(snap, "newsflow_process_seconds_sum", s) * 1000 /
                  max(1.0, metric_sum(snap, "newsflow_process_seconds_count", s)) for s in stages}
     return {"rate": len(rows) / span, "sustained": sustained, "ready": ready, "cpu_ms": cpu * 1000 / len(rows),
-            "stages_ms": per_stage, "threads_ms": threads_ms, "out": len(times), "dropped": dropped}
+            "stages_ms": per_stage, "threads_ms": threads_ms, "switches": switches, "out": len(times),
+            "dropped": dropped}
 
 
 def run_separate(nf, src, n_in, expect_out, tmp, a, fused=False):
@@ -451,28 +457,37 @@ def round_line(g):
 
 
 def thread_cpu(pid):
-    """CPU ticks (user + system) so far of each live thread of `pid`: {tid: (name, ticks)}."""
+    """Per live thread of `pid` so far: {tid: (name, CPU ticks (user + system), voluntary
+    context switches, involuntary ones)}."""
     out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
                 x = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                st = dict(l.split(":", 1) for l in f if "ctxt_switches" in l)
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                out[tid] = (f.read().strip(), int(x[11]) + int(x[12]))
-        except OSError:
+                out[tid] = (f.read().strip(), int(x[11]) + int(x[12]),
+                            int(st["voluntary_ctxt_switches"]), int(st["nonvoluntary_ctxt_switches"]))
+        except (OSError, KeyError):
             pass  # the thread ended meanwhile
     return out
 
 
-def cpu_between(before, after, key):
-    """CPU seconds used between two thread_cpu snapshots, summed by key(tid, name) (a thread
-    new since `before` counts from zero)."""
-    hz = os.sysconf("SC_CLK_TCK")
+def between(before, after, key, field):
+    """Growth of thread_cpu's `field` (1 ticks, 2 voluntary, 3 involuntary switches) between
+    two snapshots, summed by key(tid, name) (a thread new since `before` counts from zero)."""
     out = {}
-    for tid, (name, ticks) in after.items():
-        k = key(tid, name)
-        out[k] = out.get(k, 0.0) + (ticks - before.get(tid, (name, 0))[1]) / hz
+    for tid, now in after.items():
+        k = key(tid, now[0])
+        out[k] = out.get(k, 0) + now[field] - before.get(tid, (now[0], 0, 0, 0))[field]
     return out
+
+
+def cpu_between(before, after, key):
+    """CPU seconds used between two thread_cpu snapshots, summed by key(tid, name)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    return {k: v / hz for k, v in between(before, after, key, 1).items()}
 
 
 def run_idle(nf, rows, tmp, a, extra, seconds):
@@ -656,6 +671,10 @@ def main():
         g = {k: med(x["threads_ms"][k] for x in runs) for k in THREAD_GROUPS}
         print(f"  {label}, CPU ms/article by thread (medians): {fmt_threads(g)}; the rails "
               f"(all but the stage threads) {sum(g.values()) - g['stages']:.3f}")
+        sw = {k: tuple(med(x["switches"][k][i] for x in runs) for i in (0, 1)) for k in THREAD_GROUPS}
+        print(f"  {label}, context switches per article by thread, voluntary/involuntary (medians): "
+              + ", ".join(f"{k} {v:.2f}/{i:.2f}" for k, (v, i) in sw.items() if v + i > 0)
+              + f"; all {sum(v for v, _ in sw.values()):.2f}/{sum(i for _, i in sw.values()):.2f}")
     threads("run", res["emb"])
     if res["fused"]:
         threads("run --fuse", res["fused"])

@@ -5,12 +5,14 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "newsflow/codec.h"
 #include "newsflow/embedded_broker.h"
@@ -759,6 +761,73 @@ TEST(ParallelRunnerTest, ABatchOfLargeRecordsWaitsForRoomDownstream) {
   EXPECT_EQ(reader.counts().lost.load(), 0) << "records evicted before the reader got to them";
   EXPECT_EQ(got.Count(), static_cast<size_t>(kRecords));
   EXPECT_EQ(stage.counts().lost.load(), 0);
+}
+
+// `run` on its own embedded broker reads without joining groups
+// (RunnerOptions::assign_all): the broker's first join of a group waits 3 s for
+// more members, which was most of the time one article took through `run`.
+// Here the broker refuses every JoinGroup: the runner that assigns itself
+// every partition still reads every record, and its commits land in its group
+// (flow control and lag read them there); a runner that joins reads nothing
+// while the join is refused (so the refusal is real: unrefused, the first join
+// takes the mock 3 s).
+TEST(RunnerAssignAllTest, ReadsAndCommitsInItsGroupWithoutEverJoiningIt) {
+  auto broker = EmbeddedBroker::Start(1, {"aa.in"}, 4);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  constexpr int16_t kJoinGroup = 11;  // the Kafka protocol's JoinGroup request
+  std::vector<rd_kafka_resp_err_t> refusals(100000, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  rd_kafka_mock_push_request_errors_array((*broker)->cluster(), kJoinGroup, refusals.size(), refusals.data());
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  constexpr int kRecords = 40;
+  for (int i = 0; i < kRecords; ++i) {
+    Article a;
+    a.id = "a" + std::to_string(i);
+    a.source = "test";
+    a.fetched_at = "2026-01-01T00:00:00Z";
+    a.body = "body " + std::to_string(i);
+    ASSERT_TRUE((*producer)->Produce("aa.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t err, int32_t, int64_t) {
+      ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+    }).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(30s).ok());
+
+  auto run_for = [&](bool assign_all, const std::string& group, CaptureOutput& out,
+                     std::chrono::milliseconds wait) {
+    SlowChain chain;
+    prometheus::Registry registry;
+    RunnerOptions ro = Named("aa", "aa.in", group);
+    ro.assign_all = assign_all;
+    StageRunner runner(o, ro, chain.processor, out, registry);
+    std::atomic<bool> stop{false};
+    Status result;
+    std::thread t([&] { result = runner.Run(stop); });
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (out.Count() < static_cast<size_t>(kRecords) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(20ms);
+    stop = true;
+    t.join();
+    return result;
+  };
+  CaptureOutput assigned;
+  Status s = run_for(true, "aa-group", assigned, 60s);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(assigned.keys.size(), static_cast<size_t>(kRecords));
+
+  // What it read is committed in its group: the next reader starts after it.
+  auto reader = NewKafkaClient(o, ClientRole::kConsumer, "aa-group");
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  TopicPartitionList parts(rd_kafka_topic_partition_list_new(4));
+  for (int p = 0; p < 4; ++p) rd_kafka_topic_partition_list_add(parts.get(), "aa.in", p);
+  ASSERT_EQ(rd_kafka_committed(reader->get(), parts.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  int64_t committed = 0;
+  for (int i = 0; i < parts->cnt; ++i) committed += std::max<int64_t>(0, parts->elems[i].offset);
+  EXPECT_EQ(committed, kRecords);
+
+  CaptureOutput joined;
+  s = run_for(false, "aa-joins", joined, 8s);
+  EXPECT_EQ(joined.Count(), 0u) << "the broker let a JoinGroup through: this test shows nothing";
 }
 
 }  // namespace

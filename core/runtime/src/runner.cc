@@ -1080,11 +1080,22 @@ Status StageRunner::Run(const std::atomic<bool>& stop) {
   rk_ = std::move(*rk);
   rd_kafka_poll_set_consumer(rk_.get());
 
-  TopicPartitionList topics(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(topics.get(), options_.input_topic.c_str(),
-                                    RD_KAFKA_PARTITION_UA);
-  NEWSFLOW_RETURN_IF_ERROR(
-      KafkaStatus(rd_kafka_subscribe(rk_.get(), topics.get()), "subscribe " + options_.input_topic));
+  if (options_.assign_all) {
+    // Every partition at once, as the group's only member would get them,
+    // through the same assignment handler (committed offsets, gap checks).
+    auto count = TopicPartitionCount(rk_.get(), options_.input_topic, std::chrono::seconds(10), kafka_.brokers);
+    if (!count.ok()) return count.status();
+    TopicPartitionList all(rd_kafka_topic_partition_list_new(*count));
+    for (int p = 0; p < *count; ++p)
+      rd_kafka_topic_partition_list_add(all.get(), options_.input_topic.c_str(), p);
+    OnAssign(all.get());
+  } else {
+    TopicPartitionList topics(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(topics.get(), options_.input_topic.c_str(),
+                                      RD_KAFKA_PARTITION_UA);
+    NEWSFLOW_RETURN_IF_ERROR(
+        KafkaStatus(rd_kafka_subscribe(rk_.get(), topics.get()), "subscribe " + options_.input_topic));
+  }
   spdlog::info("[{}] consuming {} as group {} -> {}", options_.name, options_.input_topic,
                options_.group, output_.Describe());
   if (TransactionalOutput* txn = output_.Transactional()) return RunTransactional(stop, *txn);

@@ -38,6 +38,10 @@ using TopicPartitionList =
 struct KafkaOptions {
   std::string brokers;  // bootstrap.servers
   bool embedded = false;
+  // The embedded broker lives in this process and no other was told its
+  // address (`run` without --brokers): this process's readers are the only
+  // members their groups can have.
+  bool private_broker = false;
   std::vector<std::pair<std::string, std::string>> properties;  // -X key=value
   std::string client_id = "newsflow";
   // delivery: exactly_once: stages write inside transactions, every reader

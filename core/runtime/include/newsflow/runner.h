@@ -162,6 +162,13 @@ struct RunnerOptions {
   // delivery: exactly_once. The consumer reads only committed records
   // (isolation.level=read_committed, set explicitly).
   bool read_committed = false;
+  // Reads every partition of the input without joining the group (the group
+  // still holds the committed offsets, and lag reads them): for a reader that
+  // is the only one its group can ever have, `run`'s on the embedded broker
+  // in its own process (KafkaOptions::private_broker). The broker's first
+  // join waits 3 s for more members (librdkafka 2.0.2's mock, no setting),
+  // which was most of the time one article took through `run`.
+  bool assign_all = false;
   // Set when the stop must not wait at all (a second signal).
   const std::atomic<bool>* force = nullptr;
 };
