@@ -42,6 +42,7 @@
 #include "newsflow/shutdown.h"
 #include "newsflow/stage.h"
 #include "newsflow/text.h"
+#include "newsflow/thread_name.h"
 #include "newsflow/topics.h"
 #include "newsflow/topology.h"
 #include "newsflow/transactional_output.h"
@@ -515,8 +516,12 @@ void Finish(StageWorker& w, Status result) {
   if (!w.result.ok()) g_stop = true;
 }
 
+// A sink's thread in `run`: rails, beside the stage threads (MakeThisThreadBatch).
 void Start(StageWorker& w, const std::atomic<bool>& stop) {
-  w.thread = std::thread([&w, &stop] { Finish(w, w.runner->Run(stop)); });
+  w.thread = std::thread([&w, &stop] {
+    MakeThisThreadBatch();
+    Finish(w, w.runner->Run(stop));
+  });
 }
 
 // New Kafka clients for a stage whose idempotent producer's state was lost on
@@ -1240,6 +1245,9 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   fo.format = o.format;
   fo.stop = &g_stop;  // a failed worker or a signal ends the wait for stdin's next line
   fo.not_inputs = {o.output, o.dlq_output};
+  // The reader is rails too; every stage thread was started before this
+  // (a thread inherits its creator's policy).
+  MakeThisThreadBatch();
   Status ps = ProduceFromPaths(o.inputs, fo, **producer, stats);
   Status pf = (*producer)->Flush(std::chrono::seconds(60));
   if (!ps.ok()) spdlog::error("produce: {}", ps.ToString());

@@ -9,11 +9,13 @@ across copies).
 For each of --repeat rounds, in one run (the machine is shared: compare within a round):
   * throughput: `newsflow run -` with the stages (clean,langid,entities by default) on
     the embedded broker: one warm-up article through the chain first (models loaded,
-    groups joined: "ready after"), then all articles at once; articles/s and MB/s from the
+    partitions assigned: "ready after"), then all articles at once; articles/s and MB/s from the
     first write to the last article in the sink's file (fill and drain included) and
     sustained (between the arrivals of the 10th and 90th percentile articles), CPU
     seconds of the whole process per article over that span, and each stage's time in
-    Process per article (newsflow_process_seconds);
+    Process per article (newsflow_process_seconds); CPU and context switches (voluntary:
+    the thread slept and was woken; involuntary: it was preempted) per article by thread
+    (stage threads, Kafka clients, embedded broker, sinks, reader, flow control);
   * the same with `run --fuse` (the whole chain behind one consumer of the raw topic: one
     trip through the broker instead of one per stage), throughput and latency, and as
     separate processes with one `stage clean,langid,entities`;

@@ -4,8 +4,13 @@
 // estimate between checks cannot block.
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -168,6 +173,27 @@ TEST(FlowControlTest, AnOptionalReadersHoldStartsOnceItsGroupHasRead) {
        std::this_thread::sleep_for(20ms))
     held = w.flow->Blocked();
   EXPECT_TRUE(held) << "a group that has read is not waited for: " << w.flow->Why();
+}
+
+// The rails' threads (every thread librdkafka starts for newsflow's clients
+// and for the embedded broker, the flow controller's) run under SCHED_BATCH,
+// so their wake-ups do not preempt stage threads (MakeThisThreadBatch); the
+// thread that made them keeps its own policy.
+TEST(FlowControlTest, TheRailsThreadsRunUnderSchedBatch) {
+  Writer w;
+  w.Start(FlowController::Limits{});
+  std::multimap<std::string, int> policy_of;  // thread name -> policy (names repeat: one rdk:main a client)
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "comm");
+    std::string name;
+    std::getline(in, name);
+    if (name.rfind("rdk:", 0) == 0 || name.rfind("flow ", 0) == 0)
+      policy_of.emplace(name, sched_getscheduler(std::stoi(task.path().filename().string())));
+  }
+  for (const char* name : {"rdk:mock", "rdk:main", "flow fc.topic"})
+    EXPECT_GE(policy_of.count(name), 1u) << name << " not found among this process's threads";
+  for (const auto& [name, policy] : policy_of) EXPECT_EQ(policy, SCHED_BATCH) << name;
+  EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER);
 }
 
 }  // namespace

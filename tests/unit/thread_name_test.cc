@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -48,6 +49,18 @@ TEST(ThreadNameTest, TheMainThreadKeepsTheProcessName) {
   ASSERT_EQ(gettid(), getpid()) << "gtest runs tests on the main thread";
   NameThisThread("renamed");
   EXPECT_EQ(NameOf(getpid()), before) << "ps and pkill match the main thread's name";
+}
+
+TEST(ThreadNameTest, ABatchThreadAndTheThreadsItStartsRunUnderSchedBatch) {
+  int own = -1, child = -1;
+  std::thread([&] {
+    MakeThisThreadBatch();
+    own = sched_getscheduler(0);
+    std::thread([&] { child = sched_getscheduler(0); }).join();
+  }).join();
+  EXPECT_EQ(own, SCHED_BATCH);
+  EXPECT_EQ(child, SCHED_BATCH);
+  EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER) << "only the calling thread changes";
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(
   char err[512];
   rd_kafka_conf_set(conf, "client.id", "newsflow-embedded-broker", err, sizeof err);
   rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);  // it has no bootstrap on purpose
+  BatchThreadsOf(conf);  // rdk:mock too
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <thread>
 
+#include "newsflow/thread_name.h"
+
 namespace newsflow {
 
 void KafkaDeleter::operator()(rd_kafka_t* rk) const {
@@ -143,7 +145,20 @@ void LogCallback(const rd_kafka_t*, int level, const char* fac, const char* buf)
   }
 }
 
+rd_kafka_resp_err_t OnThreadStart(rd_kafka_t*, rd_kafka_thread_type_t, const char*, void*) {
+  MakeThisThreadBatch();
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t OnNew(rd_kafka_t* rk, const rd_kafka_conf_t*, void*, char*, size_t) {
+  return rd_kafka_interceptor_add_on_thread_start(rk, "newsflow-batch-threads", OnThreadStart, nullptr);
+}
+
 }  // namespace
+
+void BatchThreadsOf(rd_kafka_conf_t* conf) {
+  rd_kafka_conf_interceptor_add_on_new(conf, "newsflow-batch-threads", OnNew, nullptr);
+}
 
 Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
                                       const std::string& group) {
@@ -209,6 +224,7 @@ Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
   }
   rd_kafka_conf_set_log_cb(conf, LogCallback);
   rd_kafka_conf_set_error_cb(conf, KafkaErrorCallback);
+  BatchThreadsOf(conf);
   return conf;
 }
 

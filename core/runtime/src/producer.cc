@@ -250,6 +250,7 @@ Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions
   if (Status s = f->Check(); !s.ok()) spdlog::debug("flow control check: {}", s.ToString());
   f->thread_ = std::make_unique<std::thread>([p = f.get()] {
     NameThisThread("flow " + p->topic_);
+    MakeThisThreadBatch();
     p->Loop();
   });
   return f;

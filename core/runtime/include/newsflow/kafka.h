@@ -82,9 +82,15 @@ Result<KafkaHandle> NewKafkaClient(const KafkaOptions& o, ClientRole role,
                                    const std::string& group = "",
                                    rd_kafka_conf_t* extra = nullptr);
 
-// Builds a conf with profile + user properties; caller owns it.
+// Builds a conf with profile + user properties; caller owns it. Its client's
+// threads run under SCHED_BATCH (BatchThreadsOf).
 Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
                                       const std::string& group);
+
+// Every thread librdkafka starts for a client made from `conf` (rdk:main, its
+// broker threads, a mock cluster's rdk:mock) puts itself under SCHED_BATCH as
+// it starts (MakeThisThreadBatch): they are the rails, not the stages.
+void BatchThreadsOf(rd_kafka_conf_t* conf);
 
 Status KafkaStatus(rd_kafka_resp_err_t err, std::string_view context);
 
