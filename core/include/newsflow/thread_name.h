@@ -19,8 +19,9 @@ void NameThisThread(std::string_view name);
 // For the rails' threads (Kafka clients, the embedded broker, sinks, flow
 // control, `run`'s reader) beside busy stage threads: they wake once or more
 // a record, and each wake-up preempted a stage thread and cost it its caches
-// (issue 16: 0.8 preemptions an article; with them under SCHED_BATCH 0.4, the
-// stage threads 10 % less CPU an article). A thread it creates inherits it.
+// (issue 16: 0.7-1.0 preemptions an article; with the rails under SCHED_BATCH
+// 0.35-0.5, the rails 19 % and the stage threads 5 % less CPU an article). A
+// thread it creates inherits it.
 // Idle cores are unaffected: a trickle of records is not delayed. Failing
 // (a policy refused by a sandbox) is not an error.
 void MakeThisThreadBatch();
