@@ -182,14 +182,26 @@ TEST(FlowControlTest, AnOptionalReadersHoldStartsOnceItsGroupHasRead) {
 TEST(FlowControlTest, TheRailsThreadsRunUnderSchedBatch) {
   Writer w;
   w.Start(FlowController::Limits{});
+  // Each thread names itself and sets its policy as it starts, a moment after
+  // the call that made it returned: read until every one has, or 10 s.
   std::multimap<std::string, int> policy_of;  // thread name -> policy (names repeat: one rdk:main a client)
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream in(task.path() / "comm");
-    std::string name;
-    std::getline(in, name);
-    if (name.rfind("rdk:", 0) == 0 || name.rfind("flow ", 0) == 0)
-      policy_of.emplace(name, sched_getscheduler(std::stoi(task.path().filename().string())));
-  }
+  auto settled = [&] {
+    policy_of.clear();
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream in(task.path() / "comm");
+      std::string name;
+      std::getline(in, name);
+      if (name.rfind("rdk:", 0) == 0 || name.rfind("flow ", 0) == 0)
+        policy_of.emplace(name, sched_getscheduler(std::stoi(task.path().filename().string())));
+    }
+    for (const char* name : {"rdk:mock", "rdk:main", "flow fc.topic"})
+      if (policy_of.count(name) == 0) return false;
+    for (const auto& [name, policy] : policy_of)
+      if (policy != SCHED_BATCH) return false;
+    return true;
+  };
+  for (auto end = std::chrono::steady_clock::now() + 10s; !settled() && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(10ms);
   for (const char* name : {"rdk:mock", "rdk:main", "flow fc.topic"})
     EXPECT_GE(policy_of.count(name), 1u) << name << " not found among this process's threads";
   for (const auto& [name, policy] : policy_of) EXPECT_EQ(policy, SCHED_BATCH) << name;

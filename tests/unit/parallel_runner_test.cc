@@ -781,17 +781,7 @@ TEST(RunnerAssignAllTest, ReadsAndCommitsInItsGroupWithoutEverJoiningIt) {
   auto producer = KafkaProducer::Create(o);
   ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 40;
-  for (int i = 0; i < kRecords; ++i) {
-    Article a;
-    a.id = "a" + std::to_string(i);
-    a.source = "test";
-    a.fetched_at = "2026-01-01T00:00:00Z";
-    a.body = "body " + std::to_string(i);
-    ASSERT_TRUE((*producer)->Produce("aa.in", a.id, Codec::Encode(a), [](rd_kafka_resp_err_t err, int32_t, int64_t) {
-      ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
-    }).ok());
-  }
-  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  ASSERT_TRUE(ProduceArticles(**producer, "aa.in", kRecords, "a"));
 
   auto run_for = [&](bool assign_all, const std::string& group, CaptureOutput& out,
                      std::chrono::milliseconds wait) {
