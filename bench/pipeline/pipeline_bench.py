@@ -30,7 +30,9 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     stdin to its line in the sink's file: p50, p99.
 With --against OTHER_BUILD_DIR, each round also runs the same burst through that build's
 `run --fuse` and `run` (beside this build's, same input, same flags, which build goes first
-alternating between rounds): a before/after on one noisy machine. With --real-kafka the throughput and latency runs are repeated on a fresh single-node
+alternating between rounds): a before/after on one noisy machine; with --fused-ab as well, only
+those two builds' `run --fuse` bursts, --repeat rounds (many paired rounds, for a change to the
+rails). With --real-kafka the throughput and latency runs are repeated on a fresh single-node
 Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
 throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64). With --idle S,
 instead, the CPU an idle `run --fuse --follow` uses (after one article went through: models
@@ -525,6 +527,38 @@ def idle(nf, a, tmp, extra):
         print(f"median of {len(totals)}: {label}: {statistics.median(totals):.1f} % of one core while idle")
 
 
+def rails_ms(x):
+    return sum(x["threads_ms"].values()) - x["threads_ms"]["stages"]
+
+
+def fused_ab(nf, other, rows, tmp, a, extra):
+    """This build's `run --fuse` burst and --against's, alternated (ABBA) for --repeat rounds:
+    many paired rounds in the time the full bench takes for a few, for a change to the rails.
+    Per round and as medians: articles/s, CPU per article of the stage threads and of the
+    rails, and how often a stage thread was preempted per article."""
+    builds = [("this build", nf), (a.against, other)]
+    res = {label: [] for label, _ in builds}
+    for rep in range(a.repeat):
+        for label, binary in (builds if rep % 2 == 0 else builds[::-1]):
+            x = run_throughput(binary, rows, tmp, a, extra + ["--fuse"])
+            res[label].append(x)
+            print(f"round {rep + 1}: {label}: run --fuse {x['rate']:,.0f} articles/s (sustained "
+                  f"{x['sustained']:,.0f}); CPU ms/article: stage threads {x['threads_ms']['stages']:.3f}, "
+                  f"rails {rails_ms(x):.3f}; stage threads preempted {x['switches']['stages'][1]:.2f} "
+                  f"an article", flush=True)
+    med = statistics.median
+    mine, theirs = res["this build"], res[a.against]
+    wins = sum(m["rate"] > t["rate"] for m, t in zip(mine, theirs))
+    for label, runs in res.items():
+        print(f"median of {a.repeat}: {label}: {med(x['rate'] for x in runs):,.0f} articles/s, "
+              f"stage threads {med(x['threads_ms']['stages'] for x in runs):.3f} ms, rails "
+              f"{med(rails_ms(x) for x in runs):.3f} ms an article, stage threads preempted "
+              f"{med(x['switches']['stages'][1] for x in runs):.2f} an article")
+    ratios = [m["rate"] / t["rate"] for m, t in zip(mine, theirs)]
+    print(f"this build / that one, round by round: {', '.join(f'{r:.2f}' for r in ratios)} "
+          f"(median {med(ratios):.2f}); faster in {wins} of {a.repeat}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build_dir")
@@ -544,6 +578,8 @@ def main():
     ap.add_argument("--idle", type=float, help="seconds: CPU of an idle `run --fuse --follow` instead")
     ap.add_argument("-X", action="append", default=[], help="librdkafka property for `run` (as newsflow -X)")
     ap.add_argument("--against", help="another build directory: its `run --fuse` and `run` alternated with this one's")
+    ap.add_argument("--fused-ab", action="store_true",
+                    help="with --against: only the two builds' `run --fuse` bursts, alternated, --repeat rounds")
     a = ap.parse_args()
     nf = os.path.join(a.build_dir, "app", "newsflow")
     tmp = tempfile.mkdtemp(prefix="nf-bench-")
@@ -561,6 +597,11 @@ def main():
     print(f"{a.articles} articles of ~{a.kb:g} KB ({mb:.1f} MB of text) from {origin}; stages {a.stages}; "
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
+    if a.fused_ab:
+        if not a.against:
+            sys.exit("--fused-ab needs --against OTHER_BUILD_DIR")
+        fused_ab(nf, os.path.join(a.against, "app", "newsflow"), rows, tmp, a, extra)
+        return
     res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
            "fused": [], "lat_fused": [], "sep_fused": [], "against": [], "against_chain": [], "real_fused": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
