@@ -820,5 +820,40 @@ TEST(RunnerAssignAllTest, ReadsAndCommitsInItsGroupWithoutEverJoiningIt) {
   EXPECT_EQ(joined.Count(), 0u) << "the broker let a JoinGroup through: this test shows nothing";
 }
 
+// A runner starts reading where it knows the start is (the offset it has just
+// read as committed, or 0 on the embedded broker), without asking the group
+// and the partition again: that lookup went through a retry timer and put
+// the first Fetch 106 ms after the assignment. Here the broker refuses every
+// OffsetFetch and ListOffsets: the runner still reads every record.
+TEST(RunnerAssignAllTest, StartsWhereItKnowsTheStartIsWithoutLookingItUpAgain) {
+  auto broker = EmbeddedBroker::Start(1, {"ks.in"}, 4);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  constexpr int kRecords = 40;
+  ASSERT_TRUE(ProduceArticles(**producer, "ks.in", kRecords, "k"));
+  constexpr int16_t kListOffsets = 2, kOffsetFetch = 9;  // the Kafka protocol's request keys
+  std::vector<rd_kafka_resp_err_t> refusals(100000, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  rd_kafka_mock_push_request_errors_array((*broker)->cluster(), kOffsetFetch, refusals.size(), refusals.data());
+  std::vector<rd_kafka_resp_err_t> unknown(100000, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+  rd_kafka_mock_push_request_errors_array((*broker)->cluster(), kListOffsets, unknown.size(), unknown.data());
+  SlowChain chain;
+  CaptureOutput out;
+  prometheus::Registry registry;
+  RunnerOptions ro = Named("ks", "ks.in", "ks-group");
+  ro.assign_all = true;
+  StageRunner runner(o, ro, chain.processor, out, registry);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread t([&] { result = runner.Run(stop); });
+  for (auto end = std::chrono::steady_clock::now() + 60s;
+       out.Count() < static_cast<size_t>(kRecords) && std::chrono::steady_clock::now() < end;)
+    std::this_thread::sleep_for(20ms);
+  stop = true;
+  t.join();
+  EXPECT_EQ(out.keys.size(), static_cast<size_t>(kRecords));
+}
+
 }  // namespace
 }  // namespace newsflow
