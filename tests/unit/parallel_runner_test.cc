@@ -763,6 +763,31 @@ TEST(ParallelRunnerTest, ABatchOfLargeRecordsWaitsForRoomDownstream) {
   EXPECT_EQ(stage.counts().lost.load(), 0);
 }
 
+// Makes the broker answer every `api_key` request (the Kafka protocol's key)
+// with `err`, as long as a test runs.
+void RefuseEvery(EmbeddedBroker& broker, int16_t api_key, rd_kafka_resp_err_t err) {
+  std::vector<rd_kafka_resp_err_t> errors(100000, err);
+  rd_kafka_mock_push_request_errors_array(broker.cluster(), api_key, errors.size(), errors.data());
+}
+
+// Runs a runner of `topic` as `group` (with `assign_all`, assigning itself
+// every partition) until `out` holds `n` records or `limit` passes; stops it.
+Status RunUntilCaptured(const KafkaOptions& o, const std::string& topic, const std::string& group,
+                        bool assign_all, CaptureOutput& out, size_t n, std::chrono::seconds limit) {
+  SlowChain chain;
+  prometheus::Registry registry;
+  RunnerOptions ro = Named("aa", topic, group);
+  ro.assign_all = assign_all;
+  StageRunner runner(o, ro, chain.processor, out, registry);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread t([&] { result = runner.Run(stop); });
+  WaitUntil([&] { return out.Count() >= n; }, limit);
+  stop = true;
+  t.join();
+  return result;
+}
+
 // `run` on its own embedded broker reads without joining groups
 // (RunnerOptions::assign_all): the broker's first join of a group waits 3 s for
 // more members, which was most of the time one article took through `run`.
@@ -772,36 +797,15 @@ TEST(ParallelRunnerTest, ABatchOfLargeRecordsWaitsForRoomDownstream) {
 // while the join is refused (so the refusal is real: unrefused, the first join
 // takes the mock 3 s).
 TEST(RunnerAssignAllTest, ReadsAndCommitsInItsGroupWithoutEverJoiningIt) {
-  auto broker = EmbeddedBroker::Start(1, {"aa.in"}, 4);
-  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-  constexpr int16_t kJoinGroup = 11;  // the Kafka protocol's JoinGroup request
-  std::vector<rd_kafka_resp_err_t> refusals(100000, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
-  rd_kafka_mock_push_request_errors_array((*broker)->cluster(), kJoinGroup, refusals.size(), refusals.data());
-  KafkaOptions o = (*broker)->ClientOptions();
-  auto producer = KafkaProducer::Create(o);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 40;
-  ASSERT_TRUE(ProduceArticles(**producer, "aa.in", kRecords, "a"));
+  auto broker = BrokerWithArticles("aa.in", 4, kRecords, "a");
+  ASSERT_NE(broker, nullptr);
+  constexpr int16_t kJoinGroup = 11;
+  RefuseEvery(*broker, kJoinGroup, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  KafkaOptions o = broker->ClientOptions();
 
-  auto run_for = [&](bool assign_all, const std::string& group, CaptureOutput& out,
-                     std::chrono::milliseconds wait) {
-    SlowChain chain;
-    prometheus::Registry registry;
-    RunnerOptions ro = Named("aa", "aa.in", group);
-    ro.assign_all = assign_all;
-    StageRunner runner(o, ro, chain.processor, out, registry);
-    std::atomic<bool> stop{false};
-    Status result;
-    std::thread t([&] { result = runner.Run(stop); });
-    auto deadline = std::chrono::steady_clock::now() + wait;
-    while (out.Count() < static_cast<size_t>(kRecords) && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(20ms);
-    stop = true;
-    t.join();
-    return result;
-  };
   CaptureOutput assigned;
-  Status s = run_for(true, "aa-group", assigned, 60s);
+  Status s = RunUntilCaptured(o, "aa.in", "aa-group", true, assigned, kRecords, 60s);
   EXPECT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(assigned.keys.size(), static_cast<size_t>(kRecords));
 
@@ -816,7 +820,7 @@ TEST(RunnerAssignAllTest, ReadsAndCommitsInItsGroupWithoutEverJoiningIt) {
   EXPECT_EQ(committed, kRecords);
 
   CaptureOutput joined;
-  s = run_for(false, "aa-joins", joined, 8s);
+  s = RunUntilCaptured(o, "aa.in", "aa-joins", false, joined, kRecords, 8s);
   EXPECT_EQ(joined.Count(), 0u) << "the broker let a JoinGroup through: this test shows nothing";
 }
 
@@ -826,32 +830,15 @@ TEST(RunnerAssignAllTest, ReadsAndCommitsInItsGroupWithoutEverJoiningIt) {
 // the first Fetch 106 ms after the assignment. Here the broker refuses every
 // OffsetFetch and ListOffsets: the runner still reads every record.
 TEST(RunnerAssignAllTest, StartsWhereItKnowsTheStartIsWithoutLookingItUpAgain) {
-  auto broker = EmbeddedBroker::Start(1, {"ks.in"}, 4);
-  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-  KafkaOptions o = (*broker)->ClientOptions();
-  auto producer = KafkaProducer::Create(o);
-  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   constexpr int kRecords = 40;
-  ASSERT_TRUE(ProduceArticles(**producer, "ks.in", kRecords, "k"));
-  constexpr int16_t kListOffsets = 2, kOffsetFetch = 9;  // the Kafka protocol's request keys
-  std::vector<rd_kafka_resp_err_t> refusals(100000, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
-  rd_kafka_mock_push_request_errors_array((*broker)->cluster(), kOffsetFetch, refusals.size(), refusals.data());
-  std::vector<rd_kafka_resp_err_t> unknown(100000, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
-  rd_kafka_mock_push_request_errors_array((*broker)->cluster(), kListOffsets, unknown.size(), unknown.data());
-  SlowChain chain;
+  auto broker = BrokerWithArticles("ks.in", 4, kRecords, "k");
+  ASSERT_NE(broker, nullptr);
+  constexpr int16_t kListOffsets = 2, kOffsetFetch = 9;
+  RefuseEvery(*broker, kOffsetFetch, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  RefuseEvery(*broker, kListOffsets, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
   CaptureOutput out;
-  prometheus::Registry registry;
-  RunnerOptions ro = Named("ks", "ks.in", "ks-group");
-  ro.assign_all = true;
-  StageRunner runner(o, ro, chain.processor, out, registry);
-  std::atomic<bool> stop{false};
-  Status result;
-  std::thread t([&] { result = runner.Run(stop); });
-  for (auto end = std::chrono::steady_clock::now() + 60s;
-       out.Count() < static_cast<size_t>(kRecords) && std::chrono::steady_clock::now() < end;)
-    std::this_thread::sleep_for(20ms);
-  stop = true;
-  t.join();
+  Status s = RunUntilCaptured(broker->ClientOptions(), "ks.in", "ks-group", true, out, kRecords, 60s);
+  EXPECT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(out.keys.size(), static_cast<size_t>(kRecords));
 }
 
