@@ -22,6 +22,8 @@
 # stop/start and reboots; D defaults to $NEWSFLOW_STATE_DIR/kafka, else var/kafka.
 # The jars live in $NEWSFLOW_KAFKA_LIB (default .cache/kafka/lib); `install`
 # (and `start`, when they are missing) asks Maven for them. Java 17+ runs them.
+# A node's JVM: heap KAFKA_HEAP (default 768m), collector and compiler options
+# KAFKA_JVM_PERFORMANCE_OPTS (default -XX:+UseG1GC -XX:MaxGCPauseMillis=20).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,6 +39,9 @@ shift
 dir="${NEWSFLOW_STATE_DIR:+$NEWSFLOW_STATE_DIR/kafka}"
 dir="${dir:-$root/var/kafka}"
 nodes=1 port_base=0 node="" heap="${KAFKA_HEAP:-768m}" extra=0
+# The brokers' garbage collector and compiler options, as Kafka's own scripts
+# take them (KAFKA_JVM_PERFORMANCE_OPTS); G1 with short pauses by default.
+jvm_opts="${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}"
 configs=() scram=()
 tool_args=()
 if [[ "$cmd" == tool ]]; then
@@ -172,7 +177,8 @@ start_node() {  # start_node NODE_ID
   : >"$n/stdout.log"
   (
     cd "$n"
-    LOG_DIR="$n/logs" exec setsid java -Xms256m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    # shellcheck disable=SC2086 # word-split on purpose: a list of JVM options
+    LOG_DIR="$n/logs" exec setsid java -Xms256m -Xmx"$heap" $jvm_opts \
       -Djava.awt.headless=true -Dkafka.logs.dir="$n/logs" \
       -Dlog4j2.configurationFile="$root/deploy/kafka/log4j2.properties" \
       -cp "$lib/*" kafka.Kafka "$n/server.properties" >>"$n/stdout.log" 2>&1 </dev/null

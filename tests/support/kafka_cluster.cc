@@ -81,7 +81,10 @@ KafkaCluster::~KafkaCluster() {
 }
 
 int KafkaCluster::Script(const std::vector<std::string>& args, std::string* output) const {
-  std::string cmd = Quote(KafkaScript());
+  // The tests' broker JVM options (tests/CMakeLists.txt), unless the
+  // environment gives its own.
+  std::string cmd = "KAFKA_JVM_PERFORMANCE_OPTS=\"${KAFKA_JVM_PERFORMANCE_OPTS-" +
+                    std::string(NEWSFLOW_TEST_KAFKA_JVM_OPTS) + "}\" " + Quote(KafkaScript());
   cmd += " " + Quote(args.at(0));
   if (args[0] == "tool") {
     for (size_t i = 1; i < args.size(); ++i) cmd += " " + Quote(args[i]);
