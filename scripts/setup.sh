@@ -78,16 +78,18 @@ fetch_npm_tools() {
   fi
 }
 
-# RelWithDebInfo with line tables only (-g1): backtraces, perf and sanitizer
-# reports still name files and lines; full debug information (-g, variables
-# and types for gdb) made the build about half as long again on 2 cores.
-# A build of your own (cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo) keeps -g.
+# Both builds: RelWithDebInfo with line tables only (-g1): backtraces, perf
+# and sanitizer reports still name files and lines; with full debug
+# information (-g, variables and types for gdb) a library file took 1.2 to 1.4
+# times as long to compile. A build of your own (cmake
+# -DCMAKE_BUILD_TYPE=RelWithDebInfo) keeps -g.
+build_type=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG")
+
 # build [TARGET...]: everything, or only the targets named (the demo needs
 # only the newsflow executable: about half the build's CPU, no tests,
 # benchmarks or training tools; a later `setup.sh test` builds the rest).
 build() {
-  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
+  cmake -S "$root" -B "$build_dir" -G Ninja "${build_type[@]}" >/dev/null
   local targets=()
   (($#)) && targets=(--target "$@")
   cmake --build "$build_dir" -j "$jobs" "${targets[@]}"
@@ -100,8 +102,7 @@ build_fuzz() {
     echo "setup: clang++ not found: the fuzz_* tests will be skipped (install clang libclang-rt-dev)" >&2
     return 0
   fi
-  cmake -S "$root" -B "$build_dir-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_CXX_COMPILER=clang++ -DNEWSFLOW_FUZZ=ON \
+  cmake -S "$root" -B "$build_dir-fuzz" -G Ninja "${build_type[@]}" -DCMAKE_CXX_COMPILER=clang++ -DNEWSFLOW_FUZZ=ON \
     -DNEWSFLOW_BUILD_TESTS=OFF -DNEWSFLOW_BUILD_BENCH=OFF >/dev/null
   cmake --build "$build_dir-fuzz" --target fuzzers -j "$jobs"
 }
