@@ -1,7 +1,8 @@
 // FlowController's cadence: it asks the broker (three requests a check) as
 // often as the writer's position needs: every interval near a limit, where a
 // stale answer would stall or overrun, every 10th far from it, where the
-// estimate between checks cannot block.
+// estimate between checks cannot block, every 100th while the writer writes
+// nothing.
 #include <gtest/gtest.h>
 
 #include <sched.h>
@@ -79,6 +80,45 @@ TEST(FlowControlTest, FarFromItsLimitsAWriterChecksEveryTenthInterval) {
   EXPECT_FALSE(w.flow->Blocked());
   EXPECT_LE(checks, 60);
   EXPECT_GE(checks, 5);  // still checked: far from the limit is not never
+}
+
+// A writer with nothing to write (`watch` between polls, a stage with no
+// input) checks once a second instead of ten times (three requests to the
+// cluster a check), and checks again soon after it writes again.
+TEST(FlowControlTest, AnIdleWriterChecksOnceASecondAndWritingAgainRestoresTheCadence) {
+  Writer w;
+  w.Start(FlowController::Limits{});
+  std::this_thread::sleep_for(300ms);  // the first check is done
+  const int64_t before = w.flow->checks();
+  std::this_thread::sleep_for(4s);
+  const int64_t idle_checks = w.flow->checks() - before;
+  int64_t checks = w.WriteFor(2s);
+  std::cout << "[ report ] idle 4 s: " << idle_checks << " checks; then " << w.acked.load()
+            << " records written in 2 s, " << checks << " checks\n";
+  // Every 10th interval would be about 40 in 4 s.
+  EXPECT_LE(idle_checks, 8);
+  EXPECT_GE(idle_checks, 1);  // still checked: the backlog gauge stays current
+  EXPECT_GE(checks, 5);
+  EXPECT_LE(checks, 60);
+}
+
+// The controller's handle never commits, so its auto-commit is off, even
+// when the user's -X turns it on for every client: librdkafka 2.0.2's main
+// thread spun for up to 1 ms at each of the timer's ten ticks a second, and
+// `run`'s three handles took 1.5 % of a core, idle or busy.
+TEST(FlowControlTest, ItsOwnClientHasAutoCommitOffWhateverTheUserSays) {
+  auto b = EmbeddedBroker::Start(1, {"fc.topic"}, 1);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  KafkaOptions o = (*b)->ClientOptions();
+  o.properties.push_back({"enable.auto.commit", "true"});
+  auto rk = NewKafkaClient(FlowController::HandleOptions(o), ClientRole::kConsumer, "fc-readers");
+  ASSERT_TRUE(rk.ok()) << rk.status().ToString();
+  char value[16];
+  size_t size = sizeof value;
+  ASSERT_EQ(rd_kafka_conf_get(rd_kafka_conf(rk->get()), "enable.auto.commit", value, &size), RD_KAFKA_CONF_OK);
+  EXPECT_STREQ(value, "false");
+  // The rest of the user's options stay.
+  EXPECT_EQ(FlowController::HandleOptions(o).brokers, o.brokers);
 }
 
 TEST(FlowControlTest, NearItsLimitAWriterChecksEveryInterval) {

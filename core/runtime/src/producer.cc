@@ -226,15 +226,25 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   return KafkaStatus(err, "flush");
 }
 
-Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions& o,
-                                                              std::string topic, std::string group,
-                                                              Limits limits) {
-  std::unique_ptr<FlowController> f(new FlowController());
+KafkaOptions FlowController::HandleOptions(const KafkaOptions& o) {
   // A consumer handle that never subscribes: it only reads the group's
   // committed offsets (OffsetFetch) and the topic's watermarks.
   KafkaOptions quiet = o;
   quiet.client_id = "newsflow-flow-control";
-  auto rk = NewKafkaClient(quiet, ClientRole::kConsumer, group);
+  // It commits nothing: with auto-commit on, its timer still ticks (ten times
+  // a second on the embedded broker) and librdkafka 2.0.2's main thread spins
+  // for up to a millisecond at each tick, as the runners' own consumers did
+  // (runner.cc). `run`'s three such handles were 1.5 % of a core, idle or
+  // busy. Last, so that a user's -X does not turn it back on.
+  quiet.properties.push_back({"enable.auto.commit", "false"});
+  return quiet;
+}
+
+Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions& o,
+                                                              std::string topic, std::string group,
+                                                              Limits limits) {
+  std::unique_ptr<FlowController> f(new FlowController());
+  auto rk = NewKafkaClient(HandleOptions(o), ClientRole::kConsumer, group);
   if (!rk.ok()) return rk.status();
   f->rk_ = std::move(*rk);
   f->topic_ = std::move(topic);
@@ -309,8 +319,14 @@ void FlowController::Loop() {
     // the writer (half the chain's throughput at 50 ms). Far from the limits
     // the guess cannot block, so every 10th interval is enough (each check is
     // three requests to the broker; at every interval they cost `run` ~5 % of
-    // its CPU and a third of its context switches).
-    if (blocked_.load(std::memory_order_relaxed) || Pressure() > 0.5 || ++since_check >= 10) {
+    // its CPU and a third of its context switches). A writer that has written
+    // nothing since the last check cannot have grown a backlog, only left it
+    // to shrink: once a second keeps the backlog gauge current, instead of
+    // thirty requests a second to the cluster from each idle writer (`watch`
+    // between polls, a stage with no input), and the first record after such
+    // a pause, more than ten intervals on, is checked at the next interval.
+    const bool idle = produced_count_.load(std::memory_order_relaxed) == produced_at_check_;
+    if (blocked_.load(std::memory_order_relaxed) || Pressure() > 0.5 || ++since_check >= (idle ? 100 : 10)) {
       since_check = 0;
       checks_.fetch_add(1, std::memory_order_relaxed);
       Status s = Check();
@@ -327,6 +343,7 @@ Status FlowController::Check() {
   rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list.get(), 5000);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "committed offsets");
   int64_t count = produced_count_.load(std::memory_order_relaxed);
+  produced_at_check_ = count;
   int64_t acked_before = acked_count_.load(std::memory_order_relaxed);
   int64_t avg = count > 0 ? produced_bytes_.load(std::memory_order_relaxed) / count : 1024;
   // Both watermarks of every partition in two requests. Not

@@ -75,13 +75,14 @@ class KafkaProducer {
 // is too far behind (the embedded broker keeps only ~5 MiB per partition and
 // evicts older data silently). A background thread compares the group's
 // committed offsets with the high watermarks: every `interval` while the
-// writer nears a limit, every 10th far from it.
+// writer nears a limit, every 10th far from it, every 100th (a second) while
+// the writer has written nothing since the last check.
 class FlowController {
  public:
   struct Limits {
     int64_t max_backlog_messages = 20000;      // per partition
     int64_t max_backlog_bytes = 3 * 1024 * 1024;  // per partition, estimated (the mock keeps ~5 MiB)
-    std::chrono::milliseconds interval{10};  // between checks near a limit (10x far from it)
+    std::chrono::milliseconds interval{10};  // between checks near a limit (10x far, 100x idle)
     // No hold until the group has committed an offset of the topic once: for
     // dead letters, whose reader is optional (a separate `stage` must not stop
     // for want of one), while one that has read them is waited for.
@@ -110,6 +111,9 @@ class FlowController {
   static Result<std::unique_ptr<FlowController>> ForDeadLetters(const KafkaOptions& o, std::string topic,
                                                                 std::string group, bool reader_optional);
   ~FlowController();
+  // The options of its own client: `o`'s, with auto-commit off (it never
+  // commits) whatever `o` says.
+  static KafkaOptions HandleOptions(const KafkaOptions& o);
 
   // True while the last check found a partition over its limit, or when what
   // was produced since that check could push one over (checks are periodic,
@@ -147,6 +151,7 @@ class FlowController {
   std::atomic<int64_t> produced_bytes_{0}, produced_count_{0};
   std::atomic<int64_t> acked_count_{0}, acked_at_check_{0};
   std::atomic<int64_t> checks_{0};
+  int64_t produced_at_check_ = 0;  // produced_count_ when the last check began (checking thread only)
   std::atomic<bool> stop_{false};
   std::unique_ptr<std::thread> thread_;
 };
