@@ -162,9 +162,8 @@ Status EndToEndSink::ConnectClients() {
   inner_ = std::move(*inner);
   // Its own consumer, no group: every partition of the final topics from the
   // beginning, so every landing of this broker's life is seen.
-  KafkaOptions k = kafka_;
-  k.client_id = "newsflow-watch-confirm";
-  auto rk = NewKafkaClient(k, ClientRole::kConsumer, "newsflow-watch-confirm");
+  auto rk = NewKafkaClient(NonCommittingClient(kafka_, "newsflow-watch-confirm"), ClientRole::kConsumer,
+                           "newsflow-watch-confirm");
   if (!rk.ok()) return rk.status();
   confirm_rk_ = std::move(*rk);
   TopicPartitionList assign(rd_kafka_topic_partition_list_new(16));
@@ -179,9 +178,8 @@ Status EndToEndSink::ConnectClients() {
     for (int p = 0; p < f.partitions; ++p)
       rd_kafka_topic_partition_list_add(assign.get(), f.topic.c_str(), p)->offset =
           RD_KAFKA_OFFSET_BEGINNING;
-    KafkaOptions q = kafka_;
-    q.client_id = "newsflow-watch-confirm";
-    auto c = NewKafkaClient(q, ClientRole::kConsumer, f.group);  // never subscribes
+    // Never subscribes: reads the sink group's committed offsets only.
+    auto c = NewKafkaClient(NonCommittingClient(kafka_, "newsflow-watch-confirm"), ClientRole::kConsumer, f.group);
     if (!c.ok()) return c.status();
     f.committed_rk = std::move(*c);
     finals_.push_back(std::move(f));

@@ -102,23 +102,27 @@ TEST(FlowControlTest, AnIdleWriterChecksOnceASecondAndWritingAgainRestoresTheCad
   EXPECT_LE(checks, 60);
 }
 
-// The controller's handle never commits, so its auto-commit is off, even
-// when the user's -X turns it on for every client: librdkafka 2.0.2's main
-// thread spun for up to 1 ms at each of the timer's ten ticks a second, and
-// `run`'s three handles took 1.5 % of a core, idle or busy.
-TEST(FlowControlTest, ItsOwnClientHasAutoCommitOffWhateverTheUserSays) {
+// The flow controller's handle and `watch`'s confirming readers never
+// commit, so their auto-commit is off, even when the user's -X turns it on
+// for every client: librdkafka 2.0.2's main thread spun for up to 1 ms at
+// each of the timer's ten ticks a second, and `run`'s three flow-control
+// handles took 1.5 % of a core, idle or busy.
+TEST(FlowControlTest, ANonCommittingClientHasAutoCommitOffWhateverTheUserSays) {
   auto b = EmbeddedBroker::Start(1, {"fc.topic"}, 1);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   KafkaOptions o = (*b)->ClientOptions();
   o.properties.push_back({"enable.auto.commit", "true"});
-  auto rk = NewKafkaClient(FlowController::HandleOptions(o), ClientRole::kConsumer, "fc-readers");
+  auto rk = NewKafkaClient(NonCommittingClient(o, "fc-test"), ClientRole::kConsumer, "fc-readers");
   ASSERT_TRUE(rk.ok()) << rk.status().ToString();
-  char value[16];
-  size_t size = sizeof value;
-  ASSERT_EQ(rd_kafka_conf_get(rd_kafka_conf(rk->get()), "enable.auto.commit", value, &size), RD_KAFKA_CONF_OK);
-  EXPECT_STREQ(value, "false");
-  // The rest of the user's options stay.
-  EXPECT_EQ(FlowController::HandleOptions(o).brokers, o.brokers);
+  auto get = [&](const char* key) {
+    char value[64];
+    size_t size = sizeof value;
+    EXPECT_EQ(rd_kafka_conf_get(rd_kafka_conf(rk->get()), key, value, &size), RD_KAFKA_CONF_OK) << key;
+    return std::string(value);
+  };
+  EXPECT_EQ(get("enable.auto.commit"), "false");
+  EXPECT_EQ(get("client.id"), "fc-test");
+  EXPECT_EQ(get("bootstrap.servers"), o.brokers);  // the rest of the options stay
 }
 
 TEST(FlowControlTest, NearItsLimitAWriterChecksEveryInterval) {

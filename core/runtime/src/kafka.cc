@@ -160,6 +160,13 @@ void BatchThreadsOf(rd_kafka_conf_t* conf) {
   rd_kafka_conf_interceptor_add_on_new(conf, "newsflow-batch-threads", OnNew, nullptr);
 }
 
+KafkaOptions NonCommittingClient(const KafkaOptions& o, std::string client_id) {
+  KafkaOptions quiet = o;
+  quiet.client_id = std::move(client_id);
+  quiet.properties.push_back({"enable.auto.commit", "false"});  // last: wins over a user's -X
+  return quiet;
+}
+
 Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,
                                       const std::string& group) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();

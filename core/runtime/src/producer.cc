@@ -226,25 +226,13 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   return KafkaStatus(err, "flush");
 }
 
-KafkaOptions FlowController::HandleOptions(const KafkaOptions& o) {
-  // A consumer handle that never subscribes: it only reads the group's
-  // committed offsets (OffsetFetch) and the topic's watermarks.
-  KafkaOptions quiet = o;
-  quiet.client_id = "newsflow-flow-control";
-  // It commits nothing: with auto-commit on, its timer still ticks (ten times
-  // a second on the embedded broker) and librdkafka 2.0.2's main thread spins
-  // for up to a millisecond at each tick, as the runners' own consumers did
-  // (runner.cc). `run`'s three such handles were 1.5 % of a core, idle or
-  // busy. Last, so that a user's -X does not turn it back on.
-  quiet.properties.push_back({"enable.auto.commit", "false"});
-  return quiet;
-}
-
 Result<std::unique_ptr<FlowController>> FlowController::Start(const KafkaOptions& o,
                                                               std::string topic, std::string group,
                                                               Limits limits) {
   std::unique_ptr<FlowController> f(new FlowController());
-  auto rk = NewKafkaClient(HandleOptions(o), ClientRole::kConsumer, group);
+  // A consumer handle that never subscribes: it only reads the group's
+  // committed offsets (OffsetFetch) and the topic's watermarks.
+  auto rk = NewKafkaClient(NonCommittingClient(o, "newsflow-flow-control"), ClientRole::kConsumer, group);
   if (!rk.ok()) return rk.status();
   f->rk_ = std::move(*rk);
   f->topic_ = std::move(topic);

@@ -82,6 +82,14 @@ Result<KafkaHandle> NewKafkaClient(const KafkaOptions& o, ClientRole role,
                                    const std::string& group = "",
                                    rd_kafka_conf_t* extra = nullptr);
 
+// The options of a consumer handle that never commits (it reads committed
+// offsets or records without a group's bookkeeping): `o`'s, named
+// `client_id`, with auto-commit off whatever `o` says. With it on, the
+// auto-commit timer ticks anyway (ten times a second on the embedded broker)
+// and librdkafka 2.0.2's main thread spins for up to a millisecond at each
+// tick: three flow-control handles were 1.5 % of a core, idle or busy.
+KafkaOptions NonCommittingClient(const KafkaOptions& o, std::string client_id);
+
 // Builds a conf with profile + user properties; caller owns it. Its client's
 // threads run under SCHED_BATCH (BatchThreadsOf).
 Result<rd_kafka_conf_t*> NewKafkaConf(const KafkaOptions& o, ClientRole role,

@@ -111,9 +111,6 @@ class FlowController {
   static Result<std::unique_ptr<FlowController>> ForDeadLetters(const KafkaOptions& o, std::string topic,
                                                                 std::string group, bool reader_optional);
   ~FlowController();
-  // The options of its own client: `o`'s, with auto-commit off (it never
-  // commits) whatever `o` says.
-  static KafkaOptions HandleOptions(const KafkaOptions& o);
 
   // True while the last check found a partition over its limit, or when what
   // was produced since that check could push one over (checks are periodic,
