@@ -115,7 +115,7 @@ TEST(FlowControlTest, ANonCommittingClientHasAutoCommitOffWhateverTheUserSays) {
   auto rk = NewKafkaClient(NonCommittingClient(o, "fc-test"), ClientRole::kConsumer, "fc-readers");
   ASSERT_TRUE(rk.ok()) << rk.status().ToString();
   auto get = [&](const char* key) {
-    char value[64];
+    char value[64] = "";
     size_t size = sizeof value;
     EXPECT_EQ(rd_kafka_conf_get(rd_kafka_conf(rk->get()), key, value, &size), RD_KAFKA_CONF_OK) << key;
     return std::string(value);
