@@ -112,6 +112,7 @@ TEST(FlowControlTest, ANonCommittingClientHasAutoCommitOffWhateverTheUserSays) {
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   KafkaOptions o = (*b)->ClientOptions();
   o.properties.push_back({"enable.auto.commit", "true"});
+  o.properties.push_back({"enable.auto.offset.store", "true"});
   auto rk = NewKafkaClient(NonCommittingClient(o, "fc-test"), ClientRole::kConsumer, "fc-readers");
   ASSERT_TRUE(rk.ok()) << rk.status().ToString();
   auto get = [&](const char* key) {
@@ -121,6 +122,7 @@ TEST(FlowControlTest, ANonCommittingClientHasAutoCommitOffWhateverTheUserSays) {
     return std::string(value);
   };
   EXPECT_EQ(get("enable.auto.commit"), "false");
+  EXPECT_EQ(get("enable.auto.offset.store"), "false");
   EXPECT_EQ(get("client.id"), "fc-test");
   EXPECT_EQ(get("bootstrap.servers"), o.brokers);  // the rest of the options stay
 }

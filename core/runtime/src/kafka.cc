@@ -163,7 +163,9 @@ void BatchThreadsOf(rd_kafka_conf_t* conf) {
 KafkaOptions NonCommittingClient(const KafkaOptions& o, std::string client_id) {
   KafkaOptions quiet = o;
   quiet.client_id = std::move(client_id);
-  quiet.properties.push_back({"enable.auto.commit", "false"});  // last: wins over a user's -X
+  // Last, so they win over a user's -X.
+  quiet.properties.push_back({"enable.auto.commit", "false"});
+  quiet.properties.push_back({"enable.auto.offset.store", "false"});
   return quiet;
 }
 

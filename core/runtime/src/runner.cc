@@ -536,12 +536,7 @@ std::vector<rd_kafka_message_t*> StageRunner::ReadRange(int32_t partition, int64
   if (!gap_reader_) {
     // A plain reader: no group (nothing joined, stored or committed), the
     // main consumer's isolation level (librdkafka's default, read_committed).
-    auto conf = NewKafkaConf(kafka_, ClientRole::kConsumer, "");
-    if (!conf.ok()) return found;
-    char err[256];
-    rd_kafka_conf_set(*conf, "enable.auto.commit", "false", err, sizeof err);
-    rd_kafka_conf_set(*conf, "enable.auto.offset.store", "false", err, sizeof err);
-    auto rk = NewKafkaClient(kafka_, ClientRole::kConsumer, "", *conf);
+    auto rk = NewKafkaClient(NonCommittingClient(kafka_, kafka_.client_id), ClientRole::kConsumer, "");
     if (!rk.ok()) {
       spdlog::warn("[{}] cannot read a gap again: {}", options_.name, rk.status().ToString());
       return found;

@@ -84,7 +84,9 @@ Result<KafkaHandle> NewKafkaClient(const KafkaOptions& o, ClientRole role,
 
 // The options of a consumer handle that never commits (it reads committed
 // offsets or records without a group's bookkeeping): `o`'s, named
-// `client_id`, with auto-commit off whatever `o` says. With it on, the
+// `client_id`, with auto-commit and offset storing off whatever `o` says
+// (the runners' gap reader, the flow controllers, `watch`'s confirming
+// readers). With auto-commit on, the
 // auto-commit timer ticks anyway (ten times a second on the embedded broker)
 // and librdkafka 2.0.2's main thread spins for up to a millisecond at each
 // tick: three flow-control handles were 1.5 % of a core, idle or busy.
