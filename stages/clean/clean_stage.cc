@@ -40,6 +40,7 @@ class CleanStage final : public Stage {
     const Settings& s = ctx.settings;
     max_time_ = std::chrono::milliseconds(std::max<int64_t>(1, s.GetInt("max_ms_per_record")));
     max_body_bytes_ = static_cast<size_t>(std::max<int64_t>(0, s.GetInt("max_body_bytes")));
+    keep_body_ = s.GetBool("keep_body");
 
     std::string stage_data = StageDataDir("clean");
     std::string phrases_dir = s.GetString("phrases_dir");
@@ -195,6 +196,9 @@ class CleanStage final : public Stage {
       return Outcome::Drop(res->drop_reason);
     }
     a.trace.push_back({"clean", NowRfc3339(), note});
+    // The raw page stays in the input (news.raw); later topics carry the clean
+    // text, which is all the later stages read (Article::Text).
+    if (!keep_body_) std::string().swap(a.body);
     return Outcome::Forward();
   }
 
@@ -208,6 +212,7 @@ class CleanStage final : public Stage {
   bool persist_ = true;
   std::chrono::milliseconds max_time_{2000};
   size_t max_body_bytes_ = 32u << 20;
+  bool keep_body_ = false;
   std::map<std::string, prometheus::Counter*> removed_;
   std::map<std::string, prometheus::Counter*> pages_;
   prometheus::Gauge* template_lines_ = nullptr;
@@ -223,6 +228,9 @@ StageDescriptor CleanStageDescriptor() {
                "time budget per record; over it the record is dead-lettered (timeout)"},
               {"max_body_bytes", OptionType::kInt, "33554432",
                "bodies larger than this are dead-lettered (too_large); 0 = no limit"},
+              {"keep_body", OptionType::kBool, "false",
+               "forward the raw body (the whole page for HTML) beside the clean text; by "
+               "default it is dropped: the input topic keeps it, and later stages read clean.text"},
               {"learn_templates", OptionType::kBool, "true",
                "learn per-source template lines from the stream"},
               {"template_min_pages", OptionType::kInt, "3",

@@ -96,5 +96,38 @@ TEST(CleanStageTest, SeedPagesKeepBodyDropBoilerplate) {
   EXPECT_EQ(pages, 5);
 }
 
+// The raw page is not carried past clean unless asked for: news.raw keeps it,
+// and every later topic held it again beside the clean text (4 KB an article
+// of text, a whole page of HTML). A dropped page is not forwarded either way.
+TEST(CleanStageTest, ForwardsTheCleanTextWithoutTheRawBodyUnlessKeepBody) {
+  const std::string html =
+      "<html><head><title>Harbour vote</title></head><body><nav>Home | World | Sport</nav>"
+      "<article><h1>Harbour workers accept contract</h1>"
+      "<p>Harbour workers voted on Tuesday to accept a new contract after three weeks of talks.</p>"
+      "<p>The agreement raises wages by four percent this year and adds two paid days of leave.</p>"
+      "<p>Union officials said the vote was the largest turnout the branch had seen in a decade.</p>"
+      "</article></body></html>";
+  const std::string text =
+      "Harbour workers voted on Tuesday to accept a new contract after three weeks of talks.\n"
+      "The agreement raises wages by four percent this year and adds two paid days of leave.";
+  for (const char* keep : {"false", "true"}) {
+    SCOPED_TRACE(std::string("keep_body=") + keep);
+    CleanHarness h(testing::Given{{"keep_body", keep}, {"learn_templates", "false"}});
+    ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+    for (const std::string* page : {&html, &text}) {
+      Article a = page == &html ? testing::HtmlArticle(*page) : TextArticle(*page);
+      auto r = h.stage->Process(a);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_TRUE(r->forwarded()) << r->reason;
+      ASSERT_TRUE(a.clean.has_value());
+      EXPECT_NE(a.clean->text.find("four percent"), std::string::npos) << a.clean->text;
+      EXPECT_EQ(a.Text(), a.clean->text);
+      EXPECT_EQ(a.body, std::string(keep) == "true" ? *page : "");
+    }
+  }
+  CleanHarness defaults;
+  EXPECT_FALSE(defaults.settings->GetBool("keep_body"));
+}
+
 }  // namespace
 }  // namespace newsflow
