@@ -607,7 +607,7 @@ GazetteerPolicy DefaultPolicy(std::string_view lang) {
   return p;
 }
 
-Tagger::Tagger(const Model* model, const Resources* res) : model_(model), fx_(res) {
+Tagger::Tagger(const Model* model, const Resources* res) : model_(model), res_(res), fx_(res) {
   dense_ = model->dense_dim() > 0 && model->dense_dim() == res->vectors.dim;
   // Sentence boundaries seen from a token: the constant features of "<s>"
   // and "</s>" in the neighbour positions (FeatureExtractor::Features).
@@ -866,16 +866,45 @@ void Tagger::RetypeByHead(std::vector<int>* tags) const {
       {"Agency", kOrg}, {"Foundation", kOrg}, {"Club", kOrg}, {"FC", kOrg}, {"Records", kOrg},
       {"Party", kOrg}, {"Committee", kOrg}, {"Commission", kOrg}, {"Federation", kOrg},
       {"Union", kOrg}, {"Society", kOrg}, {"Motors", kOrg}, {"Industries", kOrg}};
+  static const int kMisc = TagIndex("B-MISC");  // demonyms
   std::vector<Span> spans;
   ExtractSpans(*tags, &spans);
   for (const Span& sp : spans) {
-    if (sp.end - sp.begin < 2) continue;
-    auto it = kHeads.find(fx_.word(sp.end - 1));
-    if (it == kHeads.end()) continue;
-    const int b_tag = it->second;
+    const std::string_view last = fx_.word(sp.end - 1);
+    int b_tag = -1;
+    if (auto it = kHeads.find(last); it != kHeads.end() && sp.end - sp.begin >= 2) {
+      b_tag = it->second;
+    } else if (TagType((*tags)[sp.begin]) != "MISC" && IsDemonym(last)) {
+      b_tag = kMisc;  // North African (markets), South Korean, Roman: CoNLL's MISC
+    } else {
+      continue;
+    }
     (*tags)[sp.begin] = b_tag;
     for (size_t i = sp.begin + 1; i < sp.end; ++i) (*tags)[i] = b_tag + 1;
   }
+}
+
+bool Tagger::IsDemonym(std::string_view w) const {
+  if (w.size() < 5 || w[0] < 'A' || w[0] > 'Z') return false;
+  const auto place = [this](const std::string& name) {
+    const GazetteerEntry* e = res_->gazetteer.Find(LooseKey(Fold(name)));
+    return e != nullptr && (e->type == "LOC" || e->type == "NLOC");
+  };
+  if (res_->gazetteer.Find(LooseKey(Fold(w))) != nullptr) return false;  // Iran, Sudan, Jordan
+  // The word as a place's name with its ending changed: Africa-n, Europ(e)-an,
+  // Chin(a)-ese, Israel-i, Ital(y)-ian, Germ(any)-an, Pol(and)-ish, Swed(en)-ish.
+  static constexpr std::string_view kSuffixes[] = {"ian", "an", "ese", "ish", "i", "n"};
+  static constexpr std::string_view kEndings[] = {"", "a", "e", "o", "y", "ia", "any", "and", "en", "ey"};
+  for (std::string_view suffix : kSuffixes) {
+    if (w.size() < suffix.size() + 3 || w.substr(w.size() - suffix.size()) != suffix) continue;
+    const std::string_view stem = w.substr(0, w.size() - suffix.size());
+    for (std::string_view ending : kEndings) {
+      std::string name(stem);
+      name += ending;
+      if (name != w && place(name)) return true;
+    }
+  }
+  return false;
 }
 
 void Tagger::ApplyGazetteer(std::vector<int>* tags) const {

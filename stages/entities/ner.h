@@ -293,9 +293,13 @@ class Tagger {
   const WordScores& ScoresOf(size_t token);
   void ApplyGazetteer(std::vector<int>* tags) const;
   void RetypeByHead(std::vector<int>* tags) const;
+  // Whether a Latin word is an adjective of a listed place (African, European,
+  // Chinese, Israeli) and not itself a listed name.
+  bool IsDemonym(std::string_view word) const;
   void TrimParticles(std::vector<int>* tags) const;
 
   const Model* model_;
+  const Resources* res_;
   GazetteerPolicy policy_;
   FeatureExtractor fx_;
   std::vector<WordScores, HugePageAllocator<WordScores>> scores_;
