@@ -18,7 +18,10 @@
 //    headline figure), with name propagation, and as the stage runs.
 //    --ablate: the stage figure with each post-rule alone. --cv K: also
 //    K-fold cross-validation on train.conll (8,000 entities against dev's
-//    975, for telling a real change from shuffle noise). --train-runs N:
+//    975, for telling a real change from shuffle noise; --en-cv K for
+//    English); --cv-dump FILE writes the folds' predictions as the stage
+//    runs (word, gold tag, predicted tag; a blank line after each sentence),
+//    for listing errors without looking at dev. --train-runs N:
 //    averaged runs of the Arabic model (default 10, as shipped); --ar-epochs,
 //    --ar-dropout: other Arabic training options than the shipped ones;
 //    the Arabic model mixes perceptron and CRF runs (as shipped); --ar-perceptron
@@ -99,6 +102,7 @@ const char* const kEnExtra[] = {
     "extra/wnut17/train.conll", "extra/btc/train.conll:nomisc"};
 bool g_no_en = false, g_no_ar = false;
 int g_en_cv = 0;
+std::string g_cv_dump;  // --cv-dump FILE: the cross-validation's predictions (word, gold, predicted)
 int g_en_runs = 0, g_en_epochs = 0;
 uint32_t g_en_seed = 1;  // --en-seed: first shuffle seed of the English runs (seed, seed+1, ...)
 // --en-names: typed name lists compiled from the training spans as
@@ -307,7 +311,18 @@ void Quality(const std::string& lang, int epochs, double dropout, int runs, int 
       const Resources& fres = names ? *fjk.full : l.res;
       (void)Train(fit, {}, l.res, fopt, &m);
       const Evaluation a = Evaluate(held, m, fres, {false, false, false});
-      const Evaluation b = Evaluate(held, m, fres, DefaultPolicy(lang), 20);
+      std::vector<std::vector<int>> pred;
+      const Evaluation b = Evaluate(held, m, fres, DefaultPolicy(lang), 20, &pred);
+      if (!g_cv_dump.empty()) {
+        // word, gold tag, predicted tag (as the stage runs); a blank line after each sentence
+        std::ofstream out(g_cv_dump, k == 0 ? std::ios::trunc : std::ios::app);
+        for (size_t s = 0; s < held.size(); ++s) {
+          for (size_t i = 0; i < held[s].words.size(); ++i) {
+            out << held[s].words[i] << '\t' << kTagNames[held[s].tags[i]] << '\t' << kTagNames[pred[s][i]] << '\n';
+          }
+          out << '\n';
+        }
+      }
       for (int t = 0; t < 4; ++t) {
         bare.by_type[t].gold += a.by_type[t].gold;
         bare.by_type[t].predicted += a.by_type[t].predicted;
@@ -408,6 +423,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--en-names-kinds" && has_value) {
       SetNameListKinds(argv[++i], &g_names_opt);
     } else if (arg == "--en-cv" && has_value) g_en_cv = std::stoi(argv[++i]);
+    else if (arg == "--cv-dump" && has_value) g_cv_dump = argv[++i];
     else {
       std::printf("unknown argument %s\n", argv[i]);
       return 2;

@@ -410,8 +410,10 @@ void ExtractSpans(const std::vector<int>& tags, std::vector<Span>* out);
 // Scores `data`. With doc_sentences > 1, runs of that many consecutive
 // sentences are treated as one document for PropagateNames (ANERcorp has no
 // document boundaries).
+// `predicted`, when given, gets each sentence's tags (for error listings).
 Evaluation Evaluate(const std::vector<Sentence>& data, const Model& model, const Resources& res,
-                    GazetteerPolicy policy = {}, size_t doc_sentences = 1);
+                    GazetteerPolicy policy = {}, size_t doc_sentences = 1,
+                    std::vector<std::vector<int>>* predicted = nullptr);
 
 // Document-level consistency: a name tagged somewhere in a document is
 // tagged at its other, untagged occurrences (majority type), and a person's

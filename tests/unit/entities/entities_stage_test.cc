@@ -164,14 +164,16 @@ TEST_F(EntitiesStageTest, TagsTheEnglishDemoNamesWithTheirTypes) {
 // organisation's head word takes that type (Tagger::RetypeByHead). The model
 // alone called Kirkby Haven a person, Grant Avenue MISC and Harlow Valley
 // Engineering a place. (The names are the bundled samples'; the sentences
-// are written for this test.)
+// are written for this test.) Round 14's heads: the model called the Chelsea
+// Flower Show an organisation.
 TEST_F(EntitiesStageTest, ANamesHeadWordGivesItsType) {
   const auto types = EnglishTypes(
       "The company chose a site outside Kirkby Haven, a river town of about 14,000 people.\n"
       "Buses will be diverted along Grant Avenue while the work goes on, the council said.\n"
-      "An inspection by Harlow Valley Engineering found the damage last month.");
+      "An inspection by Harlow Valley Engineering found the damage last month.\n"
+      "Tickets for the Chelsea Flower Show sold out in a day.");
   for (const auto& [name, type] : {std::pair{"Kirkby Haven", "LOC"}, {"Grant Avenue", "LOC"},
-                                   {"Harlow Valley Engineering", "ORG"}}) {
+                                   {"Harlow Valley Engineering", "ORG"}, {"Chelsea Flower Show", "MISC"}}) {
     EXPECT_EQ(types.count(name) ? types.at(name) : "", type) << name;
   }
 }
