@@ -897,13 +897,15 @@ bool Tagger::IsDemonym(std::string_view w) const {
   };
   if (res_->gazetteer.Find(LooseKey(Fold(w))) != nullptr) return false;  // Iran, Sudan, Jordan
   // The word as a place's name with its ending changed: Africa-n, Europ(e)-an,
-  // Chin(a)-ese, Israel-i, Ital(y)-ian, Germ(any)-an, Pol(and)-ish, Swed(en)-ish.
+  // Chin(a)-ese, Israel-i, Ital(y)-ian, Germ(any)-an, Pol(and)-ish, Swed(en)-ish
+  // (the endings are tried in this order; "" first).
   static constexpr std::string_view kSuffixes[] = {"ian", "an", "ese", "ish", "i", "n"};
   static constexpr std::string_view kEndings[] = {"", "a", "e", "o", "y", "ia", "any", "and", "en", "ey"};
   for (std::string_view suffix : kSuffixes) {
     if (w.size() < suffix.size() + 3 || w.substr(w.size() - suffix.size()) != suffix) continue;
     const std::string_view stem = w.substr(0, w.size() - suffix.size());
     for (std::string_view ending : kEndings) {
+      if (suffix == "i" && !ending.empty()) break;  // Israel-i, Iraq-i; not Georgi (a given name)
       std::string name(stem);
       name += ending;
       if (name != w && place(name)) return true;
