@@ -607,7 +607,7 @@ GazetteerPolicy DefaultPolicy(std::string_view lang) {
   return p;
 }
 
-Tagger::Tagger(const Model* model, const Resources* res) : model_(model), res_(res), fx_(res) {
+Tagger::Tagger(const Model* model, const Resources* res) : model_(model), fx_(res) {
   dense_ = model->dense_dim() > 0 && model->dense_dim() == res->vectors.dim;
   // Sentence boundaries seen from a token: the constant features of "<s>"
   // and "</s>" in the neighbour positions (FeatureExtractor::Features).
@@ -879,7 +879,7 @@ void Tagger::RetypeByHead(std::vector<int>* tags) const {
     int b_tag = -1;
     if (auto it = kHeads.find(last); it != kHeads.end() && sp.end - sp.begin >= 2) {
       b_tag = it->second;
-    } else if (TagType((*tags)[sp.begin]) != "MISC" && IsDemonym(last)) {
+    } else if (TagType((*tags)[sp.begin]) != "MISC" && IsDemonym(sp.end - 1)) {
       b_tag = kMisc;  // North African (markets), South Korean, Roman: CoNLL's MISC
     } else {
       continue;
@@ -889,16 +889,21 @@ void Tagger::RetypeByHead(std::vector<int>* tags) const {
   }
 }
 
-bool Tagger::IsDemonym(std::string_view w) const {
+bool Tagger::IsDemonym(size_t i) const {
+  const std::string_view w = fx_.word(i);
   if (w.size() < 5 || w[0] < 'A' || w[0] > 'Z') return false;
-  const auto place = [this](const std::string& name) {
-    const GazetteerEntry* e = res_->gazetteer.Find(LooseKey(Fold(name)));
+  // A listed word (Iran, Sudan, Jordan): the word cache looked it up already
+  // (a Latin word's stripped form is the word itself).
+  if (!fx_.gazetteer_word_type(i).empty()) return false;
+  const Gazetteer& gazetteer = fx_.resources().gazetteer;
+  const auto place = [&gazetteer](const std::string& name) {
+    const GazetteerEntry* e = gazetteer.Find(LooseKey(Fold(name)));
     return e != nullptr && (e->type == "LOC" || e->type == "NLOC");
   };
-  if (res_->gazetteer.Find(LooseKey(Fold(w))) != nullptr) return false;  // Iran, Sudan, Jordan
   // The word as a place's name with its ending changed: Africa-n, Europ(e)-an,
   // Chin(a)-ese, Israel-i, Ital(y)-ian, Germ(any)-an, Pol(and)-ish, Swed(en)-ish
-  // (the endings are tried in this order; "" first).
+  // (the endings are tried in this order; "" first). No ending is a suffix, so
+  // a candidate is never the word itself.
   static constexpr std::string_view kSuffixes[] = {"ian", "an", "ese", "ish", "i", "n"};
   static constexpr std::string_view kEndings[] = {"", "a", "e", "o", "y", "ia", "any", "and", "en", "ey"};
   for (std::string_view suffix : kSuffixes) {
@@ -908,7 +913,7 @@ bool Tagger::IsDemonym(std::string_view w) const {
       if (suffix == "i" && !ending.empty()) break;  // Israel-i, Iraq-i; not Georgi (a given name)
       std::string name(stem);
       name += ending;
-      if (name != w && place(name)) return true;
+      if (place(name)) return true;
     }
   }
   return false;

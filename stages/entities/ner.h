@@ -116,6 +116,7 @@ class FeatureExtractor {
   const std::string& gazetteer_tag(size_t i) const { return gaz_tag_[i]; }
   // Type of a one-word gazetteer entry for token i's stem ("TITLE", "LOC"...) or "".
   const std::string& gazetteer_word_type(size_t i) const { return info_[i]->gaz_word; }
+  const Resources& resources() const { return *res_; }
 
   // Word cache: entries ever prepared since the last ClearCache.
   size_t cache_size() const { return cache_.size(); }
@@ -293,13 +294,12 @@ class Tagger {
   const WordScores& ScoresOf(size_t token);
   void ApplyGazetteer(std::vector<int>* tags) const;
   void RetypeByHead(std::vector<int>* tags) const;
-  // Whether a Latin word is an adjective of a listed place (African, European,
-  // Chinese, Israeli) and not itself a listed name.
-  bool IsDemonym(std::string_view word) const;
+  // Whether token i (of the last Tag) is a Latin adjective of a listed place
+  // (African, European, Chinese, Israeli) and not itself a listed name.
+  bool IsDemonym(size_t i) const;
   void TrimParticles(std::vector<int>* tags) const;
 
   const Model* model_;
-  const Resources* res_;
   GazetteerPolicy policy_;
   FeatureExtractor fx_;
   std::vector<WordScores, HugePageAllocator<WordScores>> scores_;
