@@ -33,7 +33,8 @@ With --against OTHER_BUILD_DIR, each round also runs the same burst through that
 alternating between rounds): a before/after on one noisy machine; with --fused-ab as well, only
 those two builds' `run --fuse` bursts, --repeat rounds (many paired rounds, for a change to the
 rails). With --real-kafka the throughput and latency runs are repeated on a fresh single-node
-Apache Kafka (scripts/kafka.sh, data on disk). With --scale, instead, a table of
+Apache Kafka (scripts/kafka.sh, data on disk; latency twice on one fresh broker, as its
+first run, while the JVM compiles, and again, the steady figure). With --scale, instead, a table of
 throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64). With --idle S,
 instead, the CPU an idle `run --fuse --follow` uses (after one article went through: models
 loaded, groups joined) over S seconds, in total and by thread name (rdk:main, rdk:mock, ...),
@@ -602,7 +603,7 @@ def main():
             sys.exit("--fused-ab needs --against OTHER_BUILD_DIR")
         fused_ab(nf, os.path.join(a.against, "app", "newsflow"), rows, tmp, a, extra)
         return
-    res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [],
+    res = {"emb": [], "sep": [], "real": [], "p1": [], "pj": [], "lat": [], "lat_real": [], "lat_real_cold": [],
            "fused": [], "lat_fused": [], "sep_fused": [], "against": [], "against_chain": [], "real_fused": []}
     # `run --fuse` (the chain behind one consumer of the raw topic), when the build has it.
     fuse = "--fuse" in subprocess.run([nf, "run", "--help"], capture_output=True, text=True).stdout
@@ -672,6 +673,12 @@ def main():
                     res["real_fused"].append(run_throughput(nf, rows, tmp, a, extra + ["--fuse", "--brokers", boot]))
                     subprocess.run([KAFKA, "stop", "--dir", d], capture_output=True)
                 d, boot = start_real(tmp, a)
+                # Twice on one fresh broker: its first seconds are slow (the JVM
+                # compiling its code paths: 250-400 ms at the start of the first
+                # run, under 70 ms afterwards and in a second run, 2026-12-07),
+                # so the first run is the cold figure and the second the steady one.
+                cold = run_latency(nf, rows, tmp, a, extra + ["--brokers", boot])
+                res["lat_real_cold"].append(cold)
                 lat = run_latency(nf, rows, tmp, a, extra + ["--brokers", boot])
                 res["lat_real"].append(lat)
             finally:
@@ -680,7 +687,8 @@ def main():
             print(f"         real Kafka: run {r['rate']:,.0f} articles/s, CPU {r['cpu_ms']:.2f} ms/article "
                   f"(by thread: {fmt_threads(r['threads_ms'])}); "
                   f"{'run --fuse %s articles/s, CPU %.2f ms/article; ' % (format(round(rf['rate']), ','), rf['cpu_ms']) if rf else ''}"
-                  f"latency p50 {lat['p50']:.0f} ms p99 {lat['p99']:.0f} ms", flush=True)
+                  f"latency p50 {lat['p50']:.0f} ms p99 {lat['p99']:.0f} ms (a fresh broker's first run: "
+                  f"p50 {cold['p50']:.0f} ms p99 {cold['p99']:.0f} ms)", flush=True)
     med = statistics.median
     emb = med(x["rate"] for x in res["emb"])
     p1, pj = med(x["rate"] for x in res["p1"]), med(x["rate"] for x in res["pj"])
@@ -742,7 +750,9 @@ def main():
         real = med(x["rate"] for x in res["real"])
         print(f"  newsflow run (Apache Kafka, 1 node): {real:,.0f} articles/s; real / embedded "
               f"{real / emb:.2f}; latency p50 {med(x['p50'] for x in res['lat_real']):.0f} ms, "
-              f"p99 {med(x['p99'] for x in res['lat_real']):.0f} ms")
+              f"p99 {med(x['p99'] for x in res['lat_real']):.0f} ms (a fresh broker's first run: p50 "
+              f"{med(x['p50'] for x in res['lat_real_cold']):.0f} ms, p99 "
+              f"{med(x['p99'] for x in res['lat_real_cold']):.0f} ms)")
         if res["real_fused"]:
             rf = med(x["rate"] for x in res["real_fused"])
             print(f"  newsflow run --fuse (Apache Kafka, 1 node): {rf:,.0f} articles/s, CPU "
