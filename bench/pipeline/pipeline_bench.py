@@ -561,6 +561,17 @@ def fused_ab(nf, other, rows, tmp, a, extra):
 
 
 def main():
+    # Every run's articles, outputs and brokers live in one temporary directory
+    # (hundreds of MB), removed however the run ends: --scale, --idle and
+    # --fused-ab returned before the removal and a failed run never reached it.
+    tmp = tempfile.mkdtemp(prefix="nf-bench-")
+    try:
+        bench(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench(tmp):
     ap = argparse.ArgumentParser()
     ap.add_argument("build_dir")
     ap.add_argument("--articles", type=int, default=5000)
@@ -583,7 +594,6 @@ def main():
                     help="with --against: only the two builds' `run --fuse` bursts, alternated, --repeat rounds")
     a = ap.parse_args()
     nf = os.path.join(a.build_dir, "app", "newsflow")
-    tmp = tempfile.mkdtemp(prefix="nf-bench-")
     extra = [x for kv in a.X for x in ("-X", kv)]
     if a.scale:
         scale(nf, a, tmp)
@@ -758,7 +768,6 @@ def main():
             print(f"  newsflow run --fuse (Apache Kafka, 1 node): {rf:,.0f} articles/s, CPU "
                   f"{med(x['cpu_ms'] for x in res['real_fused']):.2f} ms/article (the broker's own CPU not counted: "
                   f"it is another process on the same cores); run --fuse / process x{a.jobs} {rf / pj:.2f}")
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ Prints the median of --repeat runs per variant and its ratio to the built-in.
   python3 bench/plugins/plugins_bench.py build --records 20000 --repeat 3
 """
 import argparse
+import atexit
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +43,7 @@ def main():
     nf = os.path.join(a.build, "app", "newsflow")
     tagger = os.path.join(a.build, "tests", "unit", "plugins", "libtest_tagger_plugin.so")
     tmp = tempfile.mkdtemp(prefix="nf-plugins-bench-")
+    atexit.register(shutil.rmtree, tmp, True)  # however the run ends (sys.exit included)
     inp = os.path.join(tmp, "in.jsonl")
     write_input(inp, a.records, a.body_bytes)
 

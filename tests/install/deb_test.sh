@@ -72,7 +72,9 @@ grep -Eq 'librdkafka1 \(>= ' <<<"$depends" || fail "librdkafka1 without a versio
 
 # Debian's own checks, where lintian is installed: no errors (warnings are printed).
 if command -v lintian >/dev/null; then
-  lintian --allow-root "$deb" >"$tmp/lintian.log" 2>&1 || true
+  # lintian leaves mldbm-elf-* directories in its TMPDIR: give it ours, removed on exit.
+  mkdir -p "$tmp/lintian-tmp"
+  TMPDIR="$tmp/lintian-tmp" lintian --allow-root "$deb" >"$tmp/lintian.log" 2>&1 || true
   grep -E '^[WI]:' "$tmp/lintian.log" | sed 's/^/  lintian /' || true
   if grep -E '^E:' "$tmp/lintian.log"; then fail "lintian errors (above)"; fi
   echo "lintian: 0 errors, $(grep -c '^W:' "$tmp/lintian.log" || true) warnings"

@@ -17,6 +17,7 @@
 
 #include "memory_sink.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 namespace newsflow {
 namespace {
@@ -24,11 +25,11 @@ namespace {
 using testing::MemorySink;
 using testing::WriteToPipeWhenRead;
 
-std::filesystem::path TempDir() {
-  auto p = std::filesystem::temp_directory_path() / ("nf-fp-" + std::to_string(getpid()));
-  std::filesystem::remove_all(p);
-  std::filesystem::create_directories(p / "site");
-  return p;
+// The test's own directory with an empty "site" in it, removed after the test.
+testing::ScopedTempDir TempDir() {
+  testing::ScopedTempDir d("nf-fp-");
+  std::filesystem::create_directories(d / "site");
+  return d;
 }
 
 TEST(FileProducerTest, ReadsDirectoriesByType) {

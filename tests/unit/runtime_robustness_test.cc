@@ -19,16 +19,13 @@
 #include "memory_sink.h"
 #include "newsflow/line_reader.h"
 #include "newsflow/runner.h"
+#include "support/temp_dir.h"
 
 namespace newsflow {
 namespace {
 
-std::filesystem::path TempDir(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("nf-rr-" + name + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(p);
-  std::filesystem::create_directories(p);
-  return p;
-}
+// The test's own directory, removed after the test.
+testing::ScopedTempDir TempDir(const std::string& name) { return testing::ScopedTempDir("nf-rr-" + name + "-"); }
 
 TEST(FileOutputTest, AFailedWriteIsReportedAndItsRecordNeverDone) {
   auto out = FileOutput::Open("/dev/full", "/dev/full");

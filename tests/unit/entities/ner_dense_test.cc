@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ner.h"
+#include "support/temp_dir.h"
 
 namespace newsflow::entities {
 namespace {
@@ -22,9 +23,10 @@ namespace {
 // One file per process: CTest runs each test as its own process, several at
 // once, and two tests writing one fixed path raced (a test read the other's
 // file while it was being rewritten and trained without vectors).
+// (A directory of the process's own, removed at exit.)
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name)).string();
+  static const testing::ScopedTempDir dir("nf-dense-");
+  const std::string path = (dir / name).string();
   std::ofstream(path, std::ios::trunc) << text;
   return path;
 }
