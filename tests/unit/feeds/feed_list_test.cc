@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "feed_test_support.h"
+#include "support/temp_dir.h"
 
 namespace newsflow::feeds {
 namespace {
@@ -105,13 +106,13 @@ TEST(FeedsListTest, OpmlFromAFeedReaderWithFolders) {
 }
 
 TEST(FeedsListTest, LoadFeedListDetectsOpml) {
-  std::string dir = testing::MakeTempDir("feeds-list-");
+  const newsflow::testing::ScopedTempDir tmp("feeds-list-");  // removed however the test ends
+  const std::string dir = tmp.string();
   testing::WriteFile(dir + "/subs.opml", FeedsToOpml(*ParseFeedsYaml(kYaml)));
   auto feeds = LoadFeedList(dir + "/subs.opml");
   ASSERT_TRUE(feeds.ok()) << feeds.status().ToString();
   EXPECT_EQ(feeds->size(), 2u);
   EXPECT_EQ(LoadFeedList(dir + "/missing.yaml").status().code(), StatusCode::kNotFound);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(FeedsListTest, ExampleFileLoads) {
@@ -121,7 +122,8 @@ TEST(FeedsListTest, ExampleFileLoads) {
 }
 
 TEST(FeedsStateTest, SaveLoadRoundTripIsAtomic) {
-  std::string dir = testing::MakeTempDir("feeds-state-");
+  const newsflow::testing::ScopedTempDir tmp("feeds-state-");  // removed however the test ends
+  const std::string dir = tmp.string();
   std::string path = dir + "/feeds.state";
   StateStore a(100);
   a.Touch(DedupeKey("u", "https://e.org/1"));
@@ -151,7 +153,6 @@ TEST(FeedsStateTest, SaveLoadRoundTripIsAtomic) {
   }
   testing::WriteFile(dir + "/torn", text.substr(0, text.size() - 4));
   EXPECT_EQ(c.Load(dir + "/torn").code(), StatusCode::kCorrupt);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(FeedsStateTest, BoundedEvictsLeastRecentlyTouched) {

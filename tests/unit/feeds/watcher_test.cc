@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "feed_test_support.h"
+#include "support/temp_dir.h"
 #include "http_fetcher.h"
 #include "state_store.h"
 
@@ -590,7 +591,8 @@ TEST_F(WatchTest, SaturatedBudgetPollsEveryFeedAndShowsOverdue) {
 // `watch --status` reads the state file: a feed not attempted for two of its
 // intervals is shown overdue (the interval is now kept in the state file).
 TEST(StatusTable, StateFileShowsFeedsNotPolledForTwoIntervalsAsOverdue) {
-  std::string dir = testing::MakeTempDir("status-test-");
+  const newsflow::testing::ScopedTempDir tmp("status-test-");  // removed however the test ends
+  const std::string dir = tmp.string();
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch()).count();
   {
@@ -606,7 +608,6 @@ TEST(StatusTable, StateFileShowsFeedsNotPolledForTwoIntervalsAsOverdue) {
     ASSERT_TRUE(store.Save(dir + "/feeds.state").ok());
   }
   auto rows = ReadStatusRows(dir + "/feeds.state");
-  std::filesystem::remove_all(dir);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   std::map<std::string, FeedStatusRow> by;
   for (const auto& r : *rows) by[r.source] = r;
