@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../tests/support/temp_dir.h"
 #include "../../tests/unit/feeds/feed_test_support.h"
 #include "feeds/state_store.h"
 #include "feeds/watcher.h"
@@ -114,7 +115,7 @@ class LatencySink : public ArticleSink {
 struct Counts {
   int64_t feed_requests = 0, not_modified = 0, pages = 0;
 };
-Counts Tally(const testing::FeedServer& s) {
+Counts Tally(const feeds::testing::FeedServer& s) {
   Counts c;
   for (const auto& [path, n] : s.Stats()) {
     if (path.rfind("/feed/", 0) == 0) {
@@ -140,9 +141,10 @@ int main(int argc, char** argv) {
     else if (k == "--window-s") window_s = v;
   }
   spdlog::set_level(spdlog::level::warn);
-  std::string dir = testing::MakeTempDir("watch-bench-");
+  const newsflow::testing::ScopedTempDir tmp("watch-bench-");  // removed on every return
+  const std::string dir = tmp.string();
   std::vector<int> ports(10, 0);
-  testing::FeedServer server(dir, ports);
+  feeds::testing::FeedServer server(dir, ports);
   if (!server.ok()) {
     std::cerr << "feed_server.py did not start\n";
     return 1;
@@ -155,17 +157,17 @@ int main(int argc, char** argv) {
     size_t port_index = static_cast<size_t>(i) % server.port_count();
     std::string base = "http://127.0.0.1:" + std::to_string(server.port(port_index));
     if (i % 10 == 0) {
-      testing::WriteFile(dir + "/" + name + ".mode", "live:" + std::to_string(interval_s * 1000));
+      feeds::testing::WriteFile(dir + "/" + name + ".mode", "live:" + std::to_string(interval_s * 1000));
       ++live;
     } else {
-      testing::WriteFile(dir + "/" + name,
-                         testing::Rss({{name + "-1", base + "/page/" + name + "-1", "t1", "s1"},
-                                       {name + "-2", base + "/page/" + name + "-2", "t2", "s2"}}));
+      feeds::testing::WriteFile(dir + "/" + name,
+                                feeds::testing::Rss({{name + "-1", base + "/page/" + name + "-1", "t1", "s1"},
+                                                     {name + "-2", base + "/page/" + name + "-2", "t2", "s2"}}));
     }
     yaml += "  - url: " + base + "/feed/" + name + "\n    source: src" + std::to_string(i % 50) +
             "\n    interval_s: " + std::to_string(interval_s) + "\n";
   }
-  testing::WriteFile(dir + "/feeds.yaml", yaml);
+  feeds::testing::WriteFile(dir + "/feeds.yaml", yaml);
 
   WatcherOptions o;
   o.feeds_file = dir + "/feeds.yaml";
@@ -244,6 +246,5 @@ int main(int argc, char** argv) {
     Status st = loaded.Load(dir + "/big.state");
     std::printf("state load: %.1f ms CPU (%s)\n", 1000 * (CpuSeconds() - c0), st.ok() ? "ok" : st.ToString().c_str());
   }
-  std::filesystem::remove_all(dir);
   return result.ok() ? 0 : 1;
 }

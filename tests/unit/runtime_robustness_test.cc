@@ -248,8 +248,8 @@ TEST(StoppableLineReaderTest, ReadAllKeepsUpToTheLimitAndDropsAnUnfinishedPieceO
 // would, whatever the signals say) until the stop flag is set, then says so;
 // with a reader it opens at once, blocking.
 TEST(OpenForWritingTest, WaitsForANamedPipesReaderUntilAStop) {
-  const std::string fifo = "/tmp/nf-ofw-" + std::to_string(getpid());
-  unlink(fifo.c_str());
+  const auto dir = TempDir("ofw");
+  const std::string fifo = (dir / "pipe").string();
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   std::atomic<bool> stop{false};
   std::thread stopper([&] {
@@ -274,15 +274,13 @@ TEST(OpenForWritingTest, WaitsForANamedPipesReaderUntilAStop) {
   EXPECT_EQ(read(reader, buf, sizeof buf), 2);
   close(fd);
   close(reader);
-  unlink(fifo.c_str());
 }
 
 // One file under two names (a link, ./, a file not made yet) is the same
 // file; devices such as /dev/null are never a clash.
 TEST(IsSameFileTest, ComparesFilesNotNames) {
-  const std::string dir = "/tmp/nf-same-" + std::to_string(getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto tmp = TempDir("same");
+  const std::string dir = tmp.string();
   std::ofstream(dir + "/a.jsonl") << "x\n";
   std::ofstream(dir + "/b.jsonl") << "x\n";
   std::filesystem::create_symlink(dir + "/a.jsonl", dir + "/link");
@@ -297,7 +295,6 @@ TEST(IsSameFileTest, ComparesFilesNotNames) {
   EXPECT_TRUE(IsSameFile(fd, dir + "/a.jsonl"));
   EXPECT_FALSE(IsSameFile(fd, dir + "/b.jsonl"));
   close(fd);
-  std::filesystem::remove_all(dir);
 }
 
 // A read error (stdin is a directory) is reported with its errno.

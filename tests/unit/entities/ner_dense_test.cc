@@ -12,8 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "ner.h"
 #include "support/temp_dir.h"
 

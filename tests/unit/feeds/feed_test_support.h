@@ -28,12 +28,6 @@ extern char** environ;
 
 namespace newsflow::feeds::testing {
 
-inline std::string MakeTempDir(const std::string& prefix) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
-  char* d = ::mkdtemp(tmpl.data());
-  return d ? std::string(d) : std::string();
-}
-
 inline void WriteFile(const std::string& path, const std::string& text) {
   std::string tmp = path + ".writing";
   {

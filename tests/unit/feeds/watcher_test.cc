@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -31,13 +32,14 @@ using testing::WriteFile;
 class WatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::MakeTempDir("watch-test-");
+    tmp_.emplace("watch-test-");
+    dir_ = tmp_->string();
     server_ = std::make_unique<FeedServer>(dir_);
     if (!server_->ok()) GTEST_SKIP() << "python3 feed_server.py did not start";
   }
   void TearDown() override {
-    server_.reset();
-    std::filesystem::remove_all(dir_);
+    server_.reset();  // the server first: it serves files from the folder
+    tmp_.reset();
   }
 
   WatcherOptions Options() const {
@@ -123,6 +125,7 @@ class WatchTest : public ::testing::Test {
     return t;
   }
 
+  std::optional<newsflow::testing::ScopedTempDir> tmp_;
   std::string dir_;
   std::unique_ptr<FeedServer> server_;
   prometheus::Registry registry_;
