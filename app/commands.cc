@@ -916,6 +916,12 @@ int ServeChain(const CommonOptions& c, const StageOptions& o, std::optional<Pipe
   if (input.empty() || output.empty())
     return Fail(Status::InvalidArgument("stage '" + name +
                                         "' is not in the default chain: give --input-topic and --output-topic"));
+  // Reading the dead-letter topic as input would dead-letter each dead letter
+  // into it again, for ever; writing to it mixes articles into dead letters.
+  if (input == dlq_topic || output == dlq_topic || input == output)
+    return Fail(Status::InvalidArgument(
+        "stage '" + name + "': input topic '" + input + "', output topic '" + output +
+        "' and dead-letter topic '" + dlq_topic + "' must be three different topics"));
   CommonOptions common = c;
   if (config) MergeCommon(*config, common);
   auto kafka = Kafka(common);

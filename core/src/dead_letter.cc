@@ -34,6 +34,15 @@ std::string Base64(std::string_view in) {
 
 }  // namespace
 
+std::string BoundedReason(std::string_view reason) {
+  if (reason.size() <= kMaxReasonBytes) return std::string(reason);
+  std::string out(CutUtf8(reason, kMaxReasonBytes - 64));
+  out += " ... (reason cut: ";
+  out += std::to_string(reason.size());
+  out += " bytes in all)";
+  return out;
+}
+
 std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes) {
   std::string out;
   JsonWriter w(out);
@@ -41,7 +50,8 @@ std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes) {
   w.Key("v").Int(1);
   w.Key("stage").String(d.stage);
   w.Key("reason_code").String(d.reason_code);
-  w.Key("reason").String(IsValidUtf8(d.reason) ? d.reason : std::string("(reason not UTF-8)"));
+  w.Key("reason").String(IsValidUtf8(d.reason) ? BoundedReason(d.reason)
+                                               : std::string("(reason not UTF-8)"));
   w.Key("source");
   if (d.source_topic.empty()) {
     w.Null();

@@ -1,6 +1,7 @@
 #include "newsflow/settings.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 namespace newsflow {
@@ -25,8 +26,10 @@ bool ValidFor(OptionType t, const std::string& v) {
     case OptionType::kDouble: {
       if (v.empty()) return false;
       char* end = nullptr;
-      std::strtod(v.c_str(), &end);
-      return end == v.c_str() + v.size();
+      const double x = std::strtod(v.c_str(), &end);
+      // "nan" and "inf" parse, and compare false with every bound a stage
+      // checks (min_confidence=nan switched langid's threshold off).
+      return end == v.c_str() + v.size() && std::isfinite(x);
     }
     case OptionType::kBool: {
       bool b;
@@ -49,12 +52,32 @@ std::string_view OptionTypeName(OptionType t) {
   return "?";
 }
 
+// "" when `value` fits `spec` (its type and, for integers, its range), else
+// what is wrong with it.
+static std::string Misfit(const OptionSpec& spec, const std::string& value) {
+  if (!ValidFor(spec.type, value))
+    return std::string(spec.type == OptionType::kInt ? "wants an " : "wants a ") +
+           std::string(OptionTypeName(spec.type)) + ", got '" + value + "'";
+  if (spec.type == OptionType::kInt) {
+    int64_t x = 0;
+    std::from_chars(value.data(), value.data() + value.size(), x);
+    if (x < spec.min_int || x > spec.max_int)
+      return "wants an integer from " + std::to_string(spec.min_int) + " to " +
+             std::to_string(spec.max_int) + ", got " + value;
+  }
+  return "";
+}
+
 Result<Settings> Settings::Parse(const std::vector<OptionSpec>& specs,
                                  const std::map<std::string, std::string>& given,
                                  std::string_view owner) {
   Settings s;
   for (const auto& spec : specs) {
-    if (!spec.default_value.empty()) s.values_[spec.key] = spec.default_value;
+    if (spec.default_value.empty()) continue;
+    if (std::string why = Misfit(spec, spec.default_value); !why.empty())
+      return Status::InvalidArgument(std::string(owner) + ": the default of setting '" + spec.key +
+                                     "' " + why + " (the stage's own declaration is wrong)");
+    s.values_[spec.key] = spec.default_value;
   }
   for (const auto& [key, value] : given) {
     const OptionSpec* spec = nullptr;
@@ -67,11 +90,8 @@ Result<Settings> Settings::Parse(const std::vector<OptionSpec>& specs,
       return Status::InvalidArgument(std::string(owner) + ": unknown setting '" + key +
                                      "' (known: " + (known.empty() ? "none" : known) + ")");
     }
-    if (!ValidFor(spec->type, value)) {
-      return Status::InvalidArgument(std::string(owner) + ": setting '" + key + "' wants a " +
-                                     std::string(OptionTypeName(spec->type)) + ", got '" +
-                                     value + "'");
-    }
+    if (std::string why = Misfit(*spec, value); !why.empty())
+      return Status::InvalidArgument(std::string(owner) + ": setting '" + key + "' " + why);
     s.values_[key] = value;
   }
   return s;

@@ -372,6 +372,36 @@ TEST_F(PluginPipelineTest, KilledStageProgramIsReapedAndReadyzSaysSo) {
   EXPECT_EQ(stage.Wait(30s), 0) << stage.Log();
 }
 
+// A process ended by force (the stop deadline after a signal) kills its stage
+// programs' process groups: its stages' Close, which stops them, does not run
+// then. Before, a program busy with a record outlived `run`, orphaned.
+TEST_F(PluginPipelineTest, AForcedStopKillsTheStagePrograms) {
+  std::string pipeline = dir_ + "/pipeline.yaml";
+  WriteFile(pipeline, "stages:\n  - name: trouble\n    command: [python3, " + kSource +
+                          "/tests/data/plugins/misbehaving_stage.py]\n    env: {STATE_DIR: " + dir_ +
+                          "}\n    settings: {timeout_ms: 600000}\n"
+                          "sinks:\n  articles: " + dir_ + "/out.jsonl\n  dead_letters: " + dir_ +
+                          "/dlq.jsonl\n");
+  WriteArticles(dir_ + "/in.jsonl", 1, {"HANG"});
+  Process run({NewsflowBinary(), "run", "--pipeline", pipeline, dir_ + "/in.jsonl", "--metrics-addr",
+               "", "--stop-timeout", "2"},
+              dir_ + "/run.log");
+  // The program has the record (it logs "got ID" to stderr) and hangs on it.
+  ASSERT_TRUE(WaitFor([&] { return run.Log().find("[stderr]: got ") != std::string::npos; }, 60s))
+      << run.Log();
+  auto children = ChildrenOf(run.pid());
+  ASSERT_EQ(children.size(), 1u) << run.Log();
+  const pid_t program = children[0];
+  run.Signal(SIGINT);
+  EXPECT_EQ(run.Wait(30s), 4) << run.Log();
+  // Gone (or a zombie waiting for init to reap it), not sleeping on.
+  const bool ended = WaitFor([&] { char s = ProcState(program); return s == 0 || s == 'Z'; }, 5s);
+  if (!ended) kill(program, SIGKILL);
+  EXPECT_TRUE(ended) << "pid " << program << " state " << ProcState(program) << "\n" << run.Log();
+  EXPECT_NE(run.Log().find("killed the process groups of 1 stage program(s)"), std::string::npos)
+      << run.Log();
+}
+
 struct BadFile {
   const char* name;
   std::string yaml;
@@ -385,7 +415,7 @@ TEST_F(PluginPipelineTest, ValidateRefusesBadFilesWithTheirLine) {
       {"missing-stage", "stages:\n  - clean\n  - name: translator\n",
        ":3:5: stages.translator: unknown stage 'translator'"},
       {"type-error", "stages:\n  - name: clean\n    settings:\n      max_ms_per_record: fast\n",
-       ":4:26: stages.clean.settings: setting 'max_ms_per_record' wants a integer"},
+       ":4:26: stages.clean.settings: setting 'max_ms_per_record' wants an integer"},
       {"unknown-setting", "stages:\n  - name: langid\n    settings: {colour: red}\n",
        ":3:24: stages.langid.settings: unknown setting 'colour'"},
       {"wrong-abi",

@@ -40,6 +40,47 @@ TEST(RecordProcessorTest, ForwardsAndEncodesTheStagesChanges) {
   EXPECT_EQ(f.metrics.process_seconds.Collect().histogram.sample_count, 1u);
 }
 
+// A stage may not change the id (the Kafka key, the sinks' dedupe key): the
+// record becomes a dead letter naming the stage and both ids, its payload the
+// record as it came in. Before, it went on with the new id under the old key.
+TEST(RecordProcessorTest, AStageThatChangesTheIdDeadLettersTheRecord) {
+  Fixture f;
+  FnStage renamer([](Article& a) -> Result<Outcome> {
+    a.id = "renamed";
+    return Outcome::Forward();
+  });
+  FnStage fine([](Article&) -> Result<Outcome> { return Outcome::Forward(); });
+  RecordProcessor p({{"fine", &fine, nullptr}, {"renamer", &renamer, &f.metrics}}, {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kDeadLetter);
+  EXPECT_EQ(out.stage, "renamer");
+  EXPECT_EQ(out.key, "x1");
+  EXPECT_EQ(out.reason_code, "internal");
+  EXPECT_NE(out.reason.find("from 'x1' to 'renamed'"), std::string::npos) << out.reason;
+  EXPECT_TRUE(out.value.empty());
+}
+
+// A stage's reason can be any length; the dead letter keeps a bounded one
+// (a 3 MB reason made a dead letter over the producer's limit, which stopped
+// the stage), saying how long it was.
+TEST(RecordProcessorTest, AVeryLongReasonIsCut) {
+  FnStage verbose([](Article&) -> Result<Outcome> {
+    return Status::Rejected(std::string(3 << 20, 'r'));
+  });
+  RecordProcessor p({{"verbose", &verbose, nullptr}}, {});
+  RecordProcessor::Output out;
+  p.Process(kRecord, out);
+  ASSERT_EQ(out.kind, RecordProcessor::Output::Kind::kDeadLetter);
+  EXPECT_LE(out.reason.size(), kMaxReasonBytes);
+  EXPECT_NE(out.reason.find("reason cut: 3145728 bytes"), std::string::npos);
+  DeadLetter d;
+  d.stage = "verbose";
+  d.reason_code = "rejected";
+  d.reason = std::string(3 << 20, 'r');
+  EXPECT_LT(EncodeDeadLetter(d).size(), 8u * 1024);
+}
+
 // One trace entry per stage that forwarded the record: the stage's own when
 // it writes one (built-ins, with a note), else the processor's (plug-ins).
 TEST(RecordProcessorTest, EveryForwardingStageLeavesOneTraceEntry) {

@@ -22,13 +22,19 @@ struct OptionSpec {
   OptionType type = OptionType::kString;
   std::string default_value;  // as text; "" means unset
   std::string help;
+  // kInt only: the values allowed (checked with the type, so `validate`
+  // refuses what the stage would refuse at start).
+  int64_t min_int = INT64_MIN;
+  int64_t max_int = INT64_MAX;
 };
 
 class Settings {
  public:
   Settings() = default;
 
-  // Checks `given` (key -> textual value) against `specs`; fills defaults.
+  // Checks `given` (key -> textual value) against `specs` (type, and range
+  // for integers); fills defaults, which must pass the same checks (a
+  // plug-in's descriptor may declare a default its type refuses).
   static Result<Settings> Parse(const std::vector<OptionSpec>& specs,
                                 const std::map<std::string, std::string>& given,
                                 std::string_view owner);

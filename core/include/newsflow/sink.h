@@ -31,9 +31,19 @@ struct DeadLetter {
   std::string at;            // RFC 3339
 };
 
+// A dead letter's reason is for people: at most this many bytes of it are
+// kept (a stage's reason can be any length; a plug-in once gave 3 MB, and the
+// dead letter, over the producer's message.max.bytes, stopped the stage).
+inline constexpr size_t kMaxReasonBytes = 4096;
+
+// `reason` cut to kMaxReasonBytes at a character boundary, saying how long it
+// was; unchanged when it fits.
+std::string BoundedReason(std::string_view reason);
+
 // Encodes a dead letter as its JSON record (schemas/dlq.v1.schema.json);
-// payloads longer than `max_payload_bytes` are truncated and flagged, and
-// bytes that are not valid UTF-8 are carried as base64.
+// payloads longer than `max_payload_bytes` are truncated and flagged, the
+// reason is bounded (BoundedReason), and bytes that are not valid UTF-8 are
+// carried as base64.
 std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes = 64 * 1024);
 
 class ArticleSink {

@@ -124,15 +124,29 @@ Result<StageDescriptor> LoadSharedObjectStage(const std::string& name, const std
     return Status::InvalidArgument("plug-in " + name + ": " + path +
                                    ": incomplete descriptor (struct_size or a function missing)");
   }
+  if (p->option_count > 0 && p->options == nullptr) {
+    const size_t declared = p->option_count;  // the library's memory: read before dlclose
+    dlclose(handle);
+    return Status::InvalidArgument("plug-in " + name + ": " + path + ": incomplete descriptor (" +
+                                   std::to_string(declared) + " options declared, no option table)");
+  }
   StageDescriptor d;
   d.name = name;
   d.description = std::string("Plug-in ") + (p->name ? p->name : "?") + " (" + path + ")" +
                   (p->description ? std::string(": ") + p->description : "");
   for (size_t i = 0; i < p->option_count; ++i) {
     const newsflow_option_v1& o = p->options[i];
+    if (o.key == nullptr || *o.key == '\0') {
+      dlclose(handle);
+      return Status::InvalidArgument("plug-in " + name + ": " + path + ": option " +
+                                     std::to_string(i) + " has no key");
+    }
     auto t = TypeFromName(o.type);
-    if (!t.ok())
-      return t.status().WithContext("plug-in " + name + " option " + (o.key ? o.key : "?"));
+    if (!t.ok()) {
+      Status refused = t.status().WithContext("plug-in " + name + " option " + o.key);
+      dlclose(handle);  // o.key is the library's: read before
+      return refused;
+    }
     d.options.push_back(
         {o.key ? o.key : "", *t, o.default_value ? o.default_value : "", o.help ? o.help : ""});
   }

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "newsflow/child_groups.h"
 #include "newsflow/codec.h"
 #include "newsflow/health.h"
 #include "newsflow/json_text.h"
@@ -32,6 +33,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kMaxLineBytes = 64 * 1024 * 1024;
+// The longest timeout_ms and start_timeout_ms: a day (a deadline further off
+// would overflow the clock's arithmetic and time out at once).
+constexpr int64_t kMaxWaitMs = 24LL * 3600 * 1000;
 
 std::string Truncated(std::string_view s, size_t n = 160) {
   std::string out(s.substr(0, n));
@@ -123,8 +127,7 @@ class SubprocessStage final : public Stage {
           spdlog::warn("stage {}: no result for record {} within {} ms; restarting the program",
                        name_, a.id, timeout_.count());
           Stop(std::chrono::milliseconds(0));
-          return Status::Timeout("timeout: no result within " + std::to_string(timeout_.count()) +
-                                 " ms");
+          return Status::Timeout("no result within " + std::to_string(timeout_.count()) + " ms");
         case Exchange::kDied:
           failure = r.detail;
           spdlog::warn("stage {}: program {} while processing record {}{}", name_, r.detail, a.id,
@@ -199,12 +202,14 @@ class SubprocessStage final : public Stage {
       return Status::Unavailable("cannot start '" + argv_[0] + "': " + std::strerror(rc));
     }
     pid_ = pid;
+    RegisterChildGroup(pid_);  // its group: posix_spawnattr_setpgroup(0)
     to_child_ = in[1];
     from_child_ = out[0];
     child_err_ = err[0];
     for (int fd : {to_child_, from_child_, child_err_})
       fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     out_buf_.clear();
+    discarding_line_ = false;
     err_buf_.clear();
     answered_since_start_ = false;
     spdlog::info("stage {}: started '{}' (pid {})", name_, argv_[0], pid_);
@@ -336,6 +341,7 @@ class SubprocessStage final : public Stage {
     close(from_child_);
     close(child_err_);
     from_child_ = child_err_ = -1;
+    UnregisterChildGroup(pid_);
     pid_ = -1;
     if (ready_ != nullptr) ready_->Set(false, "program not running");
   }
@@ -386,7 +392,10 @@ class SubprocessStage final : public Stage {
         spdlog::warn("stage {}: ignoring a late result for request {}", name_, got);
       }
       if (out_buf_.size() > kMaxLineBytes) {
+        // The rest of that line is still coming: it is skipped as it arrives,
+        // not read as the next record's result.
         out_buf_.clear();
+        discarding_line_ = true;
         return {Exchange::kGarbage, "result line over 64 MiB"};
       }
       auto now = Clock::now();
@@ -413,12 +422,24 @@ class SubprocessStage final : public Stage {
         char buf[65536];
         ssize_t r = read(from_child_, buf, sizeof buf);
         if (r > 0) {
-          out_buf_.append(buf, static_cast<size_t>(r));
+          AppendOutput(std::string_view(buf, static_cast<size_t>(r)));
         } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
           return {Exchange::kDied, Reap()};
         }
       }
     }
+  }
+
+  // Bytes read from the program's stdout; while the tail of an over-long line
+  // is being skipped, everything up to and including its newline goes.
+  void AppendOutput(std::string_view bytes) {
+    if (discarding_line_) {
+      size_t nl = bytes.find('\n');
+      if (nl == std::string_view::npos) return;
+      bytes.remove_prefix(nl + 1);
+      discarding_line_ = false;
+    }
+    out_buf_.append(bytes);
   }
 
   // Parses line_ into doc_; returns its id, or -1 when it is not a result line.
@@ -464,6 +485,7 @@ class SubprocessStage final : public Stage {
   int to_child_ = -1, from_child_ = -1, child_err_ = -1;
   uint64_t next_id_ = 0;
   std::string request_, out_buf_, err_buf_, line_, record_;
+  bool discarding_line_ = false;  // skipping the rest of a line over kMaxLineBytes
   simdjson::dom::parser parser_;
   simdjson::dom::element doc_;
   Codec codec_;
@@ -491,9 +513,11 @@ StageDescriptor SubprocessStageDescriptor(const std::string& name, std::vector<s
           "Subprocess stage: runs '" + prog + "', records as JSON Lines over stdin/stdout",
           {{"timeout_ms", OptionType::kInt, "10000",
             "A record without a result after this long is dead-lettered (timeout) and the program "
-            "restarted"},
+            "restarted (1 ms to a day)",
+            1, kMaxWaitMs},
            {"start_timeout_ms", OptionType::kInt, "5000",
-            "Extra time for the first record after the program (re)starts, to load"}},
+            "Extra time for the first record after the program (re)starts, to load (up to a day)",
+            0, kMaxWaitMs}},
           [name, argv = std::move(argv), env = std::move(env)] {
             return std::make_unique<SubprocessStage>(name, argv, env);
           }};

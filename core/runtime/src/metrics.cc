@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -417,10 +418,29 @@ StageMetrics::StageMetrics(prometheus::Registry& r, const std::string& stage,
   DeadLettered("rejected");
 }
 
+namespace {
+
+// A drop reason is a label only while it is a short token and the stage has
+// made few of them: a plug-in's reason is its own text, and one series per
+// distinct text would grow without bound. Anything else counts as "other".
+std::string DropReasonLabel(std::string_view reason, size_t labels_so_far) {
+  constexpr size_t kMaxBytes = 64, kMaxLabels = 32;
+  bool token = !reason.empty() && reason.size() <= kMaxBytes;
+  for (char ch : reason) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    token = token && (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':');
+  }
+  return token && labels_so_far < kMaxLabels ? std::string(reason) : std::string("other");
+}
+
+}  // namespace
+
 prometheus::Counter& StageMetrics::Dropped(const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& c = dropped_[reason];
-  if (c == nullptr) c = &f_.dropped.Add({{"stage", stage_}, {"reason", reason}});
+  if (auto it = dropped_.find(reason); it != dropped_.end()) return *it->second;
+  const std::string label = DropReasonLabel(reason, dropped_.size());
+  auto& c = dropped_[label];
+  if (c == nullptr) c = &f_.dropped.Add({{"stage", stage_}, {"reason", label}});
   return *c;
 }
 

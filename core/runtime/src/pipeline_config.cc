@@ -104,7 +104,9 @@ class Reader {
     s.mark = MarkOf(n);
     if (!n["name"]) return Error(n, where + ".name", "missing (every stage needs a name)");
     NEWSFLOW_RETURN_IF_ERROR(String(n["name"], where + ".name", s.name));
-    if (s.name.empty() || s.name.find_first_of(" \t/.,") != std::string::npos)
+    if (s.name.empty() || s.name.size() > 100 ||
+        s.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                 "0123456789-_") != std::string::npos)
       return Error(n["name"], where + ".name",
                    "'" + s.name + "' is not a valid stage name (letters, digits, - and _)");
     where = "stages." + s.name;
@@ -200,6 +202,12 @@ class Reader {
       if (t["replication_factor"])
         NEWSFLOW_RETURN_IF_ERROR(
             Int(t["replication_factor"], "topics.replication_factor", 1, 32, c.replication_factor));
+      // One topic for both would feed every dead letter back in as an article
+      // (a loop with separate processes; `run` could not create its topics).
+      if (c.raw_topic == c.dead_letter_topic)
+        return Error(t["dead_letters"] ? t["dead_letters"] : t["raw"], "topics.dead_letters",
+                     "'" + c.dead_letter_topic +
+                         "' is also topics.raw: dead letters need a topic of their own");
     }
     const auto stages = root["stages"];
     if (!stages) return Error(root, "stages", "missing (the stage chain)");
@@ -244,7 +252,14 @@ const StageConfig* PipelineConfig::FindStage(const std::string& name) const {
 Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::string& path) {
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // Every document, to refuse a second one: YAML::Load kept the first and
+    // ignored the rest (a pipeline pasted twice, a stray `---`).
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1)
+      return Status::InvalidArgument(path + ":" + std::to_string(docs[1].Mark().line + 1) +
+                                     ": a second YAML document (after ---): a pipeline file "
+                                     "holds one");
+    if (!docs.empty()) root = docs.front();
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ":" +
                                    std::to_string(e.mark.column + 1) +

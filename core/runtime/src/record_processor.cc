@@ -26,7 +26,7 @@ void RecordProcessor::DeadLetterOut(Output& out, const std::string& stage, const
   out.kind = Output::Kind::kDeadLetter;
   out.stage = stage;
   out.reason_code = std::string(StatusCodeName(s.code()));
-  out.reason = s.message();
+  out.reason = BoundedReason(s.message());  // logged and sent as it is
   out.value.clear();
 }
 
@@ -73,7 +73,18 @@ void RecordProcessor::Process(std::string_view bytes, Output& out) {
     if (!r->forwarded()) {
       out.kind = Output::Kind::kDrop;
       out.stage = link.name;
-      out.reason = r->reason;
+      out.reason = BoundedReason(r->reason);
+      return;
+    }
+    // The id is the record's Kafka key and the sinks' dedupe key: a stage
+    // (a plug-in) that changes it would send a record whose key and id
+    // disagree, and `sink --dedupe` would take different articles for one.
+    if (article_.id != out.key) {
+      DeadLetterOut(out, link.name,
+                    Status::Internal("stage changed the article's id from '" +
+                                     std::string(CutUtf8(out.key, 200)) + "' to '" +
+                                     std::string(CutUtf8(article_.id, 200)) +
+                                     "' (a stage may not change the id)"));
       return;
     }
     // Every stage that forwards a record leaves a trace entry: its own (a

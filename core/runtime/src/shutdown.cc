@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "newsflow/child_groups.h"
 #include "newsflow/thread_name.h"
 
 namespace newsflow {
@@ -47,6 +48,10 @@ void OnSignal(int) {
   if (undelivered == 0)
     spdlog::error("no loop had records in flight (each logged its own counts when it stopped); "
                   "the process was still releasing its Kafka clients");
+  // Subprocess stages' programs: their stages' Close, which stops them,
+  // does not run now (they outlived the process, orphaned, before).
+  if (int groups = SignalChildGroups(SIGKILL); groups > 0)
+    spdlog::error("killed the process groups of {} stage program(s)", groups);
   spdlog::default_logger()->flush();
   std::fflush(stdout);
   std::fflush(stderr);

@@ -9,6 +9,7 @@ Per record, by a marker in the body:
   WRONG_ID      answers with an id that was never sent
   DROP          {"drop": "asked_to"}
   REJECT        {"dead_letter": "asked to reject"}
+  HUGE_LINE     writes one line of 65 MiB (over newsflow's limit) and no result
 anything else is forwarded unchanged. Each line is also logged to stderr.
 While the file named by $DOWN_FILE exists, it exits (status 5) as it starts.
 """
@@ -39,6 +40,10 @@ for line in iter(sys.stdin.buffer.readline, b""):
         time.sleep(3600)
     if "GARBAGE" in body:
         out.write(b"this is not json\n")
+        out.flush()
+        continue
+    if "HUGE_LINE" in body:
+        out.write(b"x" * (65 << 20) + b"\n")
         out.flush()
         continue
     if "WRONG_ID" in body:

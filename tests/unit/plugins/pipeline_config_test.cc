@@ -166,6 +166,33 @@ TEST(PipelineConfigTest, MissingStagesAndDuplicatesAndBadYaml) {
   EXPECT_NE(c.status().message().find("not valid YAML"), std::string::npos);
 }
 
+// One topic for articles and dead letters would feed every dead letter back
+// in (separate processes looped; `run` failed creating its topics, naming no
+// key); a stage name is letters, digits, - and _ only, as the message says
+// (a name with a byte that is not UTF-8 passed, and its records were lost to
+// stderr); a second YAML document was silently ignored.
+TEST(PipelineConfigTest, RawEqualToDeadLettersBadNamesAndASecondDocumentAreRefused) {
+  auto same = ParsePipelineConfig("topics: {raw: t, dead_letters: t}\nstages: [clean]\n", "p.yaml");
+  ASSERT_FALSE(same.ok());
+  EXPECT_NE(same.status().message().find("p.yaml:1:"), std::string::npos) << same.status().message();
+  EXPECT_NE(same.status().message().find("topics.dead_letters: 't' is also topics.raw"),
+            std::string::npos) << same.status().message();
+  auto dlq_only = ParsePipelineConfig("topics: {dead_letters: news.raw}\nstages: [clean]\n", "p.yaml");
+  EXPECT_FALSE(dlq_only.ok());
+  for (const std::string name : {"cl\\xe9an", "a b", "a.b", "caf\u00e9", "a:b"}) {
+    auto c = ParsePipelineConfig("stages:\n  - name: \"" + name + "\"\n    command: [cat]\n", "p.yaml");
+    ASSERT_FALSE(c.ok()) << name;
+    EXPECT_NE(c.status().message().find("not a valid stage name"), std::string::npos)
+        << c.status().message();
+  }
+  auto ok = ParsePipelineConfig("stages:\n  - name: My-stage_2\n    command: [cat]\n", "p.yaml");
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+  auto two = ParsePipelineConfig("stages: [clean]\n---\nstages: [langid]\n", "p.yaml");
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.status().message().find("p.yaml:3: a second YAML document"), std::string::npos)
+      << two.status().message();
+}
+
 TEST(PipelineConfigTest, SettingsAreCheckedAgainstTheOptionTableWithTheirLine) {
   auto c = ParsePipelineConfig(
       "stages:\n  - name: s\n    settings:\n      n: 3\n      flag: maybe\n", "p.yaml");

@@ -14,6 +14,15 @@ TEST(SharedObjectStageTest, WrongAbiVersionIsRefusedNamingBothVersions) {
   EXPECT_NE(m.find("implements version 1"), std::string::npos) << m;
 }
 
+// Three options declared and no table for them: refused (before, the loader
+// read the table through a null pointer: `validate` died of SIGSEGV).
+TEST(SharedObjectStageTest, OptionsDeclaredWithoutATableAreRefused) {
+  auto d = LoadSharedObjectStage("broken", NO_OPTION_TABLE_PLUGIN);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("3 options declared, no option table"), std::string::npos)
+      << d.status().message();
+}
+
 TEST(SharedObjectStageTest, MissingFileIsRefused) {
   auto d = LoadSharedObjectStage("nope", "/nonexistent/libnope.so");
   ASSERT_FALSE(d.ok());

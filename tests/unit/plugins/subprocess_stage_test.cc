@@ -139,7 +139,7 @@ TEST_F(SubprocessStageTest, CrashOnceIsRetriedCrashAlwaysIsDeadLettered) {
 }
 
 TEST_F(SubprocessStageTest, HangTimesOutAndTheNextRecordIsServed) {
-  Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "3000"}});
+  Open(Misbehaving(), {{"timeout_ms", "300"}, {"start_timeout_ms", "30000"}});
   Article warm = MakeArticle("w", "fine");  // past the start allowance
   ASSERT_TRUE(stage_->Process(warm).ok());
   Article h = MakeArticle("h", "HANG");
@@ -148,10 +148,29 @@ TEST_F(SubprocessStageTest, HangTimesOutAndTheNextRecordIsServed) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kTimeout);
-  EXPECT_NE(r.status().message().find("timeout"), std::string::npos);
+  EXPECT_EQ(r.status().message(), "no result within 300 ms");
   Article next = MakeArticle("n", "fine");
   auto r2 = stage_->Process(next);
   ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+}
+
+// A result line over the 64 MiB limit dead-letters its record; the rest of
+// that line, still in the pipe, is skipped, not read as the next record's
+// result (before, the next record was dead-lettered with the line's tail).
+TEST_F(SubprocessStageTest, AnOverlongLineFailsItsRecordOnly) {
+  Open(Misbehaving(), {{"timeout_ms", "20000"}});
+  Article huge = MakeArticle("huge", "HUGE_LINE");
+  auto r = stage_->Process(huge);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(r.status().message().find("over 64 MiB"), std::string::npos) << r.status().message();
+  for (const char* id : {"after1", "after2"}) {
+    Article next = MakeArticle(id, "fine");
+    auto r2 = stage_->Process(next);
+    ASSERT_TRUE(r2.ok()) << id << ": " << r2.status().ToString();
+    EXPECT_TRUE(r2->forwarded());
+    EXPECT_EQ(next.id, id);
+  }
 }
 
 TEST_F(SubprocessStageTest, GarbageAndWrongIdsAreDeadLettersAndLateAnswersSkipped) {
