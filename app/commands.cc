@@ -1447,7 +1447,8 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
     if (std::fwrite(v.data(), 1, v.size(), f) != v.size() || std::fputc('\n', f) == EOF)
       write_error = Status::Unavailable("cannot write to " + name + ": " + std::strerror(errno));
   };
-  int64_t n = 0, forwarded = 0, dropped = 0, dead_lettered = 0;
+  // n: the line number; records: lines that are not blank (the summary's "in").
+  int64_t n = 0, records = 0, forwarded = 0, dropped = 0, dead_lettered = 0;
   std::string line;
   size_t length = 0;
   RecordProcessor::Output result;
@@ -1456,6 +1457,7 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
          ReadLineBounded(in, line, o.max_record_bytes + 1, length)) {
     if (++n == 1) StripUtf8Bom(line);  // a file saved with a byte-order mark
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++records;
     if (length > o.max_record_bytes) {
       result = RecordProcessor::Output();
       result.kind = RecordProcessor::Output::Kind::kDeadLetter;
@@ -1480,6 +1482,8 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
       case RecordProcessor::Output::Kind::kDeadLetter: {
         ++dead_lettered;
         DeadLetter d = MakeDeadLetter(result, line);
+        // `line` holds the start of a line over the limit: say how long it was.
+        if (length > line.size()) d.payload_bytes = static_cast<int64_t>(length);
         d.source_topic = in_name;
         d.offset = n;  // the line number
         d.partition = 0;
@@ -1511,11 +1515,11 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
     write_error = Status::Unavailable("cannot write to " + dead_name + ": " + std::strerror(errno));
   if (write_error.ok()) {
     std::fprintf(stderr, "newsflow process: %lld in, %lld out, %lld dropped, %lld dead-lettered\n",
-                 static_cast<long long>(n), static_cast<long long>(forwarded),
+                 static_cast<long long>(records), static_cast<long long>(forwarded),
                  static_cast<long long>(dropped), static_cast<long long>(dead_lettered));
   } else {
     std::fprintf(stderr, "newsflow process: %lld in, OUTPUT FAILED: %s and %s are incomplete\n",
-                 static_cast<long long>(n), out_name.c_str(), dead_name.c_str());
+                 static_cast<long long>(records), out_name.c_str(), dead_name.c_str());
   }
   // Exit codes (README "Exit codes"): 1 input or output failed, 3 some
   // records were dead-lettered, 0 every record went out (or was dropped on

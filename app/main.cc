@@ -16,6 +16,11 @@
 
 namespace {
 
+// --max-record-bytes: 1 byte to 1 GiB. Unchecked, -1 (which CLI11 reads as
+// 2^64 - 1) made `process` read with a limit of 0 and count every record as
+// a blank line: "3 in, 0 out, 0 dead-lettered", exit 0.
+const CLI::Range kRecordLimit(size_t{1}, size_t{1} << 30);
+
 void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
   app->add_option("--brokers", c.brokers,
                   "Kafka bootstrap servers (host:port,...); default: the embedded broker");
@@ -80,7 +85,8 @@ int main(int argc, char** argv) {
   cmd_produce->add_option("--topic", produce.topic, "Topic to publish to");
   cmd_produce->add_option("--pipeline", produce.pipeline,
                           "Pipeline file: its raw and dead-letter topics, Kafka, metrics, namespace");
-  cmd_produce->add_option("--max-record-bytes", produce.max_record_bytes, "Larger articles are dead-lettered");
+  cmd_produce->add_option("--max-record-bytes", produce.max_record_bytes, "Larger articles are dead-lettered")
+      ->check(kRecordLimit);
   cmd_produce->add_flag("!--no-flow-control", produce.flow_control, "Do not wait for the downstream group");
   cmd_produce->add_option("--downstream-group", produce.downstream_group,
                           "Group whose lag holds the producer back (default: the topic's reader in the chain)");
@@ -99,7 +105,8 @@ int main(int argc, char** argv) {
   cmd_stage->add_option("--output-topic", stage.output_topic, "Topic to produce (default: the chain's)");
   cmd_stage->add_option("--group", stage.group, "Consumer group (default: newsflow-<stage>)");
   cmd_stage->add_option("--set", stage.settings, "Stage setting key=value (repeatable)")->take_all();
-  cmd_stage->add_option("--max-record-bytes", stage.max_record_bytes, "Larger records are dead-lettered");
+  cmd_stage->add_option("--max-record-bytes", stage.max_record_bytes, "Larger records are dead-lettered")
+      ->check(kRecordLimit);
   cmd_stage->add_option("--instances", stage.instances,
                         "Copies of the stage processing each batch in parallel, one thread each, behind "
                         "one consumer (default: the pipeline file's instances, else 1)")
@@ -127,7 +134,8 @@ int main(int argc, char** argv) {
   cmd_run->add_option("inputs", run.inputs, "Files, directories, .jsonl files, or - for stdin")->required();
   cmd_run->add_option("--pipeline", run.pipeline, "Pipeline file (stages, instances, topics, sinks, Kafka)");
   cmd_run->add_option("--source", run.source, "Source name for files");
-  cmd_run->add_option("--format", run.format, "auto, text, html or jsonl");
+  cmd_run->add_option("--format", run.format, "auto, text, html or jsonl")
+      ->check(CLI::IsMember({"auto", "text", "html", "jsonl"}));
   cmd_run->add_option("--stages", run.stages, "Stage chain")->delimiter(',');
   cmd_run->add_option("--set", run.settings, "stage.key=value (repeatable)")->take_all();
   cmd_run->add_option("--output", run.output, "Articles out (JSON Lines)");
@@ -140,7 +148,8 @@ int main(int argc, char** argv) {
                     "broker instead of one per stage (the intermediate topics stay empty)");
   cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
   cmd_run->add_option("--partitions", run.partitions,
-                    "Partitions per topic (the embedded broker's, or those created on --brokers)");
+                    "Partitions per topic (the embedded broker's, or those created on --brokers)")
+      ->check(CLI::Range(1, 256));
   cmd_run->add_flag("--follow", run.follow, "Keep running after the inputs are done (until SIGINT)");
   cmd_run->add_option("--metrics-snapshot", run.metrics_snapshot,
                       "Write the final /metrics text to this file before exiting");
@@ -154,7 +163,8 @@ int main(int argc, char** argv) {
   cmd_process->add_option("--input", process.input, "JSON Lines in (- for stdin)");
   cmd_process->add_option("--output", process.output, "JSON Lines out (- for stdout)");
   cmd_process->add_option("--dead-letters", process.dead_letters, "Dead letters out (default: stderr)");
-  cmd_process->add_option("--max-record-bytes", process.max_record_bytes, "Larger records are dead-lettered");
+  cmd_process->add_option("--max-record-bytes", process.max_record_bytes, "Larger records are dead-lettered")
+      ->check(kRecordLimit);
 
   newsflow::WatchOptions watch;
   auto* cmd_watch = app.add_subcommand("watch", "Poll RSS/Atom feeds and news sitemaps into news.raw, for weeks");
@@ -170,7 +180,8 @@ int main(int argc, char** argv) {
                         "Embedded broker: an item is done once the sink of one of these topics finished it (TOPIC or TOPIC:GROUP; else re-published after a broker restart)")
       ->delimiter(',');
   cmd_watch->add_option("--max-record-bytes", watch.max_record_bytes,
-                        "Larger articles are dead-lettered once and remembered as seen");
+                        "Larger articles are dead-lettered once and remembered as seen")
+      ->check(kRecordLimit);
   cmd_watch->add_flag("--allow-private-addresses", watch.allow_private_addresses,
                       "Fetch feeds and pages on loopback, private and link-local addresses (refused by default)");
 
@@ -198,7 +209,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11's own codes (105 a value out of range, 106 a required option,
+    // ...) are not the README's: a bad option is a usage error, exit 2.
+    return app.exit(e) == 0 ? 0 : 2;
   }
 
   for (auto* c : {cmd_broker, cmd_produce, cmd_stage, cmd_sink, cmd_run, cmd_process, cmd_watch})

@@ -50,8 +50,8 @@ std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes) {
   w.Key("v").Int(1);
   w.Key("stage").String(d.stage);
   w.Key("reason_code").String(d.reason_code);
-  w.Key("reason").String(IsValidUtf8(d.reason) ? BoundedReason(d.reason)
-                                               : std::string("(reason not UTF-8)"));
+  // A reason naming a file carries its name's bytes: shown, not dropped.
+  w.Key("reason").String(BoundedReason(Utf8OrReplaced(d.reason)));
   w.Key("source");
   if (d.source_topic.empty()) {
     w.Null();
@@ -66,14 +66,16 @@ std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes) {
   if (d.key.empty() || !IsValidUtf8(d.key)) w.Null(); else w.String(d.key);
   bool utf8 = d.payload_encoding == "utf-8" && IsValidUtf8(d.payload);
   std::string_view payload = d.payload;
-  bool truncated = d.payload_truncated;
+  bool truncated = d.payload_truncated ||
+                   (d.payload_bytes >= 0 && static_cast<size_t>(d.payload_bytes) > d.payload.size());
   if (payload.size() > max_payload_bytes) {
     payload = utf8 ? CutUtf8(payload, max_payload_bytes) : payload.substr(0, max_payload_bytes);
     truncated = true;
   }
   w.Key("payload_encoding").String(utf8 ? "utf-8" : "base64");
   w.Key("payload").String(utf8 ? std::string(payload) : Base64(payload));
-  w.Key("payload_bytes").Int(static_cast<int64_t>(d.payload.size()));
+  w.Key("payload_bytes").Int(d.payload_bytes >= 0 ? d.payload_bytes
+                                                  : static_cast<int64_t>(d.payload.size()));
   w.Key("payload_truncated").Bool(truncated);
   w.Key("at").String(d.at.empty() ? NowRfc3339() : d.at);
   w.EndObject();

@@ -85,7 +85,13 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
   if (bytes.substr(0, 2) == "\xFF\xFE") charset = "utf-16le";
   if (bytes.substr(0, 2) == "\xFE\xFF") charset = "utf-16be";
   if (charset.empty()) charset = CharsetFromContentType(content_type);
-  if (charset.empty()) charset = CharsetFromMeta(bytes);
+  if (charset.empty()) {
+    charset = CharsetFromMeta(bytes);
+    // A <meta> that could be read as ASCII bytes is not UTF-16: the HTML
+    // standard's prescan takes such a declaration as UTF-8 (decoding an
+    // ASCII page as UTF-16 turned it into CJK noise).
+    if (charset.rfind("utf-16", 0) == 0) charset = "utf-8";
+  }
   // A page that declares Latin-1 is decoded as windows-1252 (WHATWG rule).
   if (charset == "iso-8859-1" || charset == "latin1" || charset == "us-ascii") charset = "windows-1252";
   if (charset.empty() || IsUtf8Name(charset)) {

@@ -48,13 +48,14 @@ Status ReadFile(const fs::path& p, std::string& out) {
 }
 
 Status DeadLetterInput(ArticleSink& sink, FileProducerStats& stats, const std::string& where,
-                       const Status& why, std::string_view payload) {
+                       const Status& why, std::string_view payload, int64_t whole_bytes = -1) {
   spdlog::error("produce: {}: {} (sent to dead letters)", where, why.ToString());
   DeadLetter d;
   d.stage = "produce";
   d.reason_code = std::string(StatusCodeName(why.code()));
   d.reason = where + ": " + why.message();
   d.payload.assign(payload);
+  d.payload_bytes = whole_bytes;
   d.at = NowRfc3339();
   ++stats.dead_lettered;
   return sink.PublishDeadLetter(d);
@@ -77,7 +78,9 @@ Status PublishArticle(ArticleSink& sink, FileProducerStats& stats, const Article
 
 std::string DefaultSource(const fs::path& p, const FileProducerOptions& o) {
   if (!o.source.empty()) return o.source;
-  std::string parent = p.parent_path().filename().string();
+  // File names are bytes; a record is UTF-8 (a name with 0xFF made every
+  // article of its folder a dead letter at the first stage).
+  std::string parent = Utf8OrReplaced(p.parent_path().filename().string());
   return parent.empty() ? "file" : parent;
 }
 
@@ -127,7 +130,7 @@ Status ProduceDocumentBody(const fs::path& p, Kind kind, const std::string& body
   a.fetched_at = NowRfc3339();
   a.content_type = kind == Kind::kHtml ? ContentType::kTextHtml : ContentType::kTextPlain;
   a.body = std::move(decoded->utf8);
-  a.meta["file"] = p.filename().string();
+  a.meta["file"] = Utf8OrReplaced(p.filename().string());
   if (decoded->charset != "UTF-8") a.meta["source_charset"] = decoded->charset;
   a.id = ArticleId("", a.source, a.body);
   return PublishArticle(sink, stats, a, p.string());
@@ -154,7 +157,7 @@ Status ProduceLines(In&& in, const std::string& name, const FileProducerOptions&
           Status::TooLarge("line of " + std::to_string(length) + " bytes is over 4x the record " +
                            "limit of " + std::to_string(o.max_record_bytes) +
                            " bytes (--max-record-bytes)"),
-          std::string_view(line).substr(0, 1024)));
+          std::string_view(line).substr(0, 1024), static_cast<int64_t>(length)));
       continue;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -2142,7 +2142,9 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
     pub_rank = 1;
     published = *page.published_weak;
   }
-  if (pub_rank > 0) res.section.published_at = published;
+  // Every source above checks its dates; this keeps the promise for any
+  // later one: never a published_at the envelope's codec refuses.
+  if (pub_rank > 0 && ParseRfc3339(published)) res.section.published_at = published;
 
   // Repeated consecutive lines (an image caption printed twice, a widget).
   for (size_t i = 1; i < n; ++i) {

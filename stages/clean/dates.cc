@@ -171,6 +171,12 @@ std::string Midnight(int y, int m, int d) {
   return buf;
 }
 
+// A date the envelope can carry: a real calendar day (no 30 February, no 31
+// April, 29 February only in leap years) in the codec's years; what the
+// codec would refuse, clean must not emit (the article was dead-lettered by
+// the next stage for its date).
+bool Accepted(int y, int m, int d) { return ParseRfc3339(Midnight(y, m, d)).has_value(); }
+
 // The first `max` space-separated tokens of folded text.
 std::vector<std::string_view> Tokens(std::string_view s, size_t max) {
   std::vector<std::string_view> tok;
@@ -205,7 +211,7 @@ std::optional<FoundDate> ParseIsoLine(std::string_view line) {
   f.year = std::stoi(std::string(line.substr(0, 4)));
   f.month = std::stoi(std::string(line.substr(5, 2)));
   f.day = std::stoi(std::string(line.substr(8, 2)));
-  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31) return std::nullopt;
+  if (!Accepted(f.year, f.month, f.day)) return std::nullopt;
   f.tokens = 1;
   if (line.size() == 10) {
     f.rfc3339 = Midnight(f.year, f.month, f.day);
@@ -323,7 +329,7 @@ std::optional<FoundDate> FindDate(std::string_view folded_in) {
         }
       }
     }
-    if (y) {
+    if (y && Accepted(y, m, d)) {
       FoundDate f;
       f.year = y, f.month = m, f.day = d;
       f.rfc3339 = Midnight(y, m, d);

@@ -648,6 +648,56 @@ TEST(ProcessCommandTest, AByteOrderMarkAtTheStartOfTheInputIsSkipped) {
   EXPECT_NE(p.Log().find("2 in, 2 out, 0 dropped, 0 dead-lettered"), std::string::npos) << p.Log();
 }
 
+// Blank lines are not records: "in" counts the others (a file of one record
+// between blank lines said "5 in"). A line over --max-record-bytes is a dead
+// letter that gives the line's size and says it holds only its start (it said
+// 1001 bytes, not truncated). Limits outside 1 byte to 1 GiB are usage errors:
+// -1 (read as 2^64 - 1, the read limit wrapping to 0) made every record a
+// blank line, "0 out, 0 dead-lettered", exit 0.
+TEST(ProcessCommandTest, CountsRecordsNotBlankLinesAndSaysHowLongAnOverlongLineWas) {
+  std::string dir = MakeTempDir("process-counts");
+  const std::string big = R"({"source":"s","body":")" + std::string(5000, 'x') + R"("})";
+  std::ofstream(dir + "/in.jsonl", std::ios::binary)
+      << "\n\n" << R"({"source":"s","body":"one"})" << "\n \n\n" << big << "\n\n";
+  Process p({NewsflowBinary(), "process", "--stages", "passthrough", "--input", dir + "/in.jsonl",
+             "--output", dir + "/out.jsonl", "--dead-letters", dir + "/dead.jsonl",
+             "--max-record-bytes", "1000"},
+            dir + "/process.log");
+  ASSERT_EQ(p.Wait(60s), 3) << p.Log();
+  EXPECT_NE(p.Log().find("2 in, 1 out, 0 dropped, 1 dead-lettered"), std::string::npos) << p.Log();
+  auto dead = ReadLines(dir + "/dead.jsonl");
+  ASSERT_EQ(dead.size(), 1u);
+  auto j = nlohmann::json::parse(dead[0]);
+  EXPECT_EQ(j.at("payload_bytes").get<int64_t>(), static_cast<int64_t>(big.size())) << dead[0];
+  EXPECT_TRUE(j.at("payload_truncated").get<bool>()) << dead[0];
+  for (const char* limit : {"-1", "0", "18446744073709551615"}) {
+    Process bad({NewsflowBinary(), "process", "--stages", "passthrough", "--input", dir + "/in.jsonl",
+                 "--output", dir + "/out2.jsonl", "--max-record-bytes", limit},
+                dir + "/bad.log");
+    EXPECT_EQ(bad.Wait(60s), 2) << limit << "\n" << bad.Log();
+    EXPECT_NE(bad.Log().find("not in range"), std::string::npos) << bad.Log();
+  }
+}
+
+// `run --partitions -3` aborted inside librdkafka (rd_calloc assertion, exit
+// 134), 100000 waited out the stop deadline, 0 failed after 10 s naming a
+// topic; `--format bogus` was taken. Each is a usage error now (exit 2), and
+// so is every option CLI11 refuses (it exited 105, 106, ...).
+TEST(RunCommandTest, AbsurdOptionsAreUsageErrors) {
+  std::string dir = MakeTempDir("run-usage");
+  std::ofstream(dir + "/in.jsonl", std::ios::binary) << R"({"source":"s","body":"one"})" << "\n";
+  const std::vector<std::vector<std::string>> refused = {
+      {"--partitions", "-3"}, {"--partitions", "0"}, {"--partitions", "100000"},
+      {"--format", "bogus"}, {"--instances", "0"}};
+  for (const auto& extra : refused) {
+    std::vector<std::string> args = {NewsflowBinary(), "run", dir + "/in.jsonl", "--output",
+                                     dir + "/out.jsonl", "--metrics-addr", ""};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Process p(args, dir + "/run.log");
+    EXPECT_EQ(p.Wait(60s), 2) << extra[0] << " " << extra[1] << "\n" << p.Log();
+  }
+}
+
 // `process --input a --output a` truncated its input before reading a line
 // ("0 in", the file gone); the output and the dead letters in one file
 // overwrote each other. Both are refused, and the input is left as it was.

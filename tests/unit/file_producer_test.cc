@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "memory_sink.h"
+#include "newsflow/codec.h"
+#include "newsflow/text.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -46,6 +48,29 @@ TEST(FileProducerTest, ReadsDirectoriesByType) {
   EXPECT_EQ(sink.articles[0].source, "site");
   EXPECT_EQ(sink.articles[0].id[0], 'c') << "no URL: content hash id";
   EXPECT_EQ(stats.skipped_files, 1);
+}
+
+// File names are bytes; records are UTF-8. A name that is not UTF-8 (0xFF)
+// keeps its article, the bad byte shown as U+FFFD in meta.file and source;
+// before, the record was not UTF-8 and the first stage dead-lettered it.
+TEST(FileProducerTest, AFileNameThatIsNotUtf8KeepsItsArticle) {
+  auto dir = TempDir();
+  const std::filesystem::path folder = dir / "desk\xff";
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder / "report\xff.txt") << "plain text article";
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({folder.string()}, {}, sink, stats).ok());
+  ASSERT_EQ(sink.articles.size(), 1u);
+  EXPECT_TRUE(sink.dead.empty());
+  const Article& a = sink.articles[0];
+  EXPECT_EQ(a.meta.at("file"), "report\xEF\xBF\xBD.txt");
+  EXPECT_EQ(a.source, "desk\xEF\xBF\xBD");
+  Codec codec;
+  Article back;
+  EXPECT_TRUE(codec.Decode(Codec::Encode(a), back).ok());
+  EXPECT_EQ(Utf8OrReplaced("ok \xC3\xA9 \xC3 \xED\xA0\x80 \xF0\x9F\x98\x80"),
+            "ok \xC3\xA9 \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x98\x80");
 }
 
 TEST(FileProducerTest, DeadLettersBinaryFiles) {

@@ -27,6 +27,9 @@ struct DeadLetter {
   std::string key;           // article id when known
   std::string payload;       // the offending input, possibly truncated
   bool payload_truncated = false;
+  // The whole input's size when `payload` holds only its start (a line read
+  // up to a limit); -1: payload.size().
+  int64_t payload_bytes = -1;
   std::string payload_encoding = "utf-8";  // or "base64" for bytes that are not UTF-8
   std::string at;            // RFC 3339
 };

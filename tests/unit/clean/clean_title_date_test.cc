@@ -34,6 +34,7 @@
 
 #include "clean_test_support.h"
 #include "dates.h"
+#include "newsflow/codec.h"
 
 namespace newsflow {
 namespace {
@@ -281,6 +282,45 @@ TEST(CleanTitleDateTest, ATimestampWithoutItsZoneStatesItsDay) {
   // Not a time after the day: no date line.
   EXPECT_FALSE(clean::ParseIsoLine("2015-07-23 ends the fast").has_value());
   EXPECT_FALSE(clean::ParseIsoLine("2015-07-23 1:5").has_value());
+}
+
+// A date the calendar does not have (30 February, 31 April, 29 February of a
+// common year) or outside the envelope's years is no date: before, clean
+// emitted it as published_at and the next stage dead-lettered the whole
+// article for it ("is not an RFC 3339 date-time").
+TEST(CleanTitleDateTest, ADayTheCalendarDoesNotHaveIsNoDate) {
+  for (const char* bad : {"2024-02-30", "2024-04-31", "2023-02-29", "1650-01-01",
+                          "2024-02-30 10:00", "2024-02-30T10:00:00Z"})
+    EXPECT_FALSE(clean::ParseIsoLine(bad).has_value()) << bad;
+  auto leap = clean::ParseIsoLine("2024-02-29");
+  ASSERT_TRUE(leap.has_value());
+  EXPECT_EQ(leap->rfc3339, "2024-02-29T00:00:00Z");
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::string body =
+      "<p>The harbour ferry returned to its full timetable on Thursday after three weeks of repairs "
+      "to the landing stage that the October storm had torn loose, the operator said.</p>"
+      "<p>Passengers had been carried by bus around the bay while divers replaced the anchor chains "
+      "and the floating pontoon was rebuilt.</p>";
+  Article html = testing::HtmlArticle(
+      "<html><head><title>Ferry service resumes</title><meta property=\"article:published_time\" "
+      "content=\"2024-02-30T10:00:00Z\"></head><body><h1>Ferry service resumes</h1>" + body +
+      "</body></html>");
+  Article text = TextArticle(
+      "Ferry service resumes after storm repairs\nPublished on 30 February 2024\n"
+      "The harbour ferry returned to its full timetable on Thursday after three weeks of repairs to "
+      "the landing stage that the October storm had torn loose, the operator said.\n"
+      "Passengers had been carried by bus around the bay while divers replaced the anchor chains and "
+      "the floating pontoon was rebuilt.\n",
+      "harbour-news", "bad-date");
+  for (Article* a : {&html, &text}) {
+    ASSERT_TRUE(Forwarded(*h.stage, *a)) << a->id;
+    EXPECT_FALSE(a->clean->published_at.has_value()) << *a->clean->published_at;
+    // What clean forwards, the next stage can read.
+    Codec codec;
+    Article back;
+    EXPECT_TRUE(codec.Decode(Codec::Encode(*a), back).ok()) << codec.Decode(Codec::Encode(*a), back).ToString();
+  }
 }
 
 }  // namespace

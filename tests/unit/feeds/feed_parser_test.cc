@@ -184,6 +184,26 @@ TEST(FeedsCharsetTest, HeaderMetaAndDetection) {
   EXPECT_TRUE(IsValidUtf8(d4->utf8));
 }
 
+// A <meta> that says UTF-16 on a page whose bytes are ASCII/UTF-8 (it could
+// be read, so it is not UTF-16): UTF-8, as the HTML standard's prescan says.
+// Before, the page was decoded as UTF-16 into CJK noise. A byte-order mark or
+// the HTTP header still select UTF-16.
+TEST(FeedsCharsetTest, AMetaSayingUtf16IsReadAsUtf8) {
+  const std::string page = "<html><head><meta charset=\"utf-16\"><title>Caf\xC3\xA9</title></head>"
+                           "<body><p>Harbour ferry resumes</p></body></html>";
+  for (const char* declared : {"utf-16", "UTF-16LE", "utf-16be"}) {
+    std::string p = page;
+    p.replace(p.find("utf-16"), 6, declared);
+    auto d = DecodeToUtf8(p, "text/html");
+    ASSERT_TRUE(d.ok()) << declared;
+    EXPECT_EQ(d->charset, "UTF-8") << declared;
+    EXPECT_NE(d->utf8.find("Harbour ferry resumes"), std::string::npos) << declared;
+  }
+  auto bom = DecodeToUtf8(std::string("\xFF\xFEH\0i\0", 6), "");
+  ASSERT_TRUE(bom.ok());
+  EXPECT_EQ(bom->utf8, "Hi");
+}
+
 // Found by fuzz_feed_parser (fuzz/corpus/feed_parser/regress-garbled-xml-decl-cp1256.xml):
 // a garbled XML declaration hides encoding="windows-1256", libxml2's recovery
 // mode keeps the raw bytes, and they reached the item fields as invalid UTF-8.
