@@ -197,6 +197,8 @@ Status Codec::Decode(std::string_view json, Article& out) {
       has_id = true;
       NEWSFLOW_RETURN_IF_ERROR(GetString(value, "id", out.id));
       if (out.id.empty()) return Status::Schema("id: must not be empty");
+      if (out.id.size() > kMaxIdLength && CountCodePoints(out.id) > kMaxIdLength)
+        return Status::Schema("id: longer than " + std::to_string(kMaxIdLength) + " characters");
     } else if (key == "source") {
       has_source = true;
       NEWSFLOW_RETURN_IF_ERROR(GetString(value, "source", out.source));

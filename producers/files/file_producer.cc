@@ -320,6 +320,24 @@ Status ListDirectory(const fs::path& dir, const FileProducerOptions& o, FileProd
 
 }  // namespace
 
+namespace {
+
+// A field of a partial record: absent or null gives nullopt, a string its
+// value; any other type is refused (a number was replaced silently: id 5
+// became a hash, fetched_at 5 the time of reading).
+Status OptionalString(simdjson::dom::object& obj, std::string_view key,
+                      std::optional<std::string_view>& out) {
+  out.reset();
+  simdjson::dom::element e;
+  if (obj[key].get(e) != simdjson::SUCCESS || e.is_null()) return Status::OK();
+  std::string_view sv;
+  if (e.get_string().get(sv)) return Status::Schema(std::string(key) + ": expected a string");
+  out = sv;
+  return Status::OK();
+}
+
+}  // namespace
+
 Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
   // A complete record decodes as is; a partial one is completed here.
   thread_local simdjson::dom::parser parser;
@@ -333,29 +351,45 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   if (std::string dup = FindDuplicateJsonKey(doc); !dup.empty()) return Status::Schema(dup);
   std::string_view body;
   if (obj["body"].get_string().get(body)) return Status::Schema("missing string field 'body'");
+  if (simdjson::dom::element v; obj["v"].get(v) == simdjson::SUCCESS) {
+    int64_t version = 0;
+    if (v.get_int64().get(version) || version != kEnvelopeVersion)
+      return Status::Schema("v: unsupported envelope version " + simdjson::minify(v));
+  }
+  std::optional<std::string_view> source, url, fetched_at, content_type, title, id;
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "source", source));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "url", url));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "fetched_at", fetched_at));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "content_type", content_type));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "title", title));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "id", id));
   out = Article();
-  std::string_view sv;
   out.body.assign(body);
-  out.source = !obj["source"].get_string().get(sv) ? std::string(sv)
-               : (o.source.empty() ? std::string("jsonl") : o.source);
-  if (!obj["url"].get_string().get(sv) && !sv.empty()) out.url = std::string(sv);
-  out.fetched_at = !obj["fetched_at"].get_string().get(sv) ? std::string(sv) : NowRfc3339();
+  out.source = source ? std::string(*source) : (o.source.empty() ? std::string("jsonl") : o.source);
+  if (url && !url->empty()) out.url = std::string(*url);
+  out.fetched_at = fetched_at ? std::string(*fetched_at) : NowRfc3339();
   if (!ParseRfc3339(out.fetched_at)) return Status::Schema("fetched_at is not RFC 3339");
   std::string ct = "text/plain";
-  if (!obj["content_type"].get_string().get(sv)) ct = std::string(sv);
+  if (content_type) ct = std::string(*content_type);
   else if (o.format == "html") ct = "text/html";
   if (ct == "text/html") out.content_type = ContentType::kTextHtml;
   else if (ct == "text/plain") out.content_type = ContentType::kTextPlain;
   else return Status::Schema("content_type must be text/plain or text/html, got '" + ct + "'");
-  simdjson::dom::object meta;
-  if (!obj["meta"].get_object().get(meta)) {
+  if (simdjson::dom::element m; obj["meta"].get(m) == simdjson::SUCCESS && !m.is_null()) {
+    simdjson::dom::object meta;
+    if (m.get_object().get(meta)) return Status::Schema("meta: expected an object");
     for (auto [k, v] : meta) {
-      if (!v.get_string().get(sv)) out.meta.emplace(std::string(k), std::string(sv));
+      std::string_view sv;
+      if (v.get_string().get(sv))
+        return Status::Schema("meta." + std::string(k) + ": expected a string (meta values are text)");
+      out.meta.emplace(std::string(k), std::string(sv));
     }
   }
-  if (!obj["title"].get_string().get(sv)) out.meta["title"] = std::string(sv);
-  if (!obj["id"].get_string().get(sv) && !sv.empty()) out.id = std::string(sv);
+  if (title) out.meta["title"] = std::string(*title);
+  if (id && !id->empty()) out.id = std::string(*id);
   else out.id = ArticleId(out.url.value_or(""), out.source, out.body);
+  if (CountCodePoints(out.id) > kMaxIdLength)
+    return Status::Schema("id: longer than " + std::to_string(kMaxIdLength) + " characters");
   return Status::OK();
 }
 

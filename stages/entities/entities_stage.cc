@@ -222,7 +222,7 @@ StageDescriptor EntitiesStageDescriptor() {
           {"data_dir", OptionType::kPath, "",
            "directory with models, clusters and gazetteer/ (default: stages/entities/data)"},
           {"max_text_bytes", OptionType::kInt, "1000000",
-           "tag at most this many bytes of clean.text (the rest is left untagged, noted in trace)"},
+           "tag at most this many bytes of clean.text (the rest is left untagged, noted in trace)", 1, 1LL << 30},
           {"guess_language", OptionType::kBool, "true",
            "without a lang section, tag as Arabic when the text is mostly Arabic script"},
       },

@@ -34,7 +34,7 @@ StageDescriptor PassthroughStageDescriptor() {
           "Forwards every record unchanged (tests, benchmarks, template)",
           {{"reject_marker", OptionType::kString, "",
             "Reject (dead-letter) records whose body contains this text; empty: never"},
-           {"delay_us", OptionType::kInt, "0", "Sleep this long per record (to simulate a slow stage)"}},
+           {"delay_us", OptionType::kInt, "0", "Sleep this long per record (to simulate a slow stage)", 0, 60000000}},
           [] { return std::make_unique<PassthroughStage>(); }};
 }
 

@@ -682,19 +682,51 @@ TEST(ProcessCommandTest, CountsRecordsNotBlankLinesAndSaysHowLongAnOverlongLineW
 // `run --partitions -3` aborted inside librdkafka (rd_calloc assertion, exit
 // 134), 100000 waited out the stop deadline, 0 failed after 10 s naming a
 // topic; `--format bogus` was taken. Each is a usage error now (exit 2), and
-// so is every option CLI11 refuses (it exited 105, 106, ...).
+// so is every option CLI11 refuses (it exited 105, 106, ...), and every
+// setting out of its stage's range.
 TEST(RunCommandTest, AbsurdOptionsAreUsageErrors) {
   std::string dir = MakeTempDir("run-usage");
   std::ofstream(dir + "/in.jsonl", std::ios::binary) << R"({"source":"s","body":"one"})" << "\n";
   const std::vector<std::vector<std::string>> refused = {
       {"--partitions", "-3"}, {"--partitions", "0"}, {"--partitions", "100000"},
-      {"--format", "bogus"}, {"--instances", "0"}};
+      {"--format", "bogus"}, {"--instances", "0"},
+      // Settings a stage's range or type refuses (accepted before: nan turned
+      // langid's threshold off, -5 made entities tag nothing).
+      {"--set", "langid.min_confidence=nan"}, {"--set", "entities.max_text_bytes=-5"}};
   for (const auto& extra : refused) {
     std::vector<std::string> args = {NewsflowBinary(), "run", dir + "/in.jsonl", "--output",
                                      dir + "/out.jsonl", "--metrics-addr", ""};
     args.insert(args.end(), extra.begin(), extra.end());
     Process p(args, dir + "/run.log");
     EXPECT_EQ(p.Wait(60s), 2) << extra[0] << " " << extra[1] << "\n" << p.Log();
+  }
+}
+
+// A stop signal closes `run`'s inputs and lets what was published through the
+// chain before it exits: the embedded broker's records do not outlive the
+// process. Before, a SIGTERM (or the Ctrl-C that ends --follow) once the
+// articles were published ended at once with exit 0, most of them in neither
+// output file.
+TEST(RunCommandTest, AStopSignalFinishesWhatWasPublished) {
+  std::string dir = MakeTempDir("run-stop");
+  std::ofstream in(dir + "/in.jsonl", std::ios::binary);
+  for (int i = 0; i < 600; ++i) in << R"({"source":"s","body":"article )" << i << R"("})" << "\n";
+  in.close();
+  for (const std::string extra : {"", "--follow"}) {
+    std::vector<std::string> args = {NewsflowBinary(), "run", dir + "/in.jsonl", "--stages",
+                                     "passthrough", "--set", "passthrough.delay_us=5000",
+                                     "--output", dir + "/out.jsonl", "--dead-letters",
+                                     dir + "/dlq.jsonl", "--metrics-addr", ""};
+    if (!extra.empty()) args.push_back(extra);
+    std::filesystem::remove(dir + "/out.jsonl");
+    Process p(args, dir + "/run" + extra + ".log");
+    ASSERT_TRUE(WaitFor([&] { return p.Log().find("article(s) published") != std::string::npos; }, 60s))
+        << p.Log();
+    p.Signal(extra.empty() ? SIGTERM : SIGINT);
+    EXPECT_EQ(p.Wait(60s), 0) << extra << "\n" << p.Log();
+    EXPECT_EQ(ReadLines(dir + "/out.jsonl").size(), 600u) << extra << "\n" << p.Log();
+    EXPECT_NE(p.Log().find("finishing the 600 record(s) already published"), std::string::npos)
+        << p.Log();
   }
 }
 

@@ -294,6 +294,41 @@ TEST(FileProducerTest, RejectsBadLinesWithReasons) {
             StatusCode::kSchema);
 }
 
+// A field of the wrong type is a dead letter naming it, not replaced: id 5
+// became a content hash, fetched_at 5 the time of reading, content_type 5
+// text/plain, meta values that were not strings vanished, "v": 2 became 1.
+// null stays "not given"; an id over the schema's 256 characters is refused
+// (here and by the codec).
+TEST(FileProducerTest, FieldsOfTheWrongTypeAreRefusedNotReplaced) {
+  Article a;
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"body":"x","id":5})", "id: expected a string"},
+      {R"({"body":"x","source":5})", "source: expected a string"},
+      {R"({"body":"x","url":5})", "url: expected a string"},
+      {R"({"body":"x","fetched_at":5})", "fetched_at: expected a string"},
+      {R"({"body":"x","content_type":5})", "content_type: expected a string"},
+      {R"({"body":"x","title":["t"]})", "title: expected a string"},
+      {R"({"body":"x","meta":{"a":1}})", "meta.a: expected a string (meta values are text)"},
+      {R"({"body":"x","meta":"m"})", "meta: expected an object"},
+      {R"({"body":"x","v":2})", "v: unsupported envelope version 2"},
+      {R"({"body":"x","id":")" + std::string(257, 'i') + R"("})", "id: longer than 256 characters"}};
+  for (const auto& [line, why] : bad) {
+    Status s = ArticleFromJsonLine(line, {}, a);
+    EXPECT_EQ(s.code(), StatusCode::kSchema) << line;
+    EXPECT_EQ(s.message(), why) << line;
+  }
+  ASSERT_TRUE(ArticleFromJsonLine(R"({"body":"x","url":null,"meta":null,"title":null,"v":1})", {}, a).ok());
+  EXPECT_FALSE(a.url.has_value());
+  const std::string id256 = std::string(255, 'i') + "\xD8\xA8";  // 256 characters, 257 bytes
+  ASSERT_TRUE(ArticleFromJsonLine(R"({"body":"x","id":")" + id256 + R"("})", {}, a).ok());
+  EXPECT_EQ(a.id, id256);
+  Codec codec;
+  Article back;
+  EXPECT_TRUE(codec.Decode(Codec::Encode(a), back).ok());
+  a.id += "i";
+  EXPECT_EQ(codec.Decode(Codec::Encode(a), back).code(), StatusCode::kSchema);
+}
+
 // Issue 13 #12: a repeated key is refused (produce took the first "body",
 // the stages' codec the last).
 TEST(FileProducerTest, RejectsDuplicateKeysInJsonLines) {

@@ -69,6 +69,42 @@ TEST(FileOutputTest, ALineWrittenInPartIsCutOffAgain) {
   EXPECT_EQ(all.str(), first + "\n") << "the part of the second line must be cut off";
 }
 
+// The output file deleted under a running sink: the lines written since the
+// last sync fail (so their offsets are not committed) and so does every later
+// one; before, it went on writing to the deleted file, every record reported
+// done and committed, exit 0. Renamed away (rotated): the renamed file keeps
+// its lines and a new file at the path gets the next ones, nothing failing.
+TEST(FileOutputTest, ADeletedFileFailsARotatedOneIsReopened) {
+  auto dir = TempDir("deleted");
+  const std::string path = (dir / "out.jsonl").string();
+  auto out = FileOutput::Open(path, (dir / "dead.jsonl").string());
+  ASSERT_TRUE(out.ok());
+  int ok = 0, failed = 0;
+  auto count = [&](const Status& s) { s.ok() ? ++ok : ++failed; };
+  ASSERT_TRUE((*out)->Send("k", "{\"n\":0}", 0, count).ok());
+  ASSERT_TRUE((*out)->Flush(std::chrono::milliseconds(10)).ok());
+  std::filesystem::rename(path, path + ".1");  // rotated
+  ASSERT_TRUE((*out)->Send("k", "{\"n\":1}", 0, count).ok());
+  ASSERT_TRUE((*out)->Flush(std::chrono::milliseconds(10)).ok());
+  ASSERT_TRUE((*out)->Send("k", "{\"n\":2}", 0, count).ok());
+  ASSERT_TRUE((*out)->Flush(std::chrono::milliseconds(10)).ok());
+  EXPECT_EQ(ok, 3);
+  auto read = [](const std::string& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  EXPECT_EQ(read(path + ".1"), "{\"n\":0}\n{\"n\":1}\n");
+  EXPECT_EQ(read(path), "{\"n\":2}\n");
+  std::filesystem::remove(path);  // deleted
+  ASSERT_TRUE((*out)->Send("k", "{\"n\":3}", 0, count).ok());
+  Status s = (*out)->Flush(std::chrono::milliseconds(10));
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("was deleted while being written"), std::string::npos) << s.ToString();
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(failed, 1);
+  EXPECT_FALSE((*out)->Send("k", "{\"n\":4}", 0, count).ok());
+}
+
 TEST(FileOutputTest, DoneRunsOnceTheLineIsSynced) {
   auto dir = TempDir("sync");
   std::string path = (dir / "out.jsonl").string();

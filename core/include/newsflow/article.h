@@ -21,6 +21,8 @@ namespace newsflow {
 
 // Envelope version written in every record as "v". Bump on breaking changes.
 inline constexpr int kEnvelopeVersion = 1;
+// An article id is at most this many characters (schemas/article.v1.schema.json).
+inline constexpr int64_t kMaxIdLength = 256;
 
 enum class ContentType { kTextPlain, kTextHtml };
 std::string_view ContentTypeName(ContentType t);  // "text/plain", "text/html"

@@ -79,6 +79,7 @@ Result<std::unique_ptr<FileOutput>> FileOutput::Open(const std::string& path,
   NEWSFLOW_RETURN_IF_ERROR(OpenForAppend(dlq_path.empty() ? "-" : dlq_path, STDERR_FILENO, stop,
                                          f->dlq_.fd, f->dlq_.own));
   f->last_sync_ = std::chrono::steady_clock::now();
+  f->stop_ = stop;
   return f;
 }
 
@@ -121,10 +122,40 @@ Status FileOutput::Write(File& f, std::string_view value, Done done) {
   return Status::OK();
 }
 
+void FileOutput::CheckStillNamed(File& f) {
+  struct stat by_fd {}, by_path {};
+  if (!f.own || ::fstat(f.fd, &by_fd) != 0 || !S_ISREG(by_fd.st_mode)) return;
+  if (::stat(f.name.c_str(), &by_path) == 0 && by_path.st_dev == by_fd.st_dev &&
+      by_path.st_ino == by_fd.st_ino)
+    return;
+  if (by_fd.st_nlink == 0) {
+    failed_ = Status::Unavailable(
+        f.name + " was deleted while being written: the records written since the last sync went "
+                 "with it (not committed: they are written again after a restart)");
+    return;
+  }
+  // Renamed away (rotated): what it holds stays there; new lines go to a new
+  // file at the path.
+  if (::fsync(f.fd) != 0 && errno != EINVAL) {
+    failed_ = Status::Unavailable("cannot sync " + f.name + " to disk: " + std::strerror(errno));
+    return;
+  }
+  auto opened = OpenForWriting(f.name, O_CREAT | O_APPEND, stop_);
+  if (!opened.ok()) {
+    failed_ = opened.status().WithContext(f.name + " was renamed away; opening a new one");
+    return;
+  }
+  ::close(f.fd);
+  f.fd = *opened;
+  spdlog::info("{} was renamed away (rotated): writing a new {}", f.name, f.name);
+}
+
 Status FileOutput::Sync() {
   for (File* f : {&out_, &dlq_}) {
     if (!f->dirty || !failed_.ok()) continue;
     f->dirty = false;
+    CheckStillNamed(*f);
+    if (!failed_.ok()) break;
     // Pipes, terminals and character devices cannot be synced (EINVAL).
     if (::fsync(f->fd) != 0 && errno != EINVAL && errno != ENOTSUP && errno != EROFS)
       failed_ = Status::Unavailable("cannot sync " + f->name + " to disk: " + std::strerror(errno));
@@ -290,6 +321,8 @@ void StageRunner::OnStats(std::string_view json) {
 
 void StageRunner::OnAssign(rd_kafka_topic_partition_list_t* parts) {
   families_.rebalances.Add({{"stage", options_.name}, {"kind", "assign"}}).Increment();
+  // Assigned again by the same broker: read again from the committed offset.
+  for (int i = 0; i < parts->cnt; ++i) lost_assignment_.erase(parts->elems[i].partition);
   // Where each partition resumes, so the first record can be checked for a gap.
   TopicPartitionList committed(rd_kafka_topic_partition_list_copy(parts));
   rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), committed.get(), 10000);
@@ -351,6 +384,13 @@ void StageRunner::OnRevoke(rd_kafka_topic_partition_list_t* parts) {
   // processed ahead and was not handed on yet is dropped: uncommitted, the
   // next owner reads it again (none of it was sent).
   DropUnhandled();
+  // The broker gone past the session timeout (the assignment is lost, not
+  // handed over): keep what the partitions held, for a restart's count.
+  if (kafka_.embedded && rd_kafka_assignment_lost(rk_.get())) {
+    for (const auto& v : tracker_.View())
+      for (int i = 0; i < parts->cnt; ++i)
+        if (parts->elems[i].partition == v.partition) lost_assignment_[v.partition] = v;
+  }
   if (TransactionalOutput* txn = output_.Transactional()) {
     FinishTransactionOnRevoke(*txn);
   } else {
@@ -775,6 +815,10 @@ void StageRunner::UpdateFlow() {
 bool StageRunner::WaitForRoom(const std::atomic<bool>& stop) {
   while (output_.Blocked()) {
     if (stop.load(std::memory_order_relaxed) || !failure_.ok()) return false;
+    // The hold's figures are the dead broker's: leave the record (counted as
+    // not read) for Run's loop, which follows the new broker. Before, a stage
+    // held here when the broker restarted waited for ever.
+    if (kafka_.embedded && BrokerMonitor::Get().Restarted()) return false;
     UpdateFlow();
     ServeOutput(10);
   }
@@ -878,7 +922,14 @@ Status StageRunner::AbandonAfterBrokerRestart() {
   std::map<int32_t, int64_t> ends = monitor.AckedEnds(options_.input_topic);
   for (const auto& p : stats_.partitions) ends[p.partition] = std::max(ends[p.partition], p.hi_offset);
   int64_t total = 0;
-  for (const auto& v : tracker_.View()) {
+  std::vector<OffsetTracker::PartitionView> views = tracker_.View();
+  for (const auto& [partition, v] : lost_assignment_) {
+    bool assigned = false;
+    for (const auto& w : views) assigned = assigned || w.partition == partition;
+    if (!assigned) views.push_back(v);
+  }
+  lost_assignment_.clear();
+  for (const auto& v : views) {
     int64_t low = 0, high = -1;
     if (rd_kafka_get_watermark_offsets(rk_.get(), options_.input_topic.c_str(), v.partition, &low,
                                        &high) != RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -938,7 +989,10 @@ bool StageRunner::PastDeadline(std::chrono::steady_clock::time_point until) cons
 Status StageRunner::DrainOutput(std::chrono::steady_clock::time_point until) {
   // Wait for this runner's own records only: librdkafka's queue may also
   // hold requests to a broker that is gone, which no record waits for.
-  while (counts_.awaiting_output.load() > 0 && !PastDeadline(until)) output_.Poll(50);
+  // A restarted embedded broker will never acknowledge: Run follows it.
+  while (counts_.awaiting_output.load() > 0 && !PastDeadline(until) &&
+         !(kafka_.embedded && BrokerMonitor::Get().Restarted()))
+    output_.Poll(50);
   output_.Poll(1);
   if (int64_t n = counts_.awaiting_output.load(); n > 0)
     return Status::Timeout(std::to_string(n) + " record(s) not yet acknowledged by " +

@@ -105,7 +105,11 @@ class KafkaOutput final : public RecordOutput {
 // records, and on Flush), so offsets are never committed for a line a full
 // or failing disk did not keep. A failed write or sync is returned (or given
 // to `done`) and every later Send fails too; a partly written line is cut off
-// again, so the file holds whole lines only.
+// again, so the file holds whole lines only. At each sync the path must still
+// name the open file: a file renamed away (rotated) is left complete and a new
+// one opened at the path; a file deleted under it fails the output (what was
+// written since the last sync went with it, uncommitted: read again after a
+// restart), where it went on writing to the deleted file.
 class FileOutput final : public RecordOutput {
  public:
   // "-" means stdout. `dlq_path` may be empty: dead letters then go to stderr.
@@ -131,11 +135,13 @@ class FileOutput final : public RecordOutput {
   FileOutput() = default;
   Status Write(File& f, std::string_view value, Done done);
   Status Sync();
+  void CheckStillNamed(File& f);
   File out_, dlq_;
   std::vector<Done> waiting_;  // written, not yet synced
   std::chrono::steady_clock::time_point last_sync_{};
   Status failed_;
   std::string path_;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 struct RunnerOptions {
@@ -374,6 +380,11 @@ class StageRunner {
   mutable std::mutex done_mu_;
   std::map<int32_t, int64_t> done_through_;
   bool abandoned_ = false;  // after a broker restart or Detach: late delivery reports are moot
+  // Embedded broker: the partitions whose assignment was lost (the broker
+  // away past the session timeout), as the tracker last saw them, until they
+  // are assigned again. A restart then counts what they held as lost too: the
+  // revocation had cleared them from the tracker, and the loss read 0.
+  std::map<int32_t, OffsetTracker::PartitionView> lost_assignment_;
   Status failure_;  // the output's first failure: the runner stops
   // Shutdown budget of the current drain (time_point::max(): running).
   std::chrono::steady_clock::time_point drain_until_ = std::chrono::steady_clock::time_point::max();
