@@ -247,18 +247,20 @@ std::string_view PrepareHtml(std::string_view html, std::string* buf) {
   buf->clear();
   buf->reserve(html.size());
   size_t copied = 0;
+  // Every opening and closing tag goes on its own, whatever pairs them: one
+  // left open, or one inside another, was kept before (each opening tag was
+  // matched with the next closing one, and without one the rest was left
+  // as it was) and hid the rest of the page.
   for (; w != std::string_view::npos; w = next_word(std::max(w + 8, copied))) {
-    if (w < copied || !is_open(w)) continue;
-    const size_t open_start = w - 1;
-    const size_t open_end = html.find('>', w);
-    size_t close = next_word(w + 8);
-    while (close != std::string_view::npos && !is_close(close)) close = next_word(close + 8);
-    if (close == std::string_view::npos || open_end == std::string_view::npos || open_end > close) break;
-    size_t end = html.find('>', close);
-    end = end == std::string_view::npos ? html.size() : end + 1;
-    buf->append(html.substr(copied, open_start - copied));
-    buf->append(html.substr(open_end + 1, close - 2 - open_end - 1));
-    copied = end;
+    if (w < copied) continue;
+    size_t tag_start;
+    if (is_open(w)) tag_start = w - 1;
+    else if (is_close(w)) tag_start = w - 2;
+    else continue;
+    const size_t tag_end = html.find('>', w);
+    if (tag_end == std::string_view::npos) break;  // cut off at the end: left as it is
+    buf->append(html.substr(copied, tag_start - copied));
+    copied = tag_end + 1;
   }
   buf->append(html.substr(copied));
   if (nul) buf->erase(std::remove(buf->begin(), buf->end(), '\0'), buf->end());
@@ -268,21 +270,7 @@ std::string_view PrepareHtml(std::string_view html, std::string* buf) {
 // Replaces invalid UTF-8 sequences with U+FFFD (a mislabelled charset).
 std::string ValidUtf8(std::string s) {
   if (IsValidUtf8(s)) return s;
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len > 0 && i + len <= s.size() && IsValidUtf8(std::string_view(s).substr(i, len))) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
+  return Utf8OrReplaced(s);
 }
 
 std::optional<std::string> DateFrom(std::string_view v);

@@ -111,30 +111,41 @@ class EmbeddedRestartTest : public ::testing::Test {
                  log);
   }
 
-  std::string dir_, boot_;
+  // A sink of news.clean and a slow pass-through stage on a fresh 2-partition
+  // broker; kProduced articles produced, then the broker killed once 300 of
+  // them reached the sink (mid-stream). Call with ASSERT_NO_FATAL_FAILURE.
+  static constexpr int kProduced = 2000;
+  void KillBrokerMidStream() {
+    StartBroker(2);
+    out_ = dir_ + "/out.jsonl";
+    sink_ = StartSink("news.clean", out_, "sink");
+    stage_ = StartPassthrough("news.raw", "news.clean", "newsflow-sink", "stage",
+                              {"--set", "delay_us=3000"});
+    WriteArticles(dir_ + "/in.jsonl", kProduced, 300, "a");
+    auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
+    ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
+    ASSERT_NE(producer->Log().find("2000 published, 2000 acknowledged"), std::string::npos)
+        << producer->Log();
+    ASSERT_TRUE(WaitFor([&] { return Ids(out_).lines >= 300; }, 90s)) << stage_->Log() << sink_->Log();
+    KillBroker();
+    ASSERT_LT(Ids(out_).unique.size(), static_cast<size_t>(kProduced))
+        << "the broker must die mid-stream";
+  }
+
+  std::string dir_, boot_, out_;
   int brokers_ = 0;
-  std::unique_ptr<Process> broker_;
+  std::unique_ptr<Process> broker_, sink_, stage_;
 };
 
 // Issue point 2: the broker killed mid-stream and restarted. Every process
 // follows the new broker (no restart by hand), and what the old one took with
 // it is reported: sink + lost = produced, counted in newsflow_records_lost_total.
 TEST_F(EmbeddedRestartTest, KilledBrokerIsFollowedAndItsLossReported) {
-  StartBroker(2);
-  std::string out = dir_ + "/out.jsonl";
-  auto sink = StartSink("news.clean", out, "sink");
-  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-sink", "stage",
-                                {"--set", "delay_us=3000"});
-  const int kProduced = 2000;
-  WriteArticles(dir_ + "/in.jsonl", kProduced, 300, "a");
-  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
-  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
-  ASSERT_NE(producer->Log().find("2000 published, 2000 acknowledged"), std::string::npos)
-      << producer->Log();
-  ASSERT_TRUE(WaitFor([&] { return Ids(out).lines >= 300; }, 90s)) << stage->Log() << sink->Log();
-  KillBroker();
+  ASSERT_NO_FATAL_FAILURE(KillBrokerMidStream());
+  const std::string& out = out_;
+  auto& sink = sink_;
+  auto& stage = stage_;
   size_t at_kill = Ids(out).unique.size();
-  ASSERT_LT(at_kill, static_cast<size_t>(kProduced)) << "the broker must die mid-stream";
   StartBroker(2);
   ASSERT_TRUE(WaitFor([&] { return Followed(stage->Log()) && Followed(sink->Log()); }, 60s))
       << "processes must follow the restarted broker\n" << stage->Log() << sink->Log();
@@ -173,18 +184,10 @@ TEST_F(EmbeddedRestartTest, KilledBrokerIsFollowedAndItsLossReported) {
 // stage had read, so its restart count said "0 record(s) lost in all" while
 // hundreds were missing. What the lost assignment held is kept for that count.
 TEST_F(EmbeddedRestartTest, ABrokerAwayPastTheSessionTimeoutStillHasItsLossReported) {
-  StartBroker(2);
-  std::string out = dir_ + "/out.jsonl";
-  auto sink = StartSink("news.clean", out, "sink");
-  auto stage = StartPassthrough("news.raw", "news.clean", "newsflow-sink", "stage",
-                                {"--set", "delay_us=3000"});
-  const int kProduced = 2000;
-  WriteArticles(dir_ + "/in.jsonl", kProduced, 300, "a");
-  auto producer = Start({"produce", dir_ + "/in.jsonl"}, "produce");
-  ASSERT_EQ(producer->Wait(120s), 0) << producer->Log();
-  ASSERT_TRUE(WaitFor([&] { return Ids(out).lines >= 300; }, 90s)) << stage->Log() << sink->Log();
-  KillBroker();
-  ASSERT_LT(Ids(out).unique.size(), static_cast<size_t>(kProduced)) << "the broker must die mid-stream";
+  ASSERT_NO_FATAL_FAILURE(KillBrokerMidStream());
+  const std::string& out = out_;
+  auto& sink = sink_;
+  auto& stage = stage_;
   // Past the session timeout (6 s on the embedded broker): the stage and the
   // sink lose their assignments before it is back.
   std::this_thread::sleep_for(10s);

@@ -24,7 +24,9 @@ TEST(ReplayParseTest, DatetimeInUtcAndWithZones) {
 
 TEST(ReplayParseTest, BadDatetimesNameTheValueAndTheFormat) {
   for (const char* bad : {"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-02T25:00:00Z",
-                          "2026-12-02T10:00:00Q", "2026-12-02T10:00:00Z junk", "2026-12-02T10"}) {
+                          "2026-12-02T10:00:00Q", "2026-12-02T10:00:00Z junk", "2026-12-02T10",
+                          // zone offsets past 23:59 (+99:99 was taken as 100 hours 39 minutes)
+                          "2026-12-02T10:00:00+99:99", "2026-12-02T10:00:00-24:00", "2026-12-02T10:00:00+05:60"}) {
     auto t = ParseDatetime(bad);
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);

@@ -84,6 +84,8 @@ Result<int64_t> ParseDatetime(std::string_view text) {
       if (!ReadInt(text, i, 2, oh)) return bad("bad zone offset");
       if (i < text.size() && text[i] == ':') ++i;
       if (i < text.size() && !ReadInt(text, i, 2, om)) return bad("bad zone offset");
+      // Zones in use span -12:00 to +14:00 (RFC 3339's own bound is 23:59).
+      if (oh > 23 || om > 59) return bad("zone offset out of range");
       offset_min = (z == '+' ? 1 : -1) * (oh * 60 + om);
     } else {
       return bad("unexpected '" + std::string(1, z) + "'");
