@@ -1080,6 +1080,16 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
                                             "would read back what it writes; write elsewhere"));
     }
   }
+  // One file for articles and dead letters mixed both into it (`process`
+  // refuses this too); the files may not exist yet: compared as paths as well.
+  if (o.output != "-" && !o.output.empty() && !o.dlq_output.empty()) {
+    std::error_code e1, e2;
+    const auto a = std::filesystem::weakly_canonical(o.output, e1);
+    const auto b = std::filesystem::weakly_canonical(o.dlq_output, e2);
+    if ((!e1 && !e2 && a == b) || IsSameFile(o.output, o.dlq_output))
+      return Fail(Status::InvalidArgument("--output and --dead-letters are the same file (" +
+                                          o.output + "): give the dead letters a file of their own"));
+  }
   if (c.brokers.empty()) {
     std::vector<std::string> names = {raw_topic, dlq_topic};
     for (const auto& p : *plans) names.push_back(p.output);
@@ -1693,9 +1703,14 @@ int ListStages() {
   auto print = [](const StageDescriptor& d, const char* indent) {
     std::printf("%s%s: %s\n", indent, d.name.c_str(), d.description.c_str());
     for (const auto& o : d.options) {
-      std::printf("%s  %-24s %-8s default %-10s %s\n", indent, o.key.c_str(),
+      // An integer's range, when it has one: what `validate` and --set accept.
+      std::string range;
+      if (o.type == OptionType::kInt && (o.min_int != INT64_MIN || o.max_int != INT64_MAX))
+        range = " [" + std::to_string(o.min_int) + ".." + std::to_string(o.max_int) + "]";
+      std::printf("%s  %-24s %-8s default %-10s %s%s\n", indent, o.key.c_str(),
                   std::string(OptionTypeName(o.type)).c_str(),
-                  o.default_value.empty() ? "-" : o.default_value.c_str(), o.help.c_str());
+                  o.default_value.empty() ? "-" : o.default_value.c_str(), o.help.c_str(),
+                  range.c_str());
     }
   };
   for (const auto& d : BuiltinStages()) print(d, "");

@@ -692,7 +692,9 @@ TEST(RunCommandTest, AbsurdOptionsAreUsageErrors) {
       {"--format", "bogus"}, {"--instances", "0"},
       // Settings a stage's range or type refuses (accepted before: nan turned
       // langid's threshold off, -5 made entities tag nothing).
-      {"--set", "langid.min_confidence=nan"}, {"--set", "entities.max_text_bytes=-5"}};
+      {"--set", "langid.min_confidence=nan"}, {"--set", "entities.max_text_bytes=-5"},
+      // One file for articles and dead letters (both were mixed into it).
+      {"--dead-letters", dir + "/./out.jsonl"}};
   for (const auto& extra : refused) {
     std::vector<std::string> args = {NewsflowBinary(), "run", dir + "/in.jsonl", "--output",
                                      dir + "/out.jsonl", "--metrics-addr", ""};

@@ -44,14 +44,16 @@ TEST(FileOutputTest, AFailedWriteIsReportedAndItsRecordNeverDone) {
 
 // A line cut short by a full disk is taken off again, so the file holds whole
 // lines only (RLIMIT_FSIZE stands in for the full disk: the second line is
-// written in part, then the write fails with EFBIG).
+// written in part, then the write fails with EFBIG); the whole line before it
+// is reported done.
 TEST(FileOutputTest, ALineWrittenInPartIsCutOffAgain) {
   auto dir = TempDir("partial");
   std::string path = (dir / "out.jsonl").string();
   auto out = FileOutput::Open(path, (dir / "dead.jsonl").string());
   ASSERT_TRUE(out.ok());
   const std::string first = "{\"n\":\"" + std::string(40, 'a') + "\"}";
-  ASSERT_TRUE((*out)->Send("k", first, 0, [](const Status&) {}).ok());
+  int first_ok = 0, first_failed = 0;
+  ASSERT_TRUE((*out)->Send("k", first, 0, [&](const Status& st) { st.ok() ? ++first_ok : ++first_failed; }).ok());
   struct rlimit old {};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
   auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
@@ -67,6 +69,11 @@ TEST(FileOutputTest, ALineWrittenInPartIsCutOffAgain) {
   std::stringstream all;
   all << in.rdbuf();
   EXPECT_EQ(all.str(), first + "\n") << "the part of the second line must be cut off";
+  // The first line is whole in the file: done, not failed with the second
+  // (a sink counted it unsent and, restarted, wrote it again).
+  (*out)->Poll(1);
+  EXPECT_EQ(first_ok, 1);
+  EXPECT_EQ(first_failed, 0);
 }
 
 // The output file deleted under a running sink: the lines written since the

@@ -111,6 +111,14 @@ Status FileOutput::Write(File& f, std::string_view value, Done done) {
           st.st_size >= static_cast<off_t>(done_bytes) &&
           ::ftruncate(f.fd, st.st_size - static_cast<off_t>(done_bytes)) != 0)
         spdlog::error("cannot cut a partial line off {}: {}", f.name, std::strerror(errno));
+      // The lines before this one are whole in the file: synced, they are
+      // done, so the counts and the commits match what the file holds (they
+      // failed with this one, and a restarted sink wrote them again).
+      if (Sync().ok()) {
+        std::vector<Done> ready;
+        ready.swap(waiting_);
+        for (auto& d : ready) d(Status::OK());
+      }
       failed_ = Status::Unavailable("cannot write to " + f.name + ": " + std::strerror(err));
       return failed_;
     }
