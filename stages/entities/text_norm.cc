@@ -62,7 +62,14 @@ bool IsPunct(char32_t c) {
   return (c >= 0xA1 && c <= 0xBF) || c == 0xD7 || c == 0xF7 || c == 0x060C || c == 0x061B ||
          c == 0x061F || (c >= 0x066A && c <= 0x066D) || c == 0x06D4 ||
          (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) ||
-         (c >= 0x3001 && c <= 0x3003) || (c >= 0xFD3E && c <= 0xFD3F);
+         (c >= 0x3001 && c <= 0x3003) || (c >= 0xFD3E && c <= 0xFD3F) ||
+         // Symbols are not part of a word: arrows, mathematical and technical
+         // signs, box drawing, shapes, dingbats, emoji and pictographs (an
+         // emoji glued to a name made "بيروت😀" the entity and its canonical
+         // form).
+         (c >= 0x2190 && c <= 0x23FF) || (c >= 0x2500 && c <= 0x27BF) ||
+         (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0xFE00 && c <= 0xFE0F) ||
+         (c >= 0x1F000 && c <= 0x1FAFF);
 }
 
 // A connector stays inside a word when a word character follows it.

@@ -23,6 +23,14 @@ TEST(EntitiesTextNormTest, TokenizerCutsPunctuationOffWords) {
             (std::vector<std::string>{"techno-based", "U.S", ".", "2,500", "\"", "Obama", "\""}));
 }
 
+// Emoji and other symbols are cut off words like punctuation (a name with an
+// emoji glued to it was the entity, emoji and all).
+TEST(EntitiesTextNormTest, EmojiAndSymbolsAreNotPartOfAWord) {
+  EXPECT_EQ(Words("\u0628\u064A\u0631\u0648\u062A\U0001F600 Paris\u2764\uFE0F \u2192Cairo"),
+            (std::vector<std::string>{"\u0628\u064A\u0631\u0648\u062A", "\U0001F600", "Paris",
+                                      "\u2764", "\uFE0F", "\u2192", "Cairo"}));
+}
+
 TEST(EntitiesTextNormTest, TokenOffsetsAreCodePoints) {
   const std::string text = "قال بايدن\u00A0في واشنطن";
   std::vector<Token> toks;
