@@ -696,6 +696,12 @@ class LifeLock {
 int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   CommonOptions c = c_in;
   BrokerOptions o = o_in;
+  // librdkafka's mock cluster has no metrics to serve (it was accepted and
+  // ignored): its clients' own, in every other process, cover it.
+  if (c.metrics_addr_given)
+    return Fail(Status::InvalidArgument(
+        "broker serves no metrics (the embedded broker has none; each stage, sink and producer "
+        "serves its own): drop --metrics-addr"));
   if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
   std::vector<std::string> topics = o.topics.empty() ? DefaultTopics() : o.topics;
   Status ns = CheckNamespace(c.ns);
@@ -735,6 +741,20 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
 }
 
 
+// One file for articles and dead letters mixed both into it (`process`
+// refuses this too); the files may not exist yet: compared as paths as well.
+Status OneFileForBoth(const std::string& output, const std::string& dead_letters) {
+  if (output == "-" || output.empty() || dead_letters.empty() || dead_letters == "-")
+    return Status::OK();
+  std::error_code e1, e2;
+  const auto a = std::filesystem::weakly_canonical(output, e1);
+  const auto b = std::filesystem::weakly_canonical(dead_letters, e2);
+  if ((!e1 && !e2 && a == b) || IsSameFile(output, dead_letters))
+    return Status::InvalidArgument("--output and --dead-letters are the same file (" + output +
+                                   "): give the dead letters a file of their own");
+  return Status::OK();
+}
+
 // The end of `produce`: a record stays held until Kafka acknowledged it
 // (README), so the last flush is not cut at a fixed time (it gave up after
 // 60 s of a broker outage, exit 1, saying nothing of its own meanwhile): it
@@ -742,14 +762,19 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
 // stop signal (the stop deadline bounds it), or on an error that waiting
 // cannot cure.
 Status FlushAcknowledged(KafkaArticleSink& sink, const KafkaOptions& kafka) {
+  auto last_said = std::chrono::steady_clock::now();
   for (;;) {
-    Status f = sink.Flush(std::chrono::seconds(30));
+    // In one-second slices, so a stop signal ends the wait at once.
+    Status f = sink.Flush(std::chrono::seconds(1));
     if (f.ok() || f.code() != StatusCode::kTimeout || g_stop.load() ||
         (kafka.embedded && BrokerMonitor::Get().Restarted()))
       return f;
-    spdlog::warn("produce: waiting for Kafka at {} to acknowledge what was published ({}); nothing "
-                 "is dropped; a stop signal ends the wait",
-                 kafka.brokers, f.message());
+    if (std::chrono::steady_clock::now() - last_said >= std::chrono::seconds(30)) {
+      last_said = std::chrono::steady_clock::now();
+      spdlog::warn("produce: waiting for Kafka at {} to acknowledge what was published ({}); "
+                   "nothing is dropped; a stop signal ends the wait",
+                   kafka.brokers, f.message());
+    }
   }
 }
 
@@ -757,6 +782,10 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   CommonOptions c = c_in;
   ProduceOptions o = o_in;
   if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
+  if (o.topic == o.dlq_topic)
+    return Fail(Status::InvalidArgument("produce --topic " + o.topic +
+                                        " is the dead-letter topic: articles there would be read as "
+                                        "dead letters"));
   auto kafka = Kafka(c);
   if (!kafka.ok()) return Fail(kafka.status());
   auto metrics = Metrics(c);
@@ -1012,6 +1041,10 @@ int RunSink(const CommonOptions& c_in, const SinkOptions& o_in) {
   CommonOptions c = c_in;
   SinkOptions o = o_in;
   if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
+  if (Status one = OneFileForBoth(o.output, o.dlq_output); !one.ok()) return Fail(one);
+  if (o.dedupe && (o.raw || o.topic == o.dlq_topic))
+    return Fail(Status::InvalidArgument("sink --dedupe needs article ids: it cannot be combined with "
+                                        "--raw or the dead-letter topic " + o.topic));
   auto kafka = Kafka(c);
   if (!kafka.ok()) return Fail(kafka.status());
   auto metrics = Metrics(c);
@@ -1080,16 +1113,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
                                             "would read back what it writes; write elsewhere"));
     }
   }
-  // One file for articles and dead letters mixed both into it (`process`
-  // refuses this too); the files may not exist yet: compared as paths as well.
-  if (o.output != "-" && !o.output.empty() && !o.dlq_output.empty()) {
-    std::error_code e1, e2;
-    const auto a = std::filesystem::weakly_canonical(o.output, e1);
-    const auto b = std::filesystem::weakly_canonical(o.dlq_output, e2);
-    if ((!e1 && !e2 && a == b) || IsSameFile(o.output, o.dlq_output))
-      return Fail(Status::InvalidArgument("--output and --dead-letters are the same file (" +
-                                          o.output + "): give the dead letters a file of their own"));
-  }
+  if (Status one = OneFileForBoth(o.output, o.dlq_output); !one.ok()) return Fail(one);
   if (c.brokers.empty()) {
     std::vector<std::string> names = {raw_topic, dlq_topic};
     for (const auto& p : *plans) names.push_back(p.output);
@@ -1285,7 +1309,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   MakeThisThreadBatch();
   Status ps = ProduceFromPaths(o.inputs, fo, **producer, stats);
   Status pf = (*producer)->Flush(std::chrono::seconds(60));
-  if (!ps.ok()) spdlog::error("produce: {}", ps.ToString());
+  const bool reader_stopped = g_stop.load() && ps.code() == StatusCode::kUnavailable &&
+                              ps.message().find("stopping") != std::string::npos;
+  if (reader_stopped)
+    spdlog::info("run: the reader stopped at the signal ({})", ps.message());
+  else if (!ps.ok())
+    spdlog::error("produce: {}", ps.ToString());
   if (!pf.ok()) spdlog::error("produce: {}", pf.ToString());
   const int64_t expected = stats.published + stats.dead_lettered;
   spdlog::info("run: {} article(s) published, {} dead-lettered by the producer", stats.published,
@@ -1313,6 +1342,16 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     }
     return n + lost();
   };
+  // Ended by force (the stop deadline, a second signal), `run` has no summary:
+  // what was published and is not through the chain is said here.
+  const int run_reporter = Shutdown::AddReporter([&]() -> std::string {
+    const int64_t left = expected - accounted();
+    if (left <= 0) return std::string();
+    return "run: " + std::to_string(left) + " of the " + std::to_string(expected) +
+           " record(s) published were not through the chain" +
+           (kafka.embedded ? " (the embedded broker held them: gone with the process)"
+                           : " (still in the raw topic)");
+  });
   // Empty when drained, else what is still on its way (for the log).
   auto waiting_for = [&]() -> std::string {
     std::lock_guard<std::mutex> lock(workers_mu);
@@ -1349,7 +1388,13 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     return !failed_renewal.ok();
   };
   bool said_stopping = false;
-  while (!any_finished() && !renewal_failed() && ((o.follow && !g_stop.load()) || !drained())) {
+  // On a cluster of its own the records stay in the raw topic (durable, read
+  // again): a signal stops at once, as it always did.
+  auto keep_waiting = [&] {
+    if (g_stop.load() && !kafka.embedded) return false;
+    return (o.follow && !g_stop.load()) || !drained();
+  };
+  while (!any_finished() && !renewal_failed() && keep_waiting()) {
     if (g_stop.load() && !said_stopping) {
       said_stopping = true;
       spdlog::info("run: stopping: inputs closed; finishing the {} record(s) already published "
@@ -1401,7 +1446,12 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     std::printf("  NOT FINISHED: %lld record(s) were published and not through the chain%s\n",
                 static_cast<long long>(unfinished),
                 kafka.embedded ? " (the embedded broker held them: gone)" : " (still in the raw topic)");
-  bool ok = ps.ok() && pf.ok() && workers_ok && lost() == 0 && out + dead + dropped >= expected;
+  // The reader stopped by the signal ("stopping") is no failure: what it
+  // published is counted above, and what it did not read was never in.
+  const bool reader_ok = ps.ok() || reader_stopped;
+  bool ok = reader_ok && pf.ok() && workers_ok && lost() == 0 &&
+            (out + dead + dropped >= expected || (g_stop.load() && !kafka.embedded));
+  Shutdown::RemoveReporter(run_reporter);
   return ok ? kOk : kFailed;
 }
 
@@ -1417,7 +1467,9 @@ Result<FILE*> OpenOutput(const std::string& path) {
 }
 
 int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
-  auto metrics = MetricsServer::Start("");
+  // Served only when asked for (an offline job; a long one can be watched).
+  // It was accepted and ignored.
+  auto metrics = c.metrics_addr_given ? Metrics(c) : MetricsServer::Start("");
   if (!metrics.ok()) return Fail(metrics.status());
   Result<std::vector<StagePlan>> plans = Status::Internal("no plan");
   if (!o.pipeline.empty()) {

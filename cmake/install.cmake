@@ -29,6 +29,12 @@ install(FILES deploy/pipeline.yaml DESTINATION ${NEWSFLOW_INSTALL_DATADIR})
 install(DIRECTORY samples/ DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/samples)
 install(FILES producers/feeds/example_feeds.yaml DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/examples
   RENAME feeds.yaml)
+# The plug-in examples docs/plugins.md walks through (a C++ stage built
+# against the installed SDK, a Python stage, a pipeline using both).
+install(DIRECTORY examples/cpp-stage examples/python-stage USE_SOURCE_PERMISSIONS
+  DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/examples)
+install(FILES examples/pipeline.yaml DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/examples
+  RENAME plugins-pipeline.yaml)
 # Monitoring: the Prometheus config and the Grafana dashboard with its provisioning.
 install(DIRECTORY deploy/prometheus deploy/grafana DESTINATION ${NEWSFLOW_INSTALL_DATADIR}/deploy)
 # newsflow-kafka runs the installed copy of scripts/kafka.sh, which finds

@@ -57,7 +57,7 @@ std::string EncodeDeadLetter(const DeadLetter& d, size_t max_payload_bytes) {
     w.Null();
   } else {
     w.BeginObject();
-    w.Key("topic").String(d.source_topic);
+    w.Key("topic").String(Utf8OrReplaced(d.source_topic));  // `process`: the input's file name
     w.Key("partition").Int(d.partition);
     w.Key("offset").Int(d.offset);
     w.EndObject();

@@ -90,7 +90,10 @@ Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view conten
     // A <meta> that could be read as ASCII bytes is not UTF-16: the HTML
     // standard's prescan takes such a declaration as UTF-8 (decoding an
     // ASCII page as UTF-16 turned it into CJK noise).
-    if (charset.rfind("utf-16", 0) == 0) charset = "utf-8";
+    if (charset.rfind("utf-16", 0) == 0 || charset.rfind("utf-32", 0) == 0 ||
+        charset == "unicode" || charset == "ucs-2" || charset == "csunicode" ||
+        charset == "iso-10646-ucs-2" || charset == "unicodefffe" || charset == "unicodefeff")
+      charset = "utf-8";
   }
   // A page that declares Latin-1 is decoded as windows-1252 (WHATWG rule).
   if (charset == "iso-8859-1" || charset == "latin1" || charset == "us-ascii") charset = "windows-1252";

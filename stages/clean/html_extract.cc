@@ -947,8 +947,30 @@ std::optional<std::string> DateFrom(std::string_view v) {
   std::string s(v);
   if (s.size() >= 19 && s[10] == ' ') s[10] = 'T';
   if (ParseRfc3339(s)) return s;
-  if (s.size() >= 19 && s[10] == 'T') {  // no offset: assume UTC
-    std::string z = s.substr(0, 19) + "Z";
+  if (s.size() >= 19 && s[10] == 'T') {
+    size_t i = 19;
+    if (i < s.size() && s[i] == '.')
+      for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {}
+    const std::string tail = s.substr(i);
+    if (!tail.empty() && (tail[0] == '+' || tail[0] == '-')) {
+      // An offset written other than as RFC 3339 wants (+0530, -0800, +03):
+      // read as such. Taken as UTC, the instant moved by the offset.
+      std::string digits;
+      for (char c : tail.substr(1))
+        if (c != ':') digits += c;
+      const bool ok = (digits.size() == 2 || digits.size() == 4) &&
+                      std::all_of(digits.begin(), digits.end(),
+                                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      if (ok) {
+        std::string z = s.substr(0, i) + tail[0] + digits.substr(0, 2) + ":" +
+                        (digits.size() == 4 ? digits.substr(2, 2) : std::string("00"));
+        if (ParseRfc3339(z)) return z;
+      }
+      // An offset that is none (+24:00): the day is stated, not the instant.
+      if (auto d = ParseIsoLine(s.substr(0, 10))) return d->rfc3339;
+      return std::nullopt;
+    }
+    std::string z = s.substr(0, 19) + "Z";  // no offset: assume UTC
     if (ParseRfc3339(z)) return z;
   }
   if (auto d = ParseIsoLine(s.substr(0, std::min<size_t>(s.size(), 10)))) return d->rfc3339;

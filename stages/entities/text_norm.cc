@@ -67,9 +67,13 @@ bool IsPunct(char32_t c) {
          // signs, box drawing, shapes, dingbats, emoji and pictographs (an
          // emoji glued to a name made "بيروت😀" the entity and its canonical
          // form).
-         (c >= 0x2190 && c <= 0x23FF) || (c >= 0x2500 && c <= 0x27BF) ||
-         (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0xFE00 && c <= 0xFE0F) ||
-         (c >= 0x1F000 && c <= 0x1FAFF);
+         // (and the symbols of the letterlike block: ™ ℠ № ℗ ℹ; enclosed
+         // alphanumerics; CJK symbols).
+         c == 0x2116 || c == 0x2117 || c == 0x2120 || c == 0x2122 || c == 0x2139 ||
+         (c >= 0x2190 && c <= 0x23FF) || (c >= 0x2460 && c <= 0x24FF) ||
+         (c >= 0x2500 && c <= 0x27BF) || (c >= 0x2900 && c <= 0x2BFF) ||
+         c == 0x3030 || c == 0x303D || (c >= 0x3200 && c <= 0x32FF) ||
+         (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F000 && c <= 0x1FBFF);
 }
 
 // A connector stays inside a word when a word character follows it.

@@ -704,6 +704,99 @@ TEST(RunCommandTest, AbsurdOptionsAreUsageErrors) {
   }
 }
 
+// The same rules for the other commands: `sink` with one file for articles
+// and dead letters, `produce` into the dead-letter topic (its articles were
+// then written out as dead letters), `broker --metrics-addr` (accepted and
+// ignored: the embedded broker has no metrics) are usage errors, said before
+// any broker is looked for.
+TEST(RunCommandTest, SinkProduceAndBrokerRefuseWhatTheyCannotDo) {
+  std::string dir = MakeTempDir("other-usage");
+  std::ofstream(dir + "/in.jsonl", std::ios::binary) << R"({"source":"s","body":"one"})" << "\n";
+  const std::vector<std::vector<std::string>> refused = {
+      {"sink", "--output", dir + "/o.jsonl", "--dead-letters", dir + "/o.jsonl"},
+      {"produce", "--topic", "news.dlq", dir + "/in.jsonl"},
+      {"broker", "--metrics-addr", "127.0.0.1:0"}};
+  for (auto args : refused) {
+    const std::string what = args[0];
+    args.insert(args.begin(), NewsflowBinary());
+    args.push_back("--bootstrap-file");
+    args.push_back(dir + "/none.bootstrap");
+    Process p(args, dir + "/" + what + ".log");
+    EXPECT_EQ(p.Wait(60s), 2) << what << "\n" << p.Log();
+    EXPECT_NE(p.Log().find("invalid_argument"), std::string::npos) << p.Log();
+  }
+}
+
+// A stop signal while flow control holds `run`'s reader: what was published
+// goes through and the run ends well (exit 0: the reader's "stopping" was
+// counted as a failure, exit 1). Cut off by the stop deadline instead, the
+// forced exit says how many published records were not through the chain (it
+// said nothing of them: they were counted nowhere).
+TEST(RunCommandTest, AStopWhileTheReaderIsHeldEndsWellAndADeadlineSaysWhatItCut) {
+  std::string dir = MakeTempDir("run-held");
+  auto write = [&](const std::string& name, int n) {
+    std::ofstream in(dir + "/" + name, std::ios::binary);
+    for (int i = 0; i < n; ++i)
+      in << R"({"source":"s","body":"article )" << i << " " << std::string(4000, 'x') << R"("})" << "\n";
+  };
+  write("big.jsonl", 12000);  // 48 MB: flow control holds the reader long before the end
+  write("in.jsonl", 1500);
+  auto start = [&](const std::string& name, const std::string& input, const std::string& delay_us,
+                   std::vector<std::string> extra) {
+    std::vector<std::string> args = {NewsflowBinary(), "run", dir + "/" + input, "--stages",
+                                     "passthrough", "--set", "passthrough.delay_us=" + delay_us,
+                                     "--output", dir + "/" + name + ".jsonl", "--metrics-addr", ""};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<Process>(args, dir + "/" + name + ".log");
+  };
+  auto held = start("held", "big.jsonl", "300", {});
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir + "/held.jsonl").size() >= 200; }, 60s)) << held->Log();
+  held->Signal(SIGTERM);
+  EXPECT_EQ(held->Wait(60s), 0) << held->Log();
+  EXPECT_EQ(held->Log().find("NOT FINISHED"), std::string::npos) << held->Log();
+  EXPECT_EQ(held->Log().find("12000 article(s) published"), std::string::npos)
+      << "the reader must be stopped before the end\n" << held->Log();
+  auto cut = start("cut", "in.jsonl", "3000", {"--stop-timeout", "2"});
+  ASSERT_TRUE(WaitFor([&] { return cut->Log().find("article(s) published") != std::string::npos; }, 60s))
+      << cut->Log();
+  cut->Signal(SIGTERM);
+  EXPECT_EQ(cut->Wait(60s), 4) << cut->Log();
+  EXPECT_NE(cut->Log().find("record(s) published were not through the chain (the embedded broker "
+                            "held them: gone with the process)"),
+            std::string::npos) << cut->Log();
+}
+
+// `produce` whose broker died keeps what it published until Kafka
+// acknowledges it, and a stop signal ends that wait (exit 1, the records
+// named as unacknowledged). Before, the final flush did not hear the signal:
+// the stop deadline forced it out (exit 4) 20 s later.
+TEST(RunCommandTest, ProduceWaitingForAGoneBrokerStopsOnASignal) {
+  std::string dir = MakeTempDir("produce-stop");
+  const std::string boot = dir + "/broker.bootstrap";
+  Process broker({NewsflowBinary(), "broker", "--bootstrap-file", boot}, dir + "/broker.log");
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(boot); }, 30s)) << broker.Log();
+  {
+    std::ofstream in(dir + "/in.jsonl", std::ios::binary);
+    for (int i = 0; i < 200; ++i) in << R"({"source":"s","body":"article )" << i << R"("})" << "\n";
+  }
+  broker.Signal(SIGKILL);
+  ASSERT_EQ(broker.Wait(30s), 128 + SIGKILL);
+  Process produce({NewsflowBinary(), "produce", dir + "/in.jsonl", "--bootstrap-file", boot,
+                   "--no-flow-control", "--stop-timeout", "20", "--metrics-addr", ""},
+                  dir + "/produce.log");
+  std::this_thread::sleep_for(3s);  // published to librdkafka, waiting for the dead broker
+  ASSERT_TRUE(produce.Running()) << produce.Log();
+  const auto t0 = std::chrono::steady_clock::now();
+  produce.Signal(SIGTERM);
+  const int rc = produce.Wait(25s);
+  // Exit 1, not the stop deadline's 4: the wait heard the signal (the
+  // producer's close still gives Kafka up to 10 s, within the deadline).
+  EXPECT_EQ(rc, 1) << produce.Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 18s) << produce.Log();
+  EXPECT_NE(produce.Log().find("200 published, 0 acknowledged"), std::string::npos) << produce.Log();
+  if (rc == -1) produce.Signal(SIGKILL), produce.Wait(30s);
+}
+
 // A stop signal closes `run`'s inputs and lets what was published through the
 // chain before it exits: the embedded broker's records do not outlive the
 // process. Before, a SIGTERM (or the Ctrl-C that ends --follow) once the

@@ -421,6 +421,10 @@ TEST_F(PluginPipelineTest, ValidateRefusesBadFilesWithTheirLine) {
       {"wrong-abi",
        std::string("stages:\n  - name: future\n    plugin: ") + WRONG_ABI_PLUGIN + "\n",
        "was built for plug-in ABI version 999; this newsflow implements version 1"},
+      // A plug-in file that is not there: a usage error like a missing program
+      // (it exited 1).
+      {"no-plugin-file", "stages:\n  - name: gone\n    plugin: /nonexistent/libgone.so\n",
+       "plug-in gone: cannot load /nonexistent/libgone.so"},
       {"no-program", "stages:\n  - name: x\n    command: [no-such-program-here]\n",
        ":2:5: stages.x.command: program 'no-such-program-here' not found"},
       // The program exists, its script does not (a typo).

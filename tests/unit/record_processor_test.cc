@@ -1,4 +1,5 @@
 #include "newsflow/record_processor.h"
+#include "newsflow/text.h"
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
@@ -79,6 +80,10 @@ TEST(RecordProcessorTest, AVeryLongReasonIsCut) {
   d.reason_code = "rejected";
   d.reason = std::string(3 << 20, 'r');
   EXPECT_LT(EncodeDeadLetter(d).size(), 8u * 1024);
+  // `process` names its input file as the source: a name that is not UTF-8
+  // made the dead-letter file invalid UTF-8.
+  d.source_topic = "in/bad\xff.jsonl";
+  EXPECT_TRUE(IsValidUtf8(EncodeDeadLetter(d)));
 }
 
 // One trace entry per stage that forwarded the record: the stage's own when

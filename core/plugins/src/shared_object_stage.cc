@@ -94,7 +94,7 @@ Result<StageDescriptor> LoadSharedObjectStage(const std::string& name, const std
   std::string file = path.find('/') == std::string::npos ? "./" + path : path;
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr)
-    return Status::NotFound("plug-in " + name + ": cannot load " + path + ": " + dlerror());
+    return Status::InvalidArgument("plug-in " + name + ": cannot load " + path + ": " + dlerror());
   auto entry = reinterpret_cast<newsflow_plugin_entry_fn>(dlsym(handle, NEWSFLOW_PLUGIN_ENTRY));
   if (entry == nullptr) {
     dlclose(handle);

@@ -323,5 +323,31 @@ TEST(CleanTitleDateTest, ADayTheCalendarDoesNotHaveIsNoDate) {
   }
 }
 
+// A metadata time whose offset is written other than as RFC 3339 wants is
+// read with its offset (it was taken as UTC, the instant moved by hours); an
+// offset that is none (+24:00) leaves the day only.
+TEST(CleanTitleDateTest, AnOffsetWrittenLooselyIsKept) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"2026-02-28T10:00:00+0530", "2026-02-28T10:00:00+05:30"},
+      {"2026-02-28T10:00:00-0800", "2026-02-28T10:00:00-08:00"},
+      {"2026-02-28T10:00:00+03", "2026-02-28T10:00:00+03:00"},
+      {"2026-02-28T10:00:00.250+0100", "2026-02-28T10:00:00.250+01:00"},
+      {"2026-02-28T10:00:00+24:00", "2026-02-28T00:00:00Z"},
+      {"2026-02-28T10:00:00", "2026-02-28T10:00:00Z"}};
+  for (const auto& [given, want] : cases) {
+    Article a = testing::HtmlArticle(
+        "<html><head><title>Ferry service resumes</title><meta property=\"article:published_time\" "
+        "content=\"" + given + "\"></head><body><h1>Ferry service resumes</h1><p>The harbour ferry "
+        "returned to its full timetable on Thursday after three weeks of repairs to the landing "
+        "stage that the October storm had torn loose, the operator said.</p><p>Passengers had been "
+        "carried by bus around the bay while divers replaced the anchor chains.</p></body></html>");
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << given;
+    ASSERT_TRUE(a.clean->published_at.has_value()) << given;
+    EXPECT_EQ(*a.clean->published_at, want) << given;
+  }
+}
+
 }  // namespace
 }  // namespace newsflow

@@ -29,6 +29,9 @@ TEST(EntitiesTextNormTest, EmojiAndSymbolsAreNotPartOfAWord) {
   EXPECT_EQ(Words("\u0628\u064A\u0631\u0648\u062A\U0001F600 Paris\u2764\uFE0F \u2192Cairo"),
             (std::vector<std::string>{"\u0628\u064A\u0631\u0648\u062A", "\U0001F600", "Paris",
                                       "\u2764", "\uFE0F", "\u2192", "Cairo"}));
+  EXPECT_EQ(Words("Berlin\u2122 Rome\u24C2 Oslo\u3297 Kyiv\U0001FBC5 Lima\u2934"),
+            (std::vector<std::string>{"Berlin", "\u2122", "Rome", "\u24C2", "Oslo", "\u3297", "Kyiv",
+                                      "\U0001FBC5", "Lima", "\u2934"}));
 }
 
 TEST(EntitiesTextNormTest, TokenOffsetsAreCodePoints) {

@@ -191,7 +191,8 @@ TEST(FeedsCharsetTest, HeaderMetaAndDetection) {
 TEST(FeedsCharsetTest, AMetaSayingUtf16IsReadAsUtf8) {
   const std::string page = "<html><head><meta charset=\"utf-16\"><title>Caf\xC3\xA9</title></head>"
                            "<body><p>Harbour ferry resumes</p></body></html>";
-  for (const char* declared : {"utf-16", "UTF-16LE", "utf-16be"}) {
+  for (const char* declared : {"utf-16", "UTF-16LE", "utf-16be", "unicode", "ucs-2", "csunicode",
+                               "iso-10646-ucs-2", "utf-32", "unicodeFFFE"}) {
     std::string p = page;
     p.replace(p.find("utf-16"), 6, declared);
     auto d = DecodeToUtf8(p, "text/html");

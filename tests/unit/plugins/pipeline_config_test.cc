@@ -191,6 +191,15 @@ TEST(PipelineConfigTest, RawEqualToDeadLettersBadNamesAndASecondDocumentAreRefus
   ASSERT_FALSE(two.ok());
   EXPECT_NE(two.status().message().find("p.yaml:3: a second YAML document"), std::string::npos)
       << two.status().message();
+  auto inline_second = ParsePipelineConfig("# p\nstages: [clean]\n...\n--- {stages: [langid]}\n", "p.yaml");
+  ASSERT_FALSE(inline_second.ok());
+  EXPECT_NE(inline_second.status().message().find("p.yaml:4: a second YAML document"),
+            std::string::npos) << inline_second.status().message();
+  // One document, with the markers YAML allows around it.
+  for (const char* one : {"---\nstages: [clean]\n", "%YAML 1.2\n---\nstages: [clean]\n...\n",
+                          "# c\n---\n# c\nstages: [clean]\n---\n# only a comment\n",
+                          "stages:\n  - name: s\n    command: [cat, \"---\"]\n"})
+    EXPECT_TRUE(ParsePipelineConfig(one, "p.yaml").ok()) << one;
 }
 
 TEST(PipelineConfigTest, SettingsAreCheckedAgainstTheOptionTableWithTheirLine) {
