@@ -740,7 +740,6 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   return kOk;
 }
 
-
 // One file for articles and dead letters mixed both into it (`process`
 // refuses this too); the files may not exist yet: compared as paths as well.
 Status OneFileForBoth(const std::string& output, const std::string& dead_letters) {
@@ -1051,9 +1050,6 @@ int RunSink(const CommonOptions& c_in, const SinkOptions& o_in) {
   if (!metrics.ok()) return Fail(metrics.status());
   bool is_dlq = o.topic == o.dlq_topic;
   std::string name = is_dlq ? "dlq-sink" : "sink";
-  if (o.dedupe && (o.raw || is_dlq))
-    return Fail(Status::InvalidArgument("sink --dedupe needs article ids: it cannot be combined with "
-                                        "--raw or the dead-letter topic " + o.topic));
   Readiness::For((*metrics)->registry()).Expect(name);
   const std::string topic = Ns(c, o.topic);
   Status topics = PrepareTopics(*kafka, c, {topic}, (*metrics)->registry());
@@ -1519,9 +1515,7 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
       return Fail(Status::InvalidArgument(std::string(flag) + " " + path + " is the input file: " +
                                           "writing it would destroy the input before it is read"));
   }
-  if (o.output != "-" && !o.dead_letters.empty() && IsSameFile(o.output, o.dead_letters))
-    return Fail(Status::InvalidArgument("--output and --dead-letters are the same file (" + o.output +
-                                        "): give the dead letters a file of their own"));
+  if (Status one = OneFileForBoth(o.output, o.dead_letters); !one.ok()) return Fail(one);
   // Through poll(2): a signal ends the wait for a quiet stdin's next line.
   StoppableLineReader in(in_fd, &g_stop);
   FILE* out = stdout;

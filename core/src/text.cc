@@ -14,15 +14,15 @@ namespace newsflow {
 
 bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
-std::string Utf8OrReplaced(std::string_view s) {
-  if (IsValidUtf8(s)) return std::string(s);
+std::string Utf8OrReplaced(std::string s) {
+  if (IsValidUtf8(s)) return s;
   std::string out;
   out.reserve(s.size() + 8);
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len > 0 && i + len <= s.size() && IsValidUtf8(s.substr(i, len))) {
-      out.append(s.substr(i, len));
+    if (len > 0 && i + len <= s.size() && IsValidUtf8(std::string_view(s).substr(i, len))) {
+      out.append(s, i, len);
       i += len;
     } else {
       out += "\xEF\xBF\xBD";

@@ -255,7 +255,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
   ParsedFeed feed;
   auto lang_attr = [](const xmlNode* n) {
     xmlChar* l = xmlNodeGetLang(n);
-    std::string s = l ? ToValidUtf8(reinterpret_cast<const char*>(l)) : "";
+    std::string s = l ? Utf8OrReplaced(reinterpret_cast<const char*>(l)) : "";
     xmlFree(l);
     return s;
   };

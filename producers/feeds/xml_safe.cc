@@ -132,34 +132,6 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
   return XmlDocPtr(doc);
 }
 
-std::string ToValidUtf8(std::string s) {
-  if (IsValidUtf8(s)) return s;
-  std::string out;
-  out.reserve(s.size() + 16);
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-               : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && len >= 3) {
-      const auto d = static_cast<unsigned char>(s[i + 1]);
-      // Overlong forms, UTF-16 surrogates, code points over U+10FFFF.
-      ok = !((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) ||
-             (c == 0xF4 && d >= 0x90));
-    }
-    if (ok) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";  // U+FFFD for each byte that starts no valid character
-      ++i;
-    }
-  }
-  return out;
-}
-
 std::string CollectText(const xmlNode* node, size_t max_bytes) {
   std::string out;
   if (node == nullptr) return out;
@@ -168,7 +140,7 @@ std::string CollectText(const xmlNode* node, size_t max_bytes) {
   } else {
     CollectInto(node, out, max_bytes, 0);
   }
-  return ToValidUtf8(std::move(out));
+  return Utf8OrReplaced(std::move(out));
 }
 
 bool NameIs(const xmlNode* node, std::string_view local) {
@@ -187,7 +159,7 @@ std::string Attr(const xmlNode* node, const char* name) {
   if (v == nullptr) return {};
   std::string s(reinterpret_cast<const char*>(v));
   xmlFree(v);
-  return ToValidUtf8(std::move(s));
+  return Utf8OrReplaced(std::move(s));
 }
 
 }  // namespace newsflow::feeds

@@ -33,14 +33,8 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
 // Concatenated text of `node` and its descendants (CDATA included), at most
 // `max_bytes` bytes, cut on a character boundary. Internal entity references
 // are expanded from their declared literal text without recursion; external
-// ones are dropped. Always valid UTF-8 (see ToValidUtf8).
+// ones are dropped. Always valid UTF-8 (Utf8OrReplaced, newsflow/text.h).
 std::string CollectText(const xmlNode* node, size_t max_bytes = 1 << 20);
-
-// `s` with every byte that starts no valid UTF-8 character replaced by U+FFFD.
-// libxml2's recovery mode keeps the bytes of a document whose declared
-// encoding it could not apply (e.g. a garbled XML declaration), so its text
-// is not always UTF-8.
-std::string ToValidUtf8(std::string s);
 
 // Local name equality that ignores the namespace prefix ("dc:date" -> "date").
 bool NameIs(const xmlNode* node, std::string_view local);

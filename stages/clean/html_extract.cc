@@ -267,11 +267,6 @@ std::string_view PrepareHtml(std::string_view html, std::string* buf) {
   return *buf;
 }
 
-// Replaces invalid UTF-8 sequences with U+FFFD (a mislabelled charset).
-std::string ValidUtf8(std::string s) {
-  if (IsValidUtf8(s)) return s;
-  return Utf8OrReplaced(s);
-}
 
 std::optional<std::string> DateFrom(std::string_view v);
 
@@ -333,7 +328,7 @@ LdFields ReadJsonLd(std::string_view s) {
     // inside strings are the usual fault (a line break becomes the escape
     // \n, other control characters a space), invalid UTF-8 the next
     // (replaced).
-    const std::string valid = ValidUtf8(std::string(s));
+    const std::string valid = Utf8OrReplaced(std::string(s));
     std::string fixed;
     fixed.reserve(valid.size() + 64);
     bool in_string = false;
@@ -700,7 +695,7 @@ class SaxWalker {
     br_pending_ = false;
     if (cur_.empty()) return;
     if (text_chars_ > 0) {
-      auto t = norm_.Normalize(ValidUtf8(std::move(cur_)));
+      auto t = norm_.Normalize(Utf8OrReplaced(std::move(cur_)));
       if (t.ok() && !t->empty()) {
         Block b;
         b.text = std::move(*t);
@@ -892,7 +887,7 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
   for (char& c : text) {
     if (c == '\t' || c == '\r' || c == '\f' || c == '\b') c = ' ';
   }
-  auto t = norm.Normalize(ValidUtf8(std::move(text)));
+  auto t = norm.Normalize(Utf8OrReplaced(std::move(text)));
   if (!t.ok() || t->size() < kMinBytes) return;
   std::vector<std::string_view> lines;
   std::string_view rest(*t);
@@ -1027,13 +1022,13 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   ResolveWeakHints(&page, w.hint_nodes_);
   DropWrapperHints(&page, w.hint_nodes_);
   DropHintsHoldingTheProse(&page, w.hint_nodes_);
-  auto t = norm.Normalize(ValidUtf8(PickTitle(w.h1_, w.title_, w.og_title_, w.ld_headline_)));
+  auto t = norm.Normalize(Utf8OrReplaced(PickTitle(w.h1_, w.title_, w.og_title_, w.ld_headline_)));
   if (t.ok()) {
     page.title = std::move(*t);
     std::replace(page.title.begin(), page.title.end(), '\n', ' ');
   }
   if (!w.site_name_.empty()) {
-    auto s = norm.Normalize(ValidUtf8(std::move(w.site_name_)));
+    auto s = norm.Normalize(Utf8OrReplaced(std::move(w.site_name_)));
     if (s.ok() && s->find('\n') == std::string::npos) page.site_name = std::move(*s);
   }
   return page;

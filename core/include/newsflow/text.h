@@ -13,8 +13,10 @@ namespace newsflow {
 bool IsValidUtf8(std::string_view s);
 
 // `s` with every byte that does not begin a valid UTF-8 sequence replaced by
-// U+FFFD (a file name, which Linux lets be any bytes, put into a record).
-std::string Utf8OrReplaced(std::string_view s);
+// U+FFFD (a file name, which Linux lets be any bytes, put into a record; a
+// page's text under a wrong charset; libxml2's text of a feed it could not
+// decode). Valid input is returned as it is, without a copy.
+std::string Utf8OrReplaced(std::string s);
 
 // True when `s` starts with a UTF-8 byte-order mark (U+FEFF).
 inline bool StartsWithUtf8Bom(std::string_view s) { return s.substr(0, 3) == "\xEF\xBB\xBF"; }

@@ -44,6 +44,16 @@ using testing::Forwarded;
 using testing::HasLine;
 using testing::TextArticle;
 
+// A short English article's two paragraphs, for the date tests' pages.
+const std::string kFerry1 =
+    "The harbour ferry returned to its full timetable on Thursday after three weeks of repairs to "
+    "the landing stage that the October storm had torn loose, the operator said.";
+const std::string kFerry2 =
+    "Passengers had been carried by bus around the bay while divers replaced the anchor chains and "
+    "the floating pontoon was rebuilt.";
+const std::string kFerryText = kFerry1 + "\n" + kFerry2 + "\n";
+const std::string kFerryHtml = "<p>" + kFerry1 + "</p><p>" + kFerry2 + "</p>";
+
 const char* kBody1 =
     "افتتحت البلدية أمس المهرجان الصيفي على الواجهة البحرية للمدينة الساحلية، بمشاركة فرق شعبية "
     "وأكشاك للحرف اليدوية ومعرض للصور القديمة، وسط حضور كبير من الأسر والزوار.";
@@ -256,11 +266,7 @@ TEST(CleanTitleDateTest, ALabelledTimestampIsThePublicationDate) {
   // (no human date for FindDate); before, the page had no date at all.
   const std::string page =
       "Home | Local | Weather\nFerry service resumes after storm repairs\n"
-      "Published: 2026-11-19T07:45:00-05:00\n"
-      "The harbour ferry returned to its full timetable on Thursday after three weeks of repairs to "
-      "the landing stage that the October storm had torn loose, the operator said.\n"
-      "Passengers had been carried by bus around the bay while divers replaced the anchor chains and "
-      "the floating pontoon was rebuilt.\n";
+      "Published: 2026-11-19T07:45:00-05:00\n" + kFerryText;
   Article a = TextArticle(page, "harbour-news", "t15-14");
   ASSERT_TRUE(Forwarded(*h.stage, a));
   ASSERT_TRUE(a.clean->published_at.has_value());
@@ -297,21 +303,12 @@ TEST(CleanTitleDateTest, ADayTheCalendarDoesNotHaveIsNoDate) {
   EXPECT_EQ(leap->rfc3339, "2024-02-29T00:00:00Z");
   CleanHarness h(testing::Given{{"learn_templates", "false"}});
   ASSERT_TRUE(h.open_status.ok());
-  const std::string body =
-      "<p>The harbour ferry returned to its full timetable on Thursday after three weeks of repairs "
-      "to the landing stage that the October storm had torn loose, the operator said.</p>"
-      "<p>Passengers had been carried by bus around the bay while divers replaced the anchor chains "
-      "and the floating pontoon was rebuilt.</p>";
   Article html = testing::HtmlArticle(
       "<html><head><title>Ferry service resumes</title><meta property=\"article:published_time\" "
-      "content=\"2024-02-30T10:00:00Z\"></head><body><h1>Ferry service resumes</h1>" + body +
+      "content=\"2024-02-30T10:00:00Z\"></head><body><h1>Ferry service resumes</h1>" + kFerryHtml +
       "</body></html>");
   Article text = TextArticle(
-      "Ferry service resumes after storm repairs\nPublished on 30 February 2024\n"
-      "The harbour ferry returned to its full timetable on Thursday after three weeks of repairs to "
-      "the landing stage that the October storm had torn loose, the operator said.\n"
-      "Passengers had been carried by bus around the bay while divers replaced the anchor chains and "
-      "the floating pontoon was rebuilt.\n",
+      "Ferry service resumes after storm repairs\nPublished on 30 February 2024\n" + kFerryText,
       "harbour-news", "bad-date");
   for (Article* a : {&html, &text}) {
     ASSERT_TRUE(Forwarded(*h.stage, *a)) << a->id;
@@ -319,7 +316,8 @@ TEST(CleanTitleDateTest, ADayTheCalendarDoesNotHaveIsNoDate) {
     // What clean forwards, the next stage can read.
     Codec codec;
     Article back;
-    EXPECT_TRUE(codec.Decode(Codec::Encode(*a), back).ok()) << codec.Decode(Codec::Encode(*a), back).ToString();
+    const Status decoded = codec.Decode(Codec::Encode(*a), back);
+    EXPECT_TRUE(decoded.ok()) << decoded.ToString();
   }
 }
 
@@ -339,10 +337,8 @@ TEST(CleanTitleDateTest, AnOffsetWrittenLooselyIsKept) {
   for (const auto& [given, want] : cases) {
     Article a = testing::HtmlArticle(
         "<html><head><title>Ferry service resumes</title><meta property=\"article:published_time\" "
-        "content=\"" + given + "\"></head><body><h1>Ferry service resumes</h1><p>The harbour ferry "
-        "returned to its full timetable on Thursday after three weeks of repairs to the landing "
-        "stage that the October storm had torn loose, the operator said.</p><p>Passengers had been "
-        "carried by bus around the bay while divers replaced the anchor chains.</p></body></html>");
+        "content=\"" + given + "\"></head><body><h1>Ferry service resumes</h1>" + kFerryHtml +
+        "</body></html>");
     ASSERT_TRUE(Forwarded(*h.stage, a)) << given;
     ASSERT_TRUE(a.clean->published_at.has_value()) << given;
     EXPECT_EQ(*a.clean->published_at, want) << given;
