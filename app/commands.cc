@@ -696,9 +696,10 @@ class LifeLock {
 int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   CommonOptions c = c_in;
   BrokerOptions o = o_in;
-  // librdkafka's mock cluster has no metrics to serve (it was accepted and
-  // ignored): its clients' own, in every other process, cover it.
-  if (c.metrics_addr_given)
+  // librdkafka's mock cluster has no metrics to serve (an address was
+  // accepted and ignored): its clients' own, in every other process, cover
+  // it. An empty address, every command's "no metrics", is what it does.
+  if (c.metrics_addr_given && !c.metrics_addr.empty())
     return Fail(Status::InvalidArgument(
         "broker serves no metrics (the embedded broker has none; each stage, sink and producer "
         "serves its own): drop --metrics-addr"));

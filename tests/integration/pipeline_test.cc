@@ -708,7 +708,8 @@ TEST(RunCommandTest, AbsurdOptionsAreUsageErrors) {
 // and dead letters, `produce` into the dead-letter topic (its articles were
 // then written out as dead letters), `broker --metrics-addr` (accepted and
 // ignored: the embedded broker has no metrics) are usage errors, said before
-// any broker is looked for.
+// any broker is looked for. `broker --metrics-addr ""`, every command's "no
+// metrics" (scripts pass one set of flags to all), starts as without it.
 TEST(RunCommandTest, SinkProduceAndBrokerRefuseWhatTheyCannotDo) {
   std::string dir = MakeTempDir("other-usage");
   std::ofstream(dir + "/in.jsonl", std::ios::binary) << R"({"source":"s","body":"one"})" << "\n";
@@ -725,6 +726,11 @@ TEST(RunCommandTest, SinkProduceAndBrokerRefuseWhatTheyCannotDo) {
     EXPECT_EQ(p.Wait(60s), 2) << what << "\n" << p.Log();
     EXPECT_NE(p.Log().find("invalid_argument"), std::string::npos) << p.Log();
   }
+  Process broker({NewsflowBinary(), "broker", "--metrics-addr", "", "--bootstrap-file", dir + "/b.bootstrap"},
+                 dir + "/broker.log");
+  EXPECT_TRUE(WaitFor([&] { return std::filesystem::exists(dir + "/b.bootstrap"); }, 30s)) << broker.Log();
+  broker.Signal(SIGTERM);
+  EXPECT_EQ(broker.Wait(30s), 0) << broker.Log();
 }
 
 // A stop signal while flow control holds `run`'s reader: what was published
