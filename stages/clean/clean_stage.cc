@@ -34,6 +34,26 @@ SharedLoads<clean::TemplateStore>& SharedTemplates() {
   return stores;
 }
 
+// Normalised text's lines joined by single spaces, blank lines left out
+// (the normaliser has already collapsed the spaces within each line).
+std::string OneLine(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t end = text.find('\n', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(i, end - i);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    if (!line.empty()) {
+      if (!out.empty()) out += ' ';
+      out += line;
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
 class CleanStage final : public Stage {
  public:
   Status Open(StageContext& ctx) override {
@@ -180,8 +200,14 @@ class CleanStage final : public Stage {
       }
     }
     if (auto it = a.meta.find("title"); it != a.meta.end() && !it->second.empty()) {
+      // A producer's title is one line: its line breaks (a scraper's, or a
+      // feed's wrapped <title>) are spaces. A title with a line break was
+      // ignored, and the page's own or none taken instead.
       auto t = norm_.Normalize(it->second);
-      if (t.ok() && t->find('\n') == std::string::npos) page.title_hint = *t;
+      if (t.ok()) {
+        std::string one_line = OneLine(*t);
+        if (!one_line.empty()) page.title_hint = std::move(one_line);
+      }
     }
     auto res = cleaner_->Clean(blocks, page, deadline);
     if (!res.ok()) return res.status();

@@ -345,5 +345,22 @@ TEST(CleanTitleDateTest, AnOffsetWrittenLooselyIsKept) {
   }
 }
 
+// A producer's title with line breaks in it (a scraper's wrapped headline) is
+// the article's title on one line; it was ignored ("no title found").
+TEST(CleanTitleDateTest, AProducersTitleOnSeveralLinesIsTheTitleOnOne) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  for (const std::string& given : {std::string("Ferry service\nresumes"), std::string("\n  Ferry service \r\n\n resumes \n")}) {
+    Article a = TextArticle(kFerryText);
+    a.meta["title"] = given;
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << given;
+    EXPECT_EQ(a.clean->title, "Ferry service resumes") << given;
+  }
+  Article blank = TextArticle(kFerryText);
+  blank.meta["title"] = "\n \n";
+  ASSERT_TRUE(Forwarded(*h.stage, blank));
+  EXPECT_EQ(blank.clean->title, "");
+}
+
 }  // namespace
 }  // namespace newsflow
