@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -338,6 +339,34 @@ Status OptionalString(simdjson::dom::object& obj, std::string_view key,
 
 }  // namespace
 
+namespace {
+
+// Whether a body with no content_type is an HTML page: it starts (after
+// white space and a byte-order mark) with one of the HTML signatures of the
+// WHATWG MIME Sniffing standard (section 7.1: "<!DOCTYPE HTML", "<html",
+// "<head", "<body", "<p", "<div", "<table", "<!--", ...; any case, followed by
+// a space or ">"). A scraped page in a JSON line without its content_type was
+// taken as text/plain, its markup kept as the article's text.
+bool StartsAsHtml(std::string_view body) {
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  while (!body.empty() && (body.front() == ' ' || body.front() == '\t' || body.front() == '\n' ||
+                           body.front() == '\r' || body.front() == '\f'))
+    body.remove_prefix(1);
+  static constexpr std::string_view kSignatures[] = {
+      "<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table",
+      "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--"};
+  for (std::string_view sig : kSignatures) {
+    if (body.size() <= sig.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < sig.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(body[i])) == sig[i];
+    if (same && (body[sig.size()] == ' ' || body[sig.size()] == '>')) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
   // A complete record decodes as is; a partial one is completed here.
   thread_local simdjson::dom::parser parser;
@@ -371,7 +400,7 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   if (!ParseRfc3339(out.fetched_at)) return Status::Schema("fetched_at is not RFC 3339");
   std::string ct = "text/plain";
   if (content_type) ct = std::string(*content_type);
-  else if (o.format == "html") ct = "text/html";
+  else if (o.format == "html" || StartsAsHtml(body)) ct = "text/html";
   if (ct == "text/html") out.content_type = ContentType::kTextHtml;
   else if (ct == "text/plain") out.content_type = ContentType::kTextPlain;
   else return Status::Schema("content_type must be text/plain or text/html, got '" + ct + "'");

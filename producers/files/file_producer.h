@@ -3,7 +3,8 @@
 // - a .txt file is one text/plain article, .html/.htm one text/html article;
 // - a .jsonl file (or "-" for stdin) holds one article a line: either a full
 //   raw record (schemas/article.v1) or a partial one with at least "body"
-//   (source, url, content_type, fetched_at, id, meta are filled in);
+//   (source, url, content_type, fetched_at, id, meta are filled in; a body
+//   that starts as an HTML page does is text/html, other bodies text/plain);
 // - a directory is walked recursively in name order. A symbolic link inside
 //   it is followed only when its target stays inside the directory, unless
 //   `follow_symlinks`; links not followed are logged and counted as skipped.

@@ -241,6 +241,27 @@ TEST(FileProducerTest, CompletesPartialJsonLines) {
   EXPECT_EQ(a.id, b.id) << "same canonical URL, same id";
 }
 
+// A partial record without content_type is an HTML page when its body starts
+// as one (the WHATWG sniffing signatures); it was always text/plain, and a
+// scraped page's markup became its text. A given content_type is kept.
+TEST(FileProducerTest, APartialRecordsBodyThatStartsAsHtmlIsHtml) {
+  const std::vector<std::pair<std::string, ContentType>> cases = {
+      {R"({"body":"<!DOCTYPE html><html><body><p>x</p></body></html>"})", ContentType::kTextHtml},
+      {R"({"body":"\ufeff\n  <HTML lang=\"ar\"><p>x</p></HTML>"})", ContentType::kTextHtml},
+      {R"({"body":"<p>A paragraph.</p><p>Another.</p>"})", ContentType::kTextHtml},
+      {R"({"body":"<!-- saved page --><div>x</div>"})", ContentType::kTextHtml},
+      {R"({"body":"A line of text with <b>bold</b> in it"})", ContentType::kTextPlain},
+      {R"({"body":"<articles> are not a tag we know"})", ContentType::kTextPlain},
+      {R"({"body":"<p"})", ContentType::kTextPlain},
+      {R"({"body":"<p>x</p>","content_type":"text/plain"})", ContentType::kTextPlain},
+      {R"({"body":"plain","content_type":"text/html"})", ContentType::kTextHtml}};
+  for (const auto& [line, want] : cases) {
+    Article a;
+    ASSERT_TRUE(ArticleFromJsonLine(line, {}, a).ok()) << line;
+    EXPECT_EQ(a.content_type, want) << line;
+  }
+}
+
 // `process` input: partial records completed as produce completes them, with
 // their stage sections kept; complete records as they are.
 TEST(FileProducerTest, RecordFromJsonLineCompletesAndKeepsStageSections) {
