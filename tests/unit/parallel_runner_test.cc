@@ -81,10 +81,11 @@ class CaptureOutput : public RecordOutput {
     done(Status::OK());
     return Status::OK();
   }
-  Status SendDeadLetter(std::string_view key, std::string_view, Done done) override {
+  Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override {
     {
       std::lock_guard<std::mutex> l(mu);
       dead.emplace_back(key);
+      dead_values.emplace_back(value);
     }
     done(Status::OK());
     return Status::OK();
@@ -97,7 +98,7 @@ class CaptureOutput : public RecordOutput {
     return keys.size() + dead.size();
   }
   std::mutex mu;
-  std::vector<std::string> keys, values, dead;
+  std::vector<std::string> keys, values, dead, dead_values;
 };
 
 // A runner's options: its name, the topic it reads, its group.
@@ -274,6 +275,40 @@ class SlowOutput : public CaptureOutput {
 // cores the fused chain's copies idled for every batch's hand-on. The copies
 // now take records as they finish one, ahead of the runner's thread, which
 // processes too and hands the finished ones on, in input order, in bursts.
+// A record that does not decode is dead-lettered under its Kafka key, which
+// the dead letter names too (both were null: nothing said which article it
+// was); a record without a key keeps a null one.
+TEST(ParallelRunnerTest, ARecordThatDoesNotDecodeIsDeadLetteredUnderItsKafkaKey) {
+  auto broker = EmbeddedBroker::Start(1, {"undecodable.in"}, 1);
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  KafkaOptions o = (*broker)->ClientOptions();
+  auto producer = KafkaProducer::Create(o);
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  auto ignore = [](rd_kafka_resp_err_t, int32_t, int64_t) {};
+  ASSERT_TRUE((*producer)->Produce("undecodable.in", "article-7", "{not json", ignore).ok());
+  ASSERT_TRUE((*producer)->Produce("undecodable.in", "", "{not json either", ignore).ok());
+  ASSERT_TRUE((*producer)->Flush(30s).ok());
+  std::atomic<int> busy{0}, most{0};
+  SlowStage stage(0, busy, most);
+  RecordProcessor processor({{"slow", &stage, nullptr}}, {});
+  CaptureOutput out;
+  prometheus::Registry registry;
+  StageRunner runner(o, Named("slow", "undecodable.in", "undecodable-group"), processor, out, registry);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread t([&] { result = runner.Run(stop); });
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (out.Count() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  stop = true;
+  t.join();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+  ASSERT_EQ(out.dead.size(), 2u);
+  EXPECT_EQ(out.dead[0], "article-7");
+  EXPECT_NE(out.dead_values[0].find(R"("key":"article-7")"), std::string::npos) << out.dead_values[0];
+  EXPECT_EQ(out.dead[1], "");
+  EXPECT_NE(out.dead_values[1].find(R"("key":null)"), std::string::npos) << out.dead_values[1];
+}
+
 TEST(ParallelRunnerTest, CopiesKeepProcessingWhileEarlierRecordsAreHandedOn) {
   constexpr int kRecords = 600;
   auto broker = BrokerWithArticles("ahead.in", 4, kRecords, "ah");

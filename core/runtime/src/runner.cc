@@ -691,6 +691,12 @@ void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Out
     ++counts_.dead_lettered;
     metrics_.DeadLettered(out.reason_code).Increment();
     DeadLetter d = MakeDeadLetter(out, payload);
+    // A record that does not decode has no id: its Kafka key (the id its
+    // producer gave it) names it, in the dead letter and as its key (both
+    // were null). Bounded, and UTF-8 for the dead letter's JSON.
+    if (d.key.empty() && m->key != nullptr && m->key_len > 0)
+      d.key = Utf8OrReplaced(std::string(static_cast<const char*>(m->key),
+                                         std::min<size_t>(m->key_len, 1024)));
     d.source_topic = options_.input_topic;
     d.partition = partition;
     d.offset = offset;
@@ -698,7 +704,7 @@ void StageRunner::Handle(const rd_kafka_message_t* m, const RecordProcessor::Out
     spdlog::warn("[{}] dead letter {}[{}]@{}: {}: {}", options_.name, options_.input_topic,
                  partition, offset, out.reason_code, out.reason);
     ++counts_.awaiting_output;
-    Status s = output_.SendDeadLetter(out.key, json, [this, partition, offset](const Status& st) {
+    Status s = output_.SendDeadLetter(d.key, json, [this, partition, offset](const Status& st) {
       Done(partition, offset, false, 0, st, Origin{});
     });
     if (!s.ok()) {
