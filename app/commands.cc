@@ -1754,6 +1754,9 @@ int ListStages() {
       std::string range;
       if (o.type == OptionType::kInt && (o.min_int != INT64_MIN || o.max_int != INT64_MAX))
         range = " [" + std::to_string(o.min_int) + ".." + std::to_string(o.max_int) + "]";
+      if (o.type == OptionType::kDouble && (o.min_double != -std::numeric_limits<double>::max() ||
+                                            o.max_double != std::numeric_limits<double>::max()))
+        range = " [" + FormatNumber(o.min_double) + ".." + FormatNumber(o.max_double) + "]";
       std::printf("%s  %-24s %-8s default %-10s %s%s\n", indent, o.key.c_str(),
                   std::string(OptionTypeName(o.type)).c_str(),
                   o.default_value.empty() ? "-" : o.default_value.c_str(), o.help.c_str(),

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace newsflow {
@@ -41,6 +42,12 @@ bool ValidFor(OptionType t, const std::string& v) {
 
 }  // namespace
 
+std::string FormatNumber(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
 std::string_view OptionTypeName(OptionType t) {
   switch (t) {
     case OptionType::kString: return "string";
@@ -64,6 +71,12 @@ static std::string Misfit(const OptionSpec& spec, const std::string& value) {
     if (x < spec.min_int || x > spec.max_int)
       return "wants an integer from " + std::to_string(spec.min_int) + " to " +
              std::to_string(spec.max_int) + ", got " + value;
+  }
+  if (spec.type == OptionType::kDouble) {
+    const double x = std::strtod(value.c_str(), nullptr);
+    if (x < spec.min_double || x > spec.max_double)
+      return "wants a number from " + FormatNumber(spec.min_double) + " to " +
+             FormatNumber(spec.max_double) + ", got " + value;
   }
   return "";
 }

@@ -61,5 +61,20 @@ TEST(SettingsTest, RangesAndDefaultsAreChecked) {
   EXPECT_FALSE(Settings::Parse(out_of_range, {{"n", "3"}}, "plug").ok());
 }
 
+// A number setting with a range refuses values outside it, as an integer's
+// does (langid's min_confidence=-1e308 passed `validate` and `--set`, and was
+// refused only when the stage started).
+TEST(SettingsTest, NumberRangesAreChecked) {
+  const std::vector<OptionSpec> specs = {{.key = "ratio", .type = OptionType::kDouble, .default_value = "0.5",
+                                          .help = "r", .min_double = 0, .max_double = 1}};
+  for (const char* good : {"0", "1", "0.25", "1e-3"})
+    EXPECT_TRUE(Settings::Parse(specs, {{"ratio", good}}, "s").ok()) << good;
+  for (const char* bad : {"-1e308", "-0.001", "1.5", "1e308"}) {
+    auto s = Settings::Parse(specs, {{"ratio", bad}}, "s");
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.status().message().find("wants a number from 0 to 1"), std::string::npos) << s.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace newsflow

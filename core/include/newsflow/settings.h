@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ struct OptionSpec {
   // refuses what the stage would refuse at start).
   int64_t min_int = INT64_MIN;
   int64_t max_int = INT64_MAX;
+  // kDouble only: the same (declared with designated initializers:
+  // {.key = ..., .min_double = 0, .max_double = 1}).
+  double min_double = -std::numeric_limits<double>::max();
+  double max_double = std::numeric_limits<double>::max();
 };
 
 class Settings {
@@ -51,5 +56,7 @@ class Settings {
 };
 
 std::string_view OptionTypeName(OptionType t);
+// A number as `%g` prints it (a setting's range in messages and help).
+std::string FormatNumber(double x);
 
 }  // namespace newsflow

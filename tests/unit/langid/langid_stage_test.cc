@@ -141,8 +141,12 @@ TEST(LangidStageTest, RejectsUnknownAndBadSettings) {
   const StageDescriptor d = LangidStageDescriptor();
   EXPECT_FALSE(Settings::Parse(d.options, {{"min_confidnce", "0.5"}}, d.name).ok());
   EXPECT_FALSE(Settings::Parse(d.options, {{"min_letters", "many"}}, d.name).ok());
-  OpenedStage s(Given{{"min_confidence", "1.5"}});
-  EXPECT_EQ(s.open_status.code(), StatusCode::kInvalidArgument);
+  // Out of range is refused when the settings are read (`validate`, --set),
+  // not only when the stage starts.
+  for (const char* bad : {"-1e308", "1.5"})
+    EXPECT_FALSE(Settings::Parse(d.options, {{"min_confidence", bad}}, d.name).ok()) << bad;
+  EXPECT_FALSE(Settings::Parse(d.options, {{"cld2_min_score", "-1"}}, d.name).ok());
+  EXPECT_TRUE(Settings::Parse(d.options, {{"min_confidence", "0.9"}, {"cld2_min_score", "0.5"}}, d.name).ok());
 }
 
 }  // namespace
