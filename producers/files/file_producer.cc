@@ -39,6 +39,43 @@ Kind KindOf(const fs::path& p, const std::string& format) {
   return Kind::kUnknown;
 }
 
+// Whether a body with no content_type is an HTML page: it starts (after
+// white space, a byte-order mark and an XML declaration, as XHTML has) with
+// one of the HTML signatures of the WHATWG MIME Sniffing standard (section
+// 7.1: "<!DOCTYPE HTML", "<html", "<head", "<body", "<p", "<div", "<table",
+// "<!--", ...; any case, followed by a space or ">"; here any white space,
+// and "<meta" and "<link" too, which saved pages also start with). A scraped
+// page in a JSON line without its content_type was taken as text/plain, its
+// markup kept as the article's text. 980 of cleaning-dev's 990 pages start so
+// with the standard's list alone, all 990 with these additions.
+bool StartsAsHtml(std::string_view body) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+  auto skip_space = [&] {
+    while (!body.empty() && is_space(body.front())) body.remove_prefix(1);
+  };
+  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  skip_space();
+  if (body.substr(0, 5) == "<?xml") {
+    size_t end = body.find("?>");
+    if (end == std::string_view::npos) return false;
+    body.remove_prefix(end + 2);
+    skip_space();
+  }
+  static constexpr std::string_view kSignatures[] = {
+      "<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a",
+      "<style", "<title", "<b", "<body", "<br", "<p", "<meta", "<link"};
+  if (body.substr(0, 4) == "<!--") return true;
+  for (std::string_view sig : kSignatures) {
+    if (body.size() <= sig.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < sig.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(body[i])) == sig[i];
+    if (same && (body[sig.size()] == '>' || is_space(body[sig.size()]))) return true;
+  }
+  return false;
+}
+
+
 Status ReadFile(const fs::path& p, std::string& out) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return Status::NotFound("cannot read " + p.string());
@@ -182,7 +219,14 @@ Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink&
                    FileProducerStats& stats, bool explicit_file) {
   Kind kind = KindOf(p, o.format);
   if (kind == Kind::kUnknown) {
-    if (explicit_file) kind = Kind::kText;  // a named file is read as text
+    // A page saved under another name (page.php, index.html?p=2, a hash) is
+    // HTML when it starts as a page does; else a named file is read as text,
+    // and a file met in a directory is skipped.
+    char head[1024];
+    std::ifstream in(p, std::ios::binary);
+    in.read(head, sizeof head);
+    if (StartsAsHtml(std::string_view(head, static_cast<size_t>(in.gcount())))) kind = Kind::kHtml;
+    else if (explicit_file) kind = Kind::kText;
     else {
       spdlog::warn("produce: skipping {} (unknown file type; use --format)", p.string());
       ++stats.skipped_files;
@@ -335,46 +379,6 @@ Status OptionalString(simdjson::dom::object& obj, std::string_view key,
   if (e.get_string().get(sv)) return Status::Schema(std::string(key) + ": expected a string");
   out = sv;
   return Status::OK();
-}
-
-}  // namespace
-
-namespace {
-
-// Whether a body with no content_type is an HTML page: it starts (after
-// white space, a byte-order mark and an XML declaration, as XHTML has) with
-// one of the HTML signatures of the WHATWG MIME Sniffing standard (section
-// 7.1: "<!DOCTYPE HTML", "<html", "<head", "<body", "<p", "<div", "<table",
-// "<!--", ...; any case, followed by a space or ">"; here any white space,
-// and "<meta" and "<link" too, which saved pages also start with). A scraped
-// page in a JSON line without its content_type was taken as text/plain, its
-// markup kept as the article's text. 980 of cleaning-dev's 990 pages start so
-// with the standard's list alone, all 990 with these additions.
-bool StartsAsHtml(std::string_view body) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
-  auto skip_space = [&] {
-    while (!body.empty() && is_space(body.front())) body.remove_prefix(1);
-  };
-  if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-  skip_space();
-  if (body.substr(0, 5) == "<?xml") {
-    size_t end = body.find("?>");
-    if (end == std::string_view::npos) return false;
-    body.remove_prefix(end + 2);
-    skip_space();
-  }
-  static constexpr std::string_view kSignatures[] = {
-      "<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a",
-      "<style", "<title", "<b", "<body", "<br", "<p", "<meta", "<link"};
-  if (body.substr(0, 4) == "<!--") return true;
-  for (std::string_view sig : kSignatures) {
-    if (body.size() <= sig.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < sig.size() && same; ++i)
-      same = std::tolower(static_cast<unsigned char>(body[i])) == sig[i];
-    if (same && (body[sig.size()] == '>' || is_space(body[sig.size()]))) return true;
-  }
-  return false;
 }
 
 }  // namespace

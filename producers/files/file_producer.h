@@ -1,6 +1,8 @@
 // File producer: raw articles from files, directories and JSON Lines.
 //
 // - a .txt file is one text/plain article, .html/.htm one text/html article;
+//   a file of another name is text/html when it starts as an HTML page does
+//   (page.php, a hash), else skipped in a directory and text when named;
 // - a .jsonl file (or "-" for stdin) holds one article a line: either a full
 //   raw record (schemas/article.v1) or a partial one with at least "body"
 //   (source, url, content_type, fetched_at, id, meta are filled in; a body

@@ -50,6 +50,30 @@ TEST(FileProducerTest, ReadsDirectoriesByType) {
   EXPECT_EQ(stats.skipped_files, 1);
 }
 
+// A page saved under a name of no known type (page.php, a hash) is HTML when
+// it starts as a page does: produced as text/html from a directory (it was
+// skipped) and when named (it was text/plain, its markup the article's text).
+// Other files of unknown type are skipped in a directory, text when named.
+TEST(FileProducerTest, APageSavedUnderAnotherNameIsHtml) {
+  auto dir = TempDir();
+  std::ofstream(dir / "site" / "page.php") << "<!DOCTYPE html><html><body><p>hi</p></body></html>";
+  std::ofstream(dir / "site" / "3f9a1c") << "\n<html lang=\"ar\"><p>hi</p></html>";
+  std::ofstream(dir / "site" / "notes.md") << "# notes, not a page";
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, {}, sink, stats).ok());
+  ASSERT_EQ(sink.articles.size(), 2u);
+  for (const auto& a : sink.articles) EXPECT_EQ(a.content_type, ContentType::kTextHtml) << a.meta.at("file");
+  EXPECT_EQ(stats.skipped_files, 1);
+  MemorySink named;
+  FileProducerStats named_stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "site" / "page.php").string(), (dir / "site" / "notes.md").string()}, {},
+                               named, named_stats).ok());
+  ASSERT_EQ(named.articles.size(), 2u);
+  EXPECT_EQ(named.articles[0].content_type, ContentType::kTextHtml);
+  EXPECT_EQ(named.articles[1].content_type, ContentType::kTextPlain);
+}
+
 // File names are bytes; records are UTF-8. A name that is not UTF-8 (0xFF)
 // keeps its article, the bad byte shown as U+FFFD in meta.file and source;
 // before, the record was not UTF-8 and the first stage dead-lettered it.
