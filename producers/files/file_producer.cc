@@ -381,6 +381,23 @@ Status OptionalString(simdjson::dom::object& obj, std::string_view key,
   return Status::OK();
 }
 
+std::string ScrapersDate(simdjson::dom::object& obj) {
+  simdjson::dom::element e;
+  if (obj["published_at"].get(e) != simdjson::SUCCESS) return "";
+  std::string_view text;
+  if (e.get_string().get(text) == simdjson::SUCCESS) return std::string(text);
+  double x = 0;
+  if (e.get_double().get(x) != simdjson::SUCCESS) {
+    int64_t i = 0;
+    if (e.get_int64().get(i) != simdjson::SUCCESS) return "";
+    x = static_cast<double>(i);
+  }
+  if (x > 1e11) x /= 1000;  // milliseconds (1e11 s is the year 5138)
+  if (!(x > 0 && x < 32503680000.0)) return "";  // 1970 to 3000
+  return FormatRfc3339(std::chrono::system_clock::time_point(
+      std::chrono::seconds(static_cast<int64_t>(x))));
+}
+
 }  // namespace
 
 Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
@@ -431,6 +448,11 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
     }
   }
   if (title) out.meta["title"] = std::string(*title);
+  // The scraper's date, when it gave one: clean reads it when the page states
+  // none. Text as written; a number is Unix time (seconds, or milliseconds
+  // when it is that large). Anything else is left as it was before this was
+  // read: an unknown member.
+  if (std::string stated = ScrapersDate(obj); !stated.empty()) out.meta["published_at"] = std::move(stated);
   if (id && !id->empty()) out.id = std::string(*id);
   else out.id = ArticleId(out.url.value_or(""), out.source, out.body);
   if (CountCodePoints(out.id) > kMaxIdLength)

@@ -2138,6 +2138,10 @@ Result<CleanResult> BlockCleaner::Clean(std::vector<Block>& blocks, const PageIn
       f.reason = reason("date_banner");
     }
   }
+  if (pub_rank == 0 && page.published_stated) {
+    pub_rank = 1;
+    published = *page.published_stated;
+  }
   if (pub_rank == 0 && page.published_weak) {
     pub_rank = 1;
     published = *page.published_weak;

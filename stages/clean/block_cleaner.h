@@ -47,6 +47,10 @@ struct PageInfo {
   std::string title_hint;              // producer meta or HTML <title>/og:title
   std::optional<std::string> published_hint;  // HTML meta; lower priority than a stated line
   std::optional<std::string> published_weak;  // HTML: first <time datetime>; used when nothing else
+  // The producer's date for the article (a feed item's, a JSON line's
+  // published_at), RFC 3339: used when the page itself states none, before
+  // published_weak.
+  std::optional<std::string> published_stated;
   std::string id;                             // the article id: never a title
   uint64_t page_key = 0;               // identity for template counting
   bool html = false;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "block_cleaner.h"
+#include "dates.h"
 #include "html_extract.h"
 #include "newsflow/paths.h"
 #include "newsflow/shared_loads.h"
@@ -52,6 +53,24 @@ std::string OneLine(std::string_view text) {
     i = end + 1;
   }
   return out;
+}
+
+// The date the producer gives the article: a feed item's (meta.item_published,
+// RFC 3339 from pubDate, dc:date, ...) or a JSON line's published_at (as its
+// scraper wrote it: an ISO timestamp or a date a reader would write, "March
+// 5, 2024", "5 مارس 2024"), as RFC 3339; nothing when absent or unreadable.
+// The page's own statement wins (BlockCleaner): this is the fallback.
+std::optional<std::string> StatedDate(const Article& a, const clean::Normalizer& norm) {
+  for (const char* key : {"item_published", "published_at"}) {
+    auto it = a.meta.find(key);
+    if (it == a.meta.end() || it->second.empty() || it->second.size() > 200) continue;
+    auto text = norm.Normalize(it->second);
+    if (!text.ok()) continue;
+    std::string line = OneLine(*text);
+    if (auto iso = clean::ParseIsoLine(line); iso && ParseRfc3339(iso->rfc3339)) return iso->rfc3339;
+    if (auto d = clean::FindDate(clean::Normalizer::Fold(line)); d && ParseRfc3339(d->rfc3339)) return d->rfc3339;
+  }
+  return std::nullopt;
 }
 
 class CleanStage final : public Stage {
@@ -209,6 +228,7 @@ class CleanStage final : public Stage {
         if (!one_line.empty()) page.title_hint = std::move(one_line);
       }
     }
+    page.published_stated = StatedDate(a, norm_);
     auto res = cleaner_->Clean(blocks, page, deadline);
     if (!res.ok()) return res.status();
     for (const auto& [reason, count] : res->section.removed) {

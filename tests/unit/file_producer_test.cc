@@ -292,6 +292,24 @@ TEST(FileProducerTest, APartialRecordsBodyThatStartsAsHtmlIsHtml) {
   }
 }
 
+// A scraper's published_at goes to meta.published_at (clean reads it when the
+// page states no date): text as written, a number as Unix time (seconds or
+// milliseconds); another type is left alone, as the member was before.
+TEST(FileProducerTest, AScrapersPublishedAtIsKeptForClean) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"body":"x","published_at":"March 5, 2024"})", "March 5, 2024"},
+      {R"({"body":"x","published_at":1709632800})", "2024-03-05T10:00:00Z"},
+      {R"({"body":"x","published_at":1709632800000})", "2024-03-05T10:00:00Z"},
+      {R"({"body":"x","published_at":{"date":"2024"}})", ""},
+      {R"({"body":"x","published_at":-5})", ""},
+      {R"({"body":"x"})", ""}};
+  for (const auto& [line, want] : cases) {
+    Article a;
+    ASSERT_TRUE(ArticleFromJsonLine(line, {}, a).ok()) << line;
+    EXPECT_EQ(a.meta.count("published_at") ? a.meta.at("published_at") : "", want) << line;
+  }
+}
+
 // `process` input: partial records completed as produce completes them, with
 // their stage sections kept; complete records as they are.
 TEST(FileProducerTest, RecordFromJsonLineCompletesAndKeepsStageSections) {

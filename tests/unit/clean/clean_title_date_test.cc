@@ -31,6 +31,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "clean_test_support.h"
 #include "dates.h"
@@ -360,6 +362,39 @@ TEST(CleanTitleDateTest, AProducersTitleOnSeveralLinesIsTheTitleOnOne) {
   blank.meta["title"] = "\n \n";
   ASSERT_TRUE(Forwarded(*h.stage, blank));
   EXPECT_EQ(blank.clean->title, "");
+}
+
+// The producer's date (a feed item's pubDate, a scraper's published_at in a
+// JSON line) dates an article whose page states none; it was not read, and
+// such articles had no published_at. The page's own date wins over it.
+TEST(CleanTitleDateTest, TheProducersDateDatesAPageThatStatesNone) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"item_published", "2026-11-20T08:15:00Z", "2026-11-20T08:15:00Z"},
+      {"published_at", "2026-11-20 08:15:00+02:00", "2026-11-20T08:15:00+02:00"},
+      {"published_at", "November 20, 2026", "2026-11-20T00:00:00Z"},
+      {"published_at", "20 نوفمبر 2026", "2026-11-20T00:00:00Z"}};
+  for (const auto& [key, given, want] : cases) {
+    Article a = TextArticle(kFerryText);
+    a.meta[key] = given;
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << given;
+    ASSERT_TRUE(a.clean->published_at.has_value()) << given;
+    EXPECT_EQ(*a.clean->published_at, want) << given;
+  }
+  for (const char* unreadable : {"", "soon", "2026-13-45"}) {
+    Article a = TextArticle(kFerryText);
+    a.meta["published_at"] = unreadable;
+    ASSERT_TRUE(Forwarded(*h.stage, a)) << unreadable;
+    EXPECT_FALSE(a.clean->published_at.has_value()) << unreadable;
+  }
+  Article page = testing::HtmlArticle(
+      "<html><head><title>Ferry service resumes</title><meta property=\"article:published_time\" "
+      "content=\"2026-11-19T07:00:00Z\"></head><body><h1>Ferry service resumes</h1>" + kFerryHtml + "</body></html>");
+  page.meta["item_published"] = "2026-11-20T08:15:00Z";
+  ASSERT_TRUE(Forwarded(*h.stage, page));
+  ASSERT_TRUE(page.clean->published_at.has_value());
+  EXPECT_EQ(*page.clean->published_at, "2026-11-19T07:00:00Z");
 }
 
 }  // namespace
