@@ -228,6 +228,14 @@ class CleanStage final : public Stage {
         if (!one_line.empty()) page.title_hint = std::move(one_line);
       }
     }
+    // A feed item's title, when the page gives none: a feed-only item (the
+    // page could not be fetched: its body is the item's summary) had no title.
+    if (page.title_hint.empty()) {
+      if (auto it = a.meta.find("item_title"); it != a.meta.end() && !it->second.empty()) {
+        auto t = norm_.Normalize(it->second);
+        if (t.ok()) page.title_hint = OneLine(*t);
+      }
+    }
     page.published_stated = StatedDate(a, norm_);
     auto res = cleaner_->Clean(blocks, page, deadline);
     if (!res.ok()) return res.status();

@@ -397,5 +397,23 @@ TEST(CleanTitleDateTest, TheProducersDateDatesAPageThatStatesNone) {
   EXPECT_EQ(*page.clean->published_at, "2026-11-19T07:00:00Z");
 }
 
+// A feed-only item (its page could not be fetched; the body is the item's
+// summary) is titled by the feed item's title; it had none. A page's own
+// title wins.
+TEST(CleanTitleDateTest, AFeedItemsTitleTitlesAPageWithoutOne) {
+  CleanHarness h(testing::Given{{"learn_templates", "false"}});
+  ASSERT_TRUE(h.open_status.ok());
+  Article summary = testing::HtmlArticle(kFerryHtml);
+  summary.meta["item_title"] = "Ferry service\nresumes";
+  summary.meta["feed_only"] = "true";
+  ASSERT_TRUE(Forwarded(*h.stage, summary));
+  EXPECT_EQ(summary.clean->title, "Ferry service resumes");
+  Article page = testing::HtmlArticle("<html><head><title>Harbour ferry back on timetable</title></head><body>" +
+                                      kFerryHtml + "</body></html>");
+  page.meta["item_title"] = "Ferry service resumes";
+  ASSERT_TRUE(Forwarded(*h.stage, page));
+  EXPECT_EQ(page.clean->title, "Harbour ferry back on timetable");
+}
+
 }  // namespace
 }  // namespace newsflow
