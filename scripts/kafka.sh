@@ -70,8 +70,26 @@ install_jars() {
   command -v java >/dev/null || die "Java is missing: apt-get install default-jre-headless (scripts/setup.sh does)"
   echo "kafka.sh: resolving Apache Kafka's jars with Maven into $lib" >&2
   rm -rf "$lib.tmp"
-  mvn -B -q -f "$pom" dependency:copy-dependencies -DoutputDirectory="$lib.tmp" >&2 ||
-    die "Maven could not resolve $pom"
+  # The plugin by its full coordinates (the version pinned in the pom): the
+  # short "dependency:" prefix made Maven look the prefix up in Central's
+  # plugin-group metadata, and one failed look-up on a fresh Debian 13 root
+  # ("No plugin found for prefix 'dependency'") failed the whole set-up.
+  # A failed download is tried again twice (-U: Maven otherwise remembers a
+  # failure and does not ask again until its update interval has passed).
+  local plugin_version
+  plugin_version="$(sed -n '/<artifactId>maven-dependency-plugin</{n;s:.*<version>\(.*\)</version>.*:\1:p;}' "$pom")"
+  [[ -n "$plugin_version" ]] || die "no maven-dependency-plugin version in $pom"
+  local attempt
+  for attempt in 1 2 3; do
+    if mvn -B -q -f "$pom" $([[ $attempt -gt 1 ]] && echo -U) \
+        "org.apache.maven.plugins:maven-dependency-plugin:$plugin_version:copy-dependencies" \
+        -DincludeScope=runtime -DoutputDirectory="$lib.tmp" >&2; then
+      break
+    fi
+    [[ $attempt -lt 3 ]] || die "Maven could not resolve $pom (three attempts; its messages are above)"
+    echo "kafka.sh: Maven failed (attempt $attempt of 3); trying again in $((attempt * 10)) s" >&2
+    sleep $((attempt * 10))
+  done
   rm -rf "$lib"
   mv "$lib.tmp" "$lib"
   touch "$lib/.complete"
