@@ -17,6 +17,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 [[ "$(id -u)" == 0 ]] || { echo "SKIP: needs root (chroot)"; exit 77; }
 command -v mmdebstrap >/dev/null || { echo "SKIP: mmdebstrap is missing (Debian package mmdebstrap): image not tried"; exit 77; }
 [[ "$(dpkg --print-architecture)" == amd64 ]] || { echo "SKIP: not amd64"; exit 77; }
+# The root's /proc, /dev and /sys are mounted in a private mount namespace,
+# which the kernel refuses where / is no mount point (a plain chroot into a
+# folder: "cannot change root filesystem propagation"), as Install.Relocatable
+# skips there. It failed instead, after building the whole root.
+unshare -m --propagation private true 2>/dev/null ||
+  { echo "SKIP: no private mount namespace here (unshare -m --propagation private refused; / is no mount point?)"; exit 77; }
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/newsflow-image.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT

@@ -38,7 +38,9 @@ argv() {  # argv UNIT INSTANCE KEY [KEY=VALUE...] -> the global array A
   mapfile -d '' A < <(python3 "$here/unit_exec.py" "$units/$1" "$2" "$3" "${@:4}")
   ((${#A[@]})) || fail "no $3 in $1"
 }
-run_env=(env -i PATH=/usr/bin:/bin HOME="$tmp/home" NEWSFLOW_STATE_DIR="$state" NEWSFLOW_KAFKA_LIB="$NEWSFLOW_KAFKA_LIB")
+# TMPDIR kept: kafka.sh claims its ports in $TMPDIR (the run's, not /tmp's).
+run_env=(env -i PATH=/usr/bin:/bin HOME="$tmp/home" NEWSFLOW_STATE_DIR="$state" NEWSFLOW_KAFKA_LIB="$NEWSFLOW_KAFKA_LIB"
+  TMPDIR="${TMPDIR:-/tmp}")
 
 # The broker: newsflow-kafka.service's ExecStart, ports left to kafka.sh (a test must not take 9092).
 argv newsflow-kafka.service "" ExecStart
