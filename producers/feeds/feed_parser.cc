@@ -254,10 +254,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
   const xmlNode* root = xmlDocGetRootElement(doc->get());
   ParsedFeed feed;
   auto lang_attr = [](const xmlNode* n) {
-    xmlChar* l = xmlNodeGetLang(n);
-    std::string s = l ? Utf8OrReplaced(reinterpret_cast<const char*>(l)) : "";
-    xmlFree(l);
-    return s;
+    return Trim(Attr(n, "lang", reinterpret_cast<const char*>(XML_XML_NAMESPACE), kMaxShortFieldBytes));
   };
   auto push = [&](FeedItem item) {
     if (feed.items.size() >= max_items) return;

@@ -129,6 +129,41 @@ TEST(FeedsParserTest, BillionLaughsIsRefused) {
   }
 }
 
+// Many references to one large entity: no nesting, so libxml2's loop check
+// lets them through, and each was expanded where it was read (per field and
+// item in text; in full, by repeated concatenation, in attributes: a 1 MB
+// feed kept watch's thread busy for minutes, a 150 KB one made 500 MB of text).
+TEST(FeedsParserTest, ManyReferencesToALargeEntityAreRefused) {
+  const std::string decl = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY big \"" + std::string(50000, 'A') + "\">]>";
+  std::string refs;
+  for (int i = 0; i < 100; ++i) refs += "&big;";
+  const std::string in_text = decl + "<rss><channel><item><title>t</title><link>https://e.org/1</link><description>" +
+                              refs + "</description></item></channel></rss>";
+  auto text = ParseFeed(in_text, "https://e.org/");
+  ASSERT_FALSE(text.ok()) << text->items[0].summary.size();
+  EXPECT_EQ(text.status().code(), StatusCode::kRejected) << text.status().ToString();
+  const std::string in_attr = decl + "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>&big;</title><entry>"
+                              "<id>1</id><title>t</title><link href=\"" + refs + "\"/></entry></feed>";
+  auto attr = ParseFeed(in_attr, "https://e.org/");
+  ASSERT_FALSE(attr.ok());
+  EXPECT_EQ(attr.status().code(), StatusCode::kRejected) << attr.status().ToString();
+}
+
+// Entities a feed may declare for itself still read as before, in text and in
+// attributes (character references, predefined entities, xml:lang).
+TEST(FeedsParserTest, SmallDeclaredEntitiesExpandInTextAndAttributes) {
+  const char* xml = R"(<?xml version="1.0"?>
+<!DOCTYPE feed [<!ENTITY host "e.org">]>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><entry><id>1</id><title>a &amp; b &host;</title>
+<link rel="alternate" href="https://&host;/?x=1&amp;y=2&#38;z=&#x33;"/></entry></feed>)";
+  auto feed = ParseFeed(xml, "https://e.org/");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  EXPECT_EQ(feed->language, "fr");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "a & b e.org");
+  EXPECT_EQ(feed->items[0].link, "https://e.org/?x=1&y=2&z=3");
+}
+
 TEST(FeedsParserTest, DeclaredLatin1FeedBecomesUtf8) {
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><item><title>Caf\xE9</title>"
