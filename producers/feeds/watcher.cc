@@ -41,6 +41,13 @@ std::chrono::milliseconds BackoffDelay(int64_t failures, milliseconds initial, m
   return milliseconds(static_cast<int64_t>(d));
 }
 
+void FitShutdownInto(WatcherOptions& o, milliseconds stop_timeout) {
+  // A quarter for transfers (abandoned ones are found again on the next
+  // start), half for the flush, a quarter of margin for the save.
+  o.shutdown_grace = std::min(o.shutdown_grace, stop_timeout / 4);
+  o.flush_timeout = std::min(o.flush_timeout, stop_timeout / 2);
+}
+
 namespace {
 
 enum StatusClass { k2xx, k304, k3xx, k4xx, k5xx, kError, kClassCount };

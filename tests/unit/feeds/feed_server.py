@@ -12,6 +12,7 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   delay:MS (the file, answered after MS ms)
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
                   /page/same/... -> one fixed page whatever the rest of the path;
+                  /page/slow/MS/... -> a small HTML page, answered after MS ms;
                   /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1;
                   /page/big/N/... -> an HTML page of N bytes;
                   /page/enc/CODEC/... -> Arabic test text encoded with Python codec CODEC
@@ -97,6 +98,10 @@ class Handler(BaseHTTPRequestHandler):
             self.count()
             if path.startswith("/page/missing/"):
                 return self.send(404, b"gone", [("Content-Type", "text/html")])
+            if path.startswith("/page/slow/"):
+                time.sleep(int(path.split("/")[3]) / 1000.0)
+                return self.send(200, f"<html><body><p>Slow {path}</p></body></html>".encode(),
+                                 [("Content-Type", "text/html")])
             if path.startswith("/page/same/"):
                 return self.send(200, b"<html><body><p>One story, many URLs</p></body></html>",
                                  [("Content-Type", "text/html")])
