@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <deque>
 #include <filesystem>
@@ -69,6 +70,29 @@ std::string HostKey(const std::string& url) {
   std::string h = url.substr(b, e == std::string::npos ? std::string::npos : e - b);
   std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
   return h;
+}
+
+// Why a fetched page is no web page to publish as text/html, or "": a
+// media type other than text, HTML or XML (a PDF, an image, a video), or,
+// untyped (absent, application/octet-stream), bytes that are plainly binary.
+// Decoded as text, such a page became an "article" of mojibake.
+std::string NotAWebPage(const std::string& content_type, std::string_view body) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && std::isspace(static_cast<unsigned char>(type.back()))) type.pop_back();
+  type.erase(0, std::min(type.size(), type.find_first_not_of(" \t")));
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!type.empty() && type != "application/octet-stream") {
+    bool web = type.rfind("text/", 0) == 0 || type.find("html") != std::string::npos ||
+               type.find("xml") != std::string::npos;
+    return web ? std::string() : "not a web page: Content-Type " + type;
+  }
+  std::string_view head = body.substr(0, 1024);
+  // UTF-16 text has zero bytes too; its byte-order mark says so.
+  bool bom16 = head.rfind("\xFF\xFE", 0) == 0 || head.rfind("\xFE\xFF", 0) == 0;
+  if (head.rfind("%PDF-", 0) == 0 || (!bom16 && head.find('\0') != std::string_view::npos)) {
+    return "not a web page: binary content" + (type.empty() ? std::string() : " (" + type + ")");
+  }
+  return {};
 }
 
 int64_t UnixNow() {
@@ -615,6 +639,8 @@ struct Watcher::Impl {
       error = "HTTP " + std::to_string(r.http_status);
     } else if (r.body.empty()) {
       error = "empty page";
+    } else {
+      error = NotAWebPage(r.content_type, r.body);
     }
     PublishItem(f, inf.job, error.empty() ? &r : nullptr, error);
     --f.pending_pages;

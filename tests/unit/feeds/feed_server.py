@@ -13,6 +13,8 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
                   /page/same/... -> one fixed page whatever the rest of the path;
                   /page/slow/MS/... -> a small HTML page, answered after MS ms;
+                  /page/pdf/... -> a PDF (application/pdf); /page/png/... -> a PNG (image/png);
+                  /page/untyped/... -> a PDF's bytes with no Content-Type;
                   /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1;
                   /page/big/N/... -> an HTML page of N bytes;
                   /page/enc/CODEC/... -> Arabic test text encoded with Python codec CODEC
@@ -98,6 +100,11 @@ class Handler(BaseHTTPRequestHandler):
             self.count()
             if path.startswith("/page/missing/"):
                 return self.send(404, b"gone", [("Content-Type", "text/html")])
+            if path.startswith(("/page/pdf/", "/page/png/", "/page/untyped/")):
+                kind = path.split("/")[2]
+                magic = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" if kind == "png" else b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+                headers = {"pdf": [("Content-Type", "application/pdf")], "png": [("Content-Type", "image/png")]}
+                return self.send(200, magic + bytes(range(256)) * 8, headers.get(kind, []))
             if path.startswith("/page/slow/"):
                 time.sleep(int(path.split("/")[3]) / 1000.0)
                 return self.send(200, f"<html><body><p>Slow {path}</p></body></html>".encode(),

@@ -349,6 +349,40 @@ TEST_F(WatchTest, UnfetchablePagesStillPublishTheFeedContent) {
   }
 }
 
+// A PDF, an image, or untyped binary bytes behind an item's link is no web
+// page: the item is published from the feed, with the reason. Decoded as
+// text, such pages became text/html "articles" of mojibake (GB18030 for a PDF).
+TEST_F(WatchTest, NonHtmlPagesArePublishedFeedOnlyWithTheReason) {
+  std::vector<TestItem> items = {{"pdf", server_->Url("/page/pdf/1"), "Pdf", "pdf summary"},
+                                 {"png", server_->Url("/page/png/1"), "Png", "png summary"},
+                                 {"bin", server_->Url("/page/untyped/1"), "Untyped", "untyped summary"},
+                                 {"html", PageUrl("h1"), "Html", "html summary"}};
+  WriteFile(dir_ + "/b.xml", testing::Rss(items));
+  WriteFeeds({"b"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  bool published = WaitFor([&] { return sink.Size() >= 4; });
+  run->Stop();
+  ASSERT_TRUE(published);
+  std::map<std::string, std::string> errors;
+  for (const auto& a : sink.Articles()) {
+    const std::string& title = a.meta.at("item_title");
+    errors[title] = a.meta.count("page_error") ? a.meta.at("page_error") : "";
+    if (title == "Html") {
+      EXPECT_EQ(a.meta.at("feed_only"), "false");
+    } else {
+      EXPECT_EQ(a.meta.at("feed_only"), "true") << title;
+      EXPECT_EQ(a.body, items[title == "Pdf" ? 0 : title == "Png" ? 1 : 2].summary);
+    }
+  }
+  EXPECT_EQ(errors, (std::map<std::string, std::string>{
+                        {"Html", ""},
+                        {"Pdf", "not a web page: Content-Type application/pdf"},
+                        {"Png", "not a web page: Content-Type image/png"},
+                        {"Untyped", "not a web page: binary content"}}));
+}
+
 TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
   std::vector<TestItem> items = {{"s1", server_->Url("/page/same/1"), "Same", "x"},
                                  {"s2", server_->Url("/page/same/2"), "Same", "x"},
