@@ -199,6 +199,9 @@ struct Feed {
   std::string new_etag, new_last_modified;
   std::string language;    // feed-level <language>, used when no lang_hint
   int64_t overdue_s = 0;   // > 0: late by more than its interval (status, metric)
+  // A feed removed by a reload and listed again is a new one: pages of the
+  // old one still in flight must not count against its pending_pages.
+  uint64_t generation = 0;
 };
 
 struct PageJob {
@@ -206,6 +209,7 @@ struct PageJob {
   FeedItem item;
   std::vector<uint64_t> keys;
   std::string host;  // of item.link
+  uint64_t feed_generation = 0;
 };
 
 struct HostState {
@@ -236,6 +240,7 @@ struct Watcher::Impl {
   std::unordered_map<std::string, HostState> hosts;
   std::unordered_map<uint64_t, InFlight> inflight;
   uint64_t next_tag = 1;
+  uint64_t next_generation = 1;
   std::mt19937_64 rng;
   struct timespec feeds_mtime {};
   off_t feeds_size = -1;
@@ -313,6 +318,7 @@ struct Watcher::Impl {
         if (cfg.interval < f.cfg.interval) f.next_poll = std::min(f.next_poll, now + cfg.interval);
       } else {
         f.next_poll = now;
+        f.generation = next_generation++;
       }
       f.cfg = std::move(cfg);
       f.host = HostKey(f.cfg.url);
@@ -328,6 +334,13 @@ struct Watcher::Impl {
     for (const auto& [url, f] : feeds) {
       if (next.count(url) == 0) store.EraseFeed(url);
     }
+    // Their queued pages go too, keys and all: a feed no longer listed is not
+    // fetched from, and listed again, its first poll finds those items new.
+    std::erase_if(pages, [&](const PageJob& p) {
+      if (next.count(p.feed_url) != 0) return false;
+      for (uint64_t k : p.keys) pending_keys.erase(k);
+      return true;
+    });
     for (const auto& [url, f] : next) {
       if (feeds.count(url) == 0) store.MarkDirty();
     }
@@ -538,10 +551,16 @@ struct Watcher::Impl {
         for (uint64_t k : keys) store.Touch(k);  // keeps listed items from eviction
         continue;
       }
-      if (pending) continue;
+      if (pending) {
+        // Another feed's page (or this feed's from before a reload) holds
+        // the item. Should that one not be published, nothing here would
+        // find it again: keep this response's validators uncommitted.
+        f.commit_ok = false;
+        continue;
+      }
       ++fresh;
       for (uint64_t k : keys) pending_keys.insert(k);
-      PageJob job{f.cfg.url, std::move(*item), std::move(keys), {}};
+      PageJob job{f.cfg.url, std::move(*item), std::move(keys), {}, f.generation};
       job.host = HostKey(job.item.link);
       if (opt.fetch_pages && !job.item.link.empty()) {
         ++f.pending_pages;
@@ -643,6 +662,8 @@ struct Watcher::Impl {
       error = NotAWebPage(r.content_type, r.body);
     }
     PublishItem(f, inf.job, error.empty() ? &r : nullptr, error);
+    // Listed again since this page was queued: its new poll did not count it.
+    if (inf.job.feed_generation != f.generation) return;
     --f.pending_pages;
     CommitIfDone(f);
   }

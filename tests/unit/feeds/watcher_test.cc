@@ -443,6 +443,54 @@ TEST_F(WatchTest, ReloadPicksUpNewFeedsWithoutRestart) {
   EXPECT_EQ(sink.Size(), 4u);
 }
 
+// A feed taken off the list while its pages wait, then listed again: its
+// new poll skipped the items still queued from before, and saved the feed's
+// ETag although they were never published (the queue went on fetching the
+// pages of a feed no longer listed; a stop dropped the rest). The next start
+// got 304s: those items were lost until the feed changed.
+TEST_F(WatchTest, FeedRemovedAndListedAgainWhileItsPagesWaitLosesNothing) {
+  // Pages on another host name than the feed: the feed's host stays free
+  // while the pages wait their turn, one at a time.
+  const std::string pages = "http://localhost:" + std::to_string(server_->port()) + "/page/slow/3000/";
+  std::vector<TestItem> items = {{"r1", pages + "r1", "R1", "s1"}, {"r2", pages + "r2", "R2", "s2"},
+                                 {"r3", pages + "r3", "R3", "s3"}};
+  WriteFile(dir_ + "/r.xml", testing::Rss(items));
+  WriteFeeds({"r"});
+  WatcherOptions o = Options();
+  o.per_host_concurrency = 1;
+  o.request_timeout = milliseconds(10000);  // the pages take 3 s
+  o.shutdown_grace = milliseconds(5000);
+  std::set<std::string> titles;
+  {
+    MemorySink sink;
+    auto run = Start(sink, o);
+    ASSERT_TRUE(run);
+    ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/page/slow/3000/r3").requests >= 1; }));
+    WriteFile(dir_ + "/feeds.yaml", "feeds: []\n");
+    run->w->Reload();
+    ASSERT_TRUE(WaitFor([&] { return run->w->StatusRows().empty(); }));
+    WriteFeeds({"r"});
+    run->w->Reload();
+    bool polled = WaitFor([&] { return Row(*run, "r").health == "ok"; });
+    run->Stop();
+    ASSERT_TRUE(polled);
+    ASSERT_TRUE(run->result.ok()) << run->result.ToString();
+    titles = Titles(sink.Articles());
+  }
+  // The next start publishes whatever the first did not.
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  WaitFor([&] {
+    std::set<std::string> all = titles;
+    for (const auto& t : Titles(sink.Articles())) all.insert(t);
+    return all.size() >= 3;
+  });
+  run->Stop();
+  for (const auto& t : Titles(sink.Articles())) titles.insert(t);
+  EXPECT_EQ(titles, (std::set<std::string>{"R1", "R2", "R3"}));
+}
+
 // Issue 13 #10: by default nothing on loopback / private addresses is
 // fetched; the feed's status and the item's page_error say why.
 TEST_F(WatchTest, LoopbackAndPrivateTargetsAreRefusedByDefault) {
