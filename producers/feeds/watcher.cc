@@ -535,12 +535,25 @@ struct Watcher::Impl {
     f.new_etag = r.etag;
     f.new_last_modified = r.last_modified;
     int64_t fresh = 0;
+    // A GUID this response gives to items with different links identifies
+    // none of them (a CMS that writes one id for every item): as a key, the
+    // first item's would have made every other one "seen", silently.
+    std::map<std::string_view, std::string_view> link_of_guid;
+    std::set<std::string_view> shared_guids;
+    for (const FeedItem& item : parsed->items) {
+      if (item.guid.empty() || item.link.empty()) continue;
+      auto [at, inserted] = link_of_guid.emplace(item.guid, item.link);
+      if (!inserted && at->second != item.link) shared_guids.insert(item.guid);
+    }
+    std::unordered_set<uint64_t> queued_here;
     // Feeds list newest first; publish oldest first.
     for (auto item = parsed->items.rbegin(); item != parsed->items.rend(); ++item) {
       std::vector<uint64_t> keys;
       std::string canonical = item->link.empty() ? std::string() : CanonicalUrl(item->link);
       if (!canonical.empty()) keys.push_back(DedupeKey("u", canonical));
-      if (!item->guid.empty()) keys.push_back(DedupeKey("g", f.cfg.url + "\n" + item->guid));
+      if (!item->guid.empty() && (canonical.empty() || shared_guids.count(item->guid) == 0)) {
+        keys.push_back(DedupeKey("g", f.cfg.url + "\n" + item->guid));
+      }
       if (keys.empty()) keys.push_back(DedupeKey("t", f.cfg.url + "\n" + item->title));
       bool seen = false, pending = false;
       for (uint64_t k : keys) {
@@ -554,12 +567,15 @@ struct Watcher::Impl {
       if (pending) {
         // Another feed's page (or this feed's from before a reload) holds
         // the item. Should that one not be published, nothing here would
-        // find it again: keep this response's validators uncommitted.
-        f.commit_ok = false;
+        // find it again: keep this response's validators uncommitted. (An
+        // item this response lists twice is its own: its page decides.)
+        bool own = std::any_of(keys.begin(), keys.end(), [&](uint64_t k) { return queued_here.count(k) != 0; });
+        if (!own) f.commit_ok = false;
         continue;
       }
       ++fresh;
       for (uint64_t k : keys) pending_keys.insert(k);
+      queued_here.insert(keys.begin(), keys.end());
       PageJob job{f.cfg.url, std::move(*item), std::move(keys), {}, f.generation};
       job.host = HostKey(job.item.link);
       if (opt.fetch_pages && !job.item.link.empty()) {

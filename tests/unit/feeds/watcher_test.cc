@@ -383,6 +383,30 @@ TEST_F(WatchTest, NonHtmlPagesArePublishedFeedOnlyWithTheReason) {
                         {"Untyped", "not a web page: binary content"}}));
 }
 
+// A feed that gives every item the same GUID: each item with its own link
+// is its own article. The GUID was a dedupe key, so the first item made all
+// the others "seen": never published, nothing logged or counted.
+TEST_F(WatchTest, ItemsSharingOneGuidWithDifferentLinksAreEachPublished) {
+  std::vector<TestItem> items = {{"same", PageUrl("g1"), "G1", "s"},
+                                 {"same", PageUrl("g2"), "G2", "s"},
+                                 {"same", PageUrl("g3"), "G3", "s"},
+                                 {"own", PageUrl("g1"), "G1 again", "s"}};  // same link: the same article
+  WriteFile(dir_ + "/g.xml", testing::Rss(items));
+  WriteFeeds({"g"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  WaitFor([&] { return sink.Size() >= 3; });
+  // Polled again (a 304 after the commit): nothing twice.
+  int nm = server_->StatsFor("/feed/g.xml").not_modified;
+  bool polled = WaitFor([&] { return server_->StatsFor("/feed/g.xml").not_modified > nm; });
+  run->Stop();
+  ASSERT_TRUE(polled);
+  std::multiset<std::string> links;
+  for (const auto& a : sink.Articles()) links.insert(a.url.value_or(""));
+  EXPECT_EQ(links, (std::multiset<std::string>{PageUrl("g1"), PageUrl("g2"), PageUrl("g3")}));
+}
+
 TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
   std::vector<TestItem> items = {{"s1", server_->Url("/page/same/1"), "Same", "x"},
                                  {"s2", server_->Url("/page/same/2"), "Same", "x"},
