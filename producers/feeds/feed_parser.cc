@@ -53,6 +53,7 @@ void SetPublishedIfEmpty(FeedItem& item, const xmlNode* n) {
 FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
   FeedItem item;
   item.guid = Attr(it, "about");  // rdf:about (RSS 1.0); <guid> wins below
+  std::string guid_link;
   for (const xmlNode* c = it->children; c != nullptr; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     std::string_view ns = NsOf(c);
@@ -62,10 +63,11 @@ FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
       item.link = ResolveUrl(base, Short(c));
     } else if (NameIs(c, "guid")) {
       item.guid = Short(c);
-      // isPermaLink defaults to true: the guid is then the article's URL.
-      if (item.link.empty() && Attr(c, "isPermaLink") != "false") {
-        item.link = ResolveUrl(base, item.guid);
-      }
+      // isPermaLink defaults to true: the guid is then the article's URL,
+      // used when the item has no <link>. A <guid> before the <link> took
+      // its place: `<guid>12345</guid>` (an id, permalink by omission) sent
+      // the item to https://site/feed/12345 instead of its page.
+      guid_link = Attr(c, "isPermaLink") != "false" ? ResolveUrl(base, item.guid) : std::string();
     } else if (NameIs(c, "description")) {
       item.summary = Long(c);
     } else if (NameIs(c, "encoded") && ns.find("content") != std::string_view::npos) {
@@ -76,6 +78,7 @@ FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
       SetPublishedIfEmpty(item, c);
     }
   }
+  if (item.link.empty()) item.link = std::move(guid_link);
   return item;
 }
 

@@ -87,6 +87,29 @@ TEST(FeedsParserTest, NewsSitemap) {
   EXPECT_EQ(feed->items[0].published, "2026-11-23T00:00:00Z");
 }
 
+// The item's <link> is its page, wherever its <guid> stands; a permalink
+// guid is the page only when there is no <link>. A guid before the link took
+// its place: an id such as 12345 (permalink by omission) became
+// https://e.org/12345, fetched (a 404) instead of the article.
+TEST(FeedsParserTest, LinkWinsOverAPermalinkGuidBeforeIt) {
+  const char* xml = R"(<rss version="2.0"><channel>
+<item><guid>12345</guid><link>https://e.org/news/story-1</link><title>a</title></item>
+<item><guid>https://e.org/?p=2</guid><link>https://e.org/news/story-2</link><title>b</title></item>
+<item><link>https://e.org/news/story-3</link><guid>https://e.org/?p=3</guid><title>c</title></item>
+<item><guid>https://e.org/?p=4</guid><title>d</title></item>
+<item><guid isPermaLink="false">https://e.org/?p=5</guid><title>e</title></item>
+</channel></rss>)";
+  auto feed = ParseFeed(xml, "https://e.org/feed");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  ASSERT_EQ(feed->items.size(), 5u);
+  EXPECT_EQ(feed->items[0].link, "https://e.org/news/story-1");
+  EXPECT_EQ(feed->items[0].guid, "12345");
+  EXPECT_EQ(feed->items[1].link, "https://e.org/news/story-2");
+  EXPECT_EQ(feed->items[2].link, "https://e.org/news/story-3");
+  EXPECT_EQ(feed->items[3].link, "https://e.org/?p=4");  // no <link>: the permalink guid
+  EXPECT_EQ(feed->items[4].link, "");
+}
+
 TEST(FeedsParserTest, GarbageAndNonFeedsAreCorrupt) {
   EXPECT_EQ(ParseFeed("\x01\x02 not <xml> &&&", "https://e.org/").status().code(), StatusCode::kCorrupt);
   EXPECT_EQ(ParseFeed("", "https://e.org/").status().code(), StatusCode::kCorrupt);
