@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "charset.h"
 #include "newsflow/text.h"
 #include "xml_safe.h"
 
@@ -252,6 +253,20 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_vie
 
 Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
                              std::string_view encoding_hint, size_t max_items) {
+  // A document that declares no encoding, served without one (or as UTF-8),
+  // and is not UTF-8 (a legacy Arabic feed in windows-1256): libxml2 read it
+  // as UTF-8 and every letter of its titles and summaries became U+FFFD.
+  // Its charset is detected as a page's is (charset.h).
+  std::string decoded;
+  std::string hint(encoding_hint);
+  for (char& c : hint) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if ((hint.empty() || hint == "utf-8" || hint == "utf8") && !XmlDeclaresEncoding(bytes) && !IsValidUtf8(bytes)) {
+    if (auto d = DecodeToUtf8(bytes, ""); d.ok()) {
+      decoded = std::move(d->utf8);
+      bytes = decoded;
+      encoding_hint = "UTF-8";
+    }
+  }
   auto doc = ReadUntrustedXml(bytes, encoding_hint);
   if (!doc.ok()) return doc.status();
   const xmlNode* root = xmlDocGetRootElement(doc->get());

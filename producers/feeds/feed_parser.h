@@ -38,7 +38,9 @@ struct ParsedFeed {
 };
 
 // Parses one feed document. `feed_url` resolves relative links;
-// `encoding_hint` is the HTTP charset (used when the document declares none).
+// `encoding_hint` is the HTTP charset (used when the document declares none);
+// an undeclared document that is not UTF-8 while the hint is absent or UTF-8
+// is decoded by charset detection (charset.h) first.
 // Errors: kCorrupt (not XML / not a feed), kRejected (entity expansion refused).
 Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
                              std::string_view encoding_hint = {}, size_t max_items = 1000);

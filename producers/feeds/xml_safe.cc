@@ -123,6 +123,8 @@ const xmlAttr* FindAttr(const xmlNode* node, const char* name, const char* ns_hr
 
 }  // namespace
 
+bool XmlDeclaresEncoding(std::string_view bytes) { return DeclaresEncoding(bytes); }
+
 Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint) {
   InitOnce();
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return Status::TooLarge("xml document over 2 GiB");

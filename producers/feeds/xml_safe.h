@@ -32,6 +32,10 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 // references that would add more text than the document holds (over 1 MiB).
 Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint = {});
 
+// Whether `bytes` says its own encoding: a byte-order mark, or encoding= in
+// the XML declaration.
+bool XmlDeclaresEncoding(std::string_view bytes);
+
 // Concatenated text of `node` and its descendants (CDATA included), at most
 // `max_bytes` bytes, cut on a character boundary. Internal entity references
 // are expanded from their declared literal text without recursion; external

@@ -196,6 +196,34 @@ TEST(FeedsParserTest, DeclaredLatin1FeedBecomesUtf8) {
   EXPECT_EQ(feed->items[0].title, "Caf\xC3\xA9");
 }
 
+// A windows-1256 feed that says nothing of its encoding (no declaration,
+// no HTTP charset, or a wrong utf-8 one) was read as UTF-8: every Arabic
+// letter of its titles became U+FFFD. Its charset is detected, as a page's is.
+TEST(FeedsParserTest, UndeclaredLegacyArabicFeedIsDetected) {
+  // "ذهب الولد إلى السوق" in windows-1256.
+  const std::string title_1256 = "\xD0\xE5\xC8 \xC7\xE1\xE6\xE1\xCF \xC5\xE1\xEC \xC7\xE1\xD3\xE6\xDE";
+  const std::string title_utf8 =
+      "\xD8\xB0\xD9\x87\xD8\xA8 \xD8\xA7\xD9\x84\xD9\x88\xD9\x84\xD8\xAF \xD8\xA5\xD9\x84\xD9\x89 "
+      "\xD8\xA7\xD9\x84\xD8\xB3\xD9\x88\xD9\x82";
+  std::string xml = "<rss version=\"2.0\"><channel><title>" + title_1256 + "</title>";
+  for (int i = 0; i < 3; ++i) {
+    xml += "<item><title>" + title_1256 + "</title><link>https://e.org/" + std::to_string(i) +
+           "</link><description>" + title_1256 + " " + title_1256 + "</description></item>";
+  }
+  xml += "</channel></rss>";
+  for (const char* hint : {"", "utf-8"}) {
+    auto feed = ParseFeed(xml, "https://e.org/", hint);
+    ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+    ASSERT_EQ(feed->items.size(), 3u);
+    EXPECT_EQ(feed->items[0].title, title_utf8) << hint;
+    EXPECT_EQ(feed->title, title_utf8) << hint;
+  }
+  // Declared, it was and is read as declared.
+  auto declared = ParseFeed("<?xml version=\"1.0\" encoding=\"windows-1256\"?>" + xml, "https://e.org/");
+  ASSERT_TRUE(declared.ok()) << declared.status().ToString();
+  EXPECT_EQ(declared->items[0].title, title_utf8);
+}
+
 TEST(FeedsParserTest, Rfc822Dates) {
   auto fmt = [](const char* s) {
     auto t = ParseRfc822(s);
