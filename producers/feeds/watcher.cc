@@ -609,8 +609,11 @@ struct Watcher::Impl {
         if (decoded->charset != "UTF-8") a.meta["source_charset"] = decoded->charset;
         // Title + page: the same story under another URL (syndication,
         // shorteners) is caught, while a consent or paywall page served
-        // for every link does not swallow all items after the first.
-        content_key = DedupeKey("c", item.title + "\n" + a.body);
+        // for every link does not swallow all items after the first. An
+        // untitled item (a news sitemap without <news:title>) has only its
+        // link to tell such a page apart: with "" for a title, every item
+        // after the first behind one wall page was dropped, unlogged.
+        content_key = DedupeKey("c", (item.title.empty() ? item.link : item.title) + "\n" + a.body);
       } else {
         page = nullptr;
       }

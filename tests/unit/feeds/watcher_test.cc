@@ -425,6 +425,28 @@ TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
   EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Same", "Other"}));
 }
 
+// Untitled items (a news sitemap without <news:title>) behind one consent
+// page: each is its own article. The content key was "" + page, so the first
+// made every later one a "same story" and they were dropped, unlogged.
+TEST_F(WatchTest, UntitledItemsBehindOneWallPageAreEachPublished) {
+  std::string xml = "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">";
+  for (int i = 1; i <= 3; ++i) xml += "<url><loc>" + server_->Url("/page/same/" + std::to_string(i)) + "</loc></url>";
+  WriteFile(dir_ + "/m.xml", xml + "</urlset>");
+  WriteFeeds({"m"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  WaitFor([&] { return sink.Size() >= 3; });
+  int nm = server_->StatsFor("/feed/m.xml").not_modified;
+  bool polled = WaitFor([&] { return server_->StatsFor("/feed/m.xml").not_modified > nm; });
+  run->Stop();
+  ASSERT_TRUE(polled);
+  std::set<std::string> urls;
+  for (const auto& a : sink.Articles()) urls.insert(a.url.value_or(""));
+  EXPECT_EQ(sink.Size(), 3u);
+  EXPECT_EQ(urls.size(), 3u);
+}
+
 TEST_F(WatchTest, PolitenessDelaySpacesRequestsToOneHost) {
   WriteFeed("a", {"a1", "a2", "a3", "a4"});
   WriteFeeds({"a"});
