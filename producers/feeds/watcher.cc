@@ -538,8 +538,9 @@ struct Watcher::Impl {
     // A GUID this response gives to items with different links identifies
     // none of them (a CMS that writes one id for every item): as a key, the
     // first item's would have made every other one "seen", silently.
-    std::map<std::string_view, std::string_view> link_of_guid;
-    std::set<std::string_view> shared_guids;
+    // (Copies, not views: the loop below moves the items out.)
+    std::map<std::string, std::string> link_of_guid;
+    std::set<std::string> shared_guids;
     for (const FeedItem& item : parsed->items) {
       if (item.guid.empty() || item.link.empty()) continue;
       auto [at, inserted] = link_of_guid.emplace(item.guid, item.link);
