@@ -267,7 +267,8 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
       encoding_hint = "UTF-8";
     }
   }
-  auto doc = ReadUntrustedXml(bytes, encoding_hint);
+  bool cut_short = false;
+  auto doc = ReadUntrustedXml(bytes, encoding_hint, &cut_short);
   if (!doc.ok()) return doc.status();
   const xmlNode* root = xmlDocGetRootElement(doc->get());
   ParsedFeed feed;
@@ -313,6 +314,8 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
     return Status::Corrupt("not a feed: root element <" +
                            std::string(reinterpret_cast<const char*>(root->name)) + ">");
   }
+  feed.cut_short = cut_short;
+  if (cut_short && !feed.items.empty()) feed.items.pop_back();
   return feed;
 }
 

@@ -35,6 +35,9 @@ struct ParsedFeed {
   std::string title;
   std::string language;  // channel <language> / xml:lang, else ""
   std::vector<FeedItem> items;  // document order, at most max_items
+  // The document ended early (truncated, or libxml2 stopped): items after the
+  // cut are missing, and the last one read, likely incomplete, is left out.
+  bool cut_short = false;
 };
 
 // Parses one feed document. `feed_url` resolves relative links;

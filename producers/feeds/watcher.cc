@@ -534,6 +534,15 @@ struct Watcher::Impl {
     f.language = parsed->language;
     f.new_etag = r.etag;
     f.new_last_modified = r.last_modified;
+    if (parsed->cut_short) {
+      // What it has is published; its validators must not be recorded, or
+      // the next polls get 304s for the whole document and the items after
+      // the cut are never read (a transfer cut short looks complete when the
+      // server closes the connection to end it).
+      f.commit_ok = false;
+      spdlog::warn("watch: feed {} ({}) ended early (truncated or unreadable past a point): {} items read; "
+                   "polled again in full", f.cfg.source, f.cfg.url, parsed->items.size());
+    }
     int64_t fresh = 0;
     // A GUID this response gives to items with different links identifies
     // none of them (a CMS that writes one id for every item): as a key, the

@@ -125,7 +125,7 @@ const xmlAttr* FindAttr(const xmlNode* node, const char* name, const char* ns_hr
 
 bool XmlDeclaresEncoding(std::string_view bytes) { return DeclaresEncoding(bytes); }
 
-Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint) {
+Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint, bool* cut_short) {
   InitOnce();
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return Status::TooLarge("xml document over 2 GiB");
   std::string enc;
@@ -140,6 +140,11 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
   xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes.data(), static_cast<int>(bytes.size()), nullptr,
                                     enc.empty() ? nullptr : enc.c_str(), options);
   std::string err;
+  if (cut_short != nullptr) {
+    // Recovery goes on past most slips; these two end the document early.
+    const xmlError* e = xmlCtxtGetLastError(ctxt);
+    *cut_short = ctxt->disableSAX != 0 || (e != nullptr && e->code == XML_ERR_TAG_NOT_FINISHED);
+  }
   if (const xmlError* e = xmlCtxtGetLastError(ctxt); e != nullptr && e->message != nullptr) {
     err = e->message;
     while (!err.empty() && std::isspace(static_cast<unsigned char>(err.back()))) err.pop_back();

@@ -30,7 +30,10 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 // the document itself declares none (no BOM, no encoding= in the declaration).
 // kRejected for external entities, entity loops, and internal entity
 // references that would add more text than the document holds (over 1 MiB).
-Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint = {});
+// `cut_short`, when given, is set when the document ended early: cut off in
+// an open element (a truncated transfer) or a parse libxml2 stopped (depth).
+Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint = {},
+                                   bool* cut_short = nullptr);
 
 // Whether `bytes` says its own encoding: a byte-order mark, or encoding= in
 // the XML declaration.

@@ -9,7 +9,9 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   huge (50 MB, no Content-Length) | redirect (endless) |
                   bomb (gzip: 64 MiB of zeros in ~64 KiB) | gzip (the file, gzip-encoded) |
                   live:P (generated: a new item every P ms, links carry ?created=<unix ms>) |
-                  delay:MS (the file, answered after MS ms)
+                  delay:MS (the file, answered after MS ms) |
+                  truncate:N (the file's first N bytes, with the whole file's ETag, then the
+                  connection closed: a transfer cut short that looks complete)
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
                   /page/same/... -> one fixed page whatever the rest of the path;
                   /page/slow/MS/... -> a small HTML page, answered after MS ms;
@@ -197,6 +199,15 @@ class Handler(BaseHTTPRequestHandler):
             self.count(not_modified=True)
             return self.send(304, b"", [("ETag", etag)])
         self.count()
+        if mode.startswith("truncate:"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("ETag", etag)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body[:int(mode.split(":")[1])])
+            self.close_connection = True
+            return
         headers = [("Content-Type", "application/rss+xml; charset=utf-8"), ("ETag", etag)]
         if mode == "gzip" and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body)
