@@ -1701,6 +1701,10 @@ int RunWatch(const CommonOptions& c, const WatchOptions& o) {
   wo.politeness_delay = std::chrono::milliseconds(o.politeness_ms);
   wo.fetch_pages = o.fetch_pages;
   wo.allow_private_addresses = o.allow_private_addresses;
+  // Its 15 s for transfers in flight and 30 s for the flush outlasted a
+  // shorter --stop-timeout: a stop during a slow page ended in the forced
+  // exit, without the state save.
+  feeds::FitShutdownInto(wo, std::chrono::seconds(c.stop_timeout_s));
   auto w = feeds::Watcher::Create(wo, *sink, (*metrics)->registry());
   if (!w.ok()) return Fail(w.status());
   g_watcher = w->get();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "charset.h"
 #include "newsflow/text.h"
 #include "xml_safe.h"
 
@@ -53,6 +54,7 @@ void SetPublishedIfEmpty(FeedItem& item, const xmlNode* n) {
 FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
   FeedItem item;
   item.guid = Attr(it, "about");  // rdf:about (RSS 1.0); <guid> wins below
+  std::string guid_link;
   for (const xmlNode* c = it->children; c != nullptr; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     std::string_view ns = NsOf(c);
@@ -62,10 +64,11 @@ FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
       item.link = ResolveUrl(base, Short(c));
     } else if (NameIs(c, "guid")) {
       item.guid = Short(c);
-      // isPermaLink defaults to true: the guid is then the article's URL.
-      if (item.link.empty() && Attr(c, "isPermaLink") != "false") {
-        item.link = ResolveUrl(base, item.guid);
-      }
+      // isPermaLink defaults to true: the guid is then the article's URL,
+      // used when the item has no <link>. A <guid> before the <link> took
+      // its place: `<guid>12345</guid>` (an id, permalink by omission) sent
+      // the item to https://site/feed/12345 instead of its page.
+      guid_link = Attr(c, "isPermaLink") != "false" ? ResolveUrl(base, item.guid) : std::string();
     } else if (NameIs(c, "description")) {
       item.summary = Long(c);
     } else if (NameIs(c, "encoded") && ns.find("content") != std::string_view::npos) {
@@ -76,6 +79,7 @@ FeedItem ParseRssItem(const xmlNode* it, std::string_view base) {
       SetPublishedIfEmpty(item, c);
     }
   }
+  if (item.link.empty()) item.link = std::move(guid_link);
   return item;
 }
 
@@ -249,15 +253,27 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc822(std::string_vie
 
 Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
                              std::string_view encoding_hint, size_t max_items) {
-  auto doc = ReadUntrustedXml(bytes, encoding_hint);
+  // A document that declares no encoding, served without one (or as UTF-8),
+  // and is not UTF-8 (a legacy Arabic feed in windows-1256): libxml2 read it
+  // as UTF-8 and every letter of its titles and summaries became U+FFFD.
+  // Its charset is detected as a page's is (charset.h).
+  std::string decoded;
+  std::string hint(encoding_hint);
+  for (char& c : hint) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if ((hint.empty() || hint == "utf-8" || hint == "utf8") && !XmlDeclaresEncoding(bytes) && !IsValidUtf8(bytes)) {
+    if (auto d = DecodeToUtf8(bytes, ""); d.ok()) {
+      decoded = std::move(d->utf8);
+      bytes = decoded;
+      encoding_hint = "UTF-8";
+    }
+  }
+  bool cut_short = false;
+  auto doc = ReadUntrustedXml(bytes, encoding_hint, &cut_short);
   if (!doc.ok()) return doc.status();
   const xmlNode* root = xmlDocGetRootElement(doc->get());
   ParsedFeed feed;
   auto lang_attr = [](const xmlNode* n) {
-    xmlChar* l = xmlNodeGetLang(n);
-    std::string s = l ? Utf8OrReplaced(reinterpret_cast<const char*>(l)) : "";
-    xmlFree(l);
-    return s;
+    return Trim(Attr(n, "lang", reinterpret_cast<const char*>(XML_XML_NAMESPACE), kMaxShortFieldBytes));
   };
   auto push = [&](FeedItem item) {
     if (feed.items.size() >= max_items) return;
@@ -298,6 +314,8 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
     return Status::Corrupt("not a feed: root element <" +
                            std::string(reinterpret_cast<const char*>(root->name)) + ">");
   }
+  feed.cut_short = cut_short;
+  if (cut_short && !feed.items.empty()) feed.items.pop_back();
   return feed;
 }
 

@@ -35,10 +35,15 @@ struct ParsedFeed {
   std::string title;
   std::string language;  // channel <language> / xml:lang, else ""
   std::vector<FeedItem> items;  // document order, at most max_items
+  // The document ended early (truncated, or libxml2 stopped): items after the
+  // cut are missing, and the last one read, likely incomplete, is left out.
+  bool cut_short = false;
 };
 
 // Parses one feed document. `feed_url` resolves relative links;
-// `encoding_hint` is the HTTP charset (used when the document declares none).
+// `encoding_hint` is the HTTP charset (used when the document declares none);
+// an undeclared document that is not UTF-8 while the hint is absent or UTF-8
+// is decoded by charset detection (charset.h) first.
 // Errors: kCorrupt (not XML / not a feed), kRejected (entity expansion refused).
 Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
                              std::string_view encoding_hint = {}, size_t max_items = 1000);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <deque>
 #include <filesystem>
@@ -41,6 +42,13 @@ std::chrono::milliseconds BackoffDelay(int64_t failures, milliseconds initial, m
   return milliseconds(static_cast<int64_t>(d));
 }
 
+void FitShutdownInto(WatcherOptions& o, milliseconds stop_timeout) {
+  // A quarter for transfers (abandoned ones are found again on the next
+  // start), half for the flush, a quarter of margin for the save.
+  o.shutdown_grace = std::min(o.shutdown_grace, stop_timeout / 4);
+  o.flush_timeout = std::min(o.flush_timeout, stop_timeout / 2);
+}
+
 namespace {
 
 enum StatusClass { k2xx, k304, k3xx, k4xx, k5xx, kError, kClassCount };
@@ -62,6 +70,29 @@ std::string HostKey(const std::string& url) {
   std::string h = url.substr(b, e == std::string::npos ? std::string::npos : e - b);
   std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
   return h;
+}
+
+// Why a fetched page is no web page to publish as text/html, or "": a
+// media type other than text, HTML or XML (a PDF, an image, a video), or,
+// untyped (absent, application/octet-stream), bytes that are plainly binary.
+// Decoded as text, such a page became an "article" of mojibake.
+std::string NotAWebPage(const std::string& content_type, std::string_view body) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && std::isspace(static_cast<unsigned char>(type.back()))) type.pop_back();
+  type.erase(0, std::min(type.size(), type.find_first_not_of(" \t")));
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!type.empty() && type != "application/octet-stream") {
+    bool web = type.rfind("text/", 0) == 0 || type.find("html") != std::string::npos ||
+               type.find("xml") != std::string::npos;
+    return web ? std::string() : "not a web page: Content-Type " + type;
+  }
+  std::string_view head = body.substr(0, 1024);
+  // UTF-16 text has zero bytes too; its byte-order mark says so.
+  bool bom16 = head.rfind("\xFF\xFE", 0) == 0 || head.rfind("\xFE\xFF", 0) == 0;
+  if (head.rfind("%PDF-", 0) == 0 || (!bom16 && head.find('\0') != std::string_view::npos)) {
+    return "not a web page: binary content" + (type.empty() ? std::string() : " (" + type + ")");
+  }
+  return {};
 }
 
 int64_t UnixNow() {
@@ -168,6 +199,9 @@ struct Feed {
   std::string new_etag, new_last_modified;
   std::string language;    // feed-level <language>, used when no lang_hint
   int64_t overdue_s = 0;   // > 0: late by more than its interval (status, metric)
+  // A feed removed by a reload and listed again is a new one: pages of the
+  // old one still in flight must not count against its pending_pages.
+  uint64_t generation = 0;
 };
 
 struct PageJob {
@@ -175,6 +209,7 @@ struct PageJob {
   FeedItem item;
   std::vector<uint64_t> keys;
   std::string host;  // of item.link
+  uint64_t feed_generation = 0;
 };
 
 struct HostState {
@@ -205,6 +240,7 @@ struct Watcher::Impl {
   std::unordered_map<std::string, HostState> hosts;
   std::unordered_map<uint64_t, InFlight> inflight;
   uint64_t next_tag = 1;
+  uint64_t next_generation = 1;
   std::mt19937_64 rng;
   struct timespec feeds_mtime {};
   off_t feeds_size = -1;
@@ -282,6 +318,7 @@ struct Watcher::Impl {
         if (cfg.interval < f.cfg.interval) f.next_poll = std::min(f.next_poll, now + cfg.interval);
       } else {
         f.next_poll = now;
+        f.generation = next_generation++;
       }
       f.cfg = std::move(cfg);
       f.host = HostKey(f.cfg.url);
@@ -297,6 +334,13 @@ struct Watcher::Impl {
     for (const auto& [url, f] : feeds) {
       if (next.count(url) == 0) store.EraseFeed(url);
     }
+    // Their queued pages go too, keys and all: a feed no longer listed is not
+    // fetched from, and listed again, its first poll finds those items new.
+    std::erase_if(pages, [&](const PageJob& p) {
+      if (next.count(p.feed_url) != 0) return false;
+      for (uint64_t k : p.keys) pending_keys.erase(k);
+      return true;
+    });
     for (const auto& [url, f] : next) {
       if (feeds.count(url) == 0) store.MarkDirty();
     }
@@ -490,13 +534,36 @@ struct Watcher::Impl {
     f.language = parsed->language;
     f.new_etag = r.etag;
     f.new_last_modified = r.last_modified;
+    if (parsed->cut_short) {
+      // What it has is published; its validators must not be recorded, or
+      // the next polls get 304s for the whole document and the items after
+      // the cut are never read (a transfer cut short looks complete when the
+      // server closes the connection to end it).
+      f.commit_ok = false;
+      spdlog::warn("watch: feed {} ({}) ended early (truncated or unreadable past a point): {} items read; "
+                   "polled again in full", f.cfg.source, f.cfg.url, parsed->items.size());
+    }
     int64_t fresh = 0;
+    // A GUID this response gives to items with different links identifies
+    // none of them (a CMS that writes one id for every item): as a key, the
+    // first item's would have made every other one "seen", silently.
+    // (Copies, not views: the loop below moves the items out.)
+    std::map<std::string, std::string> link_of_guid;
+    std::set<std::string> shared_guids;
+    for (const FeedItem& item : parsed->items) {
+      if (item.guid.empty() || item.link.empty()) continue;
+      auto [at, inserted] = link_of_guid.emplace(item.guid, item.link);
+      if (!inserted && at->second != item.link) shared_guids.insert(item.guid);
+    }
+    std::unordered_set<uint64_t> queued_here;
     // Feeds list newest first; publish oldest first.
     for (auto item = parsed->items.rbegin(); item != parsed->items.rend(); ++item) {
       std::vector<uint64_t> keys;
       std::string canonical = item->link.empty() ? std::string() : CanonicalUrl(item->link);
       if (!canonical.empty()) keys.push_back(DedupeKey("u", canonical));
-      if (!item->guid.empty()) keys.push_back(DedupeKey("g", f.cfg.url + "\n" + item->guid));
+      if (!item->guid.empty() && (canonical.empty() || shared_guids.count(item->guid) == 0)) {
+        keys.push_back(DedupeKey("g", f.cfg.url + "\n" + item->guid));
+      }
       if (keys.empty()) keys.push_back(DedupeKey("t", f.cfg.url + "\n" + item->title));
       bool seen = false, pending = false;
       for (uint64_t k : keys) {
@@ -507,10 +574,19 @@ struct Watcher::Impl {
         for (uint64_t k : keys) store.Touch(k);  // keeps listed items from eviction
         continue;
       }
-      if (pending) continue;
+      if (pending) {
+        // Another feed's page (or this feed's from before a reload) holds
+        // the item. Should that one not be published, nothing here would
+        // find it again: keep this response's validators uncommitted. (An
+        // item this response lists twice is its own: its page decides.)
+        bool own = std::any_of(keys.begin(), keys.end(), [&](uint64_t k) { return queued_here.count(k) != 0; });
+        if (!own) f.commit_ok = false;
+        continue;
+      }
       ++fresh;
       for (uint64_t k : keys) pending_keys.insert(k);
-      PageJob job{f.cfg.url, std::move(*item), std::move(keys), {}};
+      queued_here.insert(keys.begin(), keys.end());
+      PageJob job{f.cfg.url, std::move(*item), std::move(keys), {}, f.generation};
       job.host = HostKey(job.item.link);
       if (opt.fetch_pages && !job.item.link.empty()) {
         ++f.pending_pages;
@@ -543,8 +619,11 @@ struct Watcher::Impl {
         if (decoded->charset != "UTF-8") a.meta["source_charset"] = decoded->charset;
         // Title + page: the same story under another URL (syndication,
         // shorteners) is caught, while a consent or paywall page served
-        // for every link does not swallow all items after the first.
-        content_key = DedupeKey("c", item.title + "\n" + a.body);
+        // for every link does not swallow all items after the first. An
+        // untitled item (a news sitemap without <news:title>) has only its
+        // link to tell such a page apart: with "" for a title, every item
+        // after the first behind one wall page was dropped, unlogged.
+        content_key = DedupeKey("c", (item.title.empty() ? item.link : item.title) + "\n" + a.body);
       } else {
         page = nullptr;
       }
@@ -608,8 +687,12 @@ struct Watcher::Impl {
       error = "HTTP " + std::to_string(r.http_status);
     } else if (r.body.empty()) {
       error = "empty page";
+    } else {
+      error = NotAWebPage(r.content_type, r.body);
     }
     PublishItem(f, inf.job, error.empty() ? &r : nullptr, error);
+    // Listed again since this page was queued: its new poll did not count it.
+    if (inf.job.feed_generation != f.generation) return;
     --f.pending_pages;
     CommitIfDone(f);
   }

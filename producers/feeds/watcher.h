@@ -89,6 +89,12 @@ struct WatcherOptions {
   uint64_t seed = 0;  // jitter RNG; 0 -> random
 };
 
+// Shortens `o`'s shutdown waits (in-flight transfers, then the sink's flush)
+// so that they end within `stop_timeout` of the stop, with time left for the
+// state save: a process ended by its stop deadline saves nothing, and every
+// item it published since the last save is published again on the next start.
+void FitShutdownInto(WatcherOptions& o, std::chrono::milliseconds stop_timeout);
+
 // One row of `newsflow watch --status`.
 struct FeedStatusRow {
   std::string source;

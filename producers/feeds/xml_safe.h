@@ -28,7 +28,16 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
 // Parses `bytes` as XML. `encoding_hint` is the HTTP charset, used only when
 // the document itself declares none (no BOM, no encoding= in the declaration).
-Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint = {});
+// kRejected for external entities, entity loops, and internal entity
+// references that would add more text than the document holds (over 1 MiB).
+// `cut_short`, when given, is set when the document ended early: cut off in
+// an open element (a truncated transfer) or a parse libxml2 stopped (depth).
+Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint = {},
+                                   bool* cut_short = nullptr);
+
+// Whether `bytes` says its own encoding: a byte-order mark, or encoding= in
+// the XML declaration.
+bool XmlDeclaresEncoding(std::string_view bytes);
 
 // Concatenated text of `node` and its descendants (CDATA included), at most
 // `max_bytes` bytes, cut on a character boundary. Internal entity references
@@ -40,7 +49,10 @@ std::string CollectText(const xmlNode* node, size_t max_bytes = 1 << 20);
 bool NameIs(const xmlNode* node, std::string_view local);
 // The namespace URI of `node` or "" when none.
 std::string_view NsOf(const xmlNode* node);
-// Attribute value (namespace-less lookup, valid UTF-8) or "" when absent.
-std::string Attr(const xmlNode* node, const char* name);
+// Attribute value (valid UTF-8) or "" when absent: the first attribute named
+// `name` in any namespace, or in `ns_href` only when given. Entity references
+// are expanded as CollectText expands them; at most `max_bytes`.
+std::string Attr(const xmlNode* node, const char* name, const char* ns_href = nullptr,
+                 size_t max_bytes = 64 * 1024);
 
 }  // namespace newsflow::feeds

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/http_client.h"
 #include "support/process.h"
 
 namespace newsflow::testing {
@@ -273,6 +274,47 @@ TEST_F(RobustnessTest, WatchKeepsEveryDeadLetterForADeadLetterSinkThatFellBehind
   EXPECT_EQ(dlq->Wait(60s), 0) << dlq->Log();
   EXPECT_TRUE(all) << feeds_seen() << " of " << kFeeds << " feeds' dead letters\n" << dlq->Log();
   EXPECT_EQ(dlq->Log().find("LOST"), std::string::npos) << dlq->Log();
+}
+
+// A stop while a page is still loading ends within --stop-timeout, with the
+// state saved. The watcher gave transfers in flight 15 s (and the flush up to
+// 30 s) whatever the deadline: with --stop-timeout 4 the deadline ended the
+// process (exit code 4) before the save, and the next start published again
+// what this one had published.
+TEST_F(RobustnessTest, WatchStoppedDuringASlowPageSavesItsStateWithinTheDeadline) {
+  std::string root = dir_ + "/www";
+  std::filesystem::create_directories(root);
+  std::string port;
+  auto server = StartFeedServer(root, dir_ + "/server.log", port);
+  ASSERT_FALSE(port.empty()) << ReadFile(dir_ + "/server.log");
+  const std::string base = "http://127.0.0.1:" + port;
+  std::ofstream(root + "/f.xml") << "<rss version=\"2.0\"><channel><title>t</title>"
+                                    "<item><guid isPermaLink=\"false\">slow</guid><link>" << base
+                                 << "/page/slow/120000/1</link><title>Slow</title></item>"
+                                    "<item><guid isPermaLink=\"false\">fast</guid><link>" << base
+                                 << "/page/fast</link><title>Fast</title></item></channel></rss>";
+  std::ofstream(dir_ + "/feeds.yaml") << "feeds:\n  - url: " << base << "/feed/f.xml\n    interval_s: 3600\n";
+  StartBroker(1);
+  const std::string state = dir_ + "/feeds.state";
+  auto watch = Start({"watch", "--feeds", dir_ + "/feeds.yaml", "--state", state, "--politeness-ms", "0",
+                      "--allow-private-addresses", "--stop-timeout", "4"},
+                     "watch");
+  // Both pages requested: the fast one is answered, the slow one waits.
+  auto requested = [&](const std::string& path) {
+    std::string stats;
+    HttpGet(base + "/_stats", &stats);
+    return stats.find(path + " ") != std::string::npos;
+  };
+  ASSERT_TRUE(WaitFor([&] { return requested("/page/slow/120000/1") && requested("/page/fast"); }, 60s))
+      << watch->Log();
+  std::this_thread::sleep_for(1s);  // the fast page's publish
+  watch->Signal(SIGTERM);
+  EXPECT_EQ(watch->Wait(60s), 0) << watch->Log();
+  EXPECT_EQ(watch->Log().find("stop deadline"), std::string::npos) << watch->Log();
+  // Saved: the feed and its published item's keys (the slow one's are not).
+  std::string saved = ReadFile(state);
+  EXPECT_NE(saved.find(base + "/feed/f.xml"), std::string::npos) << saved;
+  EXPECT_NE(saved.find("\nK\t"), std::string::npos) << saved;
 }
 
 // With no dead-letter sink at all, the same burst does not hold `produce`:

@@ -87,6 +87,29 @@ TEST(FeedsParserTest, NewsSitemap) {
   EXPECT_EQ(feed->items[0].published, "2026-11-23T00:00:00Z");
 }
 
+// The item's <link> is its page, wherever its <guid> stands; a permalink
+// guid is the page only when there is no <link>. A guid before the link took
+// its place: an id such as 12345 (permalink by omission) became
+// https://e.org/12345, fetched (a 404) instead of the article.
+TEST(FeedsParserTest, LinkWinsOverAPermalinkGuidBeforeIt) {
+  const char* xml = R"(<rss version="2.0"><channel>
+<item><guid>12345</guid><link>https://e.org/news/story-1</link><title>a</title></item>
+<item><guid>https://e.org/?p=2</guid><link>https://e.org/news/story-2</link><title>b</title></item>
+<item><link>https://e.org/news/story-3</link><guid>https://e.org/?p=3</guid><title>c</title></item>
+<item><guid>https://e.org/?p=4</guid><title>d</title></item>
+<item><guid isPermaLink="false">https://e.org/?p=5</guid><title>e</title></item>
+</channel></rss>)";
+  auto feed = ParseFeed(xml, "https://e.org/feed");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  ASSERT_EQ(feed->items.size(), 5u);
+  EXPECT_EQ(feed->items[0].link, "https://e.org/news/story-1");
+  EXPECT_EQ(feed->items[0].guid, "12345");
+  EXPECT_EQ(feed->items[1].link, "https://e.org/news/story-2");
+  EXPECT_EQ(feed->items[2].link, "https://e.org/news/story-3");
+  EXPECT_EQ(feed->items[3].link, "https://e.org/?p=4");  // no <link>: the permalink guid
+  EXPECT_EQ(feed->items[4].link, "");
+}
+
 TEST(FeedsParserTest, GarbageAndNonFeedsAreCorrupt) {
   EXPECT_EQ(ParseFeed("\x01\x02 not <xml> &&&", "https://e.org/").status().code(), StatusCode::kCorrupt);
   EXPECT_EQ(ParseFeed("", "https://e.org/").status().code(), StatusCode::kCorrupt);
@@ -129,6 +152,41 @@ TEST(FeedsParserTest, BillionLaughsIsRefused) {
   }
 }
 
+// Many references to one large entity: no nesting, so libxml2's loop check
+// lets them through, and each was expanded where it was read (per field and
+// item in text; in full, by repeated concatenation, in attributes: a 1 MB
+// feed kept watch's thread busy for minutes, a 150 KB one made 500 MB of text).
+TEST(FeedsParserTest, ManyReferencesToALargeEntityAreRefused) {
+  const std::string decl = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY big \"" + std::string(50000, 'A') + "\">]>";
+  std::string refs;
+  for (int i = 0; i < 100; ++i) refs += "&big;";
+  const std::string in_text = decl + "<rss><channel><item><title>t</title><link>https://e.org/1</link><description>" +
+                              refs + "</description></item></channel></rss>";
+  auto text = ParseFeed(in_text, "https://e.org/");
+  ASSERT_FALSE(text.ok()) << text->items[0].summary.size();
+  EXPECT_EQ(text.status().code(), StatusCode::kRejected) << text.status().ToString();
+  const std::string in_attr = decl + "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>&big;</title><entry>"
+                              "<id>1</id><title>t</title><link href=\"" + refs + "\"/></entry></feed>";
+  auto attr = ParseFeed(in_attr, "https://e.org/");
+  ASSERT_FALSE(attr.ok());
+  EXPECT_EQ(attr.status().code(), StatusCode::kRejected) << attr.status().ToString();
+}
+
+// Entities a feed may declare for itself still read as before, in text and in
+// attributes (character references, predefined entities, xml:lang).
+TEST(FeedsParserTest, SmallDeclaredEntitiesExpandInTextAndAttributes) {
+  const char* xml = R"(<?xml version="1.0"?>
+<!DOCTYPE feed [<!ENTITY host "e.org">]>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><entry><id>1</id><title>a &amp; b &host;</title>
+<link rel="alternate" href="https://&host;/?x=1&amp;y=2&#38;z=&#x33;"/></entry></feed>)";
+  auto feed = ParseFeed(xml, "https://e.org/");
+  ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+  EXPECT_EQ(feed->language, "fr");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "a & b e.org");
+  EXPECT_EQ(feed->items[0].link, "https://e.org/?x=1&y=2&z=3");
+}
+
 TEST(FeedsParserTest, DeclaredLatin1FeedBecomesUtf8) {
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><item><title>Caf\xE9</title>"
@@ -136,6 +194,34 @@ TEST(FeedsParserTest, DeclaredLatin1FeedBecomesUtf8) {
   auto feed = ParseFeed(xml, "https://e.org/");
   ASSERT_TRUE(feed.ok()) << feed.status().ToString();
   EXPECT_EQ(feed->items[0].title, "Caf\xC3\xA9");
+}
+
+// A windows-1256 feed that says nothing of its encoding (no declaration,
+// no HTTP charset, or a wrong utf-8 one) was read as UTF-8: every Arabic
+// letter of its titles became U+FFFD. Its charset is detected, as a page's is.
+TEST(FeedsParserTest, UndeclaredLegacyArabicFeedIsDetected) {
+  // "ذهب الولد إلى السوق" in windows-1256.
+  const std::string title_1256 = "\xD0\xE5\xC8 \xC7\xE1\xE6\xE1\xCF \xC5\xE1\xEC \xC7\xE1\xD3\xE6\xDE";
+  const std::string title_utf8 =
+      "\xD8\xB0\xD9\x87\xD8\xA8 \xD8\xA7\xD9\x84\xD9\x88\xD9\x84\xD8\xAF \xD8\xA5\xD9\x84\xD9\x89 "
+      "\xD8\xA7\xD9\x84\xD8\xB3\xD9\x88\xD9\x82";
+  std::string xml = "<rss version=\"2.0\"><channel><title>" + title_1256 + "</title>";
+  for (int i = 0; i < 3; ++i) {
+    xml += "<item><title>" + title_1256 + "</title><link>https://e.org/" + std::to_string(i) +
+           "</link><description>" + title_1256 + " " + title_1256 + "</description></item>";
+  }
+  xml += "</channel></rss>";
+  for (const char* hint : {"", "utf-8"}) {
+    auto feed = ParseFeed(xml, "https://e.org/", hint);
+    ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+    ASSERT_EQ(feed->items.size(), 3u);
+    EXPECT_EQ(feed->items[0].title, title_utf8) << hint;
+    EXPECT_EQ(feed->title, title_utf8) << hint;
+  }
+  // Declared, it was and is read as declared.
+  auto declared = ParseFeed("<?xml version=\"1.0\" encoding=\"windows-1256\"?>" + xml, "https://e.org/");
+  ASSERT_TRUE(declared.ok()) << declared.status().ToString();
+  EXPECT_EQ(declared->items[0].title, title_utf8);
 }
 
 TEST(FeedsParserTest, Rfc822Dates) {

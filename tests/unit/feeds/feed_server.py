@@ -9,9 +9,14 @@ Usage: feed_server.py ROOT [PORT...]   prints "PORT <n>" per listening port, the
                   huge (50 MB, no Content-Length) | redirect (endless) |
                   bomb (gzip: 64 MiB of zeros in ~64 KiB) | gzip (the file, gzip-encoded) |
                   live:P (generated: a new item every P ms, links carry ?created=<unix ms>) |
-                  delay:MS (the file, answered after MS ms)
+                  delay:MS (the file, answered after MS ms) |
+                  truncate:N (the file's first N bytes, with the whole file's ETag, then the
+                  connection closed: a transfer cut short that looks complete)
   /page/ID        a small HTML page naming ID; /page/missing/... -> 404;
                   /page/same/... -> one fixed page whatever the rest of the path;
+                  /page/slow/MS/... -> a small HTML page, answered after MS ms;
+                  /page/pdf/... -> a PDF (application/pdf); /page/png/... -> a PNG (image/png);
+                  /page/untyped/... -> a PDF's bytes with no Content-Type;
                   /page/latin1/... -> windows-1252 bytes with charset=iso-8859-1;
                   /page/big/N/... -> an HTML page of N bytes;
                   /page/enc/CODEC/... -> Arabic test text encoded with Python codec CODEC
@@ -97,6 +102,15 @@ class Handler(BaseHTTPRequestHandler):
             self.count()
             if path.startswith("/page/missing/"):
                 return self.send(404, b"gone", [("Content-Type", "text/html")])
+            if path.startswith(("/page/pdf/", "/page/png/", "/page/untyped/")):
+                kind = path.split("/")[2]
+                magic = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" if kind == "png" else b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+                headers = {"pdf": [("Content-Type", "application/pdf")], "png": [("Content-Type", "image/png")]}
+                return self.send(200, magic + bytes(range(256)) * 8, headers.get(kind, []))
+            if path.startswith("/page/slow/"):
+                time.sleep(int(path.split("/")[3]) / 1000.0)
+                return self.send(200, f"<html><body><p>Slow {path}</p></body></html>".encode(),
+                                 [("Content-Type", "text/html")])
             if path.startswith("/page/same/"):
                 return self.send(200, b"<html><body><p>One story, many URLs</p></body></html>",
                                  [("Content-Type", "text/html")])
@@ -185,6 +199,15 @@ class Handler(BaseHTTPRequestHandler):
             self.count(not_modified=True)
             return self.send(304, b"", [("ETag", etag)])
         self.count()
+        if mode.startswith("truncate:"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("ETag", etag)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body[:int(mode.split(":")[1])])
+            self.close_connection = True
+            return
         headers = [("Content-Type", "application/rss+xml; charset=utf-8"), ("ETag", etag)]
         if mode == "gzip" and "gzip" in self.headers.get("Accept-Encoding", ""):
             body = gzip.compress(body)

@@ -349,6 +349,64 @@ TEST_F(WatchTest, UnfetchablePagesStillPublishTheFeedContent) {
   }
 }
 
+// A PDF, an image, or untyped binary bytes behind an item's link is no web
+// page: the item is published from the feed, with the reason. Decoded as
+// text, such pages became text/html "articles" of mojibake (GB18030 for a PDF).
+TEST_F(WatchTest, NonHtmlPagesArePublishedFeedOnlyWithTheReason) {
+  std::vector<TestItem> items = {{"pdf", server_->Url("/page/pdf/1"), "Pdf", "pdf summary"},
+                                 {"png", server_->Url("/page/png/1"), "Png", "png summary"},
+                                 {"bin", server_->Url("/page/untyped/1"), "Untyped", "untyped summary"},
+                                 {"html", PageUrl("h1"), "Html", "html summary"}};
+  WriteFile(dir_ + "/b.xml", testing::Rss(items));
+  WriteFeeds({"b"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  bool published = WaitFor([&] { return sink.Size() >= 4; });
+  run->Stop();
+  ASSERT_TRUE(published);
+  std::map<std::string, std::string> errors;
+  for (const auto& a : sink.Articles()) {
+    const std::string& title = a.meta.at("item_title");
+    errors[title] = a.meta.count("page_error") ? a.meta.at("page_error") : "";
+    if (title == "Html") {
+      EXPECT_EQ(a.meta.at("feed_only"), "false");
+    } else {
+      EXPECT_EQ(a.meta.at("feed_only"), "true") << title;
+      EXPECT_EQ(a.body, items[title == "Pdf" ? 0 : title == "Png" ? 1 : 2].summary);
+    }
+  }
+  EXPECT_EQ(errors, (std::map<std::string, std::string>{
+                        {"Html", ""},
+                        {"Pdf", "not a web page: Content-Type application/pdf"},
+                        {"Png", "not a web page: Content-Type image/png"},
+                        {"Untyped", "not a web page: binary content"}}));
+}
+
+// A feed that gives every item the same GUID: each item with its own link
+// is its own article. The GUID was a dedupe key, so the first item made all
+// the others "seen": never published, nothing logged or counted.
+TEST_F(WatchTest, ItemsSharingOneGuidWithDifferentLinksAreEachPublished) {
+  std::vector<TestItem> items = {{"same", PageUrl("g1"), "G1", "s"},
+                                 {"same", PageUrl("g2"), "G2", "s"},
+                                 {"same", PageUrl("g3"), "G3", "s"},
+                                 {"own", PageUrl("g1"), "G1 again", "s"}};  // same link: the same article
+  WriteFile(dir_ + "/g.xml", testing::Rss(items));
+  WriteFeeds({"g"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  WaitFor([&] { return sink.Size() >= 3; });
+  // Polled again (a 304 after the commit): nothing twice.
+  int nm = server_->StatsFor("/feed/g.xml").not_modified;
+  bool polled = WaitFor([&] { return server_->StatsFor("/feed/g.xml").not_modified > nm; });
+  run->Stop();
+  ASSERT_TRUE(polled);
+  std::multiset<std::string> links;
+  for (const auto& a : sink.Articles()) links.insert(a.url.value_or(""));
+  EXPECT_EQ(links, (std::multiset<std::string>{PageUrl("g1"), PageUrl("g2"), PageUrl("g3")}));
+}
+
 TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
   std::vector<TestItem> items = {{"s1", server_->Url("/page/same/1"), "Same", "x"},
                                  {"s2", server_->Url("/page/same/2"), "Same", "x"},
@@ -365,6 +423,56 @@ TEST_F(WatchTest, SameStoryUnderAnotherUrlIsPublishedOnce) {
   // Same title and page: one article. Same page, other title: its own article.
   EXPECT_EQ(sink.Size(), 2u);
   EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Same", "Other"}));
+}
+
+// Untitled items (a news sitemap without <news:title>) behind one consent
+// page: each is its own article. The content key was "" + page, so the first
+// made every later one a "same story" and they were dropped, unlogged.
+TEST_F(WatchTest, UntitledItemsBehindOneWallPageAreEachPublished) {
+  std::string xml = "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">";
+  for (int i = 1; i <= 3; ++i) xml += "<url><loc>" + server_->Url("/page/same/" + std::to_string(i)) + "</loc></url>";
+  WriteFile(dir_ + "/m.xml", xml + "</urlset>");
+  WriteFeeds({"m"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  WaitFor([&] { return sink.Size() >= 3; });
+  int nm = server_->StatsFor("/feed/m.xml").not_modified;
+  bool polled = WaitFor([&] { return server_->StatsFor("/feed/m.xml").not_modified > nm; });
+  run->Stop();
+  ASSERT_TRUE(polled);
+  std::set<std::string> urls;
+  for (const auto& a : sink.Articles()) urls.insert(a.url.value_or(""));
+  EXPECT_EQ(sink.Size(), 3u);
+  EXPECT_EQ(urls.size(), 3u);
+}
+
+// A feed whose transfer was cut short (the server closed the connection
+// mid-document, which looks complete) with the whole document's ETag: what
+// it had was published and the ETag recorded, so every later poll was a 304
+// and the items after the cut were never read. Its validators are no longer
+// recorded: the next poll is a full GET.
+TEST_F(WatchTest, FeedCutShortIsPolledAgainInFull) {
+  WriteFeed("t", {"t1", "t2", "t3"});  // newest first: t3, t2, t1
+  std::string xml;
+  {
+    std::ifstream in(dir_ + "/t.xml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    xml = ss.str();
+  }
+  size_t second = xml.find("<item>", xml.find("<item>") + 1);
+  SetMode("t", "truncate:" + std::to_string(second + 40));  // inside the second item
+  WriteFeeds({"t"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 1; }));
+  ASSERT_TRUE(WaitFor([&] { return FeedRequests("t") >= 2; }));
+  SetMode("t", "");  // the whole document from now on, under the same ETag
+  WaitFor([&] { return sink.Size() >= 3; });
+  run->Stop();
+  EXPECT_EQ(Titles(sink.Articles()), (std::set<std::string>{"Title t1", "Title t2", "Title t3"}));
 }
 
 TEST_F(WatchTest, PolitenessDelaySpacesRequestsToOneHost) {
@@ -407,6 +515,54 @@ TEST_F(WatchTest, ReloadPicksUpNewFeedsWithoutRestart) {
   run->Stop();
   EXPECT_EQ(Titles(sink.Articles(), "b"), (std::set<std::string>{"Title b1", "Title b2", "Title b3"}));
   EXPECT_EQ(sink.Size(), 4u);
+}
+
+// A feed taken off the list while its pages wait, then listed again: its
+// new poll skipped the items still queued from before, and saved the feed's
+// ETag although they were never published (the queue went on fetching the
+// pages of a feed no longer listed; a stop dropped the rest). The next start
+// got 304s: those items were lost until the feed changed.
+TEST_F(WatchTest, FeedRemovedAndListedAgainWhileItsPagesWaitLosesNothing) {
+  // Pages on another host name than the feed: the feed's host stays free
+  // while the pages wait their turn, one at a time.
+  const std::string pages = "http://localhost:" + std::to_string(server_->port()) + "/page/slow/3000/";
+  std::vector<TestItem> items = {{"r1", pages + "r1", "R1", "s1"}, {"r2", pages + "r2", "R2", "s2"},
+                                 {"r3", pages + "r3", "R3", "s3"}};
+  WriteFile(dir_ + "/r.xml", testing::Rss(items));
+  WriteFeeds({"r"});
+  WatcherOptions o = Options();
+  o.per_host_concurrency = 1;
+  o.request_timeout = milliseconds(10000);  // the pages take 3 s
+  o.shutdown_grace = milliseconds(5000);
+  std::set<std::string> titles;
+  {
+    MemorySink sink;
+    auto run = Start(sink, o);
+    ASSERT_TRUE(run);
+    ASSERT_TRUE(WaitFor([&] { return server_->StatsFor("/page/slow/3000/r3").requests >= 1; }));
+    WriteFile(dir_ + "/feeds.yaml", "feeds: []\n");
+    run->w->Reload();
+    ASSERT_TRUE(WaitFor([&] { return run->w->StatusRows().empty(); }));
+    WriteFeeds({"r"});
+    run->w->Reload();
+    bool polled = WaitFor([&] { return Row(*run, "r").health == "ok"; });
+    run->Stop();
+    ASSERT_TRUE(polled);
+    ASSERT_TRUE(run->result.ok()) << run->result.ToString();
+    titles = Titles(sink.Articles());
+  }
+  // The next start publishes whatever the first did not.
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  WaitFor([&] {
+    std::set<std::string> all = titles;
+    for (const auto& t : Titles(sink.Articles())) all.insert(t);
+    return all.size() >= 3;
+  });
+  run->Stop();
+  for (const auto& t : Titles(sink.Articles())) titles.insert(t);
+  EXPECT_EQ(titles, (std::set<std::string>{"R1", "R2", "R3"}));
 }
 
 // Issue 13 #10: by default nothing on loopback / private addresses is
