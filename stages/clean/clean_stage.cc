@@ -60,13 +60,20 @@ std::string OneLine(std::string_view text) {
 // scraper wrote it: an ISO timestamp or a date a reader would write, "March
 // 5, 2024", "5 مارس 2024"), as RFC 3339; nothing when absent or unreadable.
 // The page's own statement wins (BlockCleaner): this is the fallback.
+// A producer's meta value (a title, a date), normalised and on one line; ""
+// when absent, unreadable or longer than `max_bytes`.
+std::string MetaLine(const Article& a, const char* key, const clean::Normalizer& norm,
+                     size_t max_bytes = std::string::npos) {
+  auto it = a.meta.find(key);
+  if (it == a.meta.end() || it->second.empty() || it->second.size() > max_bytes) return "";
+  auto text = norm.Normalize(it->second);
+  return text.ok() ? OneLine(*text) : "";
+}
+
 std::optional<std::string> StatedDate(const Article& a, const clean::Normalizer& norm) {
   for (const char* key : {"item_published", "published_at"}) {
-    auto it = a.meta.find(key);
-    if (it == a.meta.end() || it->second.empty() || it->second.size() > 200) continue;
-    auto text = norm.Normalize(it->second);
-    if (!text.ok()) continue;
-    std::string line = OneLine(*text);
+    std::string line = MetaLine(a, key, norm, 200);
+    if (line.empty()) continue;
     if (auto iso = clean::ParseIsoLine(line); iso && ParseRfc3339(iso->rfc3339)) return iso->rfc3339;
     if (auto d = clean::FindDate(clean::Normalizer::Fold(line)); d && ParseRfc3339(d->rfc3339)) return d->rfc3339;
   }
@@ -218,24 +225,13 @@ class CleanStage final : public Stage {
         i = end + 1;
       }
     }
-    if (auto it = a.meta.find("title"); it != a.meta.end() && !it->second.empty()) {
-      // A producer's title is one line: its line breaks (a scraper's, or a
-      // feed's wrapped <title>) are spaces. A title with a line break was
-      // ignored, and the page's own or none taken instead.
-      auto t = norm_.Normalize(it->second);
-      if (t.ok()) {
-        std::string one_line = OneLine(*t);
-        if (!one_line.empty()) page.title_hint = std::move(one_line);
-      }
-    }
+    // A producer's title is one line: its line breaks (a scraper's, or a
+    // feed's wrapped <title>) are spaces. A title with a line break was
+    // ignored, and the page's own or none taken instead.
+    if (std::string title = MetaLine(a, "title", norm_); !title.empty()) page.title_hint = std::move(title);
     // A feed item's title, when the page gives none: a feed-only item (the
     // page could not be fetched: its body is the item's summary) had no title.
-    if (page.title_hint.empty()) {
-      if (auto it = a.meta.find("item_title"); it != a.meta.end() && !it->second.empty()) {
-        auto t = norm_.Normalize(it->second);
-        if (t.ok()) page.title_hint = OneLine(*t);
-      }
-    }
+    if (page.title_hint.empty()) page.title_hint = MetaLine(a, "item_title", norm_);
     page.published_stated = StatedDate(a, norm_);
     auto res = cleaner_->Clean(blocks, page, deadline);
     if (!res.ok()) return res.status();
