@@ -60,10 +60,8 @@ class LangidStage final : public Stage {
     if (s.Has("fasttext_max_bytes")) opt.fasttext_max_bytes = s.GetInt("fasttext_max_bytes");
     if (s.Has("span_min_letters")) opt.span_min_letters = s.GetInt("span_min_letters");
     if (s.Has("max_spans")) opt.max_spans = s.GetInt("max_spans");
-    if (opt.min_confidence < 0 || opt.min_confidence > 1 || opt.fasttext_max_bytes <= 0) {
-      return Status::InvalidArgument(
-          "langid: min_confidence must be in 0..1 and fasttext_max_bytes positive");
-    }
+    // Ranges (min_confidence 0..1, fasttext_max_bytes >= 1) are the settings'
+    // own: Settings::Parse refused what is outside them before this.
 
     auto detector = langid::LanguageDetector::Create(opt);
     if (!detector.ok()) return detector.status().WithContext("langid");
