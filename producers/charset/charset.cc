@@ -76,6 +76,11 @@ std::string CharsetFromContentType(std::string_view content_type) {
   return CleanCharsetName(std::string_view(ct).substr(p + 8));
 }
 
+bool HasNulBytesOfBinary(std::string_view bytes) {
+  const bool utf16_bom = bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
+  return !utf16_bom && bytes.find('\0') != std::string_view::npos;
+}
+
 Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
   if (bytes.size() > 256u * 1024 * 1024) return Status::TooLarge("page over 256 MiB");
   std::string charset;

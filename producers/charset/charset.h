@@ -28,10 +28,16 @@ std::string CharsetFromContentType(std::string_view content_type);
 
 Result<DecodedText> DecodeToUtf8(std::string_view bytes, std::string_view content_type);
 
+// Whether `bytes` are no text: a NUL byte in them, unless they start with a
+// UTF-16 byte-order mark (UTF-16 text has zero bytes; without its BOM it is
+// not read as text).
+bool HasNulBytesOfBinary(std::string_view bytes);
+
 namespace feeds {
 using newsflow::CharsetFromContentType;
 using newsflow::DecodedText;
 using newsflow::DecodeToUtf8;
+using newsflow::HasNulBytesOfBinary;
 }  // namespace feeds
 
 }  // namespace newsflow

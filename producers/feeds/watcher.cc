@@ -87,9 +87,7 @@ std::string NotAWebPage(const std::string& content_type, std::string_view body) 
     return web ? std::string() : "not a web page: Content-Type " + type;
   }
   std::string_view head = body.substr(0, 1024);
-  // UTF-16 text has zero bytes too; its byte-order mark says so.
-  bool bom16 = head.rfind("\xFF\xFE", 0) == 0 || head.rfind("\xFE\xFF", 0) == 0;
-  if (head.rfind("%PDF-", 0) == 0 || (!bom16 && head.find('\0') != std::string_view::npos)) {
+  if (head.rfind("%PDF-", 0) == 0 || HasNulBytesOfBinary(head)) {
     return "not a web page: binary content" + (type.empty() ? std::string() : " (" + type + ")");
   }
   return {};

@@ -149,8 +149,7 @@ Status ProduceDocument(const fs::path& p, Kind kind, const FileProducerOptions& 
 Status ProduceDocumentBody(const fs::path& p, Kind kind, const std::string& body,
                            const FileProducerOptions& o, ArticleSink& sink, FileProducerStats& stats) {
   // Text has no NUL bytes, except UTF-16 (which must then start with its BOM).
-  bool utf16_bom = body.compare(0, 2, "\xFF\xFE") == 0 || body.compare(0, 2, "\xFE\xFF") == 0;
-  if (!utf16_bom && body.find('\0') != std::string::npos) {
+  if (HasNulBytesOfBinary(body)) {
     return DeadLetterInput(sink, stats, p.string(),
                            Status::Corrupt("not a text file (NUL bytes; UTF-16 text needs a byte-order mark)"),
                            body);
