@@ -112,7 +112,9 @@ def write_jsonl(path, rows):
 class Tail:
     """Follows a JSON Lines file; records when each id's line appears. Light on CPU: it
     shares the cores with the run it measures (a regex over every line of the 200 MB a
-    20,000-article burst writes took 0.5 s of CPU; bounded finds take 0.07 s)."""
+    20,000-article burst writes took 0.5 s of CPU; bounded finds take 0.07 s). It reads
+    at most every 2 ms (until 2026-12-07 it read again at once after any new bytes: a
+    loop of small reads all through a burst), so an arrival is stamped at most 2 ms late."""
 
     def __init__(self, path):
         self.path, self.got, self.stop = path, {}, False
@@ -127,25 +129,28 @@ class Tail:
             self.got.setdefault(buf[i + 6:buf.find(b'"', i + 6)].decode(), now)
 
     def run(self):
-        carry = b""  # a line not yet ended
-        with open(self.path, "rb") as f:
+        # Into one reused buffer (a fresh bytes object for every read faulted in new
+        # pages: most of this thread's CPU); an unended line moves to its start.
+        buf, fill = bytearray(1 << 22), 0
+        with open(self.path, "rb", buffering=0) as f:
             while True:
-                chunk = f.read()
+                with memoryview(buf) as mv:
+                    n = f.readinto(mv[fill:])
                 now = time.monotonic()
-                end = chunk.rfind(b"\n") + 1
-                if end == 0:
-                    carry += chunk
-                    if not chunk:
-                        if self.stop:
-                            return
-                        time.sleep(0.002)
-                    continue
-                first = chunk.find(b"\n") + 1
-                self.note(carry + chunk[:first], 0, now)
-                carry, pos = chunk[end:], first
+                fill += n
+                end = buf.rfind(b"\n", 0, fill) + 1
+                pos = 0
                 while pos < end:
-                    self.note(chunk, pos, now)
-                    pos = chunk.find(b"\n", pos, end) + 1
+                    self.note(buf, pos, now)
+                    pos = buf.find(b"\n", pos, end) + 1
+                if end:
+                    buf[:fill - end] = buf[end:fill]
+                    fill -= end
+                elif fill == len(buf):
+                    buf.extend(bytes(len(buf)))  # a line longer than the buffer
+                if not n and self.stop:
+                    return
+                time.sleep(0.002)
 
     def close(self):
         self.stop = True
@@ -228,29 +233,41 @@ def thread_group(name, main, stages):
 
 
 class ThreadSampler:
-    """CPU of each thread of a process from now until it ends: /proc is read every
-    0.1 s (a thread's figures vanish when it ends, so the last reading before the end
-    stands for it: at most 0.1 s of the stop is missed)."""
+    """CPU of each thread of a process from now until `end()` (the burst's last article
+    in the sink) or, if that never comes, until the process ends: /proc is read once a
+    second (a thread's figures vanish when it ends, so the last reading before the end
+    stands for it) and once more at `end()`. Until 2026-12-07 it read every 0.1 s:
+    three /proc files for each of `run`'s 30-odd threads, about 2.5 % of two cores taken
+    from the run it measured and not from `process`, its peer."""
 
     def __init__(self, pid, stages):
         self.pid, self.stages = pid, stages
         self.first = thread_cpu(pid)
         self.last = dict(self.first)
-        self.stop = False
+        self.done = threading.Event()
         self.t = threading.Thread(target=self.run, daemon=True)
         self.t.start()
 
     def run(self):
-        while not self.stop:
+        while not self.done.wait(1.0):
             try:
                 self.last.update(thread_cpu(self.pid))
             except OSError:
                 return  # the process ended
-            time.sleep(0.1)
+
+    def end(self):
+        """The final reading, now (the threads are all still there)."""
+        if not self.done.is_set():
+            self.done.set()
+            self.t.join()
+            try:
+                self.last.update(thread_cpu(self.pid))
+            except OSError:
+                pass
 
     def by_group(self, n):
         """ms of CPU per article (n articles) by THREAD_GROUPS."""
-        self.stop = True
+        self.done.set()
         self.t.join()
         key = lambda tid, name: thread_group(name, tid == str(self.pid), self.stages)
         sec = cpu_between(self.first, self.last, key)
@@ -292,6 +309,12 @@ def run_throughput(nf, rows, tmp, a, extra):
     cpu0, t0 = proc_cpu(p.pid), time.monotonic()
     p.stdin.buffer.write(payload)
     p.stdin.close()
+    ids = {r["id"] for r in rows}
+    # The threads' CPU is read when the last article arrives (the stop left out);
+    # dead letters never arrive, so a run with some ends the wait by ending.
+    while p.poll() is None and len(tail.got) <= len(rows):
+        time.sleep(0.01)
+    sampler.end()
     stdout = p.stdout.read()  # `run` ends once every record is accounted for
     tail.close()
     threads_ms = sampler.by_group(len(rows))
@@ -301,7 +324,6 @@ def run_throughput(nf, rows, tmp, a, extra):
     m = re.search(r"(\d+) in, (\d+) articles out, (\d+) dead letters, (\d+) dropped", stdout)
     inn, outn, dead, dropped = map(int, m.groups())
     assert inn == len(rows) + 1 and outn + dead + dropped == inn, stdout
-    ids = {r["id"] for r in rows}
     times = [t for i, t in tail.got.items() if i in ids]
     span = max(times) - t0
     sustained = steady_rate(times)
@@ -315,13 +337,17 @@ def run_throughput(nf, rows, tmp, a, extra):
 
 def run_separate(nf, src, n_in, expect_out, tmp, a, fused=False):
     """The same chain as separate processes on one `newsflow broker`: stages (each with
-    --instances; fused: one `stage a,b,c` process), a sink, then `newsflow produce`;
-    articles/s as for `run`."""
+    --instances; fused: one `stage a,b,c` process), a sink, and `newsflow produce -`
+    fed as `run -` is (one warm-up article through the chain first, then the articles
+    at once); articles/s as for `run`. Until 2026-12-07 the articles came from a second
+    `newsflow produce FILE` started with the clock running: its start-up (about 0.3 s,
+    most of it learning the topic's partitions) was charged to the chain."""
     boot, out = os.path.join(tmp, "broker.bootstrap"), os.path.join(tmp, "sep.jsonl")
     env = env_for(tmp)
     common = ["--bootstrap-file", boot, "--log-level", "warn", "--metrics-addr", ""]
     procs = [subprocess.Popen([nf, "broker", "--partitions", str(a.partitions)] + common,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    producer = None
     try:
         deadline = time.monotonic() + 30
         while not os.path.exists(boot) and time.monotonic() < deadline:
@@ -332,20 +358,27 @@ def run_separate(nf, src, n_in, expect_out, tmp, a, fused=False):
                                           stderr=subprocess.DEVNULL, env=env))
         procs.append(subprocess.Popen([nf, "sink", "--output", out] + common, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, env=env))
-        warm = os.path.join(tmp, "warm.jsonl")
-        with open(src, encoding="utf-8") as f, open(warm, "w", encoding="utf-8") as g:
-            g.write(json.dumps(dict(json.loads(f.readline()), id="warm-up"), ensure_ascii=False) + "\n")
-        subprocess.run([nf, "produce", warm] + common, check=True, capture_output=True, env=env)
+        with open(src, "rb") as f:
+            payload = f.read()
+        warm = json.dumps(dict(json.loads(payload[:payload.index(b"\n")]), id="warm-up"), ensure_ascii=False)
+        producer = subprocess.Popen([nf, "produce", "-"] + common, stdin=subprocess.PIPE,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        producer.stdin.write((warm + "\n").encode())
+        producer.stdin.flush()
         wait_for(tail, "warm-up")
         t0 = time.monotonic()
-        subprocess.run([nf, "produce", src] + common, check=True, capture_output=True, env=env)
+        producer.stdin.write(payload)
+        producer.stdin.close()
         deadline = time.monotonic() + 300
         while len(tail.got) < expect_out + 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.01)
         tail.close()
+        if producer.wait(60) != 0:
+            sys.exit("newsflow produce failed")
     finally:
-        for p in reversed(procs):
-            p.send_signal(signal.SIGTERM)
+        for p in ([producer] if producer else []) + list(reversed(procs)):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
             p.wait(60)
     times = [t for i, t in tail.got.items() if i != "warm-up"]
     assert len(times) == expect_out, f"separate processes: {len(times)} of {expect_out} articles"
