@@ -38,10 +38,12 @@ first run, while the JVM compiles, and again, the steady figure). With --scale, 
 throughput by article size (1, 4, 16, 64 KB) and partitions (1, 8, 64). With --idle S,
 instead, the CPU an idle `run --fuse --follow` uses (after one article went through: models
 loaded, groups joined) over S seconds, in total and by thread name (rdk:main, rdk:mock, ...),
---repeat times, alternated with --against's build when given.
+--repeat times, alternated with --against's build when given. With --ratio, instead, --repeat
+pairs of one `run --fuse` burst and `process` x --jobs seconds apart (alternating which goes
+first): #16's ratio as the median of many pairs, with its quartiles.
 
 usage: pipeline_bench.py BUILD_DIR [--articles N] [--kb K] [--repeat R] [--instances I]
-         [--rate R --seconds S] [--real-kafka] [--scale] [--idle S] [--stages a,b,c] [--against BUILD_DIR]
+         [--rate R --seconds S] [--real-kafka] [--scale] [--idle S] [--ratio] [--stages a,b,c] [--against BUILD_DIR]
 """
 import argparse, json, os, random, re, resource, shutil, signal, statistics, subprocess, sys
 import tempfile, threading, time
@@ -593,6 +595,35 @@ def fused_ab(nf, other, rows, tmp, a, extra):
           f"(median {med(ratios):.2f}); faster in {wins} of {a.repeat}")
 
 
+def ratio_pairs(nf, rows, src, tmp, a, extra):
+    """#16's figure alone: --repeat pairs of one `run --fuse` burst and `process` on --jobs
+    processes, the two seconds apart, which goes first alternating between pairs (ABBA).
+    On a shared machine the ratio of one pair moves by 0.1 or more (a neighbour's load
+    lands on one side of it), so the median of many pairs is the figure, with its spread."""
+    res = []
+    for rep in range(a.repeat):
+        steps = ["fuse", "process"] if rep % 2 == 0 else ["process", "fuse"]
+        got = {}
+        for step in steps:
+            if step == "fuse":
+                got[step] = run_throughput(nf, rows, tmp, a, extra + ["--fuse"])
+            else:
+                got[step] = run_process(nf, src, a.articles, tmp, a.stages, a.jobs)
+        f, p = got["fuse"], got["process"]
+        res.append((f["rate"], p["rate"], f["rate"] / p["rate"]))
+        print(f"pair {rep + 1} ({' first, '.join(steps)} second): run --fuse {f['rate']:,.0f} articles/s "
+              f"(rails {rails_ms(f):.3f}, stage threads {f['threads_ms']['stages']:.3f} ms an article); "
+              f"process x{a.jobs} {p['rate']:,.0f} articles/s ({p['cpu_ms']:.3f} ms an article); "
+              f"ratio {f['rate'] / p['rate']:.2f}", flush=True)
+    med = statistics.median
+    ratios = sorted(r for _, _, r in res)
+    q = lambda x: ratios[min(len(ratios) - 1, int(x * len(ratios)))]
+    print(f"medians of {a.repeat} pairs: run --fuse {med(f for f, _, _ in res):,.0f} articles/s, process "
+          f"x{a.jobs} {med(p for _, p, _ in res):,.0f} articles/s; run --fuse / process x{a.jobs} median "
+          f"{med(ratios):.2f} (quartiles {q(0.25):.2f} / {q(0.75):.2f}; lowest {ratios[0]:.2f}, highest "
+          f"{ratios[-1]:.2f}); at least 0.85 in {sum(r >= 0.85 for r in ratios)} of {a.repeat}")
+
+
 def main():
     # Every run's articles, outputs and brokers live in one temporary directory
     # (hundreds of MB), removed however the run ends: --scale, --idle and
@@ -623,6 +654,8 @@ def bench(tmp):
     ap.add_argument("--idle", type=float, help="seconds: CPU of an idle `run --fuse --follow` instead")
     ap.add_argument("-X", action="append", default=[], help="librdkafka property for `run` (as newsflow -X)")
     ap.add_argument("--against", help="another build directory: its `run --fuse` and `run` alternated with this one's")
+    ap.add_argument("--ratio", action="store_true",
+                    help="only #16's ratio: --repeat pairs of `run --fuse` and `process` x --jobs, alternated")
     ap.add_argument("--fused-ab", action="store_true",
                     help="with --against: only the two builds' `run --fuse` bursts, alternated, --repeat rounds")
     a = ap.parse_args()
@@ -641,6 +674,9 @@ def bench(tmp):
     print(f"{a.articles} articles of ~{a.kb:g} KB ({mb:.1f} MB of text) from {origin}; stages {a.stages}; "
           f"{a.partitions} partitions; run --instances {a.instances}; process x1 and x{a.jobs}; "
           f"{os.cpu_count()} cores", flush=True)
+    if a.ratio:
+        ratio_pairs(nf, rows, src, tmp, a, extra)
+        return
     if a.fused_ab:
         if not a.against:
             sys.exit("--fused-ab needs --against OTHER_BUILD_DIR")
