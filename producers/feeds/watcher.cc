@@ -289,6 +289,36 @@ struct Watcher::Impl {
     return &m;
   }
 
+  // The series of a source no listed feed has any more: a feed taken off the
+  // list kept its series until the process restarted (its failure count, its
+  // last success going stale on the dashboard, an alert on it firing for a
+  // feed nobody polls). Listed again, it starts afresh (counters from 0, which
+  // rate() reads as a restart).
+  void DropSourceMetrics(const std::map<std::string, Feed>& listed) {
+    std::set<std::string> used;
+    for (const auto& [url, f] : listed) used.insert(f.cfg.source);
+    for (auto it = source_metrics.begin(); it != source_metrics.end();) {
+      if (used.count(it->first) != 0) {
+        ++it;
+        continue;
+      }
+      SourceMetrics& m = it->second;
+      metrics.last_success->Remove(m.last_success);
+      metrics.failures->Remove(m.failures);
+      metrics.items_seen->Remove(m.items_seen);
+      metrics.items_new->Remove(m.items_new);
+      for (int k = 0; k < 2; ++k) {
+        for (int c = 0; c < kClassCount; ++c) metrics.responses->Remove(m.responses[k][c]);
+        metrics.latency->Remove(m.latency[k]);
+      }
+      metrics.published->Remove(m.published_page);
+      metrics.published->Remove(m.published_feed_only);
+      metrics.publish_errors->Remove(m.publish_errors);
+      metrics.overdue_seconds->Remove(m.overdue);
+      it = source_metrics.erase(it);
+    }
+  }
+
   bool FeedsFileChanged() {
     struct stat st {};
     if (::stat(opt.feeds_file.c_str(), &st) != 0) return false;
@@ -343,6 +373,7 @@ struct Watcher::Impl {
       if (feeds.count(url) == 0) store.MarkDirty();
     }
     feeds = std::move(next);
+    DropSourceMetrics(feeds);
     metrics.feeds_configured->Set(static_cast<double>(feeds.size()));
     rows_dirty = true;
     spdlog::info("watch: {} feeds from {}", feeds.size(), opt.feeds_file);

@@ -1,12 +1,16 @@
 // The Grafana dashboard against the real thing: Debian's Prometheus scrapes a
-// pipeline of newsflow processes (embedded broker, producer, clean, langid,
-// entities, sinks) fed with the sample articles; every panel query of
+// pipeline of newsflow processes (embedded broker, producer, feed watcher,
+// clean, langid, entities, sinks) fed with the sample articles and a loopback
+// feed server's items; every panel query of
 // deploy/grafana/dashboards/newsflow.json is then evaluated through
 // Prometheus's HTTP API and must return data.
 #include <signal.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -66,6 +70,32 @@ TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
     r.process = Start(r.args, r.job, r.port);
   }
   const int produce_port = FreePort();
+
+  // The feed watcher, scraped as a second target of the producers' job (as
+  // deploy/compose/prometheus.yml scrapes it): one feed that answers, with
+  // pages, and one that is gone (404), for the feeds row.
+  const int kFeedItems = 5;
+  std::unique_ptr<Process> feed_server;
+  {
+    std::string root = dir_ + "/www", port;
+    std::filesystem::create_directories(root);
+    feed_server = StartFeedServer(root, dir_ + "/feed-server.log", port);
+    ASSERT_FALSE(port.empty()) << ReadFile(dir_ + "/feed-server.log");
+    std::ofstream rss(root + "/desk.xml");
+    rss << R"(<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>)";
+    for (int i = 0; i < kFeedItems; ++i)
+      rss << "<item><title>Story " << i << "</title><link>http://127.0.0.1:" << port << "/page/d" << i
+          << "</link><guid>d" << i << "</guid></item>";
+    rss << "</channel></rss>";
+    std::ofstream(dir_ + "/feeds.yaml") << "feeds:\n  - url: http://127.0.0.1:" << port
+                                        << "/feed/desk.xml\n    source: desk\n    interval_s: 1\n"
+                                        << "  - url: http://127.0.0.1:" << port
+                                        << "/feed/gone.xml\n    source: gone\n    interval_s: 1\n";
+  }
+  const int watch_port = FreePort();
+  auto watch = Start({"watch", "--feeds", dir_ + "/feeds.yaml", "--state", dir_ + "/feeds.state",
+                      "--politeness-ms", "10", "--allow-private-addresses"},
+                     "watch", watch_port);
   for (auto& r : roles) {
     ASSERT_TRUE(WaitFor([&] { return Ready(r.port) || !r.process->Running(); }, 60s))
         << r.job << " never became ready\n" << r.process->Log();
@@ -83,7 +113,8 @@ TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
         {"scrape_interval: 15s", "scrape_interval: 1s"},
         {"scrape_timeout: 10s", "scrape_timeout: 1s"},
         {"evaluation_interval: 15s", "evaluation_interval: 1s"},
-        {"localhost:9401", "127.0.0.1:" + std::to_string(produce_port)}};
+        {"localhost:9401", "127.0.0.1:" + std::to_string(produce_port) + "\", \"127.0.0.1:" +
+                               std::to_string(watch_port)}};
     for (size_t i = 0; i < roles.size(); ++i)
       edits.push_back({"localhost:" + std::to_string(9402 + i), "127.0.0.1:" + std::to_string(roles[i].port)});
     for (const auto& [from, to] : edits) {
@@ -188,6 +219,22 @@ TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
   EXPECT_GT(queries, 20);
   for (const auto& e : empty) ADD_FAILURE() << "panel query returned no data: " << e;
 
+  // The feeds row tells the feed that fails from the one that answers.
+  std::string failures;
+  ASSERT_EQ(HttpGet(api + "/api/v1/query?query=" +
+                        UrlEncode("max by (source) (newsflow_feed_consecutive_failures)"),
+                    &failures),
+            200);
+  std::map<std::string, double> by_source;
+  const nlohmann::json failures_json = nlohmann::json::parse(failures);
+  for (const auto& series : failures_json.at("data").at("result"))
+    by_source[series.at("metric").value("source", "")] = std::stod(series.at("value").at(1).get<std::string>());
+  EXPECT_EQ(by_source.size(), 2u) << failures;
+  EXPECT_GE(by_source["gone"], 1) << failures;
+  EXPECT_EQ(by_source["desk"], 0) << failures;
+  std::cout << "[ report ] feeds row: consecutive failures gone=" << by_source["gone"]
+            << ", desk=" << by_source["desk"] << "\n";
+
   // Lag comes from the broker's committed offsets: once the pipeline is idle,
   // the first stage's group has committed every record of the raw topic (asked
   // of the broker directly), and the committed-lag panel, series for every
@@ -195,8 +242,9 @@ TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
   int64_t committed = -1;
   ASSERT_TRUE(WaitFor([&] {
     committed = CommittedOnBroker(broker_, Topic("newsflow-clean"), Topic("news.raw"), 4);
-    return committed == articles;
-  }, 60s)) << "group " << Topic("newsflow-clean") << " committed " << committed << " of " << articles;
+    return committed == articles + kFeedItems;
+  }, 60s)) << "group " << Topic("newsflow-clean") << " committed " << committed << " of " << articles
+           << " articles and " << kFeedItems << " feed items";
   std::string lag_series, lag_sum;
   ASSERT_TRUE(WaitFor([&] {
     HttpGet(api + "/api/v1/query?query=" +
@@ -207,10 +255,13 @@ TEST_P(DashboardTest, EveryPanelQueryReturnsDataFromRealPrometheus) {
     return lag_series.find("\"20\"") != std::string::npos && lag_sum.find("\"0\"") != std::string::npos;
   }, 60s)) << "committed-lag series (5 consumers x 4 partitions): " << lag_series << "\nsum: " << lag_sum;
   std::cout << "[ report ] group " << Topic("newsflow-clean") << " committed " << committed
-            << " offsets on the broker = " << articles << " articles; committed lag back to 0 on 20 series\n";
+            << " offsets on the broker = " << articles << " articles + " << kFeedItems
+            << " feed items; committed lag back to 0 on 20 series\n";
 
   producer->Signal(SIGTERM);
   EXPECT_EQ(producer->Wait(30s), 0) << producer->Log();
+  watch->Signal(SIGTERM);
+  EXPECT_EQ(watch->Wait(30s), 0) << watch->Log();
   for (auto& r : roles) {
     r.process->Signal(SIGTERM);
     EXPECT_EQ(r.process->Wait(30s), 0) << r.process->Log();

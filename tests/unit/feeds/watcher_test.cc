@@ -97,6 +97,11 @@ class WatchTest : public ::testing::Test {
       stop = true;
       t.join();
     }
+    // A failed ASSERT returns before Stop(): a joinable thread's destructor
+    // aborted the test binary, and ctest then waited on the feed server it left.
+    ~Running() {
+      if (t.joinable()) Stop();
+    }
   };
   std::unique_ptr<Running> Start(ArticleSink& sink, WatcherOptions o) {
     auto r = std::make_unique<Running>();
@@ -515,6 +520,57 @@ TEST_F(WatchTest, ReloadPicksUpNewFeedsWithoutRestart) {
   run->Stop();
   EXPECT_EQ(Titles(sink.Articles(), "b"), (std::set<std::string>{"Title b1", "Title b2", "Title b3"}));
   EXPECT_EQ(sink.Size(), 4u);
+}
+
+// A feed taken off the list kept every one of its metric series until the
+// process restarted: its failure count and last success stayed on the
+// dashboard, and an alert on a failing feed fired for a feed nobody polls.
+TEST_F(WatchTest, AFeedTakenOffTheListTakesItsMetricSeriesWithIt) {
+  WriteFeed("a", {"a1"});
+  SetMode("gone", "500");
+  WriteFeeds({"a", "gone"});
+  MemorySink sink;
+  auto run = Start(sink, Options());
+  ASSERT_TRUE(run);
+  // The series of one source: family name -> how many series carry it.
+  auto series_of = [&](const std::string& source) {
+    std::map<std::string, int> n;
+    for (const auto& fam : registry_.Collect()) {
+      for (const auto& m : fam.metric) {
+        for (const auto& l : m.label) {
+          if (l.name == "source" && l.value == source) ++n[fam.name];
+        }
+      }
+    }
+    return n;
+  };
+  auto failures_of = [&](const std::string& source) {
+    for (const auto& fam : registry_.Collect()) {
+      if (fam.name != "newsflow_feed_consecutive_failures") continue;
+      for (const auto& m : fam.metric) {
+        for (const auto& l : m.label) {
+          if (l.name == "source" && l.value == source) return m.gauge.value;
+        }
+      }
+    }
+    return -1.0;
+  };
+  ASSERT_TRUE(WaitFor([&] { return sink.Size() >= 1 && failures_of("gone") >= 1; }));
+  const auto before = series_of("gone");
+  EXPECT_EQ(before.size(), 9u);  // every per-source family
+  EXPECT_EQ(series_of("a"), before);
+  WriteFeeds({"a"});
+  run->w->Reload();
+  ASSERT_TRUE(WaitFor([&] { return series_of("gone").empty(); }))
+      << series_of("gone").size() << " families still have series of the removed feed";
+  EXPECT_EQ(series_of("a"), before);  // the feed still listed keeps all of its own
+  // Listed again, it is polled and counted afresh.
+  WriteFeeds({"a", "gone"});
+  run->w->Reload();
+  ASSERT_TRUE(WaitFor([&] { return failures_of("gone") >= 1; }));
+  EXPECT_EQ(series_of("gone"), before);
+  run->Stop();
+  EXPECT_TRUE(run->result.ok()) << run->result.ToString();
 }
 
 // A feed taken off the list while its pages wait, then listed again: its
