@@ -11,8 +11,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "charset.h"
 #include "newsflow/codec.h"
@@ -214,6 +216,163 @@ Status ProduceLines(In&& in, const std::string& name, const FileProducerOptions&
   return Status::OK();
 }
 
+// The records of a JSON file that is not JSON Lines: an array of records (a
+// scraper's export: Scrapy's `-o items.json`, Python's json.dump of a list, on
+// one line or pretty-printed) or records one after another, pretty-printed
+// (`jq . items.jsonl`, json.dump(indent=2) of one record). Such a file was
+// read line by line: every line but a whole one-line record a dead letter
+// ("invalid JSON"), so a scraper's 3-item export gave 1 article and 4 dead
+// letters. Fed in chunks (a compact array is one line of any length); hands
+// each top-level value, and each element of a top-level array, to `emit`
+// with the line it starts on. Strings are followed (brackets inside them do
+// not count); each value is kept up to `max_value` bytes and measured whole.
+class JsonValueSplitter {
+ public:
+  // emit(value, whole_length, start_line, item_number) -> Status
+  using Emit = std::function<Status(std::string_view, size_t, int64_t, int64_t)>;
+  JsonValueSplitter(size_t max_value, Emit emit) : max_(max_value), emit_(std::move(emit)) {}
+
+  Status Feed(std::string_view chunk) {
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      const char c = chunk[i];
+      if (in_value_) {
+        if (scalar_ && (IsSpace(c) || c == ',' || c == ']' || c == '}')) {
+          NEWSFLOW_RETURN_IF_ERROR(EndValue());  // a bare number or word ends here
+        } else {
+          Keep(c);
+          if (in_string_) {
+            if (escaped_) escaped_ = false;
+            else if (c == '\\') escaped_ = true;
+            else if (c == '"') {
+              in_string_ = false;
+              if (depth_ == 0) NEWSFLOW_RETURN_IF_ERROR(EndValue());  // a top-level string
+            }
+          } else if (c == '"') {
+            in_string_ = true;
+          } else if (c == '{' || c == '[') {
+            ++depth_;
+          } else if ((c == '}' || c == ']') && --depth_ == 0) {
+            NEWSFLOW_RETURN_IF_ERROR(EndValue());
+          }
+          if (c == '\n') ++line_;
+          continue;
+        }
+      }
+      // Between values.
+      if (c == '\n') ++line_;
+      if (IsSpace(c)) continue;
+      if (in_array_ && c == ',') continue;
+      if (in_array_ && c == ']') {
+        in_array_ = false;
+        continue;
+      }
+      if (!in_array_ && c == '[') {  // a top-level array: its elements are the records
+        in_array_ = true;
+        array_line_ = line_;
+        continue;
+      }
+      in_value_ = true;
+      value_.clear();
+      length_ = 0;
+      start_line_ = line_;
+      depth_ = 0;
+      scalar_ = !(c == '{' || c == '[' || c == '"');
+      Keep(c);
+      if (c == '"') in_string_ = true;
+      else if (!scalar_) depth_ = 1;
+    }
+    return Status::OK();
+  }
+
+  // The end of the input: a value still open was cut short.
+  Status Finish(const std::function<Status(std::string_view, size_t, int64_t, const Status&)>& dead) {
+    if (in_value_ && scalar_) NEWSFLOW_RETURN_IF_ERROR(EndValue());
+    if (in_value_) {
+      in_value_ = false;
+      return dead(value_, length_, start_line_,
+                  Status::Corrupt("the file ends inside this JSON value: it was cut short"));
+    }
+    if (in_array_)
+      spdlog::warn("produce: the JSON array opened on line {} is not closed (the file was cut short?); "
+                   "its {} complete item(s) were read",
+                   array_line_, items_);
+    return Status::OK();
+  }
+
+  int64_t items() const { return items_; }
+
+ private:
+  static bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  void Keep(char c) {
+    if (length_ < max_) value_.push_back(c);
+    ++length_;
+  }
+  Status EndValue() {
+    in_value_ = scalar_ = in_string_ = escaped_ = false;
+    depth_ = 0;
+    ++items_;
+    return emit_(value_, length_, start_line_, items_);
+  }
+
+  size_t max_;
+  Emit emit_;
+  std::string value_;
+  size_t length_ = 0;
+  int64_t line_ = 1, start_line_ = 1, array_line_ = 1, items_ = 0;
+  int depth_ = 0;
+  bool in_value_ = false, scalar_ = false, in_string_ = false, escaped_ = false, in_array_ = false;
+};
+
+// Whether a .json file holds JSON that is not JSON Lines: it starts (after a
+// byte-order mark and white space) with '[', or with a '{' alone on its line
+// (a pretty-printed record). A '{' with more on its line is JSON Lines, read
+// line by line as before (a broken line stays one dead letter).
+bool IsJsonDocument(std::string_view head) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  size_t i = head.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos) return false;
+  if (head[i] == '[') return true;
+  if (head[i] != '{') return false;
+  size_t j = head.find_first_not_of(" \t\r", i + 1);
+  return j == std::string_view::npos || head[j] == '\n';
+}
+
+Status ProduceJsonDocument(std::istream& in, const std::string& name, const FileProducerOptions& o,
+                           ArticleSink& sink, FileProducerStats& stats) {
+  const size_t max_value = o.max_record_bytes > 0 ? 4 * o.max_record_bytes : SIZE_MAX - 1;
+  auto where = [&](int64_t line, int64_t item) {
+    return name + ":" + std::to_string(line) + " (item " + std::to_string(item) + ")";
+  };
+  JsonValueSplitter split(max_value, [&](std::string_view value, size_t length, int64_t line, int64_t item) {
+    if (length > max_value)
+      return DeadLetterInput(sink, stats, where(line, item),
+                             Status::TooLarge("record of " + std::to_string(length) + " bytes is over 4x the " +
+                                              "record limit of " + std::to_string(o.max_record_bytes) +
+                                              " bytes (--max-record-bytes)"),
+                             value.substr(0, 1024), static_cast<int64_t>(length));
+    Article a;
+    Status s = ArticleFromJsonLine(value, o, a);
+    if (!s.ok()) return DeadLetterInput(sink, stats, where(line, item), s, value);
+    return PublishArticle(sink, stats, a, where(line, item));
+  });
+  std::vector<char> buf(size_t{1} << 20);
+  bool first = true;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::string_view chunk(buf.data(), static_cast<size_t>(in.gcount()));
+    if (first && chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
+    first = false;
+    NEWSFLOW_RETURN_IF_ERROR(split.Feed(chunk));
+  }
+  if (ReadFailed(in))
+    return DeadLetterInput(sink, stats, name, Status::Unavailable("read error; the rest of the file was not read"),
+                           "");
+  return split.Finish([&](std::string_view value, size_t length, int64_t line, const Status& why) {
+    return DeadLetterInput(sink, stats, where(line, split.items() + 1), why, value.substr(0, 1024),
+                           static_cast<int64_t>(length));
+  });
+}
+
 Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink& sink,
                    FileProducerStats& stats, bool explicit_file) {
   Kind kind = KindOf(p, o.format);
@@ -235,6 +394,12 @@ Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink&
   if (kind == Kind::kJsonl) {
     std::ifstream in(p, std::ios::binary);
     if (!in) return DeadLetterInput(sink, stats, p.string(), Status::NotFound("cannot read"), "");
+    char head[4096];
+    in.read(head, sizeof head);
+    const bool document = IsJsonDocument(std::string_view(head, static_cast<size_t>(in.gcount())));
+    in.clear();
+    in.seekg(0);
+    if (document) return ProduceJsonDocument(in, p.string(), o, sink, stats);
     return ProduceLines(in, p.string(), o, sink, stats);
   }
   return ProduceDocument(p, kind, o, sink, stats);
@@ -407,7 +572,7 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   if (err == simdjson::UTF8_ERROR) return Status::Corrupt("invalid UTF-8");
   if (err) return Status::Corrupt(std::string("invalid JSON: ") + simdjson::error_message(err));
   simdjson::dom::object obj;
-  if (doc.get_object().get(obj)) return Status::Schema("expected a JSON object per line");
+  if (doc.get_object().get(obj)) return Status::Schema("expected a JSON object per record");
   // obj["k"] takes the first of repeated keys, the codec would see the last.
   if (std::string dup = FindDuplicateJsonKey(doc); !dup.empty()) return Status::Schema(dup);
   std::string_view body;

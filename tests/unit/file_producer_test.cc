@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "memory_sink.h"
@@ -350,6 +351,92 @@ TEST(FileProducerTest, RawLinesAreKeyedByTheirIdElseTheirNumber) {
   EXPECT_EQ(RawLineKey(R"({"id":"","body":"x"})", 7), "7");
   EXPECT_EQ(RawLineKey(R"({"id":5})", 8), "8");
   EXPECT_EQ(RawLineKey("not json", 9), "9");
+}
+
+// A scraper's export is often one JSON document, not JSON Lines: Scrapy's
+// `-o items.json` writes an array with a record on each line and commas
+// between them, Python's json.dump a compact array on one line or a
+// pretty-printed one, `jq .` records one after another, pretty-printed. Read
+// line by line, a 3-record export gave 1 article (the last line, whole) and 4
+// dead letters ("invalid JSON"); a pretty-printed record gave none.
+TEST(FileProducerTest, AJsonDocumentOfRecordsIsReadRecordByRecord) {
+  auto dir = TempDir();
+  auto record = [](int i) {
+    // Brackets, braces, commas and escaped quotes inside strings are text.
+    return "{\"url\": \"https://ex.example/a" + std::to_string(i) + "\", \"title\": \"[Live] {" +
+           std::to_string(i) + "}, \\\"quoted\\\" ]}\", \"body\": \"<p>story " + std::to_string(i) +
+           " ],[ {\\\\}</p>\"}";
+  };
+  const std::map<std::string, std::string> files = {
+      {"scrapy.json", "[\n" + record(0) + ",\n" + record(1) + ",\n" + record(2) + "\n]"},
+      {"compact.json", "[" + record(0) + "," + record(1) + "," + record(2) + "]"},
+      {"pretty.json", "\xEF\xBB\xBF[\n  {\n    \"url\": \"https://ex.example/a0\",\n    \"body\": \"x0\"\n  },\n"
+                      "  {\n    \"url\": \"https://ex.example/a1\",\n    \"body\": \"x1\"\n  },\n"
+                      "  {\n    \"url\": \"https://ex.example/a2\",\n    \"body\": \"x2\"\n  }\n]\n"},
+      {"one-after-another.json", "{\n  \"url\": \"https://ex.example/a0\",\n  \"body\": \"x0\"\n}\n"
+                                 "{\n  \"url\": \"https://ex.example/a1\",\n  \"body\": \"x1\"\n}\n"
+                                 "{\n  \"url\": \"https://ex.example/a2\",\n  \"body\": \"x2\"\n}\n"}};
+  for (const auto& [name, text] : files) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    MemorySink sink;
+    FileProducerStats stats;
+    ASSERT_TRUE(ProduceFromPaths({(dir / name).string()}, {}, sink, stats).ok()) << name;
+    EXPECT_EQ(sink.dead.size(), 0u) << name << ": " << (sink.dead.empty() ? "" : sink.dead[0].reason);
+    ASSERT_EQ(sink.articles.size(), 3u) << name;
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(sink.articles[i].url, "https://ex.example/a" + std::to_string(i)) << name;
+    if (name == "scrapy.json") {
+      EXPECT_EQ(sink.articles[1].meta.at("title"), "[Live] {1}, \"quoted\" ]}");
+      EXPECT_EQ(sink.articles[2].body, "<p>story 2 ],[ {\\}</p>");
+    }
+  }
+  // One pretty-printed record.
+  std::ofstream(dir / "one.json") << "{\n  \"url\": \"https://ex.example/one\",\n  \"body\": \"x\"\n}\n";
+  MemorySink one;
+  FileProducerStats one_stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "one.json").string()}, {}, one, one_stats).ok());
+  ASSERT_EQ(one.articles.size(), 1u);
+  EXPECT_TRUE(one.dead.empty());
+}
+
+// In an array, each item that is no record is a dead letter of its own,
+// named by its line and number; a file cut short keeps the items before the
+// cut and dead-letters the unfinished one. A .json file of JSON Lines is still
+// read line by line: a broken line is one dead letter, not the rest of the file.
+TEST(FileProducerTest, ItemsOfAJsonArrayThatAreNoRecordsAndACutAreDeadLetteredOneByOne) {
+  auto dir = TempDir();
+  std::ofstream(dir / "mixed.json") << "[{\"body\": \"a\"}, 42, \"text\", [1, 2], {\"nobody\": 1},\n"
+                                       "true, {\"body\": \"b\"}]";
+  MemorySink mixed;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "mixed.json").string()}, {}, mixed, stats).ok());
+  ASSERT_EQ(mixed.articles.size(), 2u);
+  EXPECT_EQ(mixed.articles[0].body, "a");
+  EXPECT_EQ(mixed.articles[1].body, "b");
+  ASSERT_EQ(mixed.dead.size(), 5u);
+  EXPECT_NE(mixed.dead[0].reason.find("mixed.json:1 (item 2): expected a JSON object"), std::string::npos)
+      << mixed.dead[0].reason;
+  EXPECT_EQ(mixed.dead[0].payload, "42");
+  EXPECT_EQ(mixed.dead[1].payload, "\"text\"");
+  EXPECT_EQ(mixed.dead[2].payload, "[1, 2]");
+  EXPECT_NE(mixed.dead[3].reason.find("missing string field 'body'"), std::string::npos) << mixed.dead[3].reason;
+  EXPECT_NE(mixed.dead[4].reason.find("mixed.json:2 (item 6)"), std::string::npos) << mixed.dead[4].reason;
+
+  std::ofstream(dir / "cut.json") << "[\n{\"body\": \"a\"},\n{\"body\": \"b\"},\n{\"body\": \"c [unfinis";
+  MemorySink cut;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "cut.json").string()}, {}, cut, stats).ok());
+  ASSERT_EQ(cut.articles.size(), 2u);
+  ASSERT_EQ(cut.dead.size(), 1u);
+  EXPECT_NE(cut.dead[0].reason.find("cut.json:4 (item 3): the file ends inside this JSON value"),
+            std::string::npos)
+      << cut.dead[0].reason;
+  EXPECT_EQ(cut.dead[0].payload, "{\"body\": \"c [unfinis");
+
+  std::ofstream(dir / "lines.json") << "{\"body\": \"a\"}\n{\"body\": \"b\n{\"body\": \"c\"}\n";
+  MemorySink lines;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "lines.json").string()}, {}, lines, stats).ok());
+  ASSERT_EQ(lines.articles.size(), 2u);
+  ASSERT_EQ(lines.dead.size(), 1u);
+  EXPECT_NE(lines.dead[0].reason.find("lines.json:2"), std::string::npos) << lines.dead[0].reason;
 }
 
 TEST(FileProducerTest, RejectsBadLinesWithReasons) {
