@@ -743,6 +743,12 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
 
 // One file for articles and dead letters mixed both into it (`process`
 // refuses this too); the files may not exist yet: compared as paths as well.
+// --field's NAME=INPUT_NAME pairs (checked again: a caller other than the CLI).
+Status FieldMappings(const std::vector<std::string>& specs, std::map<std::string, std::string>& fields) {
+  for (const auto& spec : specs) NEWSFLOW_RETURN_IF_ERROR(ParseFieldMapping(spec, fields));
+  return Status::OK();
+}
+
 Status OneFileForBoth(const std::string& output, const std::string& dead_letters) {
   if (output == "-" || output.empty() || dead_letters.empty() || dead_letters == "-")
     return Status::OK();
@@ -781,6 +787,8 @@ Status FlushAcknowledged(KafkaArticleSink& sink, const KafkaOptions& kafka) {
 int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   CommonOptions c = c_in;
   ProduceOptions o = o_in;
+  std::map<std::string, std::string> fields;
+  if (Status m = FieldMappings(o.fields, fields); !m.ok()) return Fail(m);
   if (Status p = UsePipeline(c, o); !p.ok()) return Fail(p);
   if (o.topic == o.dlq_topic)
     return Fail(Status::InvalidArgument("produce --topic " + o.topic +
@@ -851,6 +859,7 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
   FileProducerOptions fo;
   fo.source = o.source;
   fo.format = o.format;
+  fo.fields = fields;
   fo.follow_symlinks = o.follow_symlinks;
   fo.max_record_bytes = o.max_record_bytes;
   fo.stop = &g_stop;
@@ -1071,6 +1080,8 @@ int RunSink(const CommonOptions& c_in, const SinkOptions& o_in) {
 int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   CommonOptions c = c_in;
   RunOptions o = o_in;
+  std::map<std::string, std::string> fields;
+  if (Status m = FieldMappings(o.fields, fields); !m.ok()) return Fail(m);
   std::string raw_topic(kRawTopic), dlq_topic(kDeadLetterTopic);
   Result<std::vector<StagePlan>> plans = Status::Internal("no plan");
   if (!o.pipeline.empty()) {
@@ -1299,6 +1310,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   FileProducerOptions fo;
   fo.source = o.source;
   fo.format = o.format;
+  fo.fields = fields;
   fo.stop = &g_stop;  // a failed worker or a signal ends the wait for stdin's next line
   fo.not_inputs = {o.output, o.dlq_output};
   // The reader is rails too; every stage thread was started before this

@@ -47,6 +47,7 @@ struct ProduceOptions {
   std::vector<std::string> inputs;  // files, directories, .jsonl, "-"
   std::string source;
   std::string format = "auto";
+  std::vector<std::string> fields;  // --field NAME=INPUT_NAME
   std::string pipeline;  // --pipeline FILE: topics, Kafka, metrics from the file
   std::string topic = "news.raw";
   bool topic_given = false;
@@ -89,6 +90,7 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::string source;
   std::string format = "auto";
+  std::vector<std::string> fields;  // --field NAME=INPUT_NAME
   std::vector<std::string> stages = {"clean", "langid", "entities"};
   std::vector<std::string> settings;  // stage.key=value
   std::string output = "var/demo/articles.jsonl";

@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "commands.h"
+#include "file_producer.h"
 #include "replay.h"
 #include "newsflow/shutdown.h"
 
@@ -20,6 +22,17 @@ namespace {
 // 2^64 - 1) made `process` read with a limit of 0 and count every record as
 // a blank line: "3 in, 0 out, 0 dead-lettered", exit 0.
 const CLI::Range kRecordLimit(size_t{1}, size_t{1} << 30);
+// --field NAME=INPUT_NAME, checked as it is read (a usage error, exit 2).
+const CLI::Validator kFieldMapping(
+    [](std::string& spec) {
+      std::map<std::string, std::string> one;
+      newsflow::Status s = newsflow::ParseFieldMapping(spec, one);
+      return s.ok() ? std::string() : s.message();
+    },
+    "NAME=INPUT_NAME");
+constexpr const char* kFieldHelp =
+    "A JSON record's field under your name (repeatable): body=content, url=link, title=headline, "
+    "published_at=date, source, id, fetched_at, content_type; a.b reaches into an object";
 
 void AddCommon(CLI::App* app, newsflow::CommonOptions& c) {
   app->add_option("--brokers", c.brokers,
@@ -82,6 +95,7 @@ int main(int argc, char** argv) {
   cmd_produce->add_option("--source", produce.source, "Source name (default: the parent directory's name)");
   cmd_produce->add_option("--format", produce.format, "auto, text, html or jsonl")
       ->check(CLI::IsMember({"auto", "text", "html", "jsonl"}));
+  cmd_produce->add_option("--field", produce.fields, kFieldHelp)->check(kFieldMapping);
   cmd_produce->add_option("--topic", produce.topic, "Topic to publish to");
   cmd_produce->add_option("--pipeline", produce.pipeline,
                           "Pipeline file: its raw and dead-letter topics, Kafka, metrics, namespace");
@@ -136,6 +150,7 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--source", run.source, "Source name for files");
   cmd_run->add_option("--format", run.format, "auto, text, html or jsonl")
       ->check(CLI::IsMember({"auto", "text", "html", "jsonl"}));
+  cmd_run->add_option("--field", run.fields, kFieldHelp)->check(kFieldMapping);
   cmd_run->add_option("--stages", run.stages, "Stage chain")->delimiter(',');
   cmd_run->add_option("--set", run.settings, "stage.key=value (repeatable)")->take_all();
   cmd_run->add_option("--output", run.output, "Articles out (JSON Lines)");

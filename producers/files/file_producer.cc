@@ -534,20 +534,59 @@ namespace {
 // A field of a partial record: absent or null gives nullopt, a string its
 // value; any other type is refused (a number was replaced silently: id 5
 // became a hash, fetched_at 5 the time of reading).
-Status OptionalString(simdjson::dom::object& obj, std::string_view key,
+// A JSON pointer for a dotted field name: "article.text" -> "/article/text".
+std::string PointerOf(std::string_view dotted) {
+  std::string p = "/";
+  for (char c : dotted) {
+    if (c == '.') p += '/';
+    else if (c == '~') p += "~0";
+    else if (c == '/') p += "~1";
+    else p += c;
+  }
+  return p;
+}
+
+// A record's field `key`, found under the input's name when `--field` maps it.
+// `named`: how an error names it ("url (from link)").
+bool FieldOf(const simdjson::dom::element& doc, std::string_view key, const FileProducerOptions& o,
+             simdjson::dom::element& e, std::string* named = nullptr) {
+  auto it = o.fields.find(std::string(key));
+  if (named != nullptr) *named = it == o.fields.end() ? std::string(key) : std::string(key) + " (from " + it->second + ")";
+  if (it == o.fields.end()) return doc[key].get(e) == simdjson::SUCCESS;
+  return doc.at_pointer(PointerOf(it->second)).get(e) == simdjson::SUCCESS;
+}
+
+Status OptionalString(const simdjson::dom::element& doc, std::string_view key, const FileProducerOptions& o,
                       std::optional<std::string_view>& out) {
   out.reset();
   simdjson::dom::element e;
-  if (obj[key].get(e) != simdjson::SUCCESS || e.is_null()) return Status::OK();
+  std::string named;
+  if (!FieldOf(doc, key, o, e, &named) || e.is_null()) return Status::OK();
   std::string_view sv;
-  if (e.get_string().get(sv)) return Status::Schema(std::string(key) + ": expected a string");
+  if (e.get_string().get(sv)) return Status::Schema(named + ": expected a string");
   out = sv;
   return Status::OK();
 }
 
-std::string ScrapersDate(simdjson::dom::object& obj) {
+// Says which text fields a record without a body has, and how to name one.
+std::string BodyHint(simdjson::dom::object& obj) {
+  std::string names;
+  int n = 0;
+  for (auto [k, v] : obj) {
+    if (!v.is_string()) continue;
+    if (n++ == 8) {
+      names += ", ...";
+      break;
+    }
+    names += (names.empty() ? "" : ", ") + std::string(CutUtf8(k, 40));
+  }
+  if (names.empty()) return "";
+  return " (its text fields: " + names + "; name yours with --field body=NAME)";
+}
+
+std::string ScrapersDate(const simdjson::dom::element& doc, const FileProducerOptions& o) {
   simdjson::dom::element e;
-  if (obj["published_at"].get(e) != simdjson::SUCCESS) return "";
+  if (!FieldOf(doc, "published_at", o, e)) return "";
   std::string_view text;
   if (e.get_string().get(text) == simdjson::SUCCESS) return std::string(text);
   double x = 0;
@@ -564,6 +603,31 @@ std::string ScrapersDate(simdjson::dom::object& obj) {
 
 }  // namespace
 
+const std::vector<std::string>& MappableFields() {
+  static const std::vector<std::string> kFields = {"body", "url",          "title",       "source",
+                                                   "id",   "fetched_at",   "content_type", "published_at"};
+  return kFields;
+}
+
+Status ParseFieldMapping(std::string_view spec, std::map<std::string, std::string>& fields) {
+  const size_t eq = spec.find('=');
+  const std::string name(spec.substr(0, eq));
+  const std::string theirs(eq == std::string_view::npos ? "" : spec.substr(eq + 1));
+  const auto& known = MappableFields();
+  std::string list;
+  for (const auto& f : known) list += (list.empty() ? "" : ", ") + f;
+  if (eq == std::string_view::npos || theirs.empty() || name.empty())
+    return Status::InvalidArgument("--field " + std::string(spec) + ": give NAME=INPUT_NAME (NAME one of " + list +
+                                   "; INPUT_NAME the field in your records, a.b for a field inside an object)");
+  if (std::find(known.begin(), known.end(), name) == known.end())
+    return Status::InvalidArgument("--field " + std::string(spec) + ": " + name + " is not one of " + list);
+  if (fields.count(name) != 0)
+    return Status::InvalidArgument("--field " + std::string(spec) + ": " + name + " is already mapped to " +
+                                   fields.at(name));
+  fields.emplace(name, theirs);
+  return Status::OK();
+}
+
 Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, Article& out) {
   // A complete record decodes as is; a partial one is completed here.
   thread_local simdjson::dom::parser parser;
@@ -576,19 +640,27 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   // obj["k"] takes the first of repeated keys, the codec would see the last.
   if (std::string dup = FindDuplicateJsonKey(doc); !dup.empty()) return Status::Schema(dup);
   std::string_view body;
-  if (obj["body"].get_string().get(body)) return Status::Schema("missing string field 'body'");
+  {
+    simdjson::dom::element b;
+    std::string named;
+    if (!FieldOf(doc, "body", o, b, &named))
+      return Status::Schema("missing string field '" + (o.fields.count("body") ? o.fields.at("body") : std::string("body")) +
+                            "'" + (o.fields.count("body") ? std::string(" (--field body=") + o.fields.at("body") + ")"
+                                                          : BodyHint(obj)));
+    if (b.get_string().get(body)) return Status::Schema(named + ": expected a string");
+  }
   if (simdjson::dom::element v; obj["v"].get(v) == simdjson::SUCCESS) {
     int64_t version = 0;
     if (v.get_int64().get(version) || version != kEnvelopeVersion)
       return Status::Schema("v: unsupported envelope version " + simdjson::minify(v));
   }
   std::optional<std::string_view> source, url, fetched_at, content_type, title, id;
-  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "source", source));
-  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "url", url));
-  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "fetched_at", fetched_at));
-  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "content_type", content_type));
-  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "title", title));
-  NEWSFLOW_RETURN_IF_ERROR(OptionalString(obj, "id", id));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(doc, "source", o, source));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(doc, "url", o, url));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(doc, "fetched_at", o, fetched_at));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(doc, "content_type", o, content_type));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(doc, "title", o, title));
+  NEWSFLOW_RETURN_IF_ERROR(OptionalString(doc, "id", o, id));
   out = Article();
   out.body.assign(body);
   out.source = source ? std::string(*source) : (o.source.empty() ? std::string("jsonl") : o.source);
@@ -616,7 +688,7 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   // none. Text as written; a number is Unix time (seconds, or milliseconds
   // when it is that large). Anything else is left as it was before this was
   // read: an unknown member.
-  if (std::string stated = ScrapersDate(obj); !stated.empty()) out.meta["published_at"] = std::move(stated);
+  if (std::string stated = ScrapersDate(doc, o); !stated.empty()) out.meta["published_at"] = std::move(stated);
   if (id && !id->empty()) out.id = std::string(*id);
   else out.id = ArticleId(out.url.value_or(""), out.source, out.body);
   if (CountCodePoints(out.id) > kMaxIdLength)

@@ -7,6 +7,9 @@
 //   raw record (schemas/article.v1) or a partial one with at least "body"
 //   (source, url, content_type, fetched_at, id, meta are filled in; a body
 //   that starts as an HTML page does is text/html, other bodies text/plain);
+//   a .json file that is one JSON document (an array of records, or
+//   pretty-printed records one after another) is read record by record;
+//   `fields` maps a record's fields from the input's own names;
 // - a directory is walked recursively in name order. A symbolic link inside
 //   it is followed only when its target stays inside the directory, unless
 //   `follow_symlinks`; links not followed are logged and counted as skipped.
@@ -19,7 +22,9 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "newsflow/sink.h"
@@ -42,7 +47,18 @@ struct FileProducerOptions {
   // Files never read as input: the run's own outputs, met in a directory it
   // walks (skipped, logged and counted; IsSameFile decides).
   std::vector<std::string> not_inputs;
+  // A JSON record's fields under the input's own names (`--field
+  // body=content`): newsflow's name -> the input's; a dotted name reaches into
+  // objects ("article.text"). Built by ParseFieldMapping.
+  std::map<std::string, std::string> fields;
 };
+
+// The fields `--field NAME=INPUT_NAME` may map: body, url, title, source, id,
+// fetched_at, content_type, published_at.
+const std::vector<std::string>& MappableFields();
+// Adds one `NAME=INPUT_NAME` to `fields`; an error names what is wrong (an
+// unknown NAME, an empty side, NAME mapped twice).
+Status ParseFieldMapping(std::string_view spec, std::map<std::string, std::string>& fields);
 
 struct FileProducerStats {
   int64_t published = 0;

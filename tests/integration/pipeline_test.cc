@@ -733,6 +733,36 @@ TEST(RunCommandTest, SinkProduceAndBrokerRefuseWhatTheyCannotDo) {
   EXPECT_EQ(broker.Wait(30s), 0) << broker.Log();
 }
 
+// `--field` as a user gives it: a scraper's export with its own field names
+// goes through `run`; a mapping that cannot be is a usage error (exit 2)
+// before anything starts.
+TEST(RunCommandTest, FieldMapsAScrapersOwnNamesAndABadMappingIsAUsageError) {
+  std::string dir = MakeTempDir("run-field");
+  std::ofstream(dir + "/items.json", std::ios::binary)
+      << R"([{"link":"https://ex.example/f1","headline":"Mapped","content":"Plain text of the story."}])";
+  Process run({NewsflowBinary(), "run", dir + "/items.json", "--stages", "passthrough", "--field", "body=content",
+               "--field", "url=link", "--field", "title=headline", "--output", dir + "/out.jsonl",
+               "--dead-letters", dir + "/dlq.jsonl", "--metrics-addr", ""},
+              dir + "/run.log", {{"NEWSFLOW_STATE_DIR", dir + "/state"}});
+  ASSERT_EQ(run.Wait(120s), 0) << run.Log();
+  auto lines = ReadLines(dir + "/out.jsonl");
+  ASSERT_EQ(lines.size(), 1u) << run.Log();
+  auto j = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(j.at("url"), "https://ex.example/f1");
+  EXPECT_EQ(j.at("body"), "Plain text of the story.");
+  EXPECT_EQ(j.at("meta").at("title"), "Mapped");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"produce", dir + "/items.json", "--field", "bodyy=content"}, "bodyy is not one of"},
+      {{"run", dir + "/items.json", "--field", "body"}, "give NAME=INPUT_NAME"},
+      {{"run", dir + "/items.json", "--field", "body=a", "--field", "body=b"}, "already mapped to a"}};
+  for (auto [args, why] : refused) {
+    args.insert(args.begin(), NewsflowBinary());
+    Process p(args, dir + "/refused.log");
+    EXPECT_EQ(p.Wait(60s), 2) << p.Log();
+    EXPECT_NE(p.Log().find(why), std::string::npos) << p.Log();
+  }
+}
+
 // A stop signal while flow control holds `run`'s reader: what was published
 // goes through and the run ends well (exit 0: the reader's "stopping" was
 // counted as a failure, exit 1). Cut off by the stop deadline instead, the

@@ -439,6 +439,53 @@ TEST(FileProducerTest, ItemsOfAJsonArrayThatAreNoRecordsAndACutAreDeadLetteredOn
   EXPECT_NE(lines.dead[0].reason.find("lines.json:2"), std::string::npos) << lines.dead[0].reason;
 }
 
+// A scraper's records name their fields its own way ("content", "link",
+// "headline", a body inside an object): every record was a dead letter
+// ("missing string field 'body'", nothing said which fields it had). `--field`
+// maps them; without it the dead letter lists the record's text fields.
+TEST(FileProducerTest, FieldsUnderTheInputsOwnNamesAreMappedWithField) {
+  const std::string record =
+      R"({"link":"https://ex.example/s1","headline":"A headline","date":"2026-11-20T08:00:00Z",)"
+      R"("article":{"html":"<html><body><p>text</p></body></html>"},"n":5})";
+  Article a;
+  Status plain = ArticleFromJsonLine(record, {}, a);
+  EXPECT_EQ(plain.code(), StatusCode::kSchema);
+  EXPECT_NE(plain.message().find("its text fields: link, headline, date; name yours with --field body=NAME"),
+            std::string::npos)
+      << plain.message();
+
+  FileProducerOptions o;
+  for (const char* spec : {"body=article.html", "url=link", "title=headline", "published_at=date"})
+    ASSERT_TRUE(ParseFieldMapping(spec, o.fields).ok()) << spec;
+  ASSERT_TRUE(ArticleFromJsonLine(record, o, a).ok());
+  EXPECT_EQ(a.body, "<html><body><p>text</p></body></html>");
+  EXPECT_EQ(a.content_type, ContentType::kTextHtml);
+  EXPECT_EQ(a.url, "https://ex.example/s1");
+  EXPECT_EQ(a.meta.at("title"), "A headline");
+  EXPECT_EQ(a.meta.at("published_at"), "2026-11-20T08:00:00Z");
+  EXPECT_EQ(a.id, ArticleId("https://ex.example/s1", a.source, a.body));
+
+  // A mapped field that is missing, or not text, is named with its mapping.
+  FileProducerOptions missing;
+  ASSERT_TRUE(ParseFieldMapping("body=content", missing.fields).ok());
+  Status m = ArticleFromJsonLine(record, missing, a);
+  EXPECT_EQ(m.code(), StatusCode::kSchema);
+  EXPECT_NE(m.message().find("missing string field 'content' (--field body=content)"), std::string::npos)
+      << m.message();
+  FileProducerOptions not_text = o;
+  not_text.fields["url"] = "n";
+  Status t = ArticleFromJsonLine(record, not_text, a);
+  EXPECT_NE(t.message().find("url (from n): expected a string"), std::string::npos) << t.message();
+
+  std::map<std::string, std::string> f;
+  EXPECT_FALSE(ParseFieldMapping("bodyy=content", f).ok());
+  EXPECT_FALSE(ParseFieldMapping("body", f).ok());
+  EXPECT_FALSE(ParseFieldMapping("body=", f).ok());
+  EXPECT_TRUE(ParseFieldMapping("body=content", f).ok());
+  Status twice = ParseFieldMapping("body=text", f);
+  EXPECT_NE(twice.message().find("already mapped to content"), std::string::npos) << twice.message();
+}
+
 TEST(FileProducerTest, RejectsBadLinesWithReasons) {
   Article a;
   EXPECT_EQ(ArticleFromJsonLine("[1]", {}, a).code(), StatusCode::kSchema);
