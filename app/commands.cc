@@ -1501,10 +1501,11 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   RecordProcessor::Options po;
   po.max_record_bytes = o.max_record_bytes;
   po.max_output_bytes = SIZE_MAX;
-  // Partial records get what `produce` would give them (id, fetched_at, ...).
-  po.decoder = [](std::string_view line, Article& a) {
-    return RecordFromJsonLine(line, FileProducerOptions{}, a);
-  };
+  // Partial records get what `produce` would give them (id, fetched_at, ...),
+  // their fields found under the input's names as `produce --field` finds them.
+  FileProducerOptions fo;
+  if (Status m = FieldMappings(o.fields, fo.fields); !m.ok()) return Fail(m);
+  po.decoder = [fo](std::string_view line, Article& a) { return RecordFromJsonLine(line, fo, a); };
   RecordProcessor processor(std::move(chain), po);
 
   // Input: a readable file (or stdin); a directory or an unreadable file is

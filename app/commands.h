@@ -112,6 +112,7 @@ struct ProcessOptions {
   std::string output = "-";
   std::string dead_letters;  // file; default stderr
   size_t max_record_bytes = 64 * 1024 * 1024;
+  std::vector<std::string> fields;  // --field NAME=INPUT_NAME, for records that are not complete
 };
 
 struct WatchOptions {

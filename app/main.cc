@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
   cmd_process->add_option("--pipeline", process.pipeline, "Pipeline file: the stage chain (instead of --stages)");
   cmd_process->add_option("--set", process.settings, "stage.key=value (repeatable)")->take_all();
   cmd_process->add_option("--input", process.input, "JSON Lines in (- for stdin)");
+  cmd_process->add_option("--field", process.fields, kFieldHelp)->check(kFieldMapping);
   cmd_process->add_option("--output", process.output, "JSON Lines out (- for stdout)");
   cmd_process->add_option("--dead-letters", process.dead_letters, "Dead letters out (default: stderr)");
   cmd_process->add_option("--max-record-bytes", process.max_record_bytes, "Larger records are dead-lettered")

@@ -751,9 +751,20 @@ TEST(RunCommandTest, FieldMapsAScrapersOwnNamesAndABadMappingIsAUsageError) {
   EXPECT_EQ(j.at("url"), "https://ex.example/f1");
   EXPECT_EQ(j.at("body"), "Plain text of the story.");
   EXPECT_EQ(j.at("meta").at("title"), "Mapped");
+  // `process` completes partial records the same way.
+  std::ofstream(dir + "/items.jsonl", std::ios::binary)
+      << R"({"link":"https://ex.example/f2","content":"Another story."})" << "\n";
+  Process process({NewsflowBinary(), "process", "--stages", "passthrough", "--input", dir + "/items.jsonl",
+                   "--output", dir + "/processed.jsonl", "--field", "body=content", "--field", "url=link"},
+                  dir + "/process.log");
+  ASSERT_EQ(process.Wait(60s), 0) << process.Log();
+  lines = ReadLines(dir + "/processed.jsonl");
+  ASSERT_EQ(lines.size(), 1u) << process.Log();
+  EXPECT_EQ(nlohmann::json::parse(lines[0]).at("url"), "https://ex.example/f2");
   const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
       {{"produce", dir + "/items.json", "--field", "bodyy=content"}, "bodyy is not one of"},
       {{"run", dir + "/items.json", "--field", "body"}, "give NAME=INPUT_NAME"},
+      {{"process", "--stages", "passthrough", "--field", "url=a", "--field", "url=b"}, "already mapped to a"},
       {{"run", dir + "/items.json", "--field", "body=a", "--field", "body=b"}, "already mapped to a"}};
   for (auto [args, why] : refused) {
     args.insert(args.begin(), NewsflowBinary());
