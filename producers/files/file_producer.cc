@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
 #include <sstream>
 #include <vector>
 
@@ -175,8 +178,127 @@ Status ProduceDocumentBody(const fs::path& p, Kind kind, const std::string& body
   return PublishArticle(sink, stats, a, p.string());
 }
 
+// A gzip file read as its decompressed bytes (zlib's inflate), so a folder of
+// `2026-11-20.jsonl.gz` dumps or a saved `page.html.gz` is read as its inner
+// name says (they were skipped as of unknown type, or, named, a dead letter
+// "not a text file"). Every byte that decompresses is delivered; a corrupt or
+// cut-short stream then makes the istream bad (the reader's "read error" dead
+// letter, after the records before it), the reason logged. Not gzread: on a
+// cut-short file it returned nothing of its last piece, and after a data
+// error gzrewind refused, so the type sniffing's rewind lost the whole file
+// without a word. Members one after another (`cat a.gz b.gz`) are read on.
+class GzStreamBuf : public std::streambuf {
+ public:
+  explicit GzStreamBuf(const fs::path& path) : file_(path, std::ios::binary), name_(path.string()) {
+    init_ = file_.is_open() && inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK;  // 16: gzip wrapper
+  }
+  ~GzStreamBuf() override {
+    if (init_) inflateEnd(&z_);
+  }
+  GzStreamBuf(const GzStreamBuf&) = delete;
+  GzStreamBuf& operator=(const GzStreamBuf&) = delete;
+  bool is_open() const { return init_; }
+  const std::string& error() const { return error_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (!error_.empty()) throw std::runtime_error(error_);
+    while (!done_) {
+      if (z_.avail_in == 0) {
+        file_.read(in_, sizeof in_);
+        z_.next_in = reinterpret_cast<Bytef*>(in_);
+        z_.avail_in = static_cast<uInt>(file_.gcount());
+        if (z_.avail_in == 0) {
+          if (file_.bad()) return Fail("read error");
+          if (!ended_) return Fail(started_ ? "the file ends inside the compressed data (cut short)"
+                                            : "an empty file");
+          done_ = true;
+          break;
+        }
+      }
+      if (ended_) {  // after a member: another one, or trailing bytes (ignored, as gzip does)
+        if (z_.next_in[0] != 0x1f) {
+          spdlog::warn("produce: {}: bytes after the gzip data ignored", name_);
+          done_ = true;
+          break;
+        }
+        inflateReset(&z_);
+        ended_ = false;
+      }
+      started_ = true;
+      z_.next_out = reinterpret_cast<Bytef*>(out_);
+      z_.avail_out = sizeof out_;
+      const int r = inflate(&z_, Z_NO_FLUSH);
+      const size_t n = sizeof out_ - z_.avail_out;
+      if (r == Z_STREAM_END) {
+        ended_ = true;
+      } else if (r != Z_OK && r != Z_BUF_ERROR) {
+        error_ = std::string("gzip: ") + (z_.msg != nullptr ? z_.msg : "corrupt data");
+        Log();
+        if (n == 0) throw std::runtime_error(error_);
+      }
+      if (n > 0) {
+        setg(out_, out_, out_ + n);
+        return traits_type::to_int_type(*gptr());
+      }
+    }
+    return traits_type::eof();
+  }
+  pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode which) override {
+    if (off == 0 && dir == std::ios_base::beg) return seekpos(0, which);
+    return pos_type(off_type(-1));
+  }
+  pos_type seekpos(pos_type pos, std::ios_base::openmode) override {
+    if (pos != pos_type(0) || !init_) return pos_type(off_type(-1));
+    file_.clear();
+    file_.seekg(0);
+    inflateReset(&z_);
+    z_.avail_in = 0;
+    ended_ = done_ = started_ = false;
+    error_.clear();
+    setg(out_, out_, out_);
+    return pos;
+  }
+
+ private:
+  int_type Fail(const std::string& why) {
+    error_ = "gzip: " + why;
+    Log();
+    throw std::runtime_error(error_);
+  }
+  void Log() {  // once: the type sniffing reads the start twice
+    if (!logged_) spdlog::error("produce: {}: {}", name_, error_);
+    logged_ = true;
+  }
+
+  std::ifstream file_;
+  std::string name_, error_;
+  z_stream z_{};
+  bool init_ = false, ended_ = false, done_ = false, started_ = false, logged_ = false;
+  char in_[1 << 16];
+  char out_[1 << 16];
+};
+
+class GzIstream : public std::istream {
+ public:
+  explicit GzIstream(const fs::path& path) : std::istream(nullptr), buf_(path) {
+    rdbuf(&buf_);
+    if (!buf_.is_open()) setstate(std::ios::failbit);
+  }
+
+ private:
+  GzStreamBuf buf_;
+};
+
 bool ReadFailed(std::istream& in) { return in.bad(); }
 bool ReadFailed(StoppableLineReader& in) { return in.failed(); }
+// What went wrong reading `in`: a gzip stream's reason, else "read error".
+std::string ReadError(std::istream& in) {
+  if (auto* gz = dynamic_cast<GzStreamBuf*>(in.rdbuf()); gz != nullptr && !gz->error().empty()) return gz->error();
+  return "read error";
+}
+std::string ReadError(StoppableLineReader&) { return "read error"; }
 
 // `in`: a file's stream, or stdin through StoppableLineReader. Not std::cin:
 // synchronised with stdio, it reads a byte a call through locked getc (3 % of
@@ -212,7 +334,7 @@ Status ProduceLines(In&& in, const std::string& name, const FileProducerOptions&
   }
   if (ReadFailed(in))
     return DeadLetterInput(sink, stats, name + ":" + std::to_string(n + 1),
-                           Status::Unavailable("read error; the rest of the file was not read"), "");
+                           Status::Unavailable(ReadError(in) + "; the rest of the file was not read"), "");
   return Status::OK();
 }
 
@@ -355,17 +477,25 @@ Status ProduceJsonDocument(std::istream& in, const std::string& name, const File
     if (!s.ok()) return DeadLetterInput(sink, stats, where(line, item), s, value);
     return PublishArticle(sink, stats, a, where(line, item));
   });
+  // Straight from the stream's buffer, what it holds at a time: istream::read
+  // loses the bytes of a call that a read error (a gzip file cut short) ends.
   std::vector<char> buf(size_t{1} << 20);
+  std::streambuf* sb = in.rdbuf();
   bool first = true;
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    std::string_view chunk(buf.data(), static_cast<size_t>(in.gcount()));
-    if (first && chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
-    first = false;
-    NEWSFLOW_RETURN_IF_ERROR(split.Feed(chunk));
+  try {
+    for (;;) {
+      if (sb->sgetc() == std::streambuf::traits_type::eof()) break;
+      const std::streamsize avail = std::min<std::streamsize>(sb->in_avail(), static_cast<std::streamsize>(buf.size()));
+      std::string_view chunk(buf.data(), static_cast<size_t>(sb->sgetn(buf.data(), std::max<std::streamsize>(avail, 1))));
+      if (first && chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
+      first = false;
+      NEWSFLOW_RETURN_IF_ERROR(split.Feed(chunk));
+    }
+  } catch (const std::exception&) {
+    in.setstate(std::ios::badbit);
   }
   if (ReadFailed(in))
-    return DeadLetterInput(sink, stats, name, Status::Unavailable("read error; the rest of the file was not read"),
+    return DeadLetterInput(sink, stats, name, Status::Unavailable(ReadError(in) + "; the rest of the file was not read"),
                            "");
   return split.Finish([&](std::string_view value, size_t length, int64_t line, const Status& why) {
     return DeadLetterInput(sink, stats, where(line, split.items() + 1), why, value.substr(0, 1024),
@@ -373,17 +503,44 @@ Status ProduceJsonDocument(std::istream& in, const std::string& name, const File
   });
 }
 
+// By name (.gz) or by gzip's magic bytes.
+bool IsGzip(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  if (ext == ".gz") return true;
+  std::ifstream in(p, std::ios::binary);
+  char magic[2] = {};
+  in.read(magic, 2);
+  return in.gcount() == 2 && magic[0] == '\x1f' && magic[1] == '\x8b';
+}
+
+// The first `n` bytes of `in`, which is then back at its start.
+std::string Head(std::istream& in, size_t n) {
+  std::string h(n, '\0');
+  in.read(h.data(), static_cast<std::streamsize>(n));
+  h.resize(static_cast<size_t>(in.gcount()));
+  in.clear();
+  in.seekg(0);
+  return h;
+}
+
 Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink& sink,
                    FileProducerStats& stats, bool explicit_file) {
-  Kind kind = KindOf(p, o.format);
+  // A gzip file is typed by its name without ".gz" (feed.jsonl.gz: JSON Lines).
+  const bool gz = IsGzip(p);
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  const fs::path named = gz && ext == ".gz" ? p.parent_path() / p.stem() : p;
+  std::unique_ptr<std::istream> in;
+  if (gz) in = std::make_unique<GzIstream>(p);
+  else in = std::make_unique<std::ifstream>(p, std::ios::binary);
+  if (!*in) return DeadLetterInput(sink, stats, p.string(), Status::NotFound("cannot read"), "");
+  Kind kind = KindOf(named, o.format);
   if (kind == Kind::kUnknown) {
     // A page saved under another name (page.php, index.html?p=2, a hash) is
     // HTML when it starts as a page does; else a named file is read as text,
     // and a file met in a directory is skipped.
-    char head[1024];
-    std::ifstream in(p, std::ios::binary);
-    in.read(head, sizeof head);
-    if (StartsAsHtml(std::string_view(head, static_cast<size_t>(in.gcount())))) kind = Kind::kHtml;
+    if (StartsAsHtml(Head(*in, 1024))) kind = Kind::kHtml;
     else if (explicit_file) kind = Kind::kText;
     else {
       spdlog::warn("produce: skipping {} (unknown file type; use --format)", p.string());
@@ -392,17 +549,21 @@ Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink&
     }
   }
   if (kind == Kind::kJsonl) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return DeadLetterInput(sink, stats, p.string(), Status::NotFound("cannot read"), "");
-    char head[4096];
-    in.read(head, sizeof head);
-    const bool document = IsJsonDocument(std::string_view(head, static_cast<size_t>(in.gcount())));
-    in.clear();
-    in.seekg(0);
-    if (document) return ProduceJsonDocument(in, p.string(), o, sink, stats);
-    return ProduceLines(in, p.string(), o, sink, stats);
+    if (IsJsonDocument(Head(*in, 4096))) return ProduceJsonDocument(*in, p.string(), o, sink, stats);
+    return ProduceLines(*in, p.string(), o, sink, stats);
   }
-  return ProduceDocument(p, kind, o, sink, stats);
+  if (!gz) return ProduceDocument(p, kind, o, sink, stats);
+  // Decompressed, up to the record limit (a gzip bomb stops there).
+  const size_t cap = o.max_record_bytes > 0 ? o.max_record_bytes : SIZE_MAX - 1;
+  std::string body;
+  std::vector<char> chunk(size_t{1} << 16);
+  while (body.size() <= cap && in->read(chunk.data(), static_cast<std::streamsize>(chunk.size())).gcount() > 0)
+    body.append(chunk.data(), static_cast<size_t>(in->gcount()));
+  if (in->bad()) return DeadLetterInput(sink, stats, p.string(), Status::Corrupt(ReadError(*in)), "");
+  if (body.size() > cap)
+    return DeadLetterInput(sink, stats, p.string(), OverRecordLimit("decompressed file", body.size(), o, "; not read on"),
+                           "");
+  return ProduceDocumentBody(p, kind, body, o, sink, stats);
 }
 
 // Says how reading a pipe or stdin ended when a stop request ended it.

@@ -10,6 +10,8 @@
 //   a .json file that is one JSON document (an array of records, or
 //   pretty-printed records one after another) is read record by record;
 //   `fields` maps a record's fields from the input's own names;
+// - a gzip file (.gz, or gzip's magic bytes) is read decompressed, typed by
+//   its name without .gz; what precedes a cut or corruption is published;
 // - a directory is walked recursively in name order. A symbolic link inside
 //   it is followed only when its target stays inside the directory, unless
 //   `follow_symlinks`; links not followed are logged and counted as skipped.

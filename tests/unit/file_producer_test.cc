@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <unicode/ucnv.h>
+#include <zlib.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -484,6 +485,111 @@ TEST(FileProducerTest, FieldsUnderTheInputsOwnNamesAreMappedWithField) {
   EXPECT_TRUE(ParseFieldMapping("body=content", f).ok());
   Status twice = ParseFieldMapping("body=text", f);
   EXPECT_NE(twice.message().find("already mapped to content"), std::string::npos) << twice.message();
+}
+
+// gzip files as their inner name says: a folder of .jsonl.gz dumps, an array
+// in .json.gz, a saved page.html.gz, and a gzip file whose name does not say
+// so. They were skipped in a folder (unknown type) and, named, dead letters
+// ("not a text file").
+TEST(FileProducerTest, GzipFilesAreReadAsTheirInnerNameSays) {
+  auto dir = TempDir();
+  auto gzip = [](const std::filesystem::path& p, const std::string& text) {
+    gzFile f = gzopen(p.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+    gzclose(f);
+  };
+  gzip(dir / "site" / "day1.jsonl.gz", "{\"url\":\"https://ex.example/1\",\"body\":\"one\"}\n"
+                                       "{\"url\":\"https://ex.example/2\",\"body\":\"two\"}\n");
+  gzip(dir / "site" / "items.json.gz", "[{\"url\":\"https://ex.example/3\",\"body\":\"three\"},\n"
+                                       " {\"url\":\"https://ex.example/4\",\"body\":\"four\"}]");
+  gzip(dir / "site" / "page.html.gz", "<html><head><title>Saved</title></head><body><p>five</p></body></html>");
+  gzip(dir / "site" / "misnamed.jsonl", "{\"url\":\"https://ex.example/6\",\"body\":\"six\"}\n");
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "site").string()}, {}, sink, stats).ok());
+  EXPECT_TRUE(sink.dead.empty()) << sink.dead[0].reason;
+  EXPECT_EQ(stats.skipped_files, 0);
+  std::map<std::string, std::string> bodies;  // file -> bodies
+  for (const auto& a : sink.articles) bodies[a.url.value_or(a.meta.count("file") ? a.meta.at("file") : "?")] = a.body;
+  ASSERT_EQ(sink.articles.size(), 6u);
+  EXPECT_EQ(bodies["https://ex.example/1"], "one");
+  EXPECT_EQ(bodies["https://ex.example/4"], "four");
+  EXPECT_EQ(bodies["https://ex.example/6"], "six");
+  EXPECT_NE(bodies["page.html.gz"].find("<p>five</p>"), std::string::npos);
+  for (const auto& a : sink.articles) {
+    if (a.meta.count("file")) {
+      EXPECT_EQ(a.content_type, ContentType::kTextHtml);
+    }
+  }
+}
+
+// A gzip file cut short or corrupt: every record before the damage is
+// published, then one dead letter says what is wrong (gzread returned nothing
+// of a cut file's last piece, and a corrupt one was lost without a word when
+// the type sniffing rewound it). Members one after another are all read;
+// bytes after the gzip data are ignored, as gzip does; a decompressed page
+// over the record limit is refused without reading on (a gzip bomb).
+TEST(FileProducerTest, AGzipFileCutShortOrCorruptKeepsWhatCameBeforeAndSaysWhy) {
+  auto dir = TempDir();
+  auto compress = [](const std::string& text) {
+    z_stream z{};
+    EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    std::string out(deflateBound(&z, text.size()) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+  };
+  // Records of words that do not repeat, so half the compressed bytes hold
+  // about half the records.
+  std::string lines;
+  uint32_t x = 12345;
+  for (int i = 0; i < 20; ++i) {
+    std::string body;
+    for (int w = 0; w < 300; ++w) {
+      x = x * 1664525u + 1013904223u;
+      body += std::to_string(x % 100000) + " ";
+    }
+    lines += "{\"url\":\"https://ex.example/" + std::to_string(i) + "\",\"body\":\"" + body + "\"}\n";
+  }
+  const std::string whole = compress(lines);
+  auto run = [&](const std::string& name, const std::string& bytes, MemorySink& sink) {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    FileProducerStats stats;
+    ASSERT_TRUE(ProduceFromPaths({(dir / name).string()}, {}, sink, stats).ok());
+  };
+  MemorySink cut;
+  run("cut.jsonl.gz", whole.substr(0, whole.size() / 2), cut);
+  EXPECT_GE(cut.articles.size(), 5u);
+  EXPECT_LT(cut.articles.size(), 20u);
+  ASSERT_EQ(cut.dead.size(), 1u);
+  EXPECT_NE(cut.dead[0].reason.find("gzip: the file ends inside the compressed data (cut short); the rest"),
+            std::string::npos)
+      << cut.dead[0].reason;
+
+  std::string damaged = whole;
+  for (size_t i = damaged.size() / 3; i < damaged.size() / 3 + 64; ++i) damaged[i] = '\x55';
+  MemorySink corrupt;
+  run("corrupt.jsonl.gz", damaged, corrupt);
+  EXPECT_LT(corrupt.articles.size(), 20u);
+  ASSERT_EQ(corrupt.dead.size(), 1u);
+  EXPECT_NE(corrupt.dead[0].reason.find("gzip: "), std::string::npos) << corrupt.dead[0].reason;
+
+  MemorySink members;
+  run("members.jsonl.gz", whole + compress("{\"body\":\"after\"}\n") + "trailing bytes", members);
+  EXPECT_EQ(members.articles.size(), 21u);
+  EXPECT_TRUE(members.dead.empty());
+
+  MemorySink bomb;
+  run("bomb.html.gz", compress("<html>" + std::string(50 << 20, ' ')), bomb);
+  EXPECT_TRUE(bomb.articles.empty());
+  ASSERT_EQ(bomb.dead.size(), 1u);
+  EXPECT_NE(bomb.dead[0].reason.find("exceeds the record limit"), std::string::npos) << bomb.dead[0].reason;
 }
 
 TEST(FileProducerTest, RejectsBadLinesWithReasons) {
