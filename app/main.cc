@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
 
   newsflow::ProduceOptions produce;
   auto* cmd_produce = app.add_subcommand("produce", "Publish raw articles from files, directories or JSON Lines");
-  cmd_produce->add_option("inputs", produce.inputs, "Files, directories, .jsonl files, or - for JSON Lines on stdin")
+  cmd_produce->add_option("inputs", produce.inputs,
+                          "Files, directories, .jsonl/.json files (also .gz), or - for JSON Lines on stdin")
       ->required();
   cmd_produce->add_option("--source", produce.source, "Source name (default: the parent directory's name)");
   cmd_produce->add_option("--format", produce.format, "auto, text, html or jsonl")
@@ -145,7 +146,8 @@ int main(int argc, char** argv) {
 
   newsflow::RunOptions run;
   auto* cmd_run = app.add_subcommand("run", "Producer, the whole chain and a JSON Lines sink in one process");
-  cmd_run->add_option("inputs", run.inputs, "Files, directories, .jsonl files, or - for stdin")->required();
+  cmd_run->add_option("inputs", run.inputs, "Files, directories, .jsonl/.json files (also .gz), or - for stdin")
+      ->required();
   cmd_run->add_option("--pipeline", run.pipeline, "Pipeline file (stages, instances, topics, sinks, Kafka)");
   cmd_run->add_option("--source", run.source, "Source name for files");
   cmd_run->add_option("--format", run.format, "auto, text, html or jsonl")
