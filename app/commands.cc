@@ -875,11 +875,14 @@ int RunProduce(const CommonOptions& c_in, const ProduceOptions& o_in) {
                  static_cast<long long>(BrokerMonitor::Get().AckedCount()));
     if (s.ok()) s = Status::Unavailable("the embedded broker restarted during produce");
   }
-  std::fprintf(stderr, "newsflow produce: %lld published, %lld acknowledged, %lld dead-lettered, %lld skipped\n",
+  std::fprintf(stderr, "newsflow produce: %lld published, %lld acknowledged, %lld dead-lettered, %lld skipped%s\n",
                static_cast<long long>(stats.published),
                static_cast<long long>((*sink)->acknowledged()),
                static_cast<long long>(stats.dead_lettered),
-               static_cast<long long>(stats.skipped_files));
+               static_cast<long long>(stats.skipped_files),
+               stats.skipped_records > 0
+                   ? (" (and " + std::to_string(stats.skipped_records) + " WARC records that are no page)").c_str()
+                   : "");
   LingerForScrape(c);
   if (!s.ok()) return Fail(s);
   if (!f.ok()) return Fail(f);

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <sstream>
@@ -30,7 +32,7 @@ namespace newsflow {
 namespace fs = std::filesystem;
 namespace {
 
-enum class Kind { kText, kHtml, kJsonl, kUnknown };
+enum class Kind { kText, kHtml, kJsonl, kWarc, kUnknown };
 
 Kind KindOf(const fs::path& p, const std::string& format) {
   if (format == "text") return Kind::kText;
@@ -41,6 +43,7 @@ Kind KindOf(const fs::path& p, const std::string& format) {
   if (ext == ".txt" || ext == ".text") return Kind::kText;
   if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Kind::kHtml;
   if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return Kind::kJsonl;
+  if (ext == ".warc" || ext == ".arc") return ext == ".warc" ? Kind::kWarc : Kind::kUnknown;
   return Kind::kUnknown;
 }
 
@@ -503,6 +506,279 @@ Status ProduceJsonDocument(std::istream& in, const std::string& name, const File
   });
 }
 
+// ---- WARC (ISO 28500: web archives, as Common Crawl's CC-NEWS ships news) ----
+//
+// Each `response` record holding an HTTP response of a web page (2xx;
+// text/html, XHTML or text/plain) becomes a text/html or text/plain article:
+// url = WARC-Target-URI, fetched_at = WARC-Date, the body de-chunked,
+// decompressed (gzip, deflate) and decoded to UTF-8 as `watch` decodes pages
+// (the HTTP charset, then the page's own). Other records (warcinfo, request,
+// metadata, revisit) and responses that are no page (images, 404s) are
+// skipped and counted in one log line a file; a record that cannot be read
+// (a header without Content-Length, a page that does not decompress, a file
+// that ends inside a record) is a dead letter with the reason.
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view TrimWs(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// "Name: value" lines up to a blank one: lower-cased names -> values.
+std::map<std::string, std::string> HeaderFields(std::string_view block) {
+  std::map<std::string, std::string> h;
+  while (!block.empty()) {
+    size_t eol = block.find('\n');
+    std::string_view line = block.substr(0, eol);
+    block.remove_prefix(eol == std::string_view::npos ? block.size() : eol + 1);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    h.emplace(Lower(TrimWs(line.substr(0, colon))), std::string(TrimWs(line.substr(colon + 1))));
+  }
+  return h;
+}
+
+// Decompresses a gzip or zlib/raw deflate body, at most `cap` bytes of output.
+Status Inflate(std::string_view in, bool gzip, size_t cap, std::string& out) {
+  z_stream z{};
+  // gzip: the wrapper; deflate: zlib's wrapper or raw (servers send both), auto.
+  if (inflateInit2(&z, gzip ? 16 + MAX_WBITS : 32 + MAX_WBITS) != Z_OK) return Status::Internal("zlib");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  out.clear();
+  char buf[1 << 16];
+  int r = Z_OK;
+  while (r == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    r = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+    if (out.size() > cap) break;
+    if (r == Z_BUF_ERROR && z.avail_in == 0) break;
+  }
+  std::string msg = z.msg != nullptr ? z.msg : "";
+  inflateEnd(&z);
+  if (out.size() > cap) return Status::TooLarge("decompressed page over " + std::to_string(cap) + " bytes");
+  if (r != Z_STREAM_END) return Status::Corrupt("page does not decompress: " + (msg.empty() ? "cut short" : msg));
+  return Status::OK();
+}
+
+// Transfer-Encoding: chunked, undone.
+Status Dechunk(std::string_view in, std::string& out) {
+  out.clear();
+  for (;;) {
+    size_t eol = in.find('\n');
+    if (eol == std::string_view::npos) return Status::Corrupt("chunked body cut short");
+    std::string_view size_line = TrimWs(in.substr(0, eol));
+    size_line = size_line.substr(0, size_line.find(';'));  // chunk extensions
+    size_t n = 0;
+    auto [ptr, ec] = std::from_chars(size_line.data(), size_line.data() + size_line.size(), n, 16);
+    if (ec != std::errc() || ptr != size_line.data() + size_line.size())
+      return Status::Corrupt("bad chunk size '" + std::string(CutUtf8(size_line, 40)) + "'");
+    in.remove_prefix(eol + 1);
+    if (n == 0) return Status::OK();
+    if (n > in.size()) return Status::Corrupt("chunked body cut short");
+    out.append(in.substr(0, n));
+    in.remove_prefix(n);
+    if (in.substr(0, 2) == "\r\n") in.remove_prefix(2);
+    else if (in.substr(0, 1) == "\n") in.remove_prefix(1);
+  }
+}
+
+std::string HostOf(std::string_view url) {
+  size_t at = url.find("://");
+  if (at == std::string_view::npos) return "";
+  url.remove_prefix(at + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (size_t userinfo = url.rfind('@'); userinfo != std::string_view::npos) url.remove_prefix(userinfo + 1);
+  if (!url.empty() && url.front() != '[') url = url.substr(0, url.find(':'));
+  return Lower(url);
+}
+
+struct WarcCounts {
+  int64_t articles = 0, not_response = 0, not_page = 0, not_2xx = 0;
+};
+
+// One response record's block (the HTTP response) -> an article, or a reason
+// it is none (`skip`: counted, not a dead letter).
+Status ArticleFromWarcResponse(const std::map<std::string, std::string>& warc, std::string_view block,
+                               const fs::path& p, const FileProducerOptions& o, Article& a,
+                               int64_t*& skip, WarcCounts& counts) {
+  skip = nullptr;
+  size_t head_end = block.find("\r\n\r\n");
+  size_t body_at = head_end == std::string_view::npos ? std::string_view::npos : head_end + 4;
+  if (head_end == std::string_view::npos) {
+    head_end = block.find("\n\n");
+    body_at = head_end == std::string_view::npos ? std::string_view::npos : head_end + 2;
+  }
+  if (head_end == std::string_view::npos) return Status::Corrupt("HTTP response without the end of its header");
+  std::string_view head = block.substr(0, head_end);
+  std::string_view status_line = head.substr(0, head.find('\n'));
+  int status = 0;
+  if (status_line.substr(0, 5) != "HTTP/" || status_line.find(' ') == std::string_view::npos)
+    return Status::Corrupt("not an HTTP response: '" + std::string(CutUtf8(TrimWs(status_line), 60)) + "'");
+  std::string_view code = status_line.substr(status_line.find(' ') + 1, 3);
+  std::from_chars(code.data(), code.data() + code.size(), status);
+  if (status < 200 || status > 299) {
+    skip = &counts.not_2xx;
+    return Status::OK();
+  }
+  auto http = HeaderFields(head.substr(status_line.size()));
+  const std::string content_type = http.count("content-type") ? http.at("content-type") : "";
+  const std::string media = Lower(TrimWs(std::string_view(content_type).substr(0, content_type.find(';'))));
+  const bool html = media == "text/html" || media == "application/xhtml+xml";
+  std::string_view body = block.substr(body_at);
+  if (!html && media != "text/plain" && !(media.empty() && StartsAsHtml(body))) {
+    skip = &counts.not_page;
+    return Status::OK();
+  }
+  const size_t cap = o.max_record_bytes > 0 ? o.max_record_bytes : SIZE_MAX - 1;
+  std::string dechunked, decompressed;
+  if (http.count("transfer-encoding") && Lower(http.at("transfer-encoding")).find("chunked") != std::string::npos) {
+    NEWSFLOW_RETURN_IF_ERROR(Dechunk(body, dechunked));
+    body = dechunked;
+  }
+  if (http.count("content-encoding")) {
+    const std::string enc = Lower(http.at("content-encoding"));
+    if (enc == "gzip" || enc == "x-gzip" || enc == "deflate") {
+      NEWSFLOW_RETURN_IF_ERROR(Inflate(body, enc != "deflate", cap, decompressed));
+      body = decompressed;
+    } else if (!enc.empty() && enc != "identity") {
+      return Status::Unavailable("page compressed as '" + enc + "', which newsflow does not decode");
+    }
+  }
+  if (body.size() > cap) return OverRecordLimit("page", body.size(), o, "");
+  if (HasNulBytesOfBinary(body)) return Status::Corrupt("not a text page (NUL bytes)");
+  auto decoded = DecodeToUtf8(body, content_type);
+  if (!decoded.ok()) return decoded.status();
+  a = Article();
+  a.url = warc.at("warc-target-uri");
+  a.source = !o.source.empty() ? o.source : HostOf(*a.url);
+  if (a.source.empty()) a.source = DefaultSource(p, o);
+  a.fetched_at = NowRfc3339();
+  if (warc.count("warc-date")) {
+    if (auto t = ParseRfc3339(warc.at("warc-date"))) a.fetched_at = FormatRfc3339(*t);
+  }
+  a.content_type = html || (media.empty()) ? ContentType::kTextHtml : ContentType::kTextPlain;
+  a.body = std::move(decoded->utf8);
+  a.meta["file"] = Utf8OrReplaced(p.filename().string());
+  if (warc.count("warc-record-id")) a.meta["warc_record_id"] = Utf8OrReplaced(warc.at("warc-record-id"));
+  if (decoded->charset != "UTF-8") a.meta["source_charset"] = decoded->charset;
+  a.id = ArticleId(*a.url, a.source, a.body);
+  ++counts.articles;
+  return Status::OK();
+}
+
+Status ProduceWarc(std::istream& in, const fs::path& p, const FileProducerOptions& o, ArticleSink& sink,
+                   FileProducerStats& stats) {
+  const std::string name = p.string();
+  // A record's block is held whole: pages within 4x the record limit (the
+  // page is checked against the limit after de-chunking and decompression).
+  const size_t max_block = o.max_record_bytes > 0 ? 4 * o.max_record_bytes : SIZE_MAX - 1;
+  WarcCounts counts;
+  std::string line, block;
+  size_t length = 0;
+  int64_t n = 0;  // records
+  auto where = [&](int64_t record) { return name + " (record " + std::to_string(record) + ")"; };
+  bool in_record = false;
+  while (ReadLineBounded(in, line, 64 * 1024, length)) {
+    if (!in_record) {
+      if (TrimWs(line).empty()) continue;  // the blank lines between records
+      if (line.rfind("WARC/", 0) != 0) {
+        NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
+            sink, stats, where(n + 1),
+            Status::Corrupt("not a WARC record: it starts '" + std::string(CutUtf8(TrimWs(line), 60)) +
+                            "'; the rest of the file was not read"),
+            std::string_view(line).substr(0, 1024)));
+        return Status::OK();
+      }
+      in_record = true;
+      ++n;
+      block.clear();
+      continue;
+    }
+    if (!TrimWs(line).empty()) {  // a header line
+      if (block.size() < 1024 * 1024) block.append(line).push_back('\n');
+      continue;
+    }
+    in_record = false;
+    auto warc = HeaderFields(block);
+    uint64_t content_length = 0;
+    const std::string cl = warc.count("content-length") ? warc.at("content-length") : "";
+    auto [ptr, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), content_length);
+    if (cl.empty() || ec != std::errc() || ptr != cl.data() + cl.size()) {
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
+          sink, stats, where(n),
+          Status::Corrupt("WARC record without a valid Content-Length ('" + std::string(CutUtf8(cl, 40)) +
+                          "'); the rest of the file was not read"),
+          block));
+      return Status::OK();
+    }
+    const std::string type = Lower(warc.count("warc-type") ? warc.at("warc-type") : "");
+    const bool wanted = type == "response" && warc.count("warc-target-uri") &&
+                        Lower(warc.count("content-type") ? warc.at("content-type") : "").find("application/http") == 0;
+    std::string payload;
+    if (wanted && content_length <= max_block) {
+      payload.resize(content_length);
+      in.read(payload.data(), static_cast<std::streamsize>(content_length));
+      payload.resize(static_cast<size_t>(in.gcount()));
+    } else {
+      in.ignore(static_cast<std::streamsize>(content_length));  // not needed (or too large): skipped over
+    }
+    const uint64_t got = wanted && content_length <= max_block ? payload.size() : static_cast<uint64_t>(in.gcount());
+    if (got < content_length) {
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
+          sink, stats, where(n),
+          Status::Corrupt(in.bad() ? ReadError(in) + " inside the record"
+                                   : "the file ends inside this record (" + std::to_string(got) + " of " +
+                                         std::to_string(content_length) + " bytes): it was cut short"),
+          std::string_view(payload).substr(0, 1024), static_cast<int64_t>(content_length)));
+      return Status::OK();
+    }
+    if (!wanted) {
+      ++counts.not_response;
+      continue;
+    }
+    if (content_length > max_block) {
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(sink, stats, where(n),
+                                               OverRecordLimit("WARC record", content_length, o, "; skipped"),
+                                               "", static_cast<int64_t>(content_length)));
+      continue;
+    }
+    Article a;
+    int64_t* skip = nullptr;
+    Status st = ArticleFromWarcResponse(warc, payload, p, o, a, skip, counts);
+    if (!st.ok()) {
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(sink, stats, where(n) + " " + warc.at("warc-target-uri"), st,
+                                               std::string_view(payload).substr(0, 1024),
+                                               static_cast<int64_t>(payload.size())));
+      continue;
+    }
+    if (skip != nullptr) {
+      ++*skip;
+      continue;
+    }
+    NEWSFLOW_RETURN_IF_ERROR(PublishArticle(sink, stats, a, where(n)));
+  }
+  if (in.bad())
+    return DeadLetterInput(sink, stats, where(n + 1),
+                           Status::Unavailable(ReadError(in) + "; the rest of the file was not read"), "");
+  if (in_record)
+    return DeadLetterInput(sink, stats, where(n), Status::Corrupt("the file ends inside this record's header"),
+                           block);
+  spdlog::info("produce: {}: {} WARC record(s): {} page(s) published; skipped {} not responses (request, "
+               "metadata, warcinfo, revisit), {} responses that are no page (media type), {} not 2xx",
+               name, n, counts.articles, counts.not_response, counts.not_page, counts.not_2xx);
+  stats.skipped_records += counts.not_response + counts.not_page + counts.not_2xx;
+  return Status::OK();
+}
+
 // By name (.gz) or by gzip's magic bytes.
 bool IsGzip(const fs::path& p) {
   std::string ext = p.extension().string();
@@ -552,6 +828,7 @@ Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink&
     if (IsJsonDocument(Head(*in, 4096))) return ProduceJsonDocument(*in, p.string(), o, sink, stats);
     return ProduceLines(*in, p.string(), o, sink, stats);
   }
+  if (kind == Kind::kWarc) return ProduceWarc(*in, p, o, sink, stats);
   if (!gz) return ProduceDocument(p, kind, o, sink, stats);
   // Decompressed, up to the record limit (a gzip bomb stops there).
   const size_t cap = o.max_record_bytes > 0 ? o.max_record_bytes : SIZE_MAX - 1;

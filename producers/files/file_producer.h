@@ -10,6 +10,9 @@
 //   a .json file that is one JSON document (an array of records, or
 //   pretty-printed records one after another) is read record by record;
 //   `fields` maps a record's fields from the input's own names;
+// - a .warc web archive: each response record holding a 2xx page (HTML or
+//   text) is an article (URL and time from the archive); other records are
+//   skipped and counted (stats.skipped_records);
 // - a gzip file (.gz, or gzip's magic bytes) is read decompressed, typed by
 //   its name without .gz; what precedes a cut or corruption is published;
 // - a directory is walked recursively in name order. A symbolic link inside
@@ -67,6 +70,7 @@ struct FileProducerStats {
   int64_t dead_lettered = 0;
   int64_t skipped_files = 0;  // files of unknown type and links not followed (logged)
   int64_t skipped_symlinks = 0;  // of which: links leaving the directory
+  int64_t skipped_records = 0;  // WARC records that are no page (requests, metadata, images, 404s)
 };
 
 // Publishes everything under `paths`. Returns an error only when the sink

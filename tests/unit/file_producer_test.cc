@@ -36,6 +36,21 @@ testing::ScopedTempDir TempDir() {
   return d;
 }
 
+// The gzip format of `s` (one member).
+std::string GzipOf(const std::string& text) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, text.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
 TEST(FileProducerTest, ReadsDirectoriesByType) {
   auto dir = TempDir();
   std::ofstream(dir / "site" / "a.txt") << "plain text article";
@@ -532,19 +547,6 @@ TEST(FileProducerTest, GzipFilesAreReadAsTheirInnerNameSays) {
 // over the record limit is refused without reading on (a gzip bomb).
 TEST(FileProducerTest, AGzipFileCutShortOrCorruptKeepsWhatCameBeforeAndSaysWhy) {
   auto dir = TempDir();
-  auto compress = [](const std::string& text) {
-    z_stream z{};
-    EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    std::string out(deflateBound(&z, text.size()) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-  };
   // Records of words that do not repeat, so half the compressed bytes hold
   // about half the records.
   std::string lines;
@@ -557,7 +559,7 @@ TEST(FileProducerTest, AGzipFileCutShortOrCorruptKeepsWhatCameBeforeAndSaysWhy) 
     }
     lines += "{\"url\":\"https://ex.example/" + std::to_string(i) + "\",\"body\":\"" + body + "\"}\n";
   }
-  const std::string whole = compress(lines);
+  const std::string whole = GzipOf(lines);
   auto run = [&](const std::string& name, const std::string& bytes, MemorySink& sink) {
     std::ofstream(dir / name, std::ios::binary) << bytes;
     FileProducerStats stats;
@@ -581,15 +583,101 @@ TEST(FileProducerTest, AGzipFileCutShortOrCorruptKeepsWhatCameBeforeAndSaysWhy) 
   EXPECT_NE(corrupt.dead[0].reason.find("gzip: "), std::string::npos) << corrupt.dead[0].reason;
 
   MemorySink members;
-  run("members.jsonl.gz", whole + compress("{\"body\":\"after\"}\n") + "trailing bytes", members);
+  run("members.jsonl.gz", whole + GzipOf("{\"body\":\"after\"}\n") + "trailing bytes", members);
   EXPECT_EQ(members.articles.size(), 21u);
   EXPECT_TRUE(members.dead.empty());
 
   MemorySink bomb;
-  run("bomb.html.gz", compress("<html>" + std::string(50 << 20, ' ')), bomb);
+  run("bomb.html.gz", GzipOf("<html>" + std::string(50 << 20, ' ')), bomb);
   EXPECT_TRUE(bomb.articles.empty());
   ASSERT_EQ(bomb.dead.size(), 1u);
   EXPECT_NE(bomb.dead[0].reason.find("exceeds the record limit"), std::string::npos) << bomb.dead[0].reason;
+}
+
+// One WARC record: type, target URI, block.
+std::string WarcRecord(const std::string& type, const std::string& uri, const std::string& block) {
+  std::string h = "WARC/1.0\r\nWARC-Type: " + type + "\r\nWARC-Date: 2026-11-20T08:00:00Z\r\n" +
+                  "WARC-Record-ID: <urn:uuid:" + std::to_string(std::hash<std::string>{}(type + uri)) + ">\r\n";
+  if (!uri.empty()) h += "WARC-Target-URI: " + uri + "\r\n";
+  h += std::string("Content-Type: ") +
+       (type == "response" || type == "request" ? "application/http; msgtype=" + type : "application/warc-fields") +
+       "\r\nContent-Length: " + std::to_string(block.size()) + "\r\n\r\n";
+  return h + block + "\r\n\r\n";
+}
+
+std::string HttpResponse(const std::string& status, const std::string& type, const std::string& body,
+                         const std::string& headers = "") {
+  return "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\n" + headers +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// A web archive (WARC, as Common Crawl's CC-NEWS ships news): each response
+// that is a page becomes an article with the archived URL and time, its body
+// de-chunked, decompressed and decoded as `watch` decodes pages; requests,
+// metadata, revisits, images and 404s are skipped (counted); a page that does
+// not decompress is a dead letter. The same as .warc.gz (a member a record).
+// A .warc file was skipped as of unknown type.
+TEST(FileProducerTest, AWebArchiveGivesItsPagesAsArticles) {
+  auto dir = TempDir();
+  const std::string page = "<html><head><title>Budget</title></head><body><p>The council met.</p></body></html>";
+  const std::string gz = GzipOf(page);
+  std::string chunked;
+  for (size_t i = 0; i < gz.size(); i += 50) {
+    std::string piece = gz.substr(i, 50);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", piece.size());
+    chunked += std::string(size) + "\r\n" + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  const std::vector<std::string> records = {
+      WarcRecord("warcinfo", "", "software: test\r\n"),
+      WarcRecord("request", "https://news.example/a", "GET /a HTTP/1.1\r\nHost: news.example\r\n\r\n"),
+      WarcRecord("response", "https://news.example/a", HttpResponse("200 OK", "text/html; charset=utf-8", page)),
+      WarcRecord("response", "https://news.example/b",
+                 "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n"
+                 "Content-Encoding: gzip\r\n\r\n" + chunked),
+      WarcRecord("response", "https://news.example/c",
+                 HttpResponse("200 OK", "text/html; charset=windows-1252", "<html><body><p>caf\xe9</p></body></html>")),
+      WarcRecord("response", "https://news.example/gone", HttpResponse("404 Not Found", "text/html", "<html>x</html>")),
+      WarcRecord("response", "https://news.example/logo.png", HttpResponse("200 OK", "image/png", "\x89PNG")),
+      WarcRecord("revisit", "https://news.example/a", "HTTP/1.1 200 OK\r\n\r\n"),
+      WarcRecord("response", "https://news.example/bad",
+                 "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\nnot gzip")};
+  std::string plain, members;
+  for (const auto& r : records) {
+    plain += r;
+    members += GzipOf(r);
+  }
+  for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"crawl.warc", plain}, {"crawl.warc.gz", members}}) {
+    std::ofstream(dir / "site" / name, std::ios::binary) << bytes;
+    MemorySink sink;
+    FileProducerStats stats;
+    ASSERT_TRUE(ProduceFromPaths({(dir / "site" / name).string()}, {}, sink, stats).ok()) << name;
+    ASSERT_EQ(sink.articles.size(), 3u) << name;
+    std::map<std::string, Article> by_url;
+    for (const auto& a : sink.articles) by_url[a.url.value_or("")] = a;
+    EXPECT_EQ(by_url["https://news.example/a"].body, page);
+    EXPECT_EQ(by_url["https://news.example/b"].body, page) << "de-chunked and gunzipped";
+    EXPECT_NE(by_url["https://news.example/c"].body.find("caf\xc3\xa9"), std::string::npos);
+    EXPECT_EQ(by_url["https://news.example/c"].meta.at("source_charset"), "windows-1252");
+    EXPECT_EQ(by_url["https://news.example/a"].fetched_at, "2026-11-20T08:00:00Z");
+    EXPECT_EQ(by_url["https://news.example/a"].source, "news.example");
+    EXPECT_EQ(by_url["https://news.example/a"].content_type, ContentType::kTextHtml);
+    EXPECT_EQ(stats.skipped_records, 5);  // warcinfo, request, 404, image, revisit
+    ASSERT_EQ(sink.dead.size(), 1u) << name;
+    EXPECT_NE(sink.dead[0].reason.find("https://news.example/bad: page does not decompress"), std::string::npos)
+        << sink.dead[0].reason;
+  }
+  // Cut short inside a record: what came before is published, the cut a dead letter.
+  std::string cut = records[0] + records[2] + records[3].substr(0, records[3].size() / 2);
+  std::ofstream(dir / "cut.warc", std::ios::binary) << cut;
+  MemorySink sink;
+  FileProducerStats stats;
+  ASSERT_TRUE(ProduceFromPaths({(dir / "cut.warc").string()}, {}, sink, stats).ok());
+  ASSERT_EQ(sink.articles.size(), 1u);
+  ASSERT_EQ(sink.dead.size(), 1u);
+  EXPECT_NE(sink.dead[0].reason.find("cut.warc (record 3): the file ends inside this record"), std::string::npos)
+      << sink.dead[0].reason;
 }
 
 TEST(FileProducerTest, RejectsBadLinesWithReasons) {
