@@ -580,7 +580,7 @@ Status Dechunk(std::string_view in, std::string& out) {
     size_t n = 0;
     auto [ptr, ec] = std::from_chars(size_line.data(), size_line.data() + size_line.size(), n, 16);
     if (ec != std::errc() || ptr != size_line.data() + size_line.size())
-      return Status::Corrupt("bad chunk size '" + std::string(CutUtf8(size_line, 40)) + "'");
+      return Status::Corrupt("bad chunk size '" + Utf8OrReplaced(std::string(CutUtf8(size_line, 40))) + "'");
     in.remove_prefix(eol + 1);
     if (n == 0) return Status::OK();
     if (n > in.size()) return Status::Corrupt("chunked body cut short");
@@ -622,7 +622,7 @@ Status ArticleFromWarcResponse(const std::map<std::string, std::string>& warc, s
   std::string_view status_line = head.substr(0, head.find('\n'));
   int status = 0;
   if (status_line.substr(0, 5) != "HTTP/" || status_line.find(' ') == std::string_view::npos)
-    return Status::Corrupt("not an HTTP response: '" + std::string(CutUtf8(TrimWs(status_line), 60)) + "'");
+    return Status::Corrupt("not an HTTP response: '" + Utf8OrReplaced(std::string(CutUtf8(TrimWs(status_line), 60))) + "'");
   std::string_view code = status_line.substr(status_line.find(' ') + 1, 3);
   std::from_chars(code.data(), code.data() + code.size(), status);
   if (status < 200 || status > 299) {
@@ -650,7 +650,7 @@ Status ArticleFromWarcResponse(const std::map<std::string, std::string>& warc, s
       NEWSFLOW_RETURN_IF_ERROR(Inflate(body, enc != "deflate", cap, decompressed));
       body = decompressed;
     } else if (!enc.empty() && enc != "identity") {
-      return Status::Unavailable("page compressed as '" + enc + "', which newsflow does not decode");
+      return Status::Unavailable("page compressed as '" + Utf8OrReplaced(enc) + "', which newsflow does not decode");
     }
   }
   if (body.size() > cap) return OverRecordLimit("page", body.size(), o, "");
@@ -693,7 +693,7 @@ Status ProduceWarc(std::istream& in, const fs::path& p, const FileProducerOption
       if (line.rfind("WARC/", 0) != 0) {
         NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
             sink, stats, where(n + 1),
-            Status::Corrupt("not a WARC record: it starts '" + std::string(CutUtf8(TrimWs(line), 60)) +
+            Status::Corrupt("not a WARC record: it starts '" + Utf8OrReplaced(std::string(CutUtf8(TrimWs(line), 60))) +
                             "'; the rest of the file was not read"),
             std::string_view(line).substr(0, 1024)));
         return Status::OK();
@@ -715,7 +715,7 @@ Status ProduceWarc(std::istream& in, const fs::path& p, const FileProducerOption
     if (cl.empty() || ec != std::errc() || ptr != cl.data() + cl.size()) {
       NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(
           sink, stats, where(n),
-          Status::Corrupt("WARC record without a valid Content-Length ('" + std::string(CutUtf8(cl, 40)) +
+          Status::Corrupt("WARC record without a valid Content-Length ('" + Utf8OrReplaced(std::string(CutUtf8(cl, 40))) +
                           "'); the rest of the file was not read"),
           block));
       return Status::OK();
@@ -755,7 +755,7 @@ Status ProduceWarc(std::istream& in, const fs::path& p, const FileProducerOption
     int64_t* skip = nullptr;
     Status st = ArticleFromWarcResponse(warc, payload, p, o, a, skip, counts);
     if (!st.ok()) {
-      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(sink, stats, where(n) + " " + warc.at("warc-target-uri"), st,
+      NEWSFLOW_RETURN_IF_ERROR(DeadLetterInput(sink, stats, where(n) + " " + Utf8OrReplaced(warc.at("warc-target-uri")), st,
                                                std::string_view(payload).substr(0, 1024),
                                                static_cast<int64_t>(payload.size())));
       continue;
