@@ -741,14 +741,14 @@ int RunBroker(const CommonOptions& c_in, const BrokerOptions& o_in) {
   return kOk;
 }
 
-// One file for articles and dead letters mixed both into it (`process`
-// refuses this too); the files may not exist yet: compared as paths as well.
 // --field's NAME=INPUT_NAME pairs (checked again: a caller other than the CLI).
 Status FieldMappings(const std::vector<std::string>& specs, std::map<std::string, std::string>& fields) {
   for (const auto& spec : specs) NEWSFLOW_RETURN_IF_ERROR(ParseFieldMapping(spec, fields));
   return Status::OK();
 }
 
+// One file for articles and dead letters mixed both into it (`process`
+// refuses this too); the files may not exist yet: compared as paths as well.
 Status OneFileForBoth(const std::string& output, const std::string& dead_letters) {
   if (output == "-" || output.empty() || dead_letters.empty() || dead_letters == "-")
     return Status::OK();
@@ -1479,6 +1479,8 @@ Result<FILE*> OpenOutput(const std::string& path) {
 }
 
 int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
+  FileProducerOptions fo;  // for partial records: their fields' names (before any model loads)
+  if (Status m = FieldMappings(o.fields, fo.fields); !m.ok()) return Fail(m);
   // Served only when asked for (an offline job; a long one can be watched).
   // It was accepted and ignored.
   auto metrics = c.metrics_addr_given ? Metrics(c) : MetricsServer::Start("");
@@ -1506,8 +1508,6 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   po.max_output_bytes = SIZE_MAX;
   // Partial records get what `produce` would give them (id, fetched_at, ...),
   // their fields found under the input's names as `produce --field` finds them.
-  FileProducerOptions fo;
-  if (Status m = FieldMappings(o.fields, fo.fields); !m.ok()) return Fail(m);
   po.decoder = [fo](std::string_view line, Article& a) { return RecordFromJsonLine(line, fo, a); };
   RecordProcessor processor(std::move(chain), po);
 

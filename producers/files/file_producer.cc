@@ -34,16 +34,23 @@ namespace {
 
 enum class Kind { kText, kHtml, kJsonl, kWarc, kUnknown };
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string LowerExtension(const fs::path& p) { return Lower(p.extension().string()); }
+
 Kind KindOf(const fs::path& p, const std::string& format) {
   if (format == "text") return Kind::kText;
   if (format == "html") return Kind::kHtml;
   if (format == "jsonl") return Kind::kJsonl;
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  const std::string ext = LowerExtension(p);
   if (ext == ".txt" || ext == ".text") return Kind::kText;
   if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Kind::kHtml;
   if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return Kind::kJsonl;
-  if (ext == ".warc" || ext == ".arc") return ext == ".warc" ? Kind::kWarc : Kind::kUnknown;
+  if (ext == ".warc") return Kind::kWarc;
   return Kind::kUnknown;
 }
 
@@ -518,12 +525,6 @@ Status ProduceJsonDocument(std::istream& in, const std::string& name, const File
 // (a header without Content-Length, a page that does not decompress, a file
 // that ends inside a record) is a dead letter with the reason.
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view TrimWs(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -779,10 +780,8 @@ Status ProduceWarc(std::istream& in, const fs::path& p, const FileProducerOption
   return Status::OK();
 }
 
-// By name (.gz) or by gzip's magic bytes.
-bool IsGzip(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+// By name (`ext`: its lower-cased extension, .gz) or by gzip's magic bytes.
+bool IsGzip(const fs::path& p, const std::string& ext) {
   if (ext == ".gz") return true;
   std::ifstream in(p, std::ios::binary);
   char magic[2] = {};
@@ -803,9 +802,8 @@ std::string Head(std::istream& in, size_t n) {
 Status ProducePath(const fs::path& p, const FileProducerOptions& o, ArticleSink& sink,
                    FileProducerStats& stats, bool explicit_file) {
   // A gzip file is typed by its name without ".gz" (feed.jsonl.gz: JSON Lines).
-  const bool gz = IsGzip(p);
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  const std::string ext = LowerExtension(p);
+  const bool gz = IsGzip(p, ext);
   const fs::path named = gz && ext == ".gz" ? p.parent_path() / p.stem() : p;
   std::unique_ptr<std::istream> in;
   if (gz) in = std::make_unique<GzIstream>(p);
@@ -969,9 +967,6 @@ Status ListDirectory(const fs::path& dir, const FileProducerOptions& o, FileProd
 
 namespace {
 
-// A field of a partial record: absent or null gives nullopt, a string its
-// value; any other type is refused (a number was replaced silently: id 5
-// became a hash, fetched_at 5 the time of reading).
 // A JSON pointer for a dotted field name: "article.text" -> "/article/text".
 std::string PointerOf(std::string_view dotted) {
   std::string p = "/";
@@ -994,6 +989,9 @@ bool FieldOf(const simdjson::dom::element& doc, std::string_view key, const File
   return doc.at_pointer(PointerOf(it->second)).get(e) == simdjson::SUCCESS;
 }
 
+// A field of a partial record: absent or null gives nullopt, a string its
+// value; any other type is refused (a number was replaced silently: id 5
+// became a hash, fetched_at 5 the time of reading).
 Status OptionalString(const simdjson::dom::element& doc, std::string_view key, const FileProducerOptions& o,
                       std::optional<std::string_view>& out) {
   out.reset();
@@ -1041,17 +1039,13 @@ std::string ScrapersDate(const simdjson::dom::element& doc, const FileProducerOp
 
 }  // namespace
 
-const std::vector<std::string>& MappableFields() {
-  static const std::vector<std::string> kFields = {"body", "url",          "title",       "source",
-                                                   "id",   "fetched_at",   "content_type", "published_at"};
-  return kFields;
-}
-
 Status ParseFieldMapping(std::string_view spec, std::map<std::string, std::string>& fields) {
   const size_t eq = spec.find('=');
   const std::string name(spec.substr(0, eq));
   const std::string theirs(eq == std::string_view::npos ? "" : spec.substr(eq + 1));
-  const auto& known = MappableFields();
+  // The fields a record may carry under another name.
+  static const std::vector<std::string> known = {"body", "url",        "title",        "source",
+                                                 "id",   "fetched_at", "content_type", "published_at"};
   std::string list;
   for (const auto& f : known) list += (list.empty() ? "" : ", ") + f;
   if (eq == std::string_view::npos || theirs.empty() || name.empty())
@@ -1081,10 +1075,12 @@ Status ArticleFromJsonLine(std::string_view line, const FileProducerOptions& o, 
   {
     simdjson::dom::element b;
     std::string named;
-    if (!FieldOf(doc, "body", o, b, &named))
-      return Status::Schema("missing string field '" + (o.fields.count("body") ? o.fields.at("body") : std::string("body")) +
-                            "'" + (o.fields.count("body") ? std::string(" (--field body=") + o.fields.at("body") + ")"
-                                                          : BodyHint(obj)));
+    if (!FieldOf(doc, "body", o, b, &named)) {
+      auto mapped = o.fields.find("body");
+      return Status::Schema(mapped == o.fields.end()
+                                ? "missing string field 'body'" + BodyHint(obj)
+                                : "missing string field '" + mapped->second + "' (--field body=" + mapped->second + ")");
+    }
     if (b.get_string().get(body)) return Status::Schema(named + ": expected a string");
   }
   if (simdjson::dom::element v; obj["v"].get(v) == simdjson::SUCCESS) {

@@ -58,11 +58,9 @@ struct FileProducerOptions {
   std::map<std::string, std::string> fields;
 };
 
-// The fields `--field NAME=INPUT_NAME` may map: body, url, title, source, id,
-// fetched_at, content_type, published_at.
-const std::vector<std::string>& MappableFields();
-// Adds one `NAME=INPUT_NAME` to `fields`; an error names what is wrong (an
-// unknown NAME, an empty side, NAME mapped twice).
+// Adds one `--field NAME=INPUT_NAME` to `fields` (NAME one of body, url,
+// title, source, id, fetched_at, content_type, published_at); an error names
+// what is wrong (an unknown NAME, an empty side, NAME mapped twice).
 Status ParseFieldMapping(std::string_view spec, std::map<std::string, std::string>& fields);
 
 struct FileProducerStats {
