@@ -267,55 +267,77 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
       encoding_hint = "UTF-8";
     }
   }
-  bool cut_short = false;
-  auto doc = ReadUntrustedXml(bytes, encoding_hint, &cut_short);
-  if (!doc.ok()) return doc.status();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
   ParsedFeed feed;
-  auto lang_attr = [](const xmlNode* n) {
-    return Trim(Attr(n, "lang", reinterpret_cast<const char*>(XML_XML_NAMESPACE), kMaxShortFieldBytes));
-  };
+  bool feed_title_seen = false, feed_language_seen = false;
   auto push = [&](FeedItem item) {
     if (feed.items.size() >= max_items) return;
     if (item.link.empty() && item.guid.empty() && item.title.empty()) return;
     feed.items.push_back(std::move(item));
   };
+  // The document is read item by item (ReadUntrustedXml's stream): each
+  // item, and anything else beside the items, is read when its end tag
+  // comes and freed, so a feed is never held whole. The root and RSS's first
+  // <channel> stay; an item's children stay until the item ends.
+  auto channel_of = [](const xmlNode* root) {
+    return NameIs(root, "rss") || NameIs(root, "RDF") ? FirstChild(root, "channel") : nullptr;
+  };
+  XmlElementStream stream;
+  stream.take = [&](const xmlNode* el) {
+    const xmlNode* root = xmlDocGetRootElement(el->doc);
+    const xmlNode* parent = el->parent;
+    if (parent == root) return !(NameIs(el, "channel") && el == channel_of(root));
+    return parent != nullptr && parent == channel_of(root);
+  };
+  stream.use = [&](const xmlNode* el) {
+    const xmlNode* root = xmlDocGetRootElement(el->doc);
+    const bool in_channel = el->parent != root;  // else a child of the root
+    // Where the feed's own title and language are: RSS's channel, Atom's root.
+    const bool head = NameIs(root, "feed") ? !in_channel : in_channel;
+    if (head && NameIs(el, "title") && !feed_title_seen) {
+      feed_title_seen = true;
+      feed.title = Short(el);
+    } else if (head && NameIs(el, "language") && !NameIs(root, "feed") && !feed_language_seen) {
+      feed_language_seen = true;
+      feed.language = Short(el);
+    } else if (NameIs(el, "item") && (NameIs(root, "rss") ? in_channel : NameIs(root, "RDF") && !in_channel)) {
+      push(ParseRssItem(el, feed_url));
+    } else if (NameIs(el, "entry") && NameIs(root, "feed")) {
+      push(ParseAtomEntry(el, feed_url));
+    } else if (NameIs(el, "url") && NameIs(root, "urlset")) {
+      push(ParseSitemapUrl(el, feed_url));
+    }
+  };
+  bool cut_short = false;
+  auto doc = ReadUntrustedXml(bytes, encoding_hint, &cut_short, stream);
+  if (!doc.ok()) return doc.status();
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
   if (NameIs(root, "rss")) {
     feed.format = FeedFormat::kRss2;
-    const xmlNode* channel = FirstChild(root, "channel");
-    if (channel == nullptr) return Status::Corrupt("rss without <channel>");
-    if (const xmlNode* t = FirstChild(channel, "title")) feed.title = Short(t);
-    if (const xmlNode* l = FirstChild(channel, "language")) feed.language = Short(l);
-    for (const xmlNode* c = channel->children; c != nullptr; c = c->next) {
-      if (NameIs(c, "item")) push(ParseRssItem(c, feed_url));
-    }
+    if (channel_of(root) == nullptr) return Status::Corrupt("rss without <channel>");
   } else if (NameIs(root, "RDF")) {
     feed.format = FeedFormat::kRss1;
-    if (const xmlNode* channel = FirstChild(root, "channel")) {
-      if (const xmlNode* t = FirstChild(channel, "title")) feed.title = Short(t);
-      if (const xmlNode* l = FirstChild(channel, "language")) feed.language = Short(l);
-    }
-    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
-      if (NameIs(c, "item")) push(ParseRssItem(c, feed_url));
-    }
   } else if (NameIs(root, "feed")) {
     feed.format = FeedFormat::kAtom;
-    if (const xmlNode* t = FirstChild(root, "title")) feed.title = Short(t);
-    feed.language = lang_attr(root);
-    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
-      if (NameIs(c, "entry")) push(ParseAtomEntry(c, feed_url));
-    }
+    feed.language = Trim(Attr(root, "lang", reinterpret_cast<const char*>(XML_XML_NAMESPACE), kMaxShortFieldBytes));
   } else if (NameIs(root, "urlset")) {
     feed.format = FeedFormat::kNewsSitemap;
-    for (const xmlNode* c = root->children; c != nullptr; c = c->next) {
-      if (NameIs(c, "url")) push(ParseSitemapUrl(c, feed_url));
-    }
   } else {
     return Status::Corrupt("not a feed: root element <" +
                            std::string(reinterpret_cast<const char*>(root->name)) + ">");
   }
+  // A title or language the document ended inside (its end tag never read)
+  // is still in the tree: read as the whole tree was.
+  if (const xmlNode* head = NameIs(root, "feed") ? root : channel_of(root)) {
+    if (!feed_title_seen) {
+      if (const xmlNode* t = FirstChild(head, "title")) feed.title = Short(t);
+    }
+    if (!feed_language_seen && head != root) {
+      if (const xmlNode* l = FirstChild(head, "language")) feed.language = Short(l);
+    }
+  }
+  // An item the document ended inside never came to its end tag: it was not
+  // read (the items before it all ended whole).
   feed.cut_short = cut_short;
-  if (cut_short && !feed.items.empty()) feed.items.pop_back();
   return feed;
 }
 

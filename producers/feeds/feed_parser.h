@@ -1,6 +1,8 @@
 // Feed documents -> items: RSS 2.0, RSS 1.0 (RDF), Atom 1.0, news sitemaps.
 //
-// Parsing goes through ReadUntrustedXml (xml_safe.h). Links are resolved
+// Parsing goes through ReadUntrustedXml (xml_safe.h), item by item: each item
+// is read as its end tag comes and freed, so memory follows the largest item,
+// not the document. Links are resolved
 // against the feed's own URL; dates are normalised to RFC 3339 when they can
 // be read, else left empty.
 //
@@ -36,7 +38,8 @@ struct ParsedFeed {
   std::string language;  // channel <language> / xml:lang, else ""
   std::vector<FeedItem> items;  // document order, at most max_items
   // The document ended early (truncated, or libxml2 stopped): items after the
-  // cut are missing, and the last one read, likely incomplete, is left out.
+  // cut are missing, and the item it ended inside is left out (every item
+  // here came to its end tag).
   bool cut_short = false;
 };
 
@@ -44,7 +47,9 @@ struct ParsedFeed {
 // `encoding_hint` is the HTTP charset (used when the document declares none);
 // an undeclared document that is not UTF-8 while the hint is absent or UTF-8
 // is decoded by charset detection (charset.h) first.
-// Errors: kCorrupt (not XML / not a feed), kRejected (entity expansion refused).
+// Errors: kCorrupt (not XML / not a feed), kRejected (entity expansion refused,
+// a tag of over kMaxXmlAttributes attributes, an item of over kMaxHeldXmlNodes
+// nodes).
 Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
                              std::string_view encoding_hint = {}, size_t max_items = 1000);
 

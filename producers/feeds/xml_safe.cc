@@ -121,13 +121,245 @@ const xmlAttr* FindAttr(const xmlNode* node, const char* name, const char* ns_hr
   return nullptr;
 }
 
+bool IsPredefinedReference(std::string_view at) {
+  for (std::string_view p : {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"}) {
+    if (at.substr(0, p.size()) == p) return true;
+  }
+  return false;
+}
+
+// The most attributes one tag of `text` carries: '=' outside quotes between
+// a tag's '<' and its '>' (an attribute, or a namespace declaration, each
+// checked by libxml2 2.9 against all the tag's others), and references to
+// declared entities inside its values (each a node of the attribute's value). Comments, CDATA
+// sections and processing instructions are skipped as libxml2 skips them;
+// quoted declarations of the DOCTYPE are skipped too (entity values are
+// counted where they are declared, in CountEntityDecl). Linear.
+size_t MostAttributesInATag(std::string_view text) {
+  size_t most = 0;
+  size_t i = 0;
+  const size_t n = text.size();
+  auto skip_past = [&](size_t from, std::string_view end) {
+    size_t e = text.find(end, from);
+    return e == std::string_view::npos ? n : e + end.size();
+  };
+  while ((i = text.find('<', i)) != std::string_view::npos) {
+    std::string_view rest = text.substr(i);
+    if (rest.substr(0, 4) == "<!--") {
+      i = skip_past(i + 4, "-->");
+      continue;
+    }
+    if (rest.substr(0, 9) == "<![CDATA[") {
+      i = skip_past(i + 9, "]]>");
+      continue;
+    }
+    if (rest.substr(0, 2) == "<?") {
+      i = skip_past(i + 2, "?>");
+      continue;
+    }
+    size_t count = 0;
+    char quote = 0;
+    size_t j = i + 1;
+    for (; j < n; ++j) {
+      const char c = text[j];
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '&' && j + 1 < n && text[j + 1] != '#' && !IsPredefinedReference(text.substr(j))) {
+          ++count;  // a reference in a value: one node each, with the value's text between them
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '=') {
+        ++count;
+      } else if (c == '>' || c == '<') {
+        break;  // the tag's end, or (no quote open) a new tag: XML has no '<' inside a tag
+      }
+    }
+    most = std::max(most, count);
+    i = (j < n && text[j] == '>') ? j + 1 : j;
+  }
+  return most;
+}
+
+// What the SAX hooks of a parse keep between calls (the parser context's _private).
+struct ParseGuard {
+  xmlSAXHandler original;        // libxml2's own tree-building handlers
+  const XmlElementStream* stream = nullptr;
+  size_t document_bytes = 0;
+  size_t entity_budget = 0;      // bytes internal entity references may add
+  size_t entity_bytes = 0;       // ... already added by the elements streamed out
+  size_t held = 0;               // nodes in the tree now (streamed parses)
+  size_t declared_attributes = 0;
+  bool checked_subset = false;
+  std::string rejected;          // why the parse was stopped, when it was
+};
+
+ParseGuard* GuardOf(void* ctx) {
+  return static_cast<ParseGuard*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+}
+
+void Reject(void* ctx, std::string why) {
+  ParseGuard* g = GuardOf(ctx);
+  if (g->rejected.empty()) g->rejected = std::move(why);
+  xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+}
+
+// An entity's value is parsed as markup where it is referenced: its tags
+// count as the document's own.
+void GuardEntityDecl(void* ctx, const xmlChar* name, int type, const xmlChar* public_id, const xmlChar* system_id,
+                     xmlChar* content) {
+  if (content != nullptr &&
+      MostAttributesInATag(reinterpret_cast<const char*>(content)) > kMaxXmlAttributes) {
+    return Reject(ctx, "xml entity `" + std::string(name ? reinterpret_cast<const char*>(name) : "") +
+                           "` holds a tag of over " + std::to_string(kMaxXmlAttributes) + " attributes");
+  }
+  ParseGuard* g = GuardOf(ctx);
+  if (g->original.entityDecl != nullptr) g->original.entityDecl(ctx, name, type, public_id, system_id, content);
+}
+
+// Declared attribute defaults are added to every element of their name, each
+// checked against the element's others as written ones are.
+void GuardAttributeDecl(void* ctx, const xmlChar* elem, const xmlChar* name, int type, int def,
+                        const xmlChar* default_value, xmlEnumerationPtr tree) {
+  ParseGuard* g = GuardOf(ctx);
+  if (++g->declared_attributes > kMaxXmlAttributes) {
+    xmlFreeEnumeration(tree);  // the handler owns it
+    return Reject(ctx, "xml DTD declares over " + std::to_string(kMaxXmlAttributes) + " attributes");
+  }
+  if (g->original.attributeDecl != nullptr) {
+    g->original.attributeDecl(ctx, elem, name, type, def, default_value, tree);
+  } else {
+    xmlFreeEnumeration(tree);
+  }
+}
+
+// Nodes of `node`'s subtree (itself, its attributes and their text included).
+size_t SubtreeNodes(const xmlNode* node, int depth) {
+  size_t n = 1;
+  if (node->type == XML_ELEMENT_NODE && depth < 300) {
+    for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) n += 2;
+    for (const xmlNode* c = node->children; c != nullptr; c = c->next) n += SubtreeNodes(c, depth + 1);
+  }
+  return n;
+}
+
+void CountHeld(void* ctx, size_t nodes) {
+  ParseGuard* g = GuardOf(ctx);
+  if (g->stream == nullptr) return;
+  g->held += nodes;
+  if (g->held > kMaxHeldXmlNodes && g->rejected.empty()) {
+    Reject(ctx, "xml document holds over " + std::to_string(kMaxHeldXmlNodes) +
+                    " nodes in one item (or outside the items)");
+  }
+}
+
+void GuardStartElementNs(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                         int nb_namespaces, const xmlChar** namespaces, int nb_attributes, int nb_defaulted,
+                         const xmlChar** attributes) {
+  ParseGuard* g = GuardOf(ctx);
+  g->original.startElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+                             attributes);
+  CountHeld(ctx, 1 + 2 * static_cast<size_t>(nb_attributes));
+}
+
+// Calls libxml2's own handler; counts the node it adds to the element being
+// read, if any (text after text, and a CDATA section after another, are
+// appended to the last one).
+template <typename Call>
+void CountingAdded(void* ctx, Call call) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  xmlNodePtr parent = ctxt->node;
+  xmlNodePtr before = parent != nullptr ? parent->last : nullptr;
+  call();
+  if (parent != nullptr && parent->last != before) CountHeld(ctx, 1);
+}
+
+void GuardCharacters(void* ctx, const xmlChar* ch, int len) {
+  CountingAdded(ctx, [&] { GuardOf(ctx)->original.characters(ctx, ch, len); });
+}
+
+void GuardCdataBlock(void* ctx, const xmlChar* value, int len) {
+  CountingAdded(ctx, [&] { GuardOf(ctx)->original.cdataBlock(ctx, value, len); });
+}
+
+void GuardReference(void* ctx, const xmlChar* name) {
+  CountingAdded(ctx, [&] { GuardOf(ctx)->original.reference(ctx, name); });
+}
+
+// An external entity declaration in a news feed has no legitimate use; it is
+// an XXE probe. It is never loaded, but the document is refused.
+std::string ExternalEntityDeclared(const xmlDoc* doc) {
+  if (doc == nullptr || doc->intSubset == nullptr) return {};
+  for (xmlNode* n = doc->intSubset->children; n != nullptr; n = n->next) {
+    if (n->type != XML_ENTITY_DECL) continue;
+    auto* ent = reinterpret_cast<xmlEntity*>(n);
+    if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY || ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+        ent->etype == XML_EXTERNAL_PARAMETER_ENTITY) {
+      std::string name = ent->name ? reinterpret_cast<const char*>(ent->name) : "";
+      return "xml declares external entity `" + name + "` (refused, not loaded)";
+    }
+  }
+  return {};
+}
+
+std::string EntityBudgetExceeded(size_t limit, size_t document_bytes) {
+  return "xml entity expansion refused: references add over " + std::to_string(limit) +
+         " bytes to a document of " + std::to_string(document_bytes);
+}
+
+void GuardEndElementNs(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  ParseGuard* g = GuardOf(ctx);
+  xmlNodePtr element = ctxt->node;
+  g->original.endElementNs(ctx, localname, prefix, uri);
+  if (g->stream == nullptr || element == nullptr || element->type != XML_ELEMENT_NODE ||
+      ctxt->node == element || !g->rejected.empty() || ctxt->disableSAX != 0) {
+    return;
+  }
+  if (!g->checked_subset) {
+    g->checked_subset = true;
+    if (std::string why = ExternalEntityDeclared(ctxt->myDoc); !why.empty()) return Reject(ctx, std::move(why));
+  }
+  if (element == xmlDocGetRootElement(ctxt->myDoc) || !g->stream->take(element)) return;
+  // Its references, counted as the whole-document check counts them, before
+  // anything reads them.
+  size_t limit = g->entity_budget;
+  size_t added = 0;
+  for (const xmlAttr* a = element->properties; a != nullptr && added <= limit; a = a->next) {
+    added += ReferencedEntityBytes(a->children, limit, 1);
+  }
+  added += ReferencedEntityBytes(element->children, limit, 1);
+  g->entity_bytes += added;
+  if (g->entity_bytes > limit) return Reject(ctx, EntityBudgetExceeded(limit, g->document_bytes));
+  g->stream->use(element);
+  const size_t nodes = SubtreeNodes(element, 0);
+  g->held -= std::min(g->held, nodes);
+  xmlUnlinkNode(element);
+  xmlFreeNode(element);
+  // The text before the element is the parent's last child again. libxml2
+  // appends the text that follows to a last text child in place, by the
+  // length it kept of the text it made last (nodelen, nodemem), which is not
+  // this one: a stale length wrote past the node's buffer. 0 makes it append
+  // with xmlTextConcat, which measures the node's own text.
+  ctxt->nodemem = 0;
+  ctxt->nodelen = 0;
+}
+
 }  // namespace
 
 bool XmlDeclaresEncoding(std::string_view bytes) { return DeclaresEncoding(bytes); }
 
-Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint, bool* cut_short) {
+namespace {
+
+Result<XmlDocPtr> Read(std::string_view bytes, std::string_view encoding_hint, bool* cut_short,
+                       const XmlElementStream* stream) {
   InitOnce();
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return Status::TooLarge("xml document over 2 GiB");
+  if (MostAttributesInATag(bytes) > kMaxXmlAttributes) {
+    return Status::Rejected("xml element with over " + std::to_string(kMaxXmlAttributes) +
+                            " attributes (or entity references in their values) refused");
+  }
   std::string enc;
   if (!encoding_hint.empty() && !DeclaresEncoding(bytes)) enc.assign(encoding_hint);
   // Deliberately absent: XML_PARSE_NOENT (substitutes entities, loads external
@@ -137,6 +369,29 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
                       XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (ctxt == nullptr) return Status::Internal("libxml2: out of memory");
+  // A feed has no use for a DTD's attribute defaults or entity values of
+  // thousands of attributes, nor for comments and processing instructions
+  // (not kept: nodes of no use, 7 bytes of `<!---->` made one); a streamed
+  // document is also taken apart as it is read (GuardEndElementNs).
+  ParseGuard guard;
+  guard.original = *ctxt->sax;
+  guard.stream = stream;
+  guard.document_bytes = bytes.size();
+  guard.entity_budget = std::max<size_t>(bytes.size(), kMinEntityBudget);
+  ctxt->_private = &guard;
+  xmlSAXHandler* sax = ctxt->sax;
+  sax->entityDecl = GuardEntityDecl;
+  sax->attributeDecl = GuardAttributeDecl;
+  sax->comment = nullptr;
+  sax->processingInstruction = nullptr;
+  if (stream != nullptr && sax->startElementNs != nullptr && sax->endElementNs != nullptr &&
+      sax->characters != nullptr && sax->cdataBlock != nullptr && sax->reference != nullptr) {
+    sax->startElementNs = GuardStartElementNs;
+    sax->endElementNs = GuardEndElementNs;
+    sax->characters = GuardCharacters;
+    sax->cdataBlock = GuardCdataBlock;
+    sax->reference = GuardReference;
+  }
   xmlDocPtr doc = xmlCtxtReadMemory(ctxt, bytes.data(), static_cast<int>(bytes.size()), nullptr,
                                     enc.empty() ? nullptr : enc.c_str(), options);
   std::string err;
@@ -145,49 +400,54 @@ Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view enco
     const xmlError* e = xmlCtxtGetLastError(ctxt);
     *cut_short = ctxt->disableSAX != 0 || (e != nullptr && e->code == XML_ERR_TAG_NOT_FINISHED);
   }
-  if (const xmlError* e = xmlCtxtGetLastError(ctxt); e != nullptr && e->message != nullptr) {
-    err = e->message;
+  const xmlError* last = xmlCtxtGetLastError(ctxt);
+  if (guard.rejected.empty() && last != nullptr && last->message != nullptr) {
+    err = last->message;
     while (!err.empty() && std::isspace(static_cast<unsigned char>(err.back()))) err.pop_back();
     // Errors that mean someone tried something, not a sloppy feed: refuse.
     // (libxml2 2.9 reports amplification as an entity loop as well.)
-    if (e->code == XML_ERR_ENTITY_LOOP) {
+    if (last->code == XML_ERR_ENTITY_LOOP) {
       if (doc != nullptr) xmlFreeDoc(doc);
       xmlFreeParserCtxt(ctxt);
       return Status::Rejected("xml entity expansion refused: " + err);
     }
   }
-  xmlFreeParserCtxt(ctxt);
+  xmlFreeParserCtxt(ctxt);  // the handlers were its own copy
+  if (!guard.rejected.empty()) {
+    if (doc != nullptr) xmlFreeDoc(doc);
+    return Status::Rejected(guard.rejected);
+  }
   if (doc == nullptr || xmlDocGetRootElement(doc) == nullptr) {
     if (doc != nullptr) xmlFreeDoc(doc);
     return Status::Corrupt("not XML" + (err.empty() ? std::string() : ": " + err));
   }
-  // An external entity declaration in a news feed has no legitimate use; it
-  // is an XXE probe. It was not loaded, but say so rather than parse on.
-  if (doc->intSubset != nullptr) {
-    for (xmlNode* n = doc->intSubset->children; n != nullptr; n = n->next) {
-      if (n->type != XML_ENTITY_DECL) continue;
-      auto* ent = reinterpret_cast<xmlEntity*>(n);
-      if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
-          ent->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
-          ent->etype == XML_EXTERNAL_PARAMETER_ENTITY) {
-        std::string name = ent->name ? reinterpret_cast<const char*>(ent->name) : "";
-        xmlFreeDoc(doc);
-        return Status::Rejected("xml declares external entity `" + name + "` (refused, not loaded)");
-      }
-    }
+  if (std::string why = ExternalEntityDeclared(doc); !why.empty()) {
+    xmlFreeDoc(doc);
+    return Status::Rejected(why);
   }
   // libxml2 counts nested references, not their size: many references to
   // one large entity pass its check. Each expands where CollectText and Attr
   // read it, so a 150 KB feed gave 500 MB of item text and an attribute of
   // 1 MB of `&big;` kept the one thread of `watch` busy for minutes. A feed
   // has no use for references that add more than the document itself holds.
-  const size_t limit = std::max<size_t>(bytes.size(), kMinEntityBudget);
-  if (size_t added = ReferencedEntityBytes(xmlDocGetRootElement(doc), limit, 0); added > limit) {
+  // (What was streamed out was counted before it was read.)
+  const size_t limit = guard.entity_budget;
+  if (guard.entity_bytes + ReferencedEntityBytes(xmlDocGetRootElement(doc), limit, 0) > limit) {
     xmlFreeDoc(doc);
-    return Status::Rejected("xml entity expansion refused: references add over " + std::to_string(limit) +
-                            " bytes to a document of " + std::to_string(bytes.size()));
+    return Status::Rejected(EntityBudgetExceeded(limit, bytes.size()));
   }
   return XmlDocPtr(doc);
+}
+
+}  // namespace
+
+Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint, bool* cut_short) {
+  return Read(bytes, encoding_hint, cut_short, nullptr);
+}
+
+Result<XmlDocPtr> ReadUntrustedXml(std::string_view bytes, std::string_view encoding_hint, bool* cut_short,
+                                   const XmlElementStream& stream) {
+  return Read(bytes, encoding_hint, cut_short, &stream);
 }
 
 std::string CollectText(const xmlNode* node, size_t max_bytes) {
