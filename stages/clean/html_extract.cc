@@ -354,6 +354,84 @@ LdFields ReadJsonLd(std::string_view s) {
   return f;
 }
 
+// Whether `s` starts with `word`, ignoring ASCII case.
+bool StartsWithNoCase(std::string_view s, std::string_view word) {
+  if (s.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != word[i]) return false;
+  }
+  return true;
+}
+
+bool HtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool HtmlNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.'; }
+bool HtmlNameChar(char c) { return HtmlNameStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }
+
+// The most attributes one start tag of `html` (a '<' and a letter) carries,
+// read as libxml2 2.9's HTML parser reads a tag (htmlParseStartTag): a name,
+// then `= value` (quoted, or up to a space or '>') or none; anything that is
+// no name is skipped up to a space or '>' (a stray quote opens no value).
+// Comments, and the raw text of <script> and <style>, whose '<' opens no
+// tag, are skipped. Linear. libxml2 compares each attribute of a tag with all
+// the tag's others while it reads the tag, before any callback can look at
+// the clock: 100,000 attributes on one <div> of a 1 MB page held the stage
+// 13 s of CPU (its time budget is a few seconds), a 10 MB page of them about
+// 20 minutes. The 990 pages of cleaning-dev have at most 39 in a tag.
+size_t MostHtmlAttributes(std::string_view html) {
+  constexpr size_t kNone = std::string_view::npos;
+  const size_t n = html.size();
+  size_t most = 0;
+  size_t i = 0;
+  while ((i = html.find('<', i)) != kNone) {
+    if (html.substr(i, 4) == "<!--") {
+      size_t e = html.find("-->", i + 4);
+      i = e == kNone ? n : e + 3;
+      continue;
+    }
+    if (i + 1 >= n || !std::isalpha(static_cast<unsigned char>(html[i + 1]))) {
+      ++i;  // an end tag, a declaration, or a '<' in text: no attributes read
+      continue;
+    }
+    size_t j = i + 1;
+    const size_t name_start = j;
+    while (j < n && !HtmlSpace(html[j]) && html[j] != '>' && html[j] != '/') ++j;
+    const std::string_view name = html.substr(name_start, j - name_start);
+    size_t count = 0;
+    while (j < n) {
+      while (j < n && HtmlSpace(html[j])) ++j;
+      if (j >= n || html[j] == '>') break;
+      if (!HtmlNameStart(html[j])) {
+        for (++j; j < n && !HtmlSpace(html[j]) && html[j] != '>'; ++j) {
+        }
+        continue;
+      }
+      ++count;
+      while (j < n && HtmlNameChar(html[j])) ++j;
+      size_t k = j;
+      while (k < n && HtmlSpace(html[k])) ++k;
+      if (k >= n || html[k] != '=') continue;
+      for (j = k + 1; j < n && HtmlSpace(html[j]); ++j) {
+      }
+      if (j < n && (html[j] == '"' || html[j] == '\'')) {
+        size_t e = html.find(html[j], j + 1);
+        j = e == kNone ? n : e + 1;
+      } else {
+        while (j < n && !HtmlSpace(html[j]) && html[j] != '>') ++j;
+      }
+    }
+    most = std::max(most, count);
+    i = j < n ? j + 1 : n;
+    for (std::string_view raw : {"script", "style"}) {
+      if (name.size() != raw.size() || !StartsWithNoCase(name, raw)) continue;
+      // Its text runs to the first "</script" (any case).
+      size_t e = i;
+      while ((e = html.find("</", e)) != kNone && !StartsWithNoCase(html.substr(e + 2), raw)) e += 2;
+      i = e == kNone ? n : e;
+    }
+  }
+  return most;
+}
+
 // Streams `html` through libxml2's HTML parser with only these callbacks
 // (no DOM is kept, nothing is printed); they get the parser context, whose
 // _private is `user`. False when no parser context could be made.
@@ -417,6 +495,7 @@ void OnFragmentText(void* ctx, const xmlChar* ch, int len) {
 
 std::string HtmlFragmentText(std::string_view html) {
   if (html.empty() || html.size() > static_cast<size_t>(INT32_MAX)) return std::string(html);
+  if (MostHtmlAttributes(html) > kMaxHtmlAttributes) return {};  // no text of it (not read: see there)
   FragmentText f;
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC;
@@ -1008,6 +1087,10 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
   if (html.size() > static_cast<size_t>(INT32_MAX)) return Status::TooLarge("clean: HTML over 2 GiB");
   std::string stripped;
   html = PrepareHtml(html, &stripped);
+  if (size_t most = MostHtmlAttributes(html); most > kMaxHtmlAttributes) {
+    return Status::Rejected("clean: an HTML tag with " + std::to_string(most) + " attributes (over " +
+                            std::to_string(kMaxHtmlAttributes) + "): not parsed");
+  }
   std::string charset = SniffCharset(html, charset_hint);
   // UTF-8 input: libxml2 must not switch to a stale <meta charset> either.
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |

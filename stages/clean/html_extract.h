@@ -25,8 +25,14 @@ struct HtmlPage {
   std::string site_name;                  // og:site_name, normalised ("" if none)
 };
 
+// A page with a tag of more attributes is refused unread (kRejected): libxml2
+// compares each attribute of a tag with all its others before the time
+// budget can be checked (MostHtmlAttributes in the .cc).
+inline constexpr size_t kMaxHtmlAttributes = 1000;
+
 // `charset_hint`: from the HTTP Content-Type when the producer kept it ("" if not).
-// Fails with kTimeout past `deadline`, kCorrupt when nothing parses.
+// Fails with kTimeout past `deadline`, kCorrupt when nothing parses, kRejected
+// for a tag of over kMaxHtmlAttributes attributes.
 Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hint,
                              const Normalizer& norm,
                              std::chrono::steady_clock::time_point deadline);
