@@ -2,6 +2,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -436,7 +437,8 @@ size_t MostHtmlAttributes(std::string_view html) {
 // (no DOM is kept, nothing is printed); they get the parser context, whose
 // _private is `user`. False when no parser context could be made.
 bool SaxParse(std::string_view html, const char* encoding, int opts, startElementSAXFunc start,
-              endElementSAXFunc end, charactersSAXFunc text, void* user) {
+              endElementSAXFunc end, charactersSAXFunc text, void* user,
+              xmlStructuredErrorFunc on_error = nullptr) {
   htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
   if (ctxt == nullptr) return false;
   std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
@@ -447,7 +449,14 @@ bool SaxParse(std::string_view html, const char* encoding, int opts, startElemen
   ctxt->sax->cdataBlock = text;
   ctxt->sax->initialized = 1;
   ctxt->_private = user;
+  // The parser's errors, when asked for, go to `on_error` (with the parser
+  // context in the error), through this thread's structured handler, put
+  // back after.
+  const xmlStructuredErrorFunc previous = xmlStructuredError;
+  void* const previous_context = xmlStructuredErrorContext;
+  if (on_error != nullptr) xmlSetStructuredErrorFunc(user, on_error);
   xmlDocPtr doc = htmlCtxtReadMemory(ctxt, html.data(), static_cast<int>(html.size()), nullptr, encoding, opts);
+  if (on_error != nullptr) xmlSetStructuredErrorFunc(previous_context, previous);
   if (doc != nullptr) xmlFreeDoc(doc);
   return true;
 }
@@ -459,6 +468,16 @@ bool SaxParse(std::string_view html, const char* encoding, int opts, startElemen
 struct FragmentText {
   std::string text;
   int skip = 0;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  uint64_t events = 0;
+  bool timed_out = false;
+  // The clock, every 64 elements or parse errors (as SaxWalker reads it).
+  void Tick(void* ctx) {
+    if ((++events & 63) == 0 && std::chrono::steady_clock::now() > deadline) {
+      timed_out = true;
+      xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+    }
+  }
 };
 
 bool FragmentBreaks(const char* n) {
@@ -476,6 +495,7 @@ FragmentText* FragmentOf(void* ctx) {
 
 void OnFragmentStart(void* ctx, const xmlChar* name, const xmlChar**) {
   FragmentText* f = FragmentOf(ctx);
+  f->Tick(ctx);
   const char* n = reinterpret_cast<const char*>(name);
   if (FragmentSkips(n)) ++f->skip;
   if (FragmentBreaks(n)) f->text.push_back('\n');
@@ -493,13 +513,27 @@ void OnFragmentText(void* ctx, const xmlChar* ch, int len) {
   if (f->skip == 0) f->text.append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
 }
 
-std::string HtmlFragmentText(std::string_view html) {
+template <typename Error>
+void OnFragmentError(void* user, Error* error) {
+  if (error->ctxt != nullptr) static_cast<FragmentText*>(user)->Tick(error->ctxt);
+}
+
+// Past `deadline` (the page's), sets *timed_out and gives no text.
+std::string HtmlFragmentText(std::string_view html, std::chrono::steady_clock::time_point deadline,
+                             bool* timed_out) {
   if (html.empty() || html.size() > static_cast<size_t>(INT32_MAX)) return std::string(html);
   if (MostHtmlAttributes(html) > kMaxHtmlAttributes) return {};  // no text of it (not read: see there)
   FragmentText f;
+  f.deadline = deadline;
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC;
-  if (!SaxParse(html, "utf-8", opts, OnFragmentStart, OnFragmentEnd, OnFragmentText, &f)) return std::string(html);
+  if (!SaxParse(html, "utf-8", opts, OnFragmentStart, OnFragmentEnd, OnFragmentText, &f, OnFragmentError)) {
+    return std::string(html);
+  }
+  if (f.timed_out) {
+    *timed_out = true;
+    return {};
+  }
   return std::move(f.text);
 }
 
@@ -527,6 +561,18 @@ class SaxWalker {
   SaxWalker(const Normalizer& norm, std::chrono::steady_clock::time_point deadline, HtmlPage* page)
       : norm_(norm), deadline_(deadline), page_(page) {
     stack_.push_back(Frame{});
+  }
+
+  // A parse error: the clock is read every 64. Some cost the parser work
+  // that no element callback sees: an end tag that closes nothing is looked
+  // for through every open element (libxml2 2.9's htmlParseEndTag), so 100,000
+  // unclosed <b> and as many stray </i> in a 700 KB page took 15 s of CPU
+  // past a 2 s budget.
+  void Error(xmlParserCtxtPtr ctxt) {
+    if (ctxt != nullptr && (++errors_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_) {
+      timed_out_ = true;
+      xmlStopParser(ctxt);
+    }
   }
 
   void Start(xmlParserCtxtPtr ctxt, const char* name, const xmlChar** atts) {
@@ -807,6 +853,7 @@ class SaxWalker {
   std::vector<Frame> stack_;
   size_t visits_ = 0;
   bool timed_out_ = false;
+  uint64_t errors_ = 0;
   std::string cur_;
   size_t link_chars_ = 0, text_chars_ = 0;
   int cur_hint_ = 0, cur_hint_node_ = -1, cur_parent_ = -1, cur_grand_ = -1;
@@ -828,6 +875,11 @@ void OnStart(void* ctx, const xmlChar* name, const xmlChar** atts) {
   WalkerOf(ctx)->Start(static_cast<xmlParserCtxtPtr>(ctx), reinterpret_cast<const char*>(name), atts);
 }
 void OnEnd(void* ctx, const xmlChar* name) { WalkerOf(ctx)->End(reinterpret_cast<const char*>(name)); }
+// xmlStructuredErrorFunc (its error is const from libxml2 2.12 on): `user` is the walker.
+template <typename Error>
+void OnError(void* user, Error* error) {
+  static_cast<SaxWalker*>(user)->Error(static_cast<xmlParserCtxtPtr>(error->ctxt));
+}
 void OnText(void* ctx, const xmlChar* ch, int len) {
   WalkerOf(ctx)->Text(reinterpret_cast<const char*>(ch), len);
 }
@@ -949,16 +1001,19 @@ void ResolveWeakHints(HtmlPage* page, const std::vector<int>& hint_nodes) {
 // container of their own, and the cleaner judges them like any other. When
 // the DOM holds the article, nothing changes. Markup inside the string is
 // removed (block tags end a paragraph; script and style go with their text).
-void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage* page,
-                        std::vector<int>* hint_nodes) {
+// False when its markup could not be read within `deadline`.
+bool AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage* page,
+                        std::vector<int>* hint_nodes, std::chrono::steady_clock::time_point deadline) {
   constexpr size_t kMinBytes = 500;  // a description or teaser is no article
-  if (body.size() < kMinBytes) return;
+  if (body.size() < kMinBytes) return true;
   // Sites put markup in the string, or escaped markup ("&lt;p&gt;",
   // "&amp;lt;p&amp;gt;"): each pass decodes one level of entities and removes
   // the markup it then finds; at most three.
   std::string text(body);
   for (int pass = 0; pass < 3; ++pass) {
-    std::string next = HtmlFragmentText(text);
+    bool timed_out = false;
+    std::string next = HtmlFragmentText(text, deadline, &timed_out);
+    if (timed_out) return false;
     const bool again = next != text && (next.find('<') != std::string::npos || next.find('&') != std::string::npos);
     text = std::move(next);
     if (!again) break;
@@ -967,7 +1022,7 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
     if (c == '\t' || c == '\r' || c == '\f' || c == '\b') c = ' ';
   }
   auto t = norm.Normalize(Utf8OrReplaced(std::move(text)));
-  if (!t.ok() || t->size() < kMinBytes) return;
+  if (!t.ok() || t->size() < kMinBytes) return true;
   std::vector<std::string_view> lines;
   std::string_view rest(*t);
   while (!rest.empty()) {
@@ -983,7 +1038,7 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
   for (const Block& b : page->blocks) {
     if (ProseBlock(b)) dom_prose += b.text.size();
   }
-  if (dom_prose * 2 >= t->size()) return;
+  if (dom_prose * 2 >= t->size()) return true;
   std::string dom;
   for (const Block& b : page->blocks) {
     dom.append(b.text);
@@ -1000,7 +1055,7 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
     probed += line.size();
     if (dom.find(line.substr(from, kProbe)) != std::string::npos) found += line.size();
   }
-  if (probed < kMinBytes || found * 2 >= probed) return;
+  if (probed < kMinBytes || found * 2 >= probed) return true;
   const int id = static_cast<int>(page->ranges.size());
   const int first = static_cast<int>(page->blocks.size());
   for (std::string_view line : lines) {
@@ -1013,6 +1068,7 @@ void AppendMetadataBody(std::string_view body, const Normalizer& norm, HtmlPage*
     hint_nodes->push_back(id);
   }
   page->ranges.push_back({first, static_cast<int>(page->blocks.size())});
+  return true;
 }
 
 std::optional<std::string> DateFrom(std::string_view v) {
@@ -1097,11 +1153,12 @@ Result<HtmlPage> ExtractHtml(std::string_view html, std::string_view charset_hin
                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED |
                    (charset == "utf-8" ? HTML_PARSE_IGNORE_ENC : 0);
   SaxWalker w(norm, deadline, &page);
-  if (!SaxParse(html, charset.c_str(), opts, OnStart, OnEnd, OnText, &w))
+  if (!SaxParse(html, charset.c_str(), opts, OnStart, OnEnd, OnText, &w, OnError))
     return Status::Internal("clean: libxml2 parser context");
   if (w.timed_out()) return Status::Timeout("clean: time budget exceeded while parsing HTML");
   w.Finish();
-  AppendMetadataBody(w.ld_body_, norm, &page, &w.hint_nodes_);
+  if (!AppendMetadataBody(w.ld_body_, norm, &page, &w.hint_nodes_, deadline))
+    return Status::Timeout("clean: time budget exceeded while reading the JSON-LD article body");
   ResolveWeakHints(&page, w.hint_nodes_);
   DropWrapperHints(&page, w.hint_nodes_);
   DropHintsHoldingTheProse(&page, w.hint_nodes_);

@@ -175,5 +175,44 @@ TEST(CleanStageTest, ATagOfThousandsOfAttributesIsRefusedUnread) {
   }
 }
 
+// An end tag that closes nothing is looked for through every open element
+// (libxml2 2.9's htmlParseEndTag) and reaches no element callback, where the
+// time budget was checked: 100,000 unclosed <b> and as many stray </i> in a
+// 700 KB page held the stage 15 s past its 2 s budget, and it came out a
+// timeout "while scoring blocks". The parser's errors read the clock too:
+// the parse itself is cut at the budget. (Under 1,024 start tags here, so
+// the element callbacks never look at the clock: only the errors can stop it.)
+// A JSON-LD articleBody's markup is read by a parse of its own, now under the
+// same budget.
+TEST(CleanStageTest, StrayEndTagsCannotOutrunTheTimeBudget) {
+  std::string html = "<html><head><title>Harbour vote</title></head><body><p>"
+                     "Harbour workers voted on Tuesday to accept a new contract after three weeks of talks.</p>";
+  for (int i = 0; i < 900; ++i) html += "<b>";
+  for (int i = 0; i < 1000000; ++i) html += "</i>";
+  html += "</body></html>";
+  CleanHarness h(testing::Given{{"learn_templates", "false"}, {"max_ms_per_record", "50"}});
+  ASSERT_TRUE(h.open_status.ok()) << h.open_status.ToString();
+  Article a = testing::HtmlArticle(html);
+  auto r = h.stage->Process(a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTimeout) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("while parsing HTML"), std::string::npos) << r.status().ToString();
+
+  // The same markup in a JSON-LD articleBody (read after the page, by a parse
+  // of its own that had no budget at all); `<\/i>` in the JSON, so the page's
+  // script holds no end tag.
+  std::string body = "Harbour workers voted on Tuesday to accept a new contract after three weeks of talks.";
+  for (int i = 0; i < 900; ++i) body += "<b>";
+  for (int i = 0; i < 150000; ++i) body += "<\\/i>";  // the JSON under the 1 MiB a script is read to
+  Article ld = testing::HtmlArticle(
+      "<html><head><title>Harbour vote</title><script type=\"application/ld+json\">"
+      "{\"@type\": \"NewsArticle\", \"articleBody\": \"" + body + "\"}</script></head><body>"
+      "<p>Harbour workers voted on Tuesday.</p></body></html>");
+  r = h.stage->Process(ld);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTimeout) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("JSON-LD"), std::string::npos) << r.status().ToString();
+}
+
 }  // namespace
 }  // namespace newsflow
