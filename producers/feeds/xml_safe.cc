@@ -131,10 +131,10 @@ bool IsPredefinedReference(std::string_view at) {
 // The most attributes one tag of `text` carries: '=' outside quotes between
 // a tag's '<' and its '>' (an attribute, or a namespace declaration, each
 // checked by libxml2 2.9 against all the tag's others), and references to
-// declared entities inside its values (each a node of the attribute's value). Comments, CDATA
-// sections and processing instructions are skipped as libxml2 skips them;
-// quoted declarations of the DOCTYPE are skipped too (entity values are
-// counted where they are declared, in CountEntityDecl). Linear.
+// declared entities inside its quoted values (each a node of the value).
+// Comments, CDATA sections and processing instructions are skipped as
+// libxml2 skips them. An entity's value, parsed as markup where it is
+// referenced, is scanned where it is declared (GuardEntityDecl). Linear.
 size_t MostAttributesInATag(std::string_view text) {
   size_t most = 0;
   size_t i = 0;
