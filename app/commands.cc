@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <chrono>
@@ -1478,6 +1479,33 @@ Result<FILE*> OpenOutput(const std::string& path) {
   return Status::Unavailable("cannot write " + path + ": " + std::strerror(errno));
 }
 
+namespace {
+
+// Whether the regular file `fd` is one `process` reads as `produce` does, not
+// as JSON Lines: gzip (its magic bytes), a web archive ("WARC/"), or a JSON
+// document (a '[' first, or a '{' alone on its first line). Read with pread:
+// nothing is consumed.
+bool IsWholeFileInput(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  char head[4096];
+  const ssize_t got = pread(fd, head, sizeof(head), 0);
+  if (got <= 0) return false;
+  std::string_view h(head, static_cast<size_t>(got));
+  if (h.size() >= 2 && h[0] == '\x1f' && h[1] == '\x8b') return true;
+  if (h.substr(0, 3) == "\xEF\xBB\xBF") h.remove_prefix(3);
+  if (h.substr(0, 5) == "WARC/") return true;
+  const size_t first = h.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  if (h[first] == '[') return true;
+  if (h[first] != '{') return false;
+  const size_t eol = h.find('\n', first);
+  if (eol == std::string_view::npos) return false;
+  return h.substr(first + 1, eol - first - 1).find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+}  // namespace
+
 int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   FileProducerOptions fo;  // for partial records: their fields' names (before any model loads)
   if (Status m = FieldMappings(o.fields, fo.fields); !m.ok()) return Fail(m);
@@ -1533,6 +1561,10 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
                                           "writing it would destroy the input before it is read"));
   }
   if (Status one = OneFileForBoth(o.output, o.dead_letters); !one.ok()) return Fail(one);
+  // A scraper's file that is no JSON Lines (read whole below, not line by
+  // line: a JSON array gave one dead letter a line, a gzip file one of its
+  // bytes); a regular file only, looked at without reading it.
+  const bool whole_file = in_fd != STDIN_FILENO && IsWholeFileInput(in_fd);
   // Through poll(2): a signal ends the wait for a quiet stdin's next line.
   StoppableLineReader in(in_fd, &g_stop);
   FILE* out = stdout;
@@ -1558,16 +1590,13 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
     if (std::fwrite(v.data(), 1, v.size(), f) != v.size() || std::fputc('\n', f) == EOF)
       write_error = Status::Unavailable("cannot write to " + name + ": " + std::strerror(errno));
   };
-  // n: the line number; records: lines that are not blank (the summary's "in").
+  // n: the line (or item) number; records: lines that are not blank, items
+  // and inputs dead-lettered before any stage (the summary's "in").
   int64_t n = 0, records = 0, forwarded = 0, dropped = 0, dead_lettered = 0;
-  std::string line;
-  size_t length = 0;
   RecordProcessor::Output result;
-  // Lines over the limit are not held whole (a 2 GB line would need 2 GB).
-  while (write_error.ok() && !g_stop.load() &&
-         ReadLineBounded(in, line, o.max_record_bytes + 1, length)) {
-    if (++n == 1) StripUtf8Bom(line);  // a file saved with a byte-order mark
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  // One record through the chain; `length` is the record's whole size when
+  // only its start was held (a line over the limit).
+  auto handle = [&](std::string_view record, size_t length) {
     ++records;
     if (length > o.max_record_bytes) {
       result = RecordProcessor::Output();
@@ -1577,7 +1606,7 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
       result.reason = "line of " + std::to_string(length) + " bytes exceeds --max-record-bytes " +
                       std::to_string(o.max_record_bytes);
     } else {
-      processor.Process(line, result);
+      processor.Process(record, result);
     }
     switch (result.kind) {
       case RecordProcessor::Output::Kind::kForward:
@@ -1592,9 +1621,9 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
         break;
       case RecordProcessor::Output::Kind::kDeadLetter: {
         ++dead_lettered;
-        DeadLetter d = MakeDeadLetter(result, line);
-        // `line` holds the start of a line over the limit: say how long it was.
-        if (length > line.size()) d.payload_bytes = static_cast<int64_t>(length);
+        DeadLetter d = MakeDeadLetter(result, record);
+        // `record` holds the start of a line over the limit: say how long it was.
+        if (length > record.size()) d.payload_bytes = static_cast<int64_t>(length);
         d.source_topic = in_name;
         d.offset = n;  // the line number
         d.partition = 0;
@@ -1607,6 +1636,53 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
         break;
       }
     }
+  };
+  if (whole_file) {
+    // A JSON array or pretty-printed records, a gzip file, a web archive: read
+    // as `produce` reads them (file_producer.h), each article then through the
+    // chain as a line would be; what cannot become an article is a dead
+    // letter with its reason, as there.
+    struct ToChain : ArticleSink {
+      std::function<void(const Article&)> article;
+      std::function<void(const DeadLetter&)> dead_letter;
+      Status Publish(const Article& a) override {
+        article(a);
+        return Status::OK();
+      }
+      Status PublishDeadLetter(const DeadLetter& d) override {
+        dead_letter(d);
+        return Status::OK();
+      }
+      Status Flush(std::chrono::milliseconds) override { return Status::OK(); }
+    } chain_sink;
+    chain_sink.article = [&](const Article& a) {
+      ++n;
+      if (write_error.ok() && !g_stop.load()) {
+        const std::string record = Codec::Encode(a);
+        handle(record, record.size());
+      }
+    };
+    chain_sink.dead_letter = [&](const DeadLetter& d) {  // the file reader logs its reason
+      ++n;
+      ++records;
+      ++dead_lettered;
+      write_line(dead, dead_name, EncodeDeadLetter(d));
+    };
+    FileProducerOptions files = fo;
+    files.max_record_bytes = o.max_record_bytes;
+    files.stop = &g_stop;
+    FileProducerStats stats;
+    if (Status s = ProduceFromPaths({o.input}, files, chain_sink, stats); !s.ok() && write_error.ok())
+      write_error = s;
+  }
+  std::string line;
+  size_t length = 0;
+  // Lines over the limit are not held whole (a 2 GB line would need 2 GB).
+  while (!whole_file && write_error.ok() && !g_stop.load() &&
+         ReadLineBounded(in, line, o.max_record_bytes + 1, length)) {
+    if (++n == 1) StripUtf8Bom(line);  // a file saved with a byte-order mark
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    handle(line, length);
   }
   Status read_error;
   if (in.failed())

@@ -177,7 +177,9 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   cmd_process->add_option("--pipeline", process.pipeline, "Pipeline file: the stage chain (instead of --stages)");
   cmd_process->add_option("--set", process.settings, "stage.key=value (repeatable)")->take_all();
-  cmd_process->add_option("--input", process.input, "JSON Lines in (- for stdin)");
+  cmd_process->add_option("--input", process.input,
+                          "JSON Lines in (- for stdin); a file that is a JSON array or pretty-printed records, "
+                          "gzip or a web archive is read as produce reads it");
   cmd_process->add_option("--field", process.fields, kFieldHelp)->check(kFieldMapping);
   cmd_process->add_option("--output", process.output, "JSON Lines out (- for stdout)");
   cmd_process->add_option("--dead-letters", process.dead_letters, "Dead letters out (default: stderr)");

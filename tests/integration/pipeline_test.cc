@@ -774,6 +774,47 @@ TEST(RunCommandTest, FieldMapsAScrapersOwnNamesAndABadMappingIsAUsageError) {
   }
 }
 
+// `process` reads a scraper's own files as `produce` does: a JSON array (one
+// item a line, with commas, as Scrapy exports it), the same gzipped, a
+// pretty-printed record. It read them as JSON Lines: one "invalid JSON" dead
+// letter a line, and a gzip file's bytes as lines. An item that is no record
+// is a dead letter with its reason; JSON Lines are still read line by line.
+TEST(RunCommandTest, ProcessReadsAJsonArrayAGzipFileAndPrettyRecords) {
+  std::string dir = MakeTempDir("process-files");
+  std::ofstream(dir + "/items.json", std::ios::binary)
+      << "[\n"
+         R"({"link":"https://ex.example/p1","content":"First story of the export."},)" "\n"
+         R"({"link":"https://ex.example/p2","content":"Second story of the export."},)" "\n"
+         "42\n]\n";
+  std::ofstream(dir + "/pretty.json", std::ios::binary)
+      << "{\n  \"link\": \"https://ex.example/p3\",\n  \"content\": \"A pretty record.\"\n}\n";
+  std::filesystem::copy_file(dir + "/items.json", dir + "/copy.json");
+  ASSERT_EQ(std::system(("gzip -f " + dir + "/copy.json").c_str()), 0);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"items.json", {"https://ex.example/p1", "https://ex.example/p2"}},
+      {"copy.json.gz", {"https://ex.example/p1", "https://ex.example/p2"}},
+      {"pretty.json", {"https://ex.example/p3"}}};
+  for (const auto& [name, urls] : cases) {
+    SCOPED_TRACE(name);
+    Process process({NewsflowBinary(), "process", "--stages", "passthrough", "--input", dir + "/" + name,
+                     "--output", dir + "/out.jsonl", "--dead-letters", dir + "/dlq.jsonl", "--field",
+                     "body=content", "--field", "url=link"},
+                    dir + "/process.log");
+    const int dead = name == "pretty.json" ? 0 : 1;
+    ASSERT_EQ(process.Wait(60s), dead ? 3 : 0) << process.Log();
+    auto lines = ReadLines(dir + "/out.jsonl");
+    ASSERT_EQ(lines.size(), urls.size()) << process.Log();
+    for (size_t i = 0; i < urls.size(); ++i) EXPECT_EQ(nlohmann::json::parse(lines[i]).at("url"), urls[i]);
+    auto dlq = ReadLines(dir + "/dlq.jsonl");
+    ASSERT_EQ(dlq.size(), static_cast<size_t>(dead)) << process.Log();
+    if (dead) {
+      EXPECT_NE(dlq[0].find("item 3"), std::string::npos) << dlq[0];
+    }
+    const std::string summary = std::to_string(urls.size() + dead) + " in, " + std::to_string(urls.size()) + " out";
+    EXPECT_NE(process.Log().find(summary), std::string::npos) << process.Log();
+  }
+}
+
 // A stop signal while flow control holds `run`'s reader: what was published
 // goes through and the run ends well (exit 0: the reader's "stopping" was
 // counted as a failure, exit 1). Cut off by the stop deadline instead, the
