@@ -465,19 +465,24 @@ bool SaxParse(std::string_view html, const char* encoding, int opts, startElemen
 // escaped markup), through libxml2's parser: entities decoded, tags removed,
 // a line break where a paragraph, line break, division, list item or heading
 // starts or ends, nothing of script and style.
-struct FragmentText {
-  std::string text;
-  int skip = 0;
+// A parse's time budget: Tick reads the clock once every `every` (a power of
+// two) calls made with that counter, and past the deadline stops the parser.
+struct ParseBudget {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  uint64_t events = 0;
   bool timed_out = false;
-  // The clock, every 64 elements or parse errors (as SaxWalker reads it).
-  void Tick(void* ctx) {
-    if ((++events & 63) == 0 && std::chrono::steady_clock::now() > deadline) {
+  void Tick(void* ctx, uint64_t& calls, uint64_t every) {
+    if ((++calls & (every - 1)) == 0 && std::chrono::steady_clock::now() > deadline) {
       timed_out = true;
       xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
     }
   }
+};
+
+struct FragmentText {
+  std::string text;
+  int skip = 0;
+  ParseBudget budget;
+  uint64_t events = 0;  // elements and parse errors: the clock every 64
 };
 
 bool FragmentBreaks(const char* n) {
@@ -495,7 +500,7 @@ FragmentText* FragmentOf(void* ctx) {
 
 void OnFragmentStart(void* ctx, const xmlChar* name, const xmlChar**) {
   FragmentText* f = FragmentOf(ctx);
-  f->Tick(ctx);
+  f->budget.Tick(ctx, f->events, 64);
   const char* n = reinterpret_cast<const char*>(name);
   if (FragmentSkips(n)) ++f->skip;
   if (FragmentBreaks(n)) f->text.push_back('\n');
@@ -515,7 +520,8 @@ void OnFragmentText(void* ctx, const xmlChar* ch, int len) {
 
 template <typename Error>
 void OnFragmentError(void* user, Error* error) {
-  if (error->ctxt != nullptr) static_cast<FragmentText*>(user)->Tick(error->ctxt);
+  auto* f = static_cast<FragmentText*>(user);
+  if (error->ctxt != nullptr) f->budget.Tick(error->ctxt, f->events, 64);
 }
 
 // Past `deadline` (the page's), sets *timed_out and gives no text.
@@ -524,13 +530,13 @@ std::string HtmlFragmentText(std::string_view html, std::chrono::steady_clock::t
   if (html.empty() || html.size() > static_cast<size_t>(INT32_MAX)) return std::string(html);
   if (MostHtmlAttributes(html) > kMaxHtmlAttributes) return {};  // no text of it (not read: see there)
   FragmentText f;
-  f.deadline = deadline;
+  f.budget.deadline = deadline;
   const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC;
   if (!SaxParse(html, "utf-8", opts, OnFragmentStart, OnFragmentEnd, OnFragmentText, &f, OnFragmentError)) {
     return std::string(html);
   }
-  if (f.timed_out) {
+  if (f.budget.timed_out) {
     *timed_out = true;
     return {};
   }
@@ -559,7 +565,8 @@ struct Frame {
 class SaxWalker {
  public:
   SaxWalker(const Normalizer& norm, std::chrono::steady_clock::time_point deadline, HtmlPage* page)
-      : norm_(norm), deadline_(deadline), page_(page) {
+      : norm_(norm), page_(page) {
+    budget_.deadline = deadline;
     stack_.push_back(Frame{});
   }
 
@@ -569,18 +576,12 @@ class SaxWalker {
   // unclosed <b> and as many stray </i> in a 700 KB page took 15 s of CPU
   // past a 2 s budget.
   void Error(xmlParserCtxtPtr ctxt) {
-    if (ctxt != nullptr && (++errors_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_) {
-      timed_out_ = true;
-      xmlStopParser(ctxt);
-    }
+    if (ctxt != nullptr) budget_.Tick(ctxt, errors_, 64);
   }
 
   void Start(xmlParserCtxtPtr ctxt, const char* name, const xmlChar** atts) {
-    if ((++visits_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline_) {
-      timed_out_ = true;
-      xmlStopParser(ctxt);
-      return;
-    }
+    budget_.Tick(ctxt, visits_, 1024);
+    if (budget_.timed_out) return;
     Metadata(name, atts);
     const Frame& f = stack_.back();
     Frame k = f;
@@ -743,7 +744,7 @@ class SaxWalker {
     }
   }
 
-  bool timed_out() const { return timed_out_; }
+  bool timed_out() const { return budget_.timed_out; }
   std::string h1_, title_, og_title_, ld_headline_, site_name_;
   std::string ld_body_;  // JSON-LD articleBody (raw, not normalised)
   std::vector<int> hint_nodes_;  // per block: element that gave its hint
@@ -848,12 +849,11 @@ class SaxWalker {
   }
 
   const Normalizer& norm_;
-  std::chrono::steady_clock::time_point deadline_;
   HtmlPage* page_;
   std::vector<Frame> stack_;
-  size_t visits_ = 0;
-  bool timed_out_ = false;
-  uint64_t errors_ = 0;
+  ParseBudget budget_;
+  uint64_t visits_ = 0;  // start tags: the clock every 1,024
+  uint64_t errors_ = 0;  // parse errors: the clock every 64
   std::string cur_;
   size_t link_chars_ = 0, text_chars_ = 0;
   int cur_hint_ = 0, cur_hint_node_ = -1, cur_parent_ = -1, cur_grand_ = -1;
