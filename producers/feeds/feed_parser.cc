@@ -281,6 +281,8 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
   auto channel_of = [](const xmlNode* root) {
     return NameIs(root, "rss") || NameIs(root, "RDF") ? FirstChild(root, "channel") : nullptr;
   };
+  // Where the feed's own title and language are: RSS's channel, Atom's root.
+  auto head_of = [&](const xmlNode* root) { return NameIs(root, "feed") ? root : channel_of(root); };
   XmlElementStream stream;
   stream.take = [&](const xmlNode* el) {
     const xmlNode* root = xmlDocGetRootElement(el->doc);
@@ -291,8 +293,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
   stream.use = [&](const xmlNode* el) {
     const xmlNode* root = xmlDocGetRootElement(el->doc);
     const bool in_channel = el->parent != root;  // else a child of the root
-    // Where the feed's own title and language are: RSS's channel, Atom's root.
-    const bool head = NameIs(root, "feed") ? !in_channel : in_channel;
+    const bool head = el->parent == head_of(root);
     if (head && NameIs(el, "title") && !feed_title_seen) {
       feed_title_seen = true;
       feed.title = Short(el);
@@ -327,7 +328,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view feed_url,
   }
   // A title or language the document ended inside (its end tag never read)
   // is still in the tree: read as the whole tree was.
-  if (const xmlNode* head = NameIs(root, "feed") ? root : channel_of(root)) {
+  if (const xmlNode* head = head_of(root)) {
     if (!feed_title_seen) {
       if (const xmlNode* t = FirstChild(head, "title")) feed.title = Short(t);
     }

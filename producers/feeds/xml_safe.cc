@@ -86,9 +86,12 @@ void CollectInto(const xmlNode* node, std::string& out, size_t max_bytes, int de
   }
 }
 
-// Bytes the internal entity references under `node` (element text and
-// attribute values alike) add when expanded as CollectInto and Attr expand
-// them: each reference once, by its literal text. Stops counting past `limit`.
+size_t ElementEntityBytes(const xmlNode* element, size_t limit, int depth);
+
+// Bytes the internal entity references in the list of nodes from `node` on
+// (element text and attribute values alike) add when expanded as CollectInto
+// and Attr expand them: each reference once, by its literal text. Stops
+// counting past `limit`.
 size_t ReferencedEntityBytes(const xmlNode* node, size_t limit, int depth) {
   size_t total = 0;
   for (const xmlNode* c = node; c != nullptr && total <= limit; c = c->next) {
@@ -98,13 +101,19 @@ size_t ReferencedEntityBytes(const xmlNode* node, size_t limit, int depth) {
         total += std::strlen(reinterpret_cast<const char*>(ent->content));
       }
     } else if (c->type == XML_ELEMENT_NODE && depth < 256) {
-      for (const xmlAttr* a = c->properties; a != nullptr && total <= limit; a = a->next) {
-        total += ReferencedEntityBytes(a->children, limit - std::min(total, limit), depth + 1);
-      }
-      total += ReferencedEntityBytes(c->children, limit - std::min(total, limit), depth + 1);
+      total += ElementEntityBytes(c, limit - std::min(total, limit), depth);
     }
   }
   return total;
+}
+
+// The same for one element: its attributes' values and its content.
+size_t ElementEntityBytes(const xmlNode* element, size_t limit, int depth) {
+  size_t total = 0;
+  for (const xmlAttr* a = element->properties; a != nullptr && total <= limit; a = a->next) {
+    total += ReferencedEntityBytes(a->children, limit - std::min(total, limit), depth + 1);
+  }
+  return total + ReferencedEntityBytes(element->children, limit - std::min(total, limit), depth + 1);
 }
 
 const xmlAttr* FindAttr(const xmlNode* node, const char* name, const char* ns_href) {
@@ -324,13 +333,8 @@ void GuardEndElementNs(void* ctx, const xmlChar* localname, const xmlChar* prefi
   if (element == xmlDocGetRootElement(ctxt->myDoc) || !g->stream->take(element)) return;
   // Its references, counted as the whole-document check counts them, before
   // anything reads them.
-  size_t limit = g->entity_budget;
-  size_t added = 0;
-  for (const xmlAttr* a = element->properties; a != nullptr && added <= limit; a = a->next) {
-    added += ReferencedEntityBytes(a->children, limit, 1);
-  }
-  added += ReferencedEntityBytes(element->children, limit, 1);
-  g->entity_bytes += added;
+  const size_t limit = g->entity_budget;
+  g->entity_bytes += ElementEntityBytes(element, limit, 0);
   if (g->entity_bytes > limit) return Reject(ctx, EntityBudgetExceeded(limit, g->document_bytes));
   g->stream->use(element);
   const size_t nodes = SubtreeNodes(element, 0);
