@@ -1481,27 +1481,15 @@ Result<FILE*> OpenOutput(const std::string& path) {
 
 namespace {
 
-// Whether the regular file `fd` is one `process` reads as `produce` does, not
-// as JSON Lines: gzip (its magic bytes), a web archive ("WARC/"), or a JSON
-// document (a '[' first, or a '{' alone on its first line). Read with pread:
-// nothing is consumed.
-bool IsWholeFileInput(int fd) {
+// Whether the regular file `path`, open as `fd`, is one `process` reads as
+// `produce` does (ProduceReadsWhole), not as JSON Lines. Its head is read
+// with pread: nothing is consumed.
+bool IsWholeFileInput(const std::string& path, int fd) {
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
   char head[4096];
   const ssize_t got = pread(fd, head, sizeof(head), 0);
-  if (got <= 0) return false;
-  std::string_view h(head, static_cast<size_t>(got));
-  if (h.size() >= 2 && h[0] == '\x1f' && h[1] == '\x8b') return true;
-  if (h.substr(0, 3) == "\xEF\xBB\xBF") h.remove_prefix(3);
-  if (h.substr(0, 5) == "WARC/") return true;
-  const size_t first = h.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;
-  if (h[first] == '[') return true;
-  if (h[first] != '{') return false;
-  const size_t eol = h.find('\n', first);
-  if (eol == std::string_view::npos) return false;
-  return h.substr(first + 1, eol - first - 1).find_first_not_of(" \t\r") == std::string_view::npos;
+  return got > 0 && ProduceReadsWhole(path, std::string_view(head, static_cast<size_t>(got)));
 }
 
 }  // namespace
@@ -1564,7 +1552,7 @@ int RunProcess(const CommonOptions& c, const ProcessOptions& o) {
   // A scraper's file that is no JSON Lines (read whole below, not line by
   // line: a JSON array gave one dead letter a line, a gzip file one of its
   // bytes); a regular file only, looked at without reading it.
-  const bool whole_file = in_fd != STDIN_FILENO && IsWholeFileInput(in_fd);
+  const bool whole_file = in_fd != STDIN_FILENO && IsWholeFileInput(o.input, in_fd);
   // Through poll(2): a signal ends the wait for a quiet stdin's next line.
   StoppableLineReader in(in_fd, &g_stop);
   FILE* out = stdout;

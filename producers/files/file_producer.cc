@@ -780,13 +780,15 @@ Status ProduceWarc(std::istream& in, const fs::path& p, const FileProducerOption
   return Status::OK();
 }
 
+bool HasGzipMagic(std::string_view head) { return head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b'; }
+
 // By name (`ext`: its lower-cased extension, .gz) or by gzip's magic bytes.
 bool IsGzip(const fs::path& p, const std::string& ext) {
   if (ext == ".gz") return true;
   std::ifstream in(p, std::ios::binary);
   char magic[2] = {};
   in.read(magic, 2);
-  return in.gcount() == 2 && magic[0] == '\x1f' && magic[1] == '\x8b';
+  return HasGzipMagic(std::string_view(magic, static_cast<size_t>(in.gcount())));
 }
 
 // The first `n` bytes of `in`, which is then back at its start.
@@ -1171,6 +1173,11 @@ Status RecordFromJsonLine(std::string_view line, const FileProducerOptions& o, A
   std::string completed;
   Codec::Encode(raw, completed);
   return codec.Decode(completed, out);
+}
+
+bool ProduceReadsWhole(const std::string& path, std::string_view head) {
+  const std::string ext = LowerExtension(fs::path(path));
+  return ext == ".gz" || HasGzipMagic(head) || ext == ".warc" || IsJsonDocument(head);
 }
 
 Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProducerOptions& o,

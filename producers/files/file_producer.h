@@ -71,6 +71,13 @@ struct FileProducerStats {
   int64_t skipped_records = 0;  // WARC records that are no page (requests, metadata, images, 404s)
 };
 
+// Whether the file `path`, whose first bytes (up to 4 KiB) are `head`, is one
+// ProduceFromPaths reads as a whole file, not as JSON Lines: gzip (by name or
+// magic bytes), a web archive (.warc), or one JSON document (a '[' first, or
+// a '{' alone on its first line). For `process`, which reads JSON Lines
+// itself and hands such files to ProduceFromPaths.
+bool ProduceReadsWhole(const std::string& path, std::string_view head);
+
 // Publishes everything under `paths`. Returns an error only when the sink
 // fails (bad input is dead-lettered and counted instead).
 Status ProduceFromPaths(const std::vector<std::string>& paths, const FileProducerOptions& options,
