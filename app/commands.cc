@@ -417,6 +417,30 @@ void AddCopies(StageWorker& w, std::vector<std::vector<OpenedStage>*> stages, si
   }
 }
 
+// A stage worker's output to `output` through its producer: transactional
+// (delivery: exactly_once) or not, flow-controlled by `downstream_group`'s
+// lag (its default: the topic's reader in the standard chain).
+Result<std::unique_ptr<RecordOutput>> KafkaOutputFor(StageWorker& w, const KafkaOptions& kafka,
+                                                     const std::string& output, bool flow_control,
+                                                     const std::string& downstream_group,
+                                                     const std::string& dlq_topic,
+                                                     FlowController* dlq_flow) {
+  w.producer->LearnPartitions(output);
+  std::string downstream = downstream_group.empty() ? DownstreamGroupOf(output) : downstream_group;
+  if (flow_control && !downstream.empty()) {
+    auto flow = FlowController::Start(kafka, output, downstream, FlowController::Limits::For(kafka));
+    if (!flow.ok()) return flow.status();
+    w.flow = std::move(*flow);
+  }
+  if (kafka.exactly_once) {
+    auto out = TransactionalOutput::Create(*w.producer, output, dlq_topic, w.flow.get(), w.slot->id());
+    if (!out.ok()) return out.status();
+    return std::unique_ptr<RecordOutput>(std::move(*out));
+  }
+  return std::unique_ptr<RecordOutput>(
+      std::make_unique<KafkaOutput>(*w.producer, output, dlq_topic, w.flow.get(), dlq_flow));
+}
+
 Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
                                                      std::vector<std::vector<OpenedStage>*> stages,
                                                      const std::string& name,
@@ -427,7 +451,8 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
                                                      prometheus::Registry& registry,
                                                      const std::string& downstream_group = "",
                                                      const std::string& dlq_topic = std::string(kDeadLetterTopic),
-                                                     FlowController* dlq_flow = nullptr) {
+                                                     FlowController* dlq_flow = nullptr,
+                                                     const std::string& articles_file = "") {
   auto w = std::make_unique<StageWorker>();
   KafkaOptions producer_options = kafka;
   if (kafka.exactly_once) {
@@ -452,21 +477,18 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
   auto producer = KafkaProducer::Create(producer_options);
   if (!producer.ok()) return producer.status();
   w->producer = std::move(*producer);
-  w->producer->LearnPartitions(output);
-  std::string downstream = downstream_group.empty() ? DownstreamGroupOf(output) : downstream_group;
-  if (flow_control && !downstream.empty()) {
-    auto flow = FlowController::Start(kafka, output, downstream, FlowController::Limits::For(kafka));
-    if (!flow.ok()) return flow.status();
-    w->flow = std::move(*flow);
-  }
-  if (kafka.exactly_once) {
-    auto out = TransactionalOutput::Create(*w->producer, output, dlq_topic, w->flow.get(),
-                                           w->slot->id());
+  if (!articles_file.empty()) {
+    // Articles to the file, dead letters to their topic (`run --fuse` on its
+    // own embedded broker: RunPipeline says why). A file holds no one back:
+    // no flow control but the dead letters'.
+    auto file = FileOutput::Open(articles_file, "", &g_stop);
+    if (!file.ok()) return file.status();
+    w->output = std::make_unique<SplitOutput>(
+        std::move(*file), std::make_unique<KafkaOutput>(*w->producer, output, dlq_topic, nullptr, dlq_flow));
+  } else {
+    auto out = KafkaOutputFor(*w, kafka, output, flow_control, downstream_group, dlq_topic, dlq_flow);
     if (!out.ok()) return out.status();
     w->output = std::move(*out);
-  } else {
-    w->output = std::make_unique<KafkaOutput>(*w->producer, output, dlq_topic,
-                                              w->flow.get(), dlq_flow);
   }
   RecordProcessor::Options po;
   po.max_record_bytes = max_record_bytes;
@@ -1197,7 +1219,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   std::vector<std::unique_ptr<StageWorker>> workers;
   std::vector<std::string> inputs;  // the topic each worker reads
   std::vector<std::function<Result<std::unique_ptr<StageWorker>>()>> makers;  // stage workers'
-  std::atomic<int64_t> retired_dropped{0}, retired_lost{0};  // counts of replaced workers
+  std::atomic<int64_t> retired_dropped{0}, retired_lost{0}, retired_sent{0};  // of replaced workers
   Status failed_renewal;  // under workers_mu
   // Each hop's reader, so every writer's flow control watches the right group.
   std::vector<std::string> groups;
@@ -1207,6 +1229,15 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     groups.push_back(g);
   }
   groups.push_back(Ns(c, GroupFor("sink")));
+  // On its own embedded broker (memory only, no other client can reach it)
+  // the fused chain writes the articles file itself: the last topic had one
+  // reader, this run's sink, and the trip there and back (the broker's copies
+  // in and out, a fetch, the sink's decoding of each record) was most of what
+  // the rails cost (issue 16). Its records are done once the file is synced,
+  // as the sink's were: raw offsets are committed after that, never before.
+  // On a cluster the last topic is the pipeline's output for every reader:
+  // it is written, and the sink reads it.
+  const bool direct = o.fuse && kafka.private_broker;
   if (o.fuse) {
     // One consumer of the raw topic runs the whole chain and produces the last
     // stage's output: one trip through the broker instead of one per stage
@@ -1217,7 +1248,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     makers.push_back([&, chain] {
       return MakeKafkaWorker(kafka, chain, ChainName(*plans), plans->front().input, plans->back().output,
                              groups.front(), true, 900 * 1024, registry, groups.back(), dlq_topic,
-                             dlq_flow.get());
+                             dlq_flow.get(), direct ? o.output : std::string());
     });
     inputs.push_back(plans->front().input);
   }
@@ -1234,18 +1265,21 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
   }
-  auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,
-                             groups.back(), registry);
-  if (!sink.ok()) return Fail(sink.status());
+  StageWorker* sink_w = nullptr;  // none when the chain writes the file (direct)
+  if (!direct) {
+    auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,
+                               groups.back(), registry);
+    if (!sink.ok()) return Fail(sink.status());
+    sink_w = sink->get();
+    workers.push_back(std::move(*sink));
+    inputs.push_back(plans->back().output);
+  }
   auto dlq = MakeSinkWorker(kafka, "dlq-sink", dlq_topic, o.dlq_output, "", true,
                             Ns(c, GroupFor("dlq-sink")), registry, /*dedupe=*/false,
                             /*dead_letters=*/true);
   if (!dlq.ok()) return Fail(dlq.status());
-  StageWorker* sink_w = sink->get();
   StageWorker* dlq_w = dlq->get();
-  workers.push_back(std::move(*sink));
   workers.push_back(std::move(*dlq));
-  inputs.push_back(plans->back().output);
   inputs.push_back(dlq_topic);
   // Stage workers: new clients after the idempotent producer's state was lost
   // on the brokers, as `stage` does (ServeChain). Sinks write files: started
@@ -1283,6 +1317,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
           std::lock_guard<std::mutex> lock(workers_mu);
           retired_dropped += w->runner->counts().dropped.load();
           retired_lost += w->runner->counts().lost.load();
+          retired_sent += w->runner->counts().sent.load();
           old = std::move(workers[i]);
         }
         old.reset();  // purges what was not acknowledged; those offsets were not committed
@@ -1345,8 +1380,15 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
       if (w) n += w->runner->counts().lost.load();
     return n;
   };
+  // Articles in the file: the sink's, or (direct) the chain's, its replaced
+  // workers' included.
+  auto articles_out = [&]() -> int64_t {
+    if (sink_w != nullptr) return sink_w->runner->counts().sent.load();
+    std::lock_guard<std::mutex> lock(workers_mu);
+    return retired_sent.load() + (workers.front() ? workers.front()->runner->counts().sent.load() : 0);
+  };
   auto accounted = [&] {
-    int64_t n = sink_w->runner->counts().sent.load() + dlq_w->runner->counts().sent.load();
+    int64_t n = articles_out() + dlq_w->runner->counts().sent.load();
     {
       std::lock_guard<std::mutex> lock(workers_mu);
       n += retired_dropped.load();
@@ -1434,7 +1476,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     workers_ok = false;
     spdlog::error("run: {}", w->result.ToString());
   }
-  int64_t out = sink_w->runner->counts().sent.load();
+  int64_t out = articles_out();
   int64_t dead = dlq_w->runner->counts().sent.load();
   int64_t dropped = retired_dropped.load();
   for (auto& w : workers)

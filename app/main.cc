@@ -162,7 +162,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   cmd_run->add_flag("--fuse", run.fuse,
                     "Run the whole chain behind one consumer of the raw topic: one trip through the "
-                    "broker instead of one per stage (the intermediate topics stay empty)");
+                    "broker instead of one per stage (the intermediate topics stay empty; on the "
+                    "embedded broker the chain writes --output itself, with no sink)");
   cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
   cmd_run->add_option("--partitions", run.partitions,
                     "Partitions per topic (the embedded broker's, or those created on --brokers)")

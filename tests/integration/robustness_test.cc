@@ -371,6 +371,26 @@ TEST_F(RobustnessTest, RunOnAQuietPipeEndsWhenAWorkerFails) {
   EXPECT_NE(r.run->Log().find("cannot write to /dev/full"), std::string::npos) << r.run->Log();
 }
 
+// The same with --fuse, where the chain writes the articles file itself: the
+// chain's failure ends the run, and its records were never done.
+TEST_F(RobustnessTest, FusedRunOnAQuietPipeEndsWhenItsChainCannotWrite) {
+  RunOnAPipe r = StartRunOnAPipe(dir_, 50, "/dev/full", {"--fuse"});
+  EXPECT_EQ(r.run->Wait(90s), 1) << "the pipe is still open\n" << r.run->Log();
+  EXPECT_NE(r.run->Log().find("[passthrough] stopping"), std::string::npos) << r.run->Log();
+  EXPECT_NE(r.run->Log().find("cannot write to /dev/full"), std::string::npos) << r.run->Log();
+}
+
+// --fuse on a quiet pipe stopped by a signal: drained, everything in the file.
+TEST_F(RobustnessTest, FusedRunOnAQuietPipeStopsAtOnceDrained) {
+  RunOnAPipe r = StartRunOnAPipe(dir_, 20, dir_ + "/out.jsonl", {"--fuse", "--stop-timeout", "20"});
+  ASSERT_TRUE(WaitFor([&] { return ReadLines(dir_ + "/out.jsonl").size() >= 20; }, 60s)) << r.run->Log();
+  r.run->Signal(SIGINT);
+  EXPECT_EQ(r.run->Wait(60s), 0) << r.run->Log();
+  EXPECT_EQ(r.run->Log().find("stop deadline"), std::string::npos) << r.run->Log();
+  EXPECT_NE(r.run->Log().find("20 in, 20 articles out"), std::string::npos) << r.run->Log();
+  EXPECT_EQ(UniqueIds(dir_ + "/out.jsonl").size(), 20u);
+}
+
 // True once process `pid` holds `path` open (a link in /proc/PID/fd).
 bool HoldsOpen(pid_t pid, const std::string& path) {
   std::error_code ec;
@@ -587,6 +607,17 @@ TEST_F(RobustnessTest, FusedChainRunsEveryStageAndNamesTheOneThatFailed) {
   std::string metrics = ReadFile(dir_ + "/metrics.txt");
   std::string langid = LastLineWith(metrics, "newsflow_process_seconds_count{stage=\"langid\"}");
   EXPECT_EQ(langid.substr(langid.rfind(' ') + 1), "200") << langid;
+  // On its own embedded broker the chain writes the articles file itself (no
+  // trip to a sink through news.lang): the chain's runner sent the 200 to the
+  // file, observed their latency, and there is no sink runner. Before, the
+  // chain sent them to news.lang and a sink read them back.
+  std::string sent = LastLineWith(
+      metrics, "newsflow_records_sent_total{stage=\"clean+langid\",topic=\"" + dir_ + "/out.jsonl\"}");
+  EXPECT_EQ(sent.substr(sent.rfind(' ') + 1), "200") << metrics;
+  std::string latency = LastLineWith(
+      metrics, "newsflow_end_to_end_latency_seconds_count{since=\"fetched_at\",stage=\"clean+langid\"}");
+  EXPECT_EQ(latency.substr(latency.rfind(' ') + 1), "200") << metrics;
+  EXPECT_EQ(metrics.find("stage=\"sink\""), std::string::npos) << metrics;
 }
 
 // `newsflow stage clean,langid` on its own broker: the chain fused in one

@@ -138,6 +138,66 @@ TEST(FileOutputTest, DoneRunsOnceTheLineIsSynced) {
   EXPECT_FALSE(std::getline(in, d));
 }
 
+// Dead letters kept in memory, acknowledged at once; Blocked when told.
+class HeldDeadLetters : public RecordOutput {
+ public:
+  Status Send(std::string_view, std::string_view, int64_t, Done) override {
+    return Status::Internal("articles do not come here");
+  }
+  Status SendDeadLetter(std::string_view, std::string_view value, Done done) override {
+    values.emplace_back(value);
+    done(Status::OK());
+    return Status::OK();
+  }
+  void Poll(int) override { ++polls; }
+  Status Flush(std::chrono::milliseconds) override { return Status::OK(); }
+  bool Blocked() const override { return blocked; }
+  std::string HoldReason() const override { return "dead letters behind"; }
+  std::string Describe() const override { return "held"; }
+  std::vector<std::string> values;
+  int polls = 0;
+  bool blocked = false;
+};
+
+// `run --fuse` on its own embedded broker: articles to the file (done once
+// synced, as a sink's are), dead letters to the dead-letter output; a hold of
+// the dead letters holds the runner; a file that cannot be written fails its
+// articles and nothing else.
+TEST(SplitOutputTest, ArticlesToTheFileDeadLettersToTheirOwnOutput) {
+  auto dir = TempDir("split");
+  const std::string path = (dir / "out.jsonl").string();
+  auto file = FileOutput::Open(path, "");
+  ASSERT_TRUE(file.ok());
+  auto held = std::make_unique<HeldDeadLetters>();
+  HeldDeadLetters* dead = held.get();
+  SplitOutput out(std::move(*file), std::move(held));
+  EXPECT_EQ(out.Describe(), path);
+  int articles = 0, letters = 0;
+  ASSERT_TRUE(out.Send("a", "{\"n\":1}", 0, [&](const Status& s) { articles += s.ok(); }).ok());
+  ASSERT_TRUE(out.SendDeadLetter("b", "{\"dead\":1}", [&](const Status& s) { letters += s.ok(); }).ok());
+  EXPECT_EQ(letters, 1);
+  EXPECT_EQ(dead->values, std::vector<std::string>{"{\"dead\":1}"});
+  out.Poll(0);  // within 100 ms of the file's opening: not synced, not done
+  EXPECT_EQ(articles, 0);
+  out.Poll(1);
+  EXPECT_EQ(articles, 1);
+  EXPECT_GE(dead->polls, 2);
+  std::stringstream written;
+  written << std::ifstream(path).rdbuf();
+  EXPECT_EQ(written.str(), "{\"n\":1}\n");
+  EXPECT_FALSE(out.Blocked());
+  dead->blocked = true;
+  EXPECT_TRUE(out.Blocked());
+  EXPECT_EQ(out.HoldReason(), "dead letters behind");
+
+  auto full = FileOutput::Open("/dev/full", "");
+  ASSERT_TRUE(full.ok());
+  SplitOutput failing(std::move(*full), std::make_unique<HeldDeadLetters>());
+  EXPECT_FALSE(failing.Send("a", "{}", 0, [](const Status&) {}).ok());
+  EXPECT_TRUE(failing.SendDeadLetter("b", "{}", [](const Status&) {}).ok());
+  EXPECT_FALSE(failing.Flush(std::chrono::milliseconds(10)).ok());
+}
+
 // "short\n" + big + "\n\nend" read through either reader: the overlong line
 // measured and cut to 1,000 bytes (not held whole), the empty line kept, the
 // unfinished last line returned at the end of the input.

@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -197,6 +198,14 @@ Status FileOutput::Flush(std::chrono::milliseconds) {
     return failed_;
   }
   return Sync();
+}
+
+Status SplitOutput::Flush(std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  Status a = articles_->Flush(timeout);
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+  Status d = dead_letters_->Flush(std::max(left, std::chrono::milliseconds(0)));
+  return a.ok() ? d : a;
 }
 
 // ---- runner ----------------------------------------------------------------

@@ -144,6 +144,42 @@ class FileOutput final : public RecordOutput {
   const std::atomic<bool>* stop_ = nullptr;
 };
 
+// Articles to one output, dead letters to another (both owned): `run --fuse`
+// on its own embedded broker writes its articles file from the chain itself
+// (a FileOutput) and its dead letters to the dead-letter topic (a
+// KafkaOutput), so the articles take no second trip through the broker to a
+// sink. Blocked, the queue and the producer are the dead letters' output's;
+// Describe is the articles'.
+class SplitOutput final : public RecordOutput {
+ public:
+  SplitOutput(std::unique_ptr<RecordOutput> articles, std::unique_ptr<RecordOutput> dead_letters)
+      : articles_(std::move(articles)), dead_letters_(std::move(dead_letters)) {}
+  Status Send(std::string_view key, std::string_view value, int64_t origin_ms,
+              Done done) override {
+    return articles_->Send(key, value, origin_ms, std::move(done));
+  }
+  Status SendDeadLetter(std::string_view key, std::string_view value, Done done) override {
+    return dead_letters_->SendDeadLetter(key, value, std::move(done));
+  }
+  // The articles' first: a file's Poll does not wait, a producer's does (up
+  // to timeout_ms), so the call waits at most timeout_ms.
+  void Poll(int timeout_ms) override {
+    articles_->Poll(timeout_ms);
+    dead_letters_->Poll(timeout_ms);
+  }
+  Status Flush(std::chrono::milliseconds timeout) override;
+  bool Blocked() const override { return articles_->Blocked() || dead_letters_->Blocked(); }
+  int64_t QueueLength() const override { return articles_->QueueLength() + dead_letters_->QueueLength(); }
+  std::string HoldReason() const override {
+    return articles_->Blocked() ? articles_->HoldReason() : dead_letters_->HoldReason();
+  }
+  std::string Describe() const override { return articles_->Describe(); }
+  const rd_kafka_t* ProducerHandle() const override { return dead_letters_->ProducerHandle(); }
+
+ private:
+  std::unique_ptr<RecordOutput> articles_, dead_letters_;
+};
+
 struct RunnerOptions {
   std::string name;         // stage name ("clean") or sink name ("sink")
   std::string input_topic;  // consumed
