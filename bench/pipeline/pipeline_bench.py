@@ -17,7 +17,8 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     the thread slept and was woken; involuntary: it was preempted) per article by thread
     (stage threads, Kafka clients, embedded broker, sinks, reader, flow control);
   * the same with `run --fuse` (the whole chain behind one consumer of the raw topic: one
-    trip through the broker instead of one per stage), throughput and latency, and as
+    trip through the broker instead of one per stage; on the embedded broker the chain
+    writes the articles file itself, with no sink), throughput and latency, and as
     separate processes with one `stage clean,langid,entities`;
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
     parts of the input at once (the same cores `run` had), start-up (loading models, timed
@@ -40,7 +41,8 @@ instead, the CPU an idle `run --fuse --follow` uses (after one article went thro
 loaded, groups joined) over S seconds, in total and by thread name (rdk:main, rdk:mock, ...),
 --repeat times, alternated with --against's build when given. With --ratio, instead, --repeat
 pairs of one `run --fuse` burst and `process` x --jobs seconds apart (alternating which goes
-first): #16's ratio as the median of many pairs, with its quartiles.
+first): #16's ratio as the median of many pairs, with its quartiles; with --separate as well,
+the same for the chain as separate processes (broker, one fused `stage`, sink, produce).
 
 usage: pipeline_bench.py BUILD_DIR [--articles N] [--kb K] [--repeat R] [--instances I]
          [--rate R --seconds S] [--real-kafka] [--scale] [--idle S] [--ratio] [--stages a,b,c] [--against BUILD_DIR]
@@ -601,25 +603,35 @@ def ratio_pairs(nf, rows, src, tmp, a, extra):
     On a shared machine the ratio of one pair moves by 0.1 or more (a neighbour's load
     lands on one side of it), so the median of many pairs is the figure, with its spread."""
     res = []
+    name = "separate processes (fused)" if a.separate else "run --fuse"
+    if a.separate:
+        # The separate processes' sink is waited for until every article that
+        # comes out is in: how many do, `process` says (its outputs, counted).
+        run_process(nf, src, a.articles, tmp, a.stages, a.jobs)
+        expect = sum(sum(1 for _ in open(os.path.join(tmp, f"part{j}.jsonl.out"), encoding="utf-8"))
+                     for j in range(a.jobs))
     for rep in range(a.repeat):
         steps = ["fuse", "process"] if rep % 2 == 0 else ["process", "fuse"]
         got = {}
         for step in steps:
-            if step == "fuse":
+            if step == "fuse" and a.separate:
+                got[step] = {"rate": run_separate(nf, src, a.articles, expect, tmp, a, fused=True)}
+            elif step == "fuse":
                 got[step] = run_throughput(nf, rows, tmp, a, extra + ["--fuse"])
             else:
                 got[step] = run_process(nf, src, a.articles, tmp, a.stages, a.jobs)
         f, p = got["fuse"], got["process"]
         res.append((f["rate"], p["rate"], f["rate"] / p["rate"]))
-        print(f"pair {rep + 1} ({' first, '.join(steps)} second): run --fuse {f['rate']:,.0f} articles/s "
-              f"(rails {rails_ms(f):.3f}, stage threads {f['threads_ms']['stages']:.3f} ms an article); "
+        detail = "" if a.separate else (f" (rails {rails_ms(f):.3f}, stage threads "
+                                        f"{f['threads_ms']['stages']:.3f} ms an article)")
+        print(f"pair {rep + 1} ({' first, '.join(steps)} second): {name} {f['rate']:,.0f} articles/s{detail}; "
               f"process x{a.jobs} {p['rate']:,.0f} articles/s ({p['cpu_ms']:.3f} ms an article); "
               f"ratio {f['rate'] / p['rate']:.2f}", flush=True)
     med = statistics.median
     ratios = sorted(r for _, _, r in res)
     q = lambda x: ratios[min(len(ratios) - 1, int(x * len(ratios)))]
-    print(f"medians of {a.repeat} pairs: run --fuse {med(f for f, _, _ in res):,.0f} articles/s, process "
-          f"x{a.jobs} {med(p for _, p, _ in res):,.0f} articles/s; run --fuse / process x{a.jobs} median "
+    print(f"medians of {a.repeat} pairs: {name} {med(f for f, _, _ in res):,.0f} articles/s, process "
+          f"x{a.jobs} {med(p for _, p, _ in res):,.0f} articles/s; {name} / process x{a.jobs} median "
           f"{med(ratios):.2f} (quartiles {q(0.25):.2f} / {q(0.75):.2f}; lowest {ratios[0]:.2f}, highest "
           f"{ratios[-1]:.2f}); at least 0.85 in {sum(r >= 0.85 for r in ratios)} of {a.repeat}")
 
@@ -656,6 +668,9 @@ def bench(tmp):
     ap.add_argument("--against", help="another build directory: its `run --fuse` and `run` alternated with this one's")
     ap.add_argument("--ratio", action="store_true",
                     help="only #16's ratio: --repeat pairs of `run --fuse` and `process` x --jobs, alternated")
+    ap.add_argument("--separate", action="store_true",
+                    help="with --ratio: the chain as separate processes (broker, one fused `stage`, sink, "
+                         "produce) instead of `run --fuse`")
     ap.add_argument("--fused-ab", action="store_true",
                     help="with --against: only the two builds' `run --fuse` bursts, alternated, --repeat rounds")
     a = ap.parse_args()
