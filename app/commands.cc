@@ -1230,14 +1230,15 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   }
   groups.push_back(Ns(c, GroupFor("sink")));
   // On its own embedded broker (memory only, no other client can reach it)
-  // the fused chain writes the articles file itself: the last topic had one
-  // reader, this run's sink, and the trip there and back (the broker's copies
-  // in and out, a fetch, the sink's decoding of each record) was most of what
-  // the rails cost (issue 16). Its records are done once the file is synced,
-  // as the sink's were: raw offsets are committed after that, never before.
-  // On a cluster the last topic is the pipeline's output for every reader:
-  // it is written, and the sink reads it.
-  const bool direct = o.fuse && kafka.private_broker;
+  // the last worker (the fused chain, or the last stage) writes the articles
+  // file itself: the last topic had one reader, this run's sink, and the trip
+  // there and back (the broker's copies in and out, a fetch, the sink's
+  // decoding of each record) was most of what the fused chain's rails cost
+  // (issue 16). Its records are done once the file is synced, as the sink's
+  // were: its input offsets are committed after that, never before. On a
+  // cluster the last topic is the pipeline's output for every reader: it is
+  // written, and the sink reads it.
+  const bool direct = kafka.private_broker;
   if (o.fuse) {
     // One consumer of the raw topic runs the whole chain and produces the last
     // stage's output: one trip through the broker instead of one per stage
@@ -1255,8 +1256,10 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   for (size_t i = 0; i < plans->size() && !o.fuse; ++i) {
     makers.push_back([&, i] {
       const StagePlan& p = (*plans)[i];
+      const bool writes_file = direct && i + 1 == plans->size();
       return MakeKafkaWorker(kafka, {&stages[i]}, p.name, p.input, p.output, groups[i], true,
-                             900 * 1024, registry, groups[i + 1], dlq_topic, dlq_flow.get());
+                             900 * 1024, registry, groups[i + 1], dlq_topic, dlq_flow.get(),
+                             writes_file ? o.output : std::string());
     });
     inputs.push_back((*plans)[i].input);
   }
@@ -1265,7 +1268,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     if (!w.ok()) return Fail(w.status());
     workers.push_back(std::move(*w));
   }
-  StageWorker* sink_w = nullptr;  // none when the chain writes the file (direct)
+  StageWorker* sink_w = nullptr;  // none when the last stage worker writes the file (direct)
   if (!direct) {
     auto sink = MakeSinkWorker(kafka, "sink", plans->back().output, o.output, "", false,
                                groups.back(), registry);
@@ -1317,7 +1320,7 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
           std::lock_guard<std::mutex> lock(workers_mu);
           retired_dropped += w->runner->counts().dropped.load();
           retired_lost += w->runner->counts().lost.load();
-          retired_sent += w->runner->counts().sent.load();
+          if (i + 1 == makers.size()) retired_sent += w->runner->counts().sent.load();
           old = std::move(workers[i]);
         }
         old.reset();  // purges what was not acknowledged; those offsets were not committed
@@ -1380,12 +1383,13 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
       if (w) n += w->runner->counts().lost.load();
     return n;
   };
-  // Articles in the file: the sink's, or (direct) the chain's, its replaced
-  // workers' included.
+  // Articles in the file: the sink's, or (direct) the last stage worker's,
+  // its replaced workers' included.
   auto articles_out = [&]() -> int64_t {
     if (sink_w != nullptr) return sink_w->runner->counts().sent.load();
     std::lock_guard<std::mutex> lock(workers_mu);
-    return retired_sent.load() + (workers.front() ? workers.front()->runner->counts().sent.load() : 0);
+    const auto& last = workers[makers.size() - 1];
+    return retired_sent.load() + (last ? last->runner->counts().sent.load() : 0);
   };
   auto accounted = [&] {
     int64_t n = articles_out() + dlq_w->runner->counts().sent.load();

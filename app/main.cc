@@ -155,15 +155,16 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--field", run.fields, kFieldHelp)->check(kFieldMapping);
   cmd_run->add_option("--stages", run.stages, "Stage chain")->delimiter(',');
   cmd_run->add_option("--set", run.settings, "stage.key=value (repeatable)")->take_all();
-  cmd_run->add_option("--output", run.output, "Articles out (JSON Lines)");
+  cmd_run->add_option("--output", run.output,
+                      "Articles out (JSON Lines); on the embedded broker the last stage writes it "
+                      "itself (done once synced), with --brokers a sink reads the last topic");
   cmd_run->add_option("--instances", run.instances,
                       "Copies of every stage processing each batch in parallel, one thread each "
                       "(default: the pipeline file's instances, else 1)")
       ->check(CLI::Range(1, 64));
   cmd_run->add_flag("--fuse", run.fuse,
                     "Run the whole chain behind one consumer of the raw topic: one trip through the "
-                    "broker instead of one per stage (the intermediate topics stay empty; on the "
-                    "embedded broker the chain writes --output itself, with no sink)");
+                    "broker instead of one per stage (the intermediate topics stay empty)");
   cmd_run->add_option("--dead-letters", run.dlq_output, "Dead letters out (JSON Lines)");
   cmd_run->add_option("--partitions", run.partitions,
                     "Partitions per topic (the embedded broker's, or those created on --brokers)")

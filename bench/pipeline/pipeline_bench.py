@@ -10,15 +10,15 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
   * throughput: `newsflow run -` with the stages (clean,langid,entities by default) on
     the embedded broker: one warm-up article through the chain first (models loaded,
     partitions assigned: "ready after"), then all articles at once; articles/s and MB/s from the
-    first write to the last article in the sink's file (fill and drain included) and
+    first write to the last article in the articles file (fill and drain included) and
     sustained (between the arrivals of the 10th and 90th percentile articles), CPU
     seconds of the whole process per article over that span, and each stage's time in
     Process per article (newsflow_process_seconds); CPU and context switches (voluntary:
     the thread slept and was woken; involuntary: it was preempted) per article by thread
     (stage threads, Kafka clients, embedded broker, sinks, reader, flow control);
   * the same with `run --fuse` (the whole chain behind one consumer of the raw topic: one
-    trip through the broker instead of one per stage; on the embedded broker the chain
-    writes the articles file itself, with no sink), throughput and latency, and as
+    trip through the broker instead of one per stage; on the embedded broker, as without
+    --fuse, the last worker writes the articles file itself, with no sink), throughput and latency, and as
     separate processes with one `stage clean,langid,entities`;
   * the same stages offline: `newsflow process` on one core, and --jobs processes on
     parts of the input at once (the same cores `run` had), start-up (loading models, timed
@@ -28,7 +28,7 @@ For each of --repeat rounds, in one run (the machine is shared: compare within a
     articles/s measured the same way;
   * latency: `newsflow run -` fed at a steady --rate for --seconds (after one warm-up
     article has gone through), each article's time from the write to the producer's
-    stdin to its line in the sink's file: p50, p99.
+    stdin to its line in the articles file: p50, p99.
 With --against OTHER_BUILD_DIR, each round also runs the same burst through that build's
 `run --fuse` and `run` (beside this build's, same input, same flags, which build goes first
 alternating between rounds): a before/after on one noisy machine; with --fused-ab as well, only

@@ -568,6 +568,12 @@ TEST_F(RobustnessTest, InstancesShareOneConsumerAndOneTemplateStore) {
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/state/clean/clean_templates.txt"));
   for (const char* f : {"/state/clean/instance-2/clean_templates.txt", "/state/clean/instance-3/clean_templates.txt"})
     EXPECT_FALSE(std::filesystem::exists(dir_ + f)) << f;
+  // On its own embedded broker the last stage writes the articles file itself
+  // (no trip through its topic to a sink): before, it sent them to the topic.
+  std::string sent = LastLineWith(
+      metrics, "newsflow_records_sent_total{stage=\"passthrough\",topic=\"" + dir_ + "/out.jsonl\"}");
+  EXPECT_EQ(sent.substr(sent.rfind(' ') + 1), "400") << metrics;
+  EXPECT_EQ(metrics.find("stage=\"sink\""), std::string::npos) << metrics;
 }
 
 // Issue 16: `run --fuse` runs the whole chain behind one consumer of the raw
