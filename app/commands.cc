@@ -441,6 +441,9 @@ Result<std::unique_ptr<RecordOutput>> KafkaOutputFor(StageWorker& w, const Kafka
       std::make_unique<KafkaOutput>(*w.producer, output, dlq_topic, w.flow.get(), dlq_flow));
 }
 
+// A worker running `stages` from `input` to `output`, its dead letters to
+// `dlq_topic`; with `articles_file`, its articles go to that file instead of
+// `output` (`run` on its own embedded broker: RunPipeline).
 Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
                                                      std::vector<std::vector<OpenedStage>*> stages,
                                                      const std::string& name,
