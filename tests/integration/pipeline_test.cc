@@ -294,12 +294,14 @@ TEST_P(PipelineTest, AProducerWhoseSequenceWasLostStartsANewOneAndLosesNothing) 
 // stage's output topic (`1000@news.passthrough`): counted over the process,
 // the 3,000th record was the stage's only when the reader had finished its
 // 2,000 first, and one clean-clone run's reader, still writing, took it.
+// Two stages: on its own embedded broker `run`'s last stage writes the
+// articles file itself, and its producer carries dead letters only.
 TEST_P(PipelineTest, RunStartsNewClientsForAStageWhoseProducerLostItsStateAndLosesNothing) {
   constexpr int kArticles = 2000;
   StartBroker(4);
   const std::string out = dir_ + "/out.jsonl";
   WriteArticles(dir_ + "/in.jsonl", kArticles, 300);
-  auto run = Start({"run", dir_ + "/in.jsonl", "--stages", "passthrough", "--output", out,
+  auto run = Start({"run", dir_ + "/in.jsonl", "--stages", "passthrough,passthrough", "--output", out,
                     "--dead-letters", dir_ + "/dead.jsonl", "--metrics-addr", ""},
                    "run", {{"NEWSFLOW_FAULT_PRODUCER_FATAL_AFTER", "1000@news.passthrough"}});
   ASSERT_EQ(run->Wait(180s), 0) << run->Log();
