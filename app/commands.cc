@@ -481,9 +481,9 @@ Result<std::unique_ptr<StageWorker>> MakeKafkaWorker(const KafkaOptions& kafka,
   if (!producer.ok()) return producer.status();
   w->producer = std::move(*producer);
   if (!articles_file.empty()) {
-    // Articles to the file, dead letters to their topic (`run --fuse` on its
-    // own embedded broker: RunPipeline says why). A file holds no one back:
-    // no flow control but the dead letters'.
+    // Articles to the file, dead letters to their topic (`run` on its own
+    // embedded broker: RunPipeline says why). A file holds no one back: no
+    // flow control but the dead letters'.
     auto file = FileOutput::Open(articles_file, "", &g_stop);
     if (!file.ok()) return file.status();
     w->output = std::make_unique<SplitOutput>(
@@ -1242,6 +1242,8 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
   // cluster the last topic is the pipeline's output for every reader: it is
   // written, and the sink reads it.
   const bool direct = kafka.private_broker;
+  // The articles file a worker writes itself: the last one's, when direct.
+  auto file_if_last = [&](bool last) { return direct && last ? o.output : std::string(); };
   if (o.fuse) {
     // One consumer of the raw topic runs the whole chain and produces the last
     // stage's output: one trip through the broker instead of one per stage
@@ -1252,17 +1254,16 @@ int RunPipeline(const CommonOptions& c_in, const RunOptions& o_in) {
     makers.push_back([&, chain] {
       return MakeKafkaWorker(kafka, chain, ChainName(*plans), plans->front().input, plans->back().output,
                              groups.front(), true, 900 * 1024, registry, groups.back(), dlq_topic,
-                             dlq_flow.get(), direct ? o.output : std::string());
+                             dlq_flow.get(), file_if_last(true));
     });
     inputs.push_back(plans->front().input);
   }
   for (size_t i = 0; i < plans->size() && !o.fuse; ++i) {
     makers.push_back([&, i] {
       const StagePlan& p = (*plans)[i];
-      const bool writes_file = direct && i + 1 == plans->size();
       return MakeKafkaWorker(kafka, {&stages[i]}, p.name, p.input, p.output, groups[i], true,
                              900 * 1024, registry, groups[i + 1], dlq_topic, dlq_flow.get(),
-                             writes_file ? o.output : std::string());
+                             file_if_last(i + 1 == plans->size()));
     });
     inputs.push_back((*plans)[i].input);
   }

@@ -144,12 +144,12 @@ class FileOutput final : public RecordOutput {
   const std::atomic<bool>* stop_ = nullptr;
 };
 
-// Articles to one output, dead letters to another (both owned): `run --fuse`
-// on its own embedded broker writes its articles file from the chain itself
-// (a FileOutput) and its dead letters to the dead-letter topic (a
-// KafkaOutput), so the articles take no second trip through the broker to a
-// sink. Blocked, the queue and the producer are the dead letters' output's;
-// Describe is the articles'.
+// Articles to one output, dead letters to another (both owned): `run` on its
+// own embedded broker writes its articles file from its last stage (or fused
+// chain) itself (a FileOutput) and its dead letters to the dead-letter topic
+// (a KafkaOutput), so the articles take no further trip through the broker to
+// a sink. Blocked while either is; the queue is both's; the producer is the
+// dead letters' output's; Describe is the articles'.
 class SplitOutput final : public RecordOutput {
  public:
   SplitOutput(std::unique_ptr<RecordOutput> articles, std::unique_ptr<RecordOutput> dead_letters)
